@@ -1,0 +1,1 @@
+"""The `seedance` command line, on the same core as the window."""

@@ -1,0 +1,1 @@
+"""The Qt-free core: references, tray numbering, prompts, dialects, rules and prices."""

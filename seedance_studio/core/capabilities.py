@@ -1,0 +1,192 @@
+"""Provider capabilities and prices as data: loaded from resources/providers/<id>.json.
+
+Limits and prices change with model versions and resellers, so nothing here is a constant
+in code; every number comes from a file that names its source page and an "as of" date.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from seedance_studio.core.dialects import Dialect
+from seedance_studio.core.media import MediaKind
+from seedance_studio.resources import resource_dir
+
+Duration = int | Literal["auto"]
+
+
+class KindLimits(BaseModel):
+    """What a provider accepts of one kind of reference."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_count: int = 0
+    formats: list[str] = Field(default_factory=list)
+    """Normalised formats (jpeg, png, webp, mp4, mov, mp3, wav); empty means any."""
+    max_bytes: int | None = None
+    """Per file."""
+    max_total_bytes: int | None = None
+    """All files of this kind together."""
+    min_duration_s: float | None = None
+    max_duration_s: float | None = None
+    """Per file."""
+    min_total_duration_s: float | None = None
+    max_total_duration_s: float | None = None
+    """All files of this kind together."""
+    min_pixels: int | None = None
+    max_pixels: int | None = None
+    """Width × height per frame."""
+    max_width: int | None = None
+    max_height: int | None = None
+    """The largest box the page names (used in messages and to pick a conform target)."""
+    min_width: int | None = None
+    min_height: int | None = None
+    min_fps: float | None = None
+    max_fps: float | None = None
+
+
+class Limits(BaseModel):
+    """All reference limits of one provider + model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    image: KindLimits
+    video: KindLimits
+    audio: KindLimits
+    max_files: int | None = None
+    audio_requires_visual: bool = True
+    """Audio alone is not allowed: at least one image or video."""
+    video_required: bool = False
+    """ShortAPI marks `video_url` required."""
+    visual_required: bool = False
+    """At least one image or video (Kinovi's `urls` is required)."""
+    prompt_required: bool = True
+    prompt_max_chars: int | None = None
+    https_only: bool = True
+
+    def for_kind(self, kind: MediaKind) -> KindLimits:
+        return {MediaKind.IMAGE: self.image, MediaKind.VIDEO: self.video,
+                MediaKind.AUDIO: self.audio}[kind]
+
+
+class ModelCaps(BaseModel):
+    """One model a provider sells, with the options its API takes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    """The model string sent in requests."""
+    label: str
+    durations: list[int]
+    auto_duration: bool = False
+    default_duration: Duration = 5
+    resolutions: list[str] = Field(default_factory=list)
+    default_resolution: str | None = None
+    aspect_ratios: list[str] = Field(default_factory=list)
+    default_aspect_ratio: str | None = None
+    modes: list[str] = Field(default_factory=list)
+    default_mode: str | None = None
+    seed: bool = False
+    generate_audio: bool = False
+    """Whether the request takes a generate-audio switch."""
+    max_variants: int = 1
+    """How many generations one request can ask for (Oxen's num_generations)."""
+    upscale: list[str] = Field(default_factory=list)
+    limits: Limits | None = None
+    """Overrides the provider's limits for this model."""
+
+
+class PriceRule(BaseModel):
+    """One line of a price list; it applies when every `when` key matches the parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    """Stable name, used by user overrides."""
+    label: str
+    when: dict[str, str] = Field(default_factory=dict)
+    """Keys: model, mode, resolution, upscale; a rule with no keys always applies."""
+    per_output_second: Decimal = Decimal(0)
+    per_input_video_second: Decimal = Decimal(0)
+    """Billed on the reference videos' combined duration (ShortAPI)."""
+    per_output_second_with_video_input: Decimal = Decimal(0)
+    """A surcharge per output second when any reference video is sent (Kinovi)."""
+
+
+class Pricing(BaseModel):
+    """How a provider bills; `published` False means no price is known (never invent one)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    published: bool = True
+    unit: Literal["usd", "credits"] = "usd"
+    credit_usd: Decimal | None = None
+    """The USD value of one credit, for providers that bill in credits."""
+    rules: list[PriceRule] = Field(default_factory=list)
+    notes: str = ""
+
+
+class ProviderCapabilities(BaseModel):
+    """Everything the app knows about one provider entry, as published on its pages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    dialect: Dialect
+    sources: list[str]
+    as_of: date
+    base_url: str
+    auth: Literal["bearer", "x-api-key", "none"] = "bearer"
+    local: bool = False
+    """Runs on this machine (the animatic): no key, no upload, no network."""
+    models: list[ModelCaps]
+    default_model: str
+    limits: Limits
+    pricing: Pricing
+    notes: list[str] = Field(default_factory=list)
+
+    def model(self, model_id: str | None = None) -> ModelCaps:
+        wanted = model_id or self.default_model
+        for m in self.models:
+            if m.id == wanted:
+                return m
+        known = ", ".join(m.id for m in self.models)
+        raise KeyError(f"{self.name} has no model {wanted!r} (it has {known})")
+
+    def limits_for(self, model_id: str | None = None) -> Limits:
+        return self.model(model_id).limits or self.limits
+
+
+def providers_dir() -> str:
+    return str(resource_dir() / "providers")
+
+
+@cache
+def load_all() -> dict[str, ProviderCapabilities]:
+    """Every provider file in resources/providers, keyed by id, in a stable order."""
+    found: dict[str, ProviderCapabilities] = {}
+    for path in sorted((resource_dir() / "providers").glob("*.json")):
+        caps = ProviderCapabilities.model_validate(json.loads(path.read_text("utf-8")))
+        found[caps.id] = caps
+    return found
+
+
+def provider_ids() -> list[str]:
+    return list(load_all())
+
+
+def get(provider_id: str) -> ProviderCapabilities:
+    """The capabilities of `provider_id`, or a KeyError naming the known ids."""
+    try:
+        return load_all()[provider_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown provider {provider_id!r}; known: {', '.join(load_all())}"
+        ) from None

@@ -1,0 +1,70 @@
+"""Each provider's way of writing tags, and the one function that compiles a prompt to it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.media import MediaKind
+from seedance_studio.core.prompt import PromptDocument
+from seedance_studio.core.tags import Tag
+from seedance_studio.core.tray import ReferenceTray
+
+
+class Dialect(StrEnum):
+    """How a provider wants `@Image1` written in the prompt it receives."""
+
+    CANONICAL = "canonical"
+    """`@Image1`, `@Video1`, `@Audio1`: Oxen (page in shared/), eachlabs, fal."""
+    SPACED = "spaced"
+    """`@Image 1`: ShortAPI."""
+    LOWER = "lower"
+    """`@image1`: Kinovi's current API (case-insensitive there, lower case as documented)."""
+    POSITIONAL = "positional"
+    """`@1..@N` across images first, then videos: Kinovi's older (seedance2-pro) API."""
+    BRACKET = "bracket"
+    """`[Image 1]`: Oxen's newer pages and BytePlus ModelArk."""
+
+
+def tag_in_dialect(tag: Tag, dialect: Dialect, counts: dict[MediaKind, int]) -> str:
+    """Write one tag the way `dialect` wants; `counts` are the tray's items per kind."""
+    match dialect:
+        case Dialect.CANONICAL:
+            return f"@{tag.kind.label}{tag.number}"
+        case Dialect.SPACED:
+            return f"@{tag.kind.label} {tag.number}"
+        case Dialect.LOWER:
+            return f"@{tag.kind.value}{tag.number}"
+        case Dialect.BRACKET:
+            return f"[{tag.kind.label} {tag.number}]"
+        case Dialect.POSITIONAL:
+            if tag.kind is MediaKind.IMAGE:
+                return f"@{tag.number}"
+            if tag.kind is MediaKind.VIDEO:
+                return f"@{counts[MediaKind.IMAGE] + tag.number}"
+            raise CompositionError(
+                f"{tag.canonical}: this API has no audio references, so it cannot be mentioned"
+            )
+
+
+def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect) -> str:
+    """The prompt text as `dialect` writes it, with every bound mention translated.
+
+    Dangling mentions make compiling fail: sending a prompt that points at nothing would pay
+    for a generation the user did not mean.
+    """
+    tags = tray.tags()
+    counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
+    pieces: list[str] = []
+    cursor = 0
+    for mention in prompt.mentions:
+        tag = tags.get(mention.ref_id)
+        if mention.dangling or tag is None:
+            raise CompositionError(
+                f"the prompt mentions {mention.last_tag}, which was removed from the tray"
+            )
+        pieces.append(prompt.text[cursor:mention.start])
+        pieces.append(tag_in_dialect(tag, dialect, counts))
+        cursor = mention.end
+    pieces.append(prompt.text[cursor:])
+    return "".join(pieces)

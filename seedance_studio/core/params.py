@@ -1,0 +1,42 @@
+"""Generation parameters: what the user picked besides references and prompt."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from seedance_studio.core.capabilities import ProviderCapabilities
+
+Duration = int | Literal["auto"]
+
+
+class GenerationParams(BaseModel):
+    """Provider, model and options; None means "the provider's default" (not sent)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    provider: str
+    model: str | None = None
+    duration: Duration | None = None
+    aspect_ratio: str | None = None
+    resolution: str | None = None
+    mode: str | None = None
+    seed: int | None = None
+    generate_audio: bool | None = None
+    variants: int = Field(default=1, ge=1)
+    upscale: str | None = None
+
+
+def with_defaults(params: GenerationParams, caps: ProviderCapabilities) -> GenerationParams:
+    """Fill every unset option with the provider's documented default."""
+    model = caps.model(params.model)
+    return params.model_copy(update={
+        "model": model.id,
+        "duration": params.duration if params.duration is not None else model.default_duration,
+        "aspect_ratio": params.aspect_ratio or model.default_aspect_ratio,
+        "resolution": params.resolution or model.default_resolution,
+        "mode": params.mode or model.default_mode,
+        "generate_audio": (params.generate_audio if params.generate_audio is not None
+                           else (True if model.generate_audio else None)),
+    })

@@ -1,0 +1,242 @@
+"""A prompt whose mentions are bound to reference ids, not to the numbers shown in its text.
+
+The text always shows current tags. When the tray renumbers, `sync` rewrites each bound mention
+to its reference's new tag; a mention whose reference left the tray turns into a visible
+dangling marker that no longer looks like a tag, so it can never be re-read as another item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from psygnal import Signal
+
+from seedance_studio.core.tags import Tag, find_tag_mentions
+from seedance_studio.core.tray import ReferenceTray
+
+
+def dangling_text(last_tag: str) -> str:
+    """How a mention of a removed reference reads; it must not match the mention pattern."""
+    return f"@(removed {last_tag})"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the prompt text bound to one reference."""
+
+    start: int
+    end: int
+    ref_id: str
+    last_tag: str
+    """The tag the span showed when last bound; dangling markers name it."""
+    dangling: bool = False
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace text[start:end] with `text`; `sync` reports these so an editor can apply them."""
+
+    start: int
+    end: int
+    text: str
+
+
+class PromptDocument:
+    """Prompt text plus mention spans, kept consistent through edits and renumbering."""
+
+    changed = Signal()
+
+    def __init__(self, text: str = "", tray: ReferenceTray | None = None) -> None:
+        self._text = ""
+        self._mentions: list[Mention] = []
+        if text:
+            self.set_text(text, tray or ReferenceTray())
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(self._mentions)
+
+    def live_mentions(self) -> list[Mention]:
+        return [m for m in self._mentions if not m.dangling]
+
+    def dangling_mentions(self) -> list[Mention]:
+        return [m for m in self._mentions if m.dangling]
+
+    def mention_at(self, position: int) -> Mention | None:
+        for m in self._mentions:
+            if m.start <= position < m.end:
+                return m
+        return None
+
+    # -- edits -------------------------------------------------------------------------------
+
+    def set_text(self, text: str, tray: ReferenceTray) -> None:
+        """Replace everything, binding every tag-like run to the tray's current items."""
+        self._text = text
+        self._mentions = []
+        self._bind_plain(tray)
+        self.changed.emit()
+
+    def apply_edit(self, position: int, removed: int, inserted: str, tray: ReferenceTray) -> None:
+        """Apply a user edit: text[position:position+removed] becomes `inserted`.
+
+        Mentions entirely outside the edit keep their binding and shift; a mention the edit
+        touches becomes plain text again and is re-read (so "@Image1" + "0" is "@Image10").
+        """
+        if position < 0 or position + removed > len(self._text):
+            raise ValueError("edit outside the text")
+        end = position + removed
+        delta = len(inserted) - removed
+        kept: list[Mention] = []
+        for m in self._mentions:
+            if m.end < position or (m.end == position and not _continues_tag(inserted)):
+                kept.append(m)
+            elif m.start >= end:
+                kept.append(replace(m, start=m.start + delta, end=m.end + delta))
+        self._text = self._text[:position] + inserted + self._text[end:]
+        self._mentions = kept
+        self._bind_plain(tray)
+        self.changed.emit()
+
+    def set_text_diff(self, new_text: str, tray: ReferenceTray) -> None:
+        """Move to `new_text` as one edit over the changed middle (for editors without deltas)."""
+        old = self._text
+        prefix = 0
+        limit = min(len(old), len(new_text))
+        while prefix < limit and old[prefix] == new_text[prefix]:
+            prefix += 1
+        suffix = 0
+        while (suffix < limit - prefix
+               and old[len(old) - 1 - suffix] == new_text[len(new_text) - 1 - suffix]):
+            suffix += 1
+        self.apply_edit(prefix, len(old) - prefix - suffix,
+                        new_text[prefix:len(new_text) - suffix], tray)
+
+    def insert_mention(
+        self, position: int, ref_id: str, tray: ReferenceTray, replace_chars: int = 0,
+    ) -> int:
+        """Insert a bound mention of `ref_id` at `position`, replacing the `replace_chars` typed
+        before it (the "@Ima" a completion started from). Returns the cursor position after it."""
+        tag = tray.tag_of(ref_id)
+        if tag is None:
+            raise KeyError(ref_id)
+        start = position - replace_chars
+        # Drop mentions that the replaced run overlaps; shift the ones after it.
+        text = tag.mention
+        after = self._text[position:position + 1]
+        spacer = "" if after[:1].isspace() else " "
+        inserted = text + spacer
+        delta = len(inserted) - replace_chars
+        kept = [m for m in self._mentions if m.end <= start]
+        kept += [replace(m, start=m.start + delta, end=m.end + delta)
+                 for m in self._mentions if m.start >= position]
+        kept.append(Mention(start, start + len(text), ref_id, tag.canonical))
+        kept.sort(key=lambda m: m.start)
+        self._text = self._text[:start] + inserted + self._text[position:]
+        self._mentions = kept
+        self.changed.emit()
+        return start + len(inserted)
+
+    def sync(self, tray: ReferenceTray) -> list[TextEdit]:
+        """Rewrite mentions to the tray's current tags; mark removed ones dangling.
+
+        Returns the edits made (in ascending order of the *old* text) so an editor widget can
+        apply them without resetting its cursor or undo stack.
+        """
+        tags = tray.tags()
+        edits: list[TextEdit] = []
+        new_mentions: list[Mention] = []
+        pieces: list[str] = []
+        cursor = 0
+        shift = 0
+        for m in self._mentions:
+            tag = tags.get(m.ref_id)
+            if tag is not None:
+                wanted, updated = tag.mention, replace(m, last_tag=tag.canonical, dangling=False)
+            else:
+                wanted, updated = dangling_text(m.last_tag), replace(m, dangling=True)
+            current = self._text[m.start:m.end]
+            pieces.append(self._text[cursor:m.start])
+            pieces.append(wanted)
+            cursor = m.end
+            if current != wanted:
+                edits.append(TextEdit(m.start, m.end, wanted))
+            new_start = m.start + shift
+            shift += len(wanted) - len(current)
+            new_mentions.append(replace(updated, start=new_start, end=new_start + len(wanted)))
+        pieces.append(self._text[cursor:])
+        old_count = len(self._mentions)
+        self._text = "".join(pieces)
+        self._mentions = new_mentions
+        self._bind_plain(tray)
+        if edits or len(self._mentions) != old_count:
+            self.changed.emit()
+        return edits
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def unknown_tags(self) -> list[tuple[int, int, Tag]]:
+        """Tag-like runs that are not bound: they name an item the tray does not have."""
+        return [(t.start, t.end, t.tag) for t in find_tag_mentions(self._text)
+                if not self._overlaps(t.start, t.end)]
+
+    def to_data(self) -> dict[str, object]:
+        """A JSON-able form for project files and the job store."""
+        return {
+            "text": self._text,
+            "mentions": [
+                {"start": m.start, "end": m.end, "ref_id": m.ref_id, "last_tag": m.last_tag,
+                 "dangling": m.dangling}
+                for m in self._mentions
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, object], tray: ReferenceTray) -> PromptDocument:
+        """Restore a saved prompt, then sync it to `tray` (ids that are gone turn dangling)."""
+        doc = cls()
+        doc._text = str(data.get("text", ""))
+        raw = data.get("mentions", [])
+        mentions: list[Mention] = []
+        if isinstance(raw, list):
+            for item in raw:
+                if not isinstance(item, dict):
+                    continue
+                start, end = int(item["start"]), int(item["end"])
+                if 0 <= start < end <= len(doc._text):
+                    mentions.append(Mention(start, end, str(item["ref_id"]),
+                                            str(item.get("last_tag", "")),
+                                            bool(item.get("dangling", False))))
+        mentions.sort(key=lambda m: m.start)
+        doc._mentions = [m for i, m in enumerate(mentions)
+                         if i == 0 or m.start >= mentions[i - 1].end]
+        doc.sync(tray)
+        return doc
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _overlaps(self, start: int, end: int) -> bool:
+        return any(m.start < end and start < m.end for m in self._mentions)
+
+    def _bind_plain(self, tray: ReferenceTray) -> None:
+        """Bind every unbound tag-like run whose tag the tray has now."""
+        added = False
+        for found in find_tag_mentions(self._text):
+            if self._overlaps(found.start, found.end):
+                continue
+            ref = tray.find(found.tag)
+            if ref is None:
+                continue
+            self._mentions.append(Mention(found.start, found.end, ref.id, found.tag.canonical))
+            added = True
+        if added:
+            self._mentions.sort(key=lambda m: m.start)
+
+
+def _continues_tag(inserted: str) -> bool:
+    """Whether text typed right after a mention extends its number ("@Image1" + "0")."""
+    return inserted[:1].isdigit()

@@ -1,0 +1,145 @@
+"""The provider protocol and the job status union that every provider client returns.
+
+A handle holds only what can be stored and rebuilt (provider id + its job id), so polling
+resumes after a restart from the job store alone.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from seedance_studio.core.capabilities import ProviderCapabilities
+from seedance_studio.core.composition import CompositionSnapshot
+
+
+class JobHandle(BaseModel):
+    """A provider's job id, plus any small extras the provider needs to poll it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    job_id: str
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Cost(BaseModel):
+    """A charge as the provider reported it, with its USD value when known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: Decimal
+    unit: Literal["usd", "credits"]
+    usd: Decimal | None = None
+
+
+class ResultMedia(BaseModel):
+    """One generated file: a URL to download, or a file the client already wrote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str | None = None
+    path: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class Queued(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: Literal["queued"] = "queued"
+    raw_status: str | None = None
+
+
+class Running(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: Literal["running"] = "running"
+    raw_status: str | None = None
+    progress: float | None = None
+    """0..1 where the provider reports it."""
+
+
+class Succeeded(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: Literal["succeeded"] = "succeeded"
+    results: list[ResultMedia]
+    cost: Cost | None = None
+    raw_status: str | None = None
+
+
+class Failed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: Literal["failed"] = "failed"
+    message: str
+    code: str | None = None
+    content_blocked: bool = False
+    raw_status: str | None = None
+
+
+class Cancelled(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    state: Literal["cancelled"] = "cancelled"
+    raw_status: str | None = None
+
+
+JobStatus = Annotated[Queued | Running | Succeeded | Failed | Cancelled,
+                      Field(discriminator="state")]
+FINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
+
+
+class RequestSpec(BaseModel):
+    """An HTTP request as it would be sent; `seedance request` prints it (keys redacted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: Any = None
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """What the job engine needs of a provider; one module per provider implements it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def capabilities(self) -> ProviderCapabilities: ...
+
+    @property
+    def poll_interval(self) -> float:
+        """Seconds between polls when the server gives no hint."""
+        ...
+
+    @property
+    def supports_cancel(self) -> bool: ...
+
+    def build_request(self, snapshot: CompositionSnapshot,
+                      urls: dict[str, str]) -> RequestSpec:
+        """The create request for `snapshot`; `urls` maps reference ids to hosted URLs.
+
+        Pure: no I/O, used for dry runs and to submit.
+        """
+        ...
+
+    async def submit(self, snapshot: CompositionSnapshot,
+                     urls: dict[str, str]) -> list[JobHandle]:
+        """Create the job(s); one handle per generation. Raises SubmissionUnknownError when
+        the request was sent but its outcome is unknown."""
+        ...
+
+    async def status(self, handle: JobHandle) -> Queued | Running | Succeeded | Failed | Cancelled:
+        ...
+
+    async def cancel(self, handle: JobHandle) -> bool:
+        """Ask the server to cancel; False when the API has no cancel."""
+        ...
+
+    def handle_for(self, job_id: str) -> JobHandle:
+        """Rebuild a handle from a stored job id alone."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,1 @@
+"""The durable job engine: SQLite store, runner, downloads and spend ledger."""

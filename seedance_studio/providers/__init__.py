@@ -1,0 +1,1 @@
+"""Async HTTP clients, one module per provider, implementing the core's provider protocol."""

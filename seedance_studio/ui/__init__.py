@@ -1,0 +1,1 @@
+"""Qt widgets that adapt the core to the screen; nothing here holds rules of its own."""
