@@ -1,0 +1,42 @@
+"""User folders (platformdirs), overridable as one root for tests and portable installs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "SeedanceStudio"
+HOME_ENV = "SEEDANCE_STUDIO_HOME"
+"""When set, every folder lives under this one directory (tests, portable installs)."""
+
+
+def _root(kind: str) -> Path | None:
+    home = os.environ.get(HOME_ENV)
+    return Path(home) / kind if home else None
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    return _ensure(_root("config") or platformdirs.user_config_path(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    return _ensure(_root("data") or platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    return _ensure(_root("cache") or platformdirs.user_cache_path(APP_NAME, appauthor=False))
+
+
+def default_library_dir() -> Path:
+    """Where finished videos go unless the user picks another folder."""
+    root = _root("library")
+    if root:
+        return root
+    return platformdirs.user_videos_path() / "Seedance Studio"
