@@ -1,0 +1,43 @@
+"""`python -m seedance_studio.simulator --port N`: run until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+
+from seedance_studio.simulator.simulator import Simulator
+from seedance_studio.simulator.timing import SimTiming
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seedance_studio.simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--speed", type=float, default=1.0, help="2 runs jobs twice as fast")
+    parser.add_argument("--queued", type=float, default=SimTiming.queued, help="seconds queued")
+    parser.add_argument("--running", type=float, default=SimTiming.running, help="seconds running")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    if args.speed <= 0:
+        parser.error("--speed must be positive")
+    timing = SimTiming(queued=args.queued, running=args.running, speed=args.speed)
+    done = threading.Event()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_term)
+    with Simulator(args.host, args.port, timing, verbose=args.verbose) as sim:
+        print(f"simulator listening on {sim.url}", flush=True)
+        try:
+            while not done.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

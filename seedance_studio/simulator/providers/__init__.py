@@ -1,0 +1,1 @@
+"""One module per simulated provider, plus shared file and storage routes."""
