@@ -1,0 +1,575 @@
+"""Checking a composition against one provider + model before anything is paid for.
+
+`validate` returns every problem at once (not the first), each naming the limit, the offending
+reference by its tag, and a fix. Errors block submission; warnings do not. Limits come from
+the capability data, so this module holds rules, never numbers.
+
+What cannot be known is not guessed: a URL that was not probed skips the checks that need its
+facts and gets one warning that says so.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.capabilities import KindLimits, Limits, ModelCaps, ProviderCapabilities
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.dialects import compile_prompt
+from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.media import MediaKind
+from seedance_studio.core.probe import kind_of
+from seedance_studio.core.prompt import PromptDocument
+from seedance_studio.core.reference import Reference, format_from_name
+from seedance_studio.core.tags import Tag
+from seedance_studio.core.tray import number_tags
+
+Severity = Literal["error", "warning"]
+Value = int | float | str | None
+
+_MB = 1024 * 1024
+_PLURAL = {MediaKind.IMAGE: "images", MediaKind.VIDEO: "videos", MediaKind.AUDIO: "audio clips"}
+_SINGULAR = {MediaKind.IMAGE: "image", MediaKind.VIDEO: "video", MediaKind.AUDIO: "audio clip"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a composition for the chosen provider + model."""
+
+    severity: Severity
+    code: str
+    """Stable identifier (tests, the UI's icons, the media helper's conform)."""
+    message: str
+    """Plain language: names the offending reference by its tag and the limit."""
+    hint: str = ""
+    """How to fix it, e.g. "conform it to 720p"."""
+    ref_id: str | None = None
+    """The reference at fault, if one is."""
+    kind: MediaKind | None = None
+    limit_name: str | None = None
+    """The capability field that sets the limit (a KindLimits/Limits/ModelCaps field name)."""
+    limit: Value = None
+    """The limit's value, in the units of `limit_name` (bytes, seconds, pixels, fps, ...)."""
+    actual: Value = None
+    """What the composition has, in the same units."""
+    conformable: bool = False
+    """Whether re-encoding the reference (the media helper's conform) can fix it."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def is_submittable(problems: Iterable[Problem]) -> bool:
+    """True when no problem is an error (warnings alone never block a submission)."""
+    return not any(p.is_error for p in problems)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_error]
+
+
+def validate(
+    snapshot: CompositionSnapshot, caps: ProviderCapabilities | None = None, *,
+    allow_loopback: bool = False, check_files: bool = True,
+) -> list[Problem]:
+    """Every problem `snapshot` has for `caps` (default: its own provider's capabilities).
+
+    `allow_loopback` accepts http(s) URLs on this machine (the provider simulator serves its
+    media there); real providers can never fetch them. `check_files` also reports local
+    references whose file has disappeared since it was added.
+    """
+    if caps is None:
+        try:
+            caps = capabilities.get(snapshot.params.provider)
+        except KeyError as exc:
+            return [Problem("error", "unknown_provider", str(exc.args[0]),
+                            "pick a provider from the list")]
+    try:
+        model = caps.model(snapshot.params.model)
+    except KeyError as exc:
+        return [Problem("error", "unknown_model", str(exc.args[0]),
+                        f"pick one of {caps.name}'s models", limit_name="models",
+                        actual=snapshot.params.model)]
+    checker = _Checker(snapshot, caps, model, allow_loopback=allow_loopback,
+                       check_files=check_files)
+    return checker.run()
+
+
+class _Checker:
+    """One validation run; each `_check_*` method appends to `problems`."""
+
+    def __init__(self, snapshot: CompositionSnapshot, caps: ProviderCapabilities,
+                 model: ModelCaps, *, allow_loopback: bool, check_files: bool) -> None:
+        self.snapshot = snapshot
+        self.caps = caps
+        self.model = model
+        self.limits: Limits = caps.limits_for(model.id)
+        self.refs: list[Reference] = list(snapshot.references)
+        self.tags: dict[str, Tag] = number_tags(self.refs)
+        self.allow_loopback = allow_loopback
+        self.check_files = check_files
+        self.problems: list[Problem] = []
+        self.name = caps.name
+
+    def run(self) -> list[Problem]:
+        self._check_counts()
+        self._check_required()
+        for ref in self.refs:
+            self._check_source(ref)
+            self._check_facts(ref)
+        for kind in (MediaKind.VIDEO, MediaKind.AUDIO, MediaKind.IMAGE):
+            self._check_totals(kind)
+        self._check_prompt()
+        self._check_params()
+        return self.problems
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def add(self, severity: Severity, code: str, message: str, hint: str = "", *,
+            ref: Reference | None = None, kind: MediaKind | None = None,
+            limit_name: str | None = None, limit: Value = None, actual: Value = None,
+            conformable: bool = False) -> None:
+        self.problems.append(Problem(
+            severity, code, message, hint, ref.id if ref else None,
+            kind or (ref.kind if ref else None), limit_name, limit, actual, conformable))
+
+    def tag(self, ref: Reference) -> str:
+        return self.tags[ref.id].canonical
+
+    def of_kind(self, kind: MediaKind) -> list[Reference]:
+        return [r for r in self.refs if r.kind is kind]
+
+    def kind_limits(self, kind: MediaKind) -> KindLimits:
+        return self.limits.for_kind(kind)
+
+    # -- counts and required references ---------------------------------------------------------
+
+    def _check_counts(self) -> None:
+        for kind in MediaKind:
+            refs = self.of_kind(kind)
+            allowed = self.kind_limits(kind).max_count
+            if not refs or len(refs) <= allowed:
+                continue
+            if allowed == 0:
+                for ref in refs:
+                    self.add("error", "kind_not_accepted",
+                             f"{self.tag(ref)}: {self.name} takes no {_PLURAL[kind]}",
+                             f"remove {self.tag(ref)} or pick another provider", ref=ref,
+                             limit_name="max_count", limit=0, actual=len(refs))
+                continue
+            extra = refs[allowed:]
+            names = ", ".join(self.tag(r) for r in extra)
+            self.add("error", "too_many_of_kind",
+                     f"{len(refs)} {_PLURAL[kind]}; {self.name} accepts up to {allowed}",
+                     f"remove {names}", ref=extra[0], kind=kind, limit_name="max_count",
+                     limit=allowed, actual=len(refs))
+        cap = self.limits.max_files
+        if cap is not None and len(self.refs) > cap:
+            self.add("error", "too_many_files",
+                     f"{len(self.refs)} references in all; {self.name} accepts up to {cap} "
+                     "files across images, videos and audio",
+                     f"remove {len(self.refs) - cap}", limit_name="max_files", limit=cap,
+                     actual=len(self.refs))
+
+    def _check_required(self) -> None:
+        visual = self.of_kind(MediaKind.IMAGE) + self.of_kind(MediaKind.VIDEO)
+        audio = self.of_kind(MediaKind.AUDIO)
+        if self.limits.video_required and not self.of_kind(MediaKind.VIDEO):
+            self.add("error", "video_required",
+                     f"{self.name} needs a reference video; there is none",
+                     "add a video (MP4 or MOV)", kind=MediaKind.VIDEO,
+                     limit_name="video_required")
+        elif self.limits.visual_required and not visual:
+            self.add("error", "visual_required",
+                     f"{self.name} needs at least one reference image or video",
+                     "add an image or a video", limit_name="visual_required")
+        if audio and not visual and self.limits.audio_requires_visual:
+            self.add("error", "audio_needs_visual",
+                     f"audio alone is not allowed: {self.name} needs at least one image or "
+                     "video beside the audio", "add an image or a video", ref=audio[0],
+                     limit_name="audio_requires_visual")
+
+    # -- sources --------------------------------------------------------------------------------
+
+    def _check_source(self, ref: Reference) -> None:
+        source = ref.source
+        scheme = urlparse(source).scheme.lower()
+        tag = self.tag(ref)
+        if scheme == "file":
+            self.add("error", "url_not_https",
+                     f"{tag} is a file:// address, which {self.name} cannot fetch",
+                     "add the file itself, so the app uploads it", ref=ref,
+                     limit_name="https_only", actual=source)
+            return
+        if not ref.is_url:
+            if self.check_files and not Path(source).is_file():
+                self.add("error", "file_missing",
+                         f"{tag}: the file {source} is no longer there",
+                         "put the file back or replace the reference", ref=ref)
+            return
+        host = (urlparse(source).hostname or "").lower()
+        if _is_loopback(host):
+            if self.allow_loopback and scheme in ("http", "https"):
+                return
+            self.add("error", "url_not_public",
+                     f"{tag} points at this computer ({host}); {self.name} cannot fetch it",
+                     "add the file itself, so the app uploads it", ref=ref,
+                     limit_name="https_only", actual=source)
+            return
+        if scheme == "data":
+            self.add("error", "url_not_https",
+                     f"{tag} is a data: URI; {self.name} accepts only public https URLs",
+                     "save it as a file and add that", ref=ref, limit_name="https_only",
+                     actual="data:")
+            return
+        if _is_private(host):
+            self.add("error", "url_not_public",
+                     f"{tag} points at a private network address ({host}); {self.name} "
+                     "cannot reach it", "add the file itself, so the app uploads it", ref=ref,
+                     limit_name="https_only", actual=source)
+            return
+        if scheme != "https" and self.limits.https_only:
+            self.add("error", "url_not_https",
+                     f"{tag} is a {scheme}:// URL; {self.name} accepts only https URLs",
+                     "use the https address, or download the file and add it", ref=ref,
+                     limit_name="https_only", actual=scheme)
+
+    # -- per-reference facts --------------------------------------------------------------------
+
+    def _check_facts(self, ref: Reference) -> None:
+        lim = self.kind_limits(ref.kind)
+        if lim.max_count == 0:
+            return  # already reported as a kind the provider does not take
+        tag = self.tag(ref)
+        facts = ref.facts
+        if facts is None:
+            fmt = format_from_name(ref.name or ref.source) or format_from_name(ref.source)
+            if fmt and lim.formats and fmt not in lim.formats:
+                self._format_problem(ref, fmt, lim)
+            if _has_fact_limits(lim):
+                if ref.is_url:
+                    self.add("warning", "not_probed",
+                             f"{tag} is a URL that was not probed, so its "
+                             f"{_fact_words(ref.kind)} could not be checked against "
+                             f"{self.name}'s limits", "add the file itself to check it",
+                             ref=ref)
+                else:
+                    self.add("warning", "not_probed",
+                             f"{tag} could not be probed, so its {_fact_words(ref.kind)} "
+                             f"could not be checked against {self.name}'s limits",
+                             "re-add the file to probe it", ref=ref)
+            return
+        actual_kind = kind_of(facts)
+        if actual_kind is not ref.kind:
+            self.add("error", "kind_mismatch",
+                     f"{tag} holds {actual_kind.value}, not {ref.kind.value}",
+                     "remove it and add the file again", ref=ref, actual=actual_kind.value)
+            return
+        named = format_from_name(ref.name) if ref.name else None
+        if named and named != facts.format and not {named, facts.format} <= {"mp4", "mov"}:
+            self.add("warning", "format_mislabelled",
+                     f"{tag} ({ref.display_name}) is really {facts.format.upper()}, "
+                     f"not {named.upper()} as its name says", "rename the file to match",
+                     ref=ref, actual=facts.format)
+        if lim.formats and facts.format not in lim.formats:
+            self._format_problem(ref, facts.format, lim)
+        if lim.max_bytes is not None and facts.size_bytes > lim.max_bytes:
+            self.add("error", "file_too_large",
+                     f"{tag} is {_mb(facts.size_bytes)}; {self.name} accepts up to "
+                     f"{_mb(lim.max_bytes)} per {_SINGULAR[ref.kind]}",
+                     "conform it to a smaller file" if ref.kind is not MediaKind.IMAGE
+                     else "save it smaller (lower quality or fewer pixels)", ref=ref,
+                     limit_name="max_bytes", limit=lim.max_bytes, actual=facts.size_bytes,
+                     conformable=True)
+        if facts.duration_s is not None and ref.kind is not MediaKind.IMAGE:
+            self._check_duration(ref, facts.duration_s, lim)
+        if ref.kind is MediaKind.VIDEO:
+            self._check_picture(ref, lim)
+
+    def _format_problem(self, ref: Reference, fmt: str, lim: KindLimits) -> None:
+        accepted = " or ".join(f.upper() for f in lim.formats)
+        target = lim.formats[0].upper()
+        hint = (f"conform it to {target}" if ref.kind is not MediaKind.IMAGE
+                else f"convert it to {accepted}")
+        self.add("error", "format_not_accepted",
+                 f"{self.tag(ref)} is {fmt.upper()}; {self.name} accepts {accepted} "
+                 f"{_PLURAL[ref.kind]}", hint, ref=ref, limit_name="formats",
+                 limit=",".join(lim.formats), actual=fmt, conformable=True)
+
+    def _check_duration(self, ref: Reference, seconds: float, lim: KindLimits) -> None:
+        tag = self.tag(ref)
+        if lim.max_duration_s is not None and seconds > lim.max_duration_s + 1e-6:
+            self.add("error", "duration_too_long",
+                     f"{tag} lasts {_s(seconds)}; {self.name} accepts up to "
+                     f"{_s(lim.max_duration_s)} per {_SINGULAR[ref.kind]}",
+                     f"trim it to {_s(lim.max_duration_s)}", ref=ref,
+                     limit_name="max_duration_s", limit=lim.max_duration_s, actual=seconds,
+                     conformable=True)
+        if lim.min_duration_s is not None and seconds < lim.min_duration_s - 1e-6:
+            self.add("error", "duration_too_short",
+                     f"{tag} lasts {_s(seconds)}; {self.name} needs at least "
+                     f"{_s(lim.min_duration_s)} per {_SINGULAR[ref.kind]}",
+                     "use a longer clip", ref=ref, limit_name="min_duration_s",
+                     limit=lim.min_duration_s, actual=seconds)
+
+    def _check_picture(self, ref: Reference, lim: KindLimits) -> None:
+        facts = ref.facts
+        assert facts is not None
+        tag = self.tag(ref)
+        pixels = facts.pixels
+        if pixels is not None:
+            size = f"{facts.width}×{facts.height}"
+            if lim.max_pixels is not None and pixels > lim.max_pixels:
+                box = (f"{lim.max_width}×{lim.max_height} pixels"
+                       if lim.max_width and lim.max_height else "")
+                limit_text = (f"up to {box} ({lim.max_pixels:,} pixels in all)" if box
+                              else f"up to {lim.max_pixels:,} pixels per frame")
+                self.add("error", "too_many_pixels",
+                         f"{tag} is {size}; {self.name} accepts {limit_text}",
+                         "conform it to 720p", ref=ref, limit_name="max_pixels",
+                         limit=lim.max_pixels, actual=pixels, conformable=True)
+            if lim.min_pixels is not None and pixels < lim.min_pixels:
+                box = (f"{lim.min_width}×{lim.min_height} pixels"
+                       if lim.min_width and lim.min_height else "")
+                limit_text = (f"at least {box} ({lim.min_pixels:,} pixels in all)" if box
+                              else f"at least {lim.min_pixels:,} pixels per frame")
+                self.add("error", "too_few_pixels",
+                         f"{tag} is {size}; {self.name} needs {limit_text}",
+                         "conform it to 480p (it will be scaled up)", ref=ref,
+                         limit_name="min_pixels", limit=lim.min_pixels, actual=pixels,
+                         conformable=True)
+        if facts.fps is not None:
+            fps = round(facts.fps, 2)
+            if lim.max_fps is not None and facts.fps > lim.max_fps + 0.01:
+                self.add("error", "fps_too_high",
+                         f"{tag} runs at {fps:g} fps; {self.name} accepts up to "
+                         f"{lim.max_fps:g} fps", f"conform it to {min(30, lim.max_fps):g} fps",
+                         ref=ref, limit_name="max_fps", limit=lim.max_fps, actual=facts.fps,
+                         conformable=True)
+            if lim.min_fps is not None and facts.fps < lim.min_fps - 0.01:
+                self.add("error", "fps_too_low",
+                         f"{tag} runs at {fps:g} fps; {self.name} needs at least "
+                         f"{lim.min_fps:g} fps", f"conform it to {lim.min_fps:g} fps", ref=ref,
+                         limit_name="min_fps", limit=lim.min_fps, actual=facts.fps,
+                         conformable=True)
+
+    # -- totals per kind ------------------------------------------------------------------------
+
+    def _check_totals(self, kind: MediaKind) -> None:
+        lim = self.kind_limits(kind)
+        refs = self.of_kind(kind)
+        if not refs or lim.max_count == 0:
+            return
+        sizes = [r.facts.size_bytes for r in refs if r.facts is not None]
+        all_known = len(sizes) == len(refs)
+        names = ", ".join(self.tag(r) for r in refs)
+        if lim.max_total_bytes is not None and sum(sizes) > lim.max_total_bytes:
+            self.add("error", "total_size_too_large",
+                     f"{names} {'are' if len(refs) > 1 else 'is'} {_mb(sum(sizes))}"
+                     f"{' together' if len(refs) > 1 else ''}; {self.name} accepts up to "
+                     f"{_mb(lim.max_total_bytes)} of {_PLURAL[kind]} in all",
+                     "conform them to smaller files or remove one", ref=refs[0], kind=kind,
+                     limit_name="max_total_bytes", limit=lim.max_total_bytes,
+                     actual=sum(sizes), conformable=True)
+        durations = [r.facts.duration_s for r in refs
+                     if r.facts is not None and r.facts.duration_s is not None]
+        total = round(sum(durations), 3)
+        durations_known = len(durations) == len(refs) and all_known
+        if lim.max_total_duration_s is not None and total > lim.max_total_duration_s + 1e-6:
+            self.add("error", "total_duration_too_long",
+                     f"{names} {_last(refs)} {_s(total)}{_together(refs)}; {self.name} "
+                     "accepts up to "
+                     f"{_s(lim.max_total_duration_s)} of {_PLURAL[kind]} in all",
+                     "trim them or remove one", ref=refs[0], kind=kind,
+                     limit_name="max_total_duration_s", limit=lim.max_total_duration_s,
+                     actual=total, conformable=True)
+        if (lim.min_total_duration_s is not None and durations_known
+                and total < lim.min_total_duration_s - 1e-6):
+            self.add("error", "total_duration_too_short",
+                     f"{names} {_last(refs)} {_s(total)}{_together(refs)}; {self.name} "
+                     "needs at least "
+                     f"{_s(lim.min_total_duration_s)} of {_PLURAL[kind]}",
+                     "use a longer clip", ref=refs[0], kind=kind,
+                     limit_name="min_total_duration_s", limit=lim.min_total_duration_s,
+                     actual=total)
+
+    # -- prompt ---------------------------------------------------------------------------------
+
+    def _check_prompt(self) -> None:
+        tray = self.snapshot.tray()
+        doc: PromptDocument = self.snapshot.prompt_document(tray)
+        text = doc.text
+        if self.limits.prompt_required and not text.strip():
+            self.add("error", "prompt_required", f"{self.name} needs a prompt; it is empty",
+                     "describe the video you want", limit_name="prompt_required")
+        for mention in doc.dangling_mentions():
+            self.add("error", "dangling_mention",
+                     f"the prompt mentions {mention.last_tag}, which was removed from the tray",
+                     "delete the mention or point it at another reference",
+                     limit_name="mentions", actual=mention.last_tag)
+        counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
+        for mention in doc.live_mentions():
+            ref = next((r for r in self.refs if r.id == mention.ref_id), None)
+            if ref is not None and self.kind_limits(ref.kind).max_count == 0:
+                self.add("error", "mention_kind_not_accepted",
+                         f"the prompt mentions {self.tag(ref)}, but {self.name} takes no "
+                         f"{_PLURAL[ref.kind]}", f"delete the mention of {self.tag(ref)}",
+                         ref=ref, limit_name="max_count", limit=0)
+        for _start, _end, tag in doc.unknown_tags():
+            if self.kind_limits(tag.kind).max_count == 0:
+                self.add("error", "mention_kind_not_accepted",
+                         f"the prompt mentions @{tag.canonical}, but {self.name} takes no "
+                         f"{_PLURAL[tag.kind]}", f"delete @{tag.canonical}", kind=tag.kind,
+                         limit_name="max_count", limit=0, actual=tag.canonical)
+                continue
+            have = counts[tag.kind]
+            there = (f"there is no {_SINGULAR[tag.kind]}" if have == 0 else
+                     f"there {'is' if have == 1 else 'are'} only {have} "
+                     f"{_SINGULAR[tag.kind] if have == 1 else _PLURAL[tag.kind]}")
+            self.add("error", "unknown_tag",
+                     f"the prompt mentions @{tag.canonical}, but {there}",
+                     f"add the {_SINGULAR[tag.kind]} or correct the mention", kind=tag.kind,
+                     limit_name="mentions", limit=have, actual=tag.canonical)
+        max_chars = self.limits.prompt_max_chars
+        if max_chars is not None:
+            sent = self._compiled_or(text, doc)
+            if len(sent) > max_chars:
+                self.add("error", "prompt_too_long",
+                         f"the prompt is {len(sent):,} characters; {self.name} accepts up to "
+                         f"{max_chars:,}", f"shorten it by {len(sent) - max_chars:,} characters",
+                         limit_name="prompt_max_chars", limit=max_chars, actual=len(sent))
+
+    def _compiled_or(self, text: str, doc: PromptDocument) -> str:
+        """The prompt as it would be sent (its length is what counts), or the text as shown."""
+        try:
+            return compile_prompt(doc, self.snapshot.tray(), self.caps.dialect)
+        except CompositionError:
+            return text
+
+    # -- parameters -----------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        params = self.snapshot.params
+        model = self.model
+        label = f"{self.name} {model.label}"
+        duration = params.duration
+        if duration == "auto":
+            if not model.auto_duration:
+                self.add("error", "duration_not_offered",
+                         f"{label} has no automatic duration",
+                         f"pick {model.durations[0]}–{model.durations[-1]} s"
+                         if model.durations else "pick a duration",
+                         limit_name="auto_duration", actual="auto")
+        elif duration is not None and duration not in model.durations:
+            span = _span(model.durations)
+            self.add("error", "duration_not_offered",
+                     f"{label} cannot make {duration} s videos; it offers {span}",
+                     f"pick {span}", limit_name="durations", actual=duration)
+        self._check_choice("resolution", params.resolution, model.resolutions, label)
+        self._check_choice("aspect_ratio", params.aspect_ratio, model.aspect_ratios, label)
+        self._check_choice("mode", params.mode, model.modes, label)
+        self._check_choice("upscale", params.upscale, model.upscale, label)
+        if params.variants > model.max_variants:
+            self.add("error", "too_many_variants",
+                     f"{label} makes up to {model.max_variants} "
+                     f"video{'s' if model.max_variants > 1 else ''} per request; "
+                     f"{params.variants} were asked for",
+                     f"ask for {model.max_variants} or fewer", limit_name="max_variants",
+                     limit=model.max_variants, actual=params.variants)
+        if params.seed is not None and not model.seed:
+            self.add("warning", "seed_ignored", f"{label} takes no seed; it will not be sent",
+                     "clear the seed", limit_name="seed", actual=params.seed)
+        if params.generate_audio is not None and not model.generate_audio:
+            self.add("warning", "generate_audio_ignored",
+                     f"{label} has no switch for generated audio; the setting will not be sent",
+                     limit_name="generate_audio")
+
+    def _check_choice(self, field: str, value: str | None, offered: Sequence[str],
+                      label: str) -> None:
+        if value is None:
+            return
+        words = field.replace("_", " ")
+        if not offered:
+            self.add("warning", f"{field}_ignored",
+                     f"{label} offers no {words} choice; {value} will not be sent",
+                     f"clear the {words}", limit_name=_FIELD_LIMIT[field], actual=value)
+        elif value not in offered:
+            self.add("error", f"{field}_not_offered",
+                     f"{label} does not offer {words} {value}; it offers {', '.join(offered)}",
+                     f"pick one of {', '.join(offered)}", limit_name=_FIELD_LIMIT[field],
+                     limit=",".join(offered), actual=value)
+
+
+_FIELD_LIMIT = {"resolution": "resolutions", "aspect_ratio": "aspect_ratios", "mode": "modes",
+                "upscale": "upscale"}
+
+
+def _last(refs: Sequence[Reference]) -> str:
+    return "last" if len(refs) > 1 else "lasts"
+
+
+def _together(refs: Sequence[Reference]) -> str:
+    return " together" if len(refs) > 1 else ""
+
+
+def _has_fact_limits(lim: KindLimits) -> bool:
+    fields: list[object] = [lim.max_bytes, lim.max_total_bytes, lim.min_duration_s,
+                            lim.max_duration_s, lim.min_total_duration_s,
+                            lim.max_total_duration_s, lim.min_pixels, lim.max_pixels,
+                            lim.min_fps, lim.max_fps]
+    return any(f is not None for f in fields)
+
+
+def _fact_words(kind: MediaKind) -> str:
+    return {MediaKind.IMAGE: "size", MediaKind.VIDEO: "size, duration, resolution and frame rate",
+            MediaKind.AUDIO: "size and duration"}[kind]
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain", "ip6-localhost") or host.endswith(
+            ".localhost"):
+        return True
+    return _ip_test(host, lambda ip: ip.is_loopback or ip.is_unspecified)
+
+
+def _is_private(host: str) -> bool:
+    return _ip_test(host, lambda ip: ip.is_private or ip.is_link_local)
+
+
+def _ip_test(host: str, test: Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
+             ) -> bool:
+    try:
+        return test(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return False
+
+
+def _mb(n: int) -> str:
+    if n < _MB:
+        return f"{n / 1024:.0f} KB"
+    value = n / _MB
+    return f"{value:.0f} MB" if value >= 10 and value == int(value) else f"{value:.1f} MB"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds != int(seconds) else f"{int(seconds)} s"
+
+
+def _span(values: Sequence[int]) -> str:
+    if values and list(values) == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}–{values[-1]} s"
+    return ", ".join(str(v) for v in values) + " s"
+
+
+__all__ = ["Problem", "Severity", "errors", "is_submittable", "validate",
+           "warnings"]
