@@ -1,0 +1,740 @@
+"""The job runner: submit, poll, download, resume — never lose a paid job, never pay twice.
+
+Loop-agnostic asyncio: the GUI runs it on qasync, the CLI on asyncio.run. Front ends call:
+
+    engine = JobEngine(store, settings, secrets, *, provider_factory=registry.create_provider,
+                       assets=None, http=None)
+    await engine.start()                 # resume every unfinished job
+    ids = await engine.submit(snapshot, estimate)      # -> list[int], one per variant
+    await engine.cancel(job_id)          # server-side cancel where the API has one
+    ids = await engine.retry(job_id)     # a new job from the same snapshot (user action)
+    rec = await engine.check_again(job_id)   # submit_unknown / stuck: look once more
+    ids = await engine.submit_anyway(job_id) # submit_unknown: send the create again
+    rec = await engine.download(job_id)  # (re)fetch a finished job's file
+    await engine.wait(ids)               # until each job is settled or nothing works on it
+    await engine.aclose()                # cancels every task; never hangs
+
+Signals (psygnal): `job_changed(job_id: int)` after any stored change made by this engine;
+`progress(job_id: int, phase: str, fraction: float)` with phase "upload" | "queue" |
+"download". Job states: see jobs/states.py. Records: jobs/store.py JobRecord.
+
+`submit` raises BudgetExceeded (jobs/ledger.py) when settings.budget_usd would be exceeded
+today, unless called with `allow_over_budget=True` after the user agreed.
+
+Why each rule:
+- The row is written before the create goes out, and `create_sent_at` is stamped just before
+  sending, so after a crash a row without that stamp was never sent (it is submitted on
+  resume) and a row with it is "submit_unknown" (only the user may resend).
+- A create answered 429 was not created, so it waits (Retry-After or back-off) and goes again.
+- Polls never give up on transient errors; only a long run of "not found" fails a job.
+- A lease per row keeps two processes (CLI + GUI) from polling or downloading one job twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import itertools
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+from psygnal import Signal
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.errors import (
+    MediaError,
+    NotFoundError,
+    ProviderError,
+    RateLimitedError,
+    SeedanceError,
+    SubmissionUnknownError,
+)
+from seedance_studio.core.provider import (
+    Cancelled,
+    Failed,
+    JobHandle,
+    Provider,
+    Queued,
+    Running,
+    Succeeded,
+)
+from seedance_studio.core.settings import Settings
+from seedance_studio.jobs import download as dl
+from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
+from seedance_studio.jobs.ledger import Ledger
+from seedance_studio.jobs.limits import DEFAULT_LIMITS, CreateGate, ProviderLimits
+from seedance_studio.jobs.polling import (
+    CREATE_RETRY_BASE_S,
+    NOT_FOUND_LIMIT,
+    error_delay,
+    next_poll_delay,
+)
+from seedance_studio.jobs.states import (
+    FETCH_STATES,
+    POLLED_STATES,
+    SETTLED_STATES,
+    JobState,
+)
+from seedance_studio.jobs.store import (
+    DEFAULT_LEASE_S,
+    JobRecord,
+    JobStore,
+    NewJob,
+    new_owner_id,
+)
+
+log = logging.getLogger(__name__)
+
+ProviderFactory = Callable[..., Provider]
+"""create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
+
+CLOSE_TIMEOUT_S = 5.0
+LEASE_S = DEFAULT_LEASE_S
+
+
+def _default_factory() -> ProviderFactory:
+    from seedance_studio.providers import registry  # type: ignore[attr-defined,unused-ignore]
+
+    factory: ProviderFactory = registry.create_provider
+    return factory
+
+
+class JobEngine:
+    """Runs jobs for one process; see the module docstring for the API."""
+
+    job_changed = Signal(int)
+    progress = Signal(int, str, float)
+
+    def __init__(self, store: JobStore, settings: Settings, secrets: Any, *,
+                 provider_factory: ProviderFactory | None = None, assets: Any = None,
+                 http: httpx.AsyncClient | None = None,
+                 limits: Mapping[str, ProviderLimits] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.secrets = secrets
+        self.assets = assets
+        self.owner = new_owner_id()
+        self.ledger = Ledger(store)
+        self._factory = provider_factory
+        self._http = http
+        self._own_http = http is None
+        self._providers: dict[str, Provider] = {}
+        self._gate = CreateGate(store, DEFAULT_LIMITS if limits is None else limits)
+        self._watchers: dict[int, asyncio.Task[None]] = {}
+        self._batches: dict[str, asyncio.Task[None]] = {}
+        self._closing = False
+
+    # -- public API -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Resume every unfinished job found in the store."""
+        for job in self.store.unfinished():
+            self._resume(job)
+
+    async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
+                     allow_over_budget: bool = False) -> list[int]:
+        """Store one job per variant, then send the create(s) in the background.
+
+        Returns at once with the job ids; watch `job_changed` or call `wait`.
+        """
+        return self._submit(snapshot, estimate, retry_of=None,
+                            allow_over_budget=allow_over_budget)
+
+    async def cancel(self, job_id: int) -> JobRecord:
+        job = self.store.get(job_id)
+        if job.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED):
+            return job
+        if job.state in FETCH_STATES:
+            # The provider already charged; stopping would only lose the file.
+            raise SeedanceError(f"job {job_id} already finished; its download continues")
+        if job.state is JobState.SUBMITTING:
+            task = self._batches.get(job.batch)
+            if job.create_sent_at is None:
+                if task is not None and len(self.store.batch_jobs(job.batch)) == 1:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+                self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.CANCELLED,
+                             message="cancelled before it was sent", finished_at=self._now())
+                return self.store.get(job_id)
+            raise SeedanceError(f"job {job_id} is being created right now; cancel it once "
+                                f"it has a provider id")
+        if job.state is JobState.SUBMIT_UNKNOWN:
+            self._update(job_id, state=JobState.CANCELLED, finished_at=self._now(),
+                         message="discarded by the user; if the provider did create it, it may "
+                                 "still run and be charged")
+            return self.store.get(job_id)
+        # queued / running / stuck: ask the server first.
+        self._stop_watcher(job_id)
+        message = "cancelled"
+        try:
+            provider = self._provider(job.provider)
+            if provider.supports_cancel and job.provider_job_id:
+                accepted = await provider.cancel(self._handle(provider, job))
+                if not accepted:
+                    message = "cancelled here; the provider did not confirm the cancel"
+            else:
+                message = ("cancelled here; the provider has no cancel API, so the job may "
+                           "still run and be charged")
+        except ProviderError as exc:
+            message = f"cancelled here; the provider's cancel failed: {exc}"
+        self._update(job_id, state=JobState.CANCELLED, message=message,
+                     finished_at=self._now())
+        self._gate.slot_freed.set()
+        return self.store.get(job_id)
+
+    async def retry(self, job_id: int, *, allow_over_budget: bool = False) -> list[int]:
+        """A new job (new create, new charge) from the same snapshot: an explicit user act."""
+        job = self.store.get(job_id)
+        snapshot = job.snapshot()
+        snapshot = snapshot.model_copy(
+            update={"params": snapshot.params.model_copy(update={"variants": 1})})
+        return self._submit(snapshot, job.estimate, retry_of=job_id,
+                            allow_over_budget=allow_over_budget, per_job_usd=job.estimated_usd)
+
+    async def check_again(self, job_id: int) -> JobRecord:
+        """Look once more at a job the runner left alone (submit_unknown, stuck)."""
+        job = self.store.get(job_id)
+        if job.state is JobState.STUCK and job.provider_job_id:
+            provider = self._provider(job.provider)
+            try:
+                status = await provider.status(self._handle(provider, job))
+            except ProviderError as exc:
+                self._update(job_id, message=f"still stuck; the provider said: {exc}")
+                return self.store.get(job_id)
+            if isinstance(status, Queued | Running):
+                self._update(job_id, raw_status=status.raw_status, event="checked again",
+                             raw=status.model_dump(mode="json"),
+                             message="still unfinished at the provider")
+            else:
+                self._apply_status(job, status, force=True)
+                self._resume(self.store.get(job_id))
+            return self.store.get(job_id)
+        if job.state is JobState.SUBMIT_UNKNOWN:
+            provider = self._provider(job.provider)
+            finder = getattr(provider, "find_submission", None)
+            found: list[JobHandle] | None = None
+            if finder is not None:
+                try:
+                    found = await finder(job.snapshot(), job.create_sent_at)
+                except ProviderError as exc:
+                    self._update(job_id, message=f"could not check: {exc}")
+                    return self.store.get(job_id)
+            if found:
+                self._attach_handles(self.store.batch_jobs(job.batch), found, raw=None)
+                return self.store.get(job_id)
+            self._update(job_id, event="checked again", message=(
+                "the provider has no way to find a job without its id: look at its dashboard, "
+                "then submit anyway or discard" if finder is None
+                else "the provider does not know this submission"))
+            return self.store.get(job_id)
+        if job.state not in SETTLED_STATES:
+            self._resume(job)
+        return self.store.get(job_id)
+
+    async def submit_anyway(self, job_id: int) -> list[int]:
+        """Send the create again for a submit_unknown job (the user accepts paying twice)."""
+        job = self.store.get(job_id)
+        if job.state is not JobState.SUBMIT_UNKNOWN:
+            raise SeedanceError(f"job {job_id} is {job.state.value}, not an unknown submission")
+        rows = self.store.batch_jobs(job.batch)
+        for row in rows:
+            self._update(row.id, expect=[JobState.SUBMIT_UNKNOWN], state=JobState.SUBMITTING,
+                         create_sent_at=None, message="submitted again by the user",
+                         lease_owner=self.owner, lease_until=self._now() + LEASE_S)
+        self._spawn_batch(job.batch)
+        return [row.id for row in rows]
+
+    async def download(self, job_id: int) -> JobRecord:
+        """Fetch (again) a finished job's file and wait for it."""
+        job = self.store.get(job_id)
+        if job.state is JobState.DONE and _exists(job.result_path):
+            return job
+        if job.state is JobState.DONE or (job.state is JobState.FAILED and job.results):
+            self._update(job_id, state=JobState.SUCCEEDED, result_path=None,
+                         message="download requested")
+        elif job.state not in FETCH_STATES:
+            raise SeedanceError(f"job {job_id} is {job.state.value}: nothing to download yet")
+        self._resume(self.store.get(job_id))
+        await self.wait([job_id])
+        return self.store.get(job_id)
+
+    async def wait(self, job_ids: Iterable[int] | None = None) -> list[JobRecord]:
+        """Until each job is settled or no task of this engine works on it any more."""
+        wanted = list(job_ids) if job_ids is not None else None
+        while True:
+            busy = self._busy_tasks(wanted)
+            if not busy:
+                break
+            await asyncio.wait(busy, return_when=asyncio.FIRST_COMPLETED)
+        ids = wanted if wanted is not None else [j.id for j in self.store.list_jobs()]
+        return [self.store.get(i) for i in ids]
+
+    async def aclose(self) -> None:
+        """Cancel every task, release leases, close clients; bounded by CLOSE_TIMEOUT_S."""
+        self._closing = True
+        tasks = [*self._watchers.values(), *self._batches.values()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_S)
+        for provider in self._providers.values():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(provider.aclose(), CLOSE_TIMEOUT_S)
+        self._providers.clear()
+        if self._own_http and self._http is not None:
+            with contextlib.suppress(Exception):
+                await self._http.aclose()
+            self._http = None
+
+    # -- helpers used by front ends ---------------------------------------------------------
+
+    def get(self, job_id: int) -> JobRecord:
+        return self.store.get(job_id)
+
+    def busy(self) -> bool:
+        return bool(self._busy_tasks(None))
+
+    # -- submission -------------------------------------------------------------------------
+
+    def _submit(self, snapshot: CompositionSnapshot, estimate: Any, *, retry_of: int | None,
+                allow_over_budget: bool, per_job_usd: Decimal | None = None) -> list[int]:
+        params = snapshot.params
+        caps = capabilities.get(params.provider)
+        variants = max(params.variants, 1)
+        total_usd = estimate_usd(estimate) if per_job_usd is None else per_job_usd * variants
+        if not allow_over_budget:
+            self.ledger.check_budget(self.settings.budget_usd, total_usd)
+        native = variants > 1 and caps.model(params.model).max_variants >= variants
+        group = uuid.uuid4().hex[:12]
+        est = estimate_json(estimate)
+        each = per_job_usd if per_job_usd is not None else split_usd(total_usd, variants)
+        rows: list[NewJob] = []
+        if native:
+            batch = uuid.uuid4().hex
+            rows = [NewJob(snapshot=snapshot, group_id=group, batch=batch, variant=i,
+                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                    for i in range(variants)]
+        else:
+            single = snapshot.model_copy(
+                update={"params": params.model_copy(update={"variants": 1})})
+            rows = [NewJob(snapshot=single, group_id=group, batch=uuid.uuid4().hex, variant=i,
+                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                    for i in range(variants)]
+        ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
+        for job_id in ids:
+            self.job_changed.emit(job_id)
+        for batch in dict.fromkeys(r.batch for r in rows):
+            self._spawn_batch(batch)
+        return ids
+
+    def _spawn_batch(self, batch: str) -> None:
+        if self._closing or batch in self._batches:
+            return
+        task = asyncio.get_running_loop().create_task(self._run_batch(batch))
+        self._batches[batch] = task
+        task.add_done_callback(lambda _t: self._batches.pop(batch, None))
+
+    async def _run_batch(self, batch: str) -> None:
+        rows = self.store.batch_jobs(batch)
+        if not rows:
+            return
+        first = rows[0]
+        ids = [r.id for r in rows]
+        sent = False
+        try:
+            provider = self._provider(first.provider)
+            snapshot = first.snapshot()
+            urls = await self._upload(snapshot, ids, provider)
+            self._update_many(ids, ref_urls=urls)
+            attempt_errors = 0
+            while True:
+                def mark() -> None:
+                    now = self._now()
+                    for job_id in ids:
+                        self._update(job_id, expect=[JobState.SUBMITTING],
+                                     create_sent_at=now, attempt=first.attempt + 1,
+                                     message="creating", lease_until=now + LEASE_S)
+
+                await self._gate.pass_through(
+                    first.provider, mark,
+                    on_wait=lambda why: self._update_many(ids, message=why))
+                sent = True
+                try:
+                    handles = await provider.submit(snapshot, urls)
+                except RateLimitedError as exc:
+                    # 429 is an answer: nothing was created, so trying again is safe.
+                    sent = False
+                    attempt_errors += 1
+                    delay = exc.retry_after if exc.retry_after is not None else min(
+                        CREATE_RETRY_BASE_S * 2 ** (attempt_errors - 1), 60.0)
+                    self._update_many(ids, create_sent_at=None,
+                                      message=f"{exc} — trying again in {delay:.0f} s",
+                                      event="create refused (rate limited)")
+                    await asyncio.sleep(delay)
+                    continue
+                break
+            sent = False
+            self._attach_handles(self.store.batch_jobs(batch), handles, raw=[
+                h.model_dump(mode="json") for h in handles])
+        except SubmissionUnknownError as exc:
+            self._mark_unknown(ids, str(exc))
+        except asyncio.CancelledError:
+            if sent:
+                self._mark_unknown(ids, "interrupted while the create request was out")
+            raise
+        except SeedanceError as exc:
+            if sent and not isinstance(exc, ProviderError):
+                self._mark_unknown(ids, str(exc))
+            else:
+                self._fail_many(ids, exc)
+        except Exception as exc:  # a bug must not leave a row "submitting" forever
+            log.exception("create failed unexpectedly")
+            if sent:
+                self._mark_unknown(ids, f"unexpected error while creating: {exc}")
+            else:
+                self._fail_many(ids, exc)
+
+    async def _upload(self, snapshot: CompositionSnapshot, ids: list[int],
+                      provider: Provider) -> dict[str, str]:
+        refs = list(snapshot.references)
+        local = [r for r in refs if not r.is_url]
+        urls = {r.id: r.source for r in refs if r.is_url}
+        if not local:
+            return urls
+        if provider.capabilities.local:
+            return {**urls, **{r.id: r.source for r in local}}
+        if self.assets is None:
+            raise SeedanceError("local references need an asset host: configure one in "
+                                "Settings or pass URLs")
+
+        def report(_name: str, done: int, total: int) -> None:
+            for job_id in ids:
+                self.progress.emit(job_id, "upload", done / total if total else 0.0)
+
+        resolved: dict[str, str] = await self.assets.resolve(local, progress=report)
+        return {**urls, **resolved}
+
+    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle],
+                        raw: Any) -> None:
+        now = self._now()
+        for row, handle in zip(rows, handles, strict=False):
+            self._update(row.id, state=JobState.QUEUED, provider_job_id=handle.job_id,
+                         handle_extra=dict(handle.extra), submitted_at=now, message=None,
+                         event="created", raw=raw)
+        for row in rows[len(handles):]:
+            self._update(row.id, state=JobState.FAILED, finished_at=now, raw=raw,
+                         message=f"the provider returned {len(handles)} generation(s) "
+                                 f"for {len(rows)} requested")
+        for row in rows[:len(handles)]:
+            self._resume(self.store.get(row.id))
+
+    def _mark_unknown(self, ids: list[int], why: str) -> None:
+        for job_id in ids:
+            self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.SUBMIT_UNKNOWN,
+                         message=f"submission outcome unknown ({why}): check again or "
+                                 f"submit anyway")
+
+    def _fail_many(self, ids: list[int], exc: BaseException) -> None:
+        for job_id in ids:
+            self._update(job_id, state=JobState.FAILED, message=str(exc),
+                         error_code=type(exc).__name__, finished_at=self._now(),
+                         create_sent_at=None)
+
+    # -- resuming and watching --------------------------------------------------------------
+
+    def _resume(self, job: JobRecord) -> None:
+        if self._closing:
+            return
+        if job.state is JobState.SUBMITTING:
+            if job.batch in self._batches:
+                return
+            if not self.store.claim(job.id, self.owner, LEASE_S):
+                return  # another live process is creating it
+            if job.create_sent_at is None:
+                self._spawn_batch(job.batch)  # never sent: safe to send now
+            else:
+                self._mark_unknown([job.id], "the app stopped before the answer came")
+            return
+        if job.state in POLLED_STATES or job.state in FETCH_STATES:
+            task = self._watchers.get(job.id)
+            if task is None or task.done():
+                task = asyncio.get_running_loop().create_task(self._watch(job.id))
+                self._watchers[job.id] = task
+                task.add_done_callback(functools.partial(self._forget, job.id))
+
+    def _forget(self, job_id: int, task: asyncio.Task[None]) -> None:
+        if self._watchers.get(job_id) is task:
+            del self._watchers[job_id]
+
+    def _stop_watcher(self, job_id: int) -> None:
+        task = self._watchers.pop(job_id, None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    def _busy_tasks(self, wanted: list[int] | None) -> set[asyncio.Task[None]]:
+        busy: set[asyncio.Task[None]] = set()
+        for job_id, task in self._watchers.items():
+            if not task.done() and (wanted is None or job_id in wanted):
+                busy.add(task)
+        if self._batches:
+            batches = (None if wanted is None
+                       else {self.store.get(i).batch for i in wanted})
+            for batch, task in self._batches.items():
+                if not task.done() and (batches is None or batch in batches):
+                    busy.add(task)
+        return busy
+
+    async def _watch(self, job_id: int) -> None:
+        """Poll until the provider finishes, then bring the file home."""
+        while not self.store.claim(job_id, self.owner, LEASE_S):
+            if self.store.get(job_id).state in SETTLED_STATES:
+                return
+            await asyncio.sleep(LEASE_S / 3)  # another runner has it; take over if it dies
+        try:
+            unchanged = 0
+            errors = 0
+            not_found = 0
+            last_raw: str | None = None
+            while True:
+                job = self.store.get(job_id)
+                if job.state in FETCH_STATES:
+                    await self._fetch(job)
+                    return
+                if job.state not in POLLED_STATES:
+                    return
+                if self._past_timeout(job):
+                    self._update(job_id, state=JobState.STUCK, message=(
+                        f"unfinished after {self.settings.job_timeout_s // 60} min: check "
+                        f"again or cancel"))
+                    return
+                provider = self._provider(job.provider)
+                try:
+                    status = await provider.status(self._handle(provider, job))
+                except NotFoundError as exc:
+                    not_found += 1
+                    if not_found >= NOT_FOUND_LIMIT:
+                        self._update(job_id, state=JobState.FAILED, message=str(exc),
+                                     error_code=type(exc).__name__, finished_at=self._now())
+                        return
+                    errors += 1
+                    await self._sleep_renewing(job_id, error_delay(errors))
+                    continue
+                except RateLimitedError as exc:
+                    errors += 1
+                    await self._sleep_renewing(job_id, error_delay(errors, exc.retry_after))
+                    continue
+                except SeedanceError as exc:
+                    errors += 1
+                    self._update(job_id, message=f"polling: {exc} (will keep trying)")
+                    await self._sleep_renewing(job_id, error_delay(errors))
+                    continue
+                errors = not_found = 0
+                raw = status.raw_status or status.state
+                unchanged = unchanged + 1 if raw == last_raw else 0
+                last_raw = raw
+                self._apply_status(job, status)
+                if isinstance(status, Queued | Running):
+                    await self._sleep_renewing(
+                        job_id, next_poll_delay(provider.poll_interval, unchanged))
+        finally:
+            if not self._closing:
+                self.store.release(job_id, self.owner)
+
+    def _apply_status(self, job: JobRecord, status: Any, *, force: bool = False) -> None:
+        expect = None if force else [JobState.QUEUED, JobState.RUNNING]
+        raw = status.model_dump(mode="json")
+        if isinstance(status, Queued):
+            if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
+                self._update(job.id, expect=expect, state=JobState.QUEUED,
+                             raw_status=status.raw_status, raw=raw, message=None)
+            self.progress.emit(job.id, "queue", 0.0)
+        elif isinstance(status, Running):
+            if job.state is not JobState.RUNNING or job.progress != status.progress:
+                self._update(job.id, expect=expect, state=JobState.RUNNING,
+                             raw_status=status.raw_status, progress=status.progress,
+                             raw=raw if job.state is not JobState.RUNNING else None,
+                             message=None)
+            self.progress.emit(job.id, "queue", status.progress or 0.0)
+        elif isinstance(status, Succeeded):
+            cost = status.cost
+            self._update(job.id, expect=expect, state=JobState.SUCCEEDED,
+                         raw_status=status.raw_status, results=status.results,
+                         actual_cost=cost, actual_usd=self._cost_usd(job, cost),
+                         succeeded_at=self._now(), progress=1.0, raw=raw, message=None)
+            self._gate.slot_freed.set()
+        elif isinstance(status, Failed):
+            self._update(job.id, expect=expect, state=JobState.FAILED, message=status.message,
+                         error_code=status.code or ("content_blocked" if status.content_blocked
+                                                    else None),
+                         raw_status=status.raw_status, finished_at=self._now(), raw=raw)
+            self._gate.slot_freed.set()
+        elif isinstance(status, Cancelled):
+            self._update(job.id, expect=expect, state=JobState.CANCELLED,
+                         raw_status=status.raw_status, finished_at=self._now(), raw=raw,
+                         message="cancelled at the provider")
+            self._gate.slot_freed.set()
+
+    def _cost_usd(self, job: JobRecord, cost: Any) -> Decimal | None:
+        if cost is None:
+            return None
+        if cost.usd is not None:
+            return Decimal(cost.usd)
+        if cost.unit == "usd":
+            return Decimal(cost.amount)
+        rate = capabilities.get(job.provider).pricing.credit_usd
+        return Decimal(cost.amount) * rate if rate is not None else None
+
+    def _past_timeout(self, job: JobRecord) -> bool:
+        start = job.submitted_at or job.created_at
+        return self._now() - start > self.settings.job_timeout_s
+
+    async def _sleep_renewing(self, job_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.store.claim(job_id, self.owner, LEASE_S)
+
+    # -- downloading ------------------------------------------------------------------------
+
+    async def _fetch(self, job: JobRecord) -> None:
+        if not job.results:
+            self._update(job.id, state=JobState.FAILED, finished_at=self._now(),
+                         message="the provider reported success without a result")
+            return
+        final = Path(job.result_path) if job.result_path else dl.library_target(
+            self.settings.library_path(), job)
+        self._update(job.id, state=JobState.DOWNLOADING, result_path=str(final))
+        job = self.store.get(job.id)
+        try:
+            for index, media in enumerate(job.results):
+                target = final if index == 0 else final.with_name(
+                    f"{final.stem}-{index + 1}{final.suffix}")
+                if target.exists():
+                    continue  # finished before a crash, sidecar may be missing
+                await self._fetch_one(job, media, target)
+        except (SeedanceError, OSError) as exc:
+            self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
+                         message=f"download failed: {exc} (download again to retry)")
+            return
+        sidecar = dl.write_sidecar(final, dl.provenance(self.store.get(job.id), final,
+                                                        job.results[0]))
+        size = final.stat().st_size
+        self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
+                     finished_at=self._now(), bytes_done=size, bytes_total=size,
+                     message=None, error_code=None)
+        self.progress.emit(job.id, "download", 1.0)
+
+    async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
+        if media.path:
+            dl.adopt_local(Path(media.path), target)
+            return
+        if not media.url:
+            raise SeedanceError("the result has neither a URL nor a file")
+        part = dl.part_path(target)
+        last = [0.0]
+
+        def report(done: int, total: int | None) -> None:
+            frac = done / total if total else 0.0
+            self.progress.emit(job.id, "download", frac)
+            now = self._now()
+            if now - last[0] > 1.0:  # persist progress for other processes, not every chunk
+                last[0] = now
+                self.store.update(job.id, bytes_done=done, bytes_total=total,
+                                  lease_until=now + LEASE_S)
+
+        url = media.url
+        for attempt in itertools.count():
+            try:
+                await dl.fetch(self._client(), url, part, progress=report)
+                dl.verify_playable(part)
+            except NotFoundError:
+                fresh = await self._fresh_url(job, media) if attempt == 0 else None
+                if fresh is None:
+                    raise
+                url = fresh
+                continue
+            except MediaError:
+                part.unlink(missing_ok=True)  # corrupt: start over once
+                if attempt >= 1:
+                    raise
+                continue
+            break
+        part.replace(target)
+
+    async def _fresh_url(self, job: JobRecord, media: Any) -> str | None:
+        """Result URLs expire; a new status answer may carry a fresh one."""
+        try:
+            provider = self._provider(job.provider)
+            status = await provider.status(self._handle(provider, job))
+        except SeedanceError:
+            return None
+        if isinstance(status, Succeeded):
+            index = job.results.index(media) if media in job.results else 0
+            if index < len(status.results) and status.results[index].url not in (None,
+                                                                                   media.url):
+                return status.results[index].url
+        return None
+
+    # -- small helpers ----------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self.store.now()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient()
+        return self._http
+
+    def _provider(self, provider_id: str) -> Provider:
+        provider = self._providers.get(provider_id)
+        if provider is None:
+            factory = self._factory or _default_factory()
+            provider = factory(provider_id, self.settings, self.secrets, http=self._http)
+            self._providers[provider_id] = provider
+        return provider
+
+    @staticmethod
+    def _handle(provider: Provider, job: JobRecord) -> JobHandle:
+        if job.provider_job_id is None:
+            raise SeedanceError(f"job {job.id} has no provider job id")
+        handle = provider.handle_for(job.provider_job_id)
+        if job.handle_extra:
+            handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})
+        return handle
+
+    def _update(self, job_id: int, **fields: Any) -> bool:
+        changed = self.store.update(job_id, **fields)
+        if changed:
+            self.job_changed.emit(job_id)
+        return changed
+
+    def _update_many(self, ids: list[int], **fields: Any) -> None:
+        for job_id in ids:
+            self._update(job_id, **fields)
+
+
+def _exists(path: str | None) -> bool:
+    return path is not None and Path(path).exists()
+
+
+async def run_until_settled(engine: JobEngine, ids: list[int],
+                            on_tick: Callable[[list[JobRecord]], Awaitable[None] | None]
+                            | None = None) -> list[JobRecord]:
+    """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress)."""
+    waiter = asyncio.ensure_future(engine.wait(ids))
+    try:
+        while not waiter.done():
+            await asyncio.wait([waiter], timeout=0.5)
+            if on_tick:
+                result = on_tick([engine.get(i) for i in ids])
+                if result is not None:
+                    await result
+        return waiter.result()
+    finally:
+        waiter.cancel()

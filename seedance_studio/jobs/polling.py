@@ -1,0 +1,37 @@
+"""When to poll next: pure functions, so the policy is tested without a clock.
+
+A job that keeps the same status is polled less and less often (up to MAX_STRETCH times the
+provider's interval); errors back off exponentially with jitter; a server's Retry-After hint
+always wins. A job is never dropped for failing polls: a paid video must not be lost.
+"""
+
+from __future__ import annotations
+
+import random
+
+STRETCH_EVERY = 5
+"""Unchanged polls before the interval grows one step."""
+STRETCH_FACTOR = 1.5
+MAX_STRETCH = 4.0
+ERROR_BASE_S = 1.0
+ERROR_MAX_S = 60.0
+CREATE_RETRY_BASE_S = 5.0
+"""A create refused with 429 and no hint is tried again after this, doubling, up to ERROR_MAX_S."""
+NOT_FOUND_LIMIT = 8
+"""Consecutive "no such job" answers before a polled job is given up as failed."""
+
+
+def next_poll_delay(base: float, unchanged: int) -> float:
+    """Delay after a successful poll that saw the same status `unchanged` times in a row."""
+    stretch = min(STRETCH_FACTOR ** (unchanged // STRETCH_EVERY), MAX_STRETCH)
+    return base * stretch
+
+
+def error_delay(errors: int, retry_after: float | None = None, *,
+                base: float = ERROR_BASE_S, rng: random.Random | None = None) -> float:
+    """Delay after the `errors`-th consecutive failure (1-based); Retry-After wins."""
+    if retry_after is not None and retry_after >= 0:
+        return float(retry_after)
+    ceiling = min(base * 2.0 ** max(errors - 1, 0), ERROR_MAX_S)
+    jitter = (rng or random).uniform(0.5, 1.0)
+    return float(ceiling * jitter)

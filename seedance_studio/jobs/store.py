@@ -1,0 +1,526 @@
+"""The durable job store: one SQLite file (WAL) shared by every process of the app.
+
+Why SQLite: the CLI and the GUI may run at the same time, a kill -9 may land anywhere, and a
+paid job must survive both. Every write is one short transaction; `busy_timeout` makes a
+second process wait instead of failing; a lease (owner + expiry) on each row keeps two
+runners from polling or downloading the same job at once. A lease whose owner process is
+gone (same host, pid no longer alive) can be taken over at once, so `seedance resume` right
+after a crash does not wait for the expiry.
+
+A row is inserted *before* its create request is sent (state "submitting"); the provider's
+job id is written the moment create returns. Every state change appends an event with the
+raw provider answer, passed through the key redactor first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from seedance_studio.core import paths
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.provider import Cost, ResultMedia
+from seedance_studio.core.redact import redact
+from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+
+SCHEMA_VERSION = 1
+DB_NAME = "jobs.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+DEFAULT_LEASE_S = 30.0
+
+
+def default_db_path() -> Path:
+    return paths.data_dir() / DB_NAME
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+_V1 = """
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    group_id TEXT NOT NULL,
+    variant INTEGER NOT NULL DEFAULT 0,
+    batch TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 0,
+    retry_of INTEGER,
+    state TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT,
+    snapshot TEXT NOT NULL,
+    params TEXT NOT NULL,
+    estimate TEXT,
+    estimated_usd TEXT,
+    provider_job_id TEXT,
+    handle_extra TEXT,
+    ref_urls TEXT,
+    raw_status TEXT,
+    message TEXT,
+    error_code TEXT,
+    progress REAL,
+    results TEXT,
+    actual_cost TEXT,
+    actual_usd TEXT,
+    result_path TEXT,
+    sidecar_path TEXT,
+    bytes_done INTEGER,
+    bytes_total INTEGER,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    create_sent_at REAL,
+    submitted_at REAL,
+    succeeded_at REAL,
+    finished_at REAL,
+    next_poll_at REAL,
+    lease_owner TEXT,
+    lease_until REAL
+);
+CREATE INDEX jobs_state ON jobs(state);
+CREATE INDEX jobs_provider_sent ON jobs(provider, create_sent_at);
+CREATE INDEX jobs_group ON jobs(group_id);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    at REAL NOT NULL,
+    state TEXT NOT NULL,
+    message TEXT,
+    raw TEXT
+);
+CREATE INDEX events_job ON events(job_id);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1}
+"""Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
+
+
+# --- records ----------------------------------------------------------------------------------
+
+def _dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One job as stored; the UI's list and detail views read these fields."""
+
+    id: int
+    group_id: str
+    """Variants of one submission share it."""
+    variant: int
+    """0-based index within the group."""
+    batch: str
+    """One create request: rows sharing it were created by one request (native variants)."""
+    attempt: int
+    """How many create requests were sent for this batch (more than 1 only by "submit anyway")."""
+    retry_of: int | None
+    state: JobState
+    provider: str
+    model: str | None
+    snapshot_data: dict[str, Any]
+    params: dict[str, Any]
+    estimate: dict[str, Any] | None
+    estimated_usd: Decimal | None
+    """The upper end of the estimate for this one job, in USD (None when unpublished)."""
+    provider_job_id: str | None
+    handle_extra: dict[str, str]
+    ref_urls: dict[str, str]
+    """Reference id -> the URL the provider was sent (hosted copies of local files)."""
+    raw_status: str | None
+    message: str | None
+    """Why it failed / what it waits for, verbatim from the provider where possible."""
+    error_code: str | None
+    progress: float | None
+    results: list[ResultMedia]
+    actual_cost: Cost | None
+    actual_usd: Decimal | None
+    result_path: str | None
+    sidecar_path: str | None
+    bytes_done: int | None
+    bytes_total: int | None
+    created_at: float
+    updated_at: float
+    create_sent_at: float | None
+    submitted_at: float | None
+    succeeded_at: float | None
+    finished_at: float | None
+    next_poll_at: float | None
+    lease_owner: str | None
+    lease_until: float | None
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def is_settled(self) -> bool:
+        """Final, or waiting for the user (submit_unknown, stuck)."""
+        return self.state in SETTLED_STATES
+
+    @property
+    def prompt_text(self) -> str:
+        return str(self.snapshot_data.get("prompt", {}).get("text", ""))
+
+    def snapshot(self) -> CompositionSnapshot:
+        return CompositionSnapshot.model_validate(self.snapshot_data)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict for `seedance jobs --json` / `show` (keys were never stored)."""
+        data: dict[str, Any] = json.loads(dumps(self.__dict__))
+        data["state"] = self.state.value
+        data.pop("snapshot_data", None)
+        data["prompt"] = self.prompt_text
+        return data
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> JobRecord:
+        def load(name: str) -> Any:
+            text = row[name]
+            return json.loads(text) if text is not None else None
+
+        cost = load("actual_cost")
+        return cls(
+            id=row["id"], group_id=row["group_id"], variant=row["variant"], batch=row["batch"],
+            attempt=row["attempt"], retry_of=row["retry_of"], state=JobState(row["state"]),
+            provider=row["provider"], model=row["model"], snapshot_data=load("snapshot"),
+            params=load("params") or {}, estimate=load("estimate"),
+            estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
+            handle_extra=load("handle_extra") or {},
+            ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
+            message=row["message"], error_code=row["error_code"], progress=row["progress"],
+            results=[ResultMedia.model_validate(r) for r in load("results") or []],
+            actual_cost=Cost.model_validate(cost) if cost else None,
+            actual_usd=_dec(row["actual_usd"]), result_path=row["result_path"],
+            sidecar_path=row["sidecar_path"], bytes_done=row["bytes_done"],
+            bytes_total=row["bytes_total"], created_at=row["created_at"],
+            updated_at=row["updated_at"], create_sent_at=row["create_sent_at"],
+            submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
+            finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
+            lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+        )
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    id: int
+    job_id: int
+    at: float
+    state: str
+    message: str | None
+    raw: Any
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What is known before the create request is sent."""
+
+    snapshot: CompositionSnapshot
+    group_id: str
+    batch: str
+    variant: int = 0
+    estimate: dict[str, Any] | None = None
+    estimated_usd: Decimal | None = None
+    retry_of: int | None = None
+    state: JobState = JobState.SUBMITTING
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
+                           "results", "actual_cost"})
+_TEXT_DECIMALS = frozenset({"estimated_usd", "actual_usd"})
+_COLUMNS = frozenset({
+    "group_id", "variant", "batch", "attempt", "retry_of", "state", "provider", "model",
+    "snapshot", "params", "estimate", "estimated_usd", "provider_job_id", "handle_extra",
+    "ref_urls", "raw_status", "message", "error_code", "progress", "results", "actual_cost",
+    "actual_usd",
+    "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
+    "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
+})
+
+
+def new_owner_id() -> str:
+    """host:pid:random — the pid lets another process on this host see that we died."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True when `owner` ran on this host and its process no longer exists."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed child whose parent has not reaped it yet still answers kill(0)."""
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] == "Z"
+    return False
+
+
+class JobStore:
+    """Jobs and their events in SQLite; safe for several processes at once."""
+
+    def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time
+                 ) -> None:
+        self.path = path or default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> JobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> float:
+        return self._clock()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, taken IMMEDIATE so readers never block a writer."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        row = self._db.execute("SELECT version FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        with self._tx() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} was written by a newer version (schema {current})")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            if row is None:
+                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+            else:
+                db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+    @staticmethod
+    def _encode(name: str, value: Any) -> Any:
+        if name not in _COLUMNS:
+            raise KeyError(f"no job column {name!r}")
+        if value is None:
+            return None
+        if name in _JSON_COLUMNS:
+            return dumps(value)
+        if name in _TEXT_DECIMALS:
+            return str(value)
+        if name == "state":
+            return JobState(value).value
+        return value
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def insert_jobs(self, jobs: Sequence[NewJob], *, owner: str | None = None,
+                    lease_s: float = DEFAULT_LEASE_S) -> list[int]:
+        """Insert rows (leased to `owner`, so no other runner touches them mid-create)."""
+        now = self.now()
+        ids: list[int] = []
+        with self._tx() as db:
+            for job in jobs:
+                params = job.snapshot.params
+                cur = db.execute(
+                    "INSERT INTO jobs (group_id, variant, batch, retry_of, state, provider, "
+                    "model, snapshot, params, estimate, estimated_usd, created_at, updated_at, "
+                    "lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (job.group_id, job.variant, job.batch, job.retry_of, job.state.value,
+                     params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
+                     dumps(params.model_dump(mode="json")),
+                     dumps(job.estimate) if job.estimate is not None else None,
+                     str(job.estimated_usd) if job.estimated_usd is not None else None,
+                     now, now, owner, now + lease_s if owner else None),
+                )
+                job_id = int(cur.lastrowid or 0)
+                ids.append(job_id)
+                db.execute("INSERT INTO events (job_id, at, state, message, raw) "
+                           "VALUES (?,?,?,?,?)", (job_id, now, job.state.value, "created", None))
+        return ids
+
+    def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
+               event: str | None = None, raw: Any = None, **fields: Any) -> bool:
+        """Set `fields`; when `expect` is given, only if the row is in one of those states.
+
+        A state change (or an explicit `event`) appends an event carrying `raw`, redacted.
+        Returns False when the row was not in an expected state (another process moved it).
+        """
+        now = self.now()
+        sets = {name: self._encode(name, value) for name, value in fields.items()}
+        sets["updated_at"] = now
+        assignments = ", ".join(f"{name} = ?" for name in sets)
+        sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
+        args: list[Any] = [*sets.values(), job_id]
+        if expect is not None:
+            wanted = [JobState(s).value for s in expect]
+            sql += f" AND state IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        with self._tx() as db:
+            before = db.execute("SELECT state FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if before is None:
+                raise KeyError(job_id)
+            changed = db.execute(sql, args).rowcount == 1
+            if changed and (("state" in fields and fields["state"] != before["state"])
+                            or event is not None):
+                state = fields.get("state", before["state"])
+                db.execute(
+                    "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
+                    (job_id, now, JobState(state).value, event or fields.get("message"),
+                     redact(dumps(raw)) if raw is not None else None),
+                )
+        return changed
+
+    def claim(self, job_id: int, owner: str, lease_s: float = DEFAULT_LEASE_S) -> bool:
+        """Take (or renew) the lease on a job; False while another live runner holds it."""
+        now = self.now()
+        with self._tx() as db:
+            row = db.execute("SELECT lease_owner, lease_until FROM jobs WHERE id = ?",
+                             (job_id,)).fetchone()
+            if row is None:
+                raise KeyError(job_id)
+            holder, until = row["lease_owner"], row["lease_until"]
+            free = (holder is None or holder == owner or until is None or until < now
+                    or owner_is_dead(holder))
+            if not free:
+                return False
+            db.execute("UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ?",
+                       (owner, now + lease_s, job_id))
+        return True
+
+    def release(self, job_id: int, owner: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
+                       "WHERE id = ? AND lease_owner = ?", (job_id, owner))
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def get(self, job_id: int) -> JobRecord:
+        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise KeyError(job_id)
+        return JobRecord.from_row(row)
+
+    def find(self, job_id: int) -> JobRecord | None:
+        try:
+            return self.get(job_id)
+        except KeyError:
+            return None
+
+    def list_jobs(self, *, states: Iterable[JobState] | None = None,
+                  provider: str | None = None, group_id: str | None = None,
+                  limit: int | None = None) -> list[JobRecord]:
+        """Newest first."""
+        sql = "SELECT * FROM jobs WHERE 1=1"
+        args: list[Any] = []
+        if states is not None:
+            wanted = [JobState(s).value for s in states]
+            sql += f" AND state IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        if provider is not None:
+            sql += " AND provider = ?"
+            args.append(provider)
+        if group_id is not None:
+            sql += " AND group_id = ?"
+            args.append(group_id)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def unfinished(self) -> list[JobRecord]:
+        """Every job the runner may still have work on, oldest first."""
+        done = [s.value for s in SETTLED_STATES]
+        rows = self._db.execute(
+            f"SELECT * FROM jobs WHERE state NOT IN ({','.join('?' * len(done))}) ORDER BY id",
+            done).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def batch_jobs(self, batch: str) -> list[JobRecord]:
+        rows = self._db.execute("SELECT * FROM jobs WHERE batch = ? ORDER BY variant",
+                                (batch,)).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def events(self, job_id: int) -> list[JobEvent]:
+        rows = self._db.execute("SELECT * FROM events WHERE job_id = ? ORDER BY id",
+                                (job_id,)).fetchall()
+        return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
+                         json.loads(r["raw"]) if r["raw"] else None) for r in rows]
+
+    def count_in_states(self, provider: str, states: Iterable[JobState]) -> int:
+        wanted = [JobState(s).value for s in states]
+        row = self._db.execute(
+            f"SELECT COUNT(*) FROM jobs WHERE provider = ? "
+            f"AND state IN ({','.join('?' * len(wanted))})", [provider, *wanted]).fetchone()
+        return int(row[0])
+
+    def creates_since(self, provider: str, since: float) -> list[float]:
+        """Send times of create requests (one per batch) for `provider` after `since`."""
+        rows = self._db.execute(
+            "SELECT MIN(create_sent_at) FROM jobs WHERE provider = ? AND create_sent_at >= ? "
+            "GROUP BY batch, attempt", (provider, since)).fetchall()
+        return sorted(float(r[0]) for r in rows)
+
+    def active_count(self, provider: str) -> int:
+        """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN ('queued', 'running') "
+            "OR (state = 'submitting' AND create_sent_at IS NOT NULL))", (provider,)).fetchone()
+        return int(row[0])
