@@ -1,0 +1,372 @@
+"""The preview panel: libVLC drawing into a native child widget, with transport controls.
+
+VLC is loaded on first need, not at import, so the app starts without it; when it is missing
+the panel says how to install it and offers the system player instead. Position and state are
+polled with a QTimer on the UI thread (no VLC callbacks cross into Qt). The player is stopped
+and released before the widget goes away: on shutdown(), closeEvent, destroyed and app quit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QStackedWidget,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from seedance_studio.ui.player_vlc import (
+    PlaybackState,
+    VlcPlayer,
+    VlcUnavailableError,
+    instance_options,
+)
+
+POLL_MS = 100
+DEFAULT_VOLUME = 80
+
+
+def format_ms(ms: int) -> str:
+    """`m:ss.t`, tenths shown so a frame step visibly moves the clock."""
+    ms = max(0, ms)
+    minutes, rest = divmod(ms, 60_000)
+    return f"{minutes}:{rest // 1000:02d}.{(rest % 1000) // 100}"
+
+
+class VideoSurface(QWidget):
+    """A black native child window that libVLC draws into."""
+
+    window_id_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.setPalette(palette)
+        self.setMinimumSize(160, 90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WinIdChange:
+            self.window_id_changed.emit()
+        return super().event(event)
+
+
+class _Releaser(QObject):
+    """Holds the VLC player apart from the widget, so it can be released while the widget dies
+    (a slot on the dying widget itself must not run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.player: VlcPlayer | None = None
+
+    def release(self, *_: object) -> None:
+        player, self.player = self.player, None
+        if player is not None:
+            player.release()
+
+
+class PlayerPanel(QWidget):
+    """Plays a finished clip in the window; `play(path)` is all the rest of the app needs."""
+
+    availability_changed = Signal(bool)
+    """False once libVLC turned out to be unusable here."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._releaser = _Releaser()
+        self.destroyed.connect(self._releaser.release)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._releaser.release)
+        self._path: str | None = None
+        self._unavailable: VlcUnavailableError | None = None
+        self._checked = False
+        self._pending_seek: int | None = None
+        self._volume_applied = False
+        self._length = 0
+        self._last_state = PlaybackState.IDLE
+
+        self.surface = VideoSurface(self)
+        self.surface.window_id_changed.connect(self._rebind)
+        self.missing_label = QLabel(self)
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.system_player_button = QPushButton("Open in the system player", self)
+        self.system_player_button.clicked.connect(self.open_externally)
+        missing_page = QWidget(self)
+        missing_layout = QVBoxLayout(missing_page)
+        missing_layout.addStretch(1)
+        missing_layout.addWidget(self.missing_label)
+        missing_layout.addWidget(self.system_player_button, 0, Qt.AlignmentFlag.AlignCenter)
+        missing_layout.addStretch(1)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.surface)
+        self.pages.addWidget(missing_page)
+
+        style = self.style()
+        self.title_label = QLabel("No clip loaded", self)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.play_button = QToolButton(self)
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setShortcut(Qt.Key.Key_Space)
+        self.play_button.clicked.connect(self.toggle_pause)
+        self.step_button = QToolButton(self)
+        self.step_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.step_button.setToolTip("Next frame")
+        self.step_button.clicked.connect(self.step_frame)
+        self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.seek_slider.setRange(0, 0)
+        self.seek_slider.setToolTip("Seek")
+        self.seek_slider.sliderReleased.connect(self._on_seek_released)
+        self.seek_slider.actionTriggered.connect(self._on_seek_action)
+        self.seek_slider.sliderMoved.connect(self._on_seek_moved)
+        self.time_label = QLabel(self)
+        self.loop_button = QToolButton(self)
+        self.loop_button.setText("Loop")
+        self.loop_button.setCheckable(True)
+        self.loop_button.setChecked(True)
+        self.loop_button.setToolTip("Play the clip again when it ends")
+        self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume_slider.setRange(0, 100)
+        self.volume_slider.setValue(DEFAULT_VOLUME)
+        self.volume_slider.setMaximumWidth(90)
+        self.volume_slider.setToolTip("Volume")
+        self.volume_slider.valueChanged.connect(self._on_volume)
+        volume_icon = QLabel(self)
+        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.play_button, self.step_button):
+            controls.addWidget(widget)
+        controls.addWidget(self.seek_slider, 1)
+        for tail in (self.time_label, self.loop_button, volume_icon, self.volume_slider):
+            controls.addWidget(tail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(controls)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._update_controls()
+
+    # -- public API ------------------------------------------------------------------------
+
+    @property
+    def current_path(self) -> str | None:
+        return self._path
+
+    @property
+    def player(self) -> VlcPlayer | None:
+        """The libVLC wrapper once loaded (None before, when unavailable, or after shutdown)."""
+        return self._releaser.player
+
+    @property
+    def unavailable(self) -> VlcUnavailableError | None:
+        """Why libVLC cannot be used, once that is known."""
+        return self._unavailable
+
+    def play(self, path: str) -> None:
+        """Load `path` and start playing it from the beginning."""
+        self._path = str(path)
+        self.title_label.setText(Path(path).name)
+        self.title_label.setToolTip(str(path))
+        player = self._ensure_player()
+        if player is None:
+            self._update_controls()
+            return
+        self._rebind()
+        player.load(self._path)
+        self._length = 0
+        self._pending_seek = None
+        self._volume_applied = False
+        player.play()
+        self._timer.start()
+        self._update_controls()
+
+    def toggle_pause(self) -> None:
+        player = self.player
+        if player is None or self._path is None:
+            return
+        state = player.state()
+        if state is PlaybackState.PLAYING:
+            player.pause()
+        elif state in (PlaybackState.IDLE, PlaybackState.ENDED, PlaybackState.ERROR):
+            player.stop()
+            player.play()
+        else:
+            player.play()
+        self._timer.start()
+
+    def pause(self) -> None:
+        if self.player is not None:
+            self.player.pause()
+
+    def seek(self, ms: int) -> None:
+        """Jump to `ms`; a stopped or finished clip is started first, then moved."""
+        player = self.player
+        if player is None or self._path is None:
+            return
+        state = player.state()
+        if state in (PlaybackState.IDLE, PlaybackState.ENDED, PlaybackState.OPENING):
+            self._pending_seek = ms
+            if state is not PlaybackState.OPENING:
+                player.stop()
+                player.play()
+        else:
+            player.seek_ms(ms)
+        self._timer.start()
+
+    def step_frame(self) -> None:
+        """Pause and advance by one frame."""
+        if self.player is not None and self._path is not None:
+            self.player.next_frame()
+            self._timer.start()
+
+    def set_loop(self, on: bool) -> None:
+        self.loop_button.setChecked(on)
+
+    def open_externally(self) -> bool:
+        """Hand the current clip to the operating system's default player."""
+        if self._path is None:
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(self._path))
+
+    def shutdown(self) -> None:
+        """Stop and release libVLC; call before the window (and this widget) is destroyed."""
+        self._timer.stop()
+        self._releaser.release()
+        self._update_controls()
+
+    # -- Qt events -------------------------------------------------------------------------
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._checked:
+            # Find out soon, but after the first paint, whether VLC works here.
+            QTimer.singleShot(0, self._ensure_player)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _ensure_player(self) -> VlcPlayer | None:
+        if self._releaser.player is not None or self._unavailable is not None:
+            return self._releaser.player
+        if self._checked:  # shut down already
+            return None
+        self._checked = True
+        try:
+            self._releaser.player = VlcPlayer(instance_options(QGuiApplication.platformName()))
+        except VlcUnavailableError as exc:
+            self._unavailable = exc
+            self.missing_label.setText(
+                f"<b>The built-in preview needs VLC.</b><br>{exc.reason}.<br><br>{exc.hint}")
+            self.pages.setCurrentIndex(1)
+            self._update_controls()
+            self.availability_changed.emit(False)
+            return None
+        self._rebind()
+        self.availability_changed.emit(True)
+        return self._releaser.player
+
+    def _rebind(self) -> None:
+        """Point VLC at the surface's current native window (it changes on reparenting)."""
+        player = self.player
+        if player is None:
+            return
+        window = int(self.surface.winId())
+        if window == player.bound_window:
+            return
+        was_playing = player.state() in (PlaybackState.PLAYING, PlaybackState.PAUSED)
+        at = player.time_ms()
+        if was_playing:
+            player.stop()
+        player.bind(window)
+        if was_playing:
+            self._pending_seek = at
+            player.play()
+
+    def _poll(self) -> None:
+        player = self.player
+        if player is None:
+            self._timer.stop()
+            return
+        state = player.state()
+        if state is PlaybackState.PLAYING:
+            if self._pending_seek is not None:
+                player.seek_ms(self._pending_seek)
+                self._pending_seek = None
+            if not self._volume_applied:
+                player.set_volume(self.volume_slider.value())
+                self._volume_applied = True
+        elif state is PlaybackState.ENDED and self.loop_button.isChecked():
+            player.stop()
+            player.play()
+            state = PlaybackState.OPENING
+        length = player.length_ms()
+        if length != self._length:
+            self._length = length
+            self.seek_slider.setRange(0, length)
+        now = length if state is PlaybackState.ENDED else player.time_ms()
+        if not self.seek_slider.isSliderDown():
+            self.seek_slider.setValue(now)
+            self.time_label.setText(f"{format_ms(now)} / {format_ms(length)}")
+        if state is PlaybackState.ERROR:
+            self.title_label.setText(f"Cannot play {Path(self._path or '').name}")
+        if state is not self._last_state:
+            self._last_state = state
+            self._update_controls()
+        if state in (PlaybackState.ENDED, PlaybackState.ERROR, PlaybackState.IDLE):
+            self._timer.stop()
+
+    def _on_seek_released(self) -> None:
+        self.seek(self.seek_slider.value())
+
+    def _on_seek_action(self, action: int) -> None:
+        if action != QSlider.SliderAction.SliderMove.value:
+            # The slider applies the action after this signal: read its value afterwards.
+            QTimer.singleShot(0, lambda: self.seek(self.seek_slider.value()))
+
+    def _on_seek_moved(self, value: int) -> None:
+        self.time_label.setText(f"{format_ms(value)} / {format_ms(self._length)}")
+
+    def _on_volume(self, value: int) -> None:
+        if self.player is not None:
+            self.player.set_volume(value)
+
+    def _update_controls(self) -> None:
+        usable = self.player is not None and self._path is not None
+        for widget in (self.play_button, self.step_button, self.seek_slider):
+            widget.setEnabled(usable)
+        playing = self.player is not None and self.player.state() is PlaybackState.PLAYING
+        self.play_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+        self.system_player_button.setEnabled(self._path is not None)
+        if not self.time_label.text():
+            self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")
+
