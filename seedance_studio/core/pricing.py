@@ -1,0 +1,240 @@
+"""Price estimates from the capability data: itemized, in Decimal, as a min–max range.
+
+A range, because "auto" duration lets the model pick any of its durations. Credits where the
+provider bills in credits, with their USD value beside them. No published price means no
+number at all (never a guess). Prices are data: the user can override a rule's rate.
+
+Rules (see resources/providers/*.json, `pricing.rules`): every rule whose `when` matches the
+parameters applies, and adds
+- `per_output_second` × output seconds (ShortAPI, Kinovi, eachlabs; Kinovi's 4K upscale),
+- `per_output_second_with_video_input` × output seconds when any reference is a video
+  (Kinovi's video-input surcharge),
+- `per_input_video_second` × the reference videos' combined seconds (ShortAPI).
+Everything is multiplied by the number of variants (one bill per generation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.media import MediaKind
+from seedance_studio.core.params import GenerationParams, with_defaults
+from seedance_studio.core.reference import Reference
+from seedance_studio.core.tray import number_tags
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class EstimateItem:
+    """One line of the itemized estimate (shown in the price tooltip)."""
+
+    label: str
+    quantity: Decimal | None
+    """Seconds billed (the low end of the range); None when unknown."""
+    quantity_max: Decimal | None
+    unit: str
+    """What `quantity` counts: "output s", "input video s"."""
+    rate: Decimal
+    """Per unit, in the provider's billing unit (USD or credits)."""
+    amount_min: Decimal | None
+    amount_max: Decimal | None
+    """`rate` × quantity × variants, in the billing unit; None when the quantity is unknown."""
+    rule_id: str = ""
+    overridden: bool = False
+    """The rate comes from the user's override, not from the provider's page."""
+    warning: str = ""
+    """Why the amount is unknown or uncertain."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a submission should cost."""
+
+    currency: Literal["USD"] = "USD"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    """None with `min` set: the range is open (some billed seconds are unknown)."""
+    credits_min: Decimal | None = None
+    credits_max: Decimal | None = None
+    """Set when the provider bills in credits."""
+    items: list[EstimateItem] = field(default_factory=list)
+    published: bool = True
+    """False when the provider publishes no price for these options: no number is given."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def open_ended(self) -> bool:
+        return self.min is not None and self.max is None
+
+    @property
+    def is_range(self) -> bool:
+        return self.min is not None and self.min != self.max
+
+    @property
+    def worst_case(self) -> Decimal | None:
+        """The most it can cost, as far as known (the budget check's number)."""
+        return self.max if self.max is not None else self.min
+
+
+def estimate(
+    snapshot: CompositionSnapshot | GenerationParams,
+    caps: ProviderCapabilities | None = None,
+    overrides: Mapping[str, Decimal] | None = None,
+    *, references: Sequence[Reference] = (),
+) -> Estimate:
+    """The price of submitting `snapshot` (or `params` with `references`) to `caps`.
+
+    `overrides` maps a price rule id to a rate replacing its `per_output_second`
+    (Settings.price_overrides[provider]). A rule that bills input video seconds at the same unit
+    price as output seconds (ShortAPI's single unit price) has both replaced.
+    """
+    if isinstance(snapshot, CompositionSnapshot):
+        params, refs = snapshot.params, list(snapshot.references)
+    else:
+        params, refs = snapshot, list(references)
+    caps = caps or capabilities.get(params.provider)
+    pricing = caps.pricing
+    if not pricing.published:
+        return Estimate(published=False, notes=[pricing.notes or f"{caps.name} publishes no "
+                                                "price for this model"])
+    try:
+        params = with_defaults(params, caps)
+    except KeyError as exc:
+        return Estimate(published=False, notes=[str(exc.args[0])])
+    model = caps.model(params.model)
+    if params.duration == "auto":
+        low = Decimal(min(model.durations))
+        high = Decimal(max(model.durations))
+    else:
+        low = high = Decimal(int(params.duration or model.durations[0]))
+    variants = Decimal(params.variants)
+    rules = [r for r in pricing.rules if _matches(r, params)]
+    if not rules:
+        return Estimate(published=False, notes=[
+            f"{caps.name} publishes no price for {_describe(params)}"])
+    overrides = overrides or {}
+    videos = [r for r in refs if r.kind is MediaKind.VIDEO]
+    tags = number_tags(refs)
+    items: list[EstimateItem] = []
+    for rule in rules:
+        override = overrides.get(rule.id)
+        rate = Decimal(override) if override is not None else rule.per_output_second
+        if rate:
+            items.append(_item(f"{rule.label}: output", low, high, "output s", rate, variants,
+                               rule, override is not None))
+        if rule.per_output_second_with_video_input and videos:
+            items.append(_item(f"{rule.label}: video input surcharge", low, high, "output s",
+                               rule.per_output_second_with_video_input, variants, rule, False))
+        if rule.per_input_video_second and videos:
+            input_rate = rule.per_input_video_second
+            if override is not None and rule.per_input_video_second == rule.per_output_second:
+                input_rate = Decimal(override)
+            items.extend(_input_video_items(rule, videos, tags, input_rate, variants,
+                                            override is not None))
+    credits = pricing.unit == "credits"
+    amount_min = sum((i.amount_min or Decimal(0) for i in items), Decimal(0))
+    amount_max: Decimal | None = sum((i.amount_max or Decimal(0) for i in items), Decimal(0))
+    notes = [i.warning for i in items if i.warning]
+    if any(i.amount_max is None for i in items):
+        amount_max = None
+    if credits:
+        value = pricing.credit_usd
+        if value is None:
+            return Estimate(credits_min=amount_min, credits_max=amount_max, items=items,
+                            published=False, notes=[*notes, "the USD value of a credit is "
+                                                    "not published"])
+        return Estimate(min=amount_min * value,
+                        max=None if amount_max is None else amount_max * value,
+                        credits_min=amount_min, credits_max=amount_max, items=items,
+                        notes=notes)
+    return Estimate(min=amount_min, max=amount_max, items=items, notes=notes)
+
+
+def _matches(rule: PriceRule, params: GenerationParams) -> bool:
+    values = {"model": params.model, "mode": params.mode, "resolution": params.resolution,
+              "upscale": params.upscale, "aspect_ratio": params.aspect_ratio}
+    return all(values.get(key) == wanted for key, wanted in rule.when.items())
+
+
+def _item(label: str, low: Decimal, high: Decimal, unit: str, rate: Decimal, variants: Decimal,
+          rule: PriceRule, overridden: bool) -> EstimateItem:
+    times = f" × {variants} variants" if variants > 1 else ""
+    return EstimateItem(label + times, low, high, unit, rate, rate * low * variants,
+                        rate * high * variants, rule.id, overridden)
+
+
+def _input_video_items(rule: PriceRule, videos: list[Reference], tags: Mapping[str, object],
+                       rate: Decimal, variants: Decimal, overridden: bool) -> list[EstimateItem]:
+    """ShortAPI bills the reference videos' seconds too; a video whose length is unknown
+    leaves the estimate open rather than pretending it is free."""
+    known = [v for v in videos if v.facts is not None and v.facts.duration_s is not None]
+    unknown = [v for v in videos if v not in known]
+    seconds = sum((_seconds(v) for v in known), Decimal(0))
+    times = f" × {variants} variants" if variants > 1 else ""
+    items = []
+    if known:
+        items.append(EstimateItem(f"{rule.label}: input video{times}", seconds, seconds,
+                                  "input video s", rate, rate * seconds * variants,
+                                  rate * seconds * variants, rule.id, overridden))
+    for video in unknown:
+        tag = tags.get(video.id, video.display_name)
+        items.append(EstimateItem(
+            f"{rule.label}: input video {tag}", None, None, "input video s", rate,
+            Decimal(0), None, rule.id, overridden,
+            warning=f"{tag}'s length is unknown (not probed), and its seconds are billed too"))
+    return items
+
+
+def _seconds(ref: Reference) -> Decimal:
+    assert ref.facts is not None and ref.facts.duration_s is not None
+    return Decimal(str(round(ref.facts.duration_s, 3)))
+
+
+def _describe(params: GenerationParams) -> str:
+    parts = [p for p in (params.model, params.mode, params.resolution, params.upscale) if p]
+    return " ".join(parts) or "these options"
+
+
+# -- formatting -----------------------------------------------------------------------------------
+
+
+def format_money(amount: Decimal) -> str:
+    """US dollars rounded to the cent: $1.68 (a fraction of a cent shows as <$0.01)."""
+    if Decimal(0) < amount < Decimal("0.005"):
+        return "<$0.01"
+    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+
+
+def format_credits(amount: Decimal) -> str:
+    """Credits as a plain number: 240, 1,200, 22.5."""
+    value = amount.normalize()
+    return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
+
+
+def format_estimate(est: Estimate) -> str:
+    """One line for the UI and the CLI: "$1.68", "$0.56–$2.10", "240 credits ($1.20)",
+    "$1.34 or more", "no published price"."""
+    if not est.published or est.min is None:
+        if est.credits_min is not None:
+            return f"{format_credits(est.credits_min)} credits (USD value unknown)"
+        return "no published price"
+    usd = _span(est.min, est.max, format_money)
+    if est.credits_min is not None:
+        credits = _span(est.credits_min, est.credits_max, format_credits)
+        return f"{credits} credits ({usd})"
+    return usd
+
+
+def _span(low: Decimal, high: Decimal | None, fmt: Callable[[Decimal], str]) -> str:
+    if high is None:
+        return f"{fmt(low)} or more"
+    if fmt(low) == fmt(high):
+        return fmt(low)
+    return f"{fmt(low)}–{fmt(high)}"
