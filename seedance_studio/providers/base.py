@@ -1,0 +1,258 @@
+"""What every HTTP provider client shares: key lookup, headers, URLs, payload helpers.
+
+Subclasses implement `build_request` (pure) and the parsing of their own status bodies.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections.abc import Iterable
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from seedance_studio.core.capabilities import ProviderCapabilities
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.dialects import compile_prompt
+from seedance_studio.core.errors import CompositionError, MissingKeyError
+from seedance_studio.core.media import MediaKind
+from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.provider import (
+    Cancelled,
+    Failed,
+    JobHandle,
+    Queued,
+    RequestSpec,
+    Running,
+    Succeeded,
+)
+from seedance_studio.core.redact import MASK, register_secret
+from seedance_studio.providers import http as http_mod
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class KeySource(Protocol):
+    """Where a provider reads its API key (SecretStore, or a stub in tests)."""
+
+    def get(self, provider_id: str) -> str | None: ...
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname)
+
+
+def check_sendable(url: str, *, allow_loopback: bool, label: str = "reference") -> None:
+    """Refuse URLs a provider can never fetch: file://, data:, and this machine.
+
+    Loopback URLs pass only when the provider itself is on loopback (the simulator).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        shown = url if len(url) < 80 else url[:77] + "..."
+        raise CompositionError(f"{label}: {shown!r} is not a public URL a provider can fetch")
+    if not allow_loopback and is_loopback_host(parts.hostname):
+        raise CompositionError(f"{label}: {url} points at this computer, which the provider "
+                               "cannot reach; upload the file instead")
+
+
+def env_var_hint(provider_id: str) -> str:
+    return "SEEDANCE_" + provider_id.upper().replace("-", "_") + "_API_KEY"
+
+
+class HttpProvider:
+    """Base of the cloud providers; holds the client, the key source and the base URL."""
+
+    provider_id: ClassVar[str]
+    default_poll_interval: ClassVar[float] = 5.0
+
+    def __init__(self, capabilities: ProviderCapabilities, base_url: str, keys: KeySource,
+                 *, http: httpx.AsyncClient | None = None, callback_url: str | None = None,
+                 sleep: http_mod.Sleep | None = None, rng: random.Random | None = None) -> None:
+        self._caps = capabilities
+        self.base_url = base_url.rstrip("/")
+        self._keys = keys
+        self._own_client = http is None
+        self._client = http or httpx.AsyncClient(timeout=http_mod.DEFAULT_TIMEOUT)
+        self.callback_url = callback_url
+        kwargs: dict[str, Any] = {"rng": rng, "secrets": self._secrets}
+        if sleep is not None:
+            kwargs["sleep"] = sleep
+        self.transport = http_mod.Transport(capabilities.id, self._client, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(id={self.id!r}, base_url={self.base_url!r})"
+
+    # -- protocol basics -------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self._caps.id
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return self._caps
+
+    @property
+    def poll_interval(self) -> float:
+        return self.default_poll_interval
+
+    @property
+    def supports_cancel(self) -> bool:
+        return False
+
+    @property
+    def on_loopback(self) -> bool:
+        """True for the simulator: then loopback reference URLs are fine to send."""
+        return is_loopback_url(self.base_url)
+
+    def handle_for(self, job_id: str) -> JobHandle:
+        return JobHandle(provider=self.id, job_id=job_id)
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self._client.aclose()
+
+    # -- what each provider implements -----------------------------------------------------
+
+    def build_request(self, snapshot: CompositionSnapshot,
+                      urls: dict[str, str]) -> RequestSpec:
+        raise NotImplementedError
+
+    async def submit(self, snapshot: CompositionSnapshot,
+                     urls: dict[str, str]) -> list[JobHandle]:
+        raise NotImplementedError
+
+    async def status(self, handle: JobHandle) -> Queued | Running | Succeeded | Failed | Cancelled:
+        raise NotImplementedError
+
+    async def cancel(self, handle: JobHandle) -> bool:
+        return False
+
+    # -- keys and headers ------------------------------------------------------------------
+
+    def _secrets(self) -> Iterable[str | None]:
+        try:
+            return (self._keys.get(self.id),)
+        except Exception:  # a broken keyring must not hide the original error
+            return ()
+
+    def api_key(self) -> str:
+        key = self._keys.get(self.id)
+        if not key:
+            raise MissingKeyError(
+                f"No API key for {self._caps.name}: add one in Settings, or set "
+                f"{env_var_hint(self.id)}", provider=self.id)
+        register_secret(key)
+        return key
+
+    def auth_headers(self, key: str) -> dict[str, str]:
+        if self._caps.auth == "x-api-key":
+            return {"X-API-Key": key}
+        if self._caps.auth == "bearer":
+            return {"Authorization": f"Bearer {key}"}
+        return {}
+
+    def json_headers(self, key: str = MASK) -> dict[str, str]:
+        return {**self.auth_headers(key), "Content-Type": "application/json"}
+
+    def sendable_headers(self, spec: RequestSpec) -> dict[str, str]:
+        """`spec`'s headers with the real key in place of the mask."""
+        return {**spec.headers, **self.auth_headers(self.api_key())}
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    # -- payload helpers -------------------------------------------------------------------
+
+    def params_of(self, snapshot: CompositionSnapshot) -> GenerationParams:
+        return snapshot.params
+
+    def model_of(self, snapshot: CompositionSnapshot) -> str:
+        return self._caps.model(snapshot.params.model).id
+
+    def prompt_of(self, snapshot: CompositionSnapshot) -> str:
+        """The prompt in this provider's tag dialect (what `compiled_prompt()` gives for it)."""
+        tray = snapshot.tray()
+        return compile_prompt(snapshot.prompt_document(tray), tray, self._caps.dialect)
+
+    @staticmethod
+    def urls_by_kind(snapshot: CompositionSnapshot,
+                     urls: dict[str, str]) -> dict[MediaKind, list[str]]:
+        """Each kind's hosted URLs in tray order, so `@Image2` is the second image listed."""
+        out: dict[MediaKind, list[str]] = {kind: [] for kind in MediaKind}
+        for ref in snapshot.references:
+            try:
+                out[ref.kind].append(urls[ref.id])
+            except KeyError:
+                raise CompositionError(
+                    f"{ref.display_name} has no hosted URL yet (upload it first)") from None
+        return out
+
+    @staticmethod
+    def ordered_urls(snapshot: CompositionSnapshot, urls: dict[str, str],
+                     kinds: Iterable[MediaKind]) -> list[str]:
+        """URLs of `kinds` in tray order, mixed (Kinovi's `urls`)."""
+        wanted = set(kinds)
+        out: list[str] = []
+        for ref in snapshot.references:
+            if ref.kind in wanted:
+                try:
+                    out.append(urls[ref.id])
+                except KeyError:
+                    raise CompositionError(
+                        f"{ref.display_name} has no hosted URL yet (upload it first)") from None
+        return out
+
+    def check_urls(self, spec_urls: Iterable[str]) -> None:
+        for url in spec_urls:
+            check_sendable(url, allow_loopback=self.on_loopback)
+
+    def check_choice(self, label: str, value: str | None, allowed: list[str]) -> None:
+        if value is not None and allowed and value not in allowed:
+            raise CompositionError(
+                f"{self._caps.name} does not offer {label} {value!r} (it offers "
+                f"{', '.join(allowed)})")
+
+    def duration_value(self, snapshot: CompositionSnapshot) -> int | str | None:
+        """The chosen duration, checked against the model; None when left to the default."""
+        duration = snapshot.params.duration
+        model = self._caps.model(snapshot.params.model)
+        if duration is None:
+            return None
+        if duration == "auto":
+            if not model.auto_duration:
+                raise CompositionError(f"{self._caps.name} has no automatic duration; "
+                                       "pick a length in seconds")
+            return "auto"
+        if model.durations and duration not in model.durations:
+            raise CompositionError(
+                f"{self._caps.name} makes videos of {min(model.durations)}–"
+                f"{max(model.durations)} s, not {duration} s")
+        return duration
+
+
+def all_urls(snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[str]:
+    return [urls[r.id] for r in snapshot.references if r.id in urls]
+
+
+def put_if(target: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` only when `value` is given: unset options fall to the provider's default."""
+    if value is not None and value != []:
+        target[key] = value
