@@ -1,0 +1,163 @@
+"""The job engine seen from Qt: its psygnal signals re-emitted as queued Qt signals.
+
+The engine is Qt-free asyncio code running on the qasync loop. Its psygnal callbacks may come
+from a worker thread (an asset host uploading in a thread reports progress from there), so
+every callback goes through a private Qt signal with a queued connection: widgets are only
+ever touched on the UI thread, after the engine's own call has returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QObject, Qt, Signal
+
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.settings import Settings
+from seedance_studio.jobs.engine import JobEngine, ProviderFactory
+from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
+
+log = logging.getLogger(__name__)
+
+
+class EngineBridge(QObject):
+    """Owns a JobEngine for the window's lifetime; `start()` resumes earlier jobs."""
+
+    job_changed = Signal(int)
+    """A stored job changed (state, progress, result...); read it again with `job(id)`."""
+    progress = Signal(int, str, float)
+    """(job id, phase "upload" | "queue" | "download", fraction 0..1)."""
+    error = Signal(str)
+    """A user-facing message for an action that failed (spawned actions only)."""
+
+    _queued_job_changed = Signal(int)
+    _queued_progress = Signal(int, str, float)
+
+    def __init__(self, engine: JobEngine, parent: QObject | None = None, *,
+                 owns_store: bool = False) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self._owns_store = owns_store
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._started = False
+        self._closed = False
+        queued = Qt.ConnectionType.QueuedConnection
+        self._queued_job_changed.connect(self.job_changed, queued)
+        self._queued_progress.connect(self.progress, queued)
+        engine.job_changed.connect(self._on_job_changed)
+        engine.progress.connect(self._on_progress)
+
+    @classmethod
+    def create(cls, settings: Settings, secrets: Any, *, store: JobStore | None = None,
+               assets: Any = None, provider_factory: ProviderFactory | None = None,
+               http: httpx.AsyncClient | None = None,
+               parent: QObject | None = None) -> EngineBridge:
+        """An engine over the user's job store (or `store`), wrapped in a bridge."""
+        own = store is None
+        engine = JobEngine(store or JobStore(), settings, secrets, assets=assets,
+                           provider_factory=provider_factory, http=http)
+        return cls(engine, parent, owns_store=own)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def store(self) -> JobStore:
+        return self.engine.store
+
+    def jobs(self) -> list[JobRecord]:
+        """Every stored job, newest first (earlier runs included)."""
+        return self.engine.store.list_jobs()
+
+    def job(self, job_id: int) -> JobRecord | None:
+        return self.engine.store.find(job_id)
+
+    def events(self, job_id: int) -> list[JobEvent]:
+        return self.engine.store.events(job_id)
+
+    # -- actions (awaitable; exceptions propagate to the caller) -----------------------------
+
+    async def start(self) -> None:
+        """Resume every unfinished job from earlier runs (once)."""
+        if not self._started and not self._closed:
+            self._started = True
+            await self.engine.start()
+
+    async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
+                     allow_over_budget: bool = False) -> list[int]:
+        """Store and send a composition; one job id per variant. Raises BudgetExceeded."""
+        return await self.engine.submit(snapshot, estimate, allow_over_budget=allow_over_budget)
+
+    async def cancel(self, job_id: int) -> JobRecord:
+        return await self.engine.cancel(job_id)
+
+    async def retry(self, job_id: int, *, allow_over_budget: bool = False) -> list[int]:
+        return await self.engine.retry(job_id, allow_over_budget=allow_over_budget)
+
+    async def check_again(self, job_id: int) -> JobRecord:
+        return await self.engine.check_again(job_id)
+
+    async def submit_anyway(self, job_id: int) -> list[int]:
+        return await self.engine.submit_anyway(job_id)
+
+    async def download(self, job_id: int) -> JobRecord:
+        return await self.engine.download(job_id)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+        """Run an action in the background; a SeedanceError becomes `error(message)`.
+
+        Buttons use this: a slot must not block, and a failure is shown, not raised.
+        """
+        if self._closed:
+            coro.close()
+            return None
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    @property
+    def busy(self) -> bool:
+        """Spawned actions still running."""
+        return any(not t.done() for t in self._tasks)
+
+    async def shutdown(self) -> None:
+        """Stop every task of the engine (never hangs; bounded by the engine's close time-out).
+
+        Jobs stay in the store and resume on the next start.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=2.0)
+        self.engine.job_changed.disconnect(self._on_job_changed)
+        self.engine.progress.disconnect(self._on_progress)
+        await self.engine.aclose()
+        if self._owns_store:
+            self.engine.store.close()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _on_job_changed(self, job_id: int) -> None:
+        self._queued_job_changed.emit(job_id)
+
+    def _on_progress(self, job_id: int, phase: str, fraction: float) -> None:
+        self._queued_progress.emit(job_id, phase, float(fraction))
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, SeedanceError):
+            self.error.emit(str(exc))
+        elif exc is not None:
+            log.error("job action failed", exc_info=exc)
+            self.error.emit(f"Unexpected error: {exc}")

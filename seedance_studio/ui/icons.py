@@ -1,0 +1,27 @@
+"""Icons from the icons/ folder, loaded once and cached by name."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QIcon
+
+from seedance_studio.core.media import MediaKind
+from seedance_studio.resources import icon_dir
+
+APP_ICON = "seedance-studio"
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """The SVG icon `name` (without extension); an empty icon if the file is missing."""
+    path = icon_dir() / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def kind_icon(kind: MediaKind) -> QIcon:
+    return icon(kind.value)
+
+
+def app_icon() -> QIcon:
+    return icon(APP_ICON)

@@ -1,0 +1,140 @@
+"""How a job reads in the queue: state labels, elapsed time, estimate vs actual cost.
+
+Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from seedance_studio.jobs.states import FINAL_STATES, JobState
+from seedance_studio.jobs.store import JobRecord
+
+STATE_LABELS: dict[JobState, str] = {
+    JobState.SUBMITTING: "Submitting",
+    JobState.SUBMIT_UNKNOWN: "Submission unknown: check again / submit anyway",
+    JobState.QUEUED: "Queued",
+    JobState.RUNNING: "Generating",
+    JobState.SUCCEEDED: "Finished, fetching",
+    JobState.DOWNLOADING: "Downloading",
+    JobState.DONE: "Done",
+    JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
+    JobState.STUCK: "Stuck: check again or cancel",
+}
+
+PHASE_LABELS = {"upload": "Uploading references", "queue": "Generating",
+                "download": "Downloading"}
+
+
+def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> str:
+    """One line: the state in plain words, with a percentage while something moves."""
+    label = STATE_LABELS.get(job.state, job.state.value)
+    if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
+        return f"{PHASE_LABELS['upload']} {progress[1]:.0%}"
+    if job.state is JobState.RUNNING:
+        fraction = job.progress
+        if progress and progress[0] == "queue" and progress[1] > 0:
+            fraction = progress[1]
+        return f"{label} {fraction:.0%}" if fraction else label
+    if job.state is JobState.DOWNLOADING:
+        fraction = progress[1] if progress and progress[0] == "download" else None
+        if fraction is None and job.bytes_total:
+            fraction = (job.bytes_done or 0) / job.bytes_total
+        return f"{label} {fraction:.0%}" if fraction is not None else label
+    if job.state is JobState.QUEUED and job.raw_status:
+        return f"{label} ({job.raw_status})"
+    if job.state is JobState.FAILED and job.message:
+        return f"{label}: {job.message}"
+    return label
+
+
+def bar_fraction(job: JobRecord, progress: tuple[str, float] | None) -> tuple[str, float] | None:
+    """What a progress bar shows for this job, if anything: (phase label, 0..1)."""
+    if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
+        return PHASE_LABELS["upload"], progress[1]
+    if job.state is JobState.DOWNLOADING:
+        if progress and progress[0] == "download":
+            return PHASE_LABELS["download"], progress[1]
+        if job.bytes_total:
+            return PHASE_LABELS["download"], (job.bytes_done or 0) / job.bytes_total
+        return PHASE_LABELS["download"], 0.0
+    if job.state is JobState.RUNNING:
+        fraction = progress[1] if progress and progress[0] == "queue" else (job.progress or 0.0)
+        return PHASE_LABELS["queue"], fraction
+    return None
+
+
+def elapsed_seconds(job: JobRecord, now: float) -> float:
+    """From the row's creation to its end (final jobs) or to now (everything else)."""
+    end = (job.finished_at or job.updated_at) if job.state in FINAL_STATES else now
+    return max(0.0, end - job.created_at)
+
+
+def format_elapsed(seconds: float) -> str:
+    """`42 s`, `3:07`, `1:02:03`."""
+    total = int(seconds)
+    if total < 60:
+        return f"{total} s"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _usd(value: Decimal) -> str:
+    return f"${value:.2f}" if value >= Decimal("0.01") or value == 0 else f"${value:.4f}"
+
+
+def estimate_text(job: JobRecord) -> str:
+    """This job's estimate: a USD amount or range, credits, or 'no published price'."""
+    est = job.estimate or {}
+    variants = max(int(job.params.get("variants", 1) or 1), 1)
+    low, high = _decimal(est.get("min")), _decimal(est.get("max"))
+    if low is not None and job.estimated_usd is not None and variants > 1:
+        # A variant's share of the submission's range.
+        low, high = low / variants, (high / variants if high is not None else None)
+    if low is not None and high is not None and low != high:
+        return f"{_usd(low)}–{_usd(high)}"
+    if low is not None and high is None:
+        return f"≥ {_usd(low)}"
+    if job.estimated_usd is not None:
+        return _usd(job.estimated_usd)
+    credits = _decimal(est.get("credits_max") or est.get("credits_min"))
+    if credits is not None:
+        return f"{credits:g} credits"
+    return "no published price"
+
+
+def actual_text(job: JobRecord) -> str | None:
+    """What the provider reported it charged, when it did."""
+    if job.actual_usd is not None:
+        text = _usd(job.actual_usd)
+        cost = job.actual_cost
+        if cost is not None and cost.unit == "credits":
+            text += f" ({cost.amount:g} credits)"
+        return text
+    if job.actual_cost is not None:
+        unit = "credits" if job.actual_cost.unit == "credits" else "USD"
+        return f"{job.actual_cost.amount:g} {unit}"
+    return None
+
+
+def cost_text(job: JobRecord) -> str:
+    """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known."""
+    actual = actual_text(job)
+    estimate = f"est {estimate_text(job)}"
+    return f"{estimate} · paid {actual}" if actual else estimate
+
+
+def provider_text(job: JobRecord) -> str:
+    return f"{job.provider} · {job.model}" if job.model else job.provider

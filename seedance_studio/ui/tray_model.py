@@ -1,0 +1,159 @@
+"""QAbstractListModel over the core ReferenceTray: one row per reference, in tray order."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+
+from seedance_studio.core.reference import Reference
+from seedance_studio.core.tray import ReferenceTray
+from seedance_studio.ui.formatting import format_facts
+from seedance_studio.ui.problems import ProblemView, problem_text
+from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+
+REF_MIME = "application/x-seedance-reference-ids"
+"""Drag payload for moves inside the tray: newline-separated reference ids."""
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TrayRoles:
+    REFERENCE = Qt.ItemDataRole.UserRole + 1
+    TAG = Qt.ItemDataRole.UserRole + 2
+    FACTS = Qt.ItemDataRole.UserRole + 3
+    PROBLEMS = Qt.ItemDataRole.UserRole + 4
+    THUMBNAIL = Qt.ItemDataRole.UserRole + 5
+
+
+class TrayModel(QAbstractListModel):
+    """Rows follow `tray.changed`; tags, facts, thumbnails and problems are read per row."""
+
+    def __init__(self, tray: ReferenceTray, thumbnails: ThumbnailCache,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tray = tray
+        self._thumbnails = thumbnails
+        self._rows: tuple[Reference, ...] = tray.items
+        self._problems: dict[str, list[ProblemView]] = {}
+        tray.changed.connect(self._on_tray_changed)
+        thumbnails.ready.connect(self._on_thumbnail)
+
+    @property
+    def tray(self) -> ReferenceTray:
+        return self._tray
+
+    def disconnect_tray(self) -> None:
+        """psygnal holds a reference to our slot; drop it when the widget goes."""
+        self._tray.changed.disconnect(self._on_tray_changed)
+
+    # -- Qt model API ------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        ref = self._rows[index.row()]
+        tag = self._tray.tag_of(ref.id)
+        mention = tag.mention if tag else ""
+        match role:
+            case Qt.ItemDataRole.DisplayRole:
+                return f"{mention}  {ref.display_name}"
+            case Qt.ItemDataRole.DecorationRole | TrayRoles.THUMBNAIL:
+                return self._thumbnails.pixmap(ref)
+            case Qt.ItemDataRole.ToolTipRole:
+                return self._tooltip(ref, mention)
+            case TrayRoles.REFERENCE:
+                return ref
+            case TrayRoles.TAG:
+                return mention
+            case TrayRoles.FACTS:
+                return format_facts(ref.facts)
+            case TrayRoles.PROBLEMS:
+                return self._problems.get(ref.id, [])
+            case Qt.ItemDataRole.SizeHintRole:
+                return QSize(260, 76)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [REF_MIME, "text/uri-list", "text/plain"]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        ids = [self._rows[i.row()].id for i in indexes if i.isValid()]
+        mime.setData(REF_MIME, "\n".join(ids).encode())
+        return mime
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def reference(self, row: int) -> Reference:
+        return self._rows[row]
+
+    def row_of(self, ref_id: str) -> int:
+        for i, ref in enumerate(self._rows):
+            if ref.id == ref_id:
+                return i
+        raise KeyError(ref_id)
+
+    def set_problems(self, problems: Sequence[ProblemView]) -> None:
+        """Attach per-reference problems (badges and tooltips); others are ignored here."""
+        by_ref: dict[str, list[ProblemView]] = {}
+        for p in problems:
+            if p.ref_id:
+                by_ref.setdefault(p.ref_id, []).append(p)
+        if by_ref != self._problems:
+            self._problems = by_ref
+            if self._rows:
+                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def problems_of(self, ref_id: str) -> list[ProblemView]:
+        return self._problems.get(ref_id, [])
+
+    def _tooltip(self, ref: Reference, mention: str) -> str:
+        lines = [f"<b>{html.escape(mention)}</b> — {html.escape(ref.display_name)}",
+                 html.escape(format_facts(ref.facts)),
+                 f"<span style='color:#8b949e'>{html.escape(ref.source)}</span>"]
+        if ref.original_source:
+            lines.append(f"conformed from {html.escape(ref.original_source)}")
+        for p in self._problems.get(ref.id, []):
+            color = "#ff6b61" if p.severity == "error" else "#f0b429"
+            lines.append(f"<span style='color:{color}'>⚠ {html.escape(problem_text(p))}</span>")
+        return "<br>".join(lines)
+
+    def _on_tray_changed(self) -> None:
+        # Tags depend on the whole order, so every row may read differently: reset.
+        self.beginResetModel()
+        self._rows = self._tray.items
+        live = {r.id for r in self._rows}
+        self._problems = {k: v for k, v in self._problems.items() if k in live}
+        self.endResetModel()
+
+    def _on_thumbnail(self, source: str) -> None:
+        for i, ref in enumerate(self._rows):
+            if ref.source == source:
+                idx = self.index(i)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])

@@ -1,0 +1,390 @@
+"""The reference tray on screen: cards with thumbnail, tag, facts and a limit badge.
+
+Drops (files, browser links), pastes and the file dialog go through ReferenceIngest; drags
+inside the list move references in the tray; Delete removes. The widget only forwards: the
+tray renumbers and the composition rewrites the prompt.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seedance_studio.core.reference import Reference
+from seedance_studio.ui import theme
+from seedance_studio.ui.icons import icon
+from seedance_studio.ui.problems import ProblemView
+from seedance_studio.ui.tray_ingest import ReferenceIngest, mime_can_add
+from seedance_studio.ui.tray_model import REF_MIME, TrayModel, TrayRoles
+
+Index = QModelIndex | QPersistentModelIndex
+
+FILE_FILTER = ("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
+               "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
+               ";;All files (*)")
+
+CARD_HEIGHT = 72
+THUMB = QSize(104, 58)
+
+
+class TrayDelegate(QStyledItemDelegate):
+    """Paints one card: thumbnail (with a badge when the item breaks a limit), tag chip,
+    name and facts."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(max(option.rect.width(), 220), CARD_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        ref = index.data(TrayRoles.REFERENCE)
+        if not isinstance(ref, Reference):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect.adjusted(4, 3, -4, -3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        bg = QColor("#2b3440") if selected else (QColor("#262b32") if hovered else theme.PANEL)
+        painter.setPen(QPen(theme.ACCENT if selected else theme.BORDER, 1))
+        painter.setBrush(bg)
+        painter.drawRoundedRect(rect, 7, 7)
+
+        thumb_rect = QRect(rect.left() + 7, rect.top() + (rect.height() - THUMB.height()) // 2,
+                           THUMB.width(), THUMB.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#111417"))
+        painter.drawRoundedRect(thumb_rect, 4, 4)
+        pixmap = index.data(TrayRoles.THUMBNAIL)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                   Qt.TransformationMode.SmoothTransformation)
+            x = thumb_rect.left() + (thumb_rect.width() - scaled.width()) // 2
+            y = thumb_rect.top() + (thumb_rect.height() - scaled.height()) // 2
+            painter.drawPixmap(x, y, scaled)
+
+        problems: list[ProblemView] = index.data(TrayRoles.PROBLEMS) or []
+        if problems:
+            worst = "error" if any(p.severity == "error" for p in problems) else "warning"
+            badge = QRect(thumb_rect.right() - 19, thumb_rect.top() + 2, 18, 18)
+            icon(worst).paint(painter, badge)
+
+        text_left = thumb_rect.right() + 10
+        text_width = rect.right() - text_left - 8
+        tag = str(index.data(TrayRoles.TAG) or "")
+        chip_font = QFont(option.font)
+        chip_font.setBold(True)
+        painter.setFont(chip_font)
+        chip_w = painter.fontMetrics().horizontalAdvance(tag) + 12
+        chip = QRect(text_left, rect.top() + 9, chip_w, 20)
+        color = theme.kind_color(ref.kind)
+        fill = QColor(color)
+        fill.setAlpha(60)
+        painter.setBrush(fill)
+        painter.setPen(QPen(color, 1))
+        painter.drawRoundedRect(chip, 5, 5)
+        painter.setPen(color.lighter(130))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag)
+
+        painter.setFont(option.font)
+        fm = painter.fontMetrics()
+        name_left = chip.right() + 8
+        name = fm.elidedText(ref.display_name, Qt.TextElideMode.ElideMiddle,
+                             max(10, rect.right() - name_left - 8))
+        painter.setPen(theme.TEXT)
+        painter.drawText(QRect(name_left, chip.top(), rect.right() - name_left - 8, 20),
+                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), name)
+
+        facts = str(index.data(TrayRoles.FACTS) or "")
+        if problems:
+            facts_color = theme.ERROR if any(p.severity == "error" for p in problems) \
+                else theme.WARNING
+            facts = problems[0].message
+        else:
+            facts_color = theme.MUTED
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
+        painter.setFont(small)
+        painter.setPen(facts_color)
+        facts = painter.fontMetrics().elidedText(facts, Qt.TextElideMode.ElideRight, text_width)
+        painter.drawText(QRect(text_left, chip.bottom() + 6, text_width, 18),
+                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), facts)
+        painter.restore()
+
+
+class TrayView(QListView):
+    """The list: accepts external drops (add) and internal drags (move); Delete removes."""
+
+    remove_requested = Signal(list)
+
+    def __init__(self, model: TrayModel, ingest: ReferenceIngest,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ingest = ingest
+        self.setModel(model)
+        self.setItemDelegate(TrayDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setMouseTracking(True)
+        self.setUniformItemSizes(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSpacing(0)
+        self.viewport().setAcceptDrops(True)
+
+    def tray_model(self) -> TrayModel:
+        model = self.model()
+        assert isinstance(model, TrayModel)
+        return model
+
+    def selected_ids(self) -> list[str]:
+        model = self.tray_model()
+        rows = sorted(i.row() for i in self.selectionModel().selectedRows())
+        return [model.reference(r).id for r in rows]
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def _drop_row(self, pos: QPoint) -> int:
+        """The tray index a drop at `pos` lands on: before the card under it, or at the end."""
+        idx = self.indexAt(pos)
+        if not idx.isValid():
+            return self.tray_model().rowCount()
+        rect = self.visualRect(idx)
+        return idx.row() + (1 if pos.y() > rect.center().y() else 0)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._judge_drag(event)
+
+    def _judge_drag(self, event: QDragMoveEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasFormat(REF_MIME) and event.source() is self:
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        elif mime_can_add(mime):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._judge_drag(event)
+        if event.isAccepted():
+            super().dragMoveEvent(event)
+            event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        row = self._drop_row(event.position().toPoint())
+        if mime.hasFormat(REF_MIME) and event.source() is self:
+            ids = bytes(mime.data(REF_MIME).data()).decode().split()
+            self._move(ids, row)
+            # Copy, not Move: the move already happened in the tray; a Move result would make
+            # the view delete the dragged rows.
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        elif self._ingest.add_mime(mime, None if row >= self.tray_model().rowCount() else row):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+        self.setState(QAbstractItemView.State.NoState)
+        self.viewport().update()
+
+    def _move(self, ids: list[str], row: int) -> None:
+        tray = self.tray_model().tray
+        for ref_id in ids:
+            old = tray.index_of(ref_id)
+            target = row - 1 if old < row else row
+            tray.move(ref_id, target)
+            row = tray.index_of(ref_id) + 1
+        self._select(ids)
+
+    def _select(self, ids: list[str]) -> None:
+        model = self.tray_model()
+        self.clearSelection()
+        for ref_id in ids:
+            idx = model.index(model.row_of(ref_id))
+            self.selectionModel().select(idx, self.selectionModel().SelectionFlag.Select)
+
+    # -- keys and empty state ------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_ids():
+            self.remove_requested.emit(self.selected_ids())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.tray_model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(theme.MUTED)
+            rect = self.viewport().rect().adjusted(16, 16, -16, -16)
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                             "Drop images, videos or audio here\nor paste links to them\n\n"
+                             "Up to 9 images · 3 videos · 3 audio")
+            painter.end()
+
+
+class TrayWidget(QWidget):
+    """Heading, buttons, the card list and an inline message line."""
+
+    message = Signal(str)
+    """Something the status bar should show (rejections, counts)."""
+    fix_requested = Signal(str)
+    """A reference id whose problems the user asked to fix (conform)."""
+    fix_all_requested = Signal()
+
+    def __init__(self, model: TrayModel, ingest: ReferenceIngest,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._ingest = ingest
+        self.view = TrayView(model, ingest, self)
+        self.view.remove_requested.connect(self.remove)
+
+        heading = QLabel("References")
+        heading.setProperty("role", "heading")
+        self._count = QLabel()
+        self._count.setProperty("role", "muted")
+        self.add_button = self._tool("add", "Add files…", self.open_file_dialog)
+        self.paste_button = self._tool("paste", "Paste files, links or an image (Ctrl+V)",
+                                       self.paste)
+        self.remove_button = self._tool("remove", "Remove the selected references (Delete)",
+                                        lambda: self.remove(self.view.selected_ids()))
+        self.fix_button = self._tool("fix", "Fix the selected reference so it fits the "
+                                     "provider's limits", self._fix_selected)
+        self.fix_all_button = self._tool("fix", "Fix all references that break limits",
+                                         self.fix_all_requested.emit)
+        self.fix_all_button.setText("Fix all")
+        self.fix_all_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.fix_button.hide()
+        self.fix_all_button.hide()
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(heading)
+        top.addWidget(self._count)
+        top.addStretch(1)
+        for b in (self.fix_all_button, self.fix_button, self.add_button, self.paste_button,
+                  self.remove_button):
+            top.addWidget(b)
+
+        self.notice = QLabel()
+        self.notice.setProperty("role", "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 6, 10)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.notice)
+
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self.view)
+        paste.activated.connect(self.paste)
+        ingest.rejected.connect(self._on_rejected)
+        ingest.added.connect(self._on_added)
+        model.modelReset.connect(self._refresh)
+        model.dataChanged.connect(self._refresh)
+        self.view.selectionModel().selectionChanged.connect(self._refresh)
+        self._fix_available = False
+        self._refresh()
+
+    def _tool(self, icon_name: str, tip: str, slot: object) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(icon(icon_name))
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def set_fix_available(self, available: bool) -> None:
+        """Show Fix / Fix all (when media conform is installed)."""
+        self._fix_available = available
+        self._refresh()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def remove(self, ids: list[str]) -> None:
+        tray = self._model.tray
+        for ref_id in ids:
+            if ref_id in tray:
+                tray.remove(ref_id)
+
+    def paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None:
+            self._ingest.add_mime(mime)
+
+    def open_file_dialog(self) -> None:
+        """Non-blocking: the dialog reports through its signal, no nested event loop."""
+        dialog = QFileDialog(self, "Add references")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilter(FILE_FILTER)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.filesSelected.connect(lambda files: self._ingest.add_sources(list(files)))
+        dialog.open()
+
+    def _fix_selected(self) -> None:
+        for ref_id in self.view.selected_ids():
+            if self._model.problems_of(ref_id):
+                self.fix_requested.emit(ref_id)
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _on_rejected(self, reason: str) -> None:
+        self.notice.setText(reason)
+        self.notice.show()
+        self.message.emit(reason)
+
+    def _on_added(self, count: int) -> None:
+        self.notice.hide()
+        self.message.emit(f"Added {count} reference{'s' if count != 1 else ''}")
+
+    def _refresh(self, *_args: object) -> None:
+        n = self._model.rowCount()
+        self._count.setText(f"{n}" if n else "")
+        selected = self.view.selected_ids()
+        self.remove_button.setEnabled(bool(selected))
+        broken = [r for r in range(n) if self._model.problems_of(self._model.reference(r).id)]
+        fixable_selected = any(self._model.problems_of(i) for i in selected)
+        self.fix_button.setVisible(self._fix_available and fixable_selected)
+        self.fix_all_button.setVisible(self._fix_available and bool(broken))

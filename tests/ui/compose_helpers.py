@@ -1,0 +1,48 @@
+"""Helpers shared by the composing-side widget tests (plain functions, not fixtures)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.params import GenerationParams, with_defaults
+from tests.media_factory import make_audio, make_image, make_video
+
+
+def composition_for(provider: str = "eachlabs") -> Composition:
+    return Composition(with_defaults(GenerationParams(provider=provider),
+                                     capabilities.get(provider)))
+
+
+def sample_media(folder: Path) -> list[Path]:
+    """An image, a video that fits eachlabs' limits, and an audio clip."""
+    return [
+        make_image(folder / "portrait.png", 96, 64),
+        make_video(folder / "walk.mp4", 640, 640, seconds=2, fps=24),
+        make_audio(folder / "beat.wav", seconds=1.0),
+    ]
+
+
+def drop(target: QWidget, urls: Iterable[str | Path] = (), text: str | None = None,
+         at: QPoint | None = None) -> QDropEvent:
+    """Send a file-manager/browser style drop to `target` and return the event."""
+    mime = QMimeData()
+    qurls = [QUrl(str(u)) if "://" in str(u) else QUrl.fromLocalFile(str(u)) for u in urls]
+    if qurls:
+        mime.setUrls(qurls)
+    if text is not None:
+        mime.setText(text)
+    point = at or target.rect().center()
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    # Qt delivers a drop only to the widget that accepted the drag's enter event.
+    QApplication.sendEvent(target, QDragEnterEvent(QPointF(point), actions, mime, buttons, mods))
+    event = QDropEvent(QPointF(point), actions, mime, buttons, mods)
+    QApplication.sendEvent(target, event)
+    return event

@@ -1,0 +1,129 @@
+"""The reference tray widget: drops, tags, removal and the prompt rewriting that follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from seedance_studio.core.composition import Composition
+from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+from seedance_studio.ui.tray_ingest import ReferenceIngest
+from seedance_studio.ui.tray_model import TrayModel, TrayRoles
+from seedance_studio.ui.tray_widget import TrayWidget
+from seedance_studio.ui.workers import Worker
+from tests.media_factory import make_image, write_text
+from tests.ui.compose_helpers import composition_for, drop, sample_media
+
+
+class TrayHarness:
+    def __init__(self, qtbot: QtBot) -> None:
+        self.composition: Composition = composition_for("eachlabs")
+        self.worker = Worker()
+        self.thumbnails = ThumbnailCache(self.worker)
+        self.model = TrayModel(self.composition.tray, self.thumbnails)
+        self.ingest = ReferenceIngest(self.composition.tray, self.worker)
+        self.widget = TrayWidget(self.model, self.ingest)
+        qtbot.addWidget(self.widget)
+        self.widget.resize(360, 500)
+        self.widget.show()
+        self.qtbot = qtbot
+
+    def tags(self) -> list[str]:
+        return [str(self.model.index(r).data(TrayRoles.TAG))
+                for r in range(self.model.rowCount())]
+
+    def settle(self) -> None:
+        self.qtbot.waitUntil(lambda: self.worker.pending == 0, timeout=10_000)
+
+
+@pytest.fixture
+def harness(qtbot: QtBot) -> Iterator[TrayHarness]:
+    h = TrayHarness(qtbot)
+    yield h
+    h.worker.shutdown()
+    h.model.disconnect_tray()
+
+
+def test_drop_three_files_and_two_urls_gives_tags_in_drop_order(
+        harness: TrayHarness, tmp_path: Path) -> None:
+    image, video, audio = sample_media(tmp_path)
+    event = drop(harness.widget.view.viewport(),
+                 [image, video, audio, "https://cdn.example.com/shots/face.jpg",
+                  "https://cdn.example.com/clips/dance.mp4?sig=abc"])
+    accepted = event.isAccepted()
+    assert accepted
+    harness.settle()
+    assert harness.tags() == ["@Image1", "@Video1", "@Audio1", "@Image2", "@Video2"]
+    refs = harness.composition.tray.items
+    assert refs[1].facts is not None and refs[1].facts.width == 640
+    assert refs[4].is_url and refs[4].facts is None
+    # Thumbnails for local files arrive from the worker; the video frame is real pixels.
+    harness.qtbot.waitUntil(lambda: all(harness.thumbnails.has(r) for r in refs[:3]),
+                            timeout=10_000)
+
+
+def test_browser_text_drop_adds_url_lines(harness: TrayHarness) -> None:
+    drop(harness.widget.view.viewport(),
+         text="https://example.com/a.png\nnot a url\nhttps://example.com/b.mp3\n")
+    harness.settle()
+    assert harness.tags() == ["@Image1", "@Audio1"]
+
+
+def test_corrupt_and_text_files_are_refused_with_a_message(
+        harness: TrayHarness, tmp_path: Path) -> None:
+    good = make_image(tmp_path / "ok.png")
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(good.read_bytes()[:40])
+    notes = write_text(tmp_path / "notes.mp4")
+    messages: list[str] = []
+    harness.ingest.rejected.connect(messages.append)
+    drop(harness.widget.view.viewport(), [broken, good, notes])
+    harness.settle()
+    assert harness.tags() == ["@Image1"]
+    assert len(messages) == 2
+    assert any("broken.png" in m for m in messages)
+    assert any("notes.mp4" in m for m in messages)
+    assert harness.widget.notice.isVisible()
+
+
+def test_duplicate_drop_is_not_added_twice(harness: TrayHarness, tmp_path: Path) -> None:
+    image = make_image(tmp_path / "one.png")
+    drop(harness.widget.view.viewport(), [image])
+    harness.settle()
+    drop(harness.widget.view.viewport(), [image])
+    harness.settle()
+    assert harness.tags() == ["@Image1"]
+
+
+def test_delete_key_removes_and_prompt_renumbers(harness: TrayHarness, tmp_path: Path) -> None:
+    a = make_image(tmp_path / "a.png")
+    b = make_image(tmp_path / "b.png")
+    drop(harness.widget.view.viewport(), [a, b])
+    harness.settle()
+    comp = harness.composition
+    comp.prompt.set_text("@Image1 looks at @Image2", comp.tray)
+    view = harness.widget.view
+    view.setCurrentIndex(harness.model.index(0))
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert harness.tags() == ["@Image1"]
+    assert comp.tray.items[0].name == "b.png"
+    assert comp.prompt.text == "@(removed Image1) looks at @Image1"
+
+
+def test_moving_a_card_renumbers_tags_and_prompt(harness: TrayHarness, tmp_path: Path) -> None:
+    a = make_image(tmp_path / "a.png")
+    b = make_image(tmp_path / "b.png")
+    drop(harness.widget.view.viewport(), [a, b])
+    harness.settle()
+    comp = harness.composition
+    comp.prompt.set_text("@Image1 then @Image2", comp.tray)
+    first = comp.tray.items[0].id
+    harness.widget.view._move([first], 2)  # what an internal drag drop does
+    assert [r.name for r in comp.tray.items] == ["b.png", "a.png"]
+    assert comp.prompt.text == "@Image2 then @Image1"
