@@ -24,7 +24,6 @@ from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs.store import JobRecord, dumps
 
-CHUNK_BYTES = 256 * 1024
 MAX_ATTEMPTS = 8
 """Connection drops tolerated per download before giving up (each attempt resumes)."""
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
@@ -123,7 +122,7 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 total = _total_from(response, have if appending else 0)
                 done = have if appending else 0
                 with part.open("ab" if appending else "wb") as out:
-                    async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                    async for chunk in response.aiter_bytes():
                         out.write(chunk)
                         done += len(chunk)
                         if progress:

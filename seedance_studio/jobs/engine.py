@@ -130,6 +130,7 @@ class JobEngine:
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
         self._closing = False
+        self._closed = False
 
     # -- public API -------------------------------------------------------------------------
 
@@ -279,12 +280,15 @@ class JobEngine:
 
     async def aclose(self) -> None:
         """Cancel every task, release leases, close clients; bounded by CLOSE_TIMEOUT_S."""
-        self._closing = True
+        if self._closed:
+            return
+        self._closed = self._closing = True
         tasks = [*self._watchers.values(), *self._batches.values()]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_S)
+        self.store.release_all(self.owner)  # a clean exit frees its jobs for other runners
         for provider in self._providers.values():
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(provider.aclose(), CLOSE_TIMEOUT_S)
@@ -545,8 +549,7 @@ class JobEngine:
                     await self._sleep_renewing(
                         job_id, next_poll_delay(provider.poll_interval, unchanged))
         finally:
-            if not self._closing:
-                self.store.release(job_id, self.owner)
+            self.store.release(job_id, self.owner)
 
     def _apply_status(self, job: JobRecord, status: Any, *, force: bool = False) -> None:
         expect = None if force else [JobState.QUEUED, JobState.RUNNING]

@@ -449,6 +449,11 @@ class JobStore:
             db.execute("UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
                        "WHERE id = ? AND lease_owner = ?", (job_id, owner))
 
+    def release_all(self, owner: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
+                       "WHERE lease_owner = ?", (owner,))
+
     # -- reads ------------------------------------------------------------------------------
 
     def get(self, job_id: int) -> JobRecord:
