@@ -17,6 +17,7 @@ from pathlib import Path
 import av
 
 FPS = 8
+CACHE_VERSION = 2  # bump when the encoded picture or sound changes
 SAMPLE_RATE = 44100
 TONE_HZ = 441  # an integer number of samples per period at 44.1 kHz
 _BAR_COLOURS: tuple[tuple[int, int, int], ...] = (
@@ -68,10 +69,12 @@ def _gradient_row(width: int, phase: float) -> bytes:
     return bytes(row)
 
 
-def _frame_bytes(width: int, height: int, index: int) -> bytes:
+def _frame_bytes(width: int, height: int, index: int, line_size: int) -> bytes:
+    """Bars over a gradient; rows padded to the plane's line size (it can exceed width × 3)."""
+    pad = b"\x00" * (line_size - width * 3)
     top = height * 2 // 3
-    bars = _bars_row(width, index * max(1, width // 40))
-    grad = _gradient_row(width, index * 0.4)
+    bars = _bars_row(width, index * max(1, width // 40)) + pad
+    grad = _gradient_row(width, index * 0.4) + pad
     return bars * top + grad * (height - top)
 
 
@@ -93,7 +96,8 @@ def encode_clip(path: Path, width: int, height: int, seconds: int) -> None:
         astream.layout = "mono"
         for index in range(seconds * FPS):
             frame = av.VideoFrame(width, height, "rgb24")
-            frame.planes[0].update(_frame_bytes(width, height, index))
+            plane = frame.planes[0]
+            plane.update(_frame_bytes(width, height, index, plane.line_size))
             frame.pts = index
             frame.time_base = Fraction(1, FPS)
             for packet in vstream.encode(frame):
@@ -123,7 +127,7 @@ def encode_clip(path: Path, width: int, height: int, seconds: int) -> None:
 def clip_path(width: int, height: int, seconds: int) -> Path:
     """Path of a cached clip, encoding it on first use (thread- and process-safe)."""
     key = (even(width), even(height), max(1, seconds))
-    path = cache_dir() / f"clip_{key[0]}x{key[1]}_{key[2]}s.mp4"
+    path = cache_dir() / f"clip{CACHE_VERSION}_{key[0]}x{key[1]}_{key[2]}s.mp4"
     if path.exists():
         return path
     with _locks_guard:
