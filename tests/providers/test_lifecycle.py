@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +30,7 @@ async def test_shortapi_numeric_statuses_and_amount(sim: Simulator,
     seen = await follow(provider, handle)
     kinds = {type(s) for s in seen}
     assert {Queued, Running, Succeeded} <= kinds
-    assert [s.raw_status for s in seen if isinstance(s, Queued)][0] == "0"
+    assert next(s.raw_status for s in seen if isinstance(s, Queued)) == "0"
     final = seen[-1]
     assert isinstance(final, Succeeded)
     assert final.cost is not None and final.cost.usd == Decimal("1.26")
@@ -65,7 +67,7 @@ async def test_shortapi_job_failure(sim: Simulator, make_provider: MakeProvider)
 async def test_kinovi_schemas_walk_to_success_with_credits(
         pid: str, sim: Simulator, make_provider: MakeProvider) -> None:
     provider = make_provider(pid)
-    params = {"duration": 5, "aspect_ratio": "16:9"}
+    params: dict[str, Any] = {"duration": 5, "aspect_ratio": "16:9"}
     if pid == "kinovi":
         params |= {"resolution": "720p"}
     snap = compose(pid, "@Image1 moves like @Video1",
@@ -150,8 +152,8 @@ async def test_oxen_sync_endpoint(fmt: str, sim: Simulator, make_provider: MakeP
     else:
         path = final.results[0].path
         assert path is not None
-        with open(path, "rb") as f:
-            assert f.read(12)[4:8] == b"ftyp"
+        head = await asyncio.to_thread(Path(path).read_bytes)
+        assert head[4:8] == b"ftyp"
         rebuilt = await provider.status(provider.handle_for(handle.job_id))
         assert isinstance(rebuilt, Succeeded) and rebuilt.results[0].path == path
 
