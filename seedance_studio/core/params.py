@@ -40,3 +40,32 @@ def with_defaults(params: GenerationParams, caps: ProviderCapabilities) -> Gener
         "generate_audio": (params.generate_audio if params.generate_audio is not None
                            else (True if model.generate_audio else None)),
     })
+
+
+def switch_model(params: GenerationParams, caps: ProviderCapabilities,
+                 model_id: str | None = None) -> GenerationParams:
+    """`params` moved to `caps`' provider (and `model_id`, else its default model).
+
+    Choices the new model also offers are kept; the rest fall back to its defaults, so a
+    provider switch never carries an option the new API would refuse.
+    """
+    model = caps.model(model_id)
+    fresh = with_defaults(GenerationParams(provider=caps.id, model=model.id), caps)
+    kept: dict[str, object] = {}
+    d = params.duration
+    if (d == "auto" and model.auto_duration) or (isinstance(d, int) and d in model.durations):
+        kept["duration"] = d
+    if params.aspect_ratio in model.aspect_ratios:
+        kept["aspect_ratio"] = params.aspect_ratio
+    if params.resolution in model.resolutions:
+        kept["resolution"] = params.resolution
+    if params.mode in model.modes:
+        kept["mode"] = params.mode
+    if model.seed:
+        kept["seed"] = params.seed
+    if model.generate_audio and params.generate_audio is not None:
+        kept["generate_audio"] = params.generate_audio
+    kept["variants"] = max(1, min(params.variants, model.max_variants))
+    if params.upscale in model.upscale:
+        kept["upscale"] = params.upscale
+    return fresh.model_copy(update=kept)
