@@ -25,6 +25,19 @@ def poll(fetch: Callable[[], T], done: Callable[[T], bool], timeout: float = 10.
         time.sleep(0.05)
 
 
+def poll_seen(
+    fetch: Callable[[], T], seen_of: Callable[[T], set[Any]], done: Callable[[T], bool]
+) -> tuple[T, set[Any]]:
+    """Like `poll`, also collecting what `seen_of` reports at each step (e.g. statuses)."""
+    seen: set[Any] = set()
+
+    def check(value: T) -> bool:
+        seen.update(seen_of(value))
+        return done(value)
+
+    return poll(fetch, check), seen
+
+
 def probe(data: bytes) -> dict[str, Any]:
     """Open MP4 bytes with PyAV and decode a frame: proves the file is playable."""
     with av.open(io.BytesIO(data), mode="r") as container:

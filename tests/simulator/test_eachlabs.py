@@ -12,7 +12,7 @@ import pytest
 
 from seedance_studio.simulator import SimTiming, Simulator
 from tests.simulator.examples import EACHLABS_EXAMPLE
-from tests.simulator.helpers import assert_playable, download, poll
+from tests.simulator.helpers import assert_playable, download, poll, poll_seen
 
 VALID = {**EACHLABS_EXAMPLE, "version": "0.0.1"}
 
@@ -32,30 +32,38 @@ def get(sim: Simulator, client: httpx.Client, pred_id: str, key: str = "k") -> d
     return data
 
 
-def test_example_with_version_runs_to_a_playable_video(simulator: Simulator, client: httpx.Client) -> None:
+def test_example_with_version_runs_to_a_playable_video(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     resp = create(simulator, client, VALID)
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["status"] == "success"
     pred_id = body["predictionID"]
-    seen: set[str] = set()
-    final = poll(
+    final, seen = poll_seen(
         lambda: get(simulator, client, pred_id),
-        lambda p: seen.add(p["status"]) or p["status"] not in {"starting", "processing"},
+        lambda p: {p["status"]},
+        lambda p: p["status"] not in {"starting", "processing"},
     )
     assert "processing" in seen
     assert final["status"] == "success"
     assert final["predictionID"] == pred_id
     assert final["metrics"]["cost"] == pytest.approx(0.3024 * 5)  # 720p default, auto → 5 s
     assert final["metrics"]["predict_time"] > 0
-    assert final["urls"]["cancel"] == f"{simulator.base_url('eachlabs')}/prediction/{pred_id}/cancel"
+    assert (
+        final["urls"]["cancel"] == f"{simulator.base_url('eachlabs')}/prediction/{pred_id}/cancel"
+    )
     assert_playable(download(client, final["output"]), seconds=5)
 
 
 def test_example_without_version_is_rejected(simulator: Simulator, client: httpx.Client) -> None:
     resp = create(simulator, client, EACHLABS_EXAMPLE)
     assert resp.status_code == 400
-    assert resp.json() == {"status": "error", "message": "version is required", "details": "version is required"}
+    assert resp.json() == {
+        "status": "error",
+        "message": "version is required",
+        "details": "version is required",
+    }
 
 
 def with_input(**changes: Any) -> dict[str, Any]:
@@ -80,7 +88,10 @@ AUD = "https://example.com/a.mp3"
         (with_input(image_urls=[IMG] * 10), "Up to 9 images"),
         (with_input(video_urls=[VID] * 4), "Up to 3 videos"),
         (with_input(audio_urls=[AUD] * 4, image_urls=[IMG]), "Up to 3 audio"),
-        (with_input(image_urls=[IMG] * 9, video_urls=[VID] * 3, audio_urls=[AUD]), "must not exceed 12"),
+        (
+            with_input(image_urls=[IMG] * 9, video_urls=[VID] * 3, audio_urls=[AUD]),
+            "must not exceed 12",
+        ),
         (with_input(audio_urls=AUD), "at least one reference image or video"),
         (with_input(resolution="1080p"), "resolution"),
         (with_input(duration="16"), "duration"),
@@ -103,7 +114,9 @@ def test_validation_errors(
     assert fragment in err["message"] + err["details"]
 
 
-def test_single_string_video_url_and_hosted_inputs(simulator: Simulator, client: httpx.Client) -> None:
+def test_single_string_video_url_and_hosted_inputs(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     body = with_input(
         video_urls=simulator.sample_url("clip_640x640_3s.mp4"),
         audio_urls=[simulator.sample_url("tone_2s.wav")],
@@ -130,7 +143,9 @@ def test_auth(simulator: Simulator, client: httpx.Client, key: str, code: int) -
 
 def test_bearer_auth_is_not_accepted(simulator: Simulator, client: httpx.Client) -> None:
     resp = client.post(
-        f"{simulator.base_url('eachlabs')}/prediction/", json=VALID, headers={"Authorization": "Bearer k"}
+        f"{simulator.base_url('eachlabs')}/prediction/",
+        json=VALID,
+        headers={"Authorization": "Bearer k"},
     )
     assert resp.status_code == 401
 
@@ -144,7 +159,9 @@ def test_error_shape_switch(simulator: Simulator, client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize("word", ["error", "failed"])
-def test_failed_prediction_status_word(fast_sim: Simulator, client: httpx.Client, word: str) -> None:
+def test_failed_prediction_status_word(
+    fast_sim: Simulator, client: httpx.Client, word: str
+) -> None:
     fast_sim.configure("eachlabs", failed_status=word)
     fast_sim.set_outcome("eachlabs", "content_blocked")
     pred_id = create(fast_sim, client, VALID).json()["predictionID"]
@@ -186,7 +203,9 @@ def test_hundred_creates_per_minute_per_key(client: httpx.Client) -> None:
 
 
 # -- uploads --------------------------------------------------------------------------------
-def presign(sim: Simulator, client: httpx.Client, content_type: str, file_type: str) -> dict[str, Any]:
+def presign(
+    sim: Simulator, client: httpx.Client, content_type: str, file_type: str
+) -> dict[str, Any]:
     resp = client.post(
         f"{sim.base_url('eachlabs')}/upload/presign",
         json={"content_type": content_type, "file_type": file_type},
@@ -234,7 +253,9 @@ def test_put_must_carry_every_required_header(simulator: Simulator, client: http
 
 def test_presign_validation(simulator: Simulator, client: httpx.Client) -> None:
     for body in ({"content_type": "video/mp4", "file_type": "movie"}, {"file_type": "video"}):
-        resp = client.post(f"{simulator.base_url('eachlabs')}/upload/presign", json=body, headers=headers())
+        resp = client.post(
+            f"{simulator.base_url('eachlabs')}/upload/presign", json=body, headers=headers()
+        )
         assert resp.status_code == 400
         assert resp.json()["status"] == "error"
 
@@ -248,13 +269,16 @@ def test_presigned_url_expires(client: httpx.Client) -> None:
         assert b"expired" in resp.content
 
 
-def test_upload_over_100_mb_is_refused_before_the_body(simulator: Simulator, client: httpx.Client) -> None:
+def test_upload_over_100_mb_is_refused_before_the_body(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     slot = presign(simulator, client, "video/mp4", "video")
     target = urlsplit(slot["presigned_url"])
     with socket.create_connection((target.hostname, target.port), timeout=5) as sock:
-        sock.sendall(
+        head = (
             f"PUT {target.path}?{target.query} HTTP/1.1\r\nHost: x\r\nContent-Type: video/mp4\r\n"
-            f"x-amz-meta-upload-id: {slot['id']}\r\nContent-Length: {101 * 1024 * 1024}\r\n\r\n".encode()
+            f"x-amz-meta-upload-id: {slot['id']}\r\nContent-Length: {101 * 1024 * 1024}\r\n\r\n"
         )
+        sock.sendall(head.encode())
         reply = sock.recv(4096)
     assert reply.startswith(b"HTTP/1.1 413")

@@ -17,7 +17,7 @@ from tests.simulator.examples import (
     OXEN_TEXT_ONLY,
     OXEN_VIDEO_AUDIO,
 )
-from tests.simulator.helpers import assert_playable, bearer, download, poll
+from tests.simulator.helpers import assert_playable, bearer, download, poll, poll_seen
 
 
 def enqueue(sim: Simulator, client: httpx.Client, body: Any, key: str = "k") -> httpx.Response:
@@ -38,12 +38,10 @@ def test_queue_example_with_two_generations(simulator: Simulator, client: httpx.
     assert len(generations) == 2
     assert all(g["status"] == "queued" for g in generations)
     ids = [g["generation_id"] for g in generations]
-    seen: set[str] = set()
-    finals = poll(
+    finals, seen = poll_seen(
         lambda: [status(simulator, client, gen_id) for gen_id in ids],
-        lambda batch: seen.update(s["status"] for s in batch) or all(
-            s["status"] in {"succeeded", "failed", "cancelled"} for s in batch
-        ),
+        lambda batch: {s["status"] for s in batch},
+        lambda batch: all(s["status"] in {"succeeded", "failed", "cancelled"} for s in batch),
     )
     assert "processing" in seen
     for final in finals:
@@ -83,7 +81,9 @@ def test_sync_generate_blocks_until_done(fast_sim: Simulator, client: httpx.Clie
 
 def test_sync_generate_b64(fast_sim: Simulator, client: httpx.Client) -> None:
     body = {**OXEN_TEXT_ONLY, "duration": "4", "response_format": "b64_json"}
-    resp = client.post(f"{fast_sim.base_url('oxen')}/ai/videos/generate", json=body, headers=bearer("k"))
+    resp = client.post(
+        f"{fast_sim.base_url('oxen')}/ai/videos/generate", json=body, headers=bearer("k")
+    )
     assert resp.status_code == 200
     video = resp.json()["videos"][0]
     assert "url" not in video
@@ -140,8 +140,14 @@ AUD = "https://example.com/a.mp3"
     ("changes", "message"),
     [
         ({"prompt": None}, "Field required"),
-        ({"input_images": [IMG] * 9, "input_videos": [VID] * 3, "input_audios": [AUD]}, "Too many input files"),
-        ({"input_images": None, "input_audios": [AUD]}, "Audio requires at least one image or video"),
+        (
+            {"input_images": [IMG] * 9, "input_videos": [VID] * 3, "input_audios": [AUD]},
+            "Too many input files",
+        ),
+        (
+            {"input_images": None, "input_audios": [AUD]},
+            "Audio requires at least one image or video",
+        ),
         ({"duration": "3"}, "Invalid duration"),
         ({"duration": 5}, "Invalid duration"),
         ({"resolution": "1080p"}, "Invalid resolution"),

@@ -10,7 +10,7 @@ import pytest
 
 from seedance_studio.simulator import Simulator
 from tests.simulator.examples import SHORTAPI_CURL
-from tests.simulator.helpers import assert_playable, bearer, download, poll
+from tests.simulator.helpers import assert_playable, bearer, download, poll, poll_seen
 
 
 def create(sim: Simulator, client: httpx.Client, body: Any, key: str = "k") -> httpx.Response:
@@ -18,13 +18,17 @@ def create(sim: Simulator, client: httpx.Client, body: Any, key: str = "k") -> h
 
 
 def query(sim: Simulator, client: httpx.Client, job_id: str, key: str = "k") -> dict[str, Any]:
-    resp = client.get(f"{sim.base_url('shortapi')}/job/query", params={"id": job_id}, headers=bearer(key))
+    resp = client.get(
+        f"{sim.base_url('shortapi')}/job/query", params={"id": job_id}, headers=bearer(key)
+    )
     assert resp.status_code == 200, resp.text
     data: dict[str, Any] = resp.json()
     return data
 
 
-def test_doc_curl_example_runs_to_a_playable_video(simulator: Simulator, client: httpx.Client) -> None:
+def test_doc_curl_example_runs_to_a_playable_video(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     resp = create(simulator, client, SHORTAPI_CURL)
     assert resp.status_code == 200
     body = resp.json()
@@ -32,10 +36,10 @@ def test_doc_curl_example_runs_to_a_playable_video(simulator: Simulator, client:
     # std $0.168/s × (5 s assumed input video + 5 s default output)
     assert body["data"]["amount"] == "1.68"
     job_id = body["data"]["job_id"]
-    seen = set()
-    final = poll(
+    final, seen = poll_seen(
         lambda: query(simulator, client, job_id),
-        lambda q: seen.add(q["data"]["status"]) or q["data"]["status"] == 2,
+        lambda q: {q["data"]["status"]},
+        lambda q: q["data"]["status"] == 2,
     )
     assert final["code"] == 0
     assert {0, 1} & seen, "queued/running states should be visible before success"
@@ -64,11 +68,16 @@ def test_string_status_switch(fast_sim: Simulator, client: httpx.Client) -> None
     job_id = create(fast_sim, client, SHORTAPI_CURL).json()["data"]["job_id"]
     first = query(fast_sim, client, job_id)["data"]["status"]
     assert first in {"queued", "running"}
-    final = poll(lambda: query(fast_sim, client, job_id), lambda q: q["data"]["status"] != first and q["data"]["status"] not in {"queued", "running"})
+    final = poll(
+        lambda: query(fast_sim, client, job_id),
+        lambda q: q["data"]["status"] != first and q["data"]["status"] not in {"queued", "running"},
+    )
     assert final["data"]["status"] == "succeeded"
 
 
-def test_failed_job_reports_status_3_with_message(fast_sim: Simulator, client: httpx.Client) -> None:
+def test_failed_job_reports_status_3_with_message(
+    fast_sim: Simulator, client: httpx.Client
+) -> None:
     fast_sim.set_outcome("shortapi", "fail")
     job_id = create(fast_sim, client, SHORTAPI_CURL).json()["data"]["job_id"]
     final = poll(lambda: query(fast_sim, client, job_id), lambda q: q["data"]["status"] == 3)
@@ -131,7 +140,9 @@ def test_invalid_json_is_a_400(simulator: Simulator, client: httpx.Client) -> No
     assert resp.json()["code"] != 0
 
 
-def test_audio_longer_than_15_seconds_is_rejected(simulator: Simulator, client: httpx.Client) -> None:
+def test_audio_longer_than_15_seconds_is_rejected(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     body = args_with(audio_urls=[simulator.sample_url("tone_16s.wav")])
     resp = create(simulator, client, body)
     assert resp.status_code == 400
@@ -162,7 +173,9 @@ def test_http_200_error_switch(simulator: Simulator, client: httpx.Client) -> No
 def test_query_unknown_and_foreign_jobs_are_404(simulator: Simulator, client: httpx.Client) -> None:
     job_id = create(simulator, client, SHORTAPI_CURL, key="owner").json()["data"]["job_id"]
     for key, jid in (("owner", "nope"), ("someone-else", job_id)):
-        resp = client.get(f"{simulator.base_url('shortapi')}/job/query", params={"id": jid}, headers=bearer(key))
+        resp = client.get(
+            f"{simulator.base_url('shortapi')}/job/query", params={"id": jid}, headers=bearer(key)
+        )
         assert resp.status_code == 404
         assert resp.json()["code"] == 404
     resp = client.get(f"{simulator.base_url('shortapi')}/job/query", headers=bearer("owner"))
@@ -172,5 +185,9 @@ def test_query_unknown_and_foreign_jobs_are_404(simulator: Simulator, client: ht
 def test_broke_key_can_still_poll(simulator: Simulator, client: httpx.Client) -> None:
     job_id = create(simulator, client, SHORTAPI_CURL, key="broke-key")
     assert job_id.status_code == 402
-    resp = client.get(f"{simulator.base_url('shortapi')}/job/query", params={"id": "x"}, headers=bearer("broke-key"))
+    resp = client.get(
+        f"{simulator.base_url('shortapi')}/job/query",
+        params={"id": "x"},
+        headers=bearer("broke-key"),
+    )
     assert resp.status_code == 404
