@@ -13,6 +13,7 @@ import httpx
 from seedance_studio.core import capabilities
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import Settings
+from seedance_studio.providers import animatic
 from seedance_studio.providers.base import HttpProvider, KeySource
 from seedance_studio.providers.eachlabs import EachlabsProvider
 from seedance_studio.providers.kinovi import KinoviLegacyProvider, KinoviProvider
@@ -42,6 +43,7 @@ _FACTORIES: dict[str, ProviderFactory] = {
     "kinovi-legacy": http_factory(KinoviLegacyProvider),
     "oxen": http_factory(OxenProvider),
     "eachlabs": http_factory(EachlabsProvider),
+    "animatic": animatic.create,
 }
 
 
