@@ -12,6 +12,7 @@ from seedance_studio.core.dialects import Dialect
 from seedance_studio.core.media import MediaKind
 
 MB = 1024 * 1024
+D = Decimal
 DOCUMENTED = ["eachlabs", "kinovi", "kinovi-legacy", "oxen", "shortapi"]
 
 
@@ -93,8 +94,10 @@ def test_pricing_data() -> None:
     assert kinovi.unit == "credits" and kinovi.credit_usd == Decimal("0.005")
     rates = {r.id: (r.per_output_second, r.per_output_second_with_video_input)
              for r in kinovi.rules}
-    assert rates["pro-720p"] == (40, 8) and rates["pro-1080p"] == (83, 17)
-    assert rates["fast-480p"] == (10, 3) and rates["upscale-4k"] == (28, 0)
+    assert rates == {
+        "pro-1080p": (D(83), D(17)), "pro-720p": (D(40), D(8)), "pro-480p": (D(15), D(4)),
+        "fast-720p": (D(28), D(6)), "fast-480p": (D(10), D(3)), "upscale-4k": (D(28), D(0)),
+    }
     short = {r.id: r for r in capabilities.get("shortapi").pricing.rules}
     assert short["std"].per_output_second == short["std"].per_input_video_second == \
         Decimal("0.168")
