@@ -275,10 +275,12 @@ class _Checker:
                      f"{tag} holds {actual_kind.value}, not {ref.kind.value}",
                      "remove it and add the file again", ref=ref, actual=actual_kind.value)
             return
-        named = format_from_name(ref.name) if ref.name else None
+        # A conformed copy keeps the user's file name, so its own path is what names it.
+        file_name = Path(ref.source).name if ref.original_source else ref.name
+        named = format_from_name(file_name) if file_name else None
         if named and named != facts.format and not {named, facts.format} <= {"mp4", "mov"}:
             self.add("warning", "format_mislabelled",
-                     f"{tag} ({ref.display_name}) is really {facts.format.upper()}, "
+                     f"{tag} ({file_name}) is really {facts.format.upper()}, "
                      f"not {named.upper()} as its name says", "rename the file to match",
                      ref=ref, actual=facts.format)
         if lim.formats and facts.format not in lim.formats:

@@ -365,6 +365,12 @@ def test_mislabelled_format_is_a_warning() -> None:
     assert "WEBP" in problem.message and "PNG" in problem.message
 
 
+def test_conformed_copy_is_not_a_mislabel() -> None:
+    conformed = video("clip.webm").model_copy(update={
+        "source": "/cache/conformed/clip-720p.mp4", "original_source": "/home/me/clip.webm"})
+    assert validate(snapshot("oxen", [conformed]), check_files=False) == []
+
+
 def test_mp4_named_mov_is_not_a_mislabel() -> None:
     assert validate(snapshot("oxen", [video("clip.mov", fmt="mp4")])) == []
 
