@@ -11,6 +11,7 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6.QtWidgets import QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core.settings import Settings, load_settings
@@ -26,7 +27,7 @@ class MemoryKeyring(KeyringBackend):
     priority = 1  # type: ignore[assignment]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.passwords: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -91,13 +92,19 @@ def test_price_override_is_saved_and_bad_rates_are_refused(
     path = tmp_path / "settings.json"
     dialog = _dialog(qtbot, Settings(), SecretStore(), path)
     table = dialog.prices
+
+    def cell(r: int, c: int) -> QTableWidgetItem:
+        item = table.item(r, c)
+        assert item is not None
+        return item
+
     row = next(r for r in range(table.rowCount())
-               if table.item(r, 0).text() == "eachlabs" and table.item(r, 1).text() == "480p")
-    table.item(row, 3).setText("abc")
+               if cell(r, 0).text() == "eachlabs" and cell(r, 1).text() == "480p")
+    cell(row, 3).setText("abc")
     dialog.save()
     assert dialog.error.isVisible() and "abc" in dialog.error.text()
     assert not path.exists()
-    table.item(row, 3).setText("0.12")
+    cell(row, 3).setText("0.12")
     with qtbot.waitSignal(dialog.saved, timeout=5000):
         dialog.save()
     assert str(load_settings(path).price_overrides["eachlabs"]["480p"]) == "0.12"
