@@ -24,7 +24,7 @@ from seedance_studio.ui.settings_dialog import SettingsDialog
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives in a dict, so the test never touches a real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
