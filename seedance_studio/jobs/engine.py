@@ -100,7 +100,7 @@ LEASE_S = DEFAULT_LEASE_S
 
 
 def _default_factory() -> ProviderFactory:
-    from seedance_studio.providers import registry  # type: ignore[attr-defined,unused-ignore]
+    from seedance_studio.providers import registry
 
     factory: ProviderFactory = registry.create_provider
     return factory
@@ -115,7 +115,8 @@ class JobEngine:
     def __init__(self, store: JobStore, settings: Settings, secrets: Any, *,
                  provider_factory: ProviderFactory | None = None, assets: Any = None,
                  http: httpx.AsyncClient | None = None,
-                 limits: Mapping[str, ProviderLimits] | None = None) -> None:
+                 limits: Mapping[str, ProviderLimits] | None = None,
+                 poll_interval: float | None = None) -> None:
         self.store = store
         self.settings = settings
         self.secrets = secrets
@@ -123,9 +124,12 @@ class JobEngine:
         self.owner = new_owner_id()
         self.ledger = Ledger(store)
         self._factory = provider_factory
+        self._poll_interval = poll_interval
+        """Overrides every provider's interval (the simulator runs jobs in a second)."""
         self._http = http
         self._own_http = http is None
         self._providers: dict[str, Provider] = {}
+        self._resolvers: dict[str, Any] = {}
         self._gate = CreateGate(store, DEFAULT_LIMITS if limits is None else limits)
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
@@ -293,6 +297,10 @@ class JobEngine:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(provider.aclose(), CLOSE_TIMEOUT_S)
         self._providers.clear()
+        for resolver in self._resolvers.values():
+            with contextlib.suppress(Exception):
+                await resolver.aclose()
+        self._resolvers.clear()
         if self._own_http and self._http is not None:
             with contextlib.suppress(Exception):
                 await self._http.aclose()
@@ -415,16 +423,14 @@ class JobEngine:
             return urls
         if provider.capabilities.local:
             return {**urls, **{r.id: r.source for r in local}}
-        if self.assets is None:
-            raise SeedanceError("local references need an asset host: configure one in "
-                                "Settings or pass URLs")
+        resolver = self.assets or self._resolver(provider.id)
 
         def report(_name: str, done: int, total: int) -> None:
             for job_id in ids:
                 self.progress.emit(job_id, "upload", done / total if total else 0.0)
 
-        resolved: dict[str, str] = await self.assets.resolve(local, progress=report)
-        return {**urls, **resolved}
+        resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
+        return resolved
 
     def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle],
                         raw: Any) -> None:
@@ -547,7 +553,8 @@ class JobEngine:
                 self._apply_status(job, status)
                 if isinstance(status, Queued | Running):
                     await self._sleep_renewing(
-                        job_id, next_poll_delay(provider.poll_interval, unchanged))
+                        job_id, next_poll_delay(self._poll_interval or provider.poll_interval,
+                                                unchanged))
         finally:
             self.store.release(job_id, self.owner)
 
@@ -693,6 +700,17 @@ class JobEngine:
         if self._http is None:
             self._http = httpx.AsyncClient()
         return self._http
+
+    def _resolver(self, provider_id: str) -> Any:
+        """One AssetResolver per provider: whether loopback URLs pass depends on its base."""
+        resolver = self._resolvers.get(provider_id)
+        if resolver is None:
+            from seedance_studio.providers.assets import AssetResolver
+
+            resolver = AssetResolver.for_provider(provider_id, self.settings, self.secrets,
+                                                  http=self._client())
+            self._resolvers[provider_id] = resolver
+        return resolver
 
     def _provider(self, provider_id: str) -> Provider:
         provider = self._providers.get(provider_id)

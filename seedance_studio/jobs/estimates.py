@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from seedance_studio.jobs.store import dumps
 
 
 def estimate_json(estimate: Any) -> dict[str, Any] | None:
@@ -13,8 +17,11 @@ def estimate_json(estimate: Any) -> dict[str, Any] | None:
     if hasattr(estimate, "model_dump"):
         data: dict[str, Any] = estimate.model_dump(mode="json")
         return data
+    if dataclasses.is_dataclass(estimate) and not isinstance(estimate, type):
+        estimate = dataclasses.asdict(estimate)
     if isinstance(estimate, dict):
-        return dict(estimate)
+        plain: dict[str, Any] = json.loads(dumps(estimate))
+        return plain
     raise TypeError(f"not an estimate: {type(estimate).__name__}")
 
 

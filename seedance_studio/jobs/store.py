@@ -53,8 +53,10 @@ def _json_default(value: object) -> object:
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
 
 
-def dumps(value: object) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+def dumps(value: object, *, indent: int | None = None, sort_keys: bool = True) -> str:
+    """JSON with Decimals as strings and pydantic models dumped (what the store writes)."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=sort_keys,
+                      indent=indent)
 
 
 # --- schema -----------------------------------------------------------------------------------

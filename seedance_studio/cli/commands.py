@@ -1,0 +1,311 @@
+"""What each `seedance` subcommand does; main.py parses, these run (one asyncio.run each)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from seedance_studio.cli.compose import settings_for, snapshot_from
+from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from seedance_studio.cli.progress import ProgressLine
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.redact import redact
+from seedance_studio.core.settings import Settings, load_settings
+from seedance_studio.jobs.engine import JobEngine, run_until_settled
+from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobRecord, JobStore, dumps
+
+POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
+"""Seconds between polls for every provider (scripts and tests against the simulator)."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return settings_for(load_settings(), getattr(args, "provider", None),
+                        getattr(args, "base_url", None))
+
+
+def _secrets() -> Any:
+    from seedance_studio.providers.keys import SecretStore
+
+    return SecretStore()
+
+
+def _print_json(data: Any) -> None:
+    print(redact(dumps(data, indent=2, sort_keys=False)))
+
+
+def _on_loopback(settings: Settings, provider_id: str) -> bool:
+    from seedance_studio.providers.base import is_loopback_url
+
+    caps = capabilities.get(provider_id)
+    return is_loopback_url(settings.base_url(provider_id, caps.base_url))
+
+
+def _checked_snapshot(args: argparse.Namespace, settings: Settings) -> CompositionSnapshot | int:
+    """The composition, or EXIT_INVALID after printing one line per problem."""
+    from seedance_studio.core.validation import validate
+
+    snapshot = snapshot_from(args)
+    problems = validate(snapshot, allow_loopback=_on_loopback(settings, args.provider))
+    errors = [p for p in problems if p.is_error]
+    for problem in problems:
+        if not problem.is_error:
+            print(f"warning: {problem.message}", file=sys.stderr)
+    for problem in errors:
+        hint = f" ({problem.hint})" if problem.hint else ""
+        print(f"{problem.message}{hint}", file=sys.stderr)
+    return EXIT_INVALID if errors else snapshot
+
+
+# -- dry runs ----------------------------------------------------------------------------------
+
+def request(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    checked = _checked_snapshot(args, settings)
+    if isinstance(checked, int):
+        return checked
+    return asyncio.run(_request(checked, settings))
+
+
+async def _request(snapshot: CompositionSnapshot, settings: Settings) -> int:
+    from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.registry import create_provider
+
+    provider_id = snapshot.params.provider
+    secrets = _secrets()
+    provider = create_provider(provider_id, settings, secrets)
+    resolver = AssetResolver.for_provider(provider_id, settings, secrets)
+    try:
+        urls = resolver.dry_run_urls(list(snapshot.references))
+        spec = provider.build_request(snapshot, urls)
+    finally:
+        await provider.aclose()
+        await resolver.aclose()
+    _print_json({"method": spec.method, "url": spec.url, "headers": spec.headers,
+                 "body": spec.body})
+    return EXIT_OK
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def estimate_json(est: Any) -> dict[str, Any]:
+    """The documented `estimate --json` shape."""
+    credits = None
+    if est.credits_min is not None or est.credits_max is not None:
+        credits = {"min": _number(est.credits_min), "max": _number(est.credits_max)}
+    items = []
+    for item in est.items:
+        items.append({
+            "label": item.label, "unit": item.unit, "rate": _number(item.rate),
+            "quantity": _number(item.quantity), "quantity_max": _number(item.quantity_max),
+            "min": _number(item.amount_min), "max": _number(item.amount_max),
+            "rule": item.rule_id, "overridden": item.overridden,
+            **({"warning": item.warning} if item.warning else {}),
+        })
+    return {"currency": est.currency, "min": _number(est.min), "max": _number(est.max),
+            "credits": credits, "items": items}
+
+
+def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Any:
+    from seedance_studio.core.pricing import estimate
+
+    provider_id = snapshot.params.provider
+    return estimate(snapshot, capabilities.get(provider_id),
+                    settings.price_overrides.get(provider_id))
+
+
+def estimate(args: argparse.Namespace) -> int:
+    from seedance_studio.core.pricing import format_estimate
+
+    settings = _settings(args)
+    checked = _checked_snapshot(args, settings)
+    if isinstance(checked, int):
+        return checked
+    est = _estimate_of(checked, settings)
+    if args.json:
+        print(json.dumps(estimate_json(est), indent=2))
+    else:
+        print(format_estimate(est))
+        for item in est.items:
+            print(f"  {item.label}: {item.rate} per {item.unit}")
+    return EXIT_OK
+
+
+# -- running jobs ------------------------------------------------------------------------------
+
+@asynccontextmanager
+async def _engine(settings: Settings) -> AsyncIterator[JobEngine]:
+    store = JobStore()
+    interval = os.environ.get(POLL_INTERVAL_ENV)
+    engine = JobEngine(store, settings, _secrets(),
+                       poll_interval=float(interval) if interval else None)
+    try:
+        yield engine
+    finally:
+        await engine.aclose()
+        store.close()
+
+
+def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobState.DONE})
+             ) -> int:
+    code = EXIT_OK
+    for job in records:
+        where = f" {job.result_path}" if job.state is JobState.DONE else ""
+        print(f"job {job.id}: {job.state.value}{where}")
+        if job.state not in ok:
+            code = EXIT_FAILED
+            if job.message:
+                print(f"seedance: job {job.id}: {redact(job.message)}", file=sys.stderr)
+    return code
+
+
+async def _follow(engine: JobEngine, ids: list[int]) -> list[JobRecord]:
+    line = ProgressLine(sys.stderr)
+    engine.progress.connect(line.on_progress)
+    try:
+        return await run_until_settled(engine, ids, on_tick=line.show)
+    finally:
+        engine.progress.disconnect(line.on_progress)
+        line.close()
+
+
+def submit(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    checked = _checked_snapshot(args, settings)
+    if isinstance(checked, int):
+        return checked
+    return asyncio.run(_submit(checked, settings, detach=args.detach, yes=args.yes))
+
+
+async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
+                  yes: bool) -> int:
+    est = _estimate_of(snapshot, settings)
+    async with _engine(settings) as engine:
+        ids = await engine.submit(snapshot, est, allow_over_budget=yes)
+        print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)
+        if detach:
+            await _until_created(engine, ids)
+            return _summary([engine.get(i) for i in ids],
+                            frozenset({JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED,
+                                       JobState.DOWNLOADING, JobState.DONE}))
+        records = await _follow(engine, ids)
+    return _summary(records)
+
+
+async def _until_created(engine: JobEngine, ids: list[int]) -> None:
+    """Until no job is still being created (each has an id, failed, or is unknown)."""
+    changed = asyncio.Event()
+    engine.job_changed.connect(lambda _id: changed.set())
+    while any(engine.get(i).state is JobState.SUBMITTING for i in ids) and engine.busy():
+        changed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), timeout=1.0)
+
+
+def resume(args: argparse.Namespace) -> int:
+    return asyncio.run(_resume(_settings(args)))
+
+
+async def _resume(settings: Settings) -> int:
+    async with _engine(settings) as engine:
+        pending = [j.id for j in engine.store.unfinished()]
+        if not pending:
+            print("nothing to resume", file=sys.stderr)
+            return EXIT_OK
+        await engine.start()
+        records = await _follow(engine, pending)
+    return _summary(records)
+
+
+def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],
+                 args: argparse.Namespace) -> int:
+    async def run() -> int:
+        async with _engine(_settings(args)) as engine:
+            engine.store.get(job_id)  # KeyError -> "no job N"
+            return await action(engine)
+
+    try:
+        return asyncio.run(run())
+    except KeyError:
+        print(f"seedance: there is no job {job_id}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def cancel(args: argparse.Namespace) -> int:
+    async def act(engine: JobEngine) -> int:
+        job = await engine.cancel(args.job_id)
+        return _summary([job], frozenset({JobState.CANCELLED}))
+
+    return _with_engine(args.job_id, act, args)
+
+
+def download(args: argparse.Namespace) -> int:
+    async def act(engine: JobEngine) -> int:
+        return _summary([await engine.download(args.job_id)])
+
+    return _with_engine(args.job_id, act, args)
+
+
+def check_again(args: argparse.Namespace) -> int:
+    async def act(engine: JobEngine) -> int:
+        job = await engine.check_again(args.job_id)
+        if not job.is_settled:
+            [job] = await _follow(engine, [job.id])
+        print(job.message or "", file=sys.stderr)
+        return _summary([job])
+
+    return _with_engine(args.job_id, act, args)
+
+
+def submit_anyway(args: argparse.Namespace) -> int:
+    async def act(engine: JobEngine) -> int:
+        ids = await engine.submit_anyway(args.job_id)
+        return _summary(await _follow(engine, ids))
+
+    return _with_engine(args.job_id, act, args)
+
+
+# -- reading the store -------------------------------------------------------------------------
+
+def list_jobs(args: argparse.Namespace) -> int:
+    with JobStore() as store:
+        jobs = store.list_jobs(limit=args.limit)
+    if args.json:
+        _print_json([j.to_json() for j in jobs])
+        return EXIT_OK
+    for job in jobs:
+        when = datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M")
+        cost = f"${job.actual_usd or job.estimated_usd:.2f}" if (
+            job.actual_usd or job.estimated_usd) is not None else "-"
+        text = job.prompt_text.replace("\n", " ")
+        text = text if len(text) <= 40 else text[:39] + "…"
+        print(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  {cost:>7}  "
+              f"{text}")
+    return EXIT_OK
+
+
+def show(args: argparse.Namespace) -> int:
+    with JobStore() as store:
+        try:
+            job = store.get(args.job_id)
+        except KeyError:
+            print(f"seedance: there is no job {args.job_id}", file=sys.stderr)
+            return EXIT_FAILED
+        events = store.events(job.id)
+    data = job.to_json()
+    data["events"] = [{"at": datetime.fromtimestamp(e.at).isoformat(), "state": e.state,
+                       "message": e.message, "raw": e.raw} for e in events]
+    _print_json(data)
+    return EXIT_OK

@@ -1,0 +1,78 @@
+"""`seedance`: the studio's core from the command line (scriptable; the tests drive it).
+
+    seedance request  --provider P --prompt TEXT [--image SRC]... [options]   # dry run, JSON
+    seedance estimate --provider P --prompt TEXT ... [--json]
+    seedance submit   --provider P --prompt TEXT ... [--detach] [--yes]
+    seedance jobs [--json] | show ID | cancel ID | download ID | resume
+    seedance check-again ID | submit-anyway ID
+
+Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
+rules (one line per problem on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from seedance_studio.cli import commands
+from seedance_studio.cli.compose import add_composition_options
+from seedance_studio.cli.messages import exit_code_for, message_for
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seedance", description="Seedance 2.0 reference-to-video across providers.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("request", help="print the create request as JSON; nothing is sent")
+    add_composition_options(p)
+    p.set_defaults(run=commands.request)
+
+    p = sub.add_parser("estimate", help="what a submission would cost")
+    add_composition_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=commands.estimate)
+
+    p = sub.add_parser("submit", help="create the job(s) and bring the video(s) home")
+    add_composition_options(p)
+    p.add_argument("--detach", action="store_true",
+                   help="return once created; `seedance resume` finishes later")
+    p.add_argument("--yes", action="store_true", help="go ahead even above the budget")
+    p.set_defaults(run=commands.submit)
+
+    p = sub.add_parser("jobs", help="list jobs, newest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(run=commands.list_jobs)
+
+    for name, run, text in (
+        ("show", commands.show, "one job with its history (JSON)"),
+        ("cancel", commands.cancel, "cancel a job (on the server where the API allows)"),
+        ("download", commands.download, "fetch a finished job's video again"),
+        ("check-again", commands.check_again, "look again at an unknown submission / stuck job"),
+        ("submit-anyway", commands.submit_anyway,
+         "send an unknown submission again (may be charged twice)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("job_id", type=int, metavar="ID")
+        p.set_defaults(run=run)
+
+    p = sub.add_parser("resume", help="poll and fetch every unfinished job")
+    p.set_defaults(run=commands.resume)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (Exception, KeyboardInterrupt) as exc:
+        print(f"seedance: {message_for(exc)}", file=sys.stderr)
+        return exit_code_for(exc)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
