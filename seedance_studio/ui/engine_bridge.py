@@ -9,6 +9,7 @@ ever touched on the UI thread, after the engine's own call has returned.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -23,6 +24,13 @@ from seedance_studio.jobs.engine import JobEngine, ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
 
 log = logging.getLogger(__name__)
+
+
+def storable_estimate(estimate: Any) -> Any:
+    """core.pricing.Estimate is a dataclass; the store keeps estimates as dicts."""
+    if dataclasses.is_dataclass(estimate) and not isinstance(estimate, type):
+        return dataclasses.asdict(estimate)
+    return estimate
 
 
 class EngineBridge(QObject):
@@ -90,7 +98,8 @@ class EngineBridge(QObject):
     async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
                      allow_over_budget: bool = False) -> list[int]:
         """Store and send a composition; one job id per variant. Raises BudgetExceeded."""
-        return await self.engine.submit(snapshot, estimate, allow_over_budget=allow_over_budget)
+        return await self.engine.submit(snapshot, storable_estimate(estimate),
+                                        allow_over_budget=allow_over_budget)
 
     async def cancel(self, job_id: int) -> JobRecord:
         return await self.engine.cancel(job_id)

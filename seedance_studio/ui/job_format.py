@@ -98,11 +98,11 @@ def _usd(value: Decimal) -> str:
 def estimate_text(job: JobRecord) -> str:
     """This job's estimate: a USD amount or range, credits, or 'no published price'."""
     est = job.estimate or {}
-    variants = max(int(job.params.get("variants", 1) or 1), 1)
     low, high = _decimal(est.get("min")), _decimal(est.get("max"))
-    if low is not None and job.estimated_usd is not None and variants > 1:
-        # A variant's share of the submission's range.
-        low, high = low / variants, (high / variants if high is not None else None)
+    if high and job.estimated_usd is not None:
+        # The estimate covers the whole submission; this job is one variant's share of it.
+        share = job.estimated_usd / high
+        low, high = (low * share if low is not None else None), job.estimated_usd
     if low is not None and high is not None and low != high:
         return f"{_usd(low)}–{_usd(high)}"
     if low is not None and high is None:

@@ -1,0 +1,278 @@
+"""The job queue: every job with its state, time and cost, and what the user can do to it.
+
+Actions run as background tasks on the bridge (a slot never awaits); their failures come
+back through `bridge.error` and are shown under the table. Dialogs are opened with open(),
+never exec(), so nothing here nests an event loop inside the qasync loop.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seedance_studio.jobs.states import FINAL_STATES, JobState
+from seedance_studio.jobs.store import JobRecord
+from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.job_delegates import ProgressDelegate
+from seedance_studio.ui.job_model import THUMB_SIZE, Column, JobListModel
+from seedance_studio.ui.job_raw_dialog import RawResponseDialog
+
+CANCELLABLE = frozenset({JobState.SUBMITTING, JobState.SUBMIT_UNKNOWN, JobState.QUEUED,
+                         JobState.RUNNING, JobState.STUCK})
+RETRYABLE = FINAL_STATES | {JobState.STUCK}
+CHECKABLE = frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})
+
+
+def result_file(job: JobRecord | None) -> str | None:
+    """The finished video on disk, if this job has one."""
+    if job is None or job.state is not JobState.DONE or not job.result_path:
+        return None
+    return job.result_path if Path(job.result_path).is_file() else None
+
+
+def reveal_in_folder(path: str) -> bool:
+    """Show the file selected in the system's file manager (its folder, where that is all)."""
+    if sys.platform == "darwin":
+        return QProcess.startDetached("open", ["-R", path])[0]
+    if sys.platform.startswith("win"):
+        return QProcess.startDetached("explorer", [f"/select,{Path(path)}"])[0]
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+class JobsPanel(QWidget):
+    """The queue view; `play_requested(path)` asks the window to preview a finished job."""
+
+    play_requested = Signal(str)
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.model = JobListModel(bridge, self)
+        self.confirm_box: QMessageBox | None = None
+        self.raw_dialog: RawResponseDialog | None = None
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setIconSize(THUMB_SIZE)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(THUMB_SIZE.height() + 6)
+        self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.JOB, 230), (Column.PROVIDER, 150),
+                              (Column.PROGRESS, 150), (Column.ELAPSED, 70), (Column.COST, 160)):
+            self.table.setColumnWidth(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(self._on_double_click)
+
+        self.cancel_action = self._action("Cancel", "Cancel the job (on the provider where it "
+                                          "allows it)", self.cancel_selected)
+        self.retry_action = self._action("Retry", "Submit the same composition again as a new "
+                                         "job (charged again)", self.retry_selected)
+        self.check_action = self._action("Check again", "Ask the provider once more about a job "
+                                         "whose outcome is unknown or that looks stuck",
+                                         self.check_again_selected)
+        self.submit_anyway_action = self._action(
+            "Submit anyway", "Send the create request again; if the first one did reach the "
+            "provider, you pay twice", self.submit_anyway_selected)
+        self.download_action = self._action("Download again", "Fetch the result file again",
+                                            self.download_selected)
+        self.open_action = self._action("Open file", "Open the video in the system player",
+                                        self.open_selected)
+        self.reveal_action = self._action("Reveal in folder", "Show the file in its folder",
+                                          self.reveal_selected)
+        self.copy_id_action = self._action("Copy provider job id",
+                                           "Copy the provider's id of this job",
+                                           self.copy_provider_id)
+        self.raw_action = self._action("Show raw response", "Every answer the provider gave "
+                                       "for this job", self.show_raw_selected)
+        self.actions_in_menu = [
+            self.cancel_action, self.retry_action, self.check_action,
+            self.submit_anyway_action, self.download_action, None, self.open_action,
+            self.reveal_action, self.copy_id_action, None, self.raw_action,
+        ]
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for action in (self.cancel_action, self.retry_action, self.check_action,
+                       self.submit_anyway_action, self.open_action, self.reveal_action,
+                       self.raw_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.message_label = QLabel(self)
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message_label)
+
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.dataChanged.connect(self._update_actions)
+        self.model.rowsInserted.connect(self._update_actions)
+        bridge.error.connect(self.show_message)
+        self._update_actions()
+
+    # -- selection -------------------------------------------------------------------------
+
+    def selected_job(self) -> JobRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.job_at(rows[0].row()) if rows else None
+
+    def select_job(self, job_id: int) -> None:
+        row = self.model.row_of(job_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def cancel_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.state in CANCELLABLE:
+            self.bridge.spawn(self.bridge.cancel(job.id))
+
+    def retry_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.state in RETRYABLE:
+            self.bridge.spawn(self.bridge.retry(job.id))
+
+    def check_again_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.state in CHECKABLE:
+            self.bridge.spawn(self.bridge.check_again(job.id))
+
+    def submit_anyway_selected(self) -> None:
+        """Ask first: resending a create whose fate is unknown may charge twice."""
+        job = self.selected_job()
+        if job is None or job.state is not JobState.SUBMIT_UNKNOWN:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Submit anyway?",
+                          f"Job #{job.id} may already exist at {job.provider}. Submitting it "
+                          f"again can create (and charge) a second generation.",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.addButton("Submit anyway", QMessageBox.ButtonRole.AcceptRole)
+        job_id = job.id
+        box.finished.connect(lambda _result: self._submit_anyway_answered(box, job_id))
+        self.confirm_box = box
+        box.open()
+
+    def _submit_anyway_answered(self, box: QMessageBox, job_id: int) -> None:
+        if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
+            self.bridge.spawn(self.bridge.submit_anyway(job_id))
+        self.confirm_box = None
+        box.deleteLater()
+
+    def download_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.bridge.spawn(self.bridge.download(job.id))
+
+    def open_selected(self) -> None:
+        path = result_file(self.selected_job())
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    def reveal_selected(self) -> None:
+        path = result_file(self.selected_job())
+        if path is not None:
+            reveal_in_folder(path)
+
+    def copy_provider_id(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.provider_job_id:
+            QGuiApplication.clipboard().setText(job.provider_job_id)
+
+    def show_raw_selected(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        dialog = RawResponseDialog(job, self.bridge.events(job.id), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.raw_dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "raw_dialog", None))
+        dialog.open()
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def shutdown(self) -> None:
+        """Stop timers and thumbnail work (the bridge is shut down by its owner)."""
+        self.model.shutdown()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _action(self, text: str, tip: str, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _update_actions(self, *_: object) -> None:
+        job = self.selected_job()
+        state = job.state if job is not None else None
+        has_file = result_file(job) is not None
+        self.cancel_action.setEnabled(state in CANCELLABLE)
+        self.retry_action.setEnabled(state in RETRYABLE)
+        self.check_action.setEnabled(state in CHECKABLE)
+        self.submit_anyway_action.setEnabled(state is JobState.SUBMIT_UNKNOWN)
+        self.download_action.setEnabled(
+            job is not None and bool(job.results)
+            and (state is JobState.SUCCEEDED or (state is JobState.DONE and not has_file)))
+        self.open_action.setEnabled(has_file)
+        self.reveal_action.setEnabled(has_file)
+        self.copy_id_action.setEnabled(job is not None and bool(job.provider_job_id))
+        self.raw_action.setEnabled(job is not None)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for action in self.actions_in_menu:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        job = self.model.job_at(index.row())
+        path = result_file(job)
+        if path is not None:
+            self.play_requested.emit(path)
+        elif job is not None and job.state is JobState.DONE and job.results:
+            self.bridge.spawn(self.bridge.download(job.id))  # the file went missing
