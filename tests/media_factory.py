@@ -13,6 +13,7 @@ H.264 needs even widths and heights.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -27,13 +28,21 @@ _AUDIO = {"wav": ("wav", "pcm_s16le"), "mp3": ("mp3", "libmp3lame"), "m4a": ("ip
           "flac": ("flac", "flac"), "ogg": ("ogg", "libopus")}
 
 
+_PATTERN_FRAMES = 8
+"""Distinct frames a video cycles through: enough motion for encoders, cheap to build."""
+
+
+@functools.cache
+def _pattern_rows(width: int, height: int, line_size: int, index: int) -> bytes:
+    row = bytes((x * 3 + index * 7) % 256 for x in range(line_size))
+    return b"".join(row[y % 5:] + row[: y % 5] for y in range(height))
+
+
 def _pattern_frame(width: int, height: int, index: int) -> av.VideoFrame:
     """An RGB frame whose rows shift with `index`, so encoders see motion and real content."""
     frame = av.VideoFrame(width, height, "rgb24")
     plane = frame.planes[0]
-    row = bytes((x * 3 + index * 7) % 256 for x in range(plane.line_size))
-    rows = b"".join(row[y % 5:] + row[: y % 5] for y in range(height))
-    plane.update(rows)
+    plane.update(_pattern_rows(width, height, plane.line_size, index % _PATTERN_FRAMES))
     return frame
 
 
@@ -48,15 +57,18 @@ def make_video(
     fmt = container or _CONTAINERS.get(path.suffix.lower(), "mp4")
     options = {"movflags": "faststart"} if faststart else {}
     with av.open(str(path), "w", format=fmt, options=options) as out:
-        vstream: Any = out.add_stream(codec, rate=fps)
+        fast = {"preset": "ultrafast"} if codec in ("h264", "libx264") else {}
+        vstream: Any = out.add_stream(codec, rate=fps, options=fast)
         vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
         astream: Any = None
         if audio:
             acodec = "libopus" if fmt in ("webm", "matroska") else "aac"
             astream = out.add_stream(acodec, rate=48000 if acodec == "libopus" else 44100,
                                      layout="mono")
+        frames = [_pattern_frame(width, height, i).reformat(format="yuv420p")
+                  for i in range(_PATTERN_FRAMES)]
         for i in range(max(1, round(seconds * fps))):
-            frame = _pattern_frame(width, height, i).reformat(format="yuv420p")
+            frame = frames[i % _PATTERN_FRAMES]
             frame.pts = i
             frame.time_base = Fraction(1, fps)
             out.mux(vstream.encode(frame))
