@@ -28,9 +28,14 @@ class ProgressDelegate(QStyledItemDelegate):
         style_option = QStyleOptionProgressBar()
         style_option.rect = option.rect.adjusted(2, 3, -2, -3)
         style_option.minimum = 0
-        style_option.maximum = 1000
-        style_option.progress = max(0, min(1000, round(float(fraction) * 1000)))
-        style_option.text = f"{label} {fraction:.0%}"
+        if fraction is None:  # the provider gives no figure: an empty bar that says so
+            style_option.maximum = 1000
+            style_option.progress = 0
+            style_option.text = f"{label}…"
+        else:
+            style_option.maximum = 1000
+            style_option.progress = max(0, min(1000, round(float(fraction) * 1000)))
+            style_option.text = f"{label} {fraction:.0%}"
         style_option.textVisible = True
         style_option.state = option.state
         widget = option.widget

@@ -50,8 +50,10 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
     return label
 
 
-def bar_fraction(job: JobRecord, progress: tuple[str, float] | None) -> tuple[str, float] | None:
-    """What a progress bar shows for this job, if anything: (phase label, 0..1)."""
+def bar_fraction(job: JobRecord,
+                 progress: tuple[str, float] | None) -> tuple[str, float | None] | None:
+    """What a progress bar shows for this job, if anything: (phase label, 0..1 or None when
+    the provider does not say how far it is)."""
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
         return PHASE_LABELS["upload"], progress[1]
     if job.state is JobState.DOWNLOADING:
@@ -61,8 +63,8 @@ def bar_fraction(job: JobRecord, progress: tuple[str, float] | None) -> tuple[st
             return PHASE_LABELS["download"], (job.bytes_done or 0) / job.bytes_total
         return PHASE_LABELS["download"], 0.0
     if job.state is JobState.RUNNING:
-        fraction = progress[1] if progress and progress[0] == "queue" else (job.progress or 0.0)
-        return PHASE_LABELS["queue"], fraction
+        fraction = progress[1] if progress and progress[0] == "queue" else job.progress
+        return PHASE_LABELS["queue"], fraction or None
     return None
 
 
@@ -132,7 +134,9 @@ def actual_text(job: JobRecord) -> str | None:
 def cost_text(job: JobRecord) -> str:
     """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known."""
     actual = actual_text(job)
-    estimate = f"est {estimate_text(job)}"
+    estimate = estimate_text(job)
+    if estimate[0] in "$≥" or estimate[0].isdigit():
+        estimate = f"est {estimate}"
     return f"{estimate} · paid {actual}" if actual else estimate
 
 
