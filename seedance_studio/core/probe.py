@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -134,7 +135,7 @@ def probe_file(path: str | os.PathLike[str]) -> MediaFacts:
     if sniffed is None and _looks_like_text(head):
         raise MediaError(shown, "this is a text file, not an image, a video or audio")
     if sniffed is not None:
-        _check_structure(shown, sniffed, head, tail, size)
+        _check_structure(shown, file, sniffed, head, tail, size)
     try:
         facts = _probe_with_av(file, shown, sniffed, size)
     except MediaError:
@@ -196,19 +197,80 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text) and all(ch.isprintable() or ch in "\r\n\t\ufeff" for ch in text)
 
 
-def _check_structure(shown: str, fmt: str, head: bytes, tail: bytes, size: int) -> None:
-    """Cheap end-of-file checks that catch truncation PyAV would silently accept."""
+def _check_structure(shown: str, file: Path, fmt: str, head: bytes, tail: bytes,
+                     size: int) -> None:
+    """End-of-data checks that catch truncation PyAV would silently accept (its decoders
+    conceal missing image data, and a WAV simply plays shorter)."""
     truncated = False
     if fmt == "png":
-        truncated = b"IEND" not in tail
+        truncated = b"IEND" not in tail and not _has_end(file, size, _png_end)
     elif fmt == "jpeg":
-        truncated = b"\xff\xd9" not in tail
+        truncated = b"\xff\xd9" not in tail and not _has_end(file, size, _jpeg_end)
     elif fmt in ("webp", "wav", "avi") and len(head) >= 8:
         (riff_size,) = struct.unpack("<I", head[4:8])
         truncated = riff_size not in (0, 0xFFFFFFFF) and riff_size + 8 > size
     if truncated:
         raise MediaError(shown, f"{_this(fmt)} is truncated: the file ends early "
                                 "(was a download or copy cut short?)")
+
+
+_WALK_LIMIT = 64 * 1024 * 1024
+"""Larger images are not walked (nothing accepts them anyway); their tail check stands."""
+
+
+def _has_end(file: Path, size: int, find_end: Callable[[bytes], bool]) -> bool:
+    """Whether the image's own structure reaches its end marker, for files with data after it
+    (phone "motion photos" append a whole video after the JPEG)."""
+    if size > _WALK_LIMIT:
+        return False
+    try:
+        return find_end(file.read_bytes())
+    except OSError:
+        return False
+
+
+def _png_end(data: bytes) -> bool:
+    """Walk the PNG chunks; True when IEND is reached before the data runs out."""
+    pos = 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        if data[pos + 4:pos + 8] == b"IEND":
+            return True
+        pos += 12 + length
+    return False
+
+
+def _jpeg_end(data: bytes) -> bool:
+    """Walk the JPEG segments and entropy-coded scans; True when EOI is reached. Markers
+    inside APPn segments (an EXIF thumbnail's own EOI) are skipped with their segment."""
+    pos, n = 2, len(data)
+    while pos + 4 <= n:
+        if data[pos] != 0xFF:
+            return False
+        marker = data[pos + 1]
+        if marker == 0xD9:
+            return True
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        if marker != 0xDA:
+            continue
+        while True:  # entropy-coded data: FF00 is a stuffed byte, FFD0-D7 restart markers
+            pos = data.find(b"\xff", pos)
+            if pos < 0 or pos + 1 >= n:
+                return False
+            following = data[pos + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7:
+                pos += 2
+            elif following == 0xFF:
+                pos += 1
+            else:
+                break
+    return False
 
 
 # -- PyAV ----------------------------------------------------------------------------------------

@@ -159,3 +159,30 @@ def test_reference_from_file_refuses_a_mislabelled_file(media: dict[str, Path],
 ])
 def test_sniff_format(head: bytes, fmt: str | None) -> None:
     assert sniff_format(head) == fmt
+
+
+def test_jpeg_with_a_video_appended_is_not_truncated(media: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    """Phone "motion photos" carry an MP4 after the JPEG's end marker."""
+    path = _write(tmp_path / "PXL_MP.jpg", media["jpeg"].read_bytes() + media["mp4"].read_bytes())
+    facts = probe_file(path)
+    assert (facts.format, facts.width, facts.height) == ("jpeg", 80, 60)
+
+
+def test_png_with_trailing_bytes_is_not_truncated(media: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    path = _write(tmp_path / "extra.png", media["png"].read_bytes() + bytes(1000))
+    assert probe_file(path).format == "png"
+
+
+def test_truncated_jpeg_with_a_thumbnail_end_marker_is_caught(media: dict[str, Path],
+                                                              tmp_path: Path) -> None:
+    """An EXIF thumbnail holds its own end marker; it must not pass for the image's end."""
+    data = media["jpeg"].read_bytes()
+    thumbnail = b"Exif\x00\x00" + b"\xff\xd8\xff\xd9" + bytes(600)
+    app1 = b"\xff\xe1" + (len(thumbnail) + 2).to_bytes(2, "big") + thumbnail
+    with_thumb = data[:2] + app1 + data[2:]
+    assert probe_file(_write(tmp_path / "thumb.jpg", with_thumb)).format == "jpeg"
+    cut = with_thumb[: len(app1) + (len(data) // 2)]
+    with pytest.raises(MediaError, match="truncated"):
+        probe_file(_write(tmp_path / "thumb-cut.jpg", cut))
