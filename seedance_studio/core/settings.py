@@ -69,6 +69,8 @@ def settings_path() -> Path:
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring older settings files up to SCHEMA_VERSION (none older exist yet)."""
+    if not isinstance(data, dict):
+        raise ValueError("the settings file does not hold a JSON object")
     data.setdefault("schema_version", SCHEMA_VERSION)
     return data
 

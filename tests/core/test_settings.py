@@ -55,3 +55,10 @@ def test_default_path_follows_the_home_override(tmp_path: Path,
     save_settings(Settings(job_timeout_s=60))
     assert (tmp_path / "config" / "settings.json").is_file()
     assert load_settings().job_timeout_s == 60
+
+
+def test_json_that_is_not_an_object_gives_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    for text in ("[]", "42", "null", '"text"'):
+        path.write_text(text, "utf-8")
+        assert load_settings(path) == Settings()
