@@ -181,11 +181,14 @@ class KinoviLegacyProvider(_KinoviBase):
         by_kind = self.urls_by_kind(snapshot, urls)
         if by_kind[MediaKind.AUDIO]:
             raise CompositionError("Kinovi's older API takes no audio references")
-        duration = self.duration_value(snapshot)
+        model = self.capabilities.model(params.model)
+        # Every example on the older page sends ratio and duration; the host tells the two
+        # schemas apart by such fields, so they are always sent here (defaults when unset).
+        duration = self.duration_value(snapshot) or model.default_duration
         inputs: dict[str, Any] = {}
         put_if(inputs, "urls", by_kind[MediaKind.IMAGE])
         put_if(inputs, "videoUrls", by_kind[MediaKind.VIDEO])
         inputs["prompt"] = self.prompt_of(snapshot)
-        put_if(inputs, "ratio", params.aspect_ratio)
-        put_if(inputs, "duration", None if duration is None else f"{duration}s")
+        put_if(inputs, "ratio", params.aspect_ratio or model.default_aspect_ratio)
+        inputs["duration"] = f"{duration}s"
         return inputs

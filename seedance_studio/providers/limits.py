@@ -191,3 +191,9 @@ def shared_limiter(provider_id: str, api_key: str, limits: RateLimits) -> Create
         if limiter is None or limiter.limits != limits:
             limiter = _shared[name] = CreateLimiter(limits)
         return limiter
+
+
+def reset_shared_limiters() -> None:
+    """Forget every shared limiter (tests; or after the user changed keys)."""
+    with _shared_lock:
+        _shared.clear()
