@@ -11,6 +11,7 @@ facts and gets one warning that says so.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -419,6 +420,13 @@ class _Checker:
                      f"the prompt mentions {mention.last_tag}, which was removed from the tray",
                      "delete the mention or point it at another reference",
                      limit_name="mentions", actual=mention.last_tag)
+        spans = [(m.start, m.end) for m in doc.mentions]
+        for found in _REMOVED_MARKER.finditer(text):
+            if not any(s < found.end() and found.start() < e for s, e in spans):
+                self.add("warning", "removed_marker_text",
+                         f"the prompt still reads “{found.group()}”, left from a removed "
+                         "reference; it will be sent as written", "delete it or reword it",
+                         limit_name="mentions", actual=found.group())
         counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
         for mention in doc.live_mentions():
             ref = next((r for r in self.refs if r.id == mention.ref_id), None)
@@ -511,6 +519,9 @@ class _Checker:
                      f"pick one of {', '.join(offered)}", limit_name=_FIELD_LIMIT[field],
                      limit=",".join(offered), actual=value)
 
+
+_REMOVED_MARKER = re.compile(r"@\(remo?v?e?d?[^)\n]{0,20}\)?")
+"""What is left of a dangling mention's marker once an edit has cut it loose from its span."""
 
 _FIELD_LIMIT = {"resolution": "resolutions", "aspect_ratio": "aspect_ratios", "mode": "modes",
                 "upscale": "upscale"}

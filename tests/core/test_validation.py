@@ -300,7 +300,9 @@ def test_dangling_mention_is_an_error() -> None:
     comp.tray.extend([first, second])
     comp.prompt.set_text("@Image1 meets @Image2", comp.tray)
     comp.tray.remove(second.id)
-    problem = only(validate(comp.snapshot()), "dangling_mention")
+    problems = validate(comp.snapshot())
+    assert codes(problems) == ["dangling_mention"]
+    problem = problems[0]
     assert "Image2" in problem.message and "removed" in problem.message
 
 
@@ -416,3 +418,18 @@ def test_dangling_text_never_reads_as_a_mention() -> None:
     comp.prompt.set_text("see @Image1", comp.tray)
     comp.tray.remove(ref.id)
     assert MENTION_PATTERN.search(comp.prompt.text) is None
+
+
+def test_leftover_removed_marker_text_is_a_warning() -> None:
+    comp = Composition(GenerationParams(provider="oxen"))
+    a, b = image("a.png"), image("b.png")
+    comp.tray.extend([a, b])
+    comp.prompt.set_text("@Image1 meets @Image2", comp.tray)
+    comp.tray.remove(b.id)
+    text = comp.prompt.text
+    assert text.endswith("@(removed Image2)")
+    # typing inside the marker cuts it loose from its mention: it is plain text now
+    comp.prompt.apply_edit(len(text) - 1, 0, "!", comp.tray)
+    problems = validate(comp.snapshot())
+    assert codes(problems) == ["removed_marker_text"]
+    assert "@(removed Image2!)" in problems[0].message
