@@ -51,7 +51,7 @@ class Simulator:
         self._server, self._state = server, state
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="seedance-sim",
             daemon=True,
         )
