@@ -7,6 +7,7 @@ It never takes keyboard focus: the editor keeps receiving keys and forwards navi
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from seedance_studio.core.reference import Reference
@@ -61,12 +62,23 @@ class MentionPopup(QListWidget):
                 continue
             item = QListWidgetItem(f"@{tag}   {ref.display_name}\n{format_facts(ref.facts)}")
             item.setData(REF_ID_ROLE, ref.id)
-            item.setIcon(self._thumbnails.pixmap(ref, ICON_SIZE))
+            item.setIcon(QIcon(self._framed(ref)))
             item.setSizeHint(QSize(320, ICON_SIZE.height() + 10))
             self.addItem(item)
         if self.count():
             self.setCurrentRow(0)
         return self.count()
+
+    def _framed(self, ref: Reference) -> QPixmap:
+        """The thumbnail centred on a fixed-size dark card, so the texts line up."""
+        canvas = QPixmap(ICON_SIZE)
+        canvas.fill(QColor("#111417"))
+        thumb = self._thumbnails.pixmap(ref, ICON_SIZE)
+        painter = QPainter(canvas)
+        painter.drawPixmap((ICON_SIZE.width() - thumb.width()) // 2,
+                           (ICON_SIZE.height() - thumb.height()) // 2, thumb)
+        painter.end()
+        return canvas
 
     def show_at(self, global_pos: QPoint) -> None:
         rows = min(self.count(), MAX_VISIBLE)

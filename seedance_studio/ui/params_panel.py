@@ -30,8 +30,6 @@ MAX_SEED = 2**31 - 1
 
 
 def provider_label(caps: ProviderCapabilities) -> str:
-    if caps.local:
-        return f"{caps.name} (local preview)"
     return caps.name
 
 
@@ -153,8 +151,10 @@ class ParamsPanel(QWidget):
         finally:
             del blockers
         self._show_rows(model)
-        self.note.setText(" ".join(caps.notes))
-        self.note.setVisible(bool(caps.notes))
+        notes = " ".join(caps.notes)
+        self.provider.setToolTip(f"<p>{notes}</p>" if notes else "")
+        self.note.setText(f"Prices and limits as of {caps.as_of:%d %b %Y}")
+        self.note.setToolTip(f"<p>{notes}</p>" if notes else "")
 
     def _show_rows(self, model: ModelCaps) -> None:
         visible: dict[QWidget, bool] = {

@@ -29,6 +29,7 @@ class ProblemsPanel(QWidget):
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
         self.ok_label = QLabel("Ready to generate: nothing breaks this provider's limits.")
+        self.ok_label.setWordWrap(True)
         self.ok_label.setProperty("role", "muted")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -36,6 +37,7 @@ class ProblemsPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.list)
         layout.addWidget(self.ok_label)
+        layout.addStretch(1)
         checks.updated.connect(self.refresh)
         self.refresh()
 

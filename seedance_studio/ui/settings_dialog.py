@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -93,7 +93,7 @@ class SettingsDialog(QDialog):
                  settings_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumSize(720, 540)
+        self.setMinimumSize(720, 480)
         self._settings = settings
         self._secrets = secrets
         self._path = settings_path
@@ -123,6 +123,8 @@ class SettingsDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -165,6 +167,12 @@ class SettingsDialog(QDialog):
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)
         grid.setRowStretch(len(self.key_fields) + 1, 1)
+        where = QLabel("Lookup order: the system keyring, then environment variables named "
+                       "SEEDANCE_&lt;PROVIDER&gt;_API_KEY (e.g. SEEDANCE_EACHLABS_API_KEY). "
+                       "Clearing a field and saving deletes the stored key.")
+        where.setWordWrap(True)
+        where.setProperty("role", "muted")
+        grid.addWidget(where, len(self.key_fields) + 2, 0, 1, 4)
         return page
 
     def _urls_page(self) -> QWidget:

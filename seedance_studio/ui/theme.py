@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core.media import MediaKind
+from seedance_studio.resources import icon_dir
 
 WINDOW = QColor("#1e2227")
 BASE = QColor("#16191d")
@@ -65,6 +66,20 @@ QGroupBox {{ border: 1px solid {BORDER.name()}; border-radius: 8px; margin-top: 
              padding: 10px 8px 8px 8px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {MUTED.name()}; }}
 QTabWidget::pane {{ border: 1px solid {BORDER.name()}; border-radius: 6px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
+                        width: 22px; border: none; }}
+QComboBox::down-arrow {{ image: url("{{chevron_down}}"); width: 11px; height: 11px; }}
+QComboBox::down-arrow:disabled {{ image: none; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-origin: border;
+    subcontrol-position: top right; width: 18px; border: none; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-origin: border;
+    subcontrol-position: bottom right; width: 18px; border: none; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{{chevron_up}}"); width: 9px;
+    height: 9px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{{chevron_down}}"); width: 9px;
+    height: 9px; }}
+QComboBox QAbstractItemView {{ border: 1px solid {BORDER.name()}; background: {PANEL.name()};
+                               selection-background-color: {ACCENT.name()}; }}
 QToolTip {{ background: {PANEL.name()}; color: {TEXT.name()}; border: 1px solid {BORDER.name()};
             padding: 6px; }}
 """
@@ -104,4 +119,6 @@ def apply_theme(app: QApplication) -> None:
     """Fusion + the dark palette + the stylesheet, for the whole application."""
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
-    app.setStyleSheet(STYLESHEET)
+    icons = icon_dir().as_posix()
+    app.setStyleSheet(STYLESHEET.replace("{chevron_down}", f"{icons}/chevron-down.svg")
+                      .replace("{chevron_up}", f"{icons}/chevron-up.svg"))

@@ -84,7 +84,7 @@ class TrayModel(QAbstractListModel):
             case TrayRoles.PROBLEMS:
                 return self._problems.get(ref.id, [])
             case Qt.ItemDataRole.SizeHintRole:
-                return QSize(260, 76)
+                return QSize(260, 80)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

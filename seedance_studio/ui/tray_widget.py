@@ -57,8 +57,8 @@ FILE_FILTER = ("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff
                "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
                ";;All files (*)")
 
-CARD_HEIGHT = 72
-THUMB = QSize(104, 58)
+CARD_HEIGHT = 80
+THUMB = QSize(112, 63)
 
 
 class TrayDelegate(QStyledItemDelegate):
@@ -102,13 +102,13 @@ class TrayDelegate(QStyledItemDelegate):
             icon(worst).paint(painter, badge)
 
         text_left = thumb_rect.right() + 10
-        text_width = rect.right() - text_left - 8
+        text_width = max(10, rect.right() - text_left - 8)
         tag = str(index.data(TrayRoles.TAG) or "")
         chip_font = QFont(option.font)
         chip_font.setBold(True)
         painter.setFont(chip_font)
         chip_w = painter.fontMetrics().horizontalAdvance(tag) + 12
-        chip = QRect(text_left, rect.top() + 9, chip_w, 20)
+        chip = QRect(text_left, rect.top() + 7, chip_w, 20)
         color = theme.kind_color(ref.kind)
         fill = QColor(color)
         fill.setAlpha(60)
@@ -117,14 +117,18 @@ class TrayDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(chip, 5, 5)
         painter.setPen(color.lighter(130))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag)
+        if ref.original_source:
+            painter.setFont(option.font)
+            painter.setPen(theme.OK)
+            painter.drawText(QRect(chip.right() + 8, chip.top(), text_width, 20),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                             "fixed")
 
         painter.setFont(option.font)
         fm = painter.fontMetrics()
-        name_left = chip.right() + 8
-        name = fm.elidedText(ref.display_name, Qt.TextElideMode.ElideMiddle,
-                             max(10, rect.right() - name_left - 8))
+        name = fm.elidedText(ref.display_name, Qt.TextElideMode.ElideMiddle, text_width)
         painter.setPen(theme.TEXT)
-        painter.drawText(QRect(name_left, chip.top(), rect.right() - name_left - 8, 20),
+        painter.drawText(QRect(text_left, chip.bottom() + 3, text_width, 18),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), name)
 
         facts = str(index.data(TrayRoles.FACTS) or "")
@@ -139,7 +143,7 @@ class TrayDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(facts_color)
         facts = painter.fontMetrics().elidedText(facts, Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRect(text_left, chip.bottom() + 6, text_width, 18),
+        painter.drawText(QRect(text_left, chip.bottom() + 21, text_width, 18),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), facts)
         painter.restore()
 

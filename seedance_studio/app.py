@@ -1,0 +1,189 @@
+"""Seedance Studio's entry point: a QApplication on a qasync loop, the main window, shutdown.
+
+`seedance-studio --simulator` runs the provider simulator in this process, points every
+provider at it and uses a throw-away home folder and keyring: the whole app can be tried
+without an account and without touching the user's own settings, jobs or keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from seedance_studio.core import capabilities, paths
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.provider import Provider
+from seedance_studio.core.settings import S3Settings, Settings, load_settings
+from seedance_studio.providers import registry
+from seedance_studio.providers.keys import SecretStore, env_var
+from seedance_studio.simulator import Simulator
+from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.icons import app_icon
+from seedance_studio.ui.main_window import MainWindow
+from seedance_studio.ui.theme import apply_theme
+from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
+
+SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
+"""Set to 1 to start in simulator mode without the flag."""
+SIMULATOR_KEY = "simulator-key"
+SIMULATOR_POLL_S = 1.0
+SHUTDOWN_TIMEOUT_S = 5.0
+"""Closing never waits longer than this for the engine; jobs resume on the next start."""
+
+
+class MemoryKeyring:
+    """A keyring that lives for one session (simulator mode must not touch the real one)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._store.pop((service, username), None)
+
+
+def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
+    """Every cloud provider (and the S3 host) pointed at the running simulator."""
+    urls = {c.id: sim.base_url(c.id) for c in capabilities.load_all().values() if not c.local}
+    return settings.model_copy(update={
+        "base_urls": urls,
+        "s3": S3Settings(endpoint_url=sim.s3_endpoint, bucket="seedance-sim"),
+    })
+
+
+def simulator_secrets() -> SecretStore:
+    """A session keyring plus a key for every provider (the simulator takes any key)."""
+    environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
+    return SecretStore(MemoryKeyring(), environ=environ)
+
+
+def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
+                http: Any = None) -> Provider:
+    """Simulator jobs finish in seconds: poll them every second instead of every five."""
+    provider = registry.create_provider(provider_id, settings, secrets, http=http)
+    if hasattr(provider, "default_poll_interval"):
+        provider.default_poll_interval = SIMULATOR_POLL_S
+    return provider
+
+
+@dataclass
+class Studio:
+    """What one run of the app holds; `close()` takes it down in order."""
+
+    window: MainWindow
+    bridge: EngineBridge
+    simulator: Simulator | None = None
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def close(self) -> None:
+        with contextlib.suppress(asyncio.TimeoutError, Exception):
+            await asyncio.wait_for(self.bridge.shutdown(), SHUTDOWN_TIMEOUT_S)
+        if self.simulator is not None:
+            self.simulator.stop()
+
+
+def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
+    """Settings, keys, engine and window (call with a running qasync loop)."""
+    sim = Simulator().start() if simulator else None
+    settings = load_settings()
+    if sim is not None:
+        settings = simulator_settings(settings, sim)
+        secrets = simulator_secrets()
+        bridge = EngineBridge.create(settings, secrets, provider_factory=_fast_polls)
+    else:
+        secrets = SecretStore()
+        bridge = EngineBridge.create(settings, secrets)
+    window = MainWindow(settings, secrets, bridge, composition=composition,
+                        simulator=sim is not None)
+    studio = Studio(window, bridge, sim)
+    window.closed.connect(studio.closed.set)
+    return studio
+
+
+async def run_studio(options: argparse.Namespace) -> int:
+    studio = build_studio(simulator=options.simulator)
+    studio.window.show()
+    try:
+        await studio.bridge.start()  # jobs from earlier runs resume
+    except Exception as exc:  # a broken job store must not keep the window from working
+        studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
+    await studio.closed.wait()
+    await studio.close()
+    return 0
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="seedance-studio",
+                                     description="A desktop studio for Seedance 2.0 "
+                                     "reference-to-video across cloud providers.")
+    parser.add_argument("--simulator", action="store_true",
+                        default=os.environ.get(SIMULATOR_ENV) == "1",
+                        help="try the app against a built-in provider simulator "
+                        "(no account, no charges, a temporary home folder)")
+    options, _qt_args = parser.parse_known_args(argv)
+    return options
+
+
+def use_throwaway_home() -> None:
+    """Simulator mode keeps its settings, jobs and library in a temporary folder."""
+    if not os.environ.get(paths.HOME_ENV):
+        os.environ[paths.HOME_ENV] = tempfile.mkdtemp(prefix="seedance-studio-sim-")
+
+
+def make_application(argv: Sequence[str]) -> QApplication:
+    app = QApplication(list(argv))
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setDesktopFileName("seedance-studio")
+    app.setWindowIcon(app_icon())
+    # The coroutine decides when to quit: after the engine has shut down.
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    options = parse_args(argv[1:])
+    if options.simulator:
+        use_throwaway_home()
+    app = make_application(argv)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    # Ctrl+C in the terminal closes the window like the close button would.
+    signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
+    tick = QTimer()
+    tick.start(250)  # lets Python run its signal handlers while Qt waits for events
+    tick.timeout.connect(lambda: None)
+    with loop:
+        return int(loop.run_until_complete(run_studio(options)))
+
+
+def _close_windows(app: QApplication) -> None:
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

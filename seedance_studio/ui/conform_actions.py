@@ -1,0 +1,86 @@
+"""One-click fixes: conform a reference (or all of them) to the provider's limits.
+
+The plans and the encoding live in media/; this only runs them on the loop and swaps the
+conformed copy into the tray under the same id, so mentions stay bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.errors import SeedanceError
+from seedance_studio.media.conform import conform_async
+from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
+
+
+class ConformActions(QObject):
+    message = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, composition: Composition, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._composition = composition
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def plans_for(self, ref_id: str) -> ConformPlan | None:
+        comp = self._composition
+        caps = capabilities.get(comp.params.provider)
+        ref = comp.tray.get(ref_id)
+        return plan_conform(ref, caps.limits_for(comp.params.model), comp.tray.items)
+
+    def fix(self, ref_id: str) -> asyncio.Task[None] | None:
+        plan = self.plans_for(ref_id)
+        if plan is None:
+            self.message.emit("This reference cannot be fixed automatically")
+            return None
+        return self._run([plan])
+
+    def fix_all(self) -> asyncio.Task[None] | None:
+        comp = self._composition
+        plans = plan_fix_all(comp.snapshot(), capabilities.get(comp.params.provider))
+        if not plans:
+            self.message.emit("Nothing to fix automatically")
+            return None
+        return self._run(plans)
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _run(self, plans: list[ConformPlan]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(self._apply(plans))
+        self._tasks.add(task)
+        self.busy_changed.emit(True)
+
+        def done(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            if not self._tasks:
+                self.busy_changed.emit(False)
+
+        task.add_done_callback(done)
+        return task
+
+    async def _apply(self, plans: list[ConformPlan]) -> None:
+        tray = self._composition.tray
+        for n, plan in enumerate(plans, start=1):
+            if plan.ref_id not in tray:
+                continue
+            ref = tray.get(plan.ref_id)
+            self.message.emit(f"Fixing {ref.display_name} ({n}/{len(plans)}): {plan.summary()}")
+            try:
+                fixed = await conform_async(ref, plan)
+            except SeedanceError as exc:
+                self.message.emit(f"Could not fix {ref.display_name}: {exc}")
+                continue
+            if plan.ref_id in tray:
+                tray.replace(plan.ref_id, fixed)
+        self.message.emit(f"Fixed {len(plans)} reference{'s' if len(plans) != 1 else ''}")

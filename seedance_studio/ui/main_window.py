@@ -1,0 +1,307 @@
+"""The studio window: the composing half (tray, prompt, parameters, checks, Generate) beside the
+preview and above the job queue. It wires widgets to the models; it holds no rules."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.params import GenerationParams, switch_model
+from seedance_studio.core.settings import Settings, save_settings
+from seedance_studio.jobs.ledger import BudgetExceeded
+from seedance_studio.providers.keys import SecretStore
+from seedance_studio.ui.compose_checks import ComposeChecks
+from seedance_studio.ui.conform_actions import ConformActions
+from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.icons import app_icon, icon
+from seedance_studio.ui.jobs_panel import JobsPanel
+from seedance_studio.ui.params_panel import ParamsPanel
+from seedance_studio.ui.player import PlayerPanel
+from seedance_studio.ui.problems_panel import ProblemsPanel
+from seedance_studio.ui.prompt_editor import PromptPanel
+from seedance_studio.ui.settings_dialog import SettingsDialog
+from seedance_studio.ui.submit_bar import SubmitBar
+from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+from seedance_studio.ui.tray_ingest import ReferenceIngest
+from seedance_studio.ui.tray_model import TrayModel
+from seedance_studio.ui.tray_widget import TrayWidget
+from seedance_studio.ui.ui_state import restore_window, save_window, ui_state_store
+from seedance_studio.ui.workers import Worker
+
+WINDOW_TITLE = "Seedance Studio"
+
+
+def initial_params(settings: Settings) -> GenerationParams:
+    """The last used provider (if still known), else the first one, with its defaults."""
+    known = capabilities.load_all()
+    provider = settings.default_provider if settings.default_provider in known else next(
+        iter(known))
+    return switch_model(GenerationParams(provider=provider), known[provider])
+
+
+def _panel(*widgets: QWidget, margins: tuple[int, int, int, int] = (12, 10, 12, 10)
+           ) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(10)
+    for w in widgets:
+        layout.addWidget(w)
+    return box
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+    """The window was closed; the app shuts the engine down and quits."""
+    submitted = Signal(list)
+    """Job ids of a submission that went through."""
+
+    def __init__(self, settings: Settings, secrets: SecretStore, bridge: EngineBridge, *,
+                 composition: Composition | None = None, simulator: bool = False,
+                 ui_state: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.secrets = secrets
+        self.bridge = bridge
+        self.simulator = simulator
+        self._ui_state = ui_state or ui_state_store()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
+        self.settings_dialog: SettingsDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.composition = composition or Composition(initial_params(settings))
+        self.setWindowTitle(WINDOW_TITLE + (" — simulator" if simulator else ""))
+        self.setWindowIcon(app_icon())
+
+        comp = self.composition
+        self.worker = Worker(max_workers=2, parent=self)
+        self.thumbnails = ThumbnailCache(self.worker, self)
+        self.tray_model = TrayModel(comp.tray, self.thumbnails, self)
+        self.ingest = ReferenceIngest(comp.tray, self.worker, self)
+        self.tray = TrayWidget(self.tray_model, self.ingest)
+        self.prompt = PromptPanel(comp, self.thumbnails)
+        self.params = ParamsPanel(comp)
+        self.checks = ComposeChecks(comp, lambda: self.settings, allow_loopback=simulator,
+                                    parent=self)
+        self.problems = ProblemsPanel(self.checks)
+        self.submit_bar = SubmitBar(self.checks)
+        self.conform = ConformActions(comp, self)
+        self.tray.set_fix_available(True)
+        self.player = PlayerPanel()
+        self.jobs = JobsPanel(bridge)
+
+        self._build_layout()
+        self._build_toolbar()
+        self._wire()
+        self._on_checks()
+        self.resize(1280, 800)
+        restore_window(self._ui_state, self, self.splitters)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        lower = QWidget()
+        row = QHBoxLayout(lower)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        row.addWidget(self.params, 3)
+        row.addWidget(self.problems, 4)
+        compose = _panel(self.prompt, lower, self.submit_bar)
+        compose_layout = compose.layout()
+        assert isinstance(compose_layout, QVBoxLayout)
+        compose_layout.setStretch(0, 1)
+
+        preview_heading = QLabel("Preview")
+        preview_heading.setProperty("role", "heading")
+        preview = _panel(preview_heading, self.player)
+        preview_layout = preview.layout()
+        assert isinstance(preview_layout, QVBoxLayout)
+        preview_layout.setStretch(1, 1)
+
+        jobs_heading = QLabel("Jobs")
+        jobs_heading.setProperty("role", "heading")
+        jobs = _panel(jobs_heading, self.jobs, margins=(12, 8, 12, 8))
+        jobs_layout = jobs.layout()
+        assert isinstance(jobs_layout, QVBoxLayout)
+        jobs_layout.setStretch(1, 1)
+
+        self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter.addWidget(self.tray)
+        self.top_splitter.addWidget(compose)
+        self.top_splitter.addWidget(preview)
+        self.top_splitter.setSizes([310, 560, 410])
+        self.top_splitter.setChildrenCollapsible(False)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.addWidget(self.top_splitter)
+        self.main_splitter.addWidget(jobs)
+        self.main_splitter.setSizes([560, 220])
+        self.main_splitter.setStretchFactor(0, 1)
+        self.setCentralWidget(self.main_splitter)
+        self.splitters = {"top": self.top_splitter, "main": self.main_splitter}
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_action = QAction(icon("add"), "Add references…", self)
+        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.add_action.triggered.connect(self.tray.open_file_dialog)
+        self.paste_action = QAction(icon("paste"), "Paste", self)
+        self.paste_action.triggered.connect(self.tray.paste)
+        self.settings_action = QAction(icon("settings"), "Settings", self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        bar.addAction(self.add_action)
+        bar.addAction(self.paste_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
+                             spacer.sizePolicy().Policy.Preferred)
+        bar.addWidget(spacer)
+        if self.simulator:
+            badge = QLabel("  Simulator: no account, no charges  ")
+            badge.setStyleSheet("background:#2d3b22;color:#9be07a;border-radius:9px;"
+                                "padding:3px 6px;")
+            bar.addWidget(badge)
+        bar.addAction(self.settings_action)
+        self.addToolBar(bar)
+
+    def _wire(self) -> None:
+        self.tray.message.connect(self._status)
+        self.tray.fix_requested.connect(self.conform.fix)
+        self.tray.fix_all_requested.connect(self.conform.fix_all)
+        self.conform.message.connect(self._status)
+        self.problems.reference_activated.connect(self.show_reference)
+        self.checks.updated.connect(self._on_checks)
+        self.submit_bar.submit_requested.connect(self.submit)
+        self.jobs.play_requested.connect(self.play)
+        self.bridge.error.connect(self._status)
+        self.composition.params_changed.connect(self._remember_provider)
+
+    # -- behaviour ---------------------------------------------------------------------------
+
+    def _status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _on_checks(self) -> None:
+        self.tray_model.set_problems(self.checks.problems)
+
+    def _remember_provider(self, params: GenerationParams) -> None:
+        if params.provider != self.settings.default_provider:
+            self.settings = self.settings.model_copy(update={"default_provider": params.provider})
+
+    def show_reference(self, ref_id: str) -> None:
+        try:
+            row = self.tray_model.row_of(ref_id)
+        except KeyError:
+            return
+        self.tray.view.setCurrentIndex(self.tray_model.index(row))
+        self.tray.view.setFocus()
+
+    def play(self, path: str) -> None:
+        self.player.play(path)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run a coroutine on the loop, keeping a reference so it is not collected."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def submit(self) -> asyncio.Task[Any] | None:
+        if not self.checks.submittable:
+            return None
+        return self.spawn(self._submit(allow_over_budget=False))
+
+    async def _submit(self, *, allow_over_budget: bool) -> list[int]:
+        snapshot = self.composition.snapshot()
+        self.submit_bar.set_busy(True)
+        try:
+            ids = await self.bridge.submit(snapshot, self.checks.estimate,
+                                           allow_over_budget=allow_over_budget)
+        except BudgetExceeded as exc:
+            self._confirm_over_budget(exc)
+            return []
+        except SeedanceError as exc:
+            self._status(f"Not submitted: {exc}")
+            return []
+        finally:
+            self.submit_bar.set_busy(False)
+        self._status(f"Submitted to {capabilities.get(snapshot.params.provider).name}: "
+                     f"job{'s' if len(ids) != 1 else ''} {', '.join(f'#{i}' for i in ids)}")
+        self.submitted.emit(ids)
+        return ids
+
+    def _confirm_over_budget(self, exc: BudgetExceeded) -> None:
+        """Ask with open() (never exec() inside a coroutine); submit again on Yes."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Over budget",
+                          f"This would go over your daily budget: {exc}.\n\nSubmit anyway?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(result: int) -> None:
+            self.confirm_box = None
+            if result == QMessageBox.StandardButton.Yes:
+                self.spawn(self._submit(allow_over_budget=True))
+
+        box.finished.connect(answered)
+        self.confirm_box = box
+        box.open()
+
+    def open_settings(self) -> SettingsDialog:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            return self.settings_dialog
+        dialog = SettingsDialog(self.settings, self.secrets, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.apply_settings)
+        dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.bridge.engine.settings = settings
+        self.checks.recompute()
+        self._status("Settings saved")
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing:
+            self._closing = True
+            save_window(self._ui_state, self, self.splitters)
+            with contextlib.suppress(OSError):
+                save_settings(self.settings)
+            self.player.shutdown()
+            self.jobs.shutdown()
+            for task in list(self._tasks):
+                task.cancel()
+            self.conform.cancel()
+            self.worker.shutdown()
+            self.prompt.detach()
+            self.params.detach()
+            self.checks.detach()
+            self.tray_model.disconnect_tray()
+            self.closed.emit()
+        super().closeEvent(event)
