@@ -15,6 +15,9 @@ from seedance_studio.simulator.media import probe_duration
 from seedance_studio.simulator.timing import SimTiming
 
 DEFAULT_OPTIONS: dict[str, dict[str, Any]] = {
+    # strict_urls: simulator-hosted reference URLs must resolve to something served (results,
+    # samples, signed S3 objects, eachlabs uploads); off by default so any own-host URL passes.
+    "sim": {"strict_urls": False},
     "shortapi": {"string_status": False, "http_200_errors": False, "concurrency_limit": None},
     "kinovi": {"concurrency_limit": None},
     "oxen": {"concurrency_limit": None},

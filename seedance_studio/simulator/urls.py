@@ -119,9 +119,11 @@ def inspect_url(state: SimState, url: object, label: str, *, https_only: bool = 
         raise ApiError(400, f"{label}: invalid URL {url!r}") from None
     if is_sim_url(state, parts.hostname, port):
         ref = _resolve_sim(state, parts.path, parts.query)
-        if ref is None:
+        if ref is not None:
+            return MediaRef(url, ref.kind, True, ref.duration)
+        if state.option("sim", "strict_urls"):
             raise ApiError(400, f"{label}: URL is not publicly accessible: {url}")
-        return MediaRef(url, ref.kind, True, ref.duration)
+        return MediaRef(url, kind_from_name(parts.path), True, None)
     if _is_private_host(parts.hostname):
         raise ApiError(400, f"{label}: localhost and private URLs are not accessible: {url}")
     if https_only and parts.scheme != "https":

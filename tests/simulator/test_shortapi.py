@@ -149,8 +149,14 @@ def test_audio_longer_than_15_seconds_is_rejected(
     assert "15 seconds" in resp.json()["message"]
 
 
-def test_simulator_urls_must_exist(simulator: Simulator, client: httpx.Client) -> None:
-    body = args_with(video_url=f"{simulator.url}/files/missing.mp4")
+def test_own_host_urls_are_accepted_unless_strict(
+    simulator: Simulator, client: httpx.Client
+) -> None:
+    body = args_with(video_url=f"{simulator.url}/anything/motion.mp4")
+    resp = create(simulator, client, body)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["data"]["amount"] == "1.68"  # unknown length: 5 s assumed
+    simulator.configure("sim", strict_urls=True)
     resp = create(simulator, client, body)
     assert resp.status_code == 400
     assert "not publicly accessible" in resp.json()["message"]

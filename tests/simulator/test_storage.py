@@ -195,6 +195,7 @@ def test_presigned_s3_reference_feeds_a_provider(
         f"{simulator.base_url('shortapi')}/job/create", json=body, headers=bearer()
     ).json()
     assert resp["data"]["amount"] == "2.016"  # $0.168 × (7 s real input + 5 s output)
+    simulator.configure("sim", strict_urls=True)
     body["args"]["video_url"] = get_url.split("?")[0]  # unsigned: not reachable by the provider
     resp = client.post(
         f"{simulator.base_url('shortapi')}/job/create", json=body, headers=bearer()
