@@ -63,12 +63,17 @@ class EngineBridge(QObject):
     @classmethod
     def create(cls, settings: Settings, secrets: Any, *, store: JobStore | None = None,
                assets: Any = None, provider_factory: ProviderFactory | None = None,
-               http: httpx.AsyncClient | None = None,
-               parent: QObject | None = None) -> EngineBridge:
-        """An engine over the user's job store (or `store`), wrapped in a bridge."""
-        own = store is None
+               http: httpx.AsyncClient | None = None, poll_interval: float | None = None,
+               owns_store: bool | None = None, parent: QObject | None = None) -> EngineBridge:
+        """An engine over the user's job store (or `store`), wrapped in a bridge.
+
+        `poll_interval` overrides every provider's (the simulator finishes in seconds). The
+        bridge closes the store on shutdown when it opened it (or `owns_store` says so).
+        """
+        own = store is None if owns_store is None else owns_store
         engine = JobEngine(store or JobStore(), settings, secrets, assets=assets,
-                           provider_factory=provider_factory, http=http)
+                           provider_factory=provider_factory, http=http,
+                           poll_interval=poll_interval)
         return cls(engine, parent, owns_store=own)
 
     # -- reading -----------------------------------------------------------------------------

@@ -152,17 +152,19 @@ class PlayerPanel(QWidget):
         volume_icon = QLabel(self)
         volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))
 
+        # The seek bar gets a row of its own: the panel is often narrow.
         controls = QHBoxLayout()
         controls.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.play_button, self.step_button):
+        for widget in (self.play_button, self.step_button, self.time_label):
             controls.addWidget(widget)
-        controls.addWidget(self.seek_slider, 1)
-        for tail in (self.time_label, self.loop_button, volume_icon, self.volume_slider):
+        controls.addStretch(1)
+        for tail in (self.loop_button, volume_icon, self.volume_slider):
             controls.addWidget(tail)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title_label)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.seek_slider)
         layout.addLayout(controls)
 
         self._timer = QTimer(self)

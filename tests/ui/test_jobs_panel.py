@@ -24,11 +24,9 @@ from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
-from seedance_studio.core.provider import Provider
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
 from seedance_studio.core.tray import ReferenceTray
-from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore
 from seedance_studio.providers import registry
@@ -77,15 +75,8 @@ class BridgeFactory:
         self._open: list[EngineBridge] = []
 
     def make(self) -> EngineBridge:
-        def fast_provider(provider_id: str, settings: Settings, secrets: Any, *,
-                          http: Any = None) -> Provider:
-            provider = registry.create_provider(provider_id, settings, secrets, http=http)
-            provider.default_poll_interval = FAST_POLL_S  # type: ignore[attr-defined]
-            return provider
-
-        engine = JobEngine(JobStore(self.db), self.settings, TestKeys(),
-                           provider_factory=fast_provider)
-        bridge = EngineBridge(engine, owns_store=True)
+        bridge = EngineBridge.create(self.settings, TestKeys(), store=JobStore(self.db),
+                                     poll_interval=FAST_POLL_S, owns_store=True)
         self._open.append(bridge)
         return bridge
 
