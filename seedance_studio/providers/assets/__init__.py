@@ -139,5 +139,5 @@ class AssetResolver:
         check_sendable(uploaded.url, allow_loopback=self.allow_loopback,
                        label=f"{ref.display_name} (uploaded)")
         self.cache.put(self.host.host_id, digest, uploaded.url,
-                       expires_at=uploaded.expires_at, size=size)
+                       lifetime_s=uploaded.lifetime_s, size=size)
         return uploaded.url

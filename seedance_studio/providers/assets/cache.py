@@ -78,9 +78,12 @@ class UploadCache:
                 return None
             return entry
 
-    def put(self, host_id: str, digest: str, url: str, *, expires_at: float | None,
+    def put(self, host_id: str, digest: str, url: str, *, lifetime_s: float | None,
             size: int) -> HostedFile:
-        entry = HostedFile(url=url, expires_at=expires_at, uploaded_at=self._clock(), size=size)
+        """Remember an upload whose URL stays valid `lifetime_s` from now (None: forever)."""
+        now = self._clock()
+        expires_at = None if lifetime_s is None else now + lifetime_s
+        entry = HostedFile(url=url, expires_at=expires_at, uploaded_at=now, size=size)
         with self._lock:
             self._entries[self.key(host_id, digest)] = entry
             self._save_locked()

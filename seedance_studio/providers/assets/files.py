@@ -9,7 +9,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from seedance_studio.core.reference import Reference
+from seedance_studio.core.reference import Reference, format_from_name
 
 CHUNK_BYTES = 256 * 1024
 FORMAT_TYPES = {
@@ -47,6 +47,9 @@ def content_type_of(ref: Reference, path: Path) -> str:
     """The MIME type for the upload: from probed facts first, then the file name."""
     if ref.facts is not None and ref.facts.format in FORMAT_TYPES:
         return FORMAT_TYPES[ref.facts.format]
+    by_name = format_from_name(path.name)
+    if by_name in FORMAT_TYPES:
+        return FORMAT_TYPES[by_name]
     guessed, _ = mimetypes.guess_type(path.name)
     if guessed:
         return guessed

@@ -32,7 +32,8 @@ S3_MAX_EXPIRY_S = 7 * 24 * 3600
 @dataclass(frozen=True)
 class Uploaded:
     url: str
-    expires_at: float | None
+    lifetime_s: float | None
+    """How long the URL stays valid from now; None for permanent URLs."""
 
 
 class AssetHost(Protocol):
@@ -119,7 +120,7 @@ class EachlabsHost:
         if not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = content_type
         await _put_file(self.transport, put_url, headers, path, ref_id, size, progress)
-        return Uploaded(url=public_url, expires_at=None)
+        return Uploaded(url=public_url, lifetime_s=None)
 
 
 class S3Host:
@@ -128,11 +129,9 @@ class S3Host:
 
     label = "s3"
 
-    def __init__(self, settings: S3Settings, keys: KeySource, client: httpx.AsyncClient,
-                 *, clock: Any = time.time) -> None:
+    def __init__(self, settings: S3Settings, keys: KeySource, client: httpx.AsyncClient) -> None:
         self.settings = settings
         self._keys = keys
-        self._clock = clock
         self._s3: Any = None
         self.transport = http_mod.Transport(
             "s3", client, secrets=lambda: (keys.get(S3_SECRET_ACCESS_KEY),))
@@ -194,8 +193,9 @@ class S3Host:
     async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
                      size: int, digest: str, progress: Progress | None) -> Uploaded:
         key = self.object_key(digest, path.name)
-        issued = self._clock()
+        issued = time.monotonic()
         put_url, get_url = await asyncio.to_thread(self.presign, key, content_type)
         await _put_file(self.transport, put_url, {"Content-Type": content_type}, path, ref_id,
                         size, progress)
-        return Uploaded(url=get_url, expires_at=issued + self.expiry_s)
+        # the GET URL's life started when it was signed, before the upload
+        return Uploaded(url=get_url, lifetime_s=self.expiry_s - (time.monotonic() - issued))
