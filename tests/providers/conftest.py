@@ -13,7 +13,7 @@ from seedance_studio.core.composition import Composition, CompositionSnapshot
 from seedance_studio.core.media import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
-from seedance_studio.core.provider import FINAL_STATES, JobHandle
+from seedance_studio.core.provider import FINAL_STATES, JobHandle, Provider
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.providers.base import HttpProvider
@@ -70,7 +70,7 @@ def urls_of(snapshot: CompositionSnapshot) -> dict[str, str]:
     return {r.id: r.source for r in snapshot.references}
 
 
-async def follow(provider: HttpProvider, handle: JobHandle, limit_s: float = 15.0,
+async def follow(provider: Provider, handle: JobHandle, limit_s: float = 15.0,
                  interval: float = 0.05) -> list[Any]:
     """Every status seen while polling `handle` until it is final."""
     import asyncio
