@@ -17,6 +17,7 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
     InvalidInputError,
     MalformedResponseError,
+    NotFoundError,
     SubmissionUnknownError,
 )
 from seedance_studio.core.media import MediaKind
@@ -150,11 +151,15 @@ class EachlabsProvider(HttpProvider):
         return [JobHandle(provider=self.id, job_id=prediction_id)]
 
     async def status(self, handle: JobHandle) -> StatusResult:
-        answer = await self.transport.send_safe(
-            "GET", self.url(f"/prediction/{handle.job_id}"),
-            headers=self.auth_headers(self.api_key()))
-        status = parse_status(answer)
         limiter = self.limiter()
+        try:
+            answer = await self.transport.send_safe(
+                "GET", self.url(f"/prediction/{handle.job_id}"),
+                headers=self.auth_headers(self.api_key()))
+        except NotFoundError:
+            limiter.finish(handle.job_id)  # an unknown prediction holds no slot
+            raise
+        status = parse_status(answer)
         if status.state in FINAL_STATES:
             limiter.finish(handle.job_id)
         else:

@@ -101,6 +101,16 @@ def error_details(body: Any) -> tuple[str | None, str | None]:
     return (message, code)
 
 
+_XML_FIELD = re.compile(r"<(Code|Message)>([^<]*)</\1>")
+
+
+def _xml_error(text: str) -> tuple[str | None, str | None]:
+    """(message, code) of an S3-style XML error body; (None, None) for HTML pages."""
+    fields = dict(_XML_FIELD.findall(text))
+    message = fields.get("Message", "").strip() or None
+    return (message, fields.get("Code") or None)
+
+
 def _clip(text: str) -> str:
     text = text.strip()
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "…"
@@ -116,7 +126,9 @@ def translate_status(provider: str, status: int, body: bytes | str,
     except ValueError:
         parsed = None
     message, code = error_details(parsed) if parsed is not None else (None, None)
-    if message is None and text.strip() and not text.lstrip().startswith("<"):
+    if message is None and text.lstrip().startswith("<"):
+        message, code = _xml_error(text)
+    elif message is None and text.strip():
         message = text
     message = redact(_clip(message or f"HTTP {status}"), secrets)
     kw: dict[str, Any] = {"provider": provider, "status_code": status, "code": code}
@@ -183,7 +195,10 @@ class Transport:
         self._rng = rng or random.Random()
         self.max_attempts = max_attempts
 
-    def _network_error(self, exc: httpx.HTTPError, what: str) -> NetworkError:
+    async def sleep(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    def network_error(self, exc: httpx.HTTPError, what: str) -> NetworkError:
         detail = redact(str(exc) or type(exc).__name__, self._secrets())
         return NetworkError(f"{self.provider}: {what} ({detail})", provider=self.provider)
 
@@ -213,7 +228,7 @@ class Transport:
                 if attempt < retry.CONNECT_ATTEMPTS:
                     await self._sleep(retry.retry_delay(attempt, rng=self._rng))
                     continue
-                raise self._network_error(exc, "could not connect") from None
+                raise self.network_error(exc, "could not connect") from None
             except httpx.TransportError as exc:
                 detail = redact(str(exc) or type(exc).__name__, self._secrets())
                 raise SubmissionUnknownError(
@@ -252,7 +267,7 @@ class Transport:
                     return response
                 return parse_json(self.provider, response, secrets=self._secrets())
             except httpx.TransportError as exc:
-                error: ProviderError = self._network_error(exc, "connection failed")
+                error: ProviderError = self.network_error(exc, "connection failed")
             except ProviderError as exc:
                 error = exc
             if not retry.should_retry(error, attempt, max_attempts=self.max_attempts):

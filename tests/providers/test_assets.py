@@ -204,3 +204,34 @@ def test_dry_run_names_file_and_host(tmp_path: Path, sim: Simulator) -> None:
     s3 = AssetResolver(s3_settings(sim), MemoryKeys())
     assert s3.dry_run_urls([local])[local.id] == "upload://s3/My_Face.png"
     assert sim.counts() == {}
+
+
+async def test_upload_retried_after_a_server_error_or_drop(sim: Simulator,
+                                                           tmp_path: Path) -> None:
+    from seedance_studio.simulator import Fault
+
+    keys = MemoryKeys({S3_ACCESS_KEY_ID: "AKIDPLANTED", S3_SECRET_ACCESS_KEY: S3_SECRET})
+    sim.inject("s3", "upload", Fault.http(503))
+    sim.inject("s3", "upload", Fault.drop(before_body=False))
+    resolver = AssetResolver.for_provider("oxen", s3_settings(sim), keys,
+                                          cache=UploadCache(tmp_path / "u.json"))
+    ref = local_png(tmp_path)
+    url = (await resolver.resolve([ref]))[ref.id]
+    assert sim.count("s3", "upload") == 3
+    assert await fetch(url) == file_bytes(ref.source)
+    await resolver.aclose()
+
+
+async def test_s3_xml_error_is_read(sim: Simulator, tmp_path: Path) -> None:
+    from seedance_studio.core.errors import AuthError
+    from seedance_studio.simulator import Fault
+
+    keys = MemoryKeys({S3_ACCESS_KEY_ID: "AKIDPLANTED", S3_SECRET_ACCESS_KEY: S3_SECRET})
+    sim.inject("s3", "upload", Fault.http(403, message="The bucket policy denies writes"))
+    resolver = AssetResolver.for_provider("oxen", s3_settings(sim), keys,
+                                          cache=UploadCache(tmp_path / "u.json"))
+    with pytest.raises(AuthError) as info:
+        await resolver.resolve([local_png(tmp_path)])
+    assert info.value.message == "The bucket policy denies writes"
+    assert info.value.code == "AccessDenied"
+    await resolver.aclose()

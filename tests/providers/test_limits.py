@@ -122,3 +122,14 @@ async def test_eachlabs_eleventh_prediction_waits_for_a_free_slot(
         await first.cancel(handle)
     assert first.limiter().unfinished() == 1  # only `late` is still running
     assert late.job_id in {j.id for j in sim.jobs}
+
+
+async def test_unknown_prediction_frees_its_slot(sim: Simulator,
+                                                 make_provider: MakeProvider) -> None:
+    from seedance_studio.core.errors import NotFoundError
+
+    provider = make_provider("eachlabs")
+    provider.limiter().track("ghost")
+    with pytest.raises(NotFoundError):
+        await provider.status(provider.handle_for("ghost"))
+    assert provider.limiter().unfinished() == 0

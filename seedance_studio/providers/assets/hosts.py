@@ -14,15 +14,18 @@ from typing import Any, Protocol
 
 import httpx
 
-from seedance_studio.core.errors import MalformedResponseError, MissingKeyError
+from seedance_studio.core.errors import MalformedResponseError, MissingKeyError, ProviderError
 from seedance_studio.core.redact import MASK
 from seedance_studio.core.settings import S3Settings
 from seedance_studio.providers import http as http_mod
+from seedance_studio.providers import retry
 from seedance_studio.providers.assets.files import Progress, safe_name, stream_file
 from seedance_studio.providers.base import KeySource, env_var_hint
 from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, env_var
 
 UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+UPLOAD_ATTEMPTS = 3
+"""Tries of one file upload before the error goes up."""
 S3_PUT_EXPIRY_S = 900
 """The presigned PUT only has to live for the upload itself."""
 S3_MAX_EXPIRY_S = 7 * 24 * 3600
@@ -55,16 +58,26 @@ class AssetHost(Protocol):
 
 async def _put_file(transport: http_mod.Transport, url: str, headers: dict[str, str],
                     path: Path, ref_id: str, size: int, progress: Progress | None) -> None:
-    """PUT the file; a failure is a plain error (an upload can always be repeated)."""
-    if progress is not None:
-        progress(ref_id, 0, size)
-    try:
-        response = await transport.client.put(
-            url, headers={**headers, "Content-Length": str(size)},
-            content=stream_file(path, ref_id, size, progress), timeout=UPLOAD_TIMEOUT)
-    except httpx.TransportError as exc:
-        raise transport._network_error(exc, f"upload of {path.name} failed") from None
-    transport.check(response)
+    """PUT the file, streamed; an upload is safe to repeat, so failures that `retry` allows
+    (dropped connections, 5xx, 429) are retried with back-off, each time from the start."""
+    attempt = 0
+    while True:
+        attempt += 1
+        if progress is not None:
+            progress(ref_id, 0, size)
+        try:
+            response = await transport.client.put(
+                url, headers={**headers, "Content-Length": str(size)},
+                content=stream_file(path, ref_id, size, progress), timeout=UPLOAD_TIMEOUT)
+            transport.check(response)
+            return
+        except httpx.TransportError as exc:
+            error: ProviderError = transport.network_error(exc, f"upload of {path.name} failed")
+        except ProviderError as exc:
+            error = exc
+        if not retry.should_retry(error, attempt, max_attempts=UPLOAD_ATTEMPTS):
+            raise error
+        await transport.sleep(retry.retry_delay(attempt, getattr(error, "retry_after", None)))
 
 
 class EachlabsHost:
