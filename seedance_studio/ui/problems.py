@@ -18,6 +18,9 @@ class ProblemView(Protocol):
     def ref_id(self) -> str | None: ...
     @property
     def hint(self) -> str: ...
+    @property
+    def conformable(self) -> bool:
+        """A conform (re-encode, trim, scale) would fix it."""
 
 
 def problem_text(problem: ProblemView) -> str:

@@ -367,9 +367,12 @@ class TrayWidget(QWidget):
         dialog.filesSelected.connect(lambda files: self._ingest.add_sources(list(files)))
         dialog.open()
 
+    def _fixable(self, ref_id: str) -> bool:
+        return any(p.conformable for p in self._model.problems_of(ref_id))
+
     def _fix_selected(self) -> None:
         for ref_id in self.view.selected_ids():
-            if self._model.problems_of(ref_id):
+            if self._fixable(ref_id):
                 self.fix_requested.emit(ref_id)
 
     # -- state -------------------------------------------------------------------------------
@@ -388,7 +391,7 @@ class TrayWidget(QWidget):
         self._count.setText(f"{n}" if n else "")
         selected = self.view.selected_ids()
         self.remove_button.setEnabled(bool(selected))
-        broken = [r for r in range(n) if self._model.problems_of(self._model.reference(r).id)]
-        fixable_selected = any(self._model.problems_of(i) for i in selected)
+        broken = [r for r in range(n) if self._fixable(self._model.reference(r).id)]
+        fixable_selected = any(self._fixable(i) for i in selected)
         self.fix_button.setVisible(self._fix_available and fixable_selected)
         self.fix_all_button.setVisible(self._fix_available and bool(broken))

@@ -34,6 +34,10 @@ def restore_window(store: QSettings, window: QMainWindow,
     state = store.value("window/state")
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)
+    # Splitters keep sizes only once they have their final width: lay the window out first.
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
     for name, splitter in splitters.items():
         value = store.value(f"splitters/{name}")
         if isinstance(value, QByteArray) and not value.isEmpty():

@@ -1,34 +1,40 @@
 """Run blocking work (decoding, probing) on threads and get the result back on the UI thread.
 
-A Qt signal emitted from a worker thread is queued to the receiver's thread, which is what
-carries each result home; the work itself never touches Qt.
+Worker threads never touch Qt, not even to emit a signal (that would make Qt adopt them as
+QThreads, which complain when destroyed at exit): finished futures go into a queue that a
+timer on the UI thread drains while anything is pending.
 """
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer
 
 T = TypeVar("T")
 
 OnDone = Callable[[Any], None]
 OnError = Callable[[BaseException], None]
+POLL_MS = 15
+"""How often finished work is collected; short enough to feel instant."""
 
 
 class Worker(QObject):
     """A small thread pool whose callbacks run on the thread that owns this object."""
 
-    _finished = Signal(object, object, object)
-
     def __init__(self, max_workers: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="seedance-ui")
+        self._done: queue.SimpleQueue[tuple[OnDone, OnError | None, Future[Any]]] = (
+            queue.SimpleQueue())
         self._closed = False
         self._pending = 0
-        self._finished.connect(self._deliver)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._collect)
 
     @property
     def pending(self) -> int:
@@ -41,11 +47,23 @@ class Worker(QObject):
             return None
         self._pending += 1
         future = self._pool.submit(fn, *args)
-        future.add_done_callback(lambda f: self._finished.emit(on_done, on_error, f))
+        future.add_done_callback(lambda f: self._done.put((on_done, on_error, f)))
+        if not self._timer.isActive():
+            self._timer.start()
         return future
 
+    def _collect(self) -> None:
+        while True:
+            try:
+                on_done, on_error, future = self._done.get_nowait()
+            except queue.Empty:
+                break
+            self._pending -= 1
+            self._deliver(on_done, on_error, future)
+        if self._pending <= 0 or self._closed:
+            self._timer.stop()
+
     def _deliver(self, on_done: OnDone, on_error: OnError | None, future: Future[Any]) -> None:
-        self._pending -= 1
         if self._closed or future.cancelled():
             return
         exc = future.exception()
@@ -57,4 +75,5 @@ class Worker(QObject):
     def shutdown(self) -> None:
         """Drop queued work and stop delivering results; running work finishes unseen."""
         self._closed = True
+        self._timer.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
