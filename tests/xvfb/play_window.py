@@ -45,11 +45,18 @@ def main(argv: list[str]) -> int:
     screen = panel.screen()
     shot = screen.grabWindow(int(panel.winId()))
     shot.save(out_png)
+    for _ in range(3):  # frame steps must put new pictures on screen
+        panel.step_frame()
+        _spin(app, 0.2)
+    stepped = screen.grabWindow(int(panel.winId()))
+    stepped.save(out_png.replace(".png", "-stepped.png"))
+    step_state = player.state().value
     origin = panel.surface.mapTo(panel, QPoint(0, 0))
     ratio = shot.devicePixelRatio()
     result = {
         "platform": app.platformName(),
         "state": player.state().value,
+        "state_after_steps": step_state,
         "playing_or_paused": player.state() in (PlaybackState.PLAYING, PlaybackState.PAUSED),
         "time_ms": player.time_ms(),
         "bound_window": player.bound_window,

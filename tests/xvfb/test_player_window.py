@@ -63,3 +63,10 @@ def test_video_pixels_are_on_screen(tmp_path: Path) -> None:
     outside = [image.pixelColor(x, y) for x in range(0, image.width(), step)
                for y in range(0, max(0, y0 - 2), step)]
     assert sum(_vivid(c) for c in outside) < max(1, len(outside) // 50)
+
+    # Three frame steps later, the bars (which move 4 px a frame) are somewhere else.
+    assert result["state_after_steps"] == "paused"
+    stepped = QImage(str(png).replace(".png", "-stepped.png"))
+    changed = sum(image.pixel(x, y) != stepped.pixel(x, y)
+                  for x in range(x0, x0 + width, step) for y in range(y0, y0 + height, step))
+    assert changed > len(inside) * 0.05, changed
