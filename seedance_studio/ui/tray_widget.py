@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -322,6 +324,8 @@ class TrayWidget(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notice)
 
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self.view)
         paste.activated.connect(self.paste)
         ingest.rejected.connect(self._on_rejected)
@@ -366,6 +370,27 @@ class TrayWidget(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.filesSelected.connect(lambda files: self._ingest.add_sources(list(files)))
         dialog.open()
+
+    def context_actions(self, ref_id: str) -> list[QAction]:
+        """What the right-click menu offers for one reference (tests call it directly)."""
+        ref = self._model.tray.get(ref_id)
+        fix = QAction(icon("fix"), "Fix to fit the provider's limits", self)
+        fix.setEnabled(self._fix_available and self._fixable(ref_id))
+        fix.triggered.connect(lambda: self.fix_requested.emit(ref_id))
+        copy = QAction("Copy link" if ref.is_url else "Copy file path", self)
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(ref.source))
+        remove = QAction(icon("remove"), "Remove", self)
+        remove.triggered.connect(lambda: self.remove([ref_id]))
+        return [fix, copy, remove]
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(self.context_actions(self._model.reference(index.row()).id))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _fixable(self, ref_id: str) -> bool:
         return any(p.conformable for p in self._model.problems_of(ref_id))

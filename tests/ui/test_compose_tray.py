@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -127,3 +128,39 @@ def test_moving_a_card_renumbers_tags_and_prompt(harness: TrayHarness, tmp_path:
     harness.widget.view._move([first], 2)  # what an internal drag drop does
     assert [r.name for r in comp.tray.items] == ["b.png", "a.png"]
     assert comp.prompt.text == "@Image2 then @Image1"
+
+
+def test_paste_raw_image_data_saves_it_and_adds_it(harness: TrayHarness) -> None:
+    image = QImage(120, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3366cc"))
+    mime = QMimeData()
+    mime.setImageData(image)
+    QGuiApplication.clipboard().setMimeData(mime)
+    harness.widget.paste()
+    harness.settle()
+    [ref] = harness.composition.tray.items
+    assert ref.facts is not None and (ref.facts.width, ref.facts.height) == (120, 80)
+    assert Path(ref.source).is_file() and ref.source.endswith(".png")
+
+
+def test_paste_links_and_files_from_the_clipboard(harness: TrayHarness, tmp_path: Path) -> None:
+    image = make_image(tmp_path / "still.png")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image)), QUrl("https://example.com/take.mov")])
+    QGuiApplication.clipboard().setMimeData(mime)
+    harness.widget.paste()
+    harness.settle()
+    assert harness.tags() == ["@Image1", "@Video1"]
+
+
+def test_context_menu_removes_and_copies(harness: TrayHarness, tmp_path: Path) -> None:
+    image = make_image(tmp_path / "still.png")
+    drop(harness.widget.view.viewport(), [image])
+    harness.settle()
+    ref = harness.composition.tray.items[0]
+    fix, copy, remove = harness.widget.context_actions(ref.id)
+    assert not fix.isEnabled()  # nothing to fix
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == ref.source
+    remove.trigger()
+    assert harness.tags() == []

@@ -4,6 +4,7 @@ completed mention, see the price, Generate, and watch the job reach a downloaded
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.app import simulator_secrets, simulator_settings
@@ -18,6 +20,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.provider import Provider
+from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
@@ -169,3 +172,22 @@ def test_close_remembers_geometry_and_splitters_apart_from_preferences(
     assert fresh.top_splitter.sizes() != restored
     fresh.close()
     again.close()
+
+
+def test_over_budget_asks_first_and_submits_on_yes(
+        studio: Studio, tmp_path: Path, qtbot: QtBot, simulator: Simulator) -> None:
+    window = studio.window
+    window.apply_settings(window.settings.model_copy(update={"budget_usd": Decimal("0.01")}))
+    comp = window.composition
+    comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
+    comp.prompt.set_text("@Image1 turns around", comp.tray)
+    assert window.submit_bar.button.isEnabled(), window.submit_bar.reason.text()
+    window.submit_bar.button.click()
+    qtbot.waitUntil(lambda: window.confirm_box is not None, timeout=10_000)
+    box = window.confirm_box
+    assert box is not None and "budget" in box.text()
+    assert window.bridge.jobs() == []
+    with qtbot.waitSignal(window.submitted, timeout=15_000) as sent:
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert len(sent.args[0]) == 1
+    assert len(window.bridge.jobs()) == 1
