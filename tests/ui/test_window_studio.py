@@ -4,8 +4,8 @@ completed mention, see the price, Generate, and watch the job reach a downloaded
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
