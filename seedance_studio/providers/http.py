@@ -116,6 +116,25 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "…"
 
 
+DEFAULT_MESSAGES = {
+    401: "the API key was refused",
+    402: "not enough credits on this account",
+    403: "this API key may not use the API",
+    404: "not found",
+    408: "the provider timed out reading the request",
+    429: "too many requests or tasks in progress; try again later",
+}
+"""Used when an error answer carries no message of its own."""
+
+
+def _default_message(status: int) -> str:
+    if status in DEFAULT_MESSAGES:
+        return f"{DEFAULT_MESSAGES[status]} (HTTP {status})"
+    if status >= 500:
+        return f"the provider failed on its side (HTTP {status})"
+    return f"HTTP {status}"
+
+
 def translate_status(provider: str, status: int, body: bytes | str,
                      headers: Mapping[str, str] | None = None,
                      *, secrets: Iterable[str | None] = ()) -> ProviderError:
@@ -130,7 +149,7 @@ def translate_status(provider: str, status: int, body: bytes | str,
         message, code = _xml_error(text)
     elif message is None and text.strip():
         message = text
-    message = redact(_clip(message or f"HTTP {status}"), secrets)
+    message = redact(_clip(message or _default_message(status)), secrets)
     kw: dict[str, Any] = {"provider": provider, "status_code": status, "code": code}
     if status in (401, 403):
         return AuthError(message, **kw)
