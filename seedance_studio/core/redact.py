@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "***"
 """What a secret is replaced with."""
@@ -21,10 +22,15 @@ _known: set[str] = set()
 
 
 def register_secret(secret: str | None) -> None:
-    """Remember `secret` so every later `redact()` and the log filter remove it."""
+    """Remember `secret` so every later `redact()` and every log record mask it.
+
+    The first registration also installs the log-record hook, so no logging set-up can
+    forget redaction.
+    """
     if secret and len(secret) >= MIN_SECRET_LENGTH:
         with _lock:
             _known.add(secret)
+        _install_record_factory()
 
 
 def forget_secret(secret: str | None) -> None:
@@ -81,6 +87,24 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
+_factory_installed = False
+
+
+def _install_record_factory() -> None:
+    """Mask secrets as each log record is made, whatever handlers exist now or later."""
+    global _factory_installed
+    with _lock:
+        if _factory_installed:
+            return
+        _factory_installed = True
+    previous = logging.getLogRecordFactory()
+
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    logging.setLogRecordFactory(make_record)
 
 
 def install_log_redaction(logger: logging.Logger | None = None) -> RedactingFilter:

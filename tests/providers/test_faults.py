@@ -77,6 +77,15 @@ async def test_create_answered_with_an_error_is_retryable_and_not_created(
     assert len(sim.jobs) == 1
 
 
+async def test_gateway_timeout_on_create_is_unknown_not_a_server_error(
+        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim.inject("eachlabs", "create", Fault.http(504))
+    snap = simple(sim, "eachlabs")
+    with pytest.raises(SubmissionUnknownError, match="504"):
+        await make_provider("eachlabs").submit(snap, urls_of(snap))
+    assert sim.count("eachlabs", "create") == 1
+
+
 async def test_create_timing_out_after_sending_is_unknown(sim: Simulator,
                                                           sleeps: SleepRecorder) -> None:
     sim.inject("kinovi", "create", Fault.slow(2.0))

@@ -56,6 +56,27 @@ def test_log_filter_masks_messages_args_and_tracebacks(caplog: pytest.LogCapture
     assert MASK in caplog.text and "failed" in caplog.text
 
 
+def test_records_are_masked_without_any_filter_installed() -> None:
+    import io
+
+    register_secret(PLANTED_KEY)
+    stream = io.StringIO()
+    log = logging.getLogger("seedance_studio.test.bare")
+    log.propagate = False
+    handler = logging.StreamHandler(stream)
+    log.addHandler(handler)
+    try:
+        log.warning("key %s in a message", PLANTED_KEY)
+        try:
+            raise ValueError(PLANTED_KEY)
+        except ValueError:
+            log.exception("and in a traceback")
+    finally:
+        log.removeHandler(handler)
+    assert PLANTED_KEY not in stream.getvalue()
+    assert f"key {MASK} in a message" in stream.getvalue()
+
+
 def test_install_log_redaction_attaches_to_root_handlers() -> None:
     handler = logging.StreamHandler()
     root = logging.getLogger()
