@@ -27,6 +27,7 @@ from seedance_studio.jobs.store import JobRecord, dumps
 MAX_ATTEMPTS = 8
 """Connection drops tolerated per download before giving up (each attempt resumes)."""
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 
 Progress = Callable[[int, int | None], None]
@@ -73,6 +74,18 @@ def _total_from(response: httpx.Response, already: int) -> int | None:
     return None
 
 
+def _backoff(attempt: int) -> float:
+    return BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return min(float(value), 60.0)
+    except ValueError:
+        return None
+
+
 def _size(path: Path) -> int:
     """Bytes already on disk (a cheap stat; the async code calls it between requests)."""
     return path.stat().st_size if path.exists() else 0
@@ -114,6 +127,13 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                     raise NotFoundError(
                         f"the result URL answered {response.status_code}: it may have expired",
                         status_code=response.status_code)
+                if response.status_code in RETRYABLE_STATUS:
+                    last_error = DownloadError(f"download answered HTTP "
+                                               f"{response.status_code}")
+                    hint = _retry_after(response)
+                    if attempt + 1 < max_attempts:
+                        await sleep(hint if hint is not None else _backoff(attempt))
+                    continue
                 if response.status_code >= 400:
                     raise DownloadError(f"download answered HTTP {response.status_code}",
                                         status_code=response.status_code)
@@ -133,7 +153,7 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
         except (httpx.TransportError, httpx.StreamError) as exc:
             last_error = exc
         if attempt + 1 < max_attempts:
-            await sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
+            await sleep(_backoff(attempt))
     raise DownloadError(f"download of {url} kept failing: {last_error}")
 
 

@@ -130,6 +130,8 @@ class JobEngine:
         self._own_http = http is None
         self._providers: dict[str, Provider] = {}
         self._resolvers: dict[str, Any] = {}
+        self._batch_ids: dict[int, str] = {}
+        """Job id -> batch, so `wait` need not read the store for every job it waits on."""
         self._gate = CreateGate(store, DEFAULT_LIMITS if limits is None else limits)
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
@@ -341,6 +343,7 @@ class JobEngine:
                            estimate=est, estimated_usd=each, retry_of=retry_of)
                     for i in range(variants)]
         ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
+        self._batch_ids.update(zip(ids, (r.batch for r in rows), strict=True))
         for job_id in ids:
             self.job_changed.emit(job_id)
         for batch in dict.fromkeys(r.batch for r in rows):
@@ -480,6 +483,12 @@ class JobEngine:
                 self._watchers[job.id] = task
                 task.add_done_callback(functools.partial(self._forget, job.id))
 
+    def _batch_of(self, job_id: int) -> str:
+        batch = self._batch_ids.get(job_id)
+        if batch is None:
+            batch = self._batch_ids[job_id] = self.store.get(job_id).batch
+        return batch
+
     def _forget(self, job_id: int, task: asyncio.Task[None]) -> None:
         if self._watchers.get(job_id) is task:
             del self._watchers[job_id]
@@ -495,8 +504,7 @@ class JobEngine:
             if not task.done() and (wanted is None or job_id in wanted):
                 busy.add(task)
         if self._batches:
-            batches = (None if wanted is None
-                       else {self.store.get(i).batch for i in wanted})
+            batches = None if wanted is None else {self._batch_of(i) for i in wanted}
             for batch, task in self._batches.items():
                 if not task.done() and (batches is None or batch in batches):
                     busy.add(task)

@@ -66,11 +66,17 @@ class CreateGate:
 
     async def pass_through(self, provider: str, mark_sent: Callable[[], None],
                            on_wait: Callable[[str], None] | None = None) -> None:
-        """Return once a create fits; `mark_sent` runs under the lock (stamps create_sent_at)."""
+        """Return once a create fits; `mark_sent` runs under the lock (stamps create_sent_at).
+
+        Waiters queue on the per-provider lock (FIFO), so only the head of the queue reads
+        the store when a slot frees, however many creates are waiting.
+        """
         limits = self.limits_for(provider)
         lock = self._locks.setdefault(provider, asyncio.Lock())
-        while True:
-            async with lock:
+        if lock.locked() and on_wait:
+            on_wait("waiting for its turn to be sent")
+        async with lock:
+            while True:
                 now = self._store.now()
                 active = (self._store.active_count(provider)
                           if limits.max_active is not None else 0)
@@ -80,10 +86,9 @@ class CreateGate:
                 if delay <= 0:
                     mark_sent()
                     return
-            if on_wait:
-                reason = ("waiting for a free slot" if limits.max_active is not None
-                          and active >= limits.max_active else "waiting for the rate limit")
-                on_wait(reason)
-            self.slot_freed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.slot_freed.wait(), timeout=delay)
+                if on_wait:
+                    on_wait("waiting for a free slot" if limits.max_active is not None
+                            and active >= limits.max_active else "waiting for the rate limit")
+                self.slot_freed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.slot_freed.wait(), timeout=delay)

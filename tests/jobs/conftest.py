@@ -12,6 +12,8 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.limits import ProviderLimits
 from seedance_studio.jobs.store import JobStore
+from seedance_studio.simulator import Simulator
+from seedance_studio.simulator.simulator import BASE_PATHS
 from tests.jobs.fakes import FakeProvider, ResultServer, video_bytes
 
 
@@ -65,4 +67,32 @@ async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
 
     yield make
     for engine in engines:
+        await engine.aclose()
+
+
+class Keys:
+    """Any non-empty key is valid on the simulator."""
+
+    def get(self, name: str) -> str | None:
+        return f"sim-key-{name}"
+
+
+def sim_settings(sim: Simulator, settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"base_urls": {pid: sim.base_url(pid) for pid in BASE_PATHS}})
+
+
+@pytest.fixture
+async def sim_engine(simulator: Simulator, store: JobStore,
+                     settings: Settings) -> AsyncIterator[Callable[..., JobEngine]]:
+    made: list[JobEngine] = []
+
+    def make(**kw: object) -> JobEngine:
+        engine = JobEngine(store, sim_settings(simulator, settings), Keys(),
+                           poll_interval=0.05, **kw)  # type: ignore[arg-type]
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
         await engine.aclose()
