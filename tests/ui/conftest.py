@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
 import qasync
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 T = TypeVar("T")
 
@@ -22,8 +23,13 @@ T = TypeVar("T")
 @pytest.fixture(scope="session")
 def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # asyncio.to_thread would otherwise run on qasync's QThreads, still alive when the
+    # process exits: Qt then aborts ("QThread: Destroyed while thread is still running").
+    executor = ThreadPoolExecutor(thread_name_prefix="qasync-test")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
