@@ -49,10 +49,11 @@ def _pattern_frame(width: int, height: int, index: int) -> av.VideoFrame:
 def make_video(
     path: Path | str, width: int = 160, height: int = 120, seconds: float = 1.0,
     fps: int = 24, audio: bool = True, codec: str = "h264", *, container: str | None = None,
-    faststart: bool = False,
+    faststart: bool = False, rotation: int = 0,
 ) -> Path:
     """A video of `seconds` at `fps` (rounded to whole frames), with a silent AAC (or Opus for
-    WebM) track when `audio`. `faststart` puts the MP4/MOV index first, as web files do."""
+    WebM) track when `audio`. `faststart` puts the MP4/MOV index first, as web files do.
+    `rotation` (degrees counter-clockwise) is stored as display metadata, as phones do."""
     path = Path(path)
     fmt = container or _CONTAINERS.get(path.suffix.lower(), "mp4")
     options = {"movflags": "faststart"} if faststart else {}
@@ -60,6 +61,8 @@ def make_video(
         fast = {"preset": "ultrafast"} if codec in ("h264", "libx264") else {}
         vstream: Any = out.add_stream(codec, rate=fps, options=fast)
         vstream.width, vstream.height, vstream.pix_fmt = width, height, "yuv420p"
+        if rotation:
+            vstream.set_display_rotation(rotation)
         astream: Any = None
         if audio:
             acodec = "libopus" if fmt in ("webm", "matroska") else "aac"

@@ -36,6 +36,9 @@ class MediaFacts(BaseModel):
     has_audio: bool = False
     video_codec: str | None = None
     audio_codec: str | None = None
+    rotation: int = 0
+    """Degrees (counter-clockwise) a player turns the stored picture, as phones record it;
+    `width` × `height` are already the displayed size."""
 
     @property
     def pixels(self) -> int | None:

@@ -283,6 +283,8 @@ class _Scan:
     decoded_primary: bool
     primary_end_s: float | None
     """Where the primary stream's last packet ends, in seconds from its start."""
+    rotation: int = 0
+    """The display rotation of the first decoded video frame."""
 
 
 def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> MediaFacts:
@@ -317,6 +319,8 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         audio = audios[0] if audios else None
         width = int(video.codec_context.width) if video is not None else None
         height = int(video.codec_context.height) if video is not None else None
+        if scan.rotation in (90, 270):
+            width, height = height, width
         if video is not None and not (width and height):
             raise MediaError(shown, f"{_this(fmt)} is damaged: its picture has no size")
         return MediaFacts(
@@ -327,6 +331,7 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
             height=height,
             fps=_fps(video) if video is not None else None,
             has_audio=audio is not None,
+            rotation=scan.rotation if video is not None else 0,
             video_codec=video.codec_context.name if video is not None else None,
             audio_codec=audio.codec_context.name if audio is not None else None,
         )
@@ -357,6 +362,7 @@ def _scan(container: Any, primary: Any) -> _Scan:
     frame, which proves the data is not garbage behind a valid header."""
     packets: dict[int, int] = {}
     decoded = False
+    rotation = 0
     end: int | None = None
     for packet in container.demux():
         if packet.size == 0:
@@ -367,15 +373,27 @@ def _scan(container: Any, primary: Any) -> _Scan:
         if packet.pts is not None:
             end = max(end or 0, packet.pts + (packet.duration or 0))
         if not decoded:
-            decoded = bool(packet.decode())
+            frames = packet.decode()
+            decoded = bool(frames)
+            rotation = _rotation(frames)
     if not decoded:
         # Decoders with delay (B-frames) hand out their first frame only when flushed.
-        decoded = bool(primary.codec_context.decode(None))
+        frames = primary.codec_context.decode(None)
+        decoded = bool(frames)
+        rotation = _rotation(frames)
     end_s = None
     if end is not None and primary.time_base is not None:
         start = primary.start_time or 0
         end_s = float((end - start) * Fraction(primary.time_base))
-    return _Scan(packets, decoded, end_s)
+    return _Scan(packets, decoded, end_s, rotation)
+
+
+def _rotation(frames: list[Any]) -> int:
+    """A frame's display rotation normalised to 0, 90, 180 or 270."""
+    if not frames or not isinstance(frames[0], av.VideoFrame):
+        return 0
+    degrees: float = getattr(frames[0], "rotation", 0) or 0
+    return round(degrees) % 360
 
 
 def _image_facts(fmt: str, size: int, stream: Any, shown: str) -> MediaFacts:

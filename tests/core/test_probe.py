@@ -186,3 +186,17 @@ def test_truncated_jpeg_with_a_thumbnail_end_marker_is_caught(media: dict[str, P
     cut = with_thumb[: len(app1) + (len(data) // 2)]
     with pytest.raises(MediaError, match="truncated"):
         probe_file(_write(tmp_path / "thumb-cut.jpg", cut))
+
+
+@pytest.mark.parametrize(("rotation", "size"), [(90, (96, 160)), (270, (96, 160)),
+                                                (180, (160, 96))])
+def test_phone_rotation_gives_the_displayed_size(tmp_path: Path, rotation: int,
+                                                 size: tuple[int, int]) -> None:
+    path = make_video(tmp_path / "portrait.mov", 160, 96, seconds=0.5, rotation=rotation)
+    facts = probe_file(path)
+    assert (facts.width, facts.height) == size
+    assert facts.rotation == rotation
+
+
+def test_unrotated_video_reports_no_rotation(media: dict[str, Path]) -> None:
+    assert probe_file(media["mp4"]).rotation == 0
