@@ -45,7 +45,7 @@ async def check_connection(provider_id: str, key: str, settings: Settings) -> Co
     try:
         await provider.status(provider.handle_for(PROBE_JOB_ID))
     except NotFoundError:
-        return ConnectionResult(True, "Connected: the key was accepted")
+        return ConnectionResult(True, "Connected: key accepted")
     except InsufficientCreditsError:
         return ConnectionResult(True, "Connected, but the account has no credits left")
     except AuthError as exc:

@@ -6,7 +6,7 @@ It never takes keyboard focus: the editor keeps receiving keys and forwards navi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
@@ -14,6 +14,7 @@ from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+from seedance_studio.ui.thumbnail_paint import draw_cover
 
 REF_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ICON_SIZE = QSize(64, 36)
@@ -70,13 +71,12 @@ class MentionPopup(QListWidget):
         return self.count()
 
     def _framed(self, ref: Reference) -> QPixmap:
-        """The thumbnail centred on a fixed-size dark card, so the texts line up."""
+        """The thumbnail filling a fixed-size card, so the texts line up."""
         canvas = QPixmap(ICON_SIZE)
         canvas.fill(QColor("#111417"))
-        thumb = self._thumbnails.pixmap(ref, ICON_SIZE)
         painter = QPainter(canvas)
-        painter.drawPixmap((ICON_SIZE.width() - thumb.width()) // 2,
-                           (ICON_SIZE.height() - thumb.height()) // 2, thumb)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        draw_cover(painter, self._thumbnails.pixmap(ref), QRect(QPoint(0, 0), ICON_SIZE), 3)
         painter.end()
         return canvas
 

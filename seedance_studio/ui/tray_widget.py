@@ -50,6 +50,7 @@ from seedance_studio.core.reference import Reference
 from seedance_studio.ui import theme
 from seedance_studio.ui.icons import icon
 from seedance_studio.ui.problems import ProblemView
+from seedance_studio.ui.thumbnail_paint import draw_cover
 from seedance_studio.ui.tray_ingest import ReferenceIngest, mime_can_add
 from seedance_studio.ui.tray_model import REF_MIME, TrayModel, TrayRoles
 
@@ -91,11 +92,7 @@ class TrayDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(thumb_rect, 4, 4)
         pixmap = index.data(TrayRoles.THUMBNAIL)
         if pixmap is not None and not pixmap.isNull():
-            scaled = pixmap.scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
-            x = thumb_rect.left() + (thumb_rect.width() - scaled.width()) // 2
-            y = thumb_rect.top() + (thumb_rect.height() - scaled.height()) // 2
-            painter.drawPixmap(x, y, scaled)
+            draw_cover(painter, pixmap, thumb_rect, radius=4)
 
         problems: list[ProblemView] = index.data(TrayRoles.PROBLEMS) or []
         if problems:
