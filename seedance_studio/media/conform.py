@@ -76,11 +76,11 @@ def _make(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None:
 
 def _make_video(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None:
     assert plan.width is not None and plan.height is not None and plan.fps is not None
-    seconds = plan.duration_s or _seconds(source)
+    seconds = plan.duration_s or max(0.0, _seconds(source) - plan.start_s)
     bitrate = video_bitrate_for(plan.max_bytes, seconds, has_audio=True)
     for attempt in range(SIZE_RETRIES):
         work.stage(attempt / SIZE_RETRIES if attempt else 0.0, 1.0)
-        encode_video(source, dest, start_s=plan.start_s, duration_s=plan.duration_s,
+        encode_video(source, dest, start_s=plan.start_s, duration_s=seconds,
                      width=plan.width, height=plan.height, fps=plan.fps, bitrate=bitrate,
                      work=work)
         if plan.max_bytes is None or dest.stat().st_size < plan.max_bytes or bitrate is None:
