@@ -55,8 +55,8 @@ class EngineBridge(QObject):
         self._started = False
         self._closed = False
         queued = Qt.ConnectionType.QueuedConnection
-        self._queued_job_changed.connect(self.job_changed, queued)
-        self._queued_progress.connect(self.progress, queued)
+        self._queued_job_changed.connect(self._relay_job_changed, queued)
+        self._queued_progress.connect(self._relay_progress, queued)
         engine.job_changed.connect(self._on_job_changed)
         engine.progress.connect(self._on_progress)
 
@@ -82,15 +82,20 @@ class EngineBridge(QObject):
     def store(self) -> JobStore:
         return self.engine.store
 
+    @property
+    def closed(self) -> bool:
+        """After shutdown() began: no more signals, and the store may be closed."""
+        return self._closed
+
     def jobs(self) -> list[JobRecord]:
         """Every stored job, newest first (earlier runs included)."""
-        return self.engine.store.list_jobs()
+        return [] if self._closed else self.engine.store.list_jobs()
 
     def job(self, job_id: int) -> JobRecord | None:
-        return self.engine.store.find(job_id)
+        return None if self._closed else self.engine.store.find(job_id)
 
     def events(self, job_id: int) -> list[JobEvent]:
-        return self.engine.store.events(job_id)
+        return [] if self._closed else self.engine.store.events(job_id)
 
     # -- actions (awaitable; exceptions propagate to the caller) -----------------------------
 
@@ -164,6 +169,14 @@ class EngineBridge(QObject):
 
     def _on_progress(self, job_id: int, phase: str, fraction: float) -> None:
         self._queued_progress.emit(job_id, phase, float(fraction))
+
+    def _relay_job_changed(self, job_id: int) -> None:
+        if not self._closed:  # a change queued just before shutdown finds the store closed
+            self.job_changed.emit(job_id)
+
+    def _relay_progress(self, job_id: int, phase: str, fraction: float) -> None:
+        if not self._closed:
+            self.progress.emit(job_id, phase, fraction)
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)

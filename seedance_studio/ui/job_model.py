@@ -110,6 +110,8 @@ class JobListModel(QAbstractTableModel):
 
     def refresh(self, job_id: int) -> None:
         """Re-read one job; a new one is inserted in id order (newest first)."""
+        if self._bridge.closed:
+            return
         job = self._bridge.job(job_id)
         row = self._rows.get(job_id)
         if job is None:
@@ -142,11 +144,12 @@ class JobListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, Column.STATE), self.index(row, Column.PROGRESS))
 
     def _tick(self) -> None:
-        """Elapsed time is live for every job still moving."""
-        for row, job in enumerate(self._jobs):
-            if job.state not in FINAL_STATES:
-                index = self.index(row, Column.ELAPSED)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+        """Elapsed time is live for every job still moving (one signal for the lot)."""
+        live = [row for row, job in enumerate(self._jobs) if job.state not in FINAL_STATES]
+        if live:
+            self.dataChanged.emit(self.index(live[0], Column.ELAPSED),
+                                  self.index(live[-1], Column.ELAPSED),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def _want_thumbnail(self, job: JobRecord) -> None:
         if job.state is JobState.DONE and job.result_path:

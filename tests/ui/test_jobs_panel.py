@@ -351,3 +351,24 @@ def test_estimate_dataclass_is_stored_with_the_job(
     assert job is not None and job.estimate is not None
     assert job.estimate["min"] == str(dataclasses.asdict(estimate)["min"])
 
+
+
+def test_a_change_arriving_after_shutdown_is_ignored(
+        bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync,
+        qtbot: QtBot) -> None:
+    bridge = bridges.make()
+    run_async(bridge.start())
+    job_id = submit(run_async, bridge, simulator)
+    panel = JobsPanel(bridge)
+    qtbot.addWidget(panel)
+    received: list[int] = []
+    bridge.job_changed.connect(received.append)
+    bridges.close(bridge)  # the store is closed now
+    assert bridge.closed and bridge.job(job_id) is None and bridge.jobs() == []
+    received.clear()
+    panel.model.refresh(job_id)  # what a change queued before the close would do
+    bridge.engine.job_changed.emit(job_id)  # the engine is disconnected: nothing arrives
+    qtbot.wait(50)
+    assert received == []
+    assert panel.model.job_ids() == [job_id]  # the list is left as it was
+    panel.shutdown()
