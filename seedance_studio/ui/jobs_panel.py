@@ -15,11 +15,13 @@ from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
+    QPushButton,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -125,6 +127,18 @@ class JobsPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.attention_label = QLabel(self)
+        self.attention_label.setWordWrap(True)
+        self.attention_button = QPushButton("Show", self)
+        self.attention_button.setToolTip("Select the job that needs a decision")
+        self.attention_button.clicked.connect(self.show_attention)
+        self.attention = QFrame(self)
+        self.attention.setFrameShape(QFrame.Shape.StyledPanel)
+        attention_row = QHBoxLayout(self.attention)
+        attention_row.setContentsMargins(8, 4, 8, 4)
+        attention_row.addWidget(self.attention_label, 1)
+        attention_row.addWidget(self.attention_button)
+        self.attention.hide()
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -133,14 +147,19 @@ class JobsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.attention)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message_label)
 
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.dataChanged.connect(self._update_actions)
         self.model.rowsInserted.connect(self._update_actions)
+        for signal in (self.model.dataChanged, self.model.rowsInserted,
+                       self.model.modelReset):
+            signal.connect(self._update_attention)
         bridge.error.connect(self.show_message)
         self._update_actions()
+        self._update_attention()
 
     # -- selection -------------------------------------------------------------------------
 
@@ -221,6 +240,17 @@ class JobsPanel(QWidget):
         dialog.finished.connect(lambda _r: setattr(self, "raw_dialog", None))
         dialog.open()
 
+    def jobs_needing_attention(self) -> list[JobRecord]:
+        """Unknown submissions and stuck jobs: the runner waits for the user on these."""
+        return [job for row in range(self.model.rowCount())
+                if (job := self.model.job_at(row)) is not None and job.state in CHECKABLE]
+
+    def show_attention(self) -> None:
+        waiting = self.jobs_needing_attention()
+        if waiting:
+            self.select_job(waiting[-1].id)  # the oldest first
+            self.table.setFocus()
+
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
@@ -254,6 +284,19 @@ class JobsPanel(QWidget):
         self.reveal_action.setEnabled(has_file)
         self.copy_id_action.setEnabled(job is not None and bool(job.provider_job_id))
         self.raw_action.setEnabled(job is not None)
+
+    def _update_attention(self, *_: object) -> None:
+        waiting = self.jobs_needing_attention()
+        if not waiting:
+            self.attention.hide()
+            return
+        oldest = waiting[-1]
+        what = ("its submission outcome is unknown: check again, or submit anyway"
+                if oldest.state is JobState.SUBMIT_UNKNOWN
+                else "it looks stuck: check again, or cancel")
+        more = f" ({len(waiting) - 1} more)" if len(waiting) > 1 else ""
+        self.attention_label.setText(f"Job #{oldest.id} needs a decision: {what}.{more}")
+        self.attention.show()
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)

@@ -259,7 +259,12 @@ def test_unknown_submission_check_again_then_submit_anyway(
     wait_state(qtbot, panel, job_id, JobState.SUBMIT_UNKNOWN)
     assert cell(panel, job_id, Column.STATE) == \
         "Submission unknown: check again / submit anyway"
-    panel.select_job(job_id)
+    assert panel.attention.isVisible()
+    assert panel.attention_label.text().startswith(f"Job #{job_id} needs a decision")
+    assert not panel.check_action.isEnabled()  # nothing selected yet
+    panel.attention_button.click()
+    selected = panel.selected_job()
+    assert selected is not None and selected.id == job_id
     assert panel.check_action.isEnabled() and panel.submit_anyway_action.isEnabled()
 
     before = bridge.job(job_id)
@@ -289,6 +294,7 @@ def test_unknown_submission_check_again_then_submit_anyway(
     done = wait_state(qtbot, panel, job_id, JobState.DONE)
     assert done.attempt == 2
     assert simulator.count("shortapi", "create") == 2
+    assert not panel.attention.isVisible()
 
 
 def test_jobs_from_an_earlier_run_appear_at_once_and_resume(
