@@ -33,6 +33,9 @@ from seedance_studio.providers.http import is_content_policy, translate_api_code
 
 StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
+SUCCESS_CODES = (0, "0", 200, "200", None)
+"""`code` values meaning success: 0 as documented; 200 as some gateways of the same API send."""
+
 NUMERIC_STATES = {0: "queued", 1: "running", 2: "succeeded", 3: "failed", 4: "cancelled"}
 """Only 2 is documented; the others follow the order ShortAPI's own texts list them in."""
 STRING_STATES = {
@@ -156,7 +159,7 @@ class ShortApiProvider(HttpProvider):
             raise MalformedResponseError("ShortAPI answered with a non-object",
                                          provider=self.id)
         code = answer.get("code", 0)
-        if code not in (0, "0", None):
+        if code not in SUCCESS_CODES:
             message = answer.get("message") or answer.get("msg")
             raise translate_api_code(self.id, code, None if message is None else str(message),
                                      secrets=self._secrets())
