@@ -116,3 +116,15 @@ def write_tone(path: Path, seconds: float, *, clicks_every: float | None = None,
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
     return path
+
+
+def write_solid(path: Path, width: int, height: int, grey: int) -> Path:
+    """A PNG of one flat grey level, so a test can tell pictures apart by brightness."""
+    frame = av.VideoFrame(width, height, "rgb24")
+    frame.planes[0].update(bytes([grey]) * frame.planes[0].buffer_size)
+    ctx: Any = av.CodecContext.create("png", "w")
+    ctx.width, ctx.height, ctx.pix_fmt = width, height, "rgb24"
+    ctx.time_base = Fraction(1, 25)
+    packets = list(ctx.encode(frame)) + list(ctx.encode(None))
+    path.write_bytes(b"".join(bytes(p) for p in packets))
+    return path

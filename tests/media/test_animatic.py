@@ -21,7 +21,7 @@ from seedance_studio.media.font import GLYPHS, normalise, wrap
 from seedance_studio.media.layout import frame_size, plan_shots, resolve_duration
 from seedance_studio.media.onsets import audio_onsets, onsets_from_envelope
 from seedance_studio.media.progress import MediaCancelledError
-from tests.media.conftest import ref, snapshot_of, write_tone
+from tests.media.conftest import ref, snapshot_of, write_solid, write_tone
 from tests.media_factory import make_audio, make_image, make_video
 
 ANIMATIC = capabilities.get("animatic")
@@ -207,3 +207,35 @@ def test_cancelled_render_leaves_no_file(tmp_path: Path) -> None:
         render_animatic(spec_from_snapshot(snap, ANIMATIC), dest, progress, cancel)
     assert not dest.exists()
     assert list(dest.parent.iterdir()) == []
+
+
+def centre_brightness(frame: Any) -> float:
+    grey = frame.reformat(format="gray")
+    plane = grey.planes[0]
+    data, stride = bytes(plane), plane.line_size
+    w, h = grey.width, grey.height
+    values = [data[y * stride + x] for y in range(h // 3, 2 * h // 3, 4)
+              for x in range(w // 3, 2 * w // 3, 4)]
+    return sum(values) / len(values)
+
+
+def test_images_appear_in_tag_order(tmp_path: Path) -> None:
+    refs = [ref(write_solid(tmp_path / f"{n}.png", 80, 60, grey))
+            for n, grey in (("dark", 40), ("mid", 128), ("light", 220))]
+    snap = snapshot_of(refs, "animatic", "", duration=6, resolution="480p")
+    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
+                                                  tmp_path / "order.mp4"))
+    levels = [centre_brightness(frames[i]) for i in (24, 72, 120)]  # mid-shot, 2 s apart
+    assert levels == sorted(levels)
+    assert levels[0] < 60 and 100 < levels[1] < 150 and levels[2] > 190
+
+
+def test_stills_pan_and_zoom(tmp_path: Path) -> None:
+    refs = [ref(make_image(tmp_path / "a.png", 320, 240))]
+    snap = snapshot_of(refs, "animatic", "", duration=4, resolution="480p")
+    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
+                                                  tmp_path / "move.mp4"))
+    first = bytes(frames[2].reformat(format="gray").planes[0])
+    last = bytes(frames[-3].reformat(format="gray").planes[0])
+    changed = sum(abs(a - b) > 24 for a, b in zip(first[::7], last[::7], strict=True))
+    assert changed > len(first[::7]) // 10
