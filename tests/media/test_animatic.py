@@ -216,7 +216,7 @@ def centre_brightness(frame: Any) -> float:
     w, h = grey.width, grey.height
     values = [data[y * stride + x] for y in range(h // 3, 2 * h // 3, 4)
               for x in range(w // 3, 2 * w // 3, 4)]
-    return sum(values) / len(values)
+    return float(sum(values)) / len(values)
 
 
 def test_images_appear_in_tag_order(tmp_path: Path) -> None:
