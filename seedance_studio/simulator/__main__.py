@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import threading
 from types import FrameType
@@ -31,11 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_term)
     with Simulator(args.host, args.port, timing, verbose=args.verbose) as sim:
         print(f"simulator listening on {sim.url}", flush=True)
-        try:
-            while not done.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()  # signal handlers run (and can set `done`) while this waits
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from types import TracebackType
 from typing import Any
@@ -19,6 +21,18 @@ BASE_PATHS = {
     "oxen": "/oxen/api",
     "eachlabs": "/eachlabs/v1",
 }
+
+
+def _shutdown_now(server: SimHTTPServer) -> None:
+    """`shutdown()` waits for the select poll to time out; a throwaway connect wakes it now."""
+    stopper = threading.Thread(target=server.shutdown, daemon=True)
+    stopper.start()
+    host, port = server.server_address[:2]
+    host = "127.0.0.1" if host in {"", "0.0.0.0"} else ("::1" if host == "::" else str(host))
+    while stopper.is_alive():
+        with contextlib.suppress(OSError):
+            socket.create_connection((host, int(port)), timeout=0.2).close()
+        stopper.join(0.01)
 
 
 class Simulator:
@@ -51,7 +65,7 @@ class Simulator:
         self._server, self._state = server, state
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.01},
+            kwargs={"poll_interval": 0.5},
             name="seedance-sim",
             daemon=True,
         )
@@ -63,7 +77,7 @@ class Simulator:
         if server is None:
             return
         server.app.state.stopping.set()
-        server.shutdown()
+        _shutdown_now(server)
         server.close_connections()
         server.server_close()
         if self._thread is not None:

@@ -7,7 +7,10 @@ import sys
 
 import httpx
 
+from seedance_studio.simulator import Fault
+from seedance_studio.simulator.remote import SimulatorProcess
 from tests.simulator.examples import SHORTAPI_CURL
+from tests.simulator.helpers import bearer, poll
 
 
 def test_module_entry_point() -> None:
@@ -25,9 +28,7 @@ def test_module_entry_point() -> None:
         assert url.startswith("http://127.0.0.1:")
         with httpx.Client(timeout=10) as http:
             created = http.post(
-                f"{url}/shortapi/api/v1/job/create",
-                json=SHORTAPI_CURL,
-                headers={"Authorization": "Bearer k"},
+                f"{url}/shortapi/api/v1/job/create", json=SHORTAPI_CURL, headers=bearer("k")
             )
             assert created.json()["code"] == 0
             http.post(
@@ -41,12 +42,37 @@ def test_module_entry_point() -> None:
             )
             job_id = created.json()["data"]["job_id"]
             query = http.get(
-                f"{url}/shortapi/api/v1/job/query",
-                params={"id": job_id},
-                headers={"Authorization": "Bearer k"},
+                f"{url}/shortapi/api/v1/job/query", params={"id": job_id}, headers=bearer("k")
             )
             assert query.status_code == 500
             assert http.get(f"{url}/_sim/counts").json() == {"shortapi": {"create": 1, "query": 1}}
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def test_simulator_process_helper(client: httpx.Client) -> None:
+    with SimulatorProcess(speed=4) as sim:
+        sim.inject("kinovi", "create", Fault.applied_no_response())
+        body = {
+            "model": "seedance-20",
+            "inputs": {"urls": [sim.sample_url("image.png")], "prompt": "p", "ratio": "1:1"},
+        }
+        url = f"{sim.base_url('kinovi')}/jobs/createTask"
+        try:
+            client.post(url, json=body, headers=bearer())
+        except httpx.TransportError:
+            pass
+        else:
+            raise AssertionError("the create answer should have been dropped")
+        jobs = poll(sim.jobs, lambda jobs: len(jobs) == 1 and jobs[0]["phase"] == "succeeded")
+        assert jobs[0]["provider"] == "kinovi"
+        assert sim.count("kinovi", "create") == 1
+        assert sim.requests("kinovi")[0]["json"] == body
+        sim.configure("shortapi", string_status=True)
+        sim.set_outcome("*", "fail")
+        sim.reset()
+        assert sim.counts() == {}
+    assert sim.process.returncode == 0
