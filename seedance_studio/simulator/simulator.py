@@ -155,8 +155,13 @@ class Simulator:
         job_id: str | None = None,
         message: str | None = None,
     ) -> None:
-        """Make new jobs of `provider` (`*`: all) end this way, or just the job `job_id`."""
+        """Make new jobs of `provider` (`*`: all) end this way, or just the job `job_id`.
+
+        `set_outcome(job_id, outcome)` also works: a job id in the first slot means that job.
+        """
         value = Outcome(outcome)
+        if job_id is None and provider not in BASE_PATHS and provider != "*":
+            job_id = provider if self.state.jobs.get(provider) is not None else None
         if job_id is not None:
             self.state.jobs.set_outcome(job_id, value, message)
         else:

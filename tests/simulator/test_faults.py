@@ -205,6 +205,8 @@ def test_stuck_job_never_finishes_until_released(fast_sim: Simulator, client: ht
     assert status_of(fast_sim, client, "kinovi", task_id)["status"] == "generating"
     fast_sim.set_outcome("kinovi", "succeed", job_id=task_id)
     assert status_of(fast_sim, client, "kinovi", task_id)["status"] == "success"
+    fast_sim.set_outcome(task_id, "fail", message="late failure")  # job id in the first slot
+    assert status_of(fast_sim, client, "kinovi", task_id)["error"]["message"] == "late failure"
 
 
 def test_truncated_download(fast_sim: Simulator, client: httpx.Client) -> None:
