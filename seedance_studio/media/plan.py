@@ -58,16 +58,20 @@ class ConformPlan(BaseModel):
         return "; ".join(self.reasons)
 
 
-def plan_conform(ref: Reference, limits: Limits,
-                 others: Sequence[Reference] = ()) -> ConformPlan | None:
+def plan_conform(ref: Reference, limits: Limits, others: Sequence[Reference] = (), *,
+                 in_point_s: float = 0.0) -> ConformPlan | None:
     """The plan that makes `ref` fit `limits`, or None when it fits (or cannot be planned).
 
     `others` are the other references in the tray: their durations and sizes share the
     combined limits (videos 2–15 s together, < 50 MB together). When the others already use
     up a combined limit, `ref` still keeps its fair share; "fix all" trims the others too.
+    `in_point_s` starts a video or audio there instead of at its beginning (the user's pick
+    of which part to keep); a trim then keeps the seconds after it.
     """
     if ref.facts is None or ref.is_url:
         return None
+    if in_point_s > 0 and ref.kind is not MediaKind.IMAGE:
+        return _plan_from(ref, limits, others, in_point_s)
     same = [o for o in others if o.kind is ref.kind and o.id != ref.id]
     kl = limits.for_kind(ref.kind)
     duration_budget = _budget(
@@ -76,6 +80,28 @@ def plan_conform(ref: Reference, limits: Limits,
         float(ref.facts.size_bytes), [float(o.facts.size_bytes) if o.facts else 0.0
                                       for o in same], _float(kl.max_total_bytes))
     return _plan(ref, ref.facts, kl, duration_budget, bytes_budget)
+
+
+def _plan_from(ref: Reference, limits: Limits, others: Sequence[Reference],
+               in_point_s: float) -> ConformPlan | None:
+    """Plan for the part of `ref` after `in_point_s`: always a copy, since it starts later."""
+    assert ref.facts is not None
+    full = ref.facts.duration_s or 0.0
+    if in_point_s >= full - 0.5:
+        raise ValueError(f"the in point {in_point_s:g} s leaves less than half a second "
+                         f"of {ref.display_name}")
+    rest = ref.facts.model_copy(update={"duration_s": round(full - in_point_s, 3)})
+    part = ref.model_copy(update={"facts": rest})
+    plan = plan_conform(part, limits, others)
+    reason = f"start at {in_point_s:g} s"
+    if plan is None:
+        if ref.kind is MediaKind.VIDEO:
+            plan = _plan_video(ref.id, rest, limits.video, None, None, force=True)
+        else:
+            plan = _plan_audio(ref.id, rest, limits.audio, None, None, force=True)
+        assert plan is not None
+    return plan.model_copy(update={"start_s": in_point_s,
+                                   "reasons": [reason, *plan.reasons]})
 
 
 def plan_fix_all(snapshot: CompositionSnapshot,
@@ -178,7 +204,8 @@ def _trim(facts: MediaFacts, kl: KindLimits,
 
 
 def _plan_video(ref_id: str, facts: MediaFacts, kl: KindLimits,
-                duration_budget: float | None, bytes_budget: float | None) -> ConformPlan | None:
+                duration_budget: float | None, bytes_budget: float | None, *,
+                force: bool = False) -> ConformPlan | None:
     reasons: list[str] = []
     if kl.formats and facts.format not in kl.formats:
         reasons.append(f"convert {facts.format.upper()} to MP4")
@@ -206,7 +233,7 @@ def _plan_video(ref_id: str, facts: MediaFacts, kl: KindLimits,
     cap = _byte_cap(kl, bytes_budget)
     if cap is not None and facts.size_bytes >= cap and keep is None:
         reasons.append(f"shrink {_mb(facts.size_bytes)} under {_mb(cap)}")
-    if not reasons:
+    if not reasons and not force:
         return None
     return ConformPlan(ref_id=ref_id, kind=MediaKind.VIDEO, reasons=reasons, format="mp4",
                        duration_s=keep, width=width, height=height,
@@ -219,7 +246,8 @@ def _output_fps(fps: float | None) -> float:
 
 
 def _plan_audio(ref_id: str, facts: MediaFacts, kl: KindLimits,
-                duration_budget: float | None, bytes_budget: float | None) -> ConformPlan | None:
+                duration_budget: float | None, bytes_budget: float | None, *,
+                force: bool = False) -> ConformPlan | None:
     reasons: list[str] = []
     fmt = facts.format
     if kl.formats and fmt not in kl.formats:
@@ -235,7 +263,7 @@ def _plan_audio(ref_id: str, facts: MediaFacts, kl: KindLimits,
             fmt = "mp3"
         if facts.size_bytes >= cap and keep is None:
             reasons.append(f"shrink {_mb(facts.size_bytes)} under {_mb(cap)}")
-    if not reasons:
+    if not reasons and not force:
         return None
     return ConformPlan(ref_id=ref_id, kind=MediaKind.AUDIO, reasons=reasons, format=fmt,
                        duration_s=keep, max_bytes=cap)

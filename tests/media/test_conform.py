@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import av
 import pytest
 
 from seedance_studio.core import capabilities
@@ -279,3 +280,25 @@ def _any_plan(reference: Reference) -> ConformPlan:
 def test_probe_of_copy_matches_returned_facts(tmp_path: Path) -> None:
     after = fix(ref(make_audio(tmp_path / "x.m4a", seconds=1)), OXEN)
     assert after.facts == probe_file(after.source)
+
+
+def grey_frames(path: Path | str) -> list[bytes]:
+    with av.open(str(path)) as container:
+        return [bytes(f.reformat(format="gray").planes[0]) for f in container.decode(video=0)]
+
+
+def difference(a: bytes, b: bytes) -> int:
+    return sum(abs(x - y) for x, y in zip(a[::5], b[::5], strict=True))
+
+
+def test_in_point_starts_the_copy_there(tmp_path: Path) -> None:
+    before = ref(make_video(tmp_path / "v.mp4", 96, 64, seconds=4, audio=True))
+    plan = plan_conform(before, SMALL_OK.limits, in_point_s=2.0)
+    assert plan is not None
+    after = conform(before, plan)
+    assert after.facts is not None and after.facts.duration_s is not None
+    assert after.facts.duration_s == pytest.approx(2.0, abs=0.1)
+    source, copy = grey_frames(before.source), grey_frames(after.source)
+    at_in_point = source[48]  # 2 s at 24 fps
+    assert difference(copy[0], at_in_point) < difference(copy[0], source[0])
+    assert difference(copy[0], at_in_point) < difference(copy[0], source[24])

@@ -174,3 +174,15 @@ def test_cache_key_ignores_the_reference_but_not_the_target() -> None:
     assert a.ref_id != b.ref_id
     assert a.settings_key() == b.settings_key()
     assert a.settings_key() != c.settings_key()
+
+
+def test_in_point_keeps_the_part_after_it() -> None:
+    plan = plan_conform(video(seconds=30), OXEN.limits, in_point_s=8)
+    assert plan is not None
+    assert plan.start_s == 8
+    assert plan.duration_s is not None and 14.5 <= plan.duration_s <= 15
+    assert plan.reasons[0] == "start at 8 s"
+    short = plan_conform(video(seconds=10), OXEN.limits, in_point_s=4)
+    assert short is not None and short.start_s == 4 and short.duration_s is None
+    with pytest.raises(ValueError, match="in point"):
+        plan_conform(video(seconds=10), OXEN.limits, in_point_s=9.8)
