@@ -134,6 +134,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._handle()
         except OSError:
             self.close_connection = True
+        except ValueError:  # unparsable Content-Length or chunk framing
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send(Response.json({"error": "Malformed request"}, 400), None)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             self.close_connection = True

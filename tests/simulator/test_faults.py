@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from typing import Any
 
@@ -280,3 +281,15 @@ def test_handler_crash_is_a_clean_500(
     assert resp.status_code == 500
     assert resp.json() == {"code": 500, "message": "Internal server error"}
     assert "secret" not in resp.text
+
+
+def test_garbled_http_framing_is_a_400(simulator: Simulator) -> None:
+    with socket.create_connection(("127.0.0.1", simulator.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /shortapi/api/v1/job/create HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"
+        )
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400")
+    assert reply.endswith(b'{"error": "Malformed request"}')
