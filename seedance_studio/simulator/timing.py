@@ -19,6 +19,12 @@ class SimTiming:
     result_ttl: float | None = None
     presign_ttl: float = 900.0
 
+    def __post_init__(self) -> None:
+        if self.speed <= 0:
+            raise ValueError("speed must be positive")
+        if min(self.queued, self.running) < 0:
+            raise ValueError("phase durations cannot be negative")
+
     @property
     def queued_s(self) -> float:
         return self.queued / self.speed
