@@ -51,12 +51,26 @@ def _on_loopback(settings: Settings, provider_id: str) -> bool:
     return is_loopback_url(settings.base_url(provider_id, caps.base_url))
 
 
+def _as_one_request(snapshot: CompositionSnapshot) -> CompositionSnapshot:
+    """What one create request carries: more variants than a request can make are sent as
+    separate creates by the engine, so they are no error."""
+    params = snapshot.params
+    try:
+        most = capabilities.get(params.provider).model(params.model).max_variants
+    except KeyError:
+        return snapshot
+    if params.variants <= most:
+        return snapshot
+    return snapshot.model_copy(update={"params": params.model_copy(update={"variants": 1})})
+
+
 def _checked_snapshot(args: argparse.Namespace, settings: Settings) -> CompositionSnapshot | int:
     """The composition, or EXIT_INVALID after printing one line per problem."""
     from seedance_studio.core.validation import validate
 
     snapshot = snapshot_from(args)
-    problems = validate(snapshot, allow_loopback=_on_loopback(settings, args.provider))
+    problems = validate(_as_one_request(snapshot),
+                        allow_loopback=_on_loopback(settings, args.provider))
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         if not problem.is_error:
