@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.probe import reference_from_file
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
@@ -35,8 +36,9 @@ from seedance_studio.simulator.faults import Fault
 from seedance_studio.simulator.simulator import BASE_PATHS
 from seedance_studio.simulator.timing import SimTiming
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.job_model import Column
+from seedance_studio.ui.job_model import BAR_ROLE, Column
 from seedance_studio.ui.jobs_panel import JobsPanel
+from tests.xvfb.clips import make_clip
 
 RunAsync = Callable[..., Any]
 FAST_POLL_S = 0.1
@@ -378,3 +380,28 @@ def test_a_change_arriving_after_shutdown_is_ignored(
     assert received == []
     assert panel.model.job_ids() == [job_id]  # the list is left as it was
     panel.shutdown()
+
+
+def test_local_references_show_an_upload_bar_then_the_job_runs(
+        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
+        qtbot: QtBot, tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "walk.mp4", seconds=2.0)
+    refs = [reference_from_file(clip)]
+    doc = PromptDocument("A cat walks like @Video1", ReferenceTray(refs))
+    snap = CompositionSnapshot(references=refs, prompt=doc.to_data(),
+                               params=GenerationParams(provider="shortapi"))
+    bars: list[Any] = []
+
+    def on_progress(job_id: int, phase: str, _fraction: float) -> None:
+        row = panel.model.row_of(job_id)
+        if phase == "upload" and row is not None:
+            bars.append(panel.model.index(row, Column.PROGRESS).data(BAR_ROLE))
+
+    bridge.progress.connect(on_progress)
+    [job_id] = run_async(bridge.submit(snap, estimate_for(snap)))
+    done = wait_state(qtbot, panel, job_id, JobState.DONE)
+    assert bars and bars[-1] == ("Uploading references", 1.0)
+    assert all(label == "Uploading references" for label, _f in bars)
+    assert simulator.count("eachlabs", "presign") == 1  # uploaded once, to the eachlabs host
+    assert simulator.count("eachlabs", "upload") == 1
+    assert done.ref_urls and all(u.startswith("http") for u in done.ref_urls.values())
