@@ -12,6 +12,7 @@ import av
 
 from seedance_studio.media.audio_frames import cut_frame
 from seedance_studio.media.progress import Work
+from seedance_studio.media.rotation import Upright
 
 AUDIO_RATE = 48000
 AUDIO_BITRATE = 128_000
@@ -55,12 +56,14 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
                 resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE,
                                               frame_size=AAC_FRAME)
             retimer = _Retimer(rate, total, start_s)
+            upright = Upright()
             audio_samples = 0
             audio_total = round(total * AUDIO_RATE)
             streams = [vin] if ain is None else [vin, ain]
             for packet in src.demux(*streams):
                 for frame in packet.decode():
                     if isinstance(frame, av.VideoFrame):
+                        frame = upright(frame)
                         t = _time(frame)
                         if t is None:
                             continue

@@ -18,6 +18,7 @@ import av
 from seedance_studio.media.captions import Band, stamp, text_band
 from seedance_studio.media.encode_image import load_picture
 from seedance_studio.media.geometry import cover_crop
+from seedance_studio.media.rotation import Upright
 
 ZOOM = 1.12
 """How far a Ken Burns move zooms (in or out) over one shot."""
@@ -137,9 +138,12 @@ class MovingSource:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
 
+        upright = Upright()
+
         def frames() -> Iterator[Any]:
             with container:
-                yield from container.decode(stream)
+                for frame in container.decode(stream):
+                    yield upright(frame)
 
         return frames()
 

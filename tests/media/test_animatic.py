@@ -239,3 +239,25 @@ def test_stills_pan_and_zoom(tmp_path: Path) -> None:
     last = bytes(frames[-3].reformat(format="gray").planes[0])
     changed = sum(abs(a - b) > 24 for a, b in zip(first[::7], last[::7], strict=True))
     assert changed > len(first[::7]) // 10
+
+
+def test_phone_video_is_shown_upright(tmp_path: Path) -> None:
+    phone = ref(make_video(tmp_path / "phone.mp4", 320, 180, seconds=1, rotation=90))
+    snap = snapshot_of([phone], "animatic", "", duration=4, resolution="480p",
+                       aspect_ratio="9:16")
+    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
+                                                  tmp_path / "phone-draft.mp4"))
+    grey = frames[12].reformat(format="gray")
+    data, stride = bytes(grey.planes[0]), grey.planes[0].line_size
+    rows = range(100, grey.height - 100, 3)
+    cols = range(20, grey.width - 20, 3)
+    row_means = [sum(data[y * stride + x] for x in cols) / len(cols) for y in rows]
+    col_means = [sum(data[y * stride + x] for y in rows) / len(rows) for x in cols]
+    # The stored picture has vertical stripes: turned upright, brightness changes down the
+    # frame (row means differ) and not across it (column means agree).
+    assert spread(row_means) > 4 * spread(col_means)
+
+
+def spread(values: list[float]) -> float:
+    mean = sum(values) / len(values)
+    return float(sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5

@@ -302,3 +302,25 @@ def test_in_point_starts_the_copy_there(tmp_path: Path) -> None:
     at_in_point = source[48]  # 2 s at 24 fps
     assert difference(copy[0], at_in_point) < difference(copy[0], source[0])
     assert difference(copy[0], at_in_point) < difference(copy[0], source[24])
+
+
+def test_phone_rotation_is_applied_to_the_pixels(tmp_path: Path) -> None:
+    before = ref(make_video(tmp_path / "phone.mp4", 1280, 720, seconds=0.25, rotation=90))
+    assert before.facts is not None
+    assert (before.facts.width, before.facts.height, before.facts.rotation) == (720, 1280, 90)
+    after = fix(before, OXEN)
+    assert after.facts is not None
+    assert after.facts.rotation == 0
+    assert after.facts.height is not None and after.facts.width is not None
+    assert after.facts.height > after.facts.width  # still portrait, as the phone showed it
+    assert conformable_errors([after], OXEN) == []
+    # The stored picture has vertical stripes; turned upright they run across the frame.
+    with av.open(after.source) as container:
+        frame = next(container.decode(video=0)).reformat(format="gray")
+    data, stride = bytes(frame.planes[0]), frame.planes[0].line_size
+    rows = range(100, frame.height - 100, 7)
+    across = sum(abs(data[y * stride + x] - data[y * stride + x + 1])
+                 for y in rows for x in range(100, frame.width - 100, 7))
+    down = sum(abs(data[y * stride + x] - data[(y + 1) * stride + x])
+               for y in rows for x in range(100, frame.width - 100, 7))
+    assert down > 3 * across
