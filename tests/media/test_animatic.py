@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import itertools
+import math
 import sys
 import threading
 from pathlib import Path
@@ -260,4 +261,4 @@ def test_phone_video_is_shown_upright(tmp_path: Path) -> None:
 
 def spread(values: list[float]) -> float:
     mean = sum(values) / len(values)
-    return float(sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
