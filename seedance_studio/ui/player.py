@@ -11,7 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QPalette, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -46,9 +55,10 @@ def format_ms(ms: int) -> str:
 
 
 class VideoSurface(QWidget):
-    """A black native child window that libVLC draws into."""
+    """A black native child window that libVLC draws into; a click on it means play/pause."""
 
     window_id_changed = Signal()
+    clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +75,13 @@ class VideoSurface(QWidget):
         if event.type() == QEvent.Type.WinIdChange:
             self.window_id_changed.emit()
         return super().event(event)
+
+    @override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+                event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
 
 class _Releaser(QObject):
@@ -104,6 +121,8 @@ class PlayerPanel(QWidget):
 
         self.surface = VideoSurface(self)
         self.surface.window_id_changed.connect(self._rebind)
+        self.surface.clicked.connect(self.toggle_pause)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.missing_label = QLabel(self)
         self.missing_label.setWordWrap(True)
         self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -125,8 +144,11 @@ class PlayerPanel(QWidget):
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
         self.play_button.setToolTip("Play / pause (Space)")
-        self.play_button.setShortcut(Qt.Key.Key_Space)
         self.play_button.clicked.connect(self.toggle_pause)
+        # Space only while the preview has focus: elsewhere it belongs to lists and editors.
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        space.activated.connect(self.toggle_pause)
         self.step_button = QToolButton(self)
         self.step_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
         self.step_button.setToolTip("Next frame")

@@ -67,8 +67,10 @@ def load_vlc() -> ModuleType:
 
 
 def instance_options(qt_platform: str, extra: str | None = None) -> list[str]:
-    """libvlc options: quiet, no Xlib threading (Qt owns X), and no real outputs headless."""
-    options = ["--no-xlib", "--quiet", "--no-video-title-show"]
+    """libvlc options: quiet, no Xlib threading (Qt owns X), mouse and keys left to Qt (so a
+    click on the picture reaches the panel), and no real outputs headless."""
+    options = ["--no-xlib", "--quiet", "--no-video-title-show", "--no-mouse-events",
+               "--no-keyboard-events"]
     if qt_platform in HEADLESS_PLATFORMS:
         options += ["--vout=dummy", "--aout=dummy"]
     extra = os.environ.get(EXTRA_OPTIONS_ENV, "") if extra is None else extra
@@ -101,8 +103,9 @@ class VlcPlayer:
         except NameError as exc:  # python-vlc found no libvlc: "no function 'libvlc_new'"
             raise VlcUnavailableError(f"libVLC is not installed ({exc})") from exc
         if instance is None:
-            raise VlcUnavailableError("libVLC is installed but could not start "
-                                 "(its plugins are probably missing)")
+            raise VlcUnavailableError(
+                "libVLC is installed but could not start (its plugins are probably missing, "
+                f"or {EXTRA_OPTIONS_ENV} holds an option it does not know)")
         self._vlc = vlc
         self._instance: Any = instance
         self._player: Any = instance.media_player_new()

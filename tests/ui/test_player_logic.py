@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.ui import player_vlc
@@ -44,6 +45,7 @@ def panel(qtbot: QtBot) -> Iterator[PlayerPanel]:
 def test_options_keep_vlc_quiet_and_headless_outputs_dummy() -> None:
     offscreen = instance_options("offscreen", extra="")
     assert {"--no-xlib", "--quiet", "--vout=dummy", "--aout=dummy"} <= set(offscreen)
+    assert {"--no-mouse-events", "--no-keyboard-events"} <= set(offscreen)  # Qt gets input
     on_x = instance_options("xcb", extra="--vout=xcb_x11 --aout=dummy")
     assert "--vout=dummy" not in on_x
     assert on_x[-2:] == ["--vout=xcb_x11", "--aout=dummy"]
@@ -77,6 +79,20 @@ def test_plays_advances_pauses_and_seeks(panel: PlayerPanel, clip: Path, qtbot: 
     panel.seek(1500)
     qtbot.waitUntil(lambda: abs(player.time_ms() - 1500) < 200, timeout=3000)
     panel.toggle_pause()
+    qtbot.waitUntil(lambda: player.state() is PlaybackState.PLAYING, timeout=3000)
+
+
+@needs_vlc
+def test_a_click_on_the_picture_or_space_toggles_playback(panel: PlayerPanel, clip: Path,
+                                                          qtbot: QtBot) -> None:
+    panel.play(str(clip))
+    player = panel.player
+    assert player is not None
+    qtbot.waitUntil(lambda: player.state() is PlaybackState.PLAYING, timeout=5000)
+    QTest.mouseClick(panel.surface, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.state() is PlaybackState.PAUSED, timeout=3000)
+    panel.setFocus()
+    QTest.keyClick(panel, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: player.state() is PlaybackState.PLAYING, timeout=3000)
 
 
