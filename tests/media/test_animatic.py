@@ -17,7 +17,11 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.reference import Reference
 from seedance_studio.media import captions
-from seedance_studio.media.animatic import render_animatic, spec_from_snapshot
+from seedance_studio.media.animatic import (
+    download_reference,
+    render_animatic,
+    spec_from_snapshot,
+)
 from seedance_studio.media.font import GLYPHS, normalise, wrap
 from seedance_studio.media.layout import frame_size, plan_shots, resolve_duration
 from seedance_studio.media.onsets import audio_onsets, onsets_from_envelope
@@ -262,3 +266,14 @@ def test_phone_video_is_shown_upright(tmp_path: Path) -> None:
 def spread(values: list[float]) -> float:
     mean = sum(values) / len(values)
     return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def test_remote_references_are_downloaded_once(tmp_path: Path, simulator: Any) -> None:
+    remote = Reference.from_source(simulator.sample_url("image.png"))
+    first = download_reference(remote.source)
+    assert first is not None and probe_file(first).format == "png"
+    assert download_reference(remote.source) == first
+    snap = snapshot_of([remote], "animatic", "@Image1", duration=4, resolution="480p")
+    out = render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "remote.mp4")
+    assert probe_file(out).width == 854
+    assert download_reference("http://127.0.0.1:9/missing.png") is None
