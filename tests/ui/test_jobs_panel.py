@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import Qt, QThread, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core import capabilities, pricing
@@ -405,3 +405,68 @@ def test_local_references_show_an_upload_bar_then_the_job_runs(
     assert simulator.count("eachlabs", "presign") == 1  # uploaded once, to the eachlabs host
     assert simulator.count("eachlabs", "upload") == 1
     assert done.ref_urls and all(u.startswith("http") for u in done.ref_urls.values())
+
+
+def test_context_menu_offers_the_actions_of_the_row(
+        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
+        qtbot: QtBot) -> None:
+    job_id = submit(run_async, bridge, simulator)
+    wait_state(qtbot, panel, job_id, JobState.DONE)
+    row = panel.model.row_of(job_id)
+    assert row is not None
+    rect = panel.table.visualRect(panel.model.index(row, Column.PROVIDER))
+    panel.table.customContextMenuRequested.emit(rect.center())
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=2000)
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    enabled = {a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
+    assert enabled == {"Retry", "Open file", "Reveal in folder", "Copy provider job id",
+                       "Show raw response"}
+    menu.close()
+
+
+def test_double_click_on_a_job_whose_file_went_missing_fetches_it_again(
+        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
+        qtbot: QtBot) -> None:
+    job_id = submit(run_async, bridge, simulator)
+    done = wait_state(qtbot, panel, job_id, JobState.DONE)
+    assert done.result_path
+    Path(done.result_path).unlink()
+    row = panel.model.row_of(job_id)
+    assert row is not None
+    played: list[str] = []
+    panel.play_requested.connect(played.append)
+    panel.table.doubleClicked.emit(panel.model.index(row, Column.STATE))
+    qtbot.waitUntil(lambda: Path(done.result_path or "").is_file(), timeout=10_000)
+    wait_state(qtbot, panel, job_id, JobState.DONE)
+    assert played == []  # nothing to play until it is back
+    assert simulator.count("shortapi", "create") == 1
+    assert simulator.count("shortapi", "download") == 2
+
+
+def test_a_stuck_job_is_flagged_and_check_again_asks_the_provider(
+        bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync,
+        qtbot: QtBot) -> None:
+    simulator.set_outcome("shortapi", "stuck")
+    bridges.settings = bridges.settings.model_copy(update={"job_timeout_s": 1})
+    bridge = bridges.make()
+    run_async(bridge.start())
+    panel = JobsPanel(bridge)
+    qtbot.addWidget(panel)
+    panel.show()
+    job_id = submit(run_async, bridge, simulator)
+    wait_state(qtbot, panel, job_id, JobState.STUCK)
+    assert cell(panel, job_id, Column.STATE) == "Stuck: check again or cancel"
+    assert panel.attention.isVisible()
+    assert "looks stuck" in panel.attention_label.text()
+    polls = simulator.count("shortapi", "query")
+    panel.show_attention()
+    assert panel.check_action.isEnabled() and not panel.submit_anyway_action.isEnabled()
+    panel.check_action.trigger()
+    qtbot.waitUntil(lambda: simulator.count("shortapi", "query") == polls + 1, timeout=3000)
+    qtbot.waitUntil(lambda: (j := bridge.job(job_id)) is not None
+                    and j.message == "still unfinished at the provider", timeout=3000)
+    panel.cancel_action.trigger()
+    wait_state(qtbot, panel, job_id, JobState.CANCELLED)
+    assert not panel.attention.isVisible()
+    panel.shutdown()
