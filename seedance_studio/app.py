@@ -29,6 +29,7 @@ from seedance_studio.core.settings import S3Settings, Settings, load_settings
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.simulator import Simulator
+from seedance_studio.ui.draft import load_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.main_window import MainWindow
@@ -112,16 +113,22 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
     else:
         secrets = SecretStore()
         bridge = EngineBridge.create(settings, secrets)
-    window = MainWindow(settings, secrets, bridge, composition=composition,
-                        simulator=sim is not None)
+    window = MainWindow(settings, secrets, bridge, composition=composition or load_draft(),
+                        simulator=sim is not None, keep_draft=True)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
     return studio
 
 
+_quit_requested = False
+"""Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
+
+
 async def run_studio(options: argparse.Namespace) -> int:
     studio = build_studio(simulator=options.simulator)
     studio.window.show()
+    if _quit_requested:
+        studio.window.close()
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
@@ -180,8 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _close_windows(app: QApplication) -> None:
+    global _quit_requested
+    _quit_requested = True
     for widget in app.topLevelWidgets():
-        if isinstance(widget, MainWindow):
+        if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
             widget.close()
 
 

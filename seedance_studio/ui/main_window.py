@@ -30,6 +30,7 @@ from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
+from seedance_studio.ui.draft import save_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
@@ -76,15 +77,18 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings, secrets: SecretStore, bridge: EngineBridge, *,
                  composition: Composition | None = None, simulator: bool = False,
-                 ui_state: QSettings | None = None) -> None:
+                 ui_state: QSettings | None = None, keep_draft: bool = False) -> None:
         super().__init__()
         self.settings = settings
         self.secrets = secrets
         self.bridge = bridge
         self.simulator = simulator
+        self.keep_draft = keep_draft
+        """Save the composition on close, for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self.ready = False
         self.settings_dialog: SettingsDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.composition = composition or Composition(initial_params(settings))
@@ -114,6 +118,8 @@ class MainWindow(QMainWindow):
         self._on_checks()
         self.resize(1280, 800)
         restore_window(self._ui_state, self, self.splitters)
+        self.ready = True
+        """Fully built (a Ctrl+C handler must not close a window halfway through __init__)."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -293,6 +299,9 @@ class MainWindow(QMainWindow):
             save_window(self._ui_state, self, self.splitters)
             with contextlib.suppress(OSError):
                 save_settings(self.settings)
+            if self.keep_draft:
+                with contextlib.suppress(OSError):
+                    save_draft(self.composition)
             self.player.shutdown()
             self.jobs.shutdown()
             for task in list(self._tasks):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -130,3 +130,27 @@ def test_undo_after_a_sync_keeps_model_and_widget_equal(harness: EditorHarness) 
 def test_character_count_follows_the_text(harness: EditorHarness) -> None:
     QTest.keyClicks(harness.editor, "hello")
     assert harness.panel.count_label.text().startswith("5")
+
+
+def _formats(editor: PromptPanel) -> list[tuple[str, QTextCharFormat]]:
+    """(covered text, format) for every highlighted range in the editor's first block."""
+    block = editor.editor.document().firstBlock()
+    layout = block.layout()
+    assert layout is not None
+    ranges = layout.formats()
+    return [(block.text()[r.start:r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
+
+
+def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
+        harness: EditorHarness) -> None:
+    comp = harness.composition
+    face, _street, _song = _fill_tray(comp)
+    QTest.keyClicks(harness.editor, "@Image1 with @Video4")
+    comp.tray.remove(face.id)
+    formats = dict(_formats(harness.panel))
+    assert formats["@(removed Image1)"].fontStrikeOut()
+    assert formats["@Video4"].underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    QTest.keyClicks(harness.editor, " and @Image1")
+    formats = dict(_formats(harness.panel))
+    token = formats["@Image1"]
+    assert not token.fontStrikeOut() and token.background().color().alpha() > 0
