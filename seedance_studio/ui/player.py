@@ -8,6 +8,7 @@ and released before the widget goes away: on shutdown(), closeEvent, destroyed a
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
@@ -44,6 +45,7 @@ from seedance_studio.ui.player_vlc import (
 )
 
 POLL_MS = 100
+WATCH_S = 3.0
 DEFAULT_VOLUME = 80
 
 
@@ -118,6 +120,9 @@ class PlayerPanel(QWidget):
         self._volume_applied = False
         self._length = 0
         self._last_state = PlaybackState.IDLE
+        self._watch_until = 0.0
+        self._played = False
+        """The current clip really played (VLC reports unreadable files as ended)."""
 
         self.surface = VideoSurface(self)
         self.surface.window_id_changed.connect(self._rebind)
@@ -206,6 +211,11 @@ class PlayerPanel(QWidget):
         return self._releaser.player
 
     @property
+    def polling(self) -> bool:
+        """The position timer runs (a clip plays, or a command is taking effect)."""
+        return self._timer.isActive()
+
+    @property
     def unavailable(self) -> VlcUnavailableError | None:
         """Why libVLC cannot be used, once that is known."""
         return self._unavailable
@@ -213,6 +223,7 @@ class PlayerPanel(QWidget):
     def play(self, path: str) -> None:
         """Load `path` and start playing it from the beginning."""
         self._path = str(path)
+        self._played = False
         self.title_label.setText(Path(path).name)
         self.title_label.setToolTip(str(path))
         player = self._ensure_player()
@@ -225,7 +236,7 @@ class PlayerPanel(QWidget):
         self._pending_seek = None
         self._volume_applied = False
         player.play()
-        self._timer.start()
+        self._watch()
         self._update_controls()
 
     def toggle_pause(self) -> None:
@@ -240,7 +251,7 @@ class PlayerPanel(QWidget):
             player.play()
         else:
             player.play()
-        self._timer.start()
+        self._watch()
 
     def pause(self) -> None:
         if self.player is not None:
@@ -259,13 +270,13 @@ class PlayerPanel(QWidget):
                 player.play()
         else:
             player.seek_ms(ms)
-        self._timer.start()
+        self._watch()
 
     def step_frame(self) -> None:
         """Pause and advance by one frame."""
         if self.player is not None and self._path is not None:
             self.player.next_frame()
-            self._timer.start()
+            self._watch()
 
     def set_loop(self, on: bool) -> None:
         self.loop_button.setChecked(on)
@@ -342,15 +353,20 @@ class PlayerPanel(QWidget):
             return
         state = player.state()
         if state is PlaybackState.PLAYING:
+            if player.length_ms() > 0:
+                self._played = True
             if self._pending_seek is not None:
                 player.seek_ms(self._pending_seek)
                 self._pending_seek = None
             if not self._volume_applied:
                 player.set_volume(self.volume_slider.value())
                 self._volume_applied = True
+        elif state is PlaybackState.ENDED and not (self._played or player.length_ms() > 0):
+            state = PlaybackState.ERROR  # VLC "ends" files it cannot open at all
         elif state is PlaybackState.ENDED and self.loop_button.isChecked():
             player.stop()
             player.play()
+            self._watch_until = time.monotonic() + WATCH_S
             state = PlaybackState.OPENING
         length = player.length_ms()
         if length != self._length:
@@ -361,12 +377,20 @@ class PlayerPanel(QWidget):
             self.seek_slider.setValue(now)
             self.time_label.setText(f"{format_ms(now)} / {format_ms(length)}")
         if state is PlaybackState.ERROR:
-            self.title_label.setText(f"Cannot play {Path(self._path or '').name}")
+            self.title_label.setText(f"Cannot play {Path(self._path or '').name}: "
+                                     "not a video VLC can read")
         if state is not self._last_state:
             self._last_state = state
             self._update_controls()
-        if state in (PlaybackState.ENDED, PlaybackState.ERROR, PlaybackState.IDLE):
-            self._timer.stop()
+        settled = state in (PlaybackState.ENDED, PlaybackState.ERROR, PlaybackState.IDLE)
+        if settled and time.monotonic() > self._watch_until:
+            self._timer.stop()  # nothing moves until the next command
+
+    def _watch(self) -> None:
+        """Poll from now on; VLC acts asynchronously, so an idle state right after a command
+        does not mean it is done (give it WATCH_S before the timer may stop)."""
+        self._watch_until = time.monotonic() + WATCH_S
+        self._timer.start()
 
     def _on_seek_released(self) -> None:
         self.seek(self.seek_slider.value())

@@ -189,6 +189,21 @@ def test_a_new_native_window_is_bound_again_and_playback_goes_on(
 
 
 @needs_vlc
+def test_an_unreadable_file_says_so_and_is_not_looped(panel: PlayerPanel, qtbot: QtBot,
+                                                      tmp_path: Path) -> None:
+    bad = tmp_path / "broken.mp4"
+    bad.write_text("not a video")
+    panel.set_loop(True)
+    panel.play(str(bad))
+    player = panel.player
+    assert player is not None
+    qtbot.waitUntil(lambda: panel.title_label.text().startswith("Cannot play broken.mp4"),
+                    timeout=5000)
+    qtbot.waitUntil(lambda: not panel.polling, timeout=5000)  # no restart loop
+    assert player.state() is PlaybackState.ENDED
+
+
+@needs_vlc
 def test_shutdown_releases_and_later_calls_are_harmless(qtbot: QtBot, clip: Path) -> None:
     widget = PlayerPanel()
     qtbot.addWidget(widget)
