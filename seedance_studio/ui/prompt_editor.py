@@ -203,7 +203,9 @@ class PromptEditor(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.close_completion()
+        # A click on the popup (its own top-level window) must reach it before it closes.
+        if not self.popup.underMouse():
+            self.close_completion()
         super().focusOutEvent(event)
 
     def event(self, event: QEvent) -> bool:

@@ -154,3 +154,16 @@ def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
     formats = dict(_formats(harness.panel))
     token = formats["@Image1"]
     assert not token.fontStrikeOut() and token.background().color().alpha() > 0
+
+
+def test_clicking_a_popup_item_inserts_it(harness: EditorHarness) -> None:
+    comp = harness.composition
+    _face, _street, song = _fill_tray(comp)
+    QTest.keyClicks(harness.editor, "@")
+    popup = harness.editor.popup
+    item = popup.item(2)
+    assert item is not None
+    QTest.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton,
+                     pos=popup.visualItemRect(item).center())
+    assert comp.prompt.text == "@Audio1 "
+    assert comp.prompt.live_mentions()[0].ref_id == song.id
