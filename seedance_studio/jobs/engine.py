@@ -164,12 +164,15 @@ class JobEngine:
         if job.state is JobState.SUBMITTING:
             task = self._batches.get(job.batch)
             if job.create_sent_at is None:
-                if task is not None and len(self.store.batch_jobs(job.batch)) == 1:
+                # One create serves the whole batch (native variants): cancel them together.
+                if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
-                self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.CANCELLED,
-                             message="cancelled before it was sent", finished_at=self._now())
+                for row in self.store.batch_jobs(job.batch):
+                    self._update(row.id, expect=[JobState.SUBMITTING],
+                                 state=JobState.CANCELLED, finished_at=self._now(),
+                                 message="cancelled before it was sent")
                 return self.store.get(job_id)
             raise SeedanceError(f"job {job_id} is being created right now; cancel it once "
                                 f"it has a provider id")

@@ -18,6 +18,10 @@ WAIT_STEP_S = 0.5
 """How often a waiting create re-reads the store when only another process can free a slot."""
 
 
+WINDOW_MARGIN = 0.1
+"""Extra fraction of the rate window kept free of creates (jitter between us and the server)."""
+
+
 @dataclass(frozen=True)
 class ProviderLimits:
     """What one API key may do; None means no documented limit (the server's 429 decides)."""
@@ -44,10 +48,13 @@ def delay_before_create(limits: ProviderLimits, active: int, recent: list[float]
     if limits.max_active is not None and active >= limits.max_active:
         return WAIT_STEP_S
     if limits.creates_per_window is not None:
-        inside = [t for t in recent if t > now - limits.window_s]
+        # The server counts arrivals, we count departures: network jitter can bring two
+        # creates closer together on arrival, so our window is a little longer than its.
+        window = limits.window_s * (1 + WINDOW_MARGIN)
+        inside = [t for t in recent if t > now - window]
         if len(inside) >= limits.creates_per_window:
             oldest = sorted(inside)[len(inside) - limits.creates_per_window]
-            return max(oldest + limits.window_s - now, 0.001)
+            return max(oldest + window - now, 0.001)
     return 0.0
 
 
@@ -80,7 +87,8 @@ class CreateGate:
                 now = self._store.now()
                 active = (self._store.active_count(provider)
                           if limits.max_active is not None else 0)
-                recent = (self._store.creates_since(provider, now - limits.window_s)
+                recent = (self._store.creates_since(
+                    provider, now - limits.window_s * (1 + WINDOW_MARGIN))
                           if limits.creates_per_window is not None else [])
                 delay = delay_before_create(limits, active, recent, now)
                 if delay <= 0:

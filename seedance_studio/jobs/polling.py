@@ -23,7 +23,8 @@ NOT_FOUND_LIMIT = 8
 
 def next_poll_delay(base: float, unchanged: int) -> float:
     """Delay after a successful poll that saw the same status `unchanged` times in a row."""
-    stretch = min(STRETCH_FACTOR ** (unchanged // STRETCH_EVERY), MAX_STRETCH)
+    steps = min(unchanged // STRETCH_EVERY, 32)  # bounded: no overflow for a job polled forever
+    stretch = min(STRETCH_FACTOR ** steps, MAX_STRETCH)
     return base * stretch
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,12 @@ class Result:
     err: str
 
 
+Cli = Callable[..., Result]
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> Iterator[Any]:
+        tmp_path: Path) -> Iterator[Cli]:
     """Run `seedance ARGS` in this process; a planted key for every provider."""
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     for pid in BASE_PATHS:

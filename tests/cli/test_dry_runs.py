@@ -8,7 +8,7 @@ from pathlib import Path
 
 from seedance_studio.core import capabilities
 from seedance_studio.simulator.media import png_bytes
-from tests.cli.conftest import PLANTED_KEY, Result
+from tests.cli.conftest import PLANTED_KEY, Cli, Result
 
 SHORTAPI_VIDEO = ("https://file.shortapi.ai/assets/examples/bytedance/seedance-2.0/"
                   "video-edit-video.mp4")
@@ -25,7 +25,7 @@ def request_json(result: Result) -> dict[str, object]:
     return data
 
 
-def test_shortapi_documented_example(cli) -> None:  # type: ignore[no-untyped-def]
+def test_shortapi_documented_example(cli: Cli) -> None:
     # The page's example mentions @Image 1 without sending an image; a composition cannot
     # mention what it lacks, so this one adds the panda and checks everything the page shows.
     panda = "https://example.com/panda.png"
@@ -43,7 +43,7 @@ def test_shortapi_documented_example(cli) -> None:  # type: ignore[no-untyped-de
     }
 
 
-def test_kinovi_legacy_documented_example(cli) -> None:  # type: ignore[no-untyped-def]
+def test_kinovi_legacy_documented_example(cli: Cli) -> None:
     data = request_json(cli(
         "request", "--provider", "kinovi-legacy",
         "--prompt", "This character @Image1 mimics the action from @Video1, smooth cinematic "
@@ -60,7 +60,7 @@ def test_kinovi_legacy_documented_example(cli) -> None:  # type: ignore[no-untyp
     }
 
 
-def test_kinovi_current_schema(cli) -> None:  # type: ignore[no-untyped-def]
+def test_kinovi_current_schema(cli: Cli) -> None:
     audio = "https://example.com/music.mp3"
     data = request_json(cli(
         "request", "--provider", "kinovi", "--model", "seedance-20",
@@ -77,7 +77,7 @@ def test_kinovi_current_schema(cli) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def test_oxen_queue_with_two_generations(cli) -> None:  # type: ignore[no-untyped-def]
+def test_oxen_queue_with_two_generations(cli: Cli) -> None:
     image = "https://example.com/person.jpg"
     data = request_json(cli(
         "request", "--provider", "oxen", "--prompt", "@Image1 waves at the camera and smiles",
@@ -88,7 +88,7 @@ def test_oxen_queue_with_two_generations(cli) -> None:  # type: ignore[no-untype
                             "input_images": [image], "duration": "5", "num_generations": 2}
 
 
-def test_eachlabs_headers_and_seed(cli) -> None:  # type: ignore[no-untyped-def]
+def test_eachlabs_headers_and_seed(cli: Cli) -> None:
     data = request_json(cli(
         "request", "--provider", "eachlabs", "--prompt", "@Image1 in a timelapse",
         "--image", "https://example.com/lot.png", "--seed", "42", "--no-audio"))
@@ -100,8 +100,7 @@ def test_eachlabs_headers_and_seed(cli) -> None:  # type: ignore[no-untyped-def]
     assert body["input"]["seed"] == "42" and body["input"]["generate_audio"] is False
 
 
-def test_local_file_shows_a_placeholder_and_uploads_nothing(
-        cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_local_file_shows_a_placeholder_and_uploads_nothing(cli: Cli, tmp_path: Path) -> None:
     image = tmp_path / "my cat.png"
     image.write_bytes(png_bytes(320, 320))
     data = request_json(cli("request", "--provider", "kinovi", "--prompt", "@Image1 purrs",
@@ -133,8 +132,7 @@ def encode_24fps(path: Path, seconds: int) -> Path:
     return path
 
 
-def test_estimate_json_counts_probed_input_video_seconds(
-        cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_estimate_json_counts_probed_input_video_seconds(cli: Cli, tmp_path: Path) -> None:
     clip = encode_24fps(tmp_path / "dance.mp4", 3)
     result = cli("estimate", "--provider", "shortapi", "--prompt", "Dance like @Video1",
                  "--video", str(clip), "--duration", "5", "--mode", "std", "--json")
@@ -148,7 +146,7 @@ def test_estimate_json_counts_probed_input_video_seconds(
     assert len(data["items"]) == 2
 
 
-def test_estimate_in_credits(cli) -> None:  # type: ignore[no-untyped-def]
+def test_estimate_in_credits(cli: Cli) -> None:
     result = cli("estimate", "--provider", "kinovi", "--model", "seedance-20",
                  "--resolution", "720p", "--prompt", "@Image1 waves",
                  "--image", KINOVI_IMAGE, "--duration", "8", "--json")
@@ -160,8 +158,7 @@ def test_estimate_in_credits(cli) -> None:  # type: ignore[no-untyped-def]
     assert Decimal(str(data["max"])) == credits * (pricing.credit_usd or 0)
 
 
-def test_broken_composition_exits_2_with_one_line_per_problem(
-        cli) -> None:  # type: ignore[no-untyped-def]
+def test_broken_composition_exits_2_with_one_line_per_problem(cli: Cli) -> None:
     result = cli("submit", "--provider", "shortapi", "--prompt", "@Image3 and @Video1",
                  "--video", "https://x.test/a.mp4", "--video", "https://x.test/b.mp4",
                  "--duration", "99")
@@ -172,13 +169,13 @@ def test_broken_composition_exits_2_with_one_line_per_problem(
     assert any("Image3" in ln for ln in lines) and any("99" in ln for ln in lines)
 
 
-def test_missing_file_is_a_plain_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_plain_message(cli: Cli, tmp_path: Path) -> None:
     result = cli("estimate", "--provider", "kinovi", "--prompt", "@Image1",
                  "--image", str(tmp_path / "nope.png"))
     assert result.code == 2
     assert "nope.png" in result.err and "Traceback" not in result.err
 
 
-def test_unknown_job_is_exit_1(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_job_is_exit_1(cli: Cli) -> None:
     result = cli("show", "999")
     assert result.code == 1 and "no job 999" in result.err

@@ -29,6 +29,33 @@ from tests.cli.conftest import SimProcess, seedance, start_seedance
 ROUNDS = 5
 PHASE_PROVIDER = {"upload": "kinovi", "create": "oxen", "poll": "eachlabs",
                   "download": "kinovi"}
+PHASE_WORD = {"upload": "jumps", "create": "smiles", "poll": "runs", "download": "waves"}
+"""The last word of each phase's prompt, to tell its row apart."""
+
+
+def landed(phase: str, store: JobStore, sim: SimProcess, jobs: dict[str, JobRecord],
+           before: dict[tuple[str, str], int], phase_of: dict[int, str]) -> bool:
+    """Whether this round's `phase` submit is inside its phase (finding its row first)."""
+    if phase not in jobs:
+        job = next((j for j in store.list_jobs(provider=PHASE_PROVIDER[phase])
+                    if j.id not in phase_of and j.prompt_text.endswith(PHASE_WORD[phase])),
+                   None)
+        if job is None:
+            return False
+        jobs[phase] = job
+    job = store.get(jobs[phase].id)
+    if phase == "upload":
+        return (job.create_sent_at is None
+                and sim.count("eachlabs", "presign") > before[("eachlabs", "presign")])
+    if phase == "create":
+        return (job.create_sent_at is not None and job.state is JobState.SUBMITTING
+                and sim.count("oxen", "create") > before[("oxen", "create")])
+    if phase == "poll":
+        return job.state in (JobState.QUEUED, JobState.RUNNING)
+    part = Path(f"{job.result_path}.part")
+    return (job.state is JobState.DOWNLOADING and part.exists()
+            and part.stat().st_size > 0
+            and sim.count("kinovi", "download") >= before[("kinovi", "download")] + 2)
 
 
 def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
@@ -38,12 +65,6 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
     store = JobStore(home / "data" / "jobs.sqlite3")
     image_url = sim.sample_url("image.png")
     phase_of: dict[int, str] = {}
-
-    def new_job(provider: str) -> JobRecord | None:
-        for job in store.list_jobs(provider=provider):
-            if job.id not in phase_of:
-                return job
-        return None
 
     for round_no in range(ROUNDS):
         local = tmp_path / f"ref{round_no}.png"
@@ -67,36 +88,6 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
         }
         jobs: dict[str, JobRecord] = {}
 
-        def landed(phase: str) -> bool:
-            if phase not in jobs:
-                job = None
-                if phase == "upload":
-                    job = next((j for j in store.list_jobs(provider="kinovi")
-                                if j.id not in phase_of and j.prompt_text.endswith("jumps")),
-                               None)
-                elif phase == "download":
-                    job = next((j for j in store.list_jobs(provider="kinovi")
-                                if j.id not in phase_of and j.prompt_text.endswith("waves")),
-                               None)
-                else:
-                    job = new_job(PHASE_PROVIDER[phase])
-                if job is None:
-                    return False
-                jobs[phase] = job
-            job = store.get(jobs[phase].id)
-            if phase == "upload":
-                return (job.create_sent_at is None
-                        and sim.count("eachlabs", "presign") > before[("eachlabs", "presign")])
-            if phase == "create":
-                return (job.create_sent_at is not None and job.state is JobState.SUBMITTING
-                        and sim.count("oxen", "create") > before[("oxen", "create")])
-            if phase == "poll":
-                return job.state in (JobState.QUEUED, JobState.RUNNING)
-            part = Path(f"{job.result_path}.part")
-            return (job.state is JobState.DOWNLOADING and part.exists()
-                    and part.stat().st_size > 0
-                    and sim.count("kinovi", "download") >= before[("kinovi", "download")] + 2)
-
         # Watch all four at once; kill each at a random point once it is in its phase.
         kill_at: dict[str, float] = {}
         deadline = time.monotonic() + 30
@@ -105,7 +96,7 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
                 f"round {round_no}: never reached {sorted(procs)}: "
                 f"{[(j.id, j.provider, j.state.value, j.message) for j in store.list_jobs()]}")
             for phase in list(procs):
-                if phase not in kill_at and landed(phase):
+                if phase not in kill_at and landed(phase, store, sim, jobs, before, phase_of):
                     kill_at[phase] = time.monotonic() + rng.uniform(0.0, 0.25)
                 if phase in kill_at and time.monotonic() >= kill_at[phase]:
                     proc = procs.pop(phase)

@@ -1,0 +1,79 @@
+"""Pure policies: poll back-off, create limits, estimates, the ledger's arithmetic."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
+from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
+from seedance_studio.jobs.limits import ProviderLimits, delay_before_create
+from seedance_studio.jobs.polling import (
+    ERROR_MAX_S,
+    MAX_STRETCH,
+    STRETCH_EVERY,
+    error_delay,
+    next_poll_delay,
+)
+from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobStore, NewJob
+from tests.jobs.fakes import make_snapshot
+
+
+def test_poll_interval_stretches_while_nothing_changes() -> None:
+    assert next_poll_delay(4.0, 0) == 4.0
+    assert next_poll_delay(4.0, STRETCH_EVERY) > 4.0
+    assert next_poll_delay(4.0, 10_000) == 4.0 * MAX_STRETCH
+
+
+def test_error_delay_grows_with_jitter_and_retry_after_wins() -> None:
+    rng = random.Random(1)
+    delays = [error_delay(n, rng=rng) for n in range(1, 12)]
+    assert delays[3] > delays[0]
+    assert all(d <= ERROR_MAX_S for d in delays)
+    assert error_delay(3, 7.5) == 7.5
+
+
+@pytest.mark.parametrize(("active", "recent", "expected"), [
+    (0, [], 0.0),
+    (9, [], 0.0),
+    (10, [], 0.5),  # every slot taken: look again soon
+    (0, [float(t) for t in range(100)], 46.0),  # 100 in the (widened) window: wait
+    (0, [float(t) for t in range(1, 100)], 0.0),
+])
+def test_delay_before_create(active: int, recent: list[float], expected: float) -> None:
+    limits = ProviderLimits(max_active=10, creates_per_window=100, window_s=60.0)
+    assert delay_before_create(limits, active, recent, now=20.0) == pytest.approx(expected)
+
+
+def test_no_limits_never_wait() -> None:
+    assert delay_before_create(ProviderLimits(), 10_000, [0.0] * 10_000, 1.0) == 0.0
+
+
+def test_estimates_read_models_dicts_and_none() -> None:
+    assert estimate_usd({"min": "1", "max": "2.5"}) == Decimal("2.5")
+    assert estimate_usd({"min": "1", "max": None}) == Decimal("1")
+    assert estimate_usd({"min": None, "max": None}) is None
+    assert estimate_usd(None) is None
+    assert split_usd(Decimal("1"), 3) == Decimal("0.3333")
+    assert estimate_json({"max": Decimal("1.20")}) == {"max": "1.20"}
+
+
+def test_ledger_totals_and_budget(store: JobStore) -> None:
+    ids = store.insert_jobs([
+        NewJob(snapshot=make_snapshot(), group_id="g", batch=f"b{i}",
+               estimated_usd=Decimal("1.00")) for i in range(4)])
+    store.update(ids[0], state=JobState.DONE, actual_usd=Decimal("0.80"))
+    store.update(ids[1], state=JobState.FAILED)  # not charged
+    store.update(ids[2], state=JobState.SUBMIT_UNKNOWN)  # may have been created: counts
+    ledger = Ledger(store)
+    assert [job_spend(store.get(i)) for i in ids] == [Decimal("0.80"), 0, 1, 1]
+    assert ledger.per_provider() == {"shortapi": Decimal("2.80")}
+    assert sum(ledger.per_day().values()) == Decimal("2.80")
+    ledger.check_budget(Decimal("3.00"), Decimal("0.20"))
+    with pytest.raises(BudgetExceeded) as info:
+        ledger.check_budget(Decimal("3.00"), Decimal("0.21"))
+    assert info.value.total == Decimal("3.01")
+    ledger.check_budget(None, Decimal("100"))

@@ -1,0 +1,126 @@
+"""The SQLite store: schema version, events with redacted raw answers, leases across processes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from seedance_studio.core.redact import forget_secret, register_secret
+from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import (
+    SCHEMA_VERSION,
+    JobStore,
+    NewJob,
+    new_owner_id,
+    owner_is_dead,
+)
+from tests.jobs.fakes import make_snapshot
+
+
+def new_job(store: JobStore, **kw: object) -> int:
+    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b",
+                                         **kw)])  # type: ignore[arg-type]
+    return job_id
+
+
+def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.sqlite3"
+    JobStore(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.execute("UPDATE schema_version SET version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="newer version"):
+        JobStore(path)
+
+
+def test_a_row_round_trips_with_its_snapshot(store: JobStore) -> None:
+    snap = make_snapshot(seed=3)
+    [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch="b",
+                                         estimate={"max": "1.5"})])
+    job = store.get(job_id)
+    assert job.state is JobState.SUBMITTING
+    assert job.snapshot() == snap
+    assert job.params["seed"] == 3 and job.estimate == {"max": "1.5"}
+    assert store.unfinished() == [job]
+
+
+def test_state_changes_append_events_with_redacted_raw(store: JobStore) -> None:
+    job_id = new_job(store)
+    secret = "sk-live-abcdef123456"
+    register_secret(secret)
+    try:
+        assert store.update(job_id, state=JobState.QUEUED, provider_job_id="p1",
+                            raw={"echo": f"Bearer {secret}"})
+    finally:
+        forget_secret(secret)
+    store.update(job_id, message="no state change, no event")
+    events = store.events(job_id)
+    assert [e.state for e in events] == ["submitting", "queued"]
+    assert secret not in str(events[1].raw) and "***" in str(events[1].raw)
+    raw_db = Path(store.path).read_bytes() + Path(f"{store.path}-wal").read_bytes()
+    assert secret.encode() not in raw_db
+
+
+def test_conditional_update_refuses_a_moved_row(store: JobStore) -> None:
+    job_id = new_job(store)
+    store.update(job_id, state=JobState.CANCELLED)
+    assert not store.update(job_id, expect=[JobState.SUBMITTING], state=JobState.QUEUED)
+    assert store.get(job_id).state is JobState.CANCELLED
+
+
+def test_lease_held_by_a_live_owner_blocks_others(store: JobStore) -> None:
+    job_id = new_job(store)
+    a, b = new_owner_id(), new_owner_id()
+    assert store.claim(job_id, a)
+    assert not store.claim(job_id, b)
+    store.release(job_id, a)
+    assert store.claim(job_id, b)
+
+
+def test_lease_of_a_dead_process_is_taken_over_at_once(store: JobStore) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    host = new_owner_id().split(":")[0]
+    dead = f"{host}:{child.pid}:x"
+    assert owner_is_dead(dead)
+    assert not owner_is_dead(f"{host}:{os.getpid()}:y")
+    assert not owner_is_dead(f"elsewhere:{child.pid}:x")  # another host: wait for expiry
+    job_id = new_job(store)
+    store.update(job_id, lease_owner=dead, lease_until=store.now() + 3600)
+    assert store.claim(job_id, new_owner_id())
+
+
+def test_expired_lease_is_free(tmp_path: Path) -> None:
+    now = [1000.0]
+    store = JobStore(tmp_path / "j.sqlite3", clock=lambda: now[0])
+    job_id = new_job(store)
+    assert store.claim(job_id, "otherhost:1:a", lease_s=10)
+    assert not store.claim(job_id, "otherhost:2:b", lease_s=10)
+    now[0] += 11
+    assert store.claim(job_id, "otherhost:2:b", lease_s=10)
+    store.close()
+
+
+def test_two_connections_see_each_others_writes(store: JobStore) -> None:
+    other = JobStore(store.path)
+    job_id = new_job(store)
+    other.update(job_id, state=JobState.RUNNING)
+    assert store.get(job_id).state is JobState.RUNNING
+    other.close()
+
+
+def test_active_count_and_create_times(store: JobStore) -> None:
+    a = new_job(store)
+    b = new_job(store)
+    store.update(a, state=JobState.RUNNING, create_sent_at=5.0)
+    store.update(b, create_sent_at=6.0)  # sent, no answer yet: holds a slot
+    assert store.active_count("shortapi") == 2
+    assert store.creates_since("shortapi", 5.5) == [6.0]
