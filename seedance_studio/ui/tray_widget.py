@@ -8,6 +8,7 @@ tray renumbers and the composition rewrites the prompt.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -195,7 +196,7 @@ class TrayView(QListView):
 
     def _judge_drag(self, event: QDragMoveEvent) -> None:
         mime = event.mimeData()
-        if mime.hasFormat(REF_MIME) and event.source() is self:
+        if self._moved_ids(mime):
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
         elif mime_can_add(mime):
@@ -213,8 +214,8 @@ class TrayView(QListView):
     def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()
         row = self._drop_row(event.position().toPoint())
-        if mime.hasFormat(REF_MIME) and event.source() is self:
-            ids = bytes(mime.data(REF_MIME).data()).decode().split()
+        ids = self._moved_ids(mime)
+        if ids:
             self._move(ids, row)
             # Copy, not Move: the move already happened in the tray; a Move result would make
             # the view delete the dragged rows.
@@ -227,6 +228,14 @@ class TrayView(QListView):
             event.ignore()
         self.setState(QAbstractItemView.State.NoState)
         self.viewport().update()
+
+    def _moved_ids(self, mime: QMimeData) -> list[str]:
+        """The dragged references when this drop is a move inside the tray, else []."""
+        if not mime.hasFormat(REF_MIME):
+            return []
+        ids = bytes(mime.data(REF_MIME).data()).decode().split()
+        tray = self.tray_model().tray
+        return ids if ids and all(i in tray for i in ids) else []
 
     def _move(self, ids: list[str], row: int) -> None:
         tray = self.tray_model().tray

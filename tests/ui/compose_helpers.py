@@ -38,6 +38,11 @@ def drop(target: QWidget, urls: Iterable[str | Path] = (), text: str | None = No
         mime.setUrls(qurls)
     if text is not None:
         mime.setText(text)
+    return drop_mime(target, mime, at)
+
+
+def drop_mime(target: QWidget, mime: QMimeData, at: QPoint | None = None) -> QDropEvent:
+    """Drag-enter then drop `mime` on `target` at `at` (default: its centre)."""
     point = at or target.rect().center()
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier

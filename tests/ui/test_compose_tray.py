@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 from seedance_studio.core.composition import Composition
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
 from seedance_studio.ui.tray_ingest import ReferenceIngest
-from seedance_studio.ui.tray_model import TrayModel, TrayRoles
+from seedance_studio.ui.tray_model import REF_MIME, TrayModel, TrayRoles
 from seedance_studio.ui.tray_widget import TrayWidget
 from seedance_studio.ui.workers import Worker
 from tests.media_factory import make_image, write_text
-from tests.ui.compose_helpers import composition_for, drop, sample_media
+from tests.ui.compose_helpers import composition_for, drop, drop_mime, sample_media
 
 
 class TrayHarness:
@@ -124,10 +124,19 @@ def test_moving_a_card_renumbers_tags_and_prompt(harness: TrayHarness, tmp_path:
     harness.settle()
     comp = harness.composition
     comp.prompt.set_text("@Image1 then @Image2", comp.tray)
-    first = comp.tray.items[0].id
-    harness.widget.view._move([first], 2)  # what an internal drag drop does
+    view = harness.widget.view
+    second = comp.tray.items[1].id
+    # A drag started on a card carries its id; dropping it on the upper half of the first
+    # card moves it in front.
+    mime = harness.model.mimeData([harness.model.index(1)])
+    assert bytes(mime.data(REF_MIME).data()).decode() == second
+    top = view.visualRect(harness.model.index(0)).topLeft() + QPoint(10, 5)
+    event = drop_mime(view.viewport(), mime, top)
+    accepted = event.isAccepted()
+    assert accepted
     assert [r.name for r in comp.tray.items] == ["b.png", "a.png"]
     assert comp.prompt.text == "@Image2 then @Image1"
+    assert view.selected_ids() == [second]
 
 
 def test_paste_raw_image_data_saves_it_and_adds_it(harness: TrayHarness) -> None:
