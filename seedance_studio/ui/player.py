@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
+    QIcon,
     QKeySequence,
     QMouseEvent,
     QPalette,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.ui.icons import icon
 from seedance_studio.ui.player_vlc import (
     PlaybackState,
     VlcPlayer,
@@ -47,6 +49,16 @@ from seedance_studio.ui.player_vlc import (
 POLL_MS = 100
 WATCH_S = 3.0
 DEFAULT_VOLUME = 80
+
+
+def _icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
+    """The app's icon `name`, or the style's own when the file is missing."""
+    found = icon(name)
+    if found.isNull():
+        app = QApplication.instance()
+        style = app.style() if isinstance(app, QApplication) else None
+        return style.standardIcon(fallback) if style is not None else found
+    return found
 
 
 def format_ms(ms: int) -> str:
@@ -144,7 +156,6 @@ class PlayerPanel(QWidget):
         self.pages.addWidget(self.surface)
         self.pages.addWidget(missing_page)
 
-        style = self.style()
         self.title_label = QLabel("No clip loaded", self)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
@@ -155,7 +166,7 @@ class PlayerPanel(QWidget):
         space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         space.activated.connect(self.toggle_pause)
         self.step_button = QToolButton(self)
-        self.step_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.step_button.setIcon(_icon("frame-step", QStyle.StandardPixmap.SP_MediaSeekForward))
         self.step_button.setToolTip("Next frame")
         self.step_button.clicked.connect(self.step_frame)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -167,9 +178,15 @@ class PlayerPanel(QWidget):
         self.time_label = QLabel(self)
         self.loop_button = QToolButton(self)
         self.loop_button.setText("Loop")
+        self.loop_button.setIcon(icon("loop"))
+        self.loop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
         self.loop_button.setToolTip("Play the clip again when it ends")
+        # Themes often draw checked tool buttons like unchecked ones: make "on" visible.
+        self.loop_button.setStyleSheet(
+            "QToolButton:checked { background: palette(highlight); "
+            "color: palette(highlighted-text); }")
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
@@ -177,7 +194,7 @@ class PlayerPanel(QWidget):
         self.volume_slider.setToolTip("Volume")
         self.volume_slider.valueChanged.connect(self._on_volume)
         volume_icon = QLabel(self)
-        volume_icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))
+        volume_icon.setPixmap(_icon("volume", QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))
 
         # The seek bar gets a row of its own: the panel is often narrow.
         controls = QHBoxLayout()
@@ -412,8 +429,9 @@ class PlayerPanel(QWidget):
         for widget in (self.play_button, self.step_button, self.seek_slider):
             widget.setEnabled(usable)
         playing = self.player is not None and self.player.state() is PlaybackState.PLAYING
-        self.play_button.setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+        self.play_button.setIcon(
+            _icon("pause", QStyle.StandardPixmap.SP_MediaPause) if playing
+            else _icon("play", QStyle.StandardPixmap.SP_MediaPlay))
         self.system_player_button.setEnabled(self._path is not None)
         if not self.time_label.text():
             self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")
