@@ -259,7 +259,12 @@ def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],
 
 def cancel(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        before = engine.get(args.job_id).state
         job = await engine.cancel(args.job_id)
+        if before is not JobState.CANCELLED and job.state is not JobState.CANCELLED:
+            print(f"seedance: job {job.id} is {job.state.value}: nothing to cancel",
+                  file=sys.stderr)
+            return EXIT_FAILED
         return _summary([job], frozenset({JobState.CANCELLED}))
 
     return _with_engine(args.job_id, act, args)

@@ -179,3 +179,14 @@ def test_missing_file_is_a_plain_message(cli: Cli, tmp_path: Path) -> None:
 def test_unknown_job_is_exit_1(cli: Cli) -> None:
     result = cli("show", "999")
     assert result.code == 1 and "no job 999" in result.err
+
+
+def test_budget_refuses_without_yes(cli: Cli, tmp_path: Path) -> None:
+    from seedance_studio.core.settings import Settings, save_settings, settings_path
+
+    save_settings(Settings(budget_usd=Decimal("0.50")), settings_path())
+    result = cli("submit", "--provider", "kinovi", "--prompt", "@Image1 waves",
+                 "--image", KINOVI_IMAGE, "--duration", "8")
+    assert result.code == 1
+    assert "budget" in result.err and "--yes" in result.err
+    assert cli("jobs", "--json").out.strip() == "[]"  # nothing stored, nothing sent
