@@ -409,10 +409,8 @@ class JobEngine:
                 self._mark_unknown(ids, "interrupted while the create request was out")
             raise
         except SeedanceError as exc:
-            if sent and not isinstance(exc, ProviderError):
-                self._mark_unknown(ids, str(exc))
-            else:
-                self._fail_many(ids, exc)
+            # An answer (or a refusal before sending): nothing unknown about it.
+            self._fail_many(ids, exc)
         except Exception as exc:  # a bug must not leave a row "submitting" forever
             log.exception("create failed unexpectedly")
             if sent:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from seedance_studio.core.errors import (
+    InvalidInputError,
     NetworkError,
     RateLimitedError,
     ServerError,
@@ -249,3 +250,27 @@ async def test_two_engines_never_poll_one_job_twice(
     assert fake.polls["job-1"] == 4  # one runner polled; the other stood by
     await b.aclose()
     other_store.close()
+
+
+async def test_a_refused_create_fails_and_is_not_sent_again(
+        make_engine: EngineMaker, fake: FakeProvider) -> None:
+    fake.submit_errors = [InvalidInputError("prompt too long", provider="shortapi")]
+    engine = make_engine()
+    [job_id] = await engine.submit(make_snapshot())
+    [job] = await engine.wait([job_id])
+    assert job.state is JobState.FAILED
+    assert job.message == "prompt too long" and job.error_code == "InvalidInputError"
+    assert fake.creates == 0
+
+
+async def test_cancel_while_waiting_for_a_slot_sends_nothing(
+        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    fake.polls_to_finish = 10_000
+    engine = make_engine(limits={"shortapi": ProviderLimits(max_active=1)})
+    first, second = await engine.submit(make_snapshot(variants=2))
+    await until(lambda: "slot" in (store.get(second).message or ""))
+    cancelled = await engine.cancel(second)
+    assert cancelled.state is JobState.CANCELLED
+    await engine.cancel(first)
+    await engine.wait([first, second])
+    assert fake.creates == 1
