@@ -320,6 +320,12 @@ class PlayerPanel(QWidget):
             QTimer.singleShot(0, self._ensure_player)
 
     @override
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DeferredDelete:
+            self.shutdown()  # deleteLater(): release while the native window still exists
+        return super().event(event)
+
+    @override
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)

@@ -10,8 +10,8 @@ import json
 import sys
 import time
 
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.player_vlc import PlaybackState
@@ -21,7 +21,26 @@ def _spin(app: QApplication, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # run deleteLater()s
         time.sleep(0.01)
+
+
+def _delete_while_playing(app: QApplication, clip: str) -> bool:
+    """A window holding a playing panel is deleted without shutdown(): VLC must be released
+    and the process must live on (VLC was drawing into a native window that goes away)."""
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    panel = PlayerPanel()
+    layout.addWidget(panel)
+    window.resize(400, 300)
+    window.show()
+    _spin(app, 0.2)
+    panel.play(clip)
+    player = panel.player
+    _spin(app, 0.6)
+    window.deleteLater()
+    _spin(app, 0.4)
+    return player is not None and player.released
 
 
 def main(argv: list[str]) -> int:
@@ -68,6 +87,7 @@ def main(argv: list[str]) -> int:
     panel.shutdown()
     panel.close()
     _spin(app, 0.1)
+    result["released_when_parent_deleted"] = _delete_while_playing(app, clip)
     print(json.dumps(result))
     return 0
 

@@ -47,6 +47,7 @@ def test_video_pixels_are_on_screen(tmp_path: Path) -> None:
     assert result["platform"] == "xcb"
     assert result["playing_or_paused"], result
     assert result["bound_window"] == result["surface_window"]
+    assert result["released_when_parent_deleted"]  # and the process survived it
 
     image = QImage(str(png))
     assert not image.isNull()
