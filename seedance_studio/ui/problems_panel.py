@@ -1,16 +1,22 @@
-"""The list of what is wrong with the composition (errors block Generate, warnings do not)."""
+"""The list of what is wrong with the composition (errors block Generate, warnings do not).
+
+Rows are word-wrapped labels (a list view cannot size wrapped rows well); a problem about one
+reference is a link that selects that reference in the tray.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+import html
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from seedance_studio.resources import icon_dir
+from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
-from seedance_studio.ui.icons import icon
 from seedance_studio.ui.problems import problem_text
 
-REF_ROLE = Qt.ItemDataRole.UserRole + 1
-MAX_ROWS = 5
+REF_LINK = "ref:"
 
 
 class ProblemsPanel(QWidget):
@@ -20,50 +26,57 @@ class ProblemsPanel(QWidget):
     def __init__(self, checks: ComposeChecks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._checks = checks
+        self._messages: list[str] = []
         self.heading = QLabel("Checks")
         self.heading.setProperty("role", "heading")
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.itemActivated.connect(self._activated)
-        self.list.itemClicked.connect(self._activated)
-        self.ok_label = QLabel("Ready to generate: nothing breaks this provider's limits.")
-        self.ok_label.setWordWrap(True)
-        self.ok_label.setProperty("role", "muted")
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.body.linkActivated.connect(self._link)
+        self.scroller = QScrollArea()
+        self.scroller.setWidget(self.body)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.heading)
-        layout.addWidget(self.list)
-        layout.addWidget(self.ok_label)
-        layout.addStretch(1)
+        layout.addWidget(self.scroller, 1)
         checks.updated.connect(self.refresh)
         self.refresh()
 
     def messages(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
+        return list(self._messages)
 
     def refresh(self) -> None:
-        self.list.clear()
         problems = sorted(self._checks.problems, key=lambda p: 0 if p.is_error else 1)
-        for p in problems:
-            item = QListWidgetItem(icon("error" if p.is_error else "warning"), problem_text(p))
-            item.setData(REF_ROLE, p.ref_id)
-            item.setToolTip(problem_text(p))
-            self.list.addItem(item)
+        self._messages = [problem_text(p) for p in problems]
         n_err = sum(1 for p in problems if p.is_error)
         n_warn = len(problems) - n_err
         parts = [f"{n_err} error{'s' if n_err != 1 else ''}"] if n_err else []
         parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
         self.heading.setText("Checks" + (f" · {', '.join(parts)}" if parts else ""))
-        self.list.setVisible(bool(problems))
-        self.ok_label.setVisible(not problems)
-        if problems:
-            row_h = max(self.list.sizeHintForRow(0), 22)
-            self.list.setFixedHeight(min(len(problems), MAX_ROWS) * (row_h + 2) + 8)
+        if not problems:
+            self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
+                              f"<span style='color:{theme.MUTED.name()}'>Ready to generate: "
+                              "nothing breaks this provider's limits.</span>")
+            return
+        rows = []
+        icons = icon_dir().as_posix()
+        for p, text in zip(problems, self._messages, strict=True):
+            icon_file = f"{icons}/{'error' if p.is_error else 'warning'}.svg"
+            body = html.escape(text)
+            if p.ref_id:
+                body = (f"<a href='{REF_LINK}{p.ref_id}' style='color:{theme.TEXT.name()};"
+                        f"text-decoration:none'>{body}</a>")
+            rows.append(f"<tr><td width='20' valign='top'><img src='{icon_file}' width='15' "
+                        f"height='15'></td><td style='padding-bottom:5px'>{body}</td></tr>")
+        self.body.setText("<table cellspacing='0' cellpadding='1'>" + "".join(rows)
+                          + "</table>")
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        ref_id = item.data(REF_ROLE)
-        if ref_id:
-            self.reference_activated.emit(str(ref_id))
+    def _link(self, href: str) -> None:
+        if href.startswith(REF_LINK):
+            self.reference_activated.emit(href[len(REF_LINK):])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
@@ -21,18 +21,21 @@ class SubmitBar(QWidget):
         self.reason = QLabel()
         self.reason.setProperty("role", "error")
         self.reason.setWordWrap(True)
-        self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.reason.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QPushButton(icon("generate"), "Generate")
         self.button.setProperty("role", "primary")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.submit_requested.emit)
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        row.addWidget(self.estimate)
+        row.addStretch(1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12)
-        layout.addWidget(self.estimate)
-        layout.addWidget(self.reason, 1)
-        layout.addWidget(self.button)
+        layout.setSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self.reason)
         checks.updated.connect(self.refresh)
         self.refresh()
 
@@ -45,7 +48,8 @@ class SubmitBar(QWidget):
     def refresh(self) -> None:
         reason = self._checks.blocking_reason()
         self.button.setEnabled(reason is None and not self._busy)
-        self.reason.setText(reason or "")
+        self.reason.setText(f"Cannot generate: {reason}" if reason else "")
+        self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
         self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
                                else "Send this composition to the provider")

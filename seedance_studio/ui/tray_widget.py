@@ -314,9 +314,18 @@ class TrayWidget(QWidget):
         top.addWidget(heading)
         top.addWidget(self._count)
         top.addStretch(1)
-        for b in (self.fix_all_button, self.fix_button, self.add_button, self.paste_button,
-                  self.remove_button):
+        for b in (self.fix_button, self.add_button, self.paste_button, self.remove_button):
             top.addWidget(b)
+
+        self.broken_label = QLabel()
+        self.broken_label.setProperty("role", "error")
+        self.broken_label.setWordWrap(True)
+        self.fix_bar = QWidget()
+        fix_row = QHBoxLayout(self.fix_bar)
+        fix_row.setContentsMargins(0, 0, 0, 0)
+        fix_row.addWidget(self.broken_label, 1)
+        fix_row.addWidget(self.fix_all_button)
+        self.fix_bar.hide()
 
         self.notice = QLabel()
         self.notice.setProperty("role", "error")
@@ -328,6 +337,7 @@ class TrayWidget(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.fix_bar)
         layout.addWidget(self.notice)
 
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -426,3 +436,7 @@ class TrayWidget(QWidget):
         fixable_selected = any(self._fixable(i) for i in selected)
         self.fix_button.setVisible(self._fix_available and fixable_selected)
         self.fix_all_button.setVisible(self._fix_available and bool(broken))
+        self.fix_bar.setVisible(self._fix_available and bool(broken))
+        n_broken = len(broken)
+        self.broken_label.setText(
+            f"{n_broken} {'breaks' if n_broken == 1 else 'break'} the limits")
