@@ -107,8 +107,8 @@ def test_draw_waveform_is_pure() -> None:
 def test_broken_files_raise_media_error_naming_the_file(tmp_path: Path) -> None:
     clip = make_video(tmp_path / "whole.mp4", seconds=1)
     cut = truncate(clip, tmp_path / "cut.mp4", keep=0.05)
-    with pytest.raises(MediaError, match="cut.mp4"):
+    with pytest.raises(MediaError, match=r"cut\.mp4"):
         make_thumbnail(cut, MediaKind.VIDEO)
     mute = make_video(tmp_path / "mute.mp4", seconds=1, audio=False)
-    with pytest.raises(MediaError, match="mute.mp4.*no audio"):
+    with pytest.raises(MediaError, match=r"mute\.mp4.*no audio"):
         make_thumbnail(mute, MediaKind.AUDIO)
