@@ -67,6 +67,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import download as dl
+from seedance_studio.jobs.capture import capture, capturing_client
 from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.limits import DEFAULT_LIMITS, CreateGate, ProviderLimits
@@ -215,16 +216,18 @@ class JobEngine:
         if job.state is JobState.STUCK and job.provider_job_id:
             provider = self._provider(job.provider)
             try:
-                status = await provider.status(self._handle(provider, job))
+                with capture() as answers:
+                    status = await provider.status(self._handle(provider, job))
             except ProviderError as exc:
                 self._update(job_id, message=f"still stuck; the provider said: {exc}")
                 return self.store.get(job_id)
             if isinstance(status, Queued | Running):
                 self._update(job_id, raw_status=status.raw_status, event="checked again",
-                             raw=status.model_dump(mode="json"),
+                             raw={"status": status.model_dump(mode="json"),
+                                  "responses": answers},
                              message="still unfinished at the provider")
             else:
-                self._apply_status(job, status, force=True)
+                self._apply_status(job, status, answers, force=True)
                 self._resume(self.store.get(job_id))
             return self.store.get(job_id)
         if job.state is JobState.SUBMIT_UNKNOWN:
@@ -367,6 +370,7 @@ class JobEngine:
         first = rows[0]
         ids = [r.id for r in rows]
         sent = False
+        answers: list[Any] = []
         try:
             provider = self._provider(first.provider)
             snapshot = first.snapshot()
@@ -386,7 +390,8 @@ class JobEngine:
                     on_wait=lambda why: self._update_many(ids, message=why))
                 sent = True
                 try:
-                    handles = await provider.submit(snapshot, urls)
+                    with capture() as answers:
+                        handles = await provider.submit(snapshot, urls)
                 except RateLimitedError as exc:
                     # 429 is an answer: nothing was created, so trying again is safe.
                     sent = False
@@ -395,22 +400,23 @@ class JobEngine:
                         CREATE_RETRY_BASE_S * 2 ** (attempt_errors - 1), 60.0)
                     self._update_many(ids, create_sent_at=None,
                                       message=f"{exc} — trying again in {delay:.0f} s",
-                                      event="create refused (rate limited)")
+                                      event="create refused (rate limited)", raw=answers)
                     await asyncio.sleep(delay)
                     continue
                 break
             sent = False
-            self._attach_handles(self.store.batch_jobs(batch), handles, raw=[
-                h.model_dump(mode="json") for h in handles])
+            self._attach_handles(self.store.batch_jobs(batch), handles, raw={
+                "handles": [h.model_dump(mode="json") for h in handles],
+                "responses": answers})
         except SubmissionUnknownError as exc:
-            self._mark_unknown(ids, str(exc))
+            self._mark_unknown(ids, str(exc), raw=answers)
         except asyncio.CancelledError:
             if sent:
                 self._mark_unknown(ids, "interrupted while the create request was out")
             raise
         except SeedanceError as exc:
             # An answer (or a refusal before sending): nothing unknown about it.
-            self._fail_many(ids, exc)
+            self._fail_many(ids, exc, raw=answers)
         except Exception as exc:  # a bug must not leave a row "submitting" forever
             log.exception("create failed unexpectedly")
             if sent:
@@ -450,17 +456,18 @@ class JobEngine:
         for row in rows[:len(handles)]:
             self._resume(self.store.get(row.id))
 
-    def _mark_unknown(self, ids: list[int], why: str) -> None:
+    def _mark_unknown(self, ids: list[int], why: str, raw: Any = None) -> None:
         for job_id in ids:
             self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.SUBMIT_UNKNOWN,
+                         raw=raw or None,
                          message=f"submission outcome unknown ({why}): check again or "
                                  f"submit anyway")
 
-    def _fail_many(self, ids: list[int], exc: BaseException) -> None:
+    def _fail_many(self, ids: list[int], exc: BaseException, raw: Any = None) -> None:
         for job_id in ids:
             self._update(job_id, state=JobState.FAILED, message=str(exc),
                          error_code=type(exc).__name__, finished_at=self._now(),
-                         create_sent_at=None)
+                         create_sent_at=None, raw=raw or None)
 
     # -- resuming and watching --------------------------------------------------------------
 
@@ -536,7 +543,8 @@ class JobEngine:
                     return
                 provider = self._provider(job.provider)
                 try:
-                    status = await provider.status(self._handle(provider, job))
+                    with capture() as answers:
+                        status = await provider.status(self._handle(provider, job))
                 except NotFoundError as exc:
                     not_found += 1
                     if not_found >= NOT_FOUND_LIMIT:
@@ -559,7 +567,7 @@ class JobEngine:
                 raw = status.raw_status or status.state
                 unchanged = unchanged + 1 if raw == last_raw else 0
                 last_raw = raw
-                self._apply_status(job, status)
+                self._apply_status(job, status, answers)
                 if isinstance(status, Queued | Running):
                     await self._sleep_renewing(
                         job_id, next_poll_delay(self._poll_interval or provider.poll_interval,
@@ -567,9 +575,10 @@ class JobEngine:
         finally:
             self.store.release(job_id, self.owner)
 
-    def _apply_status(self, job: JobRecord, status: Any, *, force: bool = False) -> None:
+    def _apply_status(self, job: JobRecord, status: Any, answers: list[Any] | None = None,
+                      *, force: bool = False) -> None:
         expect = None if force else [JobState.QUEUED, JobState.RUNNING]
-        raw = status.model_dump(mode="json")
+        raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
                 self._update(job.id, expect=expect, state=JobState.QUEUED,
@@ -706,8 +715,12 @@ class JobEngine:
         return self.store.now()
 
     def _client(self) -> httpx.AsyncClient:
+        """The engine's client, shared with the providers it creates; when the engine made
+        it, it records the providers' raw answers for the job history (jobs/capture.py)."""
         if self._http is None:
-            self._http = httpx.AsyncClient()
+            from seedance_studio.providers.http import DEFAULT_TIMEOUT
+
+            self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
         return self._http
 
     def _resolver(self, provider_id: str) -> Any:
@@ -725,7 +738,7 @@ class JobEngine:
         provider = self._providers.get(provider_id)
         if provider is None:
             factory = self._factory or _default_factory()
-            provider = factory(provider_id, self.settings, self.secrets, http=self._http)
+            provider = factory(provider_id, self.settings, self.secrets, http=self._client())
             self._providers[provider_id] = provider
         return provider
 

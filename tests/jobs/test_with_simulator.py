@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +58,12 @@ async def test_faults_during_polls_and_downloads_lose_nothing(
         check_done(job)
         assert simulator.count(job.provider, "create") == 1
     assert len({j.provider_job_id for j in jobs}) == len(jobs)
+    # The history keeps the provider's own answers: the create body names the job id.
+    for job in jobs:
+        created = next(e for e in engine.store.events(job.id) if e.state == "queued")
+        bodies = json.dumps(created.raw["responses"])
+        assert job.provider_job_id is not None and job.provider_job_id in bodies
+        assert "sim-key" not in bodies
     ranged = [r for r in simulator.requests(endpoint="download") if "range" in
               {k.lower() for k in r.headers}]
     assert ranged, "a dropped download must resume with Range"
