@@ -8,6 +8,8 @@ and released before the widget goes away: on shutdown(), closeEvent, destroyed a
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from pathlib import Path
 
@@ -98,18 +100,66 @@ class VideoSurface(QWidget):
         super().mouseReleaseEvent(event)
 
 
-class _Releaser(QObject):
-    """Holds the VLC player apart from the widget, so it can be released while the widget dies
-    (a slot on the dying widget itself must not run)."""
+class _Loader(QObject):
+    """Owns the libVLC player apart from the widget: it is created on a thread (starting
+    libVLC takes a quarter of a second) and released even while the widget dies (a slot on
+    the dying widget itself must not run)."""
+
+    loaded = Signal()
+    """From the loading thread (queued to the UI thread): `take()` has an answer."""
 
     def __init__(self) -> None:
         super().__init__()
         self.player: VlcPlayer | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._result: VlcPlayer | VlcUnavailableError | None = None
+        self._closed = False
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self, options: list[str]) -> None:
+        if self._thread is None and not self._closed:
+            self._thread = threading.Thread(target=self._load, args=(options,),
+                                            name="vlc-loader", daemon=True)
+            self._thread.start()
+
+    def _load(self, options: list[str]) -> None:
+        result: VlcPlayer | VlcUnavailableError
+        try:
+            result = VlcPlayer(options)
+        except VlcUnavailableError as exc:
+            result = exc
+        except Exception as exc:  # a broken libVLC must not take the app down
+            result = VlcUnavailableError(f"libVLC failed to start ({exc})")
+        with self._lock:
+            if self._closed and isinstance(result, VlcPlayer):
+                result.release()  # the panel went away while libVLC was starting
+                return
+            self._result = result
+        with contextlib.suppress(RuntimeError):  # this QObject may be gone already
+            self.loaded.emit()
+
+    def take(self) -> VlcPlayer | VlcUnavailableError | None:
+        """The loading outcome, waiting for the thread if it is still busy; None when it was
+        never started or the outcome was taken (or released) already."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+        with self._lock:
+            result, self._result = self._result, None
+        return result
 
     def release(self, *_: object) -> None:
+        with self._lock:
+            self._closed = True
+            pending, self._result = self._result, None
         player, self.player = self.player, None
-        if player is not None:
-            player.release()
+        for item in (player, pending):
+            if isinstance(item, VlcPlayer):
+                item.release()
 
 
 class PlayerPanel(QWidget):
@@ -120,11 +170,12 @@ class PlayerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._releaser = _Releaser()
-        self.destroyed.connect(self._releaser.release)
+        self._loader = _Loader()
+        self._loader.loaded.connect(self._ensure_player)
+        self.destroyed.connect(self._loader.release)
         app = QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self._releaser.release)
+            app.aboutToQuit.connect(self._loader.release)
         self._path: str | None = None
         self._unavailable: VlcUnavailableError | None = None
         self._checked = False
@@ -225,7 +276,7 @@ class PlayerPanel(QWidget):
     @property
     def player(self) -> VlcPlayer | None:
         """The libVLC wrapper once loaded (None before, when unavailable, or after shutdown)."""
-        return self._releaser.player
+        return self._loader.player
 
     @property
     def polling(self) -> bool:
@@ -307,7 +358,7 @@ class PlayerPanel(QWidget):
     def shutdown(self) -> None:
         """Stop and release libVLC; call before the window (and this widget) is destroyed."""
         self._timer.stop()
-        self._releaser.release()
+        self._loader.release()
         self._update_controls()
 
     # -- Qt events -------------------------------------------------------------------------
@@ -316,8 +367,8 @@ class PlayerPanel(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._checked:
-            # Find out soon, but after the first paint, whether VLC works here.
-            QTimer.singleShot(0, self._ensure_player)
+            # Start libVLC in the background: play() waits for it only if it comes first.
+            self._loader.start(instance_options(QGuiApplication.platformName()))
 
     @override
     def event(self, event: QEvent) -> bool:
@@ -333,14 +384,16 @@ class PlayerPanel(QWidget):
     # -- internals -------------------------------------------------------------------------
 
     def _ensure_player(self) -> VlcPlayer | None:
-        if self._releaser.player is not None or self._unavailable is not None:
-            return self._releaser.player
+        """The player, once libVLC has started (waiting for the loader if needed)."""
+        if self._loader.player is not None or self._unavailable is not None:
+            return self._loader.player
         if self._checked:  # shut down already
             return None
         self._checked = True
-        try:
-            self._releaser.player = VlcPlayer(instance_options(QGuiApplication.platformName()))
-        except VlcUnavailableError as exc:
+        self._loader.start(instance_options(QGuiApplication.platformName()))
+        result = self._loader.take()
+        if isinstance(result, VlcUnavailableError):
+            exc = result
             self._unavailable = exc
             self.missing_label.setText(
                 f"<b>The built-in preview needs VLC.</b><br>{exc.reason}.<br><br>{exc.hint}")
@@ -348,9 +401,12 @@ class PlayerPanel(QWidget):
             self._update_controls()
             self.availability_changed.emit(False)
             return None
+        if result is None:  # released meanwhile
+            return None
+        self._loader.player = result
         self._rebind()
         self.availability_changed.emit(True)
-        return self._releaser.player
+        return result
 
     def _rebind(self) -> None:
         """Point VLC at the surface's current native window (it changes on reparenting)."""

@@ -58,6 +58,21 @@ def test_format_ms_shows_tenths() -> None:
 
 
 @needs_vlc
+def test_showing_the_panel_starts_libvlc_in_the_background(qtbot: QtBot) -> None:
+    widget = PlayerPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.availability_changed, timeout=5000) as ready:
+        widget.show()
+        at_show = widget.player
+    assert at_show is None  # show() did not wait for libVLC
+    assert ready.args == [True]
+    player = widget.player
+    assert player is not None and player.bound_window == int(widget.surface.winId())
+    widget.shutdown()
+    assert player.released
+
+
+@needs_vlc
 def test_plays_advances_pauses_and_seeks(panel: PlayerPanel, clip: Path, qtbot: QtBot) -> None:
     panel.play(str(clip))
     player = panel.player
