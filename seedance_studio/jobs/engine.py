@@ -38,7 +38,7 @@ import functools
 import itertools
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -364,6 +364,12 @@ class JobEngine:
         task.add_done_callback(lambda _t: self._batches.pop(batch, None))
 
     async def _run_batch(self, batch: str) -> None:
+        ids = [row.id for row in self.store.batch_jobs(batch)]
+        async with self._holding(ids):
+            await self._create_batch(batch)
+
+    async def _create_batch(self, batch: str) -> None:
+        """Upload local references, wait for the provider's limits, send the one create."""
         rows = self.store.batch_jobs(batch)
         if not rows:
             return
@@ -519,61 +525,66 @@ class JobEngine:
         return busy
 
     async def _watch(self, job_id: int) -> None:
-        """Poll until the provider finishes, then bring the file home."""
+        """Take the job's lease (waiting while another live runner has it), then poll and
+        fetch while holding it."""
         while not self.store.claim(job_id, self.owner, LEASE_S):
             if self.store.get(job_id).state in SETTLED_STATES:
                 return
             await asyncio.sleep(LEASE_S / 3)  # another runner has it; take over if it dies
         try:
-            unchanged = 0
-            errors = 0
-            not_found = 0
-            last_raw: str | None = None
-            while True:
-                job = self.store.get(job_id)
-                if job.state in FETCH_STATES:
-                    await self._fetch(job)
-                    return
-                if job.state not in POLLED_STATES:
-                    return
-                if self._past_timeout(job):
-                    self._update(job_id, state=JobState.STUCK, message=(
-                        f"unfinished after {self.settings.job_timeout_s // 60} min: check "
-                        f"again or cancel"))
-                    return
-                provider = self._provider(job.provider)
-                try:
-                    with capture() as answers:
-                        status = await provider.status(self._handle(provider, job))
-                except NotFoundError as exc:
-                    not_found += 1
-                    if not_found >= NOT_FOUND_LIMIT:
-                        self._update(job_id, state=JobState.FAILED, message=str(exc),
-                                     error_code=type(exc).__name__, finished_at=self._now())
-                        return
-                    errors += 1
-                    await self._sleep_renewing(job_id, error_delay(errors))
-                    continue
-                except RateLimitedError as exc:
-                    errors += 1
-                    await self._sleep_renewing(job_id, error_delay(errors, exc.retry_after))
-                    continue
-                except SeedanceError as exc:
-                    errors += 1
-                    self._update(job_id, message=f"polling: {exc} (will keep trying)")
-                    await self._sleep_renewing(job_id, error_delay(errors))
-                    continue
-                errors = not_found = 0
-                raw = status.raw_status or status.state
-                unchanged = unchanged + 1 if raw == last_raw else 0
-                last_raw = raw
-                self._apply_status(job, status, answers)
-                if isinstance(status, Queued | Running):
-                    await self._sleep_renewing(
-                        job_id, next_poll_delay(self._poll_interval or provider.poll_interval,
-                                                unchanged))
+            async with self._holding([job_id]):
+                await self._poll_and_fetch(job_id)
         finally:
             self.store.release(job_id, self.owner)
+
+    async def _poll_and_fetch(self, job_id: int) -> None:
+        """Poll until the provider finishes, then bring the file home."""
+        unchanged = 0
+        errors = 0
+        not_found = 0
+        last_raw: str | None = None
+        while True:
+            job = self.store.get(job_id)
+            if job.state in FETCH_STATES:
+                await self._fetch(job)
+                return
+            if job.state not in POLLED_STATES:
+                return
+            if self._past_timeout(job):
+                self._update(job_id, state=JobState.STUCK, message=(
+                    f"unfinished after {self.settings.job_timeout_s // 60} min: check "
+                    f"again or cancel"))
+                return
+            provider = self._provider(job.provider)
+            try:
+                with capture() as answers:
+                    status = await provider.status(self._handle(provider, job))
+            except NotFoundError as exc:
+                not_found += 1
+                if not_found >= NOT_FOUND_LIMIT:
+                    self._update(job_id, state=JobState.FAILED, message=str(exc),
+                                 error_code=type(exc).__name__, finished_at=self._now())
+                    return
+                errors += 1
+                await asyncio.sleep(error_delay(errors))
+                continue
+            except RateLimitedError as exc:
+                errors += 1
+                await asyncio.sleep(error_delay(errors, exc.retry_after))
+                continue
+            except SeedanceError as exc:
+                errors += 1
+                self._update(job_id, message=f"polling: {exc} (will keep trying)")
+                await asyncio.sleep(error_delay(errors))
+                continue
+            errors = not_found = 0
+            raw = status.raw_status or status.state
+            unchanged = unchanged + 1 if raw == last_raw else 0
+            last_raw = raw
+            self._apply_status(job, status, answers)
+            if isinstance(status, Queued | Running):
+                await asyncio.sleep(next_poll_delay(
+                    self._poll_interval or provider.poll_interval, unchanged))
 
     def _apply_status(self, job: JobRecord, status: Any, answers: list[Any] | None = None,
                       *, force: bool = False) -> None:
@@ -624,9 +635,22 @@ class JobEngine:
         start = job.submitted_at or job.created_at
         return self._now() - start > self.settings.job_timeout_s
 
-    async def _sleep_renewing(self, job_id: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        self.store.claim(job_id, self.owner, LEASE_S)
+    @contextlib.asynccontextmanager
+    async def _holding(self, ids: list[int]) -> AsyncIterator[None]:
+        """Keep renewing the leases on `ids` while the block runs (long polls, slow
+        downloads, a create that takes its time), so no other runner takes them over."""
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(LEASE_S / 3)
+                for job_id in ids:
+                    self.store.claim(job_id, self.owner, LEASE_S)
+
+        task = asyncio.get_running_loop().create_task(beat())
+        try:
+            yield
+        finally:
+            task.cancel()
 
     # -- downloading ------------------------------------------------------------------------
 
