@@ -221,6 +221,8 @@ def test_cancel_a_running_job_on_the_provider(
     [job_id] = run_async(bridge.submit(snap, None))
     running = wait_state(qtbot, panel, job_id, JobState.RUNNING, JobState.QUEUED)
     assert running.provider_job_id
+    first = cell(panel, job_id, Column.ELAPSED)
+    qtbot.waitUntil(lambda: cell(panel, job_id, Column.ELAPSED) != first, timeout=3000)  # live
     panel.select_job(job_id)
     assert panel.cancel_action.isEnabled()
     panel.cancel_action.trigger()
