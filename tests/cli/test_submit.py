@@ -64,3 +64,20 @@ def test_refused_key_is_exit_1_with_a_message(sim: SimProcess,
     assert result.code == 1
     assert "credits" in result.err.lower() and "Traceback" not in result.err
     assert "job 1: failed" in result.out
+
+
+def test_unknown_submission_is_left_to_the_user(sim: SimProcess,
+                                                sim_env: dict[str, str]) -> None:
+    sim.inject("kinovi", "create", kind="applied_no_response")  # created, answer lost
+    first = seedance(sim_env, "submit", *kinovi_args(sim))
+    assert first.code == 1
+    assert "job 1: submit_unknown" in first.out and "unknown" in first.err
+    assert sim.count("kinovi", "create") == 1
+    again = seedance(sim_env, "check-again", "1")
+    assert again.code == 1 and "submit anyway" in again.err
+    assert seedance(sim_env, "resume").err.strip() == "nothing to resume"
+    assert sim.count("kinovi", "create") == 1  # never resent on its own
+    anyway = seedance(sim_env, "submit-anyway", "1")
+    assert anyway.code == 0, anyway.err
+    assert "job 1: done" in anyway.out
+    assert sim.count("kinovi", "create") == 2
