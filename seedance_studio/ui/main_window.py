@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
         self.ready = False
+        self._key_checked_for = ""
         self.settings_dialog: SettingsDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.composition = composition or Composition(initial_params(settings))
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._wire()
         self._on_checks()
+        self.check_key()
         self.resize(1280, 800)
         restore_window(self._ui_state, self, self.splitters)
         self.ready = True
@@ -214,6 +216,26 @@ class MainWindow(QMainWindow):
     def _remember_provider(self, params: GenerationParams) -> None:
         if params.provider != self.settings.default_provider:
             self.settings = self.settings.model_copy(update={"default_provider": params.provider})
+        if params.provider != self._key_checked_for:
+            self.check_key()
+
+    def check_key(self) -> None:
+        """Block Generate while the chosen cloud provider has no key (read off the UI thread:
+        a keyring may take seconds to answer)."""
+        provider = self.composition.params.provider
+        self._key_checked_for = provider
+        caps = capabilities.get(provider)
+        if caps.local:
+            self.submit_bar.set_blocker(None)
+            return
+
+        def found(key: str | None) -> None:
+            if self.composition.params.provider != provider:
+                return  # the user switched again meanwhile
+            self.submit_bar.set_blocker(
+                None if key else f"no API key for {caps.name}: add one in Settings")
+
+        self.worker.submit(self.secrets.get, provider, on_done=found)
 
     def show_reference(self, ref_id: str) -> None:
         try:
@@ -289,6 +311,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.bridge.engine.settings = settings
         self.checks.recompute()
+        self.check_key()
         self._status("Settings saved")
 
     # -- closing -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ class SubmitBar(QWidget):
         super().__init__(parent)
         self._checks = checks
         self._busy = False
+        self._blocker: str | None = None
         self.estimate = EstimateLabel(checks)
         self.reason = QLabel()
         self.reason.setProperty("role", "error")
@@ -45,8 +46,13 @@ class SubmitBar(QWidget):
         self.button.setText("Sending…" if busy else "Generate")
         self.refresh()
 
+    def set_blocker(self, reason: str | None) -> None:
+        """A reason from outside the composition (no API key yet) that also blocks Generate."""
+        self._blocker = reason
+        self.refresh()
+
     def refresh(self) -> None:
-        reason = self._checks.blocking_reason()
+        reason = self._checks.blocking_reason() or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
         self.reason.setText(f"Cannot generate: {reason}" if reason else "")
         self.reason.setVisible(bool(reason))

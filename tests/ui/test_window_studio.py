@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.app import simulator_secrets, simulator_settings
+from seedance_studio.app import MemoryKeyring, simulator_secrets, simulator_settings
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.params import GenerationParams, switch_model
@@ -26,6 +26,7 @@ from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.providers import registry
+from seedance_studio.providers.keys import SecretStore
 from seedance_studio.simulator import Simulator
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.main_window import MainWindow
@@ -191,3 +192,32 @@ def test_over_budget_asks_first_and_submits_on_yes(
         box.button(QMessageBox.StandardButton.Yes).click()
     assert len(sent.args[0]) == 1
     assert len(window.bridge.jobs()) == 1
+
+
+def test_missing_key_blocks_generate_until_one_is_saved(
+        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
+        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), simulator)
+    secrets = SecretStore(MemoryKeyring(), environ={})
+    bridge = EngineBridge(JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets),
+                          owns_store=True)
+    params = switch_model(GenerationParams(provider="eachlabs"), capabilities.get("eachlabs"))
+    window = MainWindow(settings, secrets, bridge, composition=Composition(params), simulator=True,
+                        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    comp = window.composition
+    comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
+    comp.prompt.set_text("@Image1 blinks", comp.tray)
+    bar = window.submit_bar
+    qtbot.waitUntil(lambda: "API key" in bar.reason.text(), timeout=5000)
+    assert not bar.button.isEnabled()
+    assert "Settings" in bar.reason.text()
+    window.params.provider.setCurrentIndex(window.params.provider.findData("animatic"))
+    qtbot.waitUntil(bar.button.isEnabled, timeout=5000)  # the local preview needs no key
+    window.params.provider.setCurrentIndex(window.params.provider.findData("eachlabs"))
+    qtbot.waitUntil(lambda: not bar.button.isEnabled(), timeout=5000)
+    secrets.set("eachlabs", "sk-new")
+    window.apply_settings(settings)
+    qtbot.waitUntil(bar.button.isEnabled, timeout=5000)
+    window.close()
+    run_async(bridge.shutdown())
