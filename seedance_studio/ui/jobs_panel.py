@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
+from PySide6.QtDBus import QDBusConnection, QDBusMessage
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,7 +55,31 @@ def reveal_in_folder(path: str) -> bool:
         return QProcess.startDetached("open", ["-R", path])[0]
     if sys.platform.startswith("win"):
         return QProcess.startDetached("explorer", [f"/select,{Path(path)}"])[0]
+    if _show_item_over_dbus(path):
+        return True
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+FILE_MANAGER_SERVICE = "org.freedesktop.FileManager1"
+
+
+def _show_item_over_dbus(path: str) -> bool:
+    """The freedesktop FileManager1 interface selects the file (Nautilus, Dolphin, Nemo...).
+
+    Asked asynchronously: a file manager slow to answer must not freeze the window.
+    """
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    registered = bus.interface().isServiceRegistered(FILE_MANAGER_SERVICE)
+    if not registered.isValid() or not registered.value():
+        return False
+    message = QDBusMessage.createMethodCall(
+        FILE_MANAGER_SERVICE, "/org/freedesktop/FileManager1", FILE_MANAGER_SERVICE,
+        "ShowItems")
+    uri = QUrl.fromLocalFile(path).toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    message.setArguments([[uri], ""])
+    return bus.send(message)
 
 
 class JobsPanel(QWidget):
