@@ -194,10 +194,12 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _wire(self) -> None:
+        self.prompt.editor.set_media_handler(self.ingest.add_mime)
         self.tray.message.connect(self._status)
         self.tray.fix_requested.connect(self.conform.fix)
         self.tray.fix_all_requested.connect(self.conform.fix_all)
         self.conform.message.connect(self._status)
+        self.conform.busy_changed.connect(self.tray.set_fixing)
         self.problems.reference_activated.connect(self.show_reference)
         self.checks.updated.connect(self._on_checks)
         self.submit_bar.submit_requested.connect(self.submit)

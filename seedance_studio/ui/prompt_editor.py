@@ -8,8 +8,9 @@ applied back through a QTextCursor, which keeps the user's cursor and undo stack
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QHelpEvent, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVBoxLayout, QWidget
 
@@ -41,6 +42,7 @@ class PromptEditor(QPlainTextEdit):
         self._editing = False
         """True while a user edit is written into the model (no need to write it back)."""
         self._typed_at: int | None = None
+        self._media_handler: Callable[[QMimeData], bool] | None = None
         self._mention_start: int | None = None
         self.setPlaceholderText("Describe the shot. Type @ to mention a reference, "
                                 "e.g. “@Image1 walks through the scene of @Video1”.")
@@ -201,6 +203,27 @@ class PromptEditor(QPlainTextEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    # -- drops and pastes of media ----------------------------------------------------------
+
+    def set_media_handler(self, handler: Callable[[QMimeData], bool]) -> None:
+        """Where files and media links dropped or pasted here go (the tray), instead of
+        being inserted as text."""
+        self._media_handler = handler
+
+    def _is_media(self, source: QMimeData) -> bool:
+        return self._media_handler is not None and (
+            any(u.isLocalFile() for u in source.urls())
+            or (source.hasImage() and not source.hasText()))
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return self._is_media(source) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if self._is_media(source) and self._media_handler is not None:
+            self._media_handler(source)
+            return
+        super().insertFromMimeData(source)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         # A click on the popup (its own top-level window) must reach it before it closes.

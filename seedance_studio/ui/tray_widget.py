@@ -344,6 +344,11 @@ class TrayWidget(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self.view)
         paste.activated.connect(self.paste)
+        self.busy_label = QLabel("Reading files…")
+        self.busy_label.setProperty("role", "muted")
+        self.busy_label.hide()
+        layout.insertWidget(2, self.busy_label)
+        ingest.busy_changed.connect(self.busy_label.setVisible)
         ingest.rejected.connect(self._on_rejected)
         ingest.added.connect(self._on_added)
         model.modelReset.connect(self._refresh)
@@ -359,6 +364,12 @@ class TrayWidget(QWidget):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    def set_fixing(self, busy: bool) -> None:
+        """While a conform runs, a second Fix would only queue the same work."""
+        self.fix_button.setEnabled(not busy)
+        self.fix_all_button.setEnabled(not busy)
+        self.fix_all_button.setText("Fixing…" if busy else "Fix all")
 
     def set_fix_available(self, available: bool) -> None:
         """Show Fix / Fix all (when media conform is installed)."""

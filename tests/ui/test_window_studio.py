@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QMimeData, QSettings, Qt, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -221,3 +222,21 @@ def test_missing_key_blocks_generate_until_one_is_saved(
     qtbot.waitUntil(bar.button.isEnabled, timeout=5000)
     window.close()
     run_async(bridge.shutdown())
+
+
+def test_files_pasted_into_the_prompt_go_to_the_tray(
+        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    window = studio.window
+    image = sample_media(tmp_path)[0]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image))])
+    QGuiApplication.clipboard().setMimeData(mime)
+    editor = window.prompt.editor
+    QTest.keyClicks(editor, "A ")
+    editor.paste()
+    studio.settle()
+    assert [r.name for r in window.composition.tray] == ["portrait.png"]
+    assert window.composition.prompt.text == "A "
+    QGuiApplication.clipboard().setText("plain words")
+    editor.paste()
+    assert window.composition.prompt.text == "A plain words"
