@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
 from PySide6.QtDBus import QDBusConnection, QDBusMessage
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -95,6 +95,7 @@ class JobsPanel(QWidget):
         self.raw_dialog: RawResponseDialog | None = None
 
         self.table = QTableView(self)
+        self.table.setAccessibleName("Jobs")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -114,6 +115,10 @@ class JobsPanel(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(self._on_double_click)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # Enter plays, like a double-click
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self._play_current)
 
         self.cancel_action = self._action("Cancel", "Cancel the job (on the provider where it "
                                           "allows it)", self.cancel_selected)
@@ -336,6 +341,11 @@ class JobsPanel(QWidget):
                 menu.addAction(action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _play_current(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._on_double_click(index)
 
     def _on_double_click(self, index: QModelIndex) -> None:
         job = self.model.job_at(index.row())

@@ -262,6 +262,13 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.seek_slider)
         layout.addLayout(controls)
 
+        named: tuple[tuple[QWidget, str], ...] = (
+            (self.play_button, "Play or pause"), (self.step_button, "Next frame"),
+            (self.seek_slider, "Position"), (self.volume_slider, "Volume"),
+            (self.loop_button, "Loop"), (self.surface, "Video"))
+        for control, name in named:
+            control.setAccessibleName(name)
+
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)

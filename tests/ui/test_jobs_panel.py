@@ -178,6 +178,10 @@ def test_submit_runs_to_a_downloaded_file_and_double_click_plays_it(
         QTest.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
                          pos=rect.center())
     assert played.args == [done.result_path]
+    panel.table.setFocus()
+    with qtbot.waitSignal(panel.play_requested, timeout=2000) as by_key:
+        QTest.keyClick(panel.table, Qt.Key.Key_Return)
+    assert by_key.args == [done.result_path]
 
 
 def test_file_actions_copy_id_and_raw_response(
