@@ -80,7 +80,7 @@ def save_pasted_image(image: QImage) -> Path:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes; only str works
+    image.save(buffer, "PNG")  # type: ignore[call-overload,unused-ignore]  # stub: bytes; only str works
     buffer.close()
     raw = bytes(data.data())
     folder = paths.cache_dir() / "pasted"

@@ -47,7 +47,12 @@ def drop_mime(target: QWidget, mime: QMimeData, at: QPoint | None = None) -> QDr
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     # Qt delivers a drop only to the widget that accepted the drag's enter event.
-    QApplication.sendEvent(target, QDragEnterEvent(QPointF(point), actions, mime, buttons, mods))
+    try:  # PySide6 ≥ 6.12 takes a QPointF here; earlier releases a QPoint
+        enter = QDragEnterEvent(QPointF(point), actions, mime, buttons,  # type: ignore[call-overload,unused-ignore]
+                                mods)
+    except TypeError:
+        enter = QDragEnterEvent(point, actions, mime, buttons, mods)
+    QApplication.sendEvent(target, enter)
     event = QDropEvent(QPointF(point), actions, mime, buttons, mods)
     QApplication.sendEvent(target, event)
     return event
