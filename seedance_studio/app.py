@@ -96,7 +96,9 @@ class Studio:
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def close(self) -> None:
-        with contextlib.suppress(asyncio.TimeoutError, Exception):
+        # Closing must end the process whatever the engine does: unfinished jobs are in the
+        # store and resume on the next start, so a failed or slow shutdown loses nothing.
+        with contextlib.suppress(Exception):
             await asyncio.wait_for(self.bridge.shutdown(), SHUTDOWN_TIMEOUT_S)
         if self.simulator is not None:
             self.simulator.stop()
