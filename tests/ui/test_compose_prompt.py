@@ -10,8 +10,10 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.params import switch_model
 from seedance_studio.core.reference import Reference
 from seedance_studio.ui.prompt_editor import PromptPanel
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
@@ -167,3 +169,16 @@ def test_clicking_a_popup_item_inserts_it(harness: EditorHarness) -> None:
                      pos=popup.visualItemRect(item).center())
     assert comp.prompt.text == "@Audio1 "
     assert comp.prompt.live_mentions()[0].ref_id == song.id
+
+
+def test_character_count_against_the_provider_limit(harness: EditorHarness) -> None:
+    comp = harness.composition
+    limit = capabilities.get("kinovi").limits_for(None).prompt_max_chars
+    assert limit is not None
+    comp.params = switch_model(comp.params, capabilities.get("kinovi"))
+    comp.prompt.set_text("x" * (limit + 1), comp.tray)
+    label = harness.panel.count_label
+    assert label.text() == f"{limit + 1:,} / {limit:,} characters"
+    assert label.property("role") == "error"
+    comp.prompt.set_text("short", comp.tray)
+    assert label.property("role") == "muted"

@@ -132,7 +132,11 @@ def test_invalid_composition_blocks_generate_and_fix_all_conforms(
     assert not window.submit_bar.button.isEnabled()
     assert window.submit_bar.reason.text()
     ref_id = comp.tray.items[0].id
-    assert window.tray_model.problems_of(ref_id)
+    problems = window.tray_model.problems_of(ref_id)
+    assert problems
+    row = window.tray_model.row_of(ref_id)
+    tooltip = window.tray_model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert problems[0].message.split(";")[0] in tooltip and problems[0].hint in tooltip
     assert window.tray.fix_all_button.isVisibleTo(window.tray)
     task = window.conform.fix_all()
     assert task is not None
