@@ -179,6 +179,11 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction(icon("settings"), "Settings", self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
+        self.generate_action = QAction(icon("generate"), "Generate", self)
+        self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.generate_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.generate_action.triggered.connect(self.submit)
+        self.addAction(self.generate_action)
         bar.addAction(self.add_action)
         bar.addAction(self.paste_action)
         spacer = QWidget()
@@ -195,6 +200,9 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.prompt.editor.set_media_handler(self.ingest.add_mime)
+        self.tray.view.setAccessibleName("References")
+        self.prompt.editor.setAccessibleName("Prompt")
+        self.submit_bar.button.setAccessibleName("Generate")
         self.tray.message.connect(self._status)
         self.tray.fix_requested.connect(self.conform.fix)
         self.tray.fix_all_requested.connect(self.conform.fix_all)
@@ -258,7 +266,8 @@ class MainWindow(QMainWindow):
         return task
 
     def submit(self) -> asyncio.Task[Any] | None:
-        if not self.checks.submittable:
+        """Generate (the button or Ctrl+Enter), unless something blocks it."""
+        if not self.submit_bar.button.isEnabled():
             return None
         return self.spawn(self._submit(allow_over_budget=False))
 

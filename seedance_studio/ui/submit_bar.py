@@ -58,4 +58,4 @@ class SubmitBar(QWidget):
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
         self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
-                               else "Send this composition to the provider")
+                               else "Send this composition to the provider (Ctrl+Enter)")

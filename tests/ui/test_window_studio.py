@@ -188,8 +188,11 @@ def test_over_budget_asks_first_and_submits_on_yes(
     comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
     comp.prompt.set_text("@Image1 turns around", comp.tray)
     assert window.submit_bar.button.isEnabled(), window.submit_bar.reason.text()
-    window.submit_bar.button.click()
+    window.activateWindow()
+    window.prompt.editor.setFocus()
+    QTest.keyClick(window.prompt.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.confirm_box is not None, timeout=10_000)
+    assert comp.prompt.text == "@Image1 turns around"  # the shortcut typed nothing
     box = window.confirm_box
     assert box is not None and "budget" in box.text()
     assert window.bridge.jobs() == []
