@@ -97,6 +97,13 @@ ProviderFactory = Callable[..., Provider]
 """create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
 
 CLOSE_TIMEOUT_S = 5.0
+SCAN_EVERY_S = 2.0
+"""How often a started engine looks for changes made by other processes."""
+ADOPT_EVERY_TICKS = 5
+"""Scans between looks for jobs whose runner died (their lease is then free)."""
+RETRY_LATER_S = 300.0
+"""A job whose download failed is tried again by the store scan after this long (a restart,
+`download` or `resume` try at once)."""
 LEASE_S = DEFAULT_LEASE_S
 
 
@@ -138,13 +145,22 @@ class JobEngine:
         self._batches: dict[str, asyncio.Task[None]] = {}
         self._closing = False
         self._closed = False
+        self._janitor: asyncio.Task[None] | None = None
+        self._last_scan = 0.0
+        self._seen: dict[int, float] = {}
+        """Job id -> the updated_at last announced by the store scan."""
 
     # -- public API -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Resume every unfinished job found in the store."""
+        """Resume every unfinished job found in the store, then keep watching the store:
+        `job_changed` also fires for changes other processes make (the CLI beside the GUI),
+        and jobs a dead process left behind are taken over."""
         for job in self.store.unfinished():
             self._resume(job)
+        if self._janitor is None and not self._closing:
+            self._last_scan = self._now()
+            self._janitor = asyncio.get_running_loop().create_task(self._watch_store())
 
     async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
                      allow_over_budget: bool = False) -> list[int]:
@@ -295,6 +311,10 @@ class JobEngine:
         if self._closed:
             return
         self._closed = self._closing = True
+        if self._janitor is not None:
+            self._janitor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._janitor
         tasks = [*self._watchers.values(), *self._batches.values()]
         for task in tasks:
             task.cancel()
@@ -313,6 +333,29 @@ class JobEngine:
             with contextlib.suppress(Exception):
                 await self._http.aclose()
             self._http = None
+
+    async def _watch_store(self) -> None:
+        """Every SCAN_EVERY_S: announce other processes' writes; now and then adopt orphans."""
+        for tick in itertools.count(1):
+            await asyncio.sleep(SCAN_EVERY_S)
+            try:
+                # Look back one extra period: a write stamped just before the last scan may
+                # have committed just after it.
+                changed = self.store.changed_since(self._last_scan - SCAN_EVERY_S)
+                self._last_scan = max((at for _id, at in changed), default=self._last_scan)
+                for job_id, at in changed:
+                    if self._seen.get(job_id) != at:
+                        self._seen[job_id] = at
+                        self.job_changed.emit(job_id)
+                if tick % ADOPT_EVERY_TICKS == 0:
+                    for job in self.store.unfinished():
+                        busy = job.id in self._watchers or job.batch in self._batches
+                        later = job.next_poll_at is not None and job.next_poll_at > self._now()
+                        if not busy and not later and self.store.lease_is_free(job,
+                                                                                self.owner):
+                            self._resume(job)
+            except Exception:  # a locked or closing database: try again next tick
+                log.exception("store scan failed")
 
     # -- helpers used by front ends ---------------------------------------------------------
 
@@ -534,6 +577,12 @@ class JobEngine:
         try:
             async with self._holding([job_id]):
                 await self._poll_and_fetch(job_id)
+        except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
+            log.exception("watching job %s failed", job_id)
+            self._update(job_id, expect=[JobState.DOWNLOADING], state=JobState.SUCCEEDED)
+            self._update(job_id, error_code=type(exc).__name__,
+                         next_poll_at=self._now() + RETRY_LATER_S,
+                         message=f"unexpected error: {exc} (resume or download to retry)")
         finally:
             self.store.release(job_id, self.owner)
 
@@ -672,6 +721,7 @@ class JobEngine:
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
             self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
+                         next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"download failed: {exc} (download again to retry)")
             return
         sidecar = dl.write_sidecar(final, dl.provenance(self.store.get(job.id), final,
@@ -679,7 +729,7 @@ class JobEngine:
         size = final.stat().st_size
         self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
                      finished_at=self._now(), bytes_done=size, bytes_total=size,
-                     message=None, error_code=None)
+                     message=None, error_code=None, next_poll_at=None)
         self.progress.emit(job.id, "download", 1.0)
 
     async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:

@@ -103,6 +103,7 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_state ON jobs(state);
 CREATE INDEX jobs_provider_sent ON jobs(provider, create_sent_at);
 CREATE INDEX jobs_group ON jobs(group_id);
+CREATE INDEX jobs_updated ON jobs(updated_at);
 CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id INTEGER NOT NULL REFERENCES jobs(id),
@@ -524,6 +525,18 @@ class JobStore:
             "SELECT MIN(create_sent_at) FROM jobs WHERE provider = ? AND create_sent_at >= ? "
             "GROUP BY batch, attempt", (provider, since)).fetchall()
         return sorted(float(r[0]) for r in rows)
+
+    def changed_since(self, since: float) -> list[tuple[int, float]]:
+        """(id, updated_at) of jobs written after `since`, by any process."""
+        rows = self._db.execute("SELECT id, updated_at FROM jobs WHERE updated_at > ? "
+                                "ORDER BY id", (since,)).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def lease_is_free(self, job: JobRecord, owner: str) -> bool:
+        """Whether `owner` could claim `job` now (same rule as `claim`, without taking it)."""
+        holder = job.lease_owner
+        return (holder is None or holder == owner or job.lease_until is None
+                or job.lease_until < self.now() or owner_is_dead(holder))
 
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""

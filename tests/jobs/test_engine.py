@@ -19,7 +19,7 @@ from seedance_studio.core.provider import Failed
 from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.limits import ProviderLimits
 from seedance_studio.jobs.states import JobState
-from seedance_studio.jobs.store import JobStore
+from seedance_studio.jobs.store import JobStore, NewJob
 from tests.jobs.conftest import EngineMaker
 from tests.jobs.fakes import (
     FakeProvider,
@@ -274,3 +274,24 @@ async def test_cancel_while_waiting_for_a_slot_sends_nothing(
     await engine.cancel(first)
     await engine.wait([first, second])
     assert fake.creates == 1
+
+
+async def test_started_engine_hears_other_processes_and_adopts_orphans(
+        make_engine: EngineMaker, fake: FakeProvider, store: JobStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("seedance_studio.jobs.engine.SCAN_EVERY_S", 0.02)
+    monkeypatch.setattr("seedance_studio.jobs.engine.ADOPT_EVERY_TICKS", 2)
+    engine = make_engine()
+    await engine.start()
+    heard: list[int] = []
+    engine.job_changed.connect(heard.append)
+    # Another process (its own connection) stores a job, then dies holding it.
+    other = JobStore(store.path)
+    [job_id] = other.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="x")],
+                                 owner="other-host:1:dead", lease_s=0.01)
+    other.update(job_id, state=JobState.QUEUED, provider_job_id="job-77",
+                 submitted_at=store.now())
+    other.close()
+    await until(lambda: job_id in heard)
+    await until(lambda: store.get(job_id).state is JobState.DONE)
+    assert fake.creates == 0 and fake.polls["job-77"] >= 2
