@@ -212,8 +212,11 @@ class JobEngine:
                            "still run and be charged")
         except ProviderError as exc:
             message = f"cancelled here; the provider's cancel failed: {exc}"
-        self._update(job_id, state=JobState.CANCELLED, message=message,
-                     finished_at=self._now())
+        if not self._update(job_id, expect=[JobState.QUEUED, JobState.RUNNING, JobState.STUCK],
+                            state=JobState.CANCELLED, message=message,
+                            finished_at=self._now()):
+            # It finished meanwhile (paid for): bring the video home instead.
+            self._resume(self.store.get(job_id))
         self._gate.slot_freed.set()
         return self.store.get(job_id)
 
