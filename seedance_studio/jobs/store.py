@@ -19,6 +19,7 @@ import json
 import os
 import socket
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -277,13 +278,31 @@ def owner_is_dead(owner: str) -> bool:
     pid = int(pid_text)
     if pid == os.getpid():
         return False
+    return not _pid_alive(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists (os.kill(pid, 0) would send Ctrl+C on Windows)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:
         return False
-    return _is_zombie(pid)
+    except PermissionError:
+        return True
+    return not _is_zombie(pid)
 
 
 def _is_zombie(pid: int) -> bool:
