@@ -328,3 +328,30 @@ def show(args: argparse.Namespace) -> int:
                        "message": e.message, "raw": e.raw} for e in events]
     _print_json(data)
     return EXIT_OK
+
+
+def spend(args: argparse.Namespace) -> int:
+    """The ledger: actual cost where reported, else the estimate (see jobs/ledger.py)."""
+    from seedance_studio.jobs.ledger import Ledger
+
+    settings = load_settings()
+    with JobStore() as store:
+        ledger = Ledger(store)
+        providers = ledger.per_provider()
+        days = ledger.per_day()
+        today = ledger.spent_on(ledger.today())
+    budget = settings.budget_usd
+    if args.json:
+        _print_json({"currency": "USD",
+                     "providers": {k: float(v) for k, v in sorted(providers.items())},
+                     "days": {d.isoformat(): float(v) for d, v in sorted(days.items())},
+                     "today": float(today),
+                     "budget": float(budget) if budget is not None else None})
+        return EXIT_OK
+    for provider, total in sorted(providers.items()):
+        print(f"{provider:<14} ${total:.2f}")
+    for day, total in sorted(days.items()):
+        print(f"{day.isoformat():<14} ${total:.2f}")
+    left = f" of ${budget:.2f} (daily budget)" if budget is not None else ""
+    print(f"{'today':<14} ${today:.2f}{left}")
+    return EXIT_OK

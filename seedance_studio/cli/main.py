@@ -5,6 +5,7 @@
     seedance submit   --provider P --prompt TEXT ... [--detach] [--yes]
     seedance jobs [--json] | show ID | cancel ID | download ID | resume
     seedance check-again ID | submit-anyway ID
+    seedance spend [--json]
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
 rules (one line per problem on stderr).
@@ -61,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("resume", help="poll and fetch every unfinished job")
     p.set_defaults(run=commands.resume)
+
+    p = sub.add_parser("spend", help="money spent (or committed) per provider and per day")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=commands.spend)
     return parser
 
 

@@ -26,6 +26,9 @@ def test_submit_waits_and_brings_the_video_home(sim: SimProcess,
     assert "sim-key" not in video.with_suffix(".json").read_text()
     assert sim.count("kinovi", "create") == 1
 
+    spent = json.loads(seedance(sim_env, "spend", "--json").out)
+    assert spent["providers"]["kinovi"] > 0 and spent["today"] == spent["providers"]["kinovi"]
+
     listed = seedance(sim_env, "jobs", "--json")
     [job] = json.loads(listed.out)
     assert job["state"] == "done" and job["provider"] == "kinovi"
