@@ -16,7 +16,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -28,13 +28,15 @@ from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import S3Settings, Settings, load_settings
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore, env_var
-from seedance_studio.simulator import Simulator
 from seedance_studio.ui.draft import load_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.main_window import MainWindow
 from seedance_studio.ui.theme import apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
+
+if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+    from seedance_studio.simulator import Simulator
 
 SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
 """Set to 1 to start in simulator mode without the flag."""
@@ -106,7 +108,11 @@ class Studio:
 
 def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
     """Settings, keys, engine and window (call with a running qasync loop)."""
-    sim = Simulator().start() if simulator else None
+    sim = None
+    if simulator:
+        from seedance_studio.simulator import Simulator
+
+        sim = Simulator().start()
     settings = load_settings()
     if sim is not None:
         settings = simulator_settings(settings, sim)

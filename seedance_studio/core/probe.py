@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-import av
-
 from seedance_studio.core.errors import MediaError
 from seedance_studio.core.media import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference, guess_kind
@@ -288,6 +286,8 @@ class _Scan:
 
 
 def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> MediaFacts:
+    import av  # PyAV loads FFmpeg (~0.1 s): imported on the first probe, not at app start
+
     with av.open(str(file), mode="r", metadata_errors="ignore") as container:
         streams: list[Any] = list(container.streams)
         videos = [s for s in streams if s.type == "video" and not _is_cover_art(s)]
@@ -339,6 +339,8 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
 
 def _is_cover_art(stream: Any) -> bool:
     """An MP3's or M4A's embedded cover is a one-picture "video" stream; it is not video."""
+    import av
+
     disposition = getattr(stream, "disposition", 0)
     return bool(int(disposition) & int(av.stream.Disposition.attached_pic))
 
@@ -390,6 +392,8 @@ def _scan(container: Any, primary: Any) -> _Scan:
 
 def _rotation(frames: list[Any]) -> int:
     """A frame's display rotation normalised to 0, 90, 180 or 270."""
+    import av
+
     if not frames or not isinstance(frames[0], av.VideoFrame):
         return 0
     degrees: float = getattr(frames[0], "rotation", 0) or 0
@@ -405,6 +409,8 @@ def _image_facts(fmt: str, size: int, stream: Any, shown: str) -> MediaFacts:
 
 
 def _duration(container: Any, stream: Any) -> float | None:
+    import av
+
     if container.duration is not None and container.duration > 0:
         return round(float(container.duration) / av.time_base, 3)
     if stream.duration is not None and stream.time_base is not None:

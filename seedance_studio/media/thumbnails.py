@@ -10,11 +10,13 @@ import array
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import av
+from typing import TYPE_CHECKING
 
 from seedance_studio.core.errors import MediaError
 from seedance_studio.core.media import MediaKind
+
+if TYPE_CHECKING:  # PyAV loads FFmpeg: imported by the decoding functions, not with the UI
+    import av
 
 DEFAULT_BOX = (192, 108)
 """The largest thumbnail edge pair; images and frames keep their aspect ratio inside it."""
@@ -61,6 +63,8 @@ def make_thumbnail(path: str | Path, kind: MediaKind,
 def frame_thumbnail(path: str | Path, box: tuple[int, int] = DEFAULT_BOX,
                     at_fraction: float = 0.1, max_offset_s: float = 1.0) -> Thumbnail:
     """A frame a little into a video (past black lead-ins), or the picture of an image file."""
+    import av
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -87,6 +91,8 @@ def frame_thumbnail(path: str | Path, box: tuple[int, int] = DEFAULT_BOX,
 def _seek_target(container: av.container.InputContainer, stream: av.VideoStream,
                  at_fraction: float, max_offset_s: float) -> float:
     """Seconds to show; seeks near it so long videos are not decoded from the start."""
+    import av
+
     duration = None
     if stream.duration is not None and stream.time_base is not None:
         duration = float(stream.duration * stream.time_base)
@@ -114,6 +120,8 @@ def _packed(plane: av.video.plane.VideoPlane, row_bytes: int, rows: int) -> byte
 
 def audio_peaks(path: str | Path, columns: int) -> list[float]:
     """Per-column peak level (0..1) of the file's first channel mix, left to right."""
+    import av
+
     samples = array.array("h")
     try:
         with av.open(str(path)) as container:

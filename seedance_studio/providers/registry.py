@@ -1,26 +1,26 @@
 """Provider ids to client factories: the one place the app turns an id into a Provider.
 
 A local provider (e.g. the animatic) joins with one line: `register("animatic", factory)`
-or an entry in `_FACTORIES`.
+or an entry in `_FACTORIES`. Each built-in factory imports its client module when first
+called, so starting the app does not pay for httpx clients or PyAV it may never use.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import Settings
-from seedance_studio.providers import animatic
-from seedance_studio.providers.base import HttpProvider, KeySource
-from seedance_studio.providers.eachlabs import EachlabsProvider
-from seedance_studio.providers.kinovi import KinoviLegacyProvider, KinoviProvider
-from seedance_studio.providers.oxen import OxenProvider
-from seedance_studio.providers.shortapi import ShortApiProvider
 
-ProviderFactory = Callable[[Settings, KeySource, httpx.AsyncClient | None], Provider]
+if TYPE_CHECKING:
+    import httpx
+
+    from seedance_studio.providers.base import HttpProvider, KeySource
+
+ProviderFactory = Callable[[Settings, "KeySource", "httpx.AsyncClient | None"], Provider]
 """(settings, secrets, shared http client or None) -> a ready provider."""
 
 
@@ -37,13 +37,34 @@ def http_factory(cls: type[HttpProvider]) -> ProviderFactory:
     return make
 
 
+def lazy_http_factory(module: str, class_name: str) -> ProviderFactory:
+    """`http_factory` for a class imported from `module` on first use, not at import."""
+
+    def make(settings: Settings, secrets: KeySource,
+             http: httpx.AsyncClient | None) -> Provider:
+        cls: type[HttpProvider] = getattr(importlib.import_module(module), class_name)
+        return http_factory(cls)(settings, secrets, http)
+
+    return make
+
+
+def _animatic(settings: Settings, secrets: KeySource,
+              http: httpx.AsyncClient | None) -> Provider:
+    """The local animatic; its module pulls in PyAV, so it is imported only when used."""
+    from seedance_studio.providers import animatic
+
+    provider: Provider = animatic.create(settings, secrets, http)
+    return provider
+
+
 _FACTORIES: dict[str, ProviderFactory] = {
-    "shortapi": http_factory(ShortApiProvider),
-    "kinovi": http_factory(KinoviProvider),
-    "kinovi-legacy": http_factory(KinoviLegacyProvider),
-    "oxen": http_factory(OxenProvider),
-    "eachlabs": http_factory(EachlabsProvider),
-    "animatic": animatic.create,
+    "shortapi": lazy_http_factory("seedance_studio.providers.shortapi", "ShortApiProvider"),
+    "kinovi": lazy_http_factory("seedance_studio.providers.kinovi", "KinoviProvider"),
+    "kinovi-legacy": lazy_http_factory("seedance_studio.providers.kinovi",
+                                       "KinoviLegacyProvider"),
+    "oxen": lazy_http_factory("seedance_studio.providers.oxen", "OxenProvider"),
+    "eachlabs": lazy_http_factory("seedance_studio.providers.eachlabs", "EachlabsProvider"),
+    "animatic": _animatic,
 }
 
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
-from seedance_studio.media.conform import conform_async
 from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
 
 
@@ -70,6 +69,9 @@ class ConformActions(QObject):
         return task
 
     async def _apply(self, plans: list[ConformPlan]) -> None:
+        # The encoders load PyAV/FFmpeg: imported on the first fix, not when the window opens.
+        from seedance_studio.media.conform import conform_async
+
         tray = self._composition.tray
         for n, plan in enumerate(plans, start=1):
             if plan.ref_id not in tray:
