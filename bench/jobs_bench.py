@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 from seedance_studio.core.settings import Settings  # noqa: E402
 from seedance_studio.jobs.engine import JobEngine  # noqa: E402
-from seedance_studio.jobs.limits import ProviderLimits  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
 from seedance_studio.jobs.store import JobStore, NewJob  # noqa: E402
 from seedance_studio.providers.eachlabs import EachlabsProvider  # noqa: E402
@@ -69,8 +68,7 @@ async def bench_engine(folder: Path, jobs: int, window: float) -> None:
         store = JobStore(folder / "engine.sqlite3")
         settings = Settings(library_dir=str(folder / "library"),
                             base_urls={pid: sim.base_url(pid) for pid in BASE_PATHS})
-        engine = JobEngine(store, settings, Keys(), poll_interval=0.05,
-                           limits={"eachlabs": ProviderLimits(10, 100, window)})
+        engine = JobEngine(store, settings, Keys(), poll_interval=0.05)
         snap = make_snapshot("eachlabs", "@Image1 runs", [sim.sample_url("image.png")],
                              duration=4, resolution="480p")
         snap = snap.model_copy(update={"params": snap.params.model_copy(

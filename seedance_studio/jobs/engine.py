@@ -26,6 +26,8 @@ Why each rule:
   sending, so after a crash a row without that stamp was never sent (it is submitted on
   resume) and a row with it is "submit_unknown" (only the user may resend).
 - A create answered 429 was not created, so it waits (Retry-After or back-off) and goes again.
+- Create limits are the numbers a provider publishes (`rate_limits`), enforced only by the
+  store-based gate (jobs/limits.py): one count, shared by every process using the store.
 - Polls never give up on transient errors; only a long run of "not found" fails a job.
 - A lease per row keeps two processes (CLI + GUI) from polling or downloading one job twice.
 """
@@ -38,7 +40,7 @@ import functools
 import itertools
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,7 @@ from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.capture import capture, capturing_client
 from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
 from seedance_studio.jobs.ledger import Ledger
-from seedance_studio.jobs.limits import DEFAULT_LIMITS, CreateGate, ProviderLimits
+from seedance_studio.jobs.limits import CreateGate
 from seedance_studio.jobs.polling import (
     CREATE_RETRY_BASE_S,
     NOT_FOUND_LIMIT,
@@ -90,6 +92,7 @@ from seedance_studio.jobs.store import (
     NewJob,
     new_owner_id,
 )
+from seedance_studio.providers.limits import RateLimits, rate_limits_of
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +126,6 @@ class JobEngine:
     def __init__(self, store: JobStore, settings: Settings, secrets: Any, *,
                  provider_factory: ProviderFactory | None = None, assets: Any = None,
                  http: httpx.AsyncClient | None = None,
-                 limits: Mapping[str, ProviderLimits] | None = None,
                  poll_interval: float | None = None) -> None:
         self.store = store
         self.settings = settings
@@ -140,7 +142,7 @@ class JobEngine:
         self._resolvers: dict[str, Any] = {}
         self._batch_ids: dict[int, str] = {}
         """Job id -> batch, so `wait` need not read the store for every job it waits on."""
-        self._gate = CreateGate(store, DEFAULT_LIMITS if limits is None else limits)
+        self._gate = CreateGate(store, self._limits_for)
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
         self._closing = False
@@ -810,6 +812,10 @@ class JobEngine:
                                                   http=self._client())
             self._resolvers[provider_id] = resolver
         return resolver
+
+    def _limits_for(self, provider_id: str) -> RateLimits:
+        """The create limits the provider publishes: the gate enforces them, nothing else."""
+        return rate_limits_of(self._provider(provider_id))
 
     def _provider(self, provider_id: str) -> Provider:
         provider = self._providers.get(provider_id)

@@ -1,18 +1,20 @@
 """Per-provider concurrency and create-rate limits, counted in the job store.
 
-Counting in the store (not in memory) makes the limits hold across processes: a CLI batch and
-the GUI share one eachlabs key, and both see every create either of them sent. Inside one
-process a lock per provider makes "check the window, then mark a create as sent" atomic.
+This gate is the one place the limits are enforced. The numbers are the provider's own data
+(`rate_limits`, providers/limits.py); the counting is in the store, not in memory, so the
+limits hold across processes (a CLI batch and the GUI share one eachlabs key, and both see
+every create either of them sent) and a job the store calls settled never holds a slot. Inside
+one process a lock per provider makes "check the window, then mark a create as sent" atomic.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from seedance_studio.jobs.store import JobStore
+from seedance_studio.providers.limits import RateLimits
 
 WAIT_STEP_S = 0.5
 """How often a waiting create re-reads the store when only another process can free a slot."""
@@ -22,38 +24,21 @@ WINDOW_MARGIN = 0.1
 """Extra fraction of the rate window kept free of creates (jitter between us and the server)."""
 
 
-@dataclass(frozen=True)
-class ProviderLimits:
-    """What one API key may do; None means no documented limit (the server's 429 decides)."""
-
-    max_active: int | None = None
-    """Jobs created but not finished at once (eachlabs: 10)."""
-    creates_per_window: int | None = None
-    """Create requests per `window_s` (eachlabs: 100 per minute)."""
-    window_s: float = 60.0
-
-
-DEFAULT_LIMITS: Mapping[str, ProviderLimits] = {
-    "eachlabs": ProviderLimits(max_active=10, creates_per_window=100, window_s=60.0),
-}
-"""From the providers' pages (see shared/providers/NOTES.md); others rely on their 429s."""
-
-
-def delay_before_create(limits: ProviderLimits, active: int, recent: list[float],
+def delay_before_create(limits: RateLimits, active: int, recent: list[float],
                         now: float) -> float:
     """Seconds to wait before the next create may go out (0 = now). Pure, for tests.
 
     `active` counts jobs holding a slot; `recent` are send times inside the window.
     """
-    if limits.max_active is not None and active >= limits.max_active:
+    if limits.max_unfinished is not None and active >= limits.max_unfinished:
         return WAIT_STEP_S
-    if limits.creates_per_window is not None:
+    if limits.max_creates is not None:
         # The server counts arrivals, we count departures: network jitter can bring two
         # creates closer together on arrival, so our window is a little longer than its.
         window = limits.window_s * (1 + WINDOW_MARGIN)
         inside = [t for t in recent if t > now - window]
-        if len(inside) >= limits.creates_per_window:
-            oldest = sorted(inside)[len(inside) - limits.creates_per_window]
+        if len(inside) >= limits.max_creates:
+            oldest = sorted(inside)[len(inside) - limits.max_creates]
             return max(oldest + window - now, 0.001)
     return 0.0
 
@@ -61,15 +46,13 @@ def delay_before_create(limits: ProviderLimits, active: int, recent: list[float]
 class CreateGate:
     """Waits until one more create for a provider fits its limits, then marks it sent."""
 
-    def __init__(self, store: JobStore, limits: Mapping[str, ProviderLimits]) -> None:
+    def __init__(self, store: JobStore, limits_for: Callable[[str], RateLimits]) -> None:
         self._store = store
-        self._limits = limits
+        self.limits_for = limits_for
+        """Provider id -> its published limits (the engine reads them off the provider)."""
         self._locks: dict[str, asyncio.Lock] = {}
         self.slot_freed = asyncio.Event()
         """Set by the engine when a job leaves queued/running, to wake waiting creates early."""
-
-    def limits_for(self, provider: str) -> ProviderLimits:
-        return self._limits.get(provider, ProviderLimits())
 
     async def pass_through(self, provider: str, mark_sent: Callable[[], None],
                            on_wait: Callable[[str], None] | None = None) -> None:
@@ -86,17 +69,17 @@ class CreateGate:
             while True:
                 now = self._store.now()
                 active = (self._store.active_count(provider)
-                          if limits.max_active is not None else 0)
+                          if limits.max_unfinished is not None else 0)
                 recent = (self._store.creates_since(
                     provider, now - limits.window_s * (1 + WINDOW_MARGIN))
-                          if limits.creates_per_window is not None else [])
+                          if limits.max_creates is not None else [])
                 delay = delay_before_create(limits, active, recent, now)
                 if delay <= 0:
                     mark_sent()
                     return
                 if on_wait:
-                    on_wait("waiting for a free slot" if limits.max_active is not None
-                            and active >= limits.max_active else "waiting for the rate limit")
+                    on_wait("waiting for a free slot" if limits.max_unfinished is not None
+                            and active >= limits.max_unfinished else "waiting for the rate limit")
                 self.slot_freed.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.slot_freed.wait(), timeout=delay)

@@ -7,7 +7,8 @@ Public API:
 - `assets.AssetResolver.for_provider(id, settings, secrets, http=...)` → `resolve(refs)`,
   `dry_run_urls(refs)`.
 - `retry.should_retry` / `retry.retry_delay` / `retry.parse_retry_after`: the retry policy.
-- `limits.CreateLimiter`: eachlabs' client-side limits, enforced inside `submit()`.
+- `limits.RateLimits`: documented per-key create limits a provider publishes as `rate_limits`
+  (enforced by the job engine, not here).
 
 Reconciling a create whose outcome is unknown (SubmissionUnknownError): none of the four APIs
 documents a way to list recent jobs, so no client can look the job up by itself. The job engine

@@ -30,6 +30,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
+from seedance_studio.providers.limits import NO_LIMITS, RateLimits
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -81,6 +82,8 @@ class HttpProvider:
 
     provider_id: ClassVar[str]
     default_poll_interval: ClassVar[float] = 5.0
+    rate_limits: ClassVar[RateLimits] = NO_LIMITS
+    """Documented per-key create limits; the job engine enforces them (none by default)."""
 
     def __init__(self, capabilities: ProviderCapabilities, base_url: str, keys: KeySource,
                  *, http: httpx.AsyncClient | None = None, callback_url: str | None = None,

@@ -3,8 +3,9 @@ cancel `POST /prediction/{id}/cancel`; key in `X-API-Key`.
 
 Both documented error shapes are understood ({"status": "error", "message", "details"} and
 {"error": "..."}). The documented limits (10 unfinished predictions, 100 creates a minute per
-key) are kept on this side by a shared `CreateLimiter` (see limits.py): `submit()` waits for a
-slot, and `status()` frees it when a prediction finishes.
+key) are published as `rate_limits`; the job engine's store-based gate enforces them (see
+providers/limits.py), so `submit()` sends at once and a create the server refuses raises
+RateLimitedError.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
     InvalidInputError,
     MalformedResponseError,
-    NotFoundError,
     SubmissionUnknownError,
 )
 from seedance_studio.core.media import MediaKind
 from seedance_studio.core.provider import (
-    FINAL_STATES,
     Cancelled,
     Cost,
     Failed,
@@ -35,7 +34,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import error_details, is_content_policy, translate_status
-from seedance_studio.providers.limits import CreateLimiter, RateLimits, shared_limiter
+from seedance_studio.providers.limits import RateLimits
 
 StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
@@ -103,10 +102,6 @@ class EachlabsProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
-    def limiter(self) -> CreateLimiter:
-        """The limiter shared by every client using this provider's current key."""
-        return shared_limiter(self.id, self.api_key(), self.rate_limits)
-
     def build_request(self, snapshot: CompositionSnapshot,
                       urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
@@ -136,35 +131,22 @@ class EachlabsProvider(HttpProvider):
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         headers = self.sendable_headers(spec)
-        async with self.limiter().create_slot() as slot:
-            answer = await self.transport.send_create(spec.method, spec.url, headers=headers,
-                                                      json_body=spec.body)
-            if isinstance(answer, dict) and str(answer.get("status", "")).lower() == "error":
-                raise translate_status(self.id, 400, json.dumps(answer),
-                                       secrets=self._secrets())
-            prediction_id = answer.get("predictionID") if isinstance(answer, dict) else None
-            if not isinstance(prediction_id, str) or not prediction_id:
-                raise SubmissionUnknownError(
-                    "eachlabs accepted the request but its answer holds no predictionID; the "
-                    "prediction may exist", provider=self.id)
-            slot.commit([prediction_id])
+        answer = await self.transport.send_create(spec.method, spec.url, headers=headers,
+                                                  json_body=spec.body)
+        if isinstance(answer, dict) and str(answer.get("status", "")).lower() == "error":
+            raise translate_status(self.id, 400, json.dumps(answer), secrets=self._secrets())
+        prediction_id = answer.get("predictionID") if isinstance(answer, dict) else None
+        if not isinstance(prediction_id, str) or not prediction_id:
+            raise SubmissionUnknownError(
+                "eachlabs accepted the request but its answer holds no predictionID; the "
+                "prediction may exist", provider=self.id)
         return [JobHandle(provider=self.id, job_id=prediction_id)]
 
     async def status(self, handle: JobHandle) -> StatusResult:
-        limiter = self.limiter()
-        try:
-            answer = await self.transport.send_safe(
-                "GET", self.url(f"/prediction/{handle.job_id}"),
-                headers=self.auth_headers(self.api_key()))
-        except NotFoundError:
-            limiter.finish(handle.job_id)  # an unknown prediction holds no slot
-            raise
-        status = parse_status(answer)
-        if status.state in FINAL_STATES:
-            limiter.finish(handle.job_id)
-        else:
-            limiter.track(handle.job_id)
-        return status
+        answer = await self.transport.send_safe(
+            "GET", self.url(f"/prediction/{handle.job_id}"),
+            headers=self.auth_headers(self.api_key()))
+        return parse_status(answer)
 
     async def cancel(self, handle: JobHandle) -> bool:
         """POST .../cancel; False when the prediction already finished."""
@@ -176,5 +158,4 @@ class EachlabsProvider(HttpProvider):
             if exc.status_code in (400, 409):
                 return False
             raise
-        self.limiter().finish(handle.job_id)
         return True

@@ -10,7 +10,6 @@ import pytest
 
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
-from seedance_studio.jobs.limits import ProviderLimits
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.simulator import BASE_PATHS
@@ -52,8 +51,7 @@ async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
                       results: ResultServer) -> AsyncIterator[EngineMaker]:
     engines: list[JobEngine] = []
 
-    def make(provider: Any = None, *, limits: dict[str, ProviderLimits] | None = None,
-             job_store: JobStore | None = None) -> JobEngine:
+    def make(provider: Any = None, *, job_store: JobStore | None = None) -> JobEngine:
         chosen = provider or fake
 
         def factory(provider_id: str, _settings: Settings, _secrets: Any, *,
@@ -61,7 +59,7 @@ async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
             return chosen
 
         engine = JobEngine(job_store or store, settings, None, provider_factory=factory,
-                           http=results.client(), limits=limits or {})
+                           http=results.client())
         engines.append(engine)
         return engine
 

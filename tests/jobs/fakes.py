@@ -28,6 +28,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
+from seedance_studio.providers.limits import RateLimits
 
 Status = Queued | Running | Succeeded | Failed | Cancelled
 RESULT_HOST = "https://results.example"
@@ -41,6 +42,8 @@ class FakeProvider:
     polls_to_finish: int = 2
     poll_interval: float = 0.01
     supports_cancel: bool = True
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    """Published like a real provider's; the engine's gate reads them."""
     submit_errors: list[BaseException] = field(default_factory=list)
     status_errors: list[BaseException] = field(default_factory=list)
     final: Callable[[str], Status] | None = None

@@ -17,9 +17,9 @@ from seedance_studio.core.errors import (
 )
 from seedance_studio.core.provider import Failed
 from seedance_studio.jobs.ledger import BudgetExceeded
-from seedance_studio.jobs.limits import ProviderLimits
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
+from seedance_studio.providers.limits import RateLimits
 from tests.jobs.conftest import EngineMaker
 from tests.jobs.fakes import (
     FakeProvider,
@@ -218,7 +218,7 @@ async def test_budget_asks_before_exceeding(make_engine: EngineMaker) -> None:
 
 
 async def test_concurrency_limit_holds(make_engine: EngineMaker, store: JobStore) -> None:
-    fake = FakeProvider(polls_to_finish=3)
+    fake = FakeProvider(polls_to_finish=3, rate_limits=RateLimits(max_unfinished=2))
     peak = 0
     real_submit = fake.submit
 
@@ -229,7 +229,7 @@ async def test_concurrency_limit_holds(make_engine: EngineMaker, store: JobStore
         return handles
 
     fake.submit = counting  # type: ignore[method-assign]
-    engine = make_engine(fake, limits={"shortapi": ProviderLimits(max_active=2)})
+    engine = make_engine(fake)
     ids = await engine.submit(make_snapshot(variants=6))
     done = await engine.wait(ids)
     assert {j.state for j in done} == {JobState.DONE}
@@ -266,7 +266,8 @@ async def test_a_refused_create_fails_and_is_not_sent_again(
 async def test_cancel_while_waiting_for_a_slot_sends_nothing(
         make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
     fake.polls_to_finish = 10_000
-    engine = make_engine(limits={"shortapi": ProviderLimits(max_active=1)})
+    fake.rate_limits = RateLimits(max_unfinished=1)
+    engine = make_engine()
     first, second = await engine.submit(make_snapshot(variants=2))
     await until(lambda: "slot" in (store.get(second).message or ""))
     cancelled = await engine.cancel(second)

@@ -9,7 +9,7 @@ import pytest
 
 from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
 from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
-from seedance_studio.jobs.limits import ProviderLimits, delay_before_create
+from seedance_studio.jobs.limits import delay_before_create
 from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
     MAX_STRETCH,
@@ -19,6 +19,7 @@ from seedance_studio.jobs.polling import (
 )
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
+from seedance_studio.providers.limits import RateLimits
 from tests.jobs.fakes import make_snapshot
 
 
@@ -44,12 +45,12 @@ def test_error_delay_grows_with_jitter_and_retry_after_wins() -> None:
     (0, [float(t) for t in range(1, 100)], 0.0),
 ])
 def test_delay_before_create(active: int, recent: list[float], expected: float) -> None:
-    limits = ProviderLimits(max_active=10, creates_per_window=100, window_s=60.0)
+    limits = RateLimits(max_unfinished=10, max_creates=100, window_s=60.0)
     assert delay_before_create(limits, active, recent, now=20.0) == pytest.approx(expected)
 
 
 def test_no_limits_never_wait() -> None:
-    assert delay_before_create(ProviderLimits(), 10_000, [0.0] * 10_000, 1.0) == 0.0
+    assert delay_before_create(RateLimits(), 10_000, [0.0] * 10_000, 1.0) == 0.0
 
 
 def test_estimates_read_models_dicts_and_none() -> None:

@@ -8,16 +8,17 @@ progress": the simulator enforces a cap and every refused create must be sent ag
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
 
 from seedance_studio.jobs.engine import JobEngine
-from seedance_studio.jobs.limits import ProviderLimits
 from seedance_studio.jobs.states import JobState
 from seedance_studio.providers.eachlabs import EachlabsProvider
 from seedance_studio.providers.limits import RateLimits
 from seedance_studio.simulator import Simulator
+from seedance_studio.simulator.faults import Fault
 from seedance_studio.simulator.timing import SimTiming
 from tests.jobs.fakes import make_snapshot
 
@@ -35,7 +36,7 @@ async def test_500_eachlabs_jobs_respect_concurrency_and_create_rate(
                         RateLimits(max_unfinished=MAX_ACTIVE, max_creates=MAX_CREATES,
                                    window_s=WINDOW_S))
     simulator.set_timing(SimTiming(queued=0.02, running=0.05))
-    engine = sim_engine(limits={"eachlabs": ProviderLimits(MAX_ACTIVE, MAX_CREATES, WINDOW_S)})
+    engine = sim_engine()  # no limits of its own: it reads the provider's `rate_limits`
     snap = make_snapshot("eachlabs", "@Image1 runs", [simulator.sample_url("image.png")],
                          duration=4, resolution="480p")
     ids: list[int] = []
@@ -59,6 +60,27 @@ async def test_500_eachlabs_jobs_respect_concurrency_and_create_rate(
         assert unfinished <= MAX_ACTIVE
     span = created[-1] - created[0]
     assert span >= (JOBS / MAX_CREATES - 1) * WINDOW_S  # the window really held creates back
+
+
+async def test_a_discarded_unknown_submission_holds_no_slot_anywhere(
+        simulator: Simulator, sim_engine: Callable[..., JobEngine],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is the one count of busy slots: once the user discards a submission whose
+    outcome was unknown, the next create goes out (nothing else keeps holding its slot)."""
+    monkeypatch.setattr(EachlabsProvider, "rate_limits", RateLimits(max_unfinished=1))
+    simulator.set_timing(SimTiming(queued=0.02, running=0.05))
+    simulator.inject("eachlabs", "create", Fault.drop(before_body=False))  # sent, no answer
+    engine = sim_engine()
+    snap = make_snapshot("eachlabs", "@Image1 runs", [simulator.sample_url("image.png")],
+                         duration=4, resolution="480p")
+    [first] = await engine.submit(snap)
+    [unknown] = await engine.wait([first])
+    assert unknown.state is JobState.SUBMIT_UNKNOWN
+    assert (await engine.cancel(first)).state is JobState.CANCELLED
+    [second] = await engine.submit(snap)
+    [job] = await asyncio.wait_for(engine.wait([second]), 15)
+    assert job.state is JobState.DONE
+    assert simulator.count("eachlabs", "create") == 2
 
 
 async def test_kinovi_429_creates_are_sent_again_and_made_once(

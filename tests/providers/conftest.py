@@ -19,7 +19,6 @@ from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.providers.base import HttpProvider
 from seedance_studio.providers.eachlabs import EachlabsProvider
 from seedance_studio.providers.kinovi import KinoviLegacyProvider, KinoviProvider
-from seedance_studio.providers.limits import reset_shared_limiters
 from seedance_studio.providers.oxen import OxenProvider
 from seedance_studio.providers.shortapi import ShortApiProvider
 from seedance_studio.simulator import SimTiming, Simulator
@@ -85,12 +84,6 @@ async def follow(provider: Provider, handle: JobHandle, limit_s: float = 15.0,
             return seen
         await asyncio.sleep(interval)
     raise AssertionError(f"job {handle.job_id} not final after {limit_s}s: {seen[-1]}")
-
-
-@pytest.fixture(autouse=True)
-def fresh_limiters() -> None:
-    """Each test starts with no predictions counted against the planted key."""
-    reset_shared_limiters()
 
 
 @pytest.fixture
