@@ -1,0 +1,416 @@
+"""Benchmark: bringing one large result home, the app's downloader against curl.
+
+    .venv/bin/python bench/download_bench.py [--size-mb 150] [--runs 5]
+
+The in-process simulator hosts one real, playable H.264 MP4 of about --size-mb MB (1280x720
+lossless noise, encoded once with PyAV and cached in the temp folder) as an eachlabs upload,
+a public URL on 127.0.0.1 that honours Range. Each round downloads it with
+`curl -s -o FILE URL`, with the path the engine takes for a finished job (jobs/download.py:
+`fetch` into `.part` through the engine's client, `verify_playable`, rename, `provenance` +
+`write_sidecar`) and, as the floor of that HTTP stack, with a bare httpx stream-to-file loop;
+the order rotates. Every client runs in its own process so none shares the server's
+interpreter; curl is timed around its process, the app inside its process (interpreter
+start-up and imports are not counted). Memory is the child's peak RSS (VmHWM) above its RSS
+before the download. Figures: median seconds, MB/s (1 MB = 10^6 bytes) and the ratio to
+curl; RSS growth for a tenth of the file and for all of it (equal growth: it streams); and a
+resume case where the server drops the connection half way through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import httpx
+
+from seedance_studio.jobs.download import BACKOFF_S
+from seedance_studio.simulator import Fault, Simulator
+from seedance_studio.simulator.state import StoredObject
+
+MB = 1_000_000
+WIDTH, HEIGHT, FPS = 1280, 720, 30
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+# -- the test file -------------------------------------------------------------------------
+
+def cache_folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / f"seedance-download-bench-{os.getuid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _noise_frame() -> av.VideoFrame:
+    frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
+    for plane in frame.planes:
+        plane.update(os.urandom(plane.buffer_size))
+    return frame
+
+
+def make_video(size_mb: int) -> tuple[Path, str, float]:
+    """A playable MP4 of at least `size_mb` MB, its sha256 and the seconds spent (0: cached).
+
+    Lossless H.264 of random pictures does not compress, so a few seconds of 720p reach the
+    size quickly; every frame is a key frame so repeating six pictures stays incompressible.
+    """
+    path = cache_folder() / f"noise_{WIDTH}x{HEIGHT}_{size_mb}mb.mp4"
+    digest_file = path.with_suffix(".sha256")
+    if path.exists() and digest_file.exists():
+        return path, digest_file.read_text().strip(), 0.0
+    start = time.perf_counter()
+    pictures = [_noise_frame() for _ in range(6)]
+    tmp = path.with_name(path.name + ".tmp")
+    with av.open(str(tmp), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        stream.options = {"preset": "ultrafast", "qp": "0", "g": "1"}
+        written = index = 0
+        while written < size_mb * MB:
+            frame = pictures[index % len(pictures)]
+            frame.pts, frame.time_base = index, Fraction(1, FPS)
+            for packet in stream.encode(frame):
+                written += packet.size
+                out.mux(packet)
+            index += 1
+        for packet in stream.encode(None):
+            out.mux(packet)
+    tmp.replace(path)
+    digest = sha256_of(path)
+    digest_file.write_text(digest)
+    return path, digest, time.perf_counter() - start
+
+
+def describe(path: Path) -> str:
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        seconds = (container.duration or 0) / 1_000_000
+        return (f"{path.stat().st_size / MB:.1f} MB, {video.codec_context.name} "
+                f"{video.width}x{video.height}, {video.frames} frames, {seconds:.1f} s, "
+                f"{path.stat().st_size * 8 / MB / max(seconds, 1e-9):.0f} Mbit/s")
+
+
+def host(sim: Simulator, data: bytes) -> str:
+    """Host `data` as an eachlabs upload; returns its public URL (served with Range, like a CDN).
+
+    The upload is presigned over HTTP and its bytes go straight into the simulator's storage:
+    eachlabs refuses PUTs over 100 MiB. The simulator's S3 GET is not used because it hashes
+    the whole object for its ETag on every request, ~0.4 s per 150 MB added to every client.
+    """
+    with httpx.Client(trust_env=False, timeout=30) as client:
+        answer = client.post(f"{sim.base_url('eachlabs')}/upload/presign",
+                             headers={"X-API-Key": "bench-key"},
+                             json={"content_type": "video/mp4", "file_type": "video"})
+        answer.raise_for_status()
+        upload = answer.json()
+    sim.state.put_object(("eachlabs", upload["id"]), StoredObject(data, "video/mp4"))
+    return str(upload["public_url"])
+
+
+# -- the clients ---------------------------------------------------------------------------
+
+def child_env() -> dict[str, str]:
+    """Loopback only: no proxy may take the request elsewhere."""
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
+
+
+def run_child(argv: Sequence[str]) -> tuple[float, int, str]:
+    """(wall seconds, exit code, stdout) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, env=child_env(), check=False)
+    return time.perf_counter() - start, proc.returncode, proc.stdout.decode()
+
+
+def curl(url: str, dest: Path, *extra: str) -> tuple[float, int]:
+    """(seconds, exit code) of `curl -s -o dest url`, its process start included."""
+    elapsed, code, _ = run_child(["curl", "-s", "--noproxy", "*", *extra, "-o", str(dest), url])
+    return elapsed, code
+
+
+@dataclass
+class AppRun:
+    fetch_s: float
+    verify_s: float
+    finish_s: float
+    size: int
+    sha256: str | None
+    rss_growth_fetch_kb: int
+    rss_growth_total_kb: int
+
+    @property
+    def total_s(self) -> float:
+        return self.fetch_s + self.verify_s + self.finish_s
+
+
+def app(url: str, folder: Path, mode: str = "full") -> AppRun:
+    """The app's download of `url` into `folder` in a fresh child process.
+
+    mode "full": fetch, verify, rename, sidecar; "fetch": `fetch` only; "plain": a bare httpx
+    stream-to-file loop, the floor any downloader on the same async stack starts from.
+    """
+    _, code, out = run_child([sys.executable, __file__, "--child", url, "--folder",
+                              str(folder), "--mode", mode])
+    if code != 0:
+        raise SystemExit(f"the app's download failed (exit {code}): {out}")
+    return AppRun(**json.loads(out))
+
+
+def _memory_kb() -> tuple[int, int]:
+    """(resident now, peak resident since the last `_reset_peak`) in kB.
+
+    getrusage's ru_maxrss would not do: a child inherits the peak of the process that forked
+    it (here the bench, holding the file twice), so Linux's VmRSS/VmHWM are read instead.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak, peak
+    values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(values["VmRSS"].split()[0]), int(values["VmHWM"].split()[0])
+
+
+def _reset_peak() -> None:
+    """Start VmHWM afresh from the current RSS (Linux >= 4.0), so imports do not count."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+async def plain_fetch(http: httpx.AsyncClient, url: str, path: Path) -> int:
+    """httpx alone: stream the body into a file, nothing else."""
+    size = 0
+    async with http.stream("GET", url) as response:
+        with path.open("wb") as out:
+            async for chunk in response.aiter_bytes():
+                out.write(chunk)
+                size += len(chunk)
+    return size
+
+
+def child(url: str, folder: Path, mode: str) -> None:
+    """What the engine does for one finished job's result, timed step by step (prints JSON)."""
+    from seedance_studio.core.composition import Composition
+    from seedance_studio.core.params import GenerationParams
+    from seedance_studio.core.prompt import PromptDocument
+    from seedance_studio.core.provider import ResultMedia
+    from seedance_studio.core.tray import ReferenceTray
+    from seedance_studio.jobs import download as dl
+    from seedance_studio.jobs.capture import capturing_client
+    from seedance_studio.jobs.store import JobStore, NewJob
+    from seedance_studio.providers.http import DEFAULT_TIMEOUT
+
+    tray = ReferenceTray([])
+    snapshot = Composition(GenerationParams(provider="eachlabs"), tray,
+                           PromptDocument("a long noisy clip", tray)).snapshot()
+    store = JobStore(folder / "jobs.sqlite3")
+    [job_id] = store.insert_jobs([NewJob(snapshot=snapshot, group_id="bench", batch="b")])
+    job = store.get(job_id)
+    final = dl.library_target(folder / "library", job)
+    part = dl.part_path(final)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    seen = [0]
+
+    def progress(done: int, total: int | None) -> None:  # the engine reports every chunk too
+        seen[0] = done
+
+    async def fetch() -> tuple[int, int, float]:
+        async with capturing_client(timeout=DEFAULT_TIMEOUT) as http:  # the engine's client
+            _reset_peak()
+            before = _memory_kb()[0]
+            start = time.perf_counter()
+            if mode == "plain":
+                size = await plain_fetch(http, url, part)
+            else:
+                size = await dl.fetch(http, url, part, progress=progress)
+            return size, before, time.perf_counter() - start
+
+    size, before, fetch_s = asyncio.run(fetch())
+    after_fetch = _memory_kb()[1]
+    verify_s = finish_s = 0.0
+    digest = None
+    if mode == "full":
+        start = time.perf_counter()
+        dl.verify_playable(part)
+        verify_s = time.perf_counter() - start
+        start = time.perf_counter()
+        part.replace(final)
+        sidecar = dl.write_sidecar(final, dl.provenance(job, final, ResultMedia(url=url)))
+        finish_s = time.perf_counter() - start
+        digest = json.loads(sidecar.read_text("utf-8"))["sha256"]
+    store.close()
+    print(json.dumps({"fetch_s": fetch_s, "verify_s": verify_s, "finish_s": finish_s,
+                      "size": size, "sha256": digest,
+                      "rss_growth_fetch_kb": after_fetch - before,
+                      "rss_growth_total_kb": _memory_kb()[1] - before}))
+
+
+# -- the benchmark -------------------------------------------------------------------------
+
+def clear(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+
+
+def mb_s(size: int, seconds: float) -> float:
+    return size / MB / seconds
+
+
+def line(label: str, seconds: float, size: int, curl_s: float | None = None) -> str:
+    ratio = f"  {seconds / curl_s:.2f}x curl's time" if curl_s else ""
+    return f"  {label:<36} median {seconds:6.3f} s {mb_s(size, seconds):7.1f} MB/s{ratio}"
+
+
+def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
+    """`runs` rounds of curl, the app and bare httpx; the order rotates (none always first)."""
+    curl_s: list[float] = []
+    apps: list[AppRun] = []
+    plain: list[AppRun] = []
+
+    def run_curl() -> None:
+        dest = work / "curl.mp4"
+        seconds, code = curl(url, dest)
+        got = dest.stat().st_size if dest.exists() else 0
+        if code != 0 or got != size:
+            raise SystemExit(f"curl failed: exit {code}, {got} of {size} bytes")
+        curl_s.append(seconds)
+
+    def run_app() -> None:
+        result = app(url, work)
+        if result.size != size or result.sha256 != digest:
+            raise SystemExit(f"the app brought back wrong bytes: {result}")
+        apps.append(result)
+
+    def run_plain() -> None:
+        plain.append(app(url, work, "plain"))
+
+    tools = [run_curl, run_app, run_plain]
+    for run in range(runs):
+        for tool in tools[run % 3:] + tools[:run % 3]:
+            tool()
+            clear(work)
+        result = apps[-1]
+        print(f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = fetch "
+              f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sha256/sidecar "
+              f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s")
+    c = statistics.median(curl_s)
+    print(f"medians over {runs} runs, {size / MB:.1f} MB:")
+    print(line("curl -s -o FILE URL", c, size))
+    print(line("app, whole (fetch+verify+sidecar)", statistics.median(r.total_s for r in apps),
+               size, c))
+    print(line("app, fetch() into .part", statistics.median(r.fetch_s for r in apps), size, c))
+    print(line("bare httpx AsyncClient stream loop", statistics.median(r.fetch_s for r in plain),
+               size, c))
+    print(f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
+          f"rename+sha256+sidecar median {statistics.median(r.finish_s for r in apps):.3f} s")
+    growth = max(r.rss_growth_fetch_kb for r in apps) / 1024
+    whole = max(r.rss_growth_total_kb for r in apps) / 1024
+    print(f"  app peak RSS growth (worst run): fetch +{growth:.1f} MB, whole +{whole:.1f} MB, "
+          f"for a {size / MB:.1f} MB file")
+
+
+def memory_scaling(sim: Simulator, data: bytes, url: str, work: Path) -> None:
+    """RSS growth of `fetch` for a tenth of the file and for all of it: streaming keeps it flat."""
+    small = host(sim, data[: len(data) // 10])
+    figures = []
+    for target, size in ((small, len(data) // 10), (url, len(data))):
+        result = app(target, work, "fetch")
+        clear(work)
+        if result.size != size:
+            raise SystemExit(f"fetch of {target} brought {result.size} of {size} bytes")
+        figures.append(f"{size / MB:.1f} MB file +{result.rss_growth_fetch_kb / 1024:.1f} MB")
+    print("app fetch() peak RSS growth by file size: " + ", ".join(figures))
+
+
+def resume(sim: Simulator, url: str, size: int, digest: str, work: Path,
+           repeats: int = 3) -> None:
+    """The server sends half the bytes and closes; the download must resume, not restart."""
+    times: list[AppRun] = []
+    for _ in range(repeats):
+        before = sim.count("eachlabs", "public")
+        sim.inject("eachlabs", "public", Fault.truncated(0.5))
+        result = app(url, work)
+        clear(work)
+        requests = sim.requests("eachlabs", "public")[before:]
+        ranges = [r.headers.get("range") or "none" for r in requests]
+        if result.size != size or result.sha256 != digest:
+            raise SystemExit(f"the resumed download brought back wrong bytes: {result}")
+        times.append(result)
+    print(f"resume, connection dropped at 50% ({repeats} tries): every try complete and its "
+          f"sha256 matches; requests per try {len(requests)} (Range: {', '.join(ranges)})")
+    print(f"  app whole median {statistics.median(r.total_s for r in times):.3f} s = fetch "
+          f"{statistics.median(r.fetch_s for r in times):.3f} s (incl. the {BACKOFF_S[0]:g} s "
+          f"backoff) + verify/sidecar "
+          f"{statistics.median(r.verify_s + r.finish_s for r in times):.3f} s")
+    sim.inject("eachlabs", "public", Fault.truncated(0.5))
+    dest = work / "curl.mp4"
+    first, code = curl(url, dest)
+    second, code2 = curl(url, dest, "-C", "-")
+    got = dest.stat().st_size if dest.exists() else 0
+    clear(work)
+    print(f"  curl for reference: first call exit {code} after {first:.3f} s, then "
+          f"'curl -C -' exit {code2} in {second:.3f} s, {got} of {size} bytes")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mb", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="full", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, Path(args.folder), args.mode)
+        return 0
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work skews the figures)")
+    path, digest, made = make_video(args.size_mb)
+    print(f"test file: {describe(path)}; "
+          + (f"encoded in {made:.1f} s" if made else f"cached in {path.parent}"))
+    data = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="seedance-download-bench-") as tmp:
+        work = Path(tmp) / "work"
+        work.mkdir()
+        os.environ.setdefault("SEEDANCE_STUDIO_HOME", str(Path(tmp) / "home"))
+        with Simulator(host="127.0.0.1") as sim:
+            start = time.perf_counter()
+            url = host(sim, data)
+            print(f"hosted as an eachlabs upload in {time.perf_counter() - start:.2f} s: {url}")
+            print(f"{args.runs} rounds of curl, the app and bare httpx (order rotates):")
+            compare(url, len(data), digest, args.runs, work)
+            memory_scaling(sim, data, url, work)
+            resume(sim, url, len(data), digest, work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
