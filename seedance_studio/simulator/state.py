@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 import time
 from collections import Counter
@@ -66,6 +67,14 @@ class StoredObject:
     content_type: str
     _duration: float | None = None
     _probed: bool = False
+    _etag: str | None = None
+
+    @property
+    def etag(self) -> str:
+        """The object's MD5, as S3 reports it; computed once, not on every GET."""
+        if self._etag is None:
+            self._etag = hashlib.md5(self.data, usedforsecurity=False).hexdigest()
+        return self._etag
 
     def duration(self) -> float | None:
         if not self._probed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -157,16 +156,16 @@ class S3(Provider):
         if "aws-chunked" in encoding or sha_mode.startswith("STREAMING-"):
             data = _decode_aws_chunked(data)
         content_type = ctx.req.header("content-type") or "application/octet-stream"
-        self.state.put_object(key, StoredObject(data, content_type))
-        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        return Response(status=200, content_type="application/xml", headers={"ETag": f'"{etag}"'})
+        stored = StoredObject(data, content_type)
+        self.state.put_object(key, stored)
+        return Response(status=200, content_type="application/xml",
+                        headers={"ETag": f'"{stored.etag}"'})
 
     def get(self, ctx: Ctx) -> Response:
         obj = self.state.get_object(self._key(ctx))
         if obj is None:
             raise ApiError(404, "The specified key does not exist.")
-        etag = hashlib.md5(obj.data, usedforsecurity=False).hexdigest()
-        return Response.blob(obj.data, obj.content_type, {"ETag": f'"{etag}"'})
+        return Response.blob(obj.data, obj.content_type, {"ETag": f'"{obj.etag}"'})
 
     def delete(self, ctx: Ctx) -> Response:
         self.state.delete_object(self._key(ctx))
