@@ -5,6 +5,7 @@ Loop-agnostic asyncio: the GUI runs it on qasync, the CLI on asyncio.run. Front 
     engine = JobEngine(store, settings, secrets, *, provider_factory=registry.create_provider,
                        assets=None, http=None)
     await engine.start()                 # resume every unfinished job
+    engine.update_settings(settings)     # new base URLs, hosts, library... for what comes next
     ids = await engine.submit(snapshot, estimate)      # -> list[int], one per variant
     await engine.cancel(job_id)          # server-side cancel where the API has one
     ids = await engine.retry(job_id)     # a new job from the same snapshot (user action)
@@ -140,6 +141,9 @@ class JobEngine:
         self._own_http = http is None
         self._providers: dict[str, Provider] = {}
         self._resolvers: dict[str, Any] = {}
+        self._retired: list[Any] = []
+        """Clients `update_settings` dropped: running tasks may still hold them; closed with
+        the engine."""
         self._batch_ids: dict[int, str] = {}
         """Job id -> batch, so `wait` need not read the store for every job it waits on."""
         self._gate = CreateGate(store, self._limits_for)
@@ -172,6 +176,22 @@ class JobEngine:
         """
         return self._submit(snapshot, estimate, retry_of=None,
                             allow_over_budget=allow_over_budget)
+
+    def update_settings(self, settings: Settings) -> None:
+        """Use `settings` from now on, without a restart.
+
+        Cloud clients and asset resolvers were built from the old base URLs and asset host,
+        so they are dropped and the next create, check or upload builds new ones. A watch
+        already polling a job keeps the client it started with (the job lives on that
+        server); dropped clients are closed with the engine. Local providers (the animatic)
+        read none of these settings and keep their renders.
+        """
+        self.settings = settings
+        for provider_id, provider in list(self._providers.items()):
+            if not provider.capabilities.local:
+                self._retired.append(self._providers.pop(provider_id))
+        self._retired.extend(self._resolvers.values())
+        self._resolvers.clear()
 
     async def cancel(self, job_id: int) -> JobRecord:
         job = self.store.get(job_id)
@@ -326,10 +346,11 @@ class JobEngine:
         if tasks:
             await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_S)
         self.store.release_all(self.owner)  # a clean exit frees its jobs for other runners
-        for provider in self._providers.values():
+        for provider in [*self._providers.values(), *self._retired]:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(provider.aclose(), CLOSE_TIMEOUT_S)
         self._providers.clear()
+        self._retired.clear()
         for resolver in self._resolvers.values():
             with contextlib.suppress(Exception):
                 await resolver.aclose()
@@ -597,6 +618,9 @@ class JobEngine:
         errors = 0
         not_found = 0
         last_raw: str | None = None
+        # One client for the whole watch: `update_settings` must not move a job to another
+        # server while it is being polled.
+        provider: Provider | None = None
         while True:
             job = self.store.get(job_id)
             if job.state in FETCH_STATES:
@@ -609,7 +633,7 @@ class JobEngine:
                     f"unfinished after {self.settings.job_timeout_s // 60} min: check "
                     f"again or cancel"))
                 return
-            provider = self._provider(job.provider)
+            provider = provider or self._provider(job.provider)
             try:
                 with capture() as answers:
                     status = await provider.status(self._handle(provider, job))

@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
-        self.bridge.engine.settings = settings
+        self.bridge.update_settings(settings)
         self.checks.recompute()
         self.check_key()
         self._status("Settings saved")
