@@ -86,6 +86,10 @@ class Cancelled(BaseModel):
 JobStatus = Annotated[Queued | Running | Succeeded | Failed | Cancelled,
                       Field(discriminator="state")]
 FINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
+INTERRUPTED_CODE = "interrupted"
+"""`Failed.code` of a local provider's job that no live process is working on any more (the
+process that ran it exited, no file was left). Nothing was charged, so the job engine renders
+it again from the stored snapshot instead of failing it."""
 
 
 class RequestSpec(BaseModel):

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from seedance_studio.core import paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
@@ -254,10 +255,30 @@ def write_sidecar(video: Path, data: dict[str, Any]) -> Path:
     return sidecar
 
 
-def adopt_local(media_path: Path, final: Path) -> None:
-    """Move a file the provider wrote (b64 result, animatic) into the library."""
+def adopt_local(media_path: Path, final: Path, *, cache: Path | None = None) -> None:
+    """Bring a file the provider wrote (animatic render, b64 result) into the library.
+
+    A file in the app's cache (`cache`, by default paths.cache_dir()) is moved: it was
+    written for this job, and a second copy would only fill the disk. Anything else is
+    copied, since it is not the app's to take away.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(final)
-    shutil.copyfile(media_path, part)
-    verify_playable(part)
+    if not media_path.exists() and part.exists():
+        verify_playable(part)  # moved before a crash cut the last rename short
+        part.replace(final)
+        return
+    if _inside(media_path, cache if cache is not None else paths.cache_dir()):
+        verify_playable(media_path)
+        shutil.move(media_path, part)  # a rename on one file system
+    else:
+        shutil.copyfile(media_path, part)
+        verify_playable(part)
     part.replace(final)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False

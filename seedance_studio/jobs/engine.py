@@ -31,6 +31,8 @@ Why each rule:
   store-based gate (jobs/limits.py): one count, shared by every process using the store.
 - Polls never give up on transient errors; only a long run of "not found" fails a job.
 - A lease per row keeps two processes (CLI + GUI) from polling or downloading one job twice.
+- A local provider's job (the animatic) costs nothing: one cut short by a process exit is
+  rendered again from its stored snapshot, under the same job id, with no one asked.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.provider import (
+    INTERRUPTED_CODE,
     Cancelled,
     Failed,
     JobHandle,
@@ -109,6 +112,9 @@ RETRY_LATER_S = 300.0
 """A job whose download failed is tried again by the store scan after this long (a restart,
 `download` or `resume` try at once)."""
 LEASE_S = DEFAULT_LEASE_S
+LOCAL_RERENDERS = 3
+"""Times a local job is rendered again after interruptions before it is left failed (a guard
+against a provider that forgets its jobs at once, not a limit users should meet)."""
 
 
 def _default_factory() -> ProviderFactory:
@@ -486,7 +492,10 @@ class JobEngine:
         except SubmissionUnknownError as exc:
             self._mark_unknown(ids, str(exc), raw=answers)
         except asyncio.CancelledError:
-            if sent:
+            if sent and self._is_local(first.provider):
+                # Nothing to pay twice: leave it unsent, the next start renders it.
+                self._update_many(ids, create_sent_at=None, message="interrupted")
+            elif sent:
                 self._mark_unknown(ids, "interrupted while the create request was out")
             raise
         except SeedanceError as exc:
@@ -554,6 +563,10 @@ class JobEngine:
                 return
             if not self.store.claim(job.id, self.owner, LEASE_S):
                 return  # another live process is creating it
+            if job.create_sent_at is not None and self._is_local(job.provider):
+                # A local render that was starting when the process died: start it again.
+                self._update(job.id, create_sent_at=None)
+                job = self.store.get(job.id)
             if job.create_sent_at is None:
                 self._spawn_batch(job.batch)  # never sent: safe to send now
             else:
@@ -621,6 +634,7 @@ class JobEngine:
         # One client for the whole watch: `update_settings` must not move a job to another
         # server while it is being polled.
         provider: Provider | None = None
+        polled = False
         while True:
             job = self.store.get(job_id)
             if job.state in FETCH_STATES:
@@ -628,12 +642,15 @@ class JobEngine:
                 return
             if job.state not in POLLED_STATES:
                 return
-            if self._past_timeout(job):
+            # Look once before judging the time-out: a job resumed after a long break may
+            # have finished meanwhile (or be a local render to start again).
+            if polled and self._past_timeout(job):
                 self._update(job_id, state=JobState.STUCK, message=(
                     f"unfinished after {self.settings.job_timeout_s // 60} min: check "
                     f"again or cancel"))
                 return
             provider = provider or self._provider(job.provider)
+            polled = True
             try:
                 with capture() as answers:
                     status = await provider.status(self._handle(provider, job))
@@ -656,6 +673,10 @@ class JobEngine:
                 await asyncio.sleep(error_delay(errors))
                 continue
             errors = not_found = 0
+            if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
+                    and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
+                await self._render_again(job, provider)
+                continue
             raw = status.raw_status or status.state
             unchanged = unchanged + 1 if raw == last_raw else 0
             last_raw = raw
@@ -663,6 +684,32 @@ class JobEngine:
             if isinstance(status, Queued | Running):
                 await asyncio.sleep(next_poll_delay(
                     self._poll_interval or provider.poll_interval, unchanged))
+
+    async def _render_again(self, job: JobRecord, provider: Provider) -> None:
+        """Start a local job's render again from its stored snapshot; same job id, new
+        provider job id. The render is free, so this needs no one's decision."""
+        snapshot = job.snapshot()
+        snapshot = snapshot.model_copy(
+            update={"params": snapshot.params.model_copy(update={"variants": 1})})
+        try:
+            urls = await self._upload(snapshot, [job.id], provider)
+            handles = await provider.submit(snapshot, urls)
+            if not handles:
+                raise SeedanceError("the provider started no render")
+        except SeedanceError as exc:
+            self._update(job.id, expect=[JobState.QUEUED, JobState.RUNNING],
+                         state=JobState.FAILED, message=f"could not render again: {exc}",
+                         error_code=type(exc).__name__, finished_at=self._now())
+            return
+        handle = handles[0]
+        now = self._now()
+        if not self._update(job.id, expect=[JobState.QUEUED, JobState.RUNNING],
+                            state=JobState.QUEUED, provider_job_id=handle.job_id,
+                            handle_extra=dict(handle.extra), submitted_at=now,
+                            create_sent_at=now, attempt=job.attempt + 1, progress=None,
+                            raw_status=None, event="rendering again",
+                            message="rendering again: the last render was interrupted"):
+            await provider.cancel(handle)  # cancelled meanwhile
 
     def _apply_status(self, job: JobRecord, status: Any, answers: list[Any] | None = None,
                       *, force: bool = False) -> None:
@@ -836,6 +883,14 @@ class JobEngine:
                                                   http=self._client())
             self._resolvers[provider_id] = resolver
         return resolver
+
+    @staticmethod
+    def _is_local(provider_id: str) -> bool:
+        """A provider on this computer: free, so resending can never charge twice."""
+        try:
+            return capabilities.get(provider_id).local
+        except KeyError:
+            return False
 
     def _limits_for(self, provider_id: str) -> RateLimits:
         """The create limits the provider publishes: the gate enforces them, nothing else."""

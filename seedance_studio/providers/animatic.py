@@ -5,7 +5,8 @@ starts a render on a background thread and returns a handle; status reports its 
 when done, the file it wrote. Renders run one at a time (they use both cores).
 
 After a restart the in-memory job is gone: status then reports the finished file if the render
-completed, and otherwise asks for a resubmission (the job store keeps the snapshot).
+completed, and otherwise Failed with code INTERRUPTED_CODE; the job engine then renders the
+job again from the snapshot it stored (free and local: nobody needs to decide).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MediaError, SeedanceError
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.provider import (
+    INTERRUPTED_CODE,
     Cancelled,
     Cost,
     Failed,
@@ -128,7 +130,7 @@ class AnimaticProvider:
             dest = self.output_path(handle.job_id)
             if dest.is_file():
                 return await asyncio.to_thread(_succeeded, dest)
-            return Failed(message=INTERRUPTED, code="interrupted")
+            return Failed(message=INTERRUPTED, code=INTERRUPTED_CODE)
         name, progress, message = state
         if name == "queued":
             return Queued(raw_status="queued")
