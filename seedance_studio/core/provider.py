@@ -83,8 +83,10 @@ class Cancelled(BaseModel):
     raw_status: str | None = None
 
 
-JobStatus = Annotated[Queued | Running | Succeeded | Failed | Cancelled,
-                      Field(discriminator="state")]
+StatusResult = Queued | Running | Succeeded | Failed | Cancelled
+"""What `Provider.status` returns: the one definition of the status union."""
+JobStatus = Annotated[StatusResult, Field(discriminator="state")]
+"""The same union for pydantic, told apart by `state` (to parse a stored status)."""
 FINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
 INTERRUPTED_CODE = "interrupted"
 """`Failed.code` of a local provider's job that no live process is working on any more (the
@@ -135,7 +137,7 @@ class Provider(Protocol):
         the request was sent but its outcome is unknown."""
         ...
 
-    async def status(self, handle: JobHandle) -> Queued | Running | Succeeded | Failed | Cancelled:
+    async def status(self, handle: JobHandle) -> StatusResult:
         ...
 
     async def cancel(self, handle: JobHandle) -> bool:

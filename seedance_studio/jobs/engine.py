@@ -69,6 +69,7 @@ from seedance_studio.core.provider import (
     Provider,
     Queued,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.core.settings import Settings
@@ -711,7 +712,7 @@ class JobEngine:
                             message="rendering again: the last render was interrupted"):
             await provider.cancel(handle)  # cancelled meanwhile
 
-    def _apply_status(self, job: JobRecord, status: Any, answers: list[Any] | None = None,
+    def _apply_status(self, job: JobRecord, status: StatusResult, answers: list[Any] | None = None,
                       *, force: bool = False) -> None:
         expect = None if force else [JobState.QUEUED, JobState.RUNNING]
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}

@@ -35,6 +35,7 @@ from seedance_studio.core.provider import (
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.core.settings import Settings
@@ -44,8 +45,6 @@ from seedance_studio.media.progress import MediaCancelledError
 PROVIDER_ID = "animatic"
 INTERRUPTED = "interrupted, resubmit"
 """What status says of a job this process never ran and that left no file (app restarted)."""
-
-JobStatusValue = Queued | Running | Succeeded | Failed | Cancelled
 
 
 @dataclass
@@ -122,7 +121,7 @@ class AnimaticProvider:
             handles.append(self.handle_for(job_id))
         return handles
 
-    async def status(self, handle: JobHandle) -> JobStatusValue:
+    async def status(self, handle: JobHandle) -> StatusResult:
         with self._lock:
             job = self._jobs.get(handle.job_id)
             state = (job.state, job.progress, job.message) if job else None

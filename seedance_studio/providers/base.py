@@ -19,15 +19,7 @@ from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError, MissingKeyError
 from seedance_studio.core.media import MediaKind
 from seedance_studio.core.params import GenerationParams
-from seedance_studio.core.provider import (
-    Cancelled,
-    Failed,
-    JobHandle,
-    Queued,
-    RequestSpec,
-    Running,
-    Succeeded,
-)
+from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.limits import NO_LIMITS, RateLimits
@@ -142,7 +134,7 @@ class HttpProvider:
                      urls: dict[str, str]) -> list[JobHandle]:
         raise NotImplementedError
 
-    async def status(self, handle: JobHandle) -> Queued | Running | Succeeded | Failed | Cancelled:
+    async def status(self, handle: JobHandle) -> StatusResult:
         raise NotImplementedError
 
     async def cancel(self, handle: JobHandle) -> bool:

@@ -30,13 +30,12 @@ from seedance_studio.core.provider import (
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import error_details, is_content_policy, translate_status
 from seedance_studio.providers.limits import RateLimits
-
-StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
 MODEL_VERSIONS = {"bytedance-seedance-2-0-reference-to-video": "0.0.1"}
 """The `version` the create needs per model (from the model's page)."""

@@ -29,12 +29,11 @@ from seedance_studio.core.provider import (
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import is_content_policy
-
-StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
 DEFAULT_CREDIT_USD = Decimal("0.005")
 MODERATION_CODES = frozenset({"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DETECTED",

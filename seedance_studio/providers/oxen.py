@@ -38,14 +38,13 @@ from seedance_studio.core.provider import (
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import is_content_policy
 
 log = logging.getLogger(__name__)
-
-StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
 SYNC_PREFIX = "sync-"
 """Job ids of synchronous generations (they have no server-side id to poll)."""

@@ -26,12 +26,11 @@ from seedance_studio.core.provider import (
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import is_content_policy, translate_api_code
-
-StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 
 SUCCESS_CODES = (0, "0", 200, "200", None)
 """`code` values meaning success: 0 as documented; 200 as some gateways of the same API send."""

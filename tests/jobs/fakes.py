@@ -17,20 +17,17 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.provider import (
-    Cancelled,
-    Failed,
     JobHandle,
-    Queued,
     RequestSpec,
     ResultMedia,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.providers.limits import RateLimits
 
-Status = Queued | Running | Succeeded | Failed | Cancelled
 RESULT_HOST = "https://results.example"
 
 
@@ -46,7 +43,7 @@ class FakeProvider:
     """Published like a real provider's; the engine's gate reads them."""
     submit_errors: list[BaseException] = field(default_factory=list)
     status_errors: list[BaseException] = field(default_factory=list)
-    final: Callable[[str], Status] | None = None
+    final: Callable[[str], StatusResult] | None = None
     submit_delay: float = 0.0
     creates: int = 0
     cancels: list[str] = field(default_factory=list)
@@ -77,7 +74,7 @@ class FakeProvider:
         return [JobHandle(provider=self.id, job_id=f"job-{next(self._ids)}")
                 for _ in range(count)]
 
-    async def status(self, handle: JobHandle) -> Status:
+    async def status(self, handle: JobHandle) -> StatusResult:
         if self.status_errors:
             raise self.status_errors.pop(0)
         n = self.polls[handle.job_id] = self.polls.get(handle.job_id, 0) + 1

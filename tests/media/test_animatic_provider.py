@@ -15,8 +15,8 @@ from seedance_studio.core.provider import (
     Failed,
     JobHandle,
     Provider,
-    Queued,
     Running,
+    StatusResult,
     Succeeded,
 )
 from seedance_studio.core.settings import Settings
@@ -25,8 +25,6 @@ from seedance_studio.providers import registry
 from seedance_studio.providers.animatic import INTERRUPTED, AnimaticProvider
 from tests.media.conftest import ref, snapshot_of
 from tests.media_factory import make_audio, make_image
-
-JobState = Queued | Running | Succeeded | Failed | Cancelled
 
 
 def is_file(path: str) -> bool:
@@ -45,8 +43,8 @@ class NoKeys:
 POLL_LIMIT_S = 60.0
 
 
-async def poll(provider: AnimaticProvider, handle: JobHandle) -> list[JobState]:
-    seen: list[JobState] = []
+async def poll(provider: AnimaticProvider, handle: JobHandle) -> list[StatusResult]:
+    seen: list[StatusResult] = []
     async with asyncio.timeout(POLL_LIMIT_S):
         while True:
             status = await provider.status(handle)
