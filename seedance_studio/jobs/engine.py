@@ -801,8 +801,10 @@ class JobEngine:
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"download failed: {exc} (download again to retry)")
             return
-        sidecar = dl.write_sidecar(final, dl.provenance(self.store.get(job.id), final,
-                                                        job.results[0]))
+        record = self.store.get(job.id)
+        # Hashing and writing read the whole file: off the loop, which is the UI thread in the app.
+        sidecar = await asyncio.to_thread(
+            lambda: dl.write_sidecar(final, dl.provenance(record, final, record.results[0])))
         size = final.stat().st_size
         self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
                      finished_at=self._now(), bytes_done=size, bytes_total=size,
@@ -811,7 +813,7 @@ class JobEngine:
 
     async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
         if media.path:
-            dl.adopt_local(Path(media.path), target)
+            await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
             return
         if not media.url:
             raise SeedanceError("the result has neither a URL nor a file")
@@ -831,7 +833,7 @@ class JobEngine:
         for attempt in itertools.count():
             try:
                 await dl.fetch(self._client(), url, part, progress=report)
-                dl.verify_playable(part)
+                await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
                 if fresh is None:

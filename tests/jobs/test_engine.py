@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +19,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.provider import Failed
+from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
@@ -296,3 +300,25 @@ async def test_started_engine_hears_other_processes_and_adopts_orphans(
     await until(lambda: job_id in heard)
     await until(lambda: store.get(job_id).state is JobState.DONE)
     assert fake.creates == 0 and fake.polls["job-77"] >= 2
+
+
+async def test_file_work_runs_off_the_event_loop_thread(
+        make_engine: EngineMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verifying, hashing and moving whole videos must not block the loop (the UI thread)."""
+    seen: dict[str, str] = {}
+    loop_thread = threading.current_thread().name
+
+    def spy(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = threading.current_thread().name
+            return real(*args, **kwargs)
+        return wrapper
+
+    for name in ("verify_playable", "provenance", "write_sidecar"):
+        monkeypatch.setattr(dl, name, spy(name, getattr(dl, name)))
+    engine = make_engine()
+    [job_id] = await engine.submit(make_snapshot(), {"currency": "USD", "max": "0.84"})
+    [job] = await engine.wait([job_id])
+    assert job.state is JobState.DONE, job.message
+    assert set(seen) == {"verify_playable", "provenance", "write_sidecar"}
+    assert loop_thread not in seen.values(), seen
