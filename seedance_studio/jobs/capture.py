@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 MAX_TEXT = 4000
 """A non-JSON error body is kept up to this many characters."""
@@ -52,4 +53,6 @@ async def record_response(response: httpx.Response) -> None:
 
 def capturing_client(**kwargs: Any) -> httpx.AsyncClient:
     """An httpx client whose JSON answers can be captured."""
+    import httpx  # here, not at start-up: the window paints before the network stack loads
+
     return httpx.AsyncClient(event_hooks={"response": [record_response]}, **kwargs)

@@ -15,15 +15,16 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from seedance_studio.core import paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs.store import JobRecord, dumps
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_ATTEMPTS = 8
 """Connection drops tolerated per download before giving up (each attempt resumes)."""
@@ -110,6 +111,8 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
     complete only when the size matches the server's total; a short read is a drop.
     """
+    import httpx  # loaded with the first download, not at start-up
+
     part.parent.mkdir(parents=True, exist_ok=True)
     last_error: Exception | None = None
     for attempt in range(max_attempts):

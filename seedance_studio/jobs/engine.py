@@ -46,9 +46,8 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from psygnal import Signal
 
 from seedance_studio.core import capabilities
@@ -98,6 +97,9 @@ from seedance_studio.jobs.store import (
     new_owner_id,
 )
 from seedance_studio.providers.limits import RateLimits, rate_limits_of
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
+    import httpx
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,8 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QObject, Qt, Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
@@ -22,6 +21,9 @@ from seedance_studio.core.errors import SeedanceError
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine, ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

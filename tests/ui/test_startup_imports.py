@@ -31,6 +31,7 @@ if studio.simulator is not None:
 DEFERRED = (
     "seedance_studio.simulator",
     "av",
+    "httpx",
     "seedance_studio.providers.animatic",
     "seedance_studio.media.animatic",
     "seedance_studio.media.conform",
