@@ -70,6 +70,7 @@ def test_ctrl_c_closes_the_window_and_exits_cleanly(tmp_path: Path) -> None:
         while not db.exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        time.sleep(1.0)  # let the event loop start turning before the signal arrives
         # The job store exists once the app is past its imports and signal handler; one
         # Ctrl+C (a second one during interpreter shutdown would kill it the default way).
         proc.send_signal(signal.SIGINT)
