@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -177,11 +177,26 @@ def make_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
+def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],
+                                   platform: str = sys.platform) -> bool:
+    """Under a Wayland session, run on XWayland so the VLC preview can embed in the window.
+
+    libVLC draws into an X11 window id; native Wayland gives it none. An explicit
+    QT_QPA_PLATFORM is the user's choice and is left alone. Returns whether it switched.
+    """
+    if (platform.startswith("linux") and environ.get("WAYLAND_DISPLAY")
+            and environ.get("DISPLAY") and not environ.get("QT_QPA_PLATFORM")):
+        environ["QT_QPA_PLATFORM"] = "xcb"
+        return True
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     options = parse_args(argv[1:])
     if options.simulator:
         use_throwaway_home()
+    prefer_xcb_for_embedded_video(os.environ)
     app = make_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -11,9 +11,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.app import SIMULATOR_KEY, build_studio, parse_args
+from seedance_studio.app import (
+    SIMULATOR_KEY,
+    build_studio,
+    parse_args,
+    prefer_xcb_for_embedded_video,
+)
 from seedance_studio.core import capabilities
 from seedance_studio.core.media import MediaKind
 from seedance_studio.core.reference import Reference
@@ -83,3 +89,23 @@ def test_ctrl_c_closes_the_window_and_exits_cleanly(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "switched"),
+    [
+        ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", False),  # no XWayland: nothing to switch to
+        ({"DISPLAY": ":0"}, "linux", False),  # plain X11 already embeds
+        ({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0", "QT_QPA_PLATFORM": "wayland"}, "linux", False),
+        ({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0"}, "darwin", False),
+    ],
+)
+def test_wayland_sessions_run_on_xwayland_for_the_preview(
+        environ: dict[str, str], platform: str, switched: bool) -> None:
+    before = dict(environ)
+    assert prefer_xcb_for_embedded_video(environ, platform) is switched
+    if switched:
+        assert environ == {**before, "QT_QPA_PLATFORM": "xcb"}
+    else:
+        assert environ == before
