@@ -53,6 +53,7 @@ from psygnal import Signal
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
+    MalformedResponseError,
     MediaError,
     NotFoundError,
     ProviderError,
@@ -381,7 +382,7 @@ class JobEngine:
                 for job_id, at in changed:
                     if self._seen.get(job_id) != at:
                         self._seen[job_id] = at
-                        self.job_changed.emit(job_id)
+                        self._announce(job_id)
                 if tick % ADOPT_EVERY_TICKS == 0:
                     for job in self.store.unfinished():
                         busy = job.id in self._watchers or job.batch in self._batches
@@ -429,7 +430,7 @@ class JobEngine:
         ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
         self._batch_ids.update(zip(ids, (r.batch for r in rows), strict=True))
         for job_id in ids:
-            self.job_changed.emit(job_id)
+            self._announce(job_id)
         for batch in dict.fromkeys(r.batch for r in rows):
             self._spawn_batch(batch)
         return ids
@@ -454,6 +455,7 @@ class JobEngine:
         first = rows[0]
         ids = [r.id for r in rows]
         sent = False
+        handles: list[JobHandle] | None = None
         answers: list[Any] = []
         try:
             provider = self._provider(first.provider)
@@ -494,6 +496,12 @@ class JobEngine:
                 "responses": answers})
         except SubmissionUnknownError as exc:
             self._mark_unknown(ids, str(exc), raw=answers)
+        except MalformedResponseError as exc:
+            # Unreadable after sending: the provider may well have created (and billed) it.
+            if sent:
+                self._mark_unknown(ids, str(exc), raw=answers)
+            else:
+                self._fail_many(ids, exc, raw=answers)
         except asyncio.CancelledError:
             if sent and self._is_local(first.provider):
                 # Nothing to pay twice: leave it unsent, the next start renders it.
@@ -506,7 +514,10 @@ class JobEngine:
             self._fail_many(ids, exc, raw=answers)
         except Exception as exc:  # a bug must not leave a row "submitting" forever
             log.exception("create failed unexpectedly")
-            if sent:
+            if handles:
+                # Answered (and paid): whatever failed afterwards, the ids must survive.
+                self._keep_handles(batch, handles, exc)
+            elif sent:
                 self._mark_unknown(ids, f"unexpected error while creating: {exc}")
             else:
                 self._fail_many(ids, exc)
@@ -524,7 +535,7 @@ class JobEngine:
 
         def report(_name: str, done: int, total: int) -> None:
             for job_id in ids:
-                self.progress.emit(job_id, "upload", done / total if total else 0.0)
+                self._report(job_id, "upload", done / total if total else 0.0)
 
         resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
         return resolved
@@ -532,16 +543,37 @@ class JobEngine:
     def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle],
                         raw: Any) -> None:
         now = self._now()
+        # Every id is stored before anything is announced or started: the create is paid.
         for row, handle in zip(rows, handles, strict=False):
-            self._update(row.id, state=JobState.QUEUED, provider_job_id=handle.job_id,
-                         handle_extra=dict(handle.extra), submitted_at=now, message=None,
-                         event="created", raw=raw)
+            self.store.update(row.id, state=JobState.QUEUED, provider_job_id=handle.job_id,
+                              handle_extra=dict(handle.extra), submitted_at=now, message=None,
+                              event="created", raw=raw)
+        for row in rows[:len(handles)]:
+            self._announce(row.id)
         for row in rows[len(handles):]:
             self._update(row.id, state=JobState.FAILED, finished_at=now, raw=raw,
                          message=f"the provider returned {len(handles)} generation(s) "
                                  f"for {len(rows)} requested")
         for row in rows[:len(handles)]:
             self._resume(self.store.get(row.id))
+
+    def _keep_handles(self, batch: str, handles: list[JobHandle], exc: BaseException) -> None:
+        """After an answered create went wrong here: store any id not stored yet, and say
+        which ids the provider gave, so nobody sends it again for nothing."""
+        rows = self.store.batch_jobs(batch)
+        for row, handle in zip(rows, handles, strict=False):
+            if row.state is JobState.SUBMITTING:
+                self._update(row.id, expect=[JobState.SUBMITTING], state=JobState.QUEUED,
+                             provider_job_id=handle.job_id, handle_extra=dict(handle.extra),
+                             submitted_at=self._now(),
+                             message=f"created; recording it hit an error: {exc}",
+                             event="created")
+        for row in self.store.batch_jobs(batch):
+            if row.state is JobState.QUEUED:
+                self._resume(row)
+        still = [r.id for r in self.store.batch_jobs(batch) if r.state is JobState.SUBMITTING]
+        ids = ", ".join(h.job_id for h in handles)
+        self._mark_unknown(still, f"created as {ids}, then an error here: {exc}")
 
     def _mark_unknown(self, ids: list[int], why: str, raw: Any = None) -> None:
         for job_id in ids:
@@ -552,7 +584,9 @@ class JobEngine:
 
     def _fail_many(self, ids: list[int], exc: BaseException, raw: Any = None) -> None:
         for job_id in ids:
-            self._update(job_id, state=JobState.FAILED, message=str(exc),
+            # Only rows still being created: one that has its provider id is never failed here.
+            self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.FAILED,
+                         message=str(exc),
                          error_code=type(exc).__name__, finished_at=self._now(),
                          create_sent_at=None, raw=raw or None)
 
@@ -722,14 +756,14 @@ class JobEngine:
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
                 self._update(job.id, expect=expect, state=JobState.QUEUED,
                              raw_status=status.raw_status, raw=raw, message=None)
-            self.progress.emit(job.id, "queue", 0.0)
+            self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
                 self._update(job.id, expect=expect, state=JobState.RUNNING,
                              raw_status=status.raw_status, progress=status.progress,
                              raw=raw if job.state is not JobState.RUNNING else None,
                              message=None)
-            self.progress.emit(job.id, "queue", status.progress or 0.0)
+            self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):
             cost = status.cost
             self._update(job.id, expect=expect, state=JobState.SUCCEEDED,
@@ -811,7 +845,7 @@ class JobEngine:
         self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
                      finished_at=self._now(), bytes_done=size, bytes_total=size,
                      message=None, error_code=None, next_poll_at=None)
-        self.progress.emit(job.id, "download", 1.0)
+        self._report(job.id, "download", 1.0)
 
     async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
         if media.path:
@@ -824,7 +858,7 @@ class JobEngine:
 
         def report(done: int, total: int | None) -> None:
             frac = done / total if total else 0.0
-            self.progress.emit(job.id, "download", frac)
+            self._report(job.id, "download", frac)
             now = self._now()
             if now - last[0] > 1.0:  # persist progress for other processes, not every chunk
                 last[0] = now
@@ -921,8 +955,23 @@ class JobEngine:
     def _update(self, job_id: int, **fields: Any) -> bool:
         changed = self.store.update(job_id, **fields)
         if changed:
-            self.job_changed.emit(job_id)
+            self._announce(job_id)
         return changed
+
+    def _report(self, job_id: int, phase: str, fraction: float) -> None:
+        """Emit `progress`; like `_announce`, a failing listener is only logged."""
+        try:
+            self.progress.emit(job_id, phase, fraction)
+        except Exception:
+            log.exception("a progress listener failed for job %s", job_id)
+
+    def _announce(self, job_id: int) -> None:
+        """Emit `job_changed`; a listener that raises is logged, never the engine's problem
+        (it must not undo bookkeeping such as a stored provider job id)."""
+        try:
+            self.job_changed.emit(job_id)
+        except Exception:
+            log.exception("a job_changed listener failed for job %s", job_id)
 
     def _update_many(self, ids: list[int], **fields: Any) -> None:
         for job_id in ids:
