@@ -36,6 +36,8 @@ from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import is_content_policy
 
 DEFAULT_CREDIT_USD = Decimal("0.005")
+API_DEFAULT_RESOLUTION = "1080p"
+"""What the current schema makes when `outputResolution` is left out (its page)."""
 MODERATION_CODES = frozenset({"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DETECTED",
                               "IMAGE_MODERATION", "MODERATION"})
 """Error codes that mean the content filter refused the job."""
@@ -165,7 +167,12 @@ class KinoviProvider(_KinoviBase):
         put_if(inputs, "duration", None if duration is None else str(duration))
         put_if(inputs, "aspectRatio", params.aspect_ratio)
         inputs["mode"] = "reference"
-        put_if(inputs, "outputResolution", params.resolution)
+        resolution = params.resolution
+        if resolution is None and API_DEFAULT_RESOLUTION not in model.resolutions:
+            # The host's default is not one this model makes (fast): name the one it does,
+            # which is also the one the estimate priced.
+            resolution = model.default_resolution
+        put_if(inputs, "outputResolution", resolution)
         put_if(inputs, "upscaleResolution", params.upscale)
         return inputs
 

@@ -99,14 +99,24 @@ def test_kinovi_current_schema() -> None:
 
 
 def test_kinovi_current_minimal_sends_only_what_was_chosen() -> None:
-    snap = compose("kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE],
-                   model="seedance2-fast")
+    snap = compose("kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE])
     body = documented("kinovi", callback_url="https://me.test/hook").build_request(
         snap, urls_of(snap)).body
-    assert body == {"model": "seedance2-fast",
+    assert body == {"model": "seedance-20",
                     "inputs": {"urls": [KINOVI_IMAGE], "mode": "reference",
                                "prompt": "A person @image1 walking on the beach"},
                     "callBackUrl": "https://me.test/hook"}
+
+
+def test_kinovi_fast_names_its_resolution_since_the_api_default_is_not_offered() -> None:
+    """The page's default outputResolution is 1080p, which the fast model does not make (its
+    price table has no 1080p): the resolution the estimate is based on is sent."""
+    snap = compose("kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE],
+                   model="seedance2-fast")
+    fast = capabilities.get("kinovi").model("seedance2-fast")
+    body = documented("kinovi").build_request(snap, urls_of(snap)).body
+    assert "1080p" not in fast.resolutions
+    assert body["inputs"]["outputResolution"] == fast.default_resolution == "720p"
 
 
 def test_oxen_queue_example_with_two_generations() -> None:
