@@ -19,6 +19,7 @@ from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from seedance_studio.cli.progress import ProgressLine
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.errors import MissingKeyError
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.jobs.engine import JobEngine, run_until_settled
@@ -99,9 +100,14 @@ async def _request(snapshot: CompositionSnapshot, settings: Settings) -> int:
     secrets = _secrets()
     provider = create_provider(provider_id, settings, secrets)
     resolver = AssetResolver.for_provider(provider_id, settings, secrets)
+    one = _as_one_request(snapshot)
+    if one is not snapshot:
+        count = snapshot.params.variants
+        print(f"note: {count} variants are more than one request makes; they are sent as "
+              f"{count} requests like this one", file=sys.stderr)
     try:
         urls = resolver.dry_run_urls(list(snapshot.references))
-        spec = provider.build_request(snapshot, urls)
+        spec = provider.build_request(one, urls)
     finally:
         await provider.aclose()
         await resolver.aclose()
@@ -181,8 +187,39 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
         if job.state not in ok:
             code = EXIT_FAILED
             if job.message:
-                print(f"seedance: job {job.id}: {redact(job.message)}", file=sys.stderr)
+                print(f"seedance: job {job.id}: {failure_text(job)}", file=sys.stderr)
     return code
+
+
+def failure_text(job: JobRecord) -> str:
+    """A job's message with who said it and, for a refused key, which key (redacted)."""
+    message = redact(job.message or "")
+    try:
+        caps = capabilities.get(job.provider)
+    except KeyError:
+        return message
+    if job.error_code == "MissingKeyError" or caps.local or job.state is not JobState.FAILED:
+        return message
+    if job.error_code == "AuthError":
+        return f"{caps.name} refused the API key {_key_origin(caps.id)}: {message}"
+    if job.error_code == "InsufficientCreditsError":
+        return f"{caps.name}: not enough credits: {message}"
+    return f"{caps.name}: {message}"
+
+
+def _key_origin(provider_id: str) -> str:
+    from seedance_studio.providers.base import env_var_hint
+    from seedance_studio.providers.keys import SERVICE_NAME
+
+    try:
+        source = _secrets().source(provider_id)
+    except Exception:  # a broken keyring: name both places
+        source = None
+    if source == "keyring":
+        return f"from the keyring ({SERVICE_NAME} / {provider_id})"
+    if source == "env":
+        return f"from {env_var_hint(provider_id)}"
+    return f"(keyring {SERVICE_NAME} / {provider_id}, or {env_var_hint(provider_id)})"
 
 
 async def _follow(engine: JobEngine, ids: list[int]) -> list[JobRecord]:
@@ -195,11 +232,24 @@ async def _follow(engine: JobEngine, ids: list[int]) -> list[JobRecord]:
         line.close()
 
 
+def _require_key(provider_id: str) -> None:
+    """A cloud provider without a key fails here, before a job is stored that could never
+    be sent (MissingKeyError, naming the keyring entry and the variable)."""
+    caps = capabilities.get(provider_id)
+    if caps.local:
+        return
+    from seedance_studio.providers.base import missing_key_message
+
+    if not _secrets().get(provider_id):
+        raise MissingKeyError(missing_key_message(caps), provider=provider_id)
+
+
 def submit(args: argparse.Namespace) -> int:
     settings = _settings(args)
     checked = _checked_snapshot(args, settings)
     if isinstance(checked, int):
         return checked
+    _require_key(checked.params.provider)
     return asyncio.run(_submit(checked, settings, detach=args.detach, yes=args.yes))
 
 

@@ -22,6 +22,7 @@ from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
+from seedance_studio.providers.keys import SERVICE_NAME
 from seedance_studio.providers.limits import NO_LIMITS, RateLimits
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
@@ -67,6 +68,12 @@ def check_sendable(url: str, *, allow_loopback: bool, label: str = "reference") 
 
 def env_var_hint(provider_id: str) -> str:
     return "SEEDANCE_" + provider_id.upper().replace("-", "_") + "_API_KEY"
+
+
+def missing_key_message(caps: ProviderCapabilities) -> str:
+    """Says every place a key is looked for, so the fix is clear from a terminal too."""
+    return (f"No API key for {caps.name}: add one in Settings (it is kept in the system "
+            f"keyring as {SERVICE_NAME} / {caps.id}), or set {env_var_hint(caps.id)}")
 
 
 class HttpProvider:
@@ -151,9 +158,7 @@ class HttpProvider:
     def api_key(self) -> str:
         key = self._keys.get(self.id)
         if not key:
-            raise MissingKeyError(
-                f"No API key for {self._caps.name}: add one in Settings, or set "
-                f"{env_var_hint(self.id)}", provider=self.id)
+            raise MissingKeyError(missing_key_message(self._caps), provider=self.id)
         register_secret(key)
         return key
 

@@ -1,0 +1,56 @@
+"""What a demanding user reads when something goes wrong: who said it, which key, no junk."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.conftest import Cli, SimProcess, base_url_env
+
+IMAGE = "https://example.com/person.jpg"
+
+
+def test_missing_key_names_the_keyring_entry_and_the_variable_and_stores_no_job(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEEDANCE_KINOVI_LEGACY_API_KEY")
+    result = cli("submit", "--provider", "kinovi-legacy", "--prompt", "@Image1 walks",
+                 "--image", IMAGE)
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "SEEDANCE_KINOVI_LEGACY_API_KEY" in lines[0]
+    assert "seedance-studio / kinovi-legacy" in lines[0]
+    assert json.loads(cli("jobs", "--json").out) == []  # nothing that could never be sent
+
+
+def test_refused_key_says_which_provider_and_which_key(
+        cli: Cli, sim: SimProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEEDANCE_OXEN_API_KEY", "bad-key")
+    monkeypatch.setenv(base_url_env("oxen"), sim.base_url("oxen"))
+    result = cli("submit", "--provider", "oxen", "--prompt", "@Image1 waves",
+                 "--image", IMAGE, "--duration", "4")
+    assert result.code == 1
+    [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
+    assert "Oxen" in line and "SEEDANCE_OXEN_API_KEY" in line and "bad-key" not in line
+
+
+def test_a_provider_failure_names_the_provider(cli: Cli, sim: SimProcess,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(base_url_env("eachlabs"), sim.base_url("eachlabs"))
+    sim.inject("eachlabs", "create", status=400, kind="http_status",
+               message="image_urls[0]: could not fetch the file")
+    result = cli("submit", "--provider", "eachlabs", "--prompt", "@Image1 waves",
+                 "--image", IMAGE, "--duration", "4")
+    assert result.code == 1
+    [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
+    assert line.endswith("eachlabs: image_urls[0]: could not fetch the file"), line
+
+
+def test_request_for_more_variants_than_one_create_shows_each_create(cli: Cli) -> None:
+    result = cli("request", "--provider", "oxen", "--prompt", "@Image1 waves",
+                 "--image", IMAGE, "--variants", "6")
+    assert result.code == 0, result.err
+    body = json.loads(result.out)["body"]
+    assert "num_generations" not in body  # one generation per create, six creates
+    assert "6 requests" in result.err
