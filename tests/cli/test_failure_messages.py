@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.cli.conftest import Cli, SimProcess, base_url_env
+from seedance_studio.cli.compose import base_url_env
+from tests.cli.conftest import Cli, SimProcess
 
 IMAGE = "https://example.com/person.jpg"
 
