@@ -16,14 +16,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.messages import exit_code_for, message_for
 
 
+class _Parser(argparse.ArgumentParser):
+    """Option mistakes are one line on stderr (exit 2), like every other refusal; the usage
+    is one `--help` away rather than printed in front of the message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="seedance", description="Seedance 2.0 reference-to-video across providers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

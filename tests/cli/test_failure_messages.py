@@ -55,3 +55,20 @@ def test_request_for_more_variants_than_one_create_shows_each_create(cli: Cli) -
     body = json.loads(result.out)["body"]
     assert "num_generations" not in body  # one generation per create, six creates
     assert "6 requests" in result.err
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["request", "--provider", "nope", "--prompt", "x"], ["nope", "kinovi-legacy"]),
+    (["estimate", "--provider", "kinovi", "--prompt", "x", "--duration", "5s"],
+     ["--duration", "5s"]),
+    ([], ["COMMAND"]),
+])
+def test_option_mistakes_are_one_line_and_exit_2(
+        cli: Cli, capsys: pytest.CaptureFixture[str], args: list[str],
+        words: list[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli(*args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert all(w in err for w in words), err
