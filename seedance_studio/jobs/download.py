@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seedance_studio.core import paths
+from seedance_studio.core import capabilities, paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
+from seedance_studio.core.params import with_defaults
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs.store import JobRecord, dumps
@@ -232,8 +233,9 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any
         "prompt_canonical": snapshot.canonical_prompt(),
         "references": reference_entries(job),
         "provider": job.provider,
-        "model": job.model,
+        "model": _model_id(job),
         "parameters": job.params,
+        "parameters_applied": _applied(job),
         "seed": job.params.get("seed"),
         "estimate": job.estimate,
         "estimated_usd": job.estimated_usd,
@@ -247,6 +249,26 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any
                        "succeeded": _iso(job.succeeded_at),
                        "downloaded": datetime.now(UTC).isoformat()},
     }
+
+
+def _model_id(job: JobRecord) -> str | None:
+    """The model that made the video: the user's pick, else the provider's default (the one
+    the request named or the provider fell back to), never a bare null."""
+    try:
+        return capabilities.get(job.provider).model(job.model).id
+    except KeyError:
+        return job.model
+
+
+def _applied(job: JobRecord) -> dict[str, Any] | None:
+    """`parameters` with every unset option filled with the provider's documented default:
+    what the video was made with, as far as the documents say."""
+    try:
+        snapshot = job.snapshot()
+        return with_defaults(snapshot.params, capabilities.get(job.provider)).model_dump(
+            mode="json")
+    except (KeyError, ValueError):
+        return None
 
 
 def write_sidecar(video: Path, data: dict[str, Any]) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from seedance_studio.core import capabilities
 from seedance_studio.core.errors import MediaError, NotFoundError
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.store import JobStore, NewJob
@@ -98,5 +99,11 @@ def test_library_target_and_sidecar(store: JobStore, clip: bytes, tmp_path: Path
     assert first["tag"] == "@Image1" and first["url"] == "https://host/ref.png"
     assert len(first["sha256"]) == 64 and second["sha256"] is None
     assert data["job"]["provider_job_id"] == "task-9"
+    # Nothing was chosen but the provider: the sidecar still says what made the video.
+    kinovi = capabilities.get("kinovi").model(None)
+    assert data["model"] == kinovi.id
+    assert data["parameters"]["resolution"] is None
+    assert data["parameters_applied"]["resolution"] == kinovi.default_resolution
+    assert data["parameters_applied"]["duration"] == kinovi.default_duration
     sidecar = dl.write_sidecar(target, data)
     assert sidecar == target.with_suffix(".json")
