@@ -40,8 +40,11 @@ class ProgressLine:
             self._out.flush()
             self._last = line[:150]
             return
-        # Off a terminal, percentages would flood the log: report state changes only.
-        states = " | ".join(f"job {j.id} {j.state.value}" for j in jobs)
+        # Off a terminal, percentages would flood the log: report state changes only, and
+        # why a create is waiting (a rate limit, a full queue), which can last minutes.
+        states = " | ".join(f"job {j.id} {j.state.value}" + (
+            f" ({j.message})" if j.state is JobState.SUBMITTING and j.message
+            and j.message != "creating" else "") for j in jobs)
         if states != self._last:
             print(states, file=self._out, flush=True)
             self._last = states
