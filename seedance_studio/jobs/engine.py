@@ -672,8 +672,18 @@ class JobEngine:
         # server while it is being polled.
         provider: Provider | None = None
         polled = False
+        rerendered = False
         while True:
             job = self.store.get(job_id)
+            if (job.state in FETCH_STATES and not rerendered and self._is_local(job.provider)
+                    and _files_gone(job)):
+                rerendered = True
+                # The render was moved into the library and that file is gone too: render it
+                # again (free) rather than fail on a cache file that no longer exists.
+                self._update(job_id, state=JobState.QUEUED, result_path=None, next_poll_at=None,
+                             message="rendering again: the video file is gone")
+                await self._render_again(self.store.get(job_id), self._provider(job.provider))
+                continue
             if job.state in FETCH_STATES:
                 await self._fetch(job)
                 return
@@ -980,6 +990,13 @@ class JobEngine:
 
 def _exists(path: str | None) -> bool:
     return path is not None and Path(path).exists()
+
+
+def _files_gone(job: JobRecord) -> bool:
+    """Neither the library copy nor any file the provider wrote is there any more."""
+    paths = [m.path for m in job.results]
+    return (bool(job.results) and not _exists(job.result_path)
+            and all(p is not None and not Path(p).exists() for p in paths))
 
 
 async def run_until_settled(engine: JobEngine, ids: list[int],

@@ -4,6 +4,7 @@ from the cache into the library, not copied."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,3 +121,22 @@ async def test_a_render_that_keeps_being_lost_is_failed_after_a_few_tries(
     finally:
         await engine.aclose()
     assert store.get(job_id).error_code == "interrupted"
+
+
+async def test_downloading_a_local_video_whose_file_was_deleted_renders_it_again(
+        store: JobStore, settings: Settings, tmp_path: Path) -> None:
+    """The render was moved into the library, so `download` has nothing left to fetch: a
+    free local job is rendered again instead of failing on a cache file that is gone."""
+    engine = JobEngine(store, settings, None, poll_interval=0.02)
+    try:
+        [job_id] = await engine.submit(animatic_snapshot(tmp_path))
+        [job] = await engine.wait([job_id])
+        assert job.state is JobState.DONE and job.result_path is not None
+        await asyncio.to_thread(Path(job.result_path).unlink)  # the user deleted the video
+        again = await engine.download(job_id)
+    finally:
+        await engine.aclose()
+    assert again.state is JobState.DONE, again.message
+    assert again.result_path is not None
+    verify_playable(Path(again.result_path))
+    assert again.next_poll_at is None and again.message is None
