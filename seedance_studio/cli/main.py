@@ -14,6 +14,7 @@ rules (one line per problem on stderr).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -78,10 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_PIPE_CLOSED = 141
+"""What a shell reports for a writer stopped by SIGPIPE (`seedance jobs | head`)."""
+
+
+def _quiet_stdout() -> None:
+    """The reader went away: send what is still buffered nowhere, so the interpreter's own
+    flush at exit does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE_CLOSED
     except (Exception, KeyboardInterrupt) as exc:
         print(f"seedance: {message_for(exc)}", file=sys.stderr)
         return exit_code_for(exc)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -72,3 +74,16 @@ def test_option_mistakes_are_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
     assert all(w in err for w in words), err
+
+
+def test_a_reader_that_goes_away_is_no_error(sim_env: dict[str, str]) -> None:
+    """`seedance jobs | head -1`: the pipe closes before the output is written."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seedance_studio.cli.main", "estimate", "--provider",
+         "kinovi", "--prompt", "@Image1 walks", "--image", IMAGE, "--json"],
+        env=sim_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the child has started, let alone printed
+    _out, err = proc.communicate(timeout=60)
+    assert err.strip() == ""
+    assert proc.returncode == 141
