@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from seedance_studio.core.errors import SeedanceError
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.jobs.ledger import BudgetExceeded
+from seedance_studio.jobs.states import JobState
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
@@ -48,6 +49,8 @@ from seedance_studio.ui.ui_state import restore_window, save_window, ui_state_st
 from seedance_studio.ui.workers import Worker
 
 WINDOW_TITLE = "Seedance Studio"
+SENDING_HOLD_S = 20.0
+"""Generate stays busy while its uploads and create run, but never longer than this."""
 
 
 def initial_params(settings: Settings) -> GenerationParams:
@@ -88,6 +91,11 @@ class MainWindow(QMainWindow):
         self._ui_state = ui_state or ui_state_store()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._sending = False
+        """A Generate is on its way: further presses are ignored until it is answered."""
+        self._sending_ids: set[int] = set()
+        """Jobs of that Generate still being uploaded or created."""
+        self._send_seq = 0
         self.ready = False
         self._key_checked_for = ""
         self.settings_dialog: SettingsDialog | None = None
@@ -213,6 +221,7 @@ class MainWindow(QMainWindow):
         self.submit_bar.submit_requested.connect(self.submit)
         self.jobs.play_requested.connect(self.play)
         self.bridge.error.connect(self._status)
+        self.bridge.job_changed.connect(self._on_job_changed)
         self.composition.params_changed.connect(self._remember_provider)
 
     # -- behaviour ---------------------------------------------------------------------------
@@ -266,14 +275,40 @@ class MainWindow(QMainWindow):
         return task
 
     def submit(self) -> asyncio.Task[Any] | None:
-        """Generate (the button or Ctrl+Enter), unless something blocks it."""
-        if not self.submit_bar.button.isEnabled():
+        """Generate (the button or Ctrl+Enter), unless something blocks it or a Generate is
+        already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
+        if self._sending or not self.submit_bar.button.isEnabled():
             return None
-        return self.spawn(self._submit(allow_over_budget=False))
+        return self._send(allow_over_budget=False)
+
+    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[Any]:
+        # Busy now, before the task first runs: presses queued behind this one see it.
+        self._sending = True
+        self._send_seq += 1
+        self.submit_bar.set_busy(True)
+        return self.spawn(self._submit(allow_over_budget=allow_over_budget))
+
+    def _on_job_changed(self, job_id: int) -> None:
+        if job_id not in self._sending_ids:
+            return
+        job = self.bridge.job(job_id)
+        if job is None or job.state is not JobState.SUBMITTING:
+            self._sending_ids.discard(job_id)
+            if not self._sending_ids:
+                self._done_sending()
+
+    def _release_sending(self, seq: int) -> None:
+        if seq == self._send_seq and self._sending_ids and not self._closing:
+            self._sending_ids.clear()
+            self._done_sending()
+
+    def _done_sending(self) -> None:
+        self._sending = False
+        self.submit_bar.set_busy(False)
 
     async def _submit(self, *, allow_over_budget: bool) -> list[int]:
         snapshot = self.composition.snapshot()
-        self.submit_bar.set_busy(True)
+        ids: list[int] = []
         try:
             ids = await self.bridge.submit(snapshot, self.checks.estimate,
                                            allow_over_budget=allow_over_budget)
@@ -284,7 +319,14 @@ class MainWindow(QMainWindow):
             self._status(f"Not submitted: {exc}")
             return []
         finally:
-            self.submit_bar.set_busy(False)
+            # Busy until the uploads and the create are answered (job_changed says when).
+            self._sending_ids = {i for i in ids if (job := self.bridge.job(i)) is not None
+                                 and job.state is JobState.SUBMITTING}
+            if not self._sending_ids:
+                self._done_sending()
+            else:  # a long upload or a queue gate must not lock Generate: the queue shows it
+                seq = self._send_seq
+                QTimer.singleShot(int(SENDING_HOLD_S * 1000), lambda: self._release_sending(seq))
         self._status(f"Submitted to {capabilities.get(snapshot.params.provider).name}: "
                      f"job{'s' if len(ids) != 1 else ''} {', '.join(f'#{i}' for i in ids)}")
         self.submitted.emit(ids)
@@ -299,8 +341,8 @@ class MainWindow(QMainWindow):
 
         def answered(result: int) -> None:
             self.confirm_box = None
-            if result == QMessageBox.StandardButton.Yes:
-                self.spawn(self._submit(allow_over_budget=True))
+            if result == QMessageBox.StandardButton.Yes and not self._sending:
+                self._send(allow_over_budget=True)
 
         box.finished.connect(answered)
         self.confirm_box = box
