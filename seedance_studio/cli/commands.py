@@ -23,7 +23,7 @@ from seedance_studio.core.errors import MissingKeyError
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.jobs.engine import JobEngine, run_until_settled
-from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
 
 POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
@@ -188,7 +188,17 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
             code = EXIT_FAILED
             if job.message:
                 print(f"seedance: job {job.id}: {failure_text(job)}", file=sys.stderr)
+            if job.state in ATTENTION_STATES:
+                print(f"seedance: job {job.id} waits for you: {_choices(job)}", file=sys.stderr)
     return code
+
+
+def _choices(job: JobRecord) -> str:
+    """The commands that settle a job the runner leaves to the user."""
+    if job.state is JobState.SUBMIT_UNKNOWN:
+        return (f"`seedance check-again {job.id}`, `seedance submit-anyway {job.id}` (may be "
+                f"charged twice) or `seedance cancel {job.id}`")
+    return f"`seedance check-again {job.id}` or `seedance cancel {job.id}`"
 
 
 def failure_text(job: JobRecord) -> str:
@@ -285,12 +295,18 @@ def resume(args: argparse.Namespace) -> int:
 async def _resume(settings: Settings) -> int:
     async with _engine(settings) as engine:
         pending = [j.id for j in engine.store.unfinished()]
-        if not pending:
+        # Jobs left to the user are not resumed, but a resume must not pass over them in
+        # silence: each needs a decision before it can end.
+        waiting = [j for j in engine.store.list_jobs()
+                   if j.state in ATTENTION_STATES and j.id not in pending]
+        if not pending and not waiting:
             print("nothing to resume", file=sys.stderr)
             return EXIT_OK
-        await engine.start()
-        records = await _follow(engine, pending)
-    return _summary(records)
+        records: list[JobRecord] = []
+        if pending:
+            await engine.start()
+            records = await _follow(engine, pending)
+    return _summary(records + waiting)
 
 
 def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],

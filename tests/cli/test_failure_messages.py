@@ -87,3 +87,20 @@ def test_a_reader_that_goes_away_is_no_error(sim_env: dict[str, str]) -> None:
     _out, err = proc.communicate(timeout=60)
     assert err.strip() == ""
     assert proc.returncode == 141
+
+
+def test_resume_names_the_jobs_waiting_for_a_decision(cli: Cli) -> None:
+    from seedance_studio.jobs.states import JobState
+    from seedance_studio.jobs.store import JobStore, NewJob
+    from tests.jobs.fakes import make_snapshot
+
+    with JobStore() as store:
+        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
+                                             batch="b")])
+        store.update(job_id, state=JobState.SUBMIT_UNKNOWN, create_sent_at=store.now(),
+                     message="submission outcome unknown")
+    result = cli("resume")
+    assert result.code == 1
+    assert f"job {job_id}: submit_unknown" in result.out
+    assert f"seedance submit-anyway {job_id}" in result.err
+    assert f"seedance check-again {job_id}" in result.err
