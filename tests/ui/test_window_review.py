@@ -9,13 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from seedance_studio.app import build_studio
+from seedance_studio.core.probe import probe_file
 from seedance_studio.core.reference import Reference
+from seedance_studio.jobs.states import JobState
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
+from seedance_studio.ui.main_window import MainWindow
+from tests.media_factory import make_audio, make_image, make_video
+from tests.ui.compose_helpers import drop
 from tests.ui.test_window_studio import Studio
 
 RunAsync = Any
@@ -60,3 +66,97 @@ def test_double_click_and_ctrl_enter_submit_once(
     assert busy_at_once == (False, "Sending…")  # it showed it was busy at once
     qtbot.waitUntil(button.isEnabled, timeout=5000)
     assert button.text() == "Generate"
+
+
+def _row_center(window: MainWindow, job_id: int) -> QPoint:
+    model = window.jobs.model
+    row = next(r for r in range(model.rowCount()) if (j := model.job_at(r)) and j.id == job_id)
+    return window.jobs.table.visualRect(model.index(row, 0)).center()
+
+
+def test_fresh_install_renders_an_animatic_from_the_gui_and_plays_it(
+        qtbot: QtBot, tmp_path: Path, run_async: RunAsync,
+        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    studio = build_studio()  # a fresh home: no settings, no keys, no account
+    window = studio.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        run_async(studio.bridge.start())
+        assert window.params.provider.currentData() == "animatic"
+        assert window.params.provider.currentText() == "Animatic (local)"
+        media = [make_image(tmp_path / f"still{n}.png", 320 + 40 * n, 240) for n in (1, 2, 3)]
+        media.append(make_video(tmp_path / "clip.mp4", 320, 240, seconds=2, fps=24))
+        media.append(make_audio(tmp_path / "music.wav", seconds=3.0))
+        drop(window.tray.view.viewport(), media)
+        qtbot.waitUntil(lambda: len(window.composition.tray) == 5, timeout=15_000)
+        editor = window.prompt.editor
+        editor.setFocus()
+        QTest.keyClicks(editor, "@")
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        QTest.keyClicks(editor, "meets ")
+        QTest.keyClicks(editor, "@vi")
+        QTest.keyClick(editor, Qt.Key.Key_Tab)
+        assert window.composition.prompt.text == "@Image1 meets @Video1 "
+        window.params.duration.setCurrentIndex(window.params.duration.findData(4))
+        window.params.resolution.setCurrentIndex(window.params.resolution.findData("480p"))
+        assert window.submit_bar.button.isEnabled(), window.submit_bar.reason.text()
+
+        with qtbot.waitSignal(window.submitted, timeout=15_000) as sent:
+            window.submit_bar.button.click()
+        [job_id] = sent.args[0]
+        qtbot.waitUntil(lambda: (j := window.jobs.model.job(job_id)) is not None
+                        and j.state in (JobState.DONE, JobState.FAILED), timeout=60_000)
+        job = window.jobs.model.job(job_id)
+        assert job is not None and job.state is JobState.DONE, job
+        assert job.result_path is not None
+        facts = probe_file(job.result_path)
+        assert facts.format == "mp4" and facts.has_audio
+        assert facts.duration_s is not None and abs(facts.duration_s - 4) < 0.3
+        assert facts.height == 480
+
+        table = window.jobs.table
+        at = _row_center(window, job_id)
+        # Qt's item views want the press that precedes a real double click.
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        assert window.player.current_path == job.result_path
+    finally:
+        window.close()
+        run_async(studio.close(), timeout=15)
+
+
+def test_fix_and_fix_all_buttons_leave_a_composition_that_validates(
+        review: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    window = review.window
+    small = make_video(tmp_path / "small.mp4", 320, 240, seconds=2)
+    long_audio = make_audio(tmp_path / "long.wav", seconds=20.0)
+    short = make_video(tmp_path / "short.mov", 640, 640, seconds=1)
+    drop(window.tray.view.viewport(), [small, long_audio, short])
+    review.settle()
+    comp = window.composition
+    assert len(comp.tray) == 3
+    comp.prompt.set_text("@Video1 then @Video2 to @Audio1", comp.tray)
+    assert not window.submit_bar.button.isEnabled()
+    broken = [r.id for r in comp.tray if window.tray_model.problems_of(r.id)]
+    assert len(broken) >= 2, [p.message for p in window.checks.problems]
+
+    # One item from its right-click menu, then the rest with the Fix all button.
+    [fix, _copy, _remove] = window.tray.context_actions(broken[0])
+    assert fix.isEnabled()
+    fix.trigger()
+    qtbot.waitUntil(lambda: not window.conform.busy, timeout=60_000)
+    assert not window.tray_model.problems_of(broken[0])
+    if window.tray.fix_all_button.isVisible():
+        QTest.mouseClick(window.tray.fix_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.conform.busy, timeout=2000)
+        qtbot.waitUntil(lambda: not window.conform.busy, timeout=60_000)
+    errors = [p.message for p in window.checks.problems if p.is_error]
+    assert errors == []
+    assert window.submit_bar.button.isEnabled(), window.submit_bar.reason.text()
+    assert not window.tray.fix_bar.isVisible()
+    items = comp.tray.items
+    assert [m.ref_id for m in comp.prompt.live_mentions()] == [items[0].id, items[2].id,
+                                                              items[1].id]
+    assert all(r.original_source for r in items if r.id in broken)
