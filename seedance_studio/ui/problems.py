@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
+
+from seedance_studio.core.media import MediaKind
 
 
 class ProblemView(Protocol):
@@ -21,6 +23,15 @@ class ProblemView(Protocol):
     @property
     def conformable(self) -> bool:
         """A conform (re-encode, trim, scale) would fix it."""
+    @property
+    def kind(self) -> MediaKind | None: ...
+    @property
+    def limit(self) -> Any: ...
+
+
+COUNT_CODES = {"too_many_of_kind", "too_many_files"}
+"""Problems about how many references there are: every reference over the limit is at fault,
+not only the first one named by `ref_id`."""
 
 
 def problem_text(problem: ProblemView) -> str:

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.ui.formatting import format_facts
-from seedance_studio.ui.problems import ProblemView, problem_text
+from seedance_studio.ui.problems import COUNT_CODES, ProblemView, problem_text
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
 
 REF_MIME = "application/x-seedance-reference-ids"
@@ -123,12 +123,21 @@ class TrayModel(QAbstractListModel):
         """Attach per-reference problems (badges and tooltips); others are ignored here."""
         by_ref: dict[str, list[ProblemView]] = {}
         for p in problems:
-            if p.ref_id:
-                by_ref.setdefault(p.ref_id, []).append(p)
+            for ref_id in self._at_fault(p):
+                by_ref.setdefault(ref_id, []).append(p)
         if by_ref != self._problems:
             self._problems = by_ref
             if self._rows:
                 self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    def _at_fault(self, problem: ProblemView) -> list[str]:
+        """The references a problem is about; for "too many", every one over the limit, so
+        each extra card carries the badge (the user sees which ones to remove)."""
+        if problem.code in COUNT_CODES and isinstance(problem.limit, int):
+            refs = [r for r in self.tray
+                    if problem.code == "too_many_files" or r.kind is problem.kind]
+            return [r.id for r in refs[problem.limit:]]
+        return [problem.ref_id] if problem.ref_id else []
 
     def problems_of(self, ref_id: str) -> list[ProblemView]:
         return self._problems.get(ref_id, [])

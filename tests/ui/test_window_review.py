@@ -160,3 +160,23 @@ def test_fix_and_fix_all_buttons_leave_a_composition_that_validates(
     assert [m.ref_id for m in comp.prompt.live_mentions()] == [items[0].id, items[2].id,
                                                               items[1].id]
     assert all(r.original_source for r in items if r.id in broken)
+
+
+def test_twelve_images_on_eachlabs_are_kept_flagged_and_generate_explains(
+        review: Studio, tmp_path: Path) -> None:
+    window = review.window
+    images = [make_image(tmp_path / f"shot{n:02}.png", 64, 48) for n in range(12)]
+    drop(window.tray.view.viewport(), images)
+    review.settle()
+    comp = window.composition
+    assert len(comp.tray) == 12  # nothing dropped silently
+    comp.prompt.set_text("@Image1 and friends", comp.tray)
+    bar = window.submit_bar
+    assert not bar.button.isEnabled()
+    assert "9" in bar.reason.text() and "12" in bar.reason.text(), bar.reason.text()
+    flagged = [r.id for r in comp.tray if window.tray_model.problems_of(r.id)]
+    # Every image over the limit carries the badge, not only the first of them.
+    assert flagged == [r.id for r in comp.tray.items[9:]]
+    row = window.tray_model.row_of(flagged[-1])
+    tooltip = window.tray_model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert "9" in tooltip
