@@ -46,7 +46,8 @@ def test_detach_then_resume(sim: SimProcess, sim_env: dict[str, str]) -> None:
     assert resumed.code == 0, resumed.err
     assert resumed.out.count(": done ") == 2
     assert sim.count("kinovi", "create") == 2
-    assert seedance(sim_env, "resume").err.strip() == "nothing to resume"
+    resumed = seedance(sim_env, "resume")  # not resent, but named with its choices
+    assert resumed.code == 1 and "seedance submit-anyway 1" in resumed.err
 
 
 def test_cancel_asks_the_server(sim: SimProcess, sim_env: dict[str, str]) -> None:
@@ -78,7 +79,8 @@ def test_unknown_submission_is_left_to_the_user(sim: SimProcess,
     assert sim.count("kinovi", "create") == 1
     again = seedance(sim_env, "check-again", "1")
     assert again.code == 1 and "submit anyway" in again.err
-    assert seedance(sim_env, "resume").err.strip() == "nothing to resume"
+    resumed = seedance(sim_env, "resume")  # not resent, but named with its choices
+    assert resumed.code == 1 and "seedance submit-anyway 1" in resumed.err
     assert sim.count("kinovi", "create") == 1  # never resent on its own
     anyway = seedance(sim_env, "submit-anyway", "1")
     assert anyway.code == 0, anyway.err
