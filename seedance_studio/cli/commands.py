@@ -331,6 +331,10 @@ def cancel(args: argparse.Namespace) -> int:
             print(f"seedance: job {job.id} is {job.state.value}: nothing to cancel",
                   file=sys.stderr)
             return EXIT_FAILED
+        if job.message and job.message != "cancelled":
+            # "cancelled here; the provider has no cancel API, so the job may still run and
+            # be charged": the part after "cancelled" is what the user must know.
+            print(f"seedance: job {job.id}: {redact(job.message)}", file=sys.stderr)
         return _summary([job], frozenset({JobState.CANCELLED}))
 
     return _with_engine(args.job_id, act, args)

@@ -104,3 +104,15 @@ def test_resume_names_the_jobs_waiting_for_a_decision(cli: Cli) -> None:
     assert f"job {job_id}: submit_unknown" in result.out
     assert f"seedance submit-anyway {job_id}" in result.err
     assert f"seedance check-again {job_id}" in result.err
+
+
+def test_cancel_says_when_the_provider_cannot_stop_the_job(
+        cli: Cli, sim: SimProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(base_url_env("shortapi"), sim.base_url("shortapi"))
+    submitted = cli("submit", "--detach", "--provider", "shortapi", "--prompt", "@Video1",
+                    "--video", "https://example.com/v.mp4")
+    assert submitted.code == 0, submitted.err
+    result = cli("cancel", "1")
+    assert result.code == 0
+    assert "job 1: cancelled" in result.out
+    assert "may still run and be charged" in result.err
