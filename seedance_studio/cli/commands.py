@@ -158,9 +158,38 @@ def estimate(args: argparse.Namespace) -> int:
         print(json.dumps(estimate_json(est), indent=2))
     else:
         print(format_estimate(est))
+        credits = est.credits_min is not None or est.credits_max is not None
         for item in est.items:
-            print(f"  {item.label}: {item.rate} per {item.unit}")
+            print("  " + item_text(item, credits))
+            if item.warning and item.warning not in est.notes:
+                print(f"    {item.warning}")
+        for note in est.notes:
+            print(f"  note: {note}")
     return EXIT_OK
+
+
+def _figure(value: Decimal | None, credits: bool) -> str:
+    if value is None:
+        return "?"
+    if credits:
+        return f"{value.normalize():f} cr"
+    return f"${value.quantize(Decimal('0.0001')).normalize():f}"
+
+
+def item_text(item: Any, credits: bool) -> str:
+    """"Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
+    if item.quantity is None:
+        qty = "?"
+    else:
+        qty = f"{item.quantity.normalize():f}"
+        if item.quantity_max is not None and item.quantity_max != item.quantity:
+            qty += f"–{item.quantity_max.normalize():f}"
+    amount = _figure(item.amount_min if item.quantity is not None else None, credits)
+    if item.quantity is not None and item.amount_max != item.amount_min:
+        amount += f"–{_figure(item.amount_max, credits)}"
+    mine = " (your rate)" if item.overridden else ""
+    return (f"{item.label}: {qty} {item.unit} × {_figure(item.rate, credits)}{mine} "
+            f"= {amount}")
 
 
 # -- running jobs ------------------------------------------------------------------------------

@@ -190,3 +190,16 @@ def test_budget_refuses_without_yes(cli: Cli, tmp_path: Path) -> None:
     assert result.code == 1
     assert "budget" in result.err and "--yes" in result.err
     assert cli("jobs", "--json").out.strip() == "[]"  # nothing stored, nothing sent
+
+
+def test_text_estimate_shows_what_is_billed(cli: Cli, tmp_path: Path) -> None:
+    from tests.media_factory import make_video
+
+    clip = make_video(tmp_path / "moves.mp4", 640, 640, seconds=3)
+    result = cli("estimate", "--provider", "shortapi", "--prompt", "Dance like @Video1",
+                 "--video", str(clip), "--duration", "5")
+    assert result.code == 0, result.err
+    lines = [ln.strip() for ln in result.out.splitlines()]
+    assert lines[0] == "$1.34"
+    assert "Std: output: 5 output s × $0.168 = $0.84" in lines
+    assert "Std: input video: 3 input video s × $0.168 = $0.504" in lines
