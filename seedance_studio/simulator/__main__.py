@@ -8,8 +8,18 @@ import signal
 import threading
 from types import FrameType
 
-from seedance_studio.simulator.simulator import Simulator
+from seedance_studio.simulator.simulator import BASE_PATHS, Simulator
 from seedance_studio.simulator.timing import SimTiming
+
+
+def point_at(sim: Simulator) -> str:
+    """The variables that point the `seedance` CLI at this simulator (one per provider; any
+    non-empty key but "bad-key" / "broke-key" is accepted)."""
+    lines = ["point the seedance CLI here with:"]
+    for provider in BASE_PATHS:
+        name = "SEEDANCE_" + provider.upper().replace("-", "_") + "_BASE_URL"
+        lines.append(f"  export {name}={sim.base_url(provider)}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_term)
     with Simulator(args.host, args.port, timing, verbose=args.verbose) as sim:
         print(f"simulator listening on {sim.url}", flush=True)
+        print(point_at(sim), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()  # signal handlers run (and can set `done`) while this waits
     return 0

@@ -26,6 +26,11 @@ def test_module_entry_point() -> None:
         assert line.startswith(prefix), line
         url = line.removeprefix(prefix)
         assert url.startswith("http://127.0.0.1:")
+        # Then how to point the CLI here, for every provider.
+        assert proc.stdout.readline().startswith("point the seedance CLI here")
+        exports = [proc.stdout.readline().strip() for _ in range(5)]
+        assert f"export SEEDANCE_SHORTAPI_BASE_URL={url}/shortapi/api/v1" in exports
+        assert f"export SEEDANCE_KINOVI_LEGACY_BASE_URL={url}/kinovi/api/v1" in exports
         with httpx.Client(timeout=10) as http:
             created = http.post(
                 f"{url}/shortapi/api/v1/job/create", json=SHORTAPI_CURL, headers=bearer("k")
