@@ -33,6 +33,8 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
     label = STATE_LABELS.get(job.state, job.state.value)
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
         return f"{PHASE_LABELS['upload']} {progress[1]:.0%}"
+    if job.state is JobState.SUBMITTING and job.message and job.message != "creating":
+        return f"{label}: {job.message}"  # e.g. a provider's rate limit, and when it retries
     if job.state is JobState.RUNNING:
         fraction = job.progress
         if progress and progress[0] == "queue" and progress[1] > 0:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.errors import MissingKeyError, SeedanceError
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.jobs.ledger import BudgetExceeded
@@ -33,6 +33,7 @@ from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
 from seedance_studio.ui.draft import save_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.error_messages import advise
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.params_panel import ParamsPanel
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self._sending_ids: set[int] = set()
         """Jobs of that Generate still being uploaded or created."""
         self._send_seq = 0
+        self._watched: set[int] = set()
+        """Jobs sent from this window that have not yet been created: a failure is told."""
         self.ready = False
         self._key_checked_for = ""
         self.settings_dialog: SettingsDialog | None = None
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
         self.problems.reference_activated.connect(self.show_reference)
         self.checks.updated.connect(self._on_checks)
         self.submit_bar.submit_requested.connect(self.submit)
+        self.submit_bar.settings_requested.connect(self.open_settings)
         self.jobs.play_requested.connect(self.play)
         self.bridge.error.connect(self._status)
         self.bridge.job_changed.connect(self._on_job_changed)
@@ -251,8 +255,11 @@ class MainWindow(QMainWindow):
         def found(key: str | None) -> None:
             if self.composition.params.provider != provider:
                 return  # the user switched again meanwhile
-            self.submit_bar.set_blocker(
-                None if key else f"no API key for {caps.name}: add one in Settings")
+            if key:
+                self.submit_bar.set_blocker(None)
+            else:
+                advice = advise(MissingKeyError, provider=caps.name)
+                self.submit_bar.set_blocker(advice.text, open_settings=advice.open_settings)
 
         self.worker.submit(self.secrets.get, provider, on_done=found)
 
@@ -289,13 +296,32 @@ class MainWindow(QMainWindow):
         return self.spawn(self._submit(allow_over_budget=allow_over_budget))
 
     def _on_job_changed(self, job_id: int) -> None:
-        if job_id not in self._sending_ids:
+        if job_id not in self._sending_ids and job_id not in self._watched:
             return
         job = self.bridge.job(job_id)
+        if job_id in self._watched and (job is None or job.state is not JobState.SUBMITTING):
+            self._watched.discard(job_id)
+            if job is not None and job.state is JobState.FAILED:
+                self._tell_failure(job.id, job.provider, job.error_code, job.message or "")
+        if job_id not in self._sending_ids:
+            return
         if job is None or job.state is not JobState.SUBMITTING:
             self._sending_ids.discard(job_id)
             if not self._sending_ids:
                 self._done_sending()
+
+    def _tell_failure(self, job_id: int, provider_id: str, error_code: str | None,
+                      message: str) -> None:
+        """A job sent from here failed before it was created: say why where the user looks,
+        with the fix (the composition stays as it was; the job keeps Retry)."""
+        try:
+            name = capabilities.get(provider_id).name
+        except KeyError:
+            name = provider_id
+        advice = advise(error_code, provider=name, detail=message)
+        text = f"Job #{job_id} failed: {advice.text}"
+        self.submit_bar.show_notice(text, open_settings=advice.open_settings)
+        self._status(text)
 
     def _release_sending(self, seq: int) -> None:
         if seq == self._send_seq and self._sending_ids and not self._closing:
@@ -316,7 +342,10 @@ class MainWindow(QMainWindow):
             self._confirm_over_budget(exc)
             return []
         except SeedanceError as exc:
-            self._status(f"Not submitted: {exc}")
+            advice = advise(exc, provider=capabilities.get(snapshot.params.provider).name)
+            self.submit_bar.show_notice(f"Not submitted: {advice.text}",
+                                        open_settings=advice.open_settings)
+            self._status(f"Not submitted: {advice.text}")
             return []
         finally:
             # Busy until the uploads and the create are answered (job_changed says when).
@@ -327,8 +356,14 @@ class MainWindow(QMainWindow):
             else:  # a long upload or a queue gate must not lock Generate: the queue shows it
                 seq = self._send_seq
                 QTimer.singleShot(int(SENDING_HOLD_S * 1000), lambda: self._release_sending(seq))
-        self._status(f"Submitted to {capabilities.get(snapshot.params.provider).name}: "
-                     f"job{'s' if len(ids) != 1 else ''} {', '.join(f'#{i}' for i in ids)}")
+        self.submit_bar.clear_notice()
+        self._watched.update(ids)
+        for job_id in ids:  # a create refused at once may have failed already
+            self._on_job_changed(job_id)
+        if not self.submit_bar.notice.isVisible():
+            self._status(f"Sent to {capabilities.get(snapshot.params.provider).name}: "
+                         f"job{'s' if len(ids) != 1 else ''} "
+                         f"{', '.join(f'#{i}' for i in ids)}")
         self.submitted.emit(ids)
         return ids
 

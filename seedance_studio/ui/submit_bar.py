@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -9,19 +11,35 @@ from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
 from seedance_studio.ui.icons import icon
 
+SETTINGS_LINK = "settings"
+
 
 class SubmitBar(QWidget):
     submit_requested = Signal()
+    settings_requested = Signal()
+    """The user followed an "Open Settings" link (a missing or refused key)."""
 
     def __init__(self, checks: ComposeChecks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._checks = checks
         self._busy = False
         self._blocker: str | None = None
+        self._blocker_settings = False
         self.estimate = EstimateLabel(checks)
         self.reason = QLabel()
         self.reason.setProperty("role", "error")
         self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.RichText)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.reason.linkActivated.connect(self._on_link)
+        self.notice = QLabel()
+        """What became of the last Generate when it went wrong (kept until the next one)."""
+        self.notice.setProperty("role", "error")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.notice.linkActivated.connect(self._on_link)
+        self.notice.hide()
         self.button = QPushButton(icon("generate"), "Generate")
         self.button.setProperty("role", "primary")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -37,6 +55,7 @@ class SubmitBar(QWidget):
         layout.setSpacing(4)
         layout.addLayout(row)
         layout.addWidget(self.reason)
+        layout.addWidget(self.notice)
         checks.updated.connect(self.refresh)
         self.refresh()
 
@@ -46,16 +65,40 @@ class SubmitBar(QWidget):
         self.button.setText("Sending…" if busy else "Generate")
         self.refresh()
 
-    def set_blocker(self, reason: str | None) -> None:
-        """A reason from outside the composition (no API key yet) that also blocks Generate."""
+    def set_blocker(self, reason: str | None, *, open_settings: bool = False) -> None:
+        """A reason from outside the composition (no API key yet) that also blocks Generate;
+        `open_settings` adds a link to where it is fixed."""
         self._blocker = reason
+        self._blocker_settings = open_settings
         self.refresh()
 
+    def show_notice(self, text: str, *, open_settings: bool = False) -> None:
+        self.notice.setText(_rich(text, open_settings))
+        self.notice.setToolTip(text)
+        self.notice.show()
+
+    def clear_notice(self) -> None:
+        self.notice.clear()
+        self.notice.hide()
+
     def refresh(self) -> None:
-        reason = self._checks.blocking_reason() or self._blocker
+        own = self._checks.blocking_reason()
+        reason = own or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
-        self.reason.setText(f"Cannot generate: {reason}" if reason else "")
+        link = own is None and self._blocker_settings
+        self.reason.setText(_rich(f"Cannot generate: {reason}", link) if reason else "")
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
         self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
                                else "Send this composition to the provider (Ctrl+Enter)")
+
+    def _on_link(self, href: str) -> None:
+        if href == SETTINGS_LINK:
+            self.settings_requested.emit()
+
+
+def _rich(text: str, open_settings: bool) -> str:
+    body = html.escape(text)
+    if open_settings:
+        body += f' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>'
+    return body

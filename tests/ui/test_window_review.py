@@ -9,16 +9,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.app import build_studio
+from seedance_studio.app import MemoryKeyring, build_studio, simulator_settings
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.errors import AuthError, InsufficientCreditsError, MissingKeyError
+from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.reference import Reference
+from seedance_studio.core.settings import Settings
+from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobStore
+from seedance_studio.providers.keys import SecretStore
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
+from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.error_messages import advise
+from seedance_studio.ui.job_model import Column
 from seedance_studio.ui.main_window import MainWindow
 from tests.media_factory import make_audio, make_image, make_video
 from tests.ui.compose_helpers import drop
@@ -75,9 +86,10 @@ def _row_center(window: MainWindow, job_id: int) -> QPoint:
 
 
 def test_fresh_install_renders_an_animatic_from_the_gui_and_plays_it(
-        qtbot: QtBot, tmp_path: Path, run_async: RunAsync,
+        qtbot: QtBot, tmp_path: Path, run_async: RunAsync, monkeypatch: pytest.MonkeyPatch,
         qasync_loop: asyncio.AbstractEventLoop) -> None:
-    studio = build_studio()  # a fresh home: no settings, no keys, no account
+    monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
+    studio = build_studio()  # a fresh home: no settings, no keys, no draft, no account
     window = studio.window
     qtbot.addWidget(window)
     window.show()
@@ -180,3 +192,96 @@ def test_twelve_images_on_eachlabs_are_kept_flagged_and_generate_explains(
     row = window.tray_model.row_of(flagged[-1])
     tooltip = window.tray_model.index(row).data(Qt.ItemDataRole.ToolTipRole)
     assert "9" in tooltip
+
+
+@pytest.mark.parametrize(("status", "expected", "settings_link"), [
+    (401, "refused the API key", True),
+    (402, "no credits left", False),
+    (500, "server error", False),
+])
+def test_a_provider_error_on_submit_is_explained_in_the_window_and_nothing_is_lost(
+        review: Studio, simulator: Simulator, qtbot: QtBot, status: int, expected: str,
+        settings_link: bool) -> None:
+    window = review.window
+    _ready_to_generate(review, simulator)
+    comp = window.composition
+    before = (comp.prompt.text, [r.id for r in comp.tray])
+    simulator.inject("eachlabs", "create", Fault.http(status, message="boom"), times=5)
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        window.submit_bar.button.click()
+    [job_id] = sent.args[0]
+    notice = window.submit_bar.notice
+    qtbot.waitUntil(notice.isVisible, timeout=10_000)
+    assert f"Job #{job_id} failed" in notice.text() and "eachlabs" in notice.text()
+    assert expected in notice.text(), notice.text()
+    assert ('href="settings"' in notice.text()) is settings_link
+    assert (comp.prompt.text, [r.id for r in comp.tray]) == before  # the composition stays
+    job = window.bridge.job(job_id)
+    assert job is not None and job.state is JobState.FAILED
+    window.jobs.select_job(job_id)
+    assert window.jobs.retry_action.isEnabled()
+    assert window.submit_bar.button.isEnabled()
+    if settings_link:
+        notice.linkActivated.emit("settings")
+        assert window.settings_dialog is not None and window.settings_dialog.isVisible()
+        window.settings_dialog.reject()
+    # The next Generate clears the old news.
+    simulator.reset()
+    with qtbot.waitSignal(window.submitted, timeout=10_000):
+        window.submit_bar.button.click()
+    assert not notice.isVisible()
+
+
+def test_a_rate_limited_create_says_it_will_try_again(
+        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    window = review.window
+    _ready_to_generate(review, simulator)
+    simulator.inject("eachlabs", "create", Fault.http(429, retry_after=60), times=5)
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        window.submit_bar.button.click()
+    [job_id] = sent.args[0]
+    model = window.jobs.model
+
+    def state_text() -> str:
+        rows = [r for r in range(model.rowCount()) if (j := model.job_at(r)) and j.id == job_id]
+        return str(model.index(rows[0], Column.STATE).data()) if rows else ""
+
+    qtbot.waitUntil(lambda: "again" in state_text(), timeout=10_000)
+    assert "60 s" in state_text()
+    assert simulator.count("eachlabs", "create") == 1
+
+
+def test_advice_follows_the_exception_type_not_its_text() -> None:
+    assert "refused the API key" in advise(AuthError("quota exceeded"), provider="Kinovi").text
+    assert advise(InsufficientCreditsError("Unauthorized"), provider="Kinovi").text.startswith(
+        "Your Kinovi account has no credits")
+    assert advise("InsufficientCreditsError", provider="X") == advise(
+        InsufficientCreditsError, provider="X")
+    missing = advise(MissingKeyError, provider="eachlabs")
+    assert missing.open_settings and "No API key for eachlabs" in missing.text
+    assert advise("NoSuchError", provider="X", detail="odd").text == "X: odd"
+
+
+def test_missing_key_names_the_provider_and_links_to_settings(
+        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
+        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), simulator)
+    secrets = SecretStore(MemoryKeyring(), environ={})
+    bridge = EngineBridge(JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets),
+                          owns_store=True)
+    params = switch_model(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    window = MainWindow(settings, secrets, bridge, composition=Composition(params),
+                        simulator=True,
+                        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    comp = window.composition
+    comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
+    comp.prompt.set_text("@Image1 blinks", comp.tray)
+    reason = window.submit_bar.reason
+    qtbot.waitUntil(lambda: "API key" in reason.text(), timeout=5000)
+    assert "No API key for Kinovi" in reason.text() and 'href="settings"' in reason.text()
+    reason.linkActivated.emit("settings")
+    assert window.settings_dialog is not None and window.settings_dialog.isVisible()
+    window.settings_dialog.reject()
+    window.close()
+    run_async(bridge.shutdown())
