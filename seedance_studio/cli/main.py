@@ -23,6 +23,19 @@ from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.messages import exit_code_for, message_for
 
+EPILOG = """\
+keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGACY):
+  API keys      the system keyring, service "seedance-studio", user = provider id
+                (what Settings stores), else SEEDANCE_<ID>_API_KEY
+  API bases     --base-url, or SEEDANCE_<ID>_BASE_URL (`python -m seedance_studio.simulator
+                --port N` prints the values that point every provider at it)
+  data          SEEDANCE_STUDIO_HOME (jobs database, cache, settings, library)
+  polling       SEEDANCE_POLL_INTERVAL seconds between polls (scripts, the simulator)
+
+exit status: 0 done; 1 a failure (one line on stderr); 2 the composition or the options
+break the rules (one line per problem); 130 interrupted; 141 the output pipe closed.
+"""
+
 
 class _Parser(argparse.ArgumentParser):
     """Option mistakes are one line on stderr (exit 2), like every other refusal; the usage
@@ -34,7 +47,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="seedance", description="Seedance 2.0 reference-to-video across providers.")
+        prog="seedance", description="Seedance 2.0 reference-to-video across providers.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("request", help="print the create request as JSON; nothing is sent")

@@ -116,3 +116,12 @@ def test_cancel_says_when_the_provider_cannot_stop_the_job(
     assert result.code == 0
     assert "job 1: cancelled" in result.out
     assert "may still run and be charged" in result.err
+
+
+def test_help_says_where_keys_and_bases_come_from(
+        cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli("--help")
+    out = capsys.readouterr().out
+    assert 'service "seedance-studio"' in out and "SEEDANCE_<ID>_API_KEY" in out
+    assert "SEEDANCE_<ID>_BASE_URL" in out and "exit status" in out
