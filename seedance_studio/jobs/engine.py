@@ -53,6 +53,7 @@ from psygnal import Signal
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
+    AuthError,
     MalformedResponseError,
     MediaError,
     NotFoundError,
@@ -79,6 +80,7 @@ from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_us
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.limits import CreateGate
 from seedance_studio.jobs.polling import (
+    AUTH_ERROR_LIMIT,
     CREATE_RETRY_BASE_S,
     NOT_FOUND_LIMIT,
     error_delay,
@@ -667,6 +669,7 @@ class JobEngine:
         unchanged = 0
         errors = 0
         not_found = 0
+        refused = 0
         last_raw: str | None = None
         # One client for the whole watch: `update_settings` must not move a job to another
         # server while it is being polled.
@@ -714,12 +717,28 @@ class JobEngine:
                 errors += 1
                 await asyncio.sleep(error_delay(errors, exc.retry_after))
                 continue
+            except AuthError as exc:
+                errors += 1
+                refused += 1
+                if refused >= AUTH_ERROR_LIMIT:
+                    # Kept as it is (paid, unfinished): polled again after a while, at the
+                    # next start or `resume`, once the key is put right.
+                    self._update(job_id, error_code=type(exc).__name__,
+                                 next_poll_at=self._now() + RETRY_LATER_S,
+                                 message=f"polling paused, the key was refused: {exc} (fix "
+                                         f"the key, then resume)")
+                    return
+                self._update(job_id, message=f"polling: {exc} (will keep trying)")
+                await asyncio.sleep(error_delay(errors))
+                continue
             except SeedanceError as exc:
                 errors += 1
                 self._update(job_id, message=f"polling: {exc} (will keep trying)")
                 await asyncio.sleep(error_delay(errors))
                 continue
-            errors = not_found = 0
+            errors = not_found = refused = 0
+            if (job.message or "").startswith("polling"):  # the trouble is over
+                self._update(job_id, message=None, error_code=None, next_poll_at=None)
             if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
                     and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
                 await self._render_again(job, provider)

@@ -19,6 +19,9 @@ CREATE_RETRY_BASE_S = 5.0
 """A create refused with 429 and no hint is tried again after this, doubling, up to ERROR_MAX_S."""
 NOT_FOUND_LIMIT = 8
 """Consecutive "no such job" answers before a polled job is given up as failed."""
+AUTH_ERROR_LIMIT = 3
+"""Consecutive refused-key answers before a watch pauses (the job is kept, unfinished): only
+a new key helps, and a front end waiting on the job should hear so rather than wait on."""
 
 
 def next_poll_delay(base: float, unchanged: int) -> float:

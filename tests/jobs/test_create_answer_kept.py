@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from seedance_studio.core.errors import MalformedResponseError
+from seedance_studio.core.errors import AuthError, MalformedResponseError
+from seedance_studio.jobs.polling import AUTH_ERROR_LIMIT
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
 from tests.jobs.conftest import EngineMaker
@@ -91,3 +92,20 @@ async def test_a_store_error_while_recording_the_id_is_written_again(
     assert fake.creates == 1
     assert job.provider_job_id == "job-1"
     assert job.state is JobState.DONE, job.message
+
+
+async def test_a_key_refused_while_polling_pauses_the_watch_and_keeps_the_job(
+        make_engine: EngineMaker, store: JobStore) -> None:
+    refused = AuthError("Invalid API key", provider="shortapi", status_code=401)
+    fake = FakeProvider(status_errors=[refused] * AUTH_ERROR_LIMIT)
+    engine = make_engine(fake)
+    [job_id] = await engine.submit(make_snapshot())
+    [job] = await engine.wait([job_id])  # returns: a waiting front end is not left hanging
+    assert job.state is JobState.QUEUED
+    assert job.provider_job_id == "job-1"
+    assert "key was refused" in (job.message or "")
+    assert job.next_poll_at is not None and job.next_poll_at > store.now()
+    await engine.start()  # the key was put right; a start polls it at once
+    [job] = await engine.wait([job_id])
+    assert job.state is JobState.DONE, job.message
+    assert job.message is None and fake.creates == 1
