@@ -4,6 +4,7 @@ meets provider errors and a missing key, and uses the free local animatic end to
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,20 +14,26 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.app import MemoryKeyring, build_studio, simulator_settings
+from seedance_studio.app import (
+    SHUTDOWN_TIMEOUT_S,
+    MemoryKeyring,
+    build_studio,
+    simulator_settings,
+)
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import AuthError, InsufficientCreditsError, MissingKeyError
 from seedance_studio.core.params import GenerationParams, switch_model
-from seedance_studio.core.probe import probe_file
+from seedance_studio.core.probe import probe_file, reference_from_file
 from seedance_studio.core.reference import Reference
-from seedance_studio.core.settings import Settings
+from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
-from seedance_studio.providers.keys import SecretStore
+from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
+from seedance_studio.simulator.timing import SimTiming
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.error_messages import advise
 from seedance_studio.ui.job_model import Column
@@ -285,3 +292,83 @@ def test_missing_key_names_the_provider_and_links_to_settings(
     window.settings_dialog.reject()
     window.close()
     run_async(bridge.shutdown())
+
+
+def _home_on_simulator(home: Path, simulator: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's home whose settings point every provider at the simulator, key from the env."""
+    monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(home))
+    monkeypatch.setenv(env_var("eachlabs"), "sk-test")
+    save_settings(simulator_settings(Settings(default_provider="eachlabs"), simulator))
+
+
+@pytest.mark.parametrize("phase", ["submitting", "polling", "downloading", "playing"])
+def test_closing_mid_job_exits_at_once_and_the_job_resumes_on_the_next_start(
+        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], phase: str,
+        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    _home_on_simulator(tmp_path / "home", simulator, monkeypatch)
+    simulator.set_timing(SimTiming(queued=0.1, running=2.0 if phase == "polling" else 0.2))
+    if phase == "submitting":
+        simulator.inject("eachlabs", "create", Fault.slow(3.0))
+    if phase == "downloading":
+        simulator.inject("eachlabs", "download", Fault.slow(3.0))
+    first = build_studio()
+    window = first.window
+    qtbot.addWidget(window)
+    window.show()
+    run_async(first.bridge.start())
+    comp = window.composition
+    assert comp.params.provider == "eachlabs"
+    # A local file: outside simulator mode the checks refuse plain-http reference links.
+    comp.tray.add(reference_from_file(make_image(tmp_path / "face.png", 640, 640)))
+    comp.prompt.set_text("@Image1 turns around", comp.tray)
+    qtbot.waitUntil(window.submit_bar.button.isEnabled, timeout=5000)
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        window.submit_bar.button.click()
+    [job_id] = sent.args[0]
+
+    def state() -> JobState | None:
+        job = first.bridge.job(job_id)
+        return job.state if job is not None else None
+
+    if phase == "submitting":
+        qtbot.waitUntil(lambda: simulator.count("eachlabs", "create") == 0 and
+                        (j := first.bridge.job(job_id)) is not None and
+                        j.create_sent_at is not None, timeout=10_000)
+    elif phase == "polling":
+        qtbot.waitUntil(lambda: state() in (JobState.QUEUED, JobState.RUNNING), timeout=10_000)
+    elif phase == "downloading":
+        qtbot.waitUntil(lambda: state() is JobState.DOWNLOADING, timeout=30_000)
+    else:
+        qtbot.waitUntil(lambda: state() is JobState.DONE, timeout=30_000)
+        job = first.bridge.job(job_id)
+        assert job is not None and job.result_path
+        window.play(job.result_path)
+        qtbot.waitUntil(lambda: window.player.polling, timeout=5000)
+
+    started = time.monotonic()
+    with qtbot.waitSignal(window.closed, timeout=5000):
+        window.close()
+    run_async(first.close(), timeout=15)
+    assert time.monotonic() - started < SHUTDOWN_TIMEOUT_S + 1
+
+    second = build_studio()
+    qtbot.addWidget(second.window)
+    run_async(second.bridge.start())
+    try:
+        restored = second.window.composition
+        assert restored.prompt.text == "@Image1 turns around"  # the draft survived too
+        wanted = {JobState.DONE, JobState.SUBMIT_UNKNOWN} if phase == "submitting" \
+            else {JobState.DONE}
+        qtbot.waitUntil(lambda: (j := second.bridge.job(job_id)) is not None
+                        and j.state in wanted, timeout=30_000)
+        job = second.bridge.job(job_id)
+        assert job is not None
+        if job.state is JobState.DONE:
+            assert job.result_path and Path(job.result_path).is_file()
+        assert second.window.jobs.model.job(job_id) is not None
+    finally:
+        second.window.close()
+        run_async(second.close(), timeout=15)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "was destroyed but it is pending" not in err, err
