@@ -237,6 +237,8 @@ def failure_text(job: JobRecord) -> str:
         caps = capabilities.get(job.provider)
     except KeyError:
         return message
+    if job.error_code == "AuthError" and job.state is not JobState.FAILED:
+        return f"{caps.name}: {message}; the key used came {_key_origin(caps.id)}"
     if job.error_code == "MissingKeyError" or caps.local or job.state is not JobState.FAILED:
         return message
     if job.error_code == "AuthError":

@@ -125,3 +125,15 @@ def test_help_says_where_keys_and_bases_come_from(
     out = capsys.readouterr().out
     assert 'service "seedance-studio"' in out and "SEEDANCE_<ID>_API_KEY" in out
     assert "SEEDANCE_<ID>_BASE_URL" in out and "exit status" in out
+
+
+def test_a_key_refused_while_polling_ends_the_wait_with_the_key_named(
+        cli: Cli, sim: SimProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(base_url_env("oxen"), sim.base_url("oxen"))
+    sim.inject("oxen", "query", times=50, kind="http_status", status=401)
+    result = cli("submit", "--provider", "oxen", "--prompt", "@Image1 waves",
+                 "--image", IMAGE, "--duration", "4")
+    assert result.code == 1
+    assert "job 1: queued" in result.out  # kept: `seedance resume` goes on with it
+    [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
+    assert "refused" in line and "SEEDANCE_OXEN_API_KEY" in line
