@@ -383,8 +383,7 @@ def check_again(args: argparse.Namespace) -> int:
         job = await engine.check_again(args.job_id)
         if not job.is_settled:
             [job] = await _follow(engine, [job.id])
-        print(job.message or "", file=sys.stderr)
-        return _summary([job])
+        return _summary([job])  # prints the finding once, with the choices left
 
     return _with_engine(args.job_id, act, args)
 

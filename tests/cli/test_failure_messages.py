@@ -137,3 +137,18 @@ def test_a_key_refused_while_polling_ends_the_wait_with_the_key_named(
     assert "job 1: queued" in result.out  # kept: `seedance resume` goes on with it
     [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
     assert "refused" in line and "SEEDANCE_OXEN_API_KEY" in line
+
+
+def test_check_again_says_its_finding_once(cli: Cli) -> None:
+    from seedance_studio.jobs.states import JobState
+    from seedance_studio.jobs.store import JobStore, NewJob
+    from tests.jobs.fakes import make_snapshot
+
+    with JobStore() as store:
+        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
+                                             batch="b")])
+        store.update(job_id, state=JobState.SUBMIT_UNKNOWN, create_sent_at=store.now())
+    result = cli("check-again", str(job_id))
+    assert result.code == 1
+    finding = "the provider has no way to find a job without its id"
+    assert result.err.count(finding) == 1, result.err
