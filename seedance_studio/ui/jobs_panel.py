@@ -13,7 +13,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
 from PySide6.QtDBus import QDBusConnection, QDBusMessage
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,9 +36,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.ui import theme
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_delegates import ProgressDelegate
 from seedance_studio.ui.job_model import THUMB_SIZE, Column, JobListModel
@@ -82,6 +92,31 @@ def _show_item_over_dbus(path: str) -> bool:
     return bus.send(message)
 
 
+EMPTY_JOBS = ("No jobs yet. Compose on the left and press Generate (Ctrl+Enter): jobs appear "
+              "here with their progress and cost, and a finished one plays on double-click. "
+              "Animatic (local) renders a free draft on this computer.")
+
+
+class JobsTable(QTableView):
+    """The queue's table; while it is empty it says how to fill it."""
+
+    def placeholder_text(self) -> str:
+        model = self.model()
+        return EMPTY_JOBS if model is None or model.rowCount() == 0 else ""
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        text = self.placeholder_text()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(theme.MUTED)
+            rect = self.viewport().rect().adjusted(24, 12, -24, -12)
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                             text)
+            painter.end()
+
+
 class JobsPanel(QWidget):
     """The queue view; `play_requested(path)` asks the window to preview a finished job."""
 
@@ -94,7 +129,7 @@ class JobsPanel(QWidget):
         self.confirm_box: QMessageBox | None = None
         self.raw_dialog: RawResponseDialog | None = None
 
-        self.table = QTableView(self)
+        self.table = JobsTable(self)
         self.table.setAccessibleName("Jobs")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

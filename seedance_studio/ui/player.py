@@ -53,6 +53,9 @@ WATCH_S = 3.0
 DEFAULT_VOLUME = 80
 
 
+EMPTY_TITLE = "Nothing playing — double-click a finished job to preview it here"
+
+
 def _icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
     """The app's icon `name`, or the style's own when the file is missing."""
     found = icon(name)
@@ -207,7 +210,8 @@ class PlayerPanel(QWidget):
         self.pages.addWidget(self.surface)
         self.pages.addWidget(missing_page)
 
-        self.title_label = QLabel("No clip loaded", self)
+        self.title_label = QLabel(EMPTY_TITLE, self)
+        self.title_label.setProperty("role", "muted")
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
         self.play_button.setToolTip("Play / pause (Space)")
@@ -301,6 +305,8 @@ class PlayerPanel(QWidget):
         self._played = False
         self.title_label.setText(Path(path).name)
         self.title_label.setToolTip(str(path))
+        self.title_label.setProperty("role", "")
+        self.title_label.style().polish(self.title_label)
         player = self._ensure_player()
         if player is None:
             self._update_controls()

@@ -450,4 +450,4 @@ class TrayWidget(QWidget):
         self.fix_bar.setVisible(self._fix_available and bool(broken))
         n_broken = len(broken)
         self.broken_label.setText(
-            f"{n_broken} {'breaks' if n_broken == 1 else 'break'} the limits")
+            f"{n_broken} reference{' breaks' if n_broken == 1 else 's break'} the limits")
