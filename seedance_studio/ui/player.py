@@ -21,6 +21,8 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QShortcut,
     QShowEvent,
@@ -53,7 +55,26 @@ WATCH_S = 3.0
 DEFAULT_VOLUME = 80
 
 
-EMPTY_TITLE = "Nothing playing — double-click a finished job to preview it here"
+EMPTY_TITLE = "Double-click a finished job to play it here"
+
+
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" instead of widening its column (long file
+    names); `text()` stays the whole text."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle,
+                                              rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment()), shown)
+        painter.end()
 
 
 def _icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
@@ -210,7 +231,7 @@ class PlayerPanel(QWidget):
         self.pages.addWidget(self.surface)
         self.pages.addWidget(missing_page)
 
-        self.title_label = QLabel(EMPTY_TITLE, self)
+        self.title_label = ElidedLabel(EMPTY_TITLE, self)
         self.title_label.setProperty("role", "muted")
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
@@ -302,6 +323,9 @@ class PlayerPanel(QWidget):
     def play(self, path: str) -> None:
         """Load `path` and start playing it from the beginning."""
         self._path = str(path)
+        # Switching clips passes through "opening" between two polls: forget the old clip's
+        # state, or the next poll sees "playing" again and leaves the controls as they were.
+        self._last_state = PlaybackState.IDLE
         self._played = False
         self.title_label.setText(Path(path).name)
         self.title_label.setToolTip(str(path))
@@ -507,6 +531,8 @@ class PlayerPanel(QWidget):
         self.play_button.setIcon(
             _icon("pause", QStyle.StandardPixmap.SP_MediaPause) if playing
             else _icon("play", QStyle.StandardPixmap.SP_MediaPlay))
+        # What a press does now (screen readers, and what the icon shows).
+        self.play_button.setAccessibleDescription("Pause" if playing else "Play")
         self.system_player_button.setEnabled(self._path is not None)
         if not self.time_label.text():
             self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")

@@ -301,3 +301,19 @@ def test_instance_none_counts_as_unavailable(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(player_vlc, "load_vlc", lambda: NoPlugins)
     with pytest.raises(player_vlc.VlcUnavailableError, match="plugins"):
         VlcPlayer(["--quiet"])
+
+
+@needs_vlc
+def test_switching_clips_while_playing_keeps_the_pause_control(
+        panel: PlayerPanel, clip: Path, qtbot: QtBot, tmp_path: Path) -> None:
+    other = make_clip(tmp_path / "other.mp4", seconds=2.0)
+    panel.play(str(clip))
+    player = panel.player
+    assert player is not None
+    qtbot.waitUntil(lambda: player.time_ms() > 300, timeout=5000)
+    qtbot.waitUntil(lambda: panel.play_button.accessibleDescription() == "Pause", timeout=2000)
+    panel.play(str(other))  # a double-click on another job while one plays
+    qtbot.waitUntil(lambda: player.state() is PlaybackState.PLAYING and
+                    player.time_ms() > 300, timeout=5000)
+    qtbot.wait(200)  # a few polls
+    assert panel.play_button.accessibleDescription() == "Pause"
