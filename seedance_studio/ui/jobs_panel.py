@@ -92,9 +92,8 @@ def _show_item_over_dbus(path: str) -> bool:
     return bus.send(message)
 
 
-EMPTY_JOBS = ("No jobs yet. Compose on the left and press Generate (Ctrl+Enter): jobs appear "
-              "here with their progress and cost, and a finished one plays on double-click. "
-              "Animatic (local) renders a free draft on this computer.")
+EMPTY_JOBS = ("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
+              "Jobs show their progress and cost here; double-click a finished one to play it.")
 
 
 class JobsTable(QTableView):

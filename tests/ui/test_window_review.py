@@ -387,7 +387,7 @@ def test_empty_panels_say_what_to_do(review: Studio, simulator: Simulator, qtbot
                                      tmp_path: Path) -> None:
     window = review.window
     assert "Generate" in window.jobs.table.placeholder_text()
-    assert "double-click a finished job" in window.player.title_label.text()
+    assert "Double-click a finished job" in window.player.title_label.text()
     _ready_to_generate(review, simulator)
     with qtbot.waitSignal(window.submitted, timeout=10_000):
         window.submit_bar.button.click()
