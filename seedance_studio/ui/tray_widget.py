@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -355,6 +356,7 @@ class TrayWidget(QWidget):
         model.dataChanged.connect(self._refresh)
         self.view.selectionModel().selectionChanged.connect(self._refresh)
         self._fix_available = False
+        self._rejections: list[str] = []
         self._refresh()
 
     def _tool(self, icon_name: str, tip: str, slot: object) -> QToolButton:
@@ -430,7 +432,12 @@ class TrayWidget(QWidget):
     # -- state -------------------------------------------------------------------------------
 
     def _on_rejected(self, reason: str) -> None:
-        self.notice.setText(reason)
+        # One drop can refuse several files: the notice lists them all (the reasons of one
+        # batch arrive in the same turn of the event loop), not only the last one.
+        if not self._rejections:
+            QTimer.singleShot(0, self._rejections.clear)
+        self._rejections.append(reason)
+        self.notice.setText("\n".join(self._rejections))
         self.notice.show()
         self.message.emit(reason)
 

@@ -396,3 +396,21 @@ def test_empty_panels_say_what_to_do(review: Studio, simulator: Simulator, qtbot
     drop(window.tray.view.viewport(), [make_video(tmp_path / "tiny.mp4", 320, 240, seconds=2)])
     review.settle()
     assert window.tray.broken_label.text() == "1 reference breaks the limits"
+
+
+def test_every_refused_file_of_one_drop_is_named(review: Studio, tmp_path: Path) -> None:
+    window = review.window
+    good = make_image(tmp_path / "fine.png", 64, 48)
+    first = tmp_path / "cut-short.png"
+    first.write_bytes(good.read_bytes()[:40])
+    second = tmp_path / "not-a-video.mp4"
+    second.write_text("just words")
+    drop(window.tray.view.viewport(), [first, good, second])
+    review.settle()
+    assert [r.name for r in window.composition.tray] == ["fine.png"]
+    notice = window.tray.notice.text()
+    assert "cut-short.png" in notice and "not-a-video.mp4" in notice, notice
+    # A later drop starts a fresh list.
+    drop(window.tray.view.viewport(), [first])
+    review.settle()
+    assert "not-a-video.mp4" not in window.tray.notice.text()
