@@ -284,7 +284,15 @@ class MainWindow(QMainWindow):
     def submit(self) -> asyncio.Task[Any] | None:
         """Generate (the button or Ctrl+Enter), unless something blocks it or a Generate is
         already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
-        if self._sending or not self.submit_bar.button.isEnabled():
+        if self._sending:
+            return None
+        blocked = self.submit_bar.blocked_reason()
+        if blocked is not None:
+            # Ctrl+Enter on a blocked composition: say why, and open where it is fixed.
+            reason, in_settings = blocked
+            self._status(f"Cannot generate: {reason}")
+            if in_settings:
+                self.open_settings()
             return None
         return self._send(allow_over_budget=False)
 

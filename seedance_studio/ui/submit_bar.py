@@ -72,6 +72,15 @@ class SubmitBar(QWidget):
         self._blocker_settings = open_settings
         self.refresh()
 
+    def blocked_reason(self) -> tuple[str, bool] | None:
+        """Why Generate cannot run now, and whether Settings is where it is fixed."""
+        own = self._checks.blocking_reason()
+        if own is not None:
+            return own, False
+        if self._blocker is not None:
+            return self._blocker, self._blocker_settings
+        return None
+
     def show_notice(self, text: str, *, open_settings: bool = False) -> None:
         self.notice.setText(_rich(text, open_settings))
         self.notice.setToolTip(text)

@@ -281,13 +281,27 @@ def test_missing_key_names_the_provider_and_links_to_settings(
                         simulator=True,
                         ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     comp = window.composition
     comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
     comp.prompt.set_text("@Image1 blinks", comp.tray)
     reason = window.submit_bar.reason
     qtbot.waitUntil(lambda: "API key" in reason.text(), timeout=5000)
     assert "No API key for Kinovi" in reason.text() and 'href="settings"' in reason.text()
-    reason.linkActivated.emit("settings")
+
+    # Ctrl+Enter anyway: nothing is sent; the window says which key and opens Settings.
+    window.activateWindow()
+    window.prompt.editor.setFocus()
+    QTest.keyClick(window.prompt.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "No API key for Kinovi" in window.statusBar().currentMessage()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert bridge.jobs() == []
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=2000)
+
+    reason.linkActivated.emit("settings")  # the link under the disabled button
     assert window.settings_dialog is not None and window.settings_dialog.isVisible()
     window.settings_dialog.reject()
     window.close()
