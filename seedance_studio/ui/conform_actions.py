@@ -7,6 +7,7 @@ conformed copy into the tray under the same id, so mentions stay bound.
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,11 +21,15 @@ from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
 class ConformActions(QObject):
     message = Signal(str)
     busy_changed = Signal(bool)
+    progress = Signal(float)
+    """Fraction 0..1 of the whole batch being fixed (queued from the encoder's thread)."""
 
     def __init__(self, composition: Composition, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._composition = composition
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._cancel = threading.Event()
+        """Set to stop the encoder itself (a cancelled await alone leaves its thread running)."""
 
     @property
     def busy(self) -> bool:
@@ -52,11 +57,20 @@ class ConformActions(QObject):
         return self._run(plans)
 
     def cancel(self) -> None:
+        """Stop every running fix (the encoder stops at its next frame and says so); the
+        tray keeps the originals."""
+        self._cancel.set()
+
+    def stop(self) -> None:
+        """Closing: stop the encoders and drop the tasks at once."""
+        self._cancel.set()
         for task in list(self._tasks):
             task.cancel()
 
     def _run(self, plans: list[ConformPlan]) -> asyncio.Task[None]:
-        task = asyncio.ensure_future(self._apply(plans))
+        if not self._tasks:
+            self._cancel = threading.Event()
+        task = asyncio.ensure_future(self._apply(plans, self._cancel))
         self._tasks.add(task)
         self.busy_changed.emit(True)
 
@@ -68,18 +82,34 @@ class ConformActions(QObject):
         task.add_done_callback(done)
         return task
 
-    async def _apply(self, plans: list[ConformPlan]) -> None:
+    async def _apply(self, plans: list[ConformPlan], cancel: threading.Event) -> None:
         # The encoders load PyAV/FFmpeg: imported on the first fix, not when the window opens.
         from seedance_studio.media.conform import conform_async
+        from seedance_studio.media.progress import MediaCancelledError
 
         tray = self._composition.tray
+        total = len(plans)
         for n, plan in enumerate(plans, start=1):
             if plan.ref_id not in tray:
                 continue
             ref = tray.get(plan.ref_id)
-            self.message.emit(f"Fixing {ref.display_name} ({n}/{len(plans)}): {plan.summary()}")
+            self.message.emit(f"Fixing {ref.display_name} ({n}/{total}): {plan.summary()}")
+            self.progress.emit((n - 1) / total)
+            last = [-1]
+
+            def report(fraction: float, n: int = n, last: list[int] = last) -> None:
+                # Called on the encoder's thread: a signal crosses to the UI thread queued;
+                # whole percents only, so the UI is not flooded with one event per frame.
+                percent = int(((n - 1) + min(max(fraction, 0.0), 1.0)) / total * 100)
+                if percent != last[0]:
+                    last[0] = percent
+                    self.progress.emit(percent / 100)
+
             try:
-                fixed = await conform_async(ref, plan)
+                fixed = await conform_async(ref, plan, report, cancel)
+            except MediaCancelledError:
+                self.message.emit("Fix cancelled: the references are as they were")
+                return
             except SeedanceError as exc:
                 self.message.emit(f"Could not fix {ref.display_name}: {exc}")
                 continue

@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         self.tray.fix_all_requested.connect(self.conform.fix_all)
         self.conform.message.connect(self._status)
         self.conform.busy_changed.connect(self.tray.set_fixing)
+        self.conform.progress.connect(self.tray.set_fix_progress)
+        self.tray.fix_cancel_requested.connect(self.conform.cancel)
         self.problems.reference_activated.connect(self.show_reference)
         self.checks.updated.connect(self._on_checks)
         self.submit_bar.submit_requested.connect(self.submit)
@@ -425,7 +427,7 @@ class MainWindow(QMainWindow):
             self.jobs.shutdown()
             for task in list(self._tasks):
                 task.cancel()
-            self.conform.cancel()
+            self.conform.stop()
             self.worker.shutdown()
             self.prompt.detach()
             self.params.detach()

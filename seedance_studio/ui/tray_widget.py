@@ -283,6 +283,7 @@ class TrayWidget(QWidget):
     fix_requested = Signal(str)
     """A reference id whose problems the user asked to fix (conform)."""
     fix_all_requested = Signal()
+    fix_cancel_requested = Signal()
 
     def __init__(self, model: TrayModel, ingest: ReferenceIngest,
                  parent: QWidget | None = None) -> None:
@@ -304,7 +305,7 @@ class TrayWidget(QWidget):
         self.fix_button = self._tool("fix", "Fix the selected reference so it fits the "
                                      "provider's limits", self._fix_selected)
         self.fix_all_button = self._tool("fix", "Fix all references that break limits",
-                                         self.fix_all_requested.emit)
+                                         self._fix_all_clicked)
         self.fix_all_button.setText("Fix all")
         self.fix_all_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.fix_button.hide()
@@ -356,6 +357,7 @@ class TrayWidget(QWidget):
         model.dataChanged.connect(self._refresh)
         self.view.selectionModel().selectionChanged.connect(self._refresh)
         self._fix_available = False
+        self._fixing = False
         self._rejections: list[str] = []
         self._refresh()
 
@@ -368,10 +370,18 @@ class TrayWidget(QWidget):
         return button
 
     def set_fixing(self, busy: bool) -> None:
-        """While a conform runs, a second Fix would only queue the same work."""
+        """While a conform runs, a second Fix would only queue the same work: the Fix all
+        button turns into Cancel, with the progress."""
+        self._fixing = busy
         self.fix_button.setEnabled(not busy)
-        self.fix_all_button.setEnabled(not busy)
-        self.fix_all_button.setText("Fixing…" if busy else "Fix all")
+        self.fix_all_button.setText("Cancel fix" if busy else "Fix all")
+        self.fix_all_button.setToolTip("Stop fixing; the references stay as they were" if busy
+                                       else "Fix all references that break limits")
+        self.fix_bar.setVisible(busy or self._has_broken())
+
+    def set_fix_progress(self, fraction: float) -> None:
+        if self._fixing:
+            self.fix_all_button.setText(f"Cancel fix ({fraction:.0%})")
 
     def set_fix_available(self, available: bool) -> None:
         """Show Fix / Fix all (when media conform is installed)."""
@@ -424,6 +434,16 @@ class TrayWidget(QWidget):
     def _fixable(self, ref_id: str) -> bool:
         return any(p.conformable for p in self._model.problems_of(ref_id))
 
+    def _fix_all_clicked(self) -> None:
+        if self._fixing:
+            self.fix_cancel_requested.emit()
+        else:
+            self.fix_all_requested.emit()
+
+    def _has_broken(self) -> bool:
+        return self._fix_available and any(
+            self._fixable(self._model.reference(r).id) for r in range(self._model.rowCount()))
+
     def _fix_selected(self) -> None:
         for ref_id in self.view.selected_ids():
             if self._fixable(ref_id):
@@ -453,8 +473,8 @@ class TrayWidget(QWidget):
         broken = [r for r in range(n) if self._fixable(self._model.reference(r).id)]
         fixable_selected = any(self._fixable(i) for i in selected)
         self.fix_button.setVisible(self._fix_available and fixable_selected)
-        self.fix_all_button.setVisible(self._fix_available and bool(broken))
-        self.fix_bar.setVisible(self._fix_available and bool(broken))
+        self.fix_all_button.setVisible(self._fixing or (self._fix_available and bool(broken)))
+        self.fix_bar.setVisible(self._fixing or (self._fix_available and bool(broken)))
         n_broken = len(broken)
         self.broken_label.setText(
             f"{n_broken} reference{' breaks' if n_broken == 1 else 's break'} the limits")

@@ -428,3 +428,25 @@ def test_every_refused_file_of_one_drop_is_named(review: Studio, tmp_path: Path)
     drop(window.tray.view.viewport(), [first])
     review.settle()
     assert "not-a-video.mp4" not in window.tray.notice.text()
+
+
+def test_fix_all_shows_progress_and_can_be_cancelled(
+        review: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    window = review.window
+    long_small = make_video(tmp_path / "long-small.mp4", 320, 240, seconds=14, fps=24)
+    drop(window.tray.view.viewport(), [long_small])
+    review.settle()
+    comp = window.composition
+    [ref] = comp.tray.items
+    assert window.tray_model.problems_of(ref.id)
+    messages: list[str] = []
+    window.conform.message.connect(messages.append)
+    button = window.tray.fix_all_button
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "%" in button.text(), timeout=20_000)
+    assert button.isEnabled() and "Cancel" in button.text()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.conform.busy, timeout=10_000)
+    assert comp.tray.get(ref.id) == ref  # the original stays
+    assert "cancelled" in messages[-1]
+    assert button.text() == "Fix all" and window.tray_model.problems_of(ref.id)
