@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Coroutine
 from typing import Any
 
@@ -48,6 +49,8 @@ from seedance_studio.ui.tray_model import TrayModel
 from seedance_studio.ui.tray_widget import TrayWidget
 from seedance_studio.ui.ui_state import restore_window, save_window, ui_state_store
 from seedance_studio.ui.workers import Worker
+
+log = logging.getLogger(__name__)
 
 WINDOW_TITLE = "Seedance Studio"
 SENDING_HOLD_S = 20.0
@@ -356,6 +359,11 @@ class MainWindow(QMainWindow):
             self.submit_bar.show_notice(f"Not submitted: {advice.text}",
                                         open_settings=advice.open_settings)
             self._status(f"Not submitted: {advice.text}")
+            return []
+        except Exception as exc:  # e.g. the job store on a full or locked disk: say so
+            log.exception("submit failed unexpectedly")
+            self.submit_bar.show_notice(f"Not submitted: {exc}")
+            self._status(f"Not submitted: {exc}")
             return []
         finally:
             # Busy until the uploads and the create are answered (job_changed says when).

@@ -4,6 +4,7 @@ meets provider errors and a missing key, and uses the free local animatic end to
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -450,3 +451,22 @@ def test_fix_all_shows_progress_and_can_be_cancelled(
     assert comp.tray.get(ref.id) == ref  # the original stays
     assert "cancelled" in messages[-1]
     assert button.text() == "Fix all" and window.tray_model.problems_of(ref.id)
+
+
+def test_an_unexpected_failure_to_store_the_job_is_shown_and_generate_comes_back(
+        review: Studio, simulator: Simulator, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = review.window
+    _ready_to_generate(review, simulator)
+
+    async def locked(*_args: object, **_kw: object) -> list[int]:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(window.bridge, "submit", locked)
+    task = window.submit()
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=5000)
+    assert task.result() == []
+    assert "database is locked" in window.submit_bar.notice.text()
+    assert window.submit_bar.notice.isVisible()
+    assert window.submit_bar.button.isEnabled()
