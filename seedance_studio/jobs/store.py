@@ -38,6 +38,8 @@ SCHEMA_VERSION = 1
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
+MAX_CREATE_FLIGHT_S = 600.0
+"""No create stays unanswered longer than this (HTTP time-outs end it well before)."""
 
 
 def default_db_path() -> Path:
@@ -539,10 +541,20 @@ class JobStore:
         return int(row[0])
 
     def creates_since(self, provider: str, since: float) -> list[float]:
-        """Send times of create requests (one per batch) for `provider` after `since`."""
+        """When the provider may have counted each create (one per batch) after `since`.
+
+        The server counts a create when it arrives, somewhere between our send and its
+        answer. The latest possible moment keeps our window at least as long as the server's:
+        the answer time once there is one, "now" while the create is still in flight, and the
+        send time for a create that never got an answer.
+        """
+        now = self.now()
         rows = self._db.execute(
-            "SELECT MIN(create_sent_at) FROM jobs WHERE provider = ? AND create_sent_at >= ? "
-            "GROUP BY batch, attempt", (provider, since)).fetchall()
+            "SELECT MIN(CASE WHEN submitted_at IS NOT NULL THEN submitted_at "
+            "WHEN state = 'submitting' THEN ? ELSE create_sent_at END) AS counted "
+            "FROM jobs WHERE provider = ? AND create_sent_at >= ? "
+            "GROUP BY batch, attempt HAVING counted >= ?",
+            (now, provider, since - MAX_CREATE_FLIGHT_S, since)).fetchall()
         return sorted(float(r[0]) for r in rows)
 
     def changed_since(self, since: float) -> list[tuple[int, float]]:

@@ -117,10 +117,20 @@ def test_two_connections_see_each_others_writes(store: JobStore) -> None:
     other.close()
 
 
-def test_active_count_and_create_times(store: JobStore) -> None:
-    a = new_job(store)
-    b = new_job(store)
-    store.update(a, state=JobState.RUNNING, create_sent_at=5.0)
+def test_active_count_and_create_times(tmp_path: Path) -> None:
+    now = [10.0]
+    store = JobStore(tmp_path / "j.sqlite3", clock=lambda: now[0])
+    a, b, c = (store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch=batch)])[0]
+               for batch in ("a", "b", "c"))  # three separate create requests
+    store.update(a, state=JobState.RUNNING, create_sent_at=5.0, submitted_at=5.1)
     store.update(b, create_sent_at=6.0)  # sent, no answer yet: holds a slot
-    assert store.active_count("shortapi") == 2
-    assert store.creates_since("shortapi", 5.5) == [6.0]
+    store.update(c, state=JobState.RUNNING, create_sent_at=4.0, submitted_at=7.0)
+    assert store.active_count("shortapi") == 3
+    # A create counts from the latest moment the server can have seen it: its answer (7.0
+    # for c, sent long before), or now while it is still in flight (b).
+    assert store.creates_since("shortapi", 5.5) == [7.0, 10.0]
+    now[0] = 12.0
+    assert store.creates_since("shortapi", 5.5) == [7.0, 12.0]
+    store.update(b, state=JobState.SUBMIT_UNKNOWN)  # never answered: its send time is all we know
+    assert store.creates_since("shortapi", 5.5) == [6.0, 7.0]
+    store.close()
