@@ -387,4 +387,11 @@ class JobsPanel(QWidget):
         if path is not None:
             self.play_requested.emit(path)
         elif job is not None and job.state is JobState.DONE and job.results:
+            self.show_message(f"Job #{job.id}: the file is missing; fetching it again")
             self.bridge.spawn(self.bridge.download(job.id))  # the file went missing
+        elif job is not None and job.state not in FINAL_STATES:
+            # A double-click on a job still on its way must not look ignored.
+            self.show_message(f"Job #{job.id} is not finished yet: it plays here once its "
+                              "video is downloaded")
+        elif job is not None:
+            self.show_message(f"Job #{job.id} has no video to play ({job.state.value})")

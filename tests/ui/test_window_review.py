@@ -470,3 +470,21 @@ def test_an_unexpected_failure_to_store_the_job_is_shown_and_generate_comes_back
     assert "database is locked" in window.submit_bar.notice.text()
     assert window.submit_bar.notice.isVisible()
     assert window.submit_bar.button.isEnabled()
+
+
+def test_double_click_on_an_unfinished_job_says_when_it_will_play(
+        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    window = review.window
+    simulator.set_timing(SimTiming(queued=0.1, running=30.0))
+    _ready_to_generate(review, simulator)
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        window.submit_bar.button.click()
+    [job_id] = sent.args[0]
+    qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1, timeout=5000)
+    table = window.jobs.table
+    at = _row_center(window, job_id)
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    label = window.jobs.message_label
+    assert label.isVisible() and f"#{job_id}" in label.text() and "not finished" in label.text()
+    assert window.player.current_path is None
