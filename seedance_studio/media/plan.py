@@ -59,19 +59,23 @@ class ConformPlan(BaseModel):
 
 
 def plan_conform(ref: Reference, limits: Limits, others: Sequence[Reference] = (), *,
-                 in_point_s: float = 0.0) -> ConformPlan | None:
+                 in_point_s: float = 0.0,
+                 out_point_s: float | None = None) -> ConformPlan | None:
     """The plan that makes `ref` fit `limits`, or None when it fits (or cannot be planned).
 
     `others` are the other references in the tray: their durations and sizes share the
     combined limits (videos 2–15 s together, < 50 MB together). When the others already use
     up a combined limit, `ref` still keeps its fair share; "fix all" trims the others too.
     `in_point_s` starts a video or audio there instead of at its beginning (the user's pick
-    of which part to keep); a trim then keeps the seconds after it.
+    of which part to keep); a trim then keeps the seconds after it. `out_point_s` (None: the
+    end) stops it there, so the copy keeps at most `out_point_s - in_point_s` seconds.
     """
     if ref.facts is None or ref.is_url:
         return None
-    if in_point_s > 0 and ref.kind is not MediaKind.IMAGE:
-        return _plan_from(ref, limits, others, in_point_s)
+    cut_end = (out_point_s is not None and ref.facts.duration_s is not None
+               and out_point_s < ref.facts.duration_s - 1e-3)
+    if (in_point_s > 0 or cut_end) and ref.kind is not MediaKind.IMAGE:
+        return _plan_from(ref, limits, others, in_point_s, out_point_s if cut_end else None)
     same = [o for o in others if o.kind is ref.kind and o.id != ref.id]
     kl = limits.for_kind(ref.kind)
     duration_budget = _budget(
@@ -83,25 +87,33 @@ def plan_conform(ref: Reference, limits: Limits, others: Sequence[Reference] = (
 
 
 def _plan_from(ref: Reference, limits: Limits, others: Sequence[Reference],
-               in_point_s: float) -> ConformPlan | None:
-    """Plan for the part of `ref` after `in_point_s`: always a copy, since it starts later."""
+               in_point_s: float, out_point_s: float | None = None) -> ConformPlan | None:
+    """Plan for the part of `ref` between the in and out points: always a copy, since it
+    starts later or ends earlier."""
     assert ref.facts is not None
     full = ref.facts.duration_s or 0.0
-    if in_point_s >= full - 0.5:
+    end = full if out_point_s is None else min(out_point_s, full)
+    if in_point_s >= end - 0.5:
         raise ValueError(f"the in point {in_point_s:g} s leaves less than half a second "
                          f"of {ref.display_name}")
-    rest = ref.facts.model_copy(update={"duration_s": round(full - in_point_s, 3)})
+    rest = ref.facts.model_copy(update={"duration_s": round(end - in_point_s, 3)})
     part = ref.model_copy(update={"facts": rest})
     plan = plan_conform(part, limits, others)
-    reason = f"start at {in_point_s:g} s"
+    reasons = [f"start at {in_point_s:g} s"] if in_point_s > 0 else []
+    if out_point_s is not None:
+        reasons.append(f"end at {out_point_s:g} s")
     if plan is None:
         if ref.kind is MediaKind.VIDEO:
             plan = _plan_video(ref.id, rest, limits.video, None, None, force=True)
         else:
             plan = _plan_audio(ref.id, rest, limits.audio, None, None, force=True)
         assert plan is not None
-    return plan.model_copy(update={"start_s": in_point_s,
-                                   "reasons": [reason, *plan.reasons]})
+    # The part's facts end at the out point but the file goes on: the copy must stop there.
+    duration = plan.duration_s
+    if out_point_s is not None and duration is None:
+        duration = round(end - in_point_s, 3)
+    return plan.model_copy(update={"start_s": in_point_s, "duration_s": duration,
+                                   "reasons": [*reasons, *plan.reasons]})
 
 
 def plan_fix_all(snapshot: CompositionSnapshot,

@@ -186,3 +186,25 @@ def test_in_point_keeps_the_part_after_it() -> None:
     assert short is not None and short.start_s == 4 and short.duration_s is None
     with pytest.raises(ValueError, match="in point"):
         plan_conform(video(seconds=10), OXEN.limits, in_point_s=9.8)
+
+
+@pytest.mark.parametrize(("seconds", "in_s", "out_s", "start", "keep", "first_reason"), [
+    (30.0, 0.0, 10.0, 0.0, 10.0, "end at 10 s"),      # an early out point alone forces a copy
+    (30.0, 5.0, 12.0, 5.0, 7.0, "start at 5 s"),      # both points: the span between them
+    (30.0, 5.0, 25.0, 5.0, 14.95, "start at 5 s"),    # a span over the limit is still trimmed
+    (10.0, 2.0, 10.0, 2.0, None, "start at 2 s"),     # an out point at the end changes nothing
+])
+def test_in_and_out_points_keep_the_span_between_them(
+        seconds: float, in_s: float, out_s: float, start: float, keep: float | None,
+        first_reason: str) -> None:
+    plan = plan_conform(video(seconds=seconds), OXEN.limits, in_point_s=in_s, out_point_s=out_s)
+    assert plan is not None
+    assert plan.start_s == start
+    assert plan.duration_s == keep
+    assert plan.reasons[0] == first_reason
+
+
+def test_out_point_too_close_to_the_in_point_is_refused() -> None:
+    with pytest.raises(ValueError, match="in point"):
+        plan_conform(video(seconds=10), OXEN.limits, in_point_s=4, out_point_s=4.3)
+    assert plan_conform(video(seconds=10), OXEN.limits, out_point_s=None) is None
