@@ -31,7 +31,9 @@ from seedance_studio.media.font import wrap
 from seedance_studio.media.progress import ProgressCallback, Work, atomic_output
 from seedance_studio.media.shots import CardSource, MovingSource, Source, StillSource
 
-DRAFT_LABEL = "DRAFT — animatic, not AI generation"
+DRAFT_HEAD = "DRAFT — animatic"
+DRAFT_TAIL = "not AI generation"
+DRAFT_LABEL = f"{DRAFT_HEAD}, {DRAFT_TAIL}"
 FPS = 24
 X264_OPTIONS = {"preset": "ultrafast", "crf": "26"}
 """A draft: encoding speed matters more than bits (10 s of 720p renders in a few seconds)."""
@@ -193,6 +195,42 @@ def _missing_reason(ref: Reference, download: bool) -> str:
     return "could not be downloaded" if download else "not downloaded (offline)"
 
 
+def label_lines(tag: str, width: int, scale: int) -> list[tuple[str, str]]:
+    """The top band's lines: the draft label with the shot's tag at the right, on one line
+    when both fit; in narrow frames the label splits after "animatic" and, if even that
+    leaves no room, the tag gets a line of its own, so the two never overprint."""
+    choices = [
+        [(DRAFT_LABEL, tag)],
+        [(DRAFT_HEAD, tag), (DRAFT_TAIL, "")],
+        [(DRAFT_HEAD, ""), (DRAFT_TAIL, ""), ("", tag)],
+    ]
+    for lines in choices:
+        if all(captions.fits_on_line(left, right, width, scale) for left, right in lines):
+            return lines
+    return choices[-1]
+
+
+def caption_lines(prompt: str, width: int, scale: int) -> list[str]:
+    """The prompt as the bottom band shows it: whitespace collapsed, wrapped, at most
+    CAPTION_LINES lines."""
+    text = " ".join(prompt.split())
+    return wrap(text, captions.columns(width, scale), CAPTION_LINES) if text else []
+
+
+def overlay_boxes(width: int, height: int, tag: str, prompt: str) -> list[captions.TextBox]:
+    """Every text run a frame of this size carries (draft label, tag, caption), in frame
+    pixels: what a render draws, without rendering."""
+    scale = captions.font_scale(height, width)
+    boxes = captions.line_boxes(label_lines(tag, width, scale), top=0, width=width,
+                                scale=scale)
+    wrapped = caption_lines(prompt, width, scale)
+    if wrapped:
+        top = height - captions.band_height(len(wrapped), scale)
+        boxes += captions.line_boxes([(line, "") for line in wrapped], top=top, width=width,
+                                     scale=scale)
+    return boxes
+
+
 def download_reference(url: str) -> Path | None:
     """Fetch a remote reference into the cache (once per URL); None when it cannot be had."""
     folder = paths.cache_dir() / "downloads"
@@ -232,12 +270,11 @@ class _BandSet:
         spec, scale = self.spec, self.scale
         y_stride = picture.planes[0].line_size
         uv_stride = picture.planes[1].line_size
-        bands = [captions.text_band([(DRAFT_LABEL, tag)], top=0, width=spec.width,
-                                    luma_stride=y_stride, chroma_stride=uv_stride,
-                                    scale=scale)]
-        text = " ".join(spec.prompt.split())
-        if text:
-            wrapped = wrap(text, captions.columns(spec.width, scale), CAPTION_LINES)
+        bands = [captions.text_band(label_lines(tag, spec.width, scale), top=0,
+                                    width=spec.width, luma_stride=y_stride,
+                                    chroma_stride=uv_stride, scale=scale)]
+        wrapped = caption_lines(spec.prompt, spec.width, scale)
+        if wrapped:
             height = captions.band_height(len(wrapped), scale)
             bands.append(captions.text_band([(line, "") for line in wrapped],
                                             top=spec.height - height, width=spec.width,

@@ -33,22 +33,67 @@ def font_scale(height: int, width: int) -> int:
     return max(1, min(height, width) // 240)
 
 
+@dataclass(frozen=True)
+class TextBox:
+    """Where one run of text lands in the frame: the pixels its glyphs can cover, in frame
+    coordinates, and the (normalised) text actually drawn there."""
+
+    text: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def overlaps(self, other: TextBox) -> bool:
+        return (self.x < other.x + other.width and other.x < self.x + self.width
+                and self.y < other.y + other.height and other.y < self.y + self.height)
+
+    def inside(self, width: int, height: int) -> bool:
+        return (self.x >= 0 and self.y >= 0 and self.x + self.width <= width
+                and self.y + self.height <= height)
+
+
+def line_boxes(lines: list[tuple[str, str]], *, top: int, width: int,
+               scale: int) -> list[TextBox]:
+    """The boxes `text_band` draws `lines` into, so a layout can be checked without pixels.
+
+    Characters that would cross the frame's right edge are dropped, as drawing drops them.
+    """
+    pad = 2 * scale
+    line_h = (GLYPH_H + 3) * scale
+    boxes: list[TextBox] = []
+    for i, (left, right) in enumerate(lines):
+        y0 = _even(top) + pad + i * line_h
+        for text, align_right in ((normalise(left), False), (normalise(right), True)):
+            if not text:
+                continue
+            x0 = 2 * pad
+            if align_right:
+                x0 = max(0, width - 2 * pad - _text_width(text, scale))
+            fits = max(0, (width - x0 + scale) // (ADVANCE * scale))
+            shown = text[:fits]
+            if shown:
+                boxes.append(TextBox(shown, x0, y0, _text_width(shown, scale), GLYPH_H * scale))
+    return boxes
+
+
+def fits_on_line(left: str, right: str, width: int, scale: int) -> bool:
+    """Whether `left` and right-aligned `right` share a line with at least one blank
+    character between them."""
+    used = len(normalise(left)) + (len(normalise(right)) + 1 if right else 0)
+    return used <= columns(width, scale)
+
+
 def text_band(lines: list[tuple[str, str]], *, top: int, width: int, luma_stride: int,
               chroma_stride: int, scale: int) -> Band:
     """A band with one row of text per line; each line is (left text, right-aligned text)."""
-    pad = 2 * scale
-    line_h = (GLYPH_H + 3) * scale
-    height = _even(2 * pad + line_h * len(lines) - 3 * scale)
+    height = band_height(len(lines), scale)
+    band_top = _even(top)
     luma = bytearray(bytes([BACK_Y]) * (luma_stride * height))
-    for i, (left, right) in enumerate(lines):
-        y0 = pad + i * line_h
-        _draw(luma, luma_stride, 2 * pad, y0, normalise(left), scale, width)
-        if right:
-            text = normalise(right)
-            x0 = width - 2 * pad - (len(text) * ADVANCE - 1) * scale
-            _draw(luma, luma_stride, max(0, x0), y0, text, scale, width)
+    for box in line_boxes(lines, top=band_top, width=width, scale=scale):
+        _draw(luma, luma_stride, box.x, box.y - band_top, box.text, scale, width)
     chroma = bytes([NEUTRAL_UV]) * (chroma_stride * (height // 2))
-    return Band(top=_even(top), height=height, luma=bytes(luma), chroma=chroma)
+    return Band(top=band_top, height=height, luma=bytes(luma), chroma=chroma)
 
 
 def band_height(lines: int, scale: int) -> int:
@@ -99,6 +144,10 @@ def _draw(buf: bytearray, stride: int, x0: int, y0: int, text: str, scale: int,
                     for dy in range(scale):
                         off = (y0 + r * scale + dy) * stride + x
                         buf[off:off + scale] = run
+
+
+def _text_width(text: str, scale: int) -> int:
+    return (len(text) * ADVANCE - 1) * scale
 
 
 def _even(value: int) -> int:
