@@ -11,11 +11,14 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.media import MediaKind
 from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
+from seedance_studio.ui.trim_dialog import TrimDialog, TrimWindow
 
 
 class ConformActions(QObject):
@@ -45,6 +48,64 @@ class ConformActions(QObject):
         plan = self.plans_for(ref_id)
         if plan is None:
             self.message.emit("This reference cannot be fixed automatically")
+            return None
+        return self._run([plan])
+
+    def can_trim(self, ref_id: str) -> bool:
+        """A local video or audio clip of known length can be trimmed to a chosen part."""
+        if ref_id not in self._composition.tray:
+            return False
+        ref = self._composition.tray.get(ref_id)
+        return (ref.kind is not MediaKind.IMAGE and not ref.is_url and ref.facts is not None
+                and bool(ref.facts.duration_s))
+
+    def trim_window(self, ref_id: str) -> TrimWindow | None:
+        """The clip's length and the limits a chosen part must fit, next to the other clips."""
+        if not self.can_trim(ref_id):
+            return None
+        comp = self._composition
+        ref = comp.tray.get(ref_id)
+        assert ref.facts is not None and ref.facts.duration_s is not None
+        limits = capabilities.get(comp.params.provider).limits_for(comp.params.model)
+        kl = limits.for_kind(ref.kind)
+        plan = plan_conform(ref, limits, comp.tray.items)
+        full = ref.facts.duration_s
+        longest = plan.duration_s if plan is not None and plan.duration_s is not None else full
+        others = sum((o.facts.duration_s or 0.0) for o in comp.tray.items
+                     if o.kind is ref.kind and o.id != ref.id and o.facts is not None)
+        return TrimWindow(name=ref.display_name, kind=ref.kind.value, full_s=full,
+                          longest_s=longest, max_s=kl.max_duration_s,
+                          max_total_s=kl.max_total_duration_s,
+                          min_total_s=kl.min_total_duration_s, others_s=others)
+
+    def open_trim(self, ref_id: str, parent: QWidget | None = None) -> TrimDialog | None:
+        """Show the non-modal Trim dialog; its OK runs `trim` with the chosen points."""
+        window = self.trim_window(ref_id)
+        if window is None:
+            self.message.emit("Only local video and audio clips can be trimmed")
+            return None
+        dialog = TrimDialog(window, parent)
+        dialog.span_chosen.connect(
+            lambda in_s, out_s: self.trim(ref_id, in_s, None if out_s < 0 else out_s))
+        dialog.open()
+        return dialog
+
+    def trim(self, ref_id: str, in_point_s: float,
+             out_point_s: float | None = None) -> asyncio.Task[None] | None:
+        """Conform the part between the points (then any other limit, as Fix does)."""
+        comp = self._composition
+        if ref_id not in comp.tray:
+            return None
+        caps = capabilities.get(comp.params.provider)
+        ref = comp.tray.get(ref_id)
+        try:
+            plan = plan_conform(ref, caps.limits_for(comp.params.model), comp.tray.items,
+                                in_point_s=in_point_s, out_point_s=out_point_s)
+        except ValueError as exc:
+            self.message.emit(f"Cannot trim {ref.display_name}: {exc}")
+            return None
+        if plan is None:
+            self.message.emit(f"{ref.display_name} already fits as it is")
             return None
         return self._run([plan])
 

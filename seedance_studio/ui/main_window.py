@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         self.conform.busy_changed.connect(self.tray.set_fixing)
         self.conform.progress.connect(self.tray.set_fix_progress)
         self.tray.fix_cancel_requested.connect(self.conform.cancel)
+        self.tray.trim_requested.connect(lambda ref_id: self.conform.open_trim(ref_id, self))
         self.problems.reference_activated.connect(self.show_reference)
         self.checks.updated.connect(self._on_checks)
         self.submit_bar.submit_requested.connect(self.submit)

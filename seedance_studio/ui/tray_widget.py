@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.media import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.ui import theme
 from seedance_studio.ui.icons import icon
@@ -61,6 +62,9 @@ Index = QModelIndex | QPersistentModelIndex
 FILE_FILTER = ("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
                "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
                ";;All files (*)")
+
+DURATION_CODES = frozenset({"duration_too_long", "total_duration_too_long"})
+"""Problems a chosen in/out point fixes: the Trim… button is offered next to Fix for them."""
 
 CARD_HEIGHT = 80
 THUMB = QSize(112, 63)
@@ -284,6 +288,8 @@ class TrayWidget(QWidget):
     """A reference id whose problems the user asked to fix (conform)."""
     fix_all_requested = Signal()
     fix_cancel_requested = Signal()
+    trim_requested = Signal(str)
+    """A reference id whose in and out points the user wants to choose (Trim…)."""
 
     def __init__(self, model: TrayModel, ingest: ReferenceIngest,
                  parent: QWidget | None = None) -> None:
@@ -306,6 +312,11 @@ class TrayWidget(QWidget):
                                      "provider's limits", self._fix_selected)
         self.fix_all_button = self._tool("fix", "Fix all references that break limits",
                                          self._fix_all_clicked)
+        self.trim_button = self._tool("fix", "Trim…: choose which part of the clip to keep",
+                                      self._trim_selected)
+        self.trim_button.setText("Trim…")
+        self.trim_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.trim_button.hide()
         self.fix_all_button.setText("Fix all")
         self.fix_all_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.fix_button.hide()
@@ -316,7 +327,8 @@ class TrayWidget(QWidget):
         top.addWidget(heading)
         top.addWidget(self._count)
         top.addStretch(1)
-        for b in (self.fix_button, self.add_button, self.paste_button, self.remove_button):
+        for b in (self.trim_button, self.fix_button, self.add_button, self.paste_button,
+                  self.remove_button):
             top.addWidget(b)
 
         self.broken_label = QLabel()
@@ -374,6 +386,7 @@ class TrayWidget(QWidget):
         button turns into Cancel, with the progress."""
         self._fixing = busy
         self.fix_button.setEnabled(not busy)
+        self.trim_button.setEnabled(not busy)
         self.fix_all_button.setText("Cancel fix" if busy else "Fix all")
         self.fix_all_button.setToolTip("Stop fixing; the references stay as they were" if busy
                                        else "Fix all references that break limits")
@@ -422,17 +435,47 @@ class TrayWidget(QWidget):
         remove.triggered.connect(lambda: self.remove([ref_id]))
         return [fix, copy, remove]
 
+    def trim_action(self, ref_id: str) -> QAction | None:
+        """Trim… in the right-click menu of a local video or audio clip (else None)."""
+        if not self._trimmable(ref_id):
+            return None
+        trim = QAction(icon("fix"), "Trim…", self)
+        trim.setToolTip("Choose which part of the clip to keep")
+        trim.setEnabled(self._fix_available and not self._fixing)
+        trim.triggered.connect(lambda: self.trim_requested.emit(ref_id))
+        return trim
+
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.addActions(self.context_actions(self._model.reference(index.row()).id))
+        ref_id = self._model.reference(index.row()).id
+        actions = self.context_actions(ref_id)
+        trim = self.trim_action(ref_id)
+        if trim is not None:
+            actions.insert(1, trim)
+        menu.addActions(actions)
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _fixable(self, ref_id: str) -> bool:
         return any(p.conformable for p in self._model.problems_of(ref_id))
+
+    def _trimmable(self, ref_id: str) -> bool:
+        """A local video or audio clip whose length is known."""
+        ref = self._model.tray.get(ref_id)
+        return (ref.kind is not MediaKind.IMAGE and not ref.is_url and ref.facts is not None
+                and bool(ref.facts.duration_s))
+
+    def _too_long(self, ref_id: str) -> bool:
+        return self._trimmable(ref_id) and any(
+            p.code in DURATION_CODES for p in self._model.problems_of(ref_id))
+
+    def _trim_selected(self) -> None:
+        selected = self.view.selected_ids()
+        if len(selected) == 1 and self._trimmable(selected[0]):
+            self.trim_requested.emit(selected[0])
 
     def _fix_all_clicked(self) -> None:
         if self._fixing:
@@ -473,6 +516,8 @@ class TrayWidget(QWidget):
         broken = [r for r in range(n) if self._fixable(self._model.reference(r).id)]
         fixable_selected = any(self._fixable(i) for i in selected)
         self.fix_button.setVisible(self._fix_available and fixable_selected)
+        self.trim_button.setVisible(self._fix_available and len(selected) == 1
+                                    and self._too_long(selected[0]))
         self.fix_all_button.setVisible(self._fixing or (self._fix_available and bool(broken)))
         self.fix_bar.setVisible(self._fixing or (self._fix_available and bool(broken)))
         n_broken = len(broken)
