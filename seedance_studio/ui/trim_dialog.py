@@ -78,6 +78,7 @@ class TrimDialog(QDialog):
         """The out point tracks the in point (keeping the longest span) until it is edited."""
         self.setWindowTitle(f"Trim {window.name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(340)
 
         intro = QLabel(f"{window.name} is {window.full_s:.1f} s long. Choose the part to keep.")
         intro.setWordWrap(True)
