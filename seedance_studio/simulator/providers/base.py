@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from seedance_studio.simulator.faults import Fault, FaultKind
@@ -18,6 +19,11 @@ BAD_KEY = "bad-key"
 BROKE_KEY = "broke-key"
 NO_ACCESS_KEY = "noaccess-key"
 JSON_BODY_LIMIT = 10 * 1024 * 1024
+DURATION_MESSAGES = {
+    "video_seconds": "Combined video duration must be between 2 and 15 seconds",
+    "audio_seconds": "Combined audio duration must not exceed 15 seconds",
+}
+"""The combined-duration texts Oxen's and eachlabs' pages give, word for word."""
 FAULT_OUTCOMES = {
     FaultKind.CONTENT_POLICY: Outcome.CONTENT_BLOCKED,
     FaultKind.JOB_FAILURE: Outcome.FAIL,
@@ -50,6 +56,11 @@ class Route:
     auth: bool = True
     charges: bool = False
     body_limit: int = JSON_BODY_LIMIT
+
+
+def iso(epoch: float) -> str:
+    """An ISO 8601 UTC timestamp with a Z, as the queue APIs write them."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 def route(

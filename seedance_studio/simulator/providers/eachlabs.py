@@ -17,7 +17,13 @@ from urllib.parse import urlencode
 
 from seedance_studio.simulator.http import ApiError, Request, Response, json_object, s3_error
 from seedance_studio.simulator.jobs import TERMINAL, Phase
-from seedance_studio.simulator.providers.base import Ctx, Provider, route
+from seedance_studio.simulator.providers.base import (
+    DURATION_MESSAGES,
+    Ctx,
+    Provider,
+    iso,
+    route,
+)
 from seedance_studio.simulator.state import Presign, StoredObject
 from seedance_studio.simulator.urls import inspect_url
 from seedance_studio.simulator.validation import (
@@ -50,14 +56,6 @@ COUNT_MESSAGES = {
     "audios": "Up to 3 audio files are supported",
     "audio_alone": "If audio is provided, at least one reference image or video is required",
 }
-DURATION_MESSAGES = {
-    "video_seconds": "Combined video duration must be between 2 and 15 seconds",
-    "audio_seconds": "Combined audio duration must not exceed 15 seconds",
-}
-
-
-def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 def signature(upload_id: str) -> str:

@@ -6,13 +6,18 @@ import base64
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from seedance_studio.simulator.http import ApiError, Response, json_object
 from seedance_studio.simulator.jobs import TERMINAL, Job, Phase
 from seedance_studio.simulator.media import clip_path
-from seedance_studio.simulator.providers.base import Ctx, Provider, route
+from seedance_studio.simulator.providers.base import (
+    DURATION_MESSAGES,
+    Ctx,
+    Provider,
+    iso,
+    route,
+)
 from seedance_studio.simulator.urls import inspect_url
 from seedance_studio.simulator.validation import (
     ASPECT_RATIOS,
@@ -47,14 +52,6 @@ COUNT_MESSAGES = {
     "audios": "Too many input audios",
     "audio_alone": "Audio requires at least one image or video",
 }
-DURATION_MESSAGES = {
-    "video_seconds": "Combined video duration must be between 2 and 15 seconds",
-    "audio_seconds": "Combined audio duration must not exceed 15 seconds",
-}
-
-
-def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass
