@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import json
 import os
 import resource
@@ -38,7 +37,7 @@ from pathlib import Path
 import av
 import httpx
 
-from seedance_studio.jobs.download import BACKOFF_S
+from seedance_studio.jobs.download import BACKOFF_S, sha256_file
 from seedance_studio.simulator import Fault, Simulator
 from seedance_studio.simulator.state import StoredObject
 
@@ -53,14 +52,6 @@ def cache_folder() -> Path:
     folder = Path(tempfile.gettempdir()) / f"seedance-download-bench-{os.getuid()}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _noise_frame() -> av.VideoFrame:
@@ -98,7 +89,7 @@ def make_video(size_mb: int) -> tuple[Path, str, float]:
         for packet in stream.encode(None):
             out.mux(packet)
     tmp.replace(path)
-    digest = sha256_of(path)
+    digest = sha256_file(path)
     digest_file.write_text(digest)
     return path, digest, time.perf_counter() - start
 
