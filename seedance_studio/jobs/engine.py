@@ -854,13 +854,16 @@ class JobEngine:
             self.settings.library_path(), job)
         self._update(job.id, state=JobState.DOWNLOADING, result_path=str(final))
         job = self.store.get(job.id)
+        digest: str | None = None  # of the first result, hashed while it streamed
         try:
             for index, media in enumerate(job.results):
                 target = final if index == 0 else final.with_name(
                     f"{final.stem}-{index + 1}{final.suffix}")
                 if target.exists():
                     continue  # finished before a crash, sidecar may be missing
-                await self._fetch_one(job, media, target)
+                fetched = await self._fetch_one(job, media, target)
+                if index == 0:
+                    digest = fetched
         except (SeedanceError, OSError) as exc:
             self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
@@ -868,18 +871,19 @@ class JobEngine:
             return
         record = self.store.get(job.id)
         # Hashing and writing read the whole file: off the loop, which is the UI thread in the app.
-        sidecar = await asyncio.to_thread(
-            lambda: dl.write_sidecar(final, dl.provenance(record, final, record.results[0])))
+        sidecar = await asyncio.to_thread(lambda: dl.write_sidecar(
+            final, dl.provenance(record, final, record.results[0], sha256=digest)))
         size = final.stat().st_size
         self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
                      finished_at=self._now(), bytes_done=size, bytes_total=size,
                      message=None, error_code=None, next_poll_at=None)
         self._report(job.id, "download", 1.0)
 
-    async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
+    async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> str | None:
+        """Bring one result to `target`; the sha256 of a download (None for a local file)."""
         if media.path:
             await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
-            return
+            return None
         if not media.url:
             raise SeedanceError("the result has neither a URL nor a file")
         part = dl.part_path(target)
@@ -897,7 +901,7 @@ class JobEngine:
         url = media.url
         for attempt in itertools.count():
             try:
-                await dl.fetch(self._client(), url, part, progress=report)
+                fetched = await dl.fetch(self._client(), url, part, progress=report)
                 await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
@@ -912,6 +916,7 @@ class JobEngine:
                 continue
             break
         part.replace(target)
+        return fetched.sha256
 
     async def _fresh_url(self, job: JobRecord, media: Any) -> str | None:
         """Result URLs expire; a new status answer may carry a fresh one."""
