@@ -385,7 +385,8 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
     for name in CANDIDATES:
         print(line(f"candidate {name} + sha256, 1 MiB", statistics.median(others[name]), size, c))
     print(f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
-          f"rename+sidecar (sha256 from the stream) median {statistics.median(r.finish_s for r in apps):.3f} s")
+          f"rename+sidecar (sha256 from the stream) median "
+          f"{statistics.median(r.finish_s for r in apps):.3f} s")
     growth = max(r.rss_growth_fetch_kb for r in apps) / 1024
     whole = max(r.rss_growth_total_kb for r in apps) / 1024
     print(f"  app peak RSS growth (worst run): fetch +{growth:.1f} MB, whole +{whole:.1f} MB, "

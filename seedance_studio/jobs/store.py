@@ -32,7 +32,9 @@ from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
+from seedance_studio.jobs import summary
 from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.summary import JobSummary
 
 SCHEMA_VERSION = 1
 DB_NAME = "jobs.sqlite3"
@@ -513,6 +515,23 @@ class JobStore:
             sql += " LIMIT ?"
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def summaries(self, *, before_id: int | None = None, limit: int = 256) -> list[JobSummary]:
+        """A page of the list, newest first: jobs older than `before_id`, display fields only
+        (jobs/summary.py); paging by id keeps each page as cheap as the first."""
+        sql = f"SELECT {summary.COLUMNS} FROM jobs"
+        args: list[Any] = []
+        if before_id is not None:
+            sql += " WHERE id < ?"
+            args.append(before_id)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        return [JobSummary.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def find_summary(self, job_id: int) -> JobSummary | None:
+        row = self._db.execute(f"SELECT {summary.COLUMNS} FROM jobs WHERE id = ?",
+                               (job_id,)).fetchone()
+        return JobSummary.from_row(row) if row is not None else None
 
     def unfinished(self) -> list[JobRecord]:
         """Every job the runner may still have work on, oldest first."""

@@ -1,15 +1,53 @@
 """How a job reads in the queue: state labels, elapsed time, estimate vs actual cost.
 
-Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
+Pure functions over a job's fields (no Qt), so the wording is tested without widgets; a
+stored JobRecord and a list's JobSummary both have them.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
+from seedance_studio.core.provider import Cost
 from seedance_studio.jobs.states import FINAL_STATES, JobState
-from seedance_studio.jobs.store import JobRecord
+
+
+class JobFields(Protocol):
+    """What these functions read of a job."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def state(self) -> JobState: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def progress(self) -> float | None: ...
+    @property
+    def raw_status(self) -> str | None: ...
+    @property
+    def bytes_done(self) -> int | None: ...
+    @property
+    def bytes_total(self) -> int | None: ...
+    @property
+    def created_at(self) -> float: ...
+    @property
+    def updated_at(self) -> float: ...
+    @property
+    def finished_at(self) -> float | None: ...
+    @property
+    def estimate(self) -> dict[str, Any] | None: ...
+    @property
+    def estimated_usd(self) -> Decimal | None: ...
+    @property
+    def actual_cost(self) -> Cost | None: ...
+    @property
+    def actual_usd(self) -> Decimal | None: ...
 
 STATE_LABELS: dict[JobState, str] = {
     JobState.SUBMITTING: "Submitting",
@@ -28,7 +66,7 @@ PHASE_LABELS = {"upload": "Uploading references", "queue": "Generating",
                 "download": "Downloading"}
 
 
-def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> str:
+def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> str:
     """One line: the state in plain words, with a percentage while something moves."""
     label = STATE_LABELS.get(job.state, job.state.value)
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
@@ -52,7 +90,7 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
     return label
 
 
-def bar_fraction(job: JobRecord,
+def bar_fraction(job: JobFields,
                  progress: tuple[str, float] | None) -> tuple[str, float | None] | None:
     """What a progress bar shows for this job, if anything: (phase label, 0..1 or None when
     the provider does not say how far it is)."""
@@ -70,7 +108,7 @@ def bar_fraction(job: JobRecord,
     return None
 
 
-def elapsed_seconds(job: JobRecord, now: float) -> float:
+def elapsed_seconds(job: JobFields, now: float) -> float:
     """From the row's creation to its end (final jobs) or to now (everything else)."""
     end = (job.finished_at or job.updated_at) if job.state in FINAL_STATES else now
     return max(0.0, end - job.created_at)
@@ -99,7 +137,7 @@ def _usd(value: Decimal) -> str:
     return f"${value:.2f}" if value >= Decimal("0.01") or value == 0 else f"${value:.4f}"
 
 
-def estimate_text(job: JobRecord) -> str:
+def estimate_text(job: JobFields) -> str:
     """This job's estimate: a USD amount or range, credits, or 'no published price'."""
     est = job.estimate or {}
     low, high = _decimal(est.get("min")), _decimal(est.get("max"))
@@ -119,7 +157,7 @@ def estimate_text(job: JobRecord) -> str:
     return "no published price"
 
 
-def actual_text(job: JobRecord) -> str | None:
+def actual_text(job: JobFields) -> str | None:
     """What the provider reported it charged, when it did."""
     if job.actual_usd is not None:
         text = _usd(job.actual_usd)
@@ -133,7 +171,7 @@ def actual_text(job: JobRecord) -> str | None:
     return None
 
 
-def cost_text(job: JobRecord) -> str:
+def cost_text(job: JobFields) -> str:
     """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known."""
     actual = actual_text(job)
     estimate = estimate_text(job)
@@ -142,5 +180,5 @@ def cost_text(job: JobRecord) -> str:
     return f"{estimate} · paid {actual}" if actual else estimate
 
 
-def provider_text(job: JobRecord) -> str:
+def provider_text(job: JobFields) -> str:
     return f"{job.provider} · {job.model}" if job.model else job.provider

@@ -306,8 +306,8 @@ class JobsPanel(QWidget):
 
     def jobs_needing_attention(self) -> list[JobRecord]:
         """Unknown submissions and stuck jobs: the runner waits for the user on these."""
-        return [job for row in range(self.model.rowCount())
-                if (job := self.model.job_at(row)) is not None and job.state in CHECKABLE]
+        return [job for job_id in self.model.ids_in_states(CHECKABLE)
+                if (job := self.model.job(job_id)) is not None]
 
     def show_attention(self) -> None:
         waiting = self.jobs_needing_attention()
