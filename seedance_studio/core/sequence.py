@@ -25,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.pricing import Estimate
+from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference
+from seedance_studio.core.tray import ReferenceTray
 
 CHAIN_PREFIX = "chain-"
 
@@ -216,7 +218,7 @@ def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None]) -> Sequ
             refs.insert(0, image)
         else:
             refs[refs.index(ref)] = image
-        comp = shot.composition.model_copy(update={"references": refs})
+        comp = _with_references(shot.composition, refs)
         out = out.replace(shot.model_copy(update={"composition": comp}))
     return out
 
@@ -232,6 +234,13 @@ def _rekey_chain(comp: CompositionSnapshot, old_shot: str,
         elif new_shot is not None:
             refs.append(ref.model_copy(update={"id": chain_reference_id(new_shot)}))
     prompt = _rebind(comp.prompt, old, chain_reference_id(new_shot) if new_shot else None)
+    return _with_references(comp.model_copy(update={"prompt": prompt}), refs)
+
+
+def _with_references(comp: CompositionSnapshot, refs: list[Reference]) -> CompositionSnapshot:
+    """`comp` with another tray, its prompt re-synced so the stored text shows the new tags."""
+    tray = ReferenceTray(refs)
+    prompt = PromptDocument.from_data(dict(comp.prompt), tray).to_data()
     return comp.model_copy(update={"references": refs, "prompt": prompt})
 
 
