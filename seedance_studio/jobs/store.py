@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 
 SCHEMA_VERSION = 2
 DB_NAME = "jobs.sqlite3"
@@ -189,10 +189,6 @@ class JobRecord:
     """Shared by the jobs of one send to several providers."""
 
     @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
-
-    @property
     def is_settled(self) -> bool:
         """Final, or waiting for the user (submit_unknown, stuck)."""
         return self.state in SETTLED_STATES
@@ -263,7 +259,6 @@ class NewJob:
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
     state: JobState = JobState.SUBMITTING
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -370,10 +365,6 @@ class JobStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    def schema_version(self) -> int:
-        row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         with self._tx() as db:
@@ -564,13 +555,6 @@ class JobStore:
         return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
                          json.loads(r["raw"]) if r["raw"] else None) for r in rows]
 
-    def count_in_states(self, provider: str, states: Iterable[JobState]) -> int:
-        wanted = [JobState(s).value for s in states]
-        row = self._db.execute(
-            f"SELECT COUNT(*) FROM jobs WHERE provider = ? "
-            f"AND state IN ({','.join('?' * len(wanted))})", [provider, *wanted]).fetchone()
-        return int(row[0])
-
     def creates_since(self, provider: str, since: float) -> list[float]:
         """When the provider may have counted each create (one per batch) after `since`.
 
@@ -603,6 +587,7 @@ class JobStore:
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
         row = self._db.execute(
-            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN ('queued', 'running') "
-            "OR (state = 'submitting' AND create_sent_at IS NOT NULL))", (provider,)).fetchone()
+            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
+            "OR (state = ? AND create_sent_at IS NOT NULL))",
+            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING)).fetchone()
         return int(row[0])
