@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core.settings import Settings
-from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_model import Column, JobListModel
@@ -94,7 +94,7 @@ def test_the_elapsed_tick_touches_only_the_jobs_still_moving(model: JobListModel
                                                              qtbot: QtBot) -> None:
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
-    moving = {j.id for j in store.list_jobs() if not j.is_final}
+    moving = {j.id for j in store.list_jobs() if j.state not in FINAL_STATES}
     assert len(moving) == 3
     touched: list[tuple[int, int, int, int]] = []
     model.dataChanged.connect(lambda a, b, *_: touched.append(
