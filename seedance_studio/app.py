@@ -8,35 +8,30 @@ without an account and without touching the user's own settings, jobs or keys.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import qasync
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core import capabilities, paths
-from seedance_studio.core.composition import Composition
-from seedance_studio.core.provider import Provider
-from seedance_studio.core.settings import S3Settings, Settings, load_settings
-from seedance_studio.providers import registry
-from seedance_studio.providers.keys import SecretStore, env_var
-from seedance_studio.ui.draft import load_draft
-from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.icons import app_icon
-from seedance_studio.ui.main_window import MainWindow
-from seedance_studio.ui.theme import apply_theme
+from seedance_studio.ui.startup_shell import StartupShell
+from seedance_studio.ui.theme import apply_palette, apply_stylesheet, apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 
-if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+# Everything below loads after the window's first paint (ui/startup_shell.py): the core,
+# pydantic, the job store, keyring, asyncio and qasync are imported where they are used.
+if TYPE_CHECKING:
+    from seedance_studio.core.composition import Composition
+    from seedance_studio.core.provider import Provider
+    from seedance_studio.core.settings import Settings
+    from seedance_studio.providers.keys import SecretStore
     from seedance_studio.simulator import Simulator
+    from seedance_studio.ui.engine_bridge import EngineBridge
+    from seedance_studio.ui.main_window import MainWindow
 
 SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
 """Set to 1 to start in simulator mode without the flag."""
@@ -66,6 +61,9 @@ class MemoryKeyring:
 
 def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
     """Every cloud provider (and the S3 host) pointed at the running simulator."""
+    from seedance_studio.core import capabilities
+    from seedance_studio.core.settings import S3Settings
+
     urls = {c.id: sim.base_url(c.id) for c in capabilities.load_all().values() if not c.local}
     return settings.model_copy(update={
         "base_urls": urls,
@@ -75,6 +73,9 @@ def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
 
 def simulator_secrets() -> SecretStore:
     """A session keyring plus a key for every provider (the simulator takes any key)."""
+    from seedance_studio.core import capabilities
+    from seedance_studio.providers.keys import SecretStore, env_var
+
     environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
     return SecretStore(MemoryKeyring(), environ=environ)
 
@@ -82,22 +83,29 @@ def simulator_secrets() -> SecretStore:
 def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
                 http: Any = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
+    from seedance_studio.providers import registry
+
     provider = registry.create_provider(provider_id, settings, secrets, http=http)
     if hasattr(provider, "default_poll_interval"):
         provider.default_poll_interval = SIMULATOR_POLL_S
     return provider
 
 
-@dataclass
 class Studio:
     """What one run of the app holds; `close()` takes it down in order."""
 
-    window: MainWindow
-    bridge: EngineBridge
-    simulator: Simulator | None = None
-    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    def __init__(self, window: MainWindow, bridge: EngineBridge,
+                 simulator: Simulator | None = None) -> None:
+        import asyncio
+
+        self.window = window
+        self.bridge = bridge
+        self.simulator = simulator
+        self.closed = asyncio.Event()
 
     async def close(self) -> None:
+        import asyncio
+
         # Closing must end the process whatever the engine does: unfinished jobs are in the
         # store and resume on the next start, so a failed or slow shutdown loses nothing.
         with contextlib.suppress(Exception):
@@ -108,6 +116,12 @@ class Studio:
 
 def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
     """Settings, keys, engine and window (call with a running qasync loop)."""
+    from seedance_studio.core.settings import load_settings
+    from seedance_studio.providers.keys import SecretStore
+    from seedance_studio.ui.draft import load_draft
+    from seedance_studio.ui.engine_bridge import EngineBridge
+    from seedance_studio.ui.main_window import MainWindow
+
     sim = None
     if simulator:
         from seedance_studio.simulator import Simulator
@@ -132,10 +146,14 @@ _quit_requested = False
 """Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
 
 
-async def run_studio(options: argparse.Namespace) -> int:
+async def run_studio(options: argparse.Namespace, shell: StartupShell | None = None) -> int:
+    """Build the studio (on the loop's first turn, after the shell painted) and run it."""
     studio = build_studio(simulator=options.simulator)
-    studio.window.show()
-    if _quit_requested:
+    if shell is not None:
+        shell.hand_over(studio.window)
+    else:
+        studio.window.show()
+    if _quit_requested or (shell is not None and shell.abandoned):
         studio.window.close()
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
@@ -160,11 +178,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def use_throwaway_home() -> None:
     """Simulator mode keeps its settings, jobs and library in a temporary folder."""
+    import tempfile
+
+    from seedance_studio.core import paths
+
     if not os.environ.get(paths.HOME_ENV):
         os.environ[paths.HOME_ENV] = tempfile.mkdtemp(prefix="seedance-studio-sim-")
 
 
-def make_application(argv: Sequence[str]) -> QApplication:
+def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplication:
+    """The QApplication, themed; `stylesheet=False` leaves the stylesheet for later
+    (`theme.apply_stylesheet`), as the first paint does not need it."""
     app = QApplication(list(argv))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -173,7 +197,10 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setWindowIcon(app_icon())
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
-    apply_theme(app)
+    if stylesheet:
+        apply_theme(app)
+    else:
+        apply_palette(app)
     return app
 
 
@@ -197,23 +224,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.simulator:
         use_throwaway_home()
     prefer_xcb_for_embedded_video(os.environ)
-    app = make_application(argv)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    app = make_application(argv, stylesheet=False)
     # Ctrl+C in the terminal closes the window like the close button would.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
+    shell = StartupShell(simulator=options.simulator)
+    shell.show()
+    shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
+    apply_stylesheet(app)
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QTimer
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     tick = QTimer()
     tick.start(250)  # lets Python run its signal handlers while Qt waits for events
     tick.timeout.connect(lambda: None)
     with loop:
-        return int(loop.run_until_complete(run_studio(options)))
+        return int(loop.run_until_complete(run_studio(options, shell)))
 
 
 def _close_windows(app: QApplication) -> None:
     global _quit_requested
     _quit_requested = True
+    main_window = sys.modules.get("seedance_studio.ui.main_window")
+    if main_window is None:  # still on the shell: the studio closes as soon as it is built
+        return
     for widget in app.topLevelWidgets():
-        if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
+        if isinstance(widget, main_window.MainWindow) and getattr(widget, "ready", False):
             widget.close()
 
 

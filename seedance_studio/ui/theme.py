@@ -6,11 +6,15 @@ hard-coding hex values.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import icon_dir
+
+if TYPE_CHECKING:  # the window's first paint is themed before the core is loaded
+    from seedance_studio.core.media_facts import MediaKind
 
 WINDOW = QColor("#1e2227")
 BASE = QColor("#16191d")
@@ -25,14 +29,15 @@ OK = QColor("#3fb950")
 BORDER = QColor("#343a42")
 
 KIND_COLORS = {
-    MediaKind.IMAGE: QColor("#4c8dff"),
-    MediaKind.VIDEO: QColor("#b07cff"),
-    MediaKind.AUDIO: QColor("#3ec98c"),
+    "image": QColor("#4c8dff"),
+    "video": QColor("#b07cff"),
+    "audio": QColor("#3ec98c"),
 }
+"""By MediaKind value."""
 
 
 def kind_color(kind: MediaKind) -> QColor:
-    return KIND_COLORS[kind]
+    return KIND_COLORS[kind.value]
 
 
 STYLESHEET = f"""
@@ -117,8 +122,18 @@ def dark_palette() -> QPalette:
 
 def apply_theme(app: QApplication) -> None:
     """Fusion + the dark palette + the stylesheet, for the whole application."""
+    apply_palette(app)
+    apply_stylesheet(app)
+
+
+def apply_palette(app: QApplication) -> None:
+    """Fusion and the dark palette: enough for the first paint's frame."""
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
+
+
+def apply_stylesheet(app: QApplication) -> None:
+    """The stylesheet (parsed, and every widget polished with it: after the first paint)."""
     icons = icon_dir().as_posix()
     app.setStyleSheet(STYLESHEET.replace("{chevron_down}", f"{icons}/chevron-down.svg")
                       .replace("{chevron_up}", f"{icons}/chevron-up.svg"))
