@@ -162,7 +162,7 @@ def test_two_stores_racing_on_one_move_only_one_wins(store: JobStore) -> None:
 def test_update_cannot_write_the_state(store: JobStore) -> None:
     job_id = new_job(store)
     with pytest.raises(TypeError):
-        store.update(job_id, state=S.DONE)  # type: ignore[arg-type]
+        store.update(job_id, state=S.DONE)  # type: ignore[call-arg]
     assert store.get(job_id).state is S.SUBMITTING
 
 

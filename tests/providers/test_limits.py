@@ -12,7 +12,7 @@ import pytest
 
 from seedance_studio.core.errors import RateLimitedError
 from seedance_studio.core.provider import Provider
-from seedance_studio.providers.limits import NO_LIMITS
+from seedance_studio.providers.rate_limits import NO_LIMITS
 from seedance_studio.simulator import Outcome, SimTiming, Simulator
 
 from .conftest import MakeProvider, compose, urls_of
