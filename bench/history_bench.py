@@ -36,12 +36,14 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from seedance_studio.core.composition import CompositionSnapshot  # noqa: E402
 from seedance_studio.core.params import GenerationParams  # noqa: E402
+from seedance_studio.core.pricing import Estimate  # noqa: E402
 from seedance_studio.core.prompt import PromptDocument  # noqa: E402
 from seedance_studio.core.reference import Reference  # noqa: E402
 from seedance_studio.core.settings import Settings  # noqa: E402
 from seedance_studio.core.tray import ReferenceTray  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
 from seedance_studio.jobs.store import JobStore, NewJob  # noqa: E402
+from seedance_studio.jobs.transitions import path_to  # noqa: E402
 from seedance_studio.ui.engine_bridge import EngineBridge  # noqa: E402
 from seedance_studio.ui.jobs_panel import JobsPanel  # noqa: E402
 
@@ -67,15 +69,16 @@ def fill(path: Path, count: int) -> None:
     store = JobStore(path)
     snapshot = real_sized_snapshot()
     rows = [NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
-                   estimate={"min": "2.40", "max": "2.40"}, estimated_usd=Decimal("2.40"))
+                   estimate=Estimate(min=Decimal("2.40"), max=Decimal("2.40")),
+                   estimated_usd=Decimal("2.40"))
             for i in range(count)]
     ids = store.insert_jobs(rows)
     for i, job_id in enumerate(ids):
         state = JobState.RUNNING if i >= count - LIVE else STATES[i % len(STATES)]
-        store.update(job_id, state=state, provider_job_id=f"task-{job_id}",
-                     message="generation failed: the server said no" if state is
-                     JobState.FAILED else None,
-                     finished_at=store.now() if state is not JobState.RUNNING else None)
+        store.update(job_id, provider_job_id=f"task-{job_id}")
+        for event in path_to(JobState.SUBMITTING, state):
+            store.move(job_id, event, message="generation failed: the server said no"
+                       if state is JobState.FAILED else None)
     store.close()
 
 

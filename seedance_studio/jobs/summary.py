@@ -14,8 +14,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 
@@ -68,9 +68,14 @@ class JobSummary:
         return self.state in FINAL_STATES
 
     @functools.cached_property
-    def estimate(self) -> dict[str, Any] | None:
-        value = json.loads(self.estimate_json) if self.estimate_json else None
-        return value if isinstance(value, dict) else None
+    def estimate(self) -> Estimate | None:
+        """As JobRecord reads it; an estimate that cannot be read shows as no price."""
+        if not self.estimate_json:
+            return None
+        try:
+            return Estimate.from_json(json.loads(self.estimate_json))
+        except ValueError:
+            return None
 
     @functools.cached_property
     def actual_cost(self) -> Cost | None:

@@ -11,12 +11,14 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_model import Column, JobListModel
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 
 JOBS = 50
 PAGE = 16
@@ -28,11 +30,12 @@ def store(tmp_path: Path) -> JobStore:
     snapshot = make_snapshot("kinovi", "A long walk " * 100 + "@Image1 waves",
                              ["https://example.com/a.png"])
     ids = store.insert_jobs([NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
-                                    estimate={"min": "0.50", "max": "0.50"},
+                                    estimate=Estimate(min=Decimal("0.50"),
+                                                      max=Decimal("0.50")),
                                     estimated_usd=Decimal("0.50")) for i in range(JOBS)])
     for job_id in ids[:-3]:
-        store.update(job_id, state=JobState.DONE, finished_at=store.now())
-    store.update(ids[-3], state=JobState.STUCK)
+        walk_to(store, job_id, JobState.DONE)
+    walk_to(store, ids[-3], JobState.STUCK)
     return store
 
 
@@ -72,7 +75,7 @@ def test_rows_show_what_the_whole_record_says(model: JobListModel, store: JobSto
 def test_a_change_and_a_new_job_show_without_a_reload(model: JobListModel,
                                                       store: JobStore) -> None:
     newest = model.job_ids()[0]
-    store.update(newest, state=JobState.FAILED, message="refused")
+    walk_to(store, newest, JobState.FAILED, message="refused")
     model.refresh(newest)
     assert model.data(model.index(0, Column.STATE)) == "Failed: refused"
     assert model.job(newest).state is JobState.FAILED  # type: ignore[union-attr]
