@@ -54,6 +54,8 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
     AuthError,
+    ContentBlockedError,
+    GenerationFailedError,
     MalformedResponseError,
     MediaError,
     NotFoundError,
@@ -591,7 +593,7 @@ class JobEngine:
             # Only rows still being created: one that has its provider id is never failed here.
             self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.FAILED,
                          message=str(exc),
-                         error_code=type(exc).__name__, finished_at=self._now(),
+                         error_type=type(exc).__name__, finished_at=self._now(),
                          create_sent_at=None, raw=raw or None)
 
     # -- resuming and watching --------------------------------------------------------------
@@ -660,7 +662,7 @@ class JobEngine:
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self._update(job_id, expect=[JobState.DOWNLOADING], state=JobState.SUCCEEDED)
-            self._update(job_id, error_code=type(exc).__name__,
+            self._update(job_id, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"unexpected error: {exc} (resume or download to retry)")
         finally:
@@ -710,7 +712,7 @@ class JobEngine:
                 not_found += 1
                 if not_found >= NOT_FOUND_LIMIT:
                     self._update(job_id, state=JobState.FAILED, message=str(exc),
-                                 error_code=type(exc).__name__, finished_at=self._now())
+                                 error_type=type(exc).__name__, finished_at=self._now())
                     return
                 errors += 1
                 await asyncio.sleep(error_delay(errors))
@@ -725,7 +727,7 @@ class JobEngine:
                 if refused >= AUTH_ERROR_LIMIT:
                     # Kept as it is (paid, unfinished): polled again after a while, at the
                     # next start or `resume`, once the key is put right.
-                    self._update(job_id, error_code=type(exc).__name__,
+                    self._update(job_id, error_type=type(exc).__name__,
                                  next_poll_at=self._now() + RETRY_LATER_S,
                                  message=f"polling paused, the key was refused: {exc} (fix "
                                          f"the key, then resume)")
@@ -740,7 +742,8 @@ class JobEngine:
                 continue
             errors = not_found = refused = 0
             if (job.message or "").startswith("polling"):  # the trouble is over
-                self._update(job_id, message=None, error_code=None, next_poll_at=None)
+                self._update(job_id, message=None, error_type=None, error_code=None,
+                             next_poll_at=None)
             if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
                     and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
                 await self._render_again(job, provider)
@@ -767,7 +770,7 @@ class JobEngine:
         except SeedanceError as exc:
             self._update(job.id, expect=[JobState.QUEUED, JobState.RUNNING],
                          state=JobState.FAILED, message=f"could not render again: {exc}",
-                         error_code=type(exc).__name__, finished_at=self._now())
+                         error_type=type(exc).__name__, finished_at=self._now())
             return
         handle = handles[0]
         now = self._now()
@@ -804,8 +807,9 @@ class JobEngine:
             self._gate.slot_freed.set()
         elif isinstance(status, Failed):
             self._update(job.id, expect=expect, state=JobState.FAILED, message=status.message,
-                         error_code=status.code or ("content_blocked" if status.content_blocked
-                                                    else None),
+                         error_type=(ContentBlockedError if status.content_blocked
+                                     else GenerationFailedError).__name__,
+                         error_code=status.code,
                          raw_status=status.raw_status, finished_at=self._now(), raw=raw)
             self._gate.slot_freed.set()
         elif isinstance(status, Cancelled):
@@ -864,7 +868,7 @@ class JobEngine:
                     continue  # finished before a crash, sidecar may be missing
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
-            self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
+            self._update(job.id, state=JobState.SUCCEEDED, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"download failed: {exc} (download again to retry)")
             return
@@ -875,7 +879,7 @@ class JobEngine:
         size = final.stat().st_size
         self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
                      finished_at=self._now(), bytes_done=size, bytes_total=size,
-                     message=None, error_code=None, next_poll_at=None)
+                     message=None, error_type=None, error_code=None, next_poll_at=None)
         self._report(job.id, "download", 1.0)
 
     async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
