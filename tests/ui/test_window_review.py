@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 
 from seedance_studio.app import (
     SHUTDOWN_TIMEOUT_S,
-    MemoryKeyring,
     build_studio,
     simulator_settings,
 )
@@ -31,6 +30,7 @@ from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.providers.keys import SecretStore, env_var
+from seedance_studio.providers.memory_keyring import MemoryKeyring
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
 from seedance_studio.simulator.timing import SimTiming
