@@ -315,6 +315,7 @@ class JobFields(TypedDict, total=False):
     ref_urls: dict[str, str]
     raw_status: str | None
     message: str | None
+    error_type: str | None
     error_code: str | None
     progress: float | None
     results: list[ResultMedia]
