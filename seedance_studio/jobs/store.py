@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,9 @@ from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -118,7 +118,13 @@ CREATE TABLE events (
 CREATE INDEX events_job ON events(job_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1}
+_V2 = """
+ALTER TABLE jobs ADD COLUMN project TEXT;
+CREATE INDEX jobs_project ON jobs(project);
+"""
+"""The project file a job was sent from (None: an untitled composition, the CLI)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -175,10 +181,6 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
 
     @property
     def is_settled(self) -> bool:
@@ -250,7 +252,6 @@ class NewJob:
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
     state: JobState = JobState.SUBMITTING
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -356,10 +357,6 @@ class JobStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    def schema_version(self) -> int:
-        row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         with self._tx() as db:
@@ -492,6 +489,24 @@ class JobStore:
         except KeyError:
             return None
 
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
+                           [(project, i) for i in ids])
+
+    def project_of(self, job_id: int) -> str | None:
+        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def jobs_of_project(self, project: str) -> list[int]:
+        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
+                                (project,)).fetchall()
+        return [int(r[0]) for r in rows]
+
     def list_jobs(self, *, states: Iterable[JobState] | None = None,
                   provider: str | None = None, group_id: str | None = None,
                   limit: int | None = None) -> list[JobRecord]:
@@ -533,13 +548,6 @@ class JobStore:
         return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
                          json.loads(r["raw"]) if r["raw"] else None) for r in rows]
 
-    def count_in_states(self, provider: str, states: Iterable[JobState]) -> int:
-        wanted = [JobState(s).value for s in states]
-        row = self._db.execute(
-            f"SELECT COUNT(*) FROM jobs WHERE provider = ? "
-            f"AND state IN ({','.join('?' * len(wanted))})", [provider, *wanted]).fetchone()
-        return int(row[0])
-
     def creates_since(self, provider: str, since: float) -> list[float]:
         """When the provider may have counted each create (one per batch) after `since`.
 
@@ -572,6 +580,7 @@ class JobStore:
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
         row = self._db.execute(
-            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN ('queued', 'running') "
-            "OR (state = 'submitting' AND create_sent_at IS NOT NULL))", (provider,)).fetchone()
+            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
+            "OR (state = ? AND create_sent_at IS NOT NULL))",
+            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING)).fetchone()
         return int(row[0])

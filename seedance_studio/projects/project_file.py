@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionState, memory_key
 from seedance_studio.core.errors import SeedanceError
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.redact import redact
 from seedance_studio.core.reference import Reference, is_url

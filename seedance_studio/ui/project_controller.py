@@ -13,10 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+)
 
+from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
 from seedance_studio.core.params import GenerationParams
+from seedance_studio.jobs.store import JobStore
 from seedance_studio.projects.autosave import (
     AUTOSAVE_DELAY_S,
     Autosaver,
@@ -64,6 +72,8 @@ class ProjectController(QObject):
         self._title_suffix = title_suffix
         self.box: QMessageBox | None = None
         """The question on screen (tests answer it)."""
+        self.box_buttons: list[QPushButton] = []
+        """Its buttons, in the order they were offered."""
         self.file_dialog: QFileDialog | None = None
         self.progress: QProgressDialog | None = None
         self._search_cancel: threading.Event | None = None
@@ -86,12 +96,17 @@ class ProjectController(QObject):
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def start(self, previous: PreviousSession | None = None) -> StartPlan:
+    def start(self, previous: PreviousSession | None = None, *,
+              legacy_draft: Callable[[], Composition | None] | None = None) -> StartPlan:
         """Bring back what the last run left (autosave, draft or project) and mark this run
         as running; the notice, if any, is shown once."""
         assert self.marker is not None
         plan = plan_start(previous or self.marker.read(), read_autosave())
         autosave = plan.autosave
+        if plan.kind is StartKind.FRESH and legacy_draft is not None:
+            draft = legacy_draft()  # the file earlier versions kept between runs
+            if draft is not None:
+                self.session.adopt(draft.state(), path=None, note="", modified=False)
         if plan.kind in (StartKind.DRAFT, StartKind.RESTORED) and autosave is not None:
             self.session.adopt(autosave.state(), path=plan.project_path,
                                note=autosave.project.note,
@@ -108,14 +123,14 @@ class ProjectController(QObject):
     def _offer_both(self, plan: StartPlan) -> None:
         autosave, where = plan.autosave, plan.project_path
         assert autosave is not None and where is not None
-        box = self._question(
+        box, buttons = self._question(
             "Restore unsaved changes?",
             f"{plan.notice}.\n\nRestore the autosaved changes, or open {where.name} as it "
             "was last saved?", [("Restore autosave", QMessageBox.ButtonRole.AcceptRole),
                                 ("Open saved file", QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
-            if box.clickedButton() is box.buttons()[0]:
+            if box.clickedButton() is buttons[0]:
                 self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
                                    modified=True)
                 self._status(f"Restored the autosaved changes to {where.name}")
@@ -211,7 +226,7 @@ class ProjectController(QObject):
         n = len(missing)
         names = ", ".join(m.name for m in missing[:3]) + (" …" if n > 3 else "")
         self._status(f"{n} file{'s are' if n != 1 else ' is'} missing: {names}")
-        box = self._question(
+        box, buttons = self._question(
             "Files are missing",
             f"{n} file{'s' if n != 1 else ''} of {self.session.name} "
             f"{'are' if n != 1 else 'is'} not where the project says ({names}).\n\n"
@@ -220,7 +235,7 @@ class ProjectController(QObject):
              ("Later", QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
-            if box.clickedButton() is box.buttons()[0]:
+            if box.clickedButton() is buttons[0]:
                 self.choose_relink_folder()
 
         box.finished.connect(answered)
@@ -311,10 +326,15 @@ class ProjectController(QObject):
         return autosave_text(s.composition.state(), project_path=s.path, note=s.note,
                              modified=s.modified)
 
-    def autosave(self) -> None:
+    def autosave(self, *, wait: bool = False) -> None:
         if self.autosaver is not None:
             self._autosave_timer.stop()
-            self.autosaver.save_async(self.autosave_now_text())
+            text = self.autosave_now_text()
+            if wait:
+                with contextlib.suppress(OSError):
+                    self.autosaver.save_now(text)
+            else:
+                self.autosaver.save_async(text)
 
     def finish(self, *, discard: bool = False) -> None:
         """The app is ending normally (or by a signal, a logout): write everything now."""
@@ -338,7 +358,7 @@ class ProjectController(QObject):
 
     def ask_before_close(self, close: Callable[[bool], None]) -> None:
         """Save / Don't Save / Cancel; `close(discard)` runs unless the user cancels."""
-        box = self._question(
+        box, buttons = self._question(
             "Unsaved changes",
             f"Save the changes to {self.session.name} before closing?",
             [("Save", QMessageBox.ButtonRole.AcceptRole),
@@ -347,7 +367,6 @@ class ProjectController(QObject):
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
-            buttons = box.buttons()
             if clicked is buttons[0]:
                 path = self.session.path
                 assert path is not None
@@ -366,7 +385,7 @@ class ProjectController(QObject):
         if not s.modified or s.is_empty():
             action()
             return
-        box = self._question(
+        box, buttons = self._question(
             "Unsaved changes",
             f"Save the changes to {s.name} before {doing}?",
             [("Save", QMessageBox.ButtonRole.AcceptRole),
@@ -374,7 +393,7 @@ class ProjectController(QObject):
              ("Cancel", QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
-            clicked, buttons = box.clickedButton(), box.buttons()
+            clicked = box.clickedButton()
             if clicked is buttons[0]:
                 if s.path is None:
                     self.saved.connect(lambda _p: action(), Qt.ConnectionType.SingleShotConnection)
@@ -389,19 +408,34 @@ class ProjectController(QObject):
         box.finished.connect(answered)
         box.open()
 
+    # -- jobs --------------------------------------------------------------------------------
+
+    def jobs_sent(self, job_ids: list[int]) -> None:
+        """Jobs remember the project they came from (the library's "used in")."""
+        if self.session.path is not None and job_ids:
+            store = self._store()
+            if store is not None:
+                with contextlib.suppress(Exception):  # a locked store must not fail a submit
+                    store.set_project(job_ids, str(self.session.path))
+
+    def _store(self) -> JobStore | None:
+        bridge = getattr(self.window, "bridge", None)
+        return None if bridge is None or bridge.closed else bridge.store
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _question(self, title: str, text: str,
-                  buttons: list[tuple[str, QMessageBox.ButtonRole]]) -> QMessageBox:
+                  buttons: list[tuple[str, QMessageBox.ButtonRole]]
+                  ) -> tuple[QMessageBox, list[QPushButton]]:
         box = QMessageBox(QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.NoButton, self.window)
-        for label, role in buttons:
-            box.addButton(label, role)
-        box.setDefaultButton(box.buttons()[0])
+        added = [box.addButton(label, role) for label, role in buttons]
+        box.setDefaultButton(added[0])
+        self.box_buttons = added
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: setattr(self, "box", None))
         self.box = box
-        return box
+        return box, added
 
     def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode,
                      chosen: Callable[[str], None]) -> None:

@@ -55,7 +55,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         menu.addAction(action)
         return action
 
-    new = act(file_menu, "&New project", [QKeySequence.StandardKey.New],
+    new = act(file_menu, "&New project", [QKeySequence(QKeySequence.StandardKey.New)],
               controller.new_project)
     open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
     recent = file_menu.addMenu("Open &Recent")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams, with_defaults
 from seedance_studio.core.redact import forget_secret, register_secret
 from seedance_studio.core.reference import Reference
