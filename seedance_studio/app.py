@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import MutableMapping, Sequence
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import capabilities, paths
@@ -208,12 +210,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
     signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
+    _wake_on_signals(app)
     app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
     tick = QTimer()
     tick.start(250)  # lets Python run its signal handlers while Qt waits for events
     tick.timeout.connect(lambda: None)
     with loop:
-        return int(loop.run_until_complete(run_studio(options)))
+        code = int(loop.run_until_complete(run_studio(options)))
+    if _quit_requested:
+        # Ended by a signal or a logout: everything is written and closed by now, so skip
+        # tearing down every Qt object one by one (that alone can take most of a second).
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _wake_on_signals(app: QApplication) -> None:
+    """Run Python's signal handlers as soon as a signal arrives, not at the next tick: the
+    C handler writes to a socket that the Qt loop watches."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(256)
+
+    notifier.activated.connect(drain)
+    _wakeup_keep.extend([reader, writer, notifier])
+
+
+_wakeup_keep: list[object] = []
 
 
 def _close_windows(app: QApplication) -> None:
