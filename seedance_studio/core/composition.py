@@ -150,7 +150,7 @@ class Composition:
         """Become `state` in place (undo, redo, opening a project): widgets bound to this
         composition's tray and prompt follow."""
         self.tray.reset(state.references)
-        self.prompt.load_data(state.prompt, self.tray)
+        self.prompt.restore(state.prompt, self.tray)
         self._remembered = dict(state.remembered)
         self.params = state.params
         self._remember(state.params)

@@ -217,14 +217,11 @@ class PromptDocument:
         doc.sync(tray)
         return doc
 
-    def load_data(self, data: dict[str, object], tray: ReferenceTray) -> None:
-        """Become the saved prompt `data` in place (undo, redo, opening a project), so every
-        view bound to this document follows."""
+    def restore(self, data: dict[str, object], tray: ReferenceTray) -> None:
+        """Become the saved prompt `data` (bound to `tray`), in place: editors bound to this
+        document follow, as when a past take is loaded as the composition."""
         saved = PromptDocument.from_data(data, tray)
-        if saved._text == self._text and saved._mentions == self._mentions:
-            return
-        self._text = saved._text
-        self._mentions = saved._mentions
+        self._text, self._mentions = saved._text, list(saved._mentions)
         self.changed.emit()
 
     # -- internals ---------------------------------------------------------------------------

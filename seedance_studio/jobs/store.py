@@ -26,15 +26,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -47,6 +49,8 @@ def default_db_path() -> Path:
 
 
 def _json_default(value: object) -> object:
+    if isinstance(value, Estimate):
+        return value.to_json()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Path):
@@ -119,12 +123,20 @@ CREATE INDEX events_job ON events(job_id);
 """
 
 _V2 = """
+ALTER TABLE jobs ADD COLUMN pick INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fanout TEXT;
+CREATE INDEX jobs_fanout ON jobs(fanout)
+"""
+"""The user's pick among compared takes, and the one send that fanned a composition out to
+several providers (jobs of one fan-out share it)."""
+
+_V3 = """
 ALTER TABLE jobs ADD COLUMN project TEXT;
-CREATE INDEX jobs_project ON jobs(project);
+CREATE INDEX jobs_project ON jobs(project)
 """
 """The project file a job was sent from (None: an untitled composition, the CLI)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -132,6 +144,16 @@ MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 def _dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
+
+
+def _estimate(data: object) -> Estimate | None:
+    """The stored estimate; a row whose estimate cannot be read keeps its job (no price)."""
+    if data is None:
+        return None
+    try:
+        return Estimate.from_json(data)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -153,7 +175,7 @@ class JobRecord:
     model: str | None
     snapshot_data: dict[str, Any]
     params: dict[str, Any]
-    estimate: dict[str, Any] | None
+    estimate: Estimate | None
     estimated_usd: Decimal | None
     """The upper end of the estimate for this one job, in USD (None when unpublished)."""
     provider_job_id: str | None
@@ -181,6 +203,10 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
+    pick: bool = False
+    """Marked as the chosen take in a compare."""
+    fanout: str | None = None
+    """Shared by the jobs of one send to several providers."""
 
     @property
     def is_settled(self) -> bool:
@@ -213,7 +239,7 @@ class JobRecord:
             id=row["id"], group_id=row["group_id"], variant=row["variant"], batch=row["batch"],
             attempt=row["attempt"], retry_of=row["retry_of"], state=JobState(row["state"]),
             provider=row["provider"], model=row["model"], snapshot_data=load("snapshot"),
-            params=load("params") or {}, estimate=load("estimate"),
+            params=load("params") or {}, estimate=_estimate(load("estimate")),
             estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
             handle_extra=load("handle_extra") or {},
             ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
@@ -227,6 +253,7 @@ class JobRecord:
             submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+            pick=bool(row["pick"]), fanout=row["fanout"],
         )
 
 
@@ -248,10 +275,9 @@ class NewJob:
     group_id: str
     batch: str
     variant: int = 0
-    estimate: dict[str, Any] | None = None
+    estimate: Estimate | None = None
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
-    state: JobState = JobState.SUBMITTING
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -264,7 +290,41 @@ _COLUMNS = frozenset({
     "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
+    "pick", "fanout",
 })
+
+
+class JobFields(TypedDict, total=False):
+    """The columns a running job may change (never `state`: only `JobStore.move` sets it)."""
+
+    attempt: int
+    provider_job_id: str | None
+    handle_extra: dict[str, str]
+    ref_urls: dict[str, str]
+    raw_status: str | None
+    message: str | None
+    error_code: str | None
+    progress: float | None
+    results: list[ResultMedia]
+    actual_cost: Cost | None
+    actual_usd: Decimal | None
+    result_path: str | None
+    sidecar_path: str | None
+    bytes_done: int | None
+    bytes_total: int | None
+    create_sent_at: float | None
+    submitted_at: float | None
+    succeeded_at: float | None
+    finished_at: float | None
+    next_poll_at: float | None
+    lease_owner: str | None
+    lease_until: float | None
+    pick: bool
+    fanout: str | None
+
+
+_REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})
+"""Text read from a provider: masked before it is stored (a provider may echo the key)."""
 
 
 def new_owner_id() -> str:
@@ -382,11 +442,13 @@ class JobStore:
         if value is None:
             return None
         if name in _JSON_COLUMNS:
-            return dumps(value)
+            return redact(dumps(value))
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
             return JobState(value).value
+        if name in _REDACTED_TEXT:
+            return redact(str(value))
         return value
 
     # -- writes -----------------------------------------------------------------------------
@@ -403,26 +465,48 @@ class JobStore:
                     "INSERT INTO jobs (group_id, variant, batch, retry_of, state, provider, "
                     "model, snapshot, params, estimate, estimated_usd, created_at, updated_at, "
                     "lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (job.group_id, job.variant, job.batch, job.retry_of, job.state.value,
+                    (job.group_id, job.variant, job.batch, job.retry_of, JobState.SUBMITTING.value,
                      params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
                      dumps(params.model_dump(mode="json")),
-                     dumps(job.estimate) if job.estimate is not None else None,
+                     dumps(job.estimate.to_json()) if job.estimate is not None else None,
                      str(job.estimated_usd) if job.estimated_usd is not None else None,
                      now, now, owner, now + lease_s if owner else None),
                 )
                 job_id = int(cur.lastrowid or 0)
                 ids.append(job_id)
                 db.execute("INSERT INTO events (job_id, at, state, message, raw) "
-                           "VALUES (?,?,?,?,?)", (job_id, now, job.state.value, "created", None))
+                           "VALUES (?,?,?,?,?)", (job_id, now, JobState.SUBMITTING.value, "created",
+                                                    None))
         return ids
 
     def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-               event: str | None = None, raw: Any = None, **fields: Any) -> bool:
-        """Set `fields`; when `expect` is given, only if the row is in one of those states.
+               event: str | None = None, raw: object = None, **fields: Unpack[JobFields]
+               ) -> bool:
+        """Set `fields` (never the state: see `move`); when `expect` is given, only if the
+        row is in one of those states. An explicit `event` appends a history entry with
+        `raw`, redacted. False when the row was not in an expected state."""
+        if "state" in fields:
+            raise TypeError("a job's state changes only by JobStore.move (jobs/transitions.py)")
+        states = None if expect is None else [JobState(s) for s in expect]
+        return self._write(job_id, None, states, event, raw, dict(fields))
 
-        A state change (or an explicit `event`) appends an event carrying `raw`, redacted.
-        Returns False when the row was not in an expected state (another process moved it).
-        """
+    def move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
+             **fields: Unpack[JobFields]) -> bool:
+        """Apply the transition `event` (jobs/transitions.py) with `fields`: compare-and-set,
+        so only a row still in one of the event's source states moves. Appends an event with
+        `raw` (redacted). False when the row is in no source state (another process, or an
+        earlier step, moved it): nothing is written then."""
+        move = TABLE[event]
+        sets: dict[str, Any] = dict(move.sets)
+        now = self.now()
+        sets.update(dict.fromkeys(move.stamps, now))
+        sets.update(fields)
+        sets["state"] = move.target
+        label = note or fields.get("message") or event.value
+        return self._write(job_id, move.target, sorted(move.sources), label, raw, sets)
+
+    def _write(self, job_id: int, target: JobState | None, expect: list[JobState] | None,
+               event: str | None, raw: object, fields: dict[str, Any]) -> bool:
         now = self.now()
         sets = {name: self._encode(name, value) for name, value in fields.items()}
         sets["updated_at"] = now
@@ -430,7 +514,7 @@ class JobStore:
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
         args: list[Any] = [*sets.values(), job_id]
         if expect is not None:
-            wanted = [JobState(s).value for s in expect]
+            wanted = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
             args += wanted
         with self._tx() as db:
@@ -438,12 +522,12 @@ class JobStore:
             if before is None:
                 raise KeyError(job_id)
             changed = db.execute(sql, args).rowcount == 1
-            if changed and (("state" in fields and fields["state"] != before["state"])
+            if changed and ((target is not None and target.value != before["state"])
                             or event is not None):
-                state = fields.get("state", before["state"])
+                state = target.value if target is not None else before["state"]
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
-                    (job_id, now, JobState(state).value, event or fields.get("message"),
+                    (job_id, now, state, redact(str(event)) if event else None,
                      redact(dumps(raw)) if raw is not None else None),
                 )
         return changed
@@ -528,6 +612,23 @@ class JobStore:
             sql += " LIMIT ?"
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+                    limit: int = -1, offset: int = 0) -> list[JobRecord]:
+        """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
+        rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
+                                "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+                   ) -> list[int]:
+        rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
+                                list(args)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+        row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
+        return int(row[0])
 
     def unfinished(self) -> list[JobRecord]:
         """Every job the runner may still have work on, oldest first."""
