@@ -36,7 +36,7 @@ from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -131,6 +131,12 @@ CREATE INDEX jobs_fanout ON jobs(fanout)
 several providers (jobs of one fan-out share it)."""
 
 _V3 = """
+ALTER TABLE jobs ADD COLUMN project TEXT;
+CREATE INDEX jobs_project ON jobs(project)
+"""
+"""The project file a job was sent from (None: an untitled composition, the CLI)."""
+
+_V4 = """
 ALTER TABLE jobs ADD COLUMN error_type TEXT;
 UPDATE jobs SET error_type = error_code, error_code = NULL
     WHERE error_code GLOB '*Error' OR error_code GLOB '*Exception'
@@ -144,7 +150,7 @@ UPDATE jobs SET error_type = 'GenerationFailedError'
 name the engine wrote, or a code such as "face" the provider sent). Class names end in
 Error or Exception; "content_blocked" was the engine's word for a filtered job."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -585,6 +591,24 @@ class JobStore:
             return self.get(job_id)
         except KeyError:
             return None
+
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
+                           [(project, i) for i in ids])
+
+    def project_of(self, job_id: int) -> str | None:
+        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def jobs_of_project(self, project: str) -> list[int]:
+        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
+                                (project,)).fetchall()
+        return [int(r[0]) for r in rows]
 
     def list_jobs(self, *, states: Iterable[JobState] | None = None,
                   provider: str | None = None, group_id: str | None = None,

@@ -150,14 +150,14 @@ def test_a_row_whose_estimate_cannot_be_read_keeps_its_job(store: JobStore) -> N
     assert job.estimate is None and job.estimated_usd == Decimal("0.5")
 
 
-def test_version_3_splits_the_error_type_from_the_provider_s_code(tmp_path: Path) -> None:
-    """Before version 3 one column held both an exception class name and a provider code."""
-    from seedance_studio.jobs.store import _V1, _V2
+def test_version_4_splits_the_error_type_from_the_provider_s_code(tmp_path: Path) -> None:
+    """Before version 4 one column held both an exception class name and a provider code."""
+    from seedance_studio.jobs.store import _V1, _V2, _V3
 
-    path = tmp_path / "v2.sqlite3"
+    path = tmp_path / "v3.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript(_V1 + ";" + _V2 + ";CREATE TABLE schema_version (version INTEGER NOT NULL);"
-                     "INSERT INTO schema_version VALUES (2);")
+    db.executescript(_V1 + ";" + _V2 + ";" + _V3 + ";CREATE TABLE schema_version "
+                     "(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);")
     stored = {"AuthError": "failed", "OSError": "succeeded", "BudgetExceeded": "failed",
               "face": "failed", "content_blocked": "failed", None: "done"}
     for code, state in stored.items():
