@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from seedance_studio.core.dialects import Dialect
 from seedance_studio.core.evidence import Document, Tier, split_evidence
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import resource_dir
 
 Duration = int | Literal["auto"]
@@ -225,10 +225,6 @@ class ProviderCapabilities(BaseModel):
                         missing.append(f"{self.id}: {where}.{name} cites unknown document "
                                        f"{tier.document!r}")
         return missing
-
-
-def providers_dir() -> str:
-    return str(resource_dir() / "providers")
 
 
 @cache

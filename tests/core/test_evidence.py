@@ -11,6 +11,7 @@ import pytest
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import KindLimits, ProviderCapabilities
 from seedance_studio.core.evidence import severity_of
+from seedance_studio.resources import resource_dir
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "providers"
 PROVIDERS = capabilities.provider_ids()
@@ -60,14 +61,14 @@ def test_documented_limits_quote_the_providers_own_page(provider_id: str) -> Non
 
 
 def test_a_limit_without_evidence_is_refused(tmp_path: Path) -> None:
-    raw = json.loads((Path(capabilities.providers_dir()) / "oxen.json").read_text("utf-8"))
+    raw = json.loads((resource_dir() / "providers" / "oxen.json").read_text("utf-8"))
     raw["limits"]["image"]["max_bytes"] = 31457280  # a bare number: where does it come from?
     caps = ProviderCapabilities.model_validate(raw)
     assert any("limits.image.max_bytes has no evidence" in m for m in caps.unevidenced())
 
 
 def test_a_phrase_must_cite_a_listed_document() -> None:
-    raw = json.loads((Path(capabilities.providers_dir()) / "oxen.json").read_text("utf-8"))
+    raw = json.loads((resource_dir() / "providers" / "oxen.json").read_text("utf-8"))
     raw["limits"]["max_files"]["document"] = "somewhere"
     caps = ProviderCapabilities.model_validate(raw)
     assert any("unknown document 'somewhere'" in m for m in caps.unevidenced())
