@@ -39,24 +39,9 @@ SIMULATOR_KEY = "simulator-key"
 SIMULATOR_POLL_S = 1.0
 SHUTDOWN_TIMEOUT_S = 5.0
 """Closing never waits longer than this for the engine; jobs resume on the next start."""
-
-
-class MemoryKeyring:
-    """A keyring that lives for one session (simulator mode must not touch the real one)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
+SIGNAL_SHUTDOWN_TIMEOUT_S = 0.4
+"""After SIGTERM, SIGINT or a logout the app ends within a second: the composition is
+autosaved at once and unfinished jobs resume on the next start."""
 
 
 def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
@@ -75,6 +60,7 @@ def simulator_secrets() -> SecretStore:
     """A session keyring plus a key for every provider (the simulator takes any key)."""
     from seedance_studio.core import capabilities
     from seedance_studio.providers.keys import SecretStore, env_var
+    from seedance_studio.providers.memory_keyring import MemoryKeyring
 
     environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
     return SecretStore(MemoryKeyring(), environ=environ)
@@ -103,13 +89,13 @@ class Studio:
         self.simulator = simulator
         self.closed = asyncio.Event()
 
-    async def close(self) -> None:
+    async def close(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> None:
         import asyncio
 
         # Closing must end the process whatever the engine does: unfinished jobs are in the
         # store and resume on the next start, so a failed or slow shutdown loses nothing.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.bridge.shutdown(), SHUTDOWN_TIMEOUT_S)
+            await asyncio.wait_for(self.bridge.shutdown(), timeout_s)
         if self.simulator is not None:
             self.simulator.stop()
 
@@ -135,8 +121,10 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
     else:
         secrets = SecretStore()
         bridge = EngineBridge.create(settings, secrets)
-    window = MainWindow(settings, secrets, bridge, composition=composition or load_draft(),
+    window = MainWindow(settings, secrets, bridge, composition=composition,
                         simulator=sim is not None, keep_draft=True)
+    if composition is None:  # what the last run left: autosave, draft or project
+        window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
     return studio
@@ -160,7 +148,7 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
     except Exception as exc:  # a broken job store must not keep the window from working
         studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
     await studio.closed.wait()
-    await studio.close()
+    await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
     return 0
 
 
@@ -225,35 +213,82 @@ def main(argv: Sequence[str] | None = None) -> int:
         use_throwaway_home()
     prefer_xcb_for_embedded_video(os.environ)
     app = make_application(argv, stylesheet=False)
-    # Ctrl+C in the terminal closes the window like the close button would.
+    # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
+    signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
     shell = StartupShell(simulator=options.simulator)
     shell.show()
     shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
     apply_stylesheet(app)
     import asyncio
+    import logging
 
     import qasync
     from PySide6.QtCore import QTimer
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    _wake_on_signals(app)
+    app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
     tick = QTimer()
     tick.start(250)  # lets Python run its signal handlers while Qt waits for events
     tick.timeout.connect(lambda: None)
     with loop:
-        return int(loop.run_until_complete(run_studio(options, shell)))
+        code = int(loop.run_until_complete(run_studio(options, shell)))
+    if _quit_requested:
+        # Ended by a signal or a logout: everything is written and closed by now, so skip
+        # tearing down every Qt object one by one (that alone can take most of a second).
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _wake_on_signals(app: QApplication) -> None:
+    """Run Python's signal handlers as soon as a signal arrives, not at the next tick: the
+    C handler writes to a socket that the Qt loop watches."""
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(256)
+
+    notifier.activated.connect(drain)
+    _wakeup_keep.extend([reader, writer, notifier])
+
+
+_wakeup_keep: list[object] = []
+
+
+def _studio_windows(app: QApplication) -> list[MainWindow]:
+    """The built studio windows (none while the first-paint shell still stands alone)."""
+    module = sys.modules.get("seedance_studio.ui.main_window")
+    if module is None:
+        return []
+    return [w for w in app.topLevelWidgets()
+            if isinstance(w, module.MainWindow) and getattr(w, "ready", False)]
 
 
 def _close_windows(app: QApplication) -> None:
     global _quit_requested
-    _quit_requested = True
-    main_window = sys.modules.get("seedance_studio.ui.main_window")
-    if main_window is None:  # still on the shell: the studio closes as soon as it is built
-        return
-    for widget in app.topLevelWidgets():
-        if isinstance(widget, main_window.MainWindow) and getattr(widget, "ready", False):
-            widget.close()
+    _quit_requested = True  # a studio still being built closes as soon as it is up
+    for widget in _studio_windows(app):
+        widget.quit_for_system()
+
+
+def _autosave_windows(app: QApplication) -> None:
+    """The session is ending (logout): write the autosave now, before anything else."""
+    for widget in _studio_windows(app):
+        widget.project.autosave(wait=True)
 
 
 if __name__ == "__main__":
