@@ -34,7 +34,7 @@ from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -118,7 +118,15 @@ CREATE TABLE events (
 CREATE INDEX events_job ON events(job_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1}
+_V2 = """
+ALTER TABLE jobs ADD COLUMN pick INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fanout TEXT;
+CREATE INDEX jobs_fanout ON jobs(fanout)
+"""
+"""The user's pick among compared takes, and the one send that fanned a composition out to
+several providers (jobs of one fan-out share it)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -175,6 +183,10 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
+    pick: bool = False
+    """Marked as the chosen take in a compare."""
+    fanout: str | None = None
+    """Shared by the jobs of one send to several providers."""
 
     @property
     def is_settled(self) -> bool:
@@ -221,6 +233,7 @@ class JobRecord:
             submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+            pick=bool(row["pick"]), fanout=row["fanout"],
         )
 
 
@@ -258,6 +271,7 @@ _COLUMNS = frozenset({
     "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
+    "pick", "fanout",
 })
 
 
@@ -504,6 +518,23 @@ class JobStore:
             sql += " LIMIT ?"
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+                    limit: int = -1, offset: int = 0) -> list[JobRecord]:
+        """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
+        rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
+                                "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+                   ) -> list[int]:
+        rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
+                                list(args)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+        row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
+        return int(row[0])
 
     def unfinished(self) -> list[JobRecord]:
         """Every job the runner may still have work on, oldest first."""
