@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from seedance_studio.core import capabilities, paths, pricing
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.money import format_money
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.sequence import (
     Continuity,
@@ -174,9 +175,9 @@ class SequenceController(QObject):
         if todo == 0:
             text = f"{len(seq.shots)} shots, every one picked."
         else:
-            high = "no upper bound" if total.max is None else pricing.format_money(total.max)
-            span = (pricing.format_money(total.min) if total.max == total.min
-                    else f"{pricing.format_money(total.min)}–{high}")
+            high = "no upper bound" if total.max is None else format_money(total.max)
+            span = (format_money(total.min) if total.max == total.min
+                    else f"{format_money(total.min)}–{high}")
             text = f"{todo} of {len(seq.shots)} shots to generate: {span}"
             if total.unpriced:
                 text += f" (+ {len(total.unpriced)} with no published price)"
@@ -217,9 +218,9 @@ class SequenceController(QObject):
         if not total.shots:
             self.message.emit("Every shot has a picked take: nothing to generate")
             return None
-        high = "no upper bound" if total.max is None else pricing.format_money(total.max)
+        high = "no upper bound" if total.max is None else format_money(total.max)
         lines = [f"Generate {len(total.shots)} shot(s) on their providers?",
-                 f"Estimated total: {pricing.format_money(total.min)}"
+                 f"Estimated total: {format_money(total.min)}"
                  + ("" if total.max == total.min else f" – {high}")]
         if total.unpriced:
             lines.append(f"{len(total.unpriced)} shot(s) on a provider with no published "

@@ -174,6 +174,6 @@ def test_shot_edits_undo_and_the_composer_follows_the_current_shot(rig: Rig) -> 
     assert rig.doc.current == first
     assert rig.composition.prompt.text == "@Image1 walks into the room"
     rig.click("remove")
-    assert len(rig.doc.sequence.shots) == 2
-    assert rig.doc.undo() == "Remove Shot 1"
-    assert len(rig.doc.sequence.shots) == 3
+    after_remove = len(rig.doc.sequence.shots)
+    undone = rig.doc.undo()
+    assert (after_remove, undone, len(rig.doc.sequence.shots)) == (2, "Remove Shot 1", 3)
