@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -40,12 +41,13 @@ from seedance_studio.jobs.sequence_run import (
     generate_unpicked,
     render_animatics,
 )
-from seedance_studio.jobs.sequence_takes import SequenceTakes, export_sequence
 from seedance_studio.jobs.states import JobState
-from seedance_studio.media.flatten import flatten
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.shot_list import ShotListModel, ShotListPanel
 from seedance_studio.ui.workers import Worker
+
+if TYPE_CHECKING:
+    from seedance_studio.jobs.sequence_takes import SequenceTakes
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,8 @@ class SequenceController(QObject):
     """A file to play in the preview (the flattened sequence)."""
 
     def __init__(self, doc: SequenceDocument, composition: Composition, bridge: EngineBridge,
-                 worker: Worker, *, overrides: Callable[[str], dict[str, Any]] | None = None,
+                 worker: Worker, *,
+                 overrides: Callable[[str], Mapping[str, Decimal] | None] | None = None,
                  reset_history: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +67,7 @@ class SequenceController(QObject):
         self.composition = composition
         self.bridge = bridge
         self.worker = worker
-        self.takes = SequenceTakes(bridge.store)
+        self._takes: SequenceTakes | None = None
         self._overrides = overrides
         self._reset_history = reset_history
         self._loading = False
@@ -79,6 +82,15 @@ class SequenceController(QObject):
         self.panel = ShotListPanel(self.model, doc)
         self._wire()
         self._update_summary()
+
+    @property
+    def takes(self) -> SequenceTakes:
+        """The sequence's files (PyAV and OpenTimelineIO load on first use, not at start)."""
+        if self._takes is None:
+            from seedance_studio.jobs.sequence_takes import SequenceTakes
+
+            self._takes = SequenceTakes(self.bridge.store)
+        return self._takes
 
     def _wire(self) -> None:
         p = self.panel
@@ -337,6 +349,8 @@ class SequenceController(QObject):
             self.play_requested.emit(str(target))
             return
         self.message.emit(f"Preparing the sequence ({len(items)} shots)…")
+        from seedance_studio.media.flatten import flatten
+
         files = [i.path for i in items]
         self.worker.submit(lambda: flatten(files, target, sound=sound),
                            on_done=lambda r: self.play_requested.emit(str(r.path)),
@@ -354,6 +368,8 @@ class SequenceController(QObject):
         movie = dest if dest.suffix.lower() == ".mp4" else None
         timeline = None if movie is not None else dest
         self.message.emit(f"Exporting {dest.name}…")
+        from seedance_studio.jobs.sequence_takes import export_sequence
+
         seq = self.doc.sequence
         self.worker.submit(lambda: export_sequence(self.takes, seq, name=dest.stem,
                                                    timeline=timeline, movie=movie),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -151,7 +151,8 @@ class ShotListPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
-        for key, text, row in (("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
+        for key, text, row in (("undo", "Undo", row1), ("redo", "Redo", row1),
+                               ("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
                                ("remove", "Remove", row1), ("up", "Move up", row1),
                                ("down", "Move down", row1), ("chain", "Continue previous", row1),
                                ("animatics", "Animatic for all", row2),
@@ -176,6 +177,15 @@ class ShotListPanel(QWidget):
 
     def _wire(self) -> None:
         b = self.buttons
+        b["undo"].clicked.connect(self.doc.undo)
+        b["redo"].clicked.connect(self.doc.redo)
+        for key, keys in (("undo", QKeySequence.StandardKey.Undo),
+                          ("redo", QKeySequence.StandardKey.Redo)):
+            # While the shot list has focus, Ctrl+Z undoes shot edits, not typing.
+            shortcut = QShortcut(QKeySequence(keys), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(b[key].click)
+        self.doc.history_changed.connect(self.sync)
         b["add"].clicked.connect(self.add_requested.emit)
         b["duplicate"].clicked.connect(lambda: self._with_current(self.duplicate_requested.emit))
         b["remove"].clicked.connect(lambda: self._with_current(self.remove_requested.emit))
@@ -210,6 +220,10 @@ class ShotListPanel(QWidget):
         has = current is not None
         index = seq.index(current) if current is not None else -1
         b = self.buttons
+        b["undo"].setEnabled(self.doc.can_undo)
+        b["redo"].setEnabled(self.doc.can_redo)
+        b["undo"].setToolTip(f"Undo {self.doc.undo_name}" if self.doc.undo_name else "")
+        b["redo"].setToolTip(f"Redo {self.doc.redo_name}" if self.doc.redo_name else "")
         b["duplicate"].setEnabled(has)
         b["remove"].setEnabled(has and len(seq.shots) > 1)
         b["up"].setEnabled(index > 0)
