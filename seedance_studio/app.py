@@ -26,6 +26,7 @@ from seedance_studio.core import capabilities, paths
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import S3Settings, Settings, load_settings
+from seedance_studio.preflight import startup_problem
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.ui.draft import load_draft
@@ -38,6 +39,8 @@ from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
     from seedance_studio.simulator import Simulator
 
+STARTUP_FAILED = 3
+"""Exit status when the window cannot open here (no display, missing libraries)."""
 SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
 """Set to 1 to start in simulator mode without the flag."""
 SIMULATOR_KEY = "simulator-key"
@@ -197,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.simulator:
         use_throwaway_home()
     prefer_xcb_for_embedded_video(os.environ)
+    problem = startup_problem()
+    if problem is not None:
+        print(f"seedance-studio: {problem}", file=sys.stderr)
+        return STARTUP_FAILED
     app = make_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
