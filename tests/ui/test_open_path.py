@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.ui import open_path
@@ -30,7 +31,7 @@ def test_no_launcher_shows_the_path_and_copy_puts_it_on_the_clipboard(
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
     assert dialog.path_edit.text() == str(clip)
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == str(clip)
     assert dialog.copy_button.text() == "Copied"
 
