@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import S3Settings, Settings, load_settings
 from seedance_studio.preflight import startup_problem
@@ -204,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(f"seedance-studio: {problem}", file=sys.stderr)
         return STARTUP_FAILED
+    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
+        setup_logging()
     app = make_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

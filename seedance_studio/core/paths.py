@@ -34,6 +34,10 @@ def cache_dir() -> Path:
     return _ensure(_root("cache") or platformdirs.user_cache_path(APP_NAME, appauthor=False))
 
 
+def log_dir() -> Path:
+    return _ensure(_root("logs") or platformdirs.user_log_path(APP_NAME, appauthor=False))
+
+
 def default_library_dir() -> Path:
     """Where finished videos go unless the user picks another folder."""
     root = _root("library")

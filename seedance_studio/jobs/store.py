@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -34,6 +35,7 @@ from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
@@ -417,6 +419,8 @@ class JobStore:
                 ids.append(job_id)
                 db.execute("INSERT INTO events (job_id, at, state, message, raw) "
                            "VALUES (?,?,?,?,?)", (job_id, now, job.state.value, "created", None))
+                log.info("job %s: created (%s, %s)", job_id, job.state.value,
+                         job.snapshot.params.provider)
         return ids
 
     def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
@@ -444,6 +448,9 @@ class JobStore:
             if changed and (("state" in fields and fields["state"] != before["state"])
                             or event is not None):
                 state = fields.get("state", before["state"])
+                log.info("job %s: %s -> %s%s", job_id, before["state"], JobState(state).value,
+                         f" ({event or fields.get('message')})"
+                         if event or fields.get("message") else "")
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
                     (job_id, now, JobState(state).value, event or fields.get("message"),
