@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.dialects import Dialect
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import resource_dir
 
 Duration = int | Literal["auto"]
@@ -162,10 +162,6 @@ class ProviderCapabilities(BaseModel):
 
     def limits_for(self, model_id: str | None = None) -> Limits:
         return self.model(model_id).limits or self.limits
-
-
-def providers_dir() -> str:
-    return str(resource_dir() / "providers")
 
 
 @cache

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.composition import CompositionSnapshot
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference

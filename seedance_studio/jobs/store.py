@@ -24,7 +24,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,10 @@ from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -120,7 +120,15 @@ CREATE TABLE events (
 CREATE INDEX events_job ON events(job_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1}
+_V2 = """
+ALTER TABLE jobs ADD COLUMN pick INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fanout TEXT;
+CREATE INDEX jobs_fanout ON jobs(fanout)
+"""
+"""The user's pick among compared takes, and the one send that fanned a composition out to
+several providers (jobs of one fan-out share it)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -177,10 +185,10 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
+    pick: bool = False
+    """Marked as the chosen take in a compare."""
+    fanout: str | None = None
+    """Shared by the jobs of one send to several providers."""
 
     @property
     def is_settled(self) -> bool:
@@ -227,6 +235,7 @@ class JobRecord:
             submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+            pick=bool(row["pick"]), fanout=row["fanout"],
         )
 
 
@@ -252,7 +261,6 @@ class NewJob:
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
     state: JobState = JobState.SUBMITTING
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -265,6 +273,7 @@ _COLUMNS = frozenset({
     "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
+    "pick", "fanout",
 })
 
 
@@ -358,10 +367,6 @@ class JobStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    def schema_version(self) -> int:
-        row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         with self._tx() as db:
@@ -521,6 +526,23 @@ class JobStore:
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
 
+    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+                    limit: int = -1, offset: int = 0) -> list[JobRecord]:
+        """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
+        rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
+                                "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+                   ) -> list[int]:
+        rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
+                                list(args)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+        row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
+        return int(row[0])
+
     def unfinished(self) -> list[JobRecord]:
         """Every job the runner may still have work on, oldest first."""
         done = [s.value for s in SETTLED_STATES]
@@ -539,13 +561,6 @@ class JobStore:
                                 (job_id,)).fetchall()
         return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
                          json.loads(r["raw"]) if r["raw"] else None) for r in rows]
-
-    def count_in_states(self, provider: str, states: Iterable[JobState]) -> int:
-        wanted = [JobState(s).value for s in states]
-        row = self._db.execute(
-            f"SELECT COUNT(*) FROM jobs WHERE provider = ? "
-            f"AND state IN ({','.join('?' * len(wanted))})", [provider, *wanted]).fetchone()
-        return int(row[0])
 
     def creates_since(self, provider: str, since: float) -> list[float]:
         """When the provider may have counted each create (one per batch) after `since`.
@@ -579,6 +594,7 @@ class JobStore:
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
         row = self._db.execute(
-            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN ('queued', 'running') "
-            "OR (state = 'submitting' AND create_sent_at IS NOT NULL))", (provider,)).fetchone()
+            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
+            "OR (state = ? AND create_sent_at IS NOT NULL))",
+            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING)).fetchone()
         return int(row[0])
