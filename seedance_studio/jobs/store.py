@@ -38,7 +38,7 @@ from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, Jo
 from seedance_studio.jobs.transitions import TABLE, Event
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -132,7 +132,13 @@ CREATE INDEX jobs_fanout ON jobs(fanout)
 """The user's pick among compared takes, and the one send that fanned a composition out to
 several providers (jobs of one fan-out share it)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+_V3 = """
+ALTER TABLE jobs ADD COLUMN project TEXT;
+CREATE INDEX jobs_project ON jobs(project)
+"""
+"""The project file a job was sent from (None: an untitled composition, the CLI)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -572,6 +578,24 @@ class JobStore:
             return self.get(job_id)
         except KeyError:
             return None
+
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
+                           [(project, i) for i in ids])
+
+    def project_of(self, job_id: int) -> str | None:
+        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def jobs_of_project(self, project: str) -> list[int]:
+        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
+                                (project,)).fetchall()
+        return [int(r[0]) for r in rows]
 
     def list_jobs(self, *, states: Iterable[JobState] | None = None,
                   provider: str | None = None, group_id: str | None = None,
