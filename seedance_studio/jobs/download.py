@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
@@ -59,6 +60,18 @@ def library_target(library: Path, job: JobRecord, index: int = 0,
         candidate = folder / f"{stem}~{n}.mp4"
         n += 1
     return candidate
+
+
+def result_target(final: Path, index: int, media: ResultMedia) -> Path:
+    """Where result `index` of a job goes beside its video: the video itself, a numbered
+    sibling for further videos, `<video stem>.last-frame.<ext>` for the last-frame still."""
+    if media.kind == "last_frame":
+        suffix = Path(urlsplit(media.url or "").path).suffix.lower()
+        return final.with_name(f"{final.stem}.last-frame{suffix if suffix in STILLS else '.png'}")
+    return final if index == 0 else final.with_name(f"{final.stem}-{index + 1}{final.suffix}")
+
+
+STILLS = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 
 
 def part_path(final: Path) -> Path:
@@ -245,6 +258,8 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any
                 "group_id": job.group_id, "variant": job.variant, "batch": job.batch,
                 "retry_of": job.retry_of},
         "result_url": media.url,
+        "last_frame": next((result_target(video, i, m).name for i, m in enumerate(job.results)
+                            if m.kind == "last_frame"), None),
         "timestamps": {"created": _iso(job.created_at), "submitted": _iso(job.submitted_at),
                        "succeeded": _iso(job.succeeded_at),
                        "downloaded": datetime.now(UTC).isoformat()},

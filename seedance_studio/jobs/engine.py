@@ -239,6 +239,13 @@ class JobEngine:
             provider = self._provider(job.provider)
             if provider.supports_cancel and job.provider_job_id:
                 accepted = await provider.cancel(self._handle(provider, job))
+                warning = provider.capabilities.cancel_warning()
+                if not accepted and warning:
+                    # It runs and will be charged: keep watching it, so the video is kept.
+                    self._update(job_id, message=f"not cancelled: {warning}",
+                                 event="cancel refused")
+                    self._resume(self.store.get(job_id))
+                    return self.store.get(job_id)
                 if not accepted:
                     message = "cancelled here; the provider did not confirm the cancel"
             else:
@@ -784,12 +791,16 @@ class JobEngine:
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
                 self._update(job.id, expect=expect, state=JobState.QUEUED,
-                             raw_status=status.raw_status, raw=raw, message=None)
+                             raw_status=status.raw_status, raw=raw, message=None,
+                             queue_position=status.queue_position)
+            elif job.queue_position != status.queue_position:
+                self._update(job.id, expect=expect, queue_position=status.queue_position)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
                 self._update(job.id, expect=expect, state=JobState.RUNNING,
                              raw_status=status.raw_status, progress=status.progress,
+                             queue_position=None,
                              raw=raw if job.state is not JobState.RUNNING else None,
                              message=None)
             self._report(job.id, "queue", status.progress or 0.0)
@@ -856,8 +867,7 @@ class JobEngine:
         job = self.store.get(job.id)
         try:
             for index, media in enumerate(job.results):
-                target = final if index == 0 else final.with_name(
-                    f"{final.stem}-{index + 1}{final.suffix}")
+                target = dl.result_target(final, index, media)
                 if target.exists():
                     continue  # finished before a crash, sidecar may be missing
                 await self._fetch_one(job, media, target)
@@ -898,7 +908,8 @@ class JobEngine:
         for attempt in itertools.count():
             try:
                 await dl.fetch(self._client(), url, part, progress=report)
-                await asyncio.to_thread(dl.verify_playable, part)
+                if media.kind == "video":
+                    await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
                 if fresh is None:

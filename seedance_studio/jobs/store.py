@@ -34,7 +34,7 @@ from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -118,7 +118,12 @@ CREATE TABLE events (
 CREATE INDEX events_job ON events(job_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1}
+_V2 = """
+ALTER TABLE jobs ADD COLUMN queue_position INTEGER
+"""
+"""Requests ahead of a queued job, where the provider says (fal)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -175,6 +180,8 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
+    queue_position: int | None = None
+    """Requests ahead of this one in the provider's queue, while it is queued (fal)."""
 
     @property
     def is_final(self) -> bool:
@@ -225,6 +232,7 @@ class JobRecord:
             submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+            queue_position=row["queue_position"],
         )
 
 
@@ -263,6 +271,7 @@ _COLUMNS = frozenset({
     "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
+    "queue_position",
 })
 
 
