@@ -297,6 +297,9 @@ def submit(args: argparse.Namespace) -> int:
 async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
                   yes: bool) -> int:
     est = _estimate_of(snapshot, settings)
+    warning = capabilities.get(snapshot.params.provider).cancel_warning()
+    if warning:
+        print(f"seedance: note: {warning}", file=sys.stderr, flush=True)
     async with _engine(settings) as engine:
         ids = await engine.submit(snapshot, est, allow_over_budget=yes)
         print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)
@@ -359,8 +362,10 @@ def cancel(args: argparse.Namespace) -> int:
         before = engine.get(args.job_id).state
         job = await engine.cancel(args.job_id)
         if before is not JobState.CANCELLED and job.state is not JobState.CANCELLED:
-            print(f"seedance: job {job.id} is {job.state.value}: nothing to cancel",
-                  file=sys.stderr)
+            refused = (job.message or "").startswith("not cancelled")
+            reason = (redact(job.message or "") if refused
+                      else f"is {job.state.value}: nothing to cancel")
+            print(f"seedance: job {job.id} {reason}", file=sys.stderr)
             return EXIT_FAILED
         if job.message and job.message != "cancelled":
             # "cancelled here; the provider has no cancel API, so the job may still run and
