@@ -28,7 +28,7 @@ from seedance_studio.jobs.engine import JobEngine  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
 from seedance_studio.jobs.store import JobStore, NewJob  # noqa: E402
 from seedance_studio.providers.eachlabs import EachlabsProvider  # noqa: E402
-from seedance_studio.providers.limits import RateLimits  # noqa: E402
+from seedance_studio.providers.rate_limits import RateLimits  # noqa: E402
 from seedance_studio.simulator import Simulator  # noqa: E402
 from seedance_studio.simulator.providers import eachlabs as sim_eachlabs  # noqa: E402
 from seedance_studio.simulator.simulator import BASE_PATHS  # noqa: E402

@@ -21,7 +21,7 @@ from pathlib import Path
 os.environ.setdefault("SEEDANCE_STUDIO_HOME", tempfile.mkdtemp(prefix="seedance-bench-"))
 
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference

@@ -10,7 +10,7 @@ from typing import Any
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference, is_url

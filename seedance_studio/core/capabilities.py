@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.dialects import Dialect
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import resource_dir
 
 Duration = int | Literal["auto"]
@@ -200,10 +200,6 @@ class ProviderCapabilities(BaseModel):
             return (f"{self.name} can cancel a task only while it is queued: once it runs it "
                     "cannot be stopped, and it is charged")
         return None
-
-
-def providers_dir() -> str:
-    return str(resource_dir() / "providers")
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.tags import Tag
 from seedance_studio.core.tray import ReferenceTray

@@ -25,7 +25,7 @@ from typing import Literal
 from seedance_studio.core import capabilities, tokens
 from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities, TokenFormula
 from seedance_studio.core.composition import CompositionSnapshot
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams, with_defaults
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import number_tags

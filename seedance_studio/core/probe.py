@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference, guess_kind
 
 IMAGE_FORMATS = frozenset({"jpeg", "png", "webp", "gif", "bmp", "tiff", "heic"})

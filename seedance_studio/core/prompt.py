@@ -217,6 +217,13 @@ class PromptDocument:
         doc.sync(tray)
         return doc
 
+    def restore(self, data: dict[str, object], tray: ReferenceTray) -> None:
+        """Become the saved prompt `data` (bound to `tray`), in place: editors bound to this
+        document follow, as when a past take is loaded as the composition."""
+        saved = PromptDocument.from_data(data, tray)
+        self._text, self._mentions = saved._text, list(saved._mentions)
+        self.changed.emit()
+
     # -- internals ---------------------------------------------------------------------------
 
     def _overlaps(self, start: int, end: int) -> bool:

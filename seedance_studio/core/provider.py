@@ -7,7 +7,7 @@ resumes after a restart from the job store alone.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -89,9 +89,6 @@ class Cancelled(BaseModel):
 
 StatusResult = Queued | Running | Succeeded | Failed | Cancelled
 """What `Provider.status` returns: the one definition of the status union."""
-JobStatus = Annotated[StatusResult, Field(discriminator="state")]
-"""The same union for pydantic, told apart by `state` (to parse a stored status)."""
-FINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
 INTERRUPTED_CODE = "interrupted"
 """`Failed.code` of a local provider's job that no live process is working on any more (the
 process that ran it exited, no file was left). Nothing was charged, so the job engine renders

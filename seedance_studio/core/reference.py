@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 
 _IMAGE_EXT = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif",
               "bmp": "bmp", "heic": "heic", "tif": "tiff", "tiff": "tiff"}

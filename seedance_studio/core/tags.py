@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 
 
 @dataclass(frozen=True, order=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from psygnal import Signal
 
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tags import Tag
 

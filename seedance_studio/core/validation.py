@@ -23,7 +23,7 @@ from seedance_studio.core.capabilities import KindLimits, Limits, ModelCaps, Pro
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference, format_from_name

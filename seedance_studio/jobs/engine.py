@@ -28,7 +28,7 @@ Why each rule:
   resume) and a row with it is "submit_unknown" (only the user may resend).
 - A create answered 429 was not created, so it waits (Retry-After or back-off) and goes again.
 - Create limits are the numbers a provider publishes (`rate_limits`), enforced only by the
-  store-based gate (jobs/limits.py): one count, shared by every process using the store.
+  store-based gate (jobs/create_gate.py): one count, shared by every process using the store.
 - Polls never give up on transient errors; only a long run of "not found" fails a job.
 - A lease per row keeps two processes (CLI + GUI) from polling or downloading one job twice.
 - A local provider's job (the animatic) costs nothing: one cut short by a process exit is
@@ -76,9 +76,9 @@ from seedance_studio.core.provider import (
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.capture import capture, capturing_client
+from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
 from seedance_studio.jobs.ledger import Ledger
-from seedance_studio.jobs.limits import CreateGate
 from seedance_studio.jobs.polling import (
     AUTH_ERROR_LIMIT,
     CREATE_RETRY_BASE_S,
@@ -99,7 +99,7 @@ from seedance_studio.jobs.store import (
     NewJob,
     new_owner_id,
 )
-from seedance_studio.providers.limits import RateLimits, rate_limits_of
+from seedance_studio.providers.rate_limits import RateLimits, rate_limits_of
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx

@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,9 @@ from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs.states import FINAL_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -119,11 +119,19 @@ CREATE INDEX events_job ON events(job_id);
 """
 
 _V2 = """
+ALTER TABLE jobs ADD COLUMN pick INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN fanout TEXT;
+CREATE INDEX jobs_fanout ON jobs(fanout)
+"""
+"""The user's pick among compared takes, and the one send that fanned a composition out to
+several providers (jobs of one fan-out share it)."""
+
+_V3 = """
 ALTER TABLE jobs ADD COLUMN queue_position INTEGER
 """
 """Requests ahead of a queued job, where the provider says (fal)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -180,12 +188,12 @@ class JobRecord:
     next_poll_at: float | None
     lease_owner: str | None
     lease_until: float | None
+    pick: bool = False
+    """Marked as the chosen take in a compare."""
+    fanout: str | None = None
+    """Shared by the jobs of one send to several providers."""
     queue_position: int | None = None
     """Requests ahead of this one in the provider's queue, while it is queued (fal)."""
-
-    @property
-    def is_final(self) -> bool:
-        return self.state in FINAL_STATES
 
     @property
     def is_settled(self) -> bool:
@@ -232,6 +240,7 @@ class JobRecord:
             submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
+            pick=bool(row["pick"]), fanout=row["fanout"],
             queue_position=row["queue_position"],
         )
 
@@ -258,7 +267,6 @@ class NewJob:
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
     state: JobState = JobState.SUBMITTING
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -271,7 +279,7 @@ _COLUMNS = frozenset({
     "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
-    "queue_position",
+    "pick", "fanout", "queue_position",
 })
 
 
@@ -365,10 +373,6 @@ class JobStore:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-    def schema_version(self) -> int:
-        row = self._db.execute("SELECT version FROM schema_version").fetchone()
-        return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
         with self._tx() as db:
@@ -523,6 +527,23 @@ class JobStore:
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
 
+    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+                    limit: int = -1, offset: int = 0) -> list[JobRecord]:
+        """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
+        rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
+                                "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return [JobRecord.from_row(r) for r in rows]
+
+    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+                   ) -> list[int]:
+        rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
+                                list(args)).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+        row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
+        return int(row[0])
+
     def unfinished(self) -> list[JobRecord]:
         """Every job the runner may still have work on, oldest first."""
         done = [s.value for s in SETTLED_STATES]
@@ -541,13 +562,6 @@ class JobStore:
                                 (job_id,)).fetchall()
         return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
                          json.loads(r["raw"]) if r["raw"] else None) for r in rows]
-
-    def count_in_states(self, provider: str, states: Iterable[JobState]) -> int:
-        wanted = [JobState(s).value for s in states]
-        row = self._db.execute(
-            f"SELECT COUNT(*) FROM jobs WHERE provider = ? "
-            f"AND state IN ({','.join('?' * len(wanted))})", [provider, *wanted]).fetchone()
-        return int(row[0])
 
     def creates_since(self, provider: str, since: float) -> list[float]:
         """When the provider may have counted each create (one per batch) after `since`.
@@ -581,6 +595,7 @@ class JobStore:
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
         row = self._db.execute(
-            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN ('queued', 'running') "
-            "OR (state = 'submitting' AND create_sent_at IS NOT NULL))", (provider,)).fetchone()
+            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
+            "OR (state = ? AND create_sent_at IS NOT NULL))",
+            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING)).fetchone()
         return int(row[0])

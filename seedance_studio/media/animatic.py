@@ -22,7 +22,7 @@ from seedance_studio.core import paths
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import with_defaults
 from seedance_studio.core.reference import Reference, format_from_name
 from seedance_studio.core.tray import number_tags

@@ -11,12 +11,17 @@ import threading
 from pathlib import Path
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.reference import Reference
 from seedance_studio.media.cache import cached_path, content_hash
 from seedance_studio.media.encode_audio import encode_audio, mp3_bitrate_for
-from seedance_studio.media.encode_image import encode_picture, load_picture, quality_steps
+from seedance_studio.media.encode_image import (
+    SHRINK_STEP,
+    encode_picture,
+    load_picture,
+    quality_steps,
+)
 from seedance_studio.media.encode_video import encode_video, video_bitrate_for
 from seedance_studio.media.plan import ConformPlan
 from seedance_studio.media.progress import ProgressCallback, Work, atomic_output
@@ -107,8 +112,8 @@ def _make_image(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None
         if plan.max_bytes is None or len(data) < plan.max_bytes:
             break
         if attempt >= steps - 1:  # the worst quality is still too big: make it smaller
-            width = max(16, int(width * 0.75))
-            height = max(16, int(height * 0.75))
+            width = max(16, int(width * SHRINK_STEP))
+            height = max(16, int(height * SHRINK_STEP))
     dest.write_bytes(data)
 
 

@@ -14,6 +14,7 @@ JPEG_QUALITIES = (2, 4, 7, 11, 16, 24, 31)
 """MJPEG quantiser steps from best to worst (FFmpeg's -q:v scale, 2..31)."""
 WEBP_QUALITIES = (90, 80, 65, 50, 35, 20)
 SHRINK_STEP = 0.75
+"""How much each side shrinks when even the worst quality is over the byte cap."""
 
 
 def load_picture(source: Path) -> Any:

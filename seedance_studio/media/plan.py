@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.capabilities import KindLimits, Limits, ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.media.geometry import size_violations, target_size
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 
 if TYPE_CHECKING:  # PyAV loads FFmpeg: imported by the decoding functions, not with the UI
     import av

@@ -17,13 +17,12 @@ from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError, MissingKeyError
-from seedance_studio.core.media import MediaKind
-from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.keys import SERVICE_NAME
-from seedance_studio.providers.limits import NO_LIMITS, RateLimits
+from seedance_studio.providers.rate_limits import NO_LIMITS, RateLimits
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -183,12 +182,6 @@ class HttpProvider:
 
     # -- payload helpers -------------------------------------------------------------------
 
-    def params_of(self, snapshot: CompositionSnapshot) -> GenerationParams:
-        return snapshot.params
-
-    def model_of(self, snapshot: CompositionSnapshot) -> str:
-        return self._caps.model(snapshot.params.model).id
-
     def prompt_of(self, snapshot: CompositionSnapshot) -> str:
         """The prompt in this provider's tag dialect (what `compiled_prompt()` gives for it)."""
         tray = snapshot.tray()
@@ -248,10 +241,6 @@ class HttpProvider:
                 f"{self._caps.name} makes videos of {min(model.durations)}–"
                 f"{max(model.durations)} s, not {duration} s")
         return duration
-
-
-def all_urls(snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[str]:
-    return [urls[r.id] for r in snapshot.references if r.id in urls]
 
 
 def put_if(target: dict[str, Any], key: str, value: Any) -> None:

@@ -32,7 +32,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -131,6 +131,9 @@ class BytePlusProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
+    def _model_id(self, snapshot: CompositionSnapshot) -> str:
+        return self.capabilities.model(snapshot.params.model).id
+
     def content(self, snapshot: CompositionSnapshot,
                 urls: dict[str, str]) -> list[dict[str, Any]]:
         """The `content` array: the prompt, then every reference with its role."""
@@ -195,7 +198,7 @@ class BytePlusProvider(HttpProvider):
     def _rate(self, snapshot: CompositionSnapshot) -> Decimal | None:
         """The per-million rate this submission is billed at (the with-video rate when any
         reference is a video), to turn the task's reported tokens into dollars."""
-        model_id = self.model_of(snapshot)
+        model_id = self._model_id(snapshot)
         videos = any(r.kind is MediaKind.VIDEO for r in snapshot.references)
         for rule in self.capabilities.pricing.rules:
             if rule.when.get("model") in (None, model_id) and rule.per_million_tokens:

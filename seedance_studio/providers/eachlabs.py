@@ -4,7 +4,7 @@ cancel `POST /prediction/{id}/cancel`; key in `X-API-Key`.
 Both documented error shapes are understood ({"status": "error", "message", "details"} and
 {"error": "..."}). The documented limits (10 unfinished predictions, 100 creates a minute per
 key) are published as `rate_limits`; the job engine's store-based gate enforces them (see
-providers/limits.py), so `submit()` sends at once and a create the server refuses raises
+providers/rate_limits.py), so `submit()` sends at once and a create the server refuses raises
 RateLimitedError.
 """
 
@@ -20,7 +20,7 @@ from seedance_studio.core.errors import (
     MalformedResponseError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -35,7 +35,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import error_details, is_content_policy, translate_status
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 
 MODEL_VERSIONS = {"bytedance-seedance-2-0-reference-to-video": "0.0.1"}
 """The `version` the create needs per model (from the model's page)."""

@@ -39,7 +39,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
     Failed,
@@ -145,6 +145,9 @@ class FalProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
+    def _model_id(self, snapshot: CompositionSnapshot) -> str:
+        return self.capabilities.model(snapshot.params.model).id
+
     @property
     def rest_url(self) -> str:
         return sibling_hosts(self.base_url)[0]
@@ -176,7 +179,7 @@ class FalProvider(HttpProvider):
 
     def build_request(self, snapshot: CompositionSnapshot,
                       urls: dict[str, str]) -> RequestSpec:
-        endpoint = self.model_of(snapshot)
+        endpoint = self._model_id(snapshot)
         return RequestSpec(method="POST", url=self.url(f"/{endpoint}"),
                            headers=self.json_headers(), body=self.inputs(snapshot, urls))
 
@@ -277,7 +280,7 @@ class FalProvider(HttpProvider):
         """The requests in fal's history whose input is this composition's: the same
         prompt and options and as many references of each kind (their hosted URLs may have
         been renamed by an upload host, so they are not compared)."""
-        endpoint = self.model_of(snapshot)
+        endpoint = self._model_id(snapshot)
         wanted = self._match_keys(snapshot)
         headers = self.auth_headers(self.api_key())
         cursor: str | None = None

@@ -19,7 +19,7 @@ from seedance_studio.core.errors import (
     MalformedResponseError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,

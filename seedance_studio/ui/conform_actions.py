@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
 from seedance_studio.ui.trim_dialog import TrimDialog, TrimWindow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from seedance_studio.core.media import MediaFacts
+from seedance_studio.core.media_facts import MediaFacts
 
 
 def format_duration(seconds: float) -> str:

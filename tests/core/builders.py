@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 

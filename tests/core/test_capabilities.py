@@ -9,7 +9,7 @@ import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.dialects import Dialect
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 
 MB = 1024 * 1024
 D = Decimal

@@ -7,7 +7,7 @@ import pytest
 from seedance_studio.core import capabilities
 from seedance_studio.core.dialects import Dialect, compile_prompt, tag_in_dialect
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.tags import Tag
 from seedance_studio.core.tray import ReferenceTray

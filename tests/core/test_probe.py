@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of, probe_file, reference_from_file, sniff_format
 from tests.media_factory import copy_as, make_audio, make_image, make_video, truncate, write_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.tags import Tag
 from seedance_studio.core.tray import ReferenceTray, number_tags
 from tests.core.builders import audio, image, video

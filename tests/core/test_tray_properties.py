@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tags import MENTION_PATTERN, find_tag_mentions

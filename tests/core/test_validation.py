@@ -10,7 +10,7 @@ import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tags import MENTION_PATTERN

@@ -26,7 +26,7 @@ from seedance_studio.core.provider import (
 )
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 
 RESULT_HOST = "https://results.example"
 

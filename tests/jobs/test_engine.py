@@ -23,7 +23,7 @@ from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 from tests.jobs.conftest import EngineMaker
 from tests.jobs.fakes import (
     FakeProvider,

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from seedance_studio.jobs.create_gate import delay_before_create
 from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
 from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
-from seedance_studio.jobs.limits import delay_before_create
 from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
     MAX_STRETCH,
@@ -19,7 +19,7 @@ from seedance_studio.jobs.polling import (
 )
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 from tests.jobs.fakes import make_snapshot
 
 

@@ -16,7 +16,7 @@ import pytest
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.providers.eachlabs import EachlabsProvider
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
 from seedance_studio.simulator.timing import SimTiming

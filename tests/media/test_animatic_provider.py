@@ -10,7 +10,6 @@ from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.provider import (
-    FINAL_STATES,
     Cancelled,
     Failed,
     JobHandle,
@@ -49,7 +48,7 @@ async def poll(provider: AnimaticProvider, handle: JobHandle) -> list[StatusResu
         while True:
             status = await provider.status(handle)
             seen.append(status)
-            if status.state in FINAL_STATES:
+            if isinstance(status, Succeeded | Failed | Cancelled):
                 return seen
             await asyncio.sleep(0.05)
 

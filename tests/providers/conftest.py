@@ -10,10 +10,10 @@ import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition, CompositionSnapshot
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
-from seedance_studio.core.provider import FINAL_STATES, JobHandle, Provider
+from seedance_studio.core.provider import Cancelled, Failed, JobHandle, Provider, Succeeded
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.providers.base import HttpProvider
@@ -84,7 +84,7 @@ async def follow(provider: Provider, handle: JobHandle, limit_s: float = 15.0,
     while time.monotonic() < deadline:
         status = await provider.status(handle)
         seen.append(status)
-        if status.state in FINAL_STATES:
+        if isinstance(status, Succeeded | Failed | Cancelled):
             return seen
         await asyncio.sleep(interval)
     raise AssertionError(f"job {handle.job_id} not final after {limit_s}s: {seen[-1]}")

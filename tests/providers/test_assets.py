@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from seedance_studio.core.errors import CompositionError, MediaError, MissingKeyError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import Succeeded
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import S3Settings, Settings

@@ -15,7 +15,7 @@ from seedance_studio.core.errors import (
     NotFoundError,
     RateLimitedError,
 )
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.simulator import Fault, SimTiming, Simulator
 
 from .conftest import MakeProvider, compose, urls_of

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from seedance_studio.core.errors import RateLimitedError
-from seedance_studio.providers.limits import NO_LIMITS, RateLimits, rate_limits_of
+from seedance_studio.providers.rate_limits import NO_LIMITS, RateLimits, rate_limits_of
 from seedance_studio.simulator import Outcome, SimTiming, Simulator
 
 from .conftest import MakeProvider, compose, urls_of

@@ -8,7 +8,7 @@ import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.providers.base import HttpProvider
 from seedance_studio.providers.oxen import OxenProvider
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.media import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
 from seedance_studio.ui.compose_checks import ComposeChecks

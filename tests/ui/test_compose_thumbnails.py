@@ -12,7 +12,7 @@ import av
 import pytest
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.media.thumbnails import (
     DEFAULT_BOX,
     audio_peaks,

@@ -21,7 +21,7 @@ from seedance_studio.app import (
     prefer_xcb_for_embedded_video,
 )
 from seedance_studio.core import capabilities
-from seedance_studio.core.media import MediaKind
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.providers.keys import env_var
 

@@ -15,7 +15,6 @@ from typing import Any, Protocol
 import httpx
 
 from seedance_studio.core.errors import MalformedResponseError, MissingKeyError, ProviderError
-from seedance_studio.core.redact import MASK
 from seedance_studio.core.settings import S3Settings
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers import retry
@@ -104,12 +103,6 @@ class EachlabsHost:
                 f"Settings or set {env_var_hint('eachlabs')}, or choose another asset host",
                 provider="eachlabs")
         return key
-
-    def presign_request(self, kind: str, content_type: str) -> dict[str, Any]:
-        """The presign call as it would be sent (key masked), for dry runs."""
-        return {"method": "POST", "url": f"{self.base_url}/upload/presign",
-                "headers": {"X-API-Key": MASK, "Content-Type": "application/json"},
-                "body": {"content_type": content_type, "file_type": kind}}
 
     async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
                      size: int, digest: str, progress: Progress | None) -> Uploaded:

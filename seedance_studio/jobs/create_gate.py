@@ -1,7 +1,7 @@
 """Per-provider concurrency and create-rate limits, counted in the job store.
 
 This gate is the one place the limits are enforced. The numbers are the provider's own data
-(`rate_limits`, providers/limits.py); the counting is in the store, not in memory, so the
+(`rate_limits`, providers/rate_limits.py); the counting is in the store, not in memory, so the
 limits hold across processes (a CLI batch and the GUI share one eachlabs key, and both see
 every create either of them sent) and a job the store calls settled never holds a slot. Inside
 one process a lock per provider makes "check the window, then mark a create as sent" atomic.
@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 
 from seedance_studio.jobs.store import JobStore
-from seedance_studio.providers.limits import RateLimits
+from seedance_studio.providers.rate_limits import RateLimits
 
 WAIT_STEP_S = 0.5
 """How often a waiting create re-reads the store when only another process can free a slot."""

@@ -1,7 +1,7 @@
 """Documented per-key create limits, published by a provider as data (`rate_limits`).
 
 Providers only publish their limits; they do not enforce them. The job engine's gate
-(jobs/limits.py) does, counting in the job store: only the store sees every create and every
+(jobs/create_gate.py) does, counting in the job store: only the store sees every create and every
 finished job across processes (a CLI batch beside the GUI share one key) and after restarts.
 A second in-process counter would be a second source of truth that drifts from the store (a
 job the engine already settled would still hold a slot), so there is none.

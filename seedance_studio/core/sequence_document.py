@@ -1,0 +1,170 @@
+"""The editable sequence behind the shot list: the current shot, and undo/redo of shot edits.
+
+Shot edits (add, duplicate, reorder, remove, chain, pick) are steps of their own here; the
+edits inside one shot's composition belong to the composition's history while that shot is
+the one being composed. Because a Sequence is immutable, a step is simply the value before
+and after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psygnal import Signal
+
+from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.sequence import Sequence
+
+DEFAULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SequenceStep:
+    name: str
+    before: Sequence
+    after: Sequence
+
+
+class SequenceDocument:
+    """Holds the sequence, which shot is being composed, and the undo stack of shot edits."""
+
+    changed = Signal()
+    """The sequence changed (any edit, undo or redo)."""
+    current_changed = Signal(object)
+    """The shot being composed changed: its id, or None."""
+    history_changed = Signal()
+
+    def __init__(self, sequence: Sequence | None = None, *, limit: int = DEFAULT_LIMIT) -> None:
+        self._sequence = sequence or Sequence()
+        self._current: str | None = self._sequence.shots[0].id if self._sequence.shots else None
+        self._steps: list[SequenceStep] = []
+        self._index = 0
+        self._limit = limit
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def sequence(self) -> Sequence:
+        return self._sequence
+
+    @property
+    def current(self) -> str | None:
+        return self._current
+
+    @property
+    def can_undo(self) -> bool:
+        return self._index > 0
+
+    @property
+    def can_redo(self) -> bool:
+        return self._index < len(self._steps)
+
+    @property
+    def undo_name(self) -> str | None:
+        return self._steps[self._index - 1].name if self.can_undo else None
+
+    @property
+    def redo_name(self) -> str | None:
+        return self._steps[self._index].name if self.can_redo else None
+
+    # -- edits -------------------------------------------------------------------------------
+
+    def apply(self, after: Sequence, name: str) -> None:
+        """Make `after` the sequence, as one undoable step called `name`."""
+        if after == self._sequence:
+            return
+        del self._steps[self._index:]
+        self._steps.append(SequenceStep(name, self._sequence, after))
+        if len(self._steps) > self._limit:
+            del self._steps[0]
+        self._index = len(self._steps)
+        self._set(after)
+        self.history_changed.emit()
+
+    def replace_silently(self, after: Sequence) -> None:
+        """Take `after` without an undo step: a composition edit inside the current shot
+        (undone by the composition's own history) or a take that arrived from the engine."""
+        if after == self._sequence:
+            return
+        self._sequence = after
+        self._steps = [SequenceStep(s.name, self._carry(s.before), self._carry(s.after))
+                       for s in self._steps]
+        self.changed.emit()
+
+    def undo(self) -> str | None:
+        if not self.can_undo:
+            return None
+        self._index -= 1
+        step = self._steps[self._index]
+        self._set(step.before)
+        self.history_changed.emit()
+        return step.name
+
+    def redo(self) -> str | None:
+        if not self.can_redo:
+            return None
+        step = self._steps[self._index]
+        self._index += 1
+        self._set(step.after)
+        self.history_changed.emit()
+        return step.name
+
+    def set_current(self, shot_id: str | None) -> None:
+        if shot_id == self._current:
+            return
+        if shot_id is not None:
+            self._sequence.index(shot_id)  # SequenceError for a shot that is not there
+        self._current = shot_id
+        self.current_changed.emit(shot_id)
+
+    # -- named edits -------------------------------------------------------------------------
+
+    def add_shot(self, composition: CompositionSnapshot, *, after: str | None = None) -> str:
+        index = self._sequence.index(after) + 1 if after is not None else None
+        seq, shot_id = self._sequence.add(composition, index=index)
+        self.apply(seq, f"Add Shot {seq.index(shot_id) + 1}")
+        self.set_current(shot_id)
+        return shot_id
+
+    def duplicate(self, shot_id: str) -> str:
+        seq, copy = self._sequence.duplicate(shot_id)
+        self.apply(seq, f"Duplicate Shot {self._sequence.index(shot_id) + 1}")
+        self.set_current(copy)
+        return copy
+
+    def remove(self, shot_id: str) -> None:
+        index = self._sequence.index(shot_id)
+        seq = self._sequence.remove(shot_id)
+        self.apply(seq, f"Remove Shot {index + 1}")
+
+    def move(self, shot_id: str, to: int) -> None:
+        index = self._sequence.index(shot_id)
+        self.apply(self._sequence.move(shot_id, to), f"Move Shot {index + 1}")
+
+    def set_chain(self, shot_id: str, chain: bool) -> None:
+        index = self._sequence.index(shot_id)
+        verb = "Chain" if chain else "Unchain"
+        self.apply(self._sequence.update_shot(shot_id, chain=chain), f"{verb} Shot {index + 1}")
+
+    def set_pick(self, shot_id: str, job_id: int | None) -> None:
+        index = self._sequence.index(shot_id)
+        self.apply(self._sequence.with_pick(shot_id, job_id), f"Pick Take of Shot {index + 1}")
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _set(self, seq: Sequence) -> None:
+        self._sequence = seq
+        if self._current is not None and all(s.id != self._current for s in seq.shots):
+            self._current = seq.shots[0].id if seq.shots else None
+            self.current_changed.emit(self._current)
+        self.changed.emit()
+
+    def _carry(self, old: Sequence) -> Sequence:
+        """`old` with the shots' compositions and takes as they are now: undoing a shot edit
+        must not also undo composing or generating done since (those have their own steps)."""
+        now = {s.id: s for s in self._sequence.shots}
+        shots = tuple(s.model_copy(update={"composition": now[s.id].composition,
+                                           "takes": now[s.id].takes,
+                                           "animatic": now[s.id].animatic})
+                      if s.id in now else s for s in old.shots)
+        return old.model_copy(update={"shots": shots})
