@@ -870,6 +870,12 @@ class JobEngine:
                 target = dl.result_target(final, index, media)
                 if target.exists():
                     continue  # finished before a crash, sidecar may be missing
+                if media.kind == "last_frame":
+                    try:
+                        await self._fetch_one(job, media, target)
+                    except (SeedanceError, OSError) as exc:  # a still never holds the video
+                        log.warning("job %s: last frame not kept (%s)", job.id, exc)
+                    continue
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
             self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
@@ -907,7 +913,8 @@ class JobEngine:
         url = media.url
         for attempt in itertools.count():
             try:
-                await dl.fetch(self._client(), url, part, progress=report)
+                await dl.fetch(self._client(), url, part, progress=report,
+                               accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
                 if media.kind == "video":
                     await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
