@@ -14,12 +14,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import JsonValue
+
 from seedance_studio.cli.compose import settings_for, snapshot_from
 from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from seedance_studio.cli.progress import ProgressLine
-from seedance_studio.core import capabilities
+from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MissingKeyError
+from seedance_studio.core.money import format_money, format_rate
+from seedance_studio.core.pricing import (
+    Estimate,
+    EstimateItem,
+    amount_text,
+    format_estimate,
+    quantity_text,
+)
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.jobs.engine import JobEngine, run_until_settled
@@ -120,12 +130,12 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def estimate_json(est: Any) -> dict[str, Any]:
-    """The documented `estimate --json` shape."""
-    credits = None
+def estimate_report(est: Estimate) -> dict[str, JsonValue]:
+    """The documented `estimate --json` shape (numbers, not the stored form's strings)."""
+    credits: dict[str, JsonValue] | None = None
     if est.credits_min is not None or est.credits_max is not None:
         credits = {"min": _number(est.credits_min), "max": _number(est.credits_max)}
-    items = []
+    items: list[JsonValue] = []
     for item in est.items:
         items.append({
             "label": item.label, "unit": item.unit, "rate": _number(item.rate),
@@ -138,24 +148,20 @@ def estimate_json(est: Any) -> dict[str, Any]:
             "credits": credits, "items": items}
 
 
-def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Any:
-    from seedance_studio.core.pricing import estimate
-
+def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Estimate:
     provider_id = snapshot.params.provider
-    return estimate(snapshot, capabilities.get(provider_id),
+    return pricing.estimate(snapshot, capabilities.get(provider_id),
                     settings.price_overrides.get(provider_id))
 
 
 def estimate(args: argparse.Namespace) -> int:
-    from seedance_studio.core.pricing import format_estimate
-
     settings = _settings(args)
     checked = _checked_snapshot(args, settings)
     if isinstance(checked, int):
         return checked
     est = _estimate_of(checked, settings)
     if args.json:
-        print(json.dumps(estimate_json(est), indent=2))
+        print(json.dumps(estimate_report(est), indent=2))
     else:
         print(format_estimate(est))
         credits = est.credits_min is not None or est.credits_max is not None
@@ -168,28 +174,11 @@ def estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _figure(value: Decimal | None, credits: bool) -> str:
-    if value is None:
-        return "?"
-    if credits:
-        return f"{value.normalize():f} cr"
-    return f"${value.quantize(Decimal('0.0001')).normalize():f}"
-
-
-def item_text(item: Any, credits: bool) -> str:
+def item_text(item: EstimateItem, credits: bool) -> str:
     """"Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
-    if item.quantity is None:
-        qty = "?"
-    else:
-        qty = f"{item.quantity.normalize():f}"
-        if item.quantity_max is not None and item.quantity_max != item.quantity:
-            qty += f"–{item.quantity_max.normalize():f}"
-    amount = _figure(item.amount_min if item.quantity is not None else None, credits)
-    if item.quantity is not None and item.amount_max != item.amount_min:
-        amount += f"–{_figure(item.amount_max, credits)}"
     mine = " (your rate)" if item.overridden else ""
-    return (f"{item.label}: {qty} {item.unit} × {_figure(item.rate, credits)}{mine} "
-            f"= {amount}")
+    return (f"{item.label}: {quantity_text(item)} {item.unit} × "
+            f"{format_rate(item.rate, credits=credits)}{mine} = {amount_text(item, credits)}")
 
 
 # -- running jobs ------------------------------------------------------------------------------
@@ -411,8 +400,8 @@ def list_jobs(args: argparse.Namespace) -> int:
         return EXIT_OK
     for job in jobs:
         when = datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M")
-        cost = f"${job.actual_usd or job.estimated_usd:.2f}" if (
-            job.actual_usd or job.estimated_usd) is not None else "-"
+        usd = job.actual_usd if job.actual_usd is not None else job.estimated_usd
+        cost = format_money(usd) if usd is not None else "-"
         text = job.prompt_text.replace("\n", " ")
         text = text if len(text) <= 40 else text[:39] + "…"
         print(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  {cost:>7}  "
@@ -454,9 +443,9 @@ def spend(args: argparse.Namespace) -> int:
                      "budget": float(budget) if budget is not None else None})
         return EXIT_OK
     for provider, total in sorted(providers.items()):
-        print(f"{provider:<14} ${total:.2f}")
+        print(f"{provider:<14} {format_money(total)}")
     for day, total in sorted(days.items()):
-        print(f"{day.isoformat():<14} ${total:.2f}")
-    left = f" of ${budget:.2f} (daily budget)" if budget is not None else ""
-    print(f"{'today':<14} ${today:.2f}{left}")
+        print(f"{day.isoformat():<14} {format_money(total)}")
+    left = f" of {format_money(budget)} (daily budget)" if budget is not None else ""
+    print(f"{'today':<14} {format_money(today)}{left}")
     return EXIT_OK

@@ -62,6 +62,7 @@ from seedance_studio.core.errors import (
     SeedanceError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
     Cancelled,
@@ -77,7 +78,7 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.capture import capture, capturing_client
 from seedance_studio.jobs.create_gate import CreateGate
-from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
+from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.polling import (
     AUTH_ERROR_LIMIT,
@@ -180,7 +181,7 @@ class JobEngine:
             self._last_scan = self._now()
             self._janitor = asyncio.get_running_loop().create_task(self._watch_store())
 
-    async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
+    async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
                      allow_over_budget: bool = False) -> list[int]:
         """Store one job per variant, then send the create(s) in the background.
 
@@ -412,29 +413,30 @@ class JobEngine:
 
     # -- submission -------------------------------------------------------------------------
 
-    def _submit(self, snapshot: CompositionSnapshot, estimate: Any, *, retry_of: int | None,
+    def _submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None, *,
+                retry_of: int | None,
                 allow_over_budget: bool, per_job_usd: Decimal | None = None) -> list[int]:
         params = snapshot.params
         caps = capabilities.get(params.provider)
         variants = max(params.variants, 1)
-        total_usd = estimate_usd(estimate) if per_job_usd is None else per_job_usd * variants
+        total_usd = ((estimate.worst_case if estimate else None) if per_job_usd is None
+                     else per_job_usd * variants)
         if not allow_over_budget:
             self.ledger.check_budget(self.settings.budget_usd, total_usd)
         native = variants > 1 and caps.model(params.model).max_variants >= variants
         group = uuid.uuid4().hex[:12]
-        est = estimate_json(estimate)
         each = per_job_usd if per_job_usd is not None else split_usd(total_usd, variants)
         rows: list[NewJob] = []
         if native:
             batch = uuid.uuid4().hex
             rows = [NewJob(snapshot=snapshot, group_id=group, batch=batch, variant=i,
-                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
                     for i in range(variants)]
         else:
             single = snapshot.model_copy(
                 update={"params": params.model_copy(update={"variants": 1})})
             rows = [NewJob(snapshot=single, group_id=group, batch=uuid.uuid4().hex, variant=i,
-                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
                     for i in range(variants)]
         ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
         self._batch_ids.update(zip(ids, (r.batch for r in rows), strict=True))

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.money import format_money
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore
 
@@ -25,8 +26,8 @@ class BudgetExceeded(SeedanceError):  # noqa: N818 (the name the front ends use)
 
     def __init__(self, *, budget: Decimal, spent: Decimal, estimate: Decimal) -> None:
         super().__init__(
-            f"today's spend ${spent:.2f} plus this submission's ${estimate:.2f} would exceed "
-            f"the daily budget of ${budget:.2f}")
+            f"today's spend {format_money(spent)} plus this submission's "
+            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}")
         self.budget = budget
         self.spent = spent
         self.estimate = estimate

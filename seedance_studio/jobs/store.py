@@ -30,6 +30,7 @@ from typing import Any
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
@@ -47,6 +48,8 @@ def default_db_path() -> Path:
 
 
 def _json_default(value: object) -> object:
+    if isinstance(value, Estimate):
+        return value.to_json()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Path):
@@ -141,6 +144,16 @@ def _dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
 
 
+def _estimate(data: object) -> Estimate | None:
+    """The stored estimate; a row whose estimate cannot be read keeps its job (no price)."""
+    if data is None:
+        return None
+    try:
+        return Estimate.from_json(data)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class JobRecord:
     """One job as stored; the UI's list and detail views read these fields."""
@@ -160,7 +173,7 @@ class JobRecord:
     model: str | None
     snapshot_data: dict[str, Any]
     params: dict[str, Any]
-    estimate: dict[str, Any] | None
+    estimate: Estimate | None
     estimated_usd: Decimal | None
     """The upper end of the estimate for this one job, in USD (None when unpublished)."""
     provider_job_id: str | None
@@ -226,7 +239,7 @@ class JobRecord:
             id=row["id"], group_id=row["group_id"], variant=row["variant"], batch=row["batch"],
             attempt=row["attempt"], retry_of=row["retry_of"], state=JobState(row["state"]),
             provider=row["provider"], model=row["model"], snapshot_data=load("snapshot"),
-            params=load("params") or {}, estimate=load("estimate"),
+            params=load("params") or {}, estimate=_estimate(load("estimate")),
             estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
             handle_extra=load("handle_extra") or {},
             ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
@@ -263,7 +276,7 @@ class NewJob:
     group_id: str
     batch: str
     variant: int = 0
-    estimate: dict[str, Any] | None = None
+    estimate: Estimate | None = None
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
     state: JobState = JobState.SUBMITTING
@@ -422,7 +435,7 @@ class JobStore:
                     (job.group_id, job.variant, job.batch, job.retry_of, job.state.value,
                      params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
                      dumps(params.model_dump(mode="json")),
-                     dumps(job.estimate) if job.estimate is not None else None,
+                     dumps(job.estimate.to_json()) if job.estimate is not None else None,
                      str(job.estimated_usd) if job.estimated_usd is not None else None,
                      now, now, owner, now + lease_s if owner else None),
                 )

@@ -77,7 +77,7 @@ def test_fal_video_input_counts_its_seconds_at_0_6_times() -> None:
 
 def test_fal_auto_ratio_and_duration_give_a_range() -> None:
     e = est("fal", resolution="720p")  # auto ratio, auto duration (the endpoint's defaults)
-    assert e.is_range and e.min is not None and e.max is not None
+    assert e.items[0].is_range and e.min is not None and e.max is not None
     # smallest frame (16:9, 1280 × 720) at 4 s .. largest (4:3, 1112 × 834) at 15 s
     assert e.min == D(1280 * 720) * 24 * 4 / 1024 * D("0.014") / 1000
     assert e.max == D(1112 * 834) * 24 * 15 / 1024 * D("0.014") / 1000

@@ -18,6 +18,7 @@ from seedance_studio.core.errors import (
     ServerError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Failed
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.ledger import BudgetExceeded
@@ -42,7 +43,7 @@ async def test_submit_polls_downloads_and_writes_provenance(
     phases: set[str] = set()
     engine.job_changed.connect(changed.append)
     engine.progress.connect(lambda _id, phase, _f: phases.add(phase))
-    [job_id] = await engine.submit(make_snapshot(seed=7), {"currency": "USD", "max": "0.84"})
+    [job_id] = await engine.submit(make_snapshot(seed=7), Estimate(max=Decimal("0.84")))
     [job] = await engine.wait([job_id])
     assert job.state is JobState.DONE, job.message
     assert fake.creates == 1
@@ -213,11 +214,12 @@ async def test_stuck_then_cancel_asks_the_server(
 async def test_budget_asks_before_exceeding(make_engine: EngineMaker) -> None:
     engine = make_engine()
     engine.settings = engine.settings.model_copy(update={"budget_usd": Decimal("1.00")})
-    [first] = await engine.submit(make_snapshot(), {"max": "0.80"})
+    [first] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.80")))
     with pytest.raises(BudgetExceeded) as info:
-        await engine.submit(make_snapshot(), {"max": "0.50"})
+        await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")))
     assert info.value.spent == Decimal("0.80") and info.value.budget == Decimal("1.00")
-    ids = await engine.submit(make_snapshot(), {"max": "0.50"}, allow_over_budget=True)
+    ids = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")),
+                              allow_over_budget=True)
     await engine.wait([first, *ids])
 
 
@@ -317,7 +319,7 @@ async def test_file_work_runs_off_the_event_loop_thread(
     for name in ("verify_playable", "provenance", "write_sidecar"):
         monkeypatch.setattr(dl, name, spy(name, getattr(dl, name)))
     engine = make_engine()
-    [job_id] = await engine.submit(make_snapshot(), {"currency": "USD", "max": "0.84"})
+    [job_id] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.84")))
     [job] = await engine.wait([job_id])
     assert job.state is JobState.DONE, job.message
     assert set(seen) == {"verify_playable", "provenance", "write_sidecar"}

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from seedance_studio.jobs.create_gate import delay_before_create
-from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
+from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
 from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
@@ -53,13 +53,10 @@ def test_no_limits_never_wait() -> None:
     assert delay_before_create(RateLimits(), 10_000, [0.0] * 10_000, 1.0) == 0.0
 
 
-def test_estimates_read_models_dicts_and_none() -> None:
-    assert estimate_usd({"min": "1", "max": "2.5"}) == Decimal("2.5")
-    assert estimate_usd({"min": "1", "max": None}) == Decimal("1")
-    assert estimate_usd({"min": None, "max": None}) is None
-    assert estimate_usd(None) is None
+def test_a_variant_carries_its_share_of_the_estimate() -> None:
     assert split_usd(Decimal("1"), 3) == Decimal("0.3333")
-    assert estimate_json({"max": Decimal("1.20")}) == {"max": "1.20"}
+    assert split_usd(Decimal("1.20"), 2) == Decimal("0.6")
+    assert split_usd(None, 2) is None
 
 
 def test_ledger_totals_and_budget(store: JobStore) -> None:

@@ -6,10 +6,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.redact import forget_secret, register_secret
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import (
@@ -44,11 +46,11 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
 def test_a_row_round_trips_with_its_snapshot(store: JobStore) -> None:
     snap = make_snapshot(seed=3)
     [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch="b",
-                                         estimate={"max": "1.5"})])
+                                         estimate=Estimate(max=Decimal("1.5")))])
     job = store.get(job_id)
     assert job.state is JobState.SUBMITTING
     assert job.snapshot() == snap
-    assert job.params["seed"] == 3 and job.estimate == {"max": "1.5"}
+    assert job.params["seed"] == 3 and job.estimate == Estimate(max=Decimal("1.5"))
     assert store.unfinished() == [job]
 
 
@@ -134,3 +136,12 @@ def test_active_count_and_create_times(tmp_path: Path) -> None:
     store.update(b, state=JobState.SUBMIT_UNKNOWN)  # never answered: its send time is all we know
     assert store.creates_since("shortapi", 5.5) == [6.0, 7.0]
     store.close()
+
+
+def test_a_row_whose_estimate_cannot_be_read_keeps_its_job(store: JobStore) -> None:
+    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b",
+                                         estimated_usd=Decimal("0.5"))])
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE jobs SET estimate = ? WHERE id = ?", ('{"min": "lots"}', job_id))
+    job = store.get(job_id)
+    assert job.estimate is None and job.estimated_usd == Decimal("0.5")
