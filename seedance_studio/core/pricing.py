@@ -232,8 +232,8 @@ def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParam
     they count), at the with-video rate when any reference is a video."""
     sizes = tokens.frame_sizes(formula, params.resolution, params.aspect_ratio)
     if not sizes:
-        return [EstimateItem(f"{rule.label}: tokens", None, None, "tokens",
-                             rule.per_million_tokens, Decimal(0), None, rule.id,
+        return [EstimateItem(f"{rule.label}: tokens", None, None, "K tokens",
+                             rule.per_million_tokens / 1000, Decimal(0), None, rule.id,
                              warning=f"no frame size is known for {params.resolution}")]
     rate = rule.per_million_tokens
     if videos and rule.per_million_tokens_with_video_input is not None:
@@ -250,14 +250,14 @@ def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParam
     label = f"{rule.label}: tokens" + (" (with video input)" if videos else "")
     if variants > 1:
         label += f" × {variants} variants"
-    per_token = rate / tokens.MILLION
+    per_1k = rate / 1000  # shown per thousand tokens, fal's own unit
     warning = ""
     amount_max: Decimal | None = tokens.token_cost(t_hi, rate) * variants
     if unknown and formula.counts_input_video:
         names = ", ".join(str(tags.get(v.id, v.display_name)) for v in unknown)
         warning = f"{names}: length unknown (not probed), and its seconds count as tokens too"
         amount_max = None
-    return [EstimateItem(label, t_lo, t_hi, "tokens", per_token,
+    return [EstimateItem(label, t_lo / 1000, t_hi / 1000, "K tokens", per_1k,
                          tokens.token_cost(t_lo, rate) * variants, amount_max, rule.id,
                          override is not None, warning=warning)]
 

@@ -25,13 +25,13 @@ def est(provider: str, refs: list[Reference] | None = None, **params: Any) -> Es
 def test_byteplus_720p_5s_is_the_logged_108900_tokens() -> None:
     e = est("byteplus", resolution="720p", aspect_ratio="16:9", duration=5)
     [item] = e.items
-    assert item.quantity == item.quantity_max == D(108_900)
+    assert item.quantity == item.quantity_max == D(108_900) / 1000  # in K tokens
     assert e.min == e.max == D("0.7623")  # 108,900 × $7.00 / 1,000,000
 
 
 def test_byteplus_1080p_5s_is_the_logged_245025_tokens() -> None:
     e = est("byteplus", resolution="1080p", aspect_ratio="16:9", duration=5)
-    assert e.items[0].quantity == D(245_025)
+    assert e.items[0].quantity == D(245_025) / 1000
     assert e.min == D("1.715175")  # 245,025 × 7 / 1e6
 
 
@@ -40,14 +40,14 @@ def test_byteplus_video_input_seconds_count_at_the_with_video_rate() -> None:
     e = est("byteplus", [image(), clip], resolution="720p", aspect_ratio="16:9", duration=5,
             prompt="@Image1 in @Video1")
     # 1280 × 720 × (24 × (5 + 3) + 1) / 1024 = 900 × 193 = 173,700 tokens at $4.30/M
-    assert e.items[0].quantity == D(173_700)
+    assert e.items[0].quantity == D(173_700) / 1000
     assert e.min == D("0.74691")
 
 
 def test_byteplus_fast_rate() -> None:
     e = est("byteplus", model=BP_FAST, resolution="480p", aspect_ratio="1:1", duration=4)
     # 640 × 640 × (24 × 4 + 1) / 1024 = 400 × 97 = 38,800 tokens at $5.60/M
-    assert e.items[0].quantity == D(38_800)
+    assert e.items[0].quantity == D(38_800) / 1000
     assert e.min == D("0.21728")
 
 
@@ -55,7 +55,7 @@ def test_fal_720p_16_9_is_0_3024_per_second() -> None:
     for seconds in (4, 5, 10):
         e = est("fal", resolution="720p", aspect_ratio="16:9", duration=seconds)
         # 720 × 1280 × 24 / 1024 = 21,600 tokens a second at $0.014 per 1,000
-        assert e.items[0].quantity == D(21_600 * seconds)
+        assert e.items[0].quantity == D(21_600 * seconds) / 1000
         assert e.min == e.max == D("0.3024") * seconds
 
 
@@ -69,10 +69,10 @@ def test_fal_video_input_counts_its_seconds_at_0_6_times() -> None:
     e = est("fal", [video(seconds=5.0)], resolution="720p", aspect_ratio="16:9", duration=5,
             prompt="like @Video1")
     # 21,600 × (5 + 5) = 216,000 tokens at $0.014 × 0.6 = $0.0084 per 1,000
-    assert e.items[0].quantity == D(216_000)
+    assert e.items[0].quantity == D(216_000) / 1000
     assert e.min == D("1.8144")
     # the page's "$0.1814 per second" with video inputs: 21,600 tokens a second at that rate
-    assert (e.items[0].rate * 21_600).quantize(D("0.0001")) == D("0.1814")
+    assert (e.items[0].rate * D("21.6")).quantize(D("0.0001")) == D("0.1814")
 
 
 def test_fal_auto_ratio_and_duration_give_a_range() -> None:
