@@ -32,9 +32,10 @@ from seedance_studio.core.pricing import (
 )
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
-from seedance_studio.jobs.engine import JobEngine, run_until_settled
+from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_until_settled
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
+from seedance_studio.jobs.transitions import Action, allowed_actions, describe
 
 POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
 """Seconds between polls for every provider (scripts and tests against the simulator)."""
@@ -212,11 +213,24 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
 
 
 def _choices(job: JobRecord) -> str:
-    """The commands that settle a job the runner leaves to the user."""
-    if job.state is JobState.SUBMIT_UNKNOWN:
-        return (f"`seedance check-again {job.id}`, `seedance submit-anyway {job.id}` (may be "
-                f"charged twice) or `seedance cancel {job.id}`")
-    return f"`seedance check-again {job.id}` or `seedance cancel {job.id}`"
+    """The commands that settle a job the runner leaves to the user (the core's table)."""
+    actions = allowed_actions(job.state) - {Action.RETRY}
+    text = describe(actions, job.id)
+    if Action.SUBMIT_ANYWAY in actions:
+        text = text.replace(f"submit-anyway {job.id}`", f"submit-anyway {job.id}` (may be "
+                                                        f"charged twice)")
+    return text
+
+
+def _refused(job: JobRecord, action: Action) -> bool:
+    """Print why `action` does not apply to `job` (the core's table says), True if so."""
+    if action in allowed_actions(job.state):
+        return False
+    offered = describe(allowed_actions(job.state), job.id)
+    hint = f"; it allows {offered}" if offered else ""
+    print(f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
+          file=sys.stderr)
+    return True
 
 
 def failure_text(job: JobRecord) -> str:
@@ -348,13 +362,18 @@ def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],
 
 def cancel(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
-        before = engine.get(args.job_id).state
-        job = await engine.cancel(args.job_id)
-        if before is not JobState.CANCELLED and job.state is not JobState.CANCELLED:
-            refused = (job.message or "").startswith("not cancelled")
-            reason = (redact(job.message or "") if refused
-                      else f"is {job.state.value}: nothing to cancel")
-            print(f"seedance: job {job.id} {reason}", file=sys.stderr)
+        if _refused(engine.get(args.job_id), Action.CANCEL):
+            return EXIT_FAILED
+        try:
+            job = await engine.cancel(args.job_id, accept_uncancellable=args.anyway)
+        except CancelNotPossibleError as exc:
+            print(f"seedance: {exc} (`seedance cancel {args.job_id} --anyway`)",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        if job.state is not JobState.CANCELLED:
+            # Refused or failed at the provider: it runs on and is still polled.
+            print(f"seedance: job {job.id}: {redact(job.message or job.state.value)}",
+                  file=sys.stderr)
             return EXIT_FAILED
         if job.message and job.message != "cancelled":
             # "cancelled here; the provider has no cancel API, so the job may still run and
@@ -367,6 +386,9 @@ def cancel(args: argparse.Namespace) -> int:
 
 def download(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        job = engine.get(args.job_id)
+        if _refused(job, Action.DOWNLOAD):
+            return EXIT_FAILED
         return _summary([await engine.download(args.job_id)])
 
     return _with_engine(args.job_id, act, args)
@@ -374,6 +396,8 @@ def download(args: argparse.Namespace) -> int:
 
 def check_again(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        if _refused(engine.get(args.job_id), Action.CHECK_AGAIN):
+            return EXIT_FAILED
         job = await engine.check_again(args.job_id)
         if not job.is_settled:
             [job] = await _follow(engine, [job.id])
@@ -384,7 +408,23 @@ def check_again(args: argparse.Namespace) -> int:
 
 def submit_anyway(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        if _refused(engine.get(args.job_id), Action.SUBMIT_ANYWAY):
+            return EXIT_FAILED
         ids = await engine.submit_anyway(args.job_id)
+        return _summary(await _follow(engine, ids))
+
+    return _with_engine(args.job_id, act, args)
+
+
+def retry(args: argparse.Namespace) -> int:
+    """A new job from a finished (or stuck) job's composition: a new create, a new charge."""
+    async def act(engine: JobEngine) -> int:
+        job = engine.get(args.job_id)
+        if _refused(job, Action.RETRY):
+            return EXIT_FAILED
+        ids = await engine.retry(args.job_id, allow_over_budget=args.yes)
+        print(f"submitted: job {', '.join(map(str, ids))} (retry of {job.id})",
+              file=sys.stderr, flush=True)
         return _summary(await _follow(engine, ids))
 
     return _with_engine(args.job_id, act, args)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
@@ -34,8 +34,9 @@ from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -130,11 +131,17 @@ CREATE INDEX jobs_fanout ON jobs(fanout)
 several providers (jobs of one fan-out share it)."""
 
 _V3 = """
+ALTER TABLE jobs ADD COLUMN project TEXT;
+CREATE INDEX jobs_project ON jobs(project)
+"""
+"""The project file a job was sent from (None: an untitled composition, the CLI)."""
+
+_V4 = """
 ALTER TABLE jobs ADD COLUMN queue_position INTEGER
 """
 """Requests ahead of a queued job, where the provider says (fal)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -279,7 +286,6 @@ class NewJob:
     estimate: Estimate | None = None
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
-    state: JobState = JobState.SUBMITTING
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -294,6 +300,40 @@ _COLUMNS = frozenset({
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
     "pick", "fanout", "queue_position",
 })
+
+
+class JobFields(TypedDict, total=False):
+    """The columns a running job may change (never `state`: only `JobStore.move` sets it)."""
+
+    attempt: int
+    provider_job_id: str | None
+    handle_extra: dict[str, str]
+    ref_urls: dict[str, str]
+    raw_status: str | None
+    message: str | None
+    error_code: str | None
+    progress: float | None
+    results: list[ResultMedia]
+    actual_cost: Cost | None
+    actual_usd: Decimal | None
+    result_path: str | None
+    sidecar_path: str | None
+    bytes_done: int | None
+    bytes_total: int | None
+    create_sent_at: float | None
+    submitted_at: float | None
+    succeeded_at: float | None
+    finished_at: float | None
+    next_poll_at: float | None
+    lease_owner: str | None
+    lease_until: float | None
+    pick: bool
+    fanout: str | None
+    queue_position: int | None
+
+
+_REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})
+"""Text read from a provider: masked before it is stored (a provider may echo the key)."""
 
 
 def new_owner_id() -> str:
@@ -411,11 +451,13 @@ class JobStore:
         if value is None:
             return None
         if name in _JSON_COLUMNS:
-            return dumps(value)
+            return redact(dumps(value))
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
             return JobState(value).value
+        if name in _REDACTED_TEXT:
+            return redact(str(value))
         return value
 
     # -- writes -----------------------------------------------------------------------------
@@ -432,7 +474,7 @@ class JobStore:
                     "INSERT INTO jobs (group_id, variant, batch, retry_of, state, provider, "
                     "model, snapshot, params, estimate, estimated_usd, created_at, updated_at, "
                     "lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (job.group_id, job.variant, job.batch, job.retry_of, job.state.value,
+                    (job.group_id, job.variant, job.batch, job.retry_of, JobState.SUBMITTING.value,
                      params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
                      dumps(params.model_dump(mode="json")),
                      dumps(job.estimate.to_json()) if job.estimate is not None else None,
@@ -442,16 +484,38 @@ class JobStore:
                 job_id = int(cur.lastrowid or 0)
                 ids.append(job_id)
                 db.execute("INSERT INTO events (job_id, at, state, message, raw) "
-                           "VALUES (?,?,?,?,?)", (job_id, now, job.state.value, "created", None))
+                           "VALUES (?,?,?,?,?)", (job_id, now, JobState.SUBMITTING.value, "created",
+                                                    None))
         return ids
 
     def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-               event: str | None = None, raw: Any = None, **fields: Any) -> bool:
-        """Set `fields`; when `expect` is given, only if the row is in one of those states.
+               event: str | None = None, raw: object = None, **fields: Unpack[JobFields]
+               ) -> bool:
+        """Set `fields` (never the state: see `move`); when `expect` is given, only if the
+        row is in one of those states. An explicit `event` appends a history entry with
+        `raw`, redacted. False when the row was not in an expected state."""
+        if "state" in fields:
+            raise TypeError("a job's state changes only by JobStore.move (jobs/transitions.py)")
+        states = None if expect is None else [JobState(s) for s in expect]
+        return self._write(job_id, None, states, event, raw, dict(fields))
 
-        A state change (or an explicit `event`) appends an event carrying `raw`, redacted.
-        Returns False when the row was not in an expected state (another process moved it).
-        """
+    def move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
+             **fields: Unpack[JobFields]) -> bool:
+        """Apply the transition `event` (jobs/transitions.py) with `fields`: compare-and-set,
+        so only a row still in one of the event's source states moves. Appends an event with
+        `raw` (redacted). False when the row is in no source state (another process, or an
+        earlier step, moved it): nothing is written then."""
+        move = TABLE[event]
+        sets: dict[str, Any] = dict(move.sets)
+        now = self.now()
+        sets.update(dict.fromkeys(move.stamps, now))
+        sets.update(fields)
+        sets["state"] = move.target
+        label = note or fields.get("message") or event.value
+        return self._write(job_id, move.target, sorted(move.sources), label, raw, sets)
+
+    def _write(self, job_id: int, target: JobState | None, expect: list[JobState] | None,
+               event: str | None, raw: object, fields: dict[str, Any]) -> bool:
         now = self.now()
         sets = {name: self._encode(name, value) for name, value in fields.items()}
         sets["updated_at"] = now
@@ -459,7 +523,7 @@ class JobStore:
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
         args: list[Any] = [*sets.values(), job_id]
         if expect is not None:
-            wanted = [JobState(s).value for s in expect]
+            wanted = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
             args += wanted
         with self._tx() as db:
@@ -467,12 +531,12 @@ class JobStore:
             if before is None:
                 raise KeyError(job_id)
             changed = db.execute(sql, args).rowcount == 1
-            if changed and (("state" in fields and fields["state"] != before["state"])
+            if changed and ((target is not None and target.value != before["state"])
                             or event is not None):
-                state = fields.get("state", before["state"])
+                state = target.value if target is not None else before["state"]
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
-                    (job_id, now, JobState(state).value, event or fields.get("message"),
+                    (job_id, now, state, redact(str(event)) if event else None,
                      redact(dumps(raw)) if raw is not None else None),
                 )
         return changed
@@ -517,6 +581,24 @@ class JobStore:
             return self.get(job_id)
         except KeyError:
             return None
+
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
+                           [(project, i) for i in ids])
+
+    def project_of(self, job_id: int) -> str | None:
+        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def jobs_of_project(self, project: str) -> list[int]:
+        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
+                                (project,)).fetchall()
+        return [int(r[0]) for r in rows]
 
     def list_jobs(self, *, states: Iterable[JobState] | None = None,
                   provider: str | None = None, group_id: str | None = None,

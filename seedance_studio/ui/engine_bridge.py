@@ -112,8 +112,8 @@ class EngineBridge(QObject):
         if not self._closed:
             self.engine.update_settings(settings)
 
-    async def cancel(self, job_id: int) -> JobRecord:
-        return await self.engine.cancel(job_id)
+    async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
+        return await self.engine.cancel(job_id, accept_uncancellable=accept_uncancellable)
 
     async def retry(self, job_id: int, *, allow_over_budget: bool = False) -> list[int]:
         return await self.engine.retry(job_id, allow_over_budget=allow_over_budget)

@@ -34,6 +34,7 @@ from tests.jobs.fakes import (
     read_bytes,
     until,
 )
+from tests.jobs.walk import walk_to
 
 
 async def test_submit_polls_downloads_and_writes_provenance(
@@ -296,8 +297,8 @@ async def test_started_engine_hears_other_processes_and_adopts_orphans(
     other = JobStore(store.path)
     [job_id] = other.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="x")],
                                  owner="other-host:1:dead", lease_s=0.01)
-    other.update(job_id, state=JobState.QUEUED, provider_job_id="job-77",
-                 submitted_at=store.now())
+    walk_to(other, job_id, JobState.QUEUED, provider_job_id="job-77",
+            submitted_at=store.now())
     other.close()
     await until(lambda: job_id in heard)
     await until(lambda: store.get(job_id).state is JobState.DONE)

@@ -21,6 +21,7 @@ from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 
 
 def test_poll_interval_stretches_while_nothing_changes() -> None:
@@ -63,9 +64,9 @@ def test_ledger_totals_and_budget(store: JobStore) -> None:
     ids = store.insert_jobs([
         NewJob(snapshot=make_snapshot(), group_id="g", batch=f"b{i}",
                estimated_usd=Decimal("1.00")) for i in range(4)])
-    store.update(ids[0], state=JobState.DONE, actual_usd=Decimal("0.80"))
-    store.update(ids[1], state=JobState.FAILED)  # not charged
-    store.update(ids[2], state=JobState.SUBMIT_UNKNOWN)  # may have been created: counts
+    walk_to(store, ids[0], JobState.DONE, actual_usd=Decimal("0.80"))
+    walk_to(store, ids[1], JobState.FAILED)  # not charged
+    walk_to(store, ids[2], JobState.SUBMIT_UNKNOWN)  # may have been created: counts
     ledger = Ledger(store)
     assert [job_spend(store.get(i)) for i in ids] == [Decimal("0.80"), 0, 1, 1]
     assert ledger.per_provider() == {"shortapi": Decimal("2.80")}

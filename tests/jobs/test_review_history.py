@@ -26,6 +26,7 @@ from seedance_studio.jobs.store import SCHEMA_VERSION, JobStore, NewJob
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 from tests.media_factory import make_image
 
 
@@ -33,8 +34,8 @@ def _add(store: JobStore, provider: str, text: str, usd: str | None = None,
          state: JobState = JobState.DONE) -> int:
     snap = make_snapshot(provider, text, ["https://example.com/a.png"])
     [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch=text,
-                                         estimated_usd=Decimal(usd) if usd else None,
-                                         state=state)])
+                                         estimated_usd=Decimal(usd) if usd else None)])
+    walk_to(store, job_id, state)
     return job_id
 
 

@@ -21,7 +21,9 @@ from seedance_studio.jobs.store import (
     new_owner_id,
     owner_is_dead,
 )
+from seedance_studio.jobs.transitions import Event
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 
 
 def new_job(store: JobStore, **kw: object) -> int:
@@ -59,8 +61,8 @@ def test_state_changes_append_events_with_redacted_raw(store: JobStore) -> None:
     secret = "sk-live-abcdef123456"
     register_secret(secret)
     try:
-        assert store.update(job_id, state=JobState.QUEUED, provider_job_id="p1",
-                            raw={"echo": f"Bearer {secret}"})
+        assert store.move(job_id, Event.CREATED, provider_job_id="p1",
+                          raw={"echo": f"Bearer {secret}"})
     finally:
         forget_secret(secret)
     store.update(job_id, message="no state change, no event")
@@ -73,8 +75,9 @@ def test_state_changes_append_events_with_redacted_raw(store: JobStore) -> None:
 
 def test_conditional_update_refuses_a_moved_row(store: JobStore) -> None:
     job_id = new_job(store)
-    store.update(job_id, state=JobState.CANCELLED)
-    assert not store.update(job_id, expect=[JobState.SUBMITTING], state=JobState.QUEUED)
+    store.move(job_id, Event.CANCELLED_UNSENT)
+    assert not store.move(job_id, Event.CREATED)
+    assert not store.update(job_id, expect=[JobState.SUBMITTING], message="late")
     assert store.get(job_id).state is JobState.CANCELLED
 
 
@@ -114,7 +117,7 @@ def test_expired_lease_is_free(tmp_path: Path) -> None:
 def test_two_connections_see_each_others_writes(store: JobStore) -> None:
     other = JobStore(store.path)
     job_id = new_job(store)
-    other.update(job_id, state=JobState.RUNNING)
+    walk_to(other, job_id, JobState.RUNNING)
     assert store.get(job_id).state is JobState.RUNNING
     other.close()
 
@@ -124,16 +127,16 @@ def test_active_count_and_create_times(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "j.sqlite3", clock=lambda: now[0])
     a, b, c = (store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch=batch)])[0]
                for batch in ("a", "b", "c"))  # three separate create requests
-    store.update(a, state=JobState.RUNNING, create_sent_at=5.0, submitted_at=5.1)
+    walk_to(store, a, JobState.RUNNING, create_sent_at=5.0, submitted_at=5.1)
     store.update(b, create_sent_at=6.0)  # sent, no answer yet: holds a slot
-    store.update(c, state=JobState.RUNNING, create_sent_at=4.0, submitted_at=7.0)
+    walk_to(store, c, JobState.RUNNING, create_sent_at=4.0, submitted_at=7.0)
     assert store.active_count("shortapi") == 3
     # A create counts from the latest moment the server can have seen it: its answer (7.0
     # for c, sent long before), or now while it is still in flight (b).
     assert store.creates_since("shortapi", 5.5) == [7.0, 10.0]
     now[0] = 12.0
     assert store.creates_since("shortapi", 5.5) == [7.0, 12.0]
-    store.update(b, state=JobState.SUBMIT_UNKNOWN)  # never answered: its send time is all we know
+    walk_to(store, b, JobState.SUBMIT_UNKNOWN)  # never answered: its send time is all we know
     assert store.creates_since("shortapi", 5.5) == [6.0, 7.0]
     store.close()
 
