@@ -19,6 +19,7 @@ provider's message is kept word for word with its code.
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -61,6 +62,8 @@ LIST_PAGE_SIZE = 100
 LIST_PAGES = 5
 LIST_LOOKBACK_S = 120.0
 """Tasks created this long before the lost create was sent still count (clock skew)."""
+LIST_DAYS_S = 7 * 24 * 3600.0
+"""The task list covers the last 7 days only."""
 LIST_AHEAD_S = 600.0
 """…and this long after (a slow gateway may have passed the create on late)."""
 
@@ -125,6 +128,7 @@ class BytePlusProvider(HttpProvider):
     """BytePlus ModelArk's Seedance 2.0 (standard and fast)."""
 
     provider_id = "byteplus"
+    can_find_submissions: ClassVar[bool] = True
     default_poll_interval: ClassVar[float] = 10.0
 
     @property
@@ -247,6 +251,10 @@ class BytePlusProvider(HttpProvider):
         the options it asked for (a task echoes resolution, ratio, duration, seed; where it
         echoes the request's content too, the text and roles must match). Several candidates
         are reported, not guessed between."""
+        if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
+            raise ProviderError("BytePlus lists only the last 7 days of tasks, and this "
+                                "submission is older: look at the ModelArk console",
+                                provider=self.id)
         spec = self.build_request(snapshot, {r.id: r.source for r in snapshot.references})
         body = spec.body
         model_id = body["model"]

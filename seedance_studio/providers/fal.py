@@ -139,6 +139,7 @@ class FalProvider(HttpProvider):
     """fal.ai's Seedance 2.0 reference-to-video (standard and fast endpoints)."""
 
     provider_id = "fal"
+    can_find_submissions: ClassVar[bool] = True
     default_poll_interval: ClassVar[float] = 5.0
 
     @property
@@ -300,6 +301,12 @@ class FalProvider(HttpProvider):
             cursor = page.get("next_cursor") if page.get("has_more") else None
             if not cursor:
                 break
+        if not found:
+            # The history is documented as sorted by end time; a request still queued may
+            # not be listed yet, so a miss is no proof that nothing was created.
+            raise ProviderError(
+                "fal's request history shows no request with this input yet (one still in "
+                "the queue may not be listed): check again later", provider=self.id)
         return found
 
     def _match_keys(self, snapshot: CompositionSnapshot) -> dict[str, Any]:

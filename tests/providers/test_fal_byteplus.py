@@ -132,6 +132,10 @@ async def test_fal_lost_create_is_found_in_the_request_history(
     assert history.query["endpoint_id"] == "bytedance/seedance-2.0/reference-to-video"
     assert history.query["expand"] == "payloads" and "start" in history.query
     assert isinstance((await follow(provider, found[0]))[-1], Succeeded)
+    # a miss proves nothing (a queued request may not be listed yet): it is not "not created"
+    never = compose("fal", "@Image1 never sent", refs(sim, "image.png"))
+    with pytest.raises(ProviderError, match="check again later"):
+        await provider.find_submission(never, sent_at)
 
 
 # -- BytePlus ---------------------------------------------------------------------------------
@@ -248,3 +252,8 @@ async def test_byteplus_lost_create_is_found_in_the_task_list(
     await provider.submit(snap, urls_of(snap))
     with pytest.raises(ProviderError, match="2 tasks"):
         await provider.find_submission(snap, sent_at)
+    # the list covers every task of the last 7 days, queued ones too: a miss is a miss
+    never = compose("byteplus", "@Image1", refs(sim, "image.png"), duration=12)
+    assert await provider.find_submission(never, sent_at) == []
+    with pytest.raises(ProviderError, match="7 days"):
+        await provider.find_submission(never, sent_at - 8 * 24 * 3600)
