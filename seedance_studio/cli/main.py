@@ -14,6 +14,7 @@ rules (one line per problem on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from typing import NoReturn
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.messages import exit_code_for, message_for
+from seedance_studio.core.logs import setup_logging
 
 EPILOG = """\
 keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGACY):
@@ -116,6 +118,8 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with contextlib.suppress(OSError):  # a read-only log folder must not stop the command
+        setup_logging()
     try:
         code: int = args.run(args)
         sys.stdout.flush()
