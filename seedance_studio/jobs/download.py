@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
@@ -36,6 +37,8 @@ MAX_ATTEMPTS = 8
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
+STILL_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
+"""What a last-frame still may be served as."""
 READ_TIMEOUT_S = 60.0
 """Connecting, or waiting for the next bytes, longer than this is a drop."""
 
@@ -65,6 +68,18 @@ def library_target(library: Path, job: JobRecord, index: int = 0,
         candidate = folder / f"{stem}~{n}.mp4"
         n += 1
     return candidate
+
+
+def result_target(final: Path, index: int, media: ResultMedia) -> Path:
+    """Where result `index` of a job goes beside its video: the video itself, a numbered
+    sibling for further videos, `<video stem>.last-frame.<ext>` for the last-frame still."""
+    if media.kind == "last_frame":
+        suffix = Path(urlsplit(media.url or "").path).suffix.lower()
+        return final.with_name(f"{final.stem}.last-frame{suffix if suffix in STILLS else '.png'}")
+    return final if index == 0 else final.with_name(f"{final.stem}-{index + 1}{final.suffix}")
+
+
+STILLS = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 
 
 def part_path(final: Path) -> Path:
@@ -104,10 +119,11 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def _check_type(answer: Answer, url: str) -> None:
+def _check_type(answer: Answer, url: str, accepted: tuple[str, ...]) -> None:
     ctype = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype and not ctype.startswith(ACCEPTED_TYPES):
-        raise DownloadError(f"{url} answered with {ctype!r}, not a video")
+    if ctype and not ctype.startswith(accepted):
+        what = "an image" if accepted == STILL_TYPES else "a video"
+        raise DownloadError(f"{url} answered with {ctype!r}, not {what}")
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,8 @@ class _Step:
 _AGAIN_NOW = _Step(wait=0.0)
 
 
-def _judge(answer: Answer, url: str, part: Path, have: int) -> _Step | None:
+def _judge(answer: Answer, url: str, part: Path, have: int,
+           accepted: tuple[str, ...]) -> _Step | None:
     """The status's meaning, shared by both transports; None: stream the body."""
     if answer.status == 416 and have:
         total = _total_from(answer, 0)
@@ -147,7 +164,7 @@ def _judge(answer: Answer, url: str, part: Path, have: int) -> _Step | None:
     if answer.status >= 400:
         raise DownloadError(f"download answered HTTP {answer.status}",
                             status_code=answer.status)
-    _check_type(answer, url)
+    _check_type(answer, url, accepted)
     return None
 
 
@@ -168,7 +185,8 @@ def _ended(done: int, total: int | None) -> _Step:
 
 async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
-                sleep: Callable[[float], Any] = asyncio.sleep) -> Fetched:
+                sleep: Callable[[float], Any] = asyncio.sleep,
+                accepted: tuple[str, ...] | None = None) -> Fetched:
     """Stream `url` into `part`, resuming what is already there; returns size and sha256.
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
@@ -180,6 +198,7 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
 
     part.parent.mkdir(parents=True, exist_ok=True)
     threaded = _on_the_network(http)
+    kinds = accepted or ACCEPTED_TYPES
     hasher = Hasher()
     last_error: Exception | None = None
     for attempt in range(max_attempts):
@@ -188,9 +207,11 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
         step: _Step | None = None
         try:
             if threaded:
-                step = await _attempt_in_thread(url, part, have, headers, hasher, progress)
+                step = await _attempt_in_thread(url, part, have, headers, hasher, progress,
+                                                kinds)
             else:
-                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress)
+                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress,
+                                            kinds)
         except (httpx.TransportError, httpx.StreamError, OSError) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
@@ -218,13 +239,13 @@ def _on_the_network(http: httpx.AsyncClient) -> bool:
 
 async def _attempt_httpx(http: httpx.AsyncClient, url: str, part: Path, have: int,
                          headers: dict[str, str], hasher: Hasher,
-                         progress: Progress | None) -> _Step:
+                         progress: Progress | None, accepted: tuple[str, ...]) -> _Step:
     import httpx
 
     async with http.stream("GET", url, headers=headers, follow_redirects=True,
                            timeout=httpx.Timeout(30.0, read=60.0)) as response:
         answer = Answer.of(response.status_code, response.headers.items())
-        step = _judge(answer, url, part, have)
+        step = _judge(answer, url, part, have, accepted)
         if step is not None:
             return step
         appending, total = _prepare(answer, part, have, hasher)
@@ -240,7 +261,8 @@ async def _attempt_httpx(http: httpx.AsyncClient, url: str, part: Path, have: in
 
 
 async def _attempt_in_thread(url: str, part: Path, have: int, headers: dict[str, str],
-                             hasher: Hasher, progress: Progress | None) -> _Step:
+                             hasher: Hasher, progress: Progress | None,
+                             accepted: tuple[str, ...]) -> _Step:
     loop = asyncio.get_running_loop()
     stop = threading.Event()
     total: list[int | None] = [None]
@@ -252,7 +274,7 @@ async def _attempt_in_thread(url: str, part: Path, have: int, headers: dict[str,
     def attempt() -> _Step:
         answer, body = transfer.open_url(url, headers, READ_TIMEOUT_S)
         with contextlib.closing(body):
-            step = _judge(answer, url, part, have)
+            step = _judge(answer, url, part, have, accepted)
             if step is not None:
                 return step
             appending, total[0] = _prepare(answer, part, have, hasher)
@@ -361,10 +383,21 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia, *,
                 "group_id": job.group_id, "variant": job.variant, "batch": job.batch,
                 "retry_of": job.retry_of},
         "result_url": media.url,
+        "last_frame": _last_frame(job, video),
         "timestamps": {"created": _iso(job.created_at), "submitted": _iso(job.submitted_at),
                        "succeeded": _iso(job.succeeded_at),
                        "downloaded": datetime.now(UTC).isoformat()},
     }
+
+
+def _last_frame(job: JobRecord, video: Path) -> str | None:
+    """The file name of the last-frame still kept beside `video`, if one was."""
+    for index, media in enumerate(job.results):
+        if media.kind == "last_frame":
+            still = result_target(video, index, media)
+            if still.exists():
+                return still.name
+    return None
 
 
 def _model_id(job: JobRecord) -> str | None:

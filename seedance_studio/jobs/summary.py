@@ -25,7 +25,8 @@ PROMPT_CHARS = 400
 COLUMNS = (
     "id, state, provider, model, "
     f"substr(json_extract(snapshot, '$.prompt.text'), 1, {PROMPT_CHARS}) AS prompt_text, "
-    "message, progress, bytes_done, bytes_total, raw_status, estimate, estimated_usd, "
+    "message, progress, bytes_done, bytes_total, raw_status, queue_position, estimate, "
+    "estimated_usd, "
     "actual_cost, actual_usd, result_path, provider_job_id, "
     "(results IS NOT NULL AND results NOT IN ('[]', 'null')) AS has_results, "
     "created_at, updated_at, finished_at"
@@ -52,6 +53,7 @@ class JobSummary:
     bytes_done: int | None
     bytes_total: int | None
     raw_status: str | None
+    queue_position: int | None
     estimate_json: str | None
     estimated_usd: Decimal | None
     actual_cost_json: str | None
@@ -89,6 +91,7 @@ class JobSummary:
             model=row["model"], prompt_text=row["prompt_text"] or "", message=row["message"],
             progress=row["progress"], bytes_done=row["bytes_done"],
             bytes_total=row["bytes_total"], raw_status=row["raw_status"],
+            queue_position=row["queue_position"],
             estimate_json=row["estimate"], estimated_usd=_dec(row["estimated_usd"]),
             actual_cost_json=row["actual_cost"], actual_usd=_dec(row["actual_usd"]),
             result_path=row["result_path"], provider_job_id=row["provider_job_id"],
