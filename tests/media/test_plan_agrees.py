@@ -104,5 +104,6 @@ def test_fix_all_plans_nothing_for_a_passing_tray_and_leaves_no_conformable_prob
         if plan is not None and ref.facts is not None:
             ref = ref.model_copy(update={"facts": conformed(ref.facts, plan)})
         fixed.append(ref)
-    left = [p for p in validate(snapshot(provider, fixed), caps, check_files=False) if p.conformable]
+    left = [p for p in validate(snapshot(provider, fixed), caps, check_files=False)
+            if p.conformable]
     assert left == [], (plans, left)
