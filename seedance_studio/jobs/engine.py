@@ -75,6 +75,7 @@ from seedance_studio.core.provider import (
     StatusResult,
     Succeeded,
 )
+from seedance_studio.core.redact import without_signature
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.capture import capture, capturing_client
@@ -515,7 +516,8 @@ class JobEngine:
             provider = self._provider(first.provider)
             snapshot = first.snapshot()
             urls = await self._upload(snapshot, ids, provider)
-            self._update_many(ids, ref_urls=urls)
+            # The record keeps where each reference went, never a presigned URL's credential.
+            self._update_many(ids, ref_urls={k: without_signature(v) for k, v in urls.items()})
             attempt_errors = 0
             while True:
                 def mark() -> None:
