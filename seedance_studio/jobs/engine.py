@@ -52,6 +52,8 @@ from psygnal import Signal
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
+    ContentBlockedError,
+    GenerationFailedError,
     MalformedResponseError,
     ProviderError,
     RateLimitedError,
@@ -588,7 +590,7 @@ class JobEngine:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
-                       error_code=type(exc).__name__, raw=raw or None)
+                       error_type=type(exc).__name__, raw=raw or None)
 
     # -- resuming and watching --------------------------------------------------------------
 
@@ -656,7 +658,7 @@ class JobEngine:
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self._move(job_id, Event.FETCH_FAILED)
-            self._update(job_id, error_code=type(exc).__name__,
+            self._update(job_id, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"unexpected error: {exc} (resume or download to retry)")
         finally:
@@ -709,16 +711,17 @@ class JobEngine:
                 await asyncio.sleep(step.wait)
                 continue
             if isinstance(step, GiveUp):
-                self._move(job_id, Event.LOST, message=step.message, error_code=step.error_code)
+                self._move(job_id, Event.LOST, message=step.message, error_type=step.error_type)
                 return
             if isinstance(step, Pause):
                 # Kept as it is (paid, unfinished): polled again after a while, at the next
                 # start or `resume`, once the key is put right.
-                self._update(job_id, error_code=step.error_code, message=step.message,
+                self._update(job_id, error_type=step.error_type, message=step.message,
                              next_poll_at=self._now() + RETRY_LATER_S)
                 return
             if (job.message or "").startswith("polling"):  # the trouble is over
-                self._update(job_id, message=None, error_code=None, next_poll_at=None)
+                self._update(job_id, message=None, error_type=None, error_code=None,
+                             next_poll_at=None)
             if isinstance(step, RenderAgain):
                 await self._render_again(job, provider)
                 continue
@@ -739,7 +742,7 @@ class JobEngine:
                 raise SeedanceError("the provider started no render")
         except SeedanceError as exc:
             self._move(job.id, Event.RENDER_FAILED, message=f"could not render again: {exc}",
-                       error_code=type(exc).__name__)
+                       error_type=type(exc).__name__)
             return
         handle = handles[0]
         now = self._now()
@@ -770,8 +773,9 @@ class JobEngine:
             self._gate.slot_freed.set()
         elif isinstance(status, Failed):
             self._move(job.id, Event.REPORTED_FAILED, message=status.message,
-                       error_code=status.code or ("content_blocked" if status.content_blocked
-                                                  else None),
+                       error_type=(ContentBlockedError if status.content_blocked
+                                   else GenerationFailedError).__name__,
+                       error_code=status.code,
                        raw_status=status.raw_status, raw=raw)
             self._gate.slot_freed.set()
         elif isinstance(status, Cancelled):

@@ -55,7 +55,7 @@ class Fetcher:
                     continue  # finished before a crash, sidecar may be missing
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
-            self.writer.move(job.id, Event.FETCH_FAILED, error_code=type(exc).__name__,
+            self.writer.move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
                              next_poll_at=self.store.now() + RETRY_LATER_S,
                              message=f"download failed: {exc} (download again to retry)")
             return

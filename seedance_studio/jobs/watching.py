@@ -65,7 +65,7 @@ class GiveUp:
     """The provider has kept saying it knows no such job: the job failed."""
 
     message: str
-    error_code: str
+    error_type: str
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Pause:
     """Only a new key helps: stop watching (the job is kept), poll again later."""
 
     message: str
-    error_code: str
+    error_type: str
 
 
 @dataclass(frozen=True)

@@ -23,23 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import MissingKeyError, SeedanceError
+from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobRecord
+from seedance_studio.projects.session import ProjectSession
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
-from seedance_studio.ui.draft import save_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.error_messages import advise
+from seedance_studio.ui.error_messages import job_advice
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.params_panel import ParamsPanel
 from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.problems_panel import ProblemsPanel
+from seedance_studio.ui.project_controller import ProjectController
+from seedance_studio.ui.project_menus import install_menus
 from seedance_studio.ui.prompt_editor import PromptPanel
 from seedance_studio.ui.settings_dialog import SettingsDialog
 from seedance_studio.ui.submit_bar import SubmitBar
@@ -91,10 +94,13 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.simulator = simulator
         self.keep_draft = keep_draft
-        """Save the composition on close, for the next start to pick up."""
+        """Autosave the composition (and mark the session), for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._system_quit = False
+        """Closing because of a signal or a logout: nobody is there to answer a question."""
+        self._discard = False
         self._sending = False
         """A Generate is on its way: further presses are ignored until it is answered."""
         self._sending_ids: set[int] = set()
@@ -107,7 +113,6 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.composition = composition or Composition(initial_params(settings))
-        self.setWindowTitle(WINDOW_TITLE + (" — simulator" if simulator else ""))
         self.setWindowIcon(app_icon())
 
         comp = self.composition
@@ -126,9 +131,21 @@ class MainWindow(QMainWindow):
         self.tray.set_fix_available(True)
         self.player = PlayerPanel()
         self.jobs = JobsPanel(bridge)
+        self.session = ProjectSession(comp)
+        self.conform.history = self.session.history
+        self.project = ProjectController(
+            self, self.session, self.worker, autosave=keep_draft,
+            default_params=lambda: initial_params(self.settings),
+            title_suffix=" — simulator" if simulator else "")
 
         self._build_layout()
         self._build_toolbar()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.menus = install_menus(self, self.project, file_extra=[self.add_action],
+                                   edit_extra=[self.paste_action, self.settings_action],
+                                   quit_action=self.quit_action)
         self._wire()
         self._on_checks()
         self.check_key()
@@ -186,7 +203,7 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_action = QAction(icon("add"), "Add references…", self)
-        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.add_action.setShortcut(QKeySequence("Ctrl+I"))  # Ctrl+O opens a project
         self.add_action.triggered.connect(self.tray.open_file_dialog)
         self.paste_action = QAction(icon("paste"), "Paste", self)
         self.paste_action.triggered.connect(self.tray.paste)
@@ -316,7 +333,7 @@ class MainWindow(QMainWindow):
         if job_id in self._watched and (job is None or job.state is not JobState.SUBMITTING):
             self._watched.discard(job_id)
             if job is not None and job.state is JobState.FAILED:
-                self._tell_failure(job.id, job.provider, job.error_code, job.message or "")
+                self._tell_failure(job)
         if job_id not in self._sending_ids:
             return
         if job is None or job.state is not JobState.SUBMITTING:
@@ -324,16 +341,11 @@ class MainWindow(QMainWindow):
             if not self._sending_ids:
                 self._done_sending()
 
-    def _tell_failure(self, job_id: int, provider_id: str, error_code: str | None,
-                      message: str) -> None:
+    def _tell_failure(self, job: JobRecord) -> None:
         """A job sent from here failed before it was created: say why where the user looks,
         with the fix (the composition stays as it was; the job keeps Retry)."""
-        try:
-            name = capabilities.get(provider_id).name
-        except KeyError:
-            name = provider_id
-        advice = advise(error_code, provider=name, detail=message)
-        text = f"Job #{job_id} failed: {advice.text}"
+        advice = job_advice(job)
+        text = f"Job #{job.id} failed: {advice.text}"
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
         self._status(text)
 
@@ -383,6 +395,7 @@ class MainWindow(QMainWindow):
             self._status(f"Sent to {capabilities.get(snapshot.params.provider).name}: "
                          f"job{'s' if len(ids) != 1 else ''} "
                          f"{', '.join(f'#{i}' for i in ids)}")
+        self.project.jobs_sent(ids)
         self.submitted.emit(ids)
         return ids
 
@@ -423,15 +436,29 @@ class MainWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
 
+    def quit_for_system(self) -> None:
+        """SIGTERM, SIGINT or a logout: close without questions (the autosave keeps the
+        unsaved changes and the next start offers them)."""
+        self._system_quit = True
+        self.close()
+
+    def _close_answered(self, discard: bool) -> None:
+        self._discard = discard
+        self._system_quit = True  # answered: do not ask again
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self._system_quit and self.project.needs_asking():
+            event.ignore()
+            self.project.ask_before_close(self._close_answered)
+            return
         if not self._closing:
             self._closing = True
             save_window(self._ui_state, self, self.splitters)
             with contextlib.suppress(OSError):
                 save_settings(self.settings)
-            if self.keep_draft:
-                with contextlib.suppress(OSError):
-                    save_draft(self.composition)
+            self.project.finish(discard=self._discard)
+            self.project.detach()
             self.player.shutdown()
             self.jobs.shutdown()
             for task in list(self._tasks):
