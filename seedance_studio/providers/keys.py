@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
-from seedance_studio.core.errors import MissingKeyError, SeedanceError
+from seedance_studio.core.errors import KeyFormatError, SeedanceError
 from seedance_studio.core.redact import forget_secret, redact, register_secret
 
 SERVICE_NAME = "seedance-studio"
@@ -41,10 +41,6 @@ class SecretStoreError(SeedanceError):
 
 class KeyringTimeoutError(SeedanceError):
     """The keyring did not answer in time."""
-
-
-class KeyFormatError(MissingKeyError):
-    """A stored or typed key holds characters no HTTP header can carry: nothing is sent."""
 
 
 def key_problem(value: str) -> str | None:

@@ -79,6 +79,7 @@ def test_a_non_ascii_key_is_refused_in_one_line_before_anything_is_sent(
     assert "Traceback" not in printed
     lines = printed.strip().splitlines()
     assert lines == ["seedance: the Kinovi key in SEEDANCE_KINOVI_API_KEY contains a non-ASCII "
-                     "character (U+00E9) at position 11: enter it again (nothing was sent)"]
+                     "character (U+00E9) at position 11: enter it again (nothing was sent); the "
+                     "key is from SEEDANCE_KINOVI_API_KEY"]
     assert sim.count("kinovi", "create") == 0
     assert seedance(env, "jobs", "--json").out.strip() == "[]"  # no job in a wrong state

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from seedance_studio.core.errors import MissingKeyError
-from seedance_studio.providers.keys import KeyFormatError, SecretStore, SecretStoreError
+from seedance_studio.core.errors import KeyFormatError, MissingKeyError
+from seedance_studio.providers.keys import SecretStore, SecretStoreError
 
 KEY = "sk-hygiene-0123456789abcdef"
 
