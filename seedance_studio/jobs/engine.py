@@ -244,7 +244,9 @@ class JobEngine:
             return self.store.get(job_id)
         try:
             accepted = await provider.cancel(self._handle(provider, job))
-            refusal = None if accepted else f"cancel refused by {name}"
+            warning = provider.capabilities.cancel_warning()
+            refusal = (None if accepted else
+                       f"not cancelled: {warning}" if warning else f"cancel refused by {name}")
         except ProviderError as exc:
             refusal = f"cancel failed at {name} ({exc})"
         if refusal is not None:
@@ -757,12 +759,15 @@ class JobEngine:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
-                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw)
+                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw,
+                           queue_position=status.queue_position)
+            elif job.queue_position != status.queue_position:
+                self._update(job.id, expect=[JobState.QUEUED], queue_position=status.queue_position)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
                 self._move(job.id, Event.REPORTED_RUNNING, raw_status=status.raw_status,
-                           progress=status.progress,
+                           progress=status.progress, queue_position=None,
                            raw=raw if job.state is not JobState.RUNNING else None)
             self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):

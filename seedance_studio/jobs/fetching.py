@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from seedance_studio.jobs.pool import ProviderPool
 from seedance_studio.jobs.store import DEFAULT_LEASE_S, JobRecord
 from seedance_studio.jobs.transitions import Event
 from seedance_studio.jobs.writer import JobWriter
+
+log = logging.getLogger(__name__)
 
 RETRY_LATER_S = 300.0
 """A job whose download failed is tried again by the store scan after this long (a restart,
@@ -49,10 +52,15 @@ class Fetcher:
         job = self.store.get(job.id)
         try:
             for index, media in enumerate(job.results):
-                target = final if index == 0 else final.with_name(
-                    f"{final.stem}-{index + 1}{final.suffix}")
+                target = dl.result_target(final, index, media)
                 if target.exists():
                     continue  # finished before a crash, sidecar may be missing
+                if media.kind == "last_frame":
+                    try:
+                        await self._fetch_one(job, media, target)
+                    except (SeedanceError, OSError) as exc:  # a still never holds the video
+                        log.warning("job %s: last frame not kept (%s)", job.id, exc)
+                    continue
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
             self.writer.move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
@@ -88,8 +96,10 @@ class Fetcher:
         url = media.url
         for attempt in itertools.count():
             try:
-                await dl.fetch(self.pool.client(), url, part, progress=report)
-                await asyncio.to_thread(dl.verify_playable, part)
+                await dl.fetch(self.pool.client(), url, part, progress=report,
+                               accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
+                if media.kind == "video":
+                    await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
                 if fresh is None:
