@@ -233,8 +233,8 @@ class ReviewArea(QWidget):
         if len(jobs) == 1 and jobs[0].fanout:
             jobs = self.bridge.store.select_jobs("fanout = ?", [jobs[0].fanout],
                                                  order="id ASC")
-        takes = [j for j in jobs if j.state is JobState.DONE and j.result_path
-                 and Path(j.result_path).is_file()]
+        takes = sorted((j for j in jobs if j.state is JobState.DONE and j.result_path
+                        and Path(j.result_path).is_file()), key=lambda j: j.id)
         if len(takes) < 2:
             self.message.emit("Compare needs two to four finished takes with their files")
             return None
