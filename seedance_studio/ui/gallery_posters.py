@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
 from seedance_studio.core import paths
@@ -47,11 +47,14 @@ class Poster:
     frames: int
     duration_s: float | None
 
-    def frame(self, index: int) -> QPixmap:
-        """Frame `index` of the strip (clamped)."""
+    def frame_rect(self, index: int) -> QRect:
+        """Where frame `index` (clamped) sits in the strip: painted from there, no copy."""
         index = max(0, min(index, self.frames - 1))
         width = self.strip.width() // max(self.frames, 1)
-        return self.strip.copy(index * width, 0, width, self.strip.height())
+        return QRect(index * width, 0, width, self.strip.height())
+
+    def frame(self, index: int) -> QPixmap:
+        return self.strip.copy(self.frame_rect(index))
 
 
 def load_or_make(path: str, box: QSize, folder: Path) -> tuple[QImage, int, float | None]:

@@ -70,6 +70,24 @@ class TileDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.posters = posters
         self.hover: tuple[int, float] | None = None
+        self._lines: dict[tuple[int, float, bool], tuple[str, str, QColor, str]] = {}
+        """Per job version: the tile's title, state, state colour and cost (made once)."""
+
+    def lines(self, job: JobRecord) -> tuple[str, str, QColor, str]:
+        key = (job.id, job.updated_at, job.pick)
+        found = self._lines.get(key)
+        if found is None:
+            try:
+                name = capabilities.get(job.provider).name
+            except KeyError:
+                name = job.provider
+            colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
+                      JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
+            state = STATE_LABELS.get(job.state, job.state.value).split(":")[0]
+            if len(self._lines) > 4096:
+                self._lines.clear()
+            found = self._lines[key] = (f"#{job.id} {name}", state, colour, cost_text(job))
+        return found
 
     @override
     def sizeHint(self, option: QStyleOptionViewItem,
@@ -98,10 +116,10 @@ class TileDelegate(QStyledItemDelegate):
             frame_index = 0
             if self.hover is not None and self.hover[0] == index.row():
                 frame_index = int(self.hover[1] * poster.frames)
-            frame = poster.frame(frame_index)
-            target = frame.rect()
+            source = poster.frame_rect(frame_index)
+            target = QRect(0, 0, source.width(), source.height())
             target.moveCenter(poster_rect.center())
-            painter.drawPixmap(target, frame)
+            painter.drawPixmap(target, poster.strip, source)
         else:
             painter.setPen(theme.MUTED)
             label = STATE_LABELS.get(job.state, job.state.value)
@@ -118,24 +136,17 @@ class TileDelegate(QStyledItemDelegate):
         text_left = rect.left() + 6
         width = rect.width() - 12
         line = poster_rect.bottom() + 4
+        title, state, state_colour, cost = self.lines(job)
+        left = int(Qt.AlignmentFlag.AlignLeft)
         painter.setPen(theme.TEXT)
         metrics = painter.fontMetrics()
-        try:
-            name = capabilities.get(job.provider).name
-        except KeyError:
-            name = job.provider
-        painter.drawText(QRect(text_left, line, width, 16), int(Qt.AlignmentFlag.AlignLeft),
-                         metrics.elidedText(f"#{job.id} {name}", Qt.TextElideMode.ElideRight,
-                                            width))
-        state_colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
-                        JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
+        painter.drawText(QRect(text_left, line, width, 16), left,
+                         metrics.elidedText(title, Qt.TextElideMode.ElideRight, width))
         painter.setPen(state_colour)
-        state = STATE_LABELS.get(job.state, job.state.value).split(":")[0]
-        painter.drawText(QRect(text_left, line + 16, width, 16), int(Qt.AlignmentFlag.AlignLeft),
-                         state)
+        painter.drawText(QRect(text_left, line + 16, width, 16), left, state)
         painter.setPen(theme.MUTED)
-        painter.drawText(QRect(text_left, line + 32, width, 16), int(Qt.AlignmentFlag.AlignLeft),
-                         metrics.elidedText(cost_text(job), Qt.TextElideMode.ElideRight, width))
+        painter.drawText(QRect(text_left, line + 32, width, 16), left,
+                         metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width))
         painter.restore()
 
     @staticmethod
