@@ -3,9 +3,10 @@
 Only the ordered ids are read up front (one indexed query of ints); a row's JobRecord is read
 with its page the first time a view asks for it (a primary-key lookup of one screenful), the
 pages next to it are read in the following idle moments, and pages are forgotten again past
-a limit, so ten thousand jobs cost one id list and a page per screenful. Changes from the engine are gathered for a
-moment and applied together: rows already read are re-read; a new job (or a filter change)
-re-counts and resets, keeping the selection by job id (the view does that).
+a limit, so ten thousand jobs cost one id list and a page per screenful. Changes from the
+engine are gathered for a moment and applied together: rows already read are re-read; a new
+job (or a filter change) re-reads the ids and resets, keeping the selection by job id (the
+view does that).
 """
 
 from __future__ import annotations
