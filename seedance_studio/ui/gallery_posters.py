@@ -80,7 +80,7 @@ def load_or_make(path: str, box: QSize, folder: Path) -> tuple[QImage, int, floa
         image.setText("duration", f"{strip.duration_s:.3f}")
     part = cached.with_suffix(".part.png")
     with contextlib.suppress(OSError):
-        if image.save(str(part), b"PNG"):
+        if image.save(str(part)):  # the format follows the .png suffix
             part.replace(cached)
     return image, len(strip.frames), strip.duration_s
 

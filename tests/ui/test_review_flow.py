@@ -184,3 +184,24 @@ def test_every_provider_price_next_to_the_estimate_switches_on_click(
                   if a.text().startswith("Kinovi —") or a.text().startswith("Kinovi "))
     kinovi.trigger()
     assert window.composition.params.provider in ("kinovi", "kinovi-legacy")
+
+
+def test_the_jobs_area_remembers_its_tab_and_column_widths(
+        studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot,
+        run_async: RunAsync) -> None:
+    window = studio.window
+    assert window.review.tabs.currentIndex() == 1  # the table, on a first start
+    assert window.review.gallery is None  # not built until its tab is shown
+    header = window.jobs.table.horizontalHeader()
+    header.resizeSection(0, 311)
+    window.review.tabs.setCurrentIndex(0)
+    assert window.review.gallery is not None
+    window.close()
+    run_async(studio.bridge.shutdown())
+    again = Studio(qtbot, simulator, tmp_path, run_async)
+    try:
+        assert again.window.review.tabs.currentIndex() == 0
+        qtbot.waitUntil(lambda: again.window.review.gallery is not None, timeout=3000)
+        assert again.window.jobs.table.horizontalHeader().sectionSize(0) == 311
+    finally:
+        again.close()
