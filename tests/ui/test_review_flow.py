@@ -19,6 +19,7 @@ from seedance_studio.jobs.states import JobState
 from seedance_studio.simulator import Simulator
 from seedance_studio.ui.compare_view import CompareView
 from seedance_studio.ui.fanout_dialog import FanoutDialog
+from seedance_studio.ui.gallery_view import GalleryPanel
 from seedance_studio.ui.player_vlc import PlaybackState
 from tests.media_factory import make_image
 from tests.ui.compose_helpers import drop
@@ -191,11 +192,12 @@ def test_the_jobs_area_remembers_its_tab_and_column_widths(
         run_async: RunAsync) -> None:
     window = studio.window
     assert window.review.tabs.currentIndex() == 1  # the table, on a first start
-    assert window.review.gallery is None  # not built until its tab is shown
+    review = window.review
+    assert review.gallery is None  # not built until its tab is shown
     header = window.jobs.table.horizontalHeader()
     header.resizeSection(0, 311)
-    window.review.tabs.setCurrentIndex(0)
-    assert window.review.gallery is not None
+    review.tabs.setCurrentIndex(0)
+    assert isinstance(review.ensure_gallery(), GalleryPanel)
     window.close()
     run_async(studio.bridge.shutdown())
     again = Studio(qtbot, simulator, tmp_path, run_async)

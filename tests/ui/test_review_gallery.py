@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -94,7 +94,7 @@ def test_posters_are_made_off_the_ui_thread_and_kept_on_disk(
         tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     clip = make_clip(tmp_path / "bars.mp4", seconds=2.0, width=320, height=180)
     threads: list[str] = []
-    real = gallery_posters.poster_strip
+    real = gallery_posters.poster_strip  # type: ignore[attr-defined]
 
     def recorded(*args: object, **kw: object) -> object:
         threads.append(threading.current_thread().name)
