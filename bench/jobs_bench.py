@@ -27,6 +27,7 @@ from seedance_studio.core.settings import Settings  # noqa: E402
 from seedance_studio.jobs.engine import JobEngine  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
 from seedance_studio.jobs.store import JobStore, NewJob  # noqa: E402
+from seedance_studio.jobs.transitions import path_to  # noqa: E402
 from seedance_studio.providers.eachlabs import EachlabsProvider  # noqa: E402
 from seedance_studio.providers.rate_limits import RateLimits  # noqa: E402
 from seedance_studio.simulator import Simulator  # noqa: E402
@@ -50,7 +51,8 @@ def bench_store(folder: Path, rows: int) -> None:
     inserted = time.perf_counter() - start
     start = time.perf_counter()
     for i, job_id in enumerate(ids):
-        store.update(job_id, state=JobState.DONE if i % 10 else JobState.QUEUED)
+        for event in path_to(JobState.SUBMITTING, JobState.DONE if i % 10 else JobState.QUEUED):
+            store.move(job_id, event)
     updated = time.perf_counter() - start
     start = time.perf_counter()
     pending = store.unfinished()

@@ -35,6 +35,7 @@ from seedance_studio.core.settings import Settings  # noqa: E402
 from seedance_studio.core.tray import ReferenceTray  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
 from seedance_studio.jobs.store import JobStore, NewJob  # noqa: E402
+from seedance_studio.jobs.transitions import path_to  # noqa: E402
 from seedance_studio.ui.engine_bridge import EngineBridge  # noqa: E402
 from seedance_studio.ui.jobs_panel import JobsPanel  # noqa: E402
 from seedance_studio.ui.player import PlayerPanel  # noqa: E402
@@ -55,7 +56,9 @@ def fill_store(store: JobStore, count: int) -> None:
             for i in range(count)]
     ids = store.insert_jobs(rows)
     for i, job_id in enumerate(ids):
-        store.update(job_id, state=STATES[i % len(STATES)], provider_job_id=f"task-{job_id}")
+        store.update(job_id, provider_job_id=f"task-{job_id}")
+        for event in path_to(JobState.SUBMITTING, STATES[i % len(STATES)]):
+            store.move(job_id, event)
 
 
 def ms(seconds: float) -> str:

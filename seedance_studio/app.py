@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 from collections.abc import MutableMapping, Sequence
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import capabilities, paths
@@ -44,24 +46,9 @@ SIMULATOR_KEY = "simulator-key"
 SIMULATOR_POLL_S = 1.0
 SHUTDOWN_TIMEOUT_S = 5.0
 """Closing never waits longer than this for the engine; jobs resume on the next start."""
-
-
-class MemoryKeyring:
-    """A keyring that lives for one session (simulator mode must not touch the real one)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
+SIGNAL_SHUTDOWN_TIMEOUT_S = 0.4
+"""After SIGTERM, SIGINT or a logout the app ends within a second: the composition is
+autosaved at once and unfinished jobs resume on the next start."""
 
 
 def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
@@ -75,6 +62,8 @@ def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
 
 def simulator_secrets() -> SecretStore:
     """A session keyring plus a key for every provider (the simulator takes any key)."""
+    from seedance_studio.providers.memory_keyring import MemoryKeyring
+
     environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
     return SecretStore(MemoryKeyring(), environ=environ)
 
@@ -97,11 +86,11 @@ class Studio:
     simulator: Simulator | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def close(self) -> None:
+    async def close(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> None:
         # Closing must end the process whatever the engine does: unfinished jobs are in the
         # store and resume on the next start, so a failed or slow shutdown loses nothing.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.bridge.shutdown(), SHUTDOWN_TIMEOUT_S)
+            await asyncio.wait_for(self.bridge.shutdown(), timeout_s)
         if self.simulator is not None:
             self.simulator.stop()
 
@@ -121,8 +110,10 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
     else:
         secrets = SecretStore()
         bridge = EngineBridge.create(settings, secrets)
-    window = MainWindow(settings, secrets, bridge, composition=composition or load_draft(),
+    window = MainWindow(settings, secrets, bridge, composition=composition,
                         simulator=sim is not None, keep_draft=True)
+    if composition is None:  # what the last run left: autosave, draft or project
+        window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
     return studio
@@ -142,7 +133,7 @@ async def run_studio(options: argparse.Namespace) -> int:
     except Exception as exc:  # a broken job store must not keep the window from working
         studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
     await studio.closed.wait()
-    await studio.close()
+    await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
     return 0
 
 
@@ -200,13 +191,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = make_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    # Ctrl+C in the terminal closes the window like the close button would.
+    # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
+    signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
+    _wake_on_signals(app)
+    app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
     tick = QTimer()
     tick.start(250)  # lets Python run its signal handlers while Qt waits for events
     tick.timeout.connect(lambda: None)
     with loop:
-        return int(loop.run_until_complete(run_studio(options)))
+        code = int(loop.run_until_complete(run_studio(options)))
+    if _quit_requested:
+        # Ended by a signal or a logout: everything is written and closed by now, so skip
+        # tearing down every Qt object one by one (that alone can take most of a second).
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _wake_on_signals(app: QApplication) -> None:
+    """Run Python's signal handlers as soon as a signal arrives, not at the next tick: the
+    C handler writes to a socket that the Qt loop watches."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(256)
+
+    notifier.activated.connect(drain)
+    _wakeup_keep.extend([reader, writer, notifier])
+
+
+_wakeup_keep: list[object] = []
 
 
 def _close_windows(app: QApplication) -> None:
@@ -214,7 +236,14 @@ def _close_windows(app: QApplication) -> None:
     _quit_requested = True
     for widget in app.topLevelWidgets():
         if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
-            widget.close()
+            widget.quit_for_system()
+
+
+def _autosave_windows(app: QApplication) -> None:
+    """The session is ending (logout): write the autosave now, before anything else."""
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
+            widget.project.autosave(wait=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ class Block(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, Block())
 import seedance_studio
-for pkg in ["core", "providers", "jobs", "media", "simulator", "cli"]:
+for pkg in ["core", "providers", "jobs", "media", "simulator", "cli", "projects"]:
     mod = importlib.import_module(f"seedance_studio.{pkg}")
     for info in pkgutil.walk_packages(mod.__path__, prefix=f"seedance_studio.{pkg}."):
         if info.name.endswith("pytest_plugin"):

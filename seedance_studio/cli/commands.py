@@ -14,17 +14,28 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import JsonValue
+
 from seedance_studio.cli.compose import settings_for, snapshot_from
-from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK, job_failure_text
 from seedance_studio.cli.progress import ProgressLine
-from seedance_studio.core import capabilities
+from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MissingKeyError
+from seedance_studio.core.money import format_money, format_rate
+from seedance_studio.core.pricing import (
+    Estimate,
+    EstimateItem,
+    amount_text,
+    format_estimate,
+    quantity_text,
+)
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
-from seedance_studio.jobs.engine import JobEngine, run_until_settled
+from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_until_settled
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
+from seedance_studio.jobs.transitions import Action, allowed_actions, describe
 
 POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
 """Seconds between polls for every provider (scripts and tests against the simulator)."""
@@ -120,12 +131,12 @@ def _number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def estimate_json(est: Any) -> dict[str, Any]:
-    """The documented `estimate --json` shape."""
-    credits = None
+def estimate_report(est: Estimate) -> dict[str, JsonValue]:
+    """The documented `estimate --json` shape (numbers, not the stored form's strings)."""
+    credits: dict[str, JsonValue] | None = None
     if est.credits_min is not None or est.credits_max is not None:
         credits = {"min": _number(est.credits_min), "max": _number(est.credits_max)}
-    items = []
+    items: list[JsonValue] = []
     for item in est.items:
         items.append({
             "label": item.label, "unit": item.unit, "rate": _number(item.rate),
@@ -138,24 +149,20 @@ def estimate_json(est: Any) -> dict[str, Any]:
             "credits": credits, "items": items}
 
 
-def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Any:
-    from seedance_studio.core.pricing import estimate
-
+def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Estimate:
     provider_id = snapshot.params.provider
-    return estimate(snapshot, capabilities.get(provider_id),
+    return pricing.estimate(snapshot, capabilities.get(provider_id),
                     settings.price_overrides.get(provider_id))
 
 
 def estimate(args: argparse.Namespace) -> int:
-    from seedance_studio.core.pricing import format_estimate
-
     settings = _settings(args)
     checked = _checked_snapshot(args, settings)
     if isinstance(checked, int):
         return checked
     est = _estimate_of(checked, settings)
     if args.json:
-        print(json.dumps(estimate_json(est), indent=2))
+        print(json.dumps(estimate_report(est), indent=2))
     else:
         print(format_estimate(est))
         credits = est.credits_min is not None or est.credits_max is not None
@@ -168,28 +175,11 @@ def estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _figure(value: Decimal | None, credits: bool) -> str:
-    if value is None:
-        return "?"
-    if credits:
-        return f"{value.normalize():f} cr"
-    return f"${value.quantize(Decimal('0.0001')).normalize():f}"
-
-
-def item_text(item: Any, credits: bool) -> str:
+def item_text(item: EstimateItem, credits: bool) -> str:
     """"Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
-    if item.quantity is None:
-        qty = "?"
-    else:
-        qty = f"{item.quantity.normalize():f}"
-        if item.quantity_max is not None and item.quantity_max != item.quantity:
-            qty += f"–{item.quantity_max.normalize():f}"
-    amount = _figure(item.amount_min if item.quantity is not None else None, credits)
-    if item.quantity is not None and item.amount_max != item.amount_min:
-        amount += f"–{_figure(item.amount_max, credits)}"
     mine = " (your rate)" if item.overridden else ""
-    return (f"{item.label}: {qty} {item.unit} × {_figure(item.rate, credits)}{mine} "
-            f"= {amount}")
+    return (f"{item.label}: {quantity_text(item)} {item.unit} × "
+            f"{format_rate(item.rate, credits=credits)}{mine} = {amount_text(item, credits)}")
 
 
 # -- running jobs ------------------------------------------------------------------------------
@@ -216,51 +206,31 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
         if job.state not in ok:
             code = EXIT_FAILED
             if job.message:
-                print(f"seedance: job {job.id}: {failure_text(job)}", file=sys.stderr)
+                print(f"seedance: job {job.id}: {job_failure_text(job)}", file=sys.stderr)
             if job.state in ATTENTION_STATES:
                 print(f"seedance: job {job.id} waits for you: {_choices(job)}", file=sys.stderr)
     return code
 
 
 def _choices(job: JobRecord) -> str:
-    """The commands that settle a job the runner leaves to the user."""
-    if job.state is JobState.SUBMIT_UNKNOWN:
-        return (f"`seedance check-again {job.id}`, `seedance submit-anyway {job.id}` (may be "
-                f"charged twice) or `seedance cancel {job.id}`")
-    return f"`seedance check-again {job.id}` or `seedance cancel {job.id}`"
+    """The commands that settle a job the runner leaves to the user (the core's table)."""
+    actions = allowed_actions(job.state) - {Action.RETRY}
+    text = describe(actions, job.id)
+    if Action.SUBMIT_ANYWAY in actions:
+        text = text.replace(f"submit-anyway {job.id}`", f"submit-anyway {job.id}` (may be "
+                                                        f"charged twice)")
+    return text
 
 
-def failure_text(job: JobRecord) -> str:
-    """A job's message with who said it and, for a refused key, which key (redacted)."""
-    message = redact(job.message or "")
-    try:
-        caps = capabilities.get(job.provider)
-    except KeyError:
-        return message
-    if job.error_code == "AuthError" and job.state is not JobState.FAILED:
-        return f"{caps.name}: {message}; the key used came {_key_origin(caps.id)}"
-    if job.error_code == "MissingKeyError" or caps.local or job.state is not JobState.FAILED:
-        return message
-    if job.error_code == "AuthError":
-        return f"{caps.name} refused the API key {_key_origin(caps.id)}: {message}"
-    if job.error_code == "InsufficientCreditsError":
-        return f"{caps.name}: not enough credits: {message}"
-    return f"{caps.name}: {message}"
-
-
-def _key_origin(provider_id: str) -> str:
-    from seedance_studio.providers.base import env_var_hint
-    from seedance_studio.providers.keys import SERVICE_NAME
-
-    try:
-        source = _secrets().source(provider_id)
-    except Exception:  # a broken keyring: name both places
-        source = None
-    if source == "keyring":
-        return f"from the keyring ({SERVICE_NAME} / {provider_id})"
-    if source == "env":
-        return f"from {env_var_hint(provider_id)}"
-    return f"(keyring {SERVICE_NAME} / {provider_id}, or {env_var_hint(provider_id)})"
+def _refused(job: JobRecord, action: Action) -> bool:
+    """Print why `action` does not apply to `job` (the core's table says), True if so."""
+    if action in allowed_actions(job.state):
+        return False
+    offered = describe(allowed_actions(job.state), job.id)
+    hint = f"; it allows {offered}" if offered else ""
+    print(f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
+          file=sys.stderr)
+    return True
 
 
 async def _follow(engine: JobEngine, ids: list[int]) -> list[JobRecord]:
@@ -356,10 +326,17 @@ def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],
 
 def cancel(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
-        before = engine.get(args.job_id).state
-        job = await engine.cancel(args.job_id)
-        if before is not JobState.CANCELLED and job.state is not JobState.CANCELLED:
-            print(f"seedance: job {job.id} is {job.state.value}: nothing to cancel",
+        if _refused(engine.get(args.job_id), Action.CANCEL):
+            return EXIT_FAILED
+        try:
+            job = await engine.cancel(args.job_id, accept_uncancellable=args.anyway)
+        except CancelNotPossibleError as exc:
+            print(f"seedance: {exc} (`seedance cancel {args.job_id} --anyway`)",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        if job.state is not JobState.CANCELLED:
+            # Refused or failed at the provider: it runs on and is still polled.
+            print(f"seedance: job {job.id}: {redact(job.message or job.state.value)}",
                   file=sys.stderr)
             return EXIT_FAILED
         if job.message and job.message != "cancelled":
@@ -373,6 +350,9 @@ def cancel(args: argparse.Namespace) -> int:
 
 def download(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        job = engine.get(args.job_id)
+        if _refused(job, Action.DOWNLOAD):
+            return EXIT_FAILED
         return _summary([await engine.download(args.job_id)])
 
     return _with_engine(args.job_id, act, args)
@@ -380,6 +360,8 @@ def download(args: argparse.Namespace) -> int:
 
 def check_again(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        if _refused(engine.get(args.job_id), Action.CHECK_AGAIN):
+            return EXIT_FAILED
         job = await engine.check_again(args.job_id)
         if not job.is_settled:
             [job] = await _follow(engine, [job.id])
@@ -390,7 +372,23 @@ def check_again(args: argparse.Namespace) -> int:
 
 def submit_anyway(args: argparse.Namespace) -> int:
     async def act(engine: JobEngine) -> int:
+        if _refused(engine.get(args.job_id), Action.SUBMIT_ANYWAY):
+            return EXIT_FAILED
         ids = await engine.submit_anyway(args.job_id)
+        return _summary(await _follow(engine, ids))
+
+    return _with_engine(args.job_id, act, args)
+
+
+def retry(args: argparse.Namespace) -> int:
+    """A new job from a finished (or stuck) job's composition: a new create, a new charge."""
+    async def act(engine: JobEngine) -> int:
+        job = engine.get(args.job_id)
+        if _refused(job, Action.RETRY):
+            return EXIT_FAILED
+        ids = await engine.retry(args.job_id, allow_over_budget=args.yes)
+        print(f"submitted: job {', '.join(map(str, ids))} (retry of {job.id})",
+              file=sys.stderr, flush=True)
         return _summary(await _follow(engine, ids))
 
     return _with_engine(args.job_id, act, args)
@@ -406,8 +404,8 @@ def list_jobs(args: argparse.Namespace) -> int:
         return EXIT_OK
     for job in jobs:
         when = datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M")
-        cost = f"${job.actual_usd or job.estimated_usd:.2f}" if (
-            job.actual_usd or job.estimated_usd) is not None else "-"
+        usd = job.actual_usd if job.actual_usd is not None else job.estimated_usd
+        cost = format_money(usd) if usd is not None else "-"
         text = job.prompt_text.replace("\n", " ")
         text = text if len(text) <= 40 else text[:39] + "…"
         print(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  {cost:>7}  "
@@ -449,9 +447,9 @@ def spend(args: argparse.Namespace) -> int:
                      "budget": float(budget) if budget is not None else None})
         return EXIT_OK
     for provider, total in sorted(providers.items()):
-        print(f"{provider:<14} ${total:.2f}")
+        print(f"{provider:<14} {format_money(total)}")
     for day, total in sorted(days.items()):
-        print(f"{day.isoformat():<14} ${total:.2f}")
-    left = f" of ${budget:.2f} (daily budget)" if budget is not None else ""
-    print(f"{'today':<14} ${today:.2f}{left}")
+        print(f"{day.isoformat():<14} {format_money(total)}")
+    left = f" of {format_money(budget)} (daily budget)" if budget is not None else ""
+    print(f"{'today':<14} {format_money(today)}{left}")
     return EXIT_OK

@@ -4,7 +4,7 @@
     seedance estimate --provider P --prompt TEXT ... [--json]
     seedance submit   --provider P --prompt TEXT ... [--detach] [--yes]
     seedance jobs [--json] | show ID | cancel ID | download ID | resume
-    seedance check-again ID | submit-anyway ID
+    seedance check-again ID | submit-anyway ID | retry ID
     seedance spend [--json]
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
@@ -79,10 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
         ("check-again", commands.check_again, "look again at an unknown submission / stuck job"),
         ("submit-anyway", commands.submit_anyway,
          "send an unknown submission again (may be charged twice)"),
+        ("retry", commands.retry, "a new job from a finished job's composition (new charge)"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("job_id", type=int, metavar="ID")
         p.set_defaults(run=run)
+        if name == "cancel":
+            p.add_argument("--anyway", action="store_true",
+                           help="where the provider has no cancel API: stop watching the job "
+                                "(it may still run and be charged)")
+        if name == "retry":
+            p.add_argument("--yes", action="store_true", help="go ahead even above the budget")
 
     p = sub.add_parser("resume", help="poll and fetch every unfinished job")
     p.set_defaults(run=commands.resume)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from psygnal import Signal
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.dialects import compile_prompt
-from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.params import GenerationParams, switch_model, with_defaults
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
@@ -45,10 +46,32 @@ class CompositionSnapshot(BaseModel):
         return compile_prompt(self.prompt_document(tray), tray, caps.dialect)
 
 
+def memory_key(provider: str, model: str | None = None) -> str:
+    """Where a provider's (or one of its models') last parameters are remembered."""
+    return provider if model is None else f"{provider}/{model}"
+
+
+@dataclass(frozen=True)
+class CompositionState:
+    """Everything an undo step or a project restores: the tray, the prompt with its bindings,
+    the parameters and the parameters remembered for every other provider and model."""
+
+    references: tuple[Reference, ...]
+    prompt: dict[str, Any]
+    params: GenerationParams
+    remembered: tuple[tuple[str, GenerationParams], ...] = ()
+
+    def snapshot(self) -> CompositionSnapshot:
+        return CompositionSnapshot(references=list(self.references), prompt=self.prompt,
+                                   params=self.params)
+
+
 class Composition:
     """The live, editable composition behind the main window and the CLI.
 
-    The prompt follows the tray: any tray change re-syncs the prompt's mentions.
+    The prompt follows the tray: any tray change re-syncs the prompt's mentions. The last
+    parameters used with each provider (and each of its models) are remembered, so switching
+    away and back restores them; a provider chosen for the first time starts at its defaults.
     """
 
     changed = Signal()
@@ -56,10 +79,13 @@ class Composition:
     params_changed = Signal(object)
 
     def __init__(self, params: GenerationParams, tray: ReferenceTray | None = None,
-                 prompt: PromptDocument | None = None) -> None:
+                 prompt: PromptDocument | None = None,
+                 remembered: dict[str, GenerationParams] | None = None) -> None:
         self.tray = tray or ReferenceTray()
         self.prompt = prompt or PromptDocument()
         self._params = params
+        self._remembered: dict[str, GenerationParams] = dict(remembered or {})
+        self._remember(params)
         self.tray.changed.connect(self._on_tray_changed)
         self.prompt.changed.connect(self.changed.emit)
 
@@ -71,11 +97,64 @@ class Composition:
     def params(self, value: GenerationParams) -> None:
         if value != self._params:
             self._params = value
+            self._remember(value)
             self.params_changed.emit(value)
             self.changed.emit()
 
     def update_params(self, **changes: Any) -> None:
         self.params = self._params.model_copy(update=changes)
+
+    @property
+    def remembered(self) -> dict[str, GenerationParams]:
+        """The last parameters per provider (key `provider`) and per model (`provider/model`)."""
+        return dict(self._remembered)
+
+    def _remember(self, params: GenerationParams) -> None:
+        self._remembered[memory_key(params.provider)] = params
+        if params.model is not None:
+            self._remembered[memory_key(params.provider, params.model)] = params
+
+    def _usable(self, params: GenerationParams | None) -> GenerationParams | None:
+        """Remembered parameters, unless the provider's capabilities no longer offer them."""
+        if params is None:
+            return None
+        try:
+            capabilities.get(params.provider).model(params.model)
+        except KeyError:
+            return None
+        return params
+
+    def switch_provider(self, provider_id: str) -> None:
+        """Choose another provider: its remembered parameters, else its defaults."""
+        if provider_id == self._params.provider:
+            return
+        caps = capabilities.get(provider_id)
+        kept = self._usable(self._remembered.get(memory_key(provider_id)))
+        self.params = kept or with_defaults(GenerationParams(provider=provider_id), caps)
+
+    def switch_model(self, model_id: str) -> None:
+        """Choose another model of the same provider: what was last used with it, else the
+        current choices it also offers (the rest at its defaults)."""
+        params = self._params
+        if model_id == params.model:
+            return
+        caps = capabilities.get(params.provider)
+        kept = self._usable(self._remembered.get(memory_key(params.provider, model_id)))
+        self.params = kept or switch_model(params, caps, model_id)
+
+    def state(self) -> CompositionState:
+        return CompositionState(tuple(self.tray.items), self.prompt.to_data(), self._params,
+                                tuple(sorted(self._remembered.items())))
+
+    def restore(self, state: CompositionState) -> None:
+        """Become `state` in place (undo, redo, opening a project): widgets bound to this
+        composition's tray and prompt follow."""
+        self.tray.reset(state.references)
+        self.prompt.restore(state.prompt, self.tray)
+        self._remembered = dict(state.remembered)
+        self.params = state.params
+        self._remember(state.params)
+        self.changed.emit()
 
     def snapshot(self) -> CompositionSnapshot:
         return CompositionSnapshot(references=list(self.tray.items),

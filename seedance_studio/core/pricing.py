@@ -17,18 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import cache
 from typing import Literal
+
+from pydantic import JsonValue, TypeAdapter, ValidationError
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.money import format_credits, format_money, format_rate
 from seedance_studio.core.params import GenerationParams, with_defaults
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import number_tags
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class EstimateItem:
     warning: str = ""
     """Why the amount is unknown or uncertain."""
 
+    @property
+    def is_range(self) -> bool:
+        """The amount is a span (auto duration), not one figure."""
+        return self.amount_min != self.amount_max
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -74,13 +81,32 @@ class Estimate:
         return self.min is not None and self.max is None
 
     @property
-    def is_range(self) -> bool:
-        return self.min is not None and self.min != self.max
-
-    @property
     def worst_case(self) -> Decimal | None:
-        """The most it can cost, as far as known (the budget check's number)."""
+        """The most it can cost in USD, as far as known (the budget check's number); None
+        when no price is published."""
         return self.max if self.max is not None else self.min
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The stored form (Decimals as strings, so no cent is lost to a float)."""
+        data: dict[str, JsonValue] = _adapter().dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Estimate:
+        """Read `to_json`'s form back; fields a row lacks take their defaults.
+
+        Raises ValueError for anything that is not an estimate.
+        """
+        try:
+            return _adapter().validate_python(data)
+        except ValidationError as exc:
+            raise ValueError(f"not an estimate: {exc.error_count()} problems") from exc
+
+
+@cache
+def _adapter() -> TypeAdapter[Estimate]:
+    """Built on first use: the schema is not needed to start the app."""
+    return TypeAdapter(Estimate)
 
 
 def estimate(
@@ -205,17 +231,24 @@ def _describe(params: GenerationParams) -> str:
 # -- formatting -----------------------------------------------------------------------------------
 
 
-def format_money(amount: Decimal) -> str:
-    """US dollars rounded to the cent: $1.68 (a fraction of a cent shows as <$0.01)."""
-    if Decimal(0) < amount < Decimal("0.005"):
-        return "<$0.01"
-    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP):,}"
+def quantity_text(item: EstimateItem) -> str:
+    """What an item bills: "5", "4–15" (auto duration), "?" (a length not probed)."""
+    if item.quantity is None:
+        return "?"
+    low = f"{item.quantity.normalize():f}"
+    if item.quantity_max is not None and item.quantity_max != item.quantity:
+        return f"{low}–{item.quantity_max.normalize():f}"
+    return low
 
 
-def format_credits(amount: Decimal) -> str:
-    """Credits as a plain number: 240, 1,200, 22.5."""
-    value = amount.normalize()
-    return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
+def amount_text(item: EstimateItem, credits: bool) -> str:
+    """An item's amount, exact: "$0.84", "$0.67–$2.52", "?" when its quantity is unknown."""
+    if item.quantity is None:
+        return format_rate(None, credits=credits)
+    text = format_rate(item.amount_min, credits=credits)
+    if item.is_range:
+        text += f"–{format_rate(item.amount_max, credits=credits)}"
+    return text
 
 
 def format_estimate(est: Estimate) -> str:

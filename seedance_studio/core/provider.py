@@ -6,6 +6,7 @@ resumes after a restart from the job store alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -102,6 +103,21 @@ class RequestSpec(BaseModel):
     body: Any = None
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """What a provider documents per API key; None means no limit of that sort (its 429s
+    decide)."""
+
+    max_unfinished: int | None = None
+    """Jobs created but not yet finished, at once."""
+    max_creates: int | None = None
+    """Create requests per rolling `window_s`."""
+    window_s: float = 60.0
+
+
+NO_LIMITS = RateLimits()
+
+
 @runtime_checkable
 class Provider(Protocol):
     """What the job engine needs of a provider; one module per provider implements it."""
@@ -143,6 +159,25 @@ class Provider(Protocol):
 
     def handle_for(self, job_id: str) -> JobHandle:
         """Rebuild a handle from a stored job id alone."""
+        ...
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """The create limits the provider documents per key (the engine's gate enforces
+        them); NO_LIMITS when it documents none."""
+        ...
+
+    @property
+    def can_find_submissions(self) -> bool:
+        """Whether a documented endpoint lists this key's jobs, so a create whose answer was
+        lost can be looked up (`find_submission`)."""
+        ...
+
+    async def find_submission(self, snapshot: CompositionSnapshot,
+                              sent_at: float) -> list[JobHandle]:
+        """The job(s) the create of `snapshot` sent at `sent_at` (epoch seconds) made, from
+        the provider's own list; [] when the list shows none. Only where
+        `can_find_submissions`; otherwise raises NotImplementedError."""
         ...
 
     async def aclose(self) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from psygnal import Signal
 
@@ -34,6 +35,8 @@ class ReferenceTray:
 
     def __init__(self, items: list[Reference] | None = None) -> None:
         self._items: list[Reference] = []
+        self._batch_depth = 0
+        self._batch_dirty = False
         for ref in items or []:
             self._check_new(ref)
             self._items.append(ref)
@@ -88,7 +91,7 @@ class ReferenceTray:
             self._items.append(ref)
         else:
             self._items.insert(max(0, min(index, len(self._items))), ref)
-        self.changed.emit()
+        self._changed()
         return ref
 
     def extend(self, refs: list[Reference]) -> None:
@@ -97,12 +100,12 @@ class ReferenceTray:
             self._check_new(ref)
         self._items.extend(refs)
         if refs:
-            self.changed.emit()
+            self._changed()
 
     def remove(self, ref_id: str) -> Reference:
         ref = self._items.pop(self.index_of(ref_id))
         self.removed.emit(ref_id)
-        self.changed.emit()
+        self._changed()
         return ref
 
     def move(self, ref_id: str, new_index: int) -> None:
@@ -113,7 +116,7 @@ class ReferenceTray:
             return
         ref = self._items.pop(old)
         self._items.insert(new_index, ref)
-        self.changed.emit()
+        self._changed()
 
     def replace(self, ref_id: str, new: Reference) -> Reference:
         """Swap in `new` under the same id, so mentions stay bound (used by conform)."""
@@ -122,7 +125,7 @@ class ReferenceTray:
         if kept.kind is not self._items[i].kind:
             raise ValueError("a replacement must be of the same kind")
         self._items[i] = kept
-        self.changed.emit()
+        self._changed()
         return kept
 
     def clear(self) -> None:
@@ -131,6 +134,37 @@ class ReferenceTray:
         for ref_id in removed:
             self.removed.emit(ref_id)
         if removed:
+            self._changed()
+
+    def reset(self, items: list[Reference] | tuple[Reference, ...]) -> None:
+        """Replace every item at once (undo, redo, opening a project): one change event."""
+        new_ids = {r.id for r in items}
+        if len(new_ids) != len(items):
+            raise ValueError("two references share an id")
+        gone = [r.id for r in self._items if r.id not in new_ids]
+        if list(items) == self._items:
+            return
+        self._items = list(items)
+        for ref_id in gone:
+            self.removed.emit(ref_id)
+        self._changed()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several edits that emit `changed` once, at the end (one undo step, one refresh)."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._batch_dirty:
+                self._batch_dirty = False
+                self.changed.emit()
+
+    def _changed(self) -> None:
+        if self._batch_depth:
+            self._batch_dirty = True
+        else:
             self.changed.emit()
 
     def _check_new(self, ref: Reference) -> None:

@@ -46,7 +46,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from psygnal import Signal
 
@@ -54,6 +54,8 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
     AuthError,
+    ContentBlockedError,
+    GenerationFailedError,
     MalformedResponseError,
     MediaError,
     NotFoundError,
@@ -62,6 +64,7 @@ from seedance_studio.core.errors import (
     SeedanceError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
     Cancelled,
@@ -69,6 +72,7 @@ from seedance_studio.core.provider import (
     JobHandle,
     Provider,
     Queued,
+    RateLimits,
     Running,
     StatusResult,
     Succeeded,
@@ -77,7 +81,7 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.capture import capture, capturing_client
 from seedance_studio.jobs.create_gate import CreateGate
-from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
+from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.polling import (
     AUTH_ERROR_LIMIT,
@@ -86,6 +90,7 @@ from seedance_studio.jobs.polling import (
     error_delay,
     next_poll_delay,
 )
+from seedance_studio.jobs.provider_policy import dashboard_advice
 from seedance_studio.jobs.states import (
     FETCH_STATES,
     POLLED_STATES,
@@ -94,12 +99,13 @@ from seedance_studio.jobs.states import (
 )
 from seedance_studio.jobs.store import (
     DEFAULT_LEASE_S,
+    JobFields,
     JobRecord,
     JobStore,
     NewJob,
     new_owner_id,
 )
-from seedance_studio.providers.rate_limits import RateLimits, rate_limits_of
+from seedance_studio.jobs.transitions import Event
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
@@ -121,6 +127,10 @@ LEASE_S = DEFAULT_LEASE_S
 LOCAL_RERENDERS = 3
 """Times a local job is rendered again after interruptions before it is left failed (a guard
 against a provider that forgets its jobs at once, not a limit users should meet)."""
+
+
+class CancelNotPossibleError(SeedanceError):
+    """The provider has no server cancel: only the user may decide to stop watching."""
 
 
 def _default_factory() -> ProviderFactory:
@@ -176,11 +186,13 @@ class JobEngine:
         and jobs a dead process left behind are taken over."""
         for job in self.store.unfinished():
             self._resume(job)
+        for job in self.store.list_jobs(states=[JobState.SUBMIT_UNKNOWN]):
+            self._look_up_later(job)
         if self._janitor is None and not self._closing:
             self._last_scan = self._now()
             self._janitor = asyncio.get_running_loop().create_task(self._watch_store())
 
-    async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
+    async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
                      allow_over_budget: bool = False) -> list[int]:
         """Store one job per variant, then send the create(s) in the background.
 
@@ -205,7 +217,11 @@ class JobEngine:
         self._retired.extend(self._resolvers.values())
         self._resolvers.clear()
 
-    async def cancel(self, job_id: int) -> JobRecord:
+    async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
+        """Cancel before the create left, discard an unknown submission, or ask the provider
+        to stop. A refused or failed server cancel leaves the job watched, with a message
+        saying so; with no server cancel, CancelNotPossibleError unless `accept_uncancellable`
+        (the user accepted that it may still run and be charged)."""
         job = self.store.get(job_id)
         if job.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED):
             return job
@@ -221,34 +237,45 @@ class JobEngine:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
                 for row in self.store.batch_jobs(job.batch):
-                    self._update(row.id, expect=[JobState.SUBMITTING],
-                                 state=JobState.CANCELLED, finished_at=self._now(),
-                                 message="cancelled before it was sent")
+                    self._move(row.id, Event.CANCELLED_UNSENT,
+                               message="cancelled before it was sent")
                 return self.store.get(job_id)
             raise SeedanceError(f"job {job_id} is being created right now; cancel it once "
                                 f"it has a provider id")
         if job.state is JobState.SUBMIT_UNKNOWN:
-            self._update(job_id, state=JobState.CANCELLED, finished_at=self._now(),
-                         message="discarded by the user; if the provider did create it, it may "
-                                 "still run and be charged")
+            self._move(job_id, Event.DISCARDED,
+                       message="discarded by the user; if the provider did create it, it may "
+                               "still run and be charged")
             return self.store.get(job_id)
-        # queued / running / stuck: ask the server first.
-        self._stop_watcher(job_id)
-        message = "cancelled"
+        # queued / running / stuck: only the provider can stop it.
+        provider = self._provider(job.provider)
+        name = capabilities.get(job.provider).name
+        if not (provider.supports_cancel and job.provider_job_id):
+            if not accept_uncancellable:
+                raise CancelNotPossibleError(
+                    f"{name} has no cancel API: job {job_id} may still run and be charged; "
+                    f"cancel it anyway to stop watching it (its video would not be fetched)")
+            self._stop_watcher(job_id)
+            if not self._move(job_id, Event.CANCEL_UNSUPPORTED, message=(
+                    f"cancelled here; {name} has no cancel API, so the job may still run and "
+                    f"be charged")):
+                self._resume(self.store.get(job_id))
+            self._gate.slot_freed.set()
+            return self.store.get(job_id)
         try:
-            provider = self._provider(job.provider)
-            if provider.supports_cancel and job.provider_job_id:
-                accepted = await provider.cancel(self._handle(provider, job))
-                if not accepted:
-                    message = "cancelled here; the provider did not confirm the cancel"
-            else:
-                message = ("cancelled here; the provider has no cancel API, so the job may "
-                           "still run and be charged")
+            accepted = await provider.cancel(self._handle(provider, job))
+            refusal = None if accepted else f"cancel refused by {name}"
         except ProviderError as exc:
-            message = f"cancelled here; the provider's cancel failed: {exc}"
-        if not self._update(job_id, expect=[JobState.QUEUED, JobState.RUNNING, JobState.STUCK],
-                            state=JobState.CANCELLED, message=message,
-                            finished_at=self._now()):
+            refusal = f"cancel failed at {name} ({exc})"
+        if refusal is not None:
+            # Still running there (and charged when it ends): keep watching it, say so.
+            current = self.store.get(job_id)
+            self._update(job_id, expect=[current.state], event="cancel refused",
+                         message=f"{refusal}: still running, still polled")
+            self._resume(self.store.get(job_id))
+            return self.store.get(job_id)
+        self._stop_watcher(job_id)
+        if not self._move(job_id, Event.CANCEL_CONFIRMED, message="cancelled"):
             # It finished meanwhile (paid for): bring the video home instead.
             self._resume(self.store.get(job_id))
         self._gate.slot_freed.set()
@@ -280,30 +307,58 @@ class JobEngine:
                                   "responses": answers},
                              message="still unfinished at the provider")
             else:
-                self._apply_status(job, status, answers, force=True)
+                self._apply_status(job, status, answers)
                 self._resume(self.store.get(job_id))
             return self.store.get(job_id)
         if job.state is JobState.SUBMIT_UNKNOWN:
-            provider = self._provider(job.provider)
-            finder = getattr(provider, "find_submission", None)
-            found: list[JobHandle] | None = None
-            if finder is not None:
-                try:
-                    found = await finder(job.snapshot(), job.create_sent_at)
-                except ProviderError as exc:
-                    self._update(job_id, message=f"could not check: {exc}")
-                    return self.store.get(job_id)
-            if found:
-                self._attach_handles(self.store.batch_jobs(job.batch), found, raw=None)
-                return self.store.get(job_id)
-            self._update(job_id, event="checked again", message=(
-                "the provider has no way to find a job without its id: look at its dashboard, "
-                "then submit anyway or discard" if finder is None
-                else "the provider does not know this submission"))
+            await self._look_up(job)
             return self.store.get(job_id)
         if job.state not in SETTLED_STATES:
             self._resume(job)
         return self.store.get(job_id)
+
+    def _look_up_later(self, job: JobRecord) -> None:
+        """On start: settle an unknown submission by itself where the provider's job list
+        allows (a lookup is free; nothing is resent)."""
+        if self._closing or job.batch in self._batches:
+            return
+        try:
+            if not self._provider(job.provider).can_find_submissions:
+                return
+        except SeedanceError:  # no key, unknown provider: the user settles it later
+            return
+        task = asyncio.get_running_loop().create_task(self._look_up(job))
+        self._batches[job.batch] = task
+        task.add_done_callback(lambda _t: self._batches.pop(job.batch, None))
+
+    async def _look_up(self, job: JobRecord) -> None:
+        """Settle an unknown submission from the provider's own job list where one is
+        documented; otherwise say what a person needs to find it on the dashboard."""
+        provider = self._provider(job.provider)
+        if not provider.can_find_submissions:
+            caps = capabilities.get(job.provider)
+            snapshot = job.snapshot()
+            refs = [Path(r.source).name or r.source for r in snapshot.references]
+            self._update(job.id, event="checked again", message=dashboard_advice(
+                job.provider, caps.name, sent_at=job.create_sent_at, prompt=job.prompt_text,
+                references=refs, estimate_usd=job.estimated_usd))
+            return
+        try:
+            with capture() as answers:
+                found = await provider.find_submission(job.snapshot(),
+                                                       job.create_sent_at or job.created_at)
+        except ProviderError as exc:
+            self._update(job.id, message=f"could not look it up: {exc}; check again later")
+            return
+        rows = [r for r in self.store.batch_jobs(job.batch)
+                if r.state is JobState.SUBMIT_UNKNOWN]
+        if found:
+            self._attach_handles(rows, found, raw={"responses": answers}, found=True)
+            return
+        for row in rows:
+            self._move(row.id, Event.NOT_CREATED, raw={"responses": answers},
+                       message="not created: the provider's job list has no such job, so "
+                               "nothing was charged")
 
     async def submit_anyway(self, job_id: int) -> list[int]:
         """Send the create again for a submit_unknown job (the user accepts paying twice)."""
@@ -312,8 +367,7 @@ class JobEngine:
             raise SeedanceError(f"job {job_id} is {job.state.value}, not an unknown submission")
         rows = self.store.batch_jobs(job.batch)
         for row in rows:
-            self._update(row.id, expect=[JobState.SUBMIT_UNKNOWN], state=JobState.SUBMITTING,
-                         create_sent_at=None, message="submitted again by the user",
+            self._move(row.id, Event.SUBMIT_AGAIN, message="submitted again by the user",
                          lease_owner=self.owner, lease_until=self._now() + LEASE_S)
         self._spawn_batch(job.batch)
         return [row.id for row in rows]
@@ -324,8 +378,7 @@ class JobEngine:
         if job.state is JobState.DONE and _exists(job.result_path):
             return job
         if job.state is JobState.DONE or (job.state is JobState.FAILED and job.results):
-            self._update(job_id, state=JobState.SUCCEEDED, result_path=None,
-                         message="download requested")
+            self._move(job_id, Event.DOWNLOAD_AGAIN, message="download requested")
         elif job.state not in FETCH_STATES:
             raise SeedanceError(f"job {job_id} is {job.state.value}: nothing to download yet")
         self._resume(self.store.get(job_id))
@@ -405,29 +458,30 @@ class JobEngine:
 
     # -- submission -------------------------------------------------------------------------
 
-    def _submit(self, snapshot: CompositionSnapshot, estimate: Any, *, retry_of: int | None,
+    def _submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None, *,
+                retry_of: int | None,
                 allow_over_budget: bool, per_job_usd: Decimal | None = None) -> list[int]:
         params = snapshot.params
         caps = capabilities.get(params.provider)
         variants = max(params.variants, 1)
-        total_usd = estimate_usd(estimate) if per_job_usd is None else per_job_usd * variants
+        total_usd = ((estimate.worst_case if estimate else None) if per_job_usd is None
+                     else per_job_usd * variants)
         if not allow_over_budget:
             self.ledger.check_budget(self.settings.budget_usd, total_usd)
         native = variants > 1 and caps.model(params.model).max_variants >= variants
         group = uuid.uuid4().hex[:12]
-        est = estimate_json(estimate)
         each = per_job_usd if per_job_usd is not None else split_usd(total_usd, variants)
         rows: list[NewJob] = []
         if native:
             batch = uuid.uuid4().hex
             rows = [NewJob(snapshot=snapshot, group_id=group, batch=batch, variant=i,
-                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
                     for i in range(variants)]
         else:
             single = snapshot.model_copy(
                 update={"params": params.model_copy(update={"variants": 1})})
             rows = [NewJob(snapshot=single, group_id=group, batch=uuid.uuid4().hex, variant=i,
-                           estimate=est, estimated_usd=each, retry_of=retry_of)
+                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
                     for i in range(variants)]
         ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
         self._batch_ids.update(zip(ids, (r.batch for r in rows), strict=True))
@@ -542,19 +596,20 @@ class JobEngine:
         resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
         return resolved
 
-    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle],
-                        raw: Any) -> None:
-        now = self._now()
+    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: Any, *,
+                        found: bool = False) -> None:
+        """Store each provider id on its row (a create's answer, or a lookup's finding)."""
+        event, short = (Event.FOUND, Event.NOT_CREATED) if found else (Event.CREATED,
+                                                                        Event.CREATE_FAILED)
         # Every id is stored before anything is announced or started: the create is paid.
         for row, handle in zip(rows, handles, strict=False):
-            self.store.update(row.id, state=JobState.QUEUED, provider_job_id=handle.job_id,
-                              handle_extra=dict(handle.extra), submitted_at=now, message=None,
-                              event="created", raw=raw)
+            self.store.move(row.id, event, provider_job_id=handle.job_id,
+                            handle_extra=dict(handle.extra), raw=raw)
         for row in rows[:len(handles)]:
             self._announce(row.id)
         for row in rows[len(handles):]:
-            self._update(row.id, state=JobState.FAILED, finished_at=now, raw=raw,
-                         message=f"the provider returned {len(handles)} generation(s) "
+            self._move(row.id, short, raw=raw,
+                       message=f"the provider returned {len(handles)} generation(s) "
                                  f"for {len(rows)} requested")
         for row in rows[:len(handles)]:
             self._resume(self.store.get(row.id))
@@ -565,11 +620,9 @@ class JobEngine:
         rows = self.store.batch_jobs(batch)
         for row, handle in zip(rows, handles, strict=False):
             if row.state is JobState.SUBMITTING:
-                self._update(row.id, expect=[JobState.SUBMITTING], state=JobState.QUEUED,
-                             provider_job_id=handle.job_id, handle_extra=dict(handle.extra),
-                             submitted_at=self._now(),
-                             message=f"created; recording it hit an error: {exc}",
-                             event="created")
+                self._move(row.id, Event.CREATED,
+                           provider_job_id=handle.job_id, handle_extra=dict(handle.extra),
+                           message=f"created; recording it hit an error: {exc}")
         for row in self.store.batch_jobs(batch):
             if row.state is JobState.QUEUED:
                 self._resume(row)
@@ -579,18 +632,15 @@ class JobEngine:
 
     def _mark_unknown(self, ids: list[int], why: str, raw: Any = None) -> None:
         for job_id in ids:
-            self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.SUBMIT_UNKNOWN,
-                         raw=raw or None,
+            self._move(job_id, Event.CREATE_UNKNOWN, raw=raw or None,
                          message=f"submission outcome unknown ({why}): check again or "
                                  f"submit anyway")
 
     def _fail_many(self, ids: list[int], exc: BaseException, raw: Any = None) -> None:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
-            self._update(job_id, expect=[JobState.SUBMITTING], state=JobState.FAILED,
-                         message=str(exc),
-                         error_code=type(exc).__name__, finished_at=self._now(),
-                         create_sent_at=None, raw=raw or None)
+            self._move(job_id, Event.CREATE_FAILED, message=str(exc),
+                       error_type=type(exc).__name__, raw=raw or None)
 
     # -- resuming and watching --------------------------------------------------------------
 
@@ -657,8 +707,8 @@ class JobEngine:
                 await self._poll_and_fetch(job_id)
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
-            self._update(job_id, expect=[JobState.DOWNLOADING], state=JobState.SUCCEEDED)
-            self._update(job_id, error_code=type(exc).__name__,
+            self._move(job_id, Event.FETCH_FAILED)
+            self._update(job_id, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"unexpected error: {exc} (resume or download to retry)")
         finally:
@@ -683,8 +733,8 @@ class JobEngine:
                 rerendered = True
                 # The render was moved into the library and that file is gone too: render it
                 # again (free) rather than fail on a cache file that no longer exists.
-                self._update(job_id, state=JobState.QUEUED, result_path=None, next_poll_at=None,
-                             message="rendering again: the video file is gone")
+                self._move(job_id, Event.RENDER_AGAIN,
+                           message="rendering again: the video file is gone")
                 await self._render_again(self.store.get(job_id), self._provider(job.provider))
                 continue
             if job.state in FETCH_STATES:
@@ -695,7 +745,7 @@ class JobEngine:
             # Look once before judging the time-out: a job resumed after a long break may
             # have finished meanwhile (or be a local render to start again).
             if polled and self._past_timeout(job):
-                self._update(job_id, state=JobState.STUCK, message=(
+                self._move(job_id, Event.TIMED_OUT, message=(
                     f"unfinished after {self.settings.job_timeout_s // 60} min: check "
                     f"again or cancel"))
                 return
@@ -707,8 +757,8 @@ class JobEngine:
             except NotFoundError as exc:
                 not_found += 1
                 if not_found >= NOT_FOUND_LIMIT:
-                    self._update(job_id, state=JobState.FAILED, message=str(exc),
-                                 error_code=type(exc).__name__, finished_at=self._now())
+                    self._move(job_id, Event.LOST, message=str(exc),
+                               error_type=type(exc).__name__)
                     return
                 errors += 1
                 await asyncio.sleep(error_delay(errors))
@@ -723,7 +773,7 @@ class JobEngine:
                 if refused >= AUTH_ERROR_LIMIT:
                     # Kept as it is (paid, unfinished): polled again after a while, at the
                     # next start or `resume`, once the key is put right.
-                    self._update(job_id, error_code=type(exc).__name__,
+                    self._update(job_id, error_type=type(exc).__name__,
                                  next_poll_at=self._now() + RETRY_LATER_S,
                                  message=f"polling paused, the key was refused: {exc} (fix "
                                          f"the key, then resume)")
@@ -738,7 +788,8 @@ class JobEngine:
                 continue
             errors = not_found = refused = 0
             if (job.message or "").startswith("polling"):  # the trouble is over
-                self._update(job_id, message=None, error_code=None, next_poll_at=None)
+                self._update(job_id, message=None, error_type=None, error_code=None,
+                             next_poll_at=None)
             if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
                     and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
                 await self._render_again(job, provider)
@@ -763,53 +814,46 @@ class JobEngine:
             if not handles:
                 raise SeedanceError("the provider started no render")
         except SeedanceError as exc:
-            self._update(job.id, expect=[JobState.QUEUED, JobState.RUNNING],
-                         state=JobState.FAILED, message=f"could not render again: {exc}",
-                         error_code=type(exc).__name__, finished_at=self._now())
+            self._move(job.id, Event.RENDER_FAILED, message=f"could not render again: {exc}",
+                       error_type=type(exc).__name__)
             return
         handle = handles[0]
         now = self._now()
-        if not self._update(job.id, expect=[JobState.QUEUED, JobState.RUNNING],
-                            state=JobState.QUEUED, provider_job_id=handle.job_id,
-                            handle_extra=dict(handle.extra), submitted_at=now,
-                            create_sent_at=now, attempt=job.attempt + 1, progress=None,
-                            raw_status=None, event="rendering again",
-                            message="rendering again: the last render was interrupted"):
+        if not self._move(job.id, Event.RENDER_AGAIN, provider_job_id=handle.job_id,
+                          handle_extra=dict(handle.extra), create_sent_at=now,
+                          attempt=job.attempt + 1, note="rendering again",
+                          message="rendering again: the last render was interrupted"):
             await provider.cancel(handle)  # cancelled meanwhile
 
-    def _apply_status(self, job: JobRecord, status: StatusResult, answers: list[Any] | None = None,
-                      *, force: bool = False) -> None:
-        expect = None if force else [JobState.QUEUED, JobState.RUNNING]
+    def _apply_status(self, job: JobRecord, status: StatusResult,
+                      answers: list[Any] | None = None) -> None:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
-                self._update(job.id, expect=expect, state=JobState.QUEUED,
-                             raw_status=status.raw_status, raw=raw, message=None)
+                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
-                self._update(job.id, expect=expect, state=JobState.RUNNING,
-                             raw_status=status.raw_status, progress=status.progress,
-                             raw=raw if job.state is not JobState.RUNNING else None,
-                             message=None)
+                self._move(job.id, Event.REPORTED_RUNNING, raw_status=status.raw_status,
+                           progress=status.progress,
+                           raw=raw if job.state is not JobState.RUNNING else None)
             self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):
             cost = status.cost
-            self._update(job.id, expect=expect, state=JobState.SUCCEEDED,
-                         raw_status=status.raw_status, results=status.results,
-                         actual_cost=cost, actual_usd=self._cost_usd(job, cost),
-                         succeeded_at=self._now(), progress=1.0, raw=raw, message=None)
+            self._move(job.id, Event.REPORTED_SUCCEEDED, raw_status=status.raw_status,
+                       results=status.results, actual_cost=cost,
+                       actual_usd=self._cost_usd(job, cost), raw=raw)
             self._gate.slot_freed.set()
         elif isinstance(status, Failed):
-            self._update(job.id, expect=expect, state=JobState.FAILED, message=status.message,
-                         error_code=status.code or ("content_blocked" if status.content_blocked
-                                                    else None),
-                         raw_status=status.raw_status, finished_at=self._now(), raw=raw)
+            self._move(job.id, Event.REPORTED_FAILED, message=status.message,
+                       error_type=(ContentBlockedError if status.content_blocked
+                                   else GenerationFailedError).__name__,
+                       error_code=status.code,
+                       raw_status=status.raw_status, raw=raw)
             self._gate.slot_freed.set()
         elif isinstance(status, Cancelled):
-            self._update(job.id, expect=expect, state=JobState.CANCELLED,
-                         raw_status=status.raw_status, finished_at=self._now(), raw=raw,
-                         message="cancelled at the provider")
+            self._move(job.id, Event.REPORTED_CANCELLED, raw_status=status.raw_status, raw=raw,
+                       message="cancelled at the provider")
             self._gate.slot_freed.set()
 
     def _cost_usd(self, job: JobRecord, cost: Any) -> Decimal | None:
@@ -847,12 +891,12 @@ class JobEngine:
 
     async def _fetch(self, job: JobRecord) -> None:
         if not job.results:
-            self._update(job.id, state=JobState.FAILED, finished_at=self._now(),
-                         message="the provider reported success without a result")
+            self._move(job.id, Event.NO_RESULT,
+                       message="the provider reported success without a result")
             return
         final = Path(job.result_path) if job.result_path else dl.library_target(
             self.settings.library_path(), job)
-        self._update(job.id, state=JobState.DOWNLOADING, result_path=str(final))
+        self._move(job.id, Event.FETCH_STARTED, result_path=str(final))
         job = self.store.get(job.id)
         try:
             for index, media in enumerate(job.results):
@@ -862,7 +906,7 @@ class JobEngine:
                     continue  # finished before a crash, sidecar may be missing
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
-            self._update(job.id, state=JobState.SUCCEEDED, error_code=type(exc).__name__,
+            self._move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"download failed: {exc} (download again to retry)")
             return
@@ -871,9 +915,8 @@ class JobEngine:
         sidecar = await asyncio.to_thread(
             lambda: dl.write_sidecar(final, dl.provenance(record, final, record.results[0])))
         size = final.stat().st_size
-        self._update(job.id, state=JobState.DONE, sidecar_path=str(sidecar),
-                     finished_at=self._now(), bytes_done=size, bytes_total=size,
-                     message=None, error_code=None, next_poll_at=None)
+        self._move(job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size,
+                   bytes_total=size)
         self._report(job.id, "download", 1.0)
 
     async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
@@ -962,7 +1005,7 @@ class JobEngine:
 
     def _limits_for(self, provider_id: str) -> RateLimits:
         """The create limits the provider publishes: the gate enforces them, nothing else."""
-        return rate_limits_of(self._provider(provider_id))
+        return self._provider(provider_id).rate_limits
 
     def _provider(self, provider_id: str) -> Provider:
         provider = self._providers.get(provider_id)
@@ -981,8 +1024,18 @@ class JobEngine:
             handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})
         return handle
 
-    def _update(self, job_id: int, **fields: Any) -> bool:
-        changed = self.store.update(job_id, **fields)
+    def _update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
+                event: str | None = None, raw: object = None,
+                **fields: Unpack[JobFields]) -> bool:
+        changed = self.store.update(job_id, expect=expect, event=event, raw=raw, **fields)
+        if changed:
+            self._announce(job_id)
+        return changed
+
+    def _move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
+              **fields: Unpack[JobFields]) -> bool:
+        """Apply a transition of jobs/transitions.py (False when the job had moved on)."""
+        changed = self.store.move(job_id, event, note=note, raw=raw, **fields)
         if changed:
             self._announce(job_id)
         return changed
@@ -1002,9 +1055,10 @@ class JobEngine:
         except Exception:
             log.exception("a job_changed listener failed for job %s", job_id)
 
-    def _update_many(self, ids: list[int], **fields: Any) -> None:
+    def _update_many(self, ids: list[int], *, event: str | None = None, raw: object = None,
+                     **fields: Unpack[JobFields]) -> None:
         for job_id in ids:
-            self._update(job_id, **fields)
+            self._update(job_id, event=event, raw=raw, **fields)
 
 
 def _exists(path: str | None) -> bool:

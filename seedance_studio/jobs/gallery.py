@@ -65,7 +65,7 @@ class GalleryFilter:
     until: float | None = None
     """Created before (epoch seconds)."""
     project: str | None = None
-    """The project name a job's snapshot carries, where projects record one."""
+    """Words of the project file a job was sent from (its path, as the store keeps it)."""
     text: str = ""
     """Words the prompt as written contains (case-insensitive, each of them)."""
     picks_only: bool = False
@@ -96,8 +96,8 @@ class GalleryFilter:
             clauses.append("created_at < ?")
             args.append(self.until)
         if self.project:
-            clauses.append("json_extract(snapshot, '$.project') = ?")
-            args.append(self.project)
+            clauses.append("project LIKE ? ESCAPE '\\'")
+            args.append(_like(self.project))
         for word in self.text.split():
             clauses.append("json_extract(snapshot, '$.prompt.text') LIKE ? ESCAPE '\\'")
             args.append(_like(word))

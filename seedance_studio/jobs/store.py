@@ -26,15 +26,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -47,6 +49,8 @@ def default_db_path() -> Path:
 
 
 def _json_default(value: object) -> object:
+    if isinstance(value, Estimate):
+        return value.to_json()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, Path):
@@ -126,7 +130,27 @@ CREATE INDEX jobs_fanout ON jobs(fanout)
 """The user's pick among compared takes, and the one send that fanned a composition out to
 several providers (jobs of one fan-out share it)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+_V3 = """
+ALTER TABLE jobs ADD COLUMN project TEXT;
+CREATE INDEX jobs_project ON jobs(project)
+"""
+"""The project file a job was sent from (None: an untitled composition, the CLI)."""
+
+_V4 = """
+ALTER TABLE jobs ADD COLUMN error_type TEXT;
+UPDATE jobs SET error_type = error_code, error_code = NULL
+    WHERE error_code GLOB '*Error' OR error_code GLOB '*Exception'
+       OR error_code IN ('BudgetExceeded', 'KeyboardInterrupt');
+UPDATE jobs SET error_type = 'ContentBlockedError', error_code = NULL
+    WHERE error_code = 'content_blocked';
+UPDATE jobs SET error_type = 'GenerationFailedError'
+    WHERE error_type IS NULL AND error_code IS NOT NULL
+"""
+"""The exception type apart from the provider's own code: `error_code` held both (a class
+name the engine wrote, or a code such as "face" the provider sent). Class names end in
+Error or Exception; "content_blocked" was the engine's word for a filtered job."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -134,6 +158,16 @@ MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 def _dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
+
+
+def _estimate(data: object) -> Estimate | None:
+    """The stored estimate; a row whose estimate cannot be read keeps its job (no price)."""
+    if data is None:
+        return None
+    try:
+        return Estimate.from_json(data)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -155,7 +189,7 @@ class JobRecord:
     model: str | None
     snapshot_data: dict[str, Any]
     params: dict[str, Any]
-    estimate: dict[str, Any] | None
+    estimate: Estimate | None
     estimated_usd: Decimal | None
     """The upper end of the estimate for this one job, in USD (None when unpublished)."""
     provider_job_id: str | None
@@ -165,7 +199,10 @@ class JobRecord:
     raw_status: str | None
     message: str | None
     """Why it failed / what it waits for, verbatim from the provider where possible."""
+    error_type: str | None
+    """The core/errors exception class name of the failure (core/advice explains it)."""
     error_code: str | None
+    """The provider's own code for it, verbatim, where it sent one."""
     progress: float | None
     results: list[ResultMedia]
     actual_cost: Cost | None
@@ -219,11 +256,12 @@ class JobRecord:
             id=row["id"], group_id=row["group_id"], variant=row["variant"], batch=row["batch"],
             attempt=row["attempt"], retry_of=row["retry_of"], state=JobState(row["state"]),
             provider=row["provider"], model=row["model"], snapshot_data=load("snapshot"),
-            params=load("params") or {}, estimate=load("estimate"),
+            params=load("params") or {}, estimate=_estimate(load("estimate")),
             estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
             handle_extra=load("handle_extra") or {},
             ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
-            message=row["message"], error_code=row["error_code"], progress=row["progress"],
+            message=row["message"], error_type=row["error_type"],
+            error_code=row["error_code"], progress=row["progress"],
             results=[ResultMedia.model_validate(r) for r in load("results") or []],
             actual_cost=Cost.model_validate(cost) if cost else None,
             actual_usd=_dec(row["actual_usd"]), result_path=row["result_path"],
@@ -255,10 +293,9 @@ class NewJob:
     group_id: str
     batch: str
     variant: int = 0
-    estimate: dict[str, Any] | None = None
+    estimate: Estimate | None = None
     estimated_usd: Decimal | None = None
     retry_of: int | None = None
-    state: JobState = JobState.SUBMITTING
 
 
 _JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
@@ -267,12 +304,46 @@ _TEXT_DECIMALS = frozenset({"estimated_usd", "actual_usd"})
 _COLUMNS = frozenset({
     "group_id", "variant", "batch", "attempt", "retry_of", "state", "provider", "model",
     "snapshot", "params", "estimate", "estimated_usd", "provider_job_id", "handle_extra",
-    "ref_urls", "raw_status", "message", "error_code", "progress", "results", "actual_cost",
-    "actual_usd",
+    "ref_urls", "raw_status", "message", "error_type", "error_code", "progress", "results",
+    "actual_cost", "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
     "pick", "fanout",
 })
+
+
+class JobFields(TypedDict, total=False):
+    """The columns a running job may change (never `state`: only `JobStore.move` sets it)."""
+
+    attempt: int
+    provider_job_id: str | None
+    handle_extra: dict[str, str]
+    ref_urls: dict[str, str]
+    raw_status: str | None
+    message: str | None
+    error_type: str | None
+    error_code: str | None
+    progress: float | None
+    results: list[ResultMedia]
+    actual_cost: Cost | None
+    actual_usd: Decimal | None
+    result_path: str | None
+    sidecar_path: str | None
+    bytes_done: int | None
+    bytes_total: int | None
+    create_sent_at: float | None
+    submitted_at: float | None
+    succeeded_at: float | None
+    finished_at: float | None
+    next_poll_at: float | None
+    lease_owner: str | None
+    lease_until: float | None
+    pick: bool
+    fanout: str | None
+
+
+_REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})
+"""Text read from a provider: masked before it is stored (a provider may echo the key)."""
 
 
 def new_owner_id() -> str:
@@ -390,11 +461,13 @@ class JobStore:
         if value is None:
             return None
         if name in _JSON_COLUMNS:
-            return dumps(value)
+            return redact(dumps(value))
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
             return JobState(value).value
+        if name in _REDACTED_TEXT:
+            return redact(str(value))
         return value
 
     # -- writes -----------------------------------------------------------------------------
@@ -411,26 +484,48 @@ class JobStore:
                     "INSERT INTO jobs (group_id, variant, batch, retry_of, state, provider, "
                     "model, snapshot, params, estimate, estimated_usd, created_at, updated_at, "
                     "lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (job.group_id, job.variant, job.batch, job.retry_of, job.state.value,
+                    (job.group_id, job.variant, job.batch, job.retry_of, JobState.SUBMITTING.value,
                      params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
                      dumps(params.model_dump(mode="json")),
-                     dumps(job.estimate) if job.estimate is not None else None,
+                     dumps(job.estimate.to_json()) if job.estimate is not None else None,
                      str(job.estimated_usd) if job.estimated_usd is not None else None,
                      now, now, owner, now + lease_s if owner else None),
                 )
                 job_id = int(cur.lastrowid or 0)
                 ids.append(job_id)
                 db.execute("INSERT INTO events (job_id, at, state, message, raw) "
-                           "VALUES (?,?,?,?,?)", (job_id, now, job.state.value, "created", None))
+                           "VALUES (?,?,?,?,?)", (job_id, now, JobState.SUBMITTING.value, "created",
+                                                    None))
         return ids
 
     def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-               event: str | None = None, raw: Any = None, **fields: Any) -> bool:
-        """Set `fields`; when `expect` is given, only if the row is in one of those states.
+               event: str | None = None, raw: object = None, **fields: Unpack[JobFields]
+               ) -> bool:
+        """Set `fields` (never the state: see `move`); when `expect` is given, only if the
+        row is in one of those states. An explicit `event` appends a history entry with
+        `raw`, redacted. False when the row was not in an expected state."""
+        if "state" in fields:
+            raise TypeError("a job's state changes only by JobStore.move (jobs/transitions.py)")
+        states = None if expect is None else [JobState(s) for s in expect]
+        return self._write(job_id, None, states, event, raw, dict(fields))
 
-        A state change (or an explicit `event`) appends an event carrying `raw`, redacted.
-        Returns False when the row was not in an expected state (another process moved it).
-        """
+    def move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
+             **fields: Unpack[JobFields]) -> bool:
+        """Apply the transition `event` (jobs/transitions.py) with `fields`: compare-and-set,
+        so only a row still in one of the event's source states moves. Appends an event with
+        `raw` (redacted). False when the row is in no source state (another process, or an
+        earlier step, moved it): nothing is written then."""
+        move = TABLE[event]
+        sets: dict[str, Any] = dict(move.sets)
+        now = self.now()
+        sets.update(dict.fromkeys(move.stamps, now))
+        sets.update(fields)
+        sets["state"] = move.target
+        label = note or fields.get("message") or event.value
+        return self._write(job_id, move.target, sorted(move.sources), label, raw, sets)
+
+    def _write(self, job_id: int, target: JobState | None, expect: list[JobState] | None,
+               event: str | None, raw: object, fields: dict[str, Any]) -> bool:
         now = self.now()
         sets = {name: self._encode(name, value) for name, value in fields.items()}
         sets["updated_at"] = now
@@ -438,7 +533,7 @@ class JobStore:
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
         args: list[Any] = [*sets.values(), job_id]
         if expect is not None:
-            wanted = [JobState(s).value for s in expect]
+            wanted = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
             args += wanted
         with self._tx() as db:
@@ -446,12 +541,12 @@ class JobStore:
             if before is None:
                 raise KeyError(job_id)
             changed = db.execute(sql, args).rowcount == 1
-            if changed and (("state" in fields and fields["state"] != before["state"])
+            if changed and ((target is not None and target.value != before["state"])
                             or event is not None):
-                state = fields.get("state", before["state"])
+                state = target.value if target is not None else before["state"]
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
-                    (job_id, now, JobState(state).value, event or fields.get("message"),
+                    (job_id, now, state, redact(str(event)) if event else None,
                      redact(dumps(raw)) if raw is not None else None),
                 )
         return changed
@@ -496,6 +591,24 @@ class JobStore:
             return self.get(job_id)
         except KeyError:
             return None
+
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
+                           [(project, i) for i in ids])
+
+    def project_of(self, job_id: int) -> str | None:
+        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def jobs_of_project(self, project: str) -> list[int]:
+        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
+                                (project,)).fetchall()
+        return [int(r[0]) for r in rows]
 
     def list_jobs(self, *, states: Iterable[JobState] | None = None,
                   provider: str | None = None, group_id: str | None = None,

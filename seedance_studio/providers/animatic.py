@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 from seedance_studio.core import capabilities as capabilities_mod
 from seedance_studio.core import paths
@@ -27,11 +28,13 @@ from seedance_studio.core.errors import MediaError, SeedanceError
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
+    NO_LIMITS,
     Cancelled,
     Cost,
     Failed,
     JobHandle,
     Queued,
+    RateLimits,
     RequestSpec,
     ResultMedia,
     Running,
@@ -85,6 +88,14 @@ class AnimaticProvider:
     @property
     def supports_cancel(self) -> bool:
         return True
+
+    rate_limits: ClassVar[RateLimits] = NO_LIMITS
+    can_find_submissions: ClassVar[bool] = False
+    """A render cut short is rendered again (free), so nothing is ever looked up."""
+
+    async def find_submission(self, snapshot: CompositionSnapshot,
+                              sent_at: float) -> list[JobHandle]:
+        raise NotImplementedError("the animatic renders again instead of looking up")
 
     def output_dir(self) -> Path:
         folder = self._output_dir or paths.cache_dir() / "animatic"

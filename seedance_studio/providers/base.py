@@ -126,6 +126,13 @@ class HttpProvider:
     def handle_for(self, job_id: str) -> JobHandle:
         return JobHandle(provider=self.id, job_id=job_id)
 
+    can_find_submissions: ClassVar[bool] = False
+    """True in a client whose provider documents a job list to look a lost create up in."""
+
+    async def find_submission(self, snapshot: CompositionSnapshot,
+                              sent_at: float) -> list[JobHandle]:
+        raise NotImplementedError(f"{self._caps.name} documents no way to list its jobs")
+
     async def aclose(self) -> None:
         if self._own_client:
             await self._client.aclose()

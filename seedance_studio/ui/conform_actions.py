@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.history import CompositionHistory
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
 from seedance_studio.ui.trim_dialog import TrimDialog, TrimWindow
@@ -33,6 +34,8 @@ class ConformActions(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._cancel = threading.Event()
         """Set to stop the encoder itself (a cancelled await alone leaves its thread running)."""
+        self.history: CompositionHistory | None = None
+        """Names each swap in the undo history ("Fix Video2", "Trim Video2") when set."""
 
     @property
     def busy(self) -> bool:
@@ -107,7 +110,7 @@ class ConformActions(QObject):
         if plan is None:
             self.message.emit(f"{ref.display_name} already fits as it is")
             return None
-        return self._run([plan])
+        return self._run([plan], verb="Trim")
 
     def fix_all(self) -> asyncio.Task[None] | None:
         comp = self._composition
@@ -128,10 +131,10 @@ class ConformActions(QObject):
         for task in list(self._tasks):
             task.cancel()
 
-    def _run(self, plans: list[ConformPlan]) -> asyncio.Task[None]:
+    def _run(self, plans: list[ConformPlan], verb: str = "Fix") -> asyncio.Task[None]:
         if not self._tasks:
             self._cancel = threading.Event()
-        task = asyncio.ensure_future(self._apply(plans, self._cancel))
+        task = asyncio.ensure_future(self._apply(plans, self._cancel, verb))
         self._tasks.add(task)
         self.busy_changed.emit(True)
 
@@ -143,7 +146,8 @@ class ConformActions(QObject):
         task.add_done_callback(done)
         return task
 
-    async def _apply(self, plans: list[ConformPlan], cancel: threading.Event) -> None:
+    async def _apply(self, plans: list[ConformPlan], cancel: threading.Event,
+                     verb: str = "Fix") -> None:
         # The encoders load PyAV/FFmpeg: imported on the first fix, not when the window opens.
         from seedance_studio.media.conform import conform_async
         from seedance_studio.media.progress import MediaCancelledError
@@ -175,5 +179,8 @@ class ConformActions(QObject):
                 self.message.emit(f"Could not fix {ref.display_name}: {exc}")
                 continue
             if plan.ref_id in tray:
+                tag = tray.tag_of(plan.ref_id)
+                if self.history is not None and tag is not None:
+                    self.history.label_next(f"{verb} {tag.canonical}")
                 tray.replace(plan.ref_id, fixed)
         self.message.emit(f"Fixed {len(plans)} reference{'s' if len(plans) != 1 else ''}")

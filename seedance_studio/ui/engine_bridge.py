@@ -9,7 +9,6 @@ ever touched on the UI thread, after the engine's own call has returned.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine, ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger(__name__)
-
-
-def storable_estimate(estimate: Any) -> Any:
-    """core.pricing.Estimate is a dataclass; the store keeps estimates as dicts."""
-    if dataclasses.is_dataclass(estimate) and not isinstance(estimate, type):
-        return dataclasses.asdict(estimate)
-    return estimate
 
 
 class EngineBridge(QObject):
@@ -107,10 +100,10 @@ class EngineBridge(QObject):
             self._started = True
             await self.engine.start()
 
-    async def submit(self, snapshot: CompositionSnapshot, estimate: Any = None, *,
+    async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
                      allow_over_budget: bool = False) -> list[int]:
         """Store and send a composition; one job id per variant. Raises BudgetExceeded."""
-        return await self.engine.submit(snapshot, storable_estimate(estimate),
+        return await self.engine.submit(snapshot, estimate,
                                         allow_over_budget=allow_over_budget)
 
     def update_settings(self, settings: Settings) -> None:
@@ -119,8 +112,8 @@ class EngineBridge(QObject):
         if not self._closed:
             self.engine.update_settings(settings)
 
-    async def cancel(self, job_id: int) -> JobRecord:
-        return await self.engine.cancel(job_id)
+    async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
+        return await self.engine.cancel(job_id, accept_uncancellable=accept_uncancellable)
 
     async def retry(self, job_id: int, *, allow_over_budget: bool = False) -> list[int]:
         return await self.engine.retry(job_id, allow_over_budget=allow_over_budget)

@@ -4,44 +4,25 @@ itemized tooltip. It renders what ComposeChecks computed; no price rule lives he
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from seedance_studio.core import capabilities
-from seedance_studio.core.pricing import Estimate, EstimateItem, format_estimate
+from seedance_studio.core.money import format_rate
+from seedance_studio.core.pricing import Estimate, amount_text, format_estimate, quantity_text
 from seedance_studio.ui.compose_checks import ComposeChecks
-
-
-def _qty(item: EstimateItem) -> str:
-    if item.quantity is None:
-        return "?"
-    low = f"{item.quantity.normalize():f}"
-    if item.quantity_max is not None and item.quantity_max != item.quantity:
-        return f"{low}–{item.quantity_max.normalize():f}"
-    return low
-
-
-def _amount(value: Decimal | None, credits: bool) -> str:
-    if value is None:
-        return "?"
-    if credits:
-        return f"{value.normalize():f} cr"
-    return f"${value.quantize(Decimal('0.0001')).normalize():f}"
 
 
 def estimate_tooltip(est: Estimate, provider_name: str, credits: bool) -> str:
     """An HTML table: one row per billed item, then the total and any notes."""
     rows = []
     for item in est.items:
-        span = _amount(item.amount_min, credits)
-        if item.amount_max != item.amount_min:
-            span += f"–{_amount(item.amount_max, credits)}"
-        rate = _amount(item.rate, credits)
+        span = amount_text(item, credits)
+        rate = format_rate(item.rate, credits=credits)
         mark = " <i>(your rate)</i>" if item.overridden else ""
         rows.append(
             f"<tr><td>{html.escape(item.label)}{mark}</td>"
-            f"<td align='right'>{_qty(item)} {html.escape(item.unit)} × {rate}</td>"
+            f"<td align='right'>{quantity_text(item)} {html.escape(item.unit)} × {rate}</td>"
             f"<td align='right'><b>{span}</b></td></tr>")
         if item.warning:
             rows.append(f"<tr><td colspan='3' style='color:#f0b429'>"

@@ -5,9 +5,7 @@ Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
+from seedance_studio.core.money import format_credits, format_money
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 
@@ -86,46 +84,33 @@ def format_elapsed(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _usd(value: Decimal) -> str:
-    return f"${value:.2f}" if value >= Decimal("0.01") or value == 0 else f"${value:.4f}"
-
-
 def estimate_text(job: JobRecord) -> str:
     """This job's estimate: a USD amount or range, credits, or 'no published price'."""
-    est = job.estimate or {}
-    low, high = _decimal(est.get("min")), _decimal(est.get("max"))
+    est = job.estimate
+    low, high = (est.min, est.max) if est is not None else (None, None)
     if high and job.estimated_usd is not None:
         # The estimate covers the whole submission; this job is one variant's share of it.
         share = job.estimated_usd / high
         low, high = (low * share if low is not None else None), job.estimated_usd
     if low is not None and high is not None and low != high:
-        return f"{_usd(low)}–{_usd(high)}"
+        return f"{format_money(low)}–{format_money(high)}"
     if low is not None and high is None:
-        return f"≥ {_usd(low)}"
+        return f"≥ {format_money(low)}"
     if job.estimated_usd is not None:
-        return _usd(job.estimated_usd)
-    credits = _decimal(est.get("credits_max") or est.get("credits_min"))
+        return format_money(job.estimated_usd)
+    credits = (est.credits_max or est.credits_min) if est is not None else None
     if credits is not None:
-        return f"{credits:g} credits"
+        return f"{format_credits(credits)} credits"
     return "no published price"
 
 
 def actual_text(job: JobRecord) -> str | None:
     """What the provider reported it charged, when it did."""
     if job.actual_usd is not None:
-        text = _usd(job.actual_usd)
+        text = format_money(job.actual_usd)
         cost = job.actual_cost
         if cost is not None and cost.unit == "credits":
-            text += f" ({cost.amount:g} credits)"
+            text += f" ({format_credits(cost.amount)} credits)"
         return text
     if job.actual_cost is not None:
         unit = "credits" if job.actual_cost.unit == "credits" else "USD"

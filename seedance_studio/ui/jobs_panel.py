@@ -38,18 +38,26 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.jobs.engine import CancelNotPossibleError
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.jobs.transitions import Action, allowed_actions
 from seedance_studio.ui import theme
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_delegates import ProgressDelegate
 from seedance_studio.ui.job_model import THUMB_SIZE, Column, JobListModel
 from seedance_studio.ui.job_raw_dialog import RawResponseDialog
 
-CANCELLABLE = frozenset({JobState.SUBMITTING, JobState.SUBMIT_UNKNOWN, JobState.QUEUED,
-                         JobState.RUNNING, JobState.STUCK})
-RETRYABLE = FINAL_STATES | {JobState.STUCK}
-CHECKABLE = frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})
+
+def allows(job: JobRecord | None, action: Action) -> bool:
+    """Whether the selected job offers `action` (the core's table decides, with the file
+    facts only this view knows: a finished job whose file is there needs no download)."""
+    if job is None or action not in allowed_actions(job.state):
+        return False
+    if action is Action.DOWNLOAD:
+        return bool(job.results) and not (job.state is JobState.DONE
+                                           and result_file(job) is not None)
+    return True
 
 
 def result_file(job: JobRecord | None) -> str | None:
@@ -240,23 +248,47 @@ class JobsPanel(QWidget):
 
     def cancel_selected(self) -> None:
         job = self.selected_job()
-        if job is not None and job.state in CANCELLABLE:
-            self.bridge.spawn(self.bridge.cancel(job.id))
+        if allows(job, Action.CANCEL) and job is not None:
+            self.bridge.spawn(self._cancel(job.id))
+
+    async def _cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> None:
+        try:
+            job = await self.bridge.cancel(job_id, accept_uncancellable=accept_uncancellable)
+        except CancelNotPossibleError as exc:
+            self._confirm_uncancellable(job_id, str(exc))
+            return
+        if job.state is not JobState.CANCELLED and job.message:
+            self.show_message(f"Job #{job_id}: {job.message}")
+
+    def _confirm_uncancellable(self, job_id: int, why: str) -> None:
+        """No server cancel: stopping here is the user's decision, the charge may follow."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Stop watching this job?", why,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.addButton("Stop watching", QMessageBox.ButtonRole.AcceptRole)
+        box.finished.connect(lambda _result: self._uncancellable_answered(box, job_id))
+        self.confirm_box = box
+        box.open()
+
+    def _uncancellable_answered(self, box: QMessageBox, job_id: int) -> None:
+        if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
+            self.bridge.spawn(self._cancel(job_id, accept_uncancellable=True))
+        self.confirm_box = None
+        box.deleteLater()
 
     def retry_selected(self) -> None:
         job = self.selected_job()
-        if job is not None and job.state in RETRYABLE:
+        if job is not None and allows(job, Action.RETRY):
             self.bridge.spawn(self.bridge.retry(job.id))
 
     def check_again_selected(self) -> None:
         job = self.selected_job()
-        if job is not None and job.state in CHECKABLE:
+        if job is not None and allows(job, Action.CHECK_AGAIN):
             self.bridge.spawn(self.bridge.check_again(job.id))
 
     def submit_anyway_selected(self) -> None:
         """Ask first: resending a create whose fate is unknown may charge twice."""
         job = self.selected_job()
-        if job is None or job.state is not JobState.SUBMIT_UNKNOWN:
+        if job is None or not allows(job, Action.SUBMIT_ANYWAY):
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Submit anyway?",
                           f"Job #{job.id} may already exist at {job.provider}. Submitting it "
@@ -276,7 +308,7 @@ class JobsPanel(QWidget):
 
     def download_selected(self) -> None:
         job = self.selected_job()
-        if job is not None:
+        if job is not None and allows(job, Action.DOWNLOAD):
             self.bridge.spawn(self.bridge.download(job.id))
 
     def open_selected(self) -> None:
@@ -307,7 +339,8 @@ class JobsPanel(QWidget):
     def jobs_needing_attention(self) -> list[JobRecord]:
         """Unknown submissions and stuck jobs: the runner waits for the user on these."""
         return [job for row in range(self.model.rowCount())
-                if (job := self.model.job_at(row)) is not None and job.state in CHECKABLE]
+                if (job := self.model.job_at(row)) is not None
+                and allows(job, Action.CHECK_AGAIN)]
 
     def show_attention(self) -> None:
         waiting = self.jobs_needing_attention()
@@ -335,15 +368,12 @@ class JobsPanel(QWidget):
 
     def _update_actions(self, *_: object) -> None:
         job = self.selected_job()
-        state = job.state if job is not None else None
         has_file = result_file(job) is not None
-        self.cancel_action.setEnabled(state in CANCELLABLE)
-        self.retry_action.setEnabled(state in RETRYABLE)
-        self.check_action.setEnabled(state in CHECKABLE)
-        self.submit_anyway_action.setEnabled(state is JobState.SUBMIT_UNKNOWN)
-        self.download_action.setEnabled(
-            job is not None and bool(job.results)
-            and (state is JobState.SUCCEEDED or (state is JobState.DONE and not has_file)))
+        self.cancel_action.setEnabled(allows(job, Action.CANCEL))
+        self.retry_action.setEnabled(allows(job, Action.RETRY))
+        self.check_action.setEnabled(allows(job, Action.CHECK_AGAIN))
+        self.submit_anyway_action.setEnabled(allows(job, Action.SUBMIT_ANYWAY))
+        self.download_action.setEnabled(allows(job, Action.DOWNLOAD))
         self.open_action.setEnabled(has_file)
         self.reveal_action.setEnabled(has_file)
         self.copy_id_action.setEnabled(job is not None and bool(job.provider_job_id))

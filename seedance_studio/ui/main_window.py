@@ -24,23 +24,26 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import MissingKeyError, SeedanceError
+from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobRecord
+from seedance_studio.projects.session import ProjectSession
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
-from seedance_studio.ui.draft import save_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.error_messages import advise
+from seedance_studio.ui.error_messages import job_advice
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.params_panel import ParamsPanel
 from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.problems_panel import ProblemsPanel
+from seedance_studio.ui.project_controller import ProjectController
+from seedance_studio.ui.project_menus import install_menus
 from seedance_studio.ui.prompt_editor import PromptPanel
 from seedance_studio.ui.quotes_button import QuotesButton
 from seedance_studio.ui.review_area import ReviewArea
@@ -94,10 +97,13 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.simulator = simulator
         self.keep_draft = keep_draft
-        """Save the composition on close, for the next start to pick up."""
+        """Autosave the composition (and mark the session), for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._system_quit = False
+        """Closing because of a signal or a logout: nobody is there to answer a question."""
+        self._discard = False
         self._sending = False
         """A Generate is on its way: further presses are ignored until it is answered."""
         self._sending_ids: set[int] = set()
@@ -110,8 +116,6 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.composition = composition or Composition(initial_params(settings))
-        # The title ends with the app's name: Qt appends the display name to any that does not.
-        self.setWindowTitle(("simulator — " if simulator else "") + WINDOW_TITLE)
         self.setWindowIcon(app_icon())
 
         comp = self.composition
@@ -139,9 +143,21 @@ class MainWindow(QMainWindow):
                                      "the total is shown before anything is sent")
         self.send_several.clicked.connect(lambda: self.review.open_fanout())
         self.submit_bar.add_beside_button(self.send_several)
+        self.session = ProjectSession(comp)
+        self.conform.history = self.session.history
+        self.project = ProjectController(
+            self, self.session, self.worker, autosave=keep_draft,
+            default_params=lambda: initial_params(self.settings),
+            title_suffix=" — simulator" if simulator else "")
 
         self._build_layout()
         self._build_toolbar()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.menus = install_menus(self, self.project, file_extra=[self.add_action],
+                                   edit_extra=[self.paste_action, self.settings_action],
+                                   quit_action=self.quit_action)
         self._wire()
         self._on_checks()
         self.check_key()
@@ -199,7 +215,7 @@ class MainWindow(QMainWindow):
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.add_action = QAction(icon("add"), "Add references…", self)
-        self.add_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.add_action.setShortcut(QKeySequence("Ctrl+I"))  # Ctrl+O opens a project
         self.add_action.triggered.connect(self.tray.open_file_dialog)
         self.paste_action = QAction(icon("paste"), "Paste", self)
         self.paste_action.triggered.connect(self.tray.paste)
@@ -244,6 +260,7 @@ class MainWindow(QMainWindow):
         self.submit_bar.settings_requested.connect(self.open_settings)
         self.jobs.play_requested.connect(self.play)
         self.review.message.connect(self._status)
+        self.review.sent.connect(lambda result: self.project.jobs_sent(result.job_ids))
         self.quotes.provider_chosen.connect(self._switch_provider)
         self.bridge.error.connect(self._status)
         self.bridge.job_changed.connect(self._on_job_changed)
@@ -336,7 +353,7 @@ class MainWindow(QMainWindow):
         if job_id in self._watched and (job is None or job.state is not JobState.SUBMITTING):
             self._watched.discard(job_id)
             if job is not None and job.state is JobState.FAILED:
-                self._tell_failure(job.id, job.provider, job.error_code, job.message or "")
+                self._tell_failure(job)
         if job_id not in self._sending_ids:
             return
         if job is None or job.state is not JobState.SUBMITTING:
@@ -344,16 +361,11 @@ class MainWindow(QMainWindow):
             if not self._sending_ids:
                 self._done_sending()
 
-    def _tell_failure(self, job_id: int, provider_id: str, error_code: str | None,
-                      message: str) -> None:
+    def _tell_failure(self, job: JobRecord) -> None:
         """A job sent from here failed before it was created: say why where the user looks,
         with the fix (the composition stays as it was; the job keeps Retry)."""
-        try:
-            name = capabilities.get(provider_id).name
-        except KeyError:
-            name = provider_id
-        advice = advise(error_code, provider=name, detail=message)
-        text = f"Job #{job_id} failed: {advice.text}"
+        advice = job_advice(job)
+        text = f"Job #{job.id} failed: {advice.text}"
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
         self._status(text)
 
@@ -403,6 +415,7 @@ class MainWindow(QMainWindow):
             self._status(f"Sent to {capabilities.get(snapshot.params.provider).name}: "
                          f"job{'s' if len(ids) != 1 else ''} "
                          f"{', '.join(f'#{i}' for i in ids)}")
+        self.project.jobs_sent(ids)
         self.submitted.emit(ids)
         return ids
 
@@ -443,15 +456,29 @@ class MainWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
 
+    def quit_for_system(self) -> None:
+        """SIGTERM, SIGINT or a logout: close without questions (the autosave keeps the
+        unsaved changes and the next start offers them)."""
+        self._system_quit = True
+        self.close()
+
+    def _close_answered(self, discard: bool) -> None:
+        self._discard = discard
+        self._system_quit = True  # answered: do not ask again
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing and not self._system_quit and self.project.needs_asking():
+            event.ignore()
+            self.project.ask_before_close(self._close_answered)
+            return
         if not self._closing:
             self._closing = True
             save_window(self._ui_state, self, self.splitters)
             with contextlib.suppress(OSError):
                 save_settings(self.settings)
-            if self.keep_draft:
-                with contextlib.suppress(OSError):
-                    save_draft(self.composition)
+            self.project.finish(discard=self._discard)
+            self.project.detach()
             self.player.shutdown()
             self.review.shutdown()
             self.jobs.shutdown()

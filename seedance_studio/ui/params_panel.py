@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ModelCaps, ProviderCapabilities
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.params import GenerationParams, switch_model
+from seedance_studio.core.params import GenerationParams
 
 SEED_RANDOM = -1
 """The seed spin box's "Random" position: no seed is sent."""
@@ -111,15 +111,13 @@ class ParamsPanel(QWidget):
         self._composition.update_params(**changes)
 
     def _on_provider(self, _index: int) -> None:
-        caps = capabilities.get(str(self.provider.currentData()))
-        self._composition.params = switch_model(self._composition.params, caps)
+        # The composition remembers each provider's parameters: back to one restores them.
+        self._composition.switch_provider(str(self.provider.currentData()))
 
     def _on_model(self, _index: int) -> None:
-        params = self._composition.params
-        caps = capabilities.get(params.provider)
         model_id = self.model.currentData()
-        if model_id and model_id != params.model:
-            self._composition.params = switch_model(params, caps, str(model_id))
+        if model_id and model_id != self._composition.params.model:
+            self._composition.switch_model(str(model_id))
 
     # -- reading -----------------------------------------------------------------------------
 

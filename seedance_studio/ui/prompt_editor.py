@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QHelpEvent, QKeyEvent, QTextCursor
+from PySide6.QtGui import QFocusEvent, QHelpEvent, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from seedance_studio.core import capabilities
@@ -28,6 +28,13 @@ _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 def _starts_mention(text: str, at: int) -> bool:
     """An `@` opens completion at the start of a word, not inside an e-mail address."""
     return at == 0 or not text[at - 1].isalnum()
+
+
+def _is_undo_key(event: QKeyEvent) -> bool:
+    return (event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+            or (event.key() == Qt.Key.Key_Z and bool(
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier)))
 
 
 class PromptEditor(QPlainTextEdit):
@@ -47,6 +54,8 @@ class PromptEditor(QPlainTextEdit):
         self.setPlaceholderText("Describe the shot. Type @ to mention a reference, "
                                 "e.g. “@Image1 walks through the scene of @Video1”.")
         self.setTabChangesFocus(False)
+        # Undo is the composition's (Edit > Undo), which knows about mentions and the tray.
+        self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._applying = True
         self.setPlainText(composition.prompt.text)
@@ -232,6 +241,10 @@ class PromptEditor(QPlainTextEdit):
         super().focusOutEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and _is_undo_key(event)):
+            event.ignore()  # let the window's Undo/Redo actions have Ctrl+Z / Ctrl+Shift+Z
+            return False
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             pos = self.cursorForPosition(event.pos()).position()
             mention = self._composition.prompt.mention_at(pos)

@@ -20,14 +20,14 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.gallery import GalleryFilter
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.picks import mark_pick
-from seedance_studio.jobs.restore import load_into, restore
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.projects.take import load_into, restore
 from seedance_studio.ui.compare_view import CompareView
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.fanout_dialog import FanoutDialog, PlanFn, default_planner

@@ -10,6 +10,7 @@ import pytest
 
 from seedance_studio.cli.compose import base_url_env
 from tests.cli.conftest import Cli, SimProcess
+from tests.jobs.walk import walk_to
 
 IMAGE = "https://example.com/person.jpg"
 
@@ -47,7 +48,8 @@ def test_a_provider_failure_names_the_provider(cli: Cli, sim: SimProcess,
                  "--image", IMAGE, "--duration", "4")
     assert result.code == 1
     [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
-    assert line.endswith("eachlabs: image_urls[0]: could not fetch the file"), line
+    assert line.endswith("eachlabs refused the request: image_urls[0]: could not fetch the "
+                         "file"), line
 
 
 def test_request_for_more_variants_than_one_create_shows_each_create(cli: Cli) -> None:
@@ -97,8 +99,8 @@ def test_resume_names_the_jobs_waiting_for_a_decision(cli: Cli) -> None:
     with JobStore() as store:
         [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
                                              batch="b")])
-        store.update(job_id, state=JobState.SUBMIT_UNKNOWN, create_sent_at=store.now(),
-                     message="submission outcome unknown")
+        walk_to(store, job_id, JobState.SUBMIT_UNKNOWN, create_sent_at=store.now(),
+                message="submission outcome unknown")
     result = cli("resume")
     assert result.code == 1
     assert f"job {job_id}: submit_unknown" in result.out
@@ -112,7 +114,10 @@ def test_cancel_says_when_the_provider_cannot_stop_the_job(
     submitted = cli("submit", "--detach", "--provider", "shortapi", "--prompt", "@Video1",
                     "--video", "https://example.com/v.mp4")
     assert submitted.code == 0, submitted.err
-    result = cli("cancel", "1")
+    refused = cli("cancel", "1")  # no server cancel: only the user may accept that
+    assert refused.code == 1
+    assert "may still run and be charged" in refused.err and "--anyway" in refused.err
+    result = cli("cancel", "1", "--anyway")
     assert result.code == 0
     assert "job 1: cancelled" in result.out
     assert "may still run and be charged" in result.err
@@ -147,8 +152,8 @@ def test_check_again_says_its_finding_once(cli: Cli) -> None:
     with JobStore() as store:
         [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
                                              batch="b")])
-        store.update(job_id, state=JobState.SUBMIT_UNKNOWN, create_sent_at=store.now())
+        walk_to(store, job_id, JobState.SUBMIT_UNKNOWN, create_sent_at=store.now())
     result = cli("check-again", str(job_id))
     assert result.code == 1
-    finding = "the provider has no way to find a job without its id"
+    finding = "has no API to find a job without its id"
     assert result.err.count(finding) == 1, result.err

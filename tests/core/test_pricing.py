@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.money import format_money
 from seedance_studio.core.params import GenerationParams
-from seedance_studio.core.pricing import Estimate, estimate, format_estimate, format_money
+from seedance_studio.core.pricing import Estimate, estimate, format_estimate
 from seedance_studio.core.reference import Reference
 from tests.core.builders import image, snapshot, video
 
@@ -176,3 +179,30 @@ def test_format_ranges() -> None:
     assert format_estimate(Estimate(min=D("1.68"), max=D("1.68"))) == "$1.68"
     both = Estimate(min=D("0.80"), max=D("3.00"), credits_min=D(160), credits_max=D(600))
     assert format_estimate(both) == "160–600 credits ($0.80–$3.00)"
+
+
+def test_an_estimate_round_trips_through_its_stored_form() -> None:
+    e = est("shortapi", [image(), video()], duration="auto")
+    stored = json.loads(json.dumps(e.to_json()))
+    assert Estimate.from_json(stored) == e
+    assert stored["max"] == str(e.max)  # Decimals as strings: no cent lost to a float
+
+
+def test_an_estimate_stored_before_it_had_a_type_still_reads() -> None:
+    """Rows written as dataclasses.asdict() JSON (Decimals as strings) read as Estimates."""
+    e = est("kinovi", [image(), video()], resolution="720p", duration=5)
+    old = json.loads(json.dumps(dataclasses.asdict(e), default=str))
+    assert Estimate.from_json(old) == e
+    assert Estimate.from_json({"max": "1.5"}) == Estimate(max=D("1.5"))
+
+
+@pytest.mark.parametrize("junk", [[1, 2], "1.5", {"min": "lots"}, {"items": [{"label": 1}]}])
+def test_anything_else_is_not_an_estimate(junk: object) -> None:
+    with pytest.raises(ValueError, match="not an estimate"):
+        Estimate.from_json(junk)
+
+
+def test_worst_case_is_what_a_budget_assumes() -> None:
+    assert Estimate(min=D("0.56"), max=D("2.10")).worst_case == D("2.10")
+    assert Estimate(min=D("0.84"), max=None).worst_case == D("0.84")  # open: at least this
+    assert Estimate(published=False).worst_case is None

@@ -14,6 +14,7 @@ import httpx
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.errors import SubmissionUnknownError
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.provider import (
@@ -45,6 +46,14 @@ class FakeProvider:
     status_errors: list[BaseException] = field(default_factory=list)
     final: Callable[[str], StatusResult] | None = None
     submit_delay: float = 0.0
+    can_find_submissions: bool = False
+    """Like fal / BytePlus: a job list to look lost creates up in."""
+    lose_answers: int = 0
+    """Creates that make their job and then lose the answer (SubmissionUnknownError)."""
+    unanswered: list[str] = field(default_factory=list)
+    """Jobs made by creates whose answer was lost: what the provider's list shows."""
+    cancel_accepts: bool = True
+    cancel_errors: list[BaseException] = field(default_factory=list)
     creates: int = 0
     cancels: list[str] = field(default_factory=list)
     polls: dict[str, int] = field(default_factory=dict)
@@ -71,8 +80,21 @@ class FakeProvider:
         self.creates += 1
         count = snapshot.params.variants if self.capabilities.model(
             snapshot.params.model).max_variants > 1 else 1
-        return [JobHandle(provider=self.id, job_id=f"job-{next(self._ids)}")
-                for _ in range(count)]
+        handles = [JobHandle(provider=self.id, job_id=f"job-{next(self._ids)}")
+                   for _ in range(count)]
+        if self.lose_answers:
+            self.lose_answers -= 1
+            self.unanswered.extend(h.job_id for h in handles)
+            raise SubmissionUnknownError("the connection dropped before the answer",
+                                         provider=self.id)
+        return handles
+
+    async def find_submission(self, snapshot: CompositionSnapshot,
+                              sent_at: float) -> list[JobHandle]:
+        if not self.can_find_submissions:
+            raise NotImplementedError
+        found, self.unanswered = self.unanswered, []
+        return [JobHandle(provider=self.id, job_id=i) for i in found]
 
     async def status(self, handle: JobHandle) -> StatusResult:
         if self.status_errors:
@@ -87,7 +109,9 @@ class FakeProvider:
 
     async def cancel(self, handle: JobHandle) -> bool:
         self.cancels.append(handle.job_id)
-        return True
+        if self.cancel_errors:
+            raise self.cancel_errors.pop(0)
+        return self.cancel_accepts
 
     def handle_for(self, job_id: str) -> JobHandle:
         return JobHandle(provider=self.id, job_id=job_id)

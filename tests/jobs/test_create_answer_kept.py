@@ -16,6 +16,7 @@ from seedance_studio.core.errors import AuthError, MalformedResponseError
 from seedance_studio.jobs.polling import AUTH_ERROR_LIMIT
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
+from seedance_studio.jobs.transitions import Event
 from tests.jobs.conftest import EngineMaker
 from tests.jobs.fakes import FakeProvider, make_snapshot
 
@@ -75,16 +76,16 @@ async def test_an_unreadable_answer_to_a_sent_create_is_unknown_not_failed(
 async def test_a_store_error_while_recording_the_id_is_written_again(
         make_engine: EngineMaker, fake: FakeProvider, store: JobStore,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    real_update = store.update
+    real_move = store.move
     failed: list[int] = []
 
-    def flaky_update(job_id: int, **fields: Any) -> bool:
+    def flaky_move(job_id: int, event: Event, **fields: Any) -> bool:
         if "provider_job_id" in fields and not failed:
             failed.append(job_id)
             raise sqlite3.OperationalError("database is locked")
-        return real_update(job_id, **fields)
+        return real_move(job_id, event, **fields)
 
-    monkeypatch.setattr(store, "update", flaky_update)
+    monkeypatch.setattr(store, "move", flaky_move)
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])

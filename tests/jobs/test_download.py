@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import MediaError, NotFoundError
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.store import JobStore, NewJob
 from tests.jobs.fakes import ResultServer, make_snapshot
@@ -79,7 +81,7 @@ def test_library_target_and_sidecar(store: JobStore, clip: bytes, tmp_path: Path
     snap = make_snapshot("kinovi", "@Image1 dances with @Image2",
                          [str(local), "https://example.com/b.png"])
     [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch="b",
-                                         estimate={"max": "0.2"})])
+                                         estimate=Estimate(max=Decimal("0.2")))])
     store.update(job_id, provider_job_id="task-9",
                  ref_urls={snap.references[0].id: "https://host/ref.png"})
     job = store.get(job_id)

@@ -12,15 +12,16 @@ from typing import Any
 import pytest
 
 from seedance_studio.core.errors import (
+    BudgetExceeded,
     InvalidInputError,
     NetworkError,
     RateLimitedError,
     ServerError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Failed
 from seedance_studio.jobs import download as dl
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
@@ -33,6 +34,7 @@ from tests.jobs.fakes import (
     read_bytes,
     until,
 )
+from tests.jobs.walk import walk_to
 
 
 async def test_submit_polls_downloads_and_writes_provenance(
@@ -42,7 +44,7 @@ async def test_submit_polls_downloads_and_writes_provenance(
     phases: set[str] = set()
     engine.job_changed.connect(changed.append)
     engine.progress.connect(lambda _id, phase, _f: phases.add(phase))
-    [job_id] = await engine.submit(make_snapshot(seed=7), {"currency": "USD", "max": "0.84"})
+    [job_id] = await engine.submit(make_snapshot(seed=7), Estimate(max=Decimal("0.84")))
     [job] = await engine.wait([job_id])
     assert job.state is JobState.DONE, job.message
     assert fake.creates == 1
@@ -132,6 +134,7 @@ async def test_provider_failure_message_is_kept_verbatim(
     [job] = await engine.wait([job_id])
     assert job.state is JobState.FAILED
     assert job.message == "Face detected in reference" and job.error_code == "face"
+    assert job.error_type == "ContentBlockedError"  # the provider said so: its filter
 
 
 async def test_dropped_download_resumes_with_range(
@@ -213,11 +216,12 @@ async def test_stuck_then_cancel_asks_the_server(
 async def test_budget_asks_before_exceeding(make_engine: EngineMaker) -> None:
     engine = make_engine()
     engine.settings = engine.settings.model_copy(update={"budget_usd": Decimal("1.00")})
-    [first] = await engine.submit(make_snapshot(), {"max": "0.80"})
+    [first] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.80")))
     with pytest.raises(BudgetExceeded) as info:
-        await engine.submit(make_snapshot(), {"max": "0.50"})
+        await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")))
     assert info.value.spent == Decimal("0.80") and info.value.budget == Decimal("1.00")
-    ids = await engine.submit(make_snapshot(), {"max": "0.50"}, allow_over_budget=True)
+    ids = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")),
+                              allow_over_budget=True)
     await engine.wait([first, *ids])
 
 
@@ -263,7 +267,7 @@ async def test_a_refused_create_fails_and_is_not_sent_again(
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
     assert job.state is JobState.FAILED
-    assert job.message == "prompt too long" and job.error_code == "InvalidInputError"
+    assert job.message == "prompt too long" and job.error_type == "InvalidInputError"
     assert fake.creates == 0
 
 
@@ -294,8 +298,8 @@ async def test_started_engine_hears_other_processes_and_adopts_orphans(
     other = JobStore(store.path)
     [job_id] = other.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="x")],
                                  owner="other-host:1:dead", lease_s=0.01)
-    other.update(job_id, state=JobState.QUEUED, provider_job_id="job-77",
-                 submitted_at=store.now())
+    walk_to(other, job_id, JobState.QUEUED, provider_job_id="job-77",
+            submitted_at=store.now())
     other.close()
     await until(lambda: job_id in heard)
     await until(lambda: store.get(job_id).state is JobState.DONE)
@@ -317,7 +321,7 @@ async def test_file_work_runs_off_the_event_loop_thread(
     for name in ("verify_playable", "provenance", "write_sidecar"):
         monkeypatch.setattr(dl, name, spy(name, getattr(dl, name)))
     engine = make_engine()
-    [job_id] = await engine.submit(make_snapshot(), {"currency": "USD", "max": "0.84"})
+    [job_id] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.84")))
     [job] = await engine.wait([job_id])
     assert job.state is JobState.DONE, job.message
     assert set(seen) == {"verify_playable", "provenance", "write_sidecar"}

@@ -20,6 +20,7 @@ from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from tests.jobs.fakes import until
+from tests.jobs.walk import walk_to
 from tests.media_factory import make_image
 
 DEAD_OWNER = "other-host:1:dead"
@@ -58,9 +59,8 @@ async def test_a_render_whose_process_died_is_rendered_again_on_start(
     [job_id] = store.insert_jobs([NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g",
                                          batch="b")], owner=DEAD_OWNER, lease_s=0.01)
     long_ago = store.now() - 2 * settings.job_timeout_s
-    store.update(job_id, state=JobState.RUNNING, provider_job_id="render-lost-at-exit",
-                 create_sent_at=long_ago, submitted_at=long_ago, attempt=1,
-                 lease_until=long_ago)
+    walk_to(store, job_id, JobState.RUNNING, provider_job_id="render-lost-at-exit",
+            create_sent_at=long_ago, submitted_at=long_ago, attempt=1, lease_until=long_ago)
     engine = JobEngine(store, settings, None, poll_interval=0.05)
     try:
         await engine.start()
@@ -112,8 +112,8 @@ async def test_a_render_that_keeps_being_lost_is_failed_after_a_few_tries(
         store: JobStore, settings: Settings, tmp_path: Path) -> None:
     [job_id] = store.insert_jobs([NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g",
                                          batch="b")], owner=DEAD_OWNER, lease_s=0.01)
-    store.update(job_id, state=JobState.RUNNING, provider_job_id="lost", attempt=4,
-                 submitted_at=store.now(), lease_until=store.now() - 1)
+    walk_to(store, job_id, JobState.RUNNING, provider_job_id="lost", attempt=4,
+            submitted_at=store.now(), lease_until=store.now() - 1)
     engine = JobEngine(store, settings, None, poll_interval=0.05)
     try:
         await engine.start()

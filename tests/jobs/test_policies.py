@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.jobs.create_gate import delay_before_create
-from seedance_studio.jobs.estimates import estimate_json, estimate_usd, split_usd
-from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
+from seedance_studio.jobs.estimates import split_usd
+from seedance_studio.jobs.ledger import Ledger, job_spend
 from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
     MAX_STRETCH,
@@ -21,6 +22,7 @@ from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 
 
 def test_poll_interval_stretches_while_nothing_changes() -> None:
@@ -53,22 +55,19 @@ def test_no_limits_never_wait() -> None:
     assert delay_before_create(RateLimits(), 10_000, [0.0] * 10_000, 1.0) == 0.0
 
 
-def test_estimates_read_models_dicts_and_none() -> None:
-    assert estimate_usd({"min": "1", "max": "2.5"}) == Decimal("2.5")
-    assert estimate_usd({"min": "1", "max": None}) == Decimal("1")
-    assert estimate_usd({"min": None, "max": None}) is None
-    assert estimate_usd(None) is None
+def test_a_variant_carries_its_share_of_the_estimate() -> None:
     assert split_usd(Decimal("1"), 3) == Decimal("0.3333")
-    assert estimate_json({"max": Decimal("1.20")}) == {"max": "1.20"}
+    assert split_usd(Decimal("1.20"), 2) == Decimal("0.6")
+    assert split_usd(None, 2) is None
 
 
 def test_ledger_totals_and_budget(store: JobStore) -> None:
     ids = store.insert_jobs([
         NewJob(snapshot=make_snapshot(), group_id="g", batch=f"b{i}",
                estimated_usd=Decimal("1.00")) for i in range(4)])
-    store.update(ids[0], state=JobState.DONE, actual_usd=Decimal("0.80"))
-    store.update(ids[1], state=JobState.FAILED)  # not charged
-    store.update(ids[2], state=JobState.SUBMIT_UNKNOWN)  # may have been created: counts
+    walk_to(store, ids[0], JobState.DONE, actual_usd=Decimal("0.80"))
+    walk_to(store, ids[1], JobState.FAILED)  # not charged
+    walk_to(store, ids[2], JobState.SUBMIT_UNKNOWN)  # may have been created: counts
     ledger = Ledger(store)
     assert [job_spend(store.get(i)) for i in ids] == [Decimal("0.80"), 0, 1, 1]
     assert ledger.per_provider() == {"shortapi": Decimal("2.80")}

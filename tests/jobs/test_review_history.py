@@ -12,20 +12,21 @@ from pathlib import Path
 import pytest
 
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.download import sha256_file
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.gallery import GalleryFilter, GalleryQuery, GallerySort
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.picks import clear_pick, mark_pick
-from seedance_studio.jobs.restore import RefStatus, load_into, restore
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import SCHEMA_VERSION, JobStore, NewJob
+from seedance_studio.projects.take import RefStatus, load_into, restore
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 from tests.media_factory import make_image
 
 
@@ -33,8 +34,8 @@ def _add(store: JobStore, provider: str, text: str, usd: str | None = None,
          state: JobState = JobState.DONE) -> int:
     snap = make_snapshot(provider, text, ["https://example.com/a.png"])
     [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch=text,
-                                         estimated_usd=Decimal(usd) if usd else None,
-                                         state=state)])
+                                         estimated_usd=Decimal(usd) if usd else None)])
+    walk_to(store, job_id, state)
     return job_id
 
 
@@ -83,6 +84,9 @@ def test_filters_sorts_and_pages(store: JobStore) -> None:
     now = store.now()
     assert ids(GalleryFilter(since=now + 60)) == []
     assert ids(GalleryFilter(until=now + 60)) == [d, c, b, a]
+    store.set_project([a, c], "/home/me/Fox film.seedance")
+    assert ids(GalleryFilter(project="fox film")) == [c, a]
+    assert ids(GalleryFilter(project="whale")) == []
     q = GalleryQuery(store)
     assert [j.id for j in q.page(1, 2)] == [c, b]
     assert q.position_of(b) == 2

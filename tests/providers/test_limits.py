@@ -11,7 +11,8 @@ import asyncio
 import pytest
 
 from seedance_studio.core.errors import RateLimitedError
-from seedance_studio.providers.rate_limits import NO_LIMITS, RateLimits, rate_limits_of
+from seedance_studio.core.provider import Provider
+from seedance_studio.providers.rate_limits import NO_LIMITS
 from seedance_studio.simulator import Outcome, SimTiming, Simulator
 
 from .conftest import MakeProvider, compose, urls_of
@@ -20,23 +21,25 @@ from .conftest import MakeProvider, compose, urls_of
 @pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen"])
 def test_providers_without_documented_limits_publish_none(
         pid: str, make_provider: MakeProvider) -> None:
-    assert rate_limits_of(make_provider(pid)) == NO_LIMITS
+    assert make_provider(pid).rate_limits == NO_LIMITS
 
 
 def test_eachlabs_publishes_the_per_key_limits_the_simulator_enforces(
         make_provider: MakeProvider) -> None:
     from seedance_studio.simulator.providers import eachlabs as sim_eachlabs
 
-    limits = rate_limits_of(make_provider("eachlabs"))
+    limits = make_provider("eachlabs").rate_limits
     assert limits.max_unfinished == 10 and limits.max_creates == 100
     assert limits.window_s == sim_eachlabs.RATE_WINDOW_S
 
 
-def test_objects_without_limits_read_as_none() -> None:
-    assert rate_limits_of(object()) == NO_LIMITS
-    assert rate_limits_of(type("P", (), {"rate_limits": "10/min"})()) == NO_LIMITS
-    assert rate_limits_of(type("P", (), {"rate_limits": RateLimits(max_creates=3)})()) \
-        == RateLimits(max_creates=3)
+@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs"])
+def test_every_client_implements_the_whole_provider_protocol(
+        pid: str, make_provider: MakeProvider) -> None:
+    """`rate_limits` and `find_submission` are part of the protocol, not optional hooks."""
+    provider = make_provider(pid)
+    assert isinstance(provider, Provider)
+    assert provider.can_find_submissions is False  # none of these pages documents a job list
 
 
 async def test_eachlabs_client_holds_no_slot_the_server_would_not(

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
+from seedance_studio.core.params import GenerationParams, with_defaults
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
 from seedance_studio.ui.compose_checks import ComposeChecks
@@ -100,17 +101,21 @@ def test_only_offered_options_are_shown(h: Harness) -> None:
     assert h.params.model.count() == len(capabilities.get("kinovi").models)
 
 
-def test_provider_switch_keeps_compatible_choices_and_defaults_the_rest(h: Harness) -> None:
+def test_provider_switch_starts_a_new_provider_at_defaults_and_back_restores(
+        h: Harness) -> None:
     h.select("aspect_ratio", "9:16")
     h.params.seed.setValue(1234)
     assert h.composition.params.seed == 1234
     h.select("provider", "kinovi")
+    kinovi = capabilities.get("kinovi")
+    assert h.composition.params == with_defaults(GenerationParams(provider="kinovi"), kinovi)
+    h.select("resolution", "480p")
+    h.select("provider", "eachlabs")
     p = h.composition.params
-    assert p.provider == "kinovi" and p.aspect_ratio == "9:16"
-    assert p.resolution == "720p"  # eachlabs' default, which kinovi also offers
-    # eachlabs' "auto" duration is not offered by kinovi: its default replaces it.
-    assert p.duration == capabilities.get("kinovi").model().default_duration
-    assert p.seed is None  # kinovi takes no seed
+    assert p.aspect_ratio == "9:16" and p.seed == 1234  # what the user chose here
+    assert h.params.seed.value() == 1234
+    h.select("provider", "kinovi")
+    assert h.composition.params.resolution == "480p"
     h.select("provider", "eachlabs")
     h.params.seed.setValue(SEED_RANDOM)
     assert h.composition.params.seed is None

@@ -11,6 +11,7 @@ import pytest
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.provider import Cost
 from seedance_studio.core.reference import Reference
@@ -26,6 +27,8 @@ from seedance_studio.ui.job_format import (
     format_elapsed,
     state_label,
 )
+
+D = Decimal
 
 
 @pytest.fixture
@@ -83,17 +86,17 @@ def test_elapsed_is_live_until_final(record: JobRecord) -> None:
 
 
 def test_estimate_and_actual_cost(record: JobRecord) -> None:
-    ranged = vary(record, estimate={"min": "0.50", "max": "0.80"},
+    ranged = vary(record, estimate=Estimate(min=D("0.50"), max=D("0.80")),
                   estimated_usd=Decimal("0.80"))
     assert estimate_text(ranged) == "$0.50–$0.80"
-    open_ended = vary(record, estimate={"min": "0.84", "max": None},
+    open_ended = vary(record, estimate=Estimate(min=D("0.84"), max=None),
                       estimated_usd=Decimal("0.84"))
     assert estimate_text(open_ended) == "≥ $0.84"
     # Two variants: each job shows its half of the submission's range.
-    variant = vary(record, estimate={"min": "1.00", "max": "1.60"},
+    variant = vary(record, estimate=Estimate(min=D("1.00"), max=D("1.60")),
                    estimated_usd=Decimal("0.80"))
     assert estimate_text(variant) == "$0.50–$0.80"
-    credits = vary(record, estimate={"min": None, "max": None, "credits_max": "30"})
+    credits = vary(record, estimate=Estimate(published=False, credits_max=D("30")))
     assert estimate_text(credits) == "30 credits"
     assert cost_text(vary(record, estimate=None)) == "no published price"
 

@@ -21,6 +21,7 @@ from seedance_studio.ui.gallery_posters import PosterCache
 from seedance_studio.ui.gallery_view import POSTER, GalleryPanel
 from seedance_studio.ui.job_format import cost_text
 from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
 from tests.xvfb.clips import make_clip
 
 
@@ -33,10 +34,11 @@ def _fill(store: JobStore, count: int, clip: Path | None = None) -> list[int]:
     rows = [NewJob(snapshot=make_snapshot("eachlabs" if i % 2 else "kinovi",
                                           f"shot{i}: a {'bird' if i % 2 else 'fox'} @Image1",
                                           ["https://example.com/a.png"]),
-                   group_id=f"g{i}", batch=f"b{i}", estimated_usd=Decimal("1.51"),
-                   state=JobState.DONE)
+                   group_id=f"g{i}", batch=f"b{i}", estimated_usd=Decimal("1.51"))
             for i in range(count)]
     ids = store.insert_jobs(rows)
+    for job_id in ids:
+        walk_to(store, job_id, JobState.DONE)
     if clip is not None:
         for job_id in ids:
             store.update(job_id, result_path=str(clip))
@@ -149,12 +151,16 @@ def test_hovering_across_a_tile_scrubs_through_it(
 
 
 def test_cancelled_jobs_say_whether_they_were_charged(store: JobStore) -> None:
-    [before, confirmed, unconfirmed] = _fill(store, 3)
-    store.update(before, state=JobState.CANCELLED, message="cancelled before it was sent")
-    store.update(confirmed, state=JobState.CANCELLED, provider_job_id="t1", message="cancelled")
-    store.update(unconfirmed, state=JobState.CANCELLED, provider_job_id="t2",
-                 message="cancelled here; the provider has no cancel API, so the job may "
-                         "still run and be charged")
+    rows = [NewJob(snapshot=make_snapshot("eachlabs", "x", []), group_id="c", batch=f"c{i}",
+                   estimated_usd=Decimal("1.51")) for i in range(3)]
+    before, confirmed, unconfirmed = store.insert_jobs(rows)
+    walk_to(store, before, JobState.CANCELLED, message="cancelled before it was sent")
+    walk_to(store, confirmed, JobState.QUEUED, provider_job_id="t1")
+    walk_to(store, confirmed, JobState.CANCELLED, message="cancelled")
+    walk_to(store, unconfirmed, JobState.QUEUED, provider_job_id="t2")
+    walk_to(store, unconfirmed, JobState.CANCELLED,
+            message="cancelled here; the provider has no cancel API, so the job may "
+                    "still run and be charged")
     assert cost_text(store.get(before)) == "not charged"
     assert cost_text(store.get(confirmed)) == "not charged"
     assert cost_text(store.get(unconfirmed)) == "est $1.51 · may be charged"

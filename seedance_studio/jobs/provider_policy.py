@@ -1,0 +1,75 @@
+"""How the engine treats each provider beyond its API, as data (resources/jobs/providers.json).
+
+Why data: how many creates one key may have in flight, how many variants are sent without
+asking, and which dashboard a person can look a lost create up on differ per provider and
+change with their accounts, not with the code.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from seedance_studio.resources import resource_dir
+
+
+class ProviderPolicy(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_creates_in_flight: int = 2
+    """Creates of one submission's variants sent at once; the rest wait their turn (a burst
+    of creates overflows small listen queues and ends "unknown" with nothing sent)."""
+    confirm_variants_above: int = 4
+    """More variants than this are sent only after the user confirms the total."""
+    dashboard: str | None = None
+    """Where a person can see the account's jobs (None: the provider's pages name none)."""
+    dashboard_source: str | None = None
+
+
+@cache
+def _load() -> dict[str, ProviderPolicy]:
+    data = json.loads((resource_dir() / "jobs" / "providers.json").read_text("utf-8"))
+    default = data["default"]
+    policies = {"": ProviderPolicy.model_validate(default)}
+    for provider_id, own in data["providers"].items():
+        policies[provider_id] = ProviderPolicy.model_validate({**default, **own})
+    return policies
+
+
+def policy(provider_id: str) -> ProviderPolicy:
+    policies = _load()
+    return policies.get(provider_id, policies[""])
+
+
+def needs_confirmation(provider_id: str, variants: int, total_usd: Decimal | None) -> bool:
+    """Whether sending `variants` creates needs a "yes": above the provider's count, or more
+    than one where no price is published (the total is then unknown)."""
+    if variants <= 1:
+        return False
+    return total_usd is None or variants > policy(provider_id).confirm_variants_above
+
+
+def confirmation_text(provider_name: str, variants: int, total_usd: Decimal | None) -> str:
+    total = (f"about ${total_usd:.2f} in all" if total_usd is not None
+             else "no published price, so the total is unknown")
+    return f"{variants} generations on {provider_name}: {total}"
+
+
+def dashboard_advice(provider_id: str, provider_name: str, *, sent_at: float | None,
+                     prompt: str, references: list[str], estimate_usd: Decimal | None) -> str:
+    """What a person needs to find a lost create on the provider's dashboard."""
+    where = policy(provider_id).dashboard
+    place = f"its dashboard ({where})" if where else "its web site (its pages name no dashboard)"
+    when = (datetime.fromtimestamp(sent_at).strftime("%Y-%m-%d %H:%M:%S") if sent_at
+            else "unknown")
+    start = prompt.replace("\n", " ")
+    start = start if len(start) <= 40 else start[:39] + "…"
+    refs = ", ".join(references) if references else "none"
+    cost = f"${estimate_usd:.2f}" if estimate_usd is not None else "none"
+    return (f"{provider_name} has no API to find a job without its id: look on {place} for a "
+            f"job sent {when} with the prompt \"{start}\" (references: {refs}; estimate "
+            f"{cost}), then submit anyway or discard")
