@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.submit_bar.settings_requested.connect(self.open_settings)
         self.jobs.play_requested.connect(self.play)
         self.review.message.connect(self._status)
+        self.review.expand_toggled.connect(lambda on: self.top_splitter.setVisible(not on))
         self.review.sent.connect(lambda result: self.project.jobs_sent(result.job_ids))
         self.quotes.provider_chosen.connect(self._switch_provider)
         self.bridge.error.connect(self._status)

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
 from seedance_studio.core.errors import BudgetExceeded
@@ -49,6 +56,8 @@ class ReviewArea(QWidget):
     sent = Signal(object)
     """A FanoutResult once a send to several providers went out."""
     compare_opened = Signal(object)
+    expand_toggled = Signal(bool)
+    """The user wants the jobs area to take the window's whole height (or back)."""
 
     def __init__(self, jobs: JobsPanel, bridge: EngineBridge, composition: Composition,
                  settings: Callable[[], Settings], ui_state: QSettings, *,
@@ -75,6 +84,13 @@ class ReviewArea(QWidget):
         QVBoxLayout(self._gallery_page).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self._gallery_page, "Gallery")
         self.tabs.addTab(jobs, "Table")
+        self.expand_button = QToolButton(self)
+        self.expand_button.setText("Expand")
+        self.expand_button.setCheckable(True)
+        self.expand_button.setToolTip("Give the jobs the whole window (again to bring the "
+                                      "composer back)")
+        self.expand_button.toggled.connect(self._on_expand)
+        self.tabs.setCornerWidget(self.expand_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -97,6 +113,10 @@ class ReviewArea(QWidget):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, self.ensure_gallery)
+
+    def _on_expand(self, on: bool) -> None:
+        self.expand_button.setText("Restore" if on else "Expand")
+        self.expand_toggled.emit(on)
 
     def _on_tab(self, index: int) -> None:
         if index == GALLERY_TAB:

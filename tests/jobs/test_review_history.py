@@ -192,3 +192,29 @@ def test_restore_finds_a_moved_reference_by_hash(store: JobStore, tmp_path: Path
     moved.unlink()
     lost = restore(store.get(job_id), [tmp_path / "archive"])
     assert lost.missing and "missing: portrait.png" in lost.summary()
+
+
+async def test_a_job_held_back_says_how_many_slots_are_in_use(
+        simulator: Simulator, sim_engine: Callable[..., JobEngine],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from seedance_studio.providers.eachlabs import EachlabsProvider
+    from seedance_studio.providers.rate_limits import RateLimits
+    from seedance_studio.simulator.timing import SimTiming
+    from tests.jobs.fakes import until
+
+    monkeypatch.setattr(EachlabsProvider, "rate_limits", RateLimits(max_unfinished=2))
+    simulator.set_timing(SimTiming(queued=0.05, running=1.5))
+    engine = sim_engine()
+    snap = make_snapshot("eachlabs", "@Image1 runs", [simulator.sample_url("image.png")],
+                         duration=4)
+    ids = [i for _ in range(3) for i in await engine.submit(snap)]
+    held = ids[-1]
+
+    def waiting() -> bool:
+        job = engine.store.get(held)
+        return job.state is JobState.SUBMITTING and "free slot" in (job.message or "")
+
+    await until(waiting, 10)
+    assert engine.store.get(held).message == "waiting for a free slot (2 of 2 in use)"
+    jobs = await engine.wait(ids)
+    assert [j.state for j in jobs] == [JobState.DONE] * 3
