@@ -24,8 +24,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from seedance_studio.core import capabilities, paths, pricing
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.media_facts import MediaFacts
 from seedance_studio.core.money import format_money
 from seedance_studio.core.pricing import Estimate
+from seedance_studio.core.probe import probe_file
 from seedance_studio.core.sequence import (
     Continuity,
     Sequence,
@@ -72,6 +74,8 @@ class SequenceController(QObject):
         self._reset_history = reset_history
         self._loading = False
         self._frames: dict[int, Path] = {}
+        self._facts: dict[Path, MediaFacts] = {}
+        """The probed facts of each last frame (probed on the worker with the extraction)."""
         """Last frames already extracted (job id -> PNG): read on the UI thread, never made."""
         self._extracting: set[int] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -309,14 +313,21 @@ class SequenceController(QObject):
 
     def _extract(self, job_id: int) -> None:
         self._extracting.add(job_id)
+        takes = self.takes
 
-        def done(path: Path | None) -> None:
-            self._frame_ready(job_id, path)
+        def extract() -> tuple[Path, MediaFacts] | None:
+            path = takes.last_frame(job_id)
+            return None if path is None else (path, probe_file(path))
+
+        def done(found: tuple[Path, MediaFacts] | None) -> None:
+            if found is not None:
+                self._facts[found[0]] = found[1]
+            self._frame_ready(job_id, found[0] if found else None)
 
         def failed(_exc: BaseException) -> None:
             self._extracting.discard(job_id)
 
-        self.worker.submit(self.takes.last_frame, job_id, on_done=done, on_error=failed)
+        self.worker.submit(extract, on_done=done, on_error=failed)
 
     def _frame_ready(self, job_id: int, path: Path | None) -> None:
         self._extracting.discard(job_id)
@@ -325,7 +336,7 @@ class SequenceController(QObject):
             self._apply_chains()
 
     def _apply_chains(self) -> None:
-        seq = sync_chains(self.doc.sequence, self._frames.get)
+        seq = sync_chains(self.doc.sequence, self._frames.get, self._facts.get)
         if seq != self.doc.sequence:
             self.doc.replace_silently(seq)
             current = self.doc.current

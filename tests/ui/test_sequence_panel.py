@@ -109,7 +109,8 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     # Compose Shot 2 with the same character (the library item), chained to Shot 1.
     rig.composition.tray.extend([first.composition.references[0]])
     rig.composition.prompt.set_text("@Image1 looks out of the window", rig.composition.tray)
-    rig.click("chain")
+    assert rig.panel.chain.isEnabled()
+    QTest.mouseClick(rig.panel.chain, Qt.MouseButton.LeftButton)
     assert rig.doc.sequence.shot(second.id).chain
     assert rig.cell(1, 6) == "waits for Shot 1's take"
 
@@ -121,7 +122,9 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     # The continuity image (shot 1's animatic's last frame) lands first in shot 2's tray,
     # and the composer, which shows shot 2, has it too; the character became Image2.
     rig.qtbot.waitUntil(lambda: rig.cell(1, 6) == "continues Shot 1", timeout=10_000)
-    assert rig.composition.tray.items[0].id == chain_reference_id(second.id)
+    continuity_image = rig.composition.tray.items[0]
+    assert continuity_image.id == chain_reference_id(second.id)
+    assert continuity_image.facts is not None and continuity_image.facts.format == "png"
     assert rig.composition.prompt.text == "@Image2 looks out of the window"
 
     rig.click("generate")
