@@ -81,6 +81,7 @@ class SequenceController(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._window = parent
         self.confirm_box: QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None
         self.model = ShotListModel(doc, price=self._price, take_text=self._take_text,
                                    continuity=self._continuity)
         self.panel = ShotListPanel(self.model, doc)
@@ -107,6 +108,8 @@ class SequenceController(QObject):
         p.generate_requested.connect(self.confirm_generate)
         p.play_requested.connect(self.play)
         p.export_requested.connect(self.choose_export)
+        p.soundtrack_requested.connect(self.choose_soundtrack)
+        p.soundtrack_cleared.connect(lambda: self.doc.set_soundtrack(None))
         p.shot_activated.connect(self.doc.set_current)
         self.doc.current_changed.connect(self._load_current)
         self.doc.changed.connect(self._update_summary)
@@ -367,13 +370,33 @@ class SequenceController(QObject):
                            on_done=lambda r: self.play_requested.emit(str(r.path)),
                            on_error=lambda e: self.message.emit(f"Cannot play: {e}"))
 
-    def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export the sequence", str(Path.home() / "sequence.otio"),
+    def choose_export(self) -> QFileDialog:
+        """Where to export (open(), never exec(): the loop must keep running)."""
+        return self._file_dialog(
+            "Export the sequence", QFileDialog.AcceptMode.AcceptSave,
             "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
-            "One MP4 (*.mp4)")
-        if path:
-            self.export(Path(path))
+            "One MP4 (*.mp4)", lambda path: self.export(Path(path)), select="sequence.otio")
+
+    def choose_soundtrack(self) -> QFileDialog:
+        return self._file_dialog(
+            "Soundtrack of the sequence", QFileDialog.AcceptMode.AcceptOpen,
+            "Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)",
+            lambda path: self.doc.set_soundtrack(path))
+
+    def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode, filters: str,
+                     chosen: Callable[[str], None], *, select: str = "") -> QFileDialog:
+        dialog = QFileDialog(self._window, title)
+        dialog.setAcceptMode(mode)
+        dialog.setNameFilter(filters)
+        if mode is QFileDialog.AcceptMode.AcceptOpen:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if select:
+            dialog.selectFile(select)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(chosen)
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
 
     def export(self, dest: Path) -> None:
         movie = dest if dest.suffix.lower() == ".mp4" else None

@@ -132,6 +132,8 @@ class ShotListPanel(QWidget):
     generate_requested = Signal()
     play_requested = Signal()
     export_requested = Signal()
+    soundtrack_requested = Signal()
+    soundtrack_cleared = Signal()
     shot_activated = Signal(str)
 
     def __init__(self, model: ShotListModel, doc: SequenceDocument,
@@ -164,6 +166,8 @@ class ShotListPanel(QWidget):
                                ("down", "Move down", row1),
                                ("animatics", "Animatic for all", row2),
                                ("generate", "Generate the rest…", row2),
+                               ("soundtrack", "Soundtrack…", row2),
+                               ("no_soundtrack", "No soundtrack", row2),
                                ("play", "Play sequence", row2), ("export", "Export…", row2)):
             button = QPushButton(text)
             self.buttons[key] = button
@@ -204,6 +208,8 @@ class ShotListPanel(QWidget):
         b["generate"].clicked.connect(self.generate_requested.emit)
         b["play"].clicked.connect(self.play_requested.emit)
         b["export"].clicked.connect(self.export_requested.emit)
+        b["soundtrack"].clicked.connect(self.soundtrack_requested.emit)
+        b["no_soundtrack"].clicked.connect(self.soundtrack_cleared.emit)
         self.view.clicked.connect(self._activated)
         self.doc.changed.connect(self.sync)
         self.doc.current_changed.connect(lambda _id: self.sync())
@@ -237,8 +243,11 @@ class ShotListPanel(QWidget):
         b["down"].setEnabled(has and index < len(seq.shots) - 1)
         self.chain.setEnabled(index > 0)
         self.chain.setChecked(seq.shot(current).chain if current is not None else False)
-        for key in ("animatics", "generate", "play", "export"):
+        for key in ("animatics", "generate", "play", "export", "soundtrack"):
             b[key].setEnabled(bool(seq.shots))
+        b["no_soundtrack"].setVisible(seq.soundtrack is not None)
+        b["soundtrack"].setToolTip(f"Soundtrack: {seq.soundtrack}" if seq.soundtrack
+                                   else "An audio file played under the whole sequence")
         if index >= 0:
             self.view.selectRow(index)
 
