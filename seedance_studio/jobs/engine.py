@@ -5,7 +5,8 @@ Loop-agnostic asyncio: the GUI runs it on qasync, the CLI on asyncio.run. Front 
     engine = JobEngine(store, settings, secrets, *, provider_factory=registry.create_provider,
                        assets=None, http=None)
     await engine.start()                 # resume every unfinished job
-    engine.update_settings(settings)     # new base URLs, hosts, library... for what comes next
+    settings.base_urls = {...}           # the engine follows its Settings' events: new base
+                                         # URLs, hosts, library... for what comes next
     ids = await engine.submit(snapshot, estimate)      # -> list[int], one per variant
     await engine.cancel(job_id)          # server-side cancel where the API has one
     ids = await engine.retry(job_id)     # a new job from the same snapshot (user action)
@@ -48,7 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack
 
-from psygnal import Signal
+from psygnal import EmissionInfo, Signal
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
@@ -152,6 +153,9 @@ class JobEngine:
                  poll_interval: float | None = None) -> None:
         self.store = store
         self.settings = settings
+        """The app's one Settings: the engine follows its events, never a copy."""
+        self._followed = settings
+        settings.events.all.connect(self._settings_changed)
         self.secrets = secrets
         self.assets = assets
         self.owner = new_owner_id()
@@ -164,7 +168,7 @@ class JobEngine:
         self._providers: dict[str, Provider] = {}
         self._resolvers: dict[str, Any] = {}
         self._retired: list[Any] = []
-        """Clients `update_settings` dropped: running tasks may still hold them; closed with
+        """Clients a settings change dropped: running tasks may still hold them; closed with
         the engine."""
         self._batch_ids: dict[int, str] = {}
         """Job id -> batch, so `wait` need not read the store for every job it waits on."""
@@ -201,16 +205,21 @@ class JobEngine:
         return self._submit(snapshot, estimate, retry_of=None,
                             allow_over_budget=allow_over_budget)
 
-    def update_settings(self, settings: Settings) -> None:
-        """Use `settings` from now on, without a restart.
+    CLIENT_SETTINGS = frozenset({"base_urls", "asset_host", "s3"})
+    """Fields the cloud clients and asset resolvers are built from."""
+
+    def _settings_changed(self, info: EmissionInfo) -> None:
+        """A settings change applies to what comes next, without a restart.
 
         Cloud clients and asset resolvers were built from the old base URLs and asset host,
         so they are dropped and the next create, check or upload builds new ones. A watch
         already polling a job keeps the client it started with (the job lives on that
         server); dropped clients are closed with the engine. Local providers (the animatic)
-        read none of these settings and keep their renders.
+        read none of these settings and keep their renders. Budget, timeout and library are
+        read where they are used.
         """
-        self.settings = settings
+        if info.signal.name not in self.CLIENT_SETTINGS:
+            return
         for provider_id, provider in list(self._providers.items()):
             if not provider.capabilities.local:
                 self._retired.append(self._providers.pop(provider_id))
@@ -401,6 +410,7 @@ class JobEngine:
         if self._closed:
             return
         self._closed = self._closing = True
+        self._followed.events.all.disconnect(self._settings_changed)
         if self._janitor is not None:
             self._janitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -721,7 +731,7 @@ class JobEngine:
         not_found = 0
         refused = 0
         last_raw: str | None = None
-        # One client for the whole watch: `update_settings` must not move a job to another
+        # One client for the whole watch: a settings change must not move a job to another
         # server while it is being polled.
         provider: Provider | None = None
         polled = False

@@ -106,12 +106,6 @@ class EngineBridge(QObject):
         return await self.engine.submit(snapshot, estimate,
                                         allow_over_budget=allow_over_budget)
 
-    def update_settings(self, settings: Settings) -> None:
-        """Saved settings reach the engine now: new base URLs, asset host, library, budget
-        apply to the next action (jobs being polled finish where they were created)."""
-        if not self._closed:
-            self.engine.update_settings(settings)
-
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         return await self.engine.cancel(job_id, accept_uncancellable=accept_uncancellable)
 

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.tray = TrayWidget(self.tray_model, self.ingest)
         self.prompt = PromptPanel(comp, self.thumbnails)
         self.params = ParamsPanel(comp)
-        self.checks = ComposeChecks(comp, lambda: self.settings, allow_loopback=simulator,
+        self.checks = ComposeChecks(comp, self.settings, allow_loopback=simulator,
                                     parent=self)
         self.problems = ProblemsPanel(self.checks)
         self.submit_bar = SubmitBar(self.checks)
@@ -260,8 +260,7 @@ class MainWindow(QMainWindow):
         self.tray_model.set_problems(self.checks.problems)
 
     def _remember_provider(self, params: GenerationParams) -> None:
-        if params.provider != self.settings.default_provider:
-            self.settings = self.settings.model_copy(update={"default_provider": params.provider})
+        self.settings.default_provider = params.provider
         if params.provider != self._key_checked_for:
             self.check_key()
 
@@ -421,16 +420,16 @@ class MainWindow(QMainWindow):
             return self.settings_dialog
         dialog = SettingsDialog(self.settings, self.secrets, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.apply_settings)
+        dialog.saved.connect(self.settings_saved)
         dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
         self.settings_dialog = dialog
         dialog.open()
         return dialog
 
-    def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self.bridge.update_settings(settings)
-        self.checks.recompute()
+    def settings_saved(self) -> None:
+        """The dialog changed the one Settings in place (the engine and the checks follow
+        its events); keys are not settings, so the chosen provider's key is looked up again."""
+        self._key_checked_for = ""
         self.check_key()
         self._status("Settings saved")
 
