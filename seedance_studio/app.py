@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QSocketNotifier, QTimer
@@ -29,6 +29,7 @@ from seedance_studio.core.composition import Composition
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import S3Settings, Settings, load_settings
 from seedance_studio.providers import registry
+from seedance_studio.providers.base import KeySource
 from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.ui.draft import load_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -38,6 +39,8 @@ from seedance_studio.ui.theme import apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+    import httpx
+
     from seedance_studio.simulator import Simulator
 
 SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
@@ -68,8 +71,8 @@ def simulator_secrets() -> SecretStore:
     return SecretStore(MemoryKeyring(), environ=environ)
 
 
-def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
-                http: Any = None) -> Provider:
+def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
+                http: httpx.AsyncClient | None = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
     provider = registry.create_provider(provider_id, settings, secrets, http=http)
     if hasattr(provider, "default_poll_interval"):

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,7 +106,7 @@ def _check_type(response: httpx.Response, url: str) -> None:
 
 async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
-                sleep: Callable[[float], Any] = asyncio.sleep) -> int:
+                sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> int:
     """Stream `url` into `part`, resuming what is already there; returns the final size.
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is

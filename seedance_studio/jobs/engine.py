@@ -44,10 +44,10 @@ import functools
 import itertools
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from psygnal import EmissionInfo, Signal
 
@@ -69,11 +69,13 @@ from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
     Cancelled,
+    Cost,
     Failed,
     JobHandle,
     Provider,
     Queued,
     RateLimits,
+    ResultMedia,
     Running,
     StatusResult,
     Succeeded,
@@ -107,9 +109,12 @@ from seedance_studio.jobs.store import (
     new_owner_id,
 )
 from seedance_studio.jobs.transitions import Event
+from seedance_studio.providers.base import KeySource
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
+
+    from seedance_studio.providers.assets import AssetResolver
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +152,9 @@ class JobEngine:
     job_changed = Signal(int)
     progress = Signal(int, str, float)
 
-    def __init__(self, store: JobStore, settings: Settings, secrets: Any, *,
-                 provider_factory: ProviderFactory | None = None, assets: Any = None,
+    def __init__(self, store: JobStore, settings: Settings, secrets: KeySource, *,
+                 provider_factory: ProviderFactory | None = None,
+                 assets: AssetResolver | None = None,
                  http: httpx.AsyncClient | None = None,
                  poll_interval: float | None = None) -> None:
         self.store = store
@@ -166,8 +172,8 @@ class JobEngine:
         self._http = http
         self._own_http = http is None
         self._providers: dict[str, Provider] = {}
-        self._resolvers: dict[str, Any] = {}
-        self._retired: list[Any] = []
+        self._resolvers: dict[str, AssetResolver] = {}
+        self._retired: list[Provider | AssetResolver] = []
         """Clients a settings change dropped: running tasks may still hold them; closed with
         the engine."""
         self._batch_ids: dict[int, str] = {}
@@ -522,7 +528,7 @@ class JobEngine:
         ids = [r.id for r in rows]
         sent = False
         handles: list[JobHandle] | None = None
-        answers: list[Any] = []
+        answers: Sequence[object] = []
         try:
             provider = self._provider(first.provider)
             snapshot = first.snapshot()
@@ -606,7 +612,7 @@ class JobEngine:
         resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
         return resolved
 
-    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: Any, *,
+    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: object, *,
                         found: bool = False) -> None:
         """Store each provider id on its row (a create's answer, or a lookup's finding)."""
         event, short = (Event.FOUND, Event.NOT_CREATED) if found else (Event.CREATED,
@@ -640,13 +646,13 @@ class JobEngine:
         ids = ", ".join(h.job_id for h in handles)
         self._mark_unknown(still, f"created as {ids}, then an error here: {exc}")
 
-    def _mark_unknown(self, ids: list[int], why: str, raw: Any = None) -> None:
+    def _mark_unknown(self, ids: list[int], why: str, raw: object = None) -> None:
         for job_id in ids:
             self._move(job_id, Event.CREATE_UNKNOWN, raw=raw or None,
                          message=f"submission outcome unknown ({why}): check again or "
                                  f"submit anyway")
 
-    def _fail_many(self, ids: list[int], exc: BaseException, raw: Any = None) -> None:
+    def _fail_many(self, ids: list[int], exc: BaseException, raw: object = None) -> None:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
@@ -836,7 +842,7 @@ class JobEngine:
             await provider.cancel(handle)  # cancelled meanwhile
 
     def _apply_status(self, job: JobRecord, status: StatusResult,
-                      answers: list[Any] | None = None) -> None:
+                      answers: Sequence[object] | None = None) -> None:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
@@ -866,7 +872,7 @@ class JobEngine:
                        message="cancelled at the provider")
             self._gate.slot_freed.set()
 
-    def _cost_usd(self, job: JobRecord, cost: Any) -> Decimal | None:
+    def _cost_usd(self, job: JobRecord, cost: Cost | None) -> Decimal | None:
         if cost is None:
             return None
         if cost.usd is not None:
@@ -929,7 +935,7 @@ class JobEngine:
                    bytes_total=size)
         self._report(job.id, "download", 1.0)
 
-    async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
+    async def _fetch_one(self, job: JobRecord, media: ResultMedia, target: Path) -> None:
         if media.path:
             await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
             return
@@ -966,7 +972,7 @@ class JobEngine:
             break
         part.replace(target)
 
-    async def _fresh_url(self, job: JobRecord, media: Any) -> str | None:
+    async def _fresh_url(self, job: JobRecord, media: ResultMedia) -> str | None:
         """Result URLs expire; a new status answer may carry a fresh one."""
         try:
             provider = self._provider(job.provider)
@@ -994,7 +1000,7 @@ class JobEngine:
             self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
         return self._http
 
-    def _resolver(self, provider_id: str) -> Any:
+    def _resolver(self, provider_id: str) -> AssetResolver:
         """One AssetResolver per provider: whether loopback URLs pass depends on its base."""
         resolver = self._resolvers.get(provider_id)
         if resolver is None:

@@ -7,9 +7,12 @@ rendered once per distinct text and reused for every frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from seedance_studio.media.font import ADVANCE, GLYPH_H, GLYPH_W, glyph, normalise
+
+if TYPE_CHECKING:
+    import av
 
 TEXT_Y = 235
 """Video-range white."""
@@ -106,7 +109,7 @@ def columns(width: int, scale: int) -> int:
     return max(1, (width - 8 * scale) // (ADVANCE * scale))
 
 
-def stamp(frame: Any, bands: list[Band]) -> None:
+def stamp(frame: av.VideoFrame, bands: list[Band]) -> None:
     """Write `bands` into a yuv420p `frame` in place."""
     if not bands:
         return

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -96,7 +95,7 @@ class MainWindow(QMainWindow):
         self.keep_draft = keep_draft
         """Autosave the composition (and mark the session), for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._closing = False
         self._system_quit = False
         """Closing because of a signal or a logout: nobody is there to answer a question."""
@@ -296,14 +295,14 @@ class MainWindow(QMainWindow):
     def play(self, path: str) -> None:
         self.player.play(path)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object]:
         """Run a coroutine on the loop, keeping a reference so it is not collected."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def submit(self) -> asyncio.Task[Any] | None:
+    def submit(self) -> asyncio.Task[object] | None:
         """Generate (the button or Ctrl+Enter), unless something blocks it or a Generate is
         already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
         if self._sending:
@@ -318,7 +317,7 @@ class MainWindow(QMainWindow):
             return None
         return self._send(allow_over_budget=False)
 
-    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[Any]:
+    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[object]:
         # Busy now, before the task first runs: presses queued behind this one see it.
         self._sending = True
         self._send_seq += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import ValidationError
 from PySide6.QtCore import Signal
@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         self._path = settings_path
         self._worker = Worker(max_workers=1, parent=self)
         self._loaded: dict[str, str] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
 
         self.banner = QLabel()
         self.banner.setProperty("role", "banner")
