@@ -267,6 +267,9 @@ def submit(args: argparse.Namespace) -> int:
 async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
                   yes: bool) -> int:
     est = _estimate_of(snapshot, settings)
+    warning = capabilities.get(snapshot.params.provider).cancel_warning()
+    if warning:
+        print(f"seedance: note: {warning}", file=sys.stderr, flush=True)
     async with _engine(settings) as engine:
         ids = await engine.submit(snapshot, est, allow_over_budget=yes)
         print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)

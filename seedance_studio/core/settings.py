@@ -65,6 +65,7 @@ class S3Settings(BaseModel):
 ASSET_HOSTS = Choices((
     ("eachlabs", "eachlabs uploads (uses the eachlabs API key)"),
     ("s3", "My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)"),
+    ("fal", "fal.ai's CDN (uses the fal API key)"),
     ("none", "None: only web links can be used as references"),
 ))
 
@@ -79,10 +80,11 @@ class Settings(EventedModel):
     """The provider a new composition starts on (the last one used)."""
     base_urls: dict[str, str] = Field(default_factory=dict)
     """Per-provider base URL overrides (e.g. the simulator); empty means the documented one."""
-    asset_host: Annotated[Literal["eachlabs", "s3", "none"], ASSET_HOSTS, Field(
+    asset_host: Annotated[Literal["eachlabs", "s3", "fal", "none"], ASSET_HOSTS, Field(
         title="Host local files on",
         description="Providers fetch references from public https links. Local files are "
-                    "uploaded once (cached by content) to the host chosen here.")] = "eachlabs"
+                    "uploaded once (cached by content) to the host chosen here (the fal "
+                    "provider always uses fal's CDN).")] = "eachlabs"
     s3: S3Settings = Field(default_factory=S3Settings)
     library_dir: Annotated[str, Folder(paths.default_library_dir), Field(
         title="Library folder",
@@ -98,6 +100,9 @@ class Settings(EventedModel):
         ge=0, title="Mark jobs stuck after",
         description="A job still unfinished this long after it was sent is marked stuck: "
                     "check again or cancel it.")] = 3 * 3600
+    simulator_realistic_timing: bool = False
+    """`--simulator` only: jobs stay queued and running for tens of seconds, like real ones
+    (set from the Simulator menu, so on no settings page)."""
 
     @field_validator("budget_usd")
     @classmethod

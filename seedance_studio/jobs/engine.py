@@ -279,7 +279,9 @@ class JobEngine:
             return self.store.get(job_id)
         try:
             accepted = await provider.cancel(self._handle(provider, job))
-            refusal = None if accepted else f"cancel refused by {name}"
+            warning = provider.capabilities.cancel_warning()
+            refusal = (None if accepted else
+                       f"not cancelled: {warning}" if warning else f"cancel refused by {name}")
         except ProviderError as exc:
             refusal = f"cancel failed at {name} ({exc})"
         if refusal is not None:
@@ -846,12 +848,15 @@ class JobEngine:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
-                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw)
+                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw,
+                           queue_position=status.queue_position)
+            elif job.queue_position != status.queue_position:
+                self._update(job.id, expect=[JobState.QUEUED], queue_position=status.queue_position)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
                 self._move(job.id, Event.REPORTED_RUNNING, raw_status=status.raw_status,
-                           progress=status.progress,
+                           progress=status.progress, queue_position=None,
                            raw=raw if job.state is not JobState.RUNNING else None)
             self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):
@@ -916,10 +921,15 @@ class JobEngine:
         job = self.store.get(job.id)
         try:
             for index, media in enumerate(job.results):
-                target = final if index == 0 else final.with_name(
-                    f"{final.stem}-{index + 1}{final.suffix}")
+                target = dl.result_target(final, index, media)
                 if target.exists():
                     continue  # finished before a crash, sidecar may be missing
+                if media.kind == "last_frame":
+                    try:
+                        await self._fetch_one(job, media, target)
+                    except (SeedanceError, OSError) as exc:  # a still never holds the video
+                        log.warning("job %s: last frame not kept (%s)", job.id, exc)
+                    continue
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
             self._move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
@@ -956,8 +966,10 @@ class JobEngine:
         url = media.url
         for attempt in itertools.count():
             try:
-                await dl.fetch(self._client(), url, part, progress=report)
-                await asyncio.to_thread(dl.verify_playable, part)
+                await dl.fetch(self._client(), url, part, progress=report,
+                               accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
+                if media.kind == "video":
+                    await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
                 if fresh is None:

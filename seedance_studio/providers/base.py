@@ -173,6 +173,8 @@ class HttpProvider:
             return {"X-API-Key": key}
         if self._caps.auth == "bearer":
             return {"Authorization": f"Bearer {key}"}
+        if self._caps.auth == "key":
+            return {"Authorization": f"Key {key}"}
         return {}
 
     def json_headers(self, key: str = MASK) -> dict[str, str]:

@@ -162,7 +162,8 @@ class LibraryPage(SettingsPage):
 class PricesPage(SettingsPage):
     title = "Prices"
     intro = ("Prices come from each provider's page (with its date). If your account pays "
-             "another rate, enter it per output second; empty keeps the published one.")
+             "another rate, enter it in the same unit (per output second, or per million "
+             "tokens); empty keeps the published one.")
 
     def build(self) -> None:
         self.prices = QTableWidget(0, 4)
@@ -182,7 +183,10 @@ class PricesPage(SettingsPage):
         for rule in caps.pricing.rules:
             r = self.prices.rowCount()
             self.prices.insertRow(r)
-            cells = [caps.name, rule.label, f"{rule.per_output_second.normalize():f} {unit}",
+            published = (f"{rule.per_million_tokens.normalize():f} $/M tokens"
+                         if rule.per_million_tokens else
+                         f"{rule.per_output_second.normalize():f} {unit}")
+            cells = [caps.name, rule.label, published,
                      f"{mine[rule.id].normalize():f}" if rule.id in mine else ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
