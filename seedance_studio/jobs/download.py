@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,7 +288,7 @@ def _model_id(job: JobRecord) -> str | None:
         return job.model
 
 
-def _applied(job: JobRecord) -> dict[str, Any] | None:
+def _applied(job: JobRecord) -> dict[str, object] | None:
     """`parameters` with every unset option filled with the provider's documented default:
     what the video was made with, as far as the documents say."""
     try:
@@ -299,7 +299,7 @@ def _applied(job: JobRecord) -> dict[str, Any] | None:
         return None
 
 
-def write_sidecar(video: Path, data: dict[str, Any]) -> Path:
+def write_sidecar(video: Path, data: Mapping[str, object]) -> Path:
     """`<video>.json`, written to a temp name then renamed (never half a sidecar)."""
     sidecar = video.with_suffix(".json")
     tmp = sidecar.with_name(sidecar.name + ".tmp")

@@ -466,7 +466,7 @@ class JobStore:
                 db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
-    def _encode(name: str, value: Any) -> Any:
+    def _encode(name: str, value: object) -> object:
         if name not in _COLUMNS:
             raise KeyError(f"no job column {name!r}")
         if value is None:
@@ -476,7 +476,7 @@ class JobStore:
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
-            return JobState(value).value
+            return JobState(str(value)).value
         if name in _REDACTED_TEXT:
             return redact(str(value))
         return value

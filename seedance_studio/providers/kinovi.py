@@ -43,7 +43,7 @@ MODERATION_CODES = frozenset({"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DET
 """Error codes that mean the content filter refused the job."""
 
 
-def _unwrap(body: Any) -> dict[str, Any]:
+def _unwrap(body: object) -> dict[str, Any]:
     """The task object, whether it is the body itself or wrapped as {code, data}."""
     if isinstance(body, dict):
         data = body.get("data")

@@ -152,7 +152,7 @@ class ShortApiProvider(HttpProvider):
             extra["amount"] = str(amount)
         return [JobHandle(provider=self.id, job_id=str(job_id), extra=extra)]
 
-    def _data(self, answer: Any) -> Any:
+    def _data(self, answer: object) -> object:
         """`data` of an answer, raising the error a non-zero `code` stands for."""
         if not isinstance(answer, dict):
             raise MalformedResponseError("ShortAPI answered with a non-object",
