@@ -31,7 +31,6 @@ from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import S3Settings, Settings, load_settings, save_settings
 from seedance_studio.preflight import startup_problem
 from seedance_studio.providers import registry
-from seedance_studio.providers.base import KeySource
 from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.ui.draft import load_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -44,6 +43,7 @@ from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_stor
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
     import httpx
 
+    from seedance_studio.providers.base import KeySource
     from seedance_studio.simulator import Simulator
     from seedance_studio.ui.simulator_menu import SimulatorMenu
 

@@ -109,12 +109,12 @@ from seedance_studio.jobs.store import (
     new_owner_id,
 )
 from seedance_studio.jobs.transitions import Event
-from seedance_studio.providers.base import KeySource
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
 
     from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.base import KeySource
 
 log = logging.getLogger(__name__)
 

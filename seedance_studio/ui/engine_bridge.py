@@ -21,12 +21,12 @@ from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine, ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
-from seedance_studio.providers.base import KeySource
 
 if TYPE_CHECKING:
     import httpx
 
     from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.base import KeySource
 
 log = logging.getLogger(__name__)
 
