@@ -384,7 +384,7 @@ class _Checker:
                        ref: Reference | None = None) -> None:
         message = compose(fact, accepts, v.tier, self.caps)
         if v.severity == "warning" and v.conformable:
-            hint = f"{hint} (Fix does it)"
+            hint = f"{hint}; Fix does it"
         limit = v.limit if isinstance(v.limit, int | float | str) else None
         actual = v.actual if isinstance(v.actual, int | float | str) else None
         self.problems.append(Problem(
@@ -596,7 +596,7 @@ def grade(problem: Problem, group: Evidenced | None,
     else:
         message = compose(problem.message, "", tier, caps).replace(f"; {caps.name} ", "; ", 1)
         message = message.replace(" itself  (", " itself has it (").replace("  by one", " by one")
-    hint = f"{problem.hint} (Fix does it)" if problem.conformable and problem.hint else \
+    hint = f"{problem.hint}; Fix does it" if problem.conformable and problem.hint else \
         problem.hint
     return replace(problem, severity="warning", message=message, hint=hint,
                    basis=tier.basis)
