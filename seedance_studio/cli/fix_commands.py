@@ -11,6 +11,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import JsonValue
 
@@ -23,8 +24,10 @@ from seedance_studio.core.tray import number_tags
 from seedance_studio.core.validation import Problem, validate
 from seedance_studio.media.plan import ConformPlan, plan_fix_all
 
+P = TypeVar("P", bound=argparse.ArgumentParser)
 
-def add_fix_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+
+def add_fix_parsers(sub: argparse._SubParsersAction[P]) -> None:
     p = sub.add_parser("check", help="problems, warnings and planned fixes per reference")
     add_composition_options(p)
     p.add_argument("--json", action="store_true")
