@@ -425,6 +425,11 @@ class _Checker:
         tray = self.snapshot.tray()
         doc: PromptDocument = self.snapshot.prompt_document(tray)
         text = doc.text
+        if not text.strip() and not self.refs:
+            self.add("error", "empty_composition",
+                     "nothing to generate: the prompt is empty and there are no references",
+                     "describe the video you want or add a reference")
+            return
         if self.limits.prompt_required and not text.strip():
             self.add("error", "prompt_required", f"{self.name} needs a prompt; it is empty",
                      "describe the video you want", limit_name="prompt_required")

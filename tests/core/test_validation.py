@@ -457,3 +457,13 @@ def test_leftover_removed_marker_text_is_a_warning() -> None:
     problems = validate(comp.snapshot())
     assert codes(problems) == ["removed_marker_text"]
     assert "@(removed Image2!)" in problems[0].message
+
+
+def test_an_empty_composition_is_refused_with_a_reason_even_on_the_animatic() -> None:
+    """The animatic takes no prompt and no reference alone, but not neither: that would be a
+    blank "untitled" job."""
+    problems = validate(snapshot("animatic", [], "   "))
+    assert codes(problems) == ["empty_composition"] and not is_submittable(problems)
+    assert problems[0].message.startswith("nothing to generate")
+    assert validate(snapshot("animatic", [], "a title card")) == []
+    assert validate(snapshot("animatic", [image()], "")) == []
