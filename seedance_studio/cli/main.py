@@ -7,6 +7,8 @@
     seedance check-again ID | submit-anyway ID | retry ID
     seedance spend [--json]
     seedance export PROJECT.seedance --otio OUT.otio [--mp4 OUT.mp4]
+    seedance check --provider P ... [--json]          # problems, warnings, planned fixes
+    seedance fix   --provider P ... [--out DIR]       # write the conformed copies
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
 rules (one line per problem on stderr).
@@ -24,6 +26,7 @@ from typing import NoReturn
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.export import add_export_parser
+from seedance_studio.cli.fix_commands import add_fix_parsers
 from seedance_studio.cli.messages import exit_code_for, message_for
 from seedance_studio.core.logs import setup_logging
 
@@ -103,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.spend)
 
     add_export_parser(sub)
+    add_fix_parsers(sub)
     return parser
 
 
