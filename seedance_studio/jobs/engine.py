@@ -82,7 +82,7 @@ from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.polling import (
-    CREATE_RETRY_BASE_S,
+    create_retry_delay,
 )
 from seedance_studio.jobs.pool import ProviderFactory, ProviderPool, is_local
 from seedance_studio.jobs.provider_policy import dashboard_advice
@@ -328,6 +328,15 @@ class JobEngine:
             return
         rows = [r for r in self.store.batch_jobs(job.batch)
                 if r.state is JobState.SUBMIT_UNKNOWN]
+        # A job another row already follows is not this one (the list may show both).
+        found = [h for h in found if not self.store.select_ids(
+            "provider = ? AND provider_job_id = ?", (job.provider, h.job_id))]
+        if len(found) > len(rows):
+            ids = ", ".join(h.job_id for h in found[:5])
+            self._update(job.id, event="checked again", message=(
+                f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
+                "its dashboard, then submit anyway or discard"))
+            return
         if found:
             self._attach_handles(rows, found, raw={"responses": answers}, found=True)
             return
@@ -480,15 +489,21 @@ class JobEngine:
                 try:
                     with capture() as answers:
                         handles = await provider.submit(snapshot, urls)
-                except RateLimitedError as exc:
-                    # 429 is an answer: nothing was created, so trying again is safe.
-                    sent = False
+                except ProviderError as exc:
+                    # 429, a gateway's 502/503/504, a refused connection: nothing was
+                    # created, so sending it again is safe (bounded, with back-off).
                     attempt_errors += 1
-                    delay = exc.retry_after if exc.retry_after is not None else min(
-                        CREATE_RETRY_BASE_S * 2 ** (attempt_errors - 1), 60.0)
+                    delay = create_retry_delay(exc, attempt_errors)
+                    if delay is None:
+                        raise
+                    sent = False
                     self._update_many(ids, create_sent_at=None,
-                                      message=f"{exc} — trying again in {delay:.0f} s",
-                                      event="create refused (rate limited)", raw=answers)
+                                      message=f"{exc} — nothing was created; trying again in "
+                                              f"{delay:.0f} s",
+                                      event="create refused (rate limited)"
+                                      if isinstance(exc, RateLimitedError)
+                                      else f"create not taken ({type(exc).__name__})",
+                                      raw=answers)
                     await asyncio.sleep(delay)
                     continue
                 break
