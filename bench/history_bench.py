@@ -82,6 +82,11 @@ def fill(path: Path, count: int) -> None:
     store.close()
 
 
+class NoKeys:
+    def get(self, provider_id: str) -> str | None:
+        return None
+
+
 class Paints(QObject):
     """Times of every paint of the view's viewport."""
 
@@ -165,7 +170,7 @@ def bare_scroll(app: QApplication, rows: int) -> list[float]:
 
 
 def open_and_scroll(app: QApplication, db: Path) -> dict[str, float]:
-    bridge = EngineBridge.create(Settings(), None, store=JobStore(db), owns_store=True)
+    bridge = EngineBridge.create(Settings(), NoKeys(), store=JobStore(db), owns_store=True)
     before = rss_mb()
     paints = Paints()
     start = time.perf_counter()

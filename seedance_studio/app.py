@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -27,9 +27,12 @@ from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import httpx
+
     from seedance_studio.core.composition import Composition
     from seedance_studio.core.provider import Provider
     from seedance_studio.core.settings import Settings
+    from seedance_studio.providers.base import KeySource
     from seedance_studio.providers.keys import SecretStore
     from seedance_studio.simulator import Simulator
     from seedance_studio.ui.engine_bridge import EngineBridge
@@ -74,8 +77,8 @@ def simulator_secrets() -> SecretStore:
     return SecretStore(MemoryKeyring(), environ=environ)
 
 
-def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
-                http: Any = None) -> Provider:
+def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
+                http: httpx.AsyncClient | None = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
     from seedance_studio.providers import registry
 
@@ -113,7 +116,7 @@ class Studio:
 def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
     """Settings, keys, engine and window (call with a running qasync loop)."""
     from seedance_studio.core import paths
-    from seedance_studio.core.settings import load_settings
+    from seedance_studio.core.settings import load_settings, take_load_problem
     from seedance_studio.providers.keys import SecretStore
     from seedance_studio.ui.draft import load_draft
     from seedance_studio.ui.engine_bridge import EngineBridge
@@ -141,6 +144,8 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
         window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
+    if (problem := take_load_problem()) is not None:  # said once, where it is seen
+        window.statusBar().showMessage(problem)
     if sim is not None:
         from seedance_studio.ui.simulator_menu import SimulatorMenu
 
@@ -155,9 +160,11 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
 def _save_and_apply(window: MainWindow, settings: Settings) -> None:
     from seedance_studio.core.settings import save_settings
 
+    """The Simulator menu's choice goes into the app's one Settings (its subscribers follow)
+    and to the file."""
+    window.settings.update(settings)
     with contextlib.suppress(OSError):
-        save_settings(settings)
-    window.apply_settings(settings)
+        save_settings(window.settings)
 
 
 def _screenshot_then_close(window: MainWindow, path: str) -> None:

@@ -36,6 +36,7 @@ from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs import summary
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.store_errors import NewerStoreError
 from seedance_studio.jobs.summary import JobSummary
 from seedance_studio.jobs.transitions import TABLE, Event
 
@@ -456,8 +457,7 @@ class JobStore:
             row = db.execute("SELECT version FROM schema_version").fetchone()
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer version (schema {current})")
+                raise NewerStoreError(self.path, current, SCHEMA_VERSION)
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
@@ -468,7 +468,7 @@ class JobStore:
                 db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
-    def _encode(name: str, value: Any) -> Any:
+    def _encode(name: str, value: object) -> object:
         if name not in _COLUMNS:
             raise KeyError(f"no job column {name!r}")
         if value is None:
@@ -478,7 +478,7 @@ class JobStore:
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
-            return JobState(value).value
+            return JobState(str(value)).value
         if name in _REDACTED_TEXT:
             return redact(str(value))
         return value
@@ -546,7 +546,7 @@ class JobStore:
         sets["updated_at"] = now
         assignments = ", ".join(f"{name} = ?" for name in sets)
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
-        args: list[Any] = [*sets.values(), job_id]
+        args: list[object] = [*sets.values(), job_id]
         if expect is not None:
             wanted = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
@@ -632,7 +632,7 @@ class JobStore:
                   limit: int | None = None) -> list[JobRecord]:
         """Newest first."""
         sql = "SELECT * FROM jobs WHERE 1=1"
-        args: list[Any] = []
+        args: list[object] = []
         if states is not None:
             wanted = [JobState(s).value for s in states]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
@@ -653,7 +653,7 @@ class JobStore:
         """A page of the list, newest first: jobs older than `before_id`, display fields only
         (jobs/summary.py); paging by id keeps each page as cheap as the first."""
         sql = f"SELECT {summary.COLUMNS} FROM jobs"
-        args: list[Any] = []
+        args: list[object] = []
         if before_id is not None:
             sql += " WHERE id < ?"
             args.append(before_id)
@@ -666,20 +666,20 @@ class JobStore:
                                (job_id,)).fetchone()
         return JobSummary.from_row(row) if row is not None else None
 
-    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+    def select_jobs(self, where: str, args: Sequence[object], *, order: str = "id DESC",
                     limit: int = -1, offset: int = 0) -> list[JobRecord]:
         """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
         rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
                                 "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
         return [JobRecord.from_row(r) for r in rows]
 
-    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+    def select_ids(self, where: str, args: Sequence[object], *, order: str = "id DESC"
                    ) -> list[int]:
         rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
                                 list(args)).fetchall()
         return [int(r[0]) for r in rows]
 
-    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+    def count_jobs(self, where: str, args: Sequence[object]) -> int:
         row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
         return int(row[0])
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -34,7 +35,7 @@ from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui import theme
 from seedance_studio.ui.gallery_model import RECORD_ROLE, GalleryModel
 from seedance_studio.ui.gallery_posters import PosterCache
-from seedance_studio.ui.job_format import STATE_LABELS, cost_text
+from seedance_studio.ui.job_format import STATE_LABELS, cost_text, state_label
 
 POSTER = QSize(176, 99)
 TILE = QSize(POSTER.width() + 12, POSTER.height() + 64)
@@ -83,7 +84,7 @@ class TileDelegate(QStyledItemDelegate):
                 name = job.provider
             colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
                       JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
-            state = STATE_LABELS.get(job.state, job.state.value).split(":")[0]
+            state = state_label(job)  # what it waits for, too (a free slot, the queue)
             if len(self._lines) > 4096:
                 self._lines.clear()
             found = self._lines[key] = (f"#{job.id} {name}", state, colour, cost_text(job))
@@ -143,7 +144,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawText(QRect(text_left, line, width, 16), left,
                          metrics.elidedText(title, Qt.TextElideMode.ElideRight, width))
         painter.setPen(state_colour)
-        painter.drawText(QRect(text_left, line + 16, width, 16), left, state)
+        painter.drawText(QRect(text_left, line + 16, width, 16), left,
+                         metrics.elidedText(state, Qt.TextElideMode.ElideRight, width))
         painter.setPen(theme.MUTED)
         painter.drawText(QRect(text_left, line + 32, width, 16), left,
                          metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width))
@@ -255,12 +257,22 @@ class GalleryPanel(QWidget):
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Cancel every selected job that can still be cancelled")
+        self.cancel_button.setEnabled(False)
 
+        self.only = QPushButton(self)
+        """Shown while the gallery shows one shot's takes; a click shows everything again."""
+        self.only.setToolTip("Show every job again")
+        self.only.hide()
+        self.only.clicked.connect(lambda: self.show_only(frozenset(), ""))
+        self._only_ids: frozenset[int] = frozenset()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.only)
         bar.addWidget(self.search, 2)
         for box in (self.provider_box, self.state_box, self.date_box, self.project_box,
-                    self.picks_box, self.sort_box):
+                    self.picks_box, self.sort_box, self.cancel_button):
             bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -292,7 +304,15 @@ class GalleryPanel(QWidget):
             providers=frozenset({provider}) if provider else frozenset(),
             states=STATE_CHOICES[self.state_box.currentIndex()][1],
             since=since, project=self.project_box.text().strip() or None,
-            text=self.search.text().strip(), picks_only=self.picks_box.currentIndex() == 1)
+            text=self.search.text().strip(), picks_only=self.picks_box.currentIndex() == 1,
+            job_ids=self._only_ids)
+
+    def show_only(self, job_ids: frozenset[int], label: str) -> None:
+        """Narrow the gallery to `job_ids` (a shot's takes), named by `label`; empty: all."""
+        self._only_ids = job_ids
+        self.only.setText(f"{label} ✕")
+        self.only.setVisible(bool(job_ids))
+        self.apply_filter()
 
     def apply_filter(self, *_: object) -> None:
         self.model.set_filter(self.current_filter())

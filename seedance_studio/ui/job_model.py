@@ -13,7 +13,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from enum import IntEnum
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -280,12 +279,12 @@ class JobListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
         return None
 
-    def data(self, index: ModelIndex, role: int = DISPLAY) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY) -> object:
         # Called for every role of every visible cell on each paint: unasked roles leave
         # first, and texts that only change with the row are built once per row.
         if role not in HANDLED_ROLES or not index.isValid():

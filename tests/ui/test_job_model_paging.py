@@ -24,6 +24,11 @@ JOBS = 50
 PAGE = 16
 
 
+class NoKeys:
+    def get(self, provider_id: str) -> str | None:
+        return None
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> JobStore:
     store = JobStore(tmp_path / "jobs.sqlite3")
@@ -41,7 +46,7 @@ def store(tmp_path: Path) -> JobStore:
 
 @pytest.fixture
 def model(store: JobStore, run_async: Any, qtbot: QtBot) -> Iterator[JobListModel]:
-    bridge = EngineBridge.create(Settings(), None, store=store, owns_store=True)
+    bridge = EngineBridge.create(Settings(), NoKeys(), store=store, owns_store=True)
     made = JobListModel(bridge, page_rows=PAGE)
     yield made
     made.shutdown()
@@ -62,11 +67,11 @@ def test_opens_with_one_page_and_reads_the_rest_as_asked(model: JobListModel,
 
 def test_rows_show_what_the_whole_record_says(model: JobListModel, store: JobStore) -> None:
     newest = store.list_jobs()[0]
-    text = model.data(model.index(0, Column.JOB))
+    text = str(model.data(model.index(0, Column.JOB)))
     assert text.startswith(f"#{newest.id} A long walk")
     assert len(text) <= len(f"#{newest.id} ") + 40
     assert model.data(model.index(0, Column.COST)) == "est $0.50"
-    tooltip = model.data(model.index(0, Column.JOB), Qt.ItemDataRole.ToolTipRole)
+    tooltip = str(model.data(model.index(0, Column.JOB), Qt.ItemDataRole.ToolTipRole))
     assert tooltip.startswith(newest.prompt_text)  # the whole prompt, not the row's excerpt
     record = model.job_at(0)
     assert record is not None and record.snapshot_data == newest.snapshot_data
