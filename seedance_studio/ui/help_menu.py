@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from seedance_studio.core import diagnostics, paths
+from seedance_studio.core.i18n import _
 from seedance_studio.providers.keys import SecretStore
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class HelpMenu:
         self.welcome: WelcomeDialog | None = None
         self.about: QMessageBox | None = None
         self.confirm: QMessageBox | None = None
-        menu = window.menuBar().addMenu("&Help")
+        menu = window.menuBar().addMenu(_("&Help"))
         self.menu = menu
         self.welcome_action = self._add("Welcome…", self.show_welcome)
         menu.addSeparator()
@@ -110,7 +111,7 @@ class HelpMenu:
                 f"<table cellspacing='6'>{rows}</table>")
 
     def show_about(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Seedance Studio", self.about_text(),
+        box = QMessageBox(QMessageBox.Icon.NoIcon, _("About Seedance Studio"), self.about_text(),
                           QMessageBox.StandardButton.Close, self.window)
         box.setObjectName("about-box")
         self.about = box
@@ -133,7 +134,7 @@ class HelpMenu:
         QGuiApplication.clipboard().setText(text)
         status = getattr(self.window, "statusBar", None)
         if status is not None:
-            status().showMessage("Diagnostics copied: paste them into your report", 6000)
+            status().showMessage(_("Diagnostics copied: paste them into your report"), 6000)
         return text
 
     # -- simulator ------------------------------------------------------------------------
@@ -146,10 +147,10 @@ class HelpMenu:
         if self.simulator_home is not None:
             text = ("The simulator is using that folder now: remove it after a normal start "
                     f"(without --simulator).\n\n{home}")
-            box = QMessageBox(QMessageBox.Icon.Information, "Remove simulator data", text,
+            box = QMessageBox(QMessageBox.Icon.Information, _("Remove simulator data"), text,
                               QMessageBox.StandardButton.Close, self.window)
         else:
-            box = QMessageBox(QMessageBox.Icon.Question, "Remove simulator data",
+            box = QMessageBox(QMessageBox.Icon.Question, _("Remove simulator data"),
                               f"Delete the simulator's settings, jobs and videos in {home}?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                               self.window)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.engine import CancelNotPossibleError
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -139,7 +140,7 @@ class JobsPanel(QWidget):
         self.raw_dialog: RawResponseDialog | None = None
 
         self.table = JobsTable(self)
-        self.table.setAccessibleName("Jobs")
+        self.table.setAccessibleName(_("Jobs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -164,27 +165,28 @@ class JobsPanel(QWidget):
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
             enter.activated.connect(self._play_current)
 
-        self.cancel_action = self._action("Cancel", "Cancel the job (on the provider where it "
-                                          "allows it)", self.cancel_selected)
-        self.retry_action = self._action("Retry", "Submit the same composition again as a new "
-                                         "job (charged again)", self.retry_selected)
-        self.check_action = self._action("Check again", "Ask the provider once more about a job "
-                                         "whose outcome is unknown or that looks stuck",
+        self.cancel_action = self._action(_("Cancel"), _("Cancel the job (on the provider where it "
+                                          "allows it)"), self.cancel_selected)
+        self.retry_action = self._action(_("Retry"), _("Submit the same composition again as a new "
+                                         "job (charged again)"), self.retry_selected)
+        self.check_action = self._action(_("Check again"), _(
+                                         "Ask the provider once more about a job "
+                                         "whose outcome is unknown or that looks stuck"),
                                          self.check_again_selected)
         self.submit_anyway_action = self._action(
-            "Submit anyway", "Send the create request again; if the first one did reach the "
-            "provider, you pay twice", self.submit_anyway_selected)
-        self.download_action = self._action("Download again", "Fetch the result file again",
+            _("Submit anyway"), _("Send the create request again; if the first one did reach the "
+            "provider, you pay twice"), self.submit_anyway_selected)
+        self.download_action = self._action(_("Download again"), _("Fetch the result file again"),
                                             self.download_selected)
-        self.open_action = self._action("Open file", "Open the video in the system player",
+        self.open_action = self._action(_("Open file"), _("Open the video in the system player"),
                                         self.open_selected)
-        self.reveal_action = self._action("Reveal in folder", "Show the file in its folder",
+        self.reveal_action = self._action(_("Reveal in folder"), _("Show the file in its folder"),
                                           self.reveal_selected)
-        self.copy_id_action = self._action("Copy provider job id",
-                                           "Copy the provider's id of this job",
+        self.copy_id_action = self._action(_("Copy provider job id"),
+                                           _("Copy the provider's id of this job"),
                                            self.copy_provider_id)
-        self.raw_action = self._action("Show raw response", "Every answer the provider gave "
-                                       "for this job", self.show_raw_selected)
+        self.raw_action = self._action(_("Show raw response"), _("Every answer the provider gave "
+                                       "for this job"), self.show_raw_selected)
         self.actions_in_menu = [
             self.cancel_action, self.retry_action, self.check_action,
             self.submit_anyway_action, self.download_action, None, self.open_action,
@@ -203,8 +205,8 @@ class JobsPanel(QWidget):
         buttons.addStretch(1)
         self.attention_label = QLabel(self)
         self.attention_label.setWordWrap(True)
-        self.attention_button = QPushButton("Show", self)
-        self.attention_button.setToolTip("Select the job that needs a decision")
+        self.attention_button = QPushButton(_("Show"), self)
+        self.attention_button.setToolTip(_("Select the job that needs a decision"))
         self.attention_button.clicked.connect(self.show_attention)
         self.attention = QFrame(self)
         self.attention.setFrameShape(QFrame.Shape.StyledPanel)
@@ -264,9 +266,9 @@ class JobsPanel(QWidget):
 
     def _confirm_uncancellable(self, job_id: int, why: str) -> None:
         """No server cancel: stopping here is the user's decision, the charge may follow."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Stop watching this job?", why,
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Stop watching this job?"), why,
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Stop watching", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Stop watching"), QMessageBox.ButtonRole.AcceptRole)
         box.finished.connect(lambda _result: self._uncancellable_answered(box, job_id))
         self.confirm_box = box
         box.open()
@@ -292,11 +294,11 @@ class JobsPanel(QWidget):
         job = self.selected_job()
         if job is None or not allows(job, Action.SUBMIT_ANYWAY):
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Submit anyway?",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Submit anyway?"),
                           f"Job #{job.id} may already exist at {job.provider}. Submitting it "
                           f"again can create (and charge) a second generation.",
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Submit anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Submit anyway"), QMessageBox.ButtonRole.AcceptRole)
         job_id = job.id
         box.finished.connect(lambda _result: self._submit_anyway_answered(box, job_id))
         self.confirm_box = box

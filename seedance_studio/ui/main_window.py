@@ -26,6 +26,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.jobs.states import JobState
@@ -142,7 +143,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.sequence, self.shots_action = install_sequence_dock(self)
         self._build_toolbar()
-        self.quit_action = QAction("&Quit", self)
+        self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.menus = install_menus(self, self.project, file_extra=[self.add_action],
@@ -170,14 +171,14 @@ class MainWindow(QMainWindow):
         assert isinstance(compose_layout, QVBoxLayout)
         compose_layout.setStretch(0, 1)
 
-        preview_heading = QLabel("Preview")
+        preview_heading = QLabel(_("Preview"))
         preview_heading.setProperty("role", "heading")
         preview = _panel(preview_heading, self.player)
         preview_layout = preview.layout()
         assert isinstance(preview_layout, QVBoxLayout)
         preview_layout.setStretch(1, 1)
 
-        jobs_heading = QLabel("Jobs")
+        jobs_heading = QLabel(_("Jobs"))
         jobs_heading.setProperty("role", "heading")
         jobs = _panel(jobs_heading, self.jobs, margins=(12, 8, 12, 8))
         jobs_layout = jobs.layout()
@@ -199,20 +200,20 @@ class MainWindow(QMainWindow):
         self.splitters = {"top": self.top_splitter, "main": self.main_splitter}
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(_("Main"))
         bar.setObjectName("main-toolbar")
         bar.setMovable(False)
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_action = QAction(icon("add"), "Add references…", self)
+        self.add_action = QAction(icon("add"), _("Add references…"), self)
         self.add_action.setShortcut(QKeySequence("Ctrl+I"))  # Ctrl+O opens a project
         self.add_action.triggered.connect(self.tray.open_file_dialog)
-        self.paste_action = QAction(icon("paste"), "Paste", self)
+        self.paste_action = QAction(icon("paste"), _("Paste"), self)
         self.paste_action.triggered.connect(self.tray.paste)
-        self.settings_action = QAction(icon("settings"), "Settings", self)
+        self.settings_action = QAction(icon("settings"), _("Settings"), self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
-        self.generate_action = QAction(icon("generate"), "Generate", self)
+        self.generate_action = QAction(icon("generate"), _("Generate"), self)
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.generate_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.generate_action.triggered.connect(self.submit)
@@ -225,7 +226,7 @@ class MainWindow(QMainWindow):
                              spacer.sizePolicy().Policy.Preferred)
         bar.addWidget(spacer)
         if self.simulator:
-            badge = QLabel("  Simulator: no account, no charges  ")
+            badge = QLabel(_("  Simulator: no account, no charges  "))
             badge.setStyleSheet("background:#2d3b22;color:#9be07a;border-radius:9px;"
                                 "padding:3px 6px;")
             bar.addWidget(badge)
@@ -234,9 +235,9 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.prompt.editor.set_media_handler(self.ingest.add_mime)
-        self.tray.view.setAccessibleName("References")
-        self.prompt.editor.setAccessibleName("Prompt")
-        self.submit_bar.button.setAccessibleName("Generate")
+        self.tray.view.setAccessibleName(_("References"))
+        self.prompt.editor.setAccessibleName(_("Prompt"))
+        self.submit_bar.button.setAccessibleName(_("Generate"))
         self.tray.message.connect(self._status)
         self.tray.fix_requested.connect(self.conform.fix)
         self.tray.fix_all_requested.connect(self.conform.fix_all)
@@ -404,7 +405,7 @@ class MainWindow(QMainWindow):
 
     def _confirm_over_budget(self, exc: BudgetExceeded) -> None:
         """Ask with open() (never exec() inside a coroutine); submit again on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Over budget",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
                           f"This would go over your daily budget: {exc}.\n\nSubmit anyway?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -435,7 +436,7 @@ class MainWindow(QMainWindow):
         self.bridge.update_settings(settings)
         self.checks.recompute()
         self.check_key()
-        self._status("Settings saved")
+        self._status(_("Settings saved"))
 
     # -- closing -----------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ModelCaps, ProviderCapabilities
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 
 SEED_RANDOM = -1
@@ -51,8 +52,8 @@ class ParamsPanel(QWidget):
         self.mode = QComboBox()
         self.seed = QSpinBox()
         self.seed.setRange(SEED_RANDOM, MAX_SEED)
-        self.seed.setSpecialValueText("Random")
-        self.generate_audio = QCheckBox("Generate a soundtrack")
+        self.seed.setSpecialValueText(_("Random"))
+        self.generate_audio = QCheckBox(_("Generate a soundtrack"))
         self.variants = QSpinBox()
         self.variants.setRange(1, 1)
         self.upscale = QComboBox()
@@ -60,22 +61,22 @@ class ParamsPanel(QWidget):
         self.note.setProperty("role", "muted")
         self.note.setWordWrap(True)
 
-        heading = QLabel("Generation")
+        heading = QLabel(_("Generation"))
         heading.setProperty("role", "heading")
         self.form = QFormLayout()
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(6)
-        self.form.addRow("Provider", self.provider)
-        self.form.addRow("Model", self.model)
-        self.form.addRow("Duration", self.duration)
-        self.form.addRow("Aspect ratio", self.aspect_ratio)
-        self.form.addRow("Resolution", self.resolution)
-        self.form.addRow("Mode", self.mode)
-        self.form.addRow("Seed", self.seed)
-        self.form.addRow("Audio", self.generate_audio)
-        self.form.addRow("Variants", self.variants)
-        self.form.addRow("Upscale", self.upscale)
+        self.form.addRow(_("Provider"), self.provider)
+        self.form.addRow(_("Model"), self.model)
+        self.form.addRow(_("Duration"), self.duration)
+        self.form.addRow(_("Aspect ratio"), self.aspect_ratio)
+        self.form.addRow(_("Resolution"), self.resolution)
+        self.form.addRow(_("Mode"), self.mode)
+        self.form.addRow(_("Seed"), self.seed)
+        self.form.addRow(_("Audio"), self.generate_audio)
+        self.form.addRow(_("Variants"), self.variants)
+        self.form.addRow(_("Upscale"), self.upscale)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.icons import icon
 from seedance_studio.ui.open_path import PathDialog, open_or_show
 from seedance_studio.ui.player_vlc import (
@@ -220,7 +221,7 @@ class PlayerPanel(QWidget):
         self.missing_label.setWordWrap(True)
         self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.system_player_button = QPushButton("Open in the system player", self)
+        self.system_player_button = QPushButton(_("Open in the system player"), self)
         self.system_player_button.clicked.connect(self.open_externally)
         missing_page = QWidget(self)
         missing_layout = QVBoxLayout(missing_page)
@@ -236,7 +237,7 @@ class PlayerPanel(QWidget):
         self.title_label.setProperty("role", "muted")
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setToolTip(_("Play / pause (Space)"))
         self.play_button.clicked.connect(self.toggle_pause)
         # Space only while the preview has focus: elsewhere it belongs to lists and editors.
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
@@ -244,22 +245,22 @@ class PlayerPanel(QWidget):
         space.activated.connect(self.toggle_pause)
         self.step_button = QToolButton(self)
         self.step_button.setIcon(_icon("frame-step", QStyle.StandardPixmap.SP_MediaSeekForward))
-        self.step_button.setToolTip("Next frame")
+        self.step_button.setToolTip(_("Next frame"))
         self.step_button.clicked.connect(self.step_frame)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.seek_slider.setRange(0, 0)
-        self.seek_slider.setToolTip("Seek")
+        self.seek_slider.setToolTip(_("Seek"))
         self.seek_slider.sliderReleased.connect(self._on_seek_released)
         self.seek_slider.actionTriggered.connect(self._on_seek_action)
         self.seek_slider.sliderMoved.connect(self._on_seek_moved)
         self.time_label = QLabel(self)
         self.loop_button = QToolButton(self)
-        self.loop_button.setText("Loop")
+        self.loop_button.setText(_("Loop"))
         self.loop_button.setIcon(icon("loop"))
         self.loop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
-        self.loop_button.setToolTip("Play the clip again when it ends")
+        self.loop_button.setToolTip(_("Play the clip again when it ends"))
         # Themes often draw checked tool buttons like unchecked ones: make "on" visible.
         self.loop_button.setStyleSheet(
             "QToolButton:checked { background: palette(highlight); "
@@ -268,7 +269,7 @@ class PlayerPanel(QWidget):
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
         self.volume_slider.setMaximumWidth(90)
-        self.volume_slider.setToolTip("Volume")
+        self.volume_slider.setToolTip(_("Volume"))
         self.volume_slider.valueChanged.connect(self._on_volume)
         volume_icon = QLabel(self)
         volume_icon.setPixmap(_icon("volume", QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))

@@ -11,6 +11,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.resources import icon_dir
 from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
@@ -27,7 +28,7 @@ class ProblemsPanel(QWidget):
         super().__init__(parent)
         self._checks = checks
         self._messages: list[str] = []
-        self.heading = QLabel("Checks")
+        self.heading = QLabel(_("Checks"))
         self.heading.setProperty("role", "heading")
         self.body = QLabel()
         self.body.setWordWrap(True)

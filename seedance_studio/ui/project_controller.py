@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.projects.autosave import (
@@ -257,15 +258,15 @@ class ProjectController(QObject):
         """Search `folder` recursively on a worker thread, with progress and Cancel."""
         missing = self.session.find_missing()
         if not missing:
-            self._status("No files are missing")
+            self._status(_("No files are missing"))
             self.relink_finished.emit(0, 0)
             return
         self.cancel_search()
         cancel = threading.Event()
         self._search_cancel = cancel
-        progress = QProgressDialog(f"Looking for {len(missing)} files in {folder}…", "Cancel",
+        progress = QProgressDialog(f"Looking for {len(missing)} files in {folder}…", _("Cancel"),
                                    0, 0, self.window)
-        progress.setWindowTitle("Find missing files")
+        progress.setWindowTitle(_("Find missing files"))
         progress.setMinimumDuration(300)
         progress.canceled.connect(cancel.set)
         self.progress = progress

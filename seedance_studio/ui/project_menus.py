@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.project_controller import ProjectController
 
 UNDO_KEYS = [QKeySequence("Ctrl+Z")]
@@ -45,8 +46,8 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
                   quit_action: QAction | None = None) -> ProjectMenus:
     """Add File and Edit to the window's menu bar; `*_extra` go below the project items."""
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
-    edit_menu = bar.addMenu("&Edit")
+    file_menu = bar.addMenu(_("&File"))
+    edit_menu = bar.addMenu(_("&Edit"))
 
     def act(menu: QMenu, text: str, keys: list[QKeySequence], slot: object) -> QAction:
         action = QAction(text, window)
@@ -58,7 +59,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
     new = act(file_menu, "&New project", [QKeySequence(QKeySequence.StandardKey.New)],
               controller.new_project)
     open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
-    recent = file_menu.addMenu("Open &Recent")
+    recent = file_menu.addMenu(_("Open &Recent"))
     file_menu.addSeparator()
     save = act(file_menu, "&Save", [QKeySequence("Ctrl+S")], controller.save)
     save_as = act(file_menu, "Save &As…", [QKeySequence("Ctrl+Shift+S")], controller.save_as)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVB
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.mention_highlighter import MentionHighlighter
 from seedance_studio.ui.mention_popup import MentionPopup
@@ -51,8 +52,8 @@ class PromptEditor(QPlainTextEdit):
         self._typed_at: int | None = None
         self._media_handler: Callable[[QMimeData], bool] | None = None
         self._mention_start: int | None = None
-        self.setPlaceholderText("Describe the shot. Type @ to mention a reference, "
-                                "e.g. “@Image1 walks through the scene of @Video1”.")
+        self.setPlaceholderText(_("Describe the shot. Type @ to mention a reference, "
+                                "e.g. “@Image1 walks through the scene of @Video1”."))
         self.setTabChangesFocus(False)
         # Undo is the composition's (Edit > Undo), which knows about mentions and the tray.
         self.setUndoRedoEnabled(False)
@@ -269,7 +270,7 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         self._composition = composition
         self.editor = PromptEditor(composition, thumbnails, self)
-        heading = QLabel("Prompt")
+        heading = QLabel(_("Prompt"))
         heading.setProperty("role", "heading")
         hint = QLabel("@ to mention · Ctrl+Space")
         hint.setProperty("role", "muted")

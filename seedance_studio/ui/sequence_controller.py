@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from seedance_studio.core import capabilities, paths, pricing
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_money
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.sequence import (
@@ -237,7 +238,7 @@ class SequenceController(QObject):
         if total.unpriced:
             lines.append(f"{len(total.unpriced)} shot(s) on a provider with no published "
                          "price are not in the total.")
-        box = QMessageBox(QMessageBox.Icon.Question, "Generate the rest", "\n".join(lines),
+        box = QMessageBox(QMessageBox.Icon.Question, _("Generate the rest"), "\n".join(lines),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self._window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -357,10 +358,10 @@ class SequenceController(QObject):
                            on_error=lambda e: self.message.emit(f"Cannot play: {e}"))
 
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export the sequence", str(Path.home() / "sequence.otio"),
-            "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
-            "One MP4 (*.mp4)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self._window, _("Export the sequence"), str(Path.home() / "sequence.otio"),
+            _("OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
+            "One MP4 (*.mp4)"))
         if path:
             self.export(Path(path))
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ProviderCapabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import S3Settings, Settings, save_settings
 from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, SecretStore
 from seedance_studio.ui.connection_check import ConnectionResult, check_connection
@@ -64,7 +65,7 @@ class SecretField(QWidget):
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setPlaceholderText(placeholder)
         self.edit.setClearButtonEnabled(True)
-        self.toggle = QAction(icon("show"), "Show", self.edit)
+        self.toggle = QAction(icon("show"), _("Show"), self.edit)
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self._toggled)
         self.edit.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
@@ -92,7 +93,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, secrets: SecretStore, *,
                  settings_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.setMinimumSize(720, 480)
         self._settings = settings
         self._secrets = secrets
@@ -115,11 +116,11 @@ class SettingsDialog(QDialog):
         self.error.hide()
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._keys_page(), "API keys")
-        self.tabs.addTab(self._urls_page(), "Providers")
-        self.tabs.addTab(self._uploads_page(), "Uploads")
-        self.tabs.addTab(self._library_page(), "Library && budget")
-        self.tabs.addTab(self._prices_page(), "Prices")
+        self.tabs.addTab(self._keys_page(), _("API keys"))
+        self.tabs.addTab(self._urls_page(), _("Providers"))
+        self.tabs.addTab(self._uploads_page(), _("Uploads"))
+        self.tabs.addTab(self._library_page(), _("Library && budget"))
+        self.tabs.addTab(self._prices_page(), _("Prices"))
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -144,8 +145,8 @@ class SettingsDialog(QDialog):
         grid.setContentsMargins(12, 12, 12, 12)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(8)
-        intro = QLabel("Keys are kept in the system keyring, never in the settings file. "
-                       "Test sends one free request with the key as typed.")
+        intro = QLabel(_("Keys are kept in the system keyring, never in the settings file. "
+                       "Test sends one free request with the key as typed."))
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         grid.addWidget(intro, 0, 0, 1, 4)
@@ -155,8 +156,8 @@ class SettingsDialog(QDialog):
             status.setProperty("role", "muted")
             status.setMinimumWidth(150)
             status.setWordWrap(True)
-            test = QPushButton("Test")
-            test.clicked.connect(lambda _=False, pid=caps.id: self.test_key(pid))
+            test = QPushButton(_("Test"))
+            test.clicked.connect(lambda _checked=False, pid=caps.id: self.test_key(pid))
             grid.addWidget(QLabel(caps.name), row, 0)
             grid.addWidget(field, row, 1)
             grid.addWidget(test, row, 2)
@@ -167,9 +168,9 @@ class SettingsDialog(QDialog):
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)
         grid.setRowStretch(len(self.key_fields) + 1, 1)
-        where = QLabel("Lookup order: the system keyring, then environment variables named "
+        where = QLabel(_("Lookup order: the system keyring, then environment variables named "
                        "SEEDANCE_&lt;PROVIDER&gt;_API_KEY (e.g. SEEDANCE_EACHLABS_API_KEY). "
-                       "Clearing a field and saving deletes the stored key.")
+                       "Clearing a field and saving deletes the stored key."))
         where.setWordWrap(True)
         where.setProperty("role", "muted")
         grid.addWidget(where, len(self.key_fields) + 2, 0, 1, 4)
@@ -179,8 +180,8 @@ class SettingsDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         form.setContentsMargins(12, 12, 12, 12)
-        note = QLabel("Leave empty to use the documented address. Point a provider at a "
-                      "proxy or at the local simulator here.")
+        note = QLabel(_("Leave empty to use the documented address. Point a provider at a "
+                      "proxy or at the local simulator here."))
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         form.addRow(note)
@@ -201,18 +202,18 @@ class SettingsDialog(QDialog):
             self.asset_host.addItem(label, value)
         self.asset_host.setCurrentIndex(max(0, self.asset_host.findData(
             self._settings.asset_host)))
-        top.addRow("Host local files on", self.asset_host)
-        note = QLabel("Providers fetch references from public https links. Local files are "
-                      "uploaded once (cached by content) to the host chosen here.")
+        top.addRow(_("Host local files on"), self.asset_host)
+        note = QLabel(_("Providers fetch references from public https links. Local files are "
+                      "uploaded once (cached by content) to the host chosen here."))
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         top.addRow(note)
         layout.addLayout(top)
-        self.s3_group = QGroupBox("S3-compatible bucket")
+        self.s3_group = QGroupBox(_("S3-compatible bucket"))
         form = QFormLayout(self.s3_group)
         s3 = self._settings.s3
         self.s3_endpoint = QLineEdit(s3.endpoint_url)
-        self.s3_endpoint.setPlaceholderText("empty for AWS; https://<account>.r2.cloudflarestorage.com")
+        self.s3_endpoint.setPlaceholderText(_("empty for AWS; https://<account>.r2.cloudflarestorage.com"))
         self.s3_region = QLineEdit(s3.region)
         self.s3_bucket = QLineEdit(s3.bucket)
         self.s3_prefix = QLineEdit(s3.prefix)
@@ -222,13 +223,13 @@ class SettingsDialog(QDialog):
         self.s3_expiry.setValue(max(1, s3.url_expiry_s // 3600))
         self.s3_key_id = SecretField("access key id (keyring)")
         self.s3_secret = SecretField("secret access key (keyring)")
-        form.addRow("Endpoint URL", self.s3_endpoint)
-        form.addRow("Region", self.s3_region)
-        form.addRow("Bucket", self.s3_bucket)
-        form.addRow("Key prefix", self.s3_prefix)
-        form.addRow("Link lifetime", self.s3_expiry)
-        form.addRow("Access key id", self.s3_key_id)
-        form.addRow("Secret access key", self.s3_secret)
+        form.addRow(_("Endpoint URL"), self.s3_endpoint)
+        form.addRow(_("Region"), self.s3_region)
+        form.addRow(_("Bucket"), self.s3_bucket)
+        form.addRow(_("Key prefix"), self.s3_prefix)
+        form.addRow(_("Link lifetime"), self.s3_expiry)
+        form.addRow(_("Access key id"), self.s3_key_id)
+        form.addRow(_("Secret access key"), self.s3_secret)
         layout.addWidget(self.s3_group)
         layout.addStretch(1)
         self.asset_host.currentIndexChanged.connect(self._asset_host_changed)
@@ -241,21 +242,21 @@ class SettingsDialog(QDialog):
         form.setContentsMargins(12, 12, 12, 12)
         self.library = QLineEdit(self._settings.library_dir)
         self.library.setPlaceholderText(str(self._settings.library_path()))
-        browse = QPushButton(icon("folder"), "Choose…")
+        browse = QPushButton(icon("folder"), _("Choose…"))
         browse.clicked.connect(self._choose_library)
         row = QHBoxLayout()
         row.addWidget(self.library, 1)
         row.addWidget(browse)
-        form.addRow("Library folder", row)
+        form.addRow(_("Library folder"), row)
         self.budget = QDoubleSpinBox()
         self.budget.setRange(0, 1_000_000)
         self.budget.setDecimals(2)
         self.budget.setPrefix("$ ")
-        self.budget.setSpecialValueText("No limit")
+        self.budget.setSpecialValueText(_("No limit"))
         self.budget.setValue(float(self._settings.budget_usd or 0))
-        form.addRow("Daily budget", self.budget)
-        hint = QLabel("Before a submission would take today's spend above the budget, the app "
-                      "asks first.")
+        form.addRow(_("Daily budget"), self.budget)
+        hint = QLabel(_("Before a submission would take today's spend above the budget, the app "
+                      "asks first."))
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         form.addRow(hint)
@@ -263,16 +264,16 @@ class SettingsDialog(QDialog):
         self.timeout.setRange(1, 48)
         self.timeout.setSuffix(" h")
         self.timeout.setValue(max(1, self._settings.job_timeout_s // 3600))
-        form.addRow("Mark jobs stuck after", self.timeout)
+        form.addRow(_("Mark jobs stuck after"), self.timeout)
         return page
 
     def _prices_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 12)
-        note = QLabel("Prices come from each provider's page (with its date). If your account "
+        note = QLabel(_("Prices come from each provider's page (with its date). If your account "
                       "pays another rate, enter it per output second; empty keeps the "
-                      "published one.")
+                      "published one."))
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         layout.addWidget(note)
@@ -328,7 +329,7 @@ class SettingsDialog(QDialog):
             return problem, found
 
         for status in self.key_status.values():
-            status.setText("reading keyring…")
+            status.setText(_("reading keyring…"))
         self._worker.submit(read, on_done=self._secrets_loaded,
                             on_error=lambda exc: self._show_error(f"Keyring: {exc}"))
 
@@ -358,7 +359,7 @@ class SettingsDialog(QDialog):
         """Check the typed key against the provider (with the URLs as typed), off the UI."""
         status = self.key_status[provider_id]
         button = self.test_buttons[provider_id]
-        status.setText("testing…")
+        status.setText(_("testing…"))
         status.setProperty("role", "muted")
         button.setEnabled(False)
         settings = self._collect()

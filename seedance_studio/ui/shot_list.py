@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate, format_estimate
 from seedance_studio.core.sequence import Continuity, Shot
 from seedance_studio.core.sequence_document import SequenceDocument
@@ -145,7 +146,7 @@ class ShotListPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAccessibleName("Shots")
+        self.view.setAccessibleName(_("Shots"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
@@ -163,7 +164,7 @@ class ShotListPanel(QWidget):
             row.addWidget(button)
         self.buttons["chain"].setCheckable(True)
         self.buttons["chain"].setToolTip(
-            "Use the last frame of the previous shot's take as this shot's first image")
+            _("Use the last frame of the previous shot's take as this shot's first image"))
         row1.addStretch(1)
         row2.addStretch(1)
         layout = QVBoxLayout(self)

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
 from seedance_studio.ui.icons import icon
@@ -40,7 +41,7 @@ class SubmitBar(QWidget):
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.notice.linkActivated.connect(self._on_link)
         self.notice.hide()
-        self.button = QPushButton(icon("generate"), "Generate")
+        self.button = QPushButton(icon("generate"), _("Generate"))
         self.button.setProperty("role", "primary")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.submit_requested.emit)

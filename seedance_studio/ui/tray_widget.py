@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.ui import theme
@@ -299,7 +300,7 @@ class TrayWidget(QWidget):
         self.view = TrayView(model, ingest, self)
         self.view.remove_requested.connect(self.remove)
 
-        heading = QLabel("References")
+        heading = QLabel(_("References"))
         heading.setProperty("role", "heading")
         self._count = QLabel()
         self._count.setProperty("role", "muted")
@@ -314,10 +315,10 @@ class TrayWidget(QWidget):
                                          self._fix_all_clicked)
         self.trim_button = self._tool("fix", "Trim…: choose which part of the clip to keep",
                                       self._trim_selected)
-        self.trim_button.setText("Trim…")
+        self.trim_button.setText(_("Trim…"))
         self.trim_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.trim_button.hide()
-        self.fix_all_button.setText("Fix all")
+        self.fix_all_button.setText(_("Fix all"))
         self.fix_all_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.fix_button.hide()
         self.fix_all_button.hide()
@@ -358,7 +359,7 @@ class TrayWidget(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self.view)
         paste.activated.connect(self.paste)
-        self.busy_label = QLabel("Reading files…")
+        self.busy_label = QLabel(_("Reading files…"))
         self.busy_label.setProperty("role", "muted")
         self.busy_label.hide()
         layout.insertWidget(2, self.busy_label)
@@ -426,12 +427,12 @@ class TrayWidget(QWidget):
     def context_actions(self, ref_id: str) -> list[QAction]:
         """What the right-click menu offers for one reference (tests call it directly)."""
         ref = self._model.tray.get(ref_id)
-        fix = QAction(icon("fix"), "Fix to fit the provider's limits", self)
+        fix = QAction(icon("fix"), _("Fix to fit the provider's limits"), self)
         fix.setEnabled(self._fix_available and self._fixable(ref_id))
         fix.triggered.connect(lambda: self.fix_requested.emit(ref_id))
         copy = QAction("Copy link" if ref.is_url else "Copy file path", self)
         copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(ref.source))
-        remove = QAction(icon("remove"), "Remove", self)
+        remove = QAction(icon("remove"), _("Remove"), self)
         remove.triggered.connect(lambda: self.remove([ref_id]))
         return [fix, copy, remove]
 
@@ -439,8 +440,8 @@ class TrayWidget(QWidget):
         """Trim… in the right-click menu of a local video or audio clip (else None)."""
         if not self._trimmable(ref_id):
             return None
-        trim = QAction(icon("fix"), "Trim…", self)
-        trim.setToolTip("Choose which part of the clip to keep")
+        trim = QAction(icon("fix"), _("Trim…"), self)
+        trim.setToolTip(_("Choose which part of the clip to keep"))
         trim.setEnabled(self._fix_available and not self._fixing)
         trim.triggered.connect(lambda: self.trim_requested.emit(ref_id))
         return trim

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
+
 MIN_SPAN_S = 0.5
 """The shortest part worth a copy (the conform plan refuses less)."""
 EPSILON_S = 1e-6
@@ -91,13 +93,13 @@ class TrimDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Trim")
+        ok.setText(_("Trim"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Start at", self.in_spin)
-        form.addRow("End at", self.out_spin)
+        form.addRow(_("Start at"), self.in_spin)
+        form.addRow(_("End at"), self.out_spin)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.key_pages import key_page
 
 SHOWN_KEY = "welcome/shown"
@@ -36,7 +37,7 @@ class WelcomeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcome-dialog")
-        self.setWindowTitle("Welcome to Seedance Studio")
+        self.setWindowTitle(_("Welcome to Seedance Studio"))
         intro = QLabel(
             "<h2>Welcome to Seedance Studio</h2>"
             "<p>Compose a prompt with reference images, videos and audio, see what it costs on "
@@ -51,8 +52,8 @@ class WelcomeDialog(QDialog):
         intro.setMinimumWidth(460)
         self.intro = intro
         buttons = QDialogButtonBox()
-        self.keys_button = QPushButton("Add an API key…")
-        self.start_button = QPushButton("Start with the Animatic")
+        self.keys_button = QPushButton(_("Add an API key…"))
+        self.start_button = QPushButton(_("Start with the Animatic"))
         self.start_button.setDefault(True)
         buttons.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.keys_button, QDialogButtonBox.ButtonRole.ActionRole)
