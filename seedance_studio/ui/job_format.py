@@ -5,25 +5,26 @@ Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
 
 from __future__ import annotations
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_credits, format_money
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 
 STATE_LABELS: dict[JobState, str] = {
-    JobState.SUBMITTING: "Submitting",
-    JobState.SUBMIT_UNKNOWN: "Submission unknown: check again / submit anyway",
-    JobState.QUEUED: "Queued",
-    JobState.RUNNING: "Generating",
-    JobState.SUCCEEDED: "Finished, fetching",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.FAILED: "Failed",
-    JobState.CANCELLED: "Cancelled",
-    JobState.STUCK: "Stuck: check again or cancel",
+    JobState.SUBMITTING: _("Submitting"),
+    JobState.SUBMIT_UNKNOWN: _("Submission unknown: check again / submit anyway"),
+    JobState.QUEUED: _("Queued"),
+    JobState.RUNNING: _("Generating"),
+    JobState.SUCCEEDED: _("Finished, fetching"),
+    JobState.DOWNLOADING: _("Downloading"),
+    JobState.DONE: _("Done"),
+    JobState.FAILED: _("Failed"),
+    JobState.CANCELLED: _("Cancelled"),
+    JobState.STUCK: _("Stuck: check again or cancel"),
 }
 
-PHASE_LABELS = {"upload": "Uploading references", "queue": "Generating",
-                "download": "Downloading"}
+PHASE_LABELS = {"upload": _("Uploading references"), "queue": _("Generating"),
+                "download": _("Downloading")}
 
 
 def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> str:
@@ -101,7 +102,7 @@ def estimate_text(job: JobRecord) -> str:
     credits = (est.credits_max or est.credits_min) if est is not None else None
     if credits is not None:
         return f"{format_credits(credits)} credits"
-    return "no published price"
+    return _("no published price")
 
 
 def actual_text(job: JobRecord) -> str | None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -50,8 +51,8 @@ class Column(IntEnum):
     COST = 5
 
 
-HEADERS = {Column.JOB: "Job", Column.PROVIDER: "Provider", Column.STATE: "State",
-           Column.PROGRESS: "Progress", Column.ELAPSED: "Elapsed", Column.COST: "Cost"}
+HEADERS = {Column.JOB: _("Job"), Column.PROVIDER: _("Provider"), Column.STATE: _("State"),
+           Column.PROGRESS: _("Progress"), Column.ELAPSED: _("Elapsed"), Column.COST: _("Cost")}
 
 JOB_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = JOB_ID_ROLE + 1
@@ -222,7 +223,8 @@ class JobListModel(QAbstractTableModel):
         if job.message:
             lines.append(job.message)
         if job.provider_job_id:
-            lines.append(f"Provider job id: {job.provider_job_id}")
+            lines.append(_("Provider job id: {job_provider_job_id}").format(
+                           job_provider_job_id=job.provider_job_id))
         if job.result_path:
             lines.append(job.result_path)
         return "\n".join(lines) or None

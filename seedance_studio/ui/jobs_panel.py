@@ -102,8 +102,8 @@ def _show_item_over_dbus(path: str) -> bool:
     return bus.send(message)
 
 
-EMPTY_JOBS = ("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
-              "Jobs show their progress and cost here; double-click a finished one to play it.")
+EMPTY_JOBS = (_("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
+              "Jobs show their progress and cost here; double-click a finished one to play it."))
 
 
 class JobsTable(QTableView):
@@ -295,8 +295,9 @@ class JobsPanel(QWidget):
         if job is None or not allows(job, Action.SUBMIT_ANYWAY):
             return
         box = QMessageBox(QMessageBox.Icon.Warning, _("Submit anyway?"),
-                          f"Job #{job.id} may already exist at {job.provider}. Submitting it "
-                          f"again can create (and charge) a second generation.",
+                          _("Job #{job_id} may already exist at {job_provider}. Submitting it "
+                            "again can create (and charge) a second generation.").format(
+                            job_id=job.id, job_provider=job.provider),
                           QMessageBox.StandardButton.Cancel, self)
         box.addButton(_("Submit anyway"), QMessageBox.ButtonRole.AcceptRole)
         job_id = job.id
@@ -325,7 +326,7 @@ class JobsPanel(QWidget):
         if path is not None:
             self.path_dialog = open_or_show(
                 path, self, opener=reveal_in_folder,
-                message="No file manager was found on this system. The file is here:")
+                message=_("No file manager was found on this system. The file is here:"))
 
     def copy_provider_id(self) -> None:
         job = self.selected_job()
@@ -372,7 +373,7 @@ class JobsPanel(QWidget):
         self.addAction(action)
         return action
 
-    def _update_actions(self, *_: object) -> None:
+    def _update_actions(self, *_args: object) -> None:
         job = self.selected_job()
         has_file = result_file(job) is not None
         self.cancel_action.setEnabled(allows(job, Action.CANCEL))
@@ -385,15 +386,15 @@ class JobsPanel(QWidget):
         self.copy_id_action.setEnabled(job is not None and bool(job.provider_job_id))
         self.raw_action.setEnabled(job is not None)
 
-    def _update_attention(self, *_: object) -> None:
+    def _update_attention(self, *_args: object) -> None:
         waiting = self.jobs_needing_attention()
         if not waiting:
             self.attention.hide()
             return
         oldest = waiting[-1]
-        what = ("its submission outcome is unknown: check again, or submit anyway"
+        what = (_("its submission outcome is unknown: check again, or submit anyway")
                 if oldest.state is JobState.SUBMIT_UNKNOWN
-                else "it looks stuck: check again, or cancel")
+                else _("it looks stuck: check again, or cancel"))
         more = f" ({len(waiting) - 1} more)" if len(waiting) > 1 else ""
         self.attention_label.setText(f"Job #{oldest.id} needs a decision: {what}.{more}")
         self.attention.show()
@@ -423,11 +424,14 @@ class JobsPanel(QWidget):
         if path is not None:
             self.play_requested.emit(path)
         elif job is not None and job.state is JobState.DONE and job.results:
-            self.show_message(f"Job #{job.id}: the file is missing; fetching it again")
+            self.show_message(_("Job #{job_id}: the file is missing; fetching it again").format(
+                                job_id=job.id))
             self.bridge.spawn(self.bridge.download(job.id))  # the file went missing
         elif job is not None and job.state not in FINAL_STATES:
             # A double-click on a job still on its way must not look ignored.
-            self.show_message(f"Job #{job.id} is not finished yet: it plays here once its "
-                              "video is downloaded")
+            self.show_message(_("Job #{job_id} is not finished yet: it plays here once its "
+                                "video is downloaded").format(
+                                job_id=job.id))
         elif job is not None:
-            self.show_message(f"Job #{job.id} has no video to play ({job.state.value})")
+            self.show_message(_("Job #{job_id} has no video to play ({job_state_value})").format(
+                                job_id=job.id, job_state_value=job.state.value))

@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
         if blocked is not None:
             # Ctrl+Enter on a blocked composition: say why, and open where it is fixed.
             reason, in_settings = blocked
-            self._status(f"Cannot generate: {reason}")
+            self._status(_("Cannot generate: {reason}").format(reason=reason))
             if in_settings:
                 self.open_settings()
             return None
@@ -373,14 +373,15 @@ class MainWindow(QMainWindow):
             return []
         except SeedanceError as exc:
             advice = advise(exc, provider=capabilities.get(snapshot.params.provider).name)
-            self.submit_bar.show_notice(f"Not submitted: {advice.text}",
+            self.submit_bar.show_notice(_("Not submitted: {advice_text}").format(
+                                          advice_text=advice.text),
                                         open_settings=advice.open_settings)
-            self._status(f"Not submitted: {advice.text}")
+            self._status(_("Not submitted: {advice_text}").format(advice_text=advice.text))
             return []
         except Exception as exc:  # e.g. the job store on a full or locked disk: say so
             log.exception("submit failed unexpectedly")
-            self.submit_bar.show_notice(f"Not submitted: {exc}")
-            self._status(f"Not submitted: {exc}")
+            self.submit_bar.show_notice(_("Not submitted: {exc}").format(exc=exc))
+            self._status(_("Not submitted: {exc}").format(exc=exc))
             return []
         finally:
             # Busy until the uploads and the create are answered (job_changed says when).
@@ -396,9 +397,10 @@ class MainWindow(QMainWindow):
         for job_id in ids:  # a create refused at once may have failed already
             self._on_job_changed(job_id)
         if not self.submit_bar.notice.isVisible():
-            self._status(f"Sent to {capabilities.get(snapshot.params.provider).name}: "
-                         f"job{'s' if len(ids) != 1 else ''} "
-                         f"{', '.join(f'#{i}' for i in ids)}")
+            self._status(_("Sent to {name}: job{value} {value2}").format(
+                           name=capabilities.get(snapshot.params.provider).name,
+                           value='s' if len(ids) != 1 else '',
+                           value2=', '.join(f'#{i}' for i in ids)))
         self.project.jobs_sent(ids)
         self.submitted.emit(ids)
         return ids
@@ -406,7 +408,9 @@ class MainWindow(QMainWindow):
     def _confirm_over_budget(self, exc: BudgetExceeded) -> None:
         """Ask with open() (never exec() inside a coroutine); submit again on Yes."""
         box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
-                          f"This would go over your daily budget: {exc}.\n\nSubmit anyway?",
+                          _("This would go over your daily "
+                            "budget: {exc}.\n\nSubmit anyway?").format(
+                            exc=exc),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

@@ -65,8 +65,8 @@ def open_or_show(path: str, parent: QWidget | None, *,
     """
     if (opener or _system_open)(path):
         return None
-    dialog = PathDialog(path, message or "No program to open this file was found on this "
-                        "system. Copy its path and open it with a program of your choice.",
+    dialog = PathDialog(path, message or _("No program to open this file was found on this "
+                        "system. Copy its path and open it with a program of your choice."),
                         parent)
     dialog.setObjectName("path-dialog")
     dialog.open()

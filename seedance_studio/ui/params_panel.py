@@ -35,7 +35,7 @@ def provider_label(caps: ProviderCapabilities) -> str:
 
 
 def _aspect_label(value: str) -> str:
-    return "Auto (from references)" if value == "auto" else value
+    return _("Auto (from references)") if value == "auto" else value
 
 
 class ParamsPanel(QWidget):
@@ -134,14 +134,14 @@ class ParamsPanel(QWidget):
             _fill(self.model, [(m.label, m.id) for m in caps.models], model.id)
             self.model.setEnabled(len(caps.models) > 1)
             durations: list[tuple[str, object]] = (
-                [("Auto (model decides)", "auto")] if model.auto_duration else [])
+                [(_("Auto (model decides)"), "auto")] if model.auto_duration else [])
             durations += [(f"{d} s", d) for d in model.durations]
             _fill(self.duration, durations, params.duration)
             _fill(self.aspect_ratio, [(_aspect_label(a), a) for a in model.aspect_ratios],
                   params.aspect_ratio)
             _fill(self.resolution, [(r, r) for r in model.resolutions], params.resolution)
             _fill(self.mode, [(m.capitalize(), m) for m in model.modes], params.mode)
-            _fill(self.upscale, [("Off", None)] + [(u.upper(), u) for u in model.upscale],
+            _fill(self.upscale, [(_("Off"), None)] + [(u.upper(), u) for u in model.upscale],
                   params.upscale)
             self.seed.setValue(SEED_RANDOM if params.seed is None else params.seed)
             self.generate_audio.setChecked(bool(params.generate_audio))
@@ -152,7 +152,8 @@ class ParamsPanel(QWidget):
         self._show_rows(model)
         notes = " ".join(caps.notes)
         self.provider.setToolTip(f"<p>{notes}</p>" if notes else "")
-        self.note.setText(f"Prices and limits as of {caps.as_of:%d %b %Y}")
+        self.note.setText(_("Prices and limits as of {caps_as_of:%d %b %Y}").format(
+                            caps_as_of=caps.as_of))
         self.note.setToolTip(f"<p>{notes}</p>" if notes else "")
 
     def _show_rows(self, model: ModelCaps) -> None:

@@ -56,7 +56,7 @@ WATCH_S = 3.0
 DEFAULT_VOLUME = 80
 
 
-EMPTY_TITLE = "Double-click a finished job to play it here"
+EMPTY_TITLE = _("Double-click a finished job to play it here")
 
 
 class ElidedLabel(QLabel):
@@ -158,7 +158,7 @@ class _Loader(QObject):
         except VlcUnavailableError as exc:
             result = exc
         except Exception as exc:  # a broken libVLC must not take the app down
-            result = VlcUnavailableError(f"libVLC failed to start ({exc})")
+            result = VlcUnavailableError(_("libVLC failed to start ({exc})").format(exc=exc))
         with self._lock:
             if self._closed and isinstance(result, VlcPlayer):
                 result.release()  # the panel went away while libVLC was starting
@@ -177,7 +177,7 @@ class _Loader(QObject):
             result, self._result = self._result, None
         return result
 
-    def release(self, *_: object) -> None:
+    def release(self, *_args: object) -> None:
         with self._lock:
             self._closed = True
             pending, self._result = self._result, None
@@ -290,9 +290,9 @@ class PlayerPanel(QWidget):
         layout.addLayout(controls)
 
         named: tuple[tuple[QWidget, str], ...] = (
-            (self.play_button, "Play or pause"), (self.step_button, "Next frame"),
-            (self.seek_slider, "Position"), (self.volume_slider, "Volume"),
-            (self.loop_button, "Loop"), (self.surface, "Video"))
+            (self.play_button, _("Play or pause")), (self.step_button, _("Next frame")),
+            (self.seek_slider, _("Position")), (self.volume_slider, _("Volume")),
+            (self.loop_button, _("Loop")), (self.surface, _("Video")))
         for control, name in named:
             control.setAccessibleName(name)
 
@@ -436,7 +436,9 @@ class PlayerPanel(QWidget):
             exc = result
             self._unavailable = exc
             self.missing_label.setText(
-                f"<b>The built-in preview needs VLC.</b><br>{exc.reason}.<br><br>{exc.hint}")
+                _("<b>The built-in preview needs "
+                  "VLC.</b><br>{exc_reason}.<br><br>{exc_hint}").format(
+                  exc_reason=exc.reason, exc_hint=exc.hint))
             self.pages.setCurrentIndex(1)
             self._update_controls()
             self.availability_changed.emit(False)
@@ -496,8 +498,8 @@ class PlayerPanel(QWidget):
             self.seek_slider.setValue(now)
             self.time_label.setText(f"{format_ms(now)} / {format_ms(length)}")
         if state is PlaybackState.ERROR:
-            self.title_label.setText(f"Cannot play {Path(self._path or '').name}: "
-                                     "not a video VLC can read")
+            self.title_label.setText(_("Cannot play {name}: not a video VLC can read").format(
+                                       name=Path(self._path or '').name))
         if state is not self._last_state:
             self._last_state = state
             self._update_controls()
@@ -535,7 +537,7 @@ class PlayerPanel(QWidget):
             _icon("pause", QStyle.StandardPixmap.SP_MediaPause) if playing
             else _icon("play", QStyle.StandardPixmap.SP_MediaPlay))
         # What a press does now (screen readers, and what the icon shows).
-        self.play_button.setAccessibleDescription("Pause" if playing else "Play")
+        self.play_button.setAccessibleDescription(_("Pause") if playing else _("Play"))
         self.system_player_button.setEnabled(self._path is not None)
         if not self.time_label.text():
             self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")

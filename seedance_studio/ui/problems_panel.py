@@ -59,11 +59,12 @@ class ProblemsPanel(QWidget):
         n_warn = len(problems) - n_err
         parts = [f"{n_err} error{'s' if n_err != 1 else ''}"] if n_err else []
         parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
-        self.heading.setText("Checks" + (f" · {', '.join(parts)}" if parts else ""))
+        self.heading.setText(_("Checks") + (f" · {', '.join(parts)}" if parts else ""))
         if not problems:
-            self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
-                              f"<span style='color:{theme.MUTED.name()}'>Ready to generate: "
-                              "nothing breaks this provider's limits.</span>")
+            self.body.setText(_("<span style='color:{value}'>✓</span> <span "
+                                "style='color:{value2}'>Ready to generate: nothing breaks this "
+                                "provider's limits.</span>").format(
+                                value=theme.OK.name(), value2=theme.MUTED.name()))
             return
         rows = []
         icons = icon_dir().as_posix()

@@ -34,11 +34,11 @@ class ProjectMenus:
 
 
 def undo_text(name: str | None) -> str:
-    return f"Undo {name}" if name else "Undo"
+    return f"Undo {name}" if name else _("Undo")
 
 
 def redo_text(name: str | None) -> str:
-    return f"Redo {name}" if name else "Redo"
+    return f"Redo {name}" if name else _("Redo")
 
 
 def install_menus(window: QMainWindow, controller: ProjectController, *,
@@ -56,7 +56,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         menu.addAction(action)
         return action
 
-    new = act(file_menu, "&New project", [QKeySequence(QKeySequence.StandardKey.New)],
+    new = act(file_menu, _("&New project"), [QKeySequence(QKeySequence.StandardKey.New)],
               controller.new_project)
     open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
     recent = file_menu.addMenu(_("Open &Recent"))
@@ -64,7 +64,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
     save = act(file_menu, "&Save", [QKeySequence("Ctrl+S")], controller.save)
     save_as = act(file_menu, "Save &As…", [QKeySequence("Ctrl+Shift+S")], controller.save_as)
     file_menu.addSeparator()
-    relink = act(file_menu, "Find &Missing Files…", [], controller.choose_relink_folder)
+    relink = act(file_menu, _("Find &Missing Files…"), [], controller.choose_relink_folder)
     if file_extra:
         file_menu.addSeparator()
         file_menu.addActions(file_extra)
@@ -73,8 +73,8 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         file_menu.addAction(quit_action)
 
     history = controller.session.history
-    undo = act(edit_menu, "Undo", UNDO_KEYS, history.undo)
-    redo = act(edit_menu, "Redo", REDO_KEYS, history.redo)
+    undo = act(edit_menu, _("Undo"), UNDO_KEYS, history.undo)
+    redo = act(edit_menu, _("Redo"), REDO_KEYS, history.redo)
     if edit_extra:
         edit_menu.addSeparator()
         edit_menu.addActions(edit_extra)
@@ -90,7 +90,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _c=False, p=path: controller.open_recent(Path(p)))
         if not items:
-            none = recent.addAction("No recent projects")
+            none = recent.addAction(_("No recent projects"))
             none.setEnabled(False)
 
     def refresh() -> None:

@@ -252,7 +252,8 @@ class PromptEditor(QPlainTextEdit):
             if mention is not None:
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
-                    tip = f"{mention.last_tag} was removed from the tray"
+                    tip = _("{mention_last_tag} was removed from the tray").format(
+                            mention_last_tag=mention.last_tag)
                 else:
                     ref = tray.get(mention.ref_id)
                     tip = f"{ref.display_name}\n{format_facts(ref.facts)}"

@@ -28,7 +28,7 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
     controller = SequenceController(session.sequence, window.composition, window.bridge,
                                     window.worker, overrides=overrides,
                                     reset_history=session.history.reset, parent=window)
-    dock = QDockWidget("Shots", window)
+    dock = QDockWidget(_("Shots"), window)
     dock.setObjectName("shots-dock")
     dock.setWidget(controller.panel)
     dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea

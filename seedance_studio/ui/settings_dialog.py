@@ -45,9 +45,9 @@ from seedance_studio.ui.icons import icon
 from seedance_studio.ui.workers import Worker
 
 ASSET_HOSTS = [
-    ("eachlabs", "eachlabs uploads (uses the eachlabs API key)"),
-    ("s3", "My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)"),
-    ("none", "None: only web links can be used as references"),
+    ("eachlabs", _("eachlabs uploads (uses the eachlabs API key)")),
+    ("s3", _("My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)")),
+    ("none", _("None: only web links can be used as references")),
 ]
 
 
@@ -77,7 +77,7 @@ class SecretField(QWidget):
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
                               else QLineEdit.EchoMode.Password)
         self.toggle.setIcon(icon("hide" if shown else "show"))
-        self.toggle.setText("Hide" if shown else "Show")
+        self.toggle.setText(_("Hide") if shown else _("Show"))
 
     def text(self) -> str:
         return self.edit.text().strip()
@@ -151,7 +151,7 @@ class SettingsDialog(QDialog):
         intro.setProperty("role", "muted")
         grid.addWidget(intro, 0, 0, 1, 4)
         for row, caps in enumerate(cloud_providers(), start=1):
-            field = SecretField("not set")
+            field = SecretField(_("not set"))
             status = QLabel()
             status.setProperty("role", "muted")
             status.setMinimumWidth(150)
@@ -221,8 +221,8 @@ class SettingsDialog(QDialog):
         self.s3_expiry.setRange(1, 7 * 24)
         self.s3_expiry.setSuffix(" h")
         self.s3_expiry.setValue(max(1, s3.url_expiry_s // 3600))
-        self.s3_key_id = SecretField("access key id (keyring)")
-        self.s3_secret = SecretField("secret access key (keyring)")
+        self.s3_key_id = SecretField(_("access key id (keyring)"))
+        self.s3_secret = SecretField(_("secret access key (keyring)"))
         form.addRow(_("Endpoint URL"), self.s3_endpoint)
         form.addRow(_("Region"), self.s3_region)
         form.addRow(_("Bucket"), self.s3_bucket)
@@ -278,8 +278,8 @@ class SettingsDialog(QDialog):
         note.setProperty("role", "muted")
         layout.addWidget(note)
         self.prices = QTableWidget(0, 4)
-        self.prices.setHorizontalHeaderLabels(["Provider", "Price line", "Published",
-                                               "Your rate"])
+        self.prices.setHorizontalHeaderLabels([_("Provider"), _("Price line"), _("Published"),
+                                               _("Your rate")])
         self.prices.verticalHeader().hide()
         header = self.prices.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -308,7 +308,7 @@ class SettingsDialog(QDialog):
         self.s3_group.setEnabled(self.asset_host.currentData() == "s3")
 
     def _choose_library(self) -> None:
-        dialog = QFileDialog(self, "Library folder")
+        dialog = QFileDialog(self, _("Library folder"))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -415,10 +415,12 @@ class SettingsDialog(QDialog):
             try:
                 value = Decimal(text)
             except InvalidOperation:
-                raise ValueError(f"“{item.text()}” is not a rate (row {r + 1} of Prices)") \
+                raise ValueError(_("“{value}” is not a rate (row {value2} of Prices)").format(
+                                   value=item.text(), value2=r + 1)) \
                     from None
             if value < 0:
-                raise ValueError(f"A rate cannot be negative (row {r + 1} of Prices)")
+                raise ValueError(_("A rate cannot be negative (row {value} of Prices)").format(
+                                   value=r + 1))
             out.setdefault(provider_id, {})[rule_id] = value
         return out
 
@@ -452,7 +454,7 @@ class SettingsDialog(QDialog):
             try:
                 save_settings(settings, self._path)
             except OSError as exc:
-                self._show_error(f"The settings could not be written: {exc}")
+                self._show_error(_("The settings could not be written: {exc}").format(exc=exc))
                 self.buttons.setEnabled(True)
                 return
             self._settings = settings
@@ -461,7 +463,7 @@ class SettingsDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
-            self._show_error(f"The keys were not saved: {exc}")
+            self._show_error(_("The keys were not saved: {exc}").format(exc=exc))
 
         self._worker.submit(write_keys, on_done=finished, on_error=failed)
 

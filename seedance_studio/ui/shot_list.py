@@ -28,7 +28,7 @@ from seedance_studio.core.pricing import Estimate, format_estimate
 from seedance_studio.core.sequence import Continuity, Shot
 from seedance_studio.core.sequence_document import SequenceDocument
 
-COLUMNS = ("#", "Shot", "Duration", "Provider", "Estimate", "Take", "Continuity")
+COLUMNS = ("#", _("Shot"), _("Duration"), _("Provider"), _("Estimate"), _("Take"), _("Continuity"))
 PROMPT_CHARS = 48
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,7 +37,7 @@ Index = QModelIndex | QPersistentModelIndex
 def prompt_start(shot: Shot) -> str:
     text = " ".join(shot.composition.canonical_prompt().split())
     if not text:
-        return "(no prompt yet)"
+        return _("(no prompt yet)")
     return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
 
 
@@ -116,8 +116,8 @@ class ShotListModel(QAbstractTableModel):
         state = self._continuity(shot.id)
         prev = f"Shot {row}"
         return {Continuity.NONE: "", Continuity.LINKED: f"continues {prev}",
-                Continuity.WAITING: f"waits for {prev}'s take",
-                Continuity.FIRST: "nothing before it"}[state]
+                Continuity.WAITING: _("waits for {prev}'s take").format(prev=prev),
+                Continuity.FIRST: _("nothing before it")}[state]
 
 
 class ShotListPanel(QWidget):
@@ -152,13 +152,14 @@ class ShotListPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
-        for key, text, row in (("undo", "Undo", row1), ("redo", "Redo", row1),
-                               ("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
-                               ("remove", "Remove", row1), ("up", "Move up", row1),
-                               ("down", "Move down", row1), ("chain", "Continue previous", row1),
-                               ("animatics", "Animatic for all", row2),
-                               ("generate", "Generate the rest…", row2),
-                               ("play", "Play sequence", row2), ("export", "Export…", row2)):
+        for key, text, row in (("undo", _("Undo"), row1), ("redo", _("Redo"), row1),
+                               ("add", _("Add shot"), row1), ("duplicate", _("Duplicate"), row1),
+                               ("remove", _("Remove"), row1), ("up", _("Move up"), row1),
+                               ("down", _("Move down"), row1), ("chain", _("Continue previous"),
+                                                                row1),
+                               ("animatics", _("Animatic for all"), row2),
+                               ("generate", _("Generate the rest…"), row2),
+                               ("play", _("Play sequence"), row2), ("export", _("Export…"), row2)):
             button = QPushButton(text)
             self.buttons[key] = button
             row.addWidget(button)

@@ -63,7 +63,7 @@ class SubmitBar(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While a submission is on its way, a second click must not send it twice."""
         self._busy = busy
-        self.button.setText("Sending…" if busy else "Generate")
+        self.button.setText(_("Sending…") if busy else _("Generate"))
         self.refresh()
 
     def set_blocker(self, reason: str | None, *, open_settings: bool = False) -> None:
@@ -96,11 +96,12 @@ class SubmitBar(QWidget):
         reason = own or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
         link = own is None and self._blocker_settings
-        self.reason.setText(_rich(f"Cannot generate: {reason}", link) if reason else "")
+        self.reason.setText(_rich(_("Cannot generate: {reason}").format(reason=reason),
+                                  link) if reason else "")
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
-        self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
-                               else "Send this composition to the provider (Ctrl+Enter)")
+        self.button.setToolTip(_("Cannot generate yet: {reason}").format(reason=reason) if reason
+                               else _("Send this composition to the provider (Ctrl+Enter)"))
 
     def _on_link(self, href: str) -> None:
         if href == SETTINGS_LINK:
@@ -110,5 +111,6 @@ class SubmitBar(QWidget):
 def _rich(text: str, open_settings: bool) -> str:
     body = html.escape(text)
     if open_settings:
-        body += f' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>'
+        body += _(' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>').format(
+                  SETTINGS_LINK=SETTINGS_LINK)
     return body
