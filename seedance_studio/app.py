@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import qasync
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QLibraryInfo, QSocketNotifier, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core import capabilities, paths
+from seedance_studio.core import capabilities, i18n, paths
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
@@ -210,10 +210,22 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
+    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the language of ours."""
+    code = i18n.language()
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
 
 
 def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],

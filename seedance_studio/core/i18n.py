@@ -10,10 +10,13 @@ catalogue for its standard buttons.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+
+from seedance_studio.core import paths
 
 DOMAIN = "seedance-studio"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -73,4 +76,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
-set_language(None)
+def configured_language() -> str:
+    """The language chosen in Settings ("" for the system's), read before anything is built so
+    that strings made at import time are in it too; a change applies on the next start."""
+    try:
+        # core/settings.py's file (not imported: it may come to use this module)
+        data = json.loads((paths.config_dir() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    value = data.get("language", "") if isinstance(data, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+set_language(configured_language())

@@ -57,6 +57,8 @@ class Settings(BaseModel):
     """A job still unfinished this long after submission is marked stuck."""
     simulator_realistic_timing: bool = False
     """`--simulator` only: jobs stay queued and running for tens of seconds, like real ones."""
+    language: str = ""
+    """The interface language (a code of core.i18n.LANGUAGES); empty follows the system."""
 
     def base_url(self, provider_id: str, documented: str) -> str:
         return self.base_urls.get(provider_id) or documented

@@ -49,5 +49,6 @@ class EstimateLabel(QLabel):
         caps = capabilities.load_all().get(provider)
         credits = bool(caps and caps.pricing.unit == "credits")
         text = format_estimate(est)
-        self.setText(f"Estimate: {text}" if est.published else text.capitalize())
+        self.setText(_("Estimate: {text}").format(text=text) if est.published
+                     else text.capitalize())
         self.setToolTip(estimate_tooltip(est, caps.name if caps else provider, credits))

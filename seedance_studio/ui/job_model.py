@@ -218,7 +218,7 @@ class JobListModel(QAbstractTableModel):
 
     def _tooltip(self, job: JobRecord, column: Column) -> str | None:
         if column is Column.COST:
-            return f"Estimate: {estimate_text(job)}"
+            return _("Estimate: {text}").format(text=estimate_text(job))
         lines = [job.prompt_text] if column is Column.JOB and job.prompt_text else []
         if job.message:
             lines.append(job.message)

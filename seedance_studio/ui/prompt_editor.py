@@ -273,7 +273,7 @@ class PromptPanel(QWidget):
         self.editor = PromptEditor(composition, thumbnails, self)
         heading = QLabel(_("Prompt"))
         heading.setProperty("role", "heading")
-        hint = QLabel("@ to mention · Ctrl+Space")
+        hint = QLabel(_("@ to mention · Ctrl+Space"))
         hint.setProperty("role", "muted")
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -315,10 +315,10 @@ class PromptPanel(QWidget):
         except KeyError:
             limit = None
         if limit is None:
-            self.count_label.setText(f"{n:,} characters")
+            self.count_label.setText(_("{n:,} characters").format(n=n))
             over = False
         else:
-            self.count_label.setText(f"{n:,} / {limit:,} characters")
+            self.count_label.setText(_("{n:,} / {limit:,} characters").format(n=n, limit=limit))
             over = n > limit
         self.count_label.setProperty("role", "error" if over else "muted")
         self.count_label.style().unpolish(self.count_label)

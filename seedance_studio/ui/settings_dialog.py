@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ProviderCapabilities
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import LANGUAGES, _
 from seedance_studio.core.settings import S3Settings, Settings, save_settings
 from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, SecretStore
 from seedance_studio.ui.connection_check import ConnectionResult, check_connection
@@ -265,6 +265,12 @@ class SettingsDialog(QDialog):
         self.timeout.setSuffix(" h")
         self.timeout.setValue(max(1, self._settings.job_timeout_s // 3600))
         form.addRow(_("Mark jobs stuck after"), self.timeout)
+        self.language = QComboBox()
+        self.language.addItem(_("As the system (restart to apply)"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(self._settings.language)))
+        form.addRow(_("Language"), self.language)
         return page
 
     def _prices_page(self) -> QWidget:
@@ -402,6 +408,7 @@ class SettingsDialog(QDialog):
             "budget_usd": budget,
             "price_overrides": self._collect_prices(),
             "job_timeout_s": self.timeout.value() * 3600,
+            "language": self.language.currentData() or "",
         })
 
     def _collect_prices(self) -> dict[str, dict[str, Decimal]]:
