@@ -1,8 +1,9 @@
 """Seedance Studio's entry point: a QApplication on a qasync loop, the main window, shutdown.
 
 `seedance-studio --simulator` runs the provider simulator in this process, points every
-provider at it and uses a home folder of its own (kept in the user cache) and a session keyring: the whole app can be tried
-without an account and without touching the user's own settings, jobs or keys.
+provider at it and uses a home folder of its own (kept in the user cache) and a session
+keyring: the whole app can be tried without an account and without touching the user's own
+settings, jobs or keys.
 """
 
 from __future__ import annotations
