@@ -43,7 +43,8 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
             fraction = progress[1]
         return f"{label} {fraction:.0%}" if fraction else label
     if job.state is JobState.QUEUED and job.queue_position is not None:
-        return f"{label} ({job.queue_position} ahead in the provider's queue)"
+        return _("{label} ({job_queue_position} ahead in the provider's queue)").format(
+                 label=label, job_queue_position=job.queue_position)
     if job.state is JobState.DOWNLOADING:
         fraction = progress[1] if progress and progress[0] == "download" else None
         if fraction is None and job.bytes_total:
@@ -124,12 +125,33 @@ def actual_text(job: JobRecord) -> str | None:
     return None
 
 
+MAY_BE_CHARGED = ("may still run and be charged", "did not confirm", "cancel failed")
+"""The engine's words for a cancel the provider did not confirm (jobs/engine.py)."""
+
+
+def charge_state(job: JobRecord) -> str | None:
+    """For a cancelled job without a reported charge: "not charged", or "may be charged"
+    when the provider could not confirm the cancel (None for every other job)."""
+    if job.state is not JobState.CANCELLED or actual_text(job) is not None:
+        return None
+    message = job.message or ""
+    if job.provider_job_id and any(words in message for words in MAY_BE_CHARGED):
+        return _("may be charged")
+    return _("not charged")
+
+
 def cost_text(job: JobRecord) -> str:
-    """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known."""
+    """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known; a cancelled
+    job says "not charged" instead of an estimate that reads like a bill."""
     actual = actual_text(job)
     estimate = estimate_text(job)
     if estimate[0] in "$≥" or estimate[0].isdigit():
         estimate = f"est {estimate}"
+    charge = charge_state(job)
+    if charge == "not charged":
+        return charge
+    if charge is not None:
+        return f"{estimate} · {charge}"
     return f"{estimate} · paid {actual}" if actual else estimate
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVB
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.mention_highlighter import MentionHighlighter
 from seedance_studio.ui.mention_popup import MentionPopup
@@ -315,7 +315,7 @@ class PromptPanel(QWidget):
         except KeyError:
             limit = None
         if limit is None:
-            self.count_label.setText(_("{n:,} characters").format(n=n))
+            self.count_label.setText(ngettext("{n:,} character", "{n:,} characters", n).format(n=n))
             over = False
         else:
             self.count_label.setText(_("{n:,} / {limit:,} characters").format(n=n, limit=limit))

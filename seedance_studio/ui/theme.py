@@ -25,7 +25,7 @@ DARK = {
     "WARNING": "#f0b429", "OK": "#3fb950", "BORDER": "#343a42", "HOVER_BORDER": "#4a525c",
     "BANNER_BG": "#3d2f12", "BANNER_BORDER": "#6b5213", "PRIMARY_OFF_BG": "#2f3a4a",
     "PRIMARY_OFF_TEXT": "#7d8896", "DARK": "#111316", "LIGHT": "#3a4049",
-    "DISABLED_TEXT": "#5c6570",
+    "DISABLED_TEXT": "#5c6570", "INDICATOR_BORDER": "#5a636e", "INDICATOR_OFF": "#3a4048",
 }
 LIGHT = {
     "WINDOW": "#f6f7f9", "BASE": "#ffffff", "ALT_BASE": "#f0f2f5", "PANEL": "#eceff3",
@@ -33,7 +33,7 @@ LIGHT = {
     "WARNING": "#8a5a00", "OK": "#1a7f37", "BORDER": "#d0d7de", "HOVER_BORDER": "#afb8c1",
     "BANNER_BG": "#fff4d6", "BANNER_BORDER": "#e3c16f", "PRIMARY_OFF_BG": "#b6c8e6",
     "PRIMARY_OFF_TEXT": "#f3f6fa", "DARK": "#8c959f", "LIGHT": "#ffffff",
-    "DISABLED_TEXT": "#9aa4ae",
+    "DISABLED_TEXT": "#9aa4ae", "INDICATOR_BORDER": "#8c959f", "INDICATOR_OFF": "#d0d7de",
 }
 """Both schemes name the same roles; contrast of TEXT and MUTED on WINDOW stays above 4.5:1."""
 
@@ -113,6 +113,18 @@ QComboBox QAbstractItemView {{ border: 1px solid {c['BORDER']}; background: {c['
                                selection-background-color: {c['ACCENT']}; }}
 QToolTip {{ background: {c['PANEL']}; color: {c['TEXT']}; border: 1px solid {c['BORDER']};
             padding: 6px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
+    border: 1px solid {c['INDICATOR_BORDER']}; background: {c['BASE']}; }}
+QCheckBox::indicator {{ border-radius: 3px; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {c['ACCENT']}; }}
+QCheckBox::indicator:checked {{ background: {c['ACCENT']}; border-color: {c['ACCENT']};
+    image: url("{{check}}"); }}
+QRadioButton::indicator:checked {{ border-color: {c['ACCENT']}; background: qradialgradient(
+    cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 white, stop: 0.4 white,
+    stop: 0.5 {c['ACCENT']}, stop: 1 {c['ACCENT']}); }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
+    border-color: {c['INDICATOR_OFF']}; background: {c['WINDOW']}; }}
 """
 
 
@@ -186,7 +198,8 @@ def apply_theme(app: QApplication, name: str | None = None) -> str:
     app.setPalette(palette_for(colors))
     icons = icon_dir().as_posix()
     app.setStyleSheet(stylesheet(colors).replace("{chevron_down}", f"{icons}/chevron-down.svg")
-                      .replace("{chevron_up}", f"{icons}/chevron-up.svg"))
+                      .replace("{chevron_up}", f"{icons}/chevron-up.svg")
+                      .replace("{check}", f"{icons}/check-on-accent.svg"))
     if name is None and not app.property("seedance-theme-follows"):
         app.setProperty("seedance-theme-follows", True)
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))

@@ -42,12 +42,23 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
                     extracted.add(msgid)
     with PO.open("rb") as fh:
         catalog = read_po(fh, locale="zh_CN")
-    translated = {str(m.id): str(m.string) for m in catalog
-                  if m.id and m.string and "fuzzy" not in m.flags}
+    translated: dict[str, str] = {}
+    plurals: dict[str, tuple[str, str]] = {}
+    for m in catalog:
+        if not m.id or "fuzzy" in m.flags:
+            continue
+        if isinstance(m.id, tuple | list):  # ngettext: one form in Chinese
+            if m.string and m.string[0]:
+                translated[str(m.id[0])] = str(m.string[0])
+                plurals[str(m.id[0])] = (str(m.id[0]), str(m.id[1]))
+        elif m.string:
+            translated[str(m.id)] = str(m.string)
     missing = sorted(extracted - translated.keys())
     assert missing == [], f"{len(missing)} strings without a translation (run scripts/i18n)"
     mo = gettext.GNUTranslations((PO.with_suffix(".mo")).open("rb"))
-    stale = [msgid for msgid, text in translated.items() if mo.gettext(msgid) != text]
+    stale = [msgid for msgid, text in translated.items()
+             if (mo.ngettext(*plurals[msgid], 2) if msgid in plurals else mo.gettext(msgid))
+             != text]
     assert stale == [], "the .mo is older than the .po: run scripts/i18n compile"
     for msgid, text in translated.items():  # every placeholder the code fills is kept
         names = {m.split(":")[0].split("!")[0] for m in re.findall(r"\{([^{}]*)\}", msgid)}
