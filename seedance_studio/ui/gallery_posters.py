@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QRect, QSize, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
 from seedance_studio.core import paths
-from seedance_studio.core.i18n import _
 from seedance_studio.media.posters import STRIP_FRAMES, poster_strip
 from seedance_studio.ui.thumbnail_cache import to_qimage
 from seedance_studio.ui.workers import Worker
