@@ -128,7 +128,7 @@ class PromptDocument:
         # Drop mentions that the replaced run overlaps; shift the ones after it.
         text = tag.mention
         after = self._text[position:position + 1]
-        spacer = "" if after[:1].isspace() else " "
+        spacer = "" if after[:1].isspace() or after[:1] in _CLOSING else " "
         inserted = text + spacer
         delta = len(inserted) - replace_chars
         kept = [m for m in self._mentions if m.end <= start]
@@ -242,6 +242,10 @@ class PromptDocument:
             added = True
         if added:
             self._mentions.sort(key=lambda m: m.start)
+
+
+_CLOSING = frozenset(",.;:!?)]")
+"""Punctuation a completed mention runs straight into, with no space before it."""
 
 
 def _continues_tag(inserted: str) -> bool:

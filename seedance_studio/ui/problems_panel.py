@@ -61,10 +61,11 @@ class ProblemsPanel(QWidget):
         parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
         self.heading.setText(_("Checks") + (f" · {', '.join(parts)}" if parts else ""))
         if not problems:
-            self.body.setText(_("<span style='color:{value}'>✓</span> <span "
-                                "style='color:{value2}'>Ready to generate: nothing breaks this "
-                                "provider's limits.</span>").format(
-                                value=theme.OK.name(), value2=theme.MUTED.name()))
+            # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
+            # one verdict, so this never reads "ready" above "Cannot generate".
+            self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
+                              f"<span style='color:{theme.MUTED.name()}'>"
+                              + _("Nothing breaks this provider's limits.") + "</span>")
             return
         rows = []
         icons = icon_dir().as_posix()
