@@ -607,7 +607,8 @@ class JobEngine:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
-                       error_type=type(exc).__name__, raw=raw or None)
+                       error_type=type(exc).__name__, raw=raw or None,
+                       error_code=exc.code if isinstance(exc, ProviderError) else None)
 
     # -- resuming and watching --------------------------------------------------------------
 

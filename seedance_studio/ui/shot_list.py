@@ -133,6 +133,8 @@ class ShotListPanel(QWidget):
     generate_requested = Signal()
     play_requested = Signal()
     export_requested = Signal()
+    takes_requested = Signal(str)
+    """Show the current shot's takes in the gallery."""
     soundtrack_requested = Signal()
     soundtrack_cleared = Signal()
     shot_activated = Signal(str)
@@ -164,7 +166,7 @@ class ShotListPanel(QWidget):
         for key, text, row in (("undo", _("Undo"), row1), ("redo", _("Redo"), row1),
                                ("add", _("Add shot"), row1), ("duplicate", _("Duplicate"), row1),
                                ("remove", _("Remove"), row1), ("up", _("Move up"), row1),
-                               ("down", _("Move down"), row1),
+                               ("down", _("Move down"), row1), ("takes", _("Takes"), row1),
                                ("animatics", _("Animatic for all"), row2),
                                ("generate", _("Generate the rest…"), row2),
                                ("soundtrack", _("Soundtrack…"), row2),
@@ -210,6 +212,8 @@ class ShotListPanel(QWidget):
         b["play"].clicked.connect(self.play_requested.emit)
         b["export"].clicked.connect(self.export_requested.emit)
         b["soundtrack"].clicked.connect(self.soundtrack_requested.emit)
+        b["takes"].clicked.connect(lambda: self._with_current(self.takes_requested.emit))
+        b["takes"].setToolTip(_("This shot's takes and animatic in the gallery"))
         b["no_soundtrack"].clicked.connect(self.soundtrack_cleared.emit)
         self.view.clicked.connect(self._activated)
         self.doc.changed.connect(self.sync)
@@ -239,6 +243,8 @@ class ShotListPanel(QWidget):
         b["undo"].setToolTip(f"Undo {self.doc.undo_name}" if self.doc.undo_name else "")
         b["redo"].setToolTip(f"Redo {self.doc.redo_name}" if self.doc.redo_name else "")
         b["duplicate"].setEnabled(has)
+        shot = seq.shot(current) if current is not None else None
+        b["takes"].setEnabled(shot is not None and bool(shot.takes or shot.animatic))
         b["remove"].setEnabled(has and len(seq.shots) > 1)
         b["up"].setEnabled(index > 0)
         b["down"].setEnabled(has and index < len(seq.shots) - 1)
