@@ -84,7 +84,7 @@ def configured_language() -> str:
         data = json.loads((paths.config_dir() / "settings.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
-    value = data.get("language", "") if isinstance(data, dict) else ""
+    value = data.get("interface_language", "") if isinstance(data, dict) else ""
     return value if isinstance(value, str) else ""
 
 

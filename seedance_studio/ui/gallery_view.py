@@ -36,7 +36,7 @@ from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui import theme
 from seedance_studio.ui.gallery_model import RECORD_ROLE, GalleryModel
 from seedance_studio.ui.gallery_posters import PosterCache
-from seedance_studio.ui.job_format import STATE_LABELS, cost_text
+from seedance_studio.ui.job_format import STATE_LABELS, cost_text, state_label
 
 POSTER = QSize(176, 99)
 TILE = QSize(POSTER.width() + 12, POSTER.height() + 64)
@@ -85,7 +85,7 @@ class TileDelegate(QStyledItemDelegate):
                 name = job.provider
             colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
                       JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
-            state = STATE_LABELS.get(job.state, job.state.value).split(":")[0]
+            state = state_label(job)  # what it waits for, too (a free slot, the queue)
             if len(self._lines) > 4096:
                 self._lines.clear()
             found = self._lines[key] = (f"#{job.id} {name}", state, colour, cost_text(job))
@@ -145,7 +145,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawText(QRect(text_left, line, width, 16), left,
                          metrics.elidedText(title, Qt.TextElideMode.ElideRight, width))
         painter.setPen(state_colour)
-        painter.drawText(QRect(text_left, line + 16, width, 16), left, state)
+        painter.drawText(QRect(text_left, line + 16, width, 16), left,
+                         metrics.elidedText(state, Qt.TextElideMode.ElideRight, width))
         painter.setPen(theme.MUTED)
         painter.drawText(QRect(text_left, line + 32, width, 16), left,
                          metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width))
@@ -257,6 +258,9 @@ class GalleryPanel(QWidget):
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Cancel every selected job that can still be cancelled")
+        self.cancel_button.setEnabled(False)
 
         self.only = QPushButton(self)
         """Shown while the gallery shows one shot's takes; a click shows everything again."""
@@ -269,7 +273,7 @@ class GalleryPanel(QWidget):
         bar.addWidget(self.only)
         bar.addWidget(self.search, 2)
         for box in (self.provider_box, self.state_box, self.date_box, self.project_box,
-                    self.picks_box, self.sort_box):
+                    self.picks_box, self.sort_box, self.cancel_button):
             bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

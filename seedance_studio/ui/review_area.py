@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
@@ -35,6 +35,7 @@ from seedance_studio.jobs.gallery import GalleryFilter
 from seedance_studio.jobs.picks import mark_pick
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.jobs.transitions import Action, allowed_actions
 from seedance_studio.projects.take import load_into, restore
 from seedance_studio.ui.compare_view import CompareView
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -46,6 +47,11 @@ from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.provenance_panel import ProvenancePanel
 
 log = logging.getLogger(__name__)
+
+
+def cancellable(jobs: list[JobRecord]) -> list[JobRecord]:
+    """The jobs whose state allows a cancel (the state table's rule, jobs/transitions)."""
+    return [j for j in jobs if Action.CANCEL in allowed_actions(j.state)]
 
 GALLERY_TAB, TABLE_TAB = 0, 1
 
@@ -70,7 +76,7 @@ class ReviewArea(QWidget):
         self._settings = settings
         self._ui_state = ui_state
         self._allow_loopback = allow_loopback
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self.gallery: GalleryPanel | None = None
         self.provenance: ProvenancePanel | None = None
         self.model: GalleryModel | None = None
@@ -107,7 +113,7 @@ class ReviewArea(QWidget):
 
     # -- building the gallery lazily ---------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.tabs.currentIndex() == GALLERY_TAB:
             # After this paint: the first frame of the window never waits for the gallery.
@@ -151,6 +157,7 @@ class ReviewArea(QWidget):
         page_layout.addWidget(self.splitter)
         self.gallery.selection_changed.connect(self._on_selection)
         self.gallery.activated.connect(self._on_activated)
+        self.gallery.cancel_button.clicked.connect(self.cancel_selected)
         self.provenance.load_requested.connect(self.load_as_composition)
         self.provenance.rerun_requested.connect(self.rerun)
         self.provenance.compare_requested.connect(self.open_compare)
@@ -162,6 +169,21 @@ class ReviewArea(QWidget):
         fresh = [self.bridge.job(j.id) or j for j in jobs[:16]] + jobs[16:]
         if self.provenance is not None:
             self.provenance.show_selection(fresh)
+        if self.gallery is not None:
+            self.gallery.cancel_button.setEnabled(bool(cancellable(fresh)))
+
+    def cancel_selected(self) -> list[int]:
+        """Cancel every selected job the state table lets the user cancel (one task each:
+        a provider refusing one cancel does not hold up the others)."""
+        if self.gallery is None:
+            return []
+        jobs = cancellable([self.bridge.job(j.id) or j for j in self.gallery.selected_jobs()])
+        for job in jobs:
+            self.bridge.spawn(self.bridge.cancel(job.id))
+        if jobs:
+            self.message.emit(f"Cancelling {len(jobs)} job{'s' if len(jobs) != 1 else ''}")
+            self.gallery.cancel_button.setEnabled(False)
+        return [j.id for j in jobs]
 
     def _on_job_changed(self, job_id: int) -> None:
         if self.model is not None:
@@ -199,7 +221,7 @@ class ReviewArea(QWidget):
                                                                         job_id=job.id))
 
     def send_plan(self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
-                  ) -> asyncio.Task[Any]:
+                  ) -> asyncio.Task[object]:
         task = asyncio.ensure_future(self._send(plan, allow_over_budget))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
