@@ -1,8 +1,9 @@
 """Seedance Studio's entry point: a QApplication on a qasync loop, the main window, shutdown.
 
 `seedance-studio --simulator` runs the provider simulator in this process, points every
-provider at it and uses a throw-away home folder and keyring: the whole app can be tried
-without an account and without touching the user's own settings, jobs or keys.
+provider at it and uses a home folder of its own (kept in the user cache) and a session
+keyring: the whole app can be tried without an account and without touching the user's own
+settings, jobs or keys.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.startup_shell import StartupShell
-from seedance_studio.ui.theme import apply_palette, apply_stylesheet, apply_theme
+from seedance_studio.ui.theme import apply_palette, apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 
 # Everything below loads after the window's first paint (ui/startup_shell.py): the core,
@@ -243,6 +244,7 @@ def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplic
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
+    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     if stylesheet:
@@ -250,6 +252,21 @@ def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplic
     else:
         apply_palette(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the language of ours."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from seedance_studio.core import i18n
+
+    code = i18n.language()
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
 
 
 def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],
@@ -289,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shell = StartupShell(simulator=options.simulator)
     shell.show()
     shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
-    apply_stylesheet(app)
+    apply_theme(app)  # the stylesheet, and following the system's light/dark switch
     import asyncio
     import logging
 
