@@ -124,11 +124,33 @@ def _quiet_stdout() -> None:
         pass
 
 
+_SPENDING = frozenset({"submit", "retry", "submit-anyway"})
+
+
+def _settings_problem(args: argparse.Namespace) -> int | None:
+    """A settings file that cannot be read is said once, in one line; a command that spends
+    stops then (the budget it would have checked is gone), the others go on."""
+    from seedance_studio.core.settings import load_settings, take_load_problem
+
+    load_settings()
+    problem = take_load_problem()
+    if problem is None:
+        return None
+    print(f"seedance: {problem}", file=sys.stderr)
+    if args.command in _SPENDING:
+        print(f"seedance: nothing was sent; run `seedance {args.command}` again once the "
+              f"settings are right", file=sys.stderr)
+        return 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with contextlib.suppress(OSError):  # a read-only log folder must not stop the command
         setup_logging()
     try:
+        if (stop := _settings_problem(args)) is not None:
+            return stop
         code: int = args.run(args)
         sys.stdout.flush()
     except BrokenPipeError:
