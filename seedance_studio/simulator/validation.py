@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from seedance_studio.simulator.http import ApiError
 
@@ -28,14 +27,14 @@ class Limits:
     """Past the page's "~720p (834x1112)"; the simulator checks it where it knows the size."""
 
 
-def require_str(obj: dict[str, Any], name: str, label: str | None = None) -> str:
+def require_str(obj: Mapping[str, object], name: str, label: str | None = None) -> str:
     value = obj.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ApiError(400, f"{label or name} is required")
     return value
 
 
-def optional_str(obj: dict[str, Any], name: str, label: str | None = None) -> str | None:
+def optional_str(obj: Mapping[str, object], name: str, label: str | None = None) -> str | None:
     value = obj.get(name)
     if value is None:
         return None
@@ -45,7 +44,7 @@ def optional_str(obj: dict[str, Any], name: str, label: str | None = None) -> st
 
 
 def optional_enum(
-    obj: dict[str, Any], name: str, allowed: Iterable[str], message: str
+    obj: Mapping[str, object], name: str, allowed: Iterable[str], message: str
 ) -> str | None:
     value = optional_str(obj, name)
     if value is not None and value not in tuple(allowed):
@@ -53,7 +52,8 @@ def optional_enum(
     return value
 
 
-def str_list(obj: dict[str, Any], name: str, *, allow_single: bool = False) -> list[Any]:
+def str_list(obj: Mapping[str, object], name: str, *, allow_single: bool = False
+             ) -> list[object]:
     """A list-of-URLs field; `allow_single` also takes one bare string (eachlabs)."""
     value = obj.get(name)
     if value is None:
@@ -65,7 +65,7 @@ def str_list(obj: dict[str, Any], name: str, *, allow_single: bool = False) -> l
     return value
 
 
-def optional_bool(obj: dict[str, Any], name: str) -> bool | None:
+def optional_bool(obj: Mapping[str, object], name: str) -> bool | None:
     value = obj.get(name)
     if value is not None and not isinstance(value, bool):
         raise ApiError(400, f"{name} must be a boolean")
