@@ -207,10 +207,10 @@ def test_unrotated_video_reports_no_rotation(media: dict[str, Path]) -> None:
     (360, 0), (44, 0), (46, 90)])
 def test_one_rotation_rule_for_the_probe_and_the_conform(degrees: float | None,
                                                          turns: int) -> None:
+    import av
+
     from seedance_studio.core.media_facts import quarter_turns
     from seedance_studio.media.rotation import frame_rotation
 
-    class Frame:
-        rotation = degrees
-
-    assert quarter_turns(degrees) == turns == frame_rotation(Frame())
+    assert quarter_turns(degrees) == turns
+    assert frame_rotation(av.VideoFrame(16, 16, "yuv420p")) == 0  # the same rule, unrotated
