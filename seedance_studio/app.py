@@ -18,7 +18,7 @@ import sys
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import qasync
 from PySide6.QtCore import QSocketNotifier, QTimer
@@ -47,6 +47,9 @@ from seedance_studio.ui.theme import apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
 
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+    import httpx
+
+    from seedance_studio.providers.base import KeySource
     from seedance_studio.simulator import Simulator
     from seedance_studio.ui.simulator_menu import SimulatorMenu
 
@@ -82,8 +85,8 @@ def simulator_secrets() -> SecretStore:
     return SecretStore(MemoryKeyring(), environ=environ)
 
 
-def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
-                http: Any = None) -> Provider:
+def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
+                http: httpx.AsyncClient | None = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
     provider = registry.create_provider(provider_id, settings, secrets, http=http)
     if hasattr(provider, "default_poll_interval"):
@@ -147,9 +150,11 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
 
 
 def _save_and_apply(window: MainWindow, settings: Settings) -> None:
+    """The Simulator menu's choice goes into the app's one Settings (its subscribers follow)
+    and to the file."""
+    window.settings.update(settings)
     with contextlib.suppress(OSError):
-        save_settings(settings)
-    window.apply_settings(settings)
+        save_settings(window.settings)
 
 
 def _screenshot_then_close(window: MainWindow, path: str) -> None:

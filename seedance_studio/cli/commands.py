@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from pydantic import JsonValue
 
@@ -36,6 +35,7 @@ from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_u
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
 from seedance_studio.jobs.transitions import Action, allowed_actions, describe
+from seedance_studio.providers.keys import SecretStore
 
 POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
 """Seconds between polls for every provider (scripts and tests against the simulator)."""
@@ -46,13 +46,13 @@ def _settings(args: argparse.Namespace) -> Settings:
                         getattr(args, "base_url", None))
 
 
-def _secrets() -> Any:
+def _secrets() -> SecretStore:
     from seedance_studio.providers.keys import SecretStore
 
     return SecretStore()
 
 
-def _print_json(data: Any) -> None:
+def _print_json(data: object) -> None:
     print(redact(dumps(data, indent=2, sort_keys=False)))
 
 

@@ -86,10 +86,10 @@ class GalleryFilter:
     def is_empty(self) -> bool:
         return self == GalleryFilter()
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self) -> tuple[str, list[object]]:
         """The SQL WHERE clause and its arguments (never string-formatted values)."""
         clauses = ["1=1"]
-        args: list[Any] = []
+        args: list[object] = []
         if self.providers:
             clauses.append(f"provider IN ({','.join('?' * len(self.providers))})")
             args += sorted(self.providers)

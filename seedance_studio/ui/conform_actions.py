@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -31,7 +30,7 @@ class ConformActions(QObject):
     def __init__(self, composition: Composition, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._composition = composition
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._cancel = threading.Event()
         """Set to stop the encoder itself (a cancelled await alone leaves its thread running)."""
         self.history: CompositionHistory | None = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
@@ -27,7 +26,7 @@ def raw_text(job: JobRecord, events: list[JobEvent]) -> str:
     return "\n".join(parts)
 
 
-def _pretty(raw: Any) -> str:
+def _pretty(raw: object) -> str:
     return json.dumps(raw, indent=2, ensure_ascii=False, default=str)
 
 

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -100,7 +99,7 @@ class MainWindow(QMainWindow):
         self.keep_draft = keep_draft
         """Autosave the composition (and mark the session), for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._closing = False
         self._system_quit = False
         """Closing because of a signal or a logout: nobody is there to answer a question."""
@@ -127,7 +126,7 @@ class MainWindow(QMainWindow):
         self.tray = TrayWidget(self.tray_model, self.ingest)
         self.prompt = PromptPanel(comp, self.thumbnails)
         self.params = ParamsPanel(comp)
-        self.checks = ComposeChecks(comp, lambda: self.settings, allow_loopback=simulator,
+        self.checks = ComposeChecks(comp, self.settings, allow_loopback=simulator,
                                     parent=self)
         self.problems = ProblemsPanel(self.checks)
         self.submit_bar = SubmitBar(self.checks)
@@ -279,8 +278,7 @@ class MainWindow(QMainWindow):
         self.tray_model.set_problems(self.checks.problems)
 
     def _remember_provider(self, params: GenerationParams) -> None:
-        if params.provider != self.settings.default_provider:
-            self.settings = self.settings.model_copy(update={"default_provider": params.provider})
+        self.settings.default_provider = params.provider
         if params.provider != self._key_checked_for:
             self.check_key()
 
@@ -321,14 +319,14 @@ class MainWindow(QMainWindow):
     def play(self, path: str) -> None:
         self.player.play(path)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object]:
         """Run a coroutine on the loop, keeping a reference so it is not collected."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def submit(self) -> asyncio.Task[Any] | None:
+    def submit(self) -> asyncio.Task[object] | None:
         """Generate (the button or Ctrl+Enter), unless something blocks it or a Generate is
         already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
         if self._sending:
@@ -343,7 +341,7 @@ class MainWindow(QMainWindow):
             return None
         return self._send(allow_over_budget=False)
 
-    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[Any]:
+    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[object]:
         # Busy now, before the task first runs: presses queued behind this one see it.
         self._sending = True
         self._send_seq += 1
@@ -445,16 +443,16 @@ class MainWindow(QMainWindow):
             return self.settings_dialog
         dialog = SettingsDialog(self.settings, self.secrets, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.apply_settings)
+        dialog.saved.connect(self.settings_saved)
         dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
         self.settings_dialog = dialog
         dialog.open()
         return dialog
 
-    def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self.bridge.update_settings(settings)
-        self.checks.recompute()
+    def settings_saved(self) -> None:
+        """The dialog changed the one Settings in place (the engine and the checks follow
+        its events); keys are not settings, so the chosen provider's key is looked up again."""
+        self._key_checked_for = ""
         self.check_key()
         self._status("Settings saved")
 

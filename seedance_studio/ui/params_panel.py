@@ -6,8 +6,6 @@ change (from here, a loaded project, or a provider switch), so there is one sour
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -107,7 +105,7 @@ class ParamsPanel(QWidget):
             self._write(**{field: combo.currentData()})
         combo.currentIndexChanged.connect(write)
 
-    def _write(self, **changes: Any) -> None:
+    def _write(self, **changes: object) -> None:
         self._composition.update_params(**changes)
 
     def _on_provider(self, _index: int) -> None:
@@ -183,7 +181,7 @@ class ParamsPanel(QWidget):
         return shown
 
 
-def _fill(combo: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
+def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) -> None:
     """Replace a combo's items (signals are blocked by the caller) and select `current`."""
     combo.clear()
     for text, data in items:

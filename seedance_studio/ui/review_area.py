@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
@@ -75,7 +75,7 @@ class ReviewArea(QWidget):
         self._settings = settings
         self._ui_state = ui_state
         self._allow_loopback = allow_loopback
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self.gallery: GalleryPanel | None = None
         self.provenance: ProvenancePanel | None = None
         self.model: GalleryModel | None = None
@@ -112,7 +112,7 @@ class ReviewArea(QWidget):
 
     # -- building the gallery lazily ---------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.tabs.currentIndex() == GALLERY_TAB:
             # After this paint: the first frame of the window never waits for the gallery.
@@ -218,7 +218,7 @@ class ReviewArea(QWidget):
         return self.open_fanout(job.snapshot(), [job.provider], title=f"Re-run take #{job.id}")
 
     def send_plan(self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
-                  ) -> asyncio.Task[Any]:
+                  ) -> asyncio.Task[object]:
         task = asyncio.ensure_future(self._send(plan, allow_over_budget))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -78,7 +78,7 @@ class SequenceController(QObject):
         """The probed facts of each last frame (probed on the worker with the extraction)."""
         """Last frames already extracted (job id -> PNG): read on the UI thread, never made."""
         self._extracting: set[int] = set()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._window = parent
         self.confirm_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
@@ -209,7 +209,7 @@ class SequenceController(QObject):
 
     # -- generating --------------------------------------------------------------------------
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -218,7 +218,7 @@ class SequenceController(QObject):
     async def _submit(self, comp: CompositionSnapshot) -> list[int]:
         return await self.bridge.submit(comp, self._price_of(comp))
 
-    def render_animatics(self) -> asyncio.Task[Any]:
+    def render_animatics(self) -> asyncio.Task[object]:
         async def run() -> None:
             try:
                 seq = await render_animatics(self.doc.sequence, self._submit)
@@ -259,7 +259,7 @@ class SequenceController(QObject):
         box.open()
         return box
 
-    def generate_rest(self) -> asyncio.Task[Any]:
+    def generate_rest(self) -> asyncio.Task[object]:
         async def run() -> None:
             try:
                 seq = await generate_unpicked(self.doc.sequence, self._submit)

@@ -145,8 +145,7 @@ async def test_fanout_checks_the_budget_once_for_the_total(
     plan = fanout.plan(snap, [fanout.Target("eachlabs"), fanout.Target("kinovi")],
                        allow_loopback=True)
     engine = sim_engine()
-    engine.update_settings(engine.settings.model_copy(
-        update={"budget_usd": plan.total_usd - Decimal("0.01")}))
+    engine.settings.budget_usd = plan.total_usd - Decimal("0.01")
     with pytest.raises(BudgetExceeded):
         await fanout.send(engine, plan)
     assert engine.store.list_jobs() == []  # nothing half-sent
