@@ -1,8 +1,9 @@
 """Seedance Studio's entry point: a QApplication on a qasync loop, the main window, shutdown.
 
 `seedance-studio --simulator` runs the provider simulator in this process, points every
-provider at it and uses a throw-away home folder and keyring: the whole app can be tried
-without an account and without touching the user's own settings, jobs or keys.
+provider at it and uses a home folder of its own (kept in the user cache) and a session
+keyring: the whole app can be tried without an account and without touching the user's own
+settings, jobs or keys.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import qasync
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QLibraryInfo, QSocketNotifier, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core import capabilities, paths
+from seedance_studio.core import capabilities, i18n, paths
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
@@ -223,10 +224,22 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
+    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the language of ours."""
+    code = i18n.language()
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
 
 
 def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],

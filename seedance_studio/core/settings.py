@@ -22,6 +22,7 @@ from psygnal import EventedModel
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from seedance_studio.core import paths
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings_fields import HOURS, Choices, Folder, Money, Placeholder, Unit
 
 SCHEMA_VERSION = 2
@@ -40,14 +41,14 @@ class S3Settings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    endpoint_url: Annotated[str, Field(title="Endpoint URL"), Placeholder(
-        "empty for AWS; https://<account>.r2.cloudflarestorage.com")] = ""
-    region: Annotated[str, Field(title="Region")] = DEFAULT_REGION
-    bucket: Annotated[str, Field(title="Bucket")] = ""
-    prefix: Annotated[str, Field(title="Key prefix")] = "seedance-studio/"
+    endpoint_url: Annotated[str, Field(title=_("Endpoint URL")), Placeholder(
+        _("empty for AWS; https://<account>.r2.cloudflarestorage.com"))] = ""
+    region: Annotated[str, Field(title=_("Region"))] = DEFAULT_REGION
+    bucket: Annotated[str, Field(title=_("Bucket"))] = ""
+    prefix: Annotated[str, Field(title=_("Key prefix"))] = "seedance-studio/"
     url_expiry_s: Annotated[int, Unit("h", 3600, minimum=1, maximum=7 * 24), Field(
-        ge=0, title="Link lifetime",
-        description="How long a presigned link to an uploaded reference stays valid.")
+        ge=0, title=_("Link lifetime"),
+        description=_("How long a presigned link to an uploaded reference stays valid."))
     ] = 24 * 3600
 
     @field_validator("endpoint_url", "region", "bucket", "prefix", mode="before")
@@ -62,10 +63,17 @@ class S3Settings(BaseModel):
 
 
 ASSET_HOSTS = Choices((
-    ("eachlabs", "eachlabs uploads (uses the eachlabs API key)"),
-    ("s3", "My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)"),
-    ("fal", "fal.ai's CDN (uses the fal API key)"),
-    ("none", "None: only web links can be used as references"),
+    ("eachlabs", _("eachlabs uploads (uses the eachlabs API key)")),
+    ("s3", _("My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)")),
+    ("fal", _("fal.ai's CDN (uses the fal API key)")),
+    ("none", _("None: only web links can be used as references")),
+))
+
+
+LANGUAGE_CHOICES = Choices((
+    ("", _("As the system")),
+    ("en", _("English")),
+    ("zh_CN", "简体中文"),
 ))
 
 
@@ -80,28 +88,32 @@ class Settings(EventedModel):
     base_urls: dict[str, str] = Field(default_factory=dict)
     """Per-provider base URL overrides (e.g. the simulator); empty means the documented one."""
     asset_host: Annotated[Literal["eachlabs", "s3", "fal", "none"], ASSET_HOSTS, Field(
-        title="Host local files on",
-        description="Providers fetch references from public https links. Local files are "
+        title=_("Host local files on"),
+        description=_("Providers fetch references from public https links. Local files are "
                     "uploaded once (cached by content) to the host chosen here (the fal "
-                    "provider always uses fal's CDN).")] = "eachlabs"
+                    "provider always uses fal's CDN)."))] = "eachlabs"
     s3: S3Settings = Field(default_factory=S3Settings)
     library_dir: Annotated[str, Folder(paths.default_library_dir), Field(
-        title="Library folder",
-        description="Finished videos are saved here, one folder per day, each with a JSON "
-                    "sidecar of how it was made. Empty means the default folder.")] = ""
+        title=_("Library folder"),
+        description=_("Finished videos are saved here, one folder per day, each with a JSON "
+                    "sidecar of how it was made. Empty means the default folder."))] = ""
     budget_usd: Annotated[Decimal | None, Money(), Field(
-        ge=0, title="Daily budget",
-        description="Before a submission would take today's spend above the budget, the app "
-                    "asks first.")] = None
+        ge=0, title=_("Daily budget"),
+        description=_("Before a submission would take today's spend above the budget, the app "
+                    "asks first."))] = None
     price_overrides: dict[str, dict[str, Rate]] = Field(default_factory=dict)
     """provider id -> price rule id -> rate replacing `per_output_second`."""
     job_timeout_s: Annotated[int, HOURS, Field(
-        ge=0, title="Mark jobs stuck after",
-        description="A job still unfinished this long after it was sent is marked stuck: "
-                    "check again or cancel it.")] = 3 * 3600
+        ge=0, title=_("Mark jobs stuck after"),
+        description=_("A job still unfinished this long after it was sent is marked stuck: "
+                    "check again or cancel it."))] = 3 * 3600
     simulator_realistic_timing: bool = False
     """`--simulator` only: jobs stay queued and running for tens of seconds, like real ones
     (set from the Simulator menu, so on no settings page)."""
+    interface_language: Annotated[Literal["", "en", "zh_CN"], LANGUAGE_CHOICES, Field(
+        title=_("Language"),
+        description=_("The interface language; it applies when the app starts again."))] = ""
+    """A code of core.i18n.LANGUAGES; empty follows the system locale."""
 
     @field_validator("budget_usd")
     @classmethod
@@ -194,10 +206,10 @@ def migrate(data: object) -> dict[str, object]:
     A file from a newer version is read as it is (unknown fields are ignored).
     """
     if not isinstance(data, dict):
-        raise ValueError("the settings file does not hold a JSON object")
+        raise ValueError(_("the settings file does not hold a JSON object"))
     version = data.get("schema_version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ValueError("the settings file's schema_version is not a number")
+        raise ValueError(_("the settings file's schema_version is not a number"))
     for step in range(version + 1, SCHEMA_VERSION + 1):
         data = MIGRATIONS[step](data)
     if version < SCHEMA_VERSION:
@@ -224,12 +236,13 @@ def load_settings(path: Path | None = None) -> Settings:
                else str(exc).splitlines()[0])
         try:
             path.replace(broken)
-            kept = f"moved to {broken}"
+            kept = _("moved to {broken}").format(broken=broken)
         except OSError:
-            kept = "left in place"
-        _load_problems.append(f"{path} could not be read ({why}); it was {kept} and the "
-                              f"default settings are used: check your budget, hosts and "
-                              f"base URLs")
+            kept = _("left in place")
+        _load_problems.append(_("{path} could not be read ({why}); it was {kept} and the "
+                                "default settings are used: check your budget, hosts and base "
+                                "URLs").format(
+                                path=path, why=why, kept=kept))
         return Settings()
 
 

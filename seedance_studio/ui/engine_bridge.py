@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
@@ -186,4 +187,4 @@ class EngineBridge(QObject):
             self.error.emit(str(exc))
         elif exc is not None:
             log.error("job action failed", exc_info=exc)
-            self.error.emit(f"Unexpected error: {exc}")
+            self.error.emit(_("Unexpected error: {exc}").format(exc=exc))

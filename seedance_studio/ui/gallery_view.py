@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.gallery import SORT_LABELS, GalleryFilter, GallerySort
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
@@ -42,17 +43,17 @@ TILE = QSize(POSTER.width() + 12, POSTER.height() + 64)
 DAY_S = 86_400.0
 
 DATE_CHOICES: list[tuple[str, float | None]] = [
-    ("Any time", None), ("Today", DAY_S), ("Last 7 days", 7 * DAY_S),
+    (_("Any time"), None), (_("Today"), DAY_S), ("Last 7 days", 7 * DAY_S),
     ("Last 30 days", 30 * DAY_S),
 ]
 STATE_CHOICES: list[tuple[str, frozenset[JobState]]] = [
-    ("Any state", frozenset()),
-    ("Done", frozenset({JobState.DONE})),
-    ("In progress", frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
+    (_("Any state"), frozenset()),
+    (_("Done"), frozenset({JobState.DONE})),
+    (_("In progress"), frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
                                JobState.SUCCEEDED, JobState.DOWNLOADING})),
     ("Needs a decision", frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})),
-    ("Failed", frozenset({JobState.FAILED})),
-    ("Cancelled", frozenset({JobState.CANCELLED})),
+    (_("Failed"), frozenset({JobState.FAILED})),
+    (_("Cancelled"), frozenset({JobState.CANCELLED})),
 ]
 
 
@@ -232,15 +233,15 @@ class GalleryPanel(QWidget):
         self.posters = posters
         self.delegate = TileDelegate(posters, self)
         self.view = GalleryList(self.delegate, self)
-        self.view.setAccessibleName("Gallery")
+        self.view.setAccessibleName(_("Gallery"))
         self.view.setModel(model)
         posters.ready.connect(lambda _p: self.view.viewport().update())
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search prompts…")
+        self.search.setPlaceholderText(_("Search prompts…"))
         self.search.setClearButtonEnabled(True)
         self.provider_box = QComboBox(self)
-        self.provider_box.addItem("All providers", "")
+        self.provider_box.addItem(_("All providers"), "")
         for caps in capabilities.load_all().values():
             self.provider_box.addItem(caps.name, caps.id)
         self.state_box = QComboBox(self)
@@ -250,10 +251,10 @@ class GalleryPanel(QWidget):
         for label, _span in DATE_CHOICES:
             self.date_box.addItem(label)
         self.project_box = QLineEdit(self)
-        self.project_box.setPlaceholderText("Project")
+        self.project_box.setPlaceholderText(_("Project"))
         self.project_box.setMaximumWidth(110)
         self.picks_box = QComboBox(self)
-        self.picks_box.addItems(["All takes", "Picks only"])
+        self.picks_box.addItems([_("All takes"), _("Picks only")])
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
@@ -263,7 +264,7 @@ class GalleryPanel(QWidget):
 
         self.only = QPushButton(self)
         """Shown while the gallery shows one shot's takes; a click shows everything again."""
-        self.only.setToolTip("Show every job again")
+        self.only.setToolTip(_("Show every job again"))
         self.only.hide()
         self.only.clicked.connect(lambda: self.show_only(frozenset(), ""))
         self._only_ids: frozenset[int] = frozenset()
@@ -314,7 +315,7 @@ class GalleryPanel(QWidget):
         self.only.setVisible(bool(job_ids))
         self.apply_filter()
 
-    def apply_filter(self, *_: object) -> None:
+    def apply_filter(self, *_args: object) -> None:
         self.model.set_filter(self.current_filter())
 
     def selected_jobs(self) -> list[JobRecord]:
@@ -332,7 +333,7 @@ class GalleryPanel(QWidget):
         if ids and (row := self.model.row_of(ids[0])) is not None:
             self.view.scrollTo(self.model.index(row))
 
-    def _emit_selection(self, *_: object) -> None:
+    def _emit_selection(self, *_args: object) -> None:
         self.selection_changed.emit(self.selected_jobs())
 
     def _activated(self, index: QModelIndex) -> None:

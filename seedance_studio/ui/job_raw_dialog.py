@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.store import JobEvent, JobRecord
 
 
@@ -36,7 +37,7 @@ class RawResponseDialog(QDialog):
     def __init__(self, job: JobRecord, events: list[JobEvent],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Job #{job.id}: provider responses")
+        self.setWindowTitle(_("Job #{job_id}: provider responses").format(job_id=job.id))
         self.resize(640, 520)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
 from seedance_studio.core.errors import BudgetExceeded
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.gallery import GalleryFilter
@@ -88,13 +89,13 @@ class ReviewArea(QWidget):
         self.tabs.setDocumentMode(True)
         self._gallery_page = QWidget()
         QVBoxLayout(self._gallery_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._gallery_page, "Gallery")
-        self.tabs.addTab(jobs, "Table")
+        self.tabs.addTab(self._gallery_page, _("Gallery"))
+        self.tabs.addTab(jobs, _("Table"))
         self.expand_button = QToolButton(self)
-        self.expand_button.setText("Expand")
+        self.expand_button.setText(_("Expand"))
         self.expand_button.setCheckable(True)
-        self.expand_button.setToolTip("Give the jobs the whole window (again to bring the "
-                                      "composer back)")
+        self.expand_button.setToolTip(_("Give the jobs the whole window (again to bring the "
+                                      "composer back)"))
         self.expand_button.toggled.connect(self._on_expand)
         self.tabs.setCornerWidget(self.expand_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
@@ -121,7 +122,7 @@ class ReviewArea(QWidget):
             QTimer.singleShot(0, self.ensure_gallery)
 
     def _on_expand(self, on: bool) -> None:
-        self.expand_button.setText("Restore" if on else "Expand")
+        self.expand_button.setText(_("Restore") if on else _("Expand"))
         self.expand_toggled.emit(on)
 
     def _on_tab(self, index: int) -> None:
@@ -202,7 +203,7 @@ class ReviewArea(QWidget):
                                allow_loopback=self._allow_loopback)
 
     def open_fanout(self, snapshot: CompositionSnapshot | None = None,
-                    ticked: list[str] | None = None, title: str = "Send to several providers"
+                    ticked: list[str] | None = None, title: str = _("Send to several providers")
                     ) -> FanoutDialog:
         snap = snapshot or self.composition.snapshot()
         dialog = FanoutDialog(snap, self.planner(), ticked=ticked or [snap.params.provider],
@@ -215,7 +216,9 @@ class ReviewArea(QWidget):
         return dialog
 
     def rerun(self, job: JobRecord) -> FanoutDialog:
-        return self.open_fanout(job.snapshot(), [job.provider], title=f"Re-run take #{job.id}")
+        return self.open_fanout(job.snapshot(), [job.provider], title=_("Re-run take "
+                                                                        "#{job_id}").format(
+                                                                        job_id=job.id))
 
     def send_plan(self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
                   ) -> asyncio.Task[object]:
@@ -233,10 +236,11 @@ class ReviewArea(QWidget):
             self._confirm_over_budget(plan, exc)
             return None
         sent = len(result.job_ids)
-        text = f"Sent {sent} job{'s' if sent != 1 else ''} to " + ", ".join(
+        text = _("Sent {sent} "
+                 "job{value} to ").format(sent=sent, value='s' if sent != 1 else '') + ", ".join(
             o.provider for o in result.outcomes if o.error is None)
         if result.failures:
-            text += "; not sent: " + "; ".join(f"{o.provider} ({o.error})"
+            text += _("; not sent: ") + "; ".join(f"{o.provider} ({o.error})"
                                                 for o in result.failures)
         self.message.emit(text)
         for job_id in result.job_ids:
@@ -247,9 +251,9 @@ class ReviewArea(QWidget):
         return result
 
     def _confirm_over_budget(self, plan: fanout.FanoutPlan, exc: BudgetExceeded) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Over budget",
-                          f"Sending all of them would go over your daily budget: {exc}.\n\n"
-                          "Send anyway?",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
+                          _("Sending all of them would go over your daily budget: "
+                            "{exc}.\n\nSend anyway?").format(exc=exc),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -276,7 +280,8 @@ class ReviewArea(QWidget):
         search = [Path(self._settings().library_dir)] if self._settings().library_dir else []
         restored = restore(job, search)
         load_into(self.composition, restored.snapshot)
-        self.message.emit(f"Loaded take #{job.id} as the composition: {restored.summary()}")
+        self.message.emit(_("Loaded take #{job_id} as the composition: {value}").format(
+                            job_id=job.id, value=restored.summary()))
 
     def open_compare(self, jobs: list[JobRecord]) -> CompareView | None:
         if len(jobs) == 1 and jobs[0].fanout:
@@ -285,7 +290,7 @@ class ReviewArea(QWidget):
         takes = sorted((j for j in jobs if j.state is JobState.DONE and j.result_path
                         and Path(j.result_path).is_file()), key=lambda j: j.id)
         if len(takes) < 2:
-            self.message.emit("Compare needs two to four finished takes with their files")
+            self.message.emit(_("Compare needs two to four finished takes with their files"))
             return None
         if self.compare is not None:
             self.compare.close()
@@ -303,7 +308,7 @@ class ReviewArea(QWidget):
         mark_pick(self.bridge.store, job_id, among)
         for other in among:
             self._on_job_changed(other)
-        self.message.emit(f"Take #{job_id} is the pick")
+        self.message.emit(_("Take #{job_id} is the pick").format(job_id=job_id))
 
     def toggle_pick(self, job: JobRecord) -> None:
         if job.pick:

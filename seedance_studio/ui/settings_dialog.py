@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.connection_check import ConnectionResult, check_connection
@@ -50,7 +51,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, secrets: SecretStore, *,
                  settings_path: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.setMinimumSize(720, 480)
         self._settings = settings
         self._secrets = secrets
@@ -76,7 +77,7 @@ class SettingsDialog(QDialog):
             self.tabs.addTab(page, page_class.title)
         keys = self._page(KeysPage)
         for provider_id, test in keys.test_buttons.items():
-            test.clicked.connect(lambda _=False, pid=provider_id: self.test_key(pid))
+            test.clicked.connect(lambda _checked=False, pid=provider_id: self.test_key(pid))
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -139,7 +140,7 @@ class SettingsDialog(QDialog):
             return problem, found
 
         for status in self.key_status.values():
-            status.setText("reading keyring…")
+            status.setText(_("reading keyring…"))
         self._worker.submit(read, on_done=self._secrets_loaded,
                             on_error=lambda exc: self._show_error(f"Keyring: {exc}"))
 
@@ -168,7 +169,7 @@ class SettingsDialog(QDialog):
         """Check the typed key against the provider (with the URLs as typed), off the UI."""
         status = self.key_status[provider_id]
         button = self.test_buttons[provider_id]
-        status.setText("testing…")
+        status.setText(_("testing…"))
         status.setProperty("role", "muted")
         button.setEnabled(False)
         try:
@@ -241,7 +242,7 @@ class SettingsDialog(QDialog):
             try:
                 save_settings(settings, self._path)
             except OSError as exc:
-                self._show_error(f"The settings could not be written: {exc}")
+                self._show_error(_("The settings could not be written: {exc}").format(exc=exc))
                 self.buttons.setEnabled(True)
                 return
             self._settings.update(settings)  # everyone subscribed follows from here
@@ -250,7 +251,7 @@ class SettingsDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
-            self._show_error(f"The keys were not saved: {exc}")
+            self._show_error(_("The keys were not saved: {exc}").format(exc=exc))
 
         self._worker.submit(write_keys, on_done=finished, on_error=failed)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings_fields import Choices, Folder, Money, Placeholder, Unit
 from seedance_studio.ui.icons import icon
 
@@ -133,7 +134,8 @@ def _control(info: FieldInfo, value: object) -> QWidget:
         plain.setValue(value)
         return plain
     if info.annotation is not str and str not in get_args(info.annotation):
-        raise TypeError(f"no editor for a {info.annotation} setting: give it a hint")
+        raise TypeError(_("no editor for a {info_annotation} setting: give it a hint").format(
+                          info_annotation=info.annotation))
     edit = QLineEdit(str(value or ""))
     placeholder = hint_of(info, Placeholder)
     if placeholder is not None:
@@ -147,7 +149,7 @@ def _with_chooser(edit: QWidget, title: str) -> QWidget:
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
-    browse = QPushButton(icon("folder"), "Choose…")
+    browse = QPushButton(icon("folder"), _("Choose…"))
 
     def choose() -> None:
         dialog = QFileDialog(box, title)
@@ -173,7 +175,7 @@ class SecretField(QWidget):
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setPlaceholderText(placeholder)
         self.edit.setClearButtonEnabled(True)
-        self.toggle = QAction(icon("show"), "Show", self.edit)
+        self.toggle = QAction(icon("show"), _("Show"), self.edit)
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self._toggled)
         self.edit.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
@@ -185,7 +187,7 @@ class SecretField(QWidget):
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
                               else QLineEdit.EchoMode.Password)
         self.toggle.setIcon(icon("hide" if shown else "show"))
-        self.toggle.setText("Hide" if shown else "Show")
+        self.toggle.setText(_("Hide") if shown else _("Show"))
 
     def text(self) -> str:
         return self.edit.text().strip()

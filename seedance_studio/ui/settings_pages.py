@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ProviderCapabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings
 from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
 from seedance_studio.ui.settings_editors import FieldEditor, SecretField, editor_for
@@ -78,9 +79,9 @@ class SettingsPage(QWidget):
 
 
 class KeysPage(SettingsPage):
-    title = "API keys"
-    intro = ("Keys are kept in the system keyring, never in the settings file. Test sends "
-             "one free request with the key as typed.")
+    title = _("API keys")
+    intro = (_("Keys are kept in the system keyring, never in the settings file. Test sends "
+             "one free request with the key as typed."))
 
     def build(self) -> None:
         self.key_status: dict[str, QLabel] = {}
@@ -89,10 +90,10 @@ class KeysPage(SettingsPage):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(8)
         for row, caps in enumerate(cloud_providers()):
-            field = SecretField("not set")
+            field = SecretField(_("not set"))
             status = muted("")
             status.setMinimumWidth(150)
-            test = QPushButton("Test")
+            test = QPushButton(_("Test"))
             grid.addWidget(QLabel(caps.name), row, 0)
             grid.addWidget(field, row, 1)
             grid.addWidget(test, row, 2)
@@ -104,15 +105,15 @@ class KeysPage(SettingsPage):
         grid.setColumnStretch(3, 2)
         self.form.addRow(grid)
         self.form.addRow(muted(
-            "Lookup order: the system keyring, then environment variables named "
+            _("Lookup order: the system keyring, then environment variables named "
             "SEEDANCE_&lt;PROVIDER&gt;_API_KEY (e.g. SEEDANCE_EACHLABS_API_KEY). Clearing a "
-            "field and saving deletes the stored key."))
+            "field and saving deletes the stored key.")))
 
 
 class ProvidersPage(SettingsPage):
-    title = "Providers"
-    intro = ("Leave empty to use the documented address. Point a provider at a proxy or at "
-             "the local simulator here.")
+    title = _("Providers")
+    intro = (_("Leave empty to use the documented address. Point a provider at a proxy or at "
+             "the local simulator here."))
 
     def build(self) -> None:
         self.url_fields: dict[str, QLineEdit] = {}
@@ -129,17 +130,17 @@ class ProvidersPage(SettingsPage):
 
 
 class UploadsPage(SettingsPage):
-    title = "Uploads"
+    title = _("Uploads")
     fields = ("asset_host", "s3.endpoint_url", "s3.region", "s3.bucket", "s3.prefix",
               "s3.url_expiry_s")
 
     def build(self) -> None:
-        for name, placeholder in ((S3_ACCESS_KEY_ID, "access key id (keyring)"),
-                                  (S3_SECRET_ACCESS_KEY, "secret access key (keyring)")):
+        for name, placeholder in ((S3_ACCESS_KEY_ID, _("access key id (keyring)")),
+                                  (S3_SECRET_ACCESS_KEY, _("secret access key (keyring)"))):
             field = SecretField(placeholder)
             self.secrets[name] = field
-            self.form.addRow("Access key id" if name == S3_ACCESS_KEY_ID
-                             else "Secret access key", field)
+            self.form.addRow(_("Access key id") if name == S3_ACCESS_KEY_ID
+                             else _("Secret access key"), field)
         self.asset_host = self.editors["asset_host"].control
         self.asset_host.currentIndexChanged.connect(self._host_changed)  # type: ignore[attr-defined]
         self._host_changed()
@@ -156,19 +157,19 @@ class UploadsPage(SettingsPage):
 
 class LibraryPage(SettingsPage):
     title = "Library && budget"
-    fields = ("library_dir", "budget_usd", "job_timeout_s")
+    fields = ("library_dir", "budget_usd", "job_timeout_s", "interface_language")
 
 
 class PricesPage(SettingsPage):
-    title = "Prices"
-    intro = ("Prices come from each provider's page (with its date). If your account pays "
+    title = _("Prices")
+    intro = (_("Prices come from each provider's page (with its date). If your account pays "
              "another rate, enter it in the same unit (per output second, or per million "
-             "tokens); empty keeps the published one.")
+             "tokens); empty keeps the published one."))
 
     def build(self) -> None:
         self.prices = QTableWidget(0, 4)
-        self.prices.setHorizontalHeaderLabels(["Provider", "Price line", "Published",
-                                               "Your rate"])
+        self.prices.setHorizontalHeaderLabels([_("Provider"), _("Price line"), _("Published"),
+                                               _("Your rate")])
         self.prices.verticalHeader().hide()
         for caps in cloud_providers():
             if caps.pricing.published:
@@ -207,7 +208,8 @@ class PricesPage(SettingsPage):
             try:
                 out.setdefault(provider_id, {})[rule_id] = Decimal(text)
             except InvalidOperation:
-                raise ValueError(f"“{item.text()}” is not a rate (row {r + 1} of Prices)") \
+                raise ValueError(_("“{value}” is not a rate (row {value2} of Prices)").format(
+                                   value=item.text(), value2=r + 1)) \
                     from None
         return {"price_overrides": out}
 
