@@ -45,6 +45,7 @@ from seedance_studio.projects.project_file import (
 from seedance_studio.projects.recent import add_recent, load_recent, remove_recent
 from seedance_studio.projects.relink import RelinkResult, find_by_hash
 from seedance_studio.projects.session import ProjectSession
+from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.workers import Worker
 
 PROJECT_FILTER = f"Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)"
@@ -79,6 +80,8 @@ class ProjectController(QObject):
         self._search_cancel: threading.Event | None = None
         self._search_worker: Worker | None = None
         self._saving = False
+        self.library: LibraryRecorder | None = None
+        """Told about saved projects and sent jobs ("used in")."""
         self.autosaver: Autosaver | None = Autosaver() if autosave else None
         self.marker: SessionMarker | None = SessionMarker() if autosave else None
         self._autosave_timer = QTimer(self)
@@ -189,6 +192,8 @@ class ProjectController(QObject):
         self._saving = False
         self.session.saved_as(target, project, position)
         add_recent(target)
+        if self.library is not None:
+            self.library.record_project()
         if self.marker is not None:
             self.marker.write(clean=False, project_path=target)
         self.autosave()
@@ -412,11 +417,16 @@ class ProjectController(QObject):
 
     def jobs_sent(self, job_ids: list[int]) -> None:
         """Jobs remember the project they came from (the library's "used in")."""
-        if self.session.path is not None and job_ids:
-            store = self._store()
-            if store is not None:
-                with contextlib.suppress(Exception):  # a locked store must not fail a submit
-                    store.set_project(job_ids, str(self.session.path))
+        if not job_ids:
+            return
+        path = self.session.path
+        store = self._store()
+        if path is not None and store is not None:
+            with contextlib.suppress(Exception):  # a locked store must not fail a submit
+                store.set_project(job_ids, str(path))
+        if self.library is not None:
+            self.library.record(list(self.session.composition.tray),
+                                project=str(path) if path else None, job_ids=job_ids)
 
     def _store(self) -> JobStore | None:
         bridge = getattr(self.window, "bridge", None)
