@@ -6,6 +6,7 @@
     seedance jobs [--json] | show ID | cancel ID | download ID | resume
     seedance check-again ID | submit-anyway ID | retry ID
     seedance spend [--json]
+    seedance project FILE [--relink DIR] [--json]
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
 rules (one line per problem on stderr).
@@ -22,6 +23,7 @@ from typing import NoReturn
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.messages import exit_code_for, message_for
+from seedance_studio.cli.project_commands import add_project_command
 
 EPILOG = """\
 keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGACY):
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("spend", help="money spent (or committed) per provider and per day")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=commands.spend)
+
+    add_project_command(sub)
     return parser
 
 

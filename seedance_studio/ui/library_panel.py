@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -78,6 +78,23 @@ def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ())
     return "\n".join(lines)
 
 
+def _boxed(pixmap: QPixmap | None, *, missing: bool = False) -> QPixmap:
+    """Every thumbnail in a box of the same size, so names line up whatever the shape."""
+    box = QPixmap(THUMB)
+    box.fill(QColor("#111417"))
+    painter = QPainter(box)
+    if pixmap is not None and not pixmap.isNull():
+        scaled = pixmap.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
+        painter.drawPixmap((THUMB.width() - scaled.width()) // 2,
+                           (THUMB.height() - scaled.height()) // 2, scaled)
+    if missing:
+        painter.setPen(theme.WARNING)
+        painter.drawText(box.rect(), int(Qt.AlignmentFlag.AlignCenter), "missing")
+    painter.end()
+    return box
+
+
 class LibraryModel(QAbstractListModel):
     def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,8 +134,9 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             source = item.source
             if source is None:
-                return None
-            return self._thumbnails.pixmap(Reference(kind=item.kind, source=source), THUMB)
+                return _boxed(None, missing=True)
+            return _boxed(self._thumbnails.pixmap(Reference(kind=item.kind, source=source),
+                                                  THUMB))
         if role == ITEM_ROLE:
             return item
         return None
@@ -165,6 +183,9 @@ class LibraryPanel(QWidget):
         self.view.setIconSize(THUMB)
         self.view.setSpacing(2)
         self.view.setUniformItemSizes(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
