@@ -80,6 +80,7 @@ class ProjectController(QObject):
         self._search_cancel: threading.Event | None = None
         self._search_worker: Worker | None = None
         self._saving = False
+        self._offer_pending = False
         self.library: LibraryRecorder | None = None
         """Told about saved projects and sent jobs ("used in")."""
         self.autosaver: Autosaver | None = Autosaver() if autosave else None
@@ -117,6 +118,8 @@ class ProjectController(QObject):
         elif plan.kind is StartKind.PROJECT and plan.project_path is not None:
             self._open_path(plan.project_path, quiet=True)
         elif plan.kind is StartKind.OFFER_BOTH:
+            # Until the user chooses, the autosave on disk is the newer work: keep it.
+            self._offer_pending = True
             QTimer.singleShot(0, lambda: self._offer_both(plan))
         self.marker.write(clean=False, project_path=self.session.path)
         if plan.notice:
@@ -133,6 +136,7 @@ class ProjectController(QObject):
                                 ("Open saved file", QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
+            self._offer_pending = False
             if box.clickedButton() is buttons[0]:
                 self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
                                    modified=True)
@@ -332,7 +336,7 @@ class ProjectController(QObject):
                              modified=s.modified)
 
     def autosave(self, *, wait: bool = False) -> None:
-        if self.autosaver is not None:
+        if self.autosaver is not None and not self._offer_pending:
             self._autosave_timer.stop()
             text = self.autosave_now_text()
             if wait:
@@ -345,12 +349,13 @@ class ProjectController(QObject):
         """The app is ending normally (or by a signal, a logout): write everything now."""
         self._autosave_timer.stop()
         self.cancel_search()
-        if self.autosaver is not None:
+        if self.autosaver is not None and not self._offer_pending:
             if discard:
                 self.autosaver.discard()
             else:
                 with contextlib.suppress(OSError):
                     self.autosaver.save_now(self.autosave_now_text())
+        if self.autosaver is not None:
             self.autosaver.shutdown()
         if self.marker is not None:
             self.marker.write(clean=True, project_path=self.session.path)
