@@ -51,24 +51,6 @@ SIGNAL_SHUTDOWN_TIMEOUT_S = 0.4
 autosaved at once and unfinished jobs resume on the next start."""
 
 
-class MemoryKeyring:
-    """A keyring that lives for one session (simulator mode must not touch the real one)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        self._store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._store.pop((service, username), None)
-
-
 def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
     """Every cloud provider (and the S3 host) pointed at the running simulator."""
     urls = {c.id: sim.base_url(c.id) for c in capabilities.load_all().values() if not c.local}
@@ -80,6 +62,8 @@ def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
 
 def simulator_secrets() -> SecretStore:
     """A session keyring plus a key for every provider (the simulator takes any key)."""
+    from seedance_studio.providers.memory_keyring import MemoryKeyring
+
     environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
     return SecretStore(MemoryKeyring(), environ=environ)
 

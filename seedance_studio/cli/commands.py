@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from seedance_studio.cli.compose import settings_for, snapshot_from
-from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK, job_failure_text
 from seedance_studio.cli.progress import ProgressLine
 from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
@@ -206,7 +206,7 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
         if job.state not in ok:
             code = EXIT_FAILED
             if job.message:
-                print(f"seedance: job {job.id}: {failure_text(job)}", file=sys.stderr)
+                print(f"seedance: job {job.id}: {job_failure_text(job)}", file=sys.stderr)
             if job.state in ATTENTION_STATES:
                 print(f"seedance: job {job.id} waits for you: {_choices(job)}", file=sys.stderr)
     return code
@@ -231,39 +231,6 @@ def _refused(job: JobRecord, action: Action) -> bool:
     print(f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
           file=sys.stderr)
     return True
-
-
-def failure_text(job: JobRecord) -> str:
-    """A job's message with who said it and, for a refused key, which key (redacted)."""
-    message = redact(job.message or "")
-    try:
-        caps = capabilities.get(job.provider)
-    except KeyError:
-        return message
-    if job.error_code == "AuthError" and job.state is not JobState.FAILED:
-        return f"{caps.name}: {message}; the key used came {_key_origin(caps.id)}"
-    if job.error_code == "MissingKeyError" or caps.local or job.state is not JobState.FAILED:
-        return message
-    if job.error_code == "AuthError":
-        return f"{caps.name} refused the API key {_key_origin(caps.id)}: {message}"
-    if job.error_code == "InsufficientCreditsError":
-        return f"{caps.name}: not enough credits: {message}"
-    return f"{caps.name}: {message}"
-
-
-def _key_origin(provider_id: str) -> str:
-    from seedance_studio.providers.base import env_var_hint
-    from seedance_studio.providers.keys import SERVICE_NAME
-
-    try:
-        source = _secrets().source(provider_id)
-    except Exception:  # a broken keyring: name both places
-        source = None
-    if source == "keyring":
-        return f"from the keyring ({SERVICE_NAME} / {provider_id})"
-    if source == "env":
-        return f"from {env_var_hint(provider_id)}"
-    return f"(keyring {SERVICE_NAME} / {provider_id}, or {env_var_hint(provider_id)})"
 
 
 async def _follow(engine: JobEngine, ids: list[int]) -> list[JobRecord]:

@@ -1,11 +1,12 @@
-"""Exit codes and the one place that turns exceptions into what the CLI prints."""
+"""Exit codes, and how the CLI prints core/advice for an exception or a failed job."""
 
 from __future__ import annotations
 
+from seedance_studio.core import capabilities
+from seedance_studio.core.advice import Action, Advice, advise, error_type
 from seedance_studio.core.errors import (
     AuthError,
     CompositionError,
-    InsufficientCreditsError,
     MediaError,
     MissingKeyError,
     ProviderError,
@@ -13,7 +14,8 @@ from seedance_studio.core.errors import (
     SeedanceError,
 )
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs.ledger import BudgetExceeded
+from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobRecord
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,26 +35,18 @@ def exit_code_for(exc: BaseException) -> int:
 
 def message_for(exc: BaseException) -> str:
     """A plain one-line message (keys redacted); never a traceback."""
-    text = _describe(exc)
-    return redact(text)
+    return redact(_describe(exc))
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, BudgetExceeded):
-        return f"{exc}; add --yes to submit anyway"
-    if isinstance(exc, MissingKeyError):
-        return str(exc)
-    if isinstance(exc, AuthError):
-        return f"{_who(exc)}the API key was refused: {exc}"
-    if isinstance(exc, InsufficientCreditsError):
-        return f"{_who(exc)}not enough credits: {exc}"
-    if isinstance(exc, RateLimitedError):
-        wait = f" (try again in {exc.retry_after:.0f} s)" if exc.retry_after else ""
-        return f"{_who(exc)}too many requests{wait}: {exc}"
-    if isinstance(exc, ProviderError):
-        return f"{_who(exc)}{exc}"
     if isinstance(exc, SeedanceError):
-        return str(exc)
+        provider_id = exc.provider if isinstance(exc, ProviderError) else ""
+        line = advice_line(advise(exc, provider=provider_name(provider_id)), provider_id)
+        if isinstance(exc, RateLimitedError) and exc.retry_after:
+            line += f" (the provider asks to wait {exc.retry_after:.0f} s)"
+        if isinstance(exc, ProviderError) and not isinstance(exc, MissingKeyError):
+            line = _with_words(line, exc.message)
+        return line
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted; `seedance resume` picks up unfinished jobs"
     if isinstance(exc, KeyError):
@@ -62,5 +56,55 @@ def _describe(exc: BaseException) -> str:
     return f"unexpected error: {type(exc).__name__}: {exc}"
 
 
-def _who(exc: ProviderError) -> str:
-    return f"{exc.provider}: " if exc.provider else ""
+def job_failure_text(job: JobRecord) -> str:
+    """Why a job failed, from the same advice the window shows, with who said it and, for a
+    key, which key was used. A job that has not failed shows the engine's own note."""
+    message = job.message or ""
+    name = provider_name(job.provider)
+    if job.state is not JobState.FAILED:
+        if error_type(job.error_type) is AuthError:
+            return f"{name}: {message}; the key used came {key_origin(job.provider)}"
+        return message
+    advice = advise(job.error_type, provider=name, detail=message, code=job.error_code)
+    return _with_words(advice_line(advice, job.provider), message)
+
+
+def advice_line(advice: Advice, provider_id: str) -> str:
+    """The advice as a terminal shows it: where Settings is the fix, where the key is looked
+    for (the CLI reads the same keyring and the environment); over budget, the flag."""
+    text = advice.text
+    if advice.action is Action.OPEN_SETTINGS and provider_id:
+        text += f"; the key is {key_origin(provider_id)}"
+    elif advice.action is Action.CONFIRM:
+        text += "; add --yes to submit anyway"
+    return text
+
+
+def _with_words(line: str, words: str) -> str:
+    """The provider's own words after the advice, unless the advice already quotes them."""
+    return line if not words or words in line else f"{line} ({words})"
+
+
+def provider_name(provider_id: str) -> str:
+    """The provider's display name ("Oxen"); "The provider" when none is known."""
+    if not provider_id:
+        return "The provider"
+    caps = capabilities.load_all().get(provider_id)
+    return caps.name if caps is not None else provider_id
+
+
+def key_origin(provider_id: str) -> str:
+    """Where this provider's key came from: the keyring entry or the variable (never the key)."""
+    from seedance_studio.providers.base import env_var_hint
+    from seedance_studio.providers.keys import SERVICE_NAME, SecretStore
+
+    try:
+        source = SecretStore().source(provider_id)
+    except Exception:  # a broken keyring: name both places
+        source = None
+    if source == "keyring":
+        return f"from the keyring ({SERVICE_NAME} / {provider_id})"
+    if source == "env":
+        return f"from {env_var_hint(provider_id)}"
+    return f"looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in " \
+           f"{env_var_hint(provider_id)}"

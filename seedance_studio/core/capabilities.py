@@ -12,19 +12,57 @@ from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from seedance_studio.core.dialects import Dialect
+from seedance_studio.core.evidence import Document, Tier, split_evidence
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import resource_dir
 
 Duration = int | Literal["auto"]
 
 
-class KindLimits(BaseModel):
-    """What a provider accepts of one kind of reference."""
+class Evidenced(BaseModel):
+    """A set of limits written with their evidence (see core.evidence)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    evidence: dict[str, list[Tier]] = Field(default_factory=dict)
+    """Field name → the tiers the page supports, strictest reading included."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split(cls, data: object) -> object:
+        return split_evidence(data)
+
+    def tiers(self, field: str) -> list[Tier]:
+        return self.evidence.get(field, [])
+
+    def restricting(self) -> list[str]:
+        """The fields set to something that restricts or offers a choice: each needs its
+        evidence (names, defaults and nested groups do not)."""
+        found: list[str] = []
+        for name, info in type(self).model_fields.items():
+            if name == "evidence" or name in _UNCITED_CHOICES:
+                continue
+            value = getattr(self, name)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if (name in _ALWAYS_EVIDENCED or value is True
+                    or (isinstance(value, list) and value)
+                    or (number and value != info.default)):
+                found.append(name)
+        return found
+
+
+_ALWAYS_EVIDENCED = frozenset({"max_count", "durations"})
+_UNCITED_CHOICES = frozenset({
+    "id", "label", "default_duration", "default_resolution", "default_aspect_ratio",
+    "default_mode", "limits", "image", "video", "audio"})
+"""Names and defaults: what the app picks, not what a provider refuses."""
+
+
+class KindLimits(Evidenced):
+    """What a provider accepts of one kind of reference."""
 
     max_count: int = 0
     formats: list[str] = Field(default_factory=list)
@@ -51,34 +89,31 @@ class KindLimits(BaseModel):
     max_fps: float | None = None
 
 
-class Limits(BaseModel):
+class Limits(Evidenced):
     """All reference limits of one provider + model."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     image: KindLimits
     video: KindLimits
     audio: KindLimits
     max_files: int | None = None
-    audio_requires_visual: bool = True
+    audio_requires_visual: bool = False
     """Audio alone is not allowed: at least one image or video."""
     video_required: bool = False
     """ShortAPI marks `video_url` required."""
     visual_required: bool = False
     """At least one image or video (Kinovi's `urls` is required)."""
-    prompt_required: bool = True
+    prompt_required: bool = False
     prompt_max_chars: int | None = None
-    https_only: bool = True
+    https_only: bool = False
+    """Only https:// links (eachlabs states it); other pages say nothing of the scheme."""
 
     def for_kind(self, kind: MediaKind) -> KindLimits:
         return {MediaKind.IMAGE: self.image, MediaKind.VIDEO: self.video,
                 MediaKind.AUDIO: self.audio}[kind]
 
 
-class ModelCaps(BaseModel):
+class ModelCaps(Evidenced):
     """One model a provider sells, with the options its API takes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     """The model string sent in requests."""
@@ -141,6 +176,8 @@ class ProviderCapabilities(BaseModel):
     name: str
     dialect: Dialect
     sources: list[str]
+    documents: dict[str, Document] = Field(default_factory=dict)
+    """The pages limits are quoted from, by the key their evidence names."""
     as_of: date
     base_url: str
     auth: Literal["bearer", "x-api-key", "none"] = "bearer"
@@ -163,6 +200,32 @@ class ProviderCapabilities(BaseModel):
     def limits_for(self, model_id: str | None = None) -> Limits:
         return self.model(model_id).limits or self.limits
 
+    def unevidenced(self) -> list[str]:
+        """Limits or choices written without evidence, or citing an unknown document."""
+        missing: list[str] = []
+        groups: list[tuple[str, Evidenced]] = [("limits", self.limits)]
+        for kind in MediaKind:
+            groups.append((f"limits.{kind.value}", self.limits.for_kind(kind)))
+        for m in self.models:
+            groups.append((f"models[{m.id}]", m))
+            if m.limits is not None:
+                groups.append((f"models[{m.id}].limits", m.limits))
+                for kind in MediaKind:
+                    groups.append((f"models[{m.id}].limits.{kind.value}",
+                                   m.limits.for_kind(kind)))
+        for where, group in groups:
+            for name in group.restricting():
+                if name in _UNCITED_CHOICES:
+                    continue
+                if not group.tiers(name):
+                    missing.append(f"{self.id}: {where}.{name} has no evidence")
+            for name, tiers in group.evidence.items():
+                for tier in tiers:
+                    if tier.document not in self.documents:
+                        missing.append(f"{self.id}: {where}.{name} cites unknown document "
+                                       f"{tier.document!r}")
+        return missing
+
 
 @cache
 def load_all() -> dict[str, ProviderCapabilities]:
@@ -170,6 +233,10 @@ def load_all() -> dict[str, ProviderCapabilities]:
     found: dict[str, ProviderCapabilities] = {}
     for path in sorted((resource_dir() / "providers").glob("*.json")):
         caps = ProviderCapabilities.model_validate(json.loads(path.read_text("utf-8")))
+        missing = caps.unevidenced()
+        if missing:
+            raise ValueError(f"{path.name}: every limit needs its evidence: "
+                             + "; ".join(missing))
         found[caps.id] = caps
     return found
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from seedance_studio.core.money import format_money
+
 
 class SeedanceError(Exception):
     """Base of every error the app raises on purpose; its str() is a user-facing message."""
@@ -18,6 +22,22 @@ class MediaError(SeedanceError):
 
 class CompositionError(SeedanceError):
     """A composition cannot be compiled as it stands (dangling mention, unknown provider, ...)."""
+
+
+class BudgetExceeded(SeedanceError):  # noqa: N818 (the name the front ends use)
+    """Submitting would take today's spend above the budget; the user must confirm."""
+
+    def __init__(self, *, budget: Decimal, spent: Decimal, estimate: Decimal) -> None:
+        super().__init__(
+            f"today's spend {format_money(spent)} plus this submission's "
+            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}")
+        self.budget = budget
+        self.spent = spent
+        self.estimate = estimate
+
+    @property
+    def total(self) -> Decimal:
+        return self.spent + self.estimate
 
 
 class ProviderError(SeedanceError):
@@ -93,3 +113,7 @@ class SubmissionUnknownError(ProviderError):
 
     The job engine must reconcile (check again / submit anyway), never resubmit silently.
     """
+
+
+class GenerationFailedError(ProviderError):
+    """The provider took the job and reports that it failed; `code` is its own code."""

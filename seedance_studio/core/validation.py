@@ -13,16 +13,23 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
 from seedance_studio.core import capabilities
-from seedance_studio.core.capabilities import KindLimits, Limits, ModelCaps, ProviderCapabilities
+from seedance_studio.core.capabilities import (
+    Evidenced,
+    KindLimits,
+    Limits,
+    ModelCaps,
+    ProviderCapabilities,
+)
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.evidence import Basis
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of
 from seedance_studio.core.prompt import Mention, PromptDocument
@@ -60,6 +67,8 @@ class Problem:
     """What the composition has, in the same units."""
     conformable: bool = False
     """Whether re-encoding the reference (the media helper's conform) can fix it."""
+    basis: Basis | None = None
+    """The evidence behind a limit that only warns (`model`, `inferred`)."""
 
     @property
     def is_error(self) -> bool:
@@ -132,7 +141,19 @@ class _Checker:
             self._check_totals(kind)
         self._check_prompt()
         self._check_params()
-        return self.problems
+        return [grade(p, self._group(p), self.caps) for p in self.problems]
+
+    def _group(self, p: Problem) -> Evidenced | None:
+        """The set of limits a problem's `limit_name` belongs to (its evidence lives there)."""
+        if p.limit_name is None:
+            return None
+        if p.limit_name in KindLimits.model_fields and p.kind is not None:
+            return self.kind_limits(p.kind)
+        if p.limit_name in Limits.model_fields:
+            return self.limits
+        if p.limit_name in ModelCaps.model_fields:
+            return self.model
+        return None
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -257,7 +278,7 @@ class _Checker:
             fmt = format_from_name(ref.name or ref.source) or format_from_name(ref.source)
             if fmt and lim.formats and fmt not in lim.formats:
                 self._format_problem(ref, fmt, lim)
-            if _has_fact_limits(lim):
+            if _has_documented_fact_limits(lim):
                 if ref.is_url:
                     self.add("warning", "not_probed",
                              f"{tag} is a URL that was not probed, so its "
@@ -289,7 +310,7 @@ class _Checker:
         if lim.max_bytes is not None and facts.size_bytes > lim.max_bytes:
             self.add("error", "file_too_large",
                      f"{tag} is {_mb(facts.size_bytes)}; {self.name} accepts up to "
-                     f"{_mb(lim.max_bytes)} per {_SINGULAR[ref.kind]}",
+                     f"{_mb_limit(lim.max_bytes)} per {_SINGULAR[ref.kind]}",
                      "conform it to a smaller file" if ref.kind is not MediaKind.IMAGE
                      else "save it smaller (lower quality or fewer pixels)", ref=ref,
                      limit_name="max_bytes", limit=lim.max_bytes, actual=facts.size_bytes,
@@ -380,7 +401,7 @@ class _Checker:
             self.add("error", "total_size_too_large",
                      f"{names} {'are' if len(refs) > 1 else 'is'} {_mb(sum(sizes))}"
                      f"{' together' if len(refs) > 1 else ''}; {self.name} accepts up to "
-                     f"{_mb(lim.max_total_bytes)} of {_PLURAL[kind]} in all",
+                     f"{_mb_limit(lim.max_total_bytes)} of {_PLURAL[kind]} in all",
                      "conform them to smaller files or remove one", ref=refs[0], kind=kind,
                      limit_name="max_total_bytes", limit=lim.max_total_bytes,
                      actual=sum(sizes), conformable=True)
@@ -548,12 +569,65 @@ def _together(refs: Sequence[Reference]) -> str:
     return " together" if len(refs) > 1 else ""
 
 
-def _has_fact_limits(lim: KindLimits) -> bool:
-    fields: list[object] = [lim.max_bytes, lim.max_total_bytes, lim.min_duration_s,
-                            lim.max_duration_s, lim.min_total_duration_s,
-                            lim.max_total_duration_s, lim.min_pixels, lim.max_pixels,
-                            lim.min_fps, lim.max_fps]
-    return any(f is not None for f in fields)
+_FACT_FIELDS = ("max_bytes", "max_total_bytes", "min_duration_s", "max_duration_s",
+                "min_total_duration_s", "max_total_duration_s", "min_pixels", "max_pixels",
+                "min_fps", "max_fps")
+
+
+def _has_documented_fact_limits(lim: KindLimits) -> bool:
+    """Whether an unprobed reference could break a limit that blocks (a limit written in code
+    without evidence counts as one; a `model` or `inferred` one only warns anyway)."""
+    for name in _FACT_FIELDS:
+        if getattr(lim, name) is None:
+            continue
+        tiers = lim.tiers(name)
+        if not tiers or any(t.blocks for t in tiers):
+            return True
+    return False
+
+
+def _breaks(field: str, tier_value: object, actual: Value) -> bool:
+    """Whether `actual` breaks one tier of `field` (a problem that exists breaks a flag)."""
+    if isinstance(tier_value, bool):
+        return tier_value
+    if isinstance(tier_value, list):
+        if field in ("formats", "resolutions", "aspect_ratios", "modes", "upscale",
+                     "durations"):
+            return actual not in tier_value
+        return True
+    if not isinstance(tier_value, int | float) or not isinstance(actual, int | float):
+        return True
+    if field.startswith("min_"):
+        return actual < tier_value - 1e-6
+    return actual > tier_value + 1e-6
+
+
+def grade(problem: Problem, group: Evidenced | None,
+          caps: ProviderCapabilities) -> Problem:
+    """Severity follows evidence: a problem stays an error only when it breaks a `documented`
+    tier of its limit; otherwise it is a warning that says why the job may still be refused."""
+    if not problem.is_error or group is None or problem.limit_name is None:
+        return problem
+    tiers = group.tiers(problem.limit_name)
+    if not tiers:
+        return problem  # a limit written in code, without evidence: as checked
+    broken = [t for t in tiers if _breaks(problem.limit_name, t.value, problem.actual)]
+    if any(t.blocks for t in broken):
+        return problem
+    tier = (broken or tiers)[0]
+    doc = caps.documents.get(tier.document)
+    source = doc.title if doc is not None else tier.document
+    if tier.basis == "model":
+        why = (f"{caps.name}'s page states no such limit; Seedance 2.0 itself has it "
+               f"(“{tier.phrase}”, {source}), so the job may be refused")
+    else:
+        why = (f"a reading of “{tier.phrase}”"
+               f"{f' ({tier.note})' if tier.note else ''}, so the job may be refused")
+    hint = problem.hint
+    if problem.conformable and hint:
+        hint = f"{hint} (Fix does it)"
+    return replace(problem, severity="warning", message=f"{problem.message} — {why}",
+                   hint=hint, basis=tier.basis)
 
 
 def _fact_words(kind: MediaKind) -> str:
@@ -585,6 +659,13 @@ def _mb(n: int) -> str:
         return f"{n / 1024:.0f} KB"
     value = n / _MB
     return f"{value:.0f} MB" if value >= 10 and value == int(value) else f"{value:.1f} MB"
+
+
+def _mb_limit(n: int) -> str:
+    """A byte limit as the page wrote it: 30,000,000 and 31,457,280 both read "30 MB"."""
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000} MB"
+    return _mb(n)
 
 
 def _s(seconds: float) -> str:

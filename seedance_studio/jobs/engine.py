@@ -54,6 +54,8 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
     AuthError,
+    ContentBlockedError,
+    GenerationFailedError,
     MalformedResponseError,
     MediaError,
     NotFoundError,
@@ -638,7 +640,7 @@ class JobEngine:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
-                       error_code=type(exc).__name__, raw=raw or None)
+                       error_type=type(exc).__name__, raw=raw or None)
 
     # -- resuming and watching --------------------------------------------------------------
 
@@ -706,7 +708,7 @@ class JobEngine:
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self._move(job_id, Event.FETCH_FAILED)
-            self._update(job_id, error_code=type(exc).__name__,
+            self._update(job_id, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"unexpected error: {exc} (resume or download to retry)")
         finally:
@@ -756,7 +758,7 @@ class JobEngine:
                 not_found += 1
                 if not_found >= NOT_FOUND_LIMIT:
                     self._move(job_id, Event.LOST, message=str(exc),
-                               error_code=type(exc).__name__)
+                               error_type=type(exc).__name__)
                     return
                 errors += 1
                 await asyncio.sleep(error_delay(errors))
@@ -771,7 +773,7 @@ class JobEngine:
                 if refused >= AUTH_ERROR_LIMIT:
                     # Kept as it is (paid, unfinished): polled again after a while, at the
                     # next start or `resume`, once the key is put right.
-                    self._update(job_id, error_code=type(exc).__name__,
+                    self._update(job_id, error_type=type(exc).__name__,
                                  next_poll_at=self._now() + RETRY_LATER_S,
                                  message=f"polling paused, the key was refused: {exc} (fix "
                                          f"the key, then resume)")
@@ -786,7 +788,8 @@ class JobEngine:
                 continue
             errors = not_found = refused = 0
             if (job.message or "").startswith("polling"):  # the trouble is over
-                self._update(job_id, message=None, error_code=None, next_poll_at=None)
+                self._update(job_id, message=None, error_type=None, error_code=None,
+                             next_poll_at=None)
             if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
                     and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
                 await self._render_again(job, provider)
@@ -812,7 +815,7 @@ class JobEngine:
                 raise SeedanceError("the provider started no render")
         except SeedanceError as exc:
             self._move(job.id, Event.RENDER_FAILED, message=f"could not render again: {exc}",
-                       error_code=type(exc).__name__)
+                       error_type=type(exc).__name__)
             return
         handle = handles[0]
         now = self._now()
@@ -843,8 +846,9 @@ class JobEngine:
             self._gate.slot_freed.set()
         elif isinstance(status, Failed):
             self._move(job.id, Event.REPORTED_FAILED, message=status.message,
-                       error_code=status.code or ("content_blocked" if status.content_blocked
-                                                  else None),
+                       error_type=(ContentBlockedError if status.content_blocked
+                                   else GenerationFailedError).__name__,
+                       error_code=status.code,
                        raw_status=status.raw_status, raw=raw)
             self._gate.slot_freed.set()
         elif isinstance(status, Cancelled):
@@ -902,7 +906,7 @@ class JobEngine:
                     continue  # finished before a crash, sidecar may be missing
                 await self._fetch_one(job, media, target)
         except (SeedanceError, OSError) as exc:
-            self._move(job.id, Event.FETCH_FAILED, error_code=type(exc).__name__,
+            self._move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
                          next_poll_at=self._now() + RETRY_LATER_S,
                          message=f"download failed: {exc} (download again to retry)")
             return

@@ -13,28 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from seedance_studio.core.errors import SeedanceError
-from seedance_studio.core.money import format_money
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore
 
 _UNCHARGED_UNLESS_REPORTED = frozenset({JobState.FAILED, JobState.CANCELLED})
-
-
-class BudgetExceeded(SeedanceError):  # noqa: N818 (the name the front ends use)
-    """Submitting would take today's spend above the budget; the user must confirm."""
-
-    def __init__(self, *, budget: Decimal, spent: Decimal, estimate: Decimal) -> None:
-        super().__init__(
-            f"today's spend {format_money(spent)} plus this submission's "
-            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}")
-        self.budget = budget
-        self.spent = spent
-        self.estimate = estimate
-
-    @property
-    def total(self) -> Decimal:
-        return self.spent + self.estimate
 
 
 def job_spend(job: JobRecord) -> Decimal:

@@ -36,7 +36,7 @@ from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "jobs.sqlite3"
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
@@ -136,7 +136,21 @@ CREATE INDEX jobs_project ON jobs(project)
 """
 """The project file a job was sent from (None: an untitled composition, the CLI)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+_V4 = """
+ALTER TABLE jobs ADD COLUMN error_type TEXT;
+UPDATE jobs SET error_type = error_code, error_code = NULL
+    WHERE error_code GLOB '*Error' OR error_code GLOB '*Exception'
+       OR error_code IN ('BudgetExceeded', 'KeyboardInterrupt');
+UPDATE jobs SET error_type = 'ContentBlockedError', error_code = NULL
+    WHERE error_code = 'content_blocked';
+UPDATE jobs SET error_type = 'GenerationFailedError'
+    WHERE error_type IS NULL AND error_code IS NOT NULL
+"""
+"""The exception type apart from the provider's own code: `error_code` held both (a class
+name the engine wrote, or a code such as "face" the provider sent). Class names end in
+Error or Exception; "content_blocked" was the engine's word for a filtered job."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -185,7 +199,10 @@ class JobRecord:
     raw_status: str | None
     message: str | None
     """Why it failed / what it waits for, verbatim from the provider where possible."""
+    error_type: str | None
+    """The core/errors exception class name of the failure (core/advice explains it)."""
     error_code: str | None
+    """The provider's own code for it, verbatim, where it sent one."""
     progress: float | None
     results: list[ResultMedia]
     actual_cost: Cost | None
@@ -243,7 +260,8 @@ class JobRecord:
             estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
             handle_extra=load("handle_extra") or {},
             ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
-            message=row["message"], error_code=row["error_code"], progress=row["progress"],
+            message=row["message"], error_type=row["error_type"],
+            error_code=row["error_code"], progress=row["progress"],
             results=[ResultMedia.model_validate(r) for r in load("results") or []],
             actual_cost=Cost.model_validate(cost) if cost else None,
             actual_usd=_dec(row["actual_usd"]), result_path=row["result_path"],
@@ -286,8 +304,8 @@ _TEXT_DECIMALS = frozenset({"estimated_usd", "actual_usd"})
 _COLUMNS = frozenset({
     "group_id", "variant", "batch", "attempt", "retry_of", "state", "provider", "model",
     "snapshot", "params", "estimate", "estimated_usd", "provider_job_id", "handle_extra",
-    "ref_urls", "raw_status", "message", "error_code", "progress", "results", "actual_cost",
-    "actual_usd",
+    "ref_urls", "raw_status", "message", "error_type", "error_code", "progress", "results",
+    "actual_cost", "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
     "pick", "fanout",
@@ -303,6 +321,7 @@ class JobFields(TypedDict, total=False):
     ref_urls: dict[str, str]
     raw_status: str | None
     message: str | None
+    error_type: str | None
     error_code: str | None
     progress: float | None
     results: list[ResultMedia]

@@ -24,18 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import MissingKeyError, SeedanceError
+from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
+from seedance_studio.jobs.store import JobRecord
 from seedance_studio.projects.session import ProjectSession
 from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.error_messages import advise
+from seedance_studio.ui.error_messages import job_advice
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.library_panel import LibraryPanel
@@ -346,7 +347,7 @@ class MainWindow(QMainWindow):
         if job_id in self._watched and (job is None or job.state is not JobState.SUBMITTING):
             self._watched.discard(job_id)
             if job is not None and job.state is JobState.FAILED:
-                self._tell_failure(job.id, job.provider, job.error_code, job.message or "")
+                self._tell_failure(job)
         if job_id not in self._sending_ids:
             return
         if job is None or job.state is not JobState.SUBMITTING:
@@ -354,16 +355,11 @@ class MainWindow(QMainWindow):
             if not self._sending_ids:
                 self._done_sending()
 
-    def _tell_failure(self, job_id: int, provider_id: str, error_code: str | None,
-                      message: str) -> None:
+    def _tell_failure(self, job: JobRecord) -> None:
         """A job sent from here failed before it was created: say why where the user looks,
         with the fix (the composition stays as it was; the job keeps Retry)."""
-        try:
-            name = capabilities.get(provider_id).name
-        except KeyError:
-            name = provider_id
-        advice = advise(error_code, provider=name, detail=message)
-        text = f"Job #{job_id} failed: {advice.text}"
+        advice = job_advice(job)
+        text = f"Job #{job.id} failed: {advice.text}"
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
         self._status(text)
 

@@ -48,7 +48,8 @@ def test_a_provider_failure_names_the_provider(cli: Cli, sim: SimProcess,
                  "--image", IMAGE, "--duration", "4")
     assert result.code == 1
     [line] = [ln for ln in result.err.splitlines() if ln.startswith("seedance:")]
-    assert line.endswith("eachlabs: image_urls[0]: could not fetch the file"), line
+    assert line.endswith("eachlabs refused the request: image_urls[0]: could not fetch the "
+                         "file"), line
 
 
 def test_request_for_more_variants_than_one_create_shows_each_create(cli: Cli) -> None:

@@ -48,15 +48,16 @@ def test_dialects(pid: str, dialect: Dialect) -> None:
 @pytest.mark.parametrize("pid", ["shortapi", "oxen", "eachlabs"])
 def test_bytedance_shared_limits(pid: str) -> None:
     lim = capabilities.get(pid).limits
-    assert (lim.image.max_count, lim.image.max_bytes) == (9, 30 * MB)
+    # "Max 30 MB each" / "Max 30 MB per image": the stricter reading (10^6 bytes) is Fix's aim.
+    assert (lim.image.max_count, lim.image.max_bytes) == (9, 30_000_000)
     assert lim.image.formats == ["jpeg", "png", "webp"]
     assert lim.video.formats == ["mp4", "mov"]
-    assert lim.video.max_total_bytes == 50 * MB
+    assert lim.video.max_total_bytes == 50_000_000
     assert (lim.video.min_total_duration_s, lim.video.max_total_duration_s) == (2, 15)
     assert (lim.video.min_pixels, lim.video.max_pixels) == (409_600, 927_408)
     assert (lim.video.max_width, lim.video.max_height) == (834, 1112)
     assert (lim.video.min_fps, lim.video.max_fps) == (24, 60)
-    assert (lim.audio.max_count, lim.audio.max_bytes) == (3, 15 * MB)
+    assert (lim.audio.max_count, lim.audio.max_bytes) == (3, 15_000_000)
     assert lim.audio.formats == ["mp3", "wav"]
     assert lim.audio.max_total_duration_s == 15
     assert lim.max_files == 12 and lim.audio_requires_visual
@@ -70,7 +71,7 @@ def test_provider_specific_limits() -> None:
     assert kinovi.video.formats == ["mp4"] and kinovi.video.max_duration_s == 15
     assert kinovi.audio.max_count == 3 and kinovi.audio.max_total_duration_s == 15
     legacy = capabilities.get("kinovi-legacy").limits
-    assert legacy.audio.max_count == 0 and legacy.video.max_bytes == 50 * MB
+    assert legacy.audio.max_count == 0 and legacy.video.max_bytes == 50_000_000
 
 
 def test_options() -> None:

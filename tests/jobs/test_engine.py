@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from seedance_studio.core.errors import (
+    BudgetExceeded,
     InvalidInputError,
     NetworkError,
     RateLimitedError,
@@ -21,7 +22,6 @@ from seedance_studio.core.errors import (
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Failed
 from seedance_studio.jobs import download as dl
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
@@ -134,6 +134,7 @@ async def test_provider_failure_message_is_kept_verbatim(
     [job] = await engine.wait([job_id])
     assert job.state is JobState.FAILED
     assert job.message == "Face detected in reference" and job.error_code == "face"
+    assert job.error_type == "ContentBlockedError"  # the provider said so: its filter
 
 
 async def test_dropped_download_resumes_with_range(
@@ -266,7 +267,7 @@ async def test_a_refused_create_fails_and_is_not_sent_again(
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
     assert job.state is JobState.FAILED
-    assert job.message == "prompt too long" and job.error_code == "InvalidInputError"
+    assert job.message == "prompt too long" and job.error_type == "InvalidInputError"
     assert fake.creates == 0
 
 

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.jobs.create_gate import delay_before_create
 from seedance_studio.jobs.estimates import split_usd
-from seedance_studio.jobs.ledger import BudgetExceeded, Ledger, job_spend
+from seedance_studio.jobs.ledger import Ledger, job_spend
 from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
     MAX_STRETCH,

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.errors import BudgetExceeded
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.download import sha256_file
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.gallery import GalleryFilter, GalleryQuery, GallerySort
-from seedance_studio.jobs.ledger import BudgetExceeded
 from seedance_studio.jobs.picks import clear_pick, mark_pick
 from seedance_studio.jobs.restore import RefStatus, load_into, restore
 from seedance_studio.jobs.states import JobState

@@ -148,3 +148,28 @@ def test_a_row_whose_estimate_cannot_be_read_keeps_its_job(store: JobStore) -> N
         db.execute("UPDATE jobs SET estimate = ? WHERE id = ?", ('{"min": "lots"}', job_id))
     job = store.get(job_id)
     assert job.estimate is None and job.estimated_usd == Decimal("0.5")
+
+
+def test_version_4_splits_the_error_type_from_the_provider_s_code(tmp_path: Path) -> None:
+    """Before version 4 one column held both an exception class name and a provider code."""
+    from seedance_studio.jobs.store import _V1, _V2, _V3
+
+    path = tmp_path / "v3.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_V1 + ";" + _V2 + ";" + _V3 + ";CREATE TABLE schema_version "
+                     "(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);")
+    stored = {"AuthError": "failed", "OSError": "succeeded", "BudgetExceeded": "failed",
+              "face": "failed", "content_blocked": "failed", None: "done"}
+    for code, state in stored.items():
+        db.execute("INSERT INTO jobs (group_id, batch, state, provider, snapshot, params, "
+                   "error_code, created_at, updated_at) VALUES ('g', 'b', ?, 'kinovi', '{}', "
+                   "'{}', ?, 0, 0)", (state, code))
+    db.commit()
+    db.close()
+    with JobStore(path) as store:
+        rows = store._db.execute("SELECT error_type, error_code FROM jobs ORDER BY id")
+        assert [tuple(r) for r in rows] == [
+            ("AuthError", None), ("OSError", None), ("BudgetExceeded", None),
+            ("GenerationFailedError", "face"), ("ContentBlockedError", None), (None, None)]
+    version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone()
+    assert version == (SCHEMA_VERSION,)

@@ -145,7 +145,7 @@ def test_audio_is_converted_and_trimmed() -> None:
 
 def test_oversized_wav_becomes_mp3() -> None:
     plan = plan_conform(audio(seconds=10, fmt="wav", size=20 * MB), OXEN.limits)
-    assert plan is not None and plan.max_bytes == 15 * MB
+    assert plan is not None and plan.max_bytes == 15_000_000  # "Max 15 MB each", 10^6 B
     assert plan.format == "wav"  # 10 s of 48 kHz stereo WAV fits 15 MB
     tight = capabilities.get("oxen").limits.model_copy(
         update={"audio": OXEN.limits.audio.model_copy(update={"max_bytes": MB})})
@@ -163,7 +163,7 @@ def test_images_in_other_formats_are_converted(fmt: str, expected: str) -> None:
 def test_oversized_png_is_recompressed_as_jpeg() -> None:
     plan = plan_conform(image("png", size=40 * MB), OXEN.limits)
     assert plan is not None
-    assert plan.format == "jpeg" and plan.max_bytes == 30 * MB
+    assert plan.format == "jpeg" and plan.max_bytes == 30_000_000  # "Max 30 MB each"
 
 
 def test_cache_key_ignores_the_reference_but_not_the_target() -> None:

@@ -6,9 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
-from keyring.errors import PasswordDeleteError
 
 from seedance_studio.core.redact import known_secrets
 from seedance_studio.providers.keys import (
@@ -19,26 +17,7 @@ from seedance_studio.providers.keys import (
     SecretStoreError,
     env_var,
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.data.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
+from seedance_studio.providers.memory_keyring import MemoryKeyring
 
 
 class HangingKeyring(MemoryKeyring):
@@ -64,13 +43,13 @@ def test_keyring_round_trip_under_the_service_name() -> None:
     store = SecretStore(ring, environ={})
     assert store.backend_available() and store.backend_problem() is None
     store.set("oxen", "  ox-secret-1  ")
-    assert ring.data[(SERVICE_NAME, "oxen")] == "ox-secret-1"
+    assert ring.passwords[(SERVICE_NAME, "oxen")] == "ox-secret-1"
     assert store.get("oxen") == "ox-secret-1" and store.source("oxen") == "keyring"
     assert "ox-secret-1" in known_secrets()
     store.set(S3_SECRET_ACCESS_KEY, "s3-secret-value")
     assert SecretStore(ring, environ={}).get(S3_SECRET_ACCESS_KEY) == "s3-secret-value"
     store.delete("oxen")
-    assert store.get("oxen") is None and (SERVICE_NAME, "oxen") not in ring.data
+    assert store.get("oxen") is None and (SERVICE_NAME, "oxen") not in ring.passwords
     store.delete("oxen")  # deleting twice is harmless
     assert "ox-secret-1" not in repr(store)
 

@@ -10,34 +10,15 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.providers.keys import SERVICE_NAME, SecretStore
+from seedance_studio.providers.memory_keyring import MemoryKeyring
 from seedance_studio.simulator import Simulator
 from seedance_studio.ui.connection_check import ConnectionResult
 from seedance_studio.ui.settings_dialog import SettingsDialog
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that lives in a dict, so the test never touches a real one."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
 
 
 @pytest.fixture

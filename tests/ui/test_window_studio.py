@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.app import MemoryKeyring, simulator_secrets, simulator_settings
+from seedance_studio.app import simulator_secrets, simulator_settings
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.params import GenerationParams, switch_model
@@ -28,6 +28,7 @@ from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore
+from seedance_studio.providers.memory_keyring import MemoryKeyring
 from seedance_studio.simulator import Simulator
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.main_window import MainWindow
