@@ -16,13 +16,16 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seedance_studio.core import paths
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.redact import redact
 from seedance_studio.core.reference import Reference
 from seedance_studio.projects.digest import DIGESTS, DigestCache
-from seedance_studio.providers.assets.cache import UploadCache
+
+if TYPE_CHECKING:  # the uploader's package loads httpx: only when uploads are looked up
+    from seedance_studio.providers.assets.cache import UploadCache
 
 DB_NAME = "library.sqlite3"
 SCHEMA_VERSION = 1
@@ -221,7 +224,11 @@ class ReferenceLibrary:
         """Where the uploader already holds this file (and until when), per host."""
         if item.sha256 is None:
             return []
-        cache = self._uploads or UploadCache()
+        if self._uploads is None:
+            from seedance_studio.providers.assets.cache import UploadCache
+
+            self._uploads = UploadCache()
+        cache = self._uploads
         return [Hosted(host, entry.url, entry.expires_at)
                 for host, entry in sorted(cache.hosts_of(item.sha256).items())]
 
