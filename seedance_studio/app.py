@@ -15,9 +15,9 @@ import os
 import signal
 import socket
 import sys
-import tempfile
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import qasync
@@ -26,23 +26,31 @@ from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
-from seedance_studio.core.settings import S3Settings, Settings, load_settings
+from seedance_studio.core.settings import S3Settings, Settings, load_settings, save_settings
+from seedance_studio.preflight import startup_problem
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore, env_var
 from seedance_studio.ui.draft import load_draft
 from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.help_menu import HelpMenu, install_help_menu
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.main_window import MainWindow
 from seedance_studio.ui.theme import apply_theme
-from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
+from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
 
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
     from seedance_studio.simulator import Simulator
+    from seedance_studio.ui.simulator_menu import SimulatorMenu
 
+STARTUP_FAILED = 3
+"""Exit status when the window cannot open here (no display, missing libraries)."""
 SIMULATOR_ENV = "SEEDANCE_STUDIO_SIMULATOR"
 """Set to 1 to start in simulator mode without the flag."""
 SIMULATOR_KEY = "simulator-key"
+SCREENSHOT_DELAY_MS = 2000
+"""--screenshot waits this long after the window is shown, for the first paint and layout."""
 SIMULATOR_POLL_S = 1.0
 SHUTDOWN_TIMEOUT_S = 5.0
 """Closing never waits longer than this for the engine; jobs resume on the next start."""
@@ -85,6 +93,8 @@ class Studio:
     bridge: EngineBridge
     simulator: Simulator | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    help: HelpMenu | None = None
+    simulator_menu: SimulatorMenu | None = None
 
     async def close(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> None:
         # Closing must end the process whatever the engine does: unfinished jobs are in the
@@ -98,11 +108,12 @@ class Studio:
 def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
     """Settings, keys, engine and window (call with a running qasync loop)."""
     sim = None
+    settings = load_settings()
     if simulator:
         from seedance_studio.simulator import Simulator
+        from seedance_studio.ui.simulator_menu import timing_for
 
-        sim = Simulator().start()
-    settings = load_settings()
+        sim = Simulator(timing=timing_for(settings)).start()
     if sim is not None:
         settings = simulator_settings(settings, sim)
         secrets = simulator_secrets()
@@ -116,7 +127,31 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
         window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
+    if sim is not None:
+        from seedance_studio.ui.simulator_menu import SimulatorMenu
+
+        studio.simulator_menu = SimulatorMenu(window, sim, lambda: window.settings,
+                                              lambda s: _save_and_apply(window, s))
+    studio.help = install_help_menu(window, secrets, ui_state_store(),
+                                    open_keys=window.open_settings,
+                                    simulator_home=paths.home_override() if sim else None)
     return studio
+
+
+def _save_and_apply(window: MainWindow, settings: Settings) -> None:
+    with contextlib.suppress(OSError):
+        save_settings(settings)
+    window.apply_settings(settings)
+
+
+def _screenshot_then_close(window: MainWindow, path: str) -> None:
+    """Save what the screen shows of the window (embedded video included), then close it."""
+    screen = window.screen()
+    picture = screen.grabWindow(int(window.winId())) if screen is not None else window.grab()
+    if picture.isNull():
+        picture = window.grab()
+    picture.save(path)
+    window.close()
 
 
 _quit_requested = False
@@ -128,6 +163,11 @@ async def run_studio(options: argparse.Namespace) -> int:
     studio.window.show()
     if _quit_requested:
         studio.window.close()
+    elif options.screenshot:
+        QTimer.singleShot(SCREENSHOT_DELAY_MS,
+                          lambda: _screenshot_then_close(studio.window, options.screenshot))
+    elif studio.help is not None:
+        studio.help.welcome_if_first_run()
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
@@ -144,15 +184,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--simulator", action="store_true",
                         default=os.environ.get(SIMULATOR_ENV) == "1",
                         help="try the app against a built-in provider simulator "
-                        "(no account, no charges, a temporary home folder)")
+                        "(no account, no charges, a home folder of its own)")
+    parser.add_argument("--screenshot", metavar="PNG", default="",
+                        help="save a picture of the window once it is up, then quit "
+                        "(for checking an installation or a bundle)")
     options, _qt_args = parser.parse_known_args(argv)
     return options
 
 
-def use_throwaway_home() -> None:
-    """Simulator mode keeps its settings, jobs and library in a temporary folder."""
-    if not os.environ.get(paths.HOME_ENV):
-        os.environ[paths.HOME_ENV] = tempfile.mkdtemp(prefix="seedance-studio-sim-")
+def use_simulator_home() -> Path:
+    """Simulator mode keeps its settings, jobs and library in a folder of its own in the user
+    cache, kept between runs so its jobs survive a restart (Help ▸ Remove simulator data)."""
+    home = paths.home_override()
+    if home is None:
+        home = paths.simulator_home()
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ[paths.HOME_ENV] = str(home)
+    return home
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
@@ -185,9 +233,15 @@ def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     options = parse_args(argv[1:])
-    if options.simulator:
-        use_throwaway_home()
     prefer_xcb_for_embedded_video(os.environ)
+    problem = startup_problem()
+    if problem is not None:
+        print(f"seedance-studio: {problem}", file=sys.stderr)
+        return STARTUP_FAILED
+    if options.simulator:
+        use_simulator_home()
+    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
+        setup_logging()
     app = make_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

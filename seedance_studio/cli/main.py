@@ -7,6 +7,7 @@
     seedance check-again ID | submit-anyway ID | retry ID
     seedance spend [--json]
     seedance project FILE [--relink DIR] [--json]
+    seedance export PROJECT.seedance --otio OUT.otio [--mp4 OUT.mp4]
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
 rules (one line per problem on stderr).
@@ -15,6 +16,7 @@ rules (one line per problem on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -22,8 +24,10 @@ from typing import NoReturn
 
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
+from seedance_studio.cli.export import add_export_parser
 from seedance_studio.cli.messages import exit_code_for, message_for
 from seedance_studio.cli.project_commands import add_project_command
+from seedance_studio.core.logs import setup_logging
 
 EPILOG = """\
 keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGACY):
@@ -101,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=commands.spend)
 
     add_project_command(sub)
+    add_export_parser(sub)
     return parser
 
 
@@ -120,6 +125,8 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with contextlib.suppress(OSError):  # a read-only log folder must not stop the command
+        setup_logging()
     try:
         code: int = args.run(args)
         sys.stdout.flush()

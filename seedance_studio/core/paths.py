@@ -12,6 +12,12 @@ HOME_ENV = "SEEDANCE_STUDIO_HOME"
 """When set, every folder lives under this one directory (tests, portable installs)."""
 
 
+def home_override() -> Path | None:
+    """The one folder everything lives under, when SEEDANCE_STUDIO_HOME sets one."""
+    home = os.environ.get(HOME_ENV)
+    return Path(home) if home else None
+
+
 def _root(kind: str) -> Path | None:
     home = os.environ.get(HOME_ENV)
     return Path(home) / kind if home else None
@@ -32,6 +38,15 @@ def data_dir() -> Path:
 
 def cache_dir() -> Path:
     return _ensure(_root("cache") or platformdirs.user_cache_path(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return _ensure(_root("logs") or platformdirs.user_log_path(APP_NAME, appauthor=False))
+
+
+def simulator_home() -> Path:
+    """Where `--simulator` keeps its own settings, jobs and videos between runs (not created)."""
+    return cache_dir() / "simulator-home"
 
 
 def default_library_dir() -> Path:

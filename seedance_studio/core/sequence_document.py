@@ -91,6 +91,17 @@ class SequenceDocument:
                        for s in self._steps]
         self.changed.emit()
 
+    def load(self, sequence: Sequence, current: str | None = None) -> None:
+        """Another project's sequence: its history starts empty."""
+        self._steps.clear()
+        self._index = 0
+        self._sequence = sequence
+        ids = [s.id for s in sequence.shots]
+        self._current = current if current in ids else (ids[0] if ids else None)
+        self.changed.emit()
+        self.current_changed.emit(self._current)
+        self.history_changed.emit()
+
     def undo(self) -> str | None:
         if not self.can_undo:
             return None

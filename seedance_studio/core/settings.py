@@ -55,6 +55,8 @@ class Settings(BaseModel):
     """provider id -> price rule id -> rate replacing `per_output_second`."""
     job_timeout_s: int = 3 * 3600
     """A job still unfinished this long after submission is marked stuck."""
+    simulator_realistic_timing: bool = False
+    """`--simulator` only: jobs stay queued and running for tens of seconds, like real ones."""
 
     def base_url(self, provider_id: str, documented: str) -> str:
         return self.base_urls.get(provider_id) or documented

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -38,6 +39,7 @@ from seedance_studio.jobs.transitions import TABLE, Event
 
 SCHEMA_VERSION = 4
 DB_NAME = "jobs.sqlite3"
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
 MAX_CREATE_FLIGHT_S = 600.0
@@ -496,6 +498,8 @@ class JobStore:
                 db.execute("INSERT INTO events (job_id, at, state, message, raw) "
                            "VALUES (?,?,?,?,?)", (job_id, now, JobState.SUBMITTING.value, "created",
                                                     None))
+                log.info("job %s: created (%s, %s)", job_id, JobState.SUBMITTING.value,
+                         job.snapshot.params.provider)
         return ids
 
     def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
@@ -544,6 +548,8 @@ class JobStore:
             if changed and ((target is not None and target.value != before["state"])
                             or event is not None):
                 state = target.value if target is not None else before["state"]
+                log.info("job %s: %s -> %s%s", job_id, before["state"], state,
+                         f" ({event})" if event else "")
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
                     (job_id, now, state, redact(str(event)) if event else None,

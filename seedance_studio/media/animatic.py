@@ -27,7 +27,6 @@ from seedance_studio.core.params import with_defaults
 from seedance_studio.core.reference import Reference, format_from_name
 from seedance_studio.core.tray import number_tags
 from seedance_studio.media import captions, layout, onsets, soundtrack
-from seedance_studio.media.font import wrap
 from seedance_studio.media.progress import ProgressCallback, Work, atomic_output
 from seedance_studio.media.shots import CardSource, MovingSource, Source, StillSource
 
@@ -214,7 +213,7 @@ def caption_lines(prompt: str, width: int, scale: int) -> list[str]:
     """The prompt as the bottom band shows it: whitespace collapsed, wrapped, at most
     CAPTION_LINES lines."""
     text = " ".join(prompt.split())
-    return wrap(text, captions.columns(width, scale), CAPTION_LINES) if text else []
+    return captions.wrap_caption(text, width, scale, CAPTION_LINES) if text else []
 
 
 def overlay_boxes(width: int, height: int, tag: str, prompt: str) -> list[captions.TextBox]:

@@ -1,7 +1,8 @@
 """Opaque text bands stamped into YUV 4:2:0 frames: the caption and the "draft" label.
 
-A band spans the frame's full width, so stamping it is one slice per plane; everything is
-rendered once per distinct text and reused for every frame.
+A band spans the frame's full width, so stamping it is one slice per plane; its text is drawn
+by Pillow with the caption font (any script the font has: lower case, accents, Chinese),
+once per distinct text, and reused for every frame.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from seedance_studio.media.font import ADVANCE, GLYPH_H, GLYPH_W, glyph, normalise
+from PIL import Image, ImageDraw
+
+from seedance_studio.media.font import Font, caption_font, normalise, text_width, wrap
 
 TEXT_Y = 235
 """Video-range white."""
@@ -53,35 +56,69 @@ class TextBox:
                 and self.y + self.height <= height)
 
 
+EM_PER_SCALE = 10
+"""The caption font's size in pixels per scale unit: 20 px at 480p, 30 px at 720p."""
+
+
+def font_for(scale: int) -> Font:
+    return caption_font(EM_PER_SCALE * scale)
+
+
+def _metrics(scale: int) -> tuple[int, int, int]:
+    """(padding, text height, line pitch) in pixels at `scale`."""
+    font = font_for(scale)
+    if hasattr(font, "getmetrics"):
+        ascent, descent = font.getmetrics()
+    else:  # pragma: no cover - Pillow's bitmap font
+        ascent, descent = EM_PER_SCALE * scale, 0
+    text_h = ascent + descent
+    return 2 * scale, text_h, text_h + scale
+
+
+def _fit(text: str, font: Font, room: int) -> str:
+    """The longest start of `text` that fits `room` pixels (drawing drops the rest)."""
+    while text and text_width(text, font) > room:
+        text = text[:-1]
+    return text
+
+
 def line_boxes(lines: list[tuple[str, str]], *, top: int, width: int,
                scale: int) -> list[TextBox]:
     """The boxes `text_band` draws `lines` into, so a layout can be checked without pixels.
 
     Characters that would cross the frame's right edge are dropped, as drawing drops them.
     """
-    pad = 2 * scale
-    line_h = (GLYPH_H + 3) * scale
+    pad, text_h, pitch = _metrics(scale)
+    font = font_for(scale)
     boxes: list[TextBox] = []
     for i, (left, right) in enumerate(lines):
-        y0 = _even(top) + pad + i * line_h
+        y0 = _even(top) + pad + i * pitch
         for text, align_right in ((normalise(left), False), (normalise(right), True)):
             if not text:
                 continue
             x0 = 2 * pad
             if align_right:
-                x0 = max(0, width - 2 * pad - _text_width(text, scale))
-            fits = max(0, (width - x0 + scale) // (ADVANCE * scale))
-            shown = text[:fits]
+                x0 = max(0, width - 2 * pad - text_width(text, font))
+            shown = _fit(text, font, width - x0)
             if shown:
-                boxes.append(TextBox(shown, x0, y0, _text_width(shown, scale), GLYPH_H * scale))
+                boxes.append(TextBox(shown, x0, y0, text_width(shown, font), text_h))
     return boxes
 
 
 def fits_on_line(left: str, right: str, width: int, scale: int) -> bool:
-    """Whether `left` and right-aligned `right` share a line with at least one blank
-    character between them."""
-    used = len(normalise(left)) + (len(normalise(right)) + 1 if right else 0)
-    return used <= columns(width, scale)
+    """Whether `left` and right-aligned `right` share a line with at least a space's width
+    between them."""
+    font = font_for(scale)
+    pad = 2 * scale
+    used = text_width(normalise(left), font)
+    if right:
+        used += max(text_width(" ", font), 2 * scale) + text_width(normalise(right), font)
+    return used <= width - 4 * pad
+
+
+def wrap_caption(text: str, width: int, scale: int, max_lines: int) -> list[str]:
+    """`text` wrapped to the band's inner width at `scale`."""
+    return wrap(text, font_for(scale), max(1, width - 8 * scale), max_lines)
 
 
 def text_band(lines: list[tuple[str, str]], *, top: int, width: int, luma_stride: int,
@@ -89,21 +126,19 @@ def text_band(lines: list[tuple[str, str]], *, top: int, width: int, luma_stride
     """A band with one row of text per line; each line is (left text, right-aligned text)."""
     height = band_height(len(lines), scale)
     band_top = _even(top)
-    luma = bytearray(bytes([BACK_Y]) * (luma_stride * height))
+    image = Image.new("L", (luma_stride, height), BACK_Y)
+    draw = ImageDraw.Draw(image)
+    font = font_for(scale)
     for box in line_boxes(lines, top=band_top, width=width, scale=scale):
-        _draw(luma, luma_stride, box.x, box.y - band_top, box.text, scale, width)
+        draw.text((box.x, box.y - band_top), box.text, fill=TEXT_Y, font=font, anchor="la")
     chroma = bytes([NEUTRAL_UV]) * (chroma_stride * (height // 2))
-    return Band(top=band_top, height=height, luma=bytes(luma), chroma=chroma)
+    return Band(top=band_top, height=height, luma=image.tobytes(), chroma=chroma)
 
 
 def band_height(lines: int, scale: int) -> int:
     """The height `text_band` gives `lines` lines at `scale`."""
-    return _even(4 * scale + (GLYPH_H + 3) * scale * lines - 3 * scale)
-
-
-def columns(width: int, scale: int) -> int:
-    """How many characters fit across `width` with the band's margins."""
-    return max(1, (width - 8 * scale) // (ADVANCE * scale))
+    pad, text_h, pitch = _metrics(scale)
+    return _even(2 * pad + pitch * max(0, lines - 1) + text_h)
 
 
 def stamp(frame: Any, bands: list[Band]) -> None:
@@ -126,28 +161,6 @@ def stamp(frame: Any, bands: list[Band]) -> None:
             cursor = end
         pieces.append(data[cursor:])
         plane.update(b"".join(pieces))
-
-
-def _draw(buf: bytearray, stride: int, x0: int, y0: int, text: str, scale: int,
-          width: int) -> None:
-    run = bytes([TEXT_Y]) * scale
-    for n, char in enumerate(text):
-        cx = x0 + n * ADVANCE * scale
-        if cx + GLYPH_W * scale > width:
-            break
-        for r, bits in enumerate(glyph(char)):
-            if not bits:
-                continue
-            for c in range(GLYPH_W):
-                if bits >> (GLYPH_W - 1 - c) & 1:
-                    x = cx + c * scale
-                    for dy in range(scale):
-                        off = (y0 + r * scale + dy) * stride + x
-                        buf[off:off + scale] = run
-
-
-def _text_width(text: str, scale: int) -> int:
-    return (len(text) * ADVANCE - 1) * scale
 
 
 def _even(value: int) -> int:

@@ -1,133 +1,155 @@
-"""A tiny built-in 5×7 bitmap font for captions drawn straight into video frames.
+"""The animatic's caption font: a system (or bundled) TrueType font drawn by Pillow, and
+wrapping by the pixels a line takes.
 
-PyAV's FFmpeg has no drawtext filter and the app has no imaging library, so the animatic draws
-its own text. Upper case only (lower case is shown as upper case); anything unknown is '?'.
+A CJK-capable font comes first (WenQuanYi Micro Hei or Noto Sans CJK on Linux, PingFang or
+Microsoft YaHei elsewhere): they carry Latin, accents and Chinese, so one font draws any
+prompt. Without one the Latin fonts follow, then Pillow's own font: captions still draw,
+and characters no font has show as boxes instead of failing the render.
 """
 
 from __future__ import annotations
 
-GLYPH_W = 5
-GLYPH_H = 7
-ADVANCE = GLYPH_W + 1
-"""Pixels from one character to the next, in font units."""
+import os
+import sys
+import unicodedata
+from functools import cache
+from pathlib import Path
 
-_SOURCE = """
-A .###. #...# #...# ##### #...# #...# #...#
-B ####. #...# #...# ####. #...# #...# ####.
-C .###. #...# #.... #.... #.... #...# .###.
-D ####. #...# #...# #...# #...# #...# ####.
-E ##### #.... #.... ####. #.... #.... #####
-F ##### #.... #.... ####. #.... #.... #....
-G .###. #...# #.... #.### #...# #...# .####
-H #...# #...# #...# ##### #...# #...# #...#
-I .###. ..#.. ..#.. ..#.. ..#.. ..#.. .###.
-J ..### ...#. ...#. ...#. ...#. #..#. .##..
-K #...# #..#. #.#.. ##... #.#.. #..#. #...#
-L #.... #.... #.... #.... #.... #.... #####
-M #...# ##.## #.#.# #.#.# #...# #...# #...#
-N #...# #...# ##..# #.#.# #..## #...# #...#
-O .###. #...# #...# #...# #...# #...# .###.
-P ####. #...# #...# ####. #.... #.... #....
-Q .###. #...# #...# #...# #.#.# #..#. .##.#
-R ####. #...# #...# ####. #.#.. #..#. #...#
-S .#### #.... #.... .###. ....# ....# ####.
-T ##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#..
-U #...# #...# #...# #...# #...# #...# .###.
-V #...# #...# #...# #...# #...# .#.#. ..#..
-W #...# #...# #...# #.#.# #.#.# #.#.# .#.#.
-X #...# #...# .#.#. ..#.. .#.#. #...# #...#
-Y #...# #...# .#.#. ..#.. ..#.. ..#.. ..#..
-Z ##### ....# ...#. ..#.. .#... #.... #####
-0 .###. #...# #..## #.#.# ##..# #...# .###.
-1 ..#.. .##.. ..#.. ..#.. ..#.. ..#.. .###.
-2 .###. #...# ....# ...#. ..#.. .#... #####
-3 ####. ....# ....# .###. ....# ....# ####.
-4 ...#. ..##. .#.#. #..#. ##### ...#. ...#.
-5 ##### #.... ####. ....# ....# #...# .###.
-6 ..##. .#... #.... ####. #...# #...# .###.
-7 ##### ....# ...#. ..#.. .#... .#... .#...
-8 .###. #...# #...# .###. #...# #...# .###.
-9 .###. #...# #...# .####. ....# ...#. .##..
-! ..#.. ..#.. ..#.. ..#.. ..#.. ..... ..#..
-" .#.#. .#.#. .#.#. ..... ..... ..... .....
-# .#.#. .#.#. ##### .#.#. ##### .#.#. .#.#.
-$ ..#.. .#### #.#.. .###. ..#.# ####. ..#..
-% ##..# ##..# ...#. ..#.. .#... #..## #..##
-& .##.. #..#. #.#.. .#... #.#.# #..#. .##.#
-' ..#.. ..#.. .#... ..... ..... ..... .....
-( ...#. ..#.. .#... .#... .#... ..#.. ...#.
-) .#... ..#.. ...#. ...#. ...#. ..#.. .#...
-* ..... ..#.. #.#.# .###. #.#.# ..#.. .....
-+ ..... ..#.. ..#.. ##### ..#.. ..#.. .....
-, ..... ..... ..... ..... .##.. ..#.. .#...
-- ..... ..... ..... ##### ..... ..... .....
-. ..... ..... ..... ..... ..... .##.. .##..
-/ ....# ....# ...#. ..#.. .#... #.... #....
-: ..... .##.. .##.. ..... .##.. .##.. .....
-; ..... .##.. .##.. ..... .##.. ..#.. .#...
-< ...#. ..#.. .#... #.... .#... ..#.. ...#.
-= ..... ..... ##### ..... ##### ..... .....
-> .#... ..#.. ...#. ....# ...#. ..#.. .#...
-? .###. #...# ....# ...#. ..#.. ..... ..#..
-@ .###. #...# #.### #.#.# #.### #.... .####
-[ .###. .#... .#... .#... .#... .#... .###.
-] .###. ...#. ...#. ...#. ...#. ...#. .###.
-_ ..... ..... ..... ..... ..... ..... #####
-"""
+from PIL import ImageFont
 
-_REPLACEMENTS = {"—": "-", "–": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...",
-                 "×": "X", "\t": " ", "\n": " "}
+FONT_ENV = "SEEDANCE_CAPTION_FONT"
+"""A font file to use instead of the search below."""
+
+CANDIDATES: tuple[str, ...] = (
+    # Linux (Debian/Ubuntu packages fonts-wqy-microhei, fonts-noto-cjk, fonts-dejavu-core)
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    # macOS and Windows
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    # Latin only
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/segoeui.ttf",
+)
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+ELLIPSIS = "…"
 
 
-def _parse(source: str) -> dict[str, tuple[int, ...]]:
-    """Glyph rows as bit masks (bit 4 is the leftmost column)."""
-    glyphs: dict[str, tuple[int, ...]] = {" ": (0,) * GLYPH_H}
-    for line in source.strip().splitlines():
-        char, *rows = line.split(" ")
-        glyphs[char] = tuple(int(row[:GLYPH_W].replace("#", "1").replace(".", "0"), 2)
-                             for row in rows)
-    return glyphs
+def _bundled_dir() -> Path:
+    """Fonts shipped next to a frozen bundle (packaging/ copies any it finds into fonts/)."""
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) / "fonts" if base else Path(__file__).parent / "fonts"
 
 
-GLYPHS = _parse(_SOURCE)
+def font_path() -> str | None:
+    """The font file captions use, or None for Pillow's built-in font."""
+    override = os.environ.get(FONT_ENV)
+    if override and Path(override).is_file():
+        return override
+    bundled = sorted(_bundled_dir().glob("*.tt[cf]")) if _bundled_dir().is_dir() else []
+    for candidate in [*map(str, bundled), *CANDIDATES]:
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@cache
+def caption_font(pixels: int) -> Font:
+    """The caption font at `pixels` (em size); cached per size."""
+    path = font_path()
+    if path is not None:
+        try:
+            return ImageFont.truetype(path, pixels)
+        except OSError:
+            pass
+    try:
+        return ImageFont.load_default(pixels)
+    except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font
+        return ImageFont.load_default()
 
 
 def normalise(text: str) -> str:
-    """`text` as the font can show it: upper case, known characters only."""
-    out = []
+    """Text as drawn: composed (NFC), control characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def text_width(text: str, font: Font) -> int:
+    return round(font.getlength(text)) if text else 0
+
+
+def _is_wide(ch: str) -> bool:
+    """Characters a line may break after without a space (CJK ideographs, kana, hangul)."""
+    return unicodedata.east_asian_width(ch) in {"W", "F"}
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, with each wide character a word of its own (CJK has no spaces to break at)."""
+    tokens: list[str] = []
+    word = ""
     for ch in text:
-        ch = _REPLACEMENTS.get(ch, ch).upper()
-        out.append("".join(c if c in GLYPHS else "?" for c in ch))
-    return "".join(out)
-
-
-def glyph(char: str) -> tuple[int, ...]:
-    return GLYPHS.get(char, GLYPHS["?"])
-
-
-def wrap(text: str, columns: int, max_lines: int) -> list[str]:
-    """Word-wrap `text` into at most `max_lines` lines of `columns` characters, ending with
-    "..." when it does not fit."""
-    words = normalise(text).split()
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        while len(word) > columns:  # a word longer than a line is broken
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:columns])
-            word = word[columns:]
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) <= columns:
-            current = candidate
+        if ch == " ":
+            if word:
+                tokens.append(word)
+            word = ""
+            tokens.append(" ")
+        elif _is_wide(ch):
+            if word:
+                tokens.append(word)
+            word = ""
+            tokens.append(ch)
         else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        lines[-1] = (last[: max(0, columns - 3)] + "...") if columns >= 3 else last
-    return lines
+            word += ch
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def _split_long(token: str, font: Font, max_width: int) -> list[str]:
+    pieces, piece = [], ""
+    for ch in token:
+        if piece and text_width(piece + ch, font) > max_width:
+            pieces.append(piece)
+            piece = ch
+        else:
+            piece += ch
+    return [*pieces, piece] if piece else pieces
+
+
+def wrap(text: str, font: Font, max_width: int, max_lines: int) -> list[str]:
+    """`text` in at most `max_lines` lines of at most `max_width` pixels; words are kept
+    whole where they fit, CJK breaks between characters, and a cut ends in an ellipsis."""
+    text = normalise(text)
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        if token == " " and not line:
+            continue
+        candidate = line + token
+        if text_width(candidate.rstrip(), font) <= max_width:
+            line = candidate
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = "" if token == " " else token
+        if text_width(line, font) > max_width:
+            *full, line = _split_long(line, font, max_width)
+            lines.extend(full)
+    if line.strip():
+        lines.append(line.rstrip())
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and text_width(last + ELLIPSIS, font) > max_width:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + ELLIPSIS
+    return kept

@@ -25,6 +25,7 @@ from seedance_studio.projects.atomic import atomic_write_text
 from seedance_studio.projects.digest import DIGESTS
 from seedance_studio.projects.project_file import (
     ProjectFile,
+    SequenceEncoder,
     decode_composition,
     encode_state,
     parse_project,
@@ -57,10 +58,12 @@ class Autosave:
 
 
 def autosave_text(state: CompositionState, *, project_path: Path | None, note: str,
-                  modified: bool, saved_at: float | None = None) -> str:
+                  modified: bool, saved_at: float | None = None,
+                  sequence: SequenceEncoder | None = None) -> str:
     """The autosave as written: never reads a media file (hashes only if already known)."""
     composition = encode_state(state, None, digest=DIGESTS.cached)
-    project = ProjectFile(note=redact(note), composition=composition)
+    saved_sequence = sequence(None, DIGESTS.cached) if sequence is not None else None
+    project = ProjectFile(note=redact(note), composition=composition, sequence=saved_sequence)
     return redact(json.dumps({
         "format": AUTOSAVE_FORMAT, "version": 1,
         "saved_at": time.time() if saved_at is None else saved_at,

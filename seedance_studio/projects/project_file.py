@@ -30,8 +30,9 @@ from seedance_studio.projects.digest import DIGESTS, FileDigest
 
 PROJECT_SUFFIX = ".seedance"
 FORMAT_NAME: Literal["seedance-studio-project"] = "seedance-studio-project"
-SCHEMA_VERSION = 2
-"""1 was the draft the app kept between runs (a composition snapshot); 2 is the project."""
+SCHEMA_VERSION = 3
+"""1 was the draft the app kept between runs (a composition snapshot); 2 is the project;
+3 adds the sequence of shots (an app that knows only 2 must refuse it, not drop the shots)."""
 
 
 class ProjectError(SeedanceError):
@@ -93,6 +94,29 @@ class SavedComposition(BaseModel):
     prompt: SavedPrompt = SavedPrompt()
 
 
+class SavedShot(BaseModel):
+    """One shot of the sequence: its own composition and the jobs made for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str = ""
+    composition: SavedComposition
+    takes: list[int] = []
+    pick: int | None = None
+    animatic: int | None = None
+    chain: bool = False
+
+
+class SavedSequence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    shots: list[SavedShot] = []
+    current: str | None = None
+    """The shot the composer showed; `ProjectFile.composition` is that shot's composition."""
+    soundtrack: SavedFile | None = None
+
+
 class ProjectFile(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -100,6 +124,7 @@ class ProjectFile(BaseModel):
     version: int = SCHEMA_VERSION
     note: str = ""
     composition: SavedComposition
+    sequence: SavedSequence | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +165,12 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
                             "references": refs, "prompt": data.get("prompt") or {}}}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1}
+def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Projects before sequences: the same file, with no shots."""
+    return {**data, "version": 3}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1, 2: _from_v2}
 """Version -> function that brings a file of that version to the next. Append only."""
 
 
@@ -197,7 +227,7 @@ def resolve_path(stored: str, base_dir: Path | None) -> Path:
 DigestFn = Callable[[Path], FileDigest | None]
 
 
-def _saved_file(source: str, base_dir: Path | None, digest: DigestFn) -> SavedFile:
+def saved_file(source: str, base_dir: Path | None, digest: DigestFn) -> SavedFile:
     path = Path(source)
     found = digest(path)
     return SavedFile(path=store_path(path, base_dir), sha256=found.sha256 if found else None,
@@ -218,7 +248,7 @@ def encode_state(state: CompositionState, base_dir: Path | None, *,
         if ref.is_url:
             saved["url"] = redact(ref.source)
         else:
-            file = _saved_file(ref.source, base_dir, digest)
+            file = saved_file(ref.source, base_dir, digest)
             old = (previous or {}).get(ref.id)
             if file.sha256 is None and old is not None and old.file is not None:
                 file = file.model_copy(update={"sha256": old.file.sha256, "size": old.file.size})
@@ -227,7 +257,7 @@ def encode_state(state: CompositionState, base_dir: Path | None, *,
             if is_url(ref.original_source):
                 saved["original_url"] = redact(ref.original_source)
             else:
-                saved["original"] = _saved_file(ref.original_source, base_dir, digest)
+                saved["original"] = saved_file(ref.original_source, base_dir, digest)
         refs.append(SavedReference(**saved))
     prompt = state.prompt
     mentions = [SavedMention(**m) for m in prompt.get("mentions", [])]
@@ -316,19 +346,27 @@ def project_text(project: ProjectFile) -> str:
                       ensure_ascii=False)) + "\n"
 
 
+SequenceEncoder = Callable[[Path | None, DigestFn], SavedSequence | None]
+"""Encodes the sequence (if any) for a project in a folder (None: an autosave)."""
+
+
 def build_project(state: CompositionState, path: Path, *, note: str = "",
                   digest: DigestFn | None = None,
-                  previous: ProjectFile | None = None) -> ProjectFile:
+                  previous: ProjectFile | None = None,
+                  sequence: SequenceEncoder | None = None) -> ProjectFile:
     old = {r.id: r for r in previous.composition.references} if previous else None
+    saved_sequence = sequence(path.parent, digest or DIGESTS.digest) if sequence else None
     return ProjectFile(note=redact(note),
                        composition=encode_state(state, path.parent, digest=digest,
-                                                previous=old))
+                                                previous=old),
+                       sequence=saved_sequence)
 
 
 def save_project(state: CompositionState, path: Path, *, note: str = "",
-                 previous: ProjectFile | None = None) -> ProjectFile:
+                 previous: ProjectFile | None = None,
+                 sequence: SequenceEncoder | None = None) -> ProjectFile:
     """Write the project atomically (hashing local files: call it off the UI thread)."""
-    project = build_project(state, path, note=note, previous=previous)
+    project = build_project(state, path, note=note, previous=previous, sequence=sequence)
     atomic_write_text(path, project_text(project))
     return project
 

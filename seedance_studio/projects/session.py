@@ -12,14 +12,18 @@ from psygnal import Signal
 from seedance_studio.core.composition import Composition, CompositionState
 from seedance_studio.core.history import CompositionHistory
 from seedance_studio.core.params import GenerationParams
+from seedance_studio.core.sequence import Sequence
+from seedance_studio.core.sequence_document import SequenceDocument
 from seedance_studio.projects.project_file import (
     LoadedProject,
     MissingFile,
     ProjectFile,
+    SequenceEncoder,
     load_project,
     save_project,
     with_project_suffix,
 )
+from seedance_studio.projects.sequence_file import decode_sequence, sequence_encoder
 
 UNTITLED = "Untitled"
 
@@ -35,12 +39,17 @@ class ProjectSession:
     def __init__(self, composition: Composition) -> None:
         self.composition = composition
         self.history = CompositionHistory(composition)
+        self.sequence = SequenceDocument()
+        """The shots, when the project is a sequence (the composer shows the current one)."""
+        self._saved_sequence = Sequence()
+        self._writing_sequence = Sequence()
         self.path: Path | None = None
         self.saved: ProjectFile | None = None
         self.missing: list[MissingFile] = []
         self._note = ""
         self._saved_note = ""
         self.history.changed.connect(self.changed.emit)
+        self.sequence.changed.connect(self.changed.emit)
 
     def detach(self) -> None:
         self.history.detach()
@@ -53,7 +62,8 @@ class ProjectSession:
 
     @property
     def modified(self) -> bool:
-        return self.history.is_modified or self._note != self._saved_note
+        return (self.history.is_modified or self._note != self._saved_note
+                or self.sequence.sequence != self._saved_sequence)
 
     @property
     def note(self) -> str:
@@ -73,17 +83,23 @@ class ProjectSession:
     def new(self, params: GenerationParams) -> None:
         """An empty untitled composition on `params`' provider."""
         self.composition.restore(empty_state(params))
+        self._load_sequence(Sequence(), None)
         self._became(None, None, [], "")
 
     def open(self, path: Path) -> LoadedProject:
         """Load a project (ProjectError with a one-line reason when it cannot be)."""
         loaded = load_project(path)
+        seq, current, lost = decode_sequence(loaded.file.sequence, loaded.path.parent)
         self.composition.restore(loaded.state)
+        self._load_sequence(seq, current)
         self._became(loaded.path, loaded.file, loaded.missing, loaded.file.note)
+        self._saved_sequence = seq
+        self.missing = self._with_shot_files(loaded.missing, lost)
+        self.changed.emit()
         return loaded
 
     def adopt(self, state: CompositionState, *, path: Path | None, note: str,
-              modified: bool) -> None:
+              modified: bool, autosaved: ProjectFile | None = None) -> None:
         """Take over a composition restored from an autosave (still unsaved if `modified`)."""
         saved: ProjectFile | None = None
         missing: list[MissingFile] = []
@@ -94,7 +110,11 @@ class ProjectSession:
             except Exception:  # the project file is gone or broken: keep the autosave
                 saved = None
         self.composition.restore(state)
+        restored = decode_sequence(autosaved.sequence if autosaved else None, None)
+        self._load_sequence(restored[0], restored[1])
         self._became(path, saved, missing, note)
+        self._saved_sequence = (decode_sequence(saved.sequence, path.parent)[0]
+                                if saved is not None and path is not None else restored[0])
         if modified:
             self._saved_note = saved.note if saved else ""
             self.history.mark_clean_lost()
@@ -111,12 +131,19 @@ class ProjectSession:
         return target
 
     def write(self, state: CompositionState, target: Path) -> ProjectFile:
-        return save_project(state, target, note=self._note, previous=self.saved)
+        seq = self._writing_sequence = self.sequence.sequence
+        return save_project(state, target, note=self._note, previous=self.saved,
+                            sequence=sequence_encoder(seq, self.sequence.current))
+
+    def sequence_encoder(self) -> SequenceEncoder:
+        """The autosave's encoder for the sequence as it is now."""
+        return sequence_encoder(self.sequence.sequence, self.sequence.current)
 
     def saved_as(self, target: Path, project: ProjectFile, position: int) -> None:
         self.path = target
         self.saved = project
         self._saved_note = project.note
+        self._saved_sequence = self._writing_sequence
         self.history.mark_clean(position)
         self.missing = self.find_missing()
         self.changed.emit()
@@ -154,6 +181,16 @@ class ProjectSession:
         return missing
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _load_sequence(self, seq: Sequence, current: str | None) -> None:
+        self.sequence.load(seq, current)
+
+    @staticmethod
+    def _with_shot_files(missing: list[MissingFile], lost: list[MissingFile]
+                         ) -> list[MissingFile]:
+        """The composer's missing files, plus the other shots' (once per file)."""
+        seen = {m.ref_id for m in missing}
+        return [*missing, *(m for m in lost if m.ref_id not in seen)]
 
     def _require_path(self) -> Path:
         if self.path is None:

@@ -219,14 +219,18 @@ class Transport:
 
     def network_error(self, exc: httpx.HTTPError, what: str) -> NetworkError:
         detail = redact(str(exc) or type(exc).__name__, self._secrets())
+        log.warning("%s: %s (%s)", self.provider, what, detail)
         return NetworkError(f"{self.provider}: {what} ({detail})", provider=self.provider)
 
     def check(self, response: httpx.Response) -> None:
         """Raise the translated error for a non-2xx answer."""
         if response.is_success:
             return
-        raise translate_status(self.provider, response.status_code, response.content,
-                               response.headers, secrets=self._secrets())
+        error = translate_status(self.provider, response.status_code, response.content,
+                                 response.headers, secrets=self._secrets())
+        log.warning("%s: HTTP %s %s: %s", self.provider, response.status_code,
+                    type(error).__name__, redact(str(error), self._secrets()))
+        raise error
 
     async def send_create(self, method: str, url: str, *, headers: Mapping[str, str],
                           json_body: Any, timeout: httpx.Timeout | None = None,  # noqa: ASYNC109

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import signal
+import sys
 import threading
 from types import FrameType
 
@@ -20,6 +22,16 @@ def point_at(sim: Simulator) -> str:
         name = "SEEDANCE_" + provider.upper().replace("-", "_") + "_BASE_URL"
         lines.append(f"  export {name}={sim.base_url(provider)}")
     return "\n".join(lines)
+
+
+def bind_problem(host: str, port: int, exc: OSError) -> str:
+    """One line for a port that cannot be listened on, saying what to do instead."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} on {host} is taken by another program: pick another with "
+                f"--port, or --port 0 for a free one")
+    if exc.errno == errno.EACCES:
+        return f"port {port} on {host} needs privileges: pick one above 1023 with --port"
+    return f"cannot listen on {host}:{port} ({exc.strerror or exc}): pick another --host or --port"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +52,13 @@ def main(argv: list[str] | None = None) -> int:
         done.set()
 
     signal.signal(signal.SIGTERM, on_term)
-    with Simulator(args.host, args.port, timing, verbose=args.verbose) as sim:
+    sim = Simulator(args.host, args.port, timing, verbose=args.verbose)
+    try:
+        sim.start()
+    except OSError as exc:
+        print(f"simulator: {bind_problem(args.host, args.port, exc)}", file=sys.stderr)
+        return 1
+    with sim:
         print(f"simulator listening on {sim.url}", flush=True)
         print(point_at(sim), flush=True)
         with contextlib.suppress(KeyboardInterrupt):

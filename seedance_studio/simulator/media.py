@@ -6,7 +6,6 @@ import io
 import math
 import os
 import struct
-import tempfile
 import threading
 import wave
 import zlib
@@ -15,6 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+
+from seedance_studio.core import paths
 
 FPS = 8
 CACHE_VERSION = 2  # bump when the encoded picture or sound changes
@@ -36,8 +37,9 @@ _locks_guard = threading.Lock()
 
 
 def cache_dir() -> Path:
-    """Shared across simulator instances (and processes) so each clip is encoded once."""
-    path = Path(tempfile.gettempdir()) / f"seedance-sim-media-{os.getuid()}"
+    """Shared across simulator instances (and processes) so each clip is encoded once; in the
+    user cache (or the SEEDANCE_STUDIO_HOME in use), never left behind in the temp folder."""
+    path = paths.cache_dir() / "simulator-media"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

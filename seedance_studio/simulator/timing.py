@@ -36,3 +36,9 @@ class SimTiming:
     @property
     def total_s(self) -> float:
         return self.queued_s + self.running_s
+
+
+REALISTIC = SimTiming(queued=20.0, running=40.0)
+"""Roughly how long a real provider keeps a job queued and running (the pages estimate minutes:
+eachlabs "Estimated Processing Time: 200 seconds"), shortened so cancel and resume can be tried
+within a minute."""

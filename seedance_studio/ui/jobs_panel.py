@@ -47,6 +47,7 @@ from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_delegates import ProgressDelegate
 from seedance_studio.ui.job_model import THUMB_SIZE, Column, JobListModel
 from seedance_studio.ui.job_raw_dialog import RawResponseDialog
+from seedance_studio.ui.open_path import PathDialog, open_or_show
 
 
 def allows(job: JobRecord | None, action: Action) -> bool:
@@ -132,6 +133,7 @@ class JobsPanel(QWidget):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self.path_dialog: PathDialog | None = None
         self.model = JobListModel(bridge, self)
         self.confirm_box: QMessageBox | None = None
         self.raw_dialog: RawResponseDialog | None = None
@@ -314,12 +316,14 @@ class JobsPanel(QWidget):
     def open_selected(self) -> None:
         path = result_file(self.selected_job())
         if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+            self.path_dialog = open_or_show(path, self)
 
     def reveal_selected(self) -> None:
         path = result_file(self.selected_job())
         if path is not None:
-            reveal_in_folder(path)
+            self.path_dialog = open_or_show(
+                path, self, opener=reveal_in_folder,
+                message="No file manager was found on this system. The file is here:")
 
     def copy_provider_id(self) -> None:
         job = self.selected_job()

@@ -47,6 +47,7 @@ from seedance_studio.ui.problems_panel import ProblemsPanel
 from seedance_studio.ui.project_controller import ProjectController
 from seedance_studio.ui.project_menus import install_menus
 from seedance_studio.ui.prompt_editor import PromptPanel
+from seedance_studio.ui.sequence_dock import install_sequence_dock
 from seedance_studio.ui.settings_dialog import SettingsDialog
 from seedance_studio.ui.submit_bar import SubmitBar
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
                                           self.thumbnails)
 
         self._build_layout()
+        self.sequence, self.shots_action = install_sequence_dock(self)
         self._build_toolbar()
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.generate_action)
         bar.addAction(self.add_action)
         bar.addAction(self.paste_action)
+        bar.addAction(self.shots_action)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
                              spacer.sizePolicy().Policy.Preferred)
@@ -475,6 +478,7 @@ class MainWindow(QMainWindow):
             self.project.detach()
             self.library.detach()
             self.player.shutdown()
+            self.sequence.shutdown()
             self.jobs.shutdown()
             for task in list(self._tasks):
                 task.cancel()

@@ -13,10 +13,9 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QGuiApplication,
     QIcon,
     QKeySequence,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from seedance_studio.ui.icons import icon
+from seedance_studio.ui.open_path import PathDialog, open_or_show
 from seedance_studio.ui.player_vlc import (
     PlaybackState,
     VlcPlayer,
@@ -194,6 +194,7 @@ class PlayerPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.path_dialog: PathDialog | None = None
         self._loader = _Loader()
         self._loader.loaded.connect(self._ensure_player)
         self.destroyed.connect(self._loader.release)
@@ -390,7 +391,8 @@ class PlayerPanel(QWidget):
         """Hand the current clip to the operating system's default player."""
         if self._path is None:
             return False
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(self._path))
+        self.path_dialog = open_or_show(self._path, self)
+        return self.path_dialog is None
 
     def shutdown(self) -> None:
         """Stop and release libVLC; call before the window (and this widget) is destroyed."""

@@ -91,11 +91,13 @@ class ProjectController(QObject):
         self._autosave_timer.timeout.connect(self.autosave)
         session.changed.connect(self._on_session_changed)
         session.composition.changed.connect(self._schedule_autosave)
+        session.sequence.changed.connect(self._schedule_autosave)
         self._update_title()
 
     def detach(self) -> None:
         self.session.changed.disconnect(self._on_session_changed)
         self.session.composition.changed.disconnect(self._schedule_autosave)
+        self.session.sequence.changed.disconnect(self._schedule_autosave)
         self.session.detach()
 
     # -- start-up ----------------------------------------------------------------------------
@@ -114,7 +116,8 @@ class ProjectController(QObject):
         if plan.kind in (StartKind.DRAFT, StartKind.RESTORED) and autosave is not None:
             self.session.adopt(autosave.state(), path=plan.project_path,
                                note=autosave.project.note,
-                               modified=plan.kind is StartKind.RESTORED or autosave.modified)
+                               modified=plan.kind is StartKind.RESTORED or autosave.modified,
+                               autosaved=autosave.project)
         elif plan.kind is StartKind.PROJECT and plan.project_path is not None:
             self._open_path(plan.project_path, quiet=True)
         elif plan.kind is StartKind.OFFER_BOTH:
@@ -139,7 +142,7 @@ class ProjectController(QObject):
             self._offer_pending = False
             if box.clickedButton() is buttons[0]:
                 self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
-                                   modified=True)
+                                   modified=True, autosaved=autosave.project)
                 self._status(f"Restored the autosaved changes to {where.name}")
             else:
                 self._open_path(where)
@@ -333,7 +336,7 @@ class ProjectController(QObject):
     def autosave_now_text(self) -> str:
         s = self.session
         return autosave_text(s.composition.state(), project_path=s.path, note=s.note,
-                             modified=s.modified)
+                             modified=s.modified, sequence=s.sequence_encoder())
 
     def autosave(self, *, wait: bool = False) -> None:
         if self.autosaver is not None and not self._offer_pending:

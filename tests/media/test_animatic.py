@@ -19,10 +19,11 @@ from seedance_studio.core.reference import Reference
 from seedance_studio.media import captions
 from seedance_studio.media.animatic import (
     download_reference,
+    overlay_boxes,
     render_animatic,
     spec_from_snapshot,
 )
-from seedance_studio.media.font import GLYPHS, normalise, wrap
+from seedance_studio.media.font import normalise, text_width, wrap
 from seedance_studio.media.layout import frame_size, plan_shots, resolve_duration
 from seedance_studio.media.onsets import audio_onsets, onsets_from_envelope
 from seedance_studio.media.progress import MediaCancelledError
@@ -92,26 +93,76 @@ def test_onsets_found_in_a_click_track(tmp_path: Path) -> None:
         assert min(abs(f - expected) for f in found) < 0.08
 
 
-def test_font_covers_what_captions_use() -> None:
-    assert set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@.,-:!?'") <= set(GLYPHS)
-    assert normalise("Draft — @Image1 ×2") == "DRAFT - @IMAGE1 X2"
-    assert normalise("naïve") == "NA?VE"
+def test_captions_keep_case_and_accents_and_wrap_by_width() -> None:
+    assert normalise("Draft — @Image1 ×2\tnaïve") == "Draft — @Image1 ×2 naïve"
+    font = captions.font_for(2)
+    lines = wrap("one two three four five six seven", font, text_width("one two thre", font), 2)
+    assert lines[0] == "one two"
+    assert lines[1].endswith("…") and len(lines) == 2
+    assert all(text_width(line, font) <= text_width("one two thre", font) for line in lines)
+    # CJK breaks between characters, with no spaces to break at.
+    cjk = wrap("在雨中跳舞的熊猫在雨中跳舞", font, text_width("在雨中跳", font), 5)
+    assert "".join(cjk) == "在雨中跳舞的熊猫在雨中跳舞" and len(cjk) >= 3
 
 
-def test_wrap_keeps_words_and_marks_a_cut() -> None:
-    lines = wrap("one two three four five six seven", 9, 2)
-    assert lines == ["ONE TWO", "THREE..."]
-    assert wrap("supercalifragilistic", 8, 5) == ["SUPERCAL", "IFRAGILI", "STIC"]
-
-
-def test_text_band_draws_glyph_pixels() -> None:
-    band = captions.text_band([("I", "")], top=0, width=40, luma_stride=40, chroma_stride=20,
+def test_text_band_draws_antialiased_text_in_the_band() -> None:
+    band = captions.text_band([("Iy", "")], top=0, width=80, luma_stride=80, chroma_stride=40,
                               scale=1)
-    rows = [band.luma[i * 40:(i + 1) * 40] for i in range(band.height)]
-    lit = [(y, x) for y, row in enumerate(rows) for x, v in enumerate(row)
-           if v == captions.TEXT_Y]
-    assert len(lit) == 11  # the I glyph: 3 + 5 + 3 pixels
-    assert band.height % 2 == 0 and len(band.chroma) == 20 * band.height // 2
+    lit = [v for v in band.luma if v > (captions.BACK_Y + captions.TEXT_Y) // 2]
+    assert lit and max(band.luma) >= captions.TEXT_Y - 10
+    assert band.height % 2 == 0 and len(band.chroma) == 40 * band.height // 2
+
+
+def _has_cjk_font() -> bool:
+    font = captions.font_for(3)
+    # A font without the ideograph draws its .notdef box: the same mask as another unknown one.
+    return bytes(font.getmask("雨")) != bytes(font.getmask("\U0010fffd"))
+
+
+@pytest.mark.skipif(not _has_cjk_font(), reason="no CJK font (scripts/bootstrap installs "
+                    "fonts-wqy-microhei)")
+def test_a_chinese_prompt_is_captioned_in_chinese(tmp_path: Path) -> None:
+    """The caption band of a rendered frame carries the ideographs themselves: its pixels
+    match the Chinese text far better than the same line with '?' or with empty boxes."""
+    prompt = "@Image1 熊猫在雨中跳舞"
+    refs = [ref(make_image(tmp_path / "a.png", 64, 48))]
+    snap = snapshot_of(refs, "animatic", prompt, duration=4, resolution="720p",
+                       aspect_ratio="16:9")
+    spec = spec_from_snapshot(snap, ANIMATIC)
+    out = render_animatic(spec, tmp_path / "zh.mp4")
+    frame = decoded_video_frames(out)[12].reformat(format="gray")
+    data, stride = bytes(frame.planes[0]), frame.planes[0].line_size
+    width, height = frame.width, frame.height
+    scale = captions.font_scale(height, width)
+    [caption] = [b for b in overlay_boxes(width, height, "", spec.prompt)
+                 if b.y > height // 2]
+    assert "熊猫在雨中跳舞" in caption.text
+
+    def drawn(text: str) -> list[int]:
+        band = captions.text_band([(text, "")], top=0, width=width, luma_stride=width,
+                                  chroma_stride=width // 2, scale=scale)
+        (box,) = captions.line_boxes([(text, "")], top=0, width=width, scale=scale)
+        return [band.luma[(box.y + dy) * width + caption.x + dx]
+                for dy in range(caption.height) for dx in range(caption.width)]
+
+    seen = [data[(caption.y + dy) * stride + caption.x + dx]
+            for dy in range(caption.height) for dx in range(caption.width)]
+
+    def distance(expected: list[int]) -> float:
+        return float(sum(abs(a - b) for a, b in zip(seen, expected, strict=True))) / len(seen)
+
+    chinese = distance(drawn(caption.text))
+    question_marks = distance(drawn("".join("?" if ord(c) > 0x2E80 else c
+                                            for c in caption.text)))
+    boxes = distance(drawn("".join("\U0010fffd" if ord(c) > 0x2E80 else c
+                                   for c in caption.text)))
+    assert chinese < 20  # H.264 at 720p softens the strokes but keeps them
+    assert chinese * 2.5 < question_marks and chinese * 2.5 < boxes
+    # And the ideographs' own strokes are lit: the right part of the line is not blank.
+    cjk_start = caption.x + text_width("@Image1 ", captions.font_for(scale))
+    lit = sum(data[(caption.y + dy) * stride + x] > 150
+              for dy in range(caption.height) for x in range(cjk_start, caption.x + caption.width))
+    assert lit > 7 * scale * scale * 10
 
 
 def composition(tmp_path: Path, **params: Any) -> list[Reference]:

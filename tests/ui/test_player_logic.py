@@ -270,7 +270,7 @@ def test_missing_libvlc_explains_and_offers_the_system_player(
         opened.append(url.toLocalFile())
         return True
 
-    monkeypatch.setattr("seedance_studio.ui.player.QDesktopServices.openUrl", open_url)
+    monkeypatch.setattr("seedance_studio.ui.open_path.QDesktopServices.openUrl", open_url)
     widget = PlayerPanel()
     qtbot.addWidget(widget)
     widget.show()

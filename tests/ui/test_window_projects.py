@@ -240,3 +240,37 @@ def test_closing_a_project_with_unsaved_changes_asks(run: Run, qtbot: QtBot,
         window.project.box_buttons[0].click()  # Save
     assert "a change" in (tmp_path / "ask.seedance").read_text("utf-8")
     run.end_all()
+
+
+def test_shots_made_in_the_window_come_back_with_the_project(
+        run: Run, qtbot: QtBot, tmp_path: Path) -> None:
+    window = run.start()
+    window.shots_action.trigger()
+    panel = window.sequence.panel
+    assert panel.isVisible()
+    editor = window.prompt.editor
+    editor.setFocus()
+    QTest.keyClicks(editor, "A lighthouse at dawn")
+    QTest.mouseClick(panel.buttons["add"], Qt.MouseButton.LeftButton)
+    editor.setFocus()
+    QTest.keyClicks(editor, "The keeper climbs the stairs")
+    shots = window.session.sequence.sequence.shots
+    assert [s.composition.canonical_prompt() for s in shots] == [
+        "A lighthouse at dawn", "The keeper climbs the stairs"]
+    assert "*" in window.windowTitle()  # unsaved
+
+    target = tmp_path / "projects" / "lighthouse"
+    target.parent.mkdir()
+    with qtbot.waitSignal(window.project.saved, timeout=10_000):
+        window.project.save_to(target)
+    run.quit(window)
+
+    again = run.start()
+    again.project.open_recent(target.with_suffix(".seedance"))
+    qtbot.waitUntil(lambda: len(again.session.sequence.sequence.shots) == 2, timeout=10_000)
+    # The composer shows the shot that was current (the second), and a click shows the first.
+    assert again.composition.prompt.text == "The keeper climbs the stairs"
+    again.shots_action.trigger()
+    view = again.sequence.panel.view
+    view.clicked.emit(again.sequence.panel.model.index(0, 1))
+    assert again.composition.prompt.text == "A lighthouse at dawn"
