@@ -267,6 +267,9 @@ def submit(args: argparse.Namespace) -> int:
 async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
                   yes: bool) -> int:
     est = _estimate_of(snapshot, settings)
+    warning = capabilities.get(snapshot.params.provider).cancel_warning()
+    if warning:
+        print(f"seedance: note: {warning}", file=sys.stderr, flush=True)
     async with _engine(settings) as engine:
         ids = await engine.submit(snapshot, est, allow_over_budget=yes)
         print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)
@@ -396,9 +399,21 @@ def retry(args: argparse.Namespace) -> int:
 
 # -- reading the store -------------------------------------------------------------------------
 
+def _learn_keys(providers: set[str]) -> None:
+    """Load (and so register for masking) the keys of `providers` and the S3 credentials:
+    a second line of defence, so even a row stored before redaction prints masked."""
+    from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
+
+    secrets = _secrets()
+    for name in [*sorted(providers), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY]:
+        with contextlib.suppress(Exception):  # a bad or missing key masks nothing, breaks nothing
+            secrets.get(name)
+
+
 def list_jobs(args: argparse.Namespace) -> int:
     with JobStore() as store:
         jobs = store.list_jobs(limit=args.limit)
+    _learn_keys({j.provider for j in jobs})
     if args.json:
         _print_json([j.to_json() for j in jobs])
         return EXIT_OK
@@ -408,8 +423,8 @@ def list_jobs(args: argparse.Namespace) -> int:
         cost = format_money(usd) if usd is not None else "-"
         text = job.prompt_text.replace("\n", " ")
         text = text if len(text) <= 40 else text[:39] + "…"
-        print(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  {cost:>7}  "
-              f"{text}")
+        print(redact(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  "
+                     f"{cost:>7}  {text}"))
     return EXIT_OK
 
 
@@ -421,6 +436,7 @@ def show(args: argparse.Namespace) -> int:
             print(f"seedance: there is no job {args.job_id}", file=sys.stderr)
             return EXIT_FAILED
         events = store.events(job.id)
+    _learn_keys({job.provider})
     data = job.to_json()
     data["events"] = [{"at": datetime.fromtimestamp(e.at).isoformat(), "state": e.state,
                        "message": e.message, "raw": e.raw} for e in events]

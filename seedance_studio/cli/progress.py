@@ -31,6 +31,8 @@ class ProgressLine:
             text += f" uploading {fraction:.0%}"
         elif job.state is JobState.SUBMITTING and job.message:
             text += f" ({job.message})"
+        elif job.state is JobState.QUEUED and job.queue_position is not None:
+            text += f" ({job.queue_position} ahead)"
         return text
 
     def show(self, jobs: list[JobRecord]) -> None:

@@ -57,6 +57,7 @@ class _Rule:
 
 
 BY_TYPE: dict[type[BaseException], _Rule] = {
+    errors.KeyFormatError: _Rule("{detail}", Action.OPEN_SETTINGS),
     errors.MissingKeyError: _Rule(
         "No API key for {provider}: add one in Settings → API keys", Action.OPEN_SETTINGS),
     errors.AuthError: _Rule(

@@ -152,6 +152,31 @@ class PriceRule(BaseModel):
     """Billed on the reference videos' combined duration (ShortAPI)."""
     per_output_second_with_video_input: Decimal = Decimal(0)
     """A surcharge per output second when any reference video is sent (Kinovi)."""
+    per_million_tokens: Decimal = Decimal(0)
+    """USD per million video tokens (fal, BytePlus); tokens follow `Pricing.tokens`."""
+    per_million_tokens_with_video_input: Decimal | None = None
+    """The per-million rate that replaces `per_million_tokens` when any reference is a video
+    (fal's ×0.6, BytePlus' lower with-video rate)."""
+
+
+class TokenFormula(BaseModel):
+    """How a token-billed provider counts video tokens (see core/tokens.py):
+    width × height × (fps × seconds + extra_frames) / divisor, where seconds are the output's
+    plus, when `counts_input_video`, the reference videos' combined seconds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fps: int = 24
+    extra_frames: int = 0
+    divisor: int = 1024
+    counts_input_video: bool = True
+    frame_sizes: dict[str, dict[str, tuple[int, int]]]
+    """resolution -> aspect ratio -> (width, height) of the output."""
+    source: str = ""
+    basis: Literal["documented", "model", "inferred"] = "documented"
+    """Whether the page states the formula and sizes, a model of a published example, or
+    an inference from neighbouring facts."""
+    notes: str = ""
 
 
 class Pricing(BaseModel):
@@ -164,6 +189,8 @@ class Pricing(BaseModel):
     credit_usd: Decimal | None = None
     """The USD value of one credit, for providers that bill in credits."""
     rules: list[PriceRule] = Field(default_factory=list)
+    tokens: TokenFormula | None = None
+    """Set for providers that bill per video token."""
     notes: str = ""
 
 
@@ -180,9 +207,13 @@ class ProviderCapabilities(BaseModel):
     """The pages limits are quoted from, by the key their evidence names."""
     as_of: date
     base_url: str
-    auth: Literal["bearer", "x-api-key", "none"] = "bearer"
+    auth: Literal["bearer", "x-api-key", "key", "none"] = "bearer"
+    """"key" is fal's `Authorization: Key …`."""
     local: bool = False
     """Runs on this machine (the animatic): no key, no upload, no network."""
+    cancels_only_queued: bool = False
+    """The API cancels a job only while it waits in the queue; a running one cannot be
+    stopped and is charged (BytePlus). Front ends say so before submit and at cancel."""
     models: list[ModelCaps]
     default_model: str
     limits: Limits
@@ -199,6 +230,13 @@ class ProviderCapabilities(BaseModel):
 
     def limits_for(self, model_id: str | None = None) -> Limits:
         return self.model(model_id).limits or self.limits
+
+    def cancel_warning(self) -> str | None:
+        """What cancelling cannot undo on this provider, in one line (None: nothing to say)."""
+        if self.cancels_only_queued:
+            return (f"{self.name} can cancel a task only while it is queued: once it runs it "
+                    "cannot be stopped, and it is charged")
+        return None
 
     def unevidenced(self) -> list[str]:
         """Limits or choices written without evidence, or citing an unknown document."""

@@ -64,6 +64,10 @@ class MissingKeyError(AuthError):
     """No API key is stored for this provider."""
 
 
+class KeyFormatError(MissingKeyError):
+    """A stored or typed key holds characters no HTTP header can carry: nothing is sent."""
+
+
 class InsufficientCreditsError(ProviderError):
     """The account cannot pay for the job (HTTP 402 or the provider's equivalent)."""
 

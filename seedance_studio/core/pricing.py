@@ -9,7 +9,9 @@ parameters applies, and adds
 - `per_output_second` × output seconds (ShortAPI, Kinovi, eachlabs; Kinovi's 4K upscale),
 - `per_output_second_with_video_input` × output seconds when any reference is a video
   (Kinovi's video-input surcharge),
-- `per_input_video_second` × the reference videos' combined seconds (ShortAPI).
+- `per_input_video_second` × the reference videos' combined seconds (ShortAPI),
+- `per_million_tokens` × video tokens (fal, BytePlus; counted in core/tokens.py), at
+  `per_million_tokens_with_video_input` instead when any reference is a video.
 Everything is multiplied by the number of variants (one bill per generation).
 """
 
@@ -23,8 +25,8 @@ from typing import Literal
 
 from pydantic import JsonValue, TypeAdapter, ValidationError
 
-from seedance_studio.core import capabilities
-from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities
+from seedance_studio.core import capabilities, tokens
+from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities, TokenFormula
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import format_credits, format_money, format_rate
@@ -152,9 +154,13 @@ def estimate(
     for rule in rules:
         override = overrides.get(rule.id)
         rate = Decimal(override) if override is not None else rule.per_output_second
-        if rate:
+        if rate and not rule.per_million_tokens:
             items.append(_item(f"{rule.label}: output", low, high, "output s", rate, variants,
                                rule, override is not None))
+        if rule.per_million_tokens and pricing.tokens is not None:
+            items.extend(_token_items(rule, pricing.tokens, params, low, high, videos, tags,
+                                      variants, override))
+            continue
         if rule.per_output_second_with_video_input and videos:
             items.append(_item(f"{rule.label}: video input surcharge", low, high, "output s",
                                rule.per_output_second_with_video_input, variants, rule, False))
@@ -216,6 +222,44 @@ def _input_video_items(rule: PriceRule, videos: list[Reference], tags: Mapping[s
             Decimal(0), None, rule.id, overridden,
             warning=f"{tag}'s length is unknown (not probed), and its seconds are billed too"))
     return items
+
+
+def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParams,
+                 low: Decimal, high: Decimal, videos: list[Reference],
+                 tags: Mapping[str, object], variants: Decimal,
+                 override: Decimal | None) -> list[EstimateItem]:
+    """fal's and BytePlus' bill: tokens of the output (and of the reference videos, where
+    they count), at the with-video rate when any reference is a video."""
+    sizes = tokens.frame_sizes(formula, params.resolution, params.aspect_ratio)
+    if not sizes:
+        return [EstimateItem(f"{rule.label}: tokens", None, None, "K tokens",
+                             rule.per_million_tokens / 1000, Decimal(0), None, rule.id,
+                             warning=f"no frame size is known for {params.resolution}")]
+    rate = rule.per_million_tokens
+    if videos and rule.per_million_tokens_with_video_input is not None:
+        rate = rule.per_million_tokens_with_video_input
+    if override is not None:
+        rate = Decimal(override)
+    known = [v for v in videos if v.facts is not None and v.facts.duration_s is not None]
+    unknown = [v for v in videos if v not in known]
+    input_s = (sum((_seconds(v) for v in known), Decimal(0))
+               if formula.counts_input_video else Decimal(0))
+    (w_lo, h_lo), (w_hi, h_hi) = sizes[0], sizes[-1]
+    t_lo = tokens.video_tokens(formula, w_lo, h_lo, low + input_s)
+    t_hi = tokens.video_tokens(formula, w_hi, h_hi, high + input_s)
+    label = f"{rule.label}: tokens" + (" (with video input)" if videos else "")
+    if variants > 1:
+        label += f" × {variants} variants"
+    per_1k = rate / 1000  # shown per thousand tokens, fal's own unit
+    warning = ""
+    amount_max: Decimal | None = tokens.token_cost(t_hi, rate) * variants
+    if unknown and formula.counts_input_video:
+        names = ", ".join(str(tags.get(v.id, v.display_name)) for v in unknown)
+        warning = f"{names}: length unknown (not probed), and its seconds count as tokens too"
+        amount_max = None
+    return [EstimateItem(label, t_lo / 1000, t_hi / 1000, "K tokens", per_1k,
+                         tokens.token_cost(t_lo, rate) * variants, amount_max, rule.id,
+                         override is not None, warning=warning)]
 
 
 def _seconds(ref: Reference) -> Decimal:

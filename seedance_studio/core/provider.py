@@ -45,12 +45,16 @@ class ResultMedia(BaseModel):
     path: str | None = None
     width: int | None = None
     height: int | None = None
+    kind: Literal["video", "last_frame"] = "video"
+    """A still of the video's last frame (BytePlus' return_last_frame) is kept beside it."""
 
 
 class Queued(BaseModel):
     model_config = ConfigDict(frozen=True)
     state: Literal["queued"] = "queued"
     raw_status: str | None = None
+    queue_position: int | None = None
+    """Requests ahead of this one, where the provider says (fal's IN_QUEUE)."""
 
 
 class Running(BaseModel):

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 """What a secret is replaced with."""
@@ -57,6 +58,21 @@ def redact(text: str, secrets: Iterable[str | None] | None = None) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+_SIGNATURE_PARAMS = ("x-amz-", "awsaccesskeyid", "signature", "expires", "x-goog-")
+"""Query parameters of presigned URLs (SigV4, SigV2, GCS): credential, signature, expiry."""
+
+
+def without_signature(url: str) -> str:
+    """`url` without a presigned URL's credential and signature query (the access key id is
+    in it): what is stored and shown; a new URL is signed when one is needed again."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith(_SIGNATURE_PARAMS)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 class RedactingFilter(logging.Filter):

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.composition import CompositionSnapshot
-from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference
@@ -195,7 +195,8 @@ def continuity(seq: Sequence, shot_id: str,
     return Continuity.WAITING
 
 
-def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None]) -> Sequence:
+def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None],
+                facts: Callable[[Path], MediaFacts | None] | None = None) -> Sequence:
     """Point every chained shot's continuity image at the last frame of the previous shot's
     current take: added first in the tray when missing, swapped in place (same id, so the
     prompt's mention follows) when the pick changed, left alone while there is no take yet."""
@@ -211,7 +212,7 @@ def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None]) -> Sequ
         if ref is not None and ref.source == str(frame):
             continue
         image = Reference(id=chain_reference_id(shot.id), kind=MediaKind.IMAGE,
-                          source=str(frame),
+                          source=str(frame), facts=facts(frame) if facts else None,
                           name=f"Last frame of {out.shots[i - 1].label(i - 1)}")
         refs = list(shot.composition.references)
         if ref is None:

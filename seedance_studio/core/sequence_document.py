@@ -161,6 +161,10 @@ class SequenceDocument:
         index = self._sequence.index(shot_id)
         self.apply(self._sequence.with_pick(shot_id, job_id), f"Pick Take of Shot {index + 1}")
 
+    def set_soundtrack(self, path: str | None) -> None:
+        name = "Set Soundtrack" if path else "Remove Soundtrack"
+        self.apply(self._sequence.with_soundtrack(path), name)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _set(self, seq: Sequence) -> None:

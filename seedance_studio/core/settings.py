@@ -44,8 +44,9 @@ class Settings(BaseModel):
     default_provider: str = "animatic"
     base_urls: dict[str, str] = Field(default_factory=dict)
     """Per-provider base URL overrides (e.g. the simulator); empty means the documented one."""
-    asset_host: Literal["eachlabs", "s3", "none"] = "eachlabs"
-    """Where local references are uploaded so providers can fetch them."""
+    asset_host: Literal["eachlabs", "s3", "fal", "none"] = "eachlabs"
+    """Where local references are uploaded so providers can fetch them (the fal provider
+    always uses fal's CDN)."""
     s3: S3Settings = Field(default_factory=S3Settings)
     library_dir: str = ""
     """Empty means paths.default_library_dir()."""

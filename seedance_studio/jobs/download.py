@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
@@ -32,6 +33,8 @@ MAX_ATTEMPTS = 8
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
+STILL_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
+"""What a last-frame still may be served as."""
 
 Progress = Callable[[int, int | None], None]
 """(bytes so far, total bytes or None)."""
@@ -59,6 +62,18 @@ def library_target(library: Path, job: JobRecord, index: int = 0,
         candidate = folder / f"{stem}~{n}.mp4"
         n += 1
     return candidate
+
+
+def result_target(final: Path, index: int, media: ResultMedia) -> Path:
+    """Where result `index` of a job goes beside its video: the video itself, a numbered
+    sibling for further videos, `<video stem>.last-frame.<ext>` for the last-frame still."""
+    if media.kind == "last_frame":
+        suffix = Path(urlsplit(media.url or "").path).suffix.lower()
+        return final.with_name(f"{final.stem}.last-frame{suffix if suffix in STILLS else '.png'}")
+    return final if index == 0 else final.with_name(f"{final.stem}-{index + 1}{final.suffix}")
+
+
+STILLS = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 
 
 def part_path(final: Path) -> Path:
@@ -98,15 +113,17 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def _check_type(response: httpx.Response, url: str) -> None:
+def _check_type(response: httpx.Response, url: str, accepted: tuple[str, ...]) -> None:
     ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype and not ctype.startswith(ACCEPTED_TYPES):
-        raise DownloadError(f"{url} answered with {ctype!r}, not a video")
+    if ctype and not ctype.startswith(accepted):
+        what = "an image" if accepted == STILL_TYPES else "a video"
+        raise DownloadError(f"{url} answered with {ctype!r}, not {what}")
 
 
 async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
-                sleep: Callable[[float], Any] = asyncio.sleep) -> int:
+                sleep: Callable[[float], Any] = asyncio.sleep,
+                accepted: tuple[str, ...] | None = None) -> int:
     """Stream `url` into `part`, resuming what is already there; returns the final size.
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
@@ -142,7 +159,7 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 if response.status_code >= 400:
                     raise DownloadError(f"download answered HTTP {response.status_code}",
                                         status_code=response.status_code)
-                _check_type(response, url)
+                _check_type(response, url, accepted or ACCEPTED_TYPES)
                 appending = response.status_code == 206 and have > 0
                 total = _total_from(response, have if appending else 0)
                 done = have if appending else 0
@@ -245,10 +262,21 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any
                 "group_id": job.group_id, "variant": job.variant, "batch": job.batch,
                 "retry_of": job.retry_of},
         "result_url": media.url,
+        "last_frame": _last_frame(job, video),
         "timestamps": {"created": _iso(job.created_at), "submitted": _iso(job.submitted_at),
                        "succeeded": _iso(job.succeeded_at),
                        "downloaded": datetime.now(UTC).isoformat()},
     }
+
+
+def _last_frame(job: JobRecord, video: Path) -> str | None:
+    """The file name of the last-frame still kept beside `video`, if one was."""
+    for index, media in enumerate(job.results):
+        if media.kind == "last_frame":
+            still = result_target(video, index, media)
+            if still.exists():
+                return still.name
+    return None
 
 
 def _model_id(job: JobRecord) -> str | None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import itertools
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -53,12 +52,9 @@ from psygnal import Signal
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
-    AuthError,
     ContentBlockedError,
     GenerationFailedError,
     MalformedResponseError,
-    MediaError,
-    NotFoundError,
     ProviderError,
     RateLimitedError,
     SeedanceError,
@@ -66,7 +62,6 @@ from seedance_studio.core.errors import (
 )
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import (
-    INTERRUPTED_CODE,
     Cancelled,
     Failed,
     JobHandle,
@@ -77,19 +72,17 @@ from seedance_studio.core.provider import (
     StatusResult,
     Succeeded,
 )
+from seedance_studio.core.redact import without_signature
 from seedance_studio.core.settings import Settings
-from seedance_studio.jobs import download as dl
-from seedance_studio.jobs.capture import capture, capturing_client
+from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.estimates import split_usd
+from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.polling import (
-    AUTH_ERROR_LIMIT,
     CREATE_RETRY_BASE_S,
-    NOT_FOUND_LIMIT,
-    error_delay,
-    next_poll_delay,
 )
+from seedance_studio.jobs.pool import ProviderFactory, ProviderPool, is_local
 from seedance_studio.jobs.provider_policy import dashboard_advice
 from seedance_studio.jobs.states import (
     FETCH_STATES,
@@ -105,39 +98,35 @@ from seedance_studio.jobs.store import (
     NewJob,
     new_owner_id,
 )
+from seedance_studio.jobs.store_watch import ADOPT_EVERY_TICKS, SCAN_EVERY_S, StoreWatcher
 from seedance_studio.jobs.transitions import Event
+from seedance_studio.jobs.watching import (
+    Counters,
+    Fetch,
+    FileGone,
+    GiveUp,
+    Pause,
+    RenderAgain,
+    Retry,
+    Stop,
+    TimeOut,
+    before_poll,
+    next_step,
+)
+from seedance_studio.jobs.writer import JobWriter
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
 
 log = logging.getLogger(__name__)
 
-ProviderFactory = Callable[..., Provider]
-"""create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
 
 CLOSE_TIMEOUT_S = 5.0
-SCAN_EVERY_S = 2.0
-"""How often a started engine looks for changes made by other processes."""
-ADOPT_EVERY_TICKS = 5
-"""Scans between looks for jobs whose runner died (their lease is then free)."""
-RETRY_LATER_S = 300.0
-"""A job whose download failed is tried again by the store scan after this long (a restart,
-`download` or `resume` try at once)."""
 LEASE_S = DEFAULT_LEASE_S
-LOCAL_RERENDERS = 3
-"""Times a local job is rendered again after interruptions before it is left failed (a guard
-against a provider that forgets its jobs at once, not a limit users should meet)."""
 
 
 class CancelNotPossibleError(SeedanceError):
     """The provider has no server cancel: only the user may decide to stop watching."""
-
-
-def _default_factory() -> ProviderFactory:
-    from seedance_studio.providers import registry
-
-    factory: ProviderFactory = registry.create_provider
-    return factory
 
 
 class JobEngine:
@@ -156,16 +145,12 @@ class JobEngine:
         self.assets = assets
         self.owner = new_owner_id()
         self.ledger = Ledger(store)
-        self._factory = provider_factory
         self._poll_interval = poll_interval
         """Overrides every provider's interval (the simulator runs jobs in a second)."""
-        self._http = http
-        self._own_http = http is None
-        self._providers: dict[str, Provider] = {}
-        self._resolvers: dict[str, Any] = {}
-        self._retired: list[Any] = []
-        """Clients `update_settings` dropped: running tasks may still hold them; closed with
-        the engine."""
+        self.pool = ProviderPool(settings, secrets, factory=provider_factory, http=http)
+        self.writer = JobWriter(store, self.job_changed.emit, self.progress.emit)
+        self.fetcher = Fetcher(self.writer, self.pool, lambda: self.settings.library_path(),
+                               self._status_of)
         self._batch_ids: dict[int, str] = {}
         """Job id -> batch, so `wait` need not read the store for every job it waits on."""
         self._gate = CreateGate(store, self._limits_for)
@@ -174,9 +159,6 @@ class JobEngine:
         self._closing = False
         self._closed = False
         self._janitor: asyncio.Task[None] | None = None
-        self._last_scan = 0.0
-        self._seen: dict[int, float] = {}
-        """Job id -> the updated_at last announced by the store scan."""
 
     # -- public API -------------------------------------------------------------------------
 
@@ -189,7 +171,9 @@ class JobEngine:
         for job in self.store.list_jobs(states=[JobState.SUBMIT_UNKNOWN]):
             self._look_up_later(job)
         if self._janitor is None and not self._closing:
-            self._last_scan = self._now()
+            self._store_watch = StoreWatcher(
+                self.store, self.owner, announce=self._announce, adopt=self._resume,
+                busy=lambda job: job.id in self._watchers or job.batch in self._batches)
             self._janitor = asyncio.get_running_loop().create_task(self._watch_store())
 
     async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
@@ -211,11 +195,7 @@ class JobEngine:
         read none of these settings and keep their renders.
         """
         self.settings = settings
-        for provider_id, provider in list(self._providers.items()):
-            if not provider.capabilities.local:
-                self._retired.append(self._providers.pop(provider_id))
-        self._retired.extend(self._resolvers.values())
-        self._resolvers.clear()
+        self.pool.update_settings(settings)
 
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         """Cancel before the create left, discard an unknown submission, or ask the provider
@@ -264,7 +244,9 @@ class JobEngine:
             return self.store.get(job_id)
         try:
             accepted = await provider.cancel(self._handle(provider, job))
-            refusal = None if accepted else f"cancel refused by {name}"
+            warning = provider.capabilities.cancel_warning()
+            refusal = (None if accepted else
+                       f"not cancelled: {warning}" if warning else f"cancel refused by {name}")
         except ProviderError as exc:
             refusal = f"cancel failed at {name} ({exc})"
         if refusal is not None:
@@ -411,42 +393,11 @@ class JobEngine:
         if tasks:
             await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_S)
         self.store.release_all(self.owner)  # a clean exit frees its jobs for other runners
-        for provider in [*self._providers.values(), *self._retired]:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(provider.aclose(), CLOSE_TIMEOUT_S)
-        self._providers.clear()
-        self._retired.clear()
-        for resolver in self._resolvers.values():
-            with contextlib.suppress(Exception):
-                await resolver.aclose()
-        self._resolvers.clear()
-        if self._own_http and self._http is not None:
-            with contextlib.suppress(Exception):
-                await self._http.aclose()
-            self._http = None
+        await self.pool.aclose()
 
     async def _watch_store(self) -> None:
-        """Every SCAN_EVERY_S: announce other processes' writes; now and then adopt orphans."""
-        for tick in itertools.count(1):
-            await asyncio.sleep(SCAN_EVERY_S)
-            try:
-                # Look back one extra period: a write stamped just before the last scan may
-                # have committed just after it.
-                changed = self.store.changed_since(self._last_scan - SCAN_EVERY_S)
-                self._last_scan = max((at for _id, at in changed), default=self._last_scan)
-                for job_id, at in changed:
-                    if self._seen.get(job_id) != at:
-                        self._seen[job_id] = at
-                        self._announce(job_id)
-                if tick % ADOPT_EVERY_TICKS == 0:
-                    for job in self.store.unfinished():
-                        busy = job.id in self._watchers or job.batch in self._batches
-                        later = job.next_poll_at is not None and job.next_poll_at > self._now()
-                        if not busy and not later and self.store.lease_is_free(job,
-                                                                                self.owner):
-                            self._resume(job)
-            except Exception:  # a locked or closing database: try again next tick
-                log.exception("store scan failed")
+        # Read at call time, so a test may make the scan quicker.
+        await self._store_watch.run(SCAN_EVERY_S, ADOPT_EVERY_TICKS)
 
     # -- helpers used by front ends ---------------------------------------------------------
 
@@ -517,7 +468,8 @@ class JobEngine:
             provider = self._provider(first.provider)
             snapshot = first.snapshot()
             urls = await self._upload(snapshot, ids, provider)
-            self._update_many(ids, ref_urls=urls)
+            # The record keeps where each reference went, never a presigned URL's credential.
+            self._update_many(ids, ref_urls={k: without_signature(v) for k, v in urls.items()})
             attempt_errors = 0
             while True:
                 def mark() -> None:
@@ -715,21 +667,20 @@ class JobEngine:
             self.store.release(job_id, self.owner)
 
     async def _poll_and_fetch(self, job_id: int) -> None:
-        """Poll until the provider finishes, then bring the file home."""
-        unchanged = 0
-        errors = 0
-        not_found = 0
-        refused = 0
-        last_raw: str | None = None
+        """Poll until the provider finishes, then bring the file home (the policy is in
+        jobs/watching.py; this loop only does what it says)."""
+        counters = Counters()
         # One client for the whole watch: `update_settings` must not move a job to another
         # server while it is being polled.
         provider: Provider | None = None
-        polled = False
-        rerendered = False
+        polled = rerendered = False
         while True:
             job = self.store.get(job_id)
-            if (job.state in FETCH_STATES and not rerendered and self._is_local(job.provider)
-                    and _files_gone(job)):
+            local = self._is_local(job.provider)
+            phase = before_poll(job, polled=polled, now=self._now(),
+                                timeout_s=self.settings.job_timeout_s, local=local,
+                                files_gone=not rerendered and _files_gone(job))
+            if isinstance(phase, FileGone):
                 rerendered = True
                 # The render was moved into the library and that file is gone too: render it
                 # again (free) rather than fail on a cache file that no longer exists.
@@ -737,70 +688,48 @@ class JobEngine:
                            message="rendering again: the video file is gone")
                 await self._render_again(self.store.get(job_id), self._provider(job.provider))
                 continue
-            if job.state in FETCH_STATES:
-                await self._fetch(job)
+            if isinstance(phase, Fetch):
+                await self.fetcher.fetch(job)
                 return
-            if job.state not in POLLED_STATES:
+            if isinstance(phase, TimeOut):
+                self._move(job_id, Event.TIMED_OUT, message=phase.message)
                 return
-            # Look once before judging the time-out: a job resumed after a long break may
-            # have finished meanwhile (or be a local render to start again).
-            if polled and self._past_timeout(job):
-                self._move(job_id, Event.TIMED_OUT, message=(
-                    f"unfinished after {self.settings.job_timeout_s // 60} min: check "
-                    f"again or cancel"))
+            if isinstance(phase, Stop):
                 return
             provider = provider or self._provider(job.provider)
             polled = True
+            answers: list[Any] = []
+            outcome: StatusResult | SeedanceError
             try:
                 with capture() as answers:
-                    status = await provider.status(self._handle(provider, job))
-            except NotFoundError as exc:
-                not_found += 1
-                if not_found >= NOT_FOUND_LIMIT:
-                    self._move(job_id, Event.LOST, message=str(exc),
-                               error_type=type(exc).__name__)
-                    return
-                errors += 1
-                await asyncio.sleep(error_delay(errors))
-                continue
-            except RateLimitedError as exc:
-                errors += 1
-                await asyncio.sleep(error_delay(errors, exc.retry_after))
-                continue
-            except AuthError as exc:
-                errors += 1
-                refused += 1
-                if refused >= AUTH_ERROR_LIMIT:
-                    # Kept as it is (paid, unfinished): polled again after a while, at the
-                    # next start or `resume`, once the key is put right.
-                    self._update(job_id, error_type=type(exc).__name__,
-                                 next_poll_at=self._now() + RETRY_LATER_S,
-                                 message=f"polling paused, the key was refused: {exc} (fix "
-                                         f"the key, then resume)")
-                    return
-                self._update(job_id, message=f"polling: {exc} (will keep trying)")
-                await asyncio.sleep(error_delay(errors))
-                continue
+                    outcome = await provider.status(self._handle(provider, job))
             except SeedanceError as exc:
-                errors += 1
-                self._update(job_id, message=f"polling: {exc} (will keep trying)")
-                await asyncio.sleep(error_delay(errors))
+                outcome = exc
+            step, counters = next_step(job, outcome, counters, local=local,
+                                       interval=self._poll_interval or provider.poll_interval)
+            if isinstance(step, Retry):
+                if step.message is not None:
+                    self._update(job_id, message=step.message)
+                await asyncio.sleep(step.wait)
                 continue
-            errors = not_found = refused = 0
+            if isinstance(step, GiveUp):
+                self._move(job_id, Event.LOST, message=step.message, error_type=step.error_type)
+                return
+            if isinstance(step, Pause):
+                # Kept as it is (paid, unfinished): polled again after a while, at the next
+                # start or `resume`, once the key is put right.
+                self._update(job_id, error_type=step.error_type, message=step.message,
+                             next_poll_at=self._now() + RETRY_LATER_S)
+                return
             if (job.message or "").startswith("polling"):  # the trouble is over
                 self._update(job_id, message=None, error_type=None, error_code=None,
                              next_poll_at=None)
-            if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE
-                    and provider.capabilities.local and job.attempt <= LOCAL_RERENDERS):
+            if isinstance(step, RenderAgain):
                 await self._render_again(job, provider)
                 continue
-            raw = status.raw_status or status.state
-            unchanged = unchanged + 1 if raw == last_raw else 0
-            last_raw = raw
-            self._apply_status(job, status, answers)
-            if isinstance(status, Queued | Running):
-                await asyncio.sleep(next_poll_delay(
-                    self._poll_interval or provider.poll_interval, unchanged))
+            self._apply_status(job, step.status, answers)
+            if step.wait is not None:
+                await asyncio.sleep(step.wait)
 
     async def _render_again(self, job: JobRecord, provider: Provider) -> None:
         """Start a local job's render again from its stored snapshot; same job id, new
@@ -830,12 +759,15 @@ class JobEngine:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
-                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw)
+                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw,
+                           queue_position=status.queue_position)
+            elif job.queue_position != status.queue_position:
+                self._update(job.id, expect=[JobState.QUEUED], queue_position=status.queue_position)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
                 self._move(job.id, Event.REPORTED_RUNNING, raw_status=status.raw_status,
-                           progress=status.progress,
+                           progress=status.progress, queue_position=None,
                            raw=raw if job.state is not JobState.RUNNING else None)
             self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):
@@ -866,10 +798,6 @@ class JobEngine:
         rate = capabilities.get(job.provider).pricing.credit_usd
         return Decimal(cost.amount) * rate if rate is not None else None
 
-    def _past_timeout(self, job: JobRecord) -> bool:
-        start = job.submitted_at or job.created_at
-        return self._now() - start > self.settings.job_timeout_s
-
     @contextlib.asynccontextmanager
     async def _holding(self, ids: list[int]) -> AsyncIterator[None]:
         """Keep renewing the leases on `ids` while the block runs (long polls, slow
@@ -889,131 +817,27 @@ class JobEngine:
 
     # -- downloading ------------------------------------------------------------------------
 
-    async def _fetch(self, job: JobRecord) -> None:
-        if not job.results:
-            self._move(job.id, Event.NO_RESULT,
-                       message="the provider reported success without a result")
-            return
-        final = Path(job.result_path) if job.result_path else dl.library_target(
-            self.settings.library_path(), job)
-        self._move(job.id, Event.FETCH_STARTED, result_path=str(final))
-        job = self.store.get(job.id)
-        try:
-            for index, media in enumerate(job.results):
-                target = final if index == 0 else final.with_name(
-                    f"{final.stem}-{index + 1}{final.suffix}")
-                if target.exists():
-                    continue  # finished before a crash, sidecar may be missing
-                await self._fetch_one(job, media, target)
-        except (SeedanceError, OSError) as exc:
-            self._move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
-                         next_poll_at=self._now() + RETRY_LATER_S,
-                         message=f"download failed: {exc} (download again to retry)")
-            return
-        record = self.store.get(job.id)
-        # Hashing and writing read the whole file: off the loop, which is the UI thread in the app.
-        sidecar = await asyncio.to_thread(
-            lambda: dl.write_sidecar(final, dl.provenance(record, final, record.results[0])))
-        size = final.stat().st_size
-        self._move(job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size,
-                   bytes_total=size)
-        self._report(job.id, "download", 1.0)
-
-    async def _fetch_one(self, job: JobRecord, media: Any, target: Path) -> None:
-        if media.path:
-            await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
-            return
-        if not media.url:
-            raise SeedanceError("the result has neither a URL nor a file")
-        part = dl.part_path(target)
-        last = [0.0]
-
-        def report(done: int, total: int | None) -> None:
-            frac = done / total if total else 0.0
-            self._report(job.id, "download", frac)
-            now = self._now()
-            if now - last[0] > 1.0:  # persist progress for other processes, not every chunk
-                last[0] = now
-                self.store.update(job.id, bytes_done=done, bytes_total=total,
-                                  lease_until=now + LEASE_S)
-
-        url = media.url
-        for attempt in itertools.count():
-            try:
-                await dl.fetch(self._client(), url, part, progress=report)
-                await asyncio.to_thread(dl.verify_playable, part)
-            except NotFoundError:
-                fresh = await self._fresh_url(job, media) if attempt == 0 else None
-                if fresh is None:
-                    raise
-                url = fresh
-                continue
-            except MediaError:
-                part.unlink(missing_ok=True)  # corrupt: start over once
-                if attempt >= 1:
-                    raise
-                continue
-            break
-        part.replace(target)
-
-    async def _fresh_url(self, job: JobRecord, media: Any) -> str | None:
-        """Result URLs expire; a new status answer may carry a fresh one."""
-        try:
-            provider = self._provider(job.provider)
-            status = await provider.status(self._handle(provider, job))
-        except SeedanceError:
-            return None
-        if isinstance(status, Succeeded):
-            index = job.results.index(media) if media in job.results else 0
-            if index < len(status.results) and status.results[index].url not in (None,
-                                                                                   media.url):
-                return status.results[index].url
-        return None
-
     # -- small helpers ----------------------------------------------------------------------
 
     def _now(self) -> float:
         return self.store.now()
 
     def _client(self) -> httpx.AsyncClient:
-        """The engine's client, shared with the providers it creates; when the engine made
-        it, it records the providers' raw answers for the job history (jobs/capture.py)."""
-        if self._http is None:
-            from seedance_studio.providers.http import DEFAULT_TIMEOUT
-
-            self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
-        return self._http
+        return self.pool.client()
 
     def _resolver(self, provider_id: str) -> Any:
-        """One AssetResolver per provider: whether loopback URLs pass depends on its base."""
-        resolver = self._resolvers.get(provider_id)
-        if resolver is None:
-            from seedance_studio.providers.assets import AssetResolver
-
-            resolver = AssetResolver.for_provider(provider_id, self.settings, self.secrets,
-                                                  http=self._client())
-            self._resolvers[provider_id] = resolver
-        return resolver
+        return self.pool.resolver(provider_id)
 
     @staticmethod
     def _is_local(provider_id: str) -> bool:
-        """A provider on this computer: free, so resending can never charge twice."""
-        try:
-            return capabilities.get(provider_id).local
-        except KeyError:
-            return False
+        return is_local(provider_id)
 
     def _limits_for(self, provider_id: str) -> RateLimits:
         """The create limits the provider publishes: the gate enforces them, nothing else."""
         return self._provider(provider_id).rate_limits
 
     def _provider(self, provider_id: str) -> Provider:
-        provider = self._providers.get(provider_id)
-        if provider is None:
-            factory = self._factory or _default_factory()
-            provider = factory(provider_id, self.settings, self.secrets, http=self._client())
-            self._providers[provider_id] = provider
-        return provider
+        return self.pool.provider(provider_id)
 
     @staticmethod
     def _handle(provider: Provider, job: JobRecord) -> JobHandle:
@@ -1027,38 +851,26 @@ class JobEngine:
     def _update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
                 event: str | None = None, raw: object = None,
                 **fields: Unpack[JobFields]) -> bool:
-        changed = self.store.update(job_id, expect=expect, event=event, raw=raw, **fields)
-        if changed:
-            self._announce(job_id)
-        return changed
+        return self.writer.update(job_id, expect=expect, event=event, raw=raw, **fields)
 
     def _move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
               **fields: Unpack[JobFields]) -> bool:
         """Apply a transition of jobs/transitions.py (False when the job had moved on)."""
-        changed = self.store.move(job_id, event, note=note, raw=raw, **fields)
-        if changed:
-            self._announce(job_id)
-        return changed
+        return self.writer.move(job_id, event, note=note, raw=raw, **fields)
 
     def _report(self, job_id: int, phase: str, fraction: float) -> None:
-        """Emit `progress`; like `_announce`, a failing listener is only logged."""
-        try:
-            self.progress.emit(job_id, phase, fraction)
-        except Exception:
-            log.exception("a progress listener failed for job %s", job_id)
+        self.writer.report(job_id, phase, fraction)
 
     def _announce(self, job_id: int) -> None:
-        """Emit `job_changed`; a listener that raises is logged, never the engine's problem
-        (it must not undo bookkeeping such as a stored provider job id)."""
-        try:
-            self.job_changed.emit(job_id)
-        except Exception:
-            log.exception("a job_changed listener failed for job %s", job_id)
+        self.writer.announce(job_id)
 
     def _update_many(self, ids: list[int], *, event: str | None = None, raw: object = None,
                      **fields: Unpack[JobFields]) -> None:
-        for job_id in ids:
-            self._update(job_id, event=event, raw=raw, **fields)
+        self.writer.update_many(ids, event=event, raw=raw, **fields)
+
+    async def _status_of(self, job: JobRecord) -> StatusResult:
+        provider = self._provider(job.provider)
+        return await provider.status(self._handle(provider, job))
 
 
 def _exists(path: str | None) -> bool:

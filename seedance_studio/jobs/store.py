@@ -37,7 +37,7 @@ from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_NAME = "jobs.sqlite3"
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15_000
@@ -152,7 +152,12 @@ UPDATE jobs SET error_type = 'GenerationFailedError'
 name the engine wrote, or a code such as "face" the provider sent). Class names end in
 Error or Exception; "content_blocked" was the engine's word for a filtered job."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+_V5 = """
+ALTER TABLE jobs ADD COLUMN queue_position INTEGER
+"""
+"""Requests ahead of a queued job, where the provider says (fal)."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
 
 
@@ -226,6 +231,8 @@ class JobRecord:
     """Marked as the chosen take in a compare."""
     fanout: str | None = None
     """Shared by the jobs of one send to several providers."""
+    queue_position: int | None = None
+    """Requests ahead of this one in the provider's queue, while it is queued (fal)."""
 
     @property
     def is_settled(self) -> bool:
@@ -274,6 +281,7 @@ class JobRecord:
             finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
             lease_owner=row["lease_owner"], lease_until=row["lease_until"],
             pick=bool(row["pick"]), fanout=row["fanout"],
+            queue_position=row["queue_position"],
         )
 
 
@@ -310,7 +318,7 @@ _COLUMNS = frozenset({
     "actual_cost", "actual_usd",
     "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
     "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
-    "pick", "fanout",
+    "pick", "fanout", "queue_position",
 })
 
 
@@ -342,6 +350,7 @@ class JobFields(TypedDict, total=False):
     lease_until: float | None
     pick: bool
     fanout: str | None
+    queue_position: int | None
 
 
 _REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})

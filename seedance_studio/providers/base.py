@@ -21,7 +21,7 @@ from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
-from seedance_studio.providers.keys import SERVICE_NAME
+from seedance_studio.providers.keys import SERVICE_NAME, clean_key
 from seedance_studio.providers.rate_limits import NO_LIMITS, RateLimits
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
@@ -163,8 +163,10 @@ class HttpProvider:
 
     def api_key(self) -> str:
         key = self._keys.get(self.id)
-        if not key:
+        if not key or not key.strip():
             raise MissingKeyError(missing_key_message(self._caps), provider=self.id)
+        # Whatever the key source: a header must never carry a CR or a non-ASCII byte.
+        key = clean_key(key, name=self.id, origin="")
         register_secret(key)
         return key
 
@@ -173,6 +175,8 @@ class HttpProvider:
             return {"X-API-Key": key}
         if self._caps.auth == "bearer":
             return {"Authorization": f"Bearer {key}"}
+        if self._caps.auth == "key":
+            return {"Authorization": f"Key {key}"}
         return {}
 
     def json_headers(self, key: str = MASK) -> dict[str, str]:

@@ -97,6 +97,10 @@ def error_details(body: Any) -> tuple[str | None, str | None]:
         message = details
     if message is None and isinstance(data, dict):
         return error_details(data)
+    detail = body.get("detail")
+    if code_value is None and isinstance(detail, list):  # FastAPI-style: [{loc, msg, type}]
+        code_value = next((d["type"] for d in detail if isinstance(d, dict) and d.get("type")),
+                          None)
     code = None if code_value is None else str(code_value)
     return (message, code)
 

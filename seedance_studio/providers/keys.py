@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
-from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.errors import KeyFormatError, SeedanceError
 from seedance_studio.core.redact import forget_secret, redact, register_secret
 
 SERVICE_NAME = "seedance-studio"
@@ -41,6 +41,40 @@ class SecretStoreError(SeedanceError):
 
 class KeyringTimeoutError(SeedanceError):
     """The keyring did not answer in time."""
+
+
+def key_problem(value: str) -> str | None:
+    """Why `value` (already stripped) cannot be an API key, or None. Never quotes the key."""
+    for position, char in enumerate(value, start=1):
+        if ord(char) < 32 or ord(char) == 127:
+            return f"a control character (U+{ord(char):04X}) at position {position}"
+        if ord(char) > 126:
+            return f"a non-ASCII character (U+{ord(char):04X}) at position {position}"
+        if char == " ":
+            return f"a space at position {position}"
+    return None
+
+
+def _label(name: str) -> str:
+    from seedance_studio.core import capabilities
+
+    try:
+        return capabilities.get(name).name
+    except KeyError:
+        return name
+
+
+def clean_key(value: str, *, name: str, origin: str) -> str:
+    """`value` without surrounding whitespace (a CRLF .env file, a paste); KeyFormatError
+    naming the key and where it came from when what is left cannot be sent."""
+    key = value.strip()
+    problem = key_problem(key)
+    if problem is not None:
+        register_secret(key)  # whatever happens next, it is masked
+        where = f" {origin}" if origin else ""
+        raise KeyFormatError(f"the {_label(name)} key{where} contains {problem}: enter it "
+                             f"again (nothing was sent)", provider=name)
+    return key
 
 
 def env_var(name: str) -> str:
@@ -161,11 +195,18 @@ class SecretStore:
         return value
 
     def get(self, name: str) -> str | None:
-        """The secret for a provider id (or S3 name): keyring first, then the environment."""
+        """The secret for a provider id (or S3 name): keyring first, then the environment;
+        stripped of surrounding whitespace. KeyFormatError for a key that cannot be sent."""
         with self._lock:
-            value = self._from_keyring(name) or self._environ.get(env_var(name)) or None
-        if value:
-            register_secret(value)
+            stored = self._from_keyring(name)
+            env = None if stored else self._environ.get(env_var(name))
+        raw = stored or env
+        if not raw or not raw.strip():
+            return None
+        origin = (f"in the keyring ({SERVICE_NAME} / {name})" if stored
+                  else f"in {env_var(name)}")
+        value = clean_key(raw, name=name, origin=origin)
+        register_secret(value)
         return value
 
     def source(self, name: str) -> Literal["keyring", "env"] | None:
@@ -180,6 +221,10 @@ class SecretStore:
         value = value.strip()
         if not value:
             raise SecretStoreError("an empty key cannot be stored; delete it instead")
+        problem = key_problem(value)
+        if problem is not None:
+            register_secret(value)
+            raise SecretStoreError(f"the key contains {problem}: paste it again without it")
         register_secret(value)
         with self._lock:
             try:

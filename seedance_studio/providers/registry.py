@@ -64,6 +64,8 @@ _FACTORIES: dict[str, ProviderFactory] = {
                                        "KinoviLegacyProvider"),
     "oxen": lazy_http_factory("seedance_studio.providers.oxen", "OxenProvider"),
     "eachlabs": lazy_http_factory("seedance_studio.providers.eachlabs", "EachlabsProvider"),
+    "fal": lazy_http_factory("seedance_studio.providers.fal", "FalProvider"),
+    "byteplus": lazy_http_factory("seedance_studio.providers.byteplus", "BytePlusProvider"),
     "animatic": _animatic,
 }
 

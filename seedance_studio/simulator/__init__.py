@@ -14,9 +14,10 @@ Or in another process: ``python -m seedance_studio.simulator --port 0 [--speed S
 
 API keys: anything non-empty works except ``bad-key`` (401), ``broke-key`` (402 on create) and,
 for Kinovi, ``noaccess-key`` (403). Counter names per provider: ``create``, ``query``,
-``cancel`` (Oxen, eachlabs), ``details``/``generate``/``model`` (Oxen), ``presign``/``upload``/
-``public`` (eachlabs), ``download`` (result files, counted under the job's provider), and for
-``s3``: ``upload``/``download``/``head``/``delete``.
+``cancel`` (Oxen, eachlabs, fal, BytePlus), ``details``/``generate``/``model`` (Oxen),
+``presign``/``upload``/``public`` (eachlabs), ``result``/``history``/``initiate``/``upload``/
+``public`` (fal), ``list`` (BytePlus), ``download`` (result files, counted under the job's
+provider), and for ``s3``: ``upload``/``download``/``head``/``delete``.
 
 Reference media hosted here: ``sim.sample_url("clip_640x640_5s.mp4" | "image.png" |
 "image_WxH.png" | "tone_3s.wav")``, job results at ``/files/<job>.mp4``, S3 objects, eachlabs

@@ -16,7 +16,9 @@ from seedance_studio.simulator import control
 from seedance_studio.simulator.faults import JOB_FAULTS, Fault, FaultKind
 from seedance_studio.simulator.http import ApiError, Request, Response
 from seedance_studio.simulator.providers.base import Ctx, Provider, Route
+from seedance_studio.simulator.providers.byteplus import BytePlus
 from seedance_studio.simulator.providers.eachlabs import Eachlabs
+from seedance_studio.simulator.providers.fal import Fal
 from seedance_studio.simulator.providers.kinovi import Kinovi
 from seedance_studio.simulator.providers.oxen import Oxen
 from seedance_studio.simulator.providers.shortapi import ShortApi
@@ -52,6 +54,8 @@ class App:
             Kinovi(state),
             Oxen(state),
             Eachlabs(state),
+            Fal(state),
+            BytePlus(state),
             Files(state),
             Samples(state),
             S3(state),

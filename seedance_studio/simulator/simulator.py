@@ -20,6 +20,8 @@ BASE_PATHS = {
     "kinovi-legacy": "/kinovi/api/v1",
     "oxen": "/oxen/api",
     "eachlabs": "/eachlabs/v1",
+    "fal": "/fal/queue",
+    "byteplus": "/byteplus/api/v3",
 }
 
 

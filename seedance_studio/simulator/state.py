@@ -28,6 +28,8 @@ DEFAULT_OPTIONS: dict[str, dict[str, Any]] = {
         "concurrency_limit": 10,
         "creates_per_minute": 100,
     },
+    "fal": {"cancelled_status": "COMPLETED", "queue_ahead": 3, "concurrency_limit": None},
+    "byteplus": {"concurrency_limit": None, "refuse_code": None},
 }
 
 

@@ -95,6 +95,12 @@ def _resolve_sim(state: SimState, path: str, query: str) -> MediaRef | None:
             return None
         kind = kind_from_content_type(obj.content_type, path)
         return MediaRef(url, kind, True, obj.duration() if kind in {"video", "audio"} else None)
+    if len(parts) == 5 and parts[:3] == ["fal", "cdn", "files"]:
+        obj = state.get_object(("fal", parts[3]))
+        if obj is None:
+            return None
+        kind = kind_from_content_type(obj.content_type, path)
+        return MediaRef(url, kind, True, obj.duration() if kind in {"video", "audio"} else None)
     if len(parts) >= 3 and parts[0] == "eachlabs" and parts[1] == "_public":
         obj = state.get_object(("eachlabs", parts[2]))
         if obj is None:

@@ -19,7 +19,8 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
-from seedance_studio.jobs.engine import JobEngine, ProviderFactory
+from seedance_studio.jobs.engine import JobEngine
+from seedance_studio.jobs.pool import ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
 
 if TYPE_CHECKING:

@@ -33,11 +33,16 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
         return f"{PHASE_LABELS['upload']} {progress[1]:.0%}"
     if job.state is JobState.SUBMITTING and job.message and job.message != "creating":
         return f"{label}: {job.message}"  # e.g. a provider's rate limit, and when it retries
+    if job.state in (JobState.RUNNING, JobState.QUEUED) and (job.message or "").startswith(
+            "not cancelled"):
+        return f"{label}: {job.message}"  # a running task the provider cannot stop
     if job.state is JobState.RUNNING:
         fraction = job.progress
         if progress and progress[0] == "queue" and progress[1] > 0:
             fraction = progress[1]
         return f"{label} {fraction:.0%}" if fraction else label
+    if job.state is JobState.QUEUED and job.queue_position is not None:
+        return f"{label} ({job.queue_position} ahead in the provider's queue)"
     if job.state is JobState.DOWNLOADING:
         fraction = progress[1] if progress and progress[0] == "download" else None
         if fraction is None and job.bytes_total:

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from seedance_studio.core import capabilities, paths, pricing
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.media_facts import MediaFacts
 from seedance_studio.core.money import format_money
 from seedance_studio.core.pricing import Estimate
+from seedance_studio.core.probe import probe_file
 from seedance_studio.core.sequence import (
     Continuity,
     Sequence,
@@ -72,11 +74,14 @@ class SequenceController(QObject):
         self._reset_history = reset_history
         self._loading = False
         self._frames: dict[int, Path] = {}
+        self._facts: dict[Path, MediaFacts] = {}
+        """The probed facts of each last frame (probed on the worker with the extraction)."""
         """Last frames already extracted (job id -> PNG): read on the UI thread, never made."""
         self._extracting: set[int] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._window = parent
         self.confirm_box: QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None
         self.model = ShotListModel(doc, price=self._price, take_text=self._take_text,
                                    continuity=self._continuity)
         self.panel = ShotListPanel(self.model, doc)
@@ -103,6 +108,8 @@ class SequenceController(QObject):
         p.generate_requested.connect(self.confirm_generate)
         p.play_requested.connect(self.play)
         p.export_requested.connect(self.choose_export)
+        p.soundtrack_requested.connect(self.choose_soundtrack)
+        p.soundtrack_cleared.connect(lambda: self.doc.set_soundtrack(None))
         p.shot_activated.connect(self.doc.set_current)
         self.doc.current_changed.connect(self._load_current)
         self.doc.changed.connect(self._update_summary)
@@ -309,14 +316,21 @@ class SequenceController(QObject):
 
     def _extract(self, job_id: int) -> None:
         self._extracting.add(job_id)
+        takes = self.takes
 
-        def done(path: Path | None) -> None:
-            self._frame_ready(job_id, path)
+        def extract() -> tuple[Path, MediaFacts] | None:
+            path = takes.last_frame(job_id)
+            return None if path is None else (path, probe_file(path))
+
+        def done(found: tuple[Path, MediaFacts] | None) -> None:
+            if found is not None:
+                self._facts[found[0]] = found[1]
+            self._frame_ready(job_id, found[0] if found else None)
 
         def failed(_exc: BaseException) -> None:
             self._extracting.discard(job_id)
 
-        self.worker.submit(self.takes.last_frame, job_id, on_done=done, on_error=failed)
+        self.worker.submit(extract, on_done=done, on_error=failed)
 
     def _frame_ready(self, job_id: int, path: Path | None) -> None:
         self._extracting.discard(job_id)
@@ -325,7 +339,7 @@ class SequenceController(QObject):
             self._apply_chains()
 
     def _apply_chains(self) -> None:
-        seq = sync_chains(self.doc.sequence, self._frames.get)
+        seq = sync_chains(self.doc.sequence, self._frames.get, self._facts.get)
         if seq != self.doc.sequence:
             self.doc.replace_silently(seq)
             current = self.doc.current
@@ -356,13 +370,33 @@ class SequenceController(QObject):
                            on_done=lambda r: self.play_requested.emit(str(r.path)),
                            on_error=lambda e: self.message.emit(f"Cannot play: {e}"))
 
-    def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export the sequence", str(Path.home() / "sequence.otio"),
+    def choose_export(self) -> QFileDialog:
+        """Where to export (open(), never exec(): the loop must keep running)."""
+        return self._file_dialog(
+            "Export the sequence", QFileDialog.AcceptMode.AcceptSave,
             "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
-            "One MP4 (*.mp4)")
-        if path:
-            self.export(Path(path))
+            "One MP4 (*.mp4)", lambda path: self.export(Path(path)), select="sequence.otio")
+
+    def choose_soundtrack(self) -> QFileDialog:
+        return self._file_dialog(
+            "Soundtrack of the sequence", QFileDialog.AcceptMode.AcceptOpen,
+            "Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)",
+            lambda path: self.doc.set_soundtrack(path))
+
+    def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode, filters: str,
+                     chosen: Callable[[str], None], *, select: str = "") -> QFileDialog:
+        dialog = QFileDialog(self._window, title)
+        dialog.setAcceptMode(mode)
+        dialog.setNameFilter(filters)
+        if mode is QFileDialog.AcceptMode.AcceptOpen:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if select:
+            dialog.selectFile(select)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(chosen)
+        self.file_dialog = dialog
+        dialog.open()
+        return dialog
 
     def export(self, dest: Path) -> None:
         movie = dest if dest.suffix.lower() == ".mp4" else None

@@ -46,6 +46,7 @@ from seedance_studio.ui.workers import Worker
 ASSET_HOSTS = [
     ("eachlabs", "eachlabs uploads (uses the eachlabs API key)"),
     ("s3", "My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)"),
+    ("fal", "fal.ai's CDN (uses the fal API key)"),
     ("none", "None: only web links can be used as references"),
 ]
 
@@ -271,8 +272,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 12)
         note = QLabel("Prices come from each provider's page (with its date). If your account "
-                      "pays another rate, enter it per output second; empty keeps the "
-                      "published one.")
+                      "pays another rate, enter it in the same unit (per output second, or "
+                      "per million tokens); empty keeps the published one.")
         note.setWordWrap(True)
         note.setProperty("role", "muted")
         layout.addWidget(note)
@@ -290,7 +291,10 @@ class SettingsDialog(QDialog):
             for rule in caps.pricing.rules:
                 r = self.prices.rowCount()
                 self.prices.insertRow(r)
-                cells = [caps.name, rule.label, f"{rule.per_output_second.normalize():f} {unit}",
+                published = (f"{rule.per_million_tokens.normalize():f} $/M tokens"
+                             if rule.per_million_tokens else
+                             f"{rule.per_output_second.normalize():f} {unit}")
+                cells = [caps.name, rule.label, published,
                          f"{mine[rule.id].normalize():f}" if rule.id in mine else ""]
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)

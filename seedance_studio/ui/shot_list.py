@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -131,6 +132,8 @@ class ShotListPanel(QWidget):
     generate_requested = Signal()
     play_requested = Signal()
     export_requested = Signal()
+    soundtrack_requested = Signal()
+    soundtrack_cleared = Signal()
     shot_activated = Signal(str)
 
     def __init__(self, model: ShotListModel, doc: SequenceDocument,
@@ -146,6 +149,12 @@ class ShotListPanel(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAccessibleName("Shots")
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.view.setMinimumHeight(3 * (self.fontMetrics().height() + 12))
+        header = self.view.horizontalHeader()
+        for column in (0, 2, 3, 4, 5, 6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
@@ -154,23 +163,25 @@ class ShotListPanel(QWidget):
         for key, text, row in (("undo", "Undo", row1), ("redo", "Redo", row1),
                                ("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
                                ("remove", "Remove", row1), ("up", "Move up", row1),
-                               ("down", "Move down", row1), ("chain", "Continue previous", row1),
+                               ("down", "Move down", row1),
                                ("animatics", "Animatic for all", row2),
                                ("generate", "Generate the rest…", row2),
+                               ("soundtrack", "Soundtrack…", row2),
+                               ("no_soundtrack", "No soundtrack", row2),
                                ("play", "Play sequence", row2), ("export", "Export…", row2)):
             button = QPushButton(text)
             self.buttons[key] = button
             row.addWidget(button)
-        self.buttons["chain"].setCheckable(True)
-        self.buttons["chain"].setToolTip(
+        self.chain = QCheckBox("Continues the previous shot")
+        self.chain.setToolTip(
             "Use the last frame of the previous shot's take as this shot's first image")
+        row1.addWidget(self.chain)
         row1.addStretch(1)
-        row2.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(8, 4, 8, 6)
         layout.addLayout(row1)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.summary)
+        row2.insertWidget(0, self.summary, 1)
         layout.addLayout(row2)
         self._wire()
         self.sync()
@@ -191,12 +202,14 @@ class ShotListPanel(QWidget):
         b["remove"].clicked.connect(lambda: self._with_current(self.remove_requested.emit))
         b["up"].clicked.connect(lambda: self._move(-1))
         b["down"].clicked.connect(lambda: self._move(+1))
-        b["chain"].clicked.connect(
+        self.chain.clicked.connect(
             lambda on: self._with_current(lambda s: self.chain_requested.emit(s, bool(on))))
         b["animatics"].clicked.connect(self.animatics_requested.emit)
         b["generate"].clicked.connect(self.generate_requested.emit)
         b["play"].clicked.connect(self.play_requested.emit)
         b["export"].clicked.connect(self.export_requested.emit)
+        b["soundtrack"].clicked.connect(self.soundtrack_requested.emit)
+        b["no_soundtrack"].clicked.connect(self.soundtrack_cleared.emit)
         self.view.clicked.connect(self._activated)
         self.doc.changed.connect(self.sync)
         self.doc.current_changed.connect(lambda _id: self.sync())
@@ -228,10 +241,13 @@ class ShotListPanel(QWidget):
         b["remove"].setEnabled(has and len(seq.shots) > 1)
         b["up"].setEnabled(index > 0)
         b["down"].setEnabled(has and index < len(seq.shots) - 1)
-        b["chain"].setEnabled(index > 0)
-        b["chain"].setChecked(has and seq.shot(current).chain if current else False)
-        for key in ("animatics", "generate", "play", "export"):
+        self.chain.setEnabled(index > 0)
+        self.chain.setChecked(seq.shot(current).chain if current is not None else False)
+        for key in ("animatics", "generate", "play", "export", "soundtrack"):
             b[key].setEnabled(bool(seq.shots))
+        b["no_soundtrack"].setVisible(seq.soundtrack is not None)
+        b["soundtrack"].setToolTip(f"Soundtrack: {seq.soundtrack}" if seq.soundtrack
+                                   else "An audio file played under the whole sequence")
         if index >= 0:
             self.view.selectRow(index)
 

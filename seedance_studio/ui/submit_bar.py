@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from seedance_studio.core import capabilities
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
 from seedance_studio.ui.icons import icon
@@ -40,6 +41,11 @@ class SubmitBar(QWidget):
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.notice.linkActivated.connect(self._on_link)
         self.notice.hide()
+        self.caution = QLabel()
+        """What cancelling cannot undo on this provider, said before Generate."""
+        self.caution.setProperty("role", "muted")
+        self.caution.setWordWrap(True)
+        self.caution.hide()
         self.button = QPushButton(icon("generate"), "Generate")
         self.button.setProperty("role", "primary")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -55,6 +61,7 @@ class SubmitBar(QWidget):
         layout.setSpacing(4)
         layout.addLayout(row)
         layout.addWidget(self.reason)
+        layout.addWidget(self.caution)
         layout.addWidget(self.notice)
         checks.updated.connect(self.refresh)
         self.refresh()
@@ -100,10 +107,20 @@ class SubmitBar(QWidget):
         self.reason.setToolTip(reason or "")
         self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
                                else "Send this composition to the provider (Ctrl+Enter)")
+        warning = cancel_warning(self._checks.provider_id)
+        self.caution.setText(f"Note: {warning}." if warning else "")
+        self.caution.setVisible(bool(warning))
 
     def _on_link(self, href: str) -> None:
         if href == SETTINGS_LINK:
             self.settings_requested.emit()
+
+
+def cancel_warning(provider_id: str) -> str | None:
+    try:
+        return capabilities.get(provider_id).cancel_warning()
+    except KeyError:
+        return None
 
 
 def _rich(text: str, open_settings: bool) -> str:

@@ -116,7 +116,7 @@ async def test_unknown_submission_waits_for_the_user(
 
 async def test_poll_errors_never_lose_the_job(
         make_engine: EngineMaker, fake: FakeProvider, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("seedance_studio.jobs.engine.error_delay", lambda *a, **k: 0.01)
+    monkeypatch.setattr("seedance_studio.jobs.watching.error_delay", lambda *a, **k: 0.01)
     fake.status_errors = [ServerError("502"), NetworkError("reset"),
                           RateLimitedError("slow down", retry_after=0.01), ServerError("503")]
     engine = make_engine()

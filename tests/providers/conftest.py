@@ -17,7 +17,9 @@ from seedance_studio.core.provider import Cancelled, Failed, JobHandle, Provider
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.providers.base import HttpProvider
+from seedance_studio.providers.byteplus import BytePlusProvider
 from seedance_studio.providers.eachlabs import EachlabsProvider
+from seedance_studio.providers.fal import FalProvider
 from seedance_studio.providers.kinovi import KinoviLegacyProvider, KinoviProvider
 from seedance_studio.providers.oxen import OxenProvider
 from seedance_studio.providers.shortapi import ShortApiProvider
@@ -32,6 +34,8 @@ CLASSES: dict[str, type[HttpProvider]] = {
     "kinovi-legacy": KinoviLegacyProvider,
     "oxen": OxenProvider,
     "eachlabs": EachlabsProvider,
+    "fal": FalProvider,
+    "byteplus": BytePlusProvider,
 }
 
 

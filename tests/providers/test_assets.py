@@ -109,7 +109,7 @@ async def test_s3_presigned_put_and_get(sim: Simulator, tmp_path: Path) -> None:
     assert query["X-Amz-Expires"] == ["7200"] and "X-Amz-Signature" in query
     assert S3_SECRET not in url
     put = sim.requests("s3", "upload")[0]
-    assert put.headers["content-type"] == "audio/wav"
+    assert put.headers["content-type"] == "audio/x-wav"
     assert put.headers["content-length"] == str(audio.stat().st_size)
     assert "transfer-encoding" not in put.headers
     assert await fetch(url) == audio.read_bytes()

@@ -20,7 +20,7 @@ from seedance_studio.simulator import Fault, SimTiming, Simulator
 
 from .conftest import MakeProvider, compose, urls_of
 
-ALL = ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs"]
+ALL = ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs", "fal", "byteplus"]
 
 
 def sim_name(pid: str) -> str:

@@ -200,7 +200,7 @@ async def test_eachlabs_cancel(sim: Simulator, make_provider: MakeProvider) -> N
     assert sim.requests("eachlabs", "cancel")[0].method == "POST"
 
 
-@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "oxen", "eachlabs"])
+@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "oxen", "eachlabs", "fal", "byteplus"])
 async def test_handle_rebuilt_from_job_id_alone_resumes_polling(
         pid: str, sim: Simulator, make_provider: MakeProvider) -> None:
     first = make_provider(pid)

@@ -109,7 +109,7 @@ async def test_planted_key_absent_from_every_output(
             outputs.append(repr(vars(exc)))
 
     with caplog.at_level(logging.DEBUG):
-        for pid in ("shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs"):
+        for pid in ("shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs", "fal", "byteplus"):
             provider = make_provider(pid)
             keep(provider)
             source = sim.sample_url("clip_640x640_5s.mp4" if pid == "shortapi" else "image.png")

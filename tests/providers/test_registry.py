@@ -23,7 +23,8 @@ def test_every_capability_file_but_local_ones_has_a_client() -> None:
             assert pid in ids
 
 
-@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs"])
+@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs",
+                                 "fal", "byteplus"])
 async def test_documented_base_url_by_default(pid: str) -> None:
     provider = registry.create_provider(pid, Settings(), SecretStore(environ={}))
     assert isinstance(provider, Provider)

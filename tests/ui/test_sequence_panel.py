@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import av
 import opentimelineio as otio
 import pytest
 from PySide6.QtCore import Qt
@@ -32,7 +33,7 @@ from seedance_studio.simulator import Simulator
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.sequence_controller import SequenceController
 from seedance_studio.ui.workers import Worker
-from tests.media_factory import make_image
+from tests.media_factory import make_audio, make_image
 
 RunAsync = Callable[..., Any]
 
@@ -109,7 +110,8 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     # Compose Shot 2 with the same character (the library item), chained to Shot 1.
     rig.composition.tray.extend([first.composition.references[0]])
     rig.composition.prompt.set_text("@Image1 looks out of the window", rig.composition.tray)
-    rig.click("chain")
+    assert rig.panel.chain.isEnabled()
+    QTest.mouseClick(rig.panel.chain, Qt.MouseButton.LeftButton)
     assert rig.doc.sequence.shot(second.id).chain
     assert rig.cell(1, 6) == "waits for Shot 1's take"
 
@@ -121,7 +123,9 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     # The continuity image (shot 1's animatic's last frame) lands first in shot 2's tray,
     # and the composer, which shows shot 2, has it too; the character became Image2.
     rig.qtbot.waitUntil(lambda: rig.cell(1, 6) == "continues Shot 1", timeout=10_000)
-    assert rig.composition.tray.items[0].id == chain_reference_id(second.id)
+    continuity_image = rig.composition.tray.items[0]
+    assert continuity_image.id == chain_reference_id(second.id)
+    assert continuity_image.facts is not None and continuity_image.facts.format == "png"
     assert rig.composition.prompt.text == "@Image2 looks out of the window"
 
     rig.click("generate")
@@ -146,18 +150,34 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     assert rig.controller._continuity(second.id) is Continuity.LINKED
     assert rig.cell(0, 5).endswith("(picked)")
 
+    music = make_audio(tmp_path / "score.wav", seconds=30)
+    rig.click("soundtrack")
+    dialog = rig.controller.file_dialog
+    assert dialog is not None
+    dialog.selectFile(str(music))
+    dialog.accept()
+    assert rig.doc.sequence.soundtrack == str(music)
+    assert rig.doc.undo_name == "Set Soundtrack"
+
     rig.click("play")
     rig.qtbot.waitUntil(lambda: bool(rig.played), timeout=15_000)
+    with av.open(rig.played[0]) as cut:  # the score replaces the takes' own sound
+        assert len(cut.streams.audio) == 1
+        sound = cut.streams.audio[0]
+        assert sound.duration is not None and sound.time_base is not None
+        heard = float(sound.duration * sound.time_base)
     takes = [Path(rig.bridge.job(s.pick or 0).result_path or "")  # type: ignore[union-attr]
              for s in rig.doc.sequence.shots]
     assert take_duration(Path(rig.played[0])) == pytest.approx(
         sum(take_duration(p) for p in takes), abs=0.05)
+    assert heard == pytest.approx(take_duration(Path(rig.played[0])), abs=0.1)
 
     rig.controller.export(tmp_path / "cut.otio")
     rig.qtbot.waitUntil(lambda: any(m.startswith("Exported") for m in rig.messages),
                         timeout=15_000)
     clips = list(otio.adapters.read_from_file(str(tmp_path / "cut.otio")).find_clips())
-    assert [c.name for c in clips] == ["Shot 1", "Shot 2"]
+    assert [c.name for c in clips] == ["Shot 1", "Shot 2", "Soundtrack"]
+    assert clips[2].media_reference.target_url == music.resolve().as_uri()
 
 
 def test_shot_edits_undo_and_the_composer_follows_the_current_shot(rig: Rig) -> None:

@@ -36,9 +36,20 @@ PLACEHOLDER_SCHEME = "upload"
 """Dry runs show local files as upload://<host>/<file name>."""
 
 
+def fal_host(settings: Settings, secrets: KeySource, client: httpx.AsyncClient) -> AssetHost:
+    """fal's CDN, beside the fal queue the settings point at (the simulator's too)."""
+    from seedance_studio.providers.assets.fal_cdn import FalCdnHost
+    from seedance_studio.providers.fal import sibling_hosts
+
+    base = settings.base_url("fal", capabilities.get("fal").base_url)
+    return FalCdnHost(sibling_hosts(base)[0], secrets, client)
+
+
 def make_host(settings: Settings, secrets: KeySource,
               client: httpx.AsyncClient) -> AssetHost | None:
     """The host the settings choose; None when the user chose none."""
+    if settings.asset_host == "fal":
+        return fal_host(settings, secrets, client)
     if settings.asset_host == "eachlabs":
         caps = capabilities.get("eachlabs")
         return EachlabsHost(settings.base_url("eachlabs", caps.base_url), secrets, client)
@@ -74,8 +85,11 @@ class AssetResolver:
         if caps.local:
             return cls(settings, secrets, http=http, local=True, cache=cache)
         base = settings.base_url(provider_id, caps.base_url)
-        return cls(settings, secrets, http=http, allow_loopback=is_loopback_url(base),
-                   cache=cache)
+        resolver = cls(settings, secrets, http=http, allow_loopback=is_loopback_url(base),
+                       cache=cache)
+        if provider_id == "fal":  # fal's requests take fal CDN URLs, whatever the setting
+            resolver.host = fal_host(settings, secrets, resolver._client)
+        return resolver
 
     @property
     def cache(self) -> UploadCache:

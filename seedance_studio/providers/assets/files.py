@@ -15,9 +15,12 @@ CHUNK_BYTES = 256 * 1024
 FORMAT_TYPES = {
     "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
     "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm",
-    "mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac",
+    "mp3": "audio/mpeg", "wav": "audio/x-wav", "m4a": "audio/mp4", "aac": "audio/aac",
     "ogg": "audio/ogg", "flac": "audio/flac",
 }
+"""Each the type the standard MIME table maps back to the format's extension: a host that
+names an upload from its type (eachlabs' presign takes only the type) then keeps `.wav`
+(`audio/wav` has no extension there, and a local .wav was stored as `….bin`)."""
 
 Progress = Callable[[str, int, int], None]
 """(reference id, bytes sent, total bytes)."""

@@ -55,7 +55,7 @@ class AssetHost(Protocol):
                      size: int, digest: str, progress: Progress | None) -> Uploaded: ...
 
 
-async def _put_file(transport: http_mod.Transport, url: str, headers: dict[str, str],
+async def put_file(transport: http_mod.Transport, url: str, headers: dict[str, str],
                     path: Path, ref_id: str, size: int, progress: Progress | None) -> None:
     """PUT the file, streamed; an upload is safe to repeat, so failures that `retry` allows
     (dropped connections, 5xx, 429) are retried with back-off, each time from the start."""
@@ -125,7 +125,7 @@ class EachlabsHost:
         headers = {str(k): str(v) for k, v in required.items()}
         if not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = content_type
-        await _put_file(self.transport, put_url, headers, path, ref_id, size, progress)
+        await put_file(self.transport, put_url, headers, path, ref_id, size, progress)
         return Uploaded(url=public_url, lifetime_s=None)
 
 
@@ -201,7 +201,7 @@ class S3Host:
         key = self.object_key(digest, path.name)
         issued = time.monotonic()
         put_url, get_url = await asyncio.to_thread(self.presign, key, content_type)
-        await _put_file(self.transport, put_url, {"Content-Type": content_type}, path, ref_id,
+        await put_file(self.transport, put_url, {"Content-Type": content_type}, path, ref_id,
                         size, progress)
         # the GET URL's life started when it was signed, before the upload
         return Uploaded(url=get_url, lifetime_s=self.expiry_s - (time.monotonic() - issued))

@@ -1,0 +1,111 @@
+"""The engine's provider clients and asset resolvers: one per provider, one shared HTTP client.
+
+Why a pool: every create, poll and upload of one provider shares a connection pool, and new
+settings (base URLs, asset host) must reach the next action without cutting off a watch that
+is polling a job on the old server. Dropped clients are kept until the engine closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from seedance_studio.core import capabilities
+from seedance_studio.core.provider import Provider
+from seedance_studio.core.settings import Settings
+from seedance_studio.jobs.capture import capturing_client
+
+if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
+    import httpx
+
+    from seedance_studio.providers.assets import AssetResolver
+
+ProviderFactory = Callable[..., Provider]
+"""create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
+
+CLOSE_TIMEOUT_S = 5.0
+
+
+def _default_factory() -> ProviderFactory:
+    from seedance_studio.providers import registry
+
+    factory: ProviderFactory = registry.create_provider
+    return factory
+
+
+def is_local(provider_id: str) -> bool:
+    """A provider on this computer: free, so resending can never charge twice."""
+    try:
+        return capabilities.get(provider_id).local
+    except KeyError:
+        return False
+
+
+class ProviderPool:
+    """Builds provider clients and asset resolvers lazily from the current settings."""
+
+    def __init__(self, settings: Settings, secrets: Any, *,
+                 factory: ProviderFactory | None = None,
+                 http: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.secrets = secrets
+        self._factory = factory
+        self._http = http
+        self._own_http = http is None
+        self._providers: dict[str, Provider] = {}
+        self._resolvers: dict[str, AssetResolver] = {}
+        self._retired: list[Provider | AssetResolver] = []
+        """Clients `update_settings` dropped: running tasks may still hold them."""
+
+    def client(self) -> httpx.AsyncClient:
+        """The shared client; when the pool made it, it records the providers' raw answers
+        for the job history (jobs/capture.py)."""
+        if self._http is None:
+            from seedance_studio.providers.http import DEFAULT_TIMEOUT
+
+            self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
+        return self._http
+
+    def provider(self, provider_id: str) -> Provider:
+        provider = self._providers.get(provider_id)
+        if provider is None:
+            factory = self._factory or _default_factory()
+            provider = factory(provider_id, self.settings, self.secrets, http=self.client())
+            self._providers[provider_id] = provider
+        return provider
+
+    def resolver(self, provider_id: str) -> AssetResolver:
+        """One AssetResolver per provider: whether loopback URLs pass depends on its base."""
+        resolver = self._resolvers.get(provider_id)
+        if resolver is None:
+            from seedance_studio.providers.assets import AssetResolver
+
+            resolver = AssetResolver.for_provider(provider_id, self.settings, self.secrets,
+                                                  http=self.client())
+            self._resolvers[provider_id] = resolver
+        return resolver
+
+    def update_settings(self, settings: Settings) -> None:
+        """Cloud clients and resolvers were built from the old settings: drop them so the
+        next action builds new ones. Local providers read none of these and are kept."""
+        self.settings = settings
+        for provider_id, provider in list(self._providers.items()):
+            if not provider.capabilities.local:
+                self._retired.append(self._providers.pop(provider_id))
+        self._retired.extend(self._resolvers.values())
+        self._resolvers.clear()
+
+    async def aclose(self) -> None:
+        """Close every client this pool made (bounded per client)."""
+        for client in [*self._providers.values(), *self._resolvers.values(), *self._retired]:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(client.aclose(), CLOSE_TIMEOUT_S)
+        self._providers.clear()
+        self._resolvers.clear()
+        self._retired.clear()
+        if self._own_http and self._http is not None:
+            with contextlib.suppress(Exception):
+                await self._http.aclose()
+            self._http = None
