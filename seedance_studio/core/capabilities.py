@@ -87,6 +87,9 @@ class KindLimits(Evidenced):
     min_height: int | None = None
     min_fps: float | None = None
     max_fps: float | None = None
+    video_codecs: list[str] = Field(default_factory=list)
+    audio_codecs: list[str] = Field(default_factory=list)
+    """For videos: the picture and sound codecs a provider decodes (empty: any)."""
 
 
 class Limits(Evidenced):

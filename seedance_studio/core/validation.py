@@ -29,7 +29,14 @@ from seedance_studio.core.capabilities import (
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError
-from seedance_studio.core.evidence import Basis
+from seedance_studio.core.evidence import Basis, Tier
+from seedance_studio.core.limit_rules import (
+    Scale,
+    Violation,
+    deciding_tier,
+    fact_violations,
+    total_violations,
+)
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of
 from seedance_studio.core.prompt import Mention, PromptDocument
@@ -305,20 +312,8 @@ class _Checker:
                      f"{tag} ({file_name}) is really {facts.format.upper()}, "
                      f"not {named.upper()} as its name says", "rename the file to match",
                      ref=ref, actual=facts.format)
-        if lim.formats and facts.format not in lim.formats:
-            self._format_problem(ref, facts.format, lim)
-        if lim.max_bytes is not None and facts.size_bytes > lim.max_bytes:
-            self.add("error", "file_too_large",
-                     f"{tag} is {_mb(facts.size_bytes)}; {self.name} accepts up to "
-                     f"{_mb_limit(lim.max_bytes)} per {_SINGULAR[ref.kind]}",
-                     "conform it to a smaller file" if ref.kind is not MediaKind.IMAGE
-                     else "save it smaller (lower quality or fewer pixels)", ref=ref,
-                     limit_name="max_bytes", limit=lim.max_bytes, actual=facts.size_bytes,
-                     conformable=True)
-        if facts.duration_s is not None and ref.kind is not MediaKind.IMAGE:
-            self._check_duration(ref, facts.duration_s, lim)
-        if ref.kind is MediaKind.VIDEO:
-            self._check_picture(ref, lim)
+        for violation in fact_violations(ref.kind, facts, lim):
+            self._fact_problem(ref, violation, lim)
 
     def _format_problem(self, ref: Reference, fmt: str, lim: KindLimits) -> None:
         accepted = " or ".join(f.upper() for f in lim.formats)
@@ -330,62 +325,72 @@ class _Checker:
                  f"{_PLURAL[ref.kind]}", hint, ref=ref, limit_name="formats",
                  limit=",".join(lim.formats), actual=fmt, conformable=True)
 
-    def _check_duration(self, ref: Reference, seconds: float, lim: KindLimits) -> None:
+    def _fact_problem(self, ref: Reference, v: Violation, lim: KindLimits) -> None:
+        """One limit `ref` breaks on its own, in words: what it is; what the limit is."""
         tag = self.tag(ref)
-        if lim.max_duration_s is not None and seconds > lim.max_duration_s + 1e-6:
-            self.add("error", "duration_too_long",
-                     f"{tag} lasts {_s(seconds)}; {self.name} accepts up to "
-                     f"{_s(lim.max_duration_s)} per {_SINGULAR[ref.kind]}",
-                     f"trim it to {_s(lim.max_duration_s)}", ref=ref,
-                     limit_name="max_duration_s", limit=lim.max_duration_s, actual=seconds,
-                     conformable=True)
-        if lim.min_duration_s is not None and seconds < lim.min_duration_s - 1e-6:
-            self.add("error", "duration_too_short",
-                     f"{tag} lasts {_s(seconds)}; {self.name} needs at least "
-                     f"{_s(lim.min_duration_s)} per {_SINGULAR[ref.kind]}",
-                     "use a longer clip", ref=ref, limit_name="min_duration_s",
-                     limit=lim.min_duration_s, actual=seconds)
-
-    def _check_picture(self, ref: Reference, lim: KindLimits) -> None:
+        one = _SINGULAR[ref.kind]
         facts = ref.facts
         assert facts is not None
-        tag = self.tag(ref)
-        pixels = facts.pixels
-        if pixels is not None:
-            size = f"{facts.width}×{facts.height}"
-            if lim.max_pixels is not None and pixels > lim.max_pixels:
-                box = (f"{lim.max_width}×{lim.max_height} pixels"
-                       if lim.max_width and lim.max_height else "")
-                limit_text = (f"up to {box} ({lim.max_pixels:,} pixels in all)" if box
-                              else f"up to {lim.max_pixels:,} pixels per frame")
-                self.add("error", "too_many_pixels",
-                         f"{tag} is {size}; {self.name} accepts {limit_text}",
-                         "conform it to 720p", ref=ref, limit_name="max_pixels",
-                         limit=lim.max_pixels, actual=pixels, conformable=True)
-            if lim.min_pixels is not None and pixels < lim.min_pixels:
-                box = (f"{lim.min_width}×{lim.min_height} pixels"
-                       if lim.min_width and lim.min_height else "")
-                limit_text = (f"at least {box} ({lim.min_pixels:,} pixels in all)" if box
-                              else f"at least {lim.min_pixels:,} pixels per frame")
-                self.add("error", "too_few_pixels",
-                         f"{tag} is {size}; {self.name} needs {limit_text}",
-                         "conform it to 480p (it will be scaled up)", ref=ref,
-                         limit_name="min_pixels", limit=lim.min_pixels, actual=pixels,
-                         conformable=True)
-        if facts.fps is not None:
-            fps = round(facts.fps, 2)
-            if lim.max_fps is not None and facts.fps > lim.max_fps + 0.01:
-                self.add("error", "fps_too_high",
-                         f"{tag} runs at {fps:g} fps; {self.name} accepts up to "
-                         f"{lim.max_fps:g} fps", f"conform it to {min(30, lim.max_fps):g} fps",
-                         ref=ref, limit_name="max_fps", limit=lim.max_fps, actual=facts.fps,
-                         conformable=True)
-            if lim.min_fps is not None and facts.fps < lim.min_fps - 0.01:
-                self.add("error", "fps_too_low",
-                         f"{tag} runs at {fps:g} fps; {self.name} needs at least "
-                         f"{lim.min_fps:g} fps", f"conform it to {lim.min_fps:g} fps", ref=ref,
-                         limit_name="min_fps", limit=lim.min_fps, actual=facts.fps,
-                         conformable=True)
+        text: dict[str, tuple[str, str, str]] = {}
+        if v.code == "format_not_accepted":
+            accepted = " or ".join(f.upper() for f in lim.formats)
+            text[v.code] = (f"{tag} is {facts.format.upper()}",
+                            f"accepts {accepted} {_PLURAL[ref.kind]}",
+                            f"conform it to {lim.formats[0].upper()}"
+                            if ref.kind is not MediaKind.IMAGE else f"convert it to {accepted}")
+        elif v.code in ("video_codec_not_accepted", "audio_codec_not_accepted"):
+            stream = "picture" if v.code.startswith("video") else "sound"
+            codecs = lim.video_codecs if stream == "picture" else lim.audio_codecs
+            text[v.code] = (f"{tag}'s {stream} is {str(v.actual).upper()}",
+                            f"decodes {' or '.join(_codec(c) for c in codecs)}",
+                            f"conform it ({_codec(codecs[0])})")
+        elif v.code == "file_too_large":
+            text[v.code] = (f"{tag} is {_mb(facts.size_bytes)}",
+                            f"accepts up to {_mb_limit(lim.max_bytes or 0)} per {one}",
+                            "conform it to a smaller file" if ref.kind is not MediaKind.IMAGE
+                            else "save it smaller (lower quality or fewer pixels)")
+        elif v.code == "duration_too_long":
+            limit = lim.max_duration_s or 0.0
+            text[v.code] = (f"{tag} lasts {_s(facts.duration_s or 0.0)}",
+                            f"accepts up to {_s(limit)} per {one}", f"trim it to {_s(limit)}")
+        elif v.code == "duration_too_short":
+            text[v.code] = (f"{tag} lasts {_s(facts.duration_s or 0.0)}",
+                            f"needs at least {_s(lim.min_duration_s or 0.0)} per {one}",
+                            "use a longer clip")
+        elif v.code in ("too_many_pixels", "too_few_pixels"):
+            most = v.code == "too_many_pixels"
+            w, h = ((lim.max_width, lim.max_height) if most
+                    else (lim.min_width, lim.min_height))
+            count = (lim.max_pixels if most else lim.min_pixels) or 0
+            box = f"{w}×{h} pixels ({count:,} pixels in all)" if w and h else (
+                f"{count:,} pixels per frame")
+            target = f"{v.target.width}×{v.target.height}" if isinstance(v.target, Scale) \
+                else ""
+            text[v.code] = (f"{tag} is {facts.width}×{facts.height}",
+                            f"{'accepts up to' if most else 'needs at least'} {box}",
+                            f"conform it to {target}" + ("" if most else " (scaled up)"))
+        elif v.code in ("fps_too_high", "fps_too_low"):
+            high = v.code == "fps_too_high"
+            limit = (lim.max_fps if high else lim.min_fps) or 0.0
+            text[v.code] = (f"{tag} runs at {round(facts.fps or 0.0, 2):g} fps",
+                            f"{'accepts up to' if high else 'needs at least'} {limit:g} fps",
+                            f"conform it to {limit:g} fps")
+        if v.code not in text:
+            return
+        fact, accepts, hint = text[v.code]
+        self._add_violation(v, fact, accepts, hint, ref=ref)
+
+    def _add_violation(self, v: Violation, fact: str, accepts: str, hint: str, *,
+                       ref: Reference | None = None) -> None:
+        message = compose(fact, accepts, v.tier, self.caps)
+        if v.severity == "warning" and v.conformable:
+            hint = f"{hint} (Fix does it)"
+        limit = v.limit if isinstance(v.limit, int | float | str) else None
+        actual = v.actual if isinstance(v.actual, int | float | str) else None
+        self.problems.append(Problem(
+            v.severity, v.code, message, hint, ref.id if ref else None, v.kind, v.field,
+            limit, actual, v.conformable,
+            v.tier.basis if v.tier is not None and not v.tier.blocks else None))
 
     # -- totals per kind ------------------------------------------------------------------------
 
@@ -394,38 +399,25 @@ class _Checker:
         refs = self.of_kind(kind)
         if not refs or lim.max_count == 0:
             return
-        sizes = [r.facts.size_bytes for r in refs if r.facts is not None]
-        all_known = len(sizes) == len(refs)
         names = ", ".join(self.tag(r) for r in refs)
-        if lim.max_total_bytes is not None and sum(sizes) > lim.max_total_bytes:
-            self.add("error", "total_size_too_large",
-                     f"{names} {'are' if len(refs) > 1 else 'is'} {_mb(sum(sizes))}"
-                     f"{' together' if len(refs) > 1 else ''}; {self.name} accepts up to "
-                     f"{_mb_limit(lim.max_total_bytes)} of {_PLURAL[kind]} in all",
-                     "conform them to smaller files or remove one", ref=refs[0], kind=kind,
-                     limit_name="max_total_bytes", limit=lim.max_total_bytes,
-                     actual=sum(sizes), conformable=True)
-        durations = [r.facts.duration_s for r in refs
-                     if r.facts is not None and r.facts.duration_s is not None]
-        total = round(sum(durations), 3)
-        durations_known = len(durations) == len(refs) and all_known
-        if lim.max_total_duration_s is not None and total > lim.max_total_duration_s + 1e-6:
-            self.add("error", "total_duration_too_long",
-                     f"{names} {_last(refs)} {_s(total)}{_together(refs)}; {self.name} "
-                     "accepts up to "
-                     f"{_s(lim.max_total_duration_s)} of {_PLURAL[kind]} in all",
-                     "trim them or remove one", ref=refs[0], kind=kind,
-                     limit_name="max_total_duration_s", limit=lim.max_total_duration_s,
-                     actual=total, conformable=True)
-        if (lim.min_total_duration_s is not None and durations_known
-                and total < lim.min_total_duration_s - 1e-6):
-            self.add("error", "total_duration_too_short",
-                     f"{names} {_last(refs)} {_s(total)}{_together(refs)}; {self.name} "
-                     "needs at least "
-                     f"{_s(lim.min_total_duration_s)} of {_PLURAL[kind]}",
-                     "use a longer clip", ref=refs[0], kind=kind,
-                     limit_name="min_total_duration_s", limit=lim.min_total_duration_s,
-                     actual=total)
+        for v in total_violations(kind, [r.facts for r in refs], lim):
+            if v.code == "total_size_too_large":
+                fact = (f"{names} {'are' if len(refs) > 1 else 'is'} {_mb(int(v.actual or 0))}"
+                        f"{_together(refs)}")
+                accepts = (f"accepts up to {_mb_limit(lim.max_total_bytes or 0)} of "
+                           f"{_PLURAL[kind]} in all")
+                hint = "conform them to smaller files or remove one"
+            elif v.code == "total_duration_too_long":
+                fact = f"{names} {_last(refs)} {_s(float(v.actual or 0))}{_together(refs)}"
+                accepts = (f"accepts up to {_s(lim.max_total_duration_s or 0.0)} of "
+                           f"{_PLURAL[kind]} in all")
+                hint = "trim them or remove one"
+            else:
+                fact = f"{names} {_last(refs)} {_s(float(v.actual or 0))}{_together(refs)}"
+                accepts = (f"needs at least {_s(lim.min_total_duration_s or 0.0)} of "
+                           f"{_PLURAL[kind]}")
+                hint = "use a longer clip"
+            self._add_violation(v, fact, accepts, hint, ref=refs[0])
 
     # -- prompt ---------------------------------------------------------------------------------
 
@@ -586,48 +578,45 @@ def _has_documented_fact_limits(lim: KindLimits) -> bool:
     return False
 
 
-def _breaks(field: str, tier_value: object, actual: Value) -> bool:
-    """Whether `actual` breaks one tier of `field` (a problem that exists breaks a flag)."""
-    if isinstance(tier_value, bool):
-        return tier_value
-    if isinstance(tier_value, list):
-        if field in ("formats", "resolutions", "aspect_ratios", "modes", "upscale",
-                     "durations"):
-            return actual not in tier_value
-        return True
-    if not isinstance(tier_value, int | float) or not isinstance(actual, int | float):
-        return True
-    if field.startswith("min_"):
-        return actual < tier_value - 1e-6
-    return actual > tier_value + 1e-6
+def compose(fact: str, accepts: str, tier: Tier | None, caps: ProviderCapabilities) -> str:
+    """What a reference is, then the limit with its evidence: a documented limit is the
+    provider's word; a `model` or `inferred` one says why the job may still be refused."""
+    if tier is None or tier.blocks:
+        return f"{fact}; {caps.name} {accepts}"
+    doc = caps.documents.get(tier.document)
+    source = doc.title if doc is not None else tier.document
+    if tier.basis == "model":
+        return (f"{fact}; {caps.name}'s page states no such limit, but Seedance 2.0 itself "
+                f"{accepts} (“{tier.phrase}”, {source}), so the job may be refused")
+    reading = f": {tier.note}" if tier.note else ""
+    return (f"{fact}; {caps.name} {accepts} by one reading of “{tier.phrase}”{reading}, "
+            "so the job may be refused")
 
 
 def grade(problem: Problem, group: Evidenced | None,
           caps: ProviderCapabilities) -> Problem:
-    """Severity follows evidence: a problem stays an error only when it breaks a `documented`
-    tier of its limit; otherwise it is a warning that says why the job may still be refused."""
+    """Severity follows evidence for the checks written as messages (counts, flags, choices):
+    a problem stays an error only when it breaks a `documented` tier of its limit."""
     if not problem.is_error or group is None or problem.limit_name is None:
         return problem
-    tiers = group.tiers(problem.limit_name)
-    if not tiers:
-        return problem  # a limit written in code, without evidence: as checked
-    broken = [t for t in tiers if _breaks(problem.limit_name, t.value, problem.actual)]
-    if any(t.blocks for t in broken):
+    tier = deciding_tier(group, problem.limit_name, problem.actual)
+    if tier is None or tier.blocks:
         return problem
-    tier = (broken or tiers)[0]
-    doc = caps.documents.get(tier.document)
-    source = doc.title if doc is not None else tier.document
-    if tier.basis == "model":
-        why = (f"{caps.name}'s page states no such limit; Seedance 2.0 itself has it "
-               f"(“{tier.phrase}”, {source}), so the job may be refused")
+    marker = f"; {caps.name} "
+    if marker in problem.message:
+        fact, accepts = problem.message.split(marker, 1)
+        message = compose(fact, accepts, tier, caps)
     else:
-        why = (f"a reading of “{tier.phrase}”"
-               f"{f' ({tier.note})' if tier.note else ''}, so the job may be refused")
-    hint = problem.hint
-    if problem.conformable and hint:
-        hint = f"{hint} (Fix does it)"
-    return replace(problem, severity="warning", message=f"{problem.message} — {why}",
-                   hint=hint, basis=tier.basis)
+        message = compose(problem.message, "", tier, caps).replace(f"; {caps.name} ", "; ", 1)
+        message = message.replace(" itself  (", " itself has it (").replace("  by one", " by one")
+    hint = f"{problem.hint} (Fix does it)" if problem.conformable and problem.hint else \
+        problem.hint
+    return replace(problem, severity="warning", message=message, hint=hint,
+                   basis=tier.basis)
+
+
+def _codec(name: str) -> str:
+    return {"h264": "H.264", "aac": "AAC", "mp3": "MP3"}.get(name, name.upper())
 
 
 def _fact_words(kind: MediaKind) -> str:

@@ -78,7 +78,8 @@ class CreateGate:
                     mark_sent()
                     return
                 if on_wait:
-                    on_wait("waiting for a free slot" if limits.max_unfinished is not None
+                    on_wait(f"waiting for a free slot ({active} of {limits.max_unfinished} "
+                            "in use)" if limits.max_unfinished is not None
                             and active >= limits.max_unfinished else "waiting for the rate limit")
                 self.slot_freed.clear()
                 with contextlib.suppress(TimeoutError):

@@ -334,6 +334,15 @@ class JobEngine:
             return
         rows = [r for r in self.store.batch_jobs(job.batch)
                 if r.state is JobState.SUBMIT_UNKNOWN]
+        # A job another row already follows is not this one (the list may show both).
+        found = [h for h in found if not self.store.select_ids(
+            "provider = ? AND provider_job_id = ?", (job.provider, h.job_id))]
+        if len(found) > len(rows):
+            ids = ", ".join(h.job_id for h in found[:5])
+            self._update(job.id, event="checked again", message=(
+                f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
+                "its dashboard, then submit anyway or discard"))
+            return
         if found:
             self._attach_handles(rows, found, raw={"responses": answers}, found=True)
             return

@@ -65,7 +65,7 @@ class GalleryFilter:
     until: float | None = None
     """Created before (epoch seconds)."""
     project: str | None = None
-    """The project name a job's snapshot carries, where projects record one."""
+    """Words of the project file a job was sent from (its path, as the store keeps it)."""
     text: str = ""
     """Words the prompt as written contains (case-insensitive, each of them)."""
     picks_only: bool = False
@@ -96,8 +96,8 @@ class GalleryFilter:
             clauses.append("created_at < ?")
             args.append(self.until)
         if self.project:
-            clauses.append("json_extract(snapshot, '$.project') = ?")
-            args.append(self.project)
+            clauses.append("project LIKE ? ESCAPE '\\'")
+            args.append(_like(self.project))
         for word in self.text.split():
             clauses.append("json_extract(snapshot, '$.prompt.text') LIKE ? ESCAPE '\\'")
             args.append(_like(word))
@@ -130,6 +130,20 @@ class GalleryQuery:
         where, args = self.filter.where()
         return self.store.select_jobs(where, args, order=order_by(self.sort), limit=limit,
                                       offset=offset)
+
+    def ids(self) -> list[int]:
+        """Every matching job id in order: ten thousand ints, read once per filter, so a page
+        is a primary-key lookup instead of an ever longer OFFSET scan."""
+        where, args = self.filter.where()
+        return self.store.select_ids(where, args, order=order_by(self.sort))
+
+    def jobs(self, ids: list[int]) -> list[JobRecord]:
+        """The records of `ids`, in that order (ids no longer stored are left out)."""
+        if not ids:
+            return []
+        found = {j.id: j for j in self.store.select_jobs(
+            f"id IN ({','.join('?' * len(ids))})", ids)}
+        return [found[i] for i in ids if i in found]
 
     def position_of(self, job_id: int) -> int | None:
         """Where a job sits in this ordering (None when the filter leaves it out)."""

@@ -249,8 +249,9 @@ class BytePlusProvider(HttpProvider):
                               sent_at: float | None) -> list[JobHandle]:
         """The task this lost create made: of this model, created around `sent_at`, with
         the options it asked for (a task echoes resolution, ratio, duration, seed; where it
-        echoes the request's content too, the text and roles must match). Several candidates
-        are reported, not guessed between."""
+        echoes the request's content too, the text and roles must match). Every candidate is
+        returned: the caller rules out the ones it already follows and names the rest when
+        more than one is left, never guessing between them."""
         if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
             raise ProviderError("BytePlus lists only the last 7 days of tasks, and this "
                                 "submission is older: look at the ModelArk console",
@@ -285,11 +286,6 @@ class BytePlusProvider(HttpProvider):
                     found.append(task["id"])
             if older or len(items) < LIST_PAGE_SIZE:
                 break
-        if len(found) > 1:
-            raise ProviderError(
-                f"BytePlus lists {len(found)} tasks that could be this submission "
-                f"({', '.join(found[:5])}): look at the ModelArk console, then submit anyway "
-                "or discard", provider=self.id)
         return [JobHandle(provider=self.id, job_id=task_id) for task_id in found]
 
     @staticmethod

@@ -123,12 +123,33 @@ def actual_text(job: JobRecord) -> str | None:
     return None
 
 
+MAY_BE_CHARGED = ("may still run and be charged", "did not confirm", "cancel failed")
+"""The engine's words for a cancel the provider did not confirm (jobs/engine.py)."""
+
+
+def charge_state(job: JobRecord) -> str | None:
+    """For a cancelled job without a reported charge: "not charged", or "may be charged"
+    when the provider could not confirm the cancel (None for every other job)."""
+    if job.state is not JobState.CANCELLED or actual_text(job) is not None:
+        return None
+    message = job.message or ""
+    if job.provider_job_id and any(words in message for words in MAY_BE_CHARGED):
+        return "may be charged"
+    return "not charged"
+
+
 def cost_text(job: JobRecord) -> str:
-    """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known."""
+    """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known; a cancelled
+    job says "not charged" instead of an estimate that reads like a bill."""
     actual = actual_text(job)
     estimate = estimate_text(job)
     if estimate[0] in "$≥" or estimate[0].isdigit():
         estimate = f"est {estimate}"
+    charge = charge_state(job)
+    if charge == "not charged":
+        return charge
+    if charge is not None:
+        return f"{estimate} · {charge}"
     return f"{estimate} · paid {actual}" if actual else estimate
 
 

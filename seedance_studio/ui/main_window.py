@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -47,6 +48,8 @@ from seedance_studio.ui.problems_panel import ProblemsPanel
 from seedance_studio.ui.project_controller import ProjectController
 from seedance_studio.ui.project_menus import install_menus
 from seedance_studio.ui.prompt_editor import PromptPanel
+from seedance_studio.ui.quotes_button import QuotesButton
+from seedance_studio.ui.review_area import ReviewArea
 from seedance_studio.ui.sequence_dock import install_sequence_dock
 from seedance_studio.ui.settings_dialog import SettingsDialog
 from seedance_studio.ui.submit_bar import SubmitBar
@@ -135,6 +138,15 @@ class MainWindow(QMainWindow):
         self.tray.set_fix_available(True)
         self.player = PlayerPanel()
         self.jobs = JobsPanel(bridge)
+        self.review = ReviewArea(self.jobs, bridge, comp, lambda: self.settings, self._ui_state,
+                                 allow_loopback=simulator)
+        self.quotes = QuotesButton(comp, lambda: self.settings, allow_loopback=simulator)
+        self.submit_bar.add_beside_estimate(self.quotes)
+        self.send_several = QPushButton("Send to several…")
+        self.send_several.setToolTip("Send this composition to several providers at once; "
+                                     "the total is shown before anything is sent")
+        self.send_several.clicked.connect(lambda: self.review.open_fanout())
+        self.submit_bar.add_beside_button(self.send_several)
         self.session = ProjectSession(comp)
         self.conform.history = self.session.history
         self.project = ProjectController(
@@ -186,7 +198,7 @@ class MainWindow(QMainWindow):
 
         jobs_heading = QLabel("Jobs")
         jobs_heading.setProperty("role", "heading")
-        jobs = _panel(jobs_heading, self.jobs, margins=(12, 8, 12, 8))
+        jobs = _panel(jobs_heading, self.review, margins=(12, 8, 12, 8))
         jobs_layout = jobs.layout()
         assert isinstance(jobs_layout, QVBoxLayout)
         jobs_layout.setStretch(1, 1)
@@ -264,6 +276,10 @@ class MainWindow(QMainWindow):
         self.submit_bar.submit_requested.connect(self.submit)
         self.submit_bar.settings_requested.connect(self.open_settings)
         self.jobs.play_requested.connect(self.play)
+        self.review.message.connect(self._status)
+        self.review.expand_toggled.connect(lambda on: self.top_splitter.setVisible(not on))
+        self.review.sent.connect(lambda result: self.project.jobs_sent(result.job_ids))
+        self.quotes.provider_chosen.connect(self._switch_provider)
         self.bridge.error.connect(self._status)
         self.bridge.job_changed.connect(self._on_job_changed)
         self.composition.params_changed.connect(self._remember_provider)
@@ -302,6 +318,11 @@ class MainWindow(QMainWindow):
                 self.submit_bar.set_blocker(advice.text, open_settings=advice.open_settings)
 
         self.worker.submit(self.secrets.get, provider, on_done=found)
+
+    def _switch_provider(self, provider_id: str) -> None:
+        """A provider picked from the list of every provider's price."""
+        self.composition.params = switch_model(self.composition.params,
+                                               capabilities.get(provider_id))
 
     def show_reference(self, ref_id: str) -> None:
         try:
@@ -478,6 +499,7 @@ class MainWindow(QMainWindow):
             self.project.detach()
             self.library.detach()
             self.player.shutdown()
+            self.review.shutdown()
             self.sequence.shutdown()
             self.jobs.shutdown()
             for task in list(self._tasks):

@@ -484,5 +484,7 @@ class ProjectController(QObject):
         self.changed.emit()
 
     def _update_title(self) -> None:
-        self.window.setWindowTitle(f"{self.session.name}[*] — {APP_TITLE}{self._title_suffix}")
+        # The title ends with the app's name: Qt appends the display name to any that does not
+        # ("… — Seedance Studio — Seedance Studio").
+        self.window.setWindowTitle(f"{self.session.name}[*]{self._title_suffix} — {APP_TITLE}")
         self.window.setWindowModified(self.session.modified)

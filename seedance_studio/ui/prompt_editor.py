@@ -363,7 +363,7 @@ class PromptPanel(QWidget):
         except KeyError:
             limit = None
         if limit is None:
-            self.count_label.setText(f"{n:,} characters")
+            self.count_label.setText(f"{n:,} character{'s' if n != 1 else ''}")
             over = False
         else:
             self.count_label.setText(f"{n:,} / {limit:,} characters")

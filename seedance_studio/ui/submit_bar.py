@@ -54,6 +54,7 @@ class SubmitBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
         row.addWidget(self.estimate)
+        self._row = row
         row.addStretch(1)
         row.addWidget(self.button)
         layout = QVBoxLayout(self)
@@ -63,8 +64,21 @@ class SubmitBar(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.caution)
         layout.addWidget(self.notice)
+        # The reason and notice lines keep their room while empty: the prompt box above must
+        # not jump when one appears.
+        for line in (self.reason, self.notice):
+            policy = line.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            line.setSizePolicy(policy)
+            line.setMinimumHeight(line.fontMetrics().lineSpacing() * 2)
         checks.updated.connect(self.refresh)
         self.refresh()
+
+    def add_beside_estimate(self, widget: QWidget) -> None:
+        self._row.insertWidget(1, widget)
+
+    def add_beside_button(self, widget: QWidget) -> None:
+        self._row.insertWidget(self._row.indexOf(self.button), widget)
 
     def set_busy(self, busy: bool) -> None:
         """While a submission is on its way, a second click must not send it twice."""

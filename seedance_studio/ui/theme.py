@@ -82,6 +82,18 @@ QComboBox QAbstractItemView {{ border: 1px solid {BORDER.name()}; background: {P
                                selection-background-color: {ACCENT.name()}; }}
 QToolTip {{ background: {PANEL.name()}; color: {TEXT.name()}; border: 1px solid {BORDER.name()};
             padding: 6px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
+    border: 1px solid #5a636e; background: {BASE.name()}; }}
+QCheckBox::indicator {{ border-radius: 3px; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {ACCENT.name()}; }}
+QCheckBox::indicator:checked {{ background: {ACCENT.name()}; border-color: {ACCENT.name()};
+    image: url("{{check}}"); }}
+QRadioButton::indicator:checked {{ border-color: {ACCENT.name()}; background: qradialgradient(
+    cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 white, stop: 0.4 white,
+    stop: 0.5 {ACCENT.name()}, stop: 1 {ACCENT.name()}); }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: #3a4048;
+    background: {WINDOW.name()}; }}
 """
 
 
@@ -121,4 +133,5 @@ def apply_theme(app: QApplication) -> None:
     app.setPalette(dark_palette())
     icons = icon_dir().as_posix()
     app.setStyleSheet(STYLESHEET.replace("{chevron_down}", f"{icons}/chevron-down.svg")
-                      .replace("{chevron_up}", f"{icons}/chevron-up.svg"))
+                      .replace("{chevron_up}", f"{icons}/chevron-up.svg")
+                      .replace("{check}", f"{icons}/check-on-accent.svg"))

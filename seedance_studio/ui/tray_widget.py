@@ -320,7 +320,7 @@ class TrayWidget(QWidget):
                                      "provider's limits", self._fix_selected)
         self.fix_all_button = self._tool("fix", "Fix all references that break limits",
                                          self._fix_all_clicked)
-        self.trim_button = self._tool("fix", "Trim…: choose which part of the clip to keep",
+        self.trim_button = self._tool("trim", "Trim…: choose which part of the clip to keep",
                                       self._trim_selected)
         self.trim_button.setText("Trim…")
         self.trim_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -459,7 +459,7 @@ class TrayWidget(QWidget):
         """Trim… in the right-click menu of a local video or audio clip (else None)."""
         if not self._trimmable(ref_id):
             return None
-        trim = QAction(icon("fix"), "Trim…", self)
+        trim = QAction(icon("trim"), "Trim…", self)
         trim.setToolTip("Choose which part of the clip to keep")
         trim.setEnabled(self._fix_available and not self._fixing)
         trim.triggered.connect(lambda: self.trim_requested.emit(ref_id))

@@ -264,7 +264,8 @@ def test_pixel_message_names_tag_size_and_box() -> None:
     refs = [video("a.mp4", seconds=3), video("big.mp4", width=1920, height=1080, seconds=3)]
     problem = only(validate(snapshot("oxen", refs)), "too_many_pixels")
     assert problem.message.startswith("Video2 is 1920×1080; Oxen.ai accepts up to 834×1112")
-    assert "720p" in problem.hint
+    # The hint names the size Fix makes: inside 927,408 pixels and the 834×1112 box.
+    assert problem.hint == "conform it to 1110×624"
     assert problem.ref_id == refs[1].id
     assert (problem.limit, problem.actual) == (927_408, 1920 * 1080)
     assert problem.conformable

@@ -108,3 +108,20 @@ async def test_fal_queue_position_is_stored_while_queued(
     assert 0 <= (engine.get(job_id).queue_position or 0) <= 4
     [done] = await engine.wait([job_id])
     assert done.state is JobState.DONE and done.queue_position is None
+
+
+async def test_two_lost_byteplus_creates_with_the_same_options_are_named_not_guessed(
+        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    image = simulator.sample_url("image.png")
+    engine = sim_engine()
+    ids = []
+    for word in ("left", "right"):  # the task list echoes options, not the prompt
+        simulator.inject("byteplus", "create", Fault.applied_no_response())
+        ids += await engine.submit(make_snapshot("byteplus", f"@Image1 turns {word}", [image],
+                                                 duration=6))
+    await engine.wait(ids)
+    for job_id in ids:
+        job = await engine.check_again(job_id)
+        assert job.state is JobState.SUBMIT_UNKNOWN
+        assert "2 jobs at the provider could be this submission" in (job.message or "")
+    assert simulator.count("byteplus", "create") == 2

@@ -20,9 +20,9 @@ from seedance_studio.jobs.download import sha256_file
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.gallery import GalleryFilter, GalleryQuery, GallerySort
 from seedance_studio.jobs.picks import clear_pick, mark_pick
-from seedance_studio.jobs.restore import RefStatus, load_into, restore
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import SCHEMA_VERSION, JobStore, NewJob
+from seedance_studio.projects.take import RefStatus, load_into, restore
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.faults import Fault
 from tests.jobs.fakes import make_snapshot
@@ -84,6 +84,9 @@ def test_filters_sorts_and_pages(store: JobStore) -> None:
     now = store.now()
     assert ids(GalleryFilter(since=now + 60)) == []
     assert ids(GalleryFilter(until=now + 60)) == [d, c, b, a]
+    store.set_project([a, c], "/home/me/Fox film.seedance")
+    assert ids(GalleryFilter(project="fox film")) == [c, a]
+    assert ids(GalleryFilter(project="whale")) == []
     q = GalleryQuery(store)
     assert [j.id for j in q.page(1, 2)] == [c, b]
     assert q.position_of(b) == 2
@@ -189,3 +192,29 @@ def test_restore_finds_a_moved_reference_by_hash(store: JobStore, tmp_path: Path
     moved.unlink()
     lost = restore(store.get(job_id), [tmp_path / "archive"])
     assert lost.missing and "missing: portrait.png" in lost.summary()
+
+
+async def test_a_job_held_back_says_how_many_slots_are_in_use(
+        simulator: Simulator, sim_engine: Callable[..., JobEngine],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from seedance_studio.providers.eachlabs import EachlabsProvider
+    from seedance_studio.providers.rate_limits import RateLimits
+    from seedance_studio.simulator.timing import SimTiming
+    from tests.jobs.fakes import until
+
+    monkeypatch.setattr(EachlabsProvider, "rate_limits", RateLimits(max_unfinished=2))
+    simulator.set_timing(SimTiming(queued=0.05, running=1.5))
+    engine = sim_engine()
+    snap = make_snapshot("eachlabs", "@Image1 runs", [simulator.sample_url("image.png")],
+                         duration=4)
+    ids = [i for _ in range(3) for i in await engine.submit(snap)]
+    held = ids[-1]
+
+    def waiting() -> bool:
+        job = engine.store.get(held)
+        return job.state is JobState.SUBMITTING and "free slot" in (job.message or "")
+
+    await until(waiting, 10)
+    assert engine.store.get(held).message == "waiting for a free slot (2 of 2 in use)"
+    jobs = await engine.wait(ids)
+    assert [j.state for j in jobs] == [JobState.DONE] * 3

@@ -217,7 +217,10 @@ def test_second_conform_is_a_cache_hit(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_changed_target_makes_a_new_copy(tmp_path: Path) -> None:
-    before = ref(make_video(tmp_path / "hd.mp4", 1280, 720, seconds=0.25, audio=False))
+    # 1280×720 is inside Oxen's ~720p (921,600 ≤ 927,408 pixels): only a full HD clip needs Fix.
+    before = ref(make_video(tmp_path / "hd.mp4", 1920, 1080, seconds=0.25, audio=False))
+    assert plan_conform(ref(make_video(tmp_path / "720.mp4", 1280, 720, seconds=0.25)),
+                        OXEN.limits) is None
     one = fix(before, OXEN)
     other = fix(before, with_limits("oxen", video={"max_pixels": 400_000,
                                                    "min_pixels": None}))
@@ -305,9 +308,9 @@ def test_in_point_starts_the_copy_there(tmp_path: Path) -> None:
 
 
 def test_phone_rotation_is_applied_to_the_pixels(tmp_path: Path) -> None:
-    before = ref(make_video(tmp_path / "phone.mp4", 1280, 720, seconds=0.25, rotation=90))
+    before = ref(make_video(tmp_path / "phone.mp4", 1920, 1080, seconds=0.25, rotation=90))
     assert before.facts is not None
-    assert (before.facts.width, before.facts.height, before.facts.rotation) == (720, 1280, 90)
+    assert (before.facts.width, before.facts.height, before.facts.rotation) == (1080, 1920, 90)
     after = fix(before, OXEN)
     assert after.facts is not None
     assert after.facts.rotation == 0

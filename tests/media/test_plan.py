@@ -6,9 +6,10 @@ import pytest
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import KindLimits
+from seedance_studio.core.limit_rules import pixel_violations as size_violations
+from seedance_studio.core.limit_rules import target_size
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference
-from seedance_studio.media.geometry import size_violations, target_size
 from seedance_studio.media.plan import plan_conform, plan_fix_all
 from tests.media.conftest import snapshot_of
 

@@ -139,3 +139,17 @@ def test_errors_disable_generate_with_the_reason(h: Harness, tmp_path: Path) -> 
     assert any(p.ref_id == ref.id and p.is_error for p in h.checks.problems)
     h.composition.tray.remove(ref.id)
     assert h.bar.button.isEnabled()
+
+
+def test_choosing_byteplus_says_before_generate_that_a_running_task_cannot_be_stopped(
+        h: Harness, tmp_path: Path) -> None:
+    _ready(h, tmp_path)
+    assert h.bar.caution.isHidden()
+    h.select("provider", "byteplus")
+    assert h.composition.params.provider == "byteplus"
+    assert h.bar.caution.isVisible()
+    assert "cannot be stopped" in h.bar.caution.text()
+    # and the token price follows the choice: 5 s of 720p 16:9 is 108,900 tokens at $7.00/M
+    assert h.bar.estimate.text() == "Estimate: $0.76"
+    h.select("provider", "fal")
+    assert h.bar.caution.isHidden()

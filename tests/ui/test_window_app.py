@@ -47,6 +47,9 @@ def test_simulator_mode_points_providers_at_it_and_keeps_the_draft(
             assert window.settings.base_urls[caps.id] == sim.base_url(caps.id)
             assert window.secrets.get(caps.id) == SIMULATOR_KEY
     assert "simulator" in window.windowTitle()
+    # Qt appends the display name to a title not ending with it ("… — Seedance Studio" twice).
+    assert window.windowTitle().endswith("Seedance Studio")
+    assert window.windowTitle().count("Seedance Studio") == 1
     comp = window.composition
     comp.tray.add(Reference.from_source(sim.sample_url("image.png"), MediaKind.IMAGE))
     comp.prompt.set_text("@Image1 waves", comp.tray)
