@@ -28,7 +28,13 @@ from seedance_studio.core import capabilities, paths
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
-from seedance_studio.core.settings import S3Settings, Settings, load_settings, save_settings
+from seedance_studio.core.settings import (
+    S3Settings,
+    Settings,
+    load_settings,
+    save_settings,
+    take_load_problem,
+)
 from seedance_studio.preflight import startup_problem
 from seedance_studio.providers import registry
 from seedance_studio.providers.keys import SecretStore, env_var
@@ -127,6 +133,8 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
         window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
     window.closed.connect(studio.closed.set)
+    if (problem := take_load_problem()) is not None:  # said once, where it is seen
+        window.statusBar().showMessage(problem)
     if sim is not None:
         from seedance_studio.ui.simulator_menu import SimulatorMenu
 

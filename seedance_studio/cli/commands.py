@@ -298,11 +298,21 @@ def resume(args: argparse.Namespace) -> int:
 
 async def _resume(settings: Settings) -> int:
     async with _engine(settings) as engine:
-        pending = [j.id for j in engine.store.unfinished()]
+        unfinished = engine.store.unfinished()
+        # A job another live process is running (a submit beside this resume) is its own:
+        # say so, and neither wait for it nor count it as a failure here.
+        owned = [j for j in unfinished if not engine.store.lease_is_free(j, engine.owner)]
+        for job in owned:
+            pid = (job.lease_owner or "").split(":")[1:2] or ["?"]
+            print(f"seedance: job {job.id} ({job.state.value}) is being run by another "
+                  f"process (pid {pid[0]}); it carries on there", file=sys.stderr)
+        pending = [j.id for j in unfinished if j not in owned]
         # Jobs left to the user are not resumed, but a resume must not pass over them in
         # silence: each needs a decision before it can end.
         waiting = [j for j in engine.store.list_jobs()
                    if j.state in ATTENTION_STATES and j.id not in pending]
+        if owned and not pending and not waiting:
+            return EXIT_OK
         if not pending and not waiting:
             print("nothing to resume", file=sys.stderr)
             return EXIT_OK

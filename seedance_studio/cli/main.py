@@ -8,6 +8,8 @@
     seedance spend [--json]
     seedance project FILE [--relink DIR] [--json]
     seedance export PROJECT.seedance --otio OUT.otio [--mp4 OUT.mp4]
+    seedance check --provider P ... [--json]          # problems, warnings, planned fixes
+    seedance fix   --provider P ... [--out DIR]       # write the conformed copies
 
 Exit status: 0 done; 1 failure (message on stderr); 2 the composition breaks the provider's
 rules (one line per problem on stderr).
@@ -25,6 +27,7 @@ from typing import NoReturn
 from seedance_studio.cli import commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.export import add_export_parser
+from seedance_studio.cli.fix_commands import add_fix_parsers
 from seedance_studio.cli.messages import exit_code_for, message_for
 from seedance_studio.cli.project_commands import add_project_command
 from seedance_studio.core.logs import setup_logging
@@ -106,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_project_command(sub)
     add_export_parser(sub)
+    add_fix_parsers(sub)
     return parser
 
 
@@ -123,11 +127,33 @@ def _quiet_stdout() -> None:
         pass
 
 
+_SPENDING = frozenset({"submit", "retry", "submit-anyway"})
+
+
+def _settings_problem(args: argparse.Namespace) -> int | None:
+    """A settings file that cannot be read is said once, in one line; a command that spends
+    stops then (the budget it would have checked is gone), the others go on."""
+    from seedance_studio.core.settings import load_settings, take_load_problem
+
+    load_settings()
+    problem = take_load_problem()
+    if problem is None:
+        return None
+    print(f"seedance: {problem}", file=sys.stderr)
+    if args.command in _SPENDING:
+        print(f"seedance: nothing was sent; run `seedance {args.command}` again once the "
+              f"settings are right", file=sys.stderr)
+        return 1
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with contextlib.suppress(OSError):  # a read-only log folder must not stop the command
         setup_logging()
     try:
+        if (stop := _settings_problem(args)) is not None:
+            return stop
         code: int = args.run(args)
         sys.stdout.flush()
     except BrokenPipeError:

@@ -39,6 +39,12 @@ def message_for(exc: BaseException) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    from seedance_studio.jobs.store import default_db_path
+    from seedance_studio.jobs.store_errors import describe_store_error
+
+    for cause in _chain(exc):  # a full disk raises inside a failing write: say the cause
+        if (store := describe_store_error(cause, default_db_path())) is not None:
+            return store
     if isinstance(exc, SeedanceError):
         provider_id = exc.provider if isinstance(exc, ProviderError) else ""
         line = advice_line(advise(exc, provider=provider_name(provider_id)), provider_id)
@@ -54,6 +60,15 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
     return f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found and len(found) < 10:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def job_failure_text(job: JobRecord) -> str:

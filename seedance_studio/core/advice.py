@@ -75,7 +75,8 @@ BY_TYPE: dict[type[BaseException], _Rule] = {
         "Could not reach {provider}: check the connection (or the base URL in Settings), "
         "then Retry", Action.RETRY),
     errors.ContentBlockedError: _Rule(
-        "{provider} blocked this content: change the prompt or the references", Action.EDIT),
+        "{provider} blocked this content (its words: {detail}): change the prompt or the "
+        "references", Action.EDIT),
     errors.InvalidInputError: _Rule("{provider} refused the request: {detail}", Action.EDIT),
     errors.NotFoundError: _Rule("{provider} no longer knows this job: {detail}", Action.NONE),
     errors.MalformedResponseError: _Rule(
@@ -135,6 +136,9 @@ def advise(error: BaseException | type[BaseException] | str | None, *, provider:
     detail = detail or "something went wrong"
     if code is not None and code in BY_CODE:
         return BY_CODE[code].render(provider, detail)
+    if (code and cls is not None and issubclass(cls, errors.ContentBlockedError)
+            and code not in detail):
+        detail = f"{detail} [{code}]"  # a refusal is shown as the provider words it, code too
     for base in cls.__mro__ if cls is not None else ():
         if base in BY_TYPE:
             return BY_TYPE[base].render(provider, detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from seedance_studio.core.errors import CompositionError
@@ -67,4 +68,18 @@ def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect
         pieces.append(tag_in_dialect(tag, dialect, counts))
         cursor = mention.end
     pieces.append(prompt.text[cursor:])
-    return "".join(pieces)
+    return normalise_prompt("".join(pieces))
+
+
+_RUNS_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t\u00a0]+([,.;:!?)\]])")
+
+
+def normalise_prompt(text: str) -> str:
+    """The prompt as it is sent: trimmed, one space between words, none before punctuation,
+    line breaks kept (each line trimmed). What the sidecar records is this text."""
+    lines = []
+    for line in text.strip().splitlines():
+        line = _RUNS_OF_SPACES.sub(" ", line.replace("\t", " "))
+        lines.append(_SPACE_BEFORE_PUNCTUATION.sub(r"\1", line).strip())
+    return "\n".join(lines)

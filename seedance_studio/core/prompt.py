@@ -131,7 +131,7 @@ class PromptDocument:
         # Drop mentions that the replaced run overlaps; shift the ones after it.
         text = tag.mention
         after = self._text[position:position + 1]
-        spacer = "" if after[:1].isspace() else " "
+        spacer = "" if after[:1].isspace() or after[:1] in _CLOSING else " "
         inserted = text + spacer
         delta = len(inserted) - replace_chars
         kept = [m for m in self._mentions if m.end <= start]
@@ -291,6 +291,10 @@ class PromptDocument:
 
 def _name(tray: ReferenceTray, ref_id: str) -> str:
     return tray.get(ref_id).display_name if ref_id in tray else ""
+
+
+_CLOSING = frozenset(",.;:!?)]")
+"""Punctuation a completed mention runs straight into, with no space before it."""
 
 
 def _continues_tag(inserted: str) -> bool:

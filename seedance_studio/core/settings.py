@@ -6,7 +6,6 @@ API keys are never here: they live in the OS keyring (see providers/keys.py).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -78,19 +77,37 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_load_problems: list[str] = []
+"""What the last loads found wrong with the file, each said once (`take_load_problem`)."""
+
+
 def load_settings(path: Path | None = None) -> Settings:
-    """The saved settings, or defaults when the file is missing or unreadable (never a crash)."""
+    """The saved settings, or defaults when the file is missing. A file that cannot be read
+    is moved aside (never silently replaced) and the reason kept for `take_load_problem`."""
     path = path or settings_path()
     try:
         raw = json.loads(path.read_text("utf-8"))
         return Settings.model_validate(_migrate(raw))
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError, ValidationError):
+    except (OSError, ValueError, ValidationError) as exc:
         broken = path.with_suffix(".broken.json")
-        with contextlib.suppress(OSError):
+        why = (f"{exc.errors()[0].get('msg', 'invalid')}" if isinstance(exc, ValidationError)
+               else str(exc).splitlines()[0])
+        try:
             path.replace(broken)
+            kept = f"moved to {broken}"
+        except OSError:
+            kept = "left in place"
+        _load_problems.append(f"{path} could not be read ({why}); it was {kept} and the "
+                              f"default settings are used: check your budget, hosts and "
+                              f"base URLs")
         return Settings()
+
+
+def take_load_problem() -> str | None:
+    """The first problem a load found and not yet reported, or None (each is said once)."""
+    return _load_problems.pop(0) if _load_problems else None
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

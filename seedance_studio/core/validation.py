@@ -384,7 +384,7 @@ class _Checker:
                        ref: Reference | None = None) -> None:
         message = compose(fact, accepts, v.tier, self.caps)
         if v.severity == "warning" and v.conformable:
-            hint = f"{hint} (Fix does it)"
+            hint = f"{hint}; Fix does it"
         limit = v.limit if isinstance(v.limit, int | float | str) else None
         actual = v.actual if isinstance(v.actual, int | float | str) else None
         self.problems.append(Problem(
@@ -425,6 +425,11 @@ class _Checker:
         tray = self.snapshot.tray()
         doc: PromptDocument = self.snapshot.prompt_document(tray)
         text = doc.text
+        if not text.strip() and not self.refs:
+            self.add("error", "empty_composition",
+                     "nothing to generate: the prompt is empty and there are no references",
+                     "describe the video you want or add a reference")
+            return
         if self.limits.prompt_required and not text.strip():
             self.add("error", "prompt_required", f"{self.name} needs a prompt; it is empty",
                      "describe the video you want", limit_name="prompt_required")
@@ -433,12 +438,21 @@ class _Checker:
                      "right-click the marker to point it at another reference or delete it",
                      limit_name="mentions", actual=mention.last_tag)
         spans = [(m.start, m.end) for m in doc.mentions]
+        spans += [(start, end) for start, end, _tag in doc.unknown_tags()]
         for found in _REMOVED_MARKER.finditer(text):
             if not any(s < found.end() and found.start() < e for s, e in spans):
-                self.add("warning", "removed_marker_text",
+                spans.append((found.start(), found.end()))
+                self.add("error", "removed_marker_text",
                          f"the prompt still reads “{found.group()}”, left from a removed "
-                         "reference; it will be sent as written", "delete it or reword it",
+                         "reference; it points at nothing", "delete it or mention a reference",
                          limit_name="mentions", actual=found.group())
+        for found in _TAG_LIKE.finditer(text):
+            if any(s < found.end() and found.start() < e for s, e in spans):
+                continue
+            self.add("error", "unbound_tag",
+                     f"the prompt reads “{found.group()}”, which looks like a tag but names "
+                     "no reference", "finish the mention with @ and a tag from the list, "
+                     "or delete it", limit_name="mentions", actual=found.group())
         counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
         for mention in doc.live_mentions():
             ref = next((r for r in self.refs if r.id == mention.ref_id), None)
@@ -547,6 +561,9 @@ def dangling_message(mention: Mention, tray: ReferenceTray) -> str:
 
 
 _REMOVED_MARKER = re.compile(r"@\(remo?v?e?d?[^)\n]{0,20}\)?")
+_TAG_LIKE = re.compile(
+    r"(?<![\w@])@(?:im(?:a(?:ge?)?)?|vi(?:d(?:eo?)?)?|au(?:d(?:io?)?)?)\b\s?\d*", re.IGNORECASE)
+"""An @-word that starts like a tag (`@Imag`, `@vid`, `@Audio`) but binds to nothing."""
 """What is left of a dangling mention's marker once an edit has cut it loose from its span."""
 
 _FIELD_LIMIT = {"resolution": "resolutions", "aspect_ratio": "aspect_ratios", "mode": "modes",
@@ -609,7 +626,7 @@ def grade(problem: Problem, group: Evidenced | None,
     else:
         message = compose(problem.message, "", tier, caps).replace(f"; {caps.name} ", "; ", 1)
         message = message.replace(" itself  (", " itself has it (").replace("  by one", " by one")
-    hint = f"{problem.hint} (Fix does it)" if problem.conformable and problem.hint else \
+    hint = f"{problem.hint}; Fix does it" if problem.conformable and problem.hint else \
         problem.hint
     return replace(problem, severity="warning", message=message, hint=hint,
                    basis=tier.basis)

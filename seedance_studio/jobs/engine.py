@@ -80,7 +80,7 @@ from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
 from seedance_studio.jobs.ledger import Ledger
 from seedance_studio.jobs.polling import (
-    CREATE_RETRY_BASE_S,
+    create_retry_delay,
 )
 from seedance_studio.jobs.pool import ProviderFactory, ProviderPool, is_local
 from seedance_studio.jobs.provider_policy import dashboard_advice
@@ -495,15 +495,21 @@ class JobEngine:
                 try:
                     with capture() as answers:
                         handles = await provider.submit(snapshot, urls)
-                except RateLimitedError as exc:
-                    # 429 is an answer: nothing was created, so trying again is safe.
-                    sent = False
+                except ProviderError as exc:
+                    # 429, a gateway's 502/503/504, a refused connection: nothing was
+                    # created, so sending it again is safe (bounded, with back-off).
                     attempt_errors += 1
-                    delay = exc.retry_after if exc.retry_after is not None else min(
-                        CREATE_RETRY_BASE_S * 2 ** (attempt_errors - 1), 60.0)
+                    delay = create_retry_delay(exc, attempt_errors)
+                    if delay is None:
+                        raise
+                    sent = False
                     self._update_many(ids, create_sent_at=None,
-                                      message=f"{exc} — trying again in {delay:.0f} s",
-                                      event="create refused (rate limited)", raw=answers)
+                                      message=f"{exc} — nothing was created; trying again in "
+                                              f"{delay:.0f} s",
+                                      event="create refused (rate limited)"
+                                      if isinstance(exc, RateLimitedError)
+                                      else f"create not taken ({type(exc).__name__})",
+                                      raw=answers)
                     await asyncio.sleep(delay)
                     continue
                 break
@@ -601,7 +607,8 @@ class JobEngine:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
-                       error_type=type(exc).__name__, raw=raw or None)
+                       error_type=type(exc).__name__, raw=raw or None,
+                       error_code=exc.code if isinstance(exc, ProviderError) else None)
 
     # -- resuming and watching --------------------------------------------------------------
 

@@ -71,6 +71,8 @@ class GalleryFilter:
     picks_only: bool = False
     fanout: str | None = None
     """Only the jobs of one send to several providers."""
+    job_ids: frozenset[int] = field(default_factory=frozenset)
+    """Only these jobs (a shot's takes and animatic)."""
 
     def with_(self, **changes: Any) -> GalleryFilter:
         return replace(self, **changes)
@@ -106,6 +108,9 @@ class GalleryFilter:
         if self.fanout is not None:
             clauses.append("fanout = ?")
             args.append(self.fanout)
+        if self.job_ids:
+            clauses.append(f"id IN ({','.join('?' * len(self.job_ids))})")
+            args += sorted(self.job_ids)
         return " AND ".join(clauses), args
 
 

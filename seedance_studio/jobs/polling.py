@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import random
 
+from seedance_studio.core.errors import (
+    NetworkError,
+    ProviderError,
+    RateLimitedError,
+    SubmissionUnknownError,
+)
+
 STRETCH_EVERY = 5
 """Unchanged polls before the interval grows one step."""
 STRETCH_FACTOR = 1.5
@@ -39,3 +46,26 @@ def error_delay(errors: int, retry_after: float | None = None, *,
     ceiling = min(base * 2.0 ** max(errors - 1, 0), ERROR_MAX_S)
     jitter = (rng or random).uniform(0.5, 1.0)
     return float(ceiling * jitter)
+
+
+CREATE_RETRY_LIMIT = 5
+"""Creates refused by a gateway (502/503/504) or never connected, tried again this many times
+before the job fails; a 429 waits as long as it takes (the server counts it as an answer)."""
+CREATE_NOT_TAKEN_STATUS = frozenset({502, 503, 504})
+"""Answers from a gateway or an overloaded front: the request never reached the part that
+creates jobs, so nothing was created."""
+
+
+def create_retry_delay(exc: ProviderError, attempt: int) -> float | None:
+    """Seconds before the `attempt`-th (1-based) retry of a create that failed with `exc`,
+    or None when it must not be sent again (it may exist, or it was refused for good)."""
+    if isinstance(exc, SubmissionUnknownError):
+        return None
+    if isinstance(exc, RateLimitedError):
+        if exc.retry_after is not None:
+            return float(exc.retry_after)
+        return float(min(CREATE_RETRY_BASE_S * 2.0 ** (attempt - 1), ERROR_MAX_S))
+    taken = isinstance(exc, NetworkError) or exc.status_code in CREATE_NOT_TAKEN_STATUS
+    if not taken or attempt > CREATE_RETRY_LIMIT:
+        return None
+    return float(min(CREATE_RETRY_BASE_S * 2.0 ** (attempt - 1), ERROR_MAX_S))

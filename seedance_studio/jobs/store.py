@@ -35,6 +35,7 @@ from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.store_errors import NewerStoreError
 from seedance_studio.jobs.transitions import TABLE, Event
 
 SCHEMA_VERSION = 5
@@ -454,8 +455,7 @@ class JobStore:
             row = db.execute("SELECT version FROM schema_version").fetchone()
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer version (schema {current})")
+                raise NewerStoreError(self.path, current, SCHEMA_VERSION)
             for version in range(current + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():

@@ -264,11 +264,14 @@ class Transport:
                     provider=self.provider,
                 ) from None
             break
-        if response.status_code == 504:
+        if response.status_code == 500:
+            # The application itself failed after reading the request: it may have created
+            # (and billed) the job first. 502/503/504 come from the gateway in front of it
+            # and are translated as server errors the engine may send again.
             raise SubmissionUnknownError(
-                f"{self.provider}: the gateway timed out (HTTP 504) after the request was sent; "
+                f"{self.provider}: the server failed (HTTP 500) after the request was sent; "
                 "the job may or may not have been created",
-                provider=self.provider, status_code=504,
+                provider=self.provider, status_code=500,
             )
         self.check(response)
         try:

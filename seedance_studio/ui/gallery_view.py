@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -256,8 +257,15 @@ class GalleryPanel(QWidget):
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
 
+        self.only = QPushButton(self)
+        """Shown while the gallery shows one shot's takes; a click shows everything again."""
+        self.only.setToolTip("Show every job again")
+        self.only.hide()
+        self.only.clicked.connect(lambda: self.show_only(frozenset(), ""))
+        self._only_ids: frozenset[int] = frozenset()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.only)
         bar.addWidget(self.search, 2)
         for box in (self.provider_box, self.state_box, self.date_box, self.project_box,
                     self.picks_box, self.sort_box):
@@ -292,7 +300,15 @@ class GalleryPanel(QWidget):
             providers=frozenset({provider}) if provider else frozenset(),
             states=STATE_CHOICES[self.state_box.currentIndex()][1],
             since=since, project=self.project_box.text().strip() or None,
-            text=self.search.text().strip(), picks_only=self.picks_box.currentIndex() == 1)
+            text=self.search.text().strip(), picks_only=self.picks_box.currentIndex() == 1,
+            job_ids=self._only_ids)
+
+    def show_only(self, job_ids: frozenset[int], label: str) -> None:
+        """Narrow the gallery to `job_ids` (a shot's takes), named by `label`; empty: all."""
+        self._only_ids = job_ids
+        self.only.setText(f"{label} ✕")
+        self.only.setVisible(bool(job_ids))
+        self.apply_filter()
 
     def apply_filter(self, *_: object) -> None:
         self.model.set_filter(self.current_filter())

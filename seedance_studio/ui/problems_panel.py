@@ -60,9 +60,11 @@ class ProblemsPanel(QWidget):
         parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
         self.heading.setText("Checks" + (f" · {', '.join(parts)}" if parts else ""))
         if not problems:
+            # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
+            # one verdict, so this never reads "ready" above "Cannot generate".
             self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
-                              f"<span style='color:{theme.MUTED.name()}'>Ready to generate: "
-                              "nothing breaks this provider's limits.</span>")
+                              f"<span style='color:{theme.MUTED.name()}'>Nothing breaks this "
+                              "provider's limits.</span>")
             return
         rows = []
         icons = icon_dir().as_posix()

@@ -214,14 +214,38 @@ class PromptEditor(QPlainTextEdit):
                 self.popup.step(-1 if key == Qt.Key.Key_Up else 1)
                 event.accept()
                 return
-        elif (event.key() == Qt.Key.Key_Space
-              and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if self._delete_whole_mention(event):
+            event.accept()
+            return
+        if (not self.completing and event.key() == Qt.Key.Key_Space
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
             # Ctrl+Space offers the list without typing @ first.
             self.textCursor().insertText("@")
             self.open_completion(self.textCursor().position() - 1)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _delete_whole_mention(self, event: QKeyEvent) -> bool:
+        """Backspace after a mention chip, or Delete before one, removes the chip whole (one
+        undo step), so a marker like `@(removed Image2)` never decays into plain text."""
+        key = event.key()
+        if key not in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return False
+        pos = cursor.position()
+        at = pos - 1 if key == Qt.Key.Key_Backspace else pos
+        mention = self._composition.prompt.mention_at(at) if at >= 0 else None
+        if mention is None:
+            return False
+        cursor.setPosition(mention.start)
+        cursor.setPosition(mention.end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self.setTextCursor(cursor)
+        return True
 
     # -- drops and pastes of media ----------------------------------------------------------
 

@@ -122,6 +122,13 @@ class ReviewArea(QWidget):
         if index == GALLERY_TAB:
             self.ensure_gallery()
 
+    def show_takes(self, job_ids: list[int], label: str) -> GalleryPanel:
+        """The gallery, narrowed to these jobs (a shot's takes), in front."""
+        gallery = self.ensure_gallery()
+        self.tabs.setCurrentIndex(GALLERY_TAB)
+        gallery.show_only(frozenset(job_ids), label)
+        return gallery
+
     def ensure_gallery(self) -> GalleryPanel:
         if self.gallery is not None:
             return self.gallery

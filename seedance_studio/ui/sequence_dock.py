@@ -40,4 +40,12 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
     toggle.setToolTip("The sequence: several shots, their takes, one cut (Ctrl+Alt+S)")
     controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     controller.play_requested.connect(window.play)
+
+    def show_takes(shot_id: str) -> None:
+        seq = session.sequence.sequence
+        shot = seq.shot(shot_id)
+        ids = [*shot.takes, *([shot.animatic] if shot.animatic is not None else [])]
+        window.review.show_takes(ids, f"{shot.label(seq.index(shot_id))}'s takes")
+
+    controller.panel.takes_requested.connect(show_takes)
     return controller, toggle

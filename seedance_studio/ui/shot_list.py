@@ -132,6 +132,8 @@ class ShotListPanel(QWidget):
     generate_requested = Signal()
     play_requested = Signal()
     export_requested = Signal()
+    takes_requested = Signal(str)
+    """Show the current shot's takes in the gallery."""
     soundtrack_requested = Signal()
     soundtrack_cleared = Signal()
     shot_activated = Signal(str)
@@ -163,7 +165,7 @@ class ShotListPanel(QWidget):
         for key, text, row in (("undo", "Undo", row1), ("redo", "Redo", row1),
                                ("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
                                ("remove", "Remove", row1), ("up", "Move up", row1),
-                               ("down", "Move down", row1),
+                               ("down", "Move down", row1), ("takes", "Takes", row1),
                                ("animatics", "Animatic for all", row2),
                                ("generate", "Generate the rest…", row2),
                                ("soundtrack", "Soundtrack…", row2),
@@ -209,6 +211,8 @@ class ShotListPanel(QWidget):
         b["play"].clicked.connect(self.play_requested.emit)
         b["export"].clicked.connect(self.export_requested.emit)
         b["soundtrack"].clicked.connect(self.soundtrack_requested.emit)
+        b["takes"].clicked.connect(lambda: self._with_current(self.takes_requested.emit))
+        b["takes"].setToolTip("This shot's takes and animatic in the gallery")
         b["no_soundtrack"].clicked.connect(self.soundtrack_cleared.emit)
         self.view.clicked.connect(self._activated)
         self.doc.changed.connect(self.sync)
@@ -238,6 +242,8 @@ class ShotListPanel(QWidget):
         b["undo"].setToolTip(f"Undo {self.doc.undo_name}" if self.doc.undo_name else "")
         b["redo"].setToolTip(f"Redo {self.doc.redo_name}" if self.doc.redo_name else "")
         b["duplicate"].setEnabled(has)
+        shot = seq.shot(current) if current is not None else None
+        b["takes"].setEnabled(shot is not None and bool(shot.takes or shot.animatic))
         b["remove"].setEnabled(has and len(seq.shots) > 1)
         b["up"].setEnabled(index > 0)
         b["down"].setEnabled(has and index < len(seq.shots) - 1)

@@ -157,3 +157,44 @@ def test_check_again_says_its_finding_once(cli: Cli) -> None:
     assert result.code == 1
     finding = "has no API to find a job without its id"
     assert result.err.count(finding) == 1, result.err
+
+
+def test_a_corrupt_settings_file_is_said_once_moved_aside_and_stops_a_submit(
+        cli: Cli, sim: SimProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: silently replaced by defaults (a $0.01 daily budget vanished and the job ran)."""
+    from seedance_studio.core.settings import settings_path
+
+    monkeypatch.setenv(base_url_env("kinovi"), sim.base_url("kinovi"))
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"budget_usd": "0.01", ', "utf-8")  # cut short by a crash
+    result = cli("submit", "--provider", "kinovi", "--prompt", "@Image1 waves",
+                 "--image", sim.sample_url("image.png"), "--duration", "4")
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert lines[0].startswith(f"seedance: {path} could not be read (")
+    assert f"moved to {path.with_suffix('.broken.json')}" in lines[0]
+    assert "nothing was sent" in lines[1] and len(lines) == 2
+    assert sim.count("kinovi", "create") == 0
+    assert path.with_suffix(".broken.json").read_text("utf-8").startswith('{"budget_usd"')
+    again = cli("jobs")
+    assert again.code == 0 and "could not be read" not in again.err  # said once
+
+
+def test_resume_says_another_process_owns_a_job_and_leaves_it(cli: Cli) -> None:
+    """Before: exit 1 with the job "submitting", and no word of the other process."""
+    import os
+
+    from seedance_studio.jobs.store import JobStore, NewJob
+    from tests.jobs.fakes import make_snapshot
+
+    with JobStore() as store:
+        owner = f"{os.uname().nodename}:{os.getppid()}:creating"  # a live process
+        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
+                                             batch="b")], owner=owner, lease_s=600)
+    result = cli("resume")
+    assert result.code == 0, result.err
+    assert (f"job {job_id} (submitting) is being run by another process "
+            f"(pid {os.getppid()})") in result.err
+    with JobStore() as store:
+        assert store.get(job_id).attempt == 0  # nothing was sent from here

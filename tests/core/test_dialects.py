@@ -90,3 +90,15 @@ def test_unbound_text_passes_through_unchanged() -> None:
     tray = ReferenceTray([image()])
     doc = PromptDocument("@Image1 and an email a@b.c and @Image7", tray)
     assert compile_prompt(doc, tray, Dialect.SPACED) == "@Image 1 and an email a@b.c and @Image7"
+
+
+def test_the_prompt_is_sent_normalised() -> None:
+    """Trimmed, one space between words, none before punctuation, line breaks kept: what the
+    provider gets and the sidecar records (`compiled_prompt`)."""
+    from seedance_studio.core.dialects import normalise_prompt
+    from tests.core.builders import image as image_ref
+    from tests.core.builders import snapshot as snap
+
+    shot = snap("shortapi", [image_ref()], "  @Image1   walks , then  stops .\n  Slowly !  ")
+    assert shot.compiled_prompt() == "@Image 1 walks, then stops.\nSlowly!"
+    assert normalise_prompt("a  b") == "a b" and normalise_prompt("fine.") == "fine."

@@ -164,4 +164,4 @@ def test_a_model_limit_says_whose_page_states_it() -> None:
         "accepts up to 834×1112 pixels (927,408 pixels in all) "
         f"(“{BOX}”, eachlabs: Bytedance | Seedance 2.0 | Reference to Video), "
         "so the job may be refused")
-    assert problem.hint == "conform it to 1110×624 (Fix does it)"
+    assert problem.hint == "conform it to 1110×624; Fix does it"

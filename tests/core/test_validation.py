@@ -444,7 +444,7 @@ def test_dangling_text_never_reads_as_a_mention() -> None:
     assert MENTION_PATTERN.search(comp.prompt.text) is None
 
 
-def test_leftover_removed_marker_text_is_a_warning() -> None:
+def test_leftover_removed_marker_text_is_an_error() -> None:
     comp = Composition(GenerationParams(provider="oxen"))
     a, b = image("a.png"), image("b.png")
     comp.tray.extend([a, b])
@@ -455,5 +455,28 @@ def test_leftover_removed_marker_text_is_a_warning() -> None:
     # typing inside the marker cuts it loose from its mention: it is plain text now
     comp.prompt.apply_edit(len(text) - 1, 0, "!", comp.tray)
     problems = validate(comp.snapshot())
-    assert codes(problems) == ["removed_marker_text"]
+    assert codes(problems) == ["removed_marker_text"] and not is_submittable(problems)
     assert "@(removed Image2!)" in problems[0].message
+
+
+@pytest.mark.parametrize("text", ["@Imag walks", "a @vid of", "@AUDIO", "@(removed Image2"])
+def test_a_tag_like_word_that_binds_to_nothing_is_an_error(text: str) -> None:
+    problems = validate(snapshot("oxen", [image()], f"@Image1 and {text}"))
+    assert not is_submittable(problems), codes(problems)
+    assert set(codes(problems)) <= {"unbound_tag", "removed_marker_text"}
+
+
+@pytest.mark.parametrize("text", ["mail me@image.example", "@Image1 imagines", "an @ sign",
+                                  "@immense sky"])
+def test_words_that_only_contain_at_signs_are_not_tags(text: str) -> None:
+    assert validate(snapshot("oxen", [image()], f"@Image1 {text}")) == []
+
+
+def test_an_empty_composition_is_refused_with_a_reason_even_on_the_animatic() -> None:
+    """The animatic takes no prompt and no reference alone, but not neither: that would be a
+    blank "untitled" job."""
+    problems = validate(snapshot("animatic", [], "   "))
+    assert codes(problems) == ["empty_composition"] and not is_submittable(problems)
+    assert problems[0].message.startswith("nothing to generate")
+    assert validate(snapshot("animatic", [], "a title card")) == []
+    assert validate(snapshot("animatic", [image()], "")) == []

@@ -125,3 +125,21 @@ async def test_two_lost_byteplus_creates_with_the_same_options_are_named_not_gue
         assert job.state is JobState.SUBMIT_UNKNOWN
         assert "2 jobs at the provider could be this submission" in (job.message or "")
     assert simulator.count("byteplus", "create") == 2
+
+
+async def test_a_real_face_refusal_is_shown_in_the_providers_words_with_its_code(
+        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    from seedance_studio.core.advice import advise
+
+    code = "InputImageSensitiveContentDetected.PrivacyInformation"
+    simulator.configure("byteplus", refuse_code=code)
+    engine = sim_engine()
+    [job_id] = await engine.submit(make_snapshot("byteplus", "@Image1 smiles",
+                                                 [simulator.sample_url("image.png")]))
+    [job] = await engine.wait([job_id])
+    assert job.state is JobState.FAILED and job.error_code == code
+    words = "The request failed because the input image may contain real person"
+    assert job.message == words
+    shown = advise(job.error_type, provider="BytePlus ModelArk", detail=job.message or "",
+                   code=job.error_code).text
+    assert words in shown and code in shown and shown.startswith("BytePlus ModelArk blocked")

@@ -21,6 +21,7 @@ from seedance_studio.jobs.store import (
     new_owner_id,
     owner_is_dead,
 )
+from seedance_studio.jobs.store_errors import NewerStoreError
 from seedance_studio.jobs.transitions import Event
 from tests.jobs.fakes import make_snapshot
 from tests.jobs.walk import walk_to
@@ -41,7 +42,7 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
     db.execute("UPDATE schema_version SET version = 99")
     db.commit()
     db.close()
-    with pytest.raises(RuntimeError, match="newer version"):
+    with pytest.raises(NewerStoreError, match="newer Seedance Studio"):
         JobStore(path)
 
 

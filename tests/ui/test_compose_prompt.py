@@ -182,3 +182,34 @@ def test_character_count_against_the_provider_limit(harness: EditorHarness) -> N
     assert label.property("role") == "error"
     comp.prompt.set_text("short", comp.tray)
     assert label.property("role") == "muted"
+
+
+def test_backspace_and_delete_remove_a_mention_chip_whole(harness: EditorHarness) -> None:
+    comp = harness.composition
+    face, street, _song = _fill_tray(comp)
+    QTest.keyClicks(harness.editor, "@Image1 meets @Image2")
+    comp.tray.remove(face.id)
+    assert comp.prompt.text == "@(removed Image1) meets @Image1"
+    # Backspace at the end of the live chip takes all of it, not its last character.
+    harness.editor.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClick(harness.editor, Qt.Key.Key_Backspace)
+    assert comp.prompt.text == "@(removed Image1) meets "
+    assert harness.editor.toPlainText() == comp.prompt.text
+    # Delete in front of the removed marker takes the marker whole: nothing is left of it to
+    # decay into plain text that would be sent.
+    harness.editor.moveCursor(QTextCursor.MoveOperation.Start)
+    QTest.keyClick(harness.editor, Qt.Key.Key_Delete)
+    assert comp.prompt.text == " meets "
+    assert comp.prompt.mentions == () and street.id in comp.tray
+
+
+def test_completion_before_punctuation_adds_no_space(harness: EditorHarness) -> None:
+    comp = harness.composition
+    _fill_tray(comp)
+    QTest.keyClicks(harness.editor, "See , now")
+    cursor = harness.editor.textCursor()
+    cursor.setPosition(len("See "))
+    harness.editor.setTextCursor(cursor)
+    QTest.keyClicks(harness.editor, "@ima")
+    QTest.keyClick(harness.editor, Qt.Key.Key_Return)
+    assert comp.prompt.text == "See @Image1, now"

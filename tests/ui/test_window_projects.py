@@ -274,3 +274,31 @@ def test_shots_made_in_the_window_come_back_with_the_project(
     view = again.sequence.panel.view
     view.clicked.emit(again.sequence.panel.model.index(0, 1))
     assert again.composition.prompt.text == "A lighthouse at dawn"
+
+
+def test_a_shots_takes_show_in_the_gallery(run: Run, qtbot: QtBot, tmp_path: Path) -> None:
+    window = run.start()
+    window.shots_action.trigger()
+    panel = window.sequence.panel
+    drop(window.tray.view.viewport(), [make_image(tmp_path / "hero.png", 96, 64)])
+    _settle(qtbot, window)
+    window.params.provider.setCurrentIndex(window.params.provider.findData("animatic"))
+    QTest.keyClicks(window.prompt.editor, "@Image1 at dawn")
+    QTest.mouseClick(panel.buttons["add"], Qt.MouseButton.LeftButton)
+    first = window.session.sequence.sequence.shots[0].id
+    assert not panel.buttons["takes"].isEnabled()  # shot 2 has nothing yet
+    QTest.mouseClick(panel.buttons["animatics"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: all(s.animatic is not None
+                                for s in window.session.sequence.sequence.shots), timeout=10_000)
+    panel.view.clicked.emit(panel.model.index(0, 1))
+    assert window.session.sequence.current == first
+    QTest.mouseClick(panel.buttons["takes"], Qt.MouseButton.LeftButton)
+    gallery = window.review.gallery
+    assert gallery is not None and gallery.only.isVisible()
+    assert gallery.only.text() == "Shot 1's takes ✕"
+    animatic = window.session.sequence.sequence.shot(first).animatic
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 1, timeout=5000)
+    job = gallery.model.job_at(0)
+    assert job is not None and job.id == animatic
+    QTest.mouseClick(gallery.only, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 2, timeout=5000)
