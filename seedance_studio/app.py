@@ -1,8 +1,9 @@
 """Seedance Studio's entry point: a QApplication on a qasync loop, the main window, shutdown.
 
 `seedance-studio --simulator` runs the provider simulator in this process, points every
-provider at it and uses a throw-away home folder and keyring: the whole app can be tried
-without an account and without touching the user's own settings, jobs or keys.
+provider at it and uses a home folder of its own (kept in the user cache) and a session
+keyring: the whole app can be tried without an account and without touching the user's own
+settings, jobs or keys.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import sys
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import qasync
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QLibraryInfo, QSocketNotifier, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core import capabilities, paths
+from seedance_studio.core import capabilities, i18n, paths
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.logs import setup_logging
 from seedance_studio.core.provider import Provider
@@ -47,6 +48,9 @@ from seedance_studio.ui.theme import apply_theme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
 
 if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+    import httpx
+
+    from seedance_studio.providers.base import KeySource
     from seedance_studio.simulator import Simulator
     from seedance_studio.ui.simulator_menu import SimulatorMenu
 
@@ -82,8 +86,8 @@ def simulator_secrets() -> SecretStore:
     return SecretStore(MemoryKeyring(), environ=environ)
 
 
-def _fast_polls(provider_id: str, settings: Settings, secrets: Any, *,
-                http: Any = None) -> Provider:
+def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
+                http: httpx.AsyncClient | None = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
     provider = registry.create_provider(provider_id, settings, secrets, http=http)
     if hasattr(provider, "default_poll_interval"):
@@ -147,9 +151,11 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
 
 
 def _save_and_apply(window: MainWindow, settings: Settings) -> None:
+    """The Simulator menu's choice goes into the app's one Settings (its subscribers follow)
+    and to the file."""
+    window.settings.update(settings)
     with contextlib.suppress(OSError):
-        save_settings(settings)
-    window.apply_settings(settings)
+        save_settings(window.settings)
 
 
 def _screenshot_then_close(window: MainWindow, path: str) -> None:
@@ -218,10 +224,22 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
+    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the language of ours."""
+    code = i18n.language()
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{code}", folder):
+        app.installTranslator(translator)
 
 
 def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],

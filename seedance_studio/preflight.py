@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from seedance_studio.core.i18n import _
+
 XCB_LIBRARIES: dict[str, str] = {
     "libxcb.so.1": "libxcb1",
     "libX11-xcb.so.1": "libx11-xcb1",
@@ -92,27 +94,29 @@ def startup_problem(environ: Mapping[str, str] | None = None, *, platform: str =
     if qpa == "wayland":
         if wayland:
             return None
-        return ("QT_QPA_PLATFORM=wayland is set but there is no Wayland display "
+        return (_("QT_QPA_PLATFORM=wayland is set but there is no Wayland display "
                 "(WAYLAND_DISPLAY is empty): start it from a Wayland session or unset "
-                "QT_QPA_PLATFORM")
+                "QT_QPA_PLATFORM"))
     if qpa not in {"", "xcb"}:
         return None
     if not display:
         if wayland:
-            return ("this Wayland session has no XWayland (DISPLAY is empty), which the "
+            return (_("this Wayland session has no XWayland (DISPLAY is empty), which the "
                     "embedded video preview needs: install XWayland (Debian/Ubuntu: sudo apt-get "
                     "install xwayland), or start with QT_QPA_PLATFORM=wayland to run without "
-                    "the embedded preview")
-        return ("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty): "
+                    "the embedded preview"))
+        return (_("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty): "
                 "start Seedance Studio from a desktop session, run it under a virtual display "
-                "with 'xvfb-run -a seedance-studio', or use the 'seedance' command line")
+                "with 'xvfb-run -a seedance-studio', or use the 'seedance' command line"))
     if not x_display_reachable(display, socket_dir):
-        return (f"no X server answers on DISPLAY={display}: start one (or a desktop session), "
-                "or point DISPLAY at a running display")
+        return (_("no X server answers on DISPLAY={display}: start one (or a desktop session), "
+                  "or point DISPLAY at a running display").format(
+                  display=display))
     missing = missing_libraries(loads=loads)
     if missing:
         packages = " ".join(XCB_LIBRARIES[name] for name in missing)
-        return (f"Qt's X11 platform needs system libraries that are missing "
-                f"({', '.join(missing)}): install them (Debian/Ubuntu: sudo apt-get install "
-                f"{packages}) or run scripts/bootstrap app")
+        return (_("Qt's X11 platform needs system libraries that are missing ({value}): "
+                  "install them (Debian/Ubuntu: sudo apt-get install {packages}) or run "
+                  "scripts/bootstrap app").format(
+                  value=', '.join(missing), packages=packages))
     return None

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from pydantic import JsonValue
 
@@ -22,6 +21,7 @@ from seedance_studio.cli.progress import ProgressLine
 from seedance_studio.core import capabilities, pricing
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MissingKeyError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_money, format_rate
 from seedance_studio.core.pricing import (
     Estimate,
@@ -36,6 +36,7 @@ from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_u
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
 from seedance_studio.jobs.transitions import Action, allowed_actions, describe
+from seedance_studio.providers.keys import SecretStore
 
 POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
 """Seconds between polls for every provider (scripts and tests against the simulator)."""
@@ -46,13 +47,13 @@ def _settings(args: argparse.Namespace) -> Settings:
                         getattr(args, "base_url", None))
 
 
-def _secrets() -> Any:
+def _secrets() -> SecretStore:
     from seedance_studio.providers.keys import SecretStore
 
     return SecretStore()
 
 
-def _print_json(data: Any) -> None:
+def _print_json(data: object) -> None:
     print(redact(dumps(data, indent=2, sort_keys=False)))
 
 
@@ -177,7 +178,7 @@ def estimate(args: argparse.Namespace) -> int:
 
 def item_text(item: EstimateItem, credits: bool) -> str:
     """"Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
-    mine = " (your rate)" if item.overridden else ""
+    mine = _(" (your rate)") if item.overridden else ""
     return (f"{item.label}: {quantity_text(item)} {item.unit} × "
             f"{format_rate(item.rate, credits=credits)}{mine} = {amount_text(item, credits)}")
 
@@ -227,7 +228,7 @@ def _refused(job: JobRecord, action: Action) -> bool:
     if action in allowed_actions(job.state):
         return False
     offered = describe(allowed_actions(job.state), job.id)
-    hint = f"; it allows {offered}" if offered else ""
+    hint = _("; it allows {offered}").format(offered=offered) if offered else ""
     print(f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
           file=sys.stderr)
     return True
@@ -476,6 +477,7 @@ def spend(args: argparse.Namespace) -> int:
         print(f"{provider:<14} {format_money(total)}")
     for day, total in sorted(days.items()):
         print(f"{day.isoformat():<14} {format_money(total)}")
-    left = f" of {format_money(budget)} (daily budget)" if budget is not None else ""
+    left = _(" of {format_money_budget} (daily budget)").format(
+             format_money_budget=format_money(budget)) if budget is not None else ""
     print(f"{'today':<14} {format_money(today)}{left}")
     return EXIT_OK

@@ -10,6 +10,7 @@ from typing import Any
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
@@ -56,18 +57,20 @@ def parse_duration(text: str) -> int | str:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither a number of seconds nor "
-                                         f"'auto'") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is neither a number "
+                                           "of seconds nor 'auto'").format(
+                                           text=text)) from None
 
 
 def add_composition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", required=True, choices=capabilities.provider_ids())
     parser.add_argument("--prompt", required=True,
-                        help="canonical tags: @Image1, @Video1, @Audio1 (in flag order)")
+                        help=_("canonical tags: @Image1, @Video1, @Audio1 (in flag order)"))
     for kind in MediaKind:
         parser.add_argument(f"--{kind.value}", dest="refs", action=AppendReference,
-                            const=kind, metavar="SRC", help=f"{kind.value} path or URL "
-                            "(repeatable)")
+                            const=kind, metavar="SRC", help=_("{kind_value} path or URL "
+                                                              "(repeatable)").format(
+                                                              kind_value=kind.value))
     parser.add_argument("--model")
     parser.add_argument("--duration", type=parse_duration, metavar="N|auto")
     parser.add_argument("--aspect-ratio")
@@ -75,9 +78,9 @@ def add_composition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", help="std | fast")
     parser.add_argument("--upscale", help="e.g. 4k")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--no-audio", action="store_true", help="no generated soundtrack")
+    parser.add_argument("--no-audio", action="store_true", help=_("no generated soundtrack"))
     parser.add_argument("--variants", type=int, default=1)
-    parser.add_argument("--base-url", help="the provider's API base (e.g. the simulator)")
+    parser.add_argument("--base-url", help=_("the provider's API base (e.g. the simulator)"))
 
 
 def reference_for(kind: MediaKind, source: str) -> Reference:
@@ -88,8 +91,10 @@ def reference_for(kind: MediaKind, source: str) -> Reference:
 
     ref = reference_from_file(source)
     if ref.kind is not kind:
-        raise CompositionError(f"{source} is {ref.kind.value}, but was given as "
-                               f"--{kind.value}")
+        raise CompositionError(_("{source} is {ref_kind_value}, but "
+                                 "was given as --{kind_value}").format(
+                                 source=source, ref_kind_value=ref.kind.value,
+                                 kind_value=kind.value))
     return ref
 
 

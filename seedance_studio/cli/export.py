@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 
 P = TypeVar("P", bound=argparse.ArgumentParser)
 
@@ -18,11 +19,12 @@ class ExportError(SeedanceError):
 
 
 def add_export_parser(sub: argparse._SubParsersAction[P]) -> None:
-    p = sub.add_parser("export", help="a project's sequence as an editor timeline and/or one MP4")
+    p = sub.add_parser("export", help=_("a project's sequence as an "
+                                        "editor timeline and/or one MP4"))
     p.add_argument("project", type=Path, metavar="PROJECT.seedance")
     p.add_argument("--otio", type=Path, metavar="OUT",
-                   help="the timeline; its extension picks the format (.otio, .xml, .edl)")
-    p.add_argument("--mp4", type=Path, metavar="OUT", help="the picked takes as one MP4")
+                   help=_("the timeline; its extension picks the format (.otio, .xml, .edl)"))
+    p.add_argument("--mp4", type=Path, metavar="OUT", help=_("the picked takes as one MP4"))
     p.set_defaults(run=run_export)
 
 
@@ -39,7 +41,8 @@ def run_export(args: argparse.Namespace) -> int:
     loaded = load_project(args.project)
     seq, _current, _missing = decode_sequence(loaded.file.sequence, loaded.path.parent)
     if not seq.shots:
-        raise ExportError(f"{loaded.path.name} has no shots: add them in the Shots panel")
+        raise ExportError(_("{loaded_path_name} has no shots: add them in the Shots panel").format(
+                            loaded_path_name=loaded.path.name))
     with JobStore() as store:
         result = export_sequence(SequenceTakes(store), seq, name=loaded.name,
                                  timeline=args.otio, movie=args.mp4)

@@ -30,9 +30,10 @@ from seedance_studio.cli.export import add_export_parser
 from seedance_studio.cli.fix_commands import add_fix_parsers
 from seedance_studio.cli.messages import exit_code_for, message_for
 from seedance_studio.cli.project_commands import add_project_command
+from seedance_studio.core.i18n import _
 from seedance_studio.core.logs import setup_logging
 
-EPILOG = """\
+EPILOG = _("""\
 keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGACY):
   API keys      the system keyring, service "seedance-studio", user = provider id
                 (what Settings stores), else SEEDANCE_<ID>_API_KEY
@@ -43,7 +44,7 @@ keys and places (ID is the provider id upper-cased, '-' -> '_', e.g. KINOVI_LEGA
 
 exit status: 0 done; 1 a failure (one line on stderr); 2 the composition or the options
 break the rules (one line per problem); 130 interrupted; 141 the output pipe closed.
-"""
+""")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,54 +57,54 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="seedance", description="Seedance 2.0 reference-to-video across providers.",
+        prog="seedance", description=_("Seedance 2.0 reference-to-video across providers."),
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("request", help="print the create request as JSON; nothing is sent")
+    p = sub.add_parser("request", help=_("print the create request as JSON; nothing is sent"))
     add_composition_options(p)
     p.set_defaults(run=commands.request)
 
-    p = sub.add_parser("estimate", help="what a submission would cost")
+    p = sub.add_parser("estimate", help=_("what a submission would cost"))
     add_composition_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=commands.estimate)
 
-    p = sub.add_parser("submit", help="create the job(s) and bring the video(s) home")
+    p = sub.add_parser("submit", help=_("create the job(s) and bring the video(s) home"))
     add_composition_options(p)
     p.add_argument("--detach", action="store_true",
-                   help="return once created; `seedance resume` finishes later")
-    p.add_argument("--yes", action="store_true", help="go ahead even above the budget")
+                   help=_("return once created; `seedance resume` finishes later"))
+    p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
     p.set_defaults(run=commands.submit)
 
-    p = sub.add_parser("jobs", help="list jobs, newest first")
+    p = sub.add_parser("jobs", help=_("list jobs, newest first"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int)
     p.set_defaults(run=commands.list_jobs)
 
     for name, run, text in (
-        ("show", commands.show, "one job with its history (JSON)"),
-        ("cancel", commands.cancel, "cancel a job (on the server where the API allows)"),
-        ("download", commands.download, "fetch a finished job's video again"),
-        ("check-again", commands.check_again, "look again at an unknown submission / stuck job"),
+        ("show", commands.show, _("one job with its history (JSON)")),
+        ("cancel", commands.cancel, _("cancel a job (on the server where the API allows)")),
+        ("download", commands.download, _("fetch a finished job's video again")),
+        ("check-again", commands.check_again, _("look again at an unknown submission / stuck job")),
         ("submit-anyway", commands.submit_anyway,
-         "send an unknown submission again (may be charged twice)"),
-        ("retry", commands.retry, "a new job from a finished job's composition (new charge)"),
+         _("send an unknown submission again (may be charged twice)")),
+        ("retry", commands.retry, _("a new job from a finished job's composition (new charge)")),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("job_id", type=int, metavar="ID")
         p.set_defaults(run=run)
         if name == "cancel":
             p.add_argument("--anyway", action="store_true",
-                           help="where the provider has no cancel API: stop watching the job "
-                                "(it may still run and be charged)")
+                           help=_("where the provider has no cancel API: stop watching the job "
+                                "(it may still run and be charged)"))
         if name == "retry":
-            p.add_argument("--yes", action="store_true", help="go ahead even above the budget")
+            p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
 
-    p = sub.add_parser("resume", help="poll and fetch every unfinished job")
+    p = sub.add_parser("resume", help=_("poll and fetch every unfinished job"))
     p.set_defaults(run=commands.resume)
 
-    p = sub.add_parser("spend", help="money spent (or committed) per provider and per day")
+    p = sub.add_parser("spend", help=_("money spent (or committed) per provider and per day"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=commands.spend)
 

@@ -13,6 +13,7 @@ from seedance_studio.core.errors import (
     RateLimitedError,
     SeedanceError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
@@ -49,17 +50,18 @@ def _describe(exc: BaseException) -> str:
         provider_id = exc.provider if isinstance(exc, ProviderError) else ""
         line = advice_line(advise(exc, provider=provider_name(provider_id)), provider_id)
         if isinstance(exc, RateLimitedError) and exc.retry_after:
-            line += f" (the provider asks to wait {exc.retry_after:.0f} s)"
+            line += _(" (the provider asks to wait {exc_retry_after:.0f} s)").format(
+                      exc_retry_after=exc.retry_after)
         if isinstance(exc, ProviderError) and not isinstance(exc, MissingKeyError):
             line = _with_words(line, exc.message)
         return line
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted; `seedance resume` picks up unfinished jobs"
+        return _("interrupted; `seedance resume` picks up unfinished jobs")
     if isinstance(exc, KeyError):
-        return str(exc.args[0]) if exc.args else "not found"
+        return str(exc.args[0]) if exc.args else _("not found")
     if isinstance(exc, OSError):
         return f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
-    return f"unexpected error: {type(exc).__name__}: {exc}"
+    return _("unexpected error: {name__}: {exc}").format(name__=type(exc).__name__, exc=exc)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -78,7 +80,8 @@ def job_failure_text(job: JobRecord) -> str:
     name = provider_name(job.provider)
     if job.state is not JobState.FAILED:
         if error_type(job.error_type) is AuthError:
-            return f"{name}: {message}; the key used came {key_origin(job.provider)}"
+            return _("{name}: {message}; the key used came {key_origin_value}").format(
+                     name=name, message=message, key_origin_value=key_origin(job.provider))
         return message
     advice = advise(job.error_type, provider=name, detail=message, code=job.error_code)
     return _with_words(advice_line(advice, job.provider), message)
@@ -89,9 +92,10 @@ def advice_line(advice: Advice, provider_id: str) -> str:
     for (the CLI reads the same keyring and the environment); over budget, the flag."""
     text = advice.text
     if advice.action is Action.OPEN_SETTINGS and provider_id:
-        text += f"; the key is {key_origin(provider_id)}"
+        text += _("; the key is {key_origin_provider_id}").format(
+                  key_origin_provider_id=key_origin(provider_id))
     elif advice.action is Action.CONFIRM:
-        text += "; add --yes to submit anyway"
+        text += _("; add --yes to submit anyway")
     return text
 
 
@@ -103,7 +107,7 @@ def _with_words(line: str, words: str) -> str:
 def provider_name(provider_id: str) -> str:
     """The provider's display name ("Oxen"); "The provider" when none is known."""
     if not provider_id:
-        return "The provider"
+        return _("The provider")
     caps = capabilities.load_all().get(provider_id)
     return caps.name if caps is not None else provider_id
 
@@ -118,8 +122,11 @@ def key_origin(provider_id: str) -> str:
     except Exception:  # a broken keyring: name both places
         source = None
     if source == "keyring":
-        return f"from the keyring ({SERVICE_NAME} / {provider_id})"
+        return _("from the keyring ({SERVICE_NAME} / {provider_id})").format(
+                 SERVICE_NAME=SERVICE_NAME, provider_id=provider_id)
     if source == "env":
         return f"from {env_var_hint(provider_id)}"
-    return f"looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in " \
-           f"{env_var_hint(provider_id)}"
+    return _("looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in "
+             "{env_var_hint_provider_id}").format(
+             SERVICE_NAME=SERVICE_NAME, provider_id=provider_id,
+             env_var_hint_provider_id=env_var_hint(provider_id))

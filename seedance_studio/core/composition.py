@@ -101,7 +101,7 @@ class Composition:
             self.params_changed.emit(value)
             self.changed.emit()
 
-    def update_params(self, **changes: Any) -> None:
+    def update_params(self, **changes: object) -> None:
         self.params = self._params.model_copy(update=changes)
 
     @property

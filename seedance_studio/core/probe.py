@@ -19,16 +19,22 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from seedance_studio.core.errors import MediaError
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference, guess_kind
+
+if TYPE_CHECKING:  # PyAV is imported on the first probe
+    from av.audio.stream import AudioStream
+    from av.container import InputContainer
+    from av.stream import Stream
+    from av.video.stream import VideoStream
 
 IMAGE_FORMATS = frozenset({"jpeg", "png", "webp", "gif", "bmp", "tiff", "heic"})
 """Formats that are still pictures (an animated GIF or WebP is still an image reference)."""
@@ -289,9 +295,10 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
     import av  # PyAV loads FFmpeg (~0.1 s): imported on the first probe, not at app start
 
     with av.open(str(file), mode="r", metadata_errors="ignore") as container:
-        streams: list[Any] = list(container.streams)
-        videos = [s for s in streams if s.type == "video" and not _is_cover_art(s)]
-        audios = [s for s in streams if s.type == "audio"]
+        streams: list[Stream] = list(container.streams)
+        videos = [s for s in streams
+                  if isinstance(s, av.VideoStream) and not _is_cover_art(s)]
+        audios = [s for s in streams if isinstance(s, av.AudioStream)]
         fmt = _normalise_format(container, sniffed, bool(videos), bool(audios))
         if not videos and not audios:
             raise MediaError(shown, "the file holds no picture and no sound")
@@ -337,7 +344,7 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         )
 
 
-def _is_cover_art(stream: Any) -> bool:
+def _is_cover_art(stream: Stream) -> bool:
     """An MP3's or M4A's embedded cover is a one-picture "video" stream; it is not video."""
     import av
 
@@ -345,7 +352,7 @@ def _is_cover_art(stream: Any) -> bool:
     return bool(int(disposition) & int(av.stream.Disposition.attached_pic))
 
 
-def _normalise_format(container: Any, sniffed: str | None, has_video: bool,
+def _normalise_format(container: InputContainer, sniffed: str | None, has_video: bool,
                       has_audio: bool) -> str:
     name = str(container.format.name)
     if name == _MOV_FAMILY:
@@ -359,7 +366,7 @@ def _normalise_format(container: Any, sniffed: str | None, has_video: bool,
     return sniffed or _AV_FORMATS.get(name, name.split(",")[0])
 
 
-def _scan(container: Any, primary: Any) -> _Scan:
+def _scan(container: InputContainer, primary: VideoStream | AudioStream) -> _Scan:
     """Read every packet (counting them per stream) and decode the primary stream's first
     frame, which proves the data is not garbage behind a valid header."""
     packets: dict[int, int] = {}
@@ -380,9 +387,9 @@ def _scan(container: Any, primary: Any) -> _Scan:
             rotation = _rotation(frames)
     if not decoded:
         # Decoders with delay (B-frames) hand out their first frame only when flushed.
-        frames = primary.codec_context.decode(None)
-        decoded = bool(frames)
-        rotation = _rotation(frames)
+        flushed = primary.codec_context.decode(None)
+        decoded = bool(flushed)
+        rotation = _rotation(flushed)
     end_s = None
     if end is not None and primary.time_base is not None:
         start = primary.start_time or 0
@@ -390,7 +397,7 @@ def _scan(container: Any, primary: Any) -> _Scan:
     return _Scan(packets, decoded, end_s, rotation)
 
 
-def _rotation(frames: list[Any]) -> int:
+def _rotation(frames: Sequence[object]) -> int:
     """A frame's display rotation normalised to 0, 90, 180 or 270."""
     import av
 
@@ -400,7 +407,7 @@ def _rotation(frames: list[Any]) -> int:
     return round(degrees) % 360
 
 
-def _image_facts(fmt: str, size: int, stream: Any, shown: str) -> MediaFacts:
+def _image_facts(fmt: str, size: int, stream: VideoStream, shown: str) -> MediaFacts:
     width, height = int(stream.codec_context.width), int(stream.codec_context.height)
     if not (width and height):
         raise MediaError(shown, f"{_this(fmt)} is damaged: it has no picture size")
@@ -408,7 +415,7 @@ def _image_facts(fmt: str, size: int, stream: Any, shown: str) -> MediaFacts:
                       video_codec=stream.codec_context.name)
 
 
-def _duration(container: Any, stream: Any) -> float | None:
+def _duration(container: InputContainer, stream: Stream) -> float | None:
     import av
 
     if container.duration is not None and container.duration > 0:
@@ -418,7 +425,7 @@ def _duration(container: Any, stream: Any) -> float | None:
     return None
 
 
-def _fps(stream: Any) -> float | None:
+def _fps(stream: VideoStream) -> float | None:
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     return round(float(rate), 3) if rate else None
 

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,7 +122,7 @@ def _check_type(response: httpx.Response, url: str, accepted: tuple[str, ...]) -
 
 async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
-                sleep: Callable[[float], Any] = asyncio.sleep,
+                sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                 accepted: tuple[str, ...] | None = None) -> int:
     """Stream `url` into `part`, resuming what is already there; returns the final size.
 
@@ -288,7 +288,7 @@ def _model_id(job: JobRecord) -> str | None:
         return job.model
 
 
-def _applied(job: JobRecord) -> dict[str, Any] | None:
+def _applied(job: JobRecord) -> dict[str, object] | None:
     """`parameters` with every unset option filled with the provider's documented default:
     what the video was made with, as far as the documents say."""
     try:
@@ -299,7 +299,7 @@ def _applied(job: JobRecord) -> dict[str, Any] | None:
         return None
 
 
-def write_sidecar(video: Path, data: dict[str, Any]) -> Path:
+def write_sidecar(video: Path, data: Mapping[str, object]) -> Path:
     """`<video>.json`, written to a temp name then renamed (never half a sidecar)."""
     sidecar = video.with_suffix(".json")
     tmp = sidecar.with_name(sidecar.name + ".tmp")

@@ -5,7 +5,8 @@ Loop-agnostic asyncio: the GUI runs it on qasync, the CLI on asyncio.run. Front 
     engine = JobEngine(store, settings, secrets, *, provider_factory=registry.create_provider,
                        assets=None, http=None)
     await engine.start()                 # resume every unfinished job
-    engine.update_settings(settings)     # new base URLs, hosts, library... for what comes next
+    settings.base_urls = {...}           # the engine follows its Settings' events: new base
+                                         # URLs, hosts, library... for what comes next
     ids = await engine.submit(snapshot, estimate)      # -> list[int], one per variant
     await engine.cancel(job_id)          # server-side cancel where the API has one
     ids = await engine.retry(job_id)     # a new job from the same snapshot (user action)
@@ -42,10 +43,10 @@ import contextlib
 import functools
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Unpack
 
 from psygnal import Signal
 
@@ -63,6 +64,7 @@ from seedance_studio.core.errors import (
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import (
     Cancelled,
+    Cost,
     Failed,
     JobHandle,
     Provider,
@@ -118,6 +120,9 @@ from seedance_studio.jobs.writer import JobWriter
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
 
+    from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.base import KeySource
+
 log = logging.getLogger(__name__)
 
 
@@ -135,8 +140,9 @@ class JobEngine:
     job_changed = Signal(int)
     progress = Signal(int, str, float)
 
-    def __init__(self, store: JobStore, settings: Settings, secrets: Any, *,
-                 provider_factory: ProviderFactory | None = None, assets: Any = None,
+    def __init__(self, store: JobStore, settings: Settings, secrets: KeySource, *,
+                 provider_factory: ProviderFactory | None = None,
+                 assets: AssetResolver | None = None,
                  http: httpx.AsyncClient | None = None,
                  poll_interval: float | None = None) -> None:
         self.store = store
@@ -184,18 +190,6 @@ class JobEngine:
         """
         return self._submit(snapshot, estimate, retry_of=None,
                             allow_over_budget=allow_over_budget)
-
-    def update_settings(self, settings: Settings) -> None:
-        """Use `settings` from now on, without a restart.
-
-        Cloud clients and asset resolvers were built from the old base URLs and asset host,
-        so they are dropped and the next create, check or upload builds new ones. A watch
-        already polling a job keeps the client it started with (the job lives on that
-        server); dropped clients are closed with the engine. Local providers (the animatic)
-        read none of these settings and keep their renders.
-        """
-        self.settings = settings
-        self.pool.update_settings(settings)
 
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         """Cancel before the create left, discard an unknown submission, or ask the provider
@@ -472,7 +466,7 @@ class JobEngine:
         ids = [r.id for r in rows]
         sent = False
         handles: list[JobHandle] | None = None
-        answers: list[Any] = []
+        answers: Sequence[object] = []
         try:
             provider = self._provider(first.provider)
             snapshot = first.snapshot()
@@ -563,7 +557,7 @@ class JobEngine:
         resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
         return resolved
 
-    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: Any, *,
+    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: object, *,
                         found: bool = False) -> None:
         """Store each provider id on its row (a create's answer, or a lookup's finding)."""
         event, short = (Event.FOUND, Event.NOT_CREATED) if found else (Event.CREATED,
@@ -597,13 +591,13 @@ class JobEngine:
         ids = ", ".join(h.job_id for h in handles)
         self._mark_unknown(still, f"created as {ids}, then an error here: {exc}")
 
-    def _mark_unknown(self, ids: list[int], why: str, raw: Any = None) -> None:
+    def _mark_unknown(self, ids: list[int], why: str, raw: object = None) -> None:
         for job_id in ids:
             self._move(job_id, Event.CREATE_UNKNOWN, raw=raw or None,
                          message=f"submission outcome unknown ({why}): check again or "
                                  f"submit anyway")
 
-    def _fail_many(self, ids: list[int], exc: BaseException, raw: Any = None) -> None:
+    def _fail_many(self, ids: list[int], exc: BaseException, raw: object = None) -> None:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
             self._move(job_id, Event.CREATE_FAILED, message=str(exc),
@@ -686,7 +680,7 @@ class JobEngine:
         """Poll until the provider finishes, then bring the file home (the policy is in
         jobs/watching.py; this loop only does what it says)."""
         counters = Counters()
-        # One client for the whole watch: `update_settings` must not move a job to another
+        # One client for the whole watch: a settings change must not move a job to another
         # server while it is being polled.
         provider: Provider | None = None
         polled = rerendered = False
@@ -714,7 +708,7 @@ class JobEngine:
                 return
             provider = provider or self._provider(job.provider)
             polled = True
-            answers: list[Any] = []
+            answers: Sequence[object] = []
             outcome: StatusResult | SeedanceError
             try:
                 with capture() as answers:
@@ -771,7 +765,7 @@ class JobEngine:
             await provider.cancel(handle)  # cancelled meanwhile
 
     def _apply_status(self, job: JobRecord, status: StatusResult,
-                      answers: list[Any] | None = None) -> None:
+                      answers: Sequence[object] | None = None) -> None:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
@@ -804,7 +798,7 @@ class JobEngine:
                        message="cancelled at the provider")
             self._gate.slot_freed.set()
 
-    def _cost_usd(self, job: JobRecord, cost: Any) -> Decimal | None:
+    def _cost_usd(self, job: JobRecord, cost: Cost | None) -> Decimal | None:
         if cost is None:
             return None
         if cost.usd is not None:
@@ -841,7 +835,7 @@ class JobEngine:
     def _client(self) -> httpx.AsyncClient:
         return self.pool.client()
 
-    def _resolver(self, provider_id: str) -> Any:
+    def _resolver(self, provider_id: str) -> AssetResolver:
         return self.pool.resolver(provider_id)
 
     @staticmethod

@@ -26,6 +26,7 @@ class GallerySort(StrEnum):
     COST_LOW = "cost-low"
     PROVIDER = "provider"
     PICKS_FIRST = "picks-first"
+    BY_SEND = "by-send"
 
 
 SORT_LABELS: dict[GallerySort, str] = {
@@ -35,6 +36,7 @@ SORT_LABELS: dict[GallerySort, str] = {
     GallerySort.COST_LOW: "Cost, lowest first",
     GallerySort.PROVIDER: "Provider",
     GallerySort.PICKS_FIRST: "Picks first",
+    GallerySort.BY_SEND: "Grouped by send",
 }
 
 _COST = "CAST(COALESCE(actual_usd, estimated_usd) AS REAL)"
@@ -46,6 +48,9 @@ _ORDER: dict[GallerySort, str] = {
     GallerySort.COST_LOW: f"{_COST} IS NULL, {_COST} ASC, id DESC",
     GallerySort.PROVIDER: "provider ASC, id DESC",
     GallerySort.PICKS_FIRST: "pick DESC, id DESC",
+    # The takes of one send to several providers (else of one submission's variants) side by
+    # side, newest send first, in the order they were sent.
+    GallerySort.BY_SEND: "MAX(id) OVER (PARTITION BY COALESCE(fanout, group_id)) DESC, id ASC",
 }
 
 
@@ -81,10 +86,10 @@ class GalleryFilter:
     def is_empty(self) -> bool:
         return self == GalleryFilter()
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self) -> tuple[str, list[object]]:
         """The SQL WHERE clause and its arguments (never string-formatted values)."""
         clauses = ["1=1"]
-        args: list[Any] = []
+        args: list[object] = []
         if self.providers:
             clauses.append(f"provider IN ({','.join('?' * len(self.providers))})")
             args += sorted(self.providers)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from psygnal import EmissionInfo
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.provider import Provider
@@ -21,6 +23,7 @@ if TYPE_CHECKING:  # httpx is imported when the first request is made, not at st
     import httpx
 
     from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.base import KeySource
 
 ProviderFactory = Callable[..., Provider]
 """create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
@@ -46,7 +49,7 @@ def is_local(provider_id: str) -> bool:
 class ProviderPool:
     """Builds provider clients and asset resolvers lazily from the current settings."""
 
-    def __init__(self, settings: Settings, secrets: Any, *,
+    def __init__(self, settings: Settings, secrets: KeySource, *,
                  factory: ProviderFactory | None = None,
                  http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
@@ -57,7 +60,8 @@ class ProviderPool:
         self._providers: dict[str, Provider] = {}
         self._resolvers: dict[str, AssetResolver] = {}
         self._retired: list[Provider | AssetResolver] = []
-        """Clients `update_settings` dropped: running tasks may still hold them."""
+        """Clients a settings change dropped: running tasks may still hold them."""
+        settings.events.all.connect(self._settings_changed)  # the app's one Settings
 
     def client(self) -> httpx.AsyncClient:
         """The shared client; when the pool made it, it records the providers' raw answers
@@ -87,10 +91,14 @@ class ProviderPool:
             self._resolvers[provider_id] = resolver
         return resolver
 
-    def update_settings(self, settings: Settings) -> None:
+    CLIENT_SETTINGS = frozenset({"base_urls", "asset_host", "s3"})
+    """Fields the cloud clients and asset resolvers are built from."""
+
+    def _settings_changed(self, info: EmissionInfo) -> None:
         """Cloud clients and resolvers were built from the old settings: drop them so the
         next action builds new ones. Local providers read none of these and are kept."""
-        self.settings = settings
+        if info.signal.name not in self.CLIENT_SETTINGS:
+            return
         for provider_id, provider in list(self._providers.items()):
             if not provider.capabilities.local:
                 self._retired.append(self._providers.pop(provider_id))
@@ -99,6 +107,7 @@ class ProviderPool:
 
     async def aclose(self) -> None:
         """Close every client this pool made (bounded per client)."""
+        self.settings.events.all.disconnect(self._settings_changed)
         for client in [*self._providers.values(), *self._resolvers.values(), *self._retired]:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(client.aclose(), CLOSE_TIMEOUT_S)

@@ -466,7 +466,7 @@ class JobStore:
                 db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     @staticmethod
-    def _encode(name: str, value: Any) -> Any:
+    def _encode(name: str, value: object) -> object:
         if name not in _COLUMNS:
             raise KeyError(f"no job column {name!r}")
         if value is None:
@@ -476,7 +476,7 @@ class JobStore:
         if name in _TEXT_DECIMALS:
             return str(value)
         if name == "state":
-            return JobState(value).value
+            return JobState(str(value)).value
         if name in _REDACTED_TEXT:
             return redact(str(value))
         return value
@@ -544,7 +544,7 @@ class JobStore:
         sets["updated_at"] = now
         assignments = ", ".join(f"{name} = ?" for name in sets)
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
-        args: list[Any] = [*sets.values(), job_id]
+        args: list[object] = [*sets.values(), job_id]
         if expect is not None:
             wanted = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
@@ -630,7 +630,7 @@ class JobStore:
                   limit: int | None = None) -> list[JobRecord]:
         """Newest first."""
         sql = "SELECT * FROM jobs WHERE 1=1"
-        args: list[Any] = []
+        args: list[object] = []
         if states is not None:
             wanted = [JobState(s).value for s in states]
             sql += f" AND state IN ({','.join('?' * len(wanted))})"
@@ -647,20 +647,20 @@ class JobStore:
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
 
-    def select_jobs(self, where: str, args: Sequence[Any], *, order: str = "id DESC",
+    def select_jobs(self, where: str, args: Sequence[object], *, order: str = "id DESC",
                     limit: int = -1, offset: int = 0) -> list[JobRecord]:
         """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
         rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
                                 "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
         return [JobRecord.from_row(r) for r in rows]
 
-    def select_ids(self, where: str, args: Sequence[Any], *, order: str = "id DESC"
+    def select_ids(self, where: str, args: Sequence[object], *, order: str = "id DESC"
                    ) -> list[int]:
         rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
                                 list(args)).fetchall()
         return [int(r[0]) for r in rows]
 
-    def count_jobs(self, where: str, args: Sequence[Any]) -> int:
+    def count_jobs(self, where: str, args: Sequence[object]) -> int:
         row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
         return int(row[0])
 

@@ -13,7 +13,6 @@ import threading
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
 import httpx
@@ -107,10 +106,10 @@ class _Renderer:
         work.report(1.0)
         total_frames = round(spec.duration_s * spec.fps)
         with av.open(str(dest), "w", format="mp4", options={"movflags": "faststart"}) as out:
-            vout: Any = out.add_stream("libx264", rate=spec.fps, options=X264_OPTIONS)
+            vout = out.add_stream("libx264", rate=spec.fps, options=X264_OPTIONS)
             vout.width, vout.height, vout.pix_fmt = spec.width, spec.height, "yuv420p"
             vout.thread_type = "AUTO"
-            aout: Any = out.add_stream("aac", rate=soundtrack.RATE, layout="stereo")
+            aout = out.add_stream("aac", rate=soundtrack.RATE, layout="stereo")
             aout.bit_rate = AUDIO_BITRATE
             for frame in sound:
                 out.mux(aout.encode(frame))
@@ -258,14 +257,14 @@ class _BandSet:
         self.spec = spec
         self.scale = scale
         self._cache: dict[str, list[captions.Band]] = {}
-        self._title: Any = None
+        self._title: av.VideoFrame | None = None
 
-    def for_tag(self, tag: str, picture: Any) -> list[captions.Band]:
+    def for_tag(self, tag: str, picture: av.VideoFrame) -> list[captions.Band]:
         if tag not in self._cache:
             self._cache[tag] = self._build(tag, picture)
         return self._cache[tag]
 
-    def _build(self, tag: str, picture: Any) -> list[captions.Band]:
+    def _build(self, tag: str, picture: av.VideoFrame) -> list[captions.Band]:
         spec, scale = self.spec, self.scale
         y_stride = picture.planes[0].line_size
         uv_stride = picture.planes[1].line_size
@@ -281,7 +280,7 @@ class _BandSet:
                                             scale=scale))
         return bands
 
-    def title_card(self) -> Any:
+    def title_card(self) -> av.VideoFrame:
         if self._title is None:
             card = CardSource(self.spec.width, self.spec.height, ["no reference images",
                                                                   "or videos"], self.scale)

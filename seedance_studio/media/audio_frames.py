@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import av
 
 
-def cut_frame(frame: Any, samples: int) -> Any:
+def cut_frame(frame: av.AudioFrame, samples: int) -> av.AudioFrame:
     """The first `samples` samples of `frame` (PyAV frames cannot be sliced directly)."""
     fifo = av.AudioFifo()
     pts, time_base = frame.pts, frame.time_base

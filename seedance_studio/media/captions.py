@@ -8,11 +8,14 @@ once per distinct text, and reused for every frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
 from seedance_studio.media.font import Font, caption_font, normalise, text_width, wrap
+
+if TYPE_CHECKING:
+    import av
 
 TEXT_Y = 235
 """Video-range white."""
@@ -141,7 +144,7 @@ def band_height(lines: int, scale: int) -> int:
     return _even(2 * pad + pitch * max(0, lines - 1) + text_h)
 
 
-def stamp(frame: Any, bands: list[Band]) -> None:
+def stamp(frame: av.VideoFrame, bands: list[Band]) -> None:
     """Write `bands` into a yuv420p `frame` in place."""
     if not bands:
         return

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import av
+from av.container import OutputContainer
 
 from seedance_studio.media.audio_frames import cut_frame
 from seedance_studio.media.progress import Work
@@ -46,7 +47,7 @@ def encode_audio(source: Path, dest: Path, *, fmt: str, start_s: float,
             src.seek(int(start_s / av.time_base), backward=True)
         resampler = av.AudioResampler(format=sample_fmt, layout=layout, rate=rate)
         with av.open(str(dest), "w", format=container) as out:
-            stream: Any = out.add_stream(codec, rate=rate, layout=layout)
+            stream = cast(av.AudioStream, out.add_stream(codec, rate=rate, layout=layout))
             if fmt == "mp3":
                 stream.bit_rate = bitrate
             written = 0
@@ -66,7 +67,8 @@ def encode_audio(source: Path, dest: Path, *, fmt: str, start_s: float,
             out.mux(stream.encode(None))
 
 
-def _mux(out: Any, stream: Any, frame: Any, written: int, total: int | None, rate: int) -> int:
+def _mux(out: OutputContainer, stream: av.AudioStream, frame: av.AudioFrame, written: int,
+         total: int | None, rate: int) -> int:
     if total is not None and written >= total:
         return written
     if total is not None and written + frame.samples > total:

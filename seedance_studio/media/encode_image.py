@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import av
 
@@ -17,7 +17,7 @@ SHRINK_STEP = 0.75
 """How much each side shrinks when even the worst quality is over the byte cap."""
 
 
-def load_picture(source: Path) -> Any:
+def load_picture(source: Path) -> av.VideoFrame:
     """The first picture of `source` (any format PyAV reads) as a VideoFrame."""
     try:
         with av.open(str(source)) as src:
@@ -28,7 +28,8 @@ def load_picture(source: Path) -> Any:
     raise MediaError(str(source), "the file holds no picture")
 
 
-def encode_picture(frame: Any, fmt: str, width: int, height: int, quality_step: int = 0) -> bytes:
+def encode_picture(frame: av.VideoFrame, fmt: str, width: int, height: int,
+                   quality_step: int = 0) -> bytes:
     """`frame` scaled to `width`×`height` and encoded as `fmt` at quality step `quality_step`
     (0 is best; higher steps trade quality for size where the format allows)."""
     if fmt == "png":
@@ -41,7 +42,7 @@ def encode_picture(frame: Any, fmt: str, width: int, height: int, quality_step: 
         codec, pix, options = "mjpeg", "yuvj420p", {"qmin": q, "qmax": q}
     else:
         raise ValueError(f"cannot write images as {fmt}")
-    ctx: Any = av.CodecContext.create(codec, "w")
+    ctx = cast(av.VideoCodecContext, av.CodecContext.create(codec, "w"))
     ctx.width, ctx.height, ctx.pix_fmt = width, height, pix
     ctx.time_base = Fraction(1, 25)
     ctx.options = options
@@ -56,5 +57,5 @@ def quality_steps(fmt: str) -> int:
     return {"jpeg": len(JPEG_QUALITIES), "webp": len(WEBP_QUALITIES)}.get(fmt, 1)
 
 
-def _has_alpha(frame: Any) -> bool:
+def _has_alpha(frame: av.VideoFrame) -> bool:
     return "a" in str(frame.format.name).replace("gray", "")

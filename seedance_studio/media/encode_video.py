@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
+from av.container import InputContainer, OutputContainer
 
 from seedance_studio.media.audio_frames import cut_frame
 from seedance_studio.media.progress import Work
@@ -44,12 +44,12 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
             src.seek(int(start_s / av.time_base), any_frame=False, backward=True)
         rate = Fraction(fps).limit_denominator(1001)
         with av.open(str(dest), "w", format="mp4", options={"movflags": "faststart"}) as out:
-            vout: Any = out.add_stream("libx264", rate=rate, options=_x264_options(bitrate))
+            vout = out.add_stream("libx264", rate=rate, options=_x264_options(bitrate))
             vout.width, vout.height, vout.pix_fmt = width, height, "yuv420p"
             if bitrate is not None:
                 vout.bit_rate = bitrate
-            aout: Any = None
-            resampler: Any = None
+            aout: av.AudioStream | None = None
+            resampler: av.AudioResampler | None = None
             if ain is not None:
                 aout = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
                 aout.bit_rate = AUDIO_BITRATE
@@ -70,7 +70,8 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
                         for index, chosen in retimer.push(frame, t):
                             _encode_picture(out, vout, chosen, index, width, height, rate)
                             work.report(index / max(1, retimer.count))
-                    elif aout is not None and audio_samples < audio_total:
+                    elif (isinstance(frame, av.AudioFrame) and aout is not None
+                          and resampler is not None and audio_samples < audio_total):
                         audio_samples = _encode_sound(out, aout, resampler, frame, start_s,
                                                       audio_samples, audio_total)
                 if retimer.done and (aout is None or audio_samples >= audio_total):
@@ -79,7 +80,7 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
                 _encode_picture(out, vout, chosen, index, width, height, rate)
                 work.report(index / max(1, retimer.count))
             out.mux(vout.encode(None))
-            if aout is not None:
+            if aout is not None and resampler is not None:
                 for resampled in resampler.resample(None):
                     audio_samples = _mux_audio(out, aout, resampled, audio_samples, audio_total)
                 out.mux(aout.encode(None))
@@ -93,7 +94,8 @@ def _x264_options(bitrate: int | None) -> dict[str, str]:
     return options
 
 
-def _length(src: Any, vin: Any, duration_s: float | None, start_s: float) -> float:
+def _length(src: InputContainer, vin: av.VideoStream, duration_s: float | None,
+            start_s: float) -> float:
     full = None
     if src.duration:
         full = src.duration / av.time_base
@@ -105,7 +107,7 @@ def _length(src: Any, vin: Any, duration_s: float | None, start_s: float) -> flo
     return min(duration_s, remaining) if full else duration_s
 
 
-def _time(frame: Any) -> float | None:
+def _time(frame: av.VideoFrame | av.AudioFrame) -> float | None:
     if frame.pts is None or frame.time_base is None:
         return None
     return float(frame.pts * frame.time_base)
@@ -120,14 +122,14 @@ class _Retimer:
         self.count = max(1, math.floor(total * rate + 1e-6))
         self.start = start
         self.next = 0
-        self.pending: Any = None
+        self.pending: av.VideoFrame | None = None
 
     @property
     def done(self) -> bool:
         return self.next >= self.count
 
-    def push(self, frame: Any, t: float) -> list[tuple[int, Any]]:
-        ready: list[tuple[int, Any]] = []
+    def push(self, frame: av.VideoFrame, t: float) -> list[tuple[int, av.VideoFrame]]:
+        ready: list[tuple[int, av.VideoFrame]] = []
         local = t - self.start
         if local < 0:  # before the in point (seeking lands on an earlier key frame)
             self.pending = frame
@@ -138,15 +140,16 @@ class _Retimer:
         self.pending = frame
         return ready
 
-    def finish(self) -> list[tuple[int, Any]]:
-        ready: list[tuple[int, Any]] = []
+    def finish(self) -> list[tuple[int, av.VideoFrame]]:
+        ready: list[tuple[int, av.VideoFrame]] = []
         while self.pending is not None and self.next < self.count:
             ready.append((self.next, self.pending))
             self.next += 1
         return ready
 
 
-def _encode_picture(out: Any, stream: Any, frame: Any, index: int, width: int,
+def _encode_picture(out: OutputContainer, stream: av.VideoStream, frame: av.VideoFrame,
+                    index: int, width: int,
                     height: int, rate: Fraction) -> None:
     picture = frame.reformat(width, height, "yuv420p", interpolation="BILINEAR")
     picture.pts = index
@@ -154,7 +157,8 @@ def _encode_picture(out: Any, stream: Any, frame: Any, index: int, width: int,
     out.mux(stream.encode(picture))
 
 
-def _encode_sound(out: Any, stream: Any, resampler: Any, frame: Any, start_s: float,
+def _encode_sound(out: OutputContainer, stream: av.AudioStream, resampler: av.AudioResampler,
+                  frame: av.AudioFrame, start_s: float,
                   written: int, total: int) -> int:
     t = _time(frame)
     if t is not None and t + frame.samples / frame.sample_rate <= start_s:
@@ -164,7 +168,8 @@ def _encode_sound(out: Any, stream: Any, resampler: Any, frame: Any, start_s: fl
     return written
 
 
-def _mux_audio(out: Any, stream: Any, frame: Any, written: int, total: int) -> int:
+def _mux_audio(out: OutputContainer, stream: av.AudioStream, frame: av.AudioFrame,
+               written: int, total: int) -> int:
     if written >= total:
         return written
     if written + frame.samples > total:

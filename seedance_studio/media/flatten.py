@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import av
+from av.container import OutputContainer
 
 from seedance_studio.core.errors import MediaError
 from seedance_studio.media import soundtrack
@@ -120,7 +121,7 @@ def _copy(takes: list[Path], durations: list[float], dest: Path, work: Work, *,
         for index, (path, length) in enumerate(zip(takes, durations, strict=True)):
             shifts: dict[str, int] = {}
             with av.open(str(path)) as src:
-                streams: list[Any] = [src.streams.video[0]]
+                streams: list[av.VideoStream | av.AudioStream] = [src.streams.video[0]]
                 if copy_audio and has_audio:
                     streams.append(src.streams.audio[0])
                 for packet in src.demux(*streams):
@@ -154,7 +155,7 @@ def _encode(takes: list[Path], durations: list[float], target: TakeFormat, dest:
     rate = _rate(takes[0])
     total_frames = sum(max(1, math.floor(d * rate + 1e-6)) for d in durations)
     with av.open(str(dest), "w", format="mp4", options={"movflags": "faststart"}) as out:
-        vout: Any = out.add_stream("libx264", rate=rate, options=X264_OPTIONS)
+        vout = out.add_stream("libx264", rate=rate, options=X264_OPTIONS)
         vout.width, vout.height, vout.pix_fmt = target.width, target.height, "yuv420p"
         aout = _aac_stream(out)
         index = 0
@@ -162,7 +163,7 @@ def _encode(takes: list[Path], durations: list[float], target: TakeFormat, dest:
             count = max(1, math.floor(length * rate + 1e-6))
             upright = Upright()
             local = 0
-            held: Any = None
+            held: av.VideoFrame | None = None
             with av.open(str(path)) as src:
                 for frame in src.decode(video=0):
                     if frame.pts is None or frame.time_base is None:
@@ -191,7 +192,8 @@ def _rate(path: Path) -> Fraction:
     return Fraction(guessed).limit_denominator(1001)
 
 
-def _picture(out: Any, stream: Any, frame: Any, index: int, target: TakeFormat,
+def _picture(out: OutputContainer, stream: av.VideoStream, frame: av.VideoFrame, index: int,
+             target: TakeFormat,
              rate: Fraction) -> None:
     picture = frame.reformat(target.width, target.height, "yuv420p", interpolation="BILINEAR")
     picture.pts = index
@@ -199,15 +201,15 @@ def _picture(out: Any, stream: Any, frame: Any, index: int, target: TakeFormat,
     out.mux(stream.encode(picture))
 
 
-def _aac_stream(out: Any) -> Any:
+def _aac_stream(out: OutputContainer) -> av.AudioStream:
     stream = out.add_stream("aac", rate=soundtrack.RATE, layout="stereo")
     stream.bit_rate = AUDIO_BITRATE
     return stream
 
 
-def _takes_sound(takes: list[Path], durations: list[float]) -> list[Any]:
+def _takes_sound(takes: list[Path], durations: list[float]) -> list[av.AudioFrame]:
     """Each take's own sound (silence for a silent take), exactly as long as its picture."""
-    frames: list[Any] = []
+    frames: list[av.AudioFrame] = []
     for path, length in zip(takes, durations, strict=True):
         with av.open(str(path)) as src:
             has_audio = bool(src.streams.audio)
@@ -215,7 +217,8 @@ def _takes_sound(takes: list[Path], durations: list[float]) -> list[Any]:
     return frames
 
 
-def _mux_sound(out: Any, stream: Any, frames: list[Any]) -> None:
+def _mux_sound(out: OutputContainer, stream: av.AudioStream, frames: list[av.AudioFrame]
+               ) -> None:
     written = 0
     for frame in frames:
         frame.pts = written

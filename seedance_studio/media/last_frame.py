@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import av
+from av.container import InputContainer
 
 from seedance_studio.core.errors import MediaError
 from seedance_studio.media.progress import atomic_output
@@ -27,7 +27,7 @@ def extract_last_frame(video: Path, dest: Path) -> Path:
     if frame is None:
         raise MediaError(video.name, "has no video frame to continue from")
     picture = frame.reformat(format="rgb24")
-    ctx: Any = av.CodecContext.create("png", "w")
+    ctx = av.CodecContext.create("png", "w")
     ctx.width, ctx.height, ctx.pix_fmt = picture.width, picture.height, "rgb24"
     ctx.time_base = Fraction(1, 25)
     data = b"".join(bytes(p) for p in [*ctx.encode(picture), *ctx.encode(None)])
@@ -36,7 +36,7 @@ def extract_last_frame(video: Path, dest: Path) -> Path:
     return dest
 
 
-def _last_frame(video: Path) -> Any:
+def _last_frame(video: Path) -> av.VideoFrame | None:
     upright = Upright()
     with av.open(str(video)) as src:
         if not src.streams.video:
@@ -49,7 +49,8 @@ def _last_frame(video: Path) -> Any:
     return None if last is None else upright(last)
 
 
-def _decode_tail(src: Any, stream: Any, *, seek: bool) -> Any:
+def _decode_tail(src: InputContainer, stream: av.VideoStream, *, seek: bool
+                 ) -> av.VideoFrame | None:
     if seek and src.duration:
         target = max(0.0, src.duration / av.time_base - TAIL_S)
         src.seek(int(target / av.time_base), any_frame=False, backward=True)

@@ -4,8 +4,8 @@ which a re-encoded copy would lose, so the conform and the animatic apply it to 
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
+import av
 import av.filter
 
 _FILTERS = {90: [("transpose", "cclock")], 270: [("transpose", "clock")],
@@ -13,7 +13,7 @@ _FILTERS = {90: [("transpose", "cclock")], 270: [("transpose", "clock")],
 """Degrees counter-clockwise (PyAV's `VideoFrame.rotation`) -> FFmpeg filters that apply it."""
 
 
-def frame_rotation(frame: Any) -> int:
+def frame_rotation(frame: av.VideoFrame) -> int:
     """0, 90, 180 or 270: how far a player turns `frame` counter-clockwise."""
     degrees = getattr(frame, "rotation", 0) or 0
     return round(degrees / 90) * 90 % 360
@@ -23,10 +23,10 @@ class Upright:
     """Applies a frame's display rotation with an FFmpeg filter graph (built on first use)."""
 
     def __init__(self) -> None:
-        self._graph: Any = None
+        self._graph: av.filter.Graph | None = None
         self._key: tuple[int, int, int, str] | None = None
 
-    def __call__(self, frame: Any) -> Any:
+    def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
         rotation = frame_rotation(frame)
         if rotation == 0:
             return frame
@@ -34,11 +34,13 @@ class Upright:
         if key != self._key:
             self._graph = self._build(frame, rotation)
             self._key = key
-        self._graph.vpush(frame)
-        return self._graph.vpull()
+        graph = self._graph
+        assert graph is not None
+        graph.vpush(frame)
+        return graph.vpull()
 
     @staticmethod
-    def _build(frame: Any, rotation: int) -> Any:
+    def _build(frame: av.VideoFrame, rotation: int) -> av.filter.Graph:
         graph = av.filter.Graph()
         node = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format,
                                 time_base=frame.time_base or Fraction(1, 1000))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import av
 
@@ -27,7 +27,7 @@ CARD_Y = 48
 
 
 class Source(Protocol):
-    def frame(self, shot_t: float, shot_fraction: float) -> Any:
+    def frame(self, shot_t: float, shot_fraction: float) -> av.VideoFrame:
         """The yuv420p picture `shot_t` seconds into a shot (`shot_fraction` of the way)."""
         ...
 
@@ -35,14 +35,14 @@ class Source(Protocol):
 class Planes:
     """The bytes and strides of a yuv420p picture, kept for cutting rectangles out of it."""
 
-    def __init__(self, frame: Any) -> None:
+    def __init__(self, frame: av.VideoFrame) -> None:
         if frame.format.name != "yuv420p":
             frame = frame.reformat(format="yuv420p")
         self.width, self.height = int(frame.width), int(frame.height)
         self.data = [bytes(p) for p in frame.planes]
         self.strides = [int(p.line_size) for p in frame.planes]
 
-    def crop(self, x: int, y: int, w: int, h: int) -> Any:
+    def crop(self, x: int, y: int, w: int, h: int) -> av.VideoFrame:
         """A yuv420p VideoFrame of the rectangle (snapped to even numbers for the chroma)."""
         x, y = x & ~1, y & ~1
         w = max(2, min(w & ~1, self.width - x))
@@ -83,9 +83,9 @@ class StillSource:
         direction = 1 if variant % 4 < 2 else -1
         self.pan_from = 0.5 - 0.25 * direction
         self.pan_to = 0.5 + 0.25 * direction
-        self._last: tuple[tuple[int, int, int, int], Any] | None = None
+        self._last: tuple[tuple[int, int, int, int], av.VideoFrame] | None = None
 
-    def frame(self, shot_t: float, shot_fraction: float) -> Any:
+    def frame(self, shot_t: float, shot_fraction: float) -> av.VideoFrame:
         f = _ease(shot_fraction)
         zoom = 1 + (ZOOM - 1) * (f if self.zoom_in else 1 - f)
         w = max(2, min(self.iw, round(self.base[0] / zoom)))
@@ -111,17 +111,17 @@ class MovingSource:
         self.width, self.height = width, height
         self.clock = 0.0
         """Seconds of this video already shown by earlier shots."""
-        self._frames: Iterator[Any] | None = None
-        self._current: Any = None
-        self._next: Any = None
+        self._frames: Iterator[av.VideoFrame] | None = None
+        self._current: av.VideoFrame | None = None
+        self._next: av.VideoFrame | None = None
         self._offset = 0.0
-        self._cache: tuple[int, Any] | None = None
+        self._cache: tuple[int, av.VideoFrame] | None = None
         self._shot_start: float | None = None
 
     def begin_shot(self) -> None:
         self._shot_start = None
 
-    def frame(self, shot_t: float, shot_fraction: float) -> Any:
+    def frame(self, shot_t: float, shot_fraction: float) -> av.VideoFrame:
         if self._shot_start is None:
             self._shot_start = self.clock - shot_t
         t = self._shot_start + shot_t
@@ -133,21 +133,21 @@ class MovingSource:
         self._cache = (id(source), picture)
         return picture
 
-    def _open(self) -> Iterator[Any]:
+    def _open(self) -> Iterator[av.VideoFrame]:
         container = av.open(str(self.path))
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
 
         upright = Upright()
 
-        def frames() -> Iterator[Any]:
+        def frames() -> Iterator[av.VideoFrame]:
             with container:
                 for frame in container.decode(stream):
                     yield upright(frame)
 
         return frames()
 
-    def _source_at(self, t: float) -> Any:
+    def _source_at(self, t: float) -> av.VideoFrame:
         if self._frames is None:
             self._frames = self._open()
             self._current = next(self._frames, None)
@@ -164,7 +164,7 @@ class MovingSource:
             raise av.error.InvalidDataError(0, "the video holds no frames")
         return self._current
 
-    def _fill(self, source: Any) -> Any:
+    def _fill(self, source: av.VideoFrame) -> av.VideoFrame:
         x, y, w, h = cover_crop(source.width, source.height, self.width, self.height)
         if (w, h) != (source.width, source.height):
             source = Planes(source).crop(x, y, w, h)
@@ -186,11 +186,11 @@ class CardSource:
         stamp(blank, [band])
         self.picture = blank
 
-    def frame(self, shot_t: float, shot_fraction: float) -> Any:
+    def frame(self, shot_t: float, shot_fraction: float) -> av.VideoFrame:
         return self.picture
 
 
-def _seconds(frame: Any) -> float:
+def _seconds(frame: av.VideoFrame) -> float:
     if frame.pts is None or frame.time_base is None:
         return 0.0
     return float(frame.pts * frame.time_base)

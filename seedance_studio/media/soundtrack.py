@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import av
 import av.filter
@@ -18,7 +18,7 @@ FRAME = 1024
 TIME_BASE = Fraction(1, RATE)
 
 
-def _decoded(path: Path, seconds: float) -> Iterator[Any]:
+def _decoded(path: Path, seconds: float) -> Iterator[av.AudioFrame]:
     """`path`'s sound as fltp stereo at 48 kHz, at most `seconds` long, with running pts."""
     resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
     limit = round(seconds * RATE)
@@ -35,9 +35,9 @@ def _decoded(path: Path, seconds: float) -> Iterator[Any]:
                 yield out
 
 
-def mix(paths: list[Path], seconds: float) -> list[Any]:
+def mix(paths: list[Path], seconds: float) -> list[av.AudioFrame]:
     """The mixed sound of `paths` (empty list: silence), exactly `seconds` long."""
-    frames: list[Any] = []
+    frames: list[av.AudioFrame] = []
     if len(paths) == 1:
         frames = list(_decoded(paths[0], seconds))
     elif paths:
@@ -56,19 +56,19 @@ def mix(paths: list[Path], seconds: float) -> list[Any]:
             source.push(None)
         while True:
             try:
-                frames.append(sink.pull())
+                frames.append(cast(av.AudioFrame, sink.pull()))  # an abuffersink's
             except (av.BlockingIOError, av.EOFError):
                 break
     return _regular(frames, round(seconds * RATE))
 
 
-def _regular(frames: list[Any], total: int) -> list[Any]:
+def _regular(frames: list[av.AudioFrame], total: int) -> list[av.AudioFrame]:
     """`frames` re-cut into FRAME-sample frames with pts, padded with silence to `total`."""
     fifo = av.AudioFifo()
     for frame in frames:
         frame.pts = None
         fifo.write(frame)
-    out: list[Any] = []
+    out: list[av.AudioFrame] = []
     written = 0
     while written < total:
         want = min(FRAME, total - written)
@@ -81,7 +81,7 @@ def _regular(frames: list[Any], total: int) -> list[Any]:
     return out
 
 
-def _silence(samples: int) -> Any:
+def _silence(samples: int) -> av.AudioFrame:
     frame = av.AudioFrame(format="fltp", layout="stereo", samples=samples)
     for plane in frame.planes:
         plane.update(bytes(plane.buffer_size))

@@ -72,7 +72,7 @@ def is_blocked(code: str | None, message: str | None) -> bool:
     return SENSITIVE_MARK in (code or "").lower() or is_content_policy(message)
 
 
-def _int(value: Any) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -82,11 +82,11 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def parse_task(body: Any, rate_per_million: str | None = None) -> StatusResult:
+def parse_task(body: object, rate_per_million: str | None = None) -> StatusResult:
     """A task object as a job status; unknown statuses count as running."""
     if not isinstance(body, dict):
         raise MalformedResponseError("BytePlus answered with a non-object", provider="byteplus")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import (
@@ -44,7 +44,7 @@ RATE_LIMITS = RateLimits(max_unfinished=10, max_creates=100, window_s=60.0)
 """eachlabs' documented per-key limits."""
 
 
-def _outputs(value: Any) -> list[ResultMedia]:
+def _outputs(value: object) -> list[ResultMedia]:
     if isinstance(value, str) and value:
         return [ResultMedia(url=value)]
     if isinstance(value, list):
@@ -55,7 +55,7 @@ def _outputs(value: Any) -> list[ResultMedia]:
     return []
 
 
-def parse_status(body: Any) -> StatusResult:
+def parse_status(body: object) -> StatusResult:
     """A prediction answer as a job status; unknown statuses count as running."""
     if not isinstance(body, dict):
         raise MalformedResponseError("eachlabs answered with a non-object", provider="eachlabs")
@@ -109,7 +109,7 @@ class EachlabsProvider(HttpProvider):
         self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
         by_kind = self.urls_by_kind(snapshot, urls)
         duration = self.duration_value(snapshot)
-        inputs: dict[str, Any] = {"prompt": self.prompt_of(snapshot)}
+        inputs: dict[str, object] = {"prompt": self.prompt_of(snapshot)}
         put_if(inputs, "image_urls", by_kind[MediaKind.IMAGE])
         put_if(inputs, "video_urls", by_kind[MediaKind.VIDEO])
         put_if(inputs, "audio_urls", by_kind[MediaKind.AUDIO])
@@ -118,7 +118,7 @@ class EachlabsProvider(HttpProvider):
         put_if(inputs, "aspect_ratio", params.aspect_ratio)
         put_if(inputs, "generate_audio", params.generate_audio)
         put_if(inputs, "seed", None if params.seed is None else str(params.seed))
-        body: dict[str, Any] = {"model": model.id,
+        body: dict[str, object] = {"model": model.id,
                                 "version": MODEL_VERSIONS.get(model.id, DEFAULT_VERSION),
                                 "input": inputs}
         put_if(body, "webhook_url", self.callback_url)

@@ -80,7 +80,7 @@ def sibling_hosts(base_url: str) -> tuple[str, str]:
     return f"{root}/rest", f"{root}/platform/v1"
 
 
-def _detail(body: Any) -> tuple[str | None, str | None]:
+def _detail(body: object) -> tuple[str | None, str | None]:
     """(message, type) of fal's error bodies: {"detail": "..."} or {"detail": [{msg, type}]}."""
     if not isinstance(body, dict):
         return None, None
@@ -97,7 +97,7 @@ def _detail(body: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def parse_status(body: Any) -> StatusResult | None:
+def parse_status(body: object) -> StatusResult | None:
     """A status answer; None for COMPLETED (the result decides how it ended)."""
     if not isinstance(body, dict):
         raise MalformedResponseError("fal answered with a non-object", provider="fal")
@@ -124,7 +124,7 @@ def parse_status(body: Any) -> StatusResult | None:
     return Running(raw_status=raw_text)
 
 
-def parse_result(body: Any, raw_status: str | None = "COMPLETED") -> Succeeded:
+def parse_result(body: object, raw_status: str | None = "COMPLETED") -> Succeeded:
     if not isinstance(body, dict):
         raise MalformedResponseError("fal: the result is not an object", provider="fal")
     video = body.get("video")
@@ -319,7 +319,7 @@ class FalProvider(HttpProvider):
             for kind in MediaKind}
 
     @staticmethod
-    def _matches(sent: Any, wanted: dict[str, Any]) -> bool:
+    def _matches(sent: object, wanted: dict[str, Any]) -> bool:
         if not isinstance(sent, dict):
             return False
         for key, value in wanted.items():

@@ -59,7 +59,7 @@ def is_content_policy(message: str | None) -> bool:
     return bool(message) and CONTENT_POLICY_PATTERN.search(message or "") is not None
 
 
-def _text_of(value: Any) -> str | None:
+def _text_of(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -73,7 +73,7 @@ def _text_of(value: Any) -> str | None:
     return str(value)
 
 
-def error_details(body: Any) -> tuple[str | None, str | None]:
+def error_details(body: object) -> tuple[str | None, str | None]:
     """(message, code) from the error bodies these providers send.
 
     Shapes: {"status": "error", "message", "details"} and {"error": "..."} (eachlabs),
@@ -174,13 +174,13 @@ def translate_status(provider: str, status: int, body: bytes | str,
     return InvalidInputError(message, **kw)
 
 
-def translate_api_code(provider: str, code: Any, message: str | None,
+def translate_api_code(provider: str, code: object, message: str | None,
                        *, secrets: Iterable[str | None] = ()) -> ProviderError:
     """An error reported inside a 200 body (ShortAPI's `code != 0`): HTTP-like codes map
     as statuses do, anything else is the provider refusing the request."""
     text = redact(_clip(message or f"error code {code}"), secrets)
     try:
-        numeric = int(code)
+        numeric = int(str(code))
     except (TypeError, ValueError):
         numeric = 0
     if 400 <= numeric <= 599:

@@ -16,10 +16,13 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from seedance_studio.core.errors import KeyFormatError, SeedanceError
 from seedance_studio.core.redact import forget_secret, redact, register_secret
+
+if TYPE_CHECKING:  # keyring is imported on first use (it can take a while to start)
+    from keyring.backend import KeyringBackend
 
 SERVICE_NAME = "seedance-studio"
 S3_ACCESS_KEY_ID = "s3-access-key-id"
@@ -82,7 +85,7 @@ def env_var(name: str) -> str:
     return _ENV_NAMES.get(name) or "SEEDANCE_" + name.upper().replace("-", "_") + "_API_KEY"
 
 
-def call_with_timeout(fn: Callable[..., T], *args: Any, timeout: float) -> T:
+def call_with_timeout(fn: Callable[..., T], *args: str, timeout: float) -> T:
     """Run `fn` in a daemon thread; KeyringTimeoutError when it does not return in time."""
     box: dict[str, Any] = {}
     done = threading.Event()
@@ -103,13 +106,13 @@ def call_with_timeout(fn: Callable[..., T], *args: Any, timeout: float) -> T:
     return box["value"]  # type: ignore[no-any-return]
 
 
-def _backend_names(backend: Any) -> list[str]:
+def _backend_names(backend: object) -> list[str]:
     inner = getattr(backend, "backends", None)
     members = list(inner) if isinstance(inner, list | tuple) else [backend]
     return [f"{type(b).__module__}.{type(b).__name__}" for b in members]
 
 
-def describe_problem(backend: Any, environ: Mapping[str, str]) -> str | None:
+def describe_problem(backend: object, environ: Mapping[str, str]) -> str | None:
     """Why `backend` cannot keep keys, in words for the Settings page; None when it can."""
     names = _backend_names(backend)
     hint = ("Keys can still come from the environment (e.g. SEEDANCE_EACHLABS_API_KEY), "
@@ -130,7 +133,8 @@ def describe_problem(backend: Any, environ: Mapping[str, str]) -> str | None:
 class SecretStore:
     """Per-provider API keys (and S3 credentials) behind one small interface."""
 
-    def __init__(self, backend: Any | None = None, *, environ: Mapping[str, str] | None = None,
+    def __init__(self, backend: KeyringBackend | None = None, *,
+                 environ: Mapping[str, str] | None = None,
                  timeout_s: float = KEYRING_TIMEOUT_S) -> None:
         self._backend = backend
         self._environ = environ if environ is not None else os.environ
@@ -145,7 +149,7 @@ class SecretStore:
 
     # -- backend ----------------------------------------------------------------------------
 
-    def _resolve(self) -> Any | None:
+    def _resolve(self) -> KeyringBackend | None:
         if not self._resolved:
             try:
                 import keyring
@@ -168,13 +172,13 @@ class SecretStore:
     def backend_available(self) -> bool:
         return self.backend_problem() is None
 
-    def _keyring_call(self, method: str, *args: str) -> Any:
+    def _keyring_call(self, method: str, *args: str) -> str | None:
         backend = self._resolve()
         if backend is None:
             raise SecretStoreError(self._problem or "no keyring")
         try:
-            return call_with_timeout(getattr(backend, method), SERVICE_NAME, *args,
-                                     timeout=self._timeout)
+            call: Callable[..., str | None] = getattr(backend, method)
+            return call_with_timeout(call, SERVICE_NAME, *args, timeout=self._timeout)
         except KeyringTimeoutError as exc:
             self._problem = f"{exc}; it is not used for the rest of this session."
             raise SecretStoreError(self._problem) from None

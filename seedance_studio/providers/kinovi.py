@@ -43,7 +43,7 @@ MODERATION_CODES = frozenset({"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DET
 """Error codes that mean the content filter refused the job."""
 
 
-def _unwrap(body: Any) -> dict[str, Any]:
+def _unwrap(body: object) -> dict[str, Any]:
     """The task object, whether it is the body itself or wrapped as {code, data}."""
     if isinstance(body, dict):
         data = body.get("data")
@@ -53,7 +53,7 @@ def _unwrap(body: Any) -> dict[str, Any]:
     raise MalformedResponseError("Kinovi answered with a non-object", provider="kinovi")
 
 
-def _int_or_none(value: Any) -> int | None:
+def _int_or_none(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -63,7 +63,7 @@ def _int_or_none(value: Any) -> int | None:
     return None
 
 
-def parse_status(body: Any, credit_usd: Decimal = DEFAULT_CREDIT_USD,
+def parse_status(body: object, credit_usd: Decimal = DEFAULT_CREDIT_USD,
                  provider: str = "kinovi") -> StatusResult:
     """A recordInfo answer as a job status; unknown statuses count as running."""
     task = _unwrap(body)

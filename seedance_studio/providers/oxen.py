@@ -53,7 +53,7 @@ SYNC_TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
 MAX_VARIANTS = 4
 
 
-def parse_status(body: Any) -> StatusResult:
+def parse_status(body: object) -> StatusResult:
     """A queue poll answer as a job status (exhaustive over Oxen's documented values)."""
     if not isinstance(body, dict):
         raise MalformedResponseError("Oxen answered with a non-object", provider="oxen")
@@ -77,7 +77,7 @@ def parse_status(body: Any) -> StatusResult:
     return Running(raw_status=raw_text)
 
 
-def parse_cost(body: Any) -> Cost | None:
+def parse_cost(body: object) -> Cost | None:
     """The actual cost (USD) from a generation-details answer, when it names one."""
     if not isinstance(body, dict):
         return None
@@ -167,7 +167,7 @@ class OxenProvider(HttpProvider):
                 "generations may exist", provider=self.id)
         return [JobHandle(provider=self.id, job_id=str(i)) for i in ids]
 
-    async def _sync_handle(self, answer: Any) -> JobHandle:
+    async def _sync_handle(self, answer: object) -> JobHandle:
         videos = answer.get("videos") if isinstance(answer, dict) else None
         first = videos[0] if isinstance(videos, list) and videos else None
         if not isinstance(first, dict):

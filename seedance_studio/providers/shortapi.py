@@ -48,7 +48,7 @@ STRING_STATES = {
 }
 
 
-def _amount(value: Any) -> Decimal | None:
+def _amount(value: object) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -58,7 +58,7 @@ def _amount(value: Any) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _state_of(raw: Any) -> str | None:
+def _state_of(raw: object) -> str | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -71,7 +71,7 @@ def _state_of(raw: Any) -> str | None:
     return None
 
 
-def parse_status(body: Any, amount: str | None = None) -> StatusResult:
+def parse_status(body: object, amount: str | None = None) -> StatusResult:
     """A query answer's `data` as a job status; `amount` is the charge the create reported."""
     if not isinstance(body, dict):
         raise MalformedResponseError("ShortAPI: the job query answer is not an object",
@@ -152,7 +152,7 @@ class ShortApiProvider(HttpProvider):
             extra["amount"] = str(amount)
         return [JobHandle(provider=self.id, job_id=str(job_id), extra=extra)]
 
-    def _data(self, answer: Any) -> Any:
+    def _data(self, answer: object) -> object:
         """`data` of an answer, raising the error a non-zero `code` stands for."""
         if not isinstance(answer, dict):
             raise MalformedResponseError("ShortAPI answered with a non-object",

@@ -110,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 120
     disable_nagle_algorithm = True  # headers and body go out in separate writes
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         if self.server.app.verbose:
             sys.stderr.write(f"sim: {self.address_string()} {format % args}\n")
 

@@ -6,7 +6,6 @@ import contextlib
 import socket
 import threading
 from types import TracebackType
-from typing import Any
 
 from seedance_studio.simulator.faults import Fault
 from seedance_studio.simulator.jobs import Job, Outcome
@@ -169,7 +168,7 @@ class Simulator:
         else:
             self.state.set_default_outcome(provider, value, message)
 
-    def configure(self, provider: str, **options: Any) -> None:
+    def configure(self, provider: str, **options: object) -> None:
         """Provider switches, e.g. `configure("shortapi", string_status=True)`."""
         self.state.configure(provider, **options)
 

@@ -15,7 +15,7 @@ from seedance_studio.simulator.jobs import JobStore, Outcome
 from seedance_studio.simulator.media import probe_duration
 from seedance_studio.simulator.timing import SimTiming
 
-DEFAULT_OPTIONS: dict[str, dict[str, Any]] = {
+DEFAULT_OPTIONS: dict[str, dict[str, object]] = {
     # strict_urls: simulator-hosted reference URLs must resolve to something served (results,
     # samples, signed S3 objects, eachlabs uploads); off by default so any own-host URL passes.
     "sim": {"strict_urls": False},
@@ -47,7 +47,7 @@ class RecordedRequest:
     body_size: int
     time: float
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "provider": self.provider,
             "endpoint": self.endpoint,
@@ -112,7 +112,7 @@ class SimState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     _requests: list[RecordedRequest] = field(default_factory=list)
-    _options: dict[str, dict[str, Any]] = field(
+    _options: dict[str, dict[str, object]] = field(
         default_factory=lambda: copy.deepcopy(DEFAULT_OPTIONS)
     )
     _outcomes: dict[str, tuple[Outcome, str | None]] = field(default_factory=dict)
@@ -152,7 +152,7 @@ class SimState:
         with self._lock:
             return self._options.get(provider, {}).get(name)
 
-    def configure(self, provider: str, **options: Any) -> None:
+    def configure(self, provider: str, **options: object) -> None:
         with self._lock:
             known = DEFAULT_OPTIONS.get(provider)
             if known is None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from seedance_studio.simulator.http import ApiError
 
@@ -24,14 +23,14 @@ class Limits:
     audio_seconds_max: float = 15.0
 
 
-def require_str(obj: dict[str, Any], name: str, label: str | None = None) -> str:
+def require_str(obj: Mapping[str, object], name: str, label: str | None = None) -> str:
     value = obj.get(name)
     if not isinstance(value, str) or not value.strip():
         raise ApiError(400, f"{label or name} is required")
     return value
 
 
-def optional_str(obj: dict[str, Any], name: str, label: str | None = None) -> str | None:
+def optional_str(obj: Mapping[str, object], name: str, label: str | None = None) -> str | None:
     value = obj.get(name)
     if value is None:
         return None
@@ -41,7 +40,7 @@ def optional_str(obj: dict[str, Any], name: str, label: str | None = None) -> st
 
 
 def optional_enum(
-    obj: dict[str, Any], name: str, allowed: Iterable[str], message: str
+    obj: Mapping[str, object], name: str, allowed: Iterable[str], message: str
 ) -> str | None:
     value = optional_str(obj, name)
     if value is not None and value not in tuple(allowed):
@@ -49,7 +48,8 @@ def optional_enum(
     return value
 
 
-def str_list(obj: dict[str, Any], name: str, *, allow_single: bool = False) -> list[Any]:
+def str_list(obj: Mapping[str, object], name: str, *, allow_single: bool = False
+             ) -> list[object]:
     """A list-of-URLs field; `allow_single` also takes one bare string (eachlabs)."""
     value = obj.get(name)
     if value is None:
@@ -61,7 +61,7 @@ def str_list(obj: dict[str, Any], name: str, *, allow_single: bool = False) -> l
     return value
 
 
-def optional_bool(obj: dict[str, Any], name: str) -> bool | None:
+def optional_bool(obj: Mapping[str, object], name: str) -> bool | None:
     value = obj.get(name)
     if value is not None and not isinstance(value, bool):
         raise ApiError(400, f"{name} must be a boolean")

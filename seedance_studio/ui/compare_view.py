@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.playback_sync import Correction, MasterClock, TakeState, corrections
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui.job_format import cost_text, elapsed_seconds, format_elapsed
@@ -87,7 +88,7 @@ class TakePane(QWidget):
         self.missing = QLabel(self)
         self.missing.setWordWrap(True)
         self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        external = QPushButton("Open in the system player", self)
+        external = QPushButton(_("Open in the system player"), self)
         external.clicked.connect(self.open_externally)
         fallback = QWidget(self)
         fallback_layout = QVBoxLayout(fallback)
@@ -100,10 +101,10 @@ class TakePane(QWidget):
         self.pages.addWidget(fallback)
         self.caption = QLabel(take_caption(job), self)
         self.caption.setWordWrap(True)
-        self.audio = QRadioButton("Hear this", self)
-        self.audio.setToolTip("Play this take's sound (the others are muted)")
-        self.pick = QRadioButton("Pick", self)
-        self.pick.setToolTip("Mark this take as the one to keep (shown in the gallery)")
+        self.audio = QRadioButton(_("Hear this"), self)
+        self.audio.setToolTip(_("Play this take's sound (the others are muted)"))
+        self.pick = QRadioButton(_("Pick"), self)
+        self.pick.setToolTip(_("Mark this take as the one to keep (shown in the gallery)"))
         self.pick.setChecked(job.pick)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -127,8 +128,9 @@ class TakePane(QWidget):
         result = self._loader.take()
         if isinstance(result, VlcUnavailableError):
             self.unavailable = result
-            self.missing.setText(f"<b>Comparing needs VLC.</b><br>{result.reason}.<br>"
-                                 f"{result.hint}")
+            self.missing.setText(_("<b>Comparing needs "
+                                   "VLC.</b><br>{result_reason}.<br>{result_hint}").format(
+                                   result_reason=result.reason, result_hint=result.hint))
             self.pages.setCurrentIndex(1)
             self.loaded.emit()
             return
@@ -241,7 +243,7 @@ class CompareView(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         takes = [t for t in takes if t.result_path and Path(t.result_path).is_file()]
         self.takes = takes[:MAX_TAKES]
-        self.setWindowTitle(f"Compare {len(self.takes)} takes")
+        self.setWindowTitle(_("Compare {len_value} takes").format(len_value=len(self.takes)))
         self.master = MasterClock()
         self.panes = [TakePane(job, self) for job in self.takes]
         self._closed = False
@@ -253,7 +255,7 @@ class CompareView(QWidget):
         for i, pane in enumerate(self.panes):
             grid.addWidget(pane, i // columns, i % columns)
         self.stage = WipeStage(self)
-        self.stage.setAccessibleName("A/B wipe")
+        self.stage.setAccessibleName(_("A/B wipe"))
         self.views = QStackedWidget(self)
         self.views.addWidget(self.grid)
         self.views.addWidget(self.stage)
@@ -270,29 +272,29 @@ class CompareView(QWidget):
         self.pick_group.idClicked.connect(self._on_pick)
 
         self.play_button = QToolButton(self)
-        self.play_button.setText("Play")
-        self.play_button.setToolTip("Play / pause every take (Space)")
+        self.play_button.setText(_("Play"))
+        self.play_button.setToolTip(_("Play / pause every take (Space)"))
         self.play_button.clicked.connect(self.toggle)
         self.step_button = QToolButton(self)
-        self.step_button.setText("Next frame")
+        self.step_button.setText(_("Next frame"))
         self.step_button.clicked.connect(self.step)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.seek_slider.setAccessibleName("Position")
+        self.seek_slider.setAccessibleName(_("Position"))
         self.seek_slider.sliderReleased.connect(lambda: self.seek(self.seek_slider.value()))
         self.time_label = QLabel(format_ms(0), self)
-        self.loop_box = QCheckBox("Loop", self)
+        self.loop_box = QCheckBox(_("Loop"), self)
         self.loop_box.setChecked(True)
         self.loop_box.toggled.connect(self._on_loop)
         self.mode_box = QComboBox(self)
-        self.mode_box.addItems(["Side by side", "A/B wipe"])
-        self.mode_box.setToolTip("A/B wipe shows the first two selected takes on one picture")
+        self.mode_box.addItems([_("Side by side"), "A/B wipe"])
+        self.mode_box.setToolTip(_("A/B wipe shows the first two selected takes on one picture"))
         self.mode_box.setEnabled(len(self.panes) >= 2)
         self.mode_box.currentIndexChanged.connect(self.set_mode)
         self.wipe_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.wipe_slider.setRange(0, 100)
         self.wipe_slider.setValue(50)
         self.wipe_slider.setMaximumWidth(160)
-        self.wipe_slider.setToolTip("Where the wipe divides A from B")
+        self.wipe_slider.setToolTip(_("Where the wipe divides A from B"))
         self.wipe_slider.valueChanged.connect(lambda v: self.stage.set_split(v / 100))
         self.wipe_slider.hide()
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
@@ -408,7 +410,7 @@ class CompareView(QWidget):
         self.master.loop = on
 
     def _update_controls(self) -> None:
-        self.play_button.setText("Pause" if self.master.playing else "Play")
+        self.play_button.setText(_("Pause") if self.master.playing else _("Play"))
 
     # -- closing -----------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ and the submit button all read the same `problems` and `estimate`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, Signal
@@ -21,7 +20,7 @@ from seedance_studio.core.validation import Problem, is_submittable, validate
 class ComposeChecks(QObject):
     updated = Signal()
 
-    def __init__(self, composition: Composition, settings: Callable[[], Settings], *,
+    def __init__(self, composition: Composition, settings: Settings, *,
                  allow_loopback: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._composition = composition
@@ -30,10 +29,12 @@ class ComposeChecks(QObject):
         self.problems: list[Problem] = []
         self.estimate: Estimate = Estimate(published=False)
         composition.changed.connect(self.recompute)
+        settings.events.price_overrides.connect(self.recompute)  # the user's rates
         self.recompute()
 
     def detach(self) -> None:
         self._composition.changed.disconnect(self.recompute)
+        self._settings.events.price_overrides.disconnect(self.recompute)
 
     @property
     def provider_id(self) -> str:
@@ -57,7 +58,7 @@ class ComposeChecks(QObject):
         except KeyError:
             caps = None
         self.problems = validate(snap, caps, allow_loopback=self._allow_loopback)
-        overrides: dict[str, Decimal] = self._settings().price_overrides.get(
+        overrides: dict[str, Decimal] = self._settings.price_overrides.get(
             snap.params.provider, {})
         self.estimate = (estimate(snap, caps, overrides) if caps is not None
                          else Estimate(published=False))

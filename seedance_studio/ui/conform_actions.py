@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -17,6 +16,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
 from seedance_studio.core.history import CompositionHistory
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.media.plan import ConformPlan, plan_conform, plan_fix_all
 from seedance_studio.ui.trim_dialog import TrimDialog, TrimWindow
@@ -31,7 +31,7 @@ class ConformActions(QObject):
     def __init__(self, composition: Composition, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._composition = composition
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._cancel = threading.Event()
         """Set to stop the encoder itself (a cancelled await alone leaves its thread running)."""
         self.history: CompositionHistory | None = None
@@ -50,7 +50,7 @@ class ConformActions(QObject):
     def fix(self, ref_id: str) -> asyncio.Task[None] | None:
         plan = self.plans_for(ref_id)
         if plan is None:
-            self.message.emit("This reference cannot be fixed automatically")
+            self.message.emit(_("This reference cannot be fixed automatically"))
             return None
         return self._run([plan])
 
@@ -85,7 +85,7 @@ class ConformActions(QObject):
         """Show the non-modal Trim dialog; its OK runs `trim` with the chosen points."""
         window = self.trim_window(ref_id)
         if window is None:
-            self.message.emit("Only local video and audio clips can be trimmed")
+            self.message.emit(_("Only local video and audio clips can be trimmed"))
             return None
         dialog = TrimDialog(window, parent)
         dialog.span_chosen.connect(
@@ -105,18 +105,20 @@ class ConformActions(QObject):
             plan = plan_conform(ref, caps.limits_for(comp.params.model), comp.tray.items,
                                 in_point_s=in_point_s, out_point_s=out_point_s)
         except ValueError as exc:
-            self.message.emit(f"Cannot trim {ref.display_name}: {exc}")
+            self.message.emit(_("Cannot trim {ref_display_name}: {exc}").format(
+                                ref_display_name=ref.display_name, exc=exc))
             return None
         if plan is None:
-            self.message.emit(f"{ref.display_name} already fits as it is")
+            self.message.emit(_("{ref_display_name} already fits as it is").format(
+                                ref_display_name=ref.display_name))
             return None
-        return self._run([plan], verb="Trim")
+        return self._run([plan], verb=_("Trim"))
 
     def fix_all(self) -> asyncio.Task[None] | None:
         comp = self._composition
         plans = plan_fix_all(comp.snapshot(), capabilities.get(comp.params.provider))
         if not plans:
-            self.message.emit("Nothing to fix automatically")
+            self.message.emit(_("Nothing to fix automatically"))
             return None
         return self._run(plans)
 
@@ -131,7 +133,7 @@ class ConformActions(QObject):
         for task in list(self._tasks):
             task.cancel()
 
-    def _run(self, plans: list[ConformPlan], verb: str = "Fix") -> asyncio.Task[None]:
+    def _run(self, plans: list[ConformPlan], verb: str = _("Fix")) -> asyncio.Task[None]:
         if not self._tasks:
             self._cancel = threading.Event()
         task = asyncio.ensure_future(self._apply(plans, self._cancel, verb))
@@ -147,7 +149,7 @@ class ConformActions(QObject):
         return task
 
     async def _apply(self, plans: list[ConformPlan], cancel: threading.Event,
-                     verb: str = "Fix") -> None:
+                     verb: str = _("Fix")) -> None:
         # The encoders load PyAV/FFmpeg: imported on the first fix, not when the window opens.
         from seedance_studio.media.conform import conform_async
         from seedance_studio.media.progress import MediaCancelledError
@@ -173,14 +175,16 @@ class ConformActions(QObject):
             try:
                 fixed = await conform_async(ref, plan, report, cancel)
             except MediaCancelledError:
-                self.message.emit("Fix cancelled: the references are as they were")
+                self.message.emit(_("Fix cancelled: the references are as they were"))
                 return
             except SeedanceError as exc:
-                self.message.emit(f"Could not fix {ref.display_name}: {exc}")
+                self.message.emit(_("Could not fix {ref_display_name}: {exc}").format(
+                                    ref_display_name=ref.display_name, exc=exc))
                 continue
             if plan.ref_id in tray:
                 tag = tray.tag_of(plan.ref_id)
                 if self.history is not None and tag is not None:
                     self.history.label_next(f"{verb} {tag.canonical}")
                 tray.replace(plan.ref_id, fixed)
-        self.message.emit(f"Fixed {len(plans)} reference{'s' if len(plans) != 1 else ''}")
+        self.message.emit(_("Fixed {len_plans} reference{value}").format(
+                            len_plans=len(plans), value='s' if len(plans) != 1 else ''))

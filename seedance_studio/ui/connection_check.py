@@ -16,6 +16,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SeedanceError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings
 from seedance_studio.providers.registry import create_provider
 
@@ -40,23 +41,23 @@ class _OneKey:
 
 async def check_connection(provider_id: str, key: str, settings: Settings) -> ConnectionResult:
     if not key.strip():
-        return ConnectionResult(False, "Enter a key first")
+        return ConnectionResult(False, _("Enter a key first"))
     provider = create_provider(provider_id, settings, _OneKey(provider_id, key.strip()))
     try:
         await provider.status(provider.handle_for(PROBE_JOB_ID))
     except NotFoundError:
-        return ConnectionResult(True, "Connected: key accepted")
+        return ConnectionResult(True, _("Connected: key accepted"))
     except InsufficientCreditsError:
-        return ConnectionResult(True, "Connected, but the account has no credits left")
+        return ConnectionResult(True, _("Connected, but the account has no credits left"))
     except AuthError as exc:
-        return ConnectionResult(False, f"The key was refused: {exc}")
+        return ConnectionResult(False, _("The key was refused: {exc}").format(exc=exc))
     except NetworkError as exc:
-        return ConnectionResult(False, f"Cannot reach the provider: {exc}")
+        return ConnectionResult(False, _("Cannot reach the provider: {exc}").format(exc=exc))
     except ProviderError as exc:
         # Any other answer from the server still proves the key got through authentication.
-        return ConnectionResult(True, f"Connected (the provider said: {exc})")
+        return ConnectionResult(True, _("Connected (the provider said: {exc})").format(exc=exc))
     except SeedanceError as exc:
         return ConnectionResult(False, str(exc))
     finally:
         await provider.aclose()
-    return ConnectionResult(True, "Connected")
+    return ConnectionResult(True, _("Connected"))

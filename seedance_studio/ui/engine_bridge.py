@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
@@ -25,6 +26,9 @@ from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
 
 if TYPE_CHECKING:
     import httpx
+
+    from seedance_studio.providers.assets import AssetResolver
+    from seedance_studio.providers.base import KeySource
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self.engine = engine
         self._owns_store = owns_store
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._started = False
         self._closed = False
         queued = Qt.ConnectionType.QueuedConnection
@@ -57,8 +61,8 @@ class EngineBridge(QObject):
         engine.progress.connect(self._on_progress)
 
     @classmethod
-    def create(cls, settings: Settings, secrets: Any, *, store: JobStore | None = None,
-               assets: Any = None, provider_factory: ProviderFactory | None = None,
+    def create(cls, settings: Settings, secrets: KeySource, *, store: JobStore | None = None,
+               assets: AssetResolver | None = None, provider_factory: ProviderFactory | None = None,
                http: httpx.AsyncClient | None = None, poll_interval: float | None = None,
                owns_store: bool | None = None, parent: QObject | None = None) -> EngineBridge:
         """An engine over the user's job store (or `store`), wrapped in a bridge.
@@ -107,12 +111,6 @@ class EngineBridge(QObject):
         return await self.engine.submit(snapshot, estimate,
                                         allow_over_budget=allow_over_budget)
 
-    def update_settings(self, settings: Settings) -> None:
-        """Saved settings reach the engine now: new base URLs, asset host, library, budget
-        apply to the next action (jobs being polled finish where they were created)."""
-        if not self._closed:
-            self.engine.update_settings(settings)
-
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         return await self.engine.cancel(job_id, accept_uncancellable=accept_uncancellable)
 
@@ -128,7 +126,7 @@ class EngineBridge(QObject):
     async def download(self, job_id: int) -> JobRecord:
         return await self.engine.download(job_id)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object] | None:
         """Run an action in the background; a SeedanceError becomes `error(message)`.
 
         Buttons use this: a slot must not block, and a failure is shown, not raised.
@@ -180,7 +178,7 @@ class EngineBridge(QObject):
         if not self._closed:
             self.progress.emit(job_id, phase, fraction)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
+    def _task_done(self, task: asyncio.Task[object]) -> None:
         self._tasks.discard(task)
         if task.cancelled():
             return
@@ -189,4 +187,4 @@ class EngineBridge(QObject):
             self.error.emit(str(exc))
         elif exc is not None:
             log.error("job action failed", exc_info=exc)
-            self.error.emit(f"Unexpected error: {exc}")
+            self.error.emit(_("Unexpected error: {exc}").format(exc=exc))

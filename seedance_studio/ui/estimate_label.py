@@ -8,6 +8,7 @@ import html
 from PySide6.QtWidgets import QLabel, QWidget
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_rate
 from seedance_studio.core.pricing import Estimate, amount_text, format_estimate, quantity_text
 from seedance_studio.ui.compose_checks import ComposeChecks
@@ -19,15 +20,16 @@ def estimate_tooltip(est: Estimate, provider_name: str, credits: bool) -> str:
     for item in est.items:
         span = amount_text(item, credits)
         rate = format_rate(item.rate, credits=credits)
-        mark = " <i>(your rate)</i>" if item.overridden else ""
+        mark = _(" <i>(your rate)</i>") if item.overridden else ""
         rows.append(
-            f"<tr><td>{html.escape(item.label)}{mark}</td>"
-            f"<td align='right'>{quantity_text(item)} {html.escape(item.unit)} × {rate}</td>"
-            f"<td align='right'><b>{span}</b></td></tr>")
+            _("<tr><td>{value}{mark}</td><td align='right'>{quantity_text_item} {value2} × "
+              "{rate}</td><td align='right'><b>{span}</b></td></tr>").format(
+              value=html.escape(item.label), mark=mark, quantity_text_item=quantity_text(item),
+              value2=html.escape(item.unit), rate=rate, span=span))
         if item.warning:
-            rows.append(f"<tr><td colspan='3' style='color:#f0b429'>"
-                        f"{html.escape(item.warning)}</td></tr>")
-    table = ("<table cellspacing='4'>" + "".join(rows) + "</table>") if rows else ""
+            rows.append(_("<tr><td colspan='3' style='color:#f0b429'>{value}</td></tr>").format(
+                          value=html.escape(item.warning)))
+    table = (_("<table cellspacing='4'>") + "".join(rows) + "</table>") if rows else ""
     notes = "".join(f"<p style='color:#8b949e'>{html.escape(n)}</p>" for n in est.notes)
     return (f"<b>{html.escape(provider_name)}</b>: {html.escape(format_estimate(est))}"
             f"{table}{notes}")
@@ -47,5 +49,6 @@ class EstimateLabel(QLabel):
         caps = capabilities.load_all().get(provider)
         credits = bool(caps and caps.pricing.unit == "credits")
         text = format_estimate(est)
-        self.setText(f"Estimate: {text}" if est.published else text.capitalize())
+        self.setText(_("Estimate: {text}").format(text=text) if est.published
+                     else text.capitalize())
         self.setToolTip(estimate_tooltip(est, caps.name if caps else provider, credits))

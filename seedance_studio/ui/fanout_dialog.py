@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.fanout import FanoutPlan, Target, plan
 
 PlanFn = Callable[[CompositionSnapshot, list[Target]], FanoutPlan]
@@ -35,7 +36,7 @@ class FanoutDialog(QDialog):
     confirmed = Signal(object)
 
     def __init__(self, snapshot: CompositionSnapshot, planner: PlanFn, *,
-                 ticked: Iterable[str] = (), title: str = "Send to several providers",
+                 ticked: Iterable[str] = (), title: str = _("Send to several providers"),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -43,24 +44,24 @@ class FanoutDialog(QDialog):
         self.snapshot = snapshot
         self._planner = planner
         self.plan: FanoutPlan = planner(snapshot, [])
-        intro = QLabel("Tick the providers to send this composition to. Each one gets its own "
-                       "job; a refusal at one never stops the others.", self)
+        intro = QLabel(_("Tick the providers to send this composition to. Each one gets its own "
+                       "job; a refusal at one never stops the others."), self)
         intro.setWordWrap(True)
         self.providers = QListWidget(self)
-        self.providers.setAccessibleName("Providers to send to")
+        self.providers.setAccessibleName(_("Providers to send to"))
         self.variants = QSpinBox(self)
         self.variants.setRange(1, 4)
         self.variants.setValue(max(1, snapshot.params.variants))
-        self.variants.setSuffix(" per provider")
+        self.variants.setSuffix(_(" per provider"))
         self.total = QLabel(self)
         self.total.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.send_button = self.buttons.addButton("Send",
+        self.send_button = self.buttons.addButton(_("Send"),
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self._send)
         variants_row = QHBoxLayout()
-        variants_row.addWidget(QLabel("Variants:", self))
+        variants_row.addWidget(QLabel(_("Variants:"), self))
         variants_row.addWidget(self.variants)
         variants_row.addStretch(1)
         layout = QVBoxLayout(self)
@@ -115,7 +116,8 @@ class FanoutDialog(QDialog):
             item = self.providers.item(row)
             q = quotes[str(item.data(PROVIDER_ROLE))]
             item.setText(f"{q.name} — {q.price_text()}" if q.can_take
-                         else f"{q.name} — cannot take it: {q.reason}")
+                         else _("{q_name} — cannot take it: {q_reason}").format(
+                                q_name=q.name, q_reason=q.reason))
             item.setToolTip(q.reason or q.price_text())
             if q.can_take:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled)
@@ -125,11 +127,12 @@ class FanoutDialog(QDialog):
         self.providers.blockSignals(False)
         chosen = [Target(p, variants=self.variants.value()) for p in self.ticked()]
         self.plan = self._planner(self.snapshot, chosen)
-        self.total.setText(self.plan.summary() if chosen else "Tick at least one provider.")
+        self.total.setText(self.plan.summary() if chosen else _("Tick at least one provider."))
         self.send_button.setEnabled(bool(self.plan.ready))
         count = self.plan.job_count
-        self.send_button.setText(f"Send {count} job{'s' if count != 1 else ''}"
-                                 if count else "Send")
+        self.send_button.setText(_("Send {count} job{value}").format(
+                                   count=count, value='s' if count != 1 else '')
+                                 if count else _("Send"))
 
     def _send(self) -> None:
         if self.plan.ready:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts
 
 
@@ -25,7 +26,7 @@ def format_size(size_bytes: int) -> str:
 def format_facts(facts: MediaFacts | None) -> str:
     """One short line: `1280×720 · 24 fps · 4.0 s · 2.1 MB · mp4`."""
     if facts is None:
-        return "URL (not probed)"
+        return _("URL (not probed)")
     parts: list[str] = []
     if facts.width and facts.height:
         parts.append(f"{facts.width}×{facts.height}")

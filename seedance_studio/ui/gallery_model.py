@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 from collections import OrderedDict
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -180,7 +179,7 @@ class GalleryModel(QAbstractListModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         job = self.job_at(index.row())

@@ -124,7 +124,7 @@ class PosterCache(QObject):
         image, frames, duration = made
         self._posters[path] = Poster(QPixmap.fromImage(image), frames, duration)
         while len(self._posters) > KEEP_IN_MEMORY:
-            old, _ = self._posters.popitem(last=False)
+            old, _evicted = self._posters.popitem(last=False)
             self._asked.discard(old)
         self.ready.emit(path)
 

@@ -29,30 +29,31 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.gallery import SORT_LABELS, GalleryFilter, GallerySort
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui import theme
 from seedance_studio.ui.gallery_model import RECORD_ROLE, GalleryModel
 from seedance_studio.ui.gallery_posters import PosterCache
-from seedance_studio.ui.job_format import STATE_LABELS, cost_text
+from seedance_studio.ui.job_format import STATE_LABELS, cost_text, state_label
 
 POSTER = QSize(176, 99)
 TILE = QSize(POSTER.width() + 12, POSTER.height() + 64)
 DAY_S = 86_400.0
 
 DATE_CHOICES: list[tuple[str, float | None]] = [
-    ("Any time", None), ("Today", DAY_S), ("Last 7 days", 7 * DAY_S),
+    (_("Any time"), None), (_("Today"), DAY_S), ("Last 7 days", 7 * DAY_S),
     ("Last 30 days", 30 * DAY_S),
 ]
 STATE_CHOICES: list[tuple[str, frozenset[JobState]]] = [
-    ("Any state", frozenset()),
-    ("Done", frozenset({JobState.DONE})),
-    ("In progress", frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
+    (_("Any state"), frozenset()),
+    (_("Done"), frozenset({JobState.DONE})),
+    (_("In progress"), frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
                                JobState.SUCCEEDED, JobState.DOWNLOADING})),
     ("Needs a decision", frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})),
-    ("Failed", frozenset({JobState.FAILED})),
-    ("Cancelled", frozenset({JobState.CANCELLED})),
+    (_("Failed"), frozenset({JobState.FAILED})),
+    (_("Cancelled"), frozenset({JobState.CANCELLED})),
 ]
 
 
@@ -84,7 +85,7 @@ class TileDelegate(QStyledItemDelegate):
                 name = job.provider
             colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
                       JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
-            state = STATE_LABELS.get(job.state, job.state.value).split(":")[0]
+            state = state_label(job)  # what it waits for, too (a free slot, the queue)
             if len(self._lines) > 4096:
                 self._lines.clear()
             found = self._lines[key] = (f"#{job.id} {name}", state, colour, cost_text(job))
@@ -144,7 +145,8 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawText(QRect(text_left, line, width, 16), left,
                          metrics.elidedText(title, Qt.TextElideMode.ElideRight, width))
         painter.setPen(state_colour)
-        painter.drawText(QRect(text_left, line + 16, width, 16), left, state)
+        painter.drawText(QRect(text_left, line + 16, width, 16), left,
+                         metrics.elidedText(state, Qt.TextElideMode.ElideRight, width))
         painter.setPen(theme.MUTED)
         painter.drawText(QRect(text_left, line + 32, width, 16), left,
                          metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width))
@@ -231,15 +233,15 @@ class GalleryPanel(QWidget):
         self.posters = posters
         self.delegate = TileDelegate(posters, self)
         self.view = GalleryList(self.delegate, self)
-        self.view.setAccessibleName("Gallery")
+        self.view.setAccessibleName(_("Gallery"))
         self.view.setModel(model)
         posters.ready.connect(lambda _p: self.view.viewport().update())
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search prompts…")
+        self.search.setPlaceholderText(_("Search prompts…"))
         self.search.setClearButtonEnabled(True)
         self.provider_box = QComboBox(self)
-        self.provider_box.addItem("All providers", "")
+        self.provider_box.addItem(_("All providers"), "")
         for caps in capabilities.load_all().values():
             self.provider_box.addItem(caps.name, caps.id)
         self.state_box = QComboBox(self)
@@ -249,17 +251,20 @@ class GalleryPanel(QWidget):
         for label, _span in DATE_CHOICES:
             self.date_box.addItem(label)
         self.project_box = QLineEdit(self)
-        self.project_box.setPlaceholderText("Project")
+        self.project_box.setPlaceholderText(_("Project"))
         self.project_box.setMaximumWidth(110)
         self.picks_box = QComboBox(self)
-        self.picks_box.addItems(["All takes", "Picks only"])
+        self.picks_box.addItems([_("All takes"), _("Picks only")])
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Cancel every selected job that can still be cancelled")
+        self.cancel_button.setEnabled(False)
 
         self.only = QPushButton(self)
         """Shown while the gallery shows one shot's takes; a click shows everything again."""
-        self.only.setToolTip("Show every job again")
+        self.only.setToolTip(_("Show every job again"))
         self.only.hide()
         self.only.clicked.connect(lambda: self.show_only(frozenset(), ""))
         self._only_ids: frozenset[int] = frozenset()
@@ -268,7 +273,7 @@ class GalleryPanel(QWidget):
         bar.addWidget(self.only)
         bar.addWidget(self.search, 2)
         for box in (self.provider_box, self.state_box, self.date_box, self.project_box,
-                    self.picks_box, self.sort_box):
+                    self.picks_box, self.sort_box, self.cancel_button):
             bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -310,7 +315,7 @@ class GalleryPanel(QWidget):
         self.only.setVisible(bool(job_ids))
         self.apply_filter()
 
-    def apply_filter(self, *_: object) -> None:
+    def apply_filter(self, *_args: object) -> None:
         self.model.set_filter(self.current_filter())
 
     def selected_jobs(self) -> list[JobRecord]:
@@ -328,7 +333,7 @@ class GalleryPanel(QWidget):
         if ids and (row := self.model.row_of(ids[0])) is not None:
             self.view.scrollTo(self.model.index(row))
 
-    def _emit_selection(self, *_: object) -> None:
+    def _emit_selection(self, *_args: object) -> None:
         self.selection_changed.emit(self.selected_jobs())
 
     def _activated(self, index: QModelIndex) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from seedance_studio.core import diagnostics, paths
+from seedance_studio.core.i18n import _
 from seedance_studio.providers.keys import SecretStore
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def libvlc_version() -> str:
         vlc = load_vlc()
         version = vlc.libvlc_get_version()
     except (VlcUnavailableError, OSError, NameError, AttributeError) as exc:
-        return f"not available ({exc})"
+        return _("not available ({exc})").format(exc=exc)
     text = version.decode() if isinstance(version, bytes) else str(version)
     where = getattr(getattr(vlc, "dll", None), "_name", None)
     return f"{text} ({where})" if where else text
@@ -40,7 +41,7 @@ def report_lines(secrets: SecretStore) -> dict[str, str]:
         "Qt": qVersion(),
         "Qt platform": QGuiApplication.platformName(),
         "libVLC": libvlc_version(),
-        "keyring": f"{secrets!r}; {secrets.backend_problem() or 'keeps keys'}",
+        "keyring": f"{secrets!r}; {secrets.backend_problem() or _('keeps keys')}",
         "log folder": str(paths.log_dir()),
         "frozen bundle": "yes" if getattr(sys, "frozen", False) else "no",
     }
@@ -61,16 +62,16 @@ class HelpMenu:
         self.welcome: WelcomeDialog | None = None
         self.about: QMessageBox | None = None
         self.confirm: QMessageBox | None = None
-        menu = window.menuBar().addMenu("&Help")
+        menu = window.menuBar().addMenu(_("&Help"))
         self.menu = menu
-        self.welcome_action = self._add("Welcome…", self.show_welcome)
+        self.welcome_action = self._add(_("Welcome…"), self.show_welcome)
         menu.addSeparator()
-        self.log_action = self._add("Open log folder", self.open_log_folder)
-        self.report_action = self._add("Report a problem (copy diagnostics)", self.copy_report)
-        self.sim_action = self._add("Remove simulator data…", self.remove_simulator_data)
+        self.log_action = self._add(_("Open log folder"), self.open_log_folder)
+        self.report_action = self._add(_("Report a problem (copy diagnostics)"), self.copy_report)
+        self.sim_action = self._add(_("Remove simulator data…"), self.remove_simulator_data)
         self.sim_action.setEnabled(self.simulator_home is None and self._sim_cache().exists())
         menu.addSeparator()
-        self.about_action = self._add("About Seedance Studio", self.show_about)
+        self.about_action = self._add(_("About Seedance Studio"), self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _add(self, text: str, slot: Callable[[], object]) -> QAction:
@@ -102,15 +103,15 @@ class HelpMenu:
     def about_text(self) -> str:
         rows = "".join(f"<tr><td>{lib.name}</td><td>{lib.version}</td><td>{lib.licence}</td></tr>"
                        for lib in diagnostics.libraries())
-        return (f"<h3>Seedance Studio {diagnostics.app_version()}</h3>"
-                "<p>A desktop studio for Seedance 2.0 reference-to-video across cloud "
-                "providers. MIT licence.</p>"
-                f"<p>Qt {qVersion()}, libVLC {libvlc_version()}</p>"
-                "<p>Bundled libraries and their licences:</p>"
-                f"<table cellspacing='6'>{rows}</table>")
+        return (_("<h3>Seedance Studio {value}</h3><p>A desktop studio for Seedance 2.0 "
+                  "reference-to-video across cloud providers. MIT licence.</p><p>Qt {value2}, "
+                  "libVLC {value3}</p><p>Bundled libraries and their licences:</p><table "
+                  "cellspacing='6'>{rows}</table>").format(
+                  value=diagnostics.app_version(), value2=qVersion(), value3=libvlc_version(),
+                  rows=rows))
 
     def show_about(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Seedance Studio", self.about_text(),
+        box = QMessageBox(QMessageBox.Icon.NoIcon, _("About Seedance Studio"), self.about_text(),
                           QMessageBox.StandardButton.Close, self.window)
         box.setObjectName("about-box")
         self.about = box
@@ -125,7 +126,7 @@ class HelpMenu:
         from seedance_studio.ui.open_path import open_or_show
 
         open_or_show(str(folder), self.window, opener=lambda _p: False,
-                     message="No file manager was found on this system. The logs are here:")
+                     message=_("No file manager was found on this system. The logs are here:"))
         return False
 
     def copy_report(self) -> str:
@@ -133,7 +134,7 @@ class HelpMenu:
         QGuiApplication.clipboard().setText(text)
         status = getattr(self.window, "statusBar", None)
         if status is not None:
-            status().showMessage("Diagnostics copied: paste them into your report", 6000)
+            status().showMessage(_("Diagnostics copied: paste them into your report"), 6000)
         return text
 
     # -- simulator ------------------------------------------------------------------------
@@ -144,13 +145,15 @@ class HelpMenu:
         """Ask, then delete the simulator's kept home (its settings, jobs and videos)."""
         home = self._sim_cache()
         if self.simulator_home is not None:
-            text = ("The simulator is using that folder now: remove it after a normal start "
-                    f"(without --simulator).\n\n{home}")
-            box = QMessageBox(QMessageBox.Icon.Information, "Remove simulator data", text,
+            text = (_("The simulator is using that folder now: remove it after a normal start "
+                      "(without --simulator).\n\n{home}").format(home=home))
+            box = QMessageBox(QMessageBox.Icon.Information, _("Remove simulator data"), text,
                               QMessageBox.StandardButton.Close, self.window)
         else:
-            box = QMessageBox(QMessageBox.Icon.Question, "Remove simulator data",
-                              f"Delete the simulator's settings, jobs and videos in {home}?",
+            box = QMessageBox(QMessageBox.Icon.Question, _("Remove simulator data"),
+                              _("Delete the simulator's settings, "
+                                "jobs and videos in {home}?").format(
+                                home=home),
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                               self.window)
             box.finished.connect(lambda result: self._removal_answered(box, home))

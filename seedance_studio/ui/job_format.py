@@ -5,25 +5,26 @@ Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
 
 from __future__ import annotations
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_credits, format_money
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 
 STATE_LABELS: dict[JobState, str] = {
-    JobState.SUBMITTING: "Submitting",
-    JobState.SUBMIT_UNKNOWN: "Submission unknown: check again / submit anyway",
-    JobState.QUEUED: "Queued",
-    JobState.RUNNING: "Generating",
-    JobState.SUCCEEDED: "Finished, fetching",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.FAILED: "Failed",
-    JobState.CANCELLED: "Cancelled",
-    JobState.STUCK: "Stuck: check again or cancel",
+    JobState.SUBMITTING: _("Submitting"),
+    JobState.SUBMIT_UNKNOWN: _("Submission unknown: check again / submit anyway"),
+    JobState.QUEUED: _("Queued"),
+    JobState.RUNNING: _("Generating"),
+    JobState.SUCCEEDED: _("Finished, fetching"),
+    JobState.DOWNLOADING: _("Downloading"),
+    JobState.DONE: _("Done"),
+    JobState.FAILED: _("Failed"),
+    JobState.CANCELLED: _("Cancelled"),
+    JobState.STUCK: _("Stuck: check again or cancel"),
 }
 
-PHASE_LABELS = {"upload": "Uploading references", "queue": "Generating",
-                "download": "Downloading"}
+PHASE_LABELS = {"upload": _("Uploading references"), "queue": _("Generating"),
+                "download": _("Downloading")}
 
 
 def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> str:
@@ -42,7 +43,8 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
             fraction = progress[1]
         return f"{label} {fraction:.0%}" if fraction else label
     if job.state is JobState.QUEUED and job.queue_position is not None:
-        return f"{label} ({job.queue_position} ahead in the provider's queue)"
+        return _("{label} ({job_queue_position} ahead in the provider's queue)").format(
+                 label=label, job_queue_position=job.queue_position)
     if job.state is JobState.DOWNLOADING:
         fraction = progress[1] if progress and progress[0] == "download" else None
         if fraction is None and job.bytes_total:
@@ -106,7 +108,7 @@ def estimate_text(job: JobRecord) -> str:
     credits = (est.credits_max or est.credits_min) if est is not None else None
     if credits is not None:
         return f"{format_credits(credits)} credits"
-    return "no published price"
+    return _("no published price")
 
 
 def actual_text(job: JobRecord) -> str | None:
@@ -134,8 +136,8 @@ def charge_state(job: JobRecord) -> str | None:
         return None
     message = job.message or ""
     if job.provider_job_id and any(words in message for words in MAY_BE_CHARGED):
-        return "may be charged"
-    return "not charged"
+        return _("may be charged")
+    return _("not charged")
 
 
 def cost_text(job: JobRecord) -> str:

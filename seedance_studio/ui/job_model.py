@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -50,8 +50,8 @@ class Column(IntEnum):
     COST = 5
 
 
-HEADERS = {Column.JOB: "Job", Column.PROVIDER: "Provider", Column.STATE: "State",
-           Column.PROGRESS: "Progress", Column.ELAPSED: "Elapsed", Column.COST: "Cost"}
+HEADERS = {Column.JOB: _("Job"), Column.PROVIDER: _("Provider"), Column.STATE: _("State"),
+           Column.PROGRESS: _("Progress"), Column.ELAPSED: _("Elapsed"), Column.COST: _("Cost")}
 
 JOB_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = JOB_ID_ROLE + 1
@@ -170,12 +170,12 @@ class JobListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
         return None
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         job = self.job_at(index.row()) if index.isValid() else None
         if job is None:
             return None
@@ -217,12 +217,13 @@ class JobListModel(QAbstractTableModel):
 
     def _tooltip(self, job: JobRecord, column: Column) -> str | None:
         if column is Column.COST:
-            return f"Estimate: {estimate_text(job)}"
+            return _("Estimate: {text}").format(text=estimate_text(job))
         lines = [job.prompt_text] if column is Column.JOB and job.prompt_text else []
         if job.message:
             lines.append(job.message)
         if job.provider_job_id:
-            lines.append(f"Provider job id: {job.provider_job_id}")
+            lines.append(_("Provider job id: {job_provider_job_id}").format(
+                           job_provider_job_id=job.provider_job_id))
         if job.result_path:
             lines.append(job.result_path)
         return "\n".join(lines) or None

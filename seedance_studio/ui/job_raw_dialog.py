@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.store import JobEvent, JobRecord
 
 
@@ -27,7 +27,7 @@ def raw_text(job: JobRecord, events: list[JobEvent]) -> str:
     return "\n".join(parts)
 
 
-def _pretty(raw: Any) -> str:
+def _pretty(raw: object) -> str:
     return json.dumps(raw, indent=2, ensure_ascii=False, default=str)
 
 
@@ -37,7 +37,7 @@ class RawResponseDialog(QDialog):
     def __init__(self, job: JobRecord, events: list[JobEvent],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Job #{job.id}: provider responses")
+        self.setWindowTitle(_("Job #{job_id}: provider responses").format(job_id=job.id))
         self.resize(640, 520)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.engine import CancelNotPossibleError
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -101,8 +102,8 @@ def _show_item_over_dbus(path: str) -> bool:
     return bus.send(message)
 
 
-EMPTY_JOBS = ("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
-              "Jobs show their progress and cost here; double-click a finished one to play it.")
+EMPTY_JOBS = (_("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
+              "Jobs show their progress and cost here; double-click a finished one to play it."))
 
 
 class JobsTable(QTableView):
@@ -139,7 +140,7 @@ class JobsPanel(QWidget):
         self.raw_dialog: RawResponseDialog | None = None
 
         self.table = JobsTable(self)
-        self.table.setAccessibleName("Jobs")
+        self.table.setAccessibleName(_("Jobs"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -164,27 +165,28 @@ class JobsPanel(QWidget):
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
             enter.activated.connect(self._play_current)
 
-        self.cancel_action = self._action("Cancel", "Cancel the job (on the provider where it "
-                                          "allows it)", self.cancel_selected)
-        self.retry_action = self._action("Retry", "Submit the same composition again as a new "
-                                         "job (charged again)", self.retry_selected)
-        self.check_action = self._action("Check again", "Ask the provider once more about a job "
-                                         "whose outcome is unknown or that looks stuck",
+        self.cancel_action = self._action(_("Cancel"), _("Cancel the job (on the provider where it "
+                                          "allows it)"), self.cancel_selected)
+        self.retry_action = self._action(_("Retry"), _("Submit the same composition again as a new "
+                                         "job (charged again)"), self.retry_selected)
+        self.check_action = self._action(_("Check again"), _(
+                                         "Ask the provider once more about a job "
+                                         "whose outcome is unknown or that looks stuck"),
                                          self.check_again_selected)
         self.submit_anyway_action = self._action(
-            "Submit anyway", "Send the create request again; if the first one did reach the "
-            "provider, you pay twice", self.submit_anyway_selected)
-        self.download_action = self._action("Download again", "Fetch the result file again",
+            _("Submit anyway"), _("Send the create request again; if the first one did reach the "
+            "provider, you pay twice"), self.submit_anyway_selected)
+        self.download_action = self._action(_("Download again"), _("Fetch the result file again"),
                                             self.download_selected)
-        self.open_action = self._action("Open file", "Open the video in the system player",
+        self.open_action = self._action(_("Open file"), _("Open the video in the system player"),
                                         self.open_selected)
-        self.reveal_action = self._action("Reveal in folder", "Show the file in its folder",
+        self.reveal_action = self._action(_("Reveal in folder"), _("Show the file in its folder"),
                                           self.reveal_selected)
-        self.copy_id_action = self._action("Copy provider job id",
-                                           "Copy the provider's id of this job",
+        self.copy_id_action = self._action(_("Copy provider job id"),
+                                           _("Copy the provider's id of this job"),
                                            self.copy_provider_id)
-        self.raw_action = self._action("Show raw response", "Every answer the provider gave "
-                                       "for this job", self.show_raw_selected)
+        self.raw_action = self._action(_("Show raw response"), _("Every answer the provider gave "
+                                       "for this job"), self.show_raw_selected)
         self.actions_in_menu = [
             self.cancel_action, self.retry_action, self.check_action,
             self.submit_anyway_action, self.download_action, None, self.open_action,
@@ -203,8 +205,8 @@ class JobsPanel(QWidget):
         buttons.addStretch(1)
         self.attention_label = QLabel(self)
         self.attention_label.setWordWrap(True)
-        self.attention_button = QPushButton("Show", self)
-        self.attention_button.setToolTip("Select the job that needs a decision")
+        self.attention_button = QPushButton(_("Show"), self)
+        self.attention_button.setToolTip(_("Select the job that needs a decision"))
         self.attention_button.clicked.connect(self.show_attention)
         self.attention = QFrame(self)
         self.attention.setFrameShape(QFrame.Shape.StyledPanel)
@@ -264,9 +266,9 @@ class JobsPanel(QWidget):
 
     def _confirm_uncancellable(self, job_id: int, why: str) -> None:
         """No server cancel: stopping here is the user's decision, the charge may follow."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Stop watching this job?", why,
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Stop watching this job?"), why,
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Stop watching", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Stop watching"), QMessageBox.ButtonRole.AcceptRole)
         box.finished.connect(lambda _result: self._uncancellable_answered(box, job_id))
         self.confirm_box = box
         box.open()
@@ -292,11 +294,12 @@ class JobsPanel(QWidget):
         job = self.selected_job()
         if job is None or not allows(job, Action.SUBMIT_ANYWAY):
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Submit anyway?",
-                          f"Job #{job.id} may already exist at {job.provider}. Submitting it "
-                          f"again can create (and charge) a second generation.",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Submit anyway?"),
+                          _("Job #{job_id} may already exist at {job_provider}. Submitting it "
+                            "again can create (and charge) a second generation.").format(
+                            job_id=job.id, job_provider=job.provider),
                           QMessageBox.StandardButton.Cancel, self)
-        box.addButton("Submit anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Submit anyway"), QMessageBox.ButtonRole.AcceptRole)
         job_id = job.id
         box.finished.connect(lambda _result: self._submit_anyway_answered(box, job_id))
         self.confirm_box = box
@@ -323,7 +326,7 @@ class JobsPanel(QWidget):
         if path is not None:
             self.path_dialog = open_or_show(
                 path, self, opener=reveal_in_folder,
-                message="No file manager was found on this system. The file is here:")
+                message=_("No file manager was found on this system. The file is here:"))
 
     def copy_provider_id(self) -> None:
         job = self.selected_job()
@@ -370,7 +373,7 @@ class JobsPanel(QWidget):
         self.addAction(action)
         return action
 
-    def _update_actions(self, *_: object) -> None:
+    def _update_actions(self, *_args: object) -> None:
         job = self.selected_job()
         has_file = result_file(job) is not None
         self.cancel_action.setEnabled(allows(job, Action.CANCEL))
@@ -383,15 +386,15 @@ class JobsPanel(QWidget):
         self.copy_id_action.setEnabled(job is not None and bool(job.provider_job_id))
         self.raw_action.setEnabled(job is not None)
 
-    def _update_attention(self, *_: object) -> None:
+    def _update_attention(self, *_args: object) -> None:
         waiting = self.jobs_needing_attention()
         if not waiting:
             self.attention.hide()
             return
         oldest = waiting[-1]
-        what = ("its submission outcome is unknown: check again, or submit anyway"
+        what = (_("its submission outcome is unknown: check again, or submit anyway")
                 if oldest.state is JobState.SUBMIT_UNKNOWN
-                else "it looks stuck: check again, or cancel")
+                else _("it looks stuck: check again, or cancel"))
         more = f" ({len(waiting) - 1} more)" if len(waiting) > 1 else ""
         self.attention_label.setText(f"Job #{oldest.id} needs a decision: {what}.{more}")
         self.attention.show()
@@ -421,11 +424,14 @@ class JobsPanel(QWidget):
         if path is not None:
             self.play_requested.emit(path)
         elif job is not None and job.state is JobState.DONE and job.results:
-            self.show_message(f"Job #{job.id}: the file is missing; fetching it again")
+            self.show_message(_("Job #{job_id}: the file is missing; fetching it again").format(
+                                job_id=job.id))
             self.bridge.spawn(self.bridge.download(job.id))  # the file went missing
         elif job is not None and job.state not in FINAL_STATES:
             # A double-click on a job still on its way must not look ignored.
-            self.show_message(f"Job #{job.id} is not finished yet: it plays here once its "
-                              "video is downloaded")
+            self.show_message(_("Job #{job_id} is not finished yet: it plays here once its "
+                                "video is downloaded").format(
+                                job_id=job.id))
         elif job is not None:
-            self.show_message(f"Job #{job.id} has no video to play ({job.state.value})")
+            self.show_message(_("Job #{job_id} has no video to play ({job_state_value})").format(
+                                job_id=job.id, job_state_value=job.state.value))

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -28,6 +27,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.jobs.states import JobState
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.keep_draft = keep_draft
         """Autosave the composition (and mark the session), for the next start to pick up."""
         self._ui_state = ui_state or ui_state_store()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._closing = False
         self._system_quit = False
         """Closing because of a signal or a logout: nobody is there to answer a question."""
@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.tray = TrayWidget(self.tray_model, self.ingest)
         self.prompt = PromptPanel(comp, self.thumbnails)
         self.params = ParamsPanel(comp)
-        self.checks = ComposeChecks(comp, lambda: self.settings, allow_loopback=simulator,
+        self.checks = ComposeChecks(comp, self.settings, allow_loopback=simulator,
                                     parent=self)
         self.problems = ProblemsPanel(self.checks)
         self.submit_bar = SubmitBar(self.checks)
@@ -142,9 +142,9 @@ class MainWindow(QMainWindow):
                                  allow_loopback=simulator)
         self.quotes = QuotesButton(comp, lambda: self.settings, allow_loopback=simulator)
         self.submit_bar.add_beside_estimate(self.quotes)
-        self.send_several = QPushButton("Send to several…")
-        self.send_several.setToolTip("Send this composition to several providers at once; "
-                                     "the total is shown before anything is sent")
+        self.send_several = QPushButton(_("Send to several…"))
+        self.send_several.setToolTip(_("Send this composition to several providers at once; "
+                                     "the total is shown before anything is sent"))
         self.send_several.clicked.connect(lambda: self.review.open_fanout())
         self.submit_bar.add_beside_button(self.send_several)
         self.session = ProjectSession(comp)
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.sequence, self.shots_action = install_sequence_dock(self)
         self._build_toolbar()
-        self.quit_action = QAction("&Quit", self)
+        self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.menus = install_menus(self, self.project, file_extra=[self.add_action],
@@ -189,14 +189,14 @@ class MainWindow(QMainWindow):
         assert isinstance(compose_layout, QVBoxLayout)
         compose_layout.setStretch(0, 1)
 
-        preview_heading = QLabel("Preview")
+        preview_heading = QLabel(_("Preview"))
         preview_heading.setProperty("role", "heading")
         preview = _panel(preview_heading, self.player)
         preview_layout = preview.layout()
         assert isinstance(preview_layout, QVBoxLayout)
         preview_layout.setStretch(1, 1)
 
-        jobs_heading = QLabel("Jobs")
+        jobs_heading = QLabel(_("Jobs"))
         jobs_heading.setProperty("role", "heading")
         jobs = _panel(jobs_heading, self.review, margins=(12, 8, 12, 8))
         jobs_layout = jobs.layout()
@@ -222,20 +222,20 @@ class MainWindow(QMainWindow):
         self.splitters = {"top": self.top_splitter, "main": self.main_splitter}
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(_("Main"))
         bar.setObjectName("main-toolbar")
         bar.setMovable(False)
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_action = QAction(icon("add"), "Add references…", self)
+        self.add_action = QAction(icon("add"), _("Add references…"), self)
         self.add_action.setShortcut(QKeySequence("Ctrl+I"))  # Ctrl+O opens a project
         self.add_action.triggered.connect(self.tray.open_file_dialog)
-        self.paste_action = QAction(icon("paste"), "Paste", self)
+        self.paste_action = QAction(icon("paste"), _("Paste"), self)
         self.paste_action.triggered.connect(self.tray.paste)
-        self.settings_action = QAction(icon("settings"), "Settings", self)
+        self.settings_action = QAction(icon("settings"), _("Settings"), self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
-        self.generate_action = QAction(icon("generate"), "Generate", self)
+        self.generate_action = QAction(icon("generate"), _("Generate"), self)
         self.generate_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.generate_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.generate_action.triggered.connect(self.submit)
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
                              spacer.sizePolicy().Policy.Preferred)
         bar.addWidget(spacer)
         if self.simulator:
-            badge = QLabel("  Simulator: no account, no charges  ")
+            badge = QLabel(_("  Simulator: no account, no charges  "))
             badge.setStyleSheet("background:#2d3b22;color:#9be07a;border-radius:9px;"
                                 "padding:3px 6px;")
             bar.addWidget(badge)
@@ -257,9 +257,9 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.prompt.editor.set_media_handler(self.ingest.add_mime)
-        self.tray.view.setAccessibleName("References")
-        self.prompt.editor.setAccessibleName("Prompt")
-        self.submit_bar.button.setAccessibleName("Generate")
+        self.tray.view.setAccessibleName(_("References"))
+        self.prompt.editor.setAccessibleName(_("Prompt"))
+        self.submit_bar.button.setAccessibleName(_("Generate"))
         self.tray.message.connect(self._status)
         self.library_panel.message.connect(self._status)
         self.library_panel.add_requested.connect(self.ingest.add_sources)
@@ -293,8 +293,7 @@ class MainWindow(QMainWindow):
         self.tray_model.set_problems(self.checks.problems)
 
     def _remember_provider(self, params: GenerationParams) -> None:
-        if params.provider != self.settings.default_provider:
-            self.settings = self.settings.model_copy(update={"default_provider": params.provider})
+        self.settings.default_provider = params.provider
         if params.provider != self._key_checked_for:
             self.check_key()
 
@@ -335,14 +334,14 @@ class MainWindow(QMainWindow):
     def play(self, path: str) -> None:
         self.player.play(path)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object]:
         """Run a coroutine on the loop, keeping a reference so it is not collected."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def submit(self) -> asyncio.Task[Any] | None:
+    def submit(self) -> asyncio.Task[object] | None:
         """Generate (the button or Ctrl+Enter), unless something blocks it or a Generate is
         already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
         if self._sending:
@@ -351,13 +350,13 @@ class MainWindow(QMainWindow):
         if blocked is not None:
             # Ctrl+Enter on a blocked composition: say why, and open where it is fixed.
             reason, in_settings = blocked
-            self._status(f"Cannot generate: {reason}")
+            self._status(_("Cannot generate: {reason}").format(reason=reason))
             if in_settings:
                 self.open_settings()
             return None
         return self._send(allow_over_budget=False)
 
-    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[Any]:
+    def _send(self, *, allow_over_budget: bool) -> asyncio.Task[object]:
         # Busy now, before the task first runs: presses queued behind this one see it.
         self._sending = True
         self._send_seq += 1
@@ -407,14 +406,15 @@ class MainWindow(QMainWindow):
             return []
         except SeedanceError as exc:
             advice = advise(exc, provider=capabilities.get(snapshot.params.provider).name)
-            self.submit_bar.show_notice(f"Not submitted: {advice.text}",
+            self.submit_bar.show_notice(_("Not submitted: {advice_text}").format(
+                                          advice_text=advice.text),
                                         open_settings=advice.open_settings)
-            self._status(f"Not submitted: {advice.text}")
+            self._status(_("Not submitted: {advice_text}").format(advice_text=advice.text))
             return []
         except Exception as exc:  # e.g. the job store on a full or locked disk: say so
             log.exception("submit failed unexpectedly")
-            self.submit_bar.show_notice(f"Not submitted: {exc}")
-            self._status(f"Not submitted: {exc}")
+            self.submit_bar.show_notice(_("Not submitted: {exc}").format(exc=exc))
+            self._status(_("Not submitted: {exc}").format(exc=exc))
             return []
         finally:
             # Busy until the uploads and the create are answered (job_changed says when).
@@ -430,17 +430,20 @@ class MainWindow(QMainWindow):
         for job_id in ids:  # a create refused at once may have failed already
             self._on_job_changed(job_id)
         if not self.submit_bar.notice.isVisible():
-            self._status(f"Sent to {capabilities.get(snapshot.params.provider).name}: "
-                         f"job{'s' if len(ids) != 1 else ''} "
-                         f"{', '.join(f'#{i}' for i in ids)}")
+            self._status(_("Sent to {name}: job{value} {value2}").format(
+                           name=capabilities.get(snapshot.params.provider).name,
+                           value='s' if len(ids) != 1 else '',
+                           value2=', '.join(f'#{i}' for i in ids)))
         self.project.jobs_sent(ids)
         self.submitted.emit(ids)
         return ids
 
     def _confirm_over_budget(self, exc: BudgetExceeded) -> None:
         """Ask with open() (never exec() inside a coroutine); submit again on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Over budget",
-                          f"This would go over your daily budget: {exc}.\n\nSubmit anyway?",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
+                          _("This would go over your daily "
+                            "budget: {exc}.\n\nSubmit anyway?").format(
+                            exc=exc),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -459,18 +462,18 @@ class MainWindow(QMainWindow):
             return self.settings_dialog
         dialog = SettingsDialog(self.settings, self.secrets, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self.apply_settings)
+        dialog.saved.connect(self.settings_saved)
         dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
         self.settings_dialog = dialog
         dialog.open()
         return dialog
 
-    def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self.bridge.update_settings(settings)
-        self.checks.recompute()
+    def settings_saved(self) -> None:
+        """The dialog changed the one Settings in place (the engine and the checks follow
+        its events); keys are not settings, so the chosen provider's key is looked up again."""
+        self._key_checked_for = ""
         self.check_key()
-        self._status("Settings saved")
+        self._status(_("Settings saved"))
 
     # -- closing -----------------------------------------------------------------------------
 

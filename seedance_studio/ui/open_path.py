@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
+
 
 def _system_open(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
@@ -31,11 +33,11 @@ class PathDialog(QDialog):
 
     def __init__(self, path: str, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Open the file yourself")
+        self.setWindowTitle(_("Open the file yourself"))
         self.path_edit = QLineEdit(path)
         self.path_edit.setReadOnly(True)
         self.path_edit.setMinimumWidth(420)
-        self.copy_button = QPushButton("Copy")
+        self.copy_button = QPushButton(_("Copy"))
         self.copy_button.clicked.connect(self.copy)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
@@ -51,7 +53,7 @@ class PathDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.path_edit.text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(_("Copied"))
 
 
 def open_or_show(path: str, parent: QWidget | None, *,
@@ -63,8 +65,8 @@ def open_or_show(path: str, parent: QWidget | None, *,
     """
     if (opener or _system_open)(path):
         return None
-    dialog = PathDialog(path, message or "No program to open this file was found on this "
-                        "system. Copy its path and open it with a program of your choice.",
+    dialog = PathDialog(path, message or _("No program to open this file was found on this "
+                        "system. Copy its path and open it with a program of your choice."),
                         parent)
     dialog.setObjectName("path-dialog")
     dialog.open()

@@ -6,8 +6,6 @@ change (from here, a loaded project, or a provider switch), so there is one sour
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ModelCaps, ProviderCapabilities
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 
 SEED_RANDOM = -1
@@ -34,7 +33,7 @@ def provider_label(caps: ProviderCapabilities) -> str:
 
 
 def _aspect_label(value: str) -> str:
-    return "Auto (from references)" if value == "auto" else value
+    return _("Auto (from references)") if value == "auto" else value
 
 
 class ParamsPanel(QWidget):
@@ -51,8 +50,8 @@ class ParamsPanel(QWidget):
         self.mode = QComboBox()
         self.seed = QSpinBox()
         self.seed.setRange(SEED_RANDOM, MAX_SEED)
-        self.seed.setSpecialValueText("Random")
-        self.generate_audio = QCheckBox("Generate a soundtrack")
+        self.seed.setSpecialValueText(_("Random"))
+        self.generate_audio = QCheckBox(_("Generate a soundtrack"))
         self.variants = QSpinBox()
         self.variants.setRange(1, 1)
         self.upscale = QComboBox()
@@ -60,22 +59,22 @@ class ParamsPanel(QWidget):
         self.note.setProperty("role", "muted")
         self.note.setWordWrap(True)
 
-        heading = QLabel("Generation")
+        heading = QLabel(_("Generation"))
         heading.setProperty("role", "heading")
         self.form = QFormLayout()
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(6)
-        self.form.addRow("Provider", self.provider)
-        self.form.addRow("Model", self.model)
-        self.form.addRow("Duration", self.duration)
-        self.form.addRow("Aspect ratio", self.aspect_ratio)
-        self.form.addRow("Resolution", self.resolution)
-        self.form.addRow("Mode", self.mode)
-        self.form.addRow("Seed", self.seed)
-        self.form.addRow("Audio", self.generate_audio)
-        self.form.addRow("Variants", self.variants)
-        self.form.addRow("Upscale", self.upscale)
+        self.form.addRow(_("Provider"), self.provider)
+        self.form.addRow(_("Model"), self.model)
+        self.form.addRow(_("Duration"), self.duration)
+        self.form.addRow(_("Aspect ratio"), self.aspect_ratio)
+        self.form.addRow(_("Resolution"), self.resolution)
+        self.form.addRow(_("Mode"), self.mode)
+        self.form.addRow(_("Seed"), self.seed)
+        self.form.addRow(_("Audio"), self.generate_audio)
+        self.form.addRow(_("Variants"), self.variants)
+        self.form.addRow(_("Upscale"), self.upscale)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -107,7 +106,7 @@ class ParamsPanel(QWidget):
             self._write(**{field: combo.currentData()})
         combo.currentIndexChanged.connect(write)
 
-    def _write(self, **changes: Any) -> None:
+    def _write(self, **changes: object) -> None:
         self._composition.update_params(**changes)
 
     def _on_provider(self, _index: int) -> None:
@@ -133,14 +132,14 @@ class ParamsPanel(QWidget):
             _fill(self.model, [(m.label, m.id) for m in caps.models], model.id)
             self.model.setEnabled(len(caps.models) > 1)
             durations: list[tuple[str, object]] = (
-                [("Auto (model decides)", "auto")] if model.auto_duration else [])
+                [(_("Auto (model decides)"), "auto")] if model.auto_duration else [])
             durations += [(f"{d} s", d) for d in model.durations]
             _fill(self.duration, durations, params.duration)
             _fill(self.aspect_ratio, [(_aspect_label(a), a) for a in model.aspect_ratios],
                   params.aspect_ratio)
             _fill(self.resolution, [(r, r) for r in model.resolutions], params.resolution)
             _fill(self.mode, [(m.capitalize(), m) for m in model.modes], params.mode)
-            _fill(self.upscale, [("Off", None)] + [(u.upper(), u) for u in model.upscale],
+            _fill(self.upscale, [(_("Off"), None)] + [(u.upper(), u) for u in model.upscale],
                   params.upscale)
             self.seed.setValue(SEED_RANDOM if params.seed is None else params.seed)
             self.generate_audio.setChecked(bool(params.generate_audio))
@@ -151,7 +150,8 @@ class ParamsPanel(QWidget):
         self._show_rows(model)
         notes = " ".join(caps.notes)
         self.provider.setToolTip(f"<p>{notes}</p>" if notes else "")
-        self.note.setText(f"Prices and limits as of {caps.as_of:%d %b %Y}")
+        self.note.setText(_("Prices and limits as of {caps_as_of:%d %b %Y}").format(
+                            caps_as_of=caps.as_of))
         self.note.setToolTip(f"<p>{notes}</p>" if notes else "")
 
     def _show_rows(self, model: ModelCaps) -> None:
@@ -183,7 +183,7 @@ class ParamsPanel(QWidget):
         return shown
 
 
-def _fill(combo: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
+def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) -> None:
     """Replace a combo's items (signals are blocked by the caller) and select `current`."""
     combo.clear()
     for text, data in items:

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.icons import icon
 from seedance_studio.ui.open_path import PathDialog, open_or_show
 from seedance_studio.ui.player_vlc import (
@@ -55,7 +56,7 @@ WATCH_S = 3.0
 DEFAULT_VOLUME = 80
 
 
-EMPTY_TITLE = "Double-click a finished job to play it here"
+EMPTY_TITLE = _("Double-click a finished job to play it here")
 
 
 class ElidedLabel(QLabel):
@@ -157,7 +158,7 @@ class _Loader(QObject):
         except VlcUnavailableError as exc:
             result = exc
         except Exception as exc:  # a broken libVLC must not take the app down
-            result = VlcUnavailableError(f"libVLC failed to start ({exc})")
+            result = VlcUnavailableError(_("libVLC failed to start ({exc})").format(exc=exc))
         with self._lock:
             if self._closed and isinstance(result, VlcPlayer):
                 result.release()  # the panel went away while libVLC was starting
@@ -176,7 +177,7 @@ class _Loader(QObject):
             result, self._result = self._result, None
         return result
 
-    def release(self, *_: object) -> None:
+    def release(self, *_args: object) -> None:
         with self._lock:
             self._closed = True
             pending, self._result = self._result, None
@@ -220,7 +221,7 @@ class PlayerPanel(QWidget):
         self.missing_label.setWordWrap(True)
         self.missing_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.missing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.system_player_button = QPushButton("Open in the system player", self)
+        self.system_player_button = QPushButton(_("Open in the system player"), self)
         self.system_player_button.clicked.connect(self.open_externally)
         missing_page = QWidget(self)
         missing_layout = QVBoxLayout(missing_page)
@@ -236,7 +237,7 @@ class PlayerPanel(QWidget):
         self.title_label.setProperty("role", "muted")
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QToolButton(self)
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setToolTip(_("Play / pause (Space)"))
         self.play_button.clicked.connect(self.toggle_pause)
         # Space only while the preview has focus: elsewhere it belongs to lists and editors.
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
@@ -244,22 +245,22 @@ class PlayerPanel(QWidget):
         space.activated.connect(self.toggle_pause)
         self.step_button = QToolButton(self)
         self.step_button.setIcon(_icon("frame-step", QStyle.StandardPixmap.SP_MediaSeekForward))
-        self.step_button.setToolTip("Next frame")
+        self.step_button.setToolTip(_("Next frame"))
         self.step_button.clicked.connect(self.step_frame)
         self.seek_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.seek_slider.setRange(0, 0)
-        self.seek_slider.setToolTip("Seek")
+        self.seek_slider.setToolTip(_("Seek"))
         self.seek_slider.sliderReleased.connect(self._on_seek_released)
         self.seek_slider.actionTriggered.connect(self._on_seek_action)
         self.seek_slider.sliderMoved.connect(self._on_seek_moved)
         self.time_label = QLabel(self)
         self.loop_button = QToolButton(self)
-        self.loop_button.setText("Loop")
+        self.loop_button.setText(_("Loop"))
         self.loop_button.setIcon(icon("loop"))
         self.loop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.loop_button.setCheckable(True)
         self.loop_button.setChecked(True)
-        self.loop_button.setToolTip("Play the clip again when it ends")
+        self.loop_button.setToolTip(_("Play the clip again when it ends"))
         # Themes often draw checked tool buttons like unchecked ones: make "on" visible.
         self.loop_button.setStyleSheet(
             "QToolButton:checked { background: palette(highlight); "
@@ -268,7 +269,7 @@ class PlayerPanel(QWidget):
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
         self.volume_slider.setMaximumWidth(90)
-        self.volume_slider.setToolTip("Volume")
+        self.volume_slider.setToolTip(_("Volume"))
         self.volume_slider.valueChanged.connect(self._on_volume)
         volume_icon = QLabel(self)
         volume_icon.setPixmap(_icon("volume", QStyle.StandardPixmap.SP_MediaVolume).pixmap(16))
@@ -289,9 +290,9 @@ class PlayerPanel(QWidget):
         layout.addLayout(controls)
 
         named: tuple[tuple[QWidget, str], ...] = (
-            (self.play_button, "Play or pause"), (self.step_button, "Next frame"),
-            (self.seek_slider, "Position"), (self.volume_slider, "Volume"),
-            (self.loop_button, "Loop"), (self.surface, "Video"))
+            (self.play_button, _("Play or pause")), (self.step_button, _("Next frame")),
+            (self.seek_slider, _("Position")), (self.volume_slider, _("Volume")),
+            (self.loop_button, _("Loop")), (self.surface, _("Video")))
         for control, name in named:
             control.setAccessibleName(name)
 
@@ -435,7 +436,9 @@ class PlayerPanel(QWidget):
             exc = result
             self._unavailable = exc
             self.missing_label.setText(
-                f"<b>The built-in preview needs VLC.</b><br>{exc.reason}.<br><br>{exc.hint}")
+                _("<b>The built-in preview needs "
+                  "VLC.</b><br>{exc_reason}.<br><br>{exc_hint}").format(
+                  exc_reason=exc.reason, exc_hint=exc.hint))
             self.pages.setCurrentIndex(1)
             self._update_controls()
             self.availability_changed.emit(False)
@@ -495,8 +498,8 @@ class PlayerPanel(QWidget):
             self.seek_slider.setValue(now)
             self.time_label.setText(f"{format_ms(now)} / {format_ms(length)}")
         if state is PlaybackState.ERROR:
-            self.title_label.setText(f"Cannot play {Path(self._path or '').name}: "
-                                     "not a video VLC can read")
+            self.title_label.setText(_("Cannot play {name}: not a video VLC can read").format(
+                                       name=Path(self._path or '').name))
         if state is not self._last_state:
             self._last_state = state
             self._update_controls()
@@ -534,7 +537,7 @@ class PlayerPanel(QWidget):
             _icon("pause", QStyle.StandardPixmap.SP_MediaPause) if playing
             else _icon("play", QStyle.StandardPixmap.SP_MediaPlay))
         # What a press does now (screen readers, and what the icon shows).
-        self.play_button.setAccessibleDescription("Pause" if playing else "Play")
+        self.play_button.setAccessibleDescription(_("Pause") if playing else _("Play"))
         self.system_player_button.setEnabled(self._path is not None)
         if not self.time_label.text():
             self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")

@@ -15,6 +15,8 @@ from enum import Enum
 from types import ModuleType
 from typing import Any
 
+from seedance_studio.core.i18n import _
+
 EXTRA_OPTIONS_ENV = "SEEDANCE_STUDIO_VLC_OPTIONS"
 """Extra libvlc options (shell-quoted), e.g. `--vout=xcb_x11` on a headless X server."""
 
@@ -46,14 +48,14 @@ def install_hint(platform: str | None = None) -> str:
     """How to get a working libvlc on this operating system."""
     platform = platform or sys.platform
     if platform.startswith("win"):
-        return ("Install VLC media player (64-bit) from https://www.videolan.org/vlc/ "
-                "and restart Seedance Studio.")
+        return (_("Install VLC media player (64-bit) from https://www.videolan.org/vlc/ "
+                "and restart Seedance Studio."))
     if platform == "darwin":
-        return ("Install VLC from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
-                "into /Applications and restart Seedance Studio.")
-    return ("Install libVLC with your package manager, e.g. on Debian/Ubuntu: "
+        return (_("Install VLC from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
+                "into /Applications and restart Seedance Studio."))
+    return (_("Install libVLC with your package manager, e.g. on Debian/Ubuntu: "
             "`sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output`, "
-            "then restart Seedance Studio.")
+            "then restart Seedance Studio."))
 
 
 def load_vlc() -> ModuleType:
@@ -61,7 +63,8 @@ def load_vlc() -> ModuleType:
     try:
         import vlc  # lazy on purpose: the app must start without libVLC
     except (ImportError, OSError) as exc:
-        raise VlcUnavailableError(f"python-vlc could not load libVLC: {exc}") from exc
+        raise VlcUnavailableError(_("python-vlc could not "
+                                    "load libVLC: {exc}").format(exc=exc)) from exc
     module: ModuleType = vlc
     return module
 
@@ -101,11 +104,12 @@ class VlcPlayer:
             vlc = load_vlc()
             instance = vlc.Instance(options)
         except NameError as exc:  # python-vlc found no libvlc: "no function 'libvlc_new'"
-            raise VlcUnavailableError(f"libVLC is not installed ({exc})") from exc
+            raise VlcUnavailableError(_("libVLC is not installed ({exc})").format(exc=exc)) from exc
         if instance is None:
             raise VlcUnavailableError(
-                "libVLC is installed but could not start (its plugins are probably missing, "
-                f"or {EXTRA_OPTIONS_ENV} holds an option it does not know)")
+                _("libVLC is installed but could not start (its plugins are probably missing, "
+                  "or {EXTRA_OPTIONS_ENV} holds an option it does not know)").format(
+                  EXTRA_OPTIONS_ENV=EXTRA_OPTIONS_ENV))
         self._vlc = vlc
         self._instance: Any = instance
         self._player: Any = instance.media_player_new()

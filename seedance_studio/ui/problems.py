@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.validation import Value
 
 
 class ProblemView(Protocol):
@@ -26,7 +27,7 @@ class ProblemView(Protocol):
     @property
     def kind(self) -> MediaKind | None: ...
     @property
-    def limit(self) -> Any: ...
+    def limit(self) -> Value: ...
 
 
 COUNT_CODES = {"too_many_of_kind", "too_many_files"}

@@ -11,6 +11,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.resources import icon_dir
 from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
@@ -27,7 +28,7 @@ class ProblemsPanel(QWidget):
         super().__init__(parent)
         self._checks = checks
         self._messages: list[str] = []
-        self.heading = QLabel("Checks")
+        self.heading = QLabel(_("Checks"))
         self.heading.setProperty("role", "heading")
         self.body = QLabel()
         self.body.setWordWrap(True)
@@ -58,13 +59,13 @@ class ProblemsPanel(QWidget):
         n_warn = len(problems) - n_err
         parts = [f"{n_err} error{'s' if n_err != 1 else ''}"] if n_err else []
         parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
-        self.heading.setText("Checks" + (f" · {', '.join(parts)}" if parts else ""))
+        self.heading.setText(_("Checks") + (f" · {', '.join(parts)}" if parts else ""))
         if not problems:
             # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
             # one verdict, so this never reads "ready" above "Cannot generate".
             self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
-                              f"<span style='color:{theme.MUTED.name()}'>Nothing breaks this "
-                              "provider's limits.</span>")
+                              f"<span style='color:{theme.MUTED.name()}'>"
+                              + _("Nothing breaks this provider's limits.") + "</span>")
             return
         rows = []
         icons = icon_dir().as_posix()

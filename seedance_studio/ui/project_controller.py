@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.projects.autosave import (
@@ -48,7 +49,8 @@ from seedance_studio.projects.session import ProjectSession
 from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.workers import Worker
 
-PROJECT_FILTER = f"Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)"
+PROJECT_FILTER = _("Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)").format(
+                   PROJECT_SUFFIX=PROJECT_SUFFIX)
 APP_TITLE = "Seedance Studio"
 
 
@@ -133,17 +135,20 @@ class ProjectController(QObject):
         autosave, where = plan.autosave, plan.project_path
         assert autosave is not None and where is not None
         box, buttons = self._question(
-            "Restore unsaved changes?",
-            f"{plan.notice}.\n\nRestore the autosaved changes, or open {where.name} as it "
-            "was last saved?", [("Restore autosave", QMessageBox.ButtonRole.AcceptRole),
-                                ("Open saved file", QMessageBox.ButtonRole.RejectRole)])
+            _("Restore unsaved changes?"),
+            _("{plan_notice}.\n\nRestore the autosaved changes, or open {where_name} as it was "
+              "last saved?").format(plan_notice=plan.notice,
+                                    where_name=where.name), [(_("Restore autosave"),
+                                                              QMessageBox.ButtonRole.AcceptRole),
+                                (_("Open saved file"), QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
             self._offer_pending = False
             if box.clickedButton() is buttons[0]:
                 self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
                                    modified=True, autosaved=autosave.project)
-                self._status(f"Restored the autosaved changes to {where.name}")
+                self._status(_("Restored the autosaved changes to {where_name}").format(
+                               where_name=where.name))
             else:
                 self._open_path(where)
 
@@ -153,15 +158,16 @@ class ProjectController(QObject):
     # -- File menu ---------------------------------------------------------------------------
 
     def new_project(self) -> None:
-        self._then_discard(lambda: self.session.new(self._default_params()), "starting a new one")
+        self._then_discard(lambda: self.session.new(self._default_params()),
+                           _("starting a new one"))
 
     def open_dialog(self) -> None:
         def chosen(path: str) -> None:
-            self._then_discard(lambda: self._open_path(Path(path)), "opening another")
-        self._file_dialog("Open project", QFileDialog.AcceptMode.AcceptOpen, chosen)
+            self._then_discard(lambda: self._open_path(Path(path)), _("opening another"))
+        self._file_dialog(_("Open project"), QFileDialog.AcceptMode.AcceptOpen, chosen)
 
     def open_recent(self, path: Path) -> None:
-        self._then_discard(lambda: self._open_path(path), "opening another")
+        self._then_discard(lambda: self._open_path(path), _("opening another"))
 
     def recent(self) -> list[Path]:
         return load_recent()
@@ -175,7 +181,7 @@ class ProjectController(QObject):
         return True
 
     def save_as(self) -> None:
-        self._file_dialog("Save project as", QFileDialog.AcceptMode.AcceptSave,
+        self._file_dialog(_("Save project as"), QFileDialog.AcceptMode.AcceptSave,
                           lambda p: self.save_to(Path(p)))
 
     def save_to(self, path: Path, *, wait: bool = False) -> None:
@@ -211,13 +217,14 @@ class ProjectController(QObject):
     def _failed_save(self, target: Path, exc: BaseException) -> None:
         self._saving = False
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        self._status(f"Could not save {target.name}: {reason}; nothing was lost")
+        self._status(_("Could not save {target_name}: {reason}; nothing was lost").format(
+                       target_name=target.name, reason=reason))
 
     def _open_path(self, path: Path, *, quiet: bool = False) -> None:
         try:
             loaded = self.session.open(path)
         except SeedanceError as exc:
-            self._status(f"Could not open {exc}")
+            self._status(_("Could not open {exc}").format(exc=exc))
             if not path.exists():
                 remove_recent(path)
                 self.changed.emit()
@@ -237,14 +244,17 @@ class ProjectController(QObject):
     def offer_relink(self, missing: list[MissingFile]) -> None:
         n = len(missing)
         names = ", ".join(m.name for m in missing[:3]) + (" …" if n > 3 else "")
-        self._status(f"{n} file{'s are' if n != 1 else ' is'} missing: {names}")
+        self._status(_("{n} file{value} missing: {names}").format(
+                       n=n, value='s are' if n != 1 else ' is', names=names))
         box, buttons = self._question(
-            "Files are missing",
-            f"{n} file{'s' if n != 1 else ''} of {self.session.name} "
-            f"{'are' if n != 1 else 'is'} not where the project says ({names}).\n\n"
-            "Search a folder (and every folder in it) for them by their content?",
-            [("Find files…", QMessageBox.ButtonRole.AcceptRole),
-             ("Later", QMessageBox.ButtonRole.RejectRole)])
+            _("Files are missing"),
+            _("{n} file{value} of {session_name} {value2} not where the project says "
+              "({names}).\n\nSearch a folder (and every folder in it) for them by their "
+              "content?").format(
+              n=n, value='s' if n != 1 else '', session_name=self.session.name,
+              value2='are' if n != 1 else 'is', names=names),
+            [(_("Find files…"), QMessageBox.ButtonRole.AcceptRole),
+             (_("Later"), QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
             if box.clickedButton() is buttons[0]:
@@ -254,7 +264,7 @@ class ProjectController(QObject):
         box.open()
 
     def choose_relink_folder(self) -> None:
-        dialog = QFileDialog(self.window, "Where are the missing files?")
+        dialog = QFileDialog(self.window, _("Where are the missing files?"))
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -266,15 +276,16 @@ class ProjectController(QObject):
         """Search `folder` recursively on a worker thread, with progress and Cancel."""
         missing = self.session.find_missing()
         if not missing:
-            self._status("No files are missing")
+            self._status(_("No files are missing"))
             self.relink_finished.emit(0, 0)
             return
         self.cancel_search()
         cancel = threading.Event()
         self._search_cancel = cancel
-        progress = QProgressDialog(f"Looking for {len(missing)} files in {folder}…", "Cancel",
+        progress = QProgressDialog(_("Looking for {len_missing} files in {folder}…").format(
+                                     len_missing=len(missing), folder=folder), _("Cancel"),
                                    0, 0, self.window)
-        progress.setWindowTitle("Find missing files")
+        progress.setWindowTitle(_("Find missing files"))
         progress.setMinimumDuration(300)
         progress.canceled.connect(cancel.set)
         self.progress = progress
@@ -291,16 +302,20 @@ class ProjectController(QObject):
             count = self.session.relink(result.new_sources(missing))
             still = len(self.session.missing)
             if result.cancelled:
-                self._status(f"Search cancelled: relinked {count} of {len(missing)} files")
+                self._status(_("Search cancelled: relinked {count} of {len_missing} files").format(
+                               count=count, len_missing=len(missing)))
             elif still:
-                self._status(f"Relinked {count} of {len(missing)} files; {still} still missing")
+                self._status(_("Relinked {count} of {len_missing} "
+                               "files; {still} still missing").format(
+                               count=count, len_missing=len(missing), still=still))
             else:
-                self._status(f"Relinked {count} file{'s' if count != 1 else ''}")
+                self._status(_("Relinked {count} file{value}").format(
+                               count=count, value='s' if count != 1 else ''))
             self.relink_finished.emit(count, len(missing))
 
         def failed(exc: BaseException) -> None:
             self._close_progress()
-            self._status(f"Could not search {folder}: {exc}")
+            self._status(_("Could not search {folder}: {exc}").format(folder=folder, exc=exc))
             self.relink_finished.emit(0, len(missing))
 
         def search() -> RelinkResult:
@@ -310,7 +325,8 @@ class ProjectController(QObject):
 
     def _show_search_progress(self, scanned: int, found: int) -> None:
         if self.progress is not None:
-            self.progress.setLabelText(f"Looked at {scanned:,} files, found {found}")
+            self.progress.setLabelText(_("Looked at {scanned:,} files, found {found}").format(
+                                         scanned=scanned, found=found))
 
     def _close_progress(self) -> None:
         with contextlib.suppress(RuntimeError, TypeError):
@@ -372,11 +388,12 @@ class ProjectController(QObject):
     def ask_before_close(self, close: Callable[[bool], None]) -> None:
         """Save / Don't Save / Cancel; `close(discard)` runs unless the user cancels."""
         box, buttons = self._question(
-            "Unsaved changes",
-            f"Save the changes to {self.session.name} before closing?",
-            [("Save", QMessageBox.ButtonRole.AcceptRole),
+            _("Unsaved changes"),
+            _("Save the changes to {session_name} before closing?").format(
+              session_name=self.session.name),
+            [(_("Save"), QMessageBox.ButtonRole.AcceptRole),
              ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
-             ("Cancel", QMessageBox.ButtonRole.RejectRole)])
+             (_("Cancel"), QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
@@ -399,11 +416,11 @@ class ProjectController(QObject):
             action()
             return
         box, buttons = self._question(
-            "Unsaved changes",
-            f"Save the changes to {s.name} before {doing}?",
-            [("Save", QMessageBox.ButtonRole.AcceptRole),
+            _("Unsaved changes"),
+            _("Save the changes to {s_name} before {doing}?").format(s_name=s.name, doing=doing),
+            [(_("Save"), QMessageBox.ButtonRole.AcceptRole),
              ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
-             ("Cancel", QMessageBox.ButtonRole.RejectRole)])
+             (_("Cancel"), QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.project_controller import ProjectController
 
 UNDO_KEYS = [QKeySequence("Ctrl+Z")]
@@ -33,11 +34,11 @@ class ProjectMenus:
 
 
 def undo_text(name: str | None) -> str:
-    return f"Undo {name}" if name else "Undo"
+    return f"Undo {name}" if name else _("Undo")
 
 
 def redo_text(name: str | None) -> str:
-    return f"Redo {name}" if name else "Redo"
+    return f"Redo {name}" if name else _("Redo")
 
 
 def install_menus(window: QMainWindow, controller: ProjectController, *,
@@ -45,8 +46,8 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
                   quit_action: QAction | None = None) -> ProjectMenus:
     """Add File and Edit to the window's menu bar; `*_extra` go below the project items."""
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
-    edit_menu = bar.addMenu("&Edit")
+    file_menu = bar.addMenu(_("&File"))
+    edit_menu = bar.addMenu(_("&Edit"))
 
     def act(menu: QMenu, text: str, keys: list[QKeySequence], slot: object) -> QAction:
         action = QAction(text, window)
@@ -55,15 +56,15 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         menu.addAction(action)
         return action
 
-    new = act(file_menu, "&New project", [QKeySequence(QKeySequence.StandardKey.New)],
+    new = act(file_menu, _("&New project"), [QKeySequence(QKeySequence.StandardKey.New)],
               controller.new_project)
     open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
-    recent = file_menu.addMenu("Open &Recent")
+    recent = file_menu.addMenu(_("Open &Recent"))
     file_menu.addSeparator()
     save = act(file_menu, "&Save", [QKeySequence("Ctrl+S")], controller.save)
     save_as = act(file_menu, "Save &As…", [QKeySequence("Ctrl+Shift+S")], controller.save_as)
     file_menu.addSeparator()
-    relink = act(file_menu, "Find &Missing Files…", [], controller.choose_relink_folder)
+    relink = act(file_menu, _("Find &Missing Files…"), [], controller.choose_relink_folder)
     if file_extra:
         file_menu.addSeparator()
         file_menu.addActions(file_extra)
@@ -72,8 +73,8 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         file_menu.addAction(quit_action)
 
     history = controller.session.history
-    undo = act(edit_menu, "Undo", UNDO_KEYS, history.undo)
-    redo = act(edit_menu, "Redo", REDO_KEYS, history.redo)
+    undo = act(edit_menu, _("Undo"), UNDO_KEYS, history.undo)
+    redo = act(edit_menu, _("Redo"), REDO_KEYS, history.redo)
     if edit_extra:
         edit_menu.addSeparator()
         edit_menu.addActions(edit_extra)
@@ -89,7 +90,7 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _c=False, p=path: controller.open_recent(Path(p)))
         if not items:
-            none = recent.addAction("No recent projects")
+            none = recent.addAction(_("No recent projects"))
             none.setEnabled(False)
 
     def refresh() -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVB
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.prompt import Mention
 from seedance_studio.core.validation import dangling_message
 from seedance_studio.ui.formatting import format_facts
@@ -61,8 +62,8 @@ class PromptEditor(QPlainTextEdit):
         self._typed_at: int | None = None
         self._media_handler: Callable[[QMimeData], bool] | None = None
         self._mention_start: int | None = None
-        self.setPlaceholderText("Describe the shot. Type @ to mention a reference, "
-                                "e.g. “@Image1 walks through the scene of @Video1”.")
+        self.setPlaceholderText(_("Describe the shot. Type @ to mention a reference, "
+                                "e.g. “@Image1 walks through the scene of @Video1”."))
         self.setTabChangesFocus(False)
         # Undo is the composition's (Edit > Undo), which knows about mentions and the tray.
         self.setUndoRedoEnabled(False)
@@ -325,7 +326,8 @@ class PromptEditor(QPlainTextEdit):
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
                     tip = (dangling_message(mention, tray).replace("the prompt mentions ", "")
-                           .capitalize() + "\nRight-click to point it at another reference")
+                           .capitalize() + "\n"
+                           + _("Right-click to point it at another reference"))
                 else:
                     ref = tray.get(mention.ref_id)
                     tip = f"{ref.display_name}\n{format_facts(ref.facts)}"
@@ -343,9 +345,9 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         self._composition = composition
         self.editor = PromptEditor(composition, thumbnails, self)
-        heading = QLabel("Prompt")
+        heading = QLabel(_("Prompt"))
         heading.setProperty("role", "heading")
-        hint = QLabel("@ to mention · Ctrl+Space")
+        hint = QLabel(_("@ to mention · Ctrl+Space"))
         hint.setProperty("role", "muted")
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
@@ -387,10 +389,10 @@ class PromptPanel(QWidget):
         except KeyError:
             limit = None
         if limit is None:
-            self.count_label.setText(f"{n:,} character{'s' if n != 1 else ''}")
+            self.count_label.setText(ngettext("{n:,} character", "{n:,} characters", n).format(n=n))
             over = False
         else:
-            self.count_label.setText(f"{n:,} / {limit:,} characters")
+            self.count_label.setText(_("{n:,} / {limit:,} characters").format(n=n, limit=limit))
             over = n > limit
         self.count_label.setProperty("role", "error" if over else "muted")
         self.count_label.style().unpolish(self.count_label)

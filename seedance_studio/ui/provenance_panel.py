@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams, with_defaults
 from seedance_studio.jobs.states import JobState
@@ -40,8 +41,9 @@ def _when(ts: float | None) -> str:
 
 
 def _row(label: str, value: str) -> str:
-    return (f"<tr><td style='color:{theme.MUTED.name()};padding-right:8px'>{label}</td>"
-            f"<td>{value}</td></tr>")
+    return (_("<tr><td "
+              "style='color:{value};padding-right:8px'>{label}</td><td>{value2}</td></tr>").format(
+              value=theme.MUTED.name(), label=label, value2=value))
 
 
 def provenance_html(job: JobRecord) -> str:
@@ -62,28 +64,29 @@ def provenance_html(job: JobRecord) -> str:
     params = ", ".join(
         f"{k}={v}" + (" (default)" if k in defaults and defaults[k] == v else "")
         for k, v in applied.items() if v is not None and k not in ("provider", "model"))
-    charge = actual_text(job) or charge_state(job) or "not reported yet"
+    charge = actual_text(job) or charge_state(job) or _("not reported yet")
     e = html.escape
     rows = [
-        _row("Prompt as written", e(snapshot.canonical_prompt()) or "—"),
-        _row("Prompt as sent", e(sent) or "—"),
-        _row("Provider", e(f"{name} · {job.model or 'default model'}")),
-        _row("Parameters", e(params)),
-        _row("Seed", e(str(job.params.get("seed")) if job.params.get("seed") is not None
-                       else "not set (the provider picks one)")),
-        _row("Estimate", e(estimate_text(job))),
-        _row("Charged", e(charge)),
-        _row("Provider job id", e(job.provider_job_id or "—")),
-        _row("Job", e(f"#{job.id} · group {job.group_id} · batch {job.batch[:12]}"
-                      + (f" · sent with {job.fanout}" if job.fanout else ""))),
-        _row("Created", _when(job.created_at)),
-        _row("Submitted", _when(job.submitted_at)),
-        _row("Finished", _when(job.finished_at or job.succeeded_at)),
-        _row("File", e(job.result_path or "—")),
+        _row(_("Prompt as written"), e(snapshot.canonical_prompt()) or "—"),
+        _row(_("Prompt as sent"), e(sent) or "—"),
+        _row(_("Provider"), e(f"{name} · {job.model or _('default model')}")),
+        _row(_("Parameters"), e(params)),
+        _row(_("Seed"), e(str(job.params.get("seed")) if job.params.get("seed") is not None
+                       else _("not set (the provider picks one)"))),
+        _row(_("Estimate"), e(estimate_text(job))),
+        _row(_("Charged"), e(charge)),
+        _row(_("Provider job id"), e(job.provider_job_id or "—")),
+        _row(_("Job"), e(f"#{job.id} · group {job.group_id} · batch {job.batch[:12]}"
+                      + (_(" · sent with "
+                           "{job_fanout}").format(job_fanout=job.fanout) if job.fanout else ""))),
+        _row(_("Created"), _when(job.created_at)),
+        _row(_("Submitted"), _when(job.submitted_at)),
+        _row(_("Finished"), _when(job.finished_at or job.succeeded_at)),
+        _row(_("File"), e(job.result_path or "—")),
     ]
     if job.message and job.state in (JobState.FAILED, JobState.CANCELLED, JobState.STUCK):
-        rows.insert(3, _row("Outcome", e(job.message)))
-    return "<table cellspacing='2'>" + "".join(rows) + "</table>"
+        rows.insert(3, _row(_("Outcome"), e(job.message)))
+    return _("<table cellspacing='2'>") + "".join(rows) + "</table>"
 
 
 class ProvenancePanel(QWidget):
@@ -99,7 +102,7 @@ class ProvenancePanel(QWidget):
         self._selection: list[JobRecord] = []
         self._generation = 0
         """Bumped per shown take: a thumbnail for an earlier one is dropped."""
-        self.heading = QLabel("Select a take to see how it was made", self)
+        self.heading = QLabel(_("Select a take to see how it was made"), self)
         self.heading.setProperty("role", "heading")
         self.details = QLabel(self)
         self.details.setWordWrap(True)
@@ -107,20 +110,20 @@ class ProvenancePanel(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.references = QListWidget(self)
-        self.references.setAccessibleName("Take references")
+        self.references.setAccessibleName(_("Take references"))
         self.references.setIconSize(THUMB)
         self.references.setFlow(QListWidget.Flow.LeftToRight)
         self.references.setWrapping(True)
         self.references.setMaximumHeight(THUMB.height() + 34)
-        self.load_button = QPushButton("Load as composition", self)
-        self.load_button.setToolTip("Put this take's references, prompt and parameters back "
-                                    "in the composer (moved files are found by content)")
-        self.rerun_button = QPushButton("Re-run…", self)
-        self.rerun_button.setToolTip("Send this take's composition again, here or on another "
-                                     "provider; the estimate is shown first")
-        self.compare_button = QPushButton("Compare", self)
-        self.compare_button.setToolTip("Play the selected takes (2–4) side by side, in sync")
-        self.pick_button = QPushButton("Mark as pick", self)
+        self.load_button = QPushButton(_("Load as composition"), self)
+        self.load_button.setToolTip(_("Put this take's references, prompt and parameters back "
+                                    "in the composer (moved files are found by content)"))
+        self.rerun_button = QPushButton(_("Re-run…"), self)
+        self.rerun_button.setToolTip(_("Send this take's composition again, here or on another "
+                                     "provider; the estimate is shown first"))
+        self.compare_button = QPushButton(_("Compare"), self)
+        self.compare_button.setToolTip(_("Play the selected takes (2–4) side by side, in sync"))
+        self.pick_button = QPushButton(_("Mark as pick"), self)
         for button in (self.load_button, self.rerun_button, self.compare_button,
                        self.pick_button):
             button.setEnabled(False)
@@ -164,11 +167,11 @@ class ProvenancePanel(QWidget):
             button.setEnabled(job is not None)
         self.pick_button.setEnabled(job is not None and job.state is JobState.DONE)
         if job is None:
-            self.heading.setText("Select a take to see how it was made")
+            self.heading.setText(_("Select a take to see how it was made"))
             self.details.clear()
             self.references.clear()
             return
-        self.pick_button.setText("Pick ★" if job.pick else "Mark as pick")
+        self.pick_button.setText("Pick ★" if job.pick else _("Mark as pick"))
         self.heading.setText(f"Take #{job.id}")
         self.details.setText(provenance_html(job))
         self.references.clear()

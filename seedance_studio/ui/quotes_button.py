@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.i18n import _
 from seedance_studio.core.quotes import Quote, quote_all
 from seedance_studio.core.settings import Settings
 
@@ -18,7 +19,8 @@ def quote_line(q: Quote, current: str) -> str:
     mark = "● " if q.provider == current else ""
     if q.can_take:
         return f"{mark}{q.name} — {q.price_text()}"
-    return f"{mark}{q.name} — cannot take it: {q.reason}"
+    return _("{mark}{q_name} — cannot take it: {q_reason}").format(
+             mark=mark, q_name=q.name, q_reason=q.reason)
 
 
 class QuotesButton(QToolButton):
@@ -30,9 +32,9 @@ class QuotesButton(QToolButton):
         self._composition = composition
         self._settings = settings
         self._allow_loopback = allow_loopback
-        self.setText("All providers ▾")
-        self.setToolTip("Every provider's price for this composition (choose one to switch)")
-        self.setAccessibleName("Every provider's price")
+        self.setText(_("All providers ▾"))
+        self.setToolTip(_("Every provider's price for this composition (choose one to switch)"))
+        self.setAccessibleName(_("Every provider's price"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self.refresh)

@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
 from seedance_studio.core.errors import BudgetExceeded
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.gallery import GalleryFilter
 from seedance_studio.jobs.picks import mark_pick
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.jobs.transitions import Action, allowed_actions
 from seedance_studio.projects.take import load_into, restore
 from seedance_studio.ui.compare_view import CompareView
 from seedance_studio.ui.engine_bridge import EngineBridge
@@ -45,6 +47,11 @@ from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.provenance_panel import ProvenancePanel
 
 log = logging.getLogger(__name__)
+
+
+def cancellable(jobs: list[JobRecord]) -> list[JobRecord]:
+    """The jobs whose state allows a cancel (the state table's rule, jobs/transitions)."""
+    return [j for j in jobs if Action.CANCEL in allowed_actions(j.state)]
 
 GALLERY_TAB, TABLE_TAB = 0, 1
 
@@ -69,7 +76,7 @@ class ReviewArea(QWidget):
         self._settings = settings
         self._ui_state = ui_state
         self._allow_loopback = allow_loopback
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self.gallery: GalleryPanel | None = None
         self.provenance: ProvenancePanel | None = None
         self.model: GalleryModel | None = None
@@ -82,13 +89,13 @@ class ReviewArea(QWidget):
         self.tabs.setDocumentMode(True)
         self._gallery_page = QWidget()
         QVBoxLayout(self._gallery_page).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self._gallery_page, "Gallery")
-        self.tabs.addTab(jobs, "Table")
+        self.tabs.addTab(self._gallery_page, _("Gallery"))
+        self.tabs.addTab(jobs, _("Table"))
         self.expand_button = QToolButton(self)
-        self.expand_button.setText("Expand")
+        self.expand_button.setText(_("Expand"))
         self.expand_button.setCheckable(True)
-        self.expand_button.setToolTip("Give the jobs the whole window (again to bring the "
-                                      "composer back)")
+        self.expand_button.setToolTip(_("Give the jobs the whole window (again to bring the "
+                                      "composer back)"))
         self.expand_button.toggled.connect(self._on_expand)
         self.tabs.setCornerWidget(self.expand_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
@@ -106,7 +113,7 @@ class ReviewArea(QWidget):
 
     # -- building the gallery lazily ---------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.tabs.currentIndex() == GALLERY_TAB:
             # After this paint: the first frame of the window never waits for the gallery.
@@ -115,7 +122,7 @@ class ReviewArea(QWidget):
             QTimer.singleShot(0, self.ensure_gallery)
 
     def _on_expand(self, on: bool) -> None:
-        self.expand_button.setText("Restore" if on else "Expand")
+        self.expand_button.setText(_("Restore") if on else _("Expand"))
         self.expand_toggled.emit(on)
 
     def _on_tab(self, index: int) -> None:
@@ -150,6 +157,7 @@ class ReviewArea(QWidget):
         page_layout.addWidget(self.splitter)
         self.gallery.selection_changed.connect(self._on_selection)
         self.gallery.activated.connect(self._on_activated)
+        self.gallery.cancel_button.clicked.connect(self.cancel_selected)
         self.provenance.load_requested.connect(self.load_as_composition)
         self.provenance.rerun_requested.connect(self.rerun)
         self.provenance.compare_requested.connect(self.open_compare)
@@ -161,6 +169,21 @@ class ReviewArea(QWidget):
         fresh = [self.bridge.job(j.id) or j for j in jobs[:16]] + jobs[16:]
         if self.provenance is not None:
             self.provenance.show_selection(fresh)
+        if self.gallery is not None:
+            self.gallery.cancel_button.setEnabled(bool(cancellable(fresh)))
+
+    def cancel_selected(self) -> list[int]:
+        """Cancel every selected job the state table lets the user cancel (one task each:
+        a provider refusing one cancel does not hold up the others)."""
+        if self.gallery is None:
+            return []
+        jobs = cancellable([self.bridge.job(j.id) or j for j in self.gallery.selected_jobs()])
+        for job in jobs:
+            self.bridge.spawn(self.bridge.cancel(job.id))
+        if jobs:
+            self.message.emit(f"Cancelling {len(jobs)} job{'s' if len(jobs) != 1 else ''}")
+            self.gallery.cancel_button.setEnabled(False)
+        return [j.id for j in jobs]
 
     def _on_job_changed(self, job_id: int) -> None:
         if self.model is not None:
@@ -180,7 +203,7 @@ class ReviewArea(QWidget):
                                allow_loopback=self._allow_loopback)
 
     def open_fanout(self, snapshot: CompositionSnapshot | None = None,
-                    ticked: list[str] | None = None, title: str = "Send to several providers"
+                    ticked: list[str] | None = None, title: str = _("Send to several providers")
                     ) -> FanoutDialog:
         snap = snapshot or self.composition.snapshot()
         dialog = FanoutDialog(snap, self.planner(), ticked=ticked or [snap.params.provider],
@@ -193,10 +216,12 @@ class ReviewArea(QWidget):
         return dialog
 
     def rerun(self, job: JobRecord) -> FanoutDialog:
-        return self.open_fanout(job.snapshot(), [job.provider], title=f"Re-run take #{job.id}")
+        return self.open_fanout(job.snapshot(), [job.provider], title=_("Re-run take "
+                                                                        "#{job_id}").format(
+                                                                        job_id=job.id))
 
     def send_plan(self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
-                  ) -> asyncio.Task[Any]:
+                  ) -> asyncio.Task[object]:
         task = asyncio.ensure_future(self._send(plan, allow_over_budget))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -211,10 +236,11 @@ class ReviewArea(QWidget):
             self._confirm_over_budget(plan, exc)
             return None
         sent = len(result.job_ids)
-        text = f"Sent {sent} job{'s' if sent != 1 else ''} to " + ", ".join(
+        text = _("Sent {sent} "
+                 "job{value} to ").format(sent=sent, value='s' if sent != 1 else '') + ", ".join(
             o.provider for o in result.outcomes if o.error is None)
         if result.failures:
-            text += "; not sent: " + "; ".join(f"{o.provider} ({o.error})"
+            text += _("; not sent: ") + "; ".join(f"{o.provider} ({o.error})"
                                                 for o in result.failures)
         self.message.emit(text)
         for job_id in result.job_ids:
@@ -225,9 +251,9 @@ class ReviewArea(QWidget):
         return result
 
     def _confirm_over_budget(self, plan: fanout.FanoutPlan, exc: BudgetExceeded) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Over budget",
-                          f"Sending all of them would go over your daily budget: {exc}.\n\n"
-                          "Send anyway?",
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
+                          _("Sending all of them would go over your daily budget: "
+                            "{exc}.\n\nSend anyway?").format(exc=exc),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -254,7 +280,8 @@ class ReviewArea(QWidget):
         search = [Path(self._settings().library_dir)] if self._settings().library_dir else []
         restored = restore(job, search)
         load_into(self.composition, restored.snapshot)
-        self.message.emit(f"Loaded take #{job.id} as the composition: {restored.summary()}")
+        self.message.emit(_("Loaded take #{job_id} as the composition: {value}").format(
+                            job_id=job.id, value=restored.summary()))
 
     def open_compare(self, jobs: list[JobRecord]) -> CompareView | None:
         if len(jobs) == 1 and jobs[0].fanout:
@@ -263,7 +290,7 @@ class ReviewArea(QWidget):
         takes = sorted((j for j in jobs if j.state is JobState.DONE and j.result_path
                         and Path(j.result_path).is_file()), key=lambda j: j.id)
         if len(takes) < 2:
-            self.message.emit("Compare needs two to four finished takes with their files")
+            self.message.emit(_("Compare needs two to four finished takes with their files"))
             return None
         if self.compare is not None:
             self.compare.close()
@@ -281,7 +308,7 @@ class ReviewArea(QWidget):
         mark_pick(self.bridge.store, job_id, among)
         for other in among:
             self._on_job_changed(other)
-        self.message.emit(f"Take #{job_id} is the pick")
+        self.message.emit(_("Take #{job_id} is the pick").format(job_id=job_id))
 
     def toggle_pick(self, job: JobRecord) -> None:
         if job.pick:

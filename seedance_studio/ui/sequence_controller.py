@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Coroutine, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from seedance_studio.core import capabilities, paths, pricing
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts
 from seedance_studio.core.money import format_money
 from seedance_studio.core.pricing import Estimate
@@ -78,7 +79,7 @@ class SequenceController(QObject):
         """The probed facts of each last frame (probed on the worker with the extraction)."""
         """Last frames already extracted (job id -> PNG): read on the UI thread, never made."""
         self._extracting: set[int] = set()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._window = parent
         self.confirm_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
@@ -187,19 +188,21 @@ class SequenceController(QObject):
     def _update_summary(self) -> None:
         seq = self.doc.sequence
         if not seq.shots:
-            self.panel.set_summary("Add a shot to turn this composition into a sequence.")
+            self.panel.set_summary(_("Add a shot to turn this composition into a sequence."))
             return
         total = estimate_sequence(seq, lambda c: self._price_of(c))
         todo = len(total.shots)
         if todo == 0:
-            text = f"{len(seq.shots)} shots, every one picked."
+            text = _("{len_value} shots, every one picked.").format(len_value=len(seq.shots))
         else:
-            high = "no upper bound" if total.max is None else format_money(total.max)
+            high = _("no upper bound") if total.max is None else format_money(total.max)
             span = (format_money(total.min) if total.max == total.min
                     else f"{format_money(total.min)}–{high}")
-            text = f"{todo} of {len(seq.shots)} shots to generate: {span}"
+            text = _("{todo} of {len_value} shots to generate: {span}").format(
+                     todo=todo, len_value=len(seq.shots), span=span)
             if total.unpriced:
-                text += f" (+ {len(total.unpriced)} with no published price)"
+                text += _(" (+ {len_value} with no published price)").format(
+                          len_value=len(total.unpriced))
         self.panel.set_summary(text)
 
     def _price_of(self, comp: CompositionSnapshot) -> Estimate:
@@ -209,7 +212,7 @@ class SequenceController(QObject):
 
     # -- generating --------------------------------------------------------------------------
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[object, object, object]) -> asyncio.Task[object]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -218,15 +221,16 @@ class SequenceController(QObject):
     async def _submit(self, comp: CompositionSnapshot) -> list[int]:
         return await self.bridge.submit(comp, self._price_of(comp))
 
-    def render_animatics(self) -> asyncio.Task[Any]:
+    def render_animatics(self) -> asyncio.Task[object]:
         async def run() -> None:
             try:
                 seq = await render_animatics(self.doc.sequence, self._submit)
             except SeedanceError as exc:
-                self.message.emit(f"Animatics not started: {exc}")
+                self.message.emit(_("Animatics not started: {exc}").format(exc=exc))
                 return
             self._merge_jobs(seq)
-            self.message.emit(f"Rendering the animatic of {len(seq.shots)} shots (free)")
+            self.message.emit(_("Rendering the animatic of {len_value} shots (free)").format(
+                                len_value=len(seq.shots)))
 
         return self.spawn(run())
 
@@ -235,16 +239,19 @@ class SequenceController(QObject):
         seq = self.doc.sequence
         total = estimate_sequence(seq, self._price_of)
         if not total.shots:
-            self.message.emit("Every shot has a picked take: nothing to generate")
+            self.message.emit(_("Every shot has a picked take: nothing to generate"))
             return None
-        high = "no upper bound" if total.max is None else format_money(total.max)
-        lines = [f"Generate {len(total.shots)} shot(s) on their providers?",
-                 f"Estimated total: {format_money(total.min)}"
+        high = _("no upper bound") if total.max is None else format_money(total.max)
+        lines = [_("Generate {len_value} shot(s) on their providers?").format(
+                   len_value=len(total.shots)),
+                 _("Estimated total: {format_money_value}").format(
+                   format_money_value=format_money(total.min))
                  + ("" if total.max == total.min else f" – {high}")]
         if total.unpriced:
-            lines.append(f"{len(total.unpriced)} shot(s) on a provider with no published "
-                         "price are not in the total.")
-        box = QMessageBox(QMessageBox.Icon.Question, "Generate the rest", "\n".join(lines),
+            lines.append(_("{len_value} shot(s) on a provider with no published price are not "
+                           "in the total.").format(
+                           len_value=len(total.unpriced)))
+        box = QMessageBox(QMessageBox.Icon.Question, _("Generate the rest"), "\n".join(lines),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self._window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -259,7 +266,7 @@ class SequenceController(QObject):
         box.open()
         return box
 
-    def generate_rest(self) -> asyncio.Task[Any]:
+    def generate_rest(self) -> asyncio.Task[object]:
         async def run() -> None:
             try:
                 seq = await generate_unpicked(self.doc.sequence, self._submit)
@@ -268,7 +275,7 @@ class SequenceController(QObject):
                 self.message.emit(str(exc))
                 return
             self._merge_jobs(seq)
-            self.message.emit("Shots sent; their takes arrive in the shot list and the jobs")
+            self.message.emit(_("Shots sent; their takes arrive in the shot list and the jobs"))
 
         return self.spawn(run())
 
@@ -352,8 +359,8 @@ class SequenceController(QObject):
     def play(self) -> None:
         items = self.takes.playlist(self.doc.sequence)
         if not items:
-            self.message.emit("No shot has a take or an animatic to play yet: "
-                              "try Animatic for all")
+            self.message.emit(_("No shot has a take or an animatic to play yet: "
+                              "try Animatic for all"))
             return
         sound = Path(self.doc.sequence.soundtrack) if self.doc.sequence.soundtrack else None
         key = hashlib.sha256("|".join([*(str(i.path) for i in items), str(sound)])
@@ -362,24 +369,25 @@ class SequenceController(QObject):
         if target.is_file():
             self.play_requested.emit(str(target))
             return
-        self.message.emit(f"Preparing the sequence ({len(items)} shots)…")
+        self.message.emit(_("Preparing the sequence ({len_items} shots)…").format(
+                            len_items=len(items)))
         from seedance_studio.media.flatten import flatten
 
         files = [i.path for i in items]
         self.worker.submit(lambda: flatten(files, target, sound=sound),
                            on_done=lambda r: self.play_requested.emit(str(r.path)),
-                           on_error=lambda e: self.message.emit(f"Cannot play: {e}"))
+                           on_error=lambda e: self.message.emit(_("Cannot play: {e}").format(e=e)))
 
     def choose_export(self) -> QFileDialog:
         """Where to export (open(), never exec(): the loop must keep running)."""
         return self._file_dialog(
-            "Export the sequence", QFileDialog.AcceptMode.AcceptSave,
+            _("Export the sequence"), QFileDialog.AcceptMode.AcceptSave,
             "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
             "One MP4 (*.mp4)", lambda path: self.export(Path(path)), select="sequence.otio")
 
     def choose_soundtrack(self) -> QFileDialog:
         return self._file_dialog(
-            "Soundtrack of the sequence", QFileDialog.AcceptMode.AcceptOpen,
+            _("Soundtrack of the sequence"), QFileDialog.AcceptMode.AcceptOpen,
             "Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)",
             lambda path: self.doc.set_soundtrack(path))
 
@@ -408,9 +416,12 @@ class SequenceController(QObject):
         self.worker.submit(lambda: export_sequence(self.takes, seq, name=dest.stem,
                                                    timeline=timeline, movie=movie),
                            on_done=lambda r: self.message.emit(
-                               f"Exported {r.clips} shots to {dest}"
-                               + (f"; left out: {', '.join(r.missing)}" if r.missing else "")),
-                           on_error=lambda e: self.message.emit(f"Not exported: {e}"))
+                               _("Exported {r_clips} shots to {dest}").format(
+                                 r_clips=r.clips, dest=dest)
+                               + (_("; left out: {value}").format(
+                                   value=', '.join(r.missing)) if r.missing else "")),
+                           on_error=lambda e: self.message.emit(_("Not exported: {e}").format(
+                                                                  e=e)))
 
     def shutdown(self) -> None:
         for task in list(self._tasks):

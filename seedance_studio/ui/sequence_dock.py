@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.sequence_controller import SequenceController
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
     controller = SequenceController(session.sequence, window.composition, window.bridge,
                                     window.worker, overrides=overrides,
                                     reset_history=session.history.reset, parent=window)
-    dock = QDockWidget("Shots", window)
+    dock = QDockWidget(_("Shots"), window)
     dock.setObjectName("shots-dock")
     dock.setWidget(controller.panel)
     dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
@@ -35,9 +36,9 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
     toggle = dock.toggleViewAction()
-    toggle.setText("Shots")
+    toggle.setText(_("Shots"))
     toggle.setShortcut(QKeySequence("Ctrl+Alt+S"))
-    toggle.setToolTip("The sequence: several shots, their takes, one cut (Ctrl+Alt+S)")
+    toggle.setToolTip(_("The sequence: several shots, their takes, one cut (Ctrl+Alt+S)"))
     controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     controller.play_requested.connect(window.play)
 

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate, format_estimate
 from seedance_studio.core.sequence import Continuity, Shot
 from seedance_studio.core.sequence_document import SequenceDocument
 
-COLUMNS = ("#", "Shot", "Duration", "Provider", "Estimate", "Take", "Continuity")
+COLUMNS = ("#", _("Shot"), _("Duration"), _("Provider"), _("Estimate"), _("Take"), _("Continuity"))
 PROMPT_CHARS = 48
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,7 +38,7 @@ Index = QModelIndex | QPersistentModelIndex
 def prompt_start(shot: Shot) -> str:
     text = " ".join(shot.composition.canonical_prompt().split())
     if not text:
-        return "(no prompt yet)"
+        return _("(no prompt yet)")
     return text if len(text) <= PROMPT_CHARS else text[: PROMPT_CHARS - 1] + "…"
 
 
@@ -116,8 +117,8 @@ class ShotListModel(QAbstractTableModel):
         state = self._continuity(shot.id)
         prev = f"Shot {row}"
         return {Continuity.NONE: "", Continuity.LINKED: f"continues {prev}",
-                Continuity.WAITING: f"waits for {prev}'s take",
-                Continuity.FIRST: "nothing before it"}[state]
+                Continuity.WAITING: _("waits for {prev}'s take").format(prev=prev),
+                Continuity.FIRST: _("nothing before it")}[state]
 
 
 class ShotListPanel(QWidget):
@@ -150,7 +151,7 @@ class ShotListPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAccessibleName("Shots")
+        self.view.setAccessibleName(_("Shots"))
         self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.view.setMinimumHeight(3 * (self.fontMetrics().height() + 12))
@@ -162,21 +163,21 @@ class ShotListPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
-        for key, text, row in (("undo", "Undo", row1), ("redo", "Redo", row1),
-                               ("add", "Add shot", row1), ("duplicate", "Duplicate", row1),
-                               ("remove", "Remove", row1), ("up", "Move up", row1),
-                               ("down", "Move down", row1), ("takes", "Takes", row1),
-                               ("animatics", "Animatic for all", row2),
-                               ("generate", "Generate the rest…", row2),
-                               ("soundtrack", "Soundtrack…", row2),
-                               ("no_soundtrack", "No soundtrack", row2),
-                               ("play", "Play sequence", row2), ("export", "Export…", row2)):
+        for key, text, row in (("undo", _("Undo"), row1), ("redo", _("Redo"), row1),
+                               ("add", _("Add shot"), row1), ("duplicate", _("Duplicate"), row1),
+                               ("remove", _("Remove"), row1), ("up", _("Move up"), row1),
+                               ("down", _("Move down"), row1), ("takes", _("Takes"), row1),
+                               ("animatics", _("Animatic for all"), row2),
+                               ("generate", _("Generate the rest…"), row2),
+                               ("soundtrack", _("Soundtrack…"), row2),
+                               ("no_soundtrack", _("No soundtrack"), row2),
+                               ("play", _("Play sequence"), row2), ("export", _("Export…"), row2)):
             button = QPushButton(text)
             self.buttons[key] = button
             row.addWidget(button)
-        self.chain = QCheckBox("Continues the previous shot")
+        self.chain = QCheckBox(_("Continues the previous shot"))
         self.chain.setToolTip(
-            "Use the last frame of the previous shot's take as this shot's first image")
+            _("Use the last frame of the previous shot's take as this shot's first image"))
         row1.addWidget(self.chain)
         row1.addStretch(1)
         layout = QVBoxLayout(self)
@@ -212,7 +213,7 @@ class ShotListPanel(QWidget):
         b["export"].clicked.connect(self.export_requested.emit)
         b["soundtrack"].clicked.connect(self.soundtrack_requested.emit)
         b["takes"].clicked.connect(lambda: self._with_current(self.takes_requested.emit))
-        b["takes"].setToolTip("This shot's takes and animatic in the gallery")
+        b["takes"].setToolTip(_("This shot's takes and animatic in the gallery"))
         b["no_soundtrack"].clicked.connect(self.soundtrack_cleared.emit)
         self.view.clicked.connect(self._activated)
         self.doc.changed.connect(self.sync)
@@ -253,7 +254,7 @@ class ShotListPanel(QWidget):
             b[key].setEnabled(bool(seq.shots))
         b["no_soundtrack"].setVisible(seq.soundtrack is not None)
         b["soundtrack"].setToolTip(f"Soundtrack: {seq.soundtrack}" if seq.soundtrack
-                                   else "An audio file played under the whole sequence")
+                                   else _("An audio file played under the whole sequence"))
         if index >= 0:
             self.view.selectRow(index)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings
 from seedance_studio.simulator import Simulator
 from seedance_studio.simulator.timing import REALISTIC, SimTiming
@@ -28,10 +29,10 @@ class SimulatorMenu:
         self.sim = sim
         self._settings = settings
         self._save = save
-        menu = window.menuBar().addMenu("&Simulator")
+        menu = window.menuBar().addMenu(_("&Simulator"))
         self.menu = menu
         self.realistic_action = QAction(
-            "Realistic timing (jobs queue and run for tens of seconds)", window)
+            _("Realistic timing (jobs queue and run for tens of seconds)"), window)
         self.realistic_action.setCheckable(True)
         self.realistic_action.setChecked(settings().simulator_realistic_timing)
         self.realistic_action.toggled.connect(self.set_realistic)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
 from seedance_studio.ui.icons import icon
@@ -46,7 +47,7 @@ class SubmitBar(QWidget):
         self.caution.setProperty("role", "muted")
         self.caution.setWordWrap(True)
         self.caution.hide()
-        self.button = QPushButton(icon("generate"), "Generate")
+        self.button = QPushButton(icon("generate"), _("Generate"))
         self.button.setProperty("role", "primary")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.clicked.connect(self.submit_requested.emit)
@@ -83,7 +84,7 @@ class SubmitBar(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While a submission is on its way, a second click must not send it twice."""
         self._busy = busy
-        self.button.setText("Sending…" if busy else "Generate")
+        self.button.setText(_("Sending…") if busy else _("Generate"))
         self.refresh()
 
     def set_blocker(self, reason: str | None, *, open_settings: bool = False) -> None:
@@ -116,11 +117,12 @@ class SubmitBar(QWidget):
         reason = own or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
         link = own is None and self._blocker_settings
-        self.reason.setText(_rich(f"Cannot generate: {reason}", link) if reason else "")
+        self.reason.setText(_rich(_("Cannot generate: {reason}").format(reason=reason), link)
+                            if reason else "")
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
-        self.button.setToolTip(f"Cannot generate yet: {reason}" if reason
-                               else "Send this composition to the provider (Ctrl+Enter)")
+        self.button.setToolTip(_("Cannot generate yet: {reason}").format(reason=reason) if reason
+                               else _("Send this composition to the provider (Ctrl+Enter)"))
         warning = cancel_warning(self._checks.provider_id)
         self.caution.setText(f"Note: {warning}." if warning else "")
         self.caution.setVisible(bool(warning))
@@ -140,5 +142,6 @@ def cancel_warning(provider_id: str) -> str | None:
 def _rich(text: str, open_settings: bool) -> str:
     body = html.escape(text)
     if open_settings:
-        body += f' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>'
+        body += _(' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>').format(
+                  SETTINGS_LINK=SETTINGS_LINK)
     return body

@@ -6,23 +6,50 @@ hard-coding hex values.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import icon_dir
 
-WINDOW = QColor("#1e2227")
-BASE = QColor("#16191d")
-ALT_BASE = QColor("#22262c")
-PANEL = QColor("#252a31")
-TEXT = QColor("#d7dce2")
-MUTED = QColor("#8b949e")
-ACCENT = QColor("#4c8dff")
-ERROR = QColor("#ff6b61")
-WARNING = QColor("#f0b429")
-OK = QColor("#3fb950")
-BORDER = QColor("#343a42")
+THEME_ENV = "SEEDANCE_STUDIO_THEME"
+"""light or dark: overrides the system's colour scheme (screenshots, accessibility)."""
+
+DARK = {
+    "WINDOW": "#1e2227", "BASE": "#16191d", "ALT_BASE": "#22262c", "PANEL": "#252a31",
+    "TEXT": "#d7dce2", "MUTED": "#8b949e", "ACCENT": "#4c8dff", "ERROR": "#ff6b61",
+    "WARNING": "#f0b429", "OK": "#3fb950", "BORDER": "#343a42", "HOVER_BORDER": "#4a525c",
+    "BANNER_BG": "#3d2f12", "BANNER_BORDER": "#6b5213", "PRIMARY_OFF_BG": "#2f3a4a",
+    "PRIMARY_OFF_TEXT": "#7d8896", "DARK": "#111316", "LIGHT": "#3a4049",
+    "DISABLED_TEXT": "#5c6570", "INDICATOR_BORDER": "#5a636e", "INDICATOR_OFF": "#3a4048",
+}
+LIGHT = {
+    "WINDOW": "#f6f7f9", "BASE": "#ffffff", "ALT_BASE": "#f0f2f5", "PANEL": "#eceff3",
+    "TEXT": "#1f2328", "MUTED": "#59636e", "ACCENT": "#0b63d8", "ERROR": "#c9302c",
+    "WARNING": "#8a5a00", "OK": "#1a7f37", "BORDER": "#d0d7de", "HOVER_BORDER": "#afb8c1",
+    "BANNER_BG": "#fff4d6", "BANNER_BORDER": "#e3c16f", "PRIMARY_OFF_BG": "#b6c8e6",
+    "PRIMARY_OFF_TEXT": "#f3f6fa", "DARK": "#8c959f", "LIGHT": "#ffffff",
+    "DISABLED_TEXT": "#9aa4ae", "INDICATOR_BORDER": "#8c959f", "INDICATOR_OFF": "#d0d7de",
+}
+"""Both schemes name the same roles; contrast of TEXT and MUTED on WINDOW stays above 4.5:1."""
+
+WINDOW = QColor(DARK["WINDOW"])
+BASE = QColor(DARK["BASE"])
+ALT_BASE = QColor(DARK["ALT_BASE"])
+PANEL = QColor(DARK["PANEL"])
+TEXT = QColor(DARK["TEXT"])
+MUTED = QColor(DARK["MUTED"])
+ACCENT = QColor(DARK["ACCENT"])
+ERROR = QColor(DARK["ERROR"])
+WARNING = QColor(DARK["WARNING"])
+OK = QColor(DARK["OK"])
+BORDER = QColor(DARK["BORDER"])
+scheme = "dark"
+"""The scheme in use: "dark" or "light"."""
 
 KIND_COLORS = {
     MediaKind.IMAGE: QColor("#4c8dff"),
@@ -35,37 +62,41 @@ def kind_color(kind: MediaKind) -> QColor:
     return KIND_COLORS[kind]
 
 
-STYLESHEET = f"""
-QMainWindow, QDialog {{ background: {WINDOW.name()}; }}
-QToolBar {{ background: {WINDOW.name()}; border: none; border-bottom: 1px solid {BORDER.name()};
+def stylesheet(c: dict[str, str]) -> str:
+    """The stylesheet for a colour scheme (`{chevron_down}`/`{chevron_up}` left to fill)."""
+    return f"""
+QMainWindow, QDialog {{ background: {c['WINDOW']}; }}
+QToolBar {{ background: {c['WINDOW']}; border: none; border-bottom: 1px solid {c['BORDER']};
             padding: 4px; spacing: 4px; }}
 QToolButton {{ padding: 4px 8px; border-radius: 5px; }}
-QToolButton:hover {{ background: {PANEL.name()}; }}
-QStatusBar {{ border-top: 1px solid {BORDER.name()}; color: {MUTED.name()}; }}
-QSplitter::handle {{ background: {BORDER.name()}; }}
+QToolButton:hover {{ background: {c['PANEL']}; }}
+QStatusBar {{ border-top: 1px solid {c['BORDER']}; color: {c['MUTED']}; }}
+QSplitter::handle {{ background: {c['BORDER']}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
 QSplitter::handle:vertical {{ height: 1px; }}
-QLabel[role="heading"] {{ font-weight: 600; color: {TEXT.name()}; padding: 2px 0; }}
-QLabel[role="muted"] {{ color: {MUTED.name()}; }}
-QLabel[role="error"] {{ color: {ERROR.name()}; }}
-QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {TEXT.name()}; }}
-QLabel[role="banner"] {{ background: #3d2f12; color: {WARNING.name()}; border: 1px solid #6b5213;
+QLabel[role="heading"] {{ font-weight: 600; color: {c['TEXT']}; padding: 2px 0; }}
+QLabel[role="muted"] {{ color: {c['MUTED']}; }}
+QLabel[role="error"] {{ color: {c['ERROR']}; }}
+QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {c['TEXT']}; }}
+QLabel[role="banner"] {{ background: {c['BANNER_BG']}; color: {c['WARNING']};
+                         border: 1px solid {c['BANNER_BORDER']};
                          border-radius: 6px; padding: 8px; }}
 QPlainTextEdit, QListView, QListWidget, QLineEdit, QSpinBox, QComboBox, QDoubleSpinBox {{
-    border: 1px solid {BORDER.name()}; border-radius: 6px; }}
-QPlainTextEdit {{ padding: 6px; selection-background-color: {ACCENT.name()}; }}
+    border: 1px solid {c['BORDER']}; border-radius: 6px; }}
+QPlainTextEdit {{ padding: 6px; selection-background-color: {c['ACCENT']}; }}
 QLineEdit, QSpinBox, QComboBox, QDoubleSpinBox {{ padding: 3px 6px; min-height: 20px; }}
-QPlainTextEdit:focus, QLineEdit:focus {{ border-color: {ACCENT.name()}; }}
-QPushButton {{ padding: 5px 14px; border-radius: 6px; border: 1px solid {BORDER.name()};
-               background: {PANEL.name()}; }}
-QPushButton:hover {{ border-color: #4a525c; }}
-QPushButton[role="primary"] {{ background: {ACCENT.name()}; color: white; border: none;
+QPlainTextEdit:focus, QLineEdit:focus {{ border-color: {c['ACCENT']}; }}
+QPushButton {{ padding: 5px 14px; border-radius: 6px; border: 1px solid {c['BORDER']};
+               background: {c['PANEL']}; }}
+QPushButton:hover {{ border-color: {c['HOVER_BORDER']}; }}
+QPushButton[role="primary"] {{ background: {c['ACCENT']}; color: white; border: none;
                                font-weight: 600; padding: 7px 20px; }}
-QPushButton[role="primary"]:disabled {{ background: #2f3a4a; color: #7d8896; }}
-QGroupBox {{ border: 1px solid {BORDER.name()}; border-radius: 8px; margin-top: 14px;
+QPushButton[role="primary"]:disabled {{ background: {c['PRIMARY_OFF_BG']};
+                                        color: {c['PRIMARY_OFF_TEXT']}; }}
+QGroupBox {{ border: 1px solid {c['BORDER']}; border-radius: 8px; margin-top: 14px;
              padding: 10px 8px 8px 8px; }}
-QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {MUTED.name()}; }}
-QTabWidget::pane {{ border: 1px solid {BORDER.name()}; border-radius: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c['MUTED']}; }}
+QTabWidget::pane {{ border: 1px solid {c['BORDER']}; border-radius: 6px; }}
 QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
                         width: 22px; border: none; }}
 QComboBox::down-arrow {{ image: url("{{chevron_down}}"); width: 11px; height: 11px; }}
@@ -78,60 +109,98 @@ QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{{chevron_up}}"); wi
     height: 9px; }}
 QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{{chevron_down}}"); width: 9px;
     height: 9px; }}
-QComboBox QAbstractItemView {{ border: 1px solid {BORDER.name()}; background: {PANEL.name()};
-                               selection-background-color: {ACCENT.name()}; }}
-QToolTip {{ background: {PANEL.name()}; color: {TEXT.name()}; border: 1px solid {BORDER.name()};
+QComboBox QAbstractItemView {{ border: 1px solid {c['BORDER']}; background: {c['PANEL']};
+                               selection-background-color: {c['ACCENT']}; }}
+QToolTip {{ background: {c['PANEL']}; color: {c['TEXT']}; border: 1px solid {c['BORDER']};
             padding: 6px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
-    border: 1px solid #5a636e; background: {BASE.name()}; }}
+    border: 1px solid {c['INDICATOR_BORDER']}; background: {c['BASE']}; }}
 QCheckBox::indicator {{ border-radius: 3px; }}
 QRadioButton::indicator {{ border-radius: 8px; }}
-QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {ACCENT.name()}; }}
-QCheckBox::indicator:checked {{ background: {ACCENT.name()}; border-color: {ACCENT.name()};
+QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {c['ACCENT']}; }}
+QCheckBox::indicator:checked {{ background: {c['ACCENT']}; border-color: {c['ACCENT']};
     image: url("{{check}}"); }}
-QRadioButton::indicator:checked {{ border-color: {ACCENT.name()}; background: qradialgradient(
+QRadioButton::indicator:checked {{ border-color: {c['ACCENT']}; background: qradialgradient(
     cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 white, stop: 0.4 white,
-    stop: 0.5 {ACCENT.name()}, stop: 1 {ACCENT.name()}); }}
-QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: #3a4048;
-    background: {WINDOW.name()}; }}
+    stop: 0.5 {c['ACCENT']}, stop: 1 {c['ACCENT']}); }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
+    border-color: {c['INDICATOR_OFF']}; background: {c['WINDOW']}; }}
 """
 
 
-def dark_palette() -> QPalette:
+STYLESHEET = stylesheet(DARK)
+
+
+def palette_for(c: dict[str, str]) -> QPalette:
     pal = QPalette()
     roles = {
-        QPalette.ColorRole.Window: WINDOW,
-        QPalette.ColorRole.WindowText: TEXT,
-        QPalette.ColorRole.Base: BASE,
-        QPalette.ColorRole.AlternateBase: ALT_BASE,
-        QPalette.ColorRole.ToolTipBase: PANEL,
-        QPalette.ColorRole.ToolTipText: TEXT,
-        QPalette.ColorRole.PlaceholderText: MUTED,
-        QPalette.ColorRole.Text: TEXT,
-        QPalette.ColorRole.Button: PANEL,
-        QPalette.ColorRole.ButtonText: TEXT,
-        QPalette.ColorRole.BrightText: QColor("#ffffff"),
-        QPalette.ColorRole.Highlight: ACCENT,
-        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
-        QPalette.ColorRole.Link: ACCENT,
-        QPalette.ColorRole.Mid: BORDER,
-        QPalette.ColorRole.Dark: QColor("#111316"),
-        QPalette.ColorRole.Light: QColor("#3a4049"),
+        QPalette.ColorRole.Window: c["WINDOW"],
+        QPalette.ColorRole.WindowText: c["TEXT"],
+        QPalette.ColorRole.Base: c["BASE"],
+        QPalette.ColorRole.AlternateBase: c["ALT_BASE"],
+        QPalette.ColorRole.ToolTipBase: c["PANEL"],
+        QPalette.ColorRole.ToolTipText: c["TEXT"],
+        QPalette.ColorRole.PlaceholderText: c["MUTED"],
+        QPalette.ColorRole.Text: c["TEXT"],
+        QPalette.ColorRole.Button: c["PANEL"],
+        QPalette.ColorRole.ButtonText: c["TEXT"],
+        QPalette.ColorRole.BrightText: "#ffffff",
+        QPalette.ColorRole.Highlight: c["ACCENT"],
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: c["ACCENT"],
+        QPalette.ColorRole.Mid: c["BORDER"],
+        QPalette.ColorRole.Dark: c["DARK"],
+        QPalette.ColorRole.Light: c["LIGHT"],
     }
     for role, color in roles.items():
-        pal.setColor(role, color)
+        pal.setColor(role, QColor(color))
     disabled = QPalette.ColorGroup.Disabled
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
                  QPalette.ColorRole.WindowText):
-        pal.setColor(disabled, role, QColor("#5c6570"))
+        pal.setColor(disabled, role, QColor(c["DISABLED_TEXT"]))
     return pal
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion + the dark palette + the stylesheet, for the whole application."""
+def dark_palette() -> QPalette:
+    return palette_for(DARK)
+
+
+def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
+    """"light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
+    scheme as Qt reports it; dark where the system says nothing."""
+    env = os.environ if environ is None else environ
+    wanted = env.get(THEME_ENV, "").strip().lower()
+    if wanted in {"light", "dark"}:
+        return wanted
+    if app.styleHints().colorScheme() == Qt.ColorScheme.Light:
+        return "light"
+    return "dark"
+
+
+def _use(colors: dict[str, str], name: str) -> None:
+    """Point the module's colour roles at `colors` (widgets read theme.TEXT etc. when they
+    paint, so a later repaint follows)."""
+    global scheme
+    module = globals()
+    for role in ("WINDOW", "BASE", "ALT_BASE", "PANEL", "TEXT", "MUTED", "ACCENT", "ERROR",
+                 "WARNING", "OK", "BORDER"):
+        module[role] = QColor(colors[role])
+    scheme = name
+
+
+def apply_theme(app: QApplication, name: str | None = None) -> str:
+    """Fusion + the palette and stylesheet of the system's scheme (or `name`); follows the
+    system when it switches between light and dark. Returns the scheme applied."""
+    chosen = name or system_scheme(app)
+    colors = LIGHT if chosen == "light" else DARK
+    _use(colors, chosen)
     app.setStyle("Fusion")
-    app.setPalette(dark_palette())
+    app.setPalette(palette_for(colors))
     icons = icon_dir().as_posix()
-    app.setStyleSheet(STYLESHEET.replace("{chevron_down}", f"{icons}/chevron-down.svg")
+    app.setStyleSheet(stylesheet(colors).replace("{chevron_down}", f"{icons}/chevron-down.svg")
                       .replace("{chevron_up}", f"{icons}/chevron-up.svg")
                       .replace("{check}", f"{icons}/check-on-accent.svg"))
+    if name is None and not app.property("seedance-theme-follows"):
+        app.setProperty("seedance-theme-follows", True)
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    return chosen

@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 
 from seedance_studio.core import paths
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.probe import reference_from_file
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
@@ -41,7 +42,8 @@ def load_source(source: str) -> Reference | Rejected:
     except MediaError as exc:
         return Rejected(source, str(exc))
     except OSError as exc:
-        return Rejected(source, f"{source}: cannot be read ({exc.strerror or exc})")
+        return Rejected(source, _("{source}: cannot be read ({value})").format(
+                                  source=source, value=exc.strerror or exc))
 
 
 def load_batch(sources: list[str]) -> list[Reference | Rejected]:
@@ -119,7 +121,8 @@ class ReferenceIngest(QObject):
         fresh: list[str] = []
         for s in sources:
             if s in known or s in fresh:
-                self.rejected.emit(f"{Path(s).name or s} is already in the tray")
+                self.rejected.emit(_("{value} is already in the tray").format(
+                                     value=Path(s).name or s))
             else:
                 fresh.append(s)
         if not fresh:
@@ -138,8 +141,8 @@ class ReferenceIngest(QObject):
             if not image.isNull():
                 sources = [str(save_pasted_image(image))]
         if not sources:
-            self.rejected.emit("Nothing to add: drop or paste image, video or audio files, "
-                               "or links to them")
+            self.rejected.emit(_("Nothing to add: drop or paste image, video or audio files, "
+                               "or links to them"))
             return False
         return self.add_sources(sources, index)
 
@@ -152,7 +155,8 @@ class ReferenceIngest(QObject):
             if isinstance(item, Rejected):
                 reasons.append(item.reason)
             elif item.source in known:
-                reasons.append(f"{item.display_name} is already in the tray")
+                reasons.append(_("{item_display_name} is already in the tray").format(
+                                 item_display_name=item.display_name))
             else:
                 good.append(item)
                 known.add(item.source)
@@ -169,7 +173,7 @@ class ReferenceIngest(QObject):
 
     def _crashed(self, exc: BaseException) -> None:
         self._set_busy(-1)
-        self.rejected.emit(f"Could not add references: {exc}")
+        self.rejected.emit(_("Could not add references: {exc}").format(exc=exc))
 
     def _set_busy(self, delta: int) -> None:
         was = self.busy

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -16,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
 from seedance_studio.ui.formatting import format_facts
@@ -62,7 +62,7 @@ class TrayModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         ref = self._rows[index.row()]
@@ -145,12 +145,15 @@ class TrayModel(QAbstractListModel):
     def _tooltip(self, ref: Reference, mention: str) -> str:
         lines = [f"<b>{html.escape(mention)}</b> — {html.escape(ref.display_name)}",
                  html.escape(format_facts(ref.facts)),
-                 f"<span style='color:#8b949e'>{html.escape(ref.source)}</span>"]
+                 _("<span style='color:#8b949e'>{value}</span>").format(
+                   value=html.escape(ref.source))]
         if ref.original_source:
-            lines.append(f"conformed from {html.escape(ref.original_source)}")
+            lines.append(_("conformed from {value}").format(
+                           value=html.escape(ref.original_source)))
         for p in self._problems.get(ref.id, []):
             color = "#ff6b61" if p.severity == "error" else "#f0b429"
-            lines.append(f"<span style='color:{color}'>⚠ {html.escape(problem_text(p))}</span>")
+            lines.append(_("<span style='color:{color}'>⚠ {value}</span>").format(
+                           color=color, value=html.escape(problem_text(p))))
         return "<br>".join(lines)
 
     def _on_tray_changed(self) -> None:

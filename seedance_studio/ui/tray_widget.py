@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.ui import theme
@@ -62,9 +63,9 @@ from seedance_studio.ui.ui_state import ui_state_store
 
 Index = QModelIndex | QPersistentModelIndex
 
-FILE_FILTER = ("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
+FILE_FILTER = (_("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
                "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
-               ";;All files (*)")
+               ";;All files (*)"))
 
 DURATION_CODES = frozenset({"duration_too_long", "total_duration_too_long"})
 """Problems a chosen in/out point fixes: the Trim… button is offered next to Fix for them."""
@@ -280,8 +281,8 @@ class TrayView(QListView):
             painter.setPen(theme.MUTED)
             rect = self.viewport().rect().adjusted(16, 16, -16, -16)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                             "Drop images, videos or audio here\nor paste links to them\n\n"
-                             "Up to 9 images · 3 videos · 3 audio")
+                             _("Drop images, videos or audio here\nor paste links to them\n\n"
+                             "Up to 9 images · 3 videos · 3 audio"))
             painter.end()
 
 
@@ -307,25 +308,25 @@ class TrayWidget(QWidget):
         self.view = TrayView(model, ingest, self)
         self.view.remove_requested.connect(self.remove)
 
-        heading = QLabel("References")
+        heading = QLabel(_("References"))
         heading.setProperty("role", "heading")
         self._count = QLabel()
         self._count.setProperty("role", "muted")
-        self.add_button = self._tool("add", "Add files…", self.open_file_dialog)
-        self.paste_button = self._tool("paste", "Paste files, links or an image (Ctrl+V)",
+        self.add_button = self._tool("add", _("Add files…"), self.open_file_dialog)
+        self.paste_button = self._tool("paste", _("Paste files, links or an image (Ctrl+V)"),
                                        self.paste)
-        self.remove_button = self._tool("remove", "Remove the selected references (Delete)",
+        self.remove_button = self._tool("remove", _("Remove the selected references (Delete)"),
                                         lambda: self.remove(self.view.selected_ids()))
-        self.fix_button = self._tool("fix", "Fix the selected reference so it fits the "
-                                     "provider's limits", self._fix_selected)
-        self.fix_all_button = self._tool("fix", "Fix all references that break limits",
+        self.fix_button = self._tool("fix", _("Fix the selected reference so it fits the "
+                                     "provider's limits"), self._fix_selected)
+        self.fix_all_button = self._tool("fix", _("Fix all references that break limits"),
                                          self._fix_all_clicked)
-        self.trim_button = self._tool("trim", "Trim…: choose which part of the clip to keep",
+        self.trim_button = self._tool("trim", _("Trim…: choose which part of the clip to keep"),
                                       self._trim_selected)
-        self.trim_button.setText("Trim…")
+        self.trim_button.setText(_("Trim…"))
         self.trim_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.trim_button.hide()
-        self.fix_all_button.setText("Fix all")
+        self.fix_all_button.setText(_("Fix all"))
         self.fix_all_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.fix_button.hide()
         self.fix_all_button.hide()
@@ -366,7 +367,7 @@ class TrayWidget(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self.view)
         paste.activated.connect(self.paste)
-        self.busy_label = QLabel("Reading files…")
+        self.busy_label = QLabel(_("Reading files…"))
         self.busy_label.setProperty("role", "muted")
         self.busy_label.hide()
         layout.insertWidget(2, self.busy_label)
@@ -395,14 +396,15 @@ class TrayWidget(QWidget):
         self._fixing = busy
         self.fix_button.setEnabled(not busy)
         self.trim_button.setEnabled(not busy)
-        self.fix_all_button.setText("Cancel fix" if busy else "Fix all")
-        self.fix_all_button.setToolTip("Stop fixing; the references stay as they were" if busy
-                                       else "Fix all references that break limits")
+        self.fix_all_button.setText(_("Cancel fix") if busy else _("Fix all"))
+        self.fix_all_button.setToolTip(_("Stop fixing; the references stay as they were") if busy
+                                       else _("Fix all references that break limits"))
         self.fix_bar.setVisible(busy or self._has_broken())
 
     def set_fix_progress(self, fraction: float) -> None:
         if self._fixing:
-            self.fix_all_button.setText(f"Cancel fix ({fraction:.0%})")
+            self.fix_all_button.setText(_("Cancel fix ({fraction:.0%})").format(
+                                          fraction=fraction))
 
     def set_fix_available(self, available: bool) -> None:
         """Show Fix / Fix all (when media conform is installed)."""
@@ -424,7 +426,7 @@ class TrayWidget(QWidget):
 
     def open_file_dialog(self) -> None:
         """Non-blocking: the dialog reports through its signal, no nested event loop."""
-        dialog = QFileDialog(self, "Add references")
+        dialog = QFileDialog(self, _("Add references"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.setNameFilter(FILE_FILTER)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -446,12 +448,12 @@ class TrayWidget(QWidget):
     def context_actions(self, ref_id: str) -> list[QAction]:
         """What the right-click menu offers for one reference (tests call it directly)."""
         ref = self._model.tray.get(ref_id)
-        fix = QAction(icon("fix"), "Fix to fit the provider's limits", self)
+        fix = QAction(icon("fix"), _("Fix to fit the provider's limits"), self)
         fix.setEnabled(self._fix_available and self._fixable(ref_id))
         fix.triggered.connect(lambda: self.fix_requested.emit(ref_id))
-        copy = QAction("Copy link" if ref.is_url else "Copy file path", self)
+        copy = QAction(_("Copy link") if ref.is_url else _("Copy file path"), self)
         copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(ref.source))
-        remove = QAction(icon("remove"), "Remove", self)
+        remove = QAction(icon("remove"), _("Remove"), self)
         remove.triggered.connect(lambda: self.remove([ref_id]))
         return [fix, copy, remove]
 
@@ -459,8 +461,8 @@ class TrayWidget(QWidget):
         """Trim… in the right-click menu of a local video or audio clip (else None)."""
         if not self._trimmable(ref_id):
             return None
-        trim = QAction(icon("trim"), "Trim…", self)
-        trim.setToolTip("Choose which part of the clip to keep")
+        trim = QAction(icon("trim"), _("Trim…"), self)
+        trim.setToolTip(_("Choose which part of the clip to keep"))
         trim.setEnabled(self._fix_available and not self._fixing)
         trim.triggered.connect(lambda: self.trim_requested.emit(ref_id))
         return trim
@@ -528,7 +530,8 @@ class TrayWidget(QWidget):
 
     def _on_added(self, count: int) -> None:
         self.notice.hide()
-        self.message.emit(f"Added {count} reference{'s' if count != 1 else ''}")
+        self.message.emit(_("Added {count} reference{value}").format(
+                            count=count, value='s' if count != 1 else ''))
 
     def _refresh(self, *_args: object) -> None:
         n = self._model.rowCount()
@@ -545,4 +548,5 @@ class TrayWidget(QWidget):
         self.fix_bar.setVisible(self._fixing or (self._fix_available and bool(broken)))
         n_broken = len(broken)
         self.broken_label.setText(
-            f"{n_broken} reference{' breaks' if n_broken == 1 else 's break'} the limits")
+            _("{n_broken} reference{value} the limits").format(
+              n_broken=n_broken, value=' breaks' if n_broken == 1 else 's break'))

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _
+
 MIN_SPAN_S = 0.5
 """The shortest part worth a copy (the conform plan refuses less)."""
 EPSILON_S = 1e-6
@@ -50,18 +52,24 @@ class TrimWindow:
         """Why the span from `in_s` to `out_s` would not fit, or None when it does."""
         span = out_s - in_s
         if span < MIN_SPAN_S - EPSILON_S:
-            return f"Keep at least {MIN_SPAN_S:g} s: move the out point after the in point"
+            return _("Keep at least {MIN_SPAN_S:g} s: move "
+                     "the out point after the in point").format(
+                     MIN_SPAN_S=MIN_SPAN_S)
         if self.max_s is not None and span > self.max_s + EPSILON_S:
-            return f"{span:.1f} s is over the {self.max_s:g} s limit per {self.kind}"
+            return _("{span:.1f} s is over the {max_s:g} s limit per {kind}").format(
+                     span=span, max_s=self.max_s, kind=self.kind)
         total = self.others_s + span
-        with_others = (f" with the other {self.kind}s ({self.others_s:.1f} s)"
+        with_others = (_(" with the other {kind}s ({others_s:.1f} s)").format(
+                         kind=self.kind, others_s=self.others_s)
                        if self.others_s > 0 else "")
         if self.max_total_s is not None and total > self.max_total_s + EPSILON_S:
-            return (f"{total:.1f} s{with_others} is over the combined "
-                    f"{self.max_total_s:g} s limit")
+            return (_("{total:.1f} s{with_others} is over the "
+                      "combined {max_total_s:g} s limit").format(
+                      total=total, with_others=with_others, max_total_s=self.max_total_s))
         if self.min_total_s is not None and total < self.min_total_s - EPSILON_S:
-            return (f"{total:.1f} s{with_others} is under the combined "
-                    f"{self.min_total_s:g} s minimum")
+            return (_("{total:.1f} s{with_others} is under the combined {min_total_s:g} s "
+                      "minimum").format(
+                      total=total, with_others=with_others, min_total_s=self.min_total_s))
         return None
 
 
@@ -80,7 +88,9 @@ class TrimDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(340)
 
-        intro = QLabel(f"{window.name} is {window.full_s:.1f} s long. Choose the part to keep.")
+        intro = QLabel(_("{window_name} is {window_full_s:.1f} s "
+                         "long. Choose the part to keep.").format(
+                         window_name=window.name, window_full_s=window.full_s))
         intro.setWordWrap(True)
         self.in_spin = self._spin(0.0, max(0.0, window.full_s - MIN_SPAN_S), 0.0)
         self.out_spin = self._spin(MIN_SPAN_S, window.full_s, window.default_out(0.0))
@@ -91,13 +101,13 @@ class TrimDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Trim")
+        ok.setText(_("Trim"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Start at", self.in_spin)
-        form.addRow("End at", self.out_spin)
+        form.addRow(_("Start at"), self.in_spin)
+        form.addRow(_("End at"), self.out_spin)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

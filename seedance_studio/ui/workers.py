@@ -41,7 +41,7 @@ class Worker(QObject):
         """Jobs submitted whose callbacks have not run yet (tests wait for 0)."""
         return self._pending
 
-    def submit(self, fn: Callable[..., T], *args: Any, on_done: Callable[[T], None],
+    def submit(self, fn: Callable[..., T], *args: object, on_done: Callable[[T], None],
                on_error: OnError | None = None) -> Future[T] | None:
         if self._closed:
             return None

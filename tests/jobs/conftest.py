@@ -58,7 +58,7 @@ async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
                     http: Any = None) -> Any:
             return chosen
 
-        engine = JobEngine(job_store or store, settings, None, provider_factory=factory,
+        engine = JobEngine(job_store or store, settings, NO_KEYS, provider_factory=factory,
                            http=results.client())
         engines.append(engine)
         return engine
@@ -66,6 +66,16 @@ async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
     yield make
     for engine in engines:
         await engine.aclose()
+
+
+class NoKeys:
+    """No key stored anywhere (what a fresh install has)."""
+
+    def get(self, name: str) -> str | None:
+        return None
+
+
+NO_KEYS = NoKeys()
 
 
 class Keys:

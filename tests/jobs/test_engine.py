@@ -202,7 +202,7 @@ async def test_stuck_then_cancel_asks_the_server(
         make_engine: EngineMaker, fake: FakeProvider, settings: object) -> None:
     fake.polls_to_finish = 10_000
     engine = make_engine()
-    engine.settings = engine.settings.model_copy(update={"job_timeout_s": 0})
+    engine.settings.job_timeout_s = 0
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
     assert job.state is JobState.STUCK
@@ -215,7 +215,7 @@ async def test_stuck_then_cancel_asks_the_server(
 
 async def test_budget_asks_before_exceeding(make_engine: EngineMaker) -> None:
     engine = make_engine()
-    engine.settings = engine.settings.model_copy(update={"budget_usd": Decimal("1.00")})
+    engine.settings.budget_usd = Decimal("1.00")
     [first] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.80")))
     with pytest.raises(BudgetExceeded) as info:
         await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")))

@@ -19,6 +19,7 @@ from seedance_studio.jobs.download import verify_playable
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
+from tests.jobs.conftest import NO_KEYS
 from tests.jobs.fakes import until
 from tests.jobs.walk import walk_to
 from tests.media_factory import make_image
@@ -61,7 +62,7 @@ async def test_a_render_whose_process_died_is_rendered_again_on_start(
     long_ago = store.now() - 2 * settings.job_timeout_s
     walk_to(store, job_id, JobState.RUNNING, provider_job_id="render-lost-at-exit",
             create_sent_at=long_ago, submitted_at=long_ago, attempt=1, lease_until=long_ago)
-    engine = JobEngine(store, settings, None, poll_interval=0.05)
+    engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.05)
     try:
         await engine.start()
         await until(lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED,
@@ -83,7 +84,7 @@ async def test_a_render_whose_process_died_is_rendered_again_on_start(
 
 async def test_closing_mid_render_then_starting_again_finishes_the_same_job(
         store: JobStore, settings: Settings, tmp_path: Path, private_cache: Path) -> None:
-    first = JobEngine(store, settings, None, poll_interval=0.02)
+    first = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)
     try:
         [job_id] = await first.submit(animatic_snapshot(tmp_path, duration=15))
         await until(lambda: store.get(job_id).state in (JobState.QUEUED, JobState.RUNNING))
@@ -92,7 +93,7 @@ async def test_closing_mid_render_then_starting_again_finishes_the_same_job(
         await first.aclose()  # the app closes: the render thread is stopped
     assert store.get(job_id).state in (JobState.QUEUED, JobState.RUNNING)
     assert renders_left(private_cache) == []
-    second = JobEngine(store, settings, None, poll_interval=0.02)
+    second = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)
     try:
         await second.start()
         await until(lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED,
@@ -114,7 +115,7 @@ async def test_a_render_that_keeps_being_lost_is_failed_after_a_few_tries(
                                          batch="b")], owner=DEAD_OWNER, lease_s=0.01)
     walk_to(store, job_id, JobState.RUNNING, provider_job_id="lost", attempt=4,
             submitted_at=store.now(), lease_until=store.now() - 1)
-    engine = JobEngine(store, settings, None, poll_interval=0.05)
+    engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.05)
     try:
         await engine.start()
         await until(lambda: store.get(job_id).state is JobState.FAILED, limit_s=30)
@@ -127,7 +128,7 @@ async def test_downloading_a_local_video_whose_file_was_deleted_renders_it_again
         store: JobStore, settings: Settings, tmp_path: Path) -> None:
     """The render was moved into the library, so `download` has nothing left to fetch: a
     free local job is rendered again instead of failing on a cache file that is gone."""
-    engine = JobEngine(store, settings, None, poll_interval=0.02)
+    engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)
     try:
         [job_id] = await engine.submit(animatic_snapshot(tmp_path))
         [job] = await engine.wait([job_id])

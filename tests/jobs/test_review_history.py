@@ -145,8 +145,7 @@ async def test_fanout_checks_the_budget_once_for_the_total(
     plan = fanout.plan(snap, [fanout.Target("eachlabs"), fanout.Target("kinovi")],
                        allow_loopback=True)
     engine = sim_engine()
-    engine.update_settings(engine.settings.model_copy(
-        update={"budget_usd": plan.total_usd - Decimal("0.01")}))
+    engine.settings.budget_usd = plan.total_usd - Decimal("0.01")
     with pytest.raises(BudgetExceeded):
         await fanout.send(engine, plan)
     assert engine.store.list_jobs() == []  # nothing half-sent
@@ -218,3 +217,20 @@ async def test_a_job_held_back_says_how_many_slots_are_in_use(
     assert engine.store.get(held).message == "waiting for a free slot (2 of 2 in use)"
     jobs = await engine.wait(ids)
     assert [j.state for j in jobs] == [JobState.DONE] * 3
+
+
+def test_grouped_by_send_keeps_a_send_together(store: JobStore) -> None:
+    def add(group: str, fanout_id: str | None) -> int:
+        snap = make_snapshot("eachlabs", "x", [])
+        [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id=group, batch=group)])
+        if fanout_id:
+            store.update(job_id, fanout=fanout_id)
+        return job_id
+
+    a = add("ga", "f1")
+    b = add("gb", None)
+    c = add("gc", "f1")
+    d = add("gd", None)
+    page = GalleryQuery(store, sort=GallerySort.BY_SEND).page(0, 10)
+    # Newest send first (d alone), then the fan-out a+c in the order sent, then b.
+    assert [j.id for j in page] == [d, a, c, b]

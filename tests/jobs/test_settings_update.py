@@ -36,13 +36,16 @@ async def test_new_base_url_reaches_the_next_submit_without_a_restart(
         simulator: Simulator, second: Simulator, store: JobStore, settings: Settings,
         tmp_path: Path) -> None:
     simulator.set_timing(SimTiming(queued=0.02, running=0.05))
-    engine = JobEngine(store, sim_settings(simulator, settings), Keys(), poll_interval=0.05)
+    shared = sim_settings(simulator, settings)  # the app's one model (the dialog edits it)
+    engine = JobEngine(store, shared, Keys(), poll_interval=0.05)
     try:
         [first] = await engine.submit(kinovi_job(simulator))
         assert (await engine.wait([first]))[0].state is JobState.DONE
         library = tmp_path / "elsewhere"
-        engine.update_settings(sim_settings(second, settings).model_copy(
+        # Saved in the dialog: the shared model changes, and the engine follows its events.
+        shared.update(sim_settings(second, settings).model_copy(
             update={"library_dir": str(library)}))
+        assert not hasattr(engine, "update_settings")  # nothing pushes a copy
         [again] = await engine.submit(kinovi_job(second))
         [job] = await engine.wait([again])
         assert job.state is JobState.DONE
@@ -61,7 +64,7 @@ async def test_a_job_being_polled_finishes_on_the_server_that_created_it(
         [job_id] = await engine.submit(kinovi_job(simulator))
         await until(lambda: store.get(job_id).state in (JobState.QUEUED, JobState.RUNNING))
         polls_before = simulator.count("kinovi", "query")
-        engine.update_settings(sim_settings(second, settings))
+        engine.settings.update(sim_settings(second, settings))
         [job] = await engine.wait([job_id])
         assert job.state is JobState.DONE
         assert simulator.count("kinovi", "query") > polls_before

@@ -6,36 +6,21 @@ import pytest
 
 from seedance_studio.core.errors import KeyFormatError, MissingKeyError
 from seedance_studio.providers.keys import SecretStore, SecretStoreError
+from seedance_studio.providers.memory_keyring import MemoryKeyring
 
 KEY = "sk-hygiene-0123456789abcdef"
-
-
-class MemoryBackend:
-    """A keyring backend holding passwords in a dict (keyring's interface, no OS store)."""
-
-    def __init__(self) -> None:
-        self.saved: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, name: str) -> str | None:
-        return self.saved.get((service, name))
-
-    def set_password(self, service: str, name: str, value: str) -> None:
-        self.saved[(service, name)] = value
-
-    def delete_password(self, service: str, name: str) -> None:
-        self.saved.pop((service, name), None)
 
 
 @pytest.mark.parametrize("suffix", ["\r", "\n", "\r\n", "\t", " "])
 def test_a_key_from_a_crlf_env_file_or_a_paste_is_stripped_at_load(suffix: str) -> None:
     """Before: 'Illegal header value b'Bearer sk-…\\r'' and a job marked unknown."""
-    store = SecretStore(MemoryBackend(), environ={"SEEDANCE_SHORTAPI_API_KEY": KEY + suffix})
+    store = SecretStore(MemoryKeyring(), environ={"SEEDANCE_SHORTAPI_API_KEY": KEY + suffix})
     assert store.get("shortapi") == KEY
 
 
 def test_a_key_in_the_keyring_is_stripped_at_load_too() -> None:
-    backend = MemoryBackend()
-    backend.saved[("seedance-studio", "kinovi")] = f"  {KEY}\r\n"
+    backend = MemoryKeyring()
+    backend.passwords[("seedance-studio", "kinovi")] = f"  {KEY}\r\n"
     assert SecretStore(backend, environ={}).get("kinovi") == KEY
 
 
@@ -46,7 +31,7 @@ def test_a_key_in_the_keyring_is_stripped_at_load_too() -> None:
 ])
 def test_a_key_with_a_control_or_non_ascii_character_is_refused_by_name(
         bad: str, what: str) -> None:
-    store = SecretStore(MemoryBackend(), environ={"SEEDANCE_SHORTAPI_API_KEY": bad})
+    store = SecretStore(MemoryKeyring(), environ={"SEEDANCE_SHORTAPI_API_KEY": bad})
     with pytest.raises(KeyFormatError) as caught:
         store.get("shortapi")
     message = str(caught.value)
@@ -56,10 +41,10 @@ def test_a_key_with_a_control_or_non_ascii_character_is_refused_by_name(
 
 
 def test_settings_store_a_pasted_key_stripped_and_refuse_a_broken_one() -> None:
-    backend = MemoryBackend()
+    backend = MemoryKeyring()
     store = SecretStore(backend, environ={})
     store.set("oxen", f"\t{KEY}\r\n")
-    assert backend.saved[("seedance-studio", "oxen")] == KEY
+    assert backend.passwords[("seedance-studio", "oxen")] == KEY
     with pytest.raises(SecretStoreError, match="control character"):
         store.set("oxen", KEY + "\x1b[0m")
-    assert backend.saved[("seedance-studio", "oxen")] == KEY  # the good key is kept
+    assert backend.passwords[("seedance-studio", "oxen")] == KEY  # the good key is kept

@@ -78,7 +78,7 @@ def test_gui_and_cli_give_the_same_advice(cls: type[SeedanceError],
 def test_the_window_links_to_settings_only_where_the_fix_is_there(
         action: Action, qtbot: QtBot) -> None:
     composition = Composition(GenerationParams(provider=PROVIDER))
-    checks = ComposeChecks(composition, Settings)
+    checks = ComposeChecks(composition, Settings())
     bar = SubmitBar(checks)
     qtbot.addWidget(bar)
     cls = next(c for c in ALL if advise(c, provider=NAME).action is action) if any(

@@ -27,7 +27,7 @@ class Harness:
     def __init__(self, qtbot: QtBot, provider: str = "eachlabs") -> None:
         self.composition: Composition = composition_for(provider)
         self.settings = Settings()
-        self.checks = ComposeChecks(self.composition, lambda: self.settings)
+        self.checks = ComposeChecks(self.composition, self.settings)
         self.params = ParamsPanel(self.composition)
         self.bar = SubmitBar(self.checks)
         self.problems = ProblemsPanel(self.checks)

@@ -207,3 +207,37 @@ def test_the_jobs_area_remembers_its_tab_and_column_widths(
         assert again.window.jobs.table.horizontalHeader().sectionSize(0) == 311
     finally:
         again.close()
+
+
+def test_cancel_several_at_once_from_the_gallery(
+        studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot) -> None:
+    from seedance_studio.simulator.timing import SimTiming
+
+    simulator.set_timing(SimTiming(queued=0.1, running=60.0))
+    window = studio.window
+    _compose(studio, tmp_path)
+    window.send_several.click()
+    dialog = window.review.dialog
+    assert isinstance(dialog, FanoutDialog)
+    dialog.tick(["eachlabs", "kinovi"])
+    with qtbot.waitSignal(window.review.sent, timeout=20_000) as sent:
+        dialog.send_button.click()
+    ids = sent.args[0].job_ids
+    qtbot.waitUntil(lambda: all((j := studio.bridge.job(i)) is not None
+                                and j.state is JobState.RUNNING for i in ids), timeout=20_000)
+    review = window.review
+    review.show_fanout(sent.args[0].fanout)
+    assert review.gallery is not None
+    qtbot.waitUntil(review.gallery.cancel_button.isEnabled, timeout=3000)
+    review.gallery.cancel_button.click()
+
+    def cancelled(job_id: int) -> bool:
+        job = studio.bridge.job(job_id)
+        return job is not None and job.state is JobState.CANCELLED
+
+    by_provider = {studio.bridge.job(i).provider: i for i in ids}  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: cancelled(by_provider["eachlabs"]), timeout=20_000)
+    # Kinovi has no cancel API: the engine asks first instead of dropping a paid job, and
+    # says so; that refusal did not hold up the eachlabs cancel.
+    qtbot.waitUntil(lambda: "no cancel API" in window.jobs.message_label.text(), timeout=10_000)
+    assert not cancelled(by_provider["kinovi"])

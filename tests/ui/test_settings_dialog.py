@@ -10,7 +10,7 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QDoubleSpinBox, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core.settings import Settings, load_settings
@@ -53,7 +53,9 @@ def test_saving_puts_the_key_in_the_keyring_and_not_in_the_file(
     field.edit.setText("sk-each-secret-123")
     dialog.key_fields["kinovi"].edit.clear()
     dialog.url_fields["oxen"].setText("http://127.0.0.1:9999/oxen/api")
-    dialog.budget.setValue(12.5)
+    budget = dialog.editors["budget_usd"].control
+    assert isinstance(budget, QDoubleSpinBox)
+    budget.setValue(12.5)
     with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert memory_keyring.passwords[(SERVICE_NAME, "eachlabs")] == "sk-each-secret-123"

@@ -184,7 +184,7 @@ def test_close_remembers_geometry_and_splitters_apart_from_preferences(
 def test_over_budget_asks_first_and_submits_on_yes(
         studio: Studio, tmp_path: Path, qtbot: QtBot, simulator: Simulator) -> None:
     window = studio.window
-    window.apply_settings(window.settings.model_copy(update={"budget_usd": Decimal("0.01")}))
+    window.settings.budget_usd = Decimal("0.01")  # the engine reads the same model
     comp = window.composition
     comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
     comp.prompt.set_text("@Image1 turns around", comp.tray)
@@ -226,7 +226,7 @@ def test_missing_key_blocks_generate_until_one_is_saved(
     window.params.provider.setCurrentIndex(window.params.provider.findData("eachlabs"))
     qtbot.waitUntil(lambda: not bar.button.isEnabled(), timeout=5000)
     secrets.set("eachlabs", "sk-new")
-    window.apply_settings(settings)
+    window.settings_saved()  # what the dialog's Save does after the keyring write
     qtbot.waitUntil(bar.button.isEnabled, timeout=5000)
     window.close()
     run_async(bridge.shutdown())

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from seedance_studio.core import paths
 
@@ -102,7 +101,7 @@ class UploadCache:
         live = {k: v for k, v in self._entries.items()
                 if v.expires_at is None or v.expires_at > now}
         self._entries = live
-        data: dict[str, Any] = {
+        data: dict[str, object] = {
             "version": CACHE_VERSION,
             "entries": {k: {"url": v.url, "expires_at": v.expires_at,
                             "uploaded_at": v.uploaded_at, "size": v.size}

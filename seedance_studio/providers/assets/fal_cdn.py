@@ -9,7 +9,6 @@ How long fal keeps uploaded files is not stated where we looked; its outputs are
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -46,7 +45,7 @@ class FalCdnHost:
                 f"add it in Settings or set {env_var_hint('fal')}", provider="fal")
         return key
 
-    def initiate_request(self, name: str, content_type: str) -> dict[str, Any]:
+    def initiate_request(self, name: str, content_type: str) -> dict[str, object]:
         """The initiate call as it would be sent (key masked), for dry runs."""
         return {"method": "POST",
                 "url": f"{self.rest_url}/storage/upload/initiate?storage_type={STORAGE_TYPE}",

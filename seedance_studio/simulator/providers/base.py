@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from seedance_studio.simulator.faults import Fault, FaultKind
 from seedance_studio.simulator.http import ApiError, Request, Response
@@ -141,10 +140,10 @@ class Provider:
         duration: int,
         width: int,
         height: int,
-        request: dict[str, Any],
+        request: dict[str, object],
         cost: float = 0.0,
         credits: int = 0,
-        extra: dict[str, Any] | None = None,
+        extra: dict[str, object] | None = None,
         id_prefix: str = "",
         job_id: str | None = None,
     ) -> Job:

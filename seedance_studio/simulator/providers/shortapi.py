@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from seedance_studio.simulator.http import ApiError, Response, json_object
 from seedance_studio.simulator.jobs import Phase
@@ -146,7 +145,7 @@ class ShortApi(Provider):
         job = self.own_job(ctx, job_id, "Job not found")
         phase = job.phase()
         table = STRING_STATUS if self.state.option(self.name, "string_status") else NUMERIC_STATUS
-        data: dict[str, Any] = {"job_id": job.id, "status": table[phase]}
+        data: dict[str, object] = {"job_id": job.id, "status": table[phase]}
         if phase is Phase.SUCCEEDED:
             data["result"] = {"videos": [{"url": self.result_url(job)}]}
         elif phase in {Phase.FAILED, Phase.BLOCKED, Phase.CANCELLED}:
