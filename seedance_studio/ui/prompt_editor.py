@@ -326,8 +326,7 @@ class PromptEditor(QPlainTextEdit):
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
                     tip = (dangling_message(mention, tray).replace("the prompt mentions ", "")
-                           .capitalize() + "\n"
-                           + _("Right-click to point it at another reference"))
+                           .capitalize() + "\nRight-click to point it at another reference")
                 else:
                     ref = tray.get(mention.ref_id)
                     tip = f"{ref.display_name}\n{format_facts(ref.facts)}"
