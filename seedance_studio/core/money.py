@@ -3,7 +3,7 @@ table, the budget message. One module so a price never reads two ways."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
@@ -30,3 +30,16 @@ def format_rate(value: Decimal | None, *, credits: bool) -> str:
     if credits:
         return f"{value.normalize():f} cr"
     return f"${value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP).normalize():f}"
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """A charge as a provider reported it (a number or numeric text), or None when absent or
+    nonsense: never NaN, an infinity or a negative amount, which would fail later while a
+    paid job is being polled. The one parser every provider client uses."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount >= 0 else None

@@ -10,13 +10,11 @@ facts and gets one warning that says so.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlparse
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import (
@@ -43,6 +41,7 @@ from seedance_studio.core.prompt import Mention, PromptDocument
 from seedance_studio.core.reference import Reference, format_from_name
 from seedance_studio.core.tags import Tag, find_tag_mentions
 from seedance_studio.core.tray import ReferenceTray, number_tags
+from seedance_studio.core.url_policy import url_refusal
 
 Severity = Literal["error", "warning"]
 Value = int | float | str | None
@@ -231,47 +230,24 @@ class _Checker:
     # -- sources --------------------------------------------------------------------------------
 
     def _check_source(self, ref: Reference) -> None:
-        source = ref.source
-        scheme = urlparse(source).scheme.lower()
         tag = self.tag(ref)
-        if scheme == "file":
-            self.add("error", "url_not_https",
-                     f"{tag} is a file:// address, which {self.name} cannot fetch",
-                     "add the file itself, so the app uploads it", ref=ref,
-                     limit_name="https_only", actual=source)
-            return
-        if not ref.is_url:
-            if self.check_files and not Path(source).is_file():
+        if not ref.is_url and not ref.source.lower().startswith("file:"):
+            if self.check_files and not Path(ref.source).is_file():
                 self.add("error", "file_missing",
-                         f"{tag}: the file {source} is no longer there",
+                         f"{tag}: the file {ref.source} is no longer there",
                          "put the file back or replace the reference", ref=ref)
             return
-        host = (urlparse(source).hostname or "").lower()
-        if _is_loopback(host):
-            if self.allow_loopback and scheme in ("http", "https"):
-                return
-            self.add("error", "url_not_public",
-                     f"{tag} points at this computer ({host}); {self.name} cannot fetch it",
-                     "add the file itself, so the app uploads it", ref=ref,
-                     limit_name="https_only", actual=source)
+        refusal = url_refusal(ref.source, https_only=self.limits.https_only,
+                              allow_loopback=self.allow_loopback)
+        if refusal is None:
             return
-        if scheme == "data":
-            self.add("error", "url_not_https",
-                     f"{tag} is a data: URI; {self.name} accepts only public https URLs",
-                     "save it as a file and add that", ref=ref, limit_name="https_only",
-                     actual="data:")
-            return
-        if _is_private(host):
-            self.add("error", "url_not_public",
-                     f"{tag} points at a private network address ({host}); {self.name} "
-                     "cannot reach it", "add the file itself, so the app uploads it", ref=ref,
-                     limit_name="https_only", actual=source)
-            return
-        if scheme != "https" and self.limits.https_only:
-            self.add("error", "url_not_https",
-                     f"{tag} is a {scheme}:// URL; {self.name} accepts only https URLs",
-                     "use the https address, or download the file and add it", ref=ref,
-                     limit_name="https_only", actual=scheme)
+        reason = refusal.reason.replace("the provider", self.name)
+        if refusal.scheme_only:
+            self.add("error", refusal.code, f"{tag} {reason}", refusal.hint, ref=ref,
+                     limit_name="https_only", actual=True)
+        else:
+            self.add("error", refusal.code, f"{tag} {reason}", refusal.hint, ref=ref,
+                     actual=ref.source if len(ref.source) < 80 else ref.source[:77] + "...")
 
     # -- per-reference facts --------------------------------------------------------------------
 
@@ -641,23 +617,10 @@ def _fact_words(kind: MediaKind) -> str:
             MediaKind.AUDIO: "size and duration"}[kind]
 
 
-def _is_loopback(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain", "ip6-localhost") or host.endswith(
-            ".localhost"):
-        return True
-    return _ip_test(host, lambda ip: ip.is_loopback or ip.is_unspecified)
 
 
-def _is_private(host: str) -> bool:
-    return _ip_test(host, lambda ip: ip.is_private or ip.is_link_local)
 
 
-def _ip_test(host: str, test: Callable[[ipaddress.IPv4Address | ipaddress.IPv6Address], bool]
-             ) -> bool:
-    try:
-        return test(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return False
 
 
 def _mb(n: int) -> str:

@@ -5,7 +5,6 @@ Subclasses implement `build_request` (pure) and the parsing of their own status 
 
 from __future__ import annotations
 
-import ipaddress
 import random
 from collections.abc import Iterable
 from typing import Any, ClassVar, Protocol
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from seedance_studio.core import url_policy
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
@@ -33,17 +33,8 @@ class KeySource(Protocol):
     def get(self, provider_id: str) -> str | None: ...
 
 
-def is_loopback_host(host: str | None) -> bool:
-    if not host:
-        return False
-    host = host.strip("[]").lower()
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return ip.is_loopback or ip.is_unspecified
+is_loopback_host = url_policy.is_loopback_host
+"""This machine (the one rule: core.url_policy)."""
 
 
 def is_loopback_url(url: str) -> bool:
@@ -51,18 +42,15 @@ def is_loopback_url(url: str) -> bool:
 
 
 def check_sendable(url: str, *, allow_loopback: bool, label: str = "reference") -> None:
-    """Refuse URLs a provider can never fetch: file://, data:, and this machine.
+    """Refuse URLs a provider can never fetch (core.url_policy, the rule the checks use):
+    file://, data:, other schemes, private networks and this machine.
 
     Loopback URLs pass only when the provider itself is on loopback (the simulator).
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    refusal = url_policy.url_refusal(url, allow_loopback=allow_loopback)
+    if refusal is not None:
         shown = url if len(url) < 80 else url[:77] + "..."
-        raise CompositionError(f"{label}: {shown!r} is not a public URL a provider can fetch")
-    if not allow_loopback and is_loopback_host(parts.hostname):
-        raise CompositionError(f"{label}: {url} points at this computer, which the provider "
-                               "cannot reach; upload the file instead")
+        raise CompositionError(f"{label}: {shown} {refusal.reason}; {refusal.hint}")
 
 
 def env_var_hint(provider_id: str) -> str:

@@ -11,7 +11,6 @@ RateLimitedError.
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
 from seedance_studio.core.composition import CompositionSnapshot
@@ -21,6 +20,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -72,13 +72,9 @@ def parse_status(body: object) -> StatusResult:
         cost = None
         metrics = body.get("metrics")
         value = metrics.get("cost") if isinstance(metrics, dict) else None
-        if value is not None and not isinstance(value, bool):
-            try:
-                amount = Decimal(str(value))
-                if amount.is_finite():
-                    cost = Cost(amount=amount, unit="usd", usd=amount)
-            except InvalidOperation:
-                cost = None
+        amount = parse_amount(value)
+        if amount is not None:
+            cost = Cost(amount=amount, unit="usd", usd=amount)
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
     if state in ("failed", "error"):
         message, code = error_details(body)

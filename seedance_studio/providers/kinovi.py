@@ -10,7 +10,7 @@ Both bill in credits (`creditsUsed`), 1 credit = $0.005 unless the capabilities 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from seedance_studio.core.composition import CompositionSnapshot
@@ -20,6 +20,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -84,12 +85,9 @@ def parse_status(body: object, credit_usd: Decimal = DEFAULT_CREDIT_USD,
                                          provider=provider)
         cost = None
         credits = task.get("creditsUsed")
-        if credits is not None and not isinstance(credits, bool):
-            try:
-                amount = Decimal(str(credits))
-                cost = Cost(amount=amount, unit="credits", usd=amount * credit_usd)
-            except InvalidOperation:
-                cost = None
+        amount = parse_amount(credits)  # "NaN" or "-5" is no charge anyone can settle
+        if amount is not None:
+            cost = Cost(amount=amount, unit="credits", usd=amount * credit_usd)
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
     if state in ("fail", "failed", "error"):
         err = task.get("error")

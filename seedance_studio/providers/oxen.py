@@ -13,7 +13,6 @@ import base64
 import binascii
 import logging
 import uuid
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -29,6 +28,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -81,16 +81,8 @@ def parse_cost(body: object) -> Cost | None:
     """The actual cost (USD) from a generation-details answer, when it names one."""
     if not isinstance(body, dict):
         return None
-    value = body.get("cost")
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite():
-        return None
-    return Cost(amount=amount, unit="usd", usd=amount)
+    amount = parse_amount(body.get("cost"))
+    return None if amount is None else Cost(amount=amount, unit="usd", usd=amount)
 
 
 def sync_result_dir() -> Path:

@@ -7,7 +7,7 @@ treated as still running but kept in `raw_status`.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from seedance_studio.core.composition import CompositionSnapshot
@@ -17,6 +17,7 @@ from seedance_studio.core.errors import (
     SubmissionUnknownError,
 )
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -49,13 +50,7 @@ STRING_STATES = {
 
 
 def _amount(value: object) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
+    return parse_amount(value)
 
 
 def _state_of(raw: object) -> str | None:

@@ -42,6 +42,13 @@ class MediaRef:
     kind: str  # image | video | audio | unknown
     on_sim: bool
     duration: float | None
+    width: int | None = None
+    height: int | None = None
+    """Picture size where the simulator knows it (its sample clips name theirs)."""
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(urlsplit(self.url).path).suffix.lower().lstrip(".")
 
 
 def kind_from_name(path: str) -> str:
@@ -80,7 +87,8 @@ def _resolve_sim(state: SimState, path: str, query: str) -> MediaRef | None:
     if len(parts) == 2 and parts[0] == "samples":
         clip = _SAMPLE_CLIP.match(parts[1])
         if clip:
-            return MediaRef(url, "video", True, float(clip.group(3)))
+            return MediaRef(url, "video", True, float(clip.group(3)), int(clip.group(1)),
+                            int(clip.group(2)))
         tone = _SAMPLE_TONE.match(parts[1])
         if tone:
             return MediaRef(url, "audio", True, float(tone.group(1)))
@@ -126,7 +134,7 @@ def inspect_url(state: SimState, url: object, label: str, *, https_only: bool = 
     if is_sim_url(state, parts.hostname, port):
         ref = _resolve_sim(state, parts.path, parts.query)
         if ref is not None:
-            return MediaRef(url, ref.kind, True, ref.duration)
+            return MediaRef(url, ref.kind, True, ref.duration, ref.width, ref.height)
         if state.option("sim", "strict_urls"):
             raise ApiError(400, f"{label}: URL is not publicly accessible: {url}")
         return MediaRef(url, kind_from_name(parts.path), True, None)

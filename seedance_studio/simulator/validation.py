@@ -21,6 +21,10 @@ class Limits:
     video_seconds_min: float = 2.0
     video_seconds_max: float = 15.0
     audio_seconds_max: float = 15.0
+    image_suffixes: tuple[str, ...] = ()
+    """File types the page lists for images (empty: the page lists none)."""
+    video_max_pixels: int | None = None
+    """Past the page's "~720p (834x1112)"; the simulator checks it where it knows the size."""
 
 
 def require_str(obj: Mapping[str, object], name: str, label: str | None = None) -> str:
@@ -114,3 +118,15 @@ def file_dims(width: int, height: int, short_side: int = 180) -> tuple[int, int]
     """The small size actually encoded, keeping the requested shape."""
     scale = short_side / min(width, height)
     return _even(width * scale), _even(height * scale)
+
+
+def media_problem(kind: str, suffix: str, width: int | None, height: int | None,
+                  limits: Limits) -> str | None:
+    """What a page says its API refuses about one fetched file (its type, its size)."""
+    if kind == "image" and limits.image_suffixes and suffix and (
+            suffix not in limits.image_suffixes):
+        return f"unsupported image format {suffix.upper()}: use JPEG, PNG or WebP"
+    if (kind == "video" and limits.video_max_pixels is not None and width and height
+            and width * height > limits.video_max_pixels):
+        return f"video resolution {width}x{height} is above ~720p (834x1112)"
+    return None

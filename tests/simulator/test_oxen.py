@@ -196,3 +196,17 @@ def test_auth(simulator: Simulator, client: httpx.Client, key: str, code: int) -
     resp = enqueue(simulator, client, OXEN_QUEUE, key=key)
     assert resp.status_code == code
     assert "error" in resp.json()
+
+
+def test_a_gif_and_a_1080p_video_are_refused_as_the_page_says(
+    simulator: Simulator, client: httpx.Client
+) -> None:
+    # "Reference images (JPEG, PNG, WebP)"; "Resolution between ~480p and ~720p".
+    gif = {**OXEN_QUEUE, "input_images": ["https://example.com/a.gif"]}
+    resp = enqueue(simulator, client, gif)
+    assert resp.status_code == 400 and "GIF" in resp.json()["error"]
+    hd = simulator.sample_url("clip_1920x1080_3s.mp4")
+    resp = enqueue(simulator, client, {**OXEN_QUEUE, "input_videos": [hd]})
+    assert resp.status_code == 400 and "1920x1080" in resp.json()["error"]
+    ok = simulator.sample_url("clip_1280x720_3s.mp4")  # 921,600 pixels: ~720p
+    assert enqueue(simulator, client, {**OXEN_QUEUE, "input_videos": [ok]}).status_code == 200

@@ -31,6 +31,7 @@ from seedance_studio.simulator.validation import (
     Limits,
     count_problem,
     duration_problem,
+    media_problem,
     optional_bool,
     optional_str,
     ratio_dims,
@@ -44,7 +45,10 @@ RESOLUTIONS = {"480p": 480, "720p": 720}
 DURATIONS = ("auto", *(str(n) for n in range(4, 16)))
 AUTO_SECONDS = 5
 USD_PER_SECOND = {"480p": 0.1412, "720p": 0.3024, "1080p": 0.685}
-LIMITS = Limits(images=9, videos=3, audios=3, total=12)
+LIMITS = Limits(images=9, videos=3, audios=3, total=12,
+                image_suffixes=("jpg", "jpeg", "png", "webp"), video_max_pixels=834 * 1112)
+"""The page's own limits: "Supported formats: JPEG, PNG, WebP" and "between ~480p
+(640x640) and ~720p (834x1112)"."""
 FILE_TYPES = ("image", "video", "audio", "other")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 RATE_WINDOW_S = 60.0
@@ -143,7 +147,9 @@ class Eachlabs(Provider):
         model = require_str(body, "model")
         if model != MODEL:
             raise ApiError(404, "Model not found", details=f"Unknown model {model!r}")
-        version = require_str(body, "version")
+        # The page's own example omits "version"; the generic create doc requires it. Both are
+        # accepted: an absent version is this model's only one.
+        version = body.get("version", VERSION)
         if version != VERSION:
             raise ApiError(400, "Invalid input", details=f"Unknown version {version!r} for {model}")
         inputs = body.get("input")
@@ -173,12 +179,15 @@ class Eachlabs(Provider):
             optional_bool(inputs, "generate_audio")
             optional_str(inputs, "end_user_id")
             optional_str(body, "webhook_url")
-            for i, url in enumerate(images):
-                inspect_url(self.state, url, f"image_urls[{i}]", https_only=True)
-            video_s = [
-                inspect_url(self.state, u, f"video_urls[{i}]", https_only=True).duration
-                for i, u in enumerate(videos)
-            ]
+            fetched = [inspect_url(self.state, url, f"image_urls[{i}]", https_only=True)
+                       for i, url in enumerate(images)]
+            fetched += [inspect_url(self.state, u, f"video_urls[{i}]", https_only=True)
+                        for i, u in enumerate(videos)]
+            for ref in fetched:
+                problem = media_problem(ref.kind, ref.suffix, ref.width, ref.height, LIMITS)
+                if problem:
+                    raise ApiError(400, problem)
+            video_s = [ref.duration for ref in fetched[len(images):]]
             audio_s = [
                 inspect_url(self.state, u, f"audio_urls[{i}]", https_only=True).duration
                 for i, u in enumerate(audios)
