@@ -18,7 +18,9 @@ from seedance_studio.projects.session import ProjectSession
 
 
 def test_show_then_relink_a_project_whose_files_moved(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     media = tmp_path / "media"
     media.mkdir()
     still = media / "face.png"
@@ -45,8 +47,9 @@ def test_show_then_relink_a_project_whose_files_moved(
     assert again["references"][0]["source"] == str(tmp_path / "moved" / "face.png")
 
 
-def test_a_broken_project_is_one_line(tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_project_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     bad = tmp_path / "bad.seedance"
     bad.write_text("{nope")
     assert main(["project", str(bad)]) == 1
