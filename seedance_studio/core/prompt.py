@@ -7,6 +7,8 @@ dangling marker that no longer looks like a tag, so it can never be re-read as a
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from psygnal import Signal
@@ -161,8 +163,10 @@ class PromptDocument:
             tag = tags.get(m.ref_id)
             if tag is not None:
                 wanted = tag.mention
-                updated = replace(m, last_tag=tag.canonical, dangling=False,
-                                  last_name=_name(tray, m.ref_id) or m.last_name)
+                name = _name(tray, m.ref_id) or m.last_name
+                updated = m if (m.last_tag, m.dangling, m.last_name) == (
+                    tag.canonical, False, name) else replace(
+                    m, last_tag=tag.canonical, dangling=False, last_name=name)  # no copy per key
             else:
                 wanted, updated = dangling_text(m.last_tag), replace(m, dangling=True)
             current = self._text[m.start:m.end]
@@ -173,7 +177,9 @@ class PromptDocument:
                 edits.append(TextEdit(m.start, m.end, wanted))
             new_start = m.start + shift
             shift += len(wanted) - len(current)
-            new_mentions.append(replace(updated, start=new_start, end=new_start + len(wanted)))
+            moved = (new_start, new_start + len(wanted)) != (updated.start, updated.end)
+            new_mentions.append(replace(updated, start=new_start, end=new_start + len(wanted))
+                                if moved else updated)
         pieces.append(self._text[cursor:])
         old_count = len(self._mentions)
         self._text = "".join(pieces)
@@ -224,8 +230,9 @@ class PromptDocument:
 
     def unknown_tags(self) -> list[tuple[int, int, Tag]]:
         """Tag-like runs that are not bound: they name an item the tray does not have."""
+        overlaps = self._overlap_test()
         return [(t.start, t.end, t.tag) for t in find_tag_mentions(self._text)
-                if not self._overlaps(t.start, t.end)]
+                if not overlaps(t.start, t.end)]
 
     def to_data(self) -> dict[str, object]:
         """A JSON-able form for project files and the job store."""
@@ -270,14 +277,26 @@ class PromptDocument:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _overlaps(self, start: int, end: int) -> bool:
-        return any(m.start < end and start < m.end for m in self._mentions)
+    def _overlap_test(self) -> Callable[[int, int], bool]:
+        """Whether a span overlaps a mention, by bisection: mentions are sorted and disjoint,
+        so their ends are sorted too (a scan of every mention per tag cost milliseconds per
+        keystroke in a long prompt)."""
+        mentions = list(self._mentions)
+        ends = [m.end for m in mentions]
+
+        def overlaps(start: int, end: int) -> bool:
+            i = bisect.bisect_right(ends, start)
+            return i < len(mentions) and mentions[i].start < end
+        return overlaps
 
     def _bind_plain(self, tray: ReferenceTray) -> None:
         """Bind every unbound tag-like run whose tag the tray has now."""
         added = False
+        # Runs found in one scan never overlap each other, so testing against the mentions
+        # as they were before this loop is enough.
+        overlaps = self._overlap_test()
         for found in find_tag_mentions(self._text):
-            if self._overlaps(found.start, found.end):
+            if overlaps(found.start, found.end):
                 continue
             ref = tray.find(found.tag)
             if ref is None:

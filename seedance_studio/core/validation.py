@@ -430,8 +430,9 @@ class _Checker:
                      "no reference", "finish the mention with @ and a tag from the list, "
                      "or delete it", limit_name="mentions", actual=found.group())
         counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
+        by_id = {r.id: r for r in self.refs}
         for mention in doc.live_mentions():
-            ref = next((r for r in self.refs if r.id == mention.ref_id), None)
+            ref = by_id.get(mention.ref_id)
             if ref is not None and self.kind_limits(ref.kind).max_count == 0:
                 self.add("error", "mention_kind_not_accepted",
                          f"the prompt mentions {self.tag(ref)}, but {self.name} takes no "

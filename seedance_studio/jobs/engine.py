@@ -911,13 +911,23 @@ def _files_gone(job: JobRecord) -> bool:
 async def run_until_settled(engine: JobEngine, ids: list[int],
                             on_tick: Callable[[list[JobRecord]], Awaitable[None] | None]
                             | None = None) -> list[JobRecord]:
-    """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress)."""
+    """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress).
+
+    Each tick re-reads only the rows written since the last one (by any process): fifty
+    jobs waiting on a slow provider cost one indexed query per tick, not fifty decodes.
+    """
     waiter = asyncio.ensure_future(engine.wait(ids))
+    records = {i: engine.get(i) for i in ids} if on_tick else {}
+    seen = max((r.updated_at for r in records.values()), default=0.0)
     try:
         while not waiter.done():
             await asyncio.wait([waiter], timeout=0.5)
             if on_tick:
-                result = on_tick([engine.get(i) for i in ids])
+                for job_id, updated in engine.store.changed_since(seen):
+                    if job_id in records:
+                        records[job_id] = engine.get(job_id)
+                    seen = max(seen, updated)
+                result = on_tick([records[i] for i in ids])
                 if result is not None:
                     await result
         return waiter.result()
