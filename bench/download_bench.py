@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -202,6 +202,47 @@ async def plain_fetch(http: httpx.AsyncClient, url: str, path: Path) -> int:
     return size
 
 
+def candidate_fetch(mode: str, url: str, path: Path) -> int:
+    """One candidate client for the worker thread, each hashing as it writes (sha256 inline)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    size = 0
+    buffer = bytearray(1 << 20)
+    view = memoryview(buffer)
+    with path.open("wb", buffering=0) as out:
+        if mode == "httpx-sync":  # httpx's sync client, 1 MiB reads
+            with httpx.Client(trust_env=False) as client, client.stream("GET", url) as r:
+                for chunk in r.iter_bytes(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+        elif mode == "urllib3":  # urllib3's pool, readinto a 1 MiB buffer
+            import urllib3
+
+            pool = urllib3.PoolManager()
+            r = pool.request("GET", url, preload_content=False)
+            while n := r.readinto(view):
+                digest.update(view[:n])
+                out.write(view[:n])
+                size += n
+            r.release_conn()
+        elif mode == "http.client":  # the standard library, readinto a 1 MiB buffer
+            import urllib.request
+
+            with urllib.request.urlopen(url) as r:
+                while n := r.readinto(view):
+                    digest.update(view[:n])
+                    out.write(view[:n])
+                    size += n
+        else:
+            raise SystemExit(f"unknown candidate {mode}")
+    return size
+
+
+CANDIDATES = ("httpx-sync", "urllib3", "http.client")
+
+
 def child(url: str, folder: Path, mode: str) -> None:
     """What the engine does for one finished job's result, timed step by step (prints JSON)."""
     from seedance_studio.core.composition import Composition
@@ -224,6 +265,7 @@ def child(url: str, folder: Path, mode: str) -> None:
     part = dl.part_path(final)
     part.parent.mkdir(parents=True, exist_ok=True)
     seen = [0]
+    digests: list[str | None] = [None]
 
     def progress(done: int, total: int | None) -> None:  # the engine reports every chunk too
         seen[0] = done
@@ -236,10 +278,18 @@ def child(url: str, folder: Path, mode: str) -> None:
             if mode == "plain":
                 size = await plain_fetch(http, url, part)
             else:
-                size = await dl.fetch(http, url, part, progress=progress)
+                fetched = await dl.fetch(http, url, part, progress=progress)
+                size, digests[0] = fetched.size, fetched.sha256
             return size, before, time.perf_counter() - start
 
-    size, before, fetch_s = asyncio.run(fetch())
+    if mode in CANDIDATES:
+        _reset_peak()
+        before = _memory_kb()[0]
+        start = time.perf_counter()
+        size = candidate_fetch(mode, url, part)
+        fetch_s = time.perf_counter() - start
+    else:
+        size, before, fetch_s = asyncio.run(fetch())
     after_fetch = _memory_kb()[1]
     verify_s = finish_s = 0.0
     digest = None
@@ -249,7 +299,8 @@ def child(url: str, folder: Path, mode: str) -> None:
         verify_s = time.perf_counter() - start
         start = time.perf_counter()
         part.replace(final)
-        sidecar = dl.write_sidecar(final, dl.provenance(job, final, ResultMedia(url=url)))
+        sidecar = dl.write_sidecar(final, dl.provenance(job, final, ResultMedia(url=url),
+                                                        sha256=digests[0]))
         finish_s = time.perf_counter() - start
         digest = json.loads(sidecar.read_text("utf-8"))["sha256"]
     store.close()
@@ -274,7 +325,8 @@ def mb_s(size: int, seconds: float) -> float:
 
 
 def line(label: str, seconds: float, size: int, curl_s: float | None = None) -> str:
-    ratio = f"  {seconds / curl_s:.2f}x curl's time" if curl_s else ""
+    ratio = (f"  {seconds / curl_s:.2f}x curl's time = {curl_s / seconds:.2f}x its speed"
+             if curl_s else "")
     return f"  {label:<36} median {seconds:6.3f} s {mb_s(size, seconds):7.1f} MB/s{ratio}"
 
 
@@ -301,15 +353,27 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
     def run_plain() -> None:
         plain.append(app(url, work, "plain"))
 
-    tools = [run_curl, run_app, run_plain]
+    others: dict[str, list[float]] = {name: [] for name in CANDIDATES}
+
+    def candidate(name: str) -> Callable[[], None]:
+        def run() -> None:
+            result = app(url, work, name)
+            if result.size != size:
+                raise SystemExit(f"{name} brought {result.size} of {size} bytes")
+            others[name].append(result.fetch_s)
+        return run
+
+    tools = [run_curl, run_app, run_plain, *(candidate(name) for name in CANDIDATES)]
     for run in range(runs):
-        for tool in tools[run % 3:] + tools[:run % 3]:
+        turn = run % len(tools)
+        for tool in tools[turn:] + tools[:turn]:
             tool()
             clear(work)
         result = apps[-1]
         print(f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = fetch "
-              f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sha256/sidecar "
-              f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s")
+              f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sidecar "
+              f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s | "
+              + " | ".join(f"{name} {others[name][-1]:.3f} s" for name in CANDIDATES))
     c = statistics.median(curl_s)
     print(f"medians over {runs} runs, {size / MB:.1f} MB:")
     print(line("curl -s -o FILE URL", c, size))
@@ -318,8 +382,11 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
     print(line("app, fetch() into .part", statistics.median(r.fetch_s for r in apps), size, c))
     print(line("bare httpx AsyncClient stream loop", statistics.median(r.fetch_s for r in plain),
                size, c))
+    for name in CANDIDATES:
+        print(line(f"candidate {name} + sha256, 1 MiB", statistics.median(others[name]), size, c))
     print(f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
-          f"rename+sha256+sidecar median {statistics.median(r.finish_s for r in apps):.3f} s")
+          f"rename+sidecar (sha256 from the stream) median "
+          f"{statistics.median(r.finish_s for r in apps):.3f} s")
     growth = max(r.rss_growth_fetch_kb for r in apps) / 1024
     whole = max(r.rss_growth_total_kb for r in apps) / 1024
     print(f"  app peak RSS growth (worst run): fetch +{growth:.1f} MB, whole +{whole:.1f} MB, "

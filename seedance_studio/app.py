@@ -9,49 +9,36 @@ settings, jobs or keys.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import logging
 import os
 import signal
-import socket
 import sys
 from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import qasync
-from PySide6.QtCore import QLibraryInfo, QSocketNotifier, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core import capabilities, i18n, paths
-from seedance_studio.core.composition import Composition
-from seedance_studio.core.logs import setup_logging
-from seedance_studio.core.provider import Provider
-from seedance_studio.core.settings import (
-    S3Settings,
-    Settings,
-    load_settings,
-    save_settings,
-    take_load_problem,
-)
-from seedance_studio.preflight import startup_problem
-from seedance_studio.providers import registry
-from seedance_studio.providers.keys import SecretStore, env_var
-from seedance_studio.ui.draft import load_draft
-from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.help_menu import HelpMenu, install_help_menu
 from seedance_studio.ui.icons import app_icon
-from seedance_studio.ui.main_window import MainWindow
-from seedance_studio.ui.theme import apply_theme
-from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
+from seedance_studio.ui.startup_shell import StartupShell
+from seedance_studio.ui.theme import apply_palette, apply_theme
+from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
 
-if TYPE_CHECKING:  # the simulator (an HTTP server) is imported only when --simulator asks for it
+# Everything below loads after the window's first paint (ui/startup_shell.py): the core,
+# pydantic, the job store, keyring, asyncio and qasync are imported where they are used.
+if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
 
+    from seedance_studio.core.composition import Composition
+    from seedance_studio.core.provider import Provider
+    from seedance_studio.core.settings import Settings
     from seedance_studio.providers.base import KeySource
+    from seedance_studio.providers.keys import SecretStore
     from seedance_studio.simulator import Simulator
+    from seedance_studio.ui.engine_bridge import EngineBridge
+    from seedance_studio.ui.help_menu import HelpMenu
+    from seedance_studio.ui.main_window import MainWindow
     from seedance_studio.ui.simulator_menu import SimulatorMenu
 
 STARTUP_FAILED = 3
@@ -71,6 +58,9 @@ autosaved at once and unfinished jobs resume on the next start."""
 
 def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
     """Every cloud provider (and the S3 host) pointed at the running simulator."""
+    from seedance_studio.core import capabilities
+    from seedance_studio.core.settings import S3Settings
+
     urls = {c.id: sim.base_url(c.id) for c in capabilities.load_all().values() if not c.local}
     return settings.model_copy(update={
         "base_urls": urls,
@@ -80,6 +70,8 @@ def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
 
 def simulator_secrets() -> SecretStore:
     """A session keyring plus a key for every provider (the simulator takes any key)."""
+    from seedance_studio.core import capabilities
+    from seedance_studio.providers.keys import SecretStore, env_var
     from seedance_studio.providers.memory_keyring import MemoryKeyring
 
     environ = {env_var(c.id): SIMULATOR_KEY for c in capabilities.load_all().values()}
@@ -89,24 +81,31 @@ def simulator_secrets() -> SecretStore:
 def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
                 http: httpx.AsyncClient | None = None) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
+    from seedance_studio.providers import registry
+
     provider = registry.create_provider(provider_id, settings, secrets, http=http)
     if hasattr(provider, "default_poll_interval"):
         provider.default_poll_interval = SIMULATOR_POLL_S
     return provider
 
 
-@dataclass
 class Studio:
     """What one run of the app holds; `close()` takes it down in order."""
 
-    window: MainWindow
-    bridge: EngineBridge
-    simulator: Simulator | None = None
-    closed: asyncio.Event = field(default_factory=asyncio.Event)
-    help: HelpMenu | None = None
-    simulator_menu: SimulatorMenu | None = None
+    def __init__(self, window: MainWindow, bridge: EngineBridge,
+                 simulator: Simulator | None = None) -> None:
+        import asyncio
+
+        self.window = window
+        self.bridge = bridge
+        self.simulator = simulator
+        self.closed = asyncio.Event()
+        self.help: HelpMenu | None = None
+        self.simulator_menu: SimulatorMenu | None = None
 
     async def close(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> None:
+        import asyncio
+
         # Closing must end the process whatever the engine does: unfinished jobs are in the
         # store and resume on the next start, so a failed or slow shutdown loses nothing.
         with contextlib.suppress(Exception):
@@ -117,6 +116,15 @@ class Studio:
 
 def build_studio(*, simulator: bool = False, composition: Composition | None = None) -> Studio:
     """Settings, keys, engine and window (call with a running qasync loop)."""
+    from seedance_studio.core import paths
+    from seedance_studio.core.settings import load_settings, take_load_problem
+    from seedance_studio.providers.keys import SecretStore
+    from seedance_studio.ui.draft import load_draft
+    from seedance_studio.ui.engine_bridge import EngineBridge
+    from seedance_studio.ui.help_menu import install_help_menu
+    from seedance_studio.ui.main_window import MainWindow
+    from seedance_studio.ui.ui_state import ui_state_store
+
     sim = None
     settings = load_settings()
     if simulator:
@@ -151,6 +159,8 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
 
 
 def _save_and_apply(window: MainWindow, settings: Settings) -> None:
+    from seedance_studio.core.settings import save_settings
+
     """The Simulator menu's choice goes into the app's one Settings (its subscribers follow)
     and to the file."""
     window.settings.update(settings)
@@ -172,10 +182,16 @@ _quit_requested = False
 """Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
 
 
-async def run_studio(options: argparse.Namespace) -> int:
+async def run_studio(options: argparse.Namespace, shell: StartupShell | None = None) -> int:
+    """Build the studio (on the loop's first turn, after the shell painted) and run it."""
+    from PySide6.QtCore import QTimer
+
     studio = build_studio(simulator=options.simulator)
-    studio.window.show()
-    if _quit_requested:
+    if shell is not None:
+        shell.hand_over(studio.window)
+    else:
+        studio.window.show()
+    if _quit_requested or (shell is not None and shell.abandoned):
         studio.window.close()
     elif options.screenshot:
         QTimer.singleShot(SCREENSHOT_DELAY_MS,
@@ -209,6 +225,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def use_simulator_home() -> Path:
     """Simulator mode keeps its settings, jobs and library in a folder of its own in the user
     cache, kept between runs so its jobs survive a restart (Help ▸ Remove simulator data)."""
+    from seedance_studio.core import paths
+
     home = paths.home_override()
     if home is None:
         home = paths.simulator_home()
@@ -217,7 +235,9 @@ def use_simulator_home() -> Path:
     return home
 
 
-def make_application(argv: Sequence[str]) -> QApplication:
+def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplication:
+    """The QApplication, themed; `stylesheet=False` leaves the stylesheet for later
+    (`theme.apply_stylesheet`), as the first paint does not need it."""
     app = QApplication(list(argv))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -227,12 +247,19 @@ def make_application(argv: Sequence[str]) -> QApplication:
     install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
-    apply_theme(app)
+    if stylesheet:
+        apply_theme(app)
+    else:
+        apply_palette(app)
     return app
 
 
 def install_qt_translations(app: QApplication) -> None:
     """Qt's own strings (standard buttons, file dialogs) in the language of ours."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from seedance_studio.core import i18n
+
     code = i18n.language()
     if code == "en":
         return
@@ -260,27 +287,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     options = parse_args(argv[1:])
     prefer_xcb_for_embedded_video(os.environ)
+    from seedance_studio.preflight import startup_problem
+
     problem = startup_problem()
     if problem is not None:
         print(f"seedance-studio: {problem}", file=sys.stderr)
         return STARTUP_FAILED
     if options.simulator:
         use_simulator_home()
+    from seedance_studio.core.logs import setup_logging
+
     with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
         setup_logging()
-    app = make_application(argv)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    app = make_application(argv, stylesheet=False)
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
     signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
+    shell = StartupShell(simulator=options.simulator)
+    shell.show()
+    shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
+    apply_theme(app)  # the stylesheet, and following the system's light/dark switch
+    import asyncio
+    import logging
+
+    import qasync
+    from PySide6.QtCore import QTimer
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     _wake_on_signals(app)
     app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
     tick = QTimer()
     tick.start(250)  # lets Python run its signal handlers while Qt waits for events
     tick.timeout.connect(lambda: None)
     with loop:
-        code = int(loop.run_until_complete(run_studio(options)))
+        code = int(loop.run_until_complete(run_studio(options, shell)))
     if _quit_requested:
         # Ended by a signal or a logout: everything is written and closed by now, so skip
         # tearing down every Qt object one by one (that alone can take most of a second).
@@ -294,6 +335,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _wake_on_signals(app: QApplication) -> None:
     """Run Python's signal handlers as soon as a signal arrives, not at the next tick: the
     C handler writes to a socket that the Qt loop watches."""
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
     reader, writer = socket.socketpair()
     reader.setblocking(False)
     writer.setblocking(False)
@@ -311,19 +356,26 @@ def _wake_on_signals(app: QApplication) -> None:
 _wakeup_keep: list[object] = []
 
 
+def _studio_windows(app: QApplication) -> list[MainWindow]:
+    """The built studio windows (none while the first-paint shell still stands alone)."""
+    module = sys.modules.get("seedance_studio.ui.main_window")
+    if module is None:
+        return []
+    return [w for w in app.topLevelWidgets()
+            if isinstance(w, module.MainWindow) and getattr(w, "ready", False)]
+
+
 def _close_windows(app: QApplication) -> None:
     global _quit_requested
-    _quit_requested = True
-    for widget in app.topLevelWidgets():
-        if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
-            widget.quit_for_system()
+    _quit_requested = True  # a studio still being built closes as soon as it is up
+    for widget in _studio_windows(app):
+        widget.quit_for_system()
 
 
 def _autosave_windows(app: QApplication) -> None:
     """The session is ending (logout): write the autosave now, before anything else."""
-    for widget in app.topLevelWidgets():
-        if isinstance(widget, MainWindow) and getattr(widget, "ready", False):
-            widget.project.autosave(wait=True)
+    for widget in _studio_windows(app):
+        widget.project.autosave(wait=True)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from seedance_studio.core.pricing import (
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_until_settled
+from seedance_studio.jobs.provider_policy import confirmation_text, needs_confirmation
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
 from seedance_studio.jobs.transitions import Action, allowed_actions, describe
@@ -268,7 +269,14 @@ def submit(args: argparse.Namespace) -> int:
 async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
                   yes: bool) -> int:
     est = _estimate_of(snapshot, settings)
-    warning = capabilities.get(snapshot.params.provider).cancel_warning()
+    caps = capabilities.get(snapshot.params.provider)
+    variants = max(snapshot.params.variants, 1)
+    total = est.worst_case  # the whole submission's upper figure (None: no price)
+    if not yes and needs_confirmation(caps.id, variants, total):
+        print(f"seedance: {confirmation_text(caps.name, variants, total)}: add --yes to send "
+              f"them", file=sys.stderr)
+        return EXIT_FAILED
+    warning = caps.cancel_warning()
     if warning:
         print(f"seedance: note: {warning}", file=sys.stderr, flush=True)
     async with _engine(settings) as engine:

@@ -20,6 +20,13 @@ class MediaKind(StrEnum):
         return self.value.capitalize()
 
 
+def quarter_turns(degrees: float | None) -> int:
+    """A display rotation as 0, 90, 180 or 270 degrees counter-clockwise: the one rule the probe
+    (what the facts say) and the conform (what it applies to the pixels) both use, so an 89.6°
+    or -90° tag reads the same in both."""
+    return round((degrees or 0) / 90) * 90 % 360
+
+
 class MediaFacts(BaseModel):
     """Probed facts about a media file; every field a provider limit can test."""
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from seedance_studio.core.errors import MediaError
-from seedance_studio.core.media_facts import MediaFacts, MediaKind
+from seedance_studio.core.media_facts import MediaFacts, MediaKind, quarter_turns
 from seedance_studio.core.reference import Reference, guess_kind
 
 if TYPE_CHECKING:  # PyAV is imported on the first probe
@@ -403,8 +403,7 @@ def _rotation(frames: Sequence[object]) -> int:
 
     if not frames or not isinstance(frames[0], av.VideoFrame):
         return 0
-    degrees: float = getattr(frames[0], "rotation", 0) or 0
-    return round(degrees) % 360
+    return quarter_turns(getattr(frames[0], "rotation", 0))
 
 
 def _image_facts(fmt: str, size: int, stream: VideoStream, shown: str) -> MediaFacts:

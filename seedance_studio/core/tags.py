@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -53,9 +54,16 @@ class TagMatch:
 
 def find_tag_mentions(text: str) -> list[TagMatch]:
     """Every mention-like run in `text`, left to right."""
+    return list(_scan(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _scan(text: str) -> tuple[TagMatch, ...]:
+    """One scan per text: a keystroke reads the same prompt several times (binding, the
+    snapshot's document, validation); the matches are immutable."""
     found: list[TagMatch] = []
     for m in MENTION_PATTERN.finditer(text):
         kind = m.group("kind") or m.group("bkind")
         num = m.group("num") or m.group("bnum")
         found.append(TagMatch(m.start(), m.end(), Tag(MediaKind(kind.lower()), int(num))))
-    return found
+    return tuple(found)

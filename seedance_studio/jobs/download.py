@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import re
 import shutil
+import threading
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,9 @@ from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
 from seedance_studio.core.params import with_defaults
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
+from seedance_studio.jobs import transfer
 from seedance_studio.jobs.store import JobRecord, dumps
+from seedance_studio.jobs.transfer import Answer, Hasher
 
 if TYPE_CHECKING:
     import httpx
@@ -35,6 +39,8 @@ RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 ACCEPTED_TYPES = ("video/", "application/octet-stream", "binary/octet-stream")
 STILL_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
 """What a last-frame still may be served as."""
+READ_TIMEOUT_S = 60.0
+"""Connecting, or waiting for the next bytes, longer than this is a drop."""
 
 Progress = Callable[[int, int | None], None]
 """(bytes so far, total bytes or None)."""
@@ -80,15 +86,15 @@ def part_path(final: Path) -> Path:
     return final.with_name(final.name + ".part")
 
 
-def _total_from(response: httpx.Response, already: int) -> int | None:
-    content_range = response.headers.get("content-range", "")
+def _total_from(answer: Answer, already: int) -> int | None:
+    content_range = answer.headers.get("content-range", "")
     if "/" in content_range:
         tail = content_range.rsplit("/", 1)[1]
         if tail.isdigit():
             return int(tail)
-    length = response.headers.get("content-length")
+    length = answer.headers.get("content-length")
     if length and length.isdigit():
-        return int(length) + (already if response.status_code == 206 else 0)
+        return int(length) + (already if answer.status == 206 else 0)
     return None
 
 
@@ -96,8 +102,8 @@ def _backoff(attempt: int) -> float:
     return BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
+def _retry_after(answer: Answer) -> float | None:
+    value = answer.headers.get("retry-after", "")
     try:
         return min(float(value), 60.0)
     except ValueError:
@@ -113,70 +119,180 @@ def _remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def _check_type(response: httpx.Response, url: str, accepted: tuple[str, ...]) -> None:
-    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+def _check_type(answer: Answer, url: str, accepted: tuple[str, ...]) -> None:
+    ctype = answer.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype and not ctype.startswith(accepted):
         what = "an image" if accepted == STILL_TYPES else "a video"
         raise DownloadError(f"{url} answered with {ctype!r}, not {what}")
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A complete `.part`: its size and the sha256 of its bytes, hashed as they streamed."""
+
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What one attempt ended with: complete (`size`), or try again (after `wait`)."""
+
+    size: int | None = None
+    error: Exception | None = None
+    wait: float | None = None
+
+
+_AGAIN_NOW = _Step(wait=0.0)
+
+
+def _judge(answer: Answer, url: str, part: Path, have: int,
+           accepted: tuple[str, ...]) -> _Step | None:
+    """The status's meaning, shared by both transports; None: stream the body."""
+    if answer.status == 416 and have:
+        total = _total_from(answer, 0)
+        if total is None or total == have:
+            return _Step(size=have)
+        _remove(part)
+        return _AGAIN_NOW
+    if answer.status in (403, 404, 410):
+        raise NotFoundError(f"the result URL answered {answer.status}: it may have expired",
+                            status_code=answer.status)
+    if answer.status in RETRYABLE_STATUS:
+        return _Step(error=DownloadError(f"download answered HTTP {answer.status}"),
+                     wait=_retry_after(answer))
+    if answer.status >= 400:
+        raise DownloadError(f"download answered HTTP {answer.status}",
+                            status_code=answer.status)
+    _check_type(answer, url, accepted)
+    return None
+
+
+def _prepare(answer: Answer, part: Path, have: int, hasher: Hasher) -> tuple[bool, int | None]:
+    """(appending, total) for a body about to stream; the hash restarts with what is kept."""
+    appending = answer.status == 206 and have > 0
+    kept = have if appending else 0
+    if hasher.count != kept:
+        hasher.resume_from(part, kept)
+    return appending, _total_from(answer, kept)
+
+
+def _ended(done: int, total: int | None) -> _Step:
+    if total is None or done == total:
+        return _Step(size=done)
+    return _Step(error=DownloadError(f"connection closed at {done} of {total} bytes"))
+
+
 async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
                 progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                accepted: tuple[str, ...] | None = None) -> int:
-    """Stream `url` into `part`, resuming what is already there; returns the final size.
+                accepted: tuple[str, ...] | None = None) -> Fetched:
+    """Stream `url` into `part`, resuming what is already there; returns size and sha256.
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
-    complete only when the size matches the server's total; a short read is a drop.
+    complete only when the size matches the server's total; a short read is a drop. On the
+    network the body streams in a worker thread (jobs/transfer.py, the line rate); a client
+    with its own transport (a test's, an app's mock) is read through that client instead.
     """
     import httpx  # loaded with the first download, not at start-up
 
     part.parent.mkdir(parents=True, exist_ok=True)
+    threaded = _on_the_network(http)
+    kinds = accepted or ACCEPTED_TYPES
+    hasher = Hasher()
     last_error: Exception | None = None
     for attempt in range(max_attempts):
         have = _size(part)
         headers = {"Range": f"bytes={have}-"} if have else {}
+        step: _Step | None = None
         try:
-            async with http.stream("GET", url, headers=headers, follow_redirects=True,
-                                   timeout=httpx.Timeout(30.0, read=60.0)) as response:
-                if response.status_code == 416 and have:
-                    total = _total_from(response, 0)
-                    if total is None or total == have:
-                        return have
-                    _remove(part)
-                    continue
-                if response.status_code in (403, 404, 410):
-                    raise NotFoundError(
-                        f"the result URL answered {response.status_code}: it may have expired",
-                        status_code=response.status_code)
-                if response.status_code in RETRYABLE_STATUS:
-                    last_error = DownloadError(f"download answered HTTP "
-                                               f"{response.status_code}")
-                    hint = _retry_after(response)
-                    if attempt + 1 < max_attempts:
-                        await sleep(hint if hint is not None else _backoff(attempt))
-                    continue
-                if response.status_code >= 400:
-                    raise DownloadError(f"download answered HTTP {response.status_code}",
-                                        status_code=response.status_code)
-                _check_type(response, url, accepted or ACCEPTED_TYPES)
-                appending = response.status_code == 206 and have > 0
-                total = _total_from(response, have if appending else 0)
-                done = have if appending else 0
-                with part.open("ab" if appending else "wb") as out:
-                    async for chunk in response.aiter_bytes():
-                        out.write(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total)
-                if total is None or done == total:
-                    return done
-                last_error = DownloadError(f"connection closed at {done} of {total} bytes")
-        except (httpx.TransportError, httpx.StreamError) as exc:
+            if threaded:
+                step = await _attempt_in_thread(url, part, have, headers, hasher, progress,
+                                                kinds)
+            else:
+                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress,
+                                            kinds)
+        except (httpx.TransportError, httpx.StreamError, OSError) as exc:
+            if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+                raise
             last_error = exc
+        if step is not None:
+            if step.size is not None:
+                if hasher.count != step.size:  # complete already (416): hash what is there
+                    await asyncio.to_thread(hasher.resume_from, part, step.size)
+                return Fetched(step.size, hasher.hexdigest())
+            if step is _AGAIN_NOW:
+                continue
+            last_error = step.error
         if attempt + 1 < max_attempts:
-            await sleep(_backoff(attempt))
+            wait = step.wait if step is not None and step.wait is not None else _backoff(attempt)
+            await sleep(wait)
     raise DownloadError(f"download of {url} kept failing: {last_error}")
+
+
+def _on_the_network(http: httpx.AsyncClient) -> bool:
+    """Whether `http` sends through httpx's own network transport (then a thread may too)."""
+    import httpx
+
+    return type(getattr(http, "_transport", None)) is httpx.AsyncHTTPTransport
+
+
+async def _attempt_httpx(http: httpx.AsyncClient, url: str, part: Path, have: int,
+                         headers: dict[str, str], hasher: Hasher,
+                         progress: Progress | None, accepted: tuple[str, ...]) -> _Step:
+    import httpx
+
+    async with http.stream("GET", url, headers=headers, follow_redirects=True,
+                           timeout=httpx.Timeout(30.0, read=60.0)) as response:
+        answer = Answer.of(response.status_code, response.headers.items())
+        step = _judge(answer, url, part, have, accepted)
+        if step is not None:
+            return step
+        appending, total = _prepare(answer, part, have, hasher)
+        done = have if appending else 0
+        with part.open("ab" if appending else "wb") as out:
+            async for chunk in response.aiter_bytes():
+                out.write(chunk)
+                hasher.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        return _ended(done, total)
+
+
+async def _attempt_in_thread(url: str, part: Path, have: int, headers: dict[str, str],
+                             hasher: Hasher, progress: Progress | None,
+                             accepted: tuple[str, ...]) -> _Step:
+    loop = asyncio.get_running_loop()
+    stop = threading.Event()
+    total: list[int | None] = [None]
+
+    def on_bytes(done: int) -> None:
+        if progress is not None and not stop.is_set():
+            loop.call_soon_threadsafe(progress, done, total[0])
+
+    def attempt() -> _Step:
+        answer, body = transfer.open_url(url, headers, READ_TIMEOUT_S)
+        with contextlib.closing(body):
+            step = _judge(answer, url, part, have, accepted)
+            if step is not None:
+                return step
+            appending, total[0] = _prepare(answer, part, have, hasher)
+            with part.open("ab" if appending else "wb", buffering=0) as out:
+                done = transfer.pump(body, out, hasher, have if appending else 0,
+                            on_bytes=on_bytes, stop=stop)
+            return _ended(done, total[0])
+
+    worker = loop.run_in_executor(None, attempt)
+    try:
+        return await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        # Stop the worker at its next buffer and wait for it: once a cancelled fetch has
+        # returned, nothing writes to the `.part` any more (a new attempt may open it).
+        stop.set()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await worker
+        raise
 
 
 def verify_playable(path: Path) -> None:
@@ -234,8 +350,13 @@ def _local_hash(ref: Reference) -> str | None:
     return None
 
 
-def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any]:
-    """The sidecar's content: everything needed to know how this video was made (no keys)."""
+def provenance(job: JobRecord, video: Path, media: ResultMedia, *,
+               sha256: str | None = None) -> dict[str, Any]:
+    """The sidecar's content: everything needed to know how this video was made (no keys).
+
+    `sha256` is the digest `fetch` computed while the bytes streamed; without it (a local
+    result, a file finished before a crash) the file is read to hash it.
+    """
     snapshot = job.snapshot()
     try:
         sent = snapshot.compiled_prompt()
@@ -244,7 +365,7 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia) -> dict[str, Any
     return {
         "format": 1,
         "file": video.name,
-        "sha256": sha256_file(video),
+        "sha256": sha256 or sha256_file(video),
         "size_bytes": video.stat().st_size,
         "prompt_sent": sent,
         "prompt_canonical": snapshot.canonical_prompt(),

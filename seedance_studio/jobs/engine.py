@@ -85,7 +85,7 @@ from seedance_studio.jobs.polling import (
     create_retry_delay,
 )
 from seedance_studio.jobs.pool import ProviderFactory, ProviderPool, is_local
-from seedance_studio.jobs.provider_policy import dashboard_advice
+from seedance_studio.jobs.provider_policy import dashboard_advice, policy
 from seedance_studio.jobs.states import (
     FETCH_STATES,
     POLLED_STATES,
@@ -162,6 +162,8 @@ class JobEngine:
         self._gate = CreateGate(store, self._limits_for)
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
+        self._in_flight: dict[str, asyncio.Semaphore] = {}
+        """Per provider: how many of this engine's creates may be out at once."""
         self._closing = False
         self._closed = False
         self._janitor: asyncio.Task[None] | None = None
@@ -324,7 +326,7 @@ class JobEngine:
                 found = await provider.find_submission(job.snapshot(),
                                                        job.create_sent_at or job.created_at)
         except ProviderError as exc:
-            self._update(job.id, message=f"could not look it up: {exc}; check again later")
+            self._update(job.id, message=f"could not look it up: {exc}")
             return
         rows = [r for r in self.store.batch_jobs(job.batch)
                 if r.state is JobState.SUBMIT_UNKNOWN]
@@ -453,9 +455,21 @@ class JobEngine:
         task.add_done_callback(lambda _t: self._batches.pop(batch, None))
 
     async def _run_batch(self, batch: str) -> None:
-        ids = [row.id for row in self.store.batch_jobs(batch)]
+        rows = self.store.batch_jobs(batch)
+        ids = [row.id for row in rows]
         async with self._holding(ids):
-            await self._create_batch(batch)
+            if not rows:
+                return
+            # Variants go out a few at a time (jobs/provider_policy.py): a burst of creates
+            # overflows a small listen queue and ends "unknown" with nothing sent.
+            slots = self._in_flight.get(rows[0].provider)
+            if slots is None:
+                slots = self._in_flight[rows[0].provider] = asyncio.Semaphore(
+                    policy(rows[0].provider).max_creates_in_flight)
+            if slots.locked():
+                self._update_many(ids, message="waiting for the creates already in flight")
+            async with slots:
+                await self._create_batch(batch)
 
     async def _create_batch(self, batch: str) -> None:
         """Upload local references, wait for the provider's limits, send the one create."""
@@ -897,13 +911,23 @@ def _files_gone(job: JobRecord) -> bool:
 async def run_until_settled(engine: JobEngine, ids: list[int],
                             on_tick: Callable[[list[JobRecord]], Awaitable[None] | None]
                             | None = None) -> list[JobRecord]:
-    """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress)."""
+    """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress).
+
+    Each tick re-reads only the rows written since the last one (by any process): fifty
+    jobs waiting on a slow provider cost one indexed query per tick, not fifty decodes.
+    """
     waiter = asyncio.ensure_future(engine.wait(ids))
+    records = {i: engine.get(i) for i in ids} if on_tick else {}
+    seen = max((r.updated_at for r in records.values()), default=0.0)
     try:
         while not waiter.done():
             await asyncio.wait([waiter], timeout=0.5)
             if on_tick:
-                result = on_tick([engine.get(i) for i in ids])
+                for job_id, updated in engine.store.changed_since(seen):
+                    if job_id in records:
+                        records[job_id] = engine.get(job_id)
+                    seen = max(seen, updated)
+                result = on_tick([records[i] for i in ids])
                 if result is not None:
                     await result
         return waiter.result()

@@ -50,6 +50,7 @@ class Fetcher:
                  else dl.library_target(self._library(), job))
         self.writer.move(job.id, Event.FETCH_STARTED, result_path=str(final))
         job = self.store.get(job.id)
+        digest: str | None = None  # of the first result, hashed while it streamed
         try:
             for index, media in enumerate(job.results):
                 target = dl.result_target(final, index, media)
@@ -61,7 +62,9 @@ class Fetcher:
                     except (SeedanceError, OSError) as exc:  # a still never holds the video
                         log.warning("job %s: last frame not kept (%s)", job.id, exc)
                     continue
-                await self._fetch_one(job, media, target)
+                fetched = await self._fetch_one(job, media, target)
+                if index == 0:
+                    digest = fetched
         except (SeedanceError, OSError) as exc:
             self.writer.move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
                              next_poll_at=self.store.now() + RETRY_LATER_S,
@@ -69,17 +72,19 @@ class Fetcher:
             return
         record = self.store.get(job.id)
         # Hashing and writing read the whole file: off the loop, which is the UI thread.
-        sidecar = await asyncio.to_thread(
-            lambda: dl.write_sidecar(final, dl.provenance(record, final, record.results[0])))
+        sidecar = await asyncio.to_thread(lambda: dl.write_sidecar(
+            final, dl.provenance(record, final, record.results[0], sha256=digest)))
         size = final.stat().st_size
         self.writer.move(job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size,
                          bytes_total=size)
         self.writer.report(job.id, "download", 1.0)
 
-    async def _fetch_one(self, job: JobRecord, media: ResultMedia, target: Path) -> None:
+    async def _fetch_one(self, job: JobRecord, media: ResultMedia, target: Path
+                         ) -> str | None:
+        """Bring one result to `target`; the sha256 of a download (None for a local file)."""
         if media.path:
             await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
-            return
+            return None
         if not media.url:
             raise SeedanceError("the result has neither a URL nor a file")
         part = dl.part_path(target)
@@ -96,8 +101,9 @@ class Fetcher:
         url = media.url
         for attempt in itertools.count():
             try:
-                await dl.fetch(self.pool.client(), url, part, progress=report,
-                               accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
+                fetched = await dl.fetch(
+                    self.pool.client(), url, part, progress=report,
+                    accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
                 if media.kind == "video":
                     await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
@@ -113,6 +119,7 @@ class Fetcher:
                 continue
             break
         part.replace(target)
+        return fetched.sha256
 
     async def _fresh_url(self, job: JobRecord, media: ResultMedia) -> str | None:
         try:

@@ -34,8 +34,10 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
+from seedance_studio.jobs import summary
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 from seedance_studio.jobs.store_errors import NewerStoreError
+from seedance_studio.jobs.summary import JobSummary
 from seedance_studio.jobs.transitions import TABLE, Event
 
 SCHEMA_VERSION = 5
@@ -646,6 +648,23 @@ class JobStore:
             sql += " LIMIT ?"
             args.append(limit)
         return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def summaries(self, *, before_id: int | None = None, limit: int = 128) -> list[JobSummary]:
+        """A page of the list, newest first: jobs older than `before_id`, display fields only
+        (jobs/summary.py); paging by id keeps each page as cheap as the first."""
+        sql = f"SELECT {summary.COLUMNS} FROM jobs"
+        args: list[object] = []
+        if before_id is not None:
+            sql += " WHERE id < ?"
+            args.append(before_id)
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        return [JobSummary.from_row(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def find_summary(self, job_id: int) -> JobSummary | None:
+        row = self._db.execute(f"SELECT {summary.COLUMNS} FROM jobs WHERE id = ?",
+                               (job_id,)).fetchone()
+        return JobSummary.from_row(row) if row is not None else None
 
     def select_jobs(self, where: str, args: Sequence[object], *, order: str = "id DESC",
                     limit: int = -1, offset: int = 0) -> list[JobRecord]:

@@ -8,6 +8,8 @@ from fractions import Fraction
 import av
 import av.filter
 
+from seedance_studio.core.media_facts import quarter_turns
+
 _FILTERS = {90: [("transpose", "cclock")], 270: [("transpose", "clock")],
             180: [("hflip", ""), ("vflip", "")]}
 """Degrees counter-clockwise (PyAV's `VideoFrame.rotation`) -> FFmpeg filters that apply it."""
@@ -15,8 +17,7 @@ _FILTERS = {90: [("transpose", "cclock")], 270: [("transpose", "clock")],
 
 def frame_rotation(frame: av.VideoFrame) -> int:
     """0, 90, 180 or 270: how far a player turns `frame` counter-clockwise."""
-    degrees = getattr(frame, "rotation", 0) or 0
-    return round(degrees / 90) * 90 % 360
+    return quarter_turns(getattr(frame, "rotation", 0))
 
 
 class Upright:

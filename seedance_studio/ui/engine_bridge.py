@@ -23,6 +23,7 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.engine import JobEngine
 from seedance_studio.jobs.pool import ProviderFactory
 from seedance_studio.jobs.store import JobEvent, JobRecord, JobStore
+from seedance_studio.jobs.summary import JobSummary
 
 if TYPE_CHECKING:
     import httpx
@@ -93,6 +94,14 @@ class EngineBridge(QObject):
 
     def job(self, job_id: int) -> JobRecord | None:
         return None if self._closed else self.engine.store.find(job_id)
+
+    def summaries(self, *, before_id: int | None = None, limit: int = 256) -> list[JobSummary]:
+        """A page of the job list, newest first, display fields only."""
+        return [] if self._closed else self.engine.store.summaries(before_id=before_id,
+                                                                   limit=limit)
+
+    def summary(self, job_id: int) -> JobSummary | None:
+        return None if self._closed else self.engine.store.find_summary(job_id)
 
     def events(self, job_id: int) -> list[JobEvent]:
         return [] if self._closed else self.engine.store.events(job_id)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 
-from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import icon_dir
+
+if TYPE_CHECKING:  # the window's first paint uses the app icon before the core is loaded
+    from seedance_studio.core.media_facts import MediaKind
 
 APP_ICON = "seedance-studio"
 

@@ -1,14 +1,62 @@
 """How a job reads in the queue: state labels, elapsed time, estimate vs actual cost.
 
-Pure functions over JobRecord (no Qt), so the wording is tested without widgets.
+Pure functions over a job's fields (no Qt), so the wording is tested without widgets; a
+stored JobRecord and a list's JobSummary both have them.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
 from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_credits, format_money
 from seedance_studio.jobs.states import FINAL_STATES, JobState
-from seedance_studio.jobs.store import JobRecord
+
+if TYPE_CHECKING:
+    from seedance_studio.core.pricing import Estimate
+    from seedance_studio.core.provider import Cost
+
+
+class JobFields(Protocol):
+    """What these functions read of a job."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def state(self) -> JobState: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def progress(self) -> float | None: ...
+    @property
+    def raw_status(self) -> str | None: ...
+    @property
+    def queue_position(self) -> int | None: ...
+    @property
+    def provider_job_id(self) -> str | None: ...
+    @property
+    def bytes_done(self) -> int | None: ...
+    @property
+    def bytes_total(self) -> int | None: ...
+    @property
+    def created_at(self) -> float: ...
+    @property
+    def updated_at(self) -> float: ...
+    @property
+    def finished_at(self) -> float | None: ...
+    @property
+    def estimate(self) -> Estimate | None: ...
+    @property
+    def estimated_usd(self) -> Decimal | None: ...
+    @property
+    def actual_cost(self) -> Cost | None: ...
+    @property
+    def actual_usd(self) -> Decimal | None: ...
 
 STATE_LABELS: dict[JobState, str] = {
     JobState.SUBMITTING: _("Submitting"),
@@ -27,7 +75,7 @@ PHASE_LABELS = {"upload": _("Uploading references"), "queue": _("Generating"),
                 "download": _("Downloading")}
 
 
-def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> str:
+def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> str:
     """One line: the state in plain words, with a percentage while something moves."""
     label = STATE_LABELS.get(job.state, job.state.value)
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
@@ -57,7 +105,7 @@ def state_label(job: JobRecord, progress: tuple[str, float] | None = None) -> st
     return label
 
 
-def bar_fraction(job: JobRecord,
+def bar_fraction(job: JobFields,
                  progress: tuple[str, float] | None) -> tuple[str, float | None] | None:
     """What a progress bar shows for this job, if anything: (phase label, 0..1 or None when
     the provider does not say how far it is)."""
@@ -75,7 +123,7 @@ def bar_fraction(job: JobRecord,
     return None
 
 
-def elapsed_seconds(job: JobRecord, now: float) -> float:
+def elapsed_seconds(job: JobFields, now: float) -> float:
     """From the row's creation to its end (final jobs) or to now (everything else)."""
     end = (job.finished_at or job.updated_at) if job.state in FINAL_STATES else now
     return max(0.0, end - job.created_at)
@@ -91,7 +139,7 @@ def format_elapsed(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def estimate_text(job: JobRecord) -> str:
+def estimate_text(job: JobFields) -> str:
     """This job's estimate: a USD amount or range, credits, or 'no published price'."""
     est = job.estimate
     low, high = (est.min, est.max) if est is not None else (None, None)
@@ -111,7 +159,7 @@ def estimate_text(job: JobRecord) -> str:
     return _("no published price")
 
 
-def actual_text(job: JobRecord) -> str | None:
+def actual_text(job: JobFields) -> str | None:
     """What the provider reported it charged, when it did."""
     if job.actual_usd is not None:
         text = format_money(job.actual_usd)
@@ -129,7 +177,7 @@ MAY_BE_CHARGED = ("may still run and be charged", "did not confirm", "cancel fai
 """The engine's words for a cancel the provider did not confirm (jobs/engine.py)."""
 
 
-def charge_state(job: JobRecord) -> str | None:
+def charge_state(job: JobFields) -> str | None:
     """For a cancelled job without a reported charge: "not charged", or "may be charged"
     when the provider could not confirm the cancel (None for every other job)."""
     if job.state is not JobState.CANCELLED or actual_text(job) is not None:
@@ -140,7 +188,7 @@ def charge_state(job: JobRecord) -> str | None:
     return _("not charged")
 
 
-def cost_text(job: JobRecord) -> str:
+def cost_text(job: JobFields) -> str:
     """`est $0.50 · paid $0.48`, or the estimate alone until a charge is known; a cancelled
     job says "not charged" instead of an estimate that reads like a bill."""
     actual = actual_text(job)
@@ -155,5 +203,5 @@ def cost_text(job: JobRecord) -> str:
     return f"{estimate} · paid {actual}" if actual else estimate
 
 
-def provider_text(job: JobRecord) -> str:
+def provider_text(job: JobFields) -> str:
     return f"{job.provider} · {job.model}" if job.model else job.provider

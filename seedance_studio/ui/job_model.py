@@ -1,14 +1,17 @@
 """A table model over the job store, kept current by the bridge's signals.
 
-Rows are JobRecords, newest first. A change re-reads just that row from SQLite (cheap, and
-the store is the one truth shared with the CLI); live progress fractions, which are not
-worth a write each, come from the bridge's `progress` signal and are kept here.
+Rows are the display fields of each job (jobs/summary.py), newest first, read a page at a
+time. A change re-reads just that row from SQLite (cheap, and the store is the one truth
+shared with the CLI); live progress fractions, which are not worth a write each, come from
+the bridge's `progress` signal and are kept here.
 """
 
 from __future__ import annotations
 
+import bisect
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -25,6 +28,7 @@ from PySide6.QtGui import QPixmap
 from seedance_studio.core.i18n import _
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
+from seedance_studio.jobs.summary import JobSummary
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_format import (
     bar_fraction,
@@ -57,18 +61,52 @@ JOB_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = JOB_ID_ROLE + 1
 BAR_ROLE = JOB_ID_ROLE + 2
 """(label, fraction) for the progress delegate, or None when no bar applies."""
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+HANDLED_ROLES = frozenset({DISPLAY, DECORATION, ALIGNMENT, TOOLTIP, JOB_ID_ROLE, RECORD_ROLE,
+                           BAR_ROLE})
+
+
+PAGE_ROWS = 128
+"""Rows read per page: the first page opens the list, the view asks for more as it scrolls."""
+RECORD_CACHE = 64
+"""Whole records kept for the rows last asked about (selection, actions, tooltips)."""
+
+
+def _row_texts(job: JobSummary) -> tuple[str, ...]:
+    """The columns that change only when the row does (state and elapsed are live)."""
+    prompt = job.prompt_text[:41].replace("\n", " ")
+    short = prompt if len(prompt) <= 40 else prompt[:39] + "…"
+    texts = {Column.JOB: f"#{job.id} {short}".rstrip(), Column.PROVIDER: provider_text(job),
+             Column.COST: cost_text(job)}
+    return tuple(texts.get(column, "") for column in Column)
 
 
 class JobListModel(QAbstractTableModel):
-    """Every stored job; `refresh(job_id)` after a change, `reload()` for the whole list."""
+    """Every stored job; `refresh(job_id)` after a change, `reload()` for the whole list.
+
+    Rows are JobSummary (display fields only) read a page at a time, newest first
+    (`canFetchMore`/`fetchMore`), so a history of thousands opens as fast as a short one.
+    `job_at`/`job` return the whole JobRecord, read on demand and kept for a few rows.
+    """
 
     def __init__(self, bridge: EngineBridge, parent: QObject | None = None, *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, page_rows: int = PAGE_ROWS) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._clock = clock
-        self._jobs: list[JobRecord] = []
+        self._page_rows = page_rows
+        self._jobs: list[JobSummary] = []
         self._rows: dict[int, int] = {}
+        self._more = False
+        self._records: OrderedDict[int, JobRecord] = OrderedDict()
+        self._live: set[int] = set()
+        """Ids of loaded jobs not yet final: the only rows whose elapsed time moves."""
+        self._by_path: dict[str, set[int]] = {}
+        self._texts: dict[int, tuple[JobSummary, tuple[str, ...]]] = {}
         self._progress: dict[int, tuple[str, float]] = {}
         self.thumbnails = JobThumbnails(THUMB_SIZE, self)
         self.thumbnails.ready.connect(self._on_thumbnail)
@@ -82,18 +120,45 @@ class JobListModel(QAbstractTableModel):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def job_at(self, row: int) -> JobRecord | None:
+    def summary_at(self, row: int) -> JobSummary | None:
         return self._jobs[row] if 0 <= row < len(self._jobs) else None
 
+    def job_at(self, row: int) -> JobRecord | None:
+        summary = self.summary_at(row)
+        return self.job(summary.id) if summary is not None else None
+
     def job(self, job_id: int) -> JobRecord | None:
-        row = self._rows.get(job_id)
-        return self._jobs[row] if row is not None else None
+        """The whole stored job, for a row that is listed (None otherwise)."""
+        if job_id not in self._rows:
+            return None
+        record = self._records.get(job_id)
+        if record is None:
+            record = self._bridge.job(job_id)
+            if record is None:
+                return None
+            self._records[job_id] = record
+            if len(self._records) > RECORD_CACHE:
+                self._records.popitem(last=False)
+        else:
+            self._records.move_to_end(job_id)
+        return record
 
     def row_of(self, job_id: int) -> int | None:
         return self._rows.get(job_id)
 
     def job_ids(self) -> list[int]:
         return [j.id for j in self._jobs]
+
+    def ids_in_states(self, states: Iterable[JobState]) -> list[int]:
+        """Loaded jobs in `states`, newest first, without a store read; states that are not
+        final are looked for among the live jobs only (a handful, not the whole history)."""
+        wanted = frozenset(states)
+        if wanted.isdisjoint(FINAL_STATES):
+            found = [job_id for job_id in self._live
+                     if (row := self._rows.get(job_id)) is not None
+                     and self._jobs[row].state in wanted]
+            return sorted(found, reverse=True)
+        return [j.id for j in self._jobs if j.state in wanted]
 
     def progress_of(self, job_id: int) -> tuple[str, float] | None:
         return self._progress.get(job_id)
@@ -102,27 +167,71 @@ class JobListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._jobs = self._bridge.jobs()
-        self._reindex()
+        self._jobs = []
+        self._records.clear()
+        self._live.clear()
+        self._by_path.clear()
+        self._texts.clear()
+        self._more = True
+        self._load_page()
         self.endResetModel()
-        for job in self._jobs:
-            self._want_thumbnail(job)
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        page = self._read_page()
+        if page:
+            first = len(self._jobs)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._append(page)
+            self.endInsertRows()
+
+    def _read_page(self) -> list[JobSummary]:
+        before = self._jobs[-1].id if self._jobs else None
+        page = self._bridge.summaries(before_id=before, limit=self._page_rows)
+        self._more = len(page) == self._page_rows
+        return page
+
+    def _load_page(self) -> None:
+        self._append(self._read_page())
+
+    def _append(self, page: list[JobSummary]) -> None:
+        first = len(self._jobs)
+        self._jobs.extend(page)
+        for row, job in enumerate(page, first):
+            self._rows[job.id] = row
+            self._note(job)
+
+    def _note(self, job: JobSummary) -> None:
+        if job.is_final:
+            self._live.discard(job.id)
+        else:
+            self._live.add(job.id)
+        if job.result_path:
+            self._by_path.setdefault(job.result_path, set()).add(job.id)
 
     def refresh(self, job_id: int) -> None:
         """Re-read one job; a new one is inserted in id order (newest first)."""
         if self._bridge.closed:
             return
-        job = self._bridge.job(job_id)
+        job = self._bridge.summary(job_id)
         row = self._rows.get(job_id)
+        self._records.pop(job_id, None)
         if job is None:
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._jobs[row]
+                self._live.discard(job_id)
                 self._reindex()
                 self.endRemoveRows()
             return
         if row is None:
-            row = next((i for i, j in enumerate(self._jobs) if j.id < job_id), len(self._jobs))
+            row = bisect.bisect_left(self._jobs, -job_id, key=lambda j: -j.id)
+            if row == len(self._jobs) and self._more:
+                return  # older than every loaded row: its page is not read yet
             self.beginInsertRows(QModelIndex(), row, row)
             self._jobs.insert(row, job)
             self._reindex()
@@ -130,9 +239,11 @@ class JobListModel(QAbstractTableModel):
         else:
             self._jobs[row] = job
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        self._note(job)
         if job.state not in (JobState.SUBMITTING, JobState.RUNNING, JobState.DOWNLOADING):
             self._progress.pop(job_id, None)
-        self._want_thumbnail(job)
+        if job.state is JobState.DONE and job.result_path:
+            self.thumbnails.request(job.result_path)
 
     def _reindex(self) -> None:
         self._rows = {job.id: row for row, job in enumerate(self._jobs)}
@@ -144,20 +255,19 @@ class JobListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, Column.STATE), self.index(row, Column.PROGRESS))
 
     def _tick(self) -> None:
-        """Elapsed time is live for every job still moving (one signal for the lot)."""
-        live = [row for row, job in enumerate(self._jobs) if job.state not in FINAL_STATES]
-        if live:
-            self.dataChanged.emit(self.index(live[0], Column.ELAPSED),
-                                  self.index(live[-1], Column.ELAPSED),
-                                  [Qt.ItemDataRole.DisplayRole])
-
-    def _want_thumbnail(self, job: JobRecord) -> None:
-        if job.state is JobState.DONE and job.result_path:
-            self.thumbnails.request(job.result_path)
+        """Elapsed time is live for every job still moving: the rows come from the set of
+        live jobs (a handful), not from a scan of the whole list."""
+        roles = [Qt.ItemDataRole.DisplayRole]
+        for job_id in self._live:  # one cell each: the view repaints those, not every row
+            row = self._rows.get(job_id)
+            if row is not None:
+                index = self.index(row, Column.ELAPSED)
+                self.dataChanged.emit(index, index, roles)
 
     def _on_thumbnail(self, path: str) -> None:
-        for row, job in enumerate(self._jobs):
-            if job.result_path == path:
+        for job_id in self._by_path.get(path, ()):
+            row = self._rows.get(job_id)
+            if row is not None:
                 index = self.index(row, Column.JOB)
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
@@ -175,45 +285,40 @@ class JobListModel(QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        job = self.job_at(index.row()) if index.isValid() else None
-        if job is None:
+    def data(self, index: ModelIndex, role: int = DISPLAY) -> object:
+        # Called for every role of every visible cell on each paint: unasked roles leave
+        # first, and texts that only change with the row are built once per row.
+        if role not in HANDLED_ROLES or not index.isValid():
             return None
-        column = Column(index.column())
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._jobs):
+            return None
+        job = self._jobs[row]
+        if role == DISPLAY:
+            return self._display(job, column)
         if role == JOB_ID_ROLE:
             return job.id
-        if role == RECORD_ROLE:
-            return job
         if role == BAR_ROLE:
             return bar_fraction(job, self._progress.get(job.id)) \
-                if column is Column.PROGRESS else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(job, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(job, column)
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.JOB:
-            return self._thumbnail(job)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.ELAPSED,
-                                                                     Column.COST):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+                if column == Column.PROGRESS else None
+        if role == DECORATION:
+            return self._thumbnail(job) if column == Column.JOB else None
+        if role == ALIGNMENT:
+            return RIGHT_ALIGNED if column in (Column.ELAPSED, Column.COST) else None
+        if role == RECORD_ROLE:
+            return self.job(job.id)
+        record = self.job(job.id)  # the tooltip: the whole prompt, the job's details
+        return self._tooltip(record, Column(column)) if record is not None else None
 
-    def _display(self, job: JobRecord, column: Column) -> str:
-        match column:
-            case Column.JOB:
-                prompt = job.prompt_text.replace("\n", " ")
-                short = prompt if len(prompt) <= 40 else prompt[:39] + "…"
-                return f"#{job.id} {short}".rstrip()
-            case Column.PROVIDER:
-                return provider_text(job)
-            case Column.STATE:
-                return state_label(job, self._progress.get(job.id))
-            case Column.PROGRESS:
-                return ""
-            case Column.ELAPSED:
-                return format_elapsed(elapsed_seconds(job, self._clock()))
-            case Column.COST:
-                return cost_text(job)
+    def _display(self, job: JobSummary, column: int) -> str:
+        if column == Column.STATE:
+            return state_label(job, self._progress.get(job.id))
+        if column == Column.ELAPSED:
+            return format_elapsed(elapsed_seconds(job, self._clock()))
+        texts = self._texts.get(job.id)
+        if texts is None or texts[0] is not job:
+            texts = self._texts[job.id] = (job, _row_texts(job))
+        return texts[1][column]
 
     def _tooltip(self, job: JobRecord, column: Column) -> str | None:
         if column is Column.COST:
@@ -228,7 +333,7 @@ class JobListModel(QAbstractTableModel):
             lines.append(job.result_path)
         return "\n".join(lines) or None
 
-    def _thumbnail(self, job: JobRecord) -> QPixmap | None:
+    def _thumbnail(self, job: JobSummary) -> QPixmap | None:
         if job.state is JobState.DONE and job.result_path:
             return self.thumbnails.pixmap(job.result_path)
         return None

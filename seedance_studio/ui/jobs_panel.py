@@ -42,7 +42,7 @@ from seedance_studio.core.i18n import _
 from seedance_studio.jobs.engine import CancelNotPossibleError
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
-from seedance_studio.jobs.transitions import Action, allowed_actions
+from seedance_studio.jobs.transitions import Action, allowed_actions, states_allowing
 from seedance_studio.ui import theme
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_delegates import ProgressDelegate
@@ -345,8 +345,9 @@ class JobsPanel(QWidget):
 
     def jobs_needing_attention(self) -> list[JobRecord]:
         """Unknown submissions and stuck jobs: the runner waits for the user on these."""
-        return [job for row in range(self.model.rowCount())
-                if (job := self.model.job_at(row)) is not None
+        # The model finds the rows by state without reading every job whole.
+        return [job for job_id in self.model.ids_in_states(states_allowing(Action.CHECK_AGAIN))
+                if (job := self.model.job(job_id)) is not None
                 and allows(job, Action.CHECK_AGAIN)]
 
     def show_attention(self) -> None:

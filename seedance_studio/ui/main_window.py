@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,8 @@ from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.error_messages import job_advice
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
+from seedance_studio.ui.library_panel import LibraryPanel
+from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.params_panel import ParamsPanel
 from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.problems_panel import ProblemsPanel
@@ -150,6 +153,10 @@ class MainWindow(QMainWindow):
             self, self.session, self.worker, autosave=keep_draft,
             default_params=lambda: initial_params(self.settings),
             title_suffix=" — simulator" if simulator else "")
+        self.library = LibraryRecorder(self.session, self)
+        self.project.library = self.library
+        self.library_panel = LibraryPanel(self.library.library, self.library.worker,
+                                          self.thumbnails)
 
         self._build_layout()
         self.sequence, self.shots_action = install_sequence_dock(self)
@@ -197,7 +204,11 @@ class MainWindow(QMainWindow):
         jobs_layout.setStretch(1, 1)
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.top_splitter.addWidget(self.tray)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(self.tray, "References")
+        self.left_tabs.addTab(self.library_panel, "Library")
+        self.top_splitter.addWidget(self.left_tabs)
         self.top_splitter.addWidget(compose)
         self.top_splitter.addWidget(preview)
         self.top_splitter.setSizes([310, 560, 410])
@@ -250,6 +261,9 @@ class MainWindow(QMainWindow):
         self.prompt.editor.setAccessibleName(_("Prompt"))
         self.submit_bar.button.setAccessibleName(_("Generate"))
         self.tray.message.connect(self._status)
+        self.library_panel.message.connect(self._status)
+        self.library_panel.add_requested.connect(self.ingest.add_sources)
+        self.library.updated.connect(self.library_panel.refresh_if_shown)
         self.tray.fix_requested.connect(self.conform.fix)
         self.tray.fix_all_requested.connect(self.conform.fix_all)
         self.conform.message.connect(self._status)
@@ -486,6 +500,7 @@ class MainWindow(QMainWindow):
                 save_settings(self.settings)
             self.project.finish(discard=self._discard)
             self.project.detach()
+            self.library.detach()
             self.player.shutdown()
             self.review.shutdown()
             self.sequence.shutdown()

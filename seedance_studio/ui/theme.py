@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from seedance_studio.core.media_facts import MediaKind
+if TYPE_CHECKING:  # the window's first paint is themed before the core is loaded
+    from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import icon_dir
 
 THEME_ENV = "SEEDANCE_STUDIO_THEME"
@@ -52,14 +54,15 @@ scheme = "dark"
 """The scheme in use: "dark" or "light"."""
 
 KIND_COLORS = {
-    MediaKind.IMAGE: QColor("#4c8dff"),
-    MediaKind.VIDEO: QColor("#b07cff"),
-    MediaKind.AUDIO: QColor("#3ec98c"),
+    "image": QColor("#4c8dff"),
+    "video": QColor("#b07cff"),
+    "audio": QColor("#3ec98c"),
 }
+"""By MediaKind value."""
 
 
 def kind_color(kind: MediaKind) -> QColor:
-    return KIND_COLORS[kind]
+    return KIND_COLORS[kind.value]
 
 
 def stylesheet(c: dict[str, str]) -> str:
@@ -191,16 +194,29 @@ def _use(colors: dict[str, str], name: str) -> None:
 def apply_theme(app: QApplication, name: str | None = None) -> str:
     """Fusion + the palette and stylesheet of the system's scheme (or `name`); follows the
     system when it switches between light and dark. Returns the scheme applied."""
+    chosen = apply_palette(app, name)
+    apply_stylesheet(app)
+    if name is None and not app.property("seedance-theme-follows"):
+        app.setProperty("seedance-theme-follows", True)
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
+    return chosen
+
+
+def apply_palette(app: QApplication, name: str | None = None) -> str:
+    """Fusion and the scheme's palette: enough for the first paint's frame."""
     chosen = name or system_scheme(app)
     colors = LIGHT if chosen == "light" else DARK
     _use(colors, chosen)
     app.setStyle("Fusion")
     app.setPalette(palette_for(colors))
+    return chosen
+
+
+def apply_stylesheet(app: QApplication) -> None:
+    """The scheme's stylesheet (parsed, and every widget polished with it: after the first
+    paint)."""
+    colors = LIGHT if scheme == "light" else DARK
     icons = icon_dir().as_posix()
     app.setStyleSheet(stylesheet(colors).replace("{chevron_down}", f"{icons}/chevron-down.svg")
                       .replace("{chevron_up}", f"{icons}/chevron-up.svg")
                       .replace("{check}", f"{icons}/check-on-accent.svg"))
-    if name is None and not app.property("seedance-theme-follows"):
-        app.setProperty("seedance-theme-follows", True)
-        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))
-    return chosen

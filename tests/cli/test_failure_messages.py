@@ -198,3 +198,17 @@ def test_resume_says_another_process_owns_a_job_and_leaves_it(cli: Cli) -> None:
             f"(pid {os.getppid()})") in result.err
     with JobStore() as store:
         assert store.get(job_id).attempt == 0  # nothing was sent from here
+
+
+def test_many_variants_without_a_price_ask_for_yes_and_send_nothing(
+        cli: Cli, sim: SimProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `--variants 100` on Oxen (no published price) needed no confirmation."""
+    monkeypatch.setenv(base_url_env("oxen"), sim.base_url("oxen"))
+    result = cli("submit", "--provider", "oxen", "--prompt", "@Image1 waves", "--image",
+                 sim.sample_url("image.png"), "--duration", "4", "--variants", "100")
+    assert result.code == 1
+    assert result.err.strip().splitlines()[-1] == (
+        "seedance: 100 generations on Oxen.ai: no published price, so the total is unknown: "
+        "add --yes to send them")
+    assert sim.count("oxen", "create") == 0
+    assert cli("jobs", "--json").out.strip() == "[]"

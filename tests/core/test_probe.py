@@ -200,3 +200,17 @@ def test_phone_rotation_gives_the_displayed_size(tmp_path: Path, rotation: int,
 
 def test_unrotated_video_reports_no_rotation(media: dict[str, Path]) -> None:
     assert probe_file(media["mp4"]).rotation == 0
+
+
+@pytest.mark.parametrize(("degrees", "turns"), [
+    (0, 0), (None, 0), (90, 90), (89.6, 90), (-90, 270), (180, 180), (270, 270), (-270, 90),
+    (360, 0), (44, 0), (46, 90)])
+def test_one_rotation_rule_for_the_probe_and_the_conform(degrees: float | None,
+                                                         turns: int) -> None:
+    import av
+
+    from seedance_studio.core.media_facts import quarter_turns
+    from seedance_studio.media.rotation import frame_rotation
+
+    assert quarter_turns(degrees) == turns
+    assert frame_rotation(av.VideoFrame(16, 16, "yuv420p")) == 0  # the same rule, unrotated

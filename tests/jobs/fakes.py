@@ -55,6 +55,9 @@ class FakeProvider:
     cancel_accepts: bool = True
     cancel_errors: list[BaseException] = field(default_factory=list)
     creates: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0
+    """The most creates that were out at once."""
     cancels: list[str] = field(default_factory=list)
     polls: dict[str, int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -73,8 +76,13 @@ class FakeProvider:
 
     async def submit(self, snapshot: CompositionSnapshot,
                      urls: dict[str, str]) -> list[JobHandle]:
-        if self.submit_delay:
-            await asyncio.sleep(self.submit_delay)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.submit_delay:
+                await asyncio.sleep(self.submit_delay)
+        finally:
+            self.in_flight -= 1
         if self.submit_errors:
             raise self.submit_errors.pop(0)
         self.creates += 1

@@ -73,3 +73,30 @@ def test_the_retry_rule() -> None:
     assert create_retry_delay(InvalidInputError("bad", provider="x", status_code=400), 1) \
         is None
     assert create_retry_delay(SubmissionUnknownError("lost", provider="x"), 1) is None
+
+
+async def test_variants_go_out_at_most_two_creates_at_a_time(make_engine: EngineMaker) -> None:
+    """Before: `--variants N` sent all N creates at once; against a small listen queue 18-25
+    of 50 ended "unknown" with nothing sent."""
+    from seedance_studio.jobs.provider_policy import policy
+
+    fake = FakeProvider(submit_delay=0.05)
+    engine = make_engine(fake)
+    ids = await engine.submit(make_snapshot(variants=6))  # ShortAPI: one video per create
+    records = await engine.wait(ids)
+    assert [r.state for r in records] == [JobState.DONE] * 6
+    assert fake.creates == 6
+    assert fake.most_in_flight == policy("shortapi").max_creates_in_flight == 2
+
+
+def test_many_variants_or_no_price_need_a_yes() -> None:
+    from decimal import Decimal
+
+    from seedance_studio.jobs.provider_policy import confirmation_text, needs_confirmation
+
+    assert not needs_confirmation("kinovi", 1, None)
+    assert not needs_confirmation("kinovi", 4, Decimal("3.20"))
+    assert needs_confirmation("kinovi", 5, Decimal("4.00"))  # above the provider's count
+    assert needs_confirmation("oxen", 2, None)  # no published price: the total is unknown
+    assert confirmation_text("Oxen.ai", 100, None) == (
+        "100 generations on Oxen.ai: no published price, so the total is unknown")

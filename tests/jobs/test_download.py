@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from seedance_studio.jobs.store import JobStore, NewJob
 from tests.jobs.fakes import ResultServer, make_snapshot
 
 
-async def fetch(server: ResultServer, part: Path) -> int:
+async def fetch(server: ResultServer, part: Path) -> dl.Fetched:
     async with server.client() as http:
         return await dl.fetch(http, "https://results.example/x.mp4", part,
                               sleep=_no_sleep)
@@ -30,8 +31,10 @@ async def test_partial_file_is_continued_not_restarted(results: ResultServer, cl
                                                        tmp_path: Path) -> None:
     part = tmp_path / "v.mp4.part"
     part.write_bytes(clip[:1000])
-    assert await fetch(results, part) == len(clip)
+    fetched = await fetch(results, part)
+    assert fetched.size == len(clip)
     assert part.read_bytes() == clip
+    assert fetched.sha256 == hashlib.sha256(clip).hexdigest()  # the kept bytes count too
     assert results.requests[0].headers["range"] == "bytes=1000-"
 
 
@@ -43,8 +46,9 @@ async def test_server_ignoring_range_starts_over(clip: bytes, tmp_path: Path) ->
 
     part = tmp_path / "v.mp4.part"
     part.write_bytes(b"garbage" * 100)
-    await fetch(NoRange(clip), part)
+    fetched = await fetch(NoRange(clip), part)
     assert part.read_bytes() == clip
+    assert fetched.sha256 == hashlib.sha256(clip).hexdigest()  # not the garbage's
 
 
 async def test_expired_url_and_wrong_type_are_errors(results: ResultServer,

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 CHILD = r"""
 import asyncio, json, sys
@@ -67,3 +68,70 @@ def test_simulator_mode_still_loads_the_simulator(tmp_path: Path) -> None:
     # The other half of the check: the lazy import is reached when the flag asks for it.
     modules = modules_after_start(tmp_path, "simulator")
     assert loaded(modules, "seedance_studio.simulator")
+
+
+FIRST_PAINT_CHILD = r"""
+import json, os, sys
+from seedance_studio import app
+from seedance_studio.ui import startup_shell
+
+seen = {}
+
+def watch(shell):
+    def painted():
+        seen["first_paint"] = sorted(sys.modules)
+        seen["title"] = shell.windowTitle()
+    def ready():
+        seen["interactive"] = type(shell._studio).__name__
+        seen["visible"] = [type(w).__name__ for w in app.QApplication.topLevelWidgets()
+                           if w.isVisible()]
+        print(json.dumps(seen), flush=True)
+        shell._studio.close()
+    shell.first_painted.connect(painted)
+    shell.ready.connect(ready)
+
+startup_shell.on_created.append(watch)
+sys.exit(app.main(["seedance-studio"]))
+"""
+
+FIRST_PAINT_EXCLUDED = (
+    "pydantic", "asyncio", "qasync", "keyring", "vlc", "httpx", "av", "sqlite3", "psygnal",
+    "seedance_studio.core.capabilities", "seedance_studio.core.composition",
+    "seedance_studio.core.settings", "seedance_studio.jobs", "seedance_studio.providers",
+    "seedance_studio.ui.main_window", "seedance_studio.ui.engine_bridge",
+)
+"""What the first paint must not wait for: the core, pydantic, the job store, keyring, the
+event loop, libVLC and every panel load after it (ui/startup_shell.py)."""
+
+
+def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(
+        tmp_path: Path) -> None:
+    env = {**os.environ, "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+           "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("SEEDANCE_STUDIO_SIMULATOR", None)
+    out = subprocess.run([sys.executable, "-c", FIRST_PAINT_CHILD], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    seen = json.loads([ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1])
+    first = set(seen["first_paint"])
+    assert "seedance_studio.ui.startup_shell" in first
+    assert [name for name in FIRST_PAINT_EXCLUDED if loaded(first, name)] == []
+    assert seen["title"] == "Seedance Studio"
+    # Then the studio is built and takes the frame's place (a first run also greets).
+    assert seen["interactive"] == "MainWindow"
+    assert "MainWindow" in seen["visible"] and "StartupShell" not in seen["visible"]
+
+
+def test_the_frame_lays_out_with_the_splitter_sizes_the_studio_saved(qapp: Any) -> None:
+    from PySide6.QtCore import QByteArray, Qt
+    from PySide6.QtWidgets import QSplitter, QWidget
+
+    from seedance_studio.ui.startup_shell import splitter_sizes
+
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    for _ in range(2):
+        splitter.addWidget(QWidget())
+    splitter.setSizes([530, 240])
+    assert splitter_sizes(splitter.saveState(), 2) == [530, 240]
+    assert splitter_sizes(splitter.saveState(), 3) is None  # another layout's state
+    assert splitter_sizes(QByteArray(b"\x00garbage"), 2) is None
+    assert splitter_sizes(None, 2) is None

@@ -1,0 +1,143 @@
+"""Streaming a response body to a file in a worker thread, hashing it on the way.
+
+httpx's async streaming reads 64 KiB per trip through anyio, h11 and httpx: on loopback it
+reaches about half of curl's speed (bench/download_bench.py measures the candidates). The
+standard library's `http.client` (through `urllib.request`, for proxies and redirects)
+filling one reused 1 MiB buffer with `readinto` runs at the line rate; sha256 and the file
+write both release the GIL, so the UI thread keeps running while a download streams.
+
+The worker reports progress to the event loop at most every PROGRESS_EVERY_S and stops at
+the next buffer when the awaiting task is cancelled.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+BUFFER_BYTES = 1 << 20
+"""One read fills this much: large enough that per-read overhead vanishes on loopback."""
+PROGRESS_EVERY_S = 0.1
+USER_AGENT = "seedance-studio"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The status line and headers (names in lower case) of one response, before its body."""
+
+    status: int
+    headers: Mapping[str, str]
+
+    @classmethod
+    def of(cls, status: int, headers: Iterable[tuple[str, str]]) -> Answer:
+        return cls(status, {name.lower(): value for name, value in headers})
+
+
+class StoppedError(Exception):
+    """The awaiting task went away; the worker stopped at a buffer boundary."""
+
+
+class Hasher:
+    """sha256 of everything written to a `.part`, including what an earlier attempt left."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.count = 0
+        """Bytes hashed so far."""
+
+    def update(self, data: bytes | memoryview) -> None:
+        self.digest.update(data)
+        self.count += len(data)
+
+    def resume_from(self, part: Path, size: int) -> None:
+        """Start over, then hash the first `size` bytes already on disk (a resume)."""
+        self.digest = hashlib.sha256()
+        self.count = 0
+        if size <= 0:
+            return
+        with part.open("rb") as f:
+            left = size
+            while left > 0:
+                block = f.read(min(BUFFER_BYTES, left))
+                if not block:
+                    break
+                self.update(block)
+                left -= len(block)
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """One verifying context for the process (building one costs tens of milliseconds).
+
+    certifi's bundle when it is installed (httpx brings it), so verification does not depend
+    on how the system's Python found its certificates.
+    """
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+@functools.cache
+def opener() -> urllib.request.OpenerDirector:
+    """Redirects followed, environment proxies honoured (as httpx's trust_env), our TLS."""
+    handlers: list[urllib.request.BaseHandler] = [
+        urllib.request.HTTPSHandler(context=ssl_context()),
+        urllib.request.ProxyHandler(),
+    ]
+    return urllib.request.build_opener(*handlers)
+
+
+class Body(Protocol):
+    """A response body as http.client gives it."""
+
+    def readinto(self, buffer: memoryview, /) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def pump(body: Body, out: IO[bytes], hasher: Hasher, done: int, *,
+         on_bytes: Callable[[int], None], stop: threading.Event) -> int:
+    """Copy `body` into `out` through one reused buffer; returns the byte count reached."""
+    buffer = bytearray(BUFFER_BYTES)
+    view = memoryview(buffer)
+    last = time.monotonic()
+    while True:
+        if stop.is_set():
+            raise StoppedError
+        n = body.readinto(view)
+        if not n:
+            break
+        chunk = view[:n]
+        hasher.update(chunk)
+        out.write(chunk)
+        done += n
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            on_bytes(done)
+    on_bytes(done)
+    return done
+
+
+def open_url(url: str, headers: Mapping[str, str], timeout: float) -> tuple[Answer, Body]:
+    """GET `url`; every status (an HTTP error too) comes back as an answer with its body."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers})
+    try:
+        response = opener().open(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:  # 4xx/5xx: the caller decides what each means
+        return Answer.of(exc.code, exc.headers.items()), exc
+    return Answer.of(response.status, response.headers.items()), response

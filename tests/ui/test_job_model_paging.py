@@ -1,0 +1,115 @@
+"""The jobs table over a long history: pages of display fields, newest first, read on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from seedance_studio.core.pricing import Estimate
+from seedance_studio.core.settings import Settings
+from seedance_studio.jobs.states import FINAL_STATES, JobState
+from seedance_studio.jobs.store import JobStore, NewJob
+from seedance_studio.ui.engine_bridge import EngineBridge
+from seedance_studio.ui.job_model import Column, JobListModel
+from tests.jobs.fakes import make_snapshot
+from tests.jobs.walk import walk_to
+
+JOBS = 50
+PAGE = 16
+
+
+class NoKeys:
+    def get(self, provider_id: str) -> str | None:
+        return None
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> JobStore:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    snapshot = make_snapshot("kinovi", "A long walk " * 100 + "@Image1 waves",
+                             ["https://example.com/a.png"])
+    ids = store.insert_jobs([NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
+                                    estimate=Estimate(min=Decimal("0.50"),
+                                                      max=Decimal("0.50")),
+                                    estimated_usd=Decimal("0.50")) for i in range(JOBS)])
+    for job_id in ids[:-3]:
+        walk_to(store, job_id, JobState.DONE)
+    walk_to(store, ids[-3], JobState.STUCK)
+    return store
+
+
+@pytest.fixture
+def model(store: JobStore, run_async: Any, qtbot: QtBot) -> Iterator[JobListModel]:
+    bridge = EngineBridge.create(Settings(), NoKeys(), store=store, owns_store=True)
+    made = JobListModel(bridge, page_rows=PAGE)
+    yield made
+    made.shutdown()
+    run_async(bridge.shutdown())
+
+
+def test_opens_with_one_page_and_reads_the_rest_as_asked(model: JobListModel,
+                                                         store: JobStore) -> None:
+    everything = [j.id for j in store.list_jobs()]
+    assert model.rowCount() == PAGE
+    assert model.job_ids() == everything[:PAGE]  # newest first
+    assert model.canFetchMore(QModelIndex())
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.job_ids() == everything
+    assert model.rowCount() == JOBS
+
+
+def test_rows_show_what_the_whole_record_says(model: JobListModel, store: JobStore) -> None:
+    newest = store.list_jobs()[0]
+    text = str(model.data(model.index(0, Column.JOB)))
+    assert text.startswith(f"#{newest.id} A long walk")
+    assert len(text) <= len(f"#{newest.id} ") + 40
+    assert model.data(model.index(0, Column.COST)) == "est $0.50"
+    tooltip = str(model.data(model.index(0, Column.JOB), Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.startswith(newest.prompt_text)  # the whole prompt, not the row's excerpt
+    record = model.job_at(0)
+    assert record is not None and record.snapshot_data == newest.snapshot_data
+
+
+def test_a_change_and_a_new_job_show_without_a_reload(model: JobListModel,
+                                                      store: JobStore) -> None:
+    newest = model.job_ids()[0]
+    walk_to(store, newest, JobState.FAILED, message="refused")
+    model.refresh(newest)
+    assert model.data(model.index(0, Column.STATE)) == "Failed: refused"
+    assert model.job(newest).state is JobState.FAILED  # type: ignore[union-attr]
+    [added] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="n", batch="n")])
+    model.refresh(added)
+    assert model.job_ids()[:2] == [added, newest]
+    # A change to a job on a page not read yet waits for that page.
+    oldest = min(j.id for j in store.list_jobs())
+    store.update(oldest, message="old news")
+    model.refresh(oldest)
+    assert oldest not in model.job_ids()
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.job_ids().count(oldest) == 1
+
+
+def test_the_elapsed_tick_touches_only_the_jobs_still_moving(model: JobListModel,
+                                                             store: JobStore,
+                                                             qtbot: QtBot) -> None:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    moving = {j.id for j in store.list_jobs() if j.state not in FINAL_STATES}
+    assert len(moving) == 3
+    touched: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: touched.append(
+        (a.row(), a.column(), b.row(), b.column())))
+    model._tick()
+    rows = {model.row_of(job_id) for job_id in moving}
+    assert touched and all(r0 == r1 and c0 == c1 == Column.ELAPSED and r0 in rows
+                           for r0, c0, r1, c1 in touched)
+    assert model.ids_in_states([JobState.STUCK]) == [
+        j.id for j in store.list_jobs() if j.state is JobState.STUCK]
