@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 from seedance_studio.core import capabilities
 from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
+from seedance_studio.core.errors import (
+    BudgetExceeded,
+    MissingKeyError,
+    SeedanceError,
+    SubmissionUnknownError,
+)
 from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
@@ -37,7 +42,7 @@ from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.error_messages import job_advice
+from seedance_studio.ui.error_messages import job_advice, provider_name
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
 from seedance_studio.ui.library_panel import LibraryPanel
@@ -371,6 +376,8 @@ class MainWindow(QMainWindow):
             self._watched.discard(job_id)
             if job is not None and job.state is JobState.FAILED:
                 self._tell_failure(job)
+            elif job is not None and job.state is JobState.SUBMIT_UNKNOWN:
+                self._tell_unknown(job)
         if job_id not in self._sending_ids:
             return
         if job is None or job.state is not JobState.SUBMITTING:
@@ -384,6 +391,18 @@ class MainWindow(QMainWindow):
         advice = job_advice(job)
         text = f"Job #{job.id} failed: {advice.text}"
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
+        self._status(text)
+
+    def _tell_unknown(self, job: JobRecord) -> None:
+        """A create whose outcome is unknown (an HTTP 500 after the request was read, a lost
+        answer): it may exist and be charged, so it is never sent again by itself; say so
+        and where it is settled."""
+        advice = advise(SubmissionUnknownError, provider=provider_name(job.provider))
+        detail = f" ({job.message})" if job.message else ""
+        text = _("Job #{job_id} may have been created{detail}. {advice}: Check again or "
+                 "Submit anyway in the jobs list").format(job_id=job.id, detail=detail,
+                                                          advice=advice.text)
+        self.submit_bar.show_notice(text)
         self._status(text)
 
     def _release_sending(self, seq: int) -> None:
