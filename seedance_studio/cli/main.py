@@ -6,6 +6,7 @@
     seedance jobs [--json] | show ID | cancel ID | download ID | resume
     seedance check-again ID | submit-anyway ID | retry ID
     seedance spend [--json]
+    seedance project FILE [--relink DIR] [--json]
     seedance export PROJECT.seedance --otio OUT.otio [--mp4 OUT.mp4]
     seedance check --provider P ... [--json]          # problems, warnings, planned fixes
     seedance fix   --provider P ... [--out DIR]       # write the conformed copies
@@ -28,6 +29,7 @@ from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.export import add_export_parser
 from seedance_studio.cli.fix_commands import add_fix_parsers
 from seedance_studio.cli.messages import exit_code_for, message_for
+from seedance_studio.cli.project_commands import add_project_command
 from seedance_studio.core.i18n import _
 from seedance_studio.core.logs import setup_logging
 
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=commands.spend)
 
+    add_project_command(sub)
     add_export_parser(sub)
     add_fix_parsers(sub)
     return parser

@@ -58,6 +58,24 @@ def _provider_name(provider_id: str) -> str:
         return provider_id
 
 
+def _mention_counts(prompt: dict[str, object]) -> tuple[int, int]:
+    mentions = prompt.get("mentions")
+    items = [m for m in mentions if isinstance(m, dict)] if isinstance(mentions, list) else []
+    dangling = sum(1 for m in items if m.get("dangling"))
+    return len(items) - dangling, dangling
+
+
+def _prompt_step(before: dict[str, object], after: dict[str, object]) -> str:
+    """Typing, unless a removed reference's marker was pointed elsewhere or deleted."""
+    live_b, dangling_b = _mention_counts(before)
+    live_a, dangling_a = _mention_counts(after)
+    if dangling_a < dangling_b:
+        if live_a > live_b:
+            return "Point mention at another reference"
+        return "Delete mention"
+    return TYPING
+
+
 def describe_change(before: CompositionState, after: CompositionState) -> str:
     """The name of the step from `before` to `after`, as Edit > Undo shows it."""
     old_ids = [r.id for r in before.references]
@@ -83,7 +101,7 @@ def describe_change(before: CompositionState, after: CompositionState) -> str:
             return f"{verb} {tag.canonical}"
         return f"{verb} {len(swapped)} references"
     if before.prompt != after.prompt:
-        return TYPING
+        return _prompt_step(before.prompt, after.prompt)
     old, new = before.params, after.params
     if old.provider != new.provider:
         return f"Switch to {_provider_name(new.provider)}"

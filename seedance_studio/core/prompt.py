@@ -32,6 +32,9 @@ class Mention:
     last_tag: str
     """The tag the span showed when last bound; dangling markers name it."""
     dangling: bool = False
+    last_name: str = ""
+    """The reference's name when last bound: a removed Image2 is told apart from the new
+    Image2 by it."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class PromptDocument:
         kept = [m for m in self._mentions if m.end <= start]
         kept += [replace(m, start=m.start + delta, end=m.end + delta)
                  for m in self._mentions if m.start >= position]
-        kept.append(Mention(start, start + len(text), ref_id, tag.canonical))
+        kept.append(Mention(start, start + len(text), ref_id, tag.canonical,
+                            last_name=tray.get(ref_id).display_name))
         kept.sort(key=lambda m: m.start)
         self._text = self._text[:start] + inserted + self._text[position:]
         self._mentions = kept
@@ -159,8 +163,10 @@ class PromptDocument:
             tag = tags.get(m.ref_id)
             if tag is not None:
                 wanted = tag.mention
-                updated = m if (m.last_tag, m.dangling) == (tag.canonical, False) else replace(
-                    m, last_tag=tag.canonical, dangling=False)  # unchanged: no copy per key
+                name = _name(tray, m.ref_id) or m.last_name
+                updated = m if (m.last_tag, m.dangling, m.last_name) == (
+                    tag.canonical, False, name) else replace(
+                    m, last_tag=tag.canonical, dangling=False, last_name=name)  # no copy per key
             else:
                 wanted, updated = dangling_text(m.last_tag), replace(m, dangling=True)
             current = self._text[m.start:m.end]
@@ -183,6 +189,43 @@ class PromptDocument:
             self.changed.emit()
         return edits
 
+    def repoint(self, mention: Mention, ref_id: str, tray: ReferenceTray) -> None:
+        """Bind `mention` (a removed reference's marker) to another reference: its text
+        becomes that reference's tag."""
+        tag = tray.tag_of(ref_id)
+        if tag is None or mention not in self._mentions:
+            raise KeyError(ref_id)
+        self._replace_span(mention, tag.mention, Mention(
+            mention.start, mention.start + len(tag.mention), ref_id, tag.canonical,
+            last_name=tray.get(ref_id).display_name))
+
+    def delete_mention(self, mention: Mention) -> None:
+        """Remove a mention and its text (with the space after it, so no gap is left)."""
+        if mention not in self._mentions:
+            raise KeyError(mention.ref_id)
+        end = mention.end
+        if self._text[end:end + 1] == " " and (mention.start == 0
+                                                 or self._text[mention.start - 1] == " "):
+            end += 1
+        self._replace_span(replace(mention, end=end), "", None, drop=mention)
+
+    def _replace_span(self, mention: Mention, text: str, new: Mention | None, *,
+                      drop: Mention | None = None) -> None:
+        old = drop or mention
+        delta = len(text) - (mention.end - mention.start)
+        kept: list[Mention] = []
+        for m in self._mentions:
+            if m == old:
+                if new is not None:
+                    kept.append(new)
+            elif m.start >= mention.end:
+                kept.append(replace(m, start=m.start + delta, end=m.end + delta))
+            else:
+                kept.append(m)
+        self._text = self._text[:mention.start] + text + self._text[mention.end:]
+        self._mentions = kept
+        self.changed.emit()
+
     # -- reading -----------------------------------------------------------------------------
 
     def unknown_tags(self) -> list[tuple[int, int, Tag]]:
@@ -197,7 +240,7 @@ class PromptDocument:
             "text": self._text,
             "mentions": [
                 {"start": m.start, "end": m.end, "ref_id": m.ref_id, "last_tag": m.last_tag,
-                 "dangling": m.dangling}
+                 "dangling": m.dangling, "last_name": m.last_name}
                 for m in self._mentions
             ],
         }
@@ -217,7 +260,8 @@ class PromptDocument:
                 if 0 <= start < end <= len(doc._text):
                     mentions.append(Mention(start, end, str(item["ref_id"]),
                                             str(item.get("last_tag", "")),
-                                            bool(item.get("dangling", False))))
+                                            bool(item.get("dangling", False)),
+                                            str(item.get("last_name", ""))))
         mentions.sort(key=lambda m: m.start)
         doc._mentions = [m for i, m in enumerate(mentions)
                          if i == 0 or m.start >= mentions[i - 1].end]
@@ -257,10 +301,15 @@ class PromptDocument:
             ref = tray.find(found.tag)
             if ref is None:
                 continue
-            self._mentions.append(Mention(found.start, found.end, ref.id, found.tag.canonical))
+            self._mentions.append(Mention(found.start, found.end, ref.id, found.tag.canonical,
+                                          last_name=ref.display_name))
             added = True
         if added:
             self._mentions.sort(key=lambda m: m.start)
+
+
+def _name(tray: ReferenceTray, ref_id: str) -> str:
+    return tray.get(ref_id).display_name if ref_id in tray else ""
 
 
 _CLOSING = frozenset(",.;:!?)]")

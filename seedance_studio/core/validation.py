@@ -37,10 +37,10 @@ from seedance_studio.core.limit_rules import (
 )
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of
-from seedance_studio.core.prompt import PromptDocument
+from seedance_studio.core.prompt import Mention, PromptDocument
 from seedance_studio.core.reference import Reference, format_from_name
-from seedance_studio.core.tags import Tag
-from seedance_studio.core.tray import number_tags
+from seedance_studio.core.tags import Tag, find_tag_mentions
+from seedance_studio.core.tray import ReferenceTray, number_tags
 from seedance_studio.core.url_policy import url_refusal
 
 Severity = Literal["error", "warning"]
@@ -410,9 +410,8 @@ class _Checker:
             self.add("error", "prompt_required", f"{self.name} needs a prompt; it is empty",
                      "describe the video you want", limit_name="prompt_required")
         for mention in doc.dangling_mentions():
-            self.add("error", "dangling_mention",
-                     f"the prompt mentions {mention.last_tag}, which was removed from the tray",
-                     "delete the mention or point it at another reference",
+            self.add("error", "dangling_mention", dangling_message(mention, tray),
+                     "right-click the marker to point it at another reference or delete it",
                      limit_name="mentions", actual=mention.last_tag)
         spans = [(m.start, m.end) for m in doc.mentions]
         spans += [(start, end) for start, end, _tag in doc.unknown_tags()]
@@ -522,6 +521,20 @@ class _Checker:
                      f"{label} does not offer {words} {value}; it offers {', '.join(offered)}",
                      f"pick one of {', '.join(offered)}", limit_name=_FIELD_LIMIT[field],
                      limit=",".join(offered), actual=value)
+
+
+def dangling_message(mention: Mention, tray: ReferenceTray) -> str:
+    """What a removed reference's mention says; when another item now carries the same tag,
+    it says which is which."""
+    named = f"{mention.last_tag} ({mention.last_name})" if mention.last_name else \
+        mention.last_tag
+    text = f"the prompt mentions {named}, which was removed from the tray"
+    found = find_tag_mentions(f"@{mention.last_tag}")
+    now = tray.find(found[0].tag) if found else None
+    if now is not None and now.id != mention.ref_id:
+        text += (f"; the {mention.last_tag} in the tray now is {now.display_name}, "
+                 "another reference")
+    return text
 
 
 _REMOVED_MARKER = re.compile(r"@\(remo?v?e?d?[^)\n]{0,20}\)?")

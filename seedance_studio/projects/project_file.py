@@ -71,6 +71,7 @@ class SavedMention(BaseModel):
     ref_id: str
     last_tag: str = ""
     dangling: bool = False
+    last_name: str = ""
 
 
 class SavedPrompt(BaseModel):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,12 @@ from PySide6.QtWidgets import (
 from seedance_studio.core import capabilities
 from seedance_studio.core.advice import advise
 from seedance_studio.core.composition import Composition
-from seedance_studio.core.errors import BudgetExceeded, MissingKeyError, SeedanceError
+from seedance_studio.core.errors import (
+    BudgetExceeded,
+    MissingKeyError,
+    SeedanceError,
+    SubmissionUnknownError,
+)
 from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams, switch_model
 from seedance_studio.core.settings import Settings, save_settings
@@ -36,9 +42,11 @@ from seedance_studio.providers.keys import SecretStore
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.conform_actions import ConformActions
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.error_messages import job_advice
+from seedance_studio.ui.error_messages import job_advice, provider_name
 from seedance_studio.ui.icons import app_icon, icon
 from seedance_studio.ui.jobs_panel import JobsPanel
+from seedance_studio.ui.library_panel import LibraryPanel
+from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.params_panel import ParamsPanel
 from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.problems_panel import ProblemsPanel
@@ -150,6 +158,10 @@ class MainWindow(QMainWindow):
             self, self.session, self.worker, autosave=keep_draft,
             default_params=lambda: initial_params(self.settings),
             title_suffix=" — simulator" if simulator else "")
+        self.library = LibraryRecorder(self.session, self)
+        self.project.library = self.library
+        self.library_panel = LibraryPanel(self.library.library, self.library.worker,
+                                          self.thumbnails)
 
         self._build_layout()
         self.sequence, self.shots_action = install_sequence_dock(self)
@@ -197,7 +209,11 @@ class MainWindow(QMainWindow):
         jobs_layout.setStretch(1, 1)
 
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.top_splitter.addWidget(self.tray)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(self.tray, "References")
+        self.left_tabs.addTab(self.library_panel, "Library")
+        self.top_splitter.addWidget(self.left_tabs)
         self.top_splitter.addWidget(compose)
         self.top_splitter.addWidget(preview)
         self.top_splitter.setSizes([310, 560, 410])
@@ -250,6 +266,9 @@ class MainWindow(QMainWindow):
         self.prompt.editor.setAccessibleName(_("Prompt"))
         self.submit_bar.button.setAccessibleName(_("Generate"))
         self.tray.message.connect(self._status)
+        self.library_panel.message.connect(self._status)
+        self.library_panel.add_requested.connect(self.ingest.add_sources)
+        self.library.updated.connect(self.library_panel.refresh_if_shown)
         self.tray.fix_requested.connect(self.conform.fix)
         self.tray.fix_all_requested.connect(self.conform.fix_all)
         self.conform.message.connect(self._status)
@@ -357,6 +376,8 @@ class MainWindow(QMainWindow):
             self._watched.discard(job_id)
             if job is not None and job.state is JobState.FAILED:
                 self._tell_failure(job)
+            elif job is not None and job.state is JobState.SUBMIT_UNKNOWN:
+                self._tell_unknown(job)
         if job_id not in self._sending_ids:
             return
         if job is None or job.state is not JobState.SUBMITTING:
@@ -370,6 +391,18 @@ class MainWindow(QMainWindow):
         advice = job_advice(job)
         text = f"Job #{job.id} failed: {advice.text}"
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
+        self._status(text)
+
+    def _tell_unknown(self, job: JobRecord) -> None:
+        """A create whose outcome is unknown (an HTTP 500 after the request was read, a lost
+        answer): it may exist and be charged, so it is never sent again by itself; say so
+        and where it is settled."""
+        advice = advise(SubmissionUnknownError, provider=provider_name(job.provider))
+        detail = f" ({job.message})" if job.message else ""
+        text = _("Job #{job_id} may have been created{detail}. {advice}: Check again or "
+                 "Submit anyway in the jobs list").format(job_id=job.id, detail=detail,
+                                                          advice=advice.text)
+        self.submit_bar.show_notice(text)
         self._status(text)
 
     def _release_sending(self, seq: int) -> None:
@@ -486,6 +519,7 @@ class MainWindow(QMainWindow):
                 save_settings(self.settings)
             self.project.finish(discard=self._discard)
             self.project.detach()
+            self.library.detach()
             self.player.shutdown()
             self.review.shutdown()
             self.sequence.shutdown()

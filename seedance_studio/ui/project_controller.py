@@ -46,6 +46,7 @@ from seedance_studio.projects.project_file import (
 from seedance_studio.projects.recent import add_recent, load_recent, remove_recent
 from seedance_studio.projects.relink import RelinkResult, find_by_hash
 from seedance_studio.projects.session import ProjectSession
+from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.workers import Worker
 
 PROJECT_FILTER = _("Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)").format(
@@ -81,6 +82,9 @@ class ProjectController(QObject):
         self._search_cancel: threading.Event | None = None
         self._search_worker: Worker | None = None
         self._saving = False
+        self._offer_pending = False
+        self.library: LibraryRecorder | None = None
+        """Told about saved projects and sent jobs ("used in")."""
         self.autosaver: Autosaver | None = Autosaver() if autosave else None
         self.marker: SessionMarker | None = SessionMarker() if autosave else None
         self._autosave_timer = QTimer(self)
@@ -119,6 +123,8 @@ class ProjectController(QObject):
         elif plan.kind is StartKind.PROJECT and plan.project_path is not None:
             self._open_path(plan.project_path, quiet=True)
         elif plan.kind is StartKind.OFFER_BOTH:
+            # Until the user chooses, the autosave on disk is the newer work: keep it.
+            self._offer_pending = True
             QTimer.singleShot(0, lambda: self._offer_both(plan))
         self.marker.write(clean=False, project_path=self.session.path)
         if plan.notice:
@@ -137,6 +143,7 @@ class ProjectController(QObject):
                                 (_("Open saved file"), QMessageBox.ButtonRole.RejectRole)])
 
         def answered(_result: int) -> None:
+            self._offer_pending = False
             if box.clickedButton() is buttons[0]:
                 self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
                                    modified=True, autosaved=autosave.project)
@@ -198,6 +205,8 @@ class ProjectController(QObject):
         self._saving = False
         self.session.saved_as(target, project, position)
         add_recent(target)
+        if self.library is not None:
+            self.library.record_project()
         if self.marker is not None:
             self.marker.write(clean=False, project_path=target)
         self.autosave()
@@ -346,7 +355,7 @@ class ProjectController(QObject):
                              modified=s.modified, sequence=s.sequence_encoder())
 
     def autosave(self, *, wait: bool = False) -> None:
-        if self.autosaver is not None:
+        if self.autosaver is not None and not self._offer_pending:
             self._autosave_timer.stop()
             text = self.autosave_now_text()
             if wait:
@@ -359,12 +368,13 @@ class ProjectController(QObject):
         """The app is ending normally (or by a signal, a logout): write everything now."""
         self._autosave_timer.stop()
         self.cancel_search()
-        if self.autosaver is not None:
+        if self.autosaver is not None and not self._offer_pending:
             if discard:
                 self.autosaver.discard()
             else:
                 with contextlib.suppress(OSError):
                     self.autosaver.save_now(self.autosave_now_text())
+        if self.autosaver is not None:
             self.autosaver.shutdown()
         if self.marker is not None:
             self.marker.write(clean=True, project_path=self.session.path)
@@ -432,11 +442,16 @@ class ProjectController(QObject):
 
     def jobs_sent(self, job_ids: list[int]) -> None:
         """Jobs remember the project they came from (the library's "used in")."""
-        if self.session.path is not None and job_ids:
-            store = self._store()
-            if store is not None:
-                with contextlib.suppress(Exception):  # a locked store must not fail a submit
-                    store.set_project(job_ids, str(self.session.path))
+        if not job_ids:
+            return
+        path = self.session.path
+        store = self._store()
+        if path is not None and store is not None:
+            with contextlib.suppress(Exception):  # a locked store must not fail a submit
+                store.set_project(job_ids, str(path))
+        if self.library is not None:
+            self.library.record(list(self.session.composition.tray),
+                                project=str(path) if path else None, job_ids=job_ids)
 
     def _store(self) -> JobStore | None:
         bridge = getattr(self.window, "bridge", None)

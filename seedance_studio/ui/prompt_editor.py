@@ -11,13 +11,23 @@ import difflib
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QHelpEvent, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.errors import CompositionError
 from seedance_studio.core.i18n import _, ngettext
+from seedance_studio.core.prompt import Mention
+from seedance_studio.core.validation import dangling_message
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.mention_highlighter import MentionHighlighter
 from seedance_studio.ui.mention_popup import MentionPopup
@@ -259,6 +269,45 @@ class PromptEditor(QPlainTextEdit):
             return
         super().insertFromMimeData(source)
 
+    def marker_actions(self, mention: Mention) -> list[QAction]:
+        """What right-clicking a removed reference's marker offers: point it at each item in
+        the tray, or delete it (tests call this directly)."""
+        comp = self._composition
+        actions: list[QAction] = []
+        tags = comp.tray.tags()
+        for ref in comp.tray:
+            action = QAction(f"Point it at {tags[ref.id].mention} — {ref.display_name}", self)
+            action.triggered.connect(
+                lambda _c=False, r=ref.id: self._marker_edit(
+                    lambda: comp.prompt.repoint(mention, r, comp.tray)))
+            actions.append(action)
+        delete = QAction("Delete the mention", self)
+        delete.triggered.connect(lambda: self._marker_edit(
+            lambda: comp.prompt.delete_mention(mention)))
+        actions.append(delete)
+        return actions
+
+    def _marker_edit(self, edit: Callable[[], None]) -> None:
+        try:
+            edit()
+        except KeyError:  # the prompt changed under the menu: nothing to point any more
+            return
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        position = self.cursorForPosition(event.pos()).position()
+        mention = self._composition.prompt.mention_at(position)
+        if mention is not None and mention.dangling:
+            actions = self.marker_actions(mention)
+            existing = menu.actions()
+            if existing:
+                menu.insertActions(existing[0], actions)
+                menu.insertSeparator(existing[0])
+            else:
+                menu.addActions(actions)
+        menu.popup(event.globalPos())
+
     def focusOutEvent(self, event: QFocusEvent) -> None:
         # A click on the popup (its own top-level window) must reach it before it closes.
         if not self.popup.underMouse():
@@ -276,8 +325,8 @@ class PromptEditor(QPlainTextEdit):
             if mention is not None:
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
-                    tip = _("{mention_last_tag} was removed from the tray").format(
-                            mention_last_tag=mention.last_tag)
+                    tip = (dangling_message(mention, tray).replace("the prompt mentions ", "")
+                           .capitalize() + "\nRight-click to point it at another reference")
                 else:
                     ref = tray.get(mention.ref_id)
                     tip = f"{ref.display_name}\n{format_facts(ref.facts)}"

@@ -7,6 +7,8 @@ tray renumbers and the composition rewrites the prompt.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
@@ -57,6 +59,7 @@ from seedance_studio.ui.problems import ProblemView
 from seedance_studio.ui.thumbnail_paint import draw_cover
 from seedance_studio.ui.tray_ingest import ReferenceIngest, mime_can_add
 from seedance_studio.ui.tray_model import REF_MIME, TrayModel, TrayRoles
+from seedance_studio.ui.ui_state import ui_state_store
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,6 +69,9 @@ FILE_FILTER = (_("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.ti
 
 DURATION_CODES = frozenset({"duration_too_long", "total_duration_too_long"})
 """Problems a chosen in/out point fixes: the Trim… button is offered next to Fix for them."""
+
+LAST_FOLDER_KEY = "references/last-folder"
+"""Where Add references opened files last; the dialog starts there next time."""
 
 CARD_HEIGHT = 80
 THUMB = QSize(112, 63)
@@ -297,6 +303,8 @@ class TrayWidget(QWidget):
         super().__init__(parent)
         self._model = model
         self._ingest = ingest
+        self.file_dialog: QFileDialog | None = None
+        """The Add references dialog while it is open."""
         self.view = TrayView(model, ingest, self)
         self.view.remove_requested.connect(self.remove)
 
@@ -422,7 +430,19 @@ class TrayWidget(QWidget):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.setNameFilter(FILE_FILTER)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.filesSelected.connect(lambda files: self._ingest.add_sources(list(files)))
+        store = ui_state_store()
+        last = store.value(LAST_FOLDER_KEY)
+        if isinstance(last, str) and Path(last).is_dir():
+            dialog.setDirectory(last)
+
+        def chosen(files: list[str]) -> None:
+            if files:
+                store.setValue(LAST_FOLDER_KEY, str(Path(files[0]).parent))
+                store.sync()
+            self._ingest.add_sources(list(files))
+
+        dialog.filesSelected.connect(chosen)
+        self.file_dialog = dialog
         dialog.open()
 
     def context_actions(self, ref_id: str) -> list[QAction]:
@@ -466,6 +486,8 @@ class TrayWidget(QWidget):
 
     def _trimmable(self, ref_id: str) -> bool:
         """A local video or audio clip whose length is known."""
+        if ref_id not in self._model.tray:
+            return False  # removed while the view still shows it selected
         ref = self._model.tray.get(ref_id)
         return (ref.kind is not MediaKind.IMAGE and not ref.is_url and ref.facts is not None
                 and bool(ref.facts.duration_s))
@@ -514,7 +536,8 @@ class TrayWidget(QWidget):
     def _refresh(self, *_args: object) -> None:
         n = self._model.rowCount()
         self._count.setText(f"{n}" if n else "")
-        selected = self.view.selected_ids()
+        tray = self._model.tray
+        selected = [i for i in self.view.selected_ids() if i in tray]
         self.remove_button.setEnabled(bool(selected))
         broken = [r for r in range(n) if self._fixable(self._model.reference(r).id)]
         fixable_selected = any(self._fixable(i) for i in selected)

@@ -146,3 +146,27 @@ def test_provider_round_trip_keeps_its_parameters_and_a_new_one_starts_at_defaul
     assert comp.params == with_defaults(GenerationParams(provider="kinovi-legacy"), legacy)
     comp.switch_provider("kinovi")
     assert comp.params == chosen
+
+
+def test_a_removed_references_marker_says_which_is_which_and_can_be_pointed_elsewhere() -> None:
+    from seedance_studio.core.validation import dangling_message
+
+    comp = _composition()
+    history = CompositionHistory(comp)
+    old, new = image("face.png"), image("street.png")
+    comp.tray.extend([image("a.png"), old])
+    comp.prompt.set_text("@Image2 smiles", comp.tray)
+    comp.tray.remove(old.id)
+    comp.tray.add(new)  # the new item is Image2 now
+    marker = comp.prompt.dangling_mentions()[0]
+    assert dangling_message(marker, comp.tray) == (
+        "the prompt mentions Image2 (face.png), which was removed from the tray; "
+        "the Image2 in the tray now is street.png, another reference")
+    comp.prompt.repoint(marker, new.id, comp.tray)
+    assert comp.prompt.text == "@Image2 smiles"
+    assert comp.prompt.live_mentions()[0].ref_id == new.id
+    assert history.undo() == "Point mention at another reference"
+    assert comp.prompt.text == "@(removed Image2) smiles"
+    comp.prompt.delete_mention(comp.prompt.dangling_mentions()[0])
+    assert comp.prompt.text == "smiles"
+    assert history.undo_name == "Delete mention"

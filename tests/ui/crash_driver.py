@@ -1,14 +1,16 @@
 """The real app in a process of its own, edited as a user would, then left running for the
-test to kill: `python -m tests.ui.crash_driver TEXT URL`.
+test to kill: `python -m tests.ui.crash_driver TEXT URL [PROJECT]`.
 
 It is `seedance_studio.app.main` with one addition: once the window is up it types TEXT
-into the prompt and adds URL to the tray, and prints EDITED when the autosave has them.
+into the prompt and adds URL to the tray (after saving the empty composition as PROJECT,
+when given), and prints EDITED when the autosave has them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QTimer
@@ -20,6 +22,7 @@ from seedance_studio.projects.autosave import AUTOSAVE_FILE, autosave_dir
 
 def main() -> int:
     text, url = sys.argv[1], sys.argv[2]
+    project = Path(sys.argv[3]) if len(sys.argv) > 3 else None
     application = app.make_application(sys.argv[:1])
     loop = qasync.QEventLoop(application)
     asyncio.set_event_loop(loop)
@@ -29,6 +32,8 @@ def main() -> int:
         window = studio.window
         window.show()
         await studio.bridge.start()
+        if project is not None:
+            window.project.save_to(project, wait=True)
         window.ingest.add_sources([url])
         editor = window.prompt.editor
         editor.setFocus()

@@ -26,12 +26,9 @@ def _env(home: Path) -> dict[str, str]:
     return {**os.environ, "SEEDANCE_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
 
 
-def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
-        tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "home"
-    text, url = "@Image1 leaps over the fence", "https://cdn.example.com/fox.png"
-    proc = subprocess.Popen([sys.executable, "-m", "tests.ui.crash_driver", text, url],
+def _edit_and_kill(home: Path, text: str, url: str, *extra: str) -> None:
+    """The real app edited in its own process, then killed with SIGKILL."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.ui.crash_driver", text, url, *extra],
                             cwd=ROOT, env=_env(home), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:
@@ -48,6 +45,13 @@ def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
             proc.kill()
             proc.wait()
 
+
+def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
+        tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
+        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    text, url = "@Image1 leaps over the fence", "https://cdn.example.com/fox.png"
+    _edit_and_kill(home, text, url)
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(home))
     studio = build_studio()
     qtbot.addWidget(studio.window)
@@ -67,6 +71,44 @@ def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
     assert again.window.statusBar().currentMessage() == ""
     again.window.close()
     run_async(again.close(), timeout=15)
+
+
+@pytest.mark.parametrize("choice", ["restore", "saved", "quit first"])
+def test_an_autosave_newer_than_its_project_offers_both(
+        choice: str, tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
+        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    project = tmp_path / "scene.seedance"
+    text, url = "@Image1 turns to the light", "https://cdn.example.com/face.png"
+    _edit_and_kill(home, text, url, str(project))
+    monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(home))
+    studio = build_studio()
+    qtbot.addWidget(studio.window)
+    window = studio.window
+    qtbot.waitUntil(lambda: window.project.box is not None, timeout=5000)
+    box = window.project.box
+    assert box is not None and "scene.seedance" in box.text() and "newer" in box.text()
+    buttons = window.project.box_buttons
+    assert [b.text() for b in buttons] == ["Restore autosave", "Open saved file"]
+    if choice == "quit first":  # closing before choosing keeps the newer autosave
+        window.quit_for_system()
+        run_async(studio.close(), timeout=15)
+        studio = build_studio()
+        qtbot.addWidget(studio.window)
+        window = studio.window
+        qtbot.waitUntil(lambda: window.project.box is not None, timeout=5000)
+        buttons = window.project.box_buttons
+    buttons[1 if choice == "saved" else 0].click()
+    comp = window.composition
+    if choice != "saved":
+        assert comp.prompt.text == text and [r.source for r in comp.tray] == [url]
+        assert window.isWindowModified()  # restored, not yet saved
+    else:
+        assert comp.prompt.text == "" and len(comp.tray) == 0
+        assert not window.isWindowModified()
+    assert window.windowTitle().startswith("scene")
+    window.quit_for_system()
+    run_async(studio.close(), timeout=15)
 
 
 def test_sigterm_ends_the_app_within_a_second_with_the_work_autosaved(tmp_path: Path) -> None:

@@ -203,7 +203,6 @@ def test_twelve_images_on_eachlabs_are_kept_flagged_and_generate_explains(
 @pytest.mark.parametrize(("status", "expected", "settings_link"), [
     (401, "refused the API key", True),
     (402, "no credits left", False),
-    (500, "server error", False),
 ])
 def test_a_provider_error_on_submit_is_explained_in_the_window_and_nothing_is_lost(
         review: Studio, simulator: Simulator, qtbot: QtBot, status: int, expected: str,
@@ -236,6 +235,28 @@ def test_a_provider_error_on_submit_is_explained_in_the_window_and_nothing_is_lo
     with qtbot.waitSignal(window.submitted, timeout=10_000):
         window.submit_bar.button.click()
     assert not notice.isVisible()
+
+
+def test_a_server_error_to_a_create_is_told_as_unknown_and_never_resent(
+        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    """An HTTP 500 after the request was read may have created the job: the window says so,
+    offers the jobs list's Check again, and nothing is sent a second time by itself."""
+    window = review.window
+    _ready_to_generate(review, simulator)
+    simulator.inject("eachlabs", "create", Fault.http(500, message="boom"), times=5)
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        window.submit_bar.button.click()
+    [job_id] = sent.args[0]
+    notice = window.submit_bar.notice
+    qtbot.waitUntil(notice.isVisible, timeout=10_000)
+    assert f"Job #{job_id} may have been created" in notice.text(), notice.text()
+    assert "eachlabs" in notice.text() and "Check again" in notice.text()
+    job = window.bridge.job(job_id)
+    assert job is not None and job.state is JobState.SUBMIT_UNKNOWN
+    window.jobs.select_job(job_id)
+    assert window.jobs.check_action.isEnabled()
+    assert simulator.count("eachlabs", "create") == 1
+    assert window.submit_bar.button.isEnabled()
 
 
 def test_a_rate_limited_create_says_it_will_try_again(

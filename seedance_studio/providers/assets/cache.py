@@ -77,6 +77,14 @@ class UploadCache:
                 return None
             return entry
 
+    def hosts_of(self, digest: str) -> dict[str, HostedFile]:
+        """Every host holding a still-usable copy of the file with this hash (the reference
+        library shows them)."""
+        now = self._clock()
+        with self._lock:
+            return {key.rsplit("|", 1)[0]: entry for key, entry in self._entries.items()
+                    if key.endswith(f"|{digest}") and self._usable(entry, now)}
+
     def put(self, host_id: str, digest: str, url: str, *, lifetime_s: float | None,
             size: int) -> HostedFile:
         """Remember an upload whose URL stays valid `lifetime_s` from now (None: forever)."""
