@@ -182,7 +182,7 @@ class SequenceController(QObject):
 
     def _take_text(self, shot: Shot) -> str:
         if shot.pick is not None:
-            return f"#{shot.pick} (picked)"
+            return _("#{job} (picked)").format(job=shot.pick)
         latest = shot.takes[-1] if shot.takes else None
         if latest is not None:
             job = self.bridge.job(latest)
@@ -193,7 +193,8 @@ class SequenceController(QObject):
         if shot.animatic is not None:
             job = self.bridge.job(shot.animatic)
             done = job is not None and job.state is JobState.DONE
-            return f"animatic #{shot.animatic}" + ("" if done else " (rendering)")
+            text = _("animatic #{job}").format(job=shot.animatic)
+            return text if done else _("{animatic} (rendering)").format(animatic=text)
         return "—"
 
     def _continuity(self, shot_id: str) -> Continuity:

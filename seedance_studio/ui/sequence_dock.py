@@ -53,7 +53,9 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
         seq = session.sequence.sequence
         shot = seq.shot(shot_id)
         ids = [*shot.takes, *([shot.animatic] if shot.animatic is not None else [])]
-        window.review.show_takes(ids, f"{shot.label(seq.index(shot_id))}'s takes")
+        window.review.show_takes(
+            ids, _("{shot}'s takes").format(shot=shot.label(seq.index(shot_id)))
+        )
 
     controller.panel.takes_requested.connect(show_takes)
     return controller, toggle

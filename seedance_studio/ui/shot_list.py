@@ -115,16 +115,16 @@ class ShotListModel(QAbstractTableModel):
             return capabilities.get(shot.provider).name
         if col == 4:
             if shot.pick is not None:
-                return "picked"
+                return _("picked")
             est = self._price(shot)
             return "—" if est is None else format_estimate(est)
         if col == 5:
             return self._take_text(shot)
         state = self._continuity(shot.id)
-        prev = f"Shot {row}"
+        prev = _("Shot {number}").format(number=row)
         return {
             Continuity.NONE: "",
-            Continuity.LINKED: f"continues {prev}",
+            Continuity.LINKED: _("continues {prev}").format(prev=prev),
             Continuity.WAITING: _("waits for {prev}'s take").format(prev=prev),
             Continuity.FIRST: _("nothing before it"),
         }[state]
@@ -261,8 +261,12 @@ class ShotListPanel(QWidget):
         b = self.buttons
         b["undo"].setEnabled(self.doc.can_undo)
         b["redo"].setEnabled(self.doc.can_redo)
-        b["undo"].setToolTip(f"Undo {self.doc.undo_name}" if self.doc.undo_name else "")
-        b["redo"].setToolTip(f"Redo {self.doc.redo_name}" if self.doc.redo_name else "")
+        b["undo"].setToolTip(
+            _("Undo {name}").format(name=self.doc.undo_name) if self.doc.undo_name else ""
+        )
+        b["redo"].setToolTip(
+            _("Redo {name}").format(name=self.doc.redo_name) if self.doc.redo_name else ""
+        )
         b["duplicate"].setEnabled(has)
         shot = seq.shot(current) if current is not None else None
         b["takes"].setEnabled(shot is not None and bool(shot.takes or shot.animatic))
@@ -275,7 +279,7 @@ class ShotListPanel(QWidget):
             b[key].setEnabled(bool(seq.shots))
         b["no_soundtrack"].setVisible(seq.soundtrack is not None)
         b["soundtrack"].setToolTip(
-            f"Soundtrack: {seq.soundtrack}"
+            _("Soundtrack: {path}").format(path=seq.soundtrack)
             if seq.soundtrack
             else _("An audio file played under the whole sequence")
         )
