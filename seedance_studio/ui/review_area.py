@@ -359,7 +359,7 @@ class ReviewArea(QWidget):
     def save_state(self) -> None:
         self._ui_state.setValue("jobs/table-header", self.jobs.table.horizontalHeader().saveState())
         self._ui_state.setValue(
-            "jobs/tab", "table" if self.tabs.currentIndex() == TABLE_TAB else "gallery"
+            "jobs/tab", "gallery" if self.tabs.currentIndex() == GALLERY_TAB else "table"
         )
         if self.splitter is not None:
             self._ui_state.setValue("jobs/gallery-splitter", self.splitter.saveState())

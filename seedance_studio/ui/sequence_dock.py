@@ -1,14 +1,13 @@
-"""The Shots dock of the main window: the shot list of the open project, hidden until the
-user asks for it (View the sequence from the toolbar), docked under the composer."""
+"""The Shots tab of the main window: the shot list of the open project, beside the jobs'
+gallery and table under the composer (so it takes no height of its own), brought to the
+front by the toolbar's Shots (Ctrl+Alt+S)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget
 
 from seedance_studio.core.i18n import _
 from seedance_studio.ui.sequence_controller import SequenceController
@@ -34,18 +33,12 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
         reset_history=session.history.reset,
         parent=window,
     )
-    dock = QDockWidget(_("Shots"), window)
-    dock.setObjectName("shots-dock")
-    dock.setWidget(controller.panel)
-    dock.setAllowedAreas(
-        Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-    )
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText(_("Shots"))
+    tabs = window.review.tabs
+    index = tabs.addTab(controller.panel, _("Shots"))
+    toggle = QAction(_("Shots"), window)
     toggle.setShortcut(QKeySequence("Ctrl+Alt+S"))
     toggle.setToolTip(_("The sequence: several shots, their takes, one cut (Ctrl+Alt+S)"))
+    toggle.triggered.connect(lambda: tabs.setCurrentIndex(index))
     controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     controller.play_requested.connect(window.play)
 

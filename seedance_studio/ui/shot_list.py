@@ -164,7 +164,7 @@ class ShotListPanel(QWidget):
         self.view.setAccessibleName(_("Shots"))
         self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
-        self.view.setMinimumHeight(3 * (self.fontMetrics().height() + 12))
+        self.view.setMinimumHeight(2 * (self.fontMetrics().height() + 12))
         header = self.view.horizontalHeader()
         for column in (0, 2, 3, 4, 5, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -199,7 +199,8 @@ class ShotListPanel(QWidget):
         row1.addWidget(self.chain)
         row1.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 6)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(4)
         layout.addLayout(row1)
         layout.addWidget(self.view, 1)
         row2.insertWidget(0, self.summary, 1)
