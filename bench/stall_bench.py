@@ -16,6 +16,8 @@ job is submitted, and at least --load seconds. Figures: p50/p99/max gap and the 
 largest gaps with what was happening then. `--sample` adds a watchdog thread that, while a
 tick is overdue by 12 ms, samples the main thread's stack (sys._current_frames) and prints the
 frames most seen in stalls; it takes the GIL itself, so its figures are a little worse.
+`--gc-freeze` calls gc.freeze() once the window is up, to measure what that would change (a
+full collection of start-up's objects otherwise stalls the loop for ~45 ms now and then).
 
 Targets: p99 < 16 ms, max < 50 ms. No display needed: QT_QPA_PLATFORM=offscreen unless
 DISPLAY is set (then the X server, e.g. Xvfb, is used). Every wait is bounded; network only
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import gc
 import os
 import statistics
 import sys
@@ -36,6 +39,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,22 +88,43 @@ class StallSampler(threading.Thread):
         super().__init__(name="stall-sampler", daemon=True)
         self.beat, self.main_id = beat, main_id
         self.seen: collections.Counter[str] = collections.Counter()
+        self.samples: list[tuple[float, str]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
+        woke = time.perf_counter()
         while not self.stop.wait(0.002):
-            if time.perf_counter() - self.beat.last < SAMPLE_AFTER_S:
+            now = time.perf_counter()
+            late, woke = now - woke > 0.02, now
+            if now - self.beat.last < SAMPLE_AFTER_S:
                 continue
-            frame = sys._current_frames().get(self.main_id)
-            where: list[str] = []  # the innermost frame, then the app's own frames
-            while frame is not None and len(where) < 3:
-                code = frame.f_code
-                if not where or ("seedance_studio" in code.co_filename
-                                 and "stall_bench" not in code.co_filename):
-                    where.append(f"{Path(code.co_filename).name}:{frame.f_lineno} "
-                                 f"{code.co_name}")
-                frame = frame.f_back
-            self.seen[" < ".join(where) or "(in Qt, no Python frame)"] += 1
+            frames = sys._current_frames()
+            key = self._where(frames.get(self.main_id)) or "(in Qt, no Python frame)"
+            if late:  # this thread too waited for the GIL: name what the others run
+                others = sorted(self._where(f) for i, f in frames.items()
+                                if i not in (self.main_id, threading.get_ident()))
+                key = f"GIL held elsewhere; main: {key}; others: " + " | ".join(
+                    o for o in others if "wait" not in o and "select" not in o)
+            self.seen[key] += 1
+            self.samples.append((now, key))
+
+    @staticmethod
+    def _where(frame: FrameType | None) -> str:
+        """The innermost frame, then the app's own frames (up to three)."""
+        where: list[str] = []
+        while frame is not None and len(where) < 3:
+            code = frame.f_code
+            if not where or ("seedance_studio" in code.co_filename
+                             and "stall_bench" not in code.co_filename):
+                where.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
+            frame = frame.f_back
+        return " < ".join(where)
+
+    def during(self, end: float, gap_ms: float) -> list[tuple[str, int]]:
+        """The stacks seen in the gap that ended at `end`, most seen first."""
+        start = end - gap_ms / 1000
+        inside = collections.Counter(k for t, k in self.samples if start <= t <= end)
+        return inside.most_common(3)
 
 
 def make_media(folder: Path) -> list[Path]:
@@ -176,10 +201,23 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
     window.show()
     await bridge.start()
     await asyncio.sleep(1.0)  # first paint and layout are start-up, not this figure
+    if options.gc_freeze:  # start-up's objects out of the collector's full passes
+        gc.freeze()
 
     beat = Heartbeat()
     sampler = StallSampler(beat, threading.main_thread().ident or 0) if options.sample else None
     events: list[tuple[float, str]] = []
+    gc_began = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            gc_began[0] = now
+        elif (now - gc_began[0]) * 1000 > 5:
+            events.append((now, f"garbage collection of generation {info['generation']} "
+                                f"took {(now - gc_began[0]) * 1000:.0f} ms"))
+
+    gc.callbacks.append(on_gc)
     beat.start()
     if sampler is not None:
         sampler.start()
@@ -212,6 +250,10 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
         events.append((time.perf_counter(), f"{submitted} jobs submitted"))
 
     tray = window.composition.tray
+    window.thumbnails.ready.connect(
+        lambda source: events.append((time.perf_counter(), f"thumbnail of {Path(source).name}")))
+    window.ingest.busy_changed.connect(
+        lambda busy: events.append((time.perf_counter(), f"ingest busy={busy}")))
     load_start = time.perf_counter()
     events.append((load_start, "load begins: drop of 12 files, submits start"))
     polls_before = sim.count(PROVIDER, "query")
@@ -239,6 +281,7 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
     await asyncio.wait_for(bridge.shutdown(), 10)  # polling stops: the window is idle again
     idle_b = await idle("idle 2")
     beat.timer.stop()
+    gc.callbacks.remove(on_gc)
     if sampler is not None:
         sampler.stop.set()
         sampler.join(1)
@@ -247,7 +290,7 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
     idle_gaps = [g for _, g in beat.since(*idle_a) + beat.since(*idle_b)]
     load_marks = beat.since(*load)
     report(options, summary(idle_gaps), summary([g for _, g in load_marks]), load_marks,
-           events, load_start, len(tray), submitted, polls, load[1] - load[0])
+           events, load_start, len(tray), submitted, polls, load[1] - load[0], sampler)
     if submit_ms:
         print(f"one submit on the UI thread: median {statistics.median(submit_ms):.1f} ms, "
               f"slowest {max(submit_ms):.1f} ms")
@@ -259,7 +302,8 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
 
 def report(options: argparse.Namespace, idle: dict[str, float], load: dict[str, float],
            marks: list[tuple[float, float]], events: list[tuple[float, str]],
-           t0: float, refs: int, jobs: int, polls: int, seconds: float) -> None:
+           t0: float, refs: int, jobs: int, polls: int, seconds: float,
+           sampler: StallSampler | None) -> None:
     la = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}; "
           f"idle {options.idle:.0f} s before and after the load; load average {la} "
@@ -277,6 +321,8 @@ def report(options: argparse.Namespace, idle: dict[str, float], load: dict[str, 
         before = [label for at, label in events if at <= end]
         print(f"  {gap:7.1f} ms ending at {end - t0:6.2f} s  (last event: "
               f"{before[-1] if before else '-'})")
+        for where, n in sampler.during(end, gap) if sampler is not None else ():
+            print(f"        {n:3d} x {where}")
     print(f"targets: p99 < {STALL_MS:.0f} ms, max < 50 ms")
 
 
@@ -288,6 +334,8 @@ def main() -> None:
     parser.add_argument("--load", type=float, default=20.0, help="shortest load phase, s")
     parser.add_argument("--sample", action="store_true",
                         help="sample the main thread's stack during stalls")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="gc.freeze() once the window is up (what the app does not do yet)")
     options = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
