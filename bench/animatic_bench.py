@@ -42,9 +42,12 @@ def main() -> int:
         ]
         width, height = frame_size(args.resolution, args.aspect)
         spec = AnimaticSpec(
-            references=refs, duration_s=float(args.seconds), width=width, height=height,
+            references=refs,
+            duration_s=float(args.seconds),
+            width=width,
+            height=height,
             prompt="@Image1 walks through the rain past @Image2, then @Video1 sets the pace "
-                   "while @Audio1 plays; the camera ends on @Image3 at dusk.",
+            "while @Audio1 plays; the camera ends on @Image3 at dusk.",
             tags={r.id: f"@{r.kind.label}{n}" for n, r in enumerate(refs, 1)},
         )
         times: list[float] = []
@@ -58,8 +61,10 @@ def main() -> int:
         print(f"animatic {args.seconds} s {width}x{height} @ 24 fps, {os.cpu_count()} cores")
         print(f"  wall time   best {best:.2f} s, runs {', '.join(f'{t:.2f}' for t in times)}")
         print(f"  realtime    {args.seconds / best:.2f}x")
-        print(f"  file        {facts.size_bytes / 1e6:.2f} MB, {facts.duration_s} s, "
-              f"{facts.width}x{facts.height}, audio {facts.audio_codec}")
+        print(
+            f"  file        {facts.size_bytes / 1e6:.2f} MB, {facts.duration_s} s, "
+            f"{facts.width}x{facts.height}, audio {facts.audio_codec}"
+        )
         verdict = "met" if best < args.seconds else "MISSED"
         print(f"  target      < {args.seconds} s wall: {verdict}")
     return 0

@@ -48,6 +48,7 @@ PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PRO
 
 # -- the test file -------------------------------------------------------------------------
 
+
 def cache_folder() -> Path:
     folder = Path(tempfile.gettempdir()) / f"seedance-download-bench-{os.getuid()}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,9 +99,11 @@ def describe(path: Path) -> str:
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         seconds = (container.duration or 0) / 1_000_000
-        return (f"{path.stat().st_size / MB:.1f} MB, {video.codec_context.name} "
-                f"{video.width}x{video.height}, {video.frames} frames, {seconds:.1f} s, "
-                f"{path.stat().st_size * 8 / MB / max(seconds, 1e-9):.0f} Mbit/s")
+        return (
+            f"{path.stat().st_size / MB:.1f} MB, {video.codec_context.name} "
+            f"{video.width}x{video.height}, {video.frames} frames, {seconds:.1f} s, "
+            f"{path.stat().st_size * 8 / MB / max(seconds, 1e-9):.0f} Mbit/s"
+        )
 
 
 def host(sim: Simulator, data: bytes) -> str:
@@ -111,9 +114,11 @@ def host(sim: Simulator, data: bytes) -> str:
     the whole object for its ETag on every request, ~0.4 s per 150 MB added to every client.
     """
     with httpx.Client(trust_env=False, timeout=30) as client:
-        answer = client.post(f"{sim.base_url('eachlabs')}/upload/presign",
-                             headers={"X-API-Key": "bench-key"},
-                             json={"content_type": "video/mp4", "file_type": "video"})
+        answer = client.post(
+            f"{sim.base_url('eachlabs')}/upload/presign",
+            headers={"X-API-Key": "bench-key"},
+            json={"content_type": "video/mp4", "file_type": "video"},
+        )
         answer.raise_for_status()
         upload = answer.json()
     sim.state.put_object(("eachlabs", upload["id"]), StoredObject(data, "video/mp4"))
@@ -121,6 +126,7 @@ def host(sim: Simulator, data: bytes) -> str:
 
 
 # -- the clients ---------------------------------------------------------------------------
+
 
 def child_env() -> dict[str, str]:
     """Loopback only: no proxy may take the request elsewhere."""
@@ -163,8 +169,9 @@ def app(url: str, folder: Path, mode: str = "full") -> AppRun:
     mode "full": fetch, verify, rename, sidecar; "fetch": `fetch` only; "plain": a bare httpx
     stream-to-file loop, the floor any downloader on the same async stack starts from.
     """
-    _, code, out = run_child([sys.executable, __file__, "--child", url, "--folder",
-                              str(folder), "--mode", mode])
+    _, code, out = run_child(
+        [sys.executable, __file__, "--child", url, "--folder", str(folder), "--mode", mode]
+    )
     if code != 0:
         raise SystemExit(f"the app's download failed (exit {code}): {out}")
     return AppRun(**json.loads(out))
@@ -256,8 +263,9 @@ def child(url: str, folder: Path, mode: str) -> None:
     from seedance_studio.providers.http import DEFAULT_TIMEOUT
 
     tray = ReferenceTray([])
-    snapshot = Composition(GenerationParams(provider="eachlabs"), tray,
-                           PromptDocument("a long noisy clip", tray)).snapshot()
+    snapshot = Composition(
+        GenerationParams(provider="eachlabs"), tray, PromptDocument("a long noisy clip", tray)
+    ).snapshot()
     store = JobStore(folder / "jobs.sqlite3")
     [job_id] = store.insert_jobs([NewJob(snapshot=snapshot, group_id="bench", batch="b")])
     job = store.get(job_id)
@@ -299,18 +307,29 @@ def child(url: str, folder: Path, mode: str) -> None:
         verify_s = time.perf_counter() - start
         start = time.perf_counter()
         part.replace(final)
-        sidecar = dl.write_sidecar(final, dl.provenance(job, final, ResultMedia(url=url),
-                                                        sha256=digests[0]))
+        sidecar = dl.write_sidecar(
+            final, dl.provenance(job, final, ResultMedia(url=url), sha256=digests[0])
+        )
         finish_s = time.perf_counter() - start
         digest = json.loads(sidecar.read_text("utf-8"))["sha256"]
     store.close()
-    print(json.dumps({"fetch_s": fetch_s, "verify_s": verify_s, "finish_s": finish_s,
-                      "size": size, "sha256": digest,
-                      "rss_growth_fetch_kb": after_fetch - before,
-                      "rss_growth_total_kb": _memory_kb()[1] - before}))
+    print(
+        json.dumps(
+            {
+                "fetch_s": fetch_s,
+                "verify_s": verify_s,
+                "finish_s": finish_s,
+                "size": size,
+                "sha256": digest,
+                "rss_growth_fetch_kb": after_fetch - before,
+                "rss_growth_total_kb": _memory_kb()[1] - before,
+            }
+        )
+    )
 
 
 # -- the benchmark -------------------------------------------------------------------------
+
 
 def clear(folder: Path) -> None:
     for path in sorted(folder.rglob("*"), reverse=True):
@@ -325,8 +344,11 @@ def mb_s(size: int, seconds: float) -> float:
 
 
 def line(label: str, seconds: float, size: int, curl_s: float | None = None) -> str:
-    ratio = (f"  {seconds / curl_s:.2f}x curl's time = {curl_s / seconds:.2f}x its speed"
-             if curl_s else "")
+    ratio = (
+        f"  {seconds / curl_s:.2f}x curl's time = {curl_s / seconds:.2f}x its speed"
+        if curl_s
+        else ""
+    )
     return f"  {label:<36} median {seconds:6.3f} s {mb_s(size, seconds):7.1f} MB/s{ratio}"
 
 
@@ -361,6 +383,7 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
             if result.size != size:
                 raise SystemExit(f"{name} brought {result.size} of {size} bytes")
             others[name].append(result.fetch_s)
+
         return run
 
     tools = [run_curl, run_app, run_plain, *(candidate(name) for name in CANDIDATES)]
@@ -370,27 +393,42 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
             tool()
             clear(work)
         result = apps[-1]
-        print(f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = fetch "
-              f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sidecar "
-              f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s | "
-              + " | ".join(f"{name} {others[name][-1]:.3f} s" for name in CANDIDATES))
+        print(
+            f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = fetch "
+            f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sidecar "
+            f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s | "
+            + " | ".join(f"{name} {others[name][-1]:.3f} s" for name in CANDIDATES)
+        )
     c = statistics.median(curl_s)
     print(f"medians over {runs} runs, {size / MB:.1f} MB:")
     print(line("curl -s -o FILE URL", c, size))
-    print(line("app, whole (fetch+verify+sidecar)", statistics.median(r.total_s for r in apps),
-               size, c))
+    print(
+        line(
+            "app, whole (fetch+verify+sidecar)", statistics.median(r.total_s for r in apps), size, c
+        )
+    )
     print(line("app, fetch() into .part", statistics.median(r.fetch_s for r in apps), size, c))
-    print(line("bare httpx AsyncClient stream loop", statistics.median(r.fetch_s for r in plain),
-               size, c))
+    print(
+        line(
+            "bare httpx AsyncClient stream loop",
+            statistics.median(r.fetch_s for r in plain),
+            size,
+            c,
+        )
+    )
     for name in CANDIDATES:
         print(line(f"candidate {name} + sha256, 1 MiB", statistics.median(others[name]), size, c))
-    print(f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
-          f"rename+sidecar (sha256 from the stream) median "
-          f"{statistics.median(r.finish_s for r in apps):.3f} s")
+    print(
+        f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
+        f"rename+sidecar (sha256 from the stream) median "
+        f"{statistics.median(r.finish_s for r in apps):.3f} s"
+    )
     growth = max(r.rss_growth_fetch_kb for r in apps) / 1024
     whole = max(r.rss_growth_total_kb for r in apps) / 1024
-    print(f"  app peak RSS growth (worst run): fetch +{growth:.1f} MB, whole +{whole:.1f} MB, "
-          f"for a {size / MB:.1f} MB file")
+    print(
+        f"  app peak RSS growth (worst run): fetch +{growth:.1f} MB, whole +{whole:.1f} MB, "
+        f"for a {size / MB:.1f} MB file"
+    )
 
 
 def memory_scaling(sim: Simulator, data: bytes, url: str, work: Path) -> None:
@@ -406,8 +444,7 @@ def memory_scaling(sim: Simulator, data: bytes, url: str, work: Path) -> None:
     print("app fetch() peak RSS growth by file size: " + ", ".join(figures))
 
 
-def resume(sim: Simulator, url: str, size: int, digest: str, work: Path,
-           repeats: int = 3) -> None:
+def resume(sim: Simulator, url: str, size: int, digest: str, work: Path, repeats: int = 3) -> None:
     """The server sends half the bytes and closes; the download must resume, not restart."""
     times: list[AppRun] = []
     for _ in range(repeats):
@@ -420,25 +457,32 @@ def resume(sim: Simulator, url: str, size: int, digest: str, work: Path,
         if result.size != size or result.sha256 != digest:
             raise SystemExit(f"the resumed download brought back wrong bytes: {result}")
         times.append(result)
-    print(f"resume, connection dropped at 50% ({repeats} tries): every try complete and its "
-          f"sha256 matches; requests per try {len(requests)} (Range: {', '.join(ranges)})")
-    print(f"  app whole median {statistics.median(r.total_s for r in times):.3f} s = fetch "
-          f"{statistics.median(r.fetch_s for r in times):.3f} s (incl. the {BACKOFF_S[0]:g} s "
-          f"backoff) + verify/sidecar "
-          f"{statistics.median(r.verify_s + r.finish_s for r in times):.3f} s")
+    print(
+        f"resume, connection dropped at 50% ({repeats} tries): every try complete and its "
+        f"sha256 matches; requests per try {len(requests)} (Range: {', '.join(ranges)})"
+    )
+    print(
+        f"  app whole median {statistics.median(r.total_s for r in times):.3f} s = fetch "
+        f"{statistics.median(r.fetch_s for r in times):.3f} s (incl. the {BACKOFF_S[0]:g} s "
+        f"backoff) + verify/sidecar "
+        f"{statistics.median(r.verify_s + r.finish_s for r in times):.3f} s"
+    )
     sim.inject("eachlabs", "public", Fault.truncated(0.5))
     dest = work / "curl.mp4"
     first, code = curl(url, dest)
     second, code2 = curl(url, dest, "-C", "-")
     got = dest.stat().st_size if dest.exists() else 0
     clear(work)
-    print(f"  curl for reference: first call exit {code} after {first:.3f} s, then "
-          f"'curl -C -' exit {code2} in {second:.3f} s, {got} of {size} bytes")
+    print(
+        f"  curl for reference: first call exit {code} after {first:.3f} s, then "
+        f"'curl -C -' exit {code2} in {second:.3f} s, {got} of {size} bytes"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size-mb", type=int, default=150)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -452,8 +496,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work skews the figures)")
     path, digest, made = make_video(args.size_mb)
-    print(f"test file: {describe(path)}; "
-          + (f"encoded in {made:.1f} s" if made else f"cached in {path.parent}"))
+    print(
+        f"test file: {describe(path)}; "
+        + (f"encoded in {made:.1f} s" if made else f"cached in {path.parent}")
+    )
     data = path.read_bytes()
     with tempfile.TemporaryDirectory(prefix="seedance-download-bench-") as tmp:
         work = Path(tmp) / "work"

@@ -45,8 +45,14 @@ from seedance_studio.ui.gallery_view import POSTER, TILE, GalleryPanel  # noqa: 
 from tests.xvfb.clips import make_clip  # noqa: E402
 
 PROVIDERS = ["eachlabs", "kinovi", "shortapi", "oxen"]
-STATES = [JobState.DONE, JobState.DONE, JobState.DONE, JobState.FAILED, JobState.CANCELLED,
-          JobState.RUNNING]
+STATES = [
+    JobState.DONE,
+    JobState.DONE,
+    JobState.DONE,
+    JobState.FAILED,
+    JobState.CANCELLED,
+    JobState.RUNNING,
+]
 FRAME_MS = 16.0
 
 
@@ -55,11 +61,14 @@ def fill_store(store: JobStore, count: int, clips: list[Path]) -> None:
     doc = PromptDocument("A cat walks like @Video1 through the rain", ReferenceTray(refs))
     rows = []
     for i in range(count):
-        snap = CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                                   params=GenerationParams(provider=PROVIDERS[i % 4],
-                                                           duration=5))
-        rows.append(NewJob(snapshot=snap, group_id=f"g{i}", batch=f"b{i}",
-                           estimated_usd=Decimal("1.51")))
+        snap = CompositionSnapshot(
+            references=refs,
+            prompt=doc.to_data(),
+            params=GenerationParams(provider=PROVIDERS[i % 4], duration=5),
+        )
+        rows.append(
+            NewJob(snapshot=snap, group_id=f"g{i}", batch=f"b{i}", estimated_usd=Decimal("1.51"))
+        )
     ids = store.insert_jobs(rows)
     # One transaction for the bench's fill, states set directly: the app moves each job
     # through the state table row by row, which would make the fill, not the gallery, slow.
@@ -68,8 +77,10 @@ def fill_store(store: JobStore, count: int, clips: list[Path]) -> None:
     for i, job_id in enumerate(ids):
         state = STATES[i % len(STATES)]
         if state is JobState.DONE:
-            db.execute("UPDATE jobs SET state = ?, result_path = ?, actual_usd = ? WHERE id = ?",
-                       (state.value, str(clips[i % len(clips)]), "1.51", job_id))
+            db.execute(
+                "UPDATE jobs SET state = ?, result_path = ?, actual_usd = ? WHERE id = ?",
+                (state.value, str(clips[i % len(clips)]), "1.51", job_id),
+            )
         else:
             db.execute("UPDATE jobs SET state = ? WHERE id = ?", (state.value, job_id))
     db.execute("COMMIT")
@@ -108,8 +119,9 @@ def open_baseline(app: QApplication, count: int) -> tuple[float, QListView]:
     return time.perf_counter() - start, view
 
 
-def scroll_through(app: QApplication, view: QListView, step_px: int,
-                   cpu: list[float] | None = None) -> list[float]:
+def scroll_through(
+    app: QApplication, view: QListView, step_px: int, cpu: list[float] | None = None
+) -> list[float]:
     """Each step as a wheel turn is handled: the scroll, then every event it causes (the
     exposed strip's paint, page reads, posters arriving), timed together as one frame."""
     bar = view.verticalScrollBar()
@@ -161,9 +173,11 @@ def main() -> None:
         spin(app, time.perf_counter() + (1.5 if run == 0 else 0.3))
         steps = scroll_through(app, panel.view, TILE.height() // 2, cpu_all)
         steps_all += steps
-        print(f"run {run + 1}: open {open_s * 1000:.0f} ms (baseline {base_s * 1000:.0f} ms), "
-              f"{len(steps)} scroll steps, worst {max(steps):.1f} ms, pages read "
-              f"{panel.model.loaded_pages()}")
+        print(
+            f"run {run + 1}: open {open_s * 1000:.0f} ms (baseline {base_s * 1000:.0f} ms), "
+            f"{len(steps)} scroll steps, worst {max(steps):.1f} ms, pages read "
+            f"{panel.model.loaded_pages()}"
+        )
         panel.posters.shutdown()
         panel.close()
         panel.deleteLater()
@@ -174,23 +188,31 @@ def main() -> None:
     p99 = steps_all[int(len(steps_all) * 0.99)]
     open_med, base_med = statistics.median(opens), statistics.median(bases)
     over = sum(t > FRAME_MS for t in steps_all)
-    print(f"open (median of {args.runs}): gallery {open_med * 1000:.0f} ms vs baseline "
-          f"{base_med * 1000:.0f} ms: {open_med / base_med:.1f}x (target < 1000 ms)")
-    print(f"scroll: {len(steps_all)} steps, median {statistics.median(steps_all):.2f} ms, "
-          f"p99 {p99:.2f} ms, worst {steps_all[-1]:.2f} ms, {over} over {FRAME_MS:.0f} ms "
-          f"(target: none over {FRAME_MS:.0f} ms)")
+    print(
+        f"open (median of {args.runs}): gallery {open_med * 1000:.0f} ms vs baseline "
+        f"{base_med * 1000:.0f} ms: {open_med / base_med:.1f}x (target < 1000 ms)"
+    )
+    print(
+        f"scroll: {len(steps_all)} steps, median {statistics.median(steps_all):.2f} ms, "
+        f"p99 {p99:.2f} ms, worst {steps_all[-1]:.2f} ms, {over} over {FRAME_MS:.0f} ms "
+        f"(target: none over {FRAME_MS:.0f} ms)"
+    )
     cpu_all.sort()
     base_cpu.sort()
-    print(f"scroll, UI-thread CPU per step (what the gallery itself costs, without the time "
-          f"other processes held the cores): median {statistics.median(cpu_all):.2f} ms, p99 "
-          f"{cpu_all[int(len(cpu_all) * 0.99)]:.2f} ms, worst {cpu_all[-1]:.2f} ms, "
-          f"{sum(t > FRAME_MS for t in cpu_all)} over {FRAME_MS:.0f} ms (baseline worst "
-          f"{base_cpu[-1]:.2f} ms)")
+    print(
+        f"scroll, UI-thread CPU per step (what the gallery itself costs, without the time "
+        f"other processes held the cores): median {statistics.median(cpu_all):.2f} ms, p99 "
+        f"{cpu_all[int(len(cpu_all) * 0.99)]:.2f} ms, worst {cpu_all[-1]:.2f} ms, "
+        f"{sum(t > FRAME_MS for t in cpu_all)} over {FRAME_MS:.0f} ms (baseline worst "
+        f"{base_cpu[-1]:.2f} ms)"
+    )
     base_over = sum(t > FRAME_MS for t in base_steps)
-    print(f"baseline scroll: median {statistics.median(base_steps):.2f} ms, p99 "
-          f"{base_steps[int(len(base_steps) * 0.99)]:.2f} ms, worst {base_steps[-1]:.2f} ms, "
-          f"{base_over} over {FRAME_MS:.0f} ms; median ratio "
-          f"{statistics.median(steps_all) / statistics.median(base_steps):.1f}x")
+    print(
+        f"baseline scroll: median {statistics.median(base_steps):.2f} ms, p99 "
+        f"{base_steps[int(len(base_steps) * 0.99)]:.2f} ms, worst {base_steps[-1]:.2f} ms, "
+        f"{base_over} over {FRAME_MS:.0f} ms; median ratio "
+        f"{statistics.median(steps_all) / statistics.median(base_steps):.1f}x"
+    )
     store.close()
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(_home, ignore_errors=True)

@@ -50,35 +50,50 @@ from seedance_studio.ui.jobs_panel import JobsPanel  # noqa: E402
 STATES = [JobState.DONE, JobState.FAILED, JobState.DONE, JobState.CANCELLED, JobState.DONE]
 LIVE = 50
 """The newest jobs are still running (their elapsed time ticks): a busy evening's queue."""
-SENTENCE = ("the dancer from @Image1 turns slowly under the lights of @Image2 while the "
-            "camera follows the beat of @Audio1 and the moves of @Video1 ")
+SENTENCE = (
+    "the dancer from @Image1 turns slowly under the lights of @Image2 while the "
+    "camera follows the beat of @Audio1 and the moves of @Video1 "
+)
 
 
 def real_sized_snapshot() -> CompositionSnapshot:
     """12 references (9 images, 3 videos) and a 4,000-character prompt mentioning them."""
-    refs = ([Reference.from_source(f"https://example.com/still-{i}.png") for i in range(9)]
-            + [Reference.from_source(f"https://example.com/move-{i}.mp4") for i in range(3)])
+    refs = [Reference.from_source(f"https://example.com/still-{i}.png") for i in range(9)] + [
+        Reference.from_source(f"https://example.com/move-{i}.mp4") for i in range(3)
+    ]
     text = (SENTENCE * (4000 // len(SENTENCE) + 1))[:4000].rstrip()
     tray = ReferenceTray(refs)
     doc = PromptDocument(text, tray)
-    return CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider="kinovi"))
+    return CompositionSnapshot(
+        references=refs, prompt=doc.to_data(), params=GenerationParams(provider="kinovi")
+    )
 
 
 def fill(path: Path, count: int) -> None:
     store = JobStore(path)
     snapshot = real_sized_snapshot()
-    rows = [NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
-                   estimate=Estimate(min=Decimal("2.40"), max=Decimal("2.40")),
-                   estimated_usd=Decimal("2.40"))
-            for i in range(count)]
+    rows = [
+        NewJob(
+            snapshot=snapshot,
+            group_id=f"g{i}",
+            batch=f"b{i}",
+            estimate=Estimate(min=Decimal("2.40"), max=Decimal("2.40")),
+            estimated_usd=Decimal("2.40"),
+        )
+        for i in range(count)
+    ]
     ids = store.insert_jobs(rows)
     for i, job_id in enumerate(ids):
         state = JobState.RUNNING if i >= count - LIVE else STATES[i % len(STATES)]
         store.update(job_id, provider_job_id=f"task-{job_id}")
         for event in path_to(JobState.SUBMITTING, state):
-            store.move(job_id, event, message="generation failed: the server said no"
-                       if state is JobState.FAILED else None)
+            store.move(
+                job_id,
+                event,
+                message="generation failed: the server said no"
+                if state is JobState.FAILED
+                else None,
+            )
     store.close()
 
 
@@ -136,8 +151,9 @@ class Bare(QAbstractTableModel):
         return f"{index.row()}:{index.column()}" if role == 0 else None
 
 
-def scroll(app: QApplication, view: QTableView, paints: Paints,
-           more: Callable[[], bool]) -> list[float]:
+def scroll(
+    app: QApplication, view: QTableView, paints: Paints, more: Callable[[], bool]
+) -> list[float]:
     """Page down to the bottom, one step per loop turn; every step's time to its paint."""
     bar = view.verticalScrollBar()
     gaps: list[float] = []
@@ -198,9 +214,17 @@ def open_and_scroll(app: QApplication, db: Path) -> dict[str, float]:
 
     asyncio.run(bridge.shutdown())
     bare = bare_scroll(app, rows)
-    return {"open_s": opened, "rss_mb": grown, "scroll_max_s": max(gaps),
-            "scroll_p99_s": p99(gaps), "steps": steps, "rows": rows,
-            "tick_s": statistics.median(ticks), "bare_max_s": max(bare), "bare_p99_s": p99(bare)}
+    return {
+        "open_s": opened,
+        "rss_mb": grown,
+        "scroll_max_s": max(gaps),
+        "scroll_p99_s": p99(gaps),
+        "steps": steps,
+        "rows": rows,
+        "tick_s": statistics.median(ticks),
+        "bare_max_s": max(bare),
+        "bare_p99_s": p99(bare),
+    }
 
 
 def p99(values: list[float]) -> float:
@@ -219,9 +243,11 @@ def main() -> None:
         start = time.perf_counter()
         fill(db, options.jobs)
         size = db.stat().st_size / 1e6
-        print(f"store: {options.jobs} jobs (12 references, 4,000-character prompt each), "
-              f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s; "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"store: {options.jobs} jobs (12 references, 4,000-character prompt each), "
+            f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         base: list[float] = []
         runs: list[dict[str, float]] = []
         for _ in range(options.runs):  # alternating: the baseline, then the table
@@ -233,14 +259,20 @@ def main() -> None:
         return statistics.median(r[key] for r in runs)
 
     print(f"baseline, every row read whole (list_jobs): {b:.3f} s")
-    print(f"table opened to its first paint           : {med('open_s'):.3f} s "
-          f"({med('open_s') / b:.3f}x the baseline; target < 1 s), RSS +{med('rss_mb'):.0f} MB")
-    print(f"scrolled to the bottom, {med('steps'):.0f} page steps over {med('rows'):.0f} rows: "
-          f"step to paint longest {med('scroll_max_s') * 1000:.1f} ms, p99 "
-          f"{med('scroll_p99_s') * 1000:.1f} ms (target < 16 ms)")
-    print(f"  the same scroll over a bare table of fixed strings (the floor): longest "
-          f"{med('bare_max_s') * 1000:.1f} ms, p99 {med('bare_p99_s') * 1000:.1f} ms; ratio of "
-          f"p99s {med('scroll_p99_s') / med('bare_p99_s'):.2f}x")
+    print(
+        f"table opened to its first paint           : {med('open_s'):.3f} s "
+        f"({med('open_s') / b:.3f}x the baseline; target < 1 s), RSS +{med('rss_mb'):.0f} MB"
+    )
+    print(
+        f"scrolled to the bottom, {med('steps'):.0f} page steps over {med('rows'):.0f} rows: "
+        f"step to paint longest {med('scroll_max_s') * 1000:.1f} ms, p99 "
+        f"{med('scroll_p99_s') * 1000:.1f} ms (target < 16 ms)"
+    )
+    print(
+        f"  the same scroll over a bare table of fixed strings (the floor): longest "
+        f"{med('bare_max_s') * 1000:.1f} ms, p99 {med('bare_p99_s') * 1000:.1f} ms; ratio of "
+        f"p99s {med('scroll_p99_s') / med('bare_p99_s'):.2f}x"
+    )
     print(f"elapsed-time tick with every row loaded: {med('tick_s') * 1000:.2f} ms")
 
 

@@ -43,8 +43,10 @@ from seedance_studio.simulator.timing import SimTiming  # noqa: E402
 PROVIDER = "eachlabs"
 TICKS = os.sysconf("SC_CLK_TCK")
 BARE_ASYNCIO = "import asyncio; asyncio.run(asyncio.sleep(3600))"
-BARE_QT = ("from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication([]); "
-           "w = QMainWindow(); w.resize(1280, 800); w.show(); app.exec()")
+BARE_QT = (
+    "from PySide6.QtWidgets import QApplication, QMainWindow; app = QApplication([]); "
+    "w = QMainWindow(); w.resize(1280, 800); w.show(); app.exec()"
+)
 
 
 class NullKeyring:
@@ -62,9 +64,11 @@ def submit_jobs(base_url: str, home: Path, count: int) -> None:
     root = base_url.split("/" + PROVIDER)[0]
     refs = [Reference.from_source(f"{root}/samples/image.png")]
     tray = ReferenceTray(refs)
-    snapshot = CompositionSnapshot(references=refs,
-                                   prompt=PromptDocument("@Image1 waits", tray).to_data(),
-                                   params=GenerationParams(provider=PROVIDER, duration="4"))
+    snapshot = CompositionSnapshot(
+        references=refs,
+        prompt=PromptDocument("@Image1 waits", tray).to_data(),
+        params=GenerationParams(provider=PROVIDER, duration="4"),
+    )
 
     async def run() -> None:
         store = JobStore(home / "data" / "jobs.sqlite3")
@@ -75,8 +79,9 @@ def submit_jobs(base_url: str, home: Path, count: int) -> None:
         # 40 wait for a slot (as a long queue at a busy provider does).
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            started = [j for j in store.list_jobs()
-                       if j.state in (JobState.QUEUED, JobState.RUNNING)]
+            started = [
+                j for j in store.list_jobs() if j.state in (JobState.QUEUED, JobState.RUNNING)
+            ]
             if len(started) >= min(count, 10):
                 break
             await asyncio.sleep(0.2)
@@ -93,8 +98,7 @@ def cpu_seconds(pid: int) -> float:
 
 def measure(argv: list[str], env: dict[str, str], warmup: float, seconds: float) -> float:
     """% of one core a process uses over `seconds`, after `warmup` seconds of start-up."""
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(warmup)
         if proc.poll() is not None:
@@ -117,41 +121,65 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=8.0)
-    parser.add_argument("--submit", nargs=2, metavar=("BASE_URL", "HOME"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--submit", nargs=2, metavar=("BASE_URL", "HOME"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.submit:
         submit_jobs(options.submit[0], Path(options.submit[1]), options.jobs)
         return
-    with tempfile.TemporaryDirectory(prefix="seedance-idle-") as tmp, \
-            Simulator(host="127.0.0.1", timing=SimTiming(queued=1.0, running=7200.0)) as sim:
+    with (
+        tempfile.TemporaryDirectory(prefix="seedance-idle-") as tmp,
+        Simulator(host="127.0.0.1", timing=SimTiming(queued=1.0, running=7200.0)) as sim,
+    ):
         home = Path(tmp)
         # Submitted by a process that then exits: its leases are free at once, as after a
         # quit, so the resumed runner polls from its first second.
-        subprocess.run([sys.executable, __file__, "--jobs", str(options.jobs), "--submit",
-                        sim.base_url(PROVIDER), str(home)], check=True)
-        env = {**os.environ, "SEEDANCE_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-               f"SEEDANCE_{PROVIDER.upper()}_BASE_URL": sim.base_url(PROVIDER),
-               env_var(PROVIDER): "bench-key",
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-               "NO_PROXY": "127.0.0.1"}
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--jobs",
+                str(options.jobs),
+                "--submit",
+                sim.base_url(PROVIDER),
+                str(home),
+            ],
+            check=True,
+        )
+        env = {
+            **os.environ,
+            "SEEDANCE_STUDIO_HOME": str(home),
+            "QT_QPA_PLATFORM": "offscreen",
+            f"SEEDANCE_{PROVIDER.upper()}_BASE_URL": sim.base_url(PROVIDER),
+            env_var(PROVIDER): "bench-key",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+            "NO_PROXY": "127.0.0.1",
+        }
         env.pop("SEEDANCE_STUDIO_SIMULATOR", None)
         before = sim.count(PROVIDER, "query")
         python = sys.executable
         figures = {
-            "bare asyncio sleeping": measure([python, "-c", BARE_ASYNCIO], env,
-                                             options.warmup, options.seconds),
-            "seedance resume": measure([python, "-m", "seedance_studio.cli.main", "resume"],
-                                       env, options.warmup, options.seconds),
-            "bare QApplication + window": measure([python, "-c", BARE_QT], env,
-                                                  options.warmup, options.seconds),
-            "the app (offscreen)": measure([python, "-m", "seedance_studio.app"], env,
-                                           options.warmup, options.seconds),
+            "bare asyncio sleeping": measure(
+                [python, "-c", BARE_ASYNCIO], env, options.warmup, options.seconds
+            ),
+            "seedance resume": measure(
+                [python, "-m", "seedance_studio.cli.main", "resume"],
+                env,
+                options.warmup,
+                options.seconds,
+            ),
+            "bare QApplication + window": measure(
+                [python, "-c", BARE_QT], env, options.warmup, options.seconds
+            ),
+            "the app (offscreen)": measure(
+                [python, "-m", "seedance_studio.app"], env, options.warmup, options.seconds
+            ),
         }
         polls = sim.count(PROVIDER, "query") - before
-    print(f"{options.jobs} {PROVIDER} jobs waiting on a two-hour provider; CPU over "
-          f"{options.seconds:.0f} s after {options.warmup:.0f} s of start-up; load average "
-          f"{os.getloadavg()[0]:.1f}; {polls} status polls answered in all")
+    print(
+        f"{options.jobs} {PROVIDER} jobs waiting on a two-hour provider; CPU over "
+        f"{options.seconds:.0f} s after {options.warmup:.0f} s of start-up; load average "
+        f"{os.getloadavg()[0]:.1f}; {polls} status polls answered in all"
+    )
     for label, percent in figures.items():
         print(f"  {label:<28} {percent:5.2f} % of a core")
     print("target: < 1 % of a core for the app and for `seedance resume`")

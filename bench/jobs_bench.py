@@ -46,8 +46,10 @@ def bench_store(folder: Path, rows: int) -> None:
     store = JobStore(folder / "store.sqlite3")
     snap = make_snapshot()
     start = time.perf_counter()
-    ids = [store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch=f"b{i}")])[0]
-           for i in range(rows)]
+    ids = [
+        store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch=f"b{i}")])[0]
+        for i in range(rows)
+    ]
     inserted = time.perf_counter() - start
     start = time.perf_counter()
     for i, job_id in enumerate(ids):
@@ -57,24 +59,27 @@ def bench_store(folder: Path, rows: int) -> None:
     start = time.perf_counter()
     pending = store.unfinished()
     listed = time.perf_counter() - start
-    print(f"store: {rows / inserted:,.0f} inserts/s, {rows / updated:,.0f} state updates/s, "
-          f"unfinished() over {rows:,} rows: {listed * 1000:.1f} ms ({len(pending)} found)")
+    print(
+        f"store: {rows / inserted:,.0f} inserts/s, {rows / updated:,.0f} state updates/s, "
+        f"unfinished() over {rows:,} rows: {listed * 1000:.1f} ms ({len(pending)} found)"
+    )
     store.close()
 
 
 async def bench_engine(folder: Path, jobs: int, window: float) -> None:
     sim_eachlabs.RATE_WINDOW_S = window
-    EachlabsProvider.rate_limits = RateLimits(max_unfinished=10, max_creates=100,
-                                              window_s=window)
+    EachlabsProvider.rate_limits = RateLimits(max_unfinished=10, max_creates=100, window_s=window)
     with Simulator(timing=SimTiming(queued=0.02, running=0.05)) as sim:
         store = JobStore(folder / "engine.sqlite3")
-        settings = Settings(library_dir=str(folder / "library"),
-                            base_urls={pid: sim.base_url(pid) for pid in BASE_PATHS})
+        settings = Settings(
+            library_dir=str(folder / "library"),
+            base_urls={pid: sim.base_url(pid) for pid in BASE_PATHS},
+        )
         engine = JobEngine(store, settings, Keys(), poll_interval=0.05)
-        snap = make_snapshot("eachlabs", "@Image1 runs", [sim.sample_url("image.png")],
-                             duration=4, resolution="480p")
-        snap = snap.model_copy(update={"params": snap.params.model_copy(
-            update={"variants": jobs})})
+        snap = make_snapshot(
+            "eachlabs", "@Image1 runs", [sim.sample_url("image.png")], duration=4, resolution="480p"
+        )
+        snap = snap.model_copy(update={"params": snap.params.model_copy(update={"variants": jobs})})
         start = time.perf_counter()
         ids = await engine.submit(snap)
         records = await engine.wait(ids)
@@ -83,16 +88,25 @@ async def bench_engine(folder: Path, jobs: int, window: float) -> None:
         done = sum(1 for r in records if r.state is JobState.DONE)
         server = sim.jobs
         created = sorted(j.created_mono for j in server)
-        most_in_window = max(sum(1 for u in created[: i + 1] if u > t - window)
-                             for i, t in enumerate(created))
+        most_in_window = max(
+            sum(1 for u in created[: i + 1] if u > t - window) for i, t in enumerate(created)
+        )
         most_unfinished = max(
-            sum(1 for o in server if o.created_mono <= j.created_mono
-                and (o.finished_mono() or float("inf")) > j.created_mono) for j in server)
+            sum(
+                1
+                for o in server
+                if o.created_mono <= j.created_mono
+                and (o.finished_mono() or float("inf")) > j.created_mono
+            )
+            for j in server
+        )
         refused = sim.count("eachlabs", "create") - len(server)
-        print(f"engine: {done}/{jobs} eachlabs jobs done in {elapsed:.1f} s "
-              f"({jobs / elapsed:.1f} jobs/s); most unfinished at once {most_unfinished} "
-              f"(limit 10); most creates in a {window:g} s window {most_in_window} "
-              f"(limit 100); creates refused with 429: {refused}")
+        print(
+            f"engine: {done}/{jobs} eachlabs jobs done in {elapsed:.1f} s "
+            f"({jobs / elapsed:.1f} jobs/s); most unfinished at once {most_unfinished} "
+            f"(limit 10); most creates in a {window:g} s window {most_in_window} "
+            f"(limit 100); creates refused with 429: {refused}"
+        )
         store.close()
 
 

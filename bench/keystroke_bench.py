@@ -40,18 +40,20 @@ from seedance_studio.core.validation import validate  # noqa: E402
 from tests.media_factory import make_audio, make_image, make_video  # noqa: E402
 
 PROVIDER = "kinovi"
-SENTENCE = ("@Image{i} turns slowly under the lights while the camera follows the beat of "
-            "@Audio1 and the moves of @Video{v}. ")
+SENTENCE = (
+    "@Image{i} turns slowly under the lights while the camera follows the beat of "
+    "@Audio1 and the moves of @Video{v}. "
+)
 
 
 def composition(folder: Path) -> Composition:
     """9 images, 2 videos and 1 audio clip (12 references), a 4,000-character prompt."""
     files = [make_image(folder / f"still-{i}.png", 320, 240) for i in range(9)]
-    files += [make_video(folder / f"move-{i}.mp4", 640, 640, seconds=2, fps=24)
-              for i in range(2)]
+    files += [make_video(folder / f"move-{i}.mp4", 640, 640, seconds=2, fps=24) for i in range(2)]
     files.append(make_audio(folder / "beat.wav", seconds=1.0))
-    comp = Composition(with_defaults(GenerationParams(provider=PROVIDER),
-                                     capabilities.get(PROVIDER)))
+    comp = Composition(
+        with_defaults(GenerationParams(provider=PROVIDER), capabilities.get(PROVIDER))
+    )
     for path in files:
         comp.tray.add(reference_from_file(str(path)))
     text = ""
@@ -82,6 +84,7 @@ def core_keystroke(comp: Composition, settings: Settings) -> Callable[[], None]:
         snap = comp.snapshot()
         validate(snap, caps)
         estimate(snap, caps, settings.price_overrides.get(PROVIDER, {}))
+
     return run
 
 
@@ -90,6 +93,7 @@ def bare_edit(comp: Composition) -> Callable[[], None]:
 
     def run() -> None:
         comp.prompt.apply_edit(middle, 0, "x", comp.tray)
+
     return run
 
 
@@ -102,6 +106,7 @@ def key_into(app: QApplication, editor: QPlainTextEdit) -> Callable[[], None]:
     def run() -> None:
         QTest.keyClick(editor, Qt.Key.Key_X)
         app.processEvents()
+
     return run
 
 
@@ -147,12 +152,18 @@ def main() -> None:
         del label
     ms = 1000
     c, b, w, p = (statistics.median(x) for x in (core, base, widget, plain))
-    print(f"{chars} characters, {refs} references, {PROVIDER}; {options.rounds} rounds x "
-          f"{options.keys} keys, alternating; load average {os.getloadavg()[0]:.1f}")
-    print(f"core: edit + snapshot + validate + estimate  {c * ms:.3f} ms per key "
-          f"(target < 1 ms); the edit alone {b * ms:.3f} ms = {c / b:.1f}x")
-    print(f"widget: key press into the prompt panel      {w * ms:.3f} ms per key "
-          f"(target < 8 ms); a bare QPlainTextEdit {p * ms:.3f} ms = {w / p:.1f}x")
+    print(
+        f"{chars} characters, {refs} references, {PROVIDER}; {options.rounds} rounds x "
+        f"{options.keys} keys, alternating; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"core: edit + snapshot + validate + estimate  {c * ms:.3f} ms per key "
+        f"(target < 1 ms); the edit alone {b * ms:.3f} ms = {c / b:.1f}x"
+    )
+    print(
+        f"widget: key press into the prompt panel      {w * ms:.3f} ms per key "
+        f"(target < 8 ms); a bare QPlainTextEdit {p * ms:.3f} ms = {w / p:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -41,16 +41,26 @@ from seedance_studio.projects.relink import find_by_hash
 
 
 def full_composition(folder: Path) -> Composition:
-    comp = Composition(with_defaults(GenerationParams(provider="kinovi"),
-                                     capabilities.get("kinovi")))
+    comp = Composition(
+        with_defaults(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    )
     refs = []
-    for kind, n, ext in ((MediaKind.IMAGE, 9, "png"), (MediaKind.VIDEO, 3, "mp4"),
-                         (MediaKind.AUDIO, 3, "wav")):
+    for kind, n, ext in (
+        (MediaKind.IMAGE, 9, "png"),
+        (MediaKind.VIDEO, 3, "mp4"),
+        (MediaKind.AUDIO, 3, "wav"),
+    ):
         for i in range(n):
             path = folder / f"{kind.value}{i}.{ext}"
             path.write_bytes(os.urandom(2048))
-            refs.append(Reference(kind=kind, source=str(path), name=path.name,
-                                  facts=MediaFacts(format=ext, size_bytes=2048)))
+            refs.append(
+                Reference(
+                    kind=kind,
+                    source=str(path),
+                    name=path.name,
+                    facts=MediaFacts(format=ext, size_bytes=2048),
+                )
+            )
     comp.tray.extend(refs)
     text = " ".join(f"@{r.kind.label}1 moves" for r in refs)
     comp.prompt.set_text((text + " ") * (2000 // len(text) + 1), comp.tray)
@@ -73,9 +83,11 @@ def bench_autosave(runs: int) -> None:
             t = time.perf_counter()
             atomic_write_text(folder / "autosave.seedance", text)
             atomic.append(time.perf_counter() - t)
-        print(f"autosave: {len(text):,} bytes; build {statistics.median(build) * 1000:.1f} ms, "
-              f"atomic write {statistics.median(atomic) * 1000:.1f} ms vs plain write "
-              f"{statistics.median(plain) * 1000:.2f} ms (median of {runs})")
+        print(
+            f"autosave: {len(text):,} bytes; build {statistics.median(build) * 1000:.1f} ms, "
+            f"atomic write {statistics.median(atomic) * 1000:.1f} ms vs plain write "
+            f"{statistics.median(plain) * 1000:.2f} ms (median of {runs})"
+        )
 
 
 def _until_exit(cmd: list[str], env: dict[str, str], ready: Path | None) -> float:
@@ -97,16 +109,27 @@ def _until_exit(cmd: list[str], env: dict[str, str], ready: Path | None) -> floa
 
 def bench_sigterm(runs: int) -> None:
     app, bare = [], []
-    bare_cmd = [sys.executable, "-c", "import signal,sys,time\n"
-                "signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\ntime.sleep(60)"]
+    bare_cmd = [
+        sys.executable,
+        "-c",
+        "import signal,sys,time\n"
+        "signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\ntime.sleep(60)",
+    ]
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
             env = {**os.environ, "SEEDANCE_STUDIO_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
-            app.append(_until_exit([sys.executable, "-m", "seedance_studio.app"], env,
-                                   Path(home) / "data" / "session.json"))
+            app.append(
+                _until_exit(
+                    [sys.executable, "-m", "seedance_studio.app"],
+                    env,
+                    Path(home) / "data" / "session.json",
+                )
+            )
         bare.append(_until_exit(bare_cmd, dict(os.environ), None))
-    print(f"SIGTERM -> exit: app {statistics.median(app):.3f} s (max {max(app):.3f}) vs bare "
-          f"python {statistics.median(bare):.3f} s (median of {runs}; target < 1 s)")
+    print(
+        f"SIGTERM -> exit: app {statistics.median(app):.3f} s (max {max(app):.3f}) vs bare "
+        f"python {statistics.median(bare):.3f} s (median of {runs}; target < 1 s)"
+    )
 
 
 def bench_relink(files: int) -> None:
@@ -121,22 +144,30 @@ def bench_relink(files: int) -> None:
             path = folder / f"f{i}.bin"
             path.write_bytes(data)
             if i % (files // 15) == 0 and len(wanted) < 15:
-                wanted.append(MissingFile(str(i), path.name, f"/gone/x{i}.bin",
-                                          sha256_of(path), size))
+                wanted.append(
+                    MissingFile(str(i), path.name, f"/gone/x{i}.bin", sha256_of(path), size)
+                )
         t = time.perf_counter()
-        walked = sum(1 for folder, _d, names in os.walk(root) for n in names
-                     if (Path(folder) / n).stat().st_size >= 0)
+        walked = sum(
+            1
+            for folder, _d, names in os.walk(root)
+            for n in names
+            if (Path(folder) / n).stat().st_size >= 0
+        )
         walk_s = time.perf_counter() - t
         t = time.perf_counter()
         result = find_by_hash(root, wanted)
         search_s = time.perf_counter() - t
-        print(f"relink: {len(result.found)}/{len(wanted)} found among {walked:,} files in "
-              f"{search_s:.3f} s (looked at {result.scanned:,}) vs walk+stat {walk_s:.3f} s")
+        print(
+            f"relink: {len(result.found)}/{len(wanted)} found among {walked:,} files in "
+            f"{search_s:.3f} s (looked at {result.scanned:,}) vs walk+stat {walk_s:.3f} s"
+        )
 
 
 def bench_undo() -> None:
-    comp = Composition(with_defaults(GenerationParams(provider="kinovi"),
-                                     capabilities.get("kinovi")))
+    comp = Composition(
+        with_defaults(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    )
     history = CompositionHistory(comp)
     t = time.perf_counter()
     for i in range(1000):
@@ -153,8 +184,10 @@ def bench_undo() -> None:
         history.undo()
     while history.can_redo:
         history.redo()
-    print(f"undo: 1,000 edits recorded in {record_s * 1000:.0f} ms ({steps} steps); all undone "
-          f"and redone in {(time.perf_counter() - t) * 1000:.0f} ms")
+    print(
+        f"undo: 1,000 edits recorded in {record_s * 1000:.0f} ms ({steps} steps); all undone "
+        f"and redone in {(time.perf_counter() - t) * 1000:.0f} ms"
+    )
 
 
 def main() -> int:

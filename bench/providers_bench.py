@@ -36,7 +36,8 @@ from seedance_studio.simulator import SimTiming, Simulator
 class Keys:
     def get(self, name: str) -> str | None:
         return {S3_ACCESS_KEY_ID: "AKIDBENCH", S3_SECRET_ACCESS_KEY: "bench-secret"}.get(
-            name, "bench-key")
+            name, "bench-key"
+        )
 
 
 async def poll_times(sim: Simulator, polls: int) -> dict[str, float]:
@@ -47,8 +48,9 @@ async def poll_times(sim: Simulator, polls: int) -> dict[str, float]:
         sample = "clip_640x640_5s.mp4" if pid == "shortapi" else "image.png"
         ref = Reference.from_source(sim.sample_url(sample))
         tray = ReferenceTray([ref])
-        snap = Composition(GenerationParams(provider=pid), tray,
-                           PromptDocument("bench", tray)).snapshot()
+        snap = Composition(
+            GenerationParams(provider=pid), tray, PromptDocument("bench", tray)
+        ).snapshot()
         [handle] = await provider.submit(snap, {ref.id: ref.source})
         times = []
         for _ in range(polls):
@@ -66,12 +68,14 @@ async def uploads(sim: Simulator, megabytes: int) -> dict[str, float]:
     for host in ("eachlabs", "s3"):
         path = folder / f"{host}.mp4"
         path.write_bytes(os.urandom(megabytes * 1024 * 1024))
-        settings = Settings(asset_host=host,  # type: ignore[arg-type]
-                            base_urls={"eachlabs": sim.base_url("eachlabs"),
-                                       "oxen": sim.base_url("oxen")},
-                            s3=S3Settings(endpoint_url=sim.s3_endpoint, bucket="bench"))
-        resolver = AssetResolver.for_provider("oxen", settings, Keys(),
-                                              cache=UploadCache(folder / "cache.json"))
+        settings = Settings(
+            asset_host=host,  # type: ignore[arg-type]
+            base_urls={"eachlabs": sim.base_url("eachlabs"), "oxen": sim.base_url("oxen")},
+            s3=S3Settings(endpoint_url=sim.s3_endpoint, bucket="bench"),
+        )
+        resolver = AssetResolver.for_provider(
+            "oxen", settings, Keys(), cache=UploadCache(folder / "cache.json")
+        )
         ref = Reference.from_source(str(path), MediaKind.VIDEO)
         start = time.perf_counter()
         await resolver.resolve([ref])
@@ -89,11 +93,19 @@ async def main() -> None:
     parser.add_argument("--mb", type=int, default=20)
     args = parser.parse_args()
     with Simulator(timing=SimTiming(queued=60, running=60)) as sim:
-        result = {"poll_ms_median": await poll_times(sim, args.polls),
-                  **await uploads(sim, args.mb)}
-    print(json.dumps({k: (round(v, 2) if isinstance(v, float) else
-                          {p: round(x, 2) for p, x in v.items()})
-                      for k, v in result.items()}, indent=2))
+        result = {
+            "poll_ms_median": await poll_times(sim, args.polls),
+            **await uploads(sim, args.mb),
+        }
+    print(
+        json.dumps(
+            {
+                k: (round(v, 2) if isinstance(v, float) else {p: round(x, 2) for p, x in v.items()})
+                for k, v in result.items()
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -42,18 +42,32 @@ from seedance_studio.ui.player import PlayerPanel  # noqa: E402
 from seedance_studio.ui.player_vlc import PlaybackState, VlcPlayer, instance_options  # noqa: E402
 from tests.xvfb.clips import make_clip  # noqa: E402
 
-STATES = [JobState.DONE, JobState.FAILED, JobState.RUNNING, JobState.QUEUED,
-          JobState.CANCELLED, JobState.SUBMIT_UNKNOWN]
+STATES = [
+    JobState.DONE,
+    JobState.FAILED,
+    JobState.RUNNING,
+    JobState.QUEUED,
+    JobState.CANCELLED,
+    JobState.SUBMIT_UNKNOWN,
+]
 
 
 def fill_store(store: JobStore, count: int) -> None:
     refs = [Reference.from_source("https://example.com/walk.mp4")]
     doc = PromptDocument("A cat walks like @Video1 through the rain", ReferenceTray(refs))
-    snapshot = CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                                   params=GenerationParams(provider="shortapi"))
-    rows = [NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
-                   estimate={"min": "0.84", "max": "0.84"}, estimated_usd=Decimal("0.84"))
-            for i in range(count)]
+    snapshot = CompositionSnapshot(
+        references=refs, prompt=doc.to_data(), params=GenerationParams(provider="shortapi")
+    )
+    rows = [
+        NewJob(
+            snapshot=snapshot,
+            group_id=f"g{i}",
+            batch=f"b{i}",
+            estimate={"min": "0.84", "max": "0.84"},
+            estimated_usd=Decimal("0.84"),
+        )
+        for i in range(count)
+    ]
     ids = store.insert_jobs(rows)
     for i, job_id in enumerate(ids):
         store.update(job_id, provider_job_id=f"task-{job_id}")
@@ -83,9 +97,11 @@ def bench_queue(app: QApplication, jobs: int, runs: int, folder: Path) -> None:
         panel.shutdown()
         panel.deleteLater()
         app.processEvents()
-    print(f"queue panel, {jobs} jobs: build {ms(statistics.median(build))}, "
-          f"refresh one row {ms(statistics.median(refresh))}, "
-          f"elapsed tick {ms(statistics.median(tick))}")
+    print(
+        f"queue panel, {jobs} jobs: build {ms(statistics.median(build))}, "
+        f"refresh one row {ms(statistics.median(refresh))}, "
+        f"elapsed tick {ms(statistics.median(tick))}"
+    )
     store.close()
 
 
@@ -116,9 +132,11 @@ def bench_preview(app: QApplication, runs: int, folder: Path) -> None:
         stop.append(time.perf_counter() - t)
         panel.deleteLater()
         app.processEvents()
-    print(f"preview: libVLC instance {ms(statistics.median(create))}, play() to playing "
-          f"{ms(statistics.median(start))}, shutdown while playing "
-          f"{ms(statistics.median(stop))} (max {ms(max(stop))})")
+    print(
+        f"preview: libVLC instance {ms(statistics.median(create))}, play() to playing "
+        f"{ms(statistics.median(start))}, shutdown while playing "
+        f"{ms(statistics.median(stop))} (max {ms(max(stop))})"
+    )
 
 
 def main() -> int:

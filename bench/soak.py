@@ -48,13 +48,18 @@ whatever a provider's dialect does to the rest of the prompt."""
 KEYS = {pid: f"sk-soak-{pid}-{uuid.uuid4().hex[:16]}" for pid in PROVIDERS}
 """Planted keys; some are handed over with a trailing CR/LF, as a CRLF .env file would."""
 CREATE_FAULTS: list[dict[str, Any]] = [
-    {"kind": "drop_before_body"}, {"kind": "drop_after_body"},
-    {"kind": "http_status", "status": 502}, {"kind": "http_status", "status": 503},
-    {"kind": "http_status", "status": 500}, {"kind": "malformed_json", "applied": True},
-    {"kind": "applied_no_response"}, {"kind": "slow", "delay": 2.0},
+    {"kind": "drop_before_body"},
+    {"kind": "drop_after_body"},
+    {"kind": "http_status", "status": 502},
+    {"kind": "http_status", "status": 503},
+    {"kind": "http_status", "status": 500},
+    {"kind": "malformed_json", "applied": True},
+    {"kind": "applied_no_response"},
+    {"kind": "slow", "delay": 2.0},
 ]
 POLL_FAULTS: list[dict[str, Any]] = [
-    {"kind": "http_status", "status": 500}, {"kind": "http_status", "status": 503},
+    {"kind": "http_status", "status": 500},
+    {"kind": "http_status", "status": 503},
     {"kind": "slow", "delay": 1.5},
 ]
 DOWNLOAD_FAULTS: list[dict[str, Any]] = [{"kind": "truncated_download", "fraction": 0.4}]
@@ -74,8 +79,9 @@ def env_for(home: Path, sim_url: str, bases: dict[str, str]) -> dict[str, str]:
 
 def cli(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
     out = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "seedance_studio.cli.main", *args], env=env,
-                            stdout=out, stderr=out)
+    return subprocess.Popen(
+        [sys.executable, "-m", "seedance_studio.cli.main", *args], env=env, stdout=out, stderr=out
+    )
 
 
 def prompt(nonce: str) -> str:
@@ -105,8 +111,11 @@ async def engine_worker(count: int, image_url: str) -> None:
         nonce = uuid.uuid4().hex[:10]
         refs = [Reference.from_source(image_url)]
         doc = PromptDocument(prompt(nonce), ReferenceTray(refs))
-        snap = CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                                   params=GenerationParams(provider=provider, duration=4))
+        snap = CompositionSnapshot(
+            references=refs,
+            prompt=doc.to_data(),
+            params=GenerationParams(provider=provider, duration=4),
+        )
         ids += await engine.submit(snap, None, allow_over_budget=True)
         print(f"submitted: job {ids[-1]}", file=sys.stderr, flush=True)
         await asyncio.sleep(0.3)
@@ -191,14 +200,32 @@ def main() -> int:
             for _ in range(2):
                 pid = rng.choice(PROVIDERS)
                 variants = rng.choice(["1", "1", "3"])
-                procs.append(cli(env, "submit", "--provider", pid, "--prompt",
-                                 prompt(uuid.uuid4().hex[:10]), "--image", image,
-                                 "--duration", "4", "--variants", variants, "--yes",
-                                 log=logs / f"round{rounds}-cli.log"))
-            procs.append(subprocess.Popen(
-                [sys.executable, __file__, "--engine-worker", "3", "--image-url", image],
-                env=env, stdout=(logs / f"round{rounds}-engine.log").open("ab"),
-                stderr=subprocess.STDOUT))
+                procs.append(
+                    cli(
+                        env,
+                        "submit",
+                        "--provider",
+                        pid,
+                        "--prompt",
+                        prompt(uuid.uuid4().hex[:10]),
+                        "--image",
+                        image,
+                        "--duration",
+                        "4",
+                        "--variants",
+                        variants,
+                        "--yes",
+                        log=logs / f"round{rounds}-cli.log",
+                    )
+                )
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--engine-worker", "3", "--image-url", image],
+                    env=env,
+                    stdout=(logs / f"round{rounds}-engine.log").open("ab"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
             time.sleep(rng.uniform(0.3, 4.0))
             for proc in rng.sample(procs, rng.randint(1, 2)):
                 if proc.poll() is None:
@@ -234,8 +261,9 @@ def main() -> int:
     return report(home, logs, server_jobs, kills, rounds, time.monotonic() - started)
 
 
-def report(home: Path, logs: Path, server_jobs: list[Any], kills: int, rounds: int,
-           elapsed: float) -> int:
+def report(
+    home: Path, logs: Path, server_jobs: list[Any], kills: int, rounds: int, elapsed: float
+) -> int:
     from seedance_studio.jobs.states import JobState
     from seedance_studio.jobs.store import JobStore
     from seedance_studio.providers.registry import create_provider
@@ -259,13 +287,18 @@ def report(home: Path, logs: Path, server_jobs: list[Any], kills: int, rounds: i
     for log in logs.glob("*.log"):
         for line in log.read_text("utf-8", "replace").splitlines():
             if line.startswith("submitted: job "):
-                announced |= {int(x) for x in line.split("job ", 1)[1].split(" ")[0]
-                              .split(",") if x.strip().isdigit()}
+                announced |= {
+                    int(x)
+                    for x in line.split("job ", 1)[1].split(" ")[0].split(",")
+                    if x.strip().isdigit()
+                }
     lost += len(announced - {j.id for j in jobs})
-    duplicates = sum(max(0, made - rows_by_nonce.get(nonce, 0))
-                     for nonce, made in made_by_nonce.items())
-    lookups = {pid: create_provider(pid, _settings(), _NoKeys()).can_find_submissions
-               for pid in PROVIDERS}
+    duplicates = sum(
+        max(0, made - rows_by_nonce.get(nonce, 0)) for nonce, made in made_by_nonce.items()
+    )
+    lookups = {
+        pid: create_provider(pid, _settings(), _NoKeys()).can_find_submissions for pid in PROVIDERS
+    }
     left = [j for j in jobs if j.state is JobState.SUBMIT_UNKNOWN]
     unsettled_lookup = sum(1 for j in left if lookups.get(j.provider))
     unsettled_other = len(left) - unsettled_lookup
@@ -274,13 +307,17 @@ def report(home: Path, logs: Path, server_jobs: list[Any], kills: int, rounds: i
     states: dict[str, int] = {}
     for job in jobs:
         states[job.state.value] = states.get(job.state.value, 0) + 1
-    print(f"soak: {rounds} rounds, {kills} kill -9s, {len(jobs)} jobs, {len(server_jobs)} "
-          f"created on the simulator, {elapsed:.0f} s")
+    print(
+        f"soak: {rounds} rounds, {kills} kill -9s, {len(jobs)} jobs, {len(server_jobs)} "
+        f"created on the simulator, {elapsed:.0f} s"
+    )
     print("states: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
     print(f"jobs lost: {lost}")
     print(f"duplicate creates: {duplicates}")
-    print(f"unknowns left unsettled: {unsettled_lookup} where the API allows a lookup, "
-          f"{unsettled_other} where it does not (settled by the user on the dashboard)")
+    print(
+        f"unknowns left unsettled: {unsettled_lookup} where the API allows a lookup, "
+        f"{unsettled_other} where it does not (settled by the user on the dashboard)"
+    )
     print(f"corrupt files: {corrupt}")
     print(f"key hits: {len(hits)}")
     for hit in hits[:10]:

@@ -75,14 +75,24 @@ else:
 
 
 def sample(kind: str, home: str, pycache: str | None = None) -> dict[str, dict[str, float]]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SEEDANCE_STUDIO_HOME=home,
-               PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        SEEDANCE_STUDIO_HOME=home,
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
     if pycache is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = pycache
     t_spawn = time.time()
-    out = subprocess.run([sys.executable, "-c", CHILD, repr(t_spawn), kind], env=env,
-                         capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, repr(t_spawn), kind],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
     return dict(json.loads(line))
 
@@ -90,9 +100,12 @@ def sample(kind: str, home: str, pycache: str | None = None) -> dict[str, dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--bytecode-cache", action="store_true",
-                        help="let runs reuse compiled bytecode even if PYTHONDONTWRITEBYTECODE "
-                        "is set (what an installed app gets)")
+    parser.add_argument(
+        "--bytecode-cache",
+        action="store_true",
+        help="let runs reuse compiled bytecode even if PYTHONDONTWRITEBYTECODE "
+        "is set (what an installed app gets)",
+    )
     options = parser.parse_args()
     runs = options.runs
     home = tempfile.mkdtemp(prefix="seedance-bench-")
@@ -107,19 +120,31 @@ def main() -> None:
     def med(rows: list[dict[str, dict[str, float]]], phase: str, key: str) -> float:
         return statistics.median(r[phase][key] for r in rows)
 
-    bytecode = "bytecode cached" if pycache is not None else (
-        "PYTHONDONTWRITEBYTECODE set" if sys.dont_write_bytecode else "bytecode written as usual")
+    bytecode = (
+        "bytecode cached"
+        if pycache is not None
+        else (
+            "PYTHONDONTWRITEBYTECODE set"
+            if sys.dont_write_bytecode
+            else "bytecode written as usual"
+        )
+    )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"runs: {runs} each, alternating, offscreen, after spawn, {bytecode}; "
-          f"load average {load}")
+    print(
+        f"runs: {runs} each, alternating, offscreen, after spawn, {bytecode}; load average {load}"
+    )
     b_s, b_mb = med(bare, "first", "seconds"), med(bare, "first", "rss_mb")
-    print(f"bare QMainWindow, first paint   : {b_s:.3f} s  {b_mb:.0f} MB  "
-          f"(CPU {med(bare, 'first', 'cpu_s'):.3f} s)")
+    print(
+        f"bare QMainWindow, first paint   : {b_s:.3f} s  {b_mb:.0f} MB  "
+        f"(CPU {med(bare, 'first', 'cpu_s'):.3f} s)"
+    )
     for phase, label in (("first", "first paint"), ("interactive", "interactive")):
         t, mb = med(studio, phase, "seconds"), med(studio, phase, "rss_mb")
-        print(f"Seedance Studio, {label:<15}: {t:.3f} s  {mb:.0f} MB  "
-              f"(CPU {med(studio, phase, 'cpu_s'):.3f} s)  = {t / b_s:.2f}x bare's time, "
-              f"bare + {mb - b_mb:.0f} MB")
+        print(
+            f"Seedance Studio, {label:<15}: {t:.3f} s  {mb:.0f} MB  "
+            f"(CPU {med(studio, phase, 'cpu_s'):.3f} s)  = {t / b_s:.2f}x bare's time, "
+            f"bare + {mb - b_mb:.0f} MB"
+        )
     print("targets: first paint <= 1.3x bare's time, RSS <= bare + 80 MB")
 
 

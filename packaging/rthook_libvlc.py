@@ -8,8 +8,11 @@ from pathlib import Path
 
 _base = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
 for _folder in (_base / "vlc", Path(sys.executable).parent / "vlc"):
-    _libs = sorted(_folder.glob("libvlc.so*")) + sorted(_folder.glob("libvlc.dll")) + sorted(
-        _folder.glob("libvlc.dylib"))
+    _libs = (
+        sorted(_folder.glob("libvlc.so*"))
+        + sorted(_folder.glob("libvlc.dll"))
+        + sorted(_folder.glob("libvlc.dylib"))
+    )
     if _libs:
         os.environ.setdefault("PYTHON_VLC_LIB_PATH", str(_libs[0]))
         os.environ.setdefault("PYTHON_VLC_MODULE_PATH", str(_folder / "plugins"))

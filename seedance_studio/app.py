@@ -62,10 +62,12 @@ def simulator_settings(settings: Settings, sim: Simulator) -> Settings:
     from seedance_studio.core.settings import S3Settings
 
     urls = {c.id: sim.base_url(c.id) for c in capabilities.load_all().values() if not c.local}
-    return settings.model_copy(update={
-        "base_urls": urls,
-        "s3": S3Settings(endpoint_url=sim.s3_endpoint, bucket="seedance-sim"),
-    })
+    return settings.model_copy(
+        update={
+            "base_urls": urls,
+            "s3": S3Settings(endpoint_url=sim.s3_endpoint, bucket="seedance-sim"),
+        }
+    )
 
 
 def simulator_secrets() -> SecretStore:
@@ -78,8 +80,13 @@ def simulator_secrets() -> SecretStore:
     return SecretStore(MemoryKeyring(), environ=environ)
 
 
-def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
-                http: httpx.AsyncClient | None = None) -> Provider:
+def _fast_polls(
+    provider_id: str,
+    settings: Settings,
+    secrets: KeySource,
+    *,
+    http: httpx.AsyncClient | None = None,
+) -> Provider:
     """Simulator jobs finish in seconds: poll them every second instead of every five."""
     from seedance_studio.providers import registry
 
@@ -92,8 +99,9 @@ def _fast_polls(provider_id: str, settings: Settings, secrets: KeySource, *,
 class Studio:
     """What one run of the app holds; `close()` takes it down in order."""
 
-    def __init__(self, window: MainWindow, bridge: EngineBridge,
-                 simulator: Simulator | None = None) -> None:
+    def __init__(
+        self, window: MainWindow, bridge: EngineBridge, simulator: Simulator | None = None
+    ) -> None:
         import asyncio
 
         self.window = window
@@ -139,8 +147,14 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
     else:
         secrets = SecretStore()
         bridge = EngineBridge.create(settings, secrets)
-    window = MainWindow(settings, secrets, bridge, composition=composition,
-                        simulator=sim is not None, keep_draft=True)
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        composition=composition,
+        simulator=sim is not None,
+        keep_draft=True,
+    )
     if composition is None:  # what the last run left: autosave, draft or project
         window.project.start(legacy_draft=load_draft)
     studio = Studio(window, bridge, sim)
@@ -150,11 +164,16 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
     if sim is not None:
         from seedance_studio.ui.simulator_menu import SimulatorMenu
 
-        studio.simulator_menu = SimulatorMenu(window, sim, lambda: window.settings,
-                                              lambda s: _save_and_apply(window, s))
-    studio.help = install_help_menu(window, secrets, ui_state_store(),
-                                    open_keys=window.open_settings,
-                                    simulator_home=paths.home_override() if sim else None)
+        studio.simulator_menu = SimulatorMenu(
+            window, sim, lambda: window.settings, lambda s: _save_and_apply(window, s)
+        )
+    studio.help = install_help_menu(
+        window,
+        secrets,
+        ui_state_store(),
+        open_keys=window.open_settings,
+        simulator_home=paths.home_override() if sim else None,
+    )
     return studio
 
 
@@ -194,8 +213,9 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
     if _quit_requested or (shell is not None and shell.abandoned):
         studio.window.close()
     elif options.screenshot:
-        QTimer.singleShot(SCREENSHOT_DELAY_MS,
-                          lambda: _screenshot_then_close(studio.window, options.screenshot))
+        QTimer.singleShot(
+            SCREENSHOT_DELAY_MS, lambda: _screenshot_then_close(studio.window, options.screenshot)
+        )
     elif studio.help is not None:
         studio.help.welcome_if_first_run()
     try:
@@ -208,16 +228,24 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="seedance-studio",
-                                     description="A desktop studio for Seedance 2.0 "
-                                     "reference-to-video across cloud providers.")
-    parser.add_argument("--simulator", action="store_true",
-                        default=os.environ.get(SIMULATOR_ENV) == "1",
-                        help="try the app against a built-in provider simulator "
-                        "(no account, no charges, a home folder of its own)")
-    parser.add_argument("--screenshot", metavar="PNG", default="",
-                        help="save a picture of the window once it is up, then quit "
-                        "(for checking an installation or a bundle)")
+    parser = argparse.ArgumentParser(
+        prog="seedance-studio",
+        description="A desktop studio for Seedance 2.0 reference-to-video across cloud providers.",
+    )
+    parser.add_argument(
+        "--simulator",
+        action="store_true",
+        default=os.environ.get(SIMULATOR_ENV) == "1",
+        help="try the app against a built-in provider simulator "
+        "(no account, no charges, a home folder of its own)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        default="",
+        help="save a picture of the window once it is up, then quit "
+        "(for checking an installation or a bundle)",
+    )
     options, _qt_args = parser.parse_known_args(argv)
     return options
 
@@ -269,15 +297,20 @@ def install_qt_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def prefer_xcb_for_embedded_video(environ: MutableMapping[str, str],
-                                   platform: str = sys.platform) -> bool:
+def prefer_xcb_for_embedded_video(
+    environ: MutableMapping[str, str], platform: str = sys.platform
+) -> bool:
     """Under a Wayland session, run on XWayland so the VLC preview can embed in the window.
 
     libVLC draws into an X11 window id; native Wayland gives it none. An explicit
     QT_QPA_PLATFORM is the user's choice and is left alone. Returns whether it switched.
     """
-    if (platform.startswith("linux") and environ.get("WAYLAND_DISPLAY")
-            and environ.get("DISPLAY") and not environ.get("QT_QPA_PLATFORM")):
+    if (
+        platform.startswith("linux")
+        and environ.get("WAYLAND_DISPLAY")
+        and environ.get("DISPLAY")
+        and not environ.get("QT_QPA_PLATFORM")
+    ):
         environ["QT_QPA_PLATFORM"] = "xcb"
         return True
     return False
@@ -361,8 +394,11 @@ def _studio_windows(app: QApplication) -> list[MainWindow]:
     module = sys.modules.get("seedance_studio.ui.main_window")
     if module is None:
         return []
-    return [w for w in app.topLevelWidgets()
-            if isinstance(w, module.MainWindow) and getattr(w, "ready", False)]
+    return [
+        w
+        for w in app.topLevelWidgets()
+        if isinstance(w, module.MainWindow) and getattr(w, "ready", False)
+    ]
 
 
 def _close_windows(app: QApplication) -> None:

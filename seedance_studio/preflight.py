@@ -50,8 +50,9 @@ def _loads(name: str) -> bool:
     return True
 
 
-def missing_libraries(libraries: Mapping[str, str] = XCB_LIBRARIES,
-                      loads: Callable[[str], bool] = _loads) -> list[str]:
+def missing_libraries(
+    libraries: Mapping[str, str] = XCB_LIBRARIES, loads: Callable[[str], bool] = _loads
+) -> list[str]:
     """The sonames among `libraries` that the dynamic loader cannot find."""
     return [name for name in libraries if not loads(name)]
 
@@ -77,9 +78,13 @@ def x_display_reachable(display: str, socket_dir: Path | None = None) -> bool:
     return False
 
 
-def startup_problem(environ: Mapping[str, str] | None = None, *, platform: str = sys.platform,
-                    loads: Callable[[str], bool] = _loads,
-                    socket_dir: Path | None = None) -> str | None:
+def startup_problem(
+    environ: Mapping[str, str] | None = None,
+    *,
+    platform: str = sys.platform,
+    loads: Callable[[str], bool] = _loads,
+    socket_dir: Path | None = None,
+) -> str | None:
     """One line saying what to do when the window cannot open here, or None when it can.
 
     Only Linux's xcb and wayland platforms are checked; any other QT_QPA_PLATFORM (offscreen,
@@ -94,29 +99,37 @@ def startup_problem(environ: Mapping[str, str] | None = None, *, platform: str =
     if qpa == "wayland":
         if wayland:
             return None
-        return (_("QT_QPA_PLATFORM=wayland is set but there is no Wayland display "
-                "(WAYLAND_DISPLAY is empty): start it from a Wayland session or unset "
-                "QT_QPA_PLATFORM"))
+        return _(
+            "QT_QPA_PLATFORM=wayland is set but there is no Wayland display "
+            "(WAYLAND_DISPLAY is empty): start it from a Wayland session or unset "
+            "QT_QPA_PLATFORM"
+        )
     if qpa not in {"", "xcb"}:
         return None
     if not display:
         if wayland:
-            return (_("this Wayland session has no XWayland (DISPLAY is empty), which the "
-                    "embedded video preview needs: install XWayland (Debian/Ubuntu: sudo apt-get "
-                    "install xwayland), or start with QT_QPA_PLATFORM=wayland to run without "
-                    "the embedded preview"))
-        return (_("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty): "
-                "start Seedance Studio from a desktop session, run it under a virtual display "
-                "with 'xvfb-run -a seedance-studio', or use the 'seedance' command line"))
+            return _(
+                "this Wayland session has no XWayland (DISPLAY is empty), which the "
+                "embedded video preview needs: install XWayland (Debian/Ubuntu: sudo apt-get "
+                "install xwayland), or start with QT_QPA_PLATFORM=wayland to run without "
+                "the embedded preview"
+            )
+        return _(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are empty): "
+            "start Seedance Studio from a desktop session, run it under a virtual display "
+            "with 'xvfb-run -a seedance-studio', or use the 'seedance' command line"
+        )
     if not x_display_reachable(display, socket_dir):
-        return (_("no X server answers on DISPLAY={display}: start one (or a desktop session), "
-                  "or point DISPLAY at a running display").format(
-                  display=display))
+        return _(
+            "no X server answers on DISPLAY={display}: start one (or a desktop session), "
+            "or point DISPLAY at a running display"
+        ).format(display=display)
     missing = missing_libraries(loads=loads)
     if missing:
         packages = " ".join(XCB_LIBRARIES[name] for name in missing)
-        return (_("Qt's X11 platform needs system libraries that are missing ({value}): "
-                  "install them (Debian/Ubuntu: sudo apt-get install {packages}) or run "
-                  "scripts/bootstrap app").format(
-                  value=', '.join(missing), packages=packages))
+        return _(
+            "Qt's X11 platform needs system libraries that are missing ({value}): "
+            "install them (Debian/Ubuntu: sudo apt-get install {packages}) or run "
+            "scripts/bootstrap app"
+        ).format(value=", ".join(missing), packages=packages)
     return None

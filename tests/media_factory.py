@@ -22,10 +22,19 @@ from typing import Any
 import av
 
 _CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".webm": "webm", ".mkv": "matroska"}
-_IMAGE_CODECS = {"png": ("png", "rgb24"), "jpeg": ("mjpeg", "yuvj420p"),
-                 "webp": ("libwebp", "yuv420p"), "gif": ("gif", "rgb8")}
-_AUDIO = {"wav": ("wav", "pcm_s16le"), "mp3": ("mp3", "libmp3lame"), "m4a": ("ipod", "aac"),
-          "flac": ("flac", "flac"), "ogg": ("ogg", "libopus")}
+_IMAGE_CODECS = {
+    "png": ("png", "rgb24"),
+    "jpeg": ("mjpeg", "yuvj420p"),
+    "webp": ("libwebp", "yuv420p"),
+    "gif": ("gif", "rgb8"),
+}
+_AUDIO = {
+    "wav": ("wav", "pcm_s16le"),
+    "mp3": ("mp3", "libmp3lame"),
+    "m4a": ("ipod", "aac"),
+    "flac": ("flac", "flac"),
+    "ogg": ("ogg", "libopus"),
+}
 
 
 _PATTERN_FRAMES = 8
@@ -35,7 +44,7 @@ _PATTERN_FRAMES = 8
 @functools.cache
 def _pattern_rows(width: int, height: int, line_size: int, index: int) -> bytes:
     row = bytes((x * 3 + index * 7) % 256 for x in range(line_size))
-    return b"".join(row[y % 5:] + row[: y % 5] for y in range(height))
+    return b"".join(row[y % 5 :] + row[: y % 5] for y in range(height))
 
 
 def _pattern_frame(width: int, height: int, index: int) -> av.VideoFrame:
@@ -47,9 +56,17 @@ def _pattern_frame(width: int, height: int, index: int) -> av.VideoFrame:
 
 
 def make_video(
-    path: Path | str, width: int = 160, height: int = 120, seconds: float = 1.0,
-    fps: int = 24, audio: bool = True, codec: str = "h264", *, container: str | None = None,
-    faststart: bool = False, rotation: int = 0,
+    path: Path | str,
+    width: int = 160,
+    height: int = 120,
+    seconds: float = 1.0,
+    fps: int = 24,
+    audio: bool = True,
+    codec: str = "h264",
+    *,
+    container: str | None = None,
+    faststart: bool = False,
+    rotation: int = 0,
 ) -> Path:
     """A video of `seconds` at `fps` (rounded to whole frames), with a silent AAC (or Opus for
     WebM) track when `audio`. `faststart` puts the MP4/MOV index first, as web files do.
@@ -66,10 +83,13 @@ def make_video(
         astream: Any = None
         if audio:
             acodec = "libopus" if fmt in ("webm", "matroska") else "aac"
-            astream = out.add_stream(acodec, rate=48000 if acodec == "libopus" else 44100,
-                                     layout="mono")
-        frames = [_pattern_frame(width, height, i).reformat(format="yuv420p")
-                  for i in range(_PATTERN_FRAMES)]
+            astream = out.add_stream(
+                acodec, rate=48000 if acodec == "libopus" else 44100, layout="mono"
+            )
+        frames = [
+            _pattern_frame(width, height, i).reformat(format="yuv420p")
+            for i in range(_PATTERN_FRAMES)
+        ]
         for i in range(max(1, round(seconds * fps))):
             frame = frames[i % _PATTERN_FRAMES]
             frame.pts = i
@@ -81,8 +101,7 @@ def make_video(
     return path
 
 
-def make_image(path: Path | str, width: int = 64, height: int = 48,
-               fmt: str | None = None) -> Path:
+def make_image(path: Path | str, width: int = 64, height: int = 48, fmt: str | None = None) -> Path:
     """A still image (png, jpeg, webp or gif) of `width` × `height`."""
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".").replace("jpg", "jpeg")
@@ -96,8 +115,9 @@ def make_image(path: Path | str, width: int = 64, height: int = 48,
     return path
 
 
-def make_audio(path: Path | str, seconds: float = 1.0, fmt: str | None = None,
-               sample_rate: int = 44100) -> Path:
+def make_audio(
+    path: Path | str, seconds: float = 1.0, fmt: str | None = None, sample_rate: int = 44100
+) -> Path:
     """A silent mono clip (wav, mp3, m4a, flac or ogg) of `seconds`."""
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")

@@ -27,15 +27,20 @@ def _tool(name: str) -> str:
 
 
 def test_the_desktop_file_validates() -> None:
-    result = subprocess.run([_tool("desktop-file-validate"), str(DESKTOP)],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [_tool("desktop-file-validate"), str(DESKTOP)], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "", result.stdout  # not even a hint
 
 
 def test_the_metainfo_validates_and_names_screenshots_that_exist() -> None:
-    result = subprocess.run([_tool("appstreamcli"), "validate", "--no-net", str(METAINFO)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [_tool("appstreamcli"), "validate", "--no-net", str(METAINFO)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert not re.search(r"^[EW]:", result.stdout, re.MULTILINE), result.stdout
     tree = ElementTree.parse(METAINFO)
@@ -61,29 +66,47 @@ def test_icons_exist_at_every_freedesktop_size_and_as_ico_and_icns() -> None:
     with Image.open(PACKAGING / "icons" / "seedance-studio.icns") as icns:
         assert icns.format == "ICNS"
         assert {(s, s) for s in (16, 32, 128, 256, 512)} <= {
-            (w, h) for w, h, *_ in icns.info["sizes"]}
+            (w, h) for w, h, *_ in icns.info["sizes"]
+        }
 
 
 def test_install_desktop_puts_both_commands_on_the_path_and_installs_the_entry(
-        tmp_path: Path) -> None:
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "share"),
-           "XDG_BIN_HOME": str(tmp_path / "bin")}
-    subprocess.run([str(ROOT / "scripts" / "install-desktop")], env=env, check=True,
-                   capture_output=True, timeout=60)
+    tmp_path: Path,
+) -> None:
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "share"),
+        "XDG_BIN_HOME": str(tmp_path / "bin"),
+    }
+    subprocess.run(
+        [str(ROOT / "scripts" / "install-desktop")],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     for name in ("seedance", "seedance-studio"):
         link = tmp_path / "bin" / name
         assert link.is_symlink() and link.resolve() == (ROOT / ".venv" / "bin" / name).resolve()
     entry = tmp_path / "share" / "applications" / "seedance-studio.desktop"
     text = entry.read_text()
     assert f"Exec={tmp_path / 'bin' / 'seedance-studio'}" in text
-    assert (tmp_path / "share" / "icons" / "hicolor" / "256x256" / "apps" /
-            "seedance-studio.png").is_file()
+    assert (
+        tmp_path / "share" / "icons" / "hicolor" / "256x256" / "apps" / "seedance-studio.png"
+    ).is_file()
     assert (tmp_path / "share" / "metainfo" / METAINFO.name).is_file()
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
-                               text=True, timeout=30)
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True, timeout=30
+        )
         assert check.returncode == 0, check.stdout
-    subprocess.run([str(ROOT / "scripts" / "install-desktop"), "--uninstall"], env=env,
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [str(ROOT / "scripts" / "install-desktop"), "--uninstall"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     assert not (tmp_path / "bin" / "seedance").exists()
     assert not entry.exists()

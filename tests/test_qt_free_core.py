@@ -38,8 +38,9 @@ print("qt-free ok")
 
 
 def test_core_layers_run_without_qt() -> None:
-    done = subprocess.run([sys.executable, "-c", BLOCKED_IMPORTS], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKED_IMPORTS], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "qt-free ok" in done.stdout
     assert '"currency": "USD"' in done.stdout

@@ -16,8 +16,11 @@ APP = [sys.executable, "-m", "seedance_studio.app"]
 
 
 def _env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    }
     env.update(overrides)
     return env
 
@@ -42,24 +45,26 @@ def test_no_display_is_one_line_with_what_to_do() -> None:
 def test_a_display_nobody_serves_is_one_line(tmp_path: Path) -> None:
     # A display number with no socket behind it (Qt would abort with exit 134 here).
     unused = next(n for n in range(917, 999) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    result = subprocess.run(APP, env=_env(DISPLAY=f":{unused}"), capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        APP, env=_env(DISPLAY=f":{unused}"), capture_output=True, text=True, timeout=60
+    )
     line = _one_line_failure(result)
     assert f"DISPLAY=:{unused}" in line
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland checks")
 def test_wayland_without_xwayland_is_one_line() -> None:
-    result = subprocess.run(APP, env=_env(WAYLAND_DISPLAY="wayland-0"), capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        APP, env=_env(WAYLAND_DISPLAY="wayland-0"), capture_output=True, text=True, timeout=60
+    )
     line = _one_line_failure(result)
     assert "XWayland" in line
     assert "QT_QPA_PLATFORM=wayland" in line
 
 
 def test_missing_xcb_libraries_name_them_and_their_packages(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A real display (a listening socket where X servers listen) but a library the loader
     # cannot find: the same check the app makes, with one soname that does not exist.
     sock_dir = tmp_path / "x11"
@@ -91,8 +96,10 @@ def test_missing_xcb_libraries_name_them_and_their_packages(
 def test_the_checks_let_offscreen_and_other_platforms_through() -> None:
     assert preflight.startup_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
     assert preflight.startup_problem({}, platform="win32") is None
-    assert preflight.startup_problem({"QT_QPA_PLATFORM": "wayland",
-                                      "WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert (
+        preflight.startup_problem({"QT_QPA_PLATFORM": "wayland", "WAYLAND_DISPLAY": "wayland-0"})
+        is None
+    )
 
 
 def test_a_taken_simulator_port_is_one_line() -> None:
@@ -102,7 +109,10 @@ def test_a_taken_simulator_port_is_one_line() -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "seedance_studio.simulator", "--port", str(port)],
-            capture_output=True, text=True, timeout=60)
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     line = _one_line_failure(result)
     assert f"port {port}" in line
     assert "--port 0" in line

@@ -44,8 +44,9 @@ POLL_INTERVAL_ENV = "SEEDANCE_POLL_INTERVAL"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return settings_for(load_settings(), getattr(args, "provider", None),
-                        getattr(args, "base_url", None))
+    return settings_for(
+        load_settings(), getattr(args, "provider", None), getattr(args, "base_url", None)
+    )
 
 
 def _secrets() -> SecretStore:
@@ -83,8 +84,9 @@ def _checked_snapshot(args: argparse.Namespace, settings: Settings) -> Compositi
     from seedance_studio.core.validation import validate
 
     snapshot = snapshot_from(args)
-    problems = validate(_as_one_request(snapshot),
-                        allow_loopback=_on_loopback(settings, args.provider))
+    problems = validate(
+        _as_one_request(snapshot), allow_loopback=_on_loopback(settings, args.provider)
+    )
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         if not problem.is_error:
@@ -96,6 +98,7 @@ def _checked_snapshot(args: argparse.Namespace, settings: Settings) -> Compositi
 
 
 # -- dry runs ----------------------------------------------------------------------------------
+
 
 def request(args: argparse.Namespace) -> int:
     settings = _settings(args)
@@ -116,16 +119,20 @@ async def _request(snapshot: CompositionSnapshot, settings: Settings) -> int:
     one = _as_one_request(snapshot)
     if one is not snapshot:
         count = snapshot.params.variants
-        print(f"note: {count} variants are more than one request makes; they are sent as "
-              f"{count} requests like this one", file=sys.stderr)
+        print(
+            f"note: {count} variants are more than one request makes; they are sent as "
+            f"{count} requests like this one",
+            file=sys.stderr,
+        )
     try:
         urls = resolver.dry_run_urls(list(snapshot.references))
         spec = provider.build_request(one, urls)
     finally:
         await provider.aclose()
         await resolver.aclose()
-    _print_json({"method": spec.method, "url": spec.url, "headers": spec.headers,
-                 "body": spec.body})
+    _print_json(
+        {"method": spec.method, "url": spec.url, "headers": spec.headers, "body": spec.body}
+    )
     return EXIT_OK
 
 
@@ -140,21 +147,34 @@ def estimate_report(est: Estimate) -> dict[str, JsonValue]:
         credits = {"min": _number(est.credits_min), "max": _number(est.credits_max)}
     items: list[JsonValue] = []
     for item in est.items:
-        items.append({
-            "label": item.label, "unit": item.unit, "rate": _number(item.rate),
-            "quantity": _number(item.quantity), "quantity_max": _number(item.quantity_max),
-            "min": _number(item.amount_min), "max": _number(item.amount_max),
-            "rule": item.rule_id, "overridden": item.overridden,
-            **({"warning": item.warning} if item.warning else {}),
-        })
-    return {"currency": est.currency, "min": _number(est.min), "max": _number(est.max),
-            "credits": credits, "items": items}
+        items.append(
+            {
+                "label": item.label,
+                "unit": item.unit,
+                "rate": _number(item.rate),
+                "quantity": _number(item.quantity),
+                "quantity_max": _number(item.quantity_max),
+                "min": _number(item.amount_min),
+                "max": _number(item.amount_max),
+                "rule": item.rule_id,
+                "overridden": item.overridden,
+                **({"warning": item.warning} if item.warning else {}),
+            }
+        )
+    return {
+        "currency": est.currency,
+        "min": _number(est.min),
+        "max": _number(est.max),
+        "credits": credits,
+        "items": items,
+    }
 
 
 def _estimate_of(snapshot: CompositionSnapshot, settings: Settings) -> Estimate:
     provider_id = snapshot.params.provider
-    return pricing.estimate(snapshot, capabilities.get(provider_id),
-                    settings.price_overrides.get(provider_id))
+    return pricing.estimate(
+        snapshot, capabilities.get(provider_id), settings.price_overrides.get(provider_id)
+    )
 
 
 def estimate(args: argparse.Namespace) -> int:
@@ -178,20 +198,24 @@ def estimate(args: argparse.Namespace) -> int:
 
 
 def item_text(item: EstimateItem, credits: bool) -> str:
-    """"Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
+    """ "Std: output: 5 output s × $0.168 = $0.84" — what is billed, how much, at what rate."""
     mine = _(" (your rate)") if item.overridden else ""
-    return (f"{item.label}: {quantity_text(item)} {item.unit} × "
-            f"{format_rate(item.rate, credits=credits)}{mine} = {amount_text(item, credits)}")
+    return (
+        f"{item.label}: {quantity_text(item)} {item.unit} × "
+        f"{format_rate(item.rate, credits=credits)}{mine} = {amount_text(item, credits)}"
+    )
 
 
 # -- running jobs ------------------------------------------------------------------------------
+
 
 @asynccontextmanager
 async def _engine(settings: Settings) -> AsyncIterator[JobEngine]:
     store = JobStore()
     interval = os.environ.get(POLL_INTERVAL_ENV)
-    engine = JobEngine(store, settings, _secrets(),
-                       poll_interval=float(interval) if interval else None)
+    engine = JobEngine(
+        store, settings, _secrets(), poll_interval=float(interval) if interval else None
+    )
     try:
         yield engine
     finally:
@@ -199,8 +223,7 @@ async def _engine(settings: Settings) -> AsyncIterator[JobEngine]:
         store.close()
 
 
-def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobState.DONE})
-             ) -> int:
+def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobState.DONE})) -> int:
     code = EXIT_OK
     for job in records:
         where = f" {job.result_path}" if job.state is JobState.DONE else ""
@@ -219,8 +242,9 @@ def _choices(job: JobRecord) -> str:
     actions = allowed_actions(job.state) - {Action.RETRY}
     text = describe(actions, job.id)
     if Action.SUBMIT_ANYWAY in actions:
-        text = text.replace(f"submit-anyway {job.id}`", f"submit-anyway {job.id}` (may be "
-                                                        f"charged twice)")
+        text = text.replace(
+            f"submit-anyway {job.id}`", f"submit-anyway {job.id}` (may be charged twice)"
+        )
     return text
 
 
@@ -230,8 +254,10 @@ def _refused(job: JobRecord, action: Action) -> bool:
         return False
     offered = describe(allowed_actions(job.state), job.id)
     hint = _("; it allows {offered}").format(offered=offered) if offered else ""
-    print(f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
-          file=sys.stderr)
+    print(
+        f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
+        file=sys.stderr,
+    )
     return True
 
 
@@ -266,15 +292,18 @@ def submit(args: argparse.Namespace) -> int:
     return asyncio.run(_submit(checked, settings, detach=args.detach, yes=args.yes))
 
 
-async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: bool,
-                  yes: bool) -> int:
+async def _submit(
+    snapshot: CompositionSnapshot, settings: Settings, *, detach: bool, yes: bool
+) -> int:
     est = _estimate_of(snapshot, settings)
     caps = capabilities.get(snapshot.params.provider)
     variants = max(snapshot.params.variants, 1)
     total = est.worst_case  # the whole submission's upper figure (None: no price)
     if not yes and needs_confirmation(caps.id, variants, total):
-        print(f"seedance: {confirmation_text(caps.name, variants, total)}: add --yes to send "
-              f"them", file=sys.stderr)
+        print(
+            f"seedance: {confirmation_text(caps.name, variants, total)}: add --yes to send them",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     warning = caps.cancel_warning()
     if warning:
@@ -284,9 +313,18 @@ async def _submit(snapshot: CompositionSnapshot, settings: Settings, *, detach: 
         print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)
         if detach:
             await _until_created(engine, ids)
-            return _summary([engine.get(i) for i in ids],
-                            frozenset({JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED,
-                                       JobState.DOWNLOADING, JobState.DONE}))
+            return _summary(
+                [engine.get(i) for i in ids],
+                frozenset(
+                    {
+                        JobState.QUEUED,
+                        JobState.RUNNING,
+                        JobState.SUCCEEDED,
+                        JobState.DOWNLOADING,
+                        JobState.DONE,
+                    }
+                ),
+            )
         records = await _follow(engine, ids)
     return _summary(records)
 
@@ -313,13 +351,19 @@ async def _resume(settings: Settings) -> int:
         owned = [j for j in unfinished if not engine.store.lease_is_free(j, engine.owner)]
         for job in owned:
             pid = (job.lease_owner or "").split(":")[1:2] or ["?"]
-            print(f"seedance: job {job.id} ({job.state.value}) is being run by another "
-                  f"process (pid {pid[0]}); it carries on there", file=sys.stderr)
+            print(
+                f"seedance: job {job.id} ({job.state.value}) is being run by another "
+                f"process (pid {pid[0]}); it carries on there",
+                file=sys.stderr,
+            )
         pending = [j.id for j in unfinished if j not in owned]
         # Jobs left to the user are not resumed, but a resume must not pass over them in
         # silence: each needs a decision before it can end.
-        waiting = [j for j in engine.store.list_jobs()
-                   if j.state in ATTENTION_STATES and j.id not in pending]
+        waiting = [
+            j
+            for j in engine.store.list_jobs()
+            if j.state in ATTENTION_STATES and j.id not in pending
+        ]
         if owned and not pending and not waiting:
             return EXIT_OK
         if not pending and not waiting:
@@ -332,8 +376,9 @@ async def _resume(settings: Settings) -> int:
     return _summary(records + waiting)
 
 
-def _with_engine(job_id: int, action: Callable[[JobEngine], Awaitable[int]],
-                 args: argparse.Namespace) -> int:
+def _with_engine(
+    job_id: int, action: Callable[[JobEngine], Awaitable[int]], args: argparse.Namespace
+) -> int:
     async def run() -> int:
         async with _engine(_settings(args)) as engine:
             engine.store.get(job_id)  # KeyError -> "no job N"
@@ -353,13 +398,13 @@ def cancel(args: argparse.Namespace) -> int:
         try:
             job = await engine.cancel(args.job_id, accept_uncancellable=args.anyway)
         except CancelNotPossibleError as exc:
-            print(f"seedance: {exc} (`seedance cancel {args.job_id} --anyway`)",
-                  file=sys.stderr)
+            print(f"seedance: {exc} (`seedance cancel {args.job_id} --anyway`)", file=sys.stderr)
             return EXIT_FAILED
         if job.state is not JobState.CANCELLED:
             # Refused or failed at the provider: it runs on and is still polled.
-            print(f"seedance: job {job.id}: {redact(job.message or job.state.value)}",
-                  file=sys.stderr)
+            print(
+                f"seedance: job {job.id}: {redact(job.message or job.state.value)}", file=sys.stderr
+            )
             return EXIT_FAILED
         if job.message and job.message != "cancelled":
             # "cancelled here; the provider has no cancel API, so the job may still run and
@@ -404,19 +449,24 @@ def submit_anyway(args: argparse.Namespace) -> int:
 
 def retry(args: argparse.Namespace) -> int:
     """A new job from a finished (or stuck) job's composition: a new create, a new charge."""
+
     async def act(engine: JobEngine) -> int:
         job = engine.get(args.job_id)
         if _refused(job, Action.RETRY):
             return EXIT_FAILED
         ids = await engine.retry(args.job_id, allow_over_budget=args.yes)
-        print(f"submitted: job {', '.join(map(str, ids))} (retry of {job.id})",
-              file=sys.stderr, flush=True)
+        print(
+            f"submitted: job {', '.join(map(str, ids))} (retry of {job.id})",
+            file=sys.stderr,
+            flush=True,
+        )
         return _summary(await _follow(engine, ids))
 
     return _with_engine(args.job_id, act, args)
 
 
 # -- reading the store -------------------------------------------------------------------------
+
 
 def _learn_keys(providers: set[str]) -> None:
     """Load (and so register for masking) the keys of `providers` and the S3 credentials:
@@ -442,8 +492,11 @@ def list_jobs(args: argparse.Namespace) -> int:
         cost = format_money(usd) if usd is not None else "-"
         text = job.prompt_text.replace("\n", " ")
         text = text if len(text) <= 40 else text[:39] + "…"
-        print(redact(f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  "
-                     f"{cost:>7}  {text}"))
+        print(
+            redact(
+                f"{job.id:>5}  {job.state.value:<14} {job.provider:<13} {when}  {cost:>7}  {text}"
+            )
+        )
     return EXIT_OK
 
 
@@ -457,8 +510,15 @@ def show(args: argparse.Namespace) -> int:
         events = store.events(job.id)
     _learn_keys({job.provider})
     data = job.to_json()
-    data["events"] = [{"at": datetime.fromtimestamp(e.at).isoformat(), "state": e.state,
-                       "message": e.message, "raw": e.raw} for e in events]
+    data["events"] = [
+        {
+            "at": datetime.fromtimestamp(e.at).isoformat(),
+            "state": e.state,
+            "message": e.message,
+            "raw": e.raw,
+        }
+        for e in events
+    ]
     _print_json(data)
     return EXIT_OK
 
@@ -475,17 +535,26 @@ def spend(args: argparse.Namespace) -> int:
         today = ledger.spent_on(ledger.today())
     budget = settings.budget_usd
     if args.json:
-        _print_json({"currency": "USD",
-                     "providers": {k: float(v) for k, v in sorted(providers.items())},
-                     "days": {d.isoformat(): float(v) for d, v in sorted(days.items())},
-                     "today": float(today),
-                     "budget": float(budget) if budget is not None else None})
+        _print_json(
+            {
+                "currency": "USD",
+                "providers": {k: float(v) for k, v in sorted(providers.items())},
+                "days": {d.isoformat(): float(v) for d, v in sorted(days.items())},
+                "today": float(today),
+                "budget": float(budget) if budget is not None else None,
+            }
+        )
         return EXIT_OK
     for provider, total in sorted(providers.items()):
         print(f"{provider:<14} {format_money(total)}")
     for day, total in sorted(days.items()):
         print(f"{day.isoformat():<14} {format_money(total)}")
-    left = _(" of {format_money_budget} (daily budget)").format(
-             format_money_budget=format_money(budget)) if budget is not None else ""
+    left = (
+        _(" of {format_money_budget} (daily budget)").format(
+            format_money_budget=format_money(budget)
+        )
+        if budget is not None
+        else ""
+    )
     print(f"{'today':<14} {format_money(today)}{left}")
     return EXIT_OK

@@ -26,9 +26,12 @@ def base_url_env(provider_id: str) -> str:
     return BASE_URL_ENV.format(provider_id.upper().replace("-", "_"))
 
 
-def settings_for(settings: Settings, provider: str | None = None,
-                 base_url: str | None = None,
-                 environ: Mapping[str, str] | None = None) -> Settings:
+def settings_for(
+    settings: Settings,
+    provider: str | None = None,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
     """`settings` with base URL overrides from the environment and --base-url applied."""
     env = os.environ if environ is None else environ
     urls = dict(settings.base_urls)
@@ -44,8 +47,13 @@ def settings_for(settings: Settings, provider: str | None = None,
 class AppendReference(argparse.Action):
     """--image/--video/--audio append (kind, source) to one list, keeping the given order."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
-                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         refs = list(getattr(namespace, self.dest, None) or [])
         refs.append((self.const, str(values)))
         setattr(namespace, self.dest, refs)
@@ -57,20 +65,27 @@ def parse_duration(text: str) -> int | str:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(_("{text!r} is neither a number "
-                                           "of seconds nor 'auto'").format(
-                                           text=text)) from None
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is neither a number of seconds nor 'auto'").format(text=text)
+        ) from None
 
 
 def add_composition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", required=True, choices=capabilities.provider_ids())
-    parser.add_argument("--prompt", required=True,
-                        help=_("canonical tags: @Image1, @Video1, @Audio1 (in flag order)"))
+    parser.add_argument(
+        "--prompt",
+        required=True,
+        help=_("canonical tags: @Image1, @Video1, @Audio1 (in flag order)"),
+    )
     for kind in MediaKind:
-        parser.add_argument(f"--{kind.value}", dest="refs", action=AppendReference,
-                            const=kind, metavar="SRC", help=_("{kind_value} path or URL "
-                                                              "(repeatable)").format(
-                                                              kind_value=kind.value))
+        parser.add_argument(
+            f"--{kind.value}",
+            dest="refs",
+            action=AppendReference,
+            const=kind,
+            metavar="SRC",
+            help=_("{kind_value} path or URL (repeatable)").format(kind_value=kind.value),
+        )
     parser.add_argument("--model")
     parser.add_argument("--duration", type=parse_duration, metavar="N|auto")
     parser.add_argument("--aspect-ratio")
@@ -91,10 +106,11 @@ def reference_for(kind: MediaKind, source: str) -> Reference:
 
     ref = reference_from_file(source)
     if ref.kind is not kind:
-        raise CompositionError(_("{source} is {ref_kind_value}, but "
-                                 "was given as --{kind_value}").format(
-                                 source=source, ref_kind_value=ref.kind.value,
-                                 kind_value=kind.value))
+        raise CompositionError(
+            _("{source} is {ref_kind_value}, but was given as --{kind_value}").format(
+                source=source, ref_kind_value=ref.kind.value, kind_value=kind.value
+            )
+        )
     return ref
 
 
@@ -106,9 +122,15 @@ def snapshot_from(args: argparse.Namespace) -> CompositionSnapshot:
     if args.variants < 1:
         raise CompositionError("--variants must be at least 1")
     params = GenerationParams(
-        provider=args.provider, model=args.model, duration=args.duration,
-        aspect_ratio=args.aspect_ratio, resolution=args.resolution, mode=args.mode,
-        seed=args.seed, generate_audio=False if args.no_audio else None,
-        variants=args.variants, upscale=args.upscale)
-    return CompositionSnapshot(references=list(tray.items), prompt=prompt.to_data(),
-                               params=params)
+        provider=args.provider,
+        model=args.model,
+        duration=args.duration,
+        aspect_ratio=args.aspect_ratio,
+        resolution=args.resolution,
+        mode=args.mode,
+        seed=args.seed,
+        generate_audio=False if args.no_audio else None,
+        variants=args.variants,
+        upscale=args.upscale,
+    )
+    return CompositionSnapshot(references=list(tray.items), prompt=prompt.to_data(), params=params)

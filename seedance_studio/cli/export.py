@@ -19,11 +19,16 @@ class ExportError(SeedanceError):
 
 
 def add_export_parser(sub: argparse._SubParsersAction[P]) -> None:
-    p = sub.add_parser("export", help=_("a project's sequence as an "
-                                        "editor timeline and/or one MP4"))
+    p = sub.add_parser(
+        "export", help=_("a project's sequence as an editor timeline and/or one MP4")
+    )
     p.add_argument("project", type=Path, metavar="PROJECT.seedance")
-    p.add_argument("--otio", type=Path, metavar="OUT",
-                   help=_("the timeline; its extension picks the format (.otio, .xml, .edl)"))
+    p.add_argument(
+        "--otio",
+        type=Path,
+        metavar="OUT",
+        help=_("the timeline; its extension picks the format (.otio, .xml, .edl)"),
+    )
     p.add_argument("--mp4", type=Path, metavar="OUT", help=_("the picked takes as one MP4"))
     p.set_defaults(run=run_export)
 
@@ -41,17 +46,22 @@ def run_export(args: argparse.Namespace) -> int:
     loaded = load_project(args.project)
     seq, _current, _missing = decode_sequence(loaded.file.sequence, loaded.path.parent)
     if not seq.shots:
-        raise ExportError(_("{loaded_path_name} has no shots: add them in the Shots panel").format(
-                            loaded_path_name=loaded.path.name))
+        raise ExportError(
+            _("{loaded_path_name} has no shots: add them in the Shots panel").format(
+                loaded_path_name=loaded.path.name
+            )
+        )
     with JobStore() as store:
-        result = export_sequence(SequenceTakes(store), seq, name=loaded.name,
-                                 timeline=args.otio, movie=args.mp4)
+        result = export_sequence(
+            SequenceTakes(store), seq, name=loaded.name, timeline=args.otio, movie=args.mp4
+        )
     if result.timeline is not None:
         print(f"timeline: {result.timeline} ({result.clips} clips)")
     if result.movie is not None:
-        print(f"movie: {result.movie.path} ({result.movie.duration_s:.2f} s, "
-              f"{'packets copied' if result.movie.mode == 'copy' else 're-encoded'})")
+        print(
+            f"movie: {result.movie.path} ({result.movie.duration_s:.2f} s, "
+            f"{'packets copied' if result.movie.mode == 'copy' else 're-encoded'})"
+        )
     for label in result.missing:
-        print(f"warning: {label} has no picked take or animatic on disk; left out",
-              file=sys.stderr)
+        print(f"warning: {label} has no picked take or animatic on disk; left out", file=sys.stderr)
     return 0

@@ -46,15 +46,27 @@ def _verdict(problems: list[Problem]) -> str:
 
 
 def _problem_json(p: Problem) -> dict[str, JsonValue]:
-    return {"severity": p.severity, "code": p.code, "message": p.message, "hint": p.hint,
-            "basis": p.basis or ("documented" if p.limit_name else None),
-            "conformable": p.conformable}
+    return {
+        "severity": p.severity,
+        "code": p.code,
+        "message": p.message,
+        "hint": p.hint,
+        "basis": p.basis or ("documented" if p.limit_name else None),
+        "conformable": p.conformable,
+    }
 
 
 def _plan_json(plan: ConformPlan) -> dict[str, JsonValue]:
-    return {"format": plan.format, "reasons": list(plan.reasons), "width": plan.width,
-            "height": plan.height, "fps": plan.fps, "start_s": plan.start_s,
-            "duration_s": plan.duration_s, "max_bytes": plan.max_bytes}
+    return {
+        "format": plan.format,
+        "reasons": list(plan.reasons),
+        "width": plan.width,
+        "height": plan.height,
+        "fps": plan.fps,
+        "start_s": plan.start_s,
+        "duration_s": plan.duration_s,
+        "max_bytes": plan.max_bytes,
+    }
 
 
 def report(snapshot: CompositionSnapshot) -> dict[str, JsonValue]:
@@ -66,11 +78,20 @@ def report(snapshot: CompositionSnapshot) -> dict[str, JsonValue]:
     refs: list[JsonValue] = []
     for ref in snapshot.references:
         plan = plans.get(ref.id)
-        refs.append({"tag": tags[ref.id].canonical, "source": ref.source,
-                     "problems": [_problem_json(p) for p in problems if p.ref_id == ref.id],
-                     "fix": _plan_json(plan) if plan is not None else None})
-    return {"provider": caps.id, "verdict": _verdict(problems), "references": refs,
-            "problems": [_problem_json(p) for p in problems if p.ref_id is None]}
+        refs.append(
+            {
+                "tag": tags[ref.id].canonical,
+                "source": ref.source,
+                "problems": [_problem_json(p) for p in problems if p.ref_id == ref.id],
+                "fix": _plan_json(plan) if plan is not None else None,
+            }
+        )
+    return {
+        "provider": caps.id,
+        "verdict": _verdict(problems),
+        "references": refs,
+        "problems": [_problem_json(p) for p in problems if p.ref_id is None],
+    }
 
 
 def _line(problem: dict[str, JsonValue]) -> str:
@@ -87,8 +108,11 @@ def _print_report(data: dict[str, JsonValue]) -> None:
         problems = item["problems"]
         fix_plan = item["fix"]
         assert isinstance(problems, list)
-        state = "ok" if not problems else f"{len(problems)} problem" + (
-            "s" if len(problems) > 1 else "")
+        state = (
+            "ok"
+            if not problems
+            else f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        )
         print(f"{item['tag']}  {item['source']}  {state}")
         for p in problems:
             assert isinstance(p, dict)
@@ -103,8 +127,13 @@ def _print_report(data: dict[str, JsonValue]) -> None:
         assert isinstance(p, dict)
         print(_line(p))
     verdict = data["verdict"]
-    print({"ok": "ready to generate", "warnings": "ready to generate, with warnings",
-           "errors": "cannot generate: fix the problems above"}[str(verdict)])
+    print(
+        {
+            "ok": "ready to generate",
+            "warnings": "ready to generate, with warnings",
+            "errors": "cannot generate: fix the problems above",
+        }[str(verdict)]
+    )
 
 
 def check(args: argparse.Namespace) -> int:
@@ -147,8 +176,14 @@ def fix(args: argparse.Namespace) -> int:
             path = target
             new = new.model_copy(update={"source": str(path)})
         fixed.append(new)
-        changes.append({"tag": tags[ref.id].canonical, "old": ref.source, "new": str(path),
-                        "changed": list(plan.reasons)})
+        changes.append(
+            {
+                "tag": tags[ref.id].canonical,
+                "old": ref.source,
+                "new": str(path),
+                "changed": list(plan.reasons),
+            }
+        )
         if not args.json:
             print(f"{tags[ref.id].canonical}: {ref.source} → {path} ({plan.summary()})")
     after = snapshot.model_copy(update={"references": fixed})

@@ -57,8 +57,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="seedance", description=_("Seedance 2.0 reference-to-video across providers."),
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="seedance",
+        description=_("Seedance 2.0 reference-to-video across providers."),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("request", help=_("print the create request as JSON; nothing is sent"))
@@ -72,8 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("submit", help=_("create the job(s) and bring the video(s) home"))
     add_composition_options(p)
-    p.add_argument("--detach", action="store_true",
-                   help=_("return once created; `seedance resume` finishes later"))
+    p.add_argument(
+        "--detach",
+        action="store_true",
+        help=_("return once created; `seedance resume` finishes later"),
+    )
     p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
     p.set_defaults(run=commands.submit)
 
@@ -87,17 +93,25 @@ def build_parser() -> argparse.ArgumentParser:
         ("cancel", commands.cancel, _("cancel a job (on the server where the API allows)")),
         ("download", commands.download, _("fetch a finished job's video again")),
         ("check-again", commands.check_again, _("look again at an unknown submission / stuck job")),
-        ("submit-anyway", commands.submit_anyway,
-         _("send an unknown submission again (may be charged twice)")),
+        (
+            "submit-anyway",
+            commands.submit_anyway,
+            _("send an unknown submission again (may be charged twice)"),
+        ),
         ("retry", commands.retry, _("a new job from a finished job's composition (new charge)")),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("job_id", type=int, metavar="ID")
         p.set_defaults(run=run)
         if name == "cancel":
-            p.add_argument("--anyway", action="store_true",
-                           help=_("where the provider has no cancel API: stop watching the job "
-                                "(it may still run and be charged)"))
+            p.add_argument(
+                "--anyway",
+                action="store_true",
+                help=_(
+                    "where the provider has no cancel API: stop watching the job "
+                    "(it may still run and be charged)"
+                ),
+            )
         if name == "retry":
             p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
 
@@ -142,8 +156,11 @@ def _settings_problem(args: argparse.Namespace) -> int | None:
         return None
     print(f"seedance: {problem}", file=sys.stderr)
     if args.command in _SPENDING:
-        print(f"seedance: nothing was sent; run `seedance {args.command}` again once the "
-              f"settings are right", file=sys.stderr)
+        print(
+            f"seedance: nothing was sent; run `seedance {args.command}` again once the "
+            f"settings are right",
+            file=sys.stderr,
+        )
         return 1
     return None
 

@@ -51,7 +51,8 @@ def _describe(exc: BaseException) -> str:
         line = advice_line(advise(exc, provider=provider_name(provider_id)), provider_id)
         if isinstance(exc, RateLimitedError) and exc.retry_after:
             line += _(" (the provider asks to wait {exc_retry_after:.0f} s)").format(
-                      exc_retry_after=exc.retry_after)
+                exc_retry_after=exc.retry_after
+            )
         if isinstance(exc, ProviderError) and not isinstance(exc, MissingKeyError):
             line = _with_words(line, exc.message)
         return line
@@ -81,7 +82,8 @@ def job_failure_text(job: JobRecord) -> str:
     if job.state is not JobState.FAILED:
         if error_type(job.error_type) is AuthError:
             return _("{name}: {message}; the key used came {key_origin_value}").format(
-                     name=name, message=message, key_origin_value=key_origin(job.provider))
+                name=name, message=message, key_origin_value=key_origin(job.provider)
+            )
         return message
     advice = advise(job.error_type, provider=name, detail=message, code=job.error_code)
     return _with_words(advice_line(advice, job.provider), message)
@@ -93,7 +95,8 @@ def advice_line(advice: Advice, provider_id: str) -> str:
     text = advice.text
     if advice.action is Action.OPEN_SETTINGS and provider_id:
         text += _("; the key is {key_origin_provider_id}").format(
-                  key_origin_provider_id=key_origin(provider_id))
+            key_origin_provider_id=key_origin(provider_id)
+        )
     elif advice.action is Action.CONFIRM:
         text += _("; add --yes to submit anyway")
     return text
@@ -123,10 +126,15 @@ def key_origin(provider_id: str) -> str:
         source = None
     if source == "keyring":
         return _("from the keyring ({SERVICE_NAME} / {provider_id})").format(
-                 SERVICE_NAME=SERVICE_NAME, provider_id=provider_id)
+            SERVICE_NAME=SERVICE_NAME, provider_id=provider_id
+        )
     if source == "env":
         return f"from {env_var_hint(provider_id)}"
-    return _("looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in "
-             "{env_var_hint_provider_id}").format(
-             SERVICE_NAME=SERVICE_NAME, provider_id=provider_id,
-             env_var_hint_provider_id=env_var_hint(provider_id))
+    return _(
+        "looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in "
+        "{env_var_hint_provider_id}"
+    ).format(
+        SERVICE_NAME=SERVICE_NAME,
+        provider_id=provider_id,
+        env_var_hint_provider_id=env_var_hint(provider_id),
+    )

@@ -44,9 +44,15 @@ class ProgressLine:
             return
         # Off a terminal, percentages would flood the log: report state changes only, and
         # why a create is waiting (a rate limit, a full queue), which can last minutes.
-        states = " | ".join(f"job {j.id} {j.state.value}" + (
-            f" ({j.message})" if j.state is JobState.SUBMITTING and j.message
-            and j.message != "creating" else "") for j in jobs)
+        states = " | ".join(
+            f"job {j.id} {j.state.value}"
+            + (
+                f" ({j.message})"
+                if j.state is JobState.SUBMITTING and j.message and j.message != "creating"
+                else ""
+            )
+            for j in jobs
+        )
         if states != self._last:
             print(states, file=self._out, flush=True)
             self._last = states

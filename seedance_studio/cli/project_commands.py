@@ -28,9 +28,13 @@ Parser = TypeVar("Parser", bound=argparse.ArgumentParser)
 def add_project_command(sub: argparse._SubParsersAction[Parser]) -> None:
     p = sub.add_parser("project", help="show a .seedance project; --relink DIR finds moved files")
     p.add_argument("path", type=Path, metavar="FILE")
-    p.add_argument("--relink", type=Path, metavar="DIR",
-                   help="search DIR (and every folder in it) for missing files by content, "
-                        "then save the project")
+    p.add_argument(
+        "--relink",
+        type=Path,
+        metavar="DIR",
+        help="search DIR (and every folder in it) for missing files by content, "
+        "then save the project",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=project)
 
@@ -48,16 +52,31 @@ def project(args: argparse.Namespace) -> int:
     comp = session.composition
     tags = number_tags(comp.tray.items)
     missing = {m.ref_id for m in session.missing}
-    refs = [{"tag": tags[r.id].canonical, "name": r.display_name, "source": r.source,
-             "missing": r.id in missing} for r in comp.tray]
-    report = {"project": str(session.path), "note": session.note,
-              "provider": comp.params.provider, "params": comp.params.model_dump(mode="json"),
-              "prompt": comp.prompt.text, "references": refs, "relinked": relinked}
+    refs = [
+        {
+            "tag": tags[r.id].canonical,
+            "name": r.display_name,
+            "source": r.source,
+            "missing": r.id in missing,
+        }
+        for r in comp.tray
+    ]
+    report = {
+        "project": str(session.path),
+        "note": session.note,
+        "provider": comp.params.provider,
+        "params": comp.params.model_dump(mode="json"),
+        "prompt": comp.prompt.text,
+        "references": refs,
+        "relinked": relinked,
+    }
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(f"{session.name}: {capabilities.get(comp.params.provider).name}, "
-              f"{len(refs)} reference{'s' if len(refs) != 1 else ''}")
+        print(
+            f"{session.name}: {capabilities.get(comp.params.provider).name}, "
+            f"{len(refs)} reference{'s' if len(refs) != 1 else ''}"
+        )
         for ref in refs:
             state = "  (missing)" if ref["missing"] else ""
             print(f"  @{ref['tag']}  {ref['source']}{state}")
@@ -65,7 +84,10 @@ def project(args: argparse.Namespace) -> int:
         if relinked:
             print(f"relinked {relinked} file{'s' if relinked != 1 else ''} and saved")
     if missing:
-        print(f"seedance: {len(missing)} file{'s are' if len(missing) != 1 else ' is'} missing"
-              + ("" if args.relink else " (try --relink DIR)"), file=sys.stderr)
+        print(
+            f"seedance: {len(missing)} file{'s are' if len(missing) != 1 else ' is'} missing"
+            + ("" if args.relink else " (try --relink DIR)"),
+            file=sys.stderr,
+        )
         return 1
     return 0

@@ -59,34 +59,43 @@ class _Rule:
 BY_TYPE: dict[type[BaseException], _Rule] = {
     errors.KeyFormatError: _Rule("{detail}", Action.OPEN_SETTINGS),
     errors.MissingKeyError: _Rule(
-        "No API key for {provider}: add one in Settings → API keys", Action.OPEN_SETTINGS),
+        "No API key for {provider}: add one in Settings → API keys", Action.OPEN_SETTINGS
+    ),
     errors.AuthError: _Rule(
         "{provider} refused the API key: check it in Settings → API keys, then Retry",
-        Action.OPEN_SETTINGS),
+        Action.OPEN_SETTINGS,
+    ),
     errors.InsufficientCreditsError: _Rule(
-        "Your {provider} account has no credits left: top it up, then Retry the job",
-        Action.RETRY),
+        "Your {provider} account has no credits left: top it up, then Retry the job", Action.RETRY
+    ),
     errors.RateLimitedError: _Rule(
-        "{provider} is limiting requests for now: the job is sent again by itself",
-        Action.WAIT),
-    errors.ServerError: _Rule(
-        "{provider} had a server error: Retry in a moment", Action.RETRY),
+        "{provider} is limiting requests for now: the job is sent again by itself", Action.WAIT
+    ),
+    errors.ServerError: _Rule("{provider} had a server error: Retry in a moment", Action.RETRY),
     errors.NetworkError: _Rule(
         "Could not reach {provider}: check the connection (or the base URL in Settings), "
-        "then Retry", Action.RETRY),
+        "then Retry",
+        Action.RETRY,
+    ),
     errors.ContentBlockedError: _Rule(
         "{provider} blocked this content (its words: {detail}): change the prompt or the "
-        "references", Action.EDIT),
+        "references",
+        Action.EDIT,
+    ),
     errors.InvalidInputError: _Rule("{provider} refused the request: {detail}", Action.EDIT),
     errors.NotFoundError: _Rule("{provider} no longer knows this job: {detail}", Action.NONE),
     errors.MalformedResponseError: _Rule(
         "{provider} answered with something unexpected: see the raw response; Retry may help",
-        Action.RETRY),
+        Action.RETRY,
+    ),
     errors.SubmissionUnknownError: _Rule(
         "The answer from {provider} was lost: check again before submitting anyway "
-        "(it could be charged twice)", Action.CHECK_AGAIN),
+        "(it could be charged twice)",
+        Action.CHECK_AGAIN,
+    ),
     errors.GenerationFailedError: _Rule(
-        "{provider} could not make this video: {detail}", Action.RETRY),
+        "{provider} could not make this video: {detail}", Action.RETRY
+    ),
     errors.ProviderError: _Rule("{provider}: {detail}", Action.RETRY),
     errors.BudgetExceeded: _Rule("{detail}", Action.CONFIRM),
     errors.MediaError: _Rule("{detail}", Action.EDIT),
@@ -97,8 +106,9 @@ BY_TYPE: dict[type[BaseException], _Rule] = {
 
 BY_CODE: dict[str, _Rule] = {
     INTERRUPTED_CODE: _Rule(
-        "{provider} stopped when the app closed before the draft was done: Retry renders it "
-        "again", Action.RETRY),
+        "{provider} stopped when the app closed before the draft was done: Retry renders it again",
+        Action.RETRY,
+    ),
     "render_failed": _Rule("{provider} could not render this draft: {detail}", Action.RETRY),
 }
 """Provider codes (`Failed.code`) whose meaning is known; others fall to the error type."""
@@ -122,8 +132,13 @@ def error_type(name: str | None) -> type[errors.SeedanceError] | None:
     return error_types().get(name) if name else None
 
 
-def advise(error: BaseException | type[BaseException] | str | None, *, provider: str,
-           detail: str = "", code: str | None = None) -> Advice:
+def advise(
+    error: BaseException | type[BaseException] | str | None,
+    *,
+    provider: str,
+    detail: str = "",
+    code: str | None = None,
+) -> Advice:
     """Advice for an exception, its class or its stored name; `code` is the provider's own
     code, which decides where it is one the table knows."""
     if isinstance(error, BaseException):
@@ -136,8 +151,12 @@ def advise(error: BaseException | type[BaseException] | str | None, *, provider:
     detail = detail or "something went wrong"
     if code is not None and code in BY_CODE:
         return BY_CODE[code].render(provider, detail)
-    if (code and cls is not None and issubclass(cls, errors.ContentBlockedError)
-            and code not in detail):
+    if (
+        code
+        and cls is not None
+        and issubclass(cls, errors.ContentBlockedError)
+        and code not in detail
+    ):
         detail = f"{detail} [{code}]"  # a refusal is shown as the provider words it, code too
     for base in cls.__mro__ if cls is not None else ():
         if base in BY_TYPE:

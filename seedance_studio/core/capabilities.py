@@ -47,17 +47,31 @@ class Evidenced(BaseModel):
                 continue
             value = getattr(self, name)
             number = isinstance(value, int | float) and not isinstance(value, bool)
-            if (name in _ALWAYS_EVIDENCED or value is True
-                    or (isinstance(value, list) and value)
-                    or (number and value != info.default)):
+            if (
+                name in _ALWAYS_EVIDENCED
+                or value is True
+                or (isinstance(value, list) and value)
+                or (number and value != info.default)
+            ):
                 found.append(name)
         return found
 
 
 _ALWAYS_EVIDENCED = frozenset({"max_count", "durations"})
-_UNCITED_CHOICES = frozenset({
-    "id", "label", "default_duration", "default_resolution", "default_aspect_ratio",
-    "default_mode", "limits", "image", "video", "audio"})
+_UNCITED_CHOICES = frozenset(
+    {
+        "id",
+        "label",
+        "default_duration",
+        "default_resolution",
+        "default_aspect_ratio",
+        "default_mode",
+        "limits",
+        "image",
+        "video",
+        "audio",
+    }
+)
 """Names and defaults: what the app picks, not what a provider refuses."""
 
 
@@ -111,8 +125,11 @@ class Limits(Evidenced):
     """Only https:// links (eachlabs states it); other pages say nothing of the scheme."""
 
     def for_kind(self, kind: MediaKind) -> KindLimits:
-        return {MediaKind.IMAGE: self.image, MediaKind.VIDEO: self.video,
-                MediaKind.AUDIO: self.audio}[kind]
+        return {
+            MediaKind.IMAGE: self.image,
+            MediaKind.VIDEO: self.video,
+            MediaKind.AUDIO: self.audio,
+        }[kind]
 
 
 class ModelCaps(Evidenced):
@@ -237,8 +254,10 @@ class ProviderCapabilities(BaseModel):
     def cancel_warning(self) -> str | None:
         """What cancelling cannot undo on this provider, in one line (None: nothing to say)."""
         if self.cancels_only_queued:
-            return (f"{self.name} can cancel a task only while it is queued: once it runs it "
-                    "cannot be stopped, and it is charged")
+            return (
+                f"{self.name} can cancel a task only while it is queued: once it runs it "
+                "cannot be stopped, and it is charged"
+            )
         return None
 
     def unevidenced(self) -> list[str]:
@@ -252,8 +271,7 @@ class ProviderCapabilities(BaseModel):
             if m.limits is not None:
                 groups.append((f"models[{m.id}].limits", m.limits))
                 for kind in MediaKind:
-                    groups.append((f"models[{m.id}].limits.{kind.value}",
-                                   m.limits.for_kind(kind)))
+                    groups.append((f"models[{m.id}].limits.{kind.value}", m.limits.for_kind(kind)))
         for where, group in groups:
             for name in group.restricting():
                 if name in _UNCITED_CHOICES:
@@ -263,8 +281,9 @@ class ProviderCapabilities(BaseModel):
             for name, tiers in group.evidence.items():
                 for tier in tiers:
                     if tier.document not in self.documents:
-                        missing.append(f"{self.id}: {where}.{name} cites unknown document "
-                                       f"{tier.document!r}")
+                        missing.append(
+                            f"{self.id}: {where}.{name} cites unknown document {tier.document!r}"
+                        )
         return missing
 
 
@@ -276,8 +295,7 @@ def load_all() -> dict[str, ProviderCapabilities]:
         caps = ProviderCapabilities.model_validate(json.loads(path.read_text("utf-8")))
         missing = caps.unevidenced()
         if missing:
-            raise ValueError(f"{path.name}: every limit needs its evidence: "
-                             + "; ".join(missing))
+            raise ValueError(f"{path.name}: every limit needs its evidence: " + "; ".join(missing))
         found[caps.id] = caps
     return found
 

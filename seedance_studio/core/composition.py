@@ -62,8 +62,9 @@ class CompositionState:
     remembered: tuple[tuple[str, GenerationParams], ...] = ()
 
     def snapshot(self) -> CompositionSnapshot:
-        return CompositionSnapshot(references=list(self.references), prompt=self.prompt,
-                                   params=self.params)
+        return CompositionSnapshot(
+            references=list(self.references), prompt=self.prompt, params=self.params
+        )
 
 
 class Composition:
@@ -78,9 +79,13 @@ class Composition:
     """Anything changed: tray, prompt text or parameters."""
     params_changed = Signal(object)
 
-    def __init__(self, params: GenerationParams, tray: ReferenceTray | None = None,
-                 prompt: PromptDocument | None = None,
-                 remembered: dict[str, GenerationParams] | None = None) -> None:
+    def __init__(
+        self,
+        params: GenerationParams,
+        tray: ReferenceTray | None = None,
+        prompt: PromptDocument | None = None,
+        remembered: dict[str, GenerationParams] | None = None,
+    ) -> None:
         self.tray = tray or ReferenceTray()
         self.prompt = prompt or PromptDocument()
         self._params = params
@@ -143,8 +148,12 @@ class Composition:
         self.params = kept or switch_model(params, caps, model_id)
 
     def state(self) -> CompositionState:
-        return CompositionState(tuple(self.tray.items), self.prompt.to_data(), self._params,
-                                tuple(sorted(self._remembered.items())))
+        return CompositionState(
+            tuple(self.tray.items),
+            self.prompt.to_data(),
+            self._params,
+            tuple(sorted(self._remembered.items())),
+        )
 
     def restore(self, state: CompositionState) -> None:
         """Become `state` in place (undo, redo, opening a project): widgets bound to this
@@ -157,8 +166,9 @@ class Composition:
         self.changed.emit()
 
     def snapshot(self) -> CompositionSnapshot:
-        return CompositionSnapshot(references=list(self.tray.items),
-                                   prompt=self.prompt.to_data(), params=self._params)
+        return CompositionSnapshot(
+            references=list(self.tray.items), prompt=self.prompt.to_data(), params=self._params
+        )
 
     def to_project(self) -> dict[str, Any]:
         """A JSON-able project; it holds no keys (there are none in a composition)."""

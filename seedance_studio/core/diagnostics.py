@@ -15,9 +15,23 @@ from dataclasses import dataclass
 from seedance_studio.core.redact import redact
 
 DISTRIBUTION = "seedance-studio"
-BUNDLED = ("PySide6-Essentials", "shiboken6", "av", "python-vlc", "httpx", "httpcore", "anyio",
-           "qasync", "pydantic", "pydantic-core", "keyring", "platformdirs", "psygnal",
-           "botocore", "pillow")
+BUNDLED = (
+    "PySide6-Essentials",
+    "shiboken6",
+    "av",
+    "python-vlc",
+    "httpx",
+    "httpcore",
+    "anyio",
+    "qasync",
+    "pydantic",
+    "pydantic-core",
+    "keyring",
+    "platformdirs",
+    "psygnal",
+    "botocore",
+    "pillow",
+)
 """The libraries a bundle carries (the run-time dependencies and their compiled parts)."""
 
 EXTRA_NOTICES = {
@@ -48,8 +62,11 @@ def _licence_of(meta: metadata.PackageMetadata) -> str:
     text = str((meta.get_all("License") or [""])[0]).strip()
     if text and "\n" not in text and len(text) <= 60:
         return text
-    classifiers = [c.rsplit(" :: ", 1)[-1] for c in meta.get_all("Classifier") or []
-                   if c.startswith("License ::")]
+    classifiers = [
+        c.rsplit(" :: ", 1)[-1]
+        for c in meta.get_all("Classifier") or []
+        if c.startswith("License ::")
+    ]
     return ", ".join(classifiers) or "see its package"
 
 

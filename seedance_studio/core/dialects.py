@@ -64,7 +64,7 @@ def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect
             raise CompositionError(
                 f"the prompt mentions {mention.last_tag}, which was removed from the tray"
             )
-        pieces.append(prompt.text[cursor:mention.start])
+        pieces.append(prompt.text[cursor : mention.start])
         pieces.append(tag_in_dialect(tag, dialect, counts))
         cursor = mention.end
     pieces.append(prompt.text[cursor:])

@@ -30,7 +30,8 @@ class BudgetExceeded(SeedanceError):  # noqa: N818 (the name the front ends use)
     def __init__(self, *, budget: Decimal, spent: Decimal, estimate: Decimal) -> None:
         super().__init__(
             f"today's spend {format_money(spent)} plus this submission's "
-            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}")
+            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}"
+        )
         self.budget = budget
         self.spent = spent
         self.estimate = estimate
@@ -46,7 +47,11 @@ class ProviderError(SeedanceError):
     retryable: bool = False
 
     def __init__(
-        self, message: str, *, provider: str = "", status_code: int | None = None,
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        status_code: int | None = None,
         code: str | None = None,
     ) -> None:
         super().__init__(message)

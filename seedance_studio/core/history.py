@@ -25,9 +25,15 @@ DEFAULT_LIMIT = 500
 TYPING = "Typing"
 
 PARAM_LABELS = {
-    "model": "Model", "duration": "Duration", "aspect_ratio": "Aspect Ratio",
-    "resolution": "Resolution", "mode": "Mode", "seed": "Seed", "generate_audio": "Audio",
-    "variants": "Variants", "upscale": "Upscale",
+    "model": "Model",
+    "duration": "Duration",
+    "aspect_ratio": "Aspect Ratio",
+    "resolution": "Resolution",
+    "mode": "Mode",
+    "seed": "Seed",
+    "generate_audio": "Audio",
+    "variants": "Variants",
+    "upscale": "Upscale",
 }
 
 
@@ -45,10 +51,12 @@ def _typed(before: str, after: str) -> tuple[str, int]:
     while prefix < limit and before[prefix] == after[prefix]:
         prefix += 1
     suffix = 0
-    while (suffix < limit - prefix
-           and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]):
+    while (
+        suffix < limit - prefix
+        and before[len(before) - 1 - suffix] == after[len(after) - 1 - suffix]
+    ):
         suffix += 1
-    return after[prefix:len(after) - suffix], len(before) - prefix - suffix
+    return after[prefix : len(after) - suffix], len(before) - prefix - suffix
 
 
 def _provider_name(provider_id: str) -> str:
@@ -89,8 +97,9 @@ def describe_change(before: CompositionState, after: CompositionState) -> str:
         return f"Add {tag.canonical}" if len(added) == 1 else f"Add {len(added)} references"
     if removed:
         tag = number_tags(before.references)[removed[0]]
-        return (f"Remove {tag.canonical}" if len(removed) == 1
-                else f"Remove {len(removed)} references")
+        return (
+            f"Remove {tag.canonical}" if len(removed) == 1 else f"Remove {len(removed)} references"
+        )
     if old_ids != new_ids:
         return "Reorder references"
     swapped = [n for o, n in zip(before.references, after.references, strict=True) if o != n]
@@ -251,11 +260,17 @@ class CompositionHistory:
         name = self._label or describe_change(before, after)
         self._label = None
         if name == TYPING:
-            inserted, removed = _typed(str(before.prompt.get("text", "")),
-                                       str(after.prompt.get("text", "")))
+            inserted, removed = _typed(
+                str(before.prompt.get("text", "")), str(after.prompt.get("text", ""))
+            )
             deleting = removed > 0 and not inserted
-            if (self._typing_open and deleting == self._typing_deletes and self.can_undo
-                    and not self.can_redo and self._steps[-1].name == TYPING):
+            if (
+                self._typing_open
+                and deleting == self._typing_deletes
+                and self.can_undo
+                and not self.can_redo
+                and self._steps[-1].name == TYPING
+            ):
                 last = self._steps[-1]
                 self._steps[-1] = Step(TYPING, last.before, after)
                 if self._clean == self._index:
@@ -271,7 +286,7 @@ class CompositionHistory:
         self._push(Step(name, before, after))
 
     def _push(self, step: Step) -> None:
-        del self._steps[self._index:]
+        del self._steps[self._index :]
         if self._clean is not None and self._clean > self._index:
             self._clean = None
         self._steps.append(step)

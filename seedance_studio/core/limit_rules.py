@@ -94,8 +94,18 @@ class Violation:
 # -- tiers ------------------------------------------------------------------------------------
 
 
-_CHOICE_FIELDS = frozenset({"formats", "video_codecs", "audio_codecs", "resolutions",
-                            "aspect_ratios", "modes", "upscale", "durations"})
+_CHOICE_FIELDS = frozenset(
+    {
+        "formats",
+        "video_codecs",
+        "audio_codecs",
+        "resolutions",
+        "aspect_ratios",
+        "modes",
+        "upscale",
+        "durations",
+    }
+)
 
 
 def breaks(field: str, tier_value: object, actual: Actual) -> bool:
@@ -134,9 +144,14 @@ def blocks(group: Evidenced | None, field: str) -> bool:
 # -- per-reference predicates ------------------------------------------------------------------
 
 
-def fact_violations(kind: MediaKind, facts: MediaFacts, kl: KindLimits, *,
-                    duration_budget: float | None = None,
-                    bytes_budget: float | None = None) -> list[Violation]:
+def fact_violations(
+    kind: MediaKind,
+    facts: MediaFacts,
+    kl: KindLimits,
+    *,
+    duration_budget: float | None = None,
+    bytes_budget: float | None = None,
+) -> list[Violation]:
     """Every limit of `kl` that a file with `facts` breaks on its own.
 
     `duration_budget` and `bytes_budget` are this file's share of a combined limit (the room
@@ -144,42 +159,74 @@ def fact_violations(kind: MediaKind, facts: MediaFacts, kl: KindLimits, *,
     """
     found: list[Violation] = []
 
-    def add(code: str, field: str, actual: Actual, limit: Actual,
-            target: Target | None) -> None:
-        found.append(Violation(code, field, kind, actual, limit,
-                               deciding_tier(kl, field, actual), target))
+    def add(code: str, field: str, actual: Actual, limit: Actual, target: Target | None) -> None:
+        found.append(
+            Violation(code, field, kind, actual, limit, deciding_tier(kl, field, actual), target)
+        )
 
     if kl.formats and facts.format not in kl.formats:
-        add("format_not_accepted", "formats", facts.format, ",".join(kl.formats),
-            Convert(target_format(kind, facts.format, kl.formats)))
+        add(
+            "format_not_accepted",
+            "formats",
+            facts.format,
+            ",".join(kl.formats),
+            Convert(target_format(kind, facts.format, kl.formats)),
+        )
     if kind is MediaKind.VIDEO:
         if kl.video_codecs and facts.video_codec and facts.video_codec not in kl.video_codecs:
-            add("video_codec_not_accepted", "video_codecs", facts.video_codec,
-                ",".join(kl.video_codecs), Reencode("video", kl.video_codecs[0]))
-        if (kl.audio_codecs and facts.has_audio and facts.audio_codec
-                and facts.audio_codec not in kl.audio_codecs):
-            add("audio_codec_not_accepted", "audio_codecs", facts.audio_codec,
-                ",".join(kl.audio_codecs), Reencode("audio", kl.audio_codecs[0]))
+            add(
+                "video_codec_not_accepted",
+                "video_codecs",
+                facts.video_codec,
+                ",".join(kl.video_codecs),
+                Reencode("video", kl.video_codecs[0]),
+            )
+        if (
+            kl.audio_codecs
+            and facts.has_audio
+            and facts.audio_codec
+            and facts.audio_codec not in kl.audio_codecs
+        ):
+            add(
+                "audio_codec_not_accepted",
+                "audio_codecs",
+                facts.audio_codec,
+                ",".join(kl.audio_codecs),
+                Reencode("audio", kl.audio_codecs[0]),
+            )
     if kl.max_bytes is not None and facts.size_bytes > kl.max_bytes:
-        add("file_too_large", "max_bytes", facts.size_bytes, kl.max_bytes,
-            Shrink(kl.max_bytes))
+        add("file_too_large", "max_bytes", facts.size_bytes, kl.max_bytes, Shrink(kl.max_bytes))
     if bytes_budget is not None and facts.size_bytes > bytes_budget:
-        add("total_size_too_large", "max_total_bytes", facts.size_bytes, kl.max_total_bytes,
-            Shrink(int(bytes_budget)))
+        add(
+            "total_size_too_large",
+            "max_total_bytes",
+            facts.size_bytes,
+            kl.max_total_bytes,
+            Shrink(int(bytes_budget)),
+        )
     seconds = facts.duration_s
     if seconds is not None and kind is not MediaKind.IMAGE:
         if kl.max_duration_s is not None and seconds > kl.max_duration_s + TOLERANCE_S:
-            add("duration_too_long", "max_duration_s", seconds, kl.max_duration_s,
-                Trim(kl.max_duration_s))
+            add(
+                "duration_too_long",
+                "max_duration_s",
+                seconds,
+                kl.max_duration_s,
+                Trim(kl.max_duration_s),
+            )
         if duration_budget is not None and seconds > duration_budget + 1e-3:
-            add("total_duration_too_long", "max_total_duration_s", seconds,
-                kl.max_total_duration_s, Trim(max(0.5, duration_budget)))
+            add(
+                "total_duration_too_long",
+                "max_total_duration_s",
+                seconds,
+                kl.max_total_duration_s,
+                Trim(max(0.5, duration_budget)),
+            )
         if kl.min_duration_s is not None and seconds < kl.min_duration_s - TOLERANCE_S:
             add("duration_too_short", "min_duration_s", seconds, kl.min_duration_s, None)
     pixels = facts.pixels
     if pixels is not None and facts.width and facts.height:
-        size = Scale(*target_size(facts.width, facts.height, kl,
-                                  even=kind is MediaKind.VIDEO))
+        size = Scale(*target_size(facts.width, facts.height, kl, even=kind is MediaKind.VIDEO))
         if kl.max_pixels is not None and pixels > kl.max_pixels:
             add("too_many_pixels", "max_pixels", pixels, kl.max_pixels, size)
         if kl.min_pixels is not None and pixels < kl.min_pixels:
@@ -192,31 +239,58 @@ def fact_violations(kind: MediaKind, facts: MediaFacts, kl: KindLimits, *,
     return found
 
 
-def total_violations(kind: MediaKind, facts: Sequence[MediaFacts | None],
-                     kl: KindLimits) -> list[Violation]:
+def total_violations(
+    kind: MediaKind, facts: Sequence[MediaFacts | None], kl: KindLimits
+) -> list[Violation]:
     """The combined limits the files of one kind break together (unknown facts count 0 toward
     the maxima and make a minimum unknowable)."""
     found: list[Violation] = []
     known = [f for f in facts if f is not None]
     total_bytes = sum(f.size_bytes for f in known)
     if kl.max_total_bytes is not None and total_bytes > kl.max_total_bytes:
-        found.append(Violation("total_size_too_large", "max_total_bytes", kind, total_bytes,
-                               kl.max_total_bytes,
-                               deciding_tier(kl, "max_total_bytes", total_bytes),
-                               Shrink(kl.max_total_bytes)))
+        found.append(
+            Violation(
+                "total_size_too_large",
+                "max_total_bytes",
+                kind,
+                total_bytes,
+                kl.max_total_bytes,
+                deciding_tier(kl, "max_total_bytes", total_bytes),
+                Shrink(kl.max_total_bytes),
+            )
+        )
     durations = [f.duration_s for f in known if f.duration_s is not None]
     total = round(sum(durations), 3)
     if kl.max_total_duration_s is not None and total > kl.max_total_duration_s + TOLERANCE_S:
-        found.append(Violation("total_duration_too_long", "max_total_duration_s", kind, total,
-                               kl.max_total_duration_s,
-                               deciding_tier(kl, "max_total_duration_s", total),
-                               Trim(kl.max_total_duration_s)))
+        found.append(
+            Violation(
+                "total_duration_too_long",
+                "max_total_duration_s",
+                kind,
+                total,
+                kl.max_total_duration_s,
+                deciding_tier(kl, "max_total_duration_s", total),
+                Trim(kl.max_total_duration_s),
+            )
+        )
     all_known = len(durations) == len(facts)
-    if (kl.min_total_duration_s is not None and all_known and facts
-            and total < kl.min_total_duration_s - TOLERANCE_S):
-        found.append(Violation("total_duration_too_short", "min_total_duration_s", kind,
-                               total, kl.min_total_duration_s,
-                               deciding_tier(kl, "min_total_duration_s", total), None))
+    if (
+        kl.min_total_duration_s is not None
+        and all_known
+        and facts
+        and total < kl.min_total_duration_s - TOLERANCE_S
+    ):
+        found.append(
+            Violation(
+                "total_duration_too_short",
+                "min_total_duration_s",
+                kind,
+                total,
+                kl.min_total_duration_s,
+                deciding_tier(kl, "min_total_duration_s", total),
+                None,
+            )
+        )
     return found
 
 
@@ -261,8 +335,9 @@ def target_format(kind: MediaKind, source: str, allowed: Sequence[str]) -> str:
     if kind is MediaKind.AUDIO:
         return "mp3" if not allowed or "mp3" in allowed else allowed[0]
     choices = list(allowed) or ["jpeg", "png", "webp"]
-    preference = (["png", "webp", "jpeg"] if source in LOSSLESS_IMAGE_FORMATS
-                  else ["jpeg", "webp", "png"])
+    preference = (
+        ["png", "webp", "jpeg"] if source in LOSSLESS_IMAGE_FORMATS else ["jpeg", "webp", "png"]
+    )
     return next((f for f in preference if f in choices), choices[0])
 
 
@@ -324,8 +399,9 @@ def _side_min(limits: KindLimits) -> int | None:
     return min(sides) if sides else None
 
 
-def _round_fitting(width: int, height: int, scale: float, limits: KindLimits, *,
-                   even: bool) -> tuple[int, int]:
+def _round_fitting(
+    width: int, height: int, scale: float, limits: KindLimits, *, even: bool
+) -> tuple[int, int]:
     """Round the scaled size, trying the neighbouring sizes so rounding cannot break a limit."""
     step = 2 if even else 1
     exact_w, exact_h = width * scale, height * scale
@@ -339,12 +415,32 @@ def _round_fitting(width: int, height: int, scale: float, limits: KindLimits, *,
 
     def badness(size: tuple[int, int]) -> tuple[int, float, float]:
         w, h = size
-        return (len(pixel_violations(w, h, limits)), abs(math.log((w / h) / aspect)),
-                abs(w - exact_w) + abs(h - exact_h))
+        return (
+            len(pixel_violations(w, h, limits)),
+            abs(math.log((w / h) / aspect)),
+            abs(w - exact_w) + abs(h - exact_h),
+        )
 
     return min(candidates, key=badness)
 
 
-__all__ = ["Convert", "Reencode", "Retime", "Scale", "Shrink", "Target", "Trim", "Violation",
-           "blocks", "breaks", "budget", "deciding_tier", "fact_violations", "fair_shares",
-           "pixel_violations", "target_format", "target_size", "total_violations"]
+__all__ = [
+    "Convert",
+    "Reencode",
+    "Retime",
+    "Scale",
+    "Shrink",
+    "Target",
+    "Trim",
+    "Violation",
+    "blocks",
+    "breaks",
+    "budget",
+    "deciding_tier",
+    "fact_violations",
+    "fair_shares",
+    "pixel_violations",
+    "target_format",
+    "target_size",
+    "total_violations",
+]

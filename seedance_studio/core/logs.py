@@ -39,7 +39,8 @@ def setup_logging(level: int = logging.INFO) -> Path:
             root.removeHandler(old)  # the home folder moved (tests, simulator mode)
             old.close()
     handler = _AppLogHandler(
-        target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
+        target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+    )
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.setLevel(level)
     root.addHandler(handler)

@@ -31,19 +31,25 @@ class GenerationParams(BaseModel):
 def with_defaults(params: GenerationParams, caps: ProviderCapabilities) -> GenerationParams:
     """Fill every unset option with the provider's documented default."""
     model = caps.model(params.model)
-    return params.model_copy(update={
-        "model": model.id,
-        "duration": params.duration if params.duration is not None else model.default_duration,
-        "aspect_ratio": params.aspect_ratio or model.default_aspect_ratio,
-        "resolution": params.resolution or model.default_resolution,
-        "mode": params.mode or model.default_mode,
-        "generate_audio": (params.generate_audio if params.generate_audio is not None
-                           else (True if model.generate_audio else None)),
-    })
+    return params.model_copy(
+        update={
+            "model": model.id,
+            "duration": params.duration if params.duration is not None else model.default_duration,
+            "aspect_ratio": params.aspect_ratio or model.default_aspect_ratio,
+            "resolution": params.resolution or model.default_resolution,
+            "mode": params.mode or model.default_mode,
+            "generate_audio": (
+                params.generate_audio
+                if params.generate_audio is not None
+                else (True if model.generate_audio else None)
+            ),
+        }
+    )
 
 
-def switch_model(params: GenerationParams, caps: ProviderCapabilities,
-                 model_id: str | None = None) -> GenerationParams:
+def switch_model(
+    params: GenerationParams, caps: ProviderCapabilities, model_id: str | None = None
+) -> GenerationParams:
     """`params` moved to `caps`' provider (and `model_id`, else its default model).
 
     Choices the new model also offers are kept; the rest fall back to its defaults, so a

@@ -47,8 +47,7 @@ class Correction:
 class MasterClock:
     """The compare view's timeline: playing or paused, a position, a loop flag."""
 
-    def __init__(self, *, loop: bool = True, clock: Callable[[], float] = time.monotonic
-                 ) -> None:
+    def __init__(self, *, loop: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.loop = loop
         self.length_ms = 0
@@ -116,17 +115,22 @@ class MasterClock:
         self._anchor_at = self._clock()
 
 
-def corrections(master: MasterClock, takes: Sequence[TakeState], *,
-                tolerance_ms: int = TOLERANCE_MS) -> list[Correction]:
+def corrections(
+    master: MasterClock, takes: Sequence[TakeState], *, tolerance_ms: int = TOLERANCE_MS
+) -> list[Correction]:
     """For each take: seek it to the master if it drifted, start or pause it to match."""
     target_all = master.position_ms()
     playing = master.playing
     out: list[Correction] = []
     for take in takes:
         if take.length_ms <= 0:  # not opened yet: only start it (its length comes later)
-            out.append(Correction(play=True) if playing and not take.playing
-                       else Correction(play=False) if not playing and take.playing
-                       else Correction())
+            out.append(
+                Correction(play=True)
+                if playing and not take.playing
+                else Correction(play=False)
+                if not playing and take.playing
+                else Correction()
+            )
             continue
         # A shorter take holds its last frame until the loop brings everyone back.
         held = target_all >= take.length_ms - LOOP_MARGIN_MS

@@ -115,7 +115,8 @@ def estimate(
     snapshot: CompositionSnapshot | GenerationParams,
     caps: ProviderCapabilities | None = None,
     overrides: Mapping[str, Decimal] | None = None,
-    *, references: Sequence[Reference] = (),
+    *,
+    references: Sequence[Reference] = (),
 ) -> Estimate:
     """The price of submitting `snapshot` (or `params` with `references`) to `caps`.
 
@@ -130,8 +131,10 @@ def estimate(
     caps = caps or capabilities.get(params.provider)
     pricing = caps.pricing
     if not pricing.published:
-        return Estimate(published=False, notes=[pricing.notes or f"{caps.name} publishes no "
-                                                "price for this model"])
+        return Estimate(
+            published=False,
+            notes=[pricing.notes or f"{caps.name} publishes no price for this model"],
+        )
     try:
         params = with_defaults(params, caps)
     except KeyError as exc:
@@ -145,8 +148,9 @@ def estimate(
     variants = Decimal(params.variants)
     rules = [r for r in pricing.rules if _matches(r, params)]
     if not rules:
-        return Estimate(published=False, notes=[
-            f"{caps.name} publishes no price for {_describe(params)}"])
+        return Estimate(
+            published=False, notes=[f"{caps.name} publishes no price for {_describe(params)}"]
+        )
     overrides = overrides or {}
     videos = [r for r in refs if r.kind is MediaKind.VIDEO]
     tags = number_tags(refs)
@@ -155,21 +159,45 @@ def estimate(
         override = overrides.get(rule.id)
         rate = Decimal(override) if override is not None else rule.per_output_second
         if rate and not rule.per_million_tokens:
-            items.append(_item(f"{rule.label}: output", low, high, "output s", rate, variants,
-                               rule, override is not None))
+            items.append(
+                _item(
+                    f"{rule.label}: output",
+                    low,
+                    high,
+                    "output s",
+                    rate,
+                    variants,
+                    rule,
+                    override is not None,
+                )
+            )
         if rule.per_million_tokens and pricing.tokens is not None:
-            items.extend(_token_items(rule, pricing.tokens, params, low, high, videos, tags,
-                                      variants, override))
+            items.extend(
+                _token_items(
+                    rule, pricing.tokens, params, low, high, videos, tags, variants, override
+                )
+            )
             continue
         if rule.per_output_second_with_video_input and videos:
-            items.append(_item(f"{rule.label}: video input surcharge", low, high, "output s",
-                               rule.per_output_second_with_video_input, variants, rule, False))
+            items.append(
+                _item(
+                    f"{rule.label}: video input surcharge",
+                    low,
+                    high,
+                    "output s",
+                    rule.per_output_second_with_video_input,
+                    variants,
+                    rule,
+                    False,
+                )
+            )
         if rule.per_input_video_second and videos:
             input_rate = rule.per_input_video_second
             if override is not None and rule.per_input_video_second == rule.per_output_second:
                 input_rate = Decimal(override)
-            items.extend(_input_video_items(rule, videos, tags, input_rate, variants,
-                                            override is not None))
+            items.extend(
+                _input_video_items(rule, videos, tags, input_rate, variants, override is not None)
+            )
     credits = pricing.unit == "credits"
     amount_min = sum((i.amount_min or Decimal(0) for i in items), Decimal(0))
     amount_max: Decimal | None = sum((i.amount_max or Decimal(0) for i in items), Decimal(0))
@@ -179,31 +207,67 @@ def estimate(
     if credits:
         value = pricing.credit_usd
         if value is None:
-            return Estimate(credits_min=amount_min, credits_max=amount_max, items=items,
-                            published=False, notes=[*notes, "the USD value of a credit is "
-                                                    "not published"])
-        return Estimate(min=amount_min * value,
-                        max=None if amount_max is None else amount_max * value,
-                        credits_min=amount_min, credits_max=amount_max, items=items,
-                        notes=notes)
+            return Estimate(
+                credits_min=amount_min,
+                credits_max=amount_max,
+                items=items,
+                published=False,
+                notes=[*notes, "the USD value of a credit is not published"],
+            )
+        return Estimate(
+            min=amount_min * value,
+            max=None if amount_max is None else amount_max * value,
+            credits_min=amount_min,
+            credits_max=amount_max,
+            items=items,
+            notes=notes,
+        )
     return Estimate(min=amount_min, max=amount_max, items=items, notes=notes)
 
 
 def _matches(rule: PriceRule, params: GenerationParams) -> bool:
-    values = {"model": params.model, "mode": params.mode, "resolution": params.resolution,
-              "upscale": params.upscale, "aspect_ratio": params.aspect_ratio}
+    values = {
+        "model": params.model,
+        "mode": params.mode,
+        "resolution": params.resolution,
+        "upscale": params.upscale,
+        "aspect_ratio": params.aspect_ratio,
+    }
     return all(values.get(key) == wanted for key, wanted in rule.when.items())
 
 
-def _item(label: str, low: Decimal, high: Decimal, unit: str, rate: Decimal, variants: Decimal,
-          rule: PriceRule, overridden: bool) -> EstimateItem:
+def _item(
+    label: str,
+    low: Decimal,
+    high: Decimal,
+    unit: str,
+    rate: Decimal,
+    variants: Decimal,
+    rule: PriceRule,
+    overridden: bool,
+) -> EstimateItem:
     times = f" × {variants} variants" if variants > 1 else ""
-    return EstimateItem(label + times, low, high, unit, rate, rate * low * variants,
-                        rate * high * variants, rule.id, overridden)
+    return EstimateItem(
+        label + times,
+        low,
+        high,
+        unit,
+        rate,
+        rate * low * variants,
+        rate * high * variants,
+        rule.id,
+        overridden,
+    )
 
 
-def _input_video_items(rule: PriceRule, videos: list[Reference], tags: Mapping[str, object],
-                       rate: Decimal, variants: Decimal, overridden: bool) -> list[EstimateItem]:
+def _input_video_items(
+    rule: PriceRule,
+    videos: list[Reference],
+    tags: Mapping[str, object],
+    rate: Decimal,
+    variants: Decimal,
+    overridden: bool,
+) -> list[EstimateItem]:
     """ShortAPI bills the reference videos' seconds too; a video whose length is unknown
     leaves the estimate open rather than pretending it is free."""
     known = [v for v in videos if v.facts is not None and v.facts.duration_s is not None]
@@ -212,29 +276,66 @@ def _input_video_items(rule: PriceRule, videos: list[Reference], tags: Mapping[s
     times = f" × {variants} variants" if variants > 1 else ""
     items = []
     if known:
-        items.append(EstimateItem(f"{rule.label}: input video{times}", seconds, seconds,
-                                  "input video s", rate, rate * seconds * variants,
-                                  rate * seconds * variants, rule.id, overridden))
+        items.append(
+            EstimateItem(
+                f"{rule.label}: input video{times}",
+                seconds,
+                seconds,
+                "input video s",
+                rate,
+                rate * seconds * variants,
+                rate * seconds * variants,
+                rule.id,
+                overridden,
+            )
+        )
     for video in unknown:
         tag = tags.get(video.id, video.display_name)
-        items.append(EstimateItem(
-            f"{rule.label}: input video {tag}", None, None, "input video s", rate,
-            Decimal(0), None, rule.id, overridden,
-            warning=f"{tag}'s length is unknown (not probed), and its seconds are billed too"))
+        items.append(
+            EstimateItem(
+                f"{rule.label}: input video {tag}",
+                None,
+                None,
+                "input video s",
+                rate,
+                Decimal(0),
+                None,
+                rule.id,
+                overridden,
+                warning=f"{tag}'s length is unknown (not probed), and its seconds are billed too",
+            )
+        )
     return items
 
 
-def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParams,
-                 low: Decimal, high: Decimal, videos: list[Reference],
-                 tags: Mapping[str, object], variants: Decimal,
-                 override: Decimal | None) -> list[EstimateItem]:
+def _token_items(
+    rule: PriceRule,
+    formula: TokenFormula,
+    params: GenerationParams,
+    low: Decimal,
+    high: Decimal,
+    videos: list[Reference],
+    tags: Mapping[str, object],
+    variants: Decimal,
+    override: Decimal | None,
+) -> list[EstimateItem]:
     """fal's and BytePlus' bill: tokens of the output (and of the reference videos, where
     they count), at the with-video rate when any reference is a video."""
     sizes = tokens.frame_sizes(formula, params.resolution, params.aspect_ratio)
     if not sizes:
-        return [EstimateItem(f"{rule.label}: tokens", None, None, "K tokens",
-                             rule.per_million_tokens / 1000, Decimal(0), None, rule.id,
-                             warning=f"no frame size is known for {params.resolution}")]
+        return [
+            EstimateItem(
+                f"{rule.label}: tokens",
+                None,
+                None,
+                "K tokens",
+                rule.per_million_tokens / 1000,
+                Decimal(0),
+                None,
+                rule.id,
+                warning=f"no frame size is known for {params.resolution}",
+            )
+        ]
     rate = rule.per_million_tokens
     if videos and rule.per_million_tokens_with_video_input is not None:
         rate = rule.per_million_tokens_with_video_input
@@ -242,8 +343,9 @@ def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParam
         rate = Decimal(override)
     known = [v for v in videos if v.facts is not None and v.facts.duration_s is not None]
     unknown = [v for v in videos if v not in known]
-    input_s = (sum((_seconds(v) for v in known), Decimal(0))
-               if formula.counts_input_video else Decimal(0))
+    input_s = (
+        sum((_seconds(v) for v in known), Decimal(0)) if formula.counts_input_video else Decimal(0)
+    )
     (w_lo, h_lo), (w_hi, h_hi) = sizes[0], sizes[-1]
     t_lo = tokens.video_tokens(formula, w_lo, h_lo, low + input_s)
     t_hi = tokens.video_tokens(formula, w_hi, h_hi, high + input_s)
@@ -257,9 +359,20 @@ def _token_items(rule: PriceRule, formula: TokenFormula, params: GenerationParam
         names = ", ".join(str(tags.get(v.id, v.display_name)) for v in unknown)
         warning = f"{names}: length unknown (not probed), and its seconds count as tokens too"
         amount_max = None
-    return [EstimateItem(label, t_lo / 1000, t_hi / 1000, "K tokens", per_1k,
-                         tokens.token_cost(t_lo, rate) * variants, amount_max, rule.id,
-                         override is not None, warning=warning)]
+    return [
+        EstimateItem(
+            label,
+            t_lo / 1000,
+            t_hi / 1000,
+            "K tokens",
+            per_1k,
+            tokens.token_cost(t_lo, rate) * variants,
+            amount_max,
+            rule.id,
+            override is not None,
+            warning=warning,
+        )
+    ]
 
 
 def _seconds(ref: Reference) -> Decimal:

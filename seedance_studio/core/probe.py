@@ -40,12 +40,26 @@ IMAGE_FORMATS = frozenset({"jpeg", "png", "webp", "gif", "bmp", "tiff", "heic"})
 """Formats that are still pictures (an animated GIF or WebP is still an image reference)."""
 
 FORMAT_LABELS = {
-    "jpeg": "a JPEG image", "png": "a PNG image", "webp": "a WebP image", "gif": "a GIF image",
-    "bmp": "a BMP image", "tiff": "a TIFF image", "heic": "an HEIC image",
-    "mp4": "an MP4 video", "mov": "a MOV video", "webm": "a WebM video",
-    "mkv": "a Matroska video", "avi": "an AVI video", "3gp": "a 3GP video",
-    "mp3": "MP3 audio", "wav": "WAV audio", "m4a": "M4A audio", "aac": "AAC audio",
-    "ogg": "Ogg audio", "flac": "FLAC audio", "opus": "Opus audio",
+    "jpeg": "a JPEG image",
+    "png": "a PNG image",
+    "webp": "a WebP image",
+    "gif": "a GIF image",
+    "bmp": "a BMP image",
+    "tiff": "a TIFF image",
+    "heic": "an HEIC image",
+    "mp4": "an MP4 video",
+    "mov": "a MOV video",
+    "webm": "a WebM video",
+    "mkv": "a Matroska video",
+    "avi": "an AVI video",
+    "3gp": "a 3GP video",
+    "mp3": "MP3 audio",
+    "wav": "WAV audio",
+    "m4a": "M4A audio",
+    "aac": "AAC audio",
+    "ogg": "Ogg audio",
+    "flac": "FLAC audio",
+    "opus": "Opus audio",
 }
 """How people name each format, with the article English wants before it."""
 
@@ -53,9 +67,20 @@ _HEAD_BYTES = 64
 _TAIL_BYTES = 512
 _MOV_FAMILY = "mov,mp4,m4a,3gp,3g2,mj2"
 _AV_FORMATS = {
-    "png_pipe": "png", "jpeg_pipe": "jpeg", "webp_pipe": "webp", "gif": "gif",
-    "gif_pipe": "gif", "bmp_pipe": "bmp", "tiff_pipe": "tiff", "wav": "wav", "mp3": "mp3",
-    "aac": "aac", "ogg": "ogg", "flac": "flac", "avi": "avi", "matroska,webm": "webm",
+    "png_pipe": "png",
+    "jpeg_pipe": "jpeg",
+    "webp_pipe": "webp",
+    "gif": "gif",
+    "gif_pipe": "gif",
+    "bmp_pipe": "bmp",
+    "tiff_pipe": "tiff",
+    "wav": "wav",
+    "mp3": "mp3",
+    "aac": "aac",
+    "ogg": "ogg",
+    "flac": "flac",
+    "avi": "avi",
+    "matroska,webm": "webm",
 }
 
 
@@ -154,8 +179,7 @@ def reference_from_file(path: str | os.PathLike[str]) -> Reference:
     """A tray reference for a local file; its kind comes from the probed content."""
     file = _local_path(path)
     facts = probe_file(path)
-    return Reference(kind=kind_of(facts), source=str(file.absolute()), name=file.name,
-                     facts=facts)
+    return Reference(kind=kind_of(facts), source=str(file.absolute()), name=file.name, facts=facts)
 
 
 # -- reading the file --------------------------------------------------------------------------
@@ -201,8 +225,7 @@ def _looks_like_text(head: bytes) -> bool:
     return bool(text) and all(ch.isprintable() or ch in "\r\n\t\ufeff" for ch in text)
 
 
-def _check_structure(shown: str, file: Path, fmt: str, head: bytes, tail: bytes,
-                     size: int) -> None:
+def _check_structure(shown: str, file: Path, fmt: str, head: bytes, tail: bytes, size: int) -> None:
     """End-of-data checks that catch truncation PyAV would silently accept (its decoders
     conceal missing image data, and a WAV simply plays shorter)."""
     truncated = False
@@ -214,8 +237,10 @@ def _check_structure(shown: str, file: Path, fmt: str, head: bytes, tail: bytes,
         (riff_size,) = struct.unpack("<I", head[4:8])
         truncated = riff_size not in (0, 0xFFFFFFFF) and riff_size + 8 > size
     if truncated:
-        raise MediaError(shown, f"{_this(fmt)} is truncated: the file ends early "
-                                "(was a download or copy cut short?)")
+        raise MediaError(
+            shown,
+            f"{_this(fmt)} is truncated: the file ends early (was a download or copy cut short?)",
+        )
 
 
 _WALK_LIMIT = 64 * 1024 * 1024
@@ -237,8 +262,8 @@ def _png_end(data: bytes) -> bool:
     """Walk the PNG chunks; True when IEND is reached before the data runs out."""
     pos = 8
     while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        if data[pos + 4:pos + 8] == b"IEND":
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"IEND":
             return True
         pos += 12 + length
     return False
@@ -260,7 +285,7 @@ def _jpeg_end(data: bytes) -> bool:
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             pos += 2
             continue
-        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
         if marker != 0xDA:
             continue
         while True:  # entropy-coded data: FF00 is a stuffed byte, FFD0-D7 restart markers
@@ -296,8 +321,7 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
 
     with av.open(str(file), mode="r", metadata_errors="ignore") as container:
         streams: list[Stream] = list(container.streams)
-        videos = [s for s in streams
-                  if isinstance(s, av.VideoStream) and not _is_cover_art(s)]
+        videos = [s for s in streams if isinstance(s, av.VideoStream) and not _is_cover_art(s)]
         audios = [s for s in streams if isinstance(s, av.AudioStream)]
         fmt = _normalise_format(container, sniffed, bool(videos), bool(audios))
         if not videos and not audios:
@@ -305,23 +329,35 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         primary = videos[0] if videos else audios[0]
         scan = _scan(container, primary)
         if not scan.decoded_primary:
-            raise MediaError(shown, f"{_this(fmt)} is damaged: its "
-                             f"{'picture' if videos else 'sound'} data cannot be decoded")
+            raise MediaError(
+                shown,
+                f"{_this(fmt)} is damaged: its "
+                f"{'picture' if videos else 'sound'} data cannot be decoded",
+            )
         if container.format.name == _MOV_FAMILY:
             for stream in (*videos, *audios):
                 expected = int(stream.frames or 0)
                 if expected and scan.packets.get(stream.index, 0) < expected:
-                    raise MediaError(shown, f"{_this(fmt)} is truncated: it holds "
-                                     "less data than its index lists (was a download or copy "
-                                     "cut short?)")
+                    raise MediaError(
+                        shown,
+                        f"{_this(fmt)} is truncated: it holds "
+                        "less data than its index lists (was a download or copy "
+                        "cut short?)",
+                    )
         if fmt in IMAGE_FORMATS:
             return _image_facts(fmt, size, videos[0], shown)
         duration = _duration(container, primary)
-        if (duration is not None and scan.primary_end_s is not None
-                and scan.primary_end_s < duration * 0.95 - 0.25):
-            raise MediaError(shown, f"{_this(fmt)} is truncated: it says it lasts "
-                             f"{duration:.1f} s but its data stops at {scan.primary_end_s:.1f} s "
-                             "(was a download or copy cut short?)")
+        if (
+            duration is not None
+            and scan.primary_end_s is not None
+            and scan.primary_end_s < duration * 0.95 - 0.25
+        ):
+            raise MediaError(
+                shown,
+                f"{_this(fmt)} is truncated: it says it lasts "
+                f"{duration:.1f} s but its data stops at {scan.primary_end_s:.1f} s "
+                "(was a download or copy cut short?)",
+            )
         video = videos[0] if videos else None
         audio = audios[0] if audios else None
         width = int(video.codec_context.width) if video is not None else None
@@ -352,8 +388,9 @@ def _is_cover_art(stream: Stream) -> bool:
     return bool(int(disposition) & int(av.stream.Disposition.attached_pic))
 
 
-def _normalise_format(container: InputContainer, sniffed: str | None, has_video: bool,
-                      has_audio: bool) -> str:
+def _normalise_format(
+    container: InputContainer, sniffed: str | None, has_video: bool, has_audio: bool
+) -> str:
     name = str(container.format.name)
     if name == _MOV_FAMILY:
         brand = str(container.metadata.get("major_brand", "")).encode("latin-1", "replace")
@@ -410,8 +447,13 @@ def _image_facts(fmt: str, size: int, stream: VideoStream, shown: str) -> MediaF
     width, height = int(stream.codec_context.width), int(stream.codec_context.height)
     if not (width and height):
         raise MediaError(shown, f"{_this(fmt)} is damaged: it has no picture size")
-    return MediaFacts(format=fmt, size_bytes=size, width=width, height=height,
-                      video_codec=stream.codec_context.name)
+    return MediaFacts(
+        format=fmt,
+        size_bytes=size,
+        width=width,
+        height=height,
+        video_codec=stream.codec_context.name,
+    )
 
 
 def _duration(container: InputContainer, stream: Stream) -> float | None:
@@ -433,8 +475,10 @@ def _explain_av_failure(sniffed: str | None, exc: Exception) -> str:
     if sniffed is None:
         return "this is not an image, a video or audio that the app can read"
     if sniffed in ("mp4", "mov", "m4a", "3gp"):
-        return (f"{_this(sniffed)} is damaged or truncated: its index cannot be read "
-                "(was a download or copy cut short?)")
+        return (
+            f"{_this(sniffed)} is damaged or truncated: its index cannot be read "
+            "(was a download or copy cut short?)"
+        )
     return f"{_this(sniffed)} is damaged and cannot be read ({_short(exc)})"
 
 
@@ -448,10 +492,12 @@ def _check_kind_matches_name(shown: str, file: Path, facts: MediaFacts) -> None:
     actual = kind_of(facts)
     if named is None or named is actual:
         return
-    raise MediaError(shown, f"this is {describe(facts.format)}, not {_KIND_PHRASE[named]}, "
-                            f"although its name ends in {file.suffix.lower()}; rename it or "
-                            "pick the right file")
+    raise MediaError(
+        shown,
+        f"this is {describe(facts.format)}, not {_KIND_PHRASE[named]}, "
+        f"although its name ends in {file.suffix.lower()}; rename it or "
+        "pick the right file",
+    )
 
 
-_KIND_PHRASE = {MediaKind.IMAGE: "an image", MediaKind.VIDEO: "a video",
-                MediaKind.AUDIO: "audio"}
+_KIND_PHRASE = {MediaKind.IMAGE: "an image", MediaKind.VIDEO: "a video", MediaKind.AUDIO: "audio"}

@@ -115,14 +115,21 @@ class PromptDocument:
         while prefix < limit and old[prefix] == new_text[prefix]:
             prefix += 1
         suffix = 0
-        while (suffix < limit - prefix
-               and old[len(old) - 1 - suffix] == new_text[len(new_text) - 1 - suffix]):
+        while (
+            suffix < limit - prefix
+            and old[len(old) - 1 - suffix] == new_text[len(new_text) - 1 - suffix]
+        ):
             suffix += 1
-        self.apply_edit(prefix, len(old) - prefix - suffix,
-                        new_text[prefix:len(new_text) - suffix], tray)
+        self.apply_edit(
+            prefix, len(old) - prefix - suffix, new_text[prefix : len(new_text) - suffix], tray
+        )
 
     def insert_mention(
-        self, position: int, ref_id: str, tray: ReferenceTray, replace_chars: int = 0,
+        self,
+        position: int,
+        ref_id: str,
+        tray: ReferenceTray,
+        replace_chars: int = 0,
     ) -> int:
         """Insert a bound mention of `ref_id` at `position`, replacing the `replace_chars` typed
         before it (the "@Ima" a completion started from). Returns the cursor position after it."""
@@ -132,15 +139,25 @@ class PromptDocument:
         start = position - replace_chars
         # Drop mentions that the replaced run overlaps; shift the ones after it.
         text = tag.mention
-        after = self._text[position:position + 1]
+        after = self._text[position : position + 1]
         spacer = "" if after[:1].isspace() or after[:1] in _CLOSING else " "
         inserted = text + spacer
         delta = len(inserted) - replace_chars
         kept = [m for m in self._mentions if m.end <= start]
-        kept += [replace(m, start=m.start + delta, end=m.end + delta)
-                 for m in self._mentions if m.start >= position]
-        kept.append(Mention(start, start + len(text), ref_id, tag.canonical,
-                            last_name=tray.get(ref_id).display_name))
+        kept += [
+            replace(m, start=m.start + delta, end=m.end + delta)
+            for m in self._mentions
+            if m.start >= position
+        ]
+        kept.append(
+            Mention(
+                start,
+                start + len(text),
+                ref_id,
+                tag.canonical,
+                last_name=tray.get(ref_id).display_name,
+            )
+        )
         kept.sort(key=lambda m: m.start)
         self._text = self._text[:start] + inserted + self._text[position:]
         self._mentions = kept
@@ -164,13 +181,15 @@ class PromptDocument:
             if tag is not None:
                 wanted = tag.mention
                 name = _name(tray, m.ref_id) or m.last_name
-                updated = m if (m.last_tag, m.dangling, m.last_name) == (
-                    tag.canonical, False, name) else replace(
-                    m, last_tag=tag.canonical, dangling=False, last_name=name)  # no copy per key
+                updated = (
+                    m
+                    if (m.last_tag, m.dangling, m.last_name) == (tag.canonical, False, name)
+                    else replace(m, last_tag=tag.canonical, dangling=False, last_name=name)
+                )  # no copy per key
             else:
                 wanted, updated = dangling_text(m.last_tag), replace(m, dangling=True)
-            current = self._text[m.start:m.end]
-            pieces.append(self._text[cursor:m.start])
+            current = self._text[m.start : m.end]
+            pieces.append(self._text[cursor : m.start])
             pieces.append(wanted)
             cursor = m.end
             if current != wanted:
@@ -178,8 +197,9 @@ class PromptDocument:
             new_start = m.start + shift
             shift += len(wanted) - len(current)
             moved = (new_start, new_start + len(wanted)) != (updated.start, updated.end)
-            new_mentions.append(replace(updated, start=new_start, end=new_start + len(wanted))
-                                if moved else updated)
+            new_mentions.append(
+                replace(updated, start=new_start, end=new_start + len(wanted)) if moved else updated
+            )
         pieces.append(self._text[cursor:])
         old_count = len(self._mentions)
         self._text = "".join(pieces)
@@ -195,22 +215,32 @@ class PromptDocument:
         tag = tray.tag_of(ref_id)
         if tag is None or mention not in self._mentions:
             raise KeyError(ref_id)
-        self._replace_span(mention, tag.mention, Mention(
-            mention.start, mention.start + len(tag.mention), ref_id, tag.canonical,
-            last_name=tray.get(ref_id).display_name))
+        self._replace_span(
+            mention,
+            tag.mention,
+            Mention(
+                mention.start,
+                mention.start + len(tag.mention),
+                ref_id,
+                tag.canonical,
+                last_name=tray.get(ref_id).display_name,
+            ),
+        )
 
     def delete_mention(self, mention: Mention) -> None:
         """Remove a mention and its text (with the space after it, so no gap is left)."""
         if mention not in self._mentions:
             raise KeyError(mention.ref_id)
         end = mention.end
-        if self._text[end:end + 1] == " " and (mention.start == 0
-                                                 or self._text[mention.start - 1] == " "):
+        if self._text[end : end + 1] == " " and (
+            mention.start == 0 or self._text[mention.start - 1] == " "
+        ):
             end += 1
         self._replace_span(replace(mention, end=end), "", None, drop=mention)
 
-    def _replace_span(self, mention: Mention, text: str, new: Mention | None, *,
-                      drop: Mention | None = None) -> None:
+    def _replace_span(
+        self, mention: Mention, text: str, new: Mention | None, *, drop: Mention | None = None
+    ) -> None:
         old = drop or mention
         delta = len(text) - (mention.end - mention.start)
         kept: list[Mention] = []
@@ -222,7 +252,7 @@ class PromptDocument:
                 kept.append(replace(m, start=m.start + delta, end=m.end + delta))
             else:
                 kept.append(m)
-        self._text = self._text[:mention.start] + text + self._text[mention.end:]
+        self._text = self._text[: mention.start] + text + self._text[mention.end :]
         self._mentions = kept
         self.changed.emit()
 
@@ -231,16 +261,25 @@ class PromptDocument:
     def unknown_tags(self) -> list[tuple[int, int, Tag]]:
         """Tag-like runs that are not bound: they name an item the tray does not have."""
         overlaps = self._overlap_test()
-        return [(t.start, t.end, t.tag) for t in find_tag_mentions(self._text)
-                if not overlaps(t.start, t.end)]
+        return [
+            (t.start, t.end, t.tag)
+            for t in find_tag_mentions(self._text)
+            if not overlaps(t.start, t.end)
+        ]
 
     def to_data(self) -> dict[str, object]:
         """A JSON-able form for project files and the job store."""
         return {
             "text": self._text,
             "mentions": [
-                {"start": m.start, "end": m.end, "ref_id": m.ref_id, "last_tag": m.last_tag,
-                 "dangling": m.dangling, "last_name": m.last_name}
+                {
+                    "start": m.start,
+                    "end": m.end,
+                    "ref_id": m.ref_id,
+                    "last_tag": m.last_tag,
+                    "dangling": m.dangling,
+                    "last_name": m.last_name,
+                }
                 for m in self._mentions
             ],
         }
@@ -258,13 +297,20 @@ class PromptDocument:
                     continue
                 start, end = int(item["start"]), int(item["end"])
                 if 0 <= start < end <= len(doc._text):
-                    mentions.append(Mention(start, end, str(item["ref_id"]),
-                                            str(item.get("last_tag", "")),
-                                            bool(item.get("dangling", False)),
-                                            str(item.get("last_name", ""))))
+                    mentions.append(
+                        Mention(
+                            start,
+                            end,
+                            str(item["ref_id"]),
+                            str(item.get("last_tag", "")),
+                            bool(item.get("dangling", False)),
+                            str(item.get("last_name", "")),
+                        )
+                    )
         mentions.sort(key=lambda m: m.start)
-        doc._mentions = [m for i, m in enumerate(mentions)
-                         if i == 0 or m.start >= mentions[i - 1].end]
+        doc._mentions = [
+            m for i, m in enumerate(mentions) if i == 0 or m.start >= mentions[i - 1].end
+        ]
         doc.sync(tray)
         return doc
 
@@ -287,6 +333,7 @@ class PromptDocument:
         def overlaps(start: int, end: int) -> bool:
             i = bisect.bisect_right(ends, start)
             return i < len(mentions) and mentions[i].start < end
+
         return overlaps
 
     def _bind_plain(self, tray: ReferenceTray) -> None:
@@ -301,8 +348,11 @@ class PromptDocument:
             ref = tray.find(found.tag)
             if ref is None:
                 continue
-            self._mentions.append(Mention(found.start, found.end, ref.id, found.tag.canonical,
-                                          last_name=ref.display_name))
+            self._mentions.append(
+                Mention(
+                    found.start, found.end, ref.id, found.tag.canonical, last_name=ref.display_name
+                )
+            )
             added = True
         if added:
             self._mentions.sort(key=lambda m: m.start)

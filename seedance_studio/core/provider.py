@@ -140,22 +140,19 @@ class Provider(Protocol):
     @property
     def supports_cancel(self) -> bool: ...
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         """The create request for `snapshot`; `urls` maps reference ids to hosted URLs.
 
         Pure: no I/O, used for dry runs and to submit.
         """
         ...
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         """Create the job(s); one handle per generation. Raises SubmissionUnknownError when
         the request was sent but its outcome is unknown."""
         ...
 
-    async def status(self, handle: JobHandle) -> StatusResult:
-        ...
+    async def status(self, handle: JobHandle) -> StatusResult: ...
 
     async def cancel(self, handle: JobHandle) -> bool:
         """Ask the server to cancel; False when the API has no cancel."""
@@ -177,8 +174,9 @@ class Provider(Protocol):
         lost can be looked up (`find_submission`)."""
         ...
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float
+    ) -> list[JobHandle]:
         """The job(s) the create of `snapshot` sent at `sent_at` (epoch seconds) made, from
         the provider's own list; [] when the list shows none. Only where
         `can_find_submissions`; otherwise raises NotImplementedError."""

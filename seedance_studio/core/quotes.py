@@ -55,8 +55,12 @@ class Quote:
         return format_estimate(self.estimate)
 
 
-def moved_to(snapshot: CompositionSnapshot, caps: ProviderCapabilities,
-             model_id: str | None = None, variants: int | None = None) -> CompositionSnapshot:
+def moved_to(
+    snapshot: CompositionSnapshot,
+    caps: ProviderCapabilities,
+    model_id: str | None = None,
+    variants: int | None = None,
+) -> CompositionSnapshot:
     """`snapshot` with its parameters moved to `caps` (options the new model lacks reset)."""
     params = snapshot.params
     if params.provider != caps.id or (model_id is not None and model_id != params.model):
@@ -66,21 +70,31 @@ def moved_to(snapshot: CompositionSnapshot, caps: ProviderCapabilities,
     return snapshot.model_copy(update={"params": params})
 
 
-def quote(snapshot: CompositionSnapshot, caps: ProviderCapabilities, *,
-          overrides: Mapping[str, Decimal] | None = None, model_id: str | None = None,
-          variants: int | None = None, allow_loopback: bool = False) -> Quote:
+def quote(
+    snapshot: CompositionSnapshot,
+    caps: ProviderCapabilities,
+    *,
+    overrides: Mapping[str, Decimal] | None = None,
+    model_id: str | None = None,
+    variants: int | None = None,
+    allow_loopback: bool = False,
+) -> Quote:
     moved = moved_to(snapshot, caps, model_id, variants)
     problems = validate(moved, caps, allow_loopback=allow_loopback)
-    return Quote(caps.id, caps.name, moved, estimate(moved, caps, overrides),
-                 tuple(problems))
+    return Quote(caps.id, caps.name, moved, estimate(moved, caps, overrides), tuple(problems))
 
 
-def quote_all(snapshot: CompositionSnapshot, *,
-              overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
-              providers: Iterable[ProviderCapabilities] | None = None,
-              allow_loopback: bool = False) -> list[Quote]:
+def quote_all(
+    snapshot: CompositionSnapshot,
+    *,
+    overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
+    providers: Iterable[ProviderCapabilities] | None = None,
+    allow_loopback: bool = False,
+) -> list[Quote]:
     """One quote per provider, in the registry's order."""
     chosen = list(providers) if providers is not None else list(capabilities.load_all().values())
     overrides = overrides or {}
-    return [quote(snapshot, caps, overrides=overrides.get(caps.id),
-                  allow_loopback=allow_loopback) for caps in chosen]
+    return [
+        quote(snapshot, caps, overrides=overrides.get(caps.id), allow_loopback=allow_loopback)
+        for caps in chosen
+    ]

@@ -70,8 +70,11 @@ def without_signature(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return url
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not k.lower().startswith(_SIGNATURE_PARAMS)]
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_SIGNATURE_PARAMS)
+    ]
     return urlunsplit(parts._replace(query=urlencode(kept)))
 
 

@@ -10,12 +10,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 
-_IMAGE_EXT = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "gif": "gif",
-              "bmp": "bmp", "heic": "heic", "tif": "tiff", "tiff": "tiff"}
-_VIDEO_EXT = {"mp4": "mp4", "mov": "mov", "m4v": "mp4", "webm": "webm", "mkv": "mkv",
-              "avi": "avi"}
-_AUDIO_EXT = {"mp3": "mp3", "wav": "wav", "m4a": "m4a", "aac": "aac", "ogg": "ogg",
-              "flac": "flac", "opus": "opus"}
+_IMAGE_EXT = {
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "png": "png",
+    "webp": "webp",
+    "gif": "gif",
+    "bmp": "bmp",
+    "heic": "heic",
+    "tif": "tiff",
+    "tiff": "tiff",
+}
+_VIDEO_EXT = {"mp4": "mp4", "mov": "mov", "m4v": "mp4", "webm": "webm", "mkv": "mkv", "avi": "avi"}
+_AUDIO_EXT = {
+    "mp3": "mp3",
+    "wav": "wav",
+    "m4a": "m4a",
+    "aac": "aac",
+    "ogg": "ogg",
+    "flac": "flac",
+    "opus": "opus",
+}
 
 
 def new_reference_id() -> str:
@@ -77,7 +92,10 @@ class Reference(BaseModel):
 
     @classmethod
     def from_source(
-        cls, source: str, kind: MediaKind | None = None, facts: MediaFacts | None = None,
+        cls,
+        source: str,
+        kind: MediaKind | None = None,
+        facts: MediaFacts | None = None,
     ) -> Reference:
         """Build a reference from a path or URL; the kind comes from facts' caller or the name."""
         if source.startswith("file://"):

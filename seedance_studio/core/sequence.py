@@ -115,8 +115,9 @@ class Sequence(BaseModel):
 
     # --- edits (each returns a new sequence) -------------------------------------------------
 
-    def add(self, composition: CompositionSnapshot, *, name: str = "",
-            index: int | None = None) -> tuple[Sequence, str]:
+    def add(
+        self, composition: CompositionSnapshot, *, name: str = "", index: int | None = None
+    ) -> tuple[Sequence, str]:
         shot = Shot(name=name, composition=composition)
         at = len(self.shots) if index is None else max(0, min(index, len(self.shots)))
         shots = (*self.shots[:at], shot, *self.shots[at:])
@@ -126,11 +127,15 @@ class Sequence(BaseModel):
         """A copy of the shot right after it: same composition, no takes, no pick."""
         i = self.index(shot_id)
         src = self.shots[i]
-        copy = Shot(name=f"{src.name} (copy)" if src.name else "", chain=src.chain,
-                    composition=_rekey_chain(src.composition, src.id, None))
-        copy = copy.model_copy(update={
-            "composition": _rekey_chain(src.composition, src.id, copy.id)})
-        shots = (*self.shots[: i + 1], copy, *self.shots[i + 1:])
+        copy = Shot(
+            name=f"{src.name} (copy)" if src.name else "",
+            chain=src.chain,
+            composition=_rekey_chain(src.composition, src.id, None),
+        )
+        copy = copy.model_copy(
+            update={"composition": _rekey_chain(src.composition, src.id, copy.id)}
+        )
+        shots = (*self.shots[: i + 1], copy, *self.shots[i + 1 :])
         return self.model_copy(update={"shots": shots}), copy.id
 
     def move(self, shot_id: str, to: int) -> Sequence:
@@ -142,11 +147,11 @@ class Sequence(BaseModel):
 
     def remove(self, shot_id: str) -> Sequence:
         i = self.index(shot_id)
-        return self.model_copy(update={"shots": (*self.shots[:i], *self.shots[i + 1:])})
+        return self.model_copy(update={"shots": (*self.shots[:i], *self.shots[i + 1 :])})
 
     def replace(self, shot: Shot) -> Sequence:
         i = self.index(shot.id)
-        return self.model_copy(update={"shots": (*self.shots[:i], shot, *self.shots[i + 1:])})
+        return self.model_copy(update={"shots": (*self.shots[:i], shot, *self.shots[i + 1 :])})
 
     def update_shot(self, shot_id: str, **changes: object) -> Sequence:
         return self.replace(self.shot(shot_id).model_copy(update=changes))
@@ -172,13 +177,13 @@ class Sequence(BaseModel):
 
 # --- continuity -------------------------------------------------------------------------------
 
+
 def source_take(shot: Shot) -> int | None:
     """The take that stands for `shot` in the cut: its pick, else its animatic."""
     return shot.pick if shot.pick is not None else shot.animatic
 
 
-def continuity(seq: Sequence, shot_id: str,
-               last_frame: Callable[[int], Path | None]) -> Continuity:
+def continuity(seq: Sequence, shot_id: str, last_frame: Callable[[int], Path | None]) -> Continuity:
     """How `shot_id` connects to the shot before it (`last_frame` maps a job id to the path of
     its extracted last frame, or None when the take has no file yet)."""
     shot = seq.shot(shot_id)
@@ -195,8 +200,11 @@ def continuity(seq: Sequence, shot_id: str,
     return Continuity.WAITING
 
 
-def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None],
-                facts: Callable[[Path], MediaFacts | None] | None = None) -> Sequence:
+def sync_chains(
+    seq: Sequence,
+    last_frame: Callable[[int], Path | None],
+    facts: Callable[[Path], MediaFacts | None] | None = None,
+) -> Sequence:
     """Point every chained shot's continuity image at the last frame of the previous shot's
     current take: added first in the tray when missing, swapped in place (same id, so the
     prompt's mention follows) when the pick changed, left alone while there is no take yet."""
@@ -211,9 +219,13 @@ def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None],
         ref = shot.chained_reference
         if ref is not None and ref.source == str(frame):
             continue
-        image = Reference(id=chain_reference_id(shot.id), kind=MediaKind.IMAGE,
-                          source=str(frame), facts=facts(frame) if facts else None,
-                          name=f"Last frame of {out.shots[i - 1].label(i - 1)}")
+        image = Reference(
+            id=chain_reference_id(shot.id),
+            kind=MediaKind.IMAGE,
+            source=str(frame),
+            facts=facts(frame) if facts else None,
+            name=f"Last frame of {out.shots[i - 1].label(i - 1)}",
+        )
         refs = list(shot.composition.references)
         if ref is None:
             refs.insert(0, image)
@@ -224,8 +236,9 @@ def sync_chains(seq: Sequence, last_frame: Callable[[int], Path | None],
     return out
 
 
-def _rekey_chain(comp: CompositionSnapshot, old_shot: str,
-                 new_shot: str | None) -> CompositionSnapshot:
+def _rekey_chain(
+    comp: CompositionSnapshot, old_shot: str, new_shot: str | None
+) -> CompositionSnapshot:
     """A copy of `comp` whose continuity image belongs to `new_shot` (dropped when None)."""
     old = chain_reference_id(old_shot)
     refs = []
@@ -252,11 +265,13 @@ def _rebind(prompt: Mapping[str, object], old: str, new: str | None) -> dict[str
     if isinstance(spans, list) and new is not None:
         data["mentions"] = [
             {**m, "ref_id": new} if isinstance(m, dict) and m.get("ref_id") == old else m
-            for m in spans]
+            for m in spans
+        ]
     return data
 
 
 # --- playing, estimating ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PlayItem:
@@ -293,8 +308,9 @@ class SequenceEstimate:
     """Shots whose provider publishes no price: the total leaves them out and says so."""
 
 
-def estimate_sequence(seq: Sequence,
-                      price: Callable[[CompositionSnapshot], Estimate]) -> SequenceEstimate:
+def estimate_sequence(
+    seq: Sequence, price: Callable[[CompositionSnapshot], Estimate]
+) -> SequenceEstimate:
     per_shot: dict[str, Estimate] = {}
     low, high = Decimal(0), Decimal(0)
     bounded = True

@@ -73,7 +73,7 @@ class SequenceDocument:
         """Make `after` the sequence, as one undoable step called `name`."""
         if after == self._sequence:
             return
-        del self._steps[self._index:]
+        del self._steps[self._index :]
         self._steps.append(SequenceStep(name, self._sequence, after))
         if len(self._steps) > self._limit:
             del self._steps[0]
@@ -87,8 +87,9 @@ class SequenceDocument:
         if after == self._sequence:
             return
         self._sequence = after
-        self._steps = [SequenceStep(s.name, self._carry(s.before), self._carry(s.after))
-                       for s in self._steps]
+        self._steps = [
+            SequenceStep(s.name, self._carry(s.before), self._carry(s.after)) for s in self._steps
+        ]
         self.changed.emit()
 
     def load(self, sequence: Sequence, current: str | None = None) -> None:
@@ -178,8 +179,16 @@ class SequenceDocument:
         """`old` with the shots' compositions and takes as they are now: undoing a shot edit
         must not also undo composing or generating done since (those have their own steps)."""
         now = {s.id: s for s in self._sequence.shots}
-        shots = tuple(s.model_copy(update={"composition": now[s.id].composition,
-                                           "takes": now[s.id].takes,
-                                           "animatic": now[s.id].animatic})
-                      if s.id in now else s for s in old.shots)
+        shots = tuple(
+            s.model_copy(
+                update={
+                    "composition": now[s.id].composition,
+                    "takes": now[s.id].takes,
+                    "animatic": now[s.id].animatic,
+                }
+            )
+            if s.id in now
+            else s
+            for s in old.shots
+        )
         return old.model_copy(update={"shots": shots})

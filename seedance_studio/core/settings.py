@@ -41,14 +41,22 @@ class S3Settings(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    endpoint_url: Annotated[str, Field(title=_("Endpoint URL")), Placeholder(
-        _("empty for AWS; https://<account>.r2.cloudflarestorage.com"))] = ""
+    endpoint_url: Annotated[
+        str,
+        Field(title=_("Endpoint URL")),
+        Placeholder(_("empty for AWS; https://<account>.r2.cloudflarestorage.com")),
+    ] = ""
     region: Annotated[str, Field(title=_("Region"))] = DEFAULT_REGION
     bucket: Annotated[str, Field(title=_("Bucket"))] = ""
     prefix: Annotated[str, Field(title=_("Key prefix"))] = "seedance-studio/"
-    url_expiry_s: Annotated[int, Unit("h", 3600, minimum=1, maximum=7 * 24), Field(
-        ge=0, title=_("Link lifetime"),
-        description=_("How long a presigned link to an uploaded reference stays valid."))
+    url_expiry_s: Annotated[
+        int,
+        Unit("h", 3600, minimum=1, maximum=7 * 24),
+        Field(
+            ge=0,
+            title=_("Link lifetime"),
+            description=_("How long a presigned link to an uploaded reference stays valid."),
+        ),
     ] = 24 * 3600
 
     @field_validator("endpoint_url", "region", "bucket", "prefix", mode="before")
@@ -62,19 +70,23 @@ class S3Settings(BaseModel):
         return value or DEFAULT_REGION
 
 
-ASSET_HOSTS = Choices((
-    ("eachlabs", _("eachlabs uploads (uses the eachlabs API key)")),
-    ("s3", _("My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)")),
-    ("fal", _("fal.ai's CDN (uses the fal API key)")),
-    ("none", _("None: only web links can be used as references")),
-))
+ASSET_HOSTS = Choices(
+    (
+        ("eachlabs", _("eachlabs uploads (uses the eachlabs API key)")),
+        ("s3", _("My S3-compatible bucket (AWS S3, Cloudflare R2, MinIO)")),
+        ("fal", _("fal.ai's CDN (uses the fal API key)")),
+        ("none", _("None: only web links can be used as references")),
+    )
+)
 
 
-LANGUAGE_CHOICES = Choices((
-    ("", _("As the system")),
-    ("en", _("English")),
-    ("zh_CN", "简体中文"),
-))
+LANGUAGE_CHOICES = Choices(
+    (
+        ("", _("As the system")),
+        ("en", _("English")),
+        ("zh_CN", "简体中文"),
+    )
+)
 
 
 class Settings(EventedModel):
@@ -87,32 +99,66 @@ class Settings(EventedModel):
     """The provider a new composition starts on (the last one used)."""
     base_urls: dict[str, str] = Field(default_factory=dict)
     """Per-provider base URL overrides (e.g. the simulator); empty means the documented one."""
-    asset_host: Annotated[Literal["eachlabs", "s3", "fal", "none"], ASSET_HOSTS, Field(
-        title=_("Host local files on"),
-        description=_("Providers fetch references from public https links. Local files are "
-                    "uploaded once (cached by content) to the host chosen here (the fal "
-                    "provider always uses fal's CDN)."))] = "eachlabs"
+    asset_host: Annotated[
+        Literal["eachlabs", "s3", "fal", "none"],
+        ASSET_HOSTS,
+        Field(
+            title=_("Host local files on"),
+            description=_(
+                "Providers fetch references from public https links. Local files are "
+                "uploaded once (cached by content) to the host chosen here (the fal "
+                "provider always uses fal's CDN)."
+            ),
+        ),
+    ] = "eachlabs"
     s3: S3Settings = Field(default_factory=S3Settings)
-    library_dir: Annotated[str, Folder(paths.default_library_dir), Field(
-        title=_("Library folder"),
-        description=_("Finished videos are saved here, one folder per day, each with a JSON "
-                    "sidecar of how it was made. Empty means the default folder."))] = ""
-    budget_usd: Annotated[Decimal | None, Money(), Field(
-        ge=0, title=_("Daily budget"),
-        description=_("Before a submission would take today's spend above the budget, the app "
-                    "asks first."))] = None
+    library_dir: Annotated[
+        str,
+        Folder(paths.default_library_dir),
+        Field(
+            title=_("Library folder"),
+            description=_(
+                "Finished videos are saved here, one folder per day, each with a JSON "
+                "sidecar of how it was made. Empty means the default folder."
+            ),
+        ),
+    ] = ""
+    budget_usd: Annotated[
+        Decimal | None,
+        Money(),
+        Field(
+            ge=0,
+            title=_("Daily budget"),
+            description=_(
+                "Before a submission would take today's spend above the budget, the app asks first."
+            ),
+        ),
+    ] = None
     price_overrides: dict[str, dict[str, Rate]] = Field(default_factory=dict)
     """provider id -> price rule id -> rate replacing `per_output_second`."""
-    job_timeout_s: Annotated[int, HOURS, Field(
-        ge=0, title=_("Mark jobs stuck after"),
-        description=_("A job still unfinished this long after it was sent is marked stuck: "
-                    "check again or cancel it."))] = 3 * 3600
+    job_timeout_s: Annotated[
+        int,
+        HOURS,
+        Field(
+            ge=0,
+            title=_("Mark jobs stuck after"),
+            description=_(
+                "A job still unfinished this long after it was sent is marked stuck: "
+                "check again or cancel it."
+            ),
+        ),
+    ] = 3 * 3600
     simulator_realistic_timing: bool = False
     """`--simulator` only: jobs stay queued and running for tens of seconds, like real ones
     (set from the Simulator menu, so on no settings page)."""
-    interface_language: Annotated[Literal["", "en", "zh_CN"], LANGUAGE_CHOICES, Field(
-        title=_("Language"),
-        description=_("The interface language; it applies when the app starts again."))] = ""
+    interface_language: Annotated[
+        Literal["", "en", "zh_CN"],
+        LANGUAGE_CHOICES,
+        Field(
+            title=_("Language"),
+            description=_("The interface language; it applies when the app starts again."),
+        ),
+    ] = ""
     """A code of core.i18n.LANGUAGES; empty follows the system locale."""
 
     @field_validator("budget_usd")
@@ -138,8 +184,7 @@ class Settings(EventedModel):
     def library_path(self) -> Path:
         return Path(self.library_dir) if self.library_dir else paths.default_library_dir()
 
-    def model_copy(self, *, update: Mapping[str, object] | None = None,
-                   deep: bool = False) -> Self:
+    def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Self:
         """An independent copy, validated, with events of its own.
 
         pydantic's copy would share this model's event group: a change to the copy would
@@ -172,7 +217,9 @@ def _v1_to_v2(data: dict[str, object]) -> dict[str, object]:
     if isinstance(overrides, dict):
         data["price_overrides"] = {
             provider: {rule: rate for rule, rate in rules.items() if _is_rate(rate)}
-            for provider, rules in overrides.items() if isinstance(rules, dict)}
+            for provider, rules in overrides.items()
+            if isinstance(rules, dict)
+        }
     urls = data.get("base_urls")
     if isinstance(urls, dict):
         data["base_urls"] = {k: v for k, v in urls.items() if isinstance(v, str) and v.strip()}
@@ -232,17 +279,23 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, ValueError, ValidationError) as exc:
         broken = path.with_suffix(".broken.json")
-        why = (f"{exc.errors()[0].get('msg', 'invalid')}" if isinstance(exc, ValidationError)
-               else str(exc).splitlines()[0])
+        why = (
+            f"{exc.errors()[0].get('msg', 'invalid')}"
+            if isinstance(exc, ValidationError)
+            else str(exc).splitlines()[0]
+        )
         try:
             path.replace(broken)
             kept = _("moved to {broken}").format(broken=broken)
         except OSError:
             kept = _("left in place")
-        _load_problems.append(_("{path} could not be read ({why}); it was {kept} and the "
-                                "default settings are used: check your budget, hosts and base "
-                                "URLs").format(
-                                path=path, why=why, kept=kept))
+        _load_problems.append(
+            _(
+                "{path} could not be read ({why}); it was {kept} and the "
+                "default settings are used: check your budget, hosts and base "
+                "URLs"
+            ).format(path=path, why=why, kept=kept)
+        )
         return Settings()
 
 

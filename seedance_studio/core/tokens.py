@@ -15,8 +15,9 @@ from seedance_studio.core.capabilities import TokenFormula
 MILLION = Decimal(1_000_000)
 
 
-def frame_sizes(formula: TokenFormula, resolution: str | None,
-                aspect_ratio: str | None) -> list[tuple[int, int]]:
+def frame_sizes(
+    formula: TokenFormula, resolution: str | None, aspect_ratio: str | None
+) -> list[tuple[int, int]]:
     """The possible output sizes: one for a known ratio, every ratio's for "auto" /
     "adaptive" (the model picks), none when the table does not know the resolution."""
     table = formula.frame_sizes.get(resolution or "", {})
@@ -25,8 +26,7 @@ def frame_sizes(formula: TokenFormula, resolution: str | None,
     return sorted(set(table.values()), key=lambda wh: wh[0] * wh[1])
 
 
-def video_tokens(formula: TokenFormula, width: int, height: int,
-                 seconds: Decimal) -> Decimal:
+def video_tokens(formula: TokenFormula, width: int, height: int, seconds: Decimal) -> Decimal:
     """Tokens for `seconds` of video at width × height (output plus any input seconds)."""
     frames = Decimal(formula.fps) * seconds + Decimal(formula.extra_frames)
     return Decimal(width * height) * frames / Decimal(formula.divisor)

@@ -30,7 +30,8 @@ def is_loopback_host(host: str | None) -> bool:
     """This machine: localhost names and loopback or unspecified addresses."""
     name = (host or "").lower().strip("[]")
     if name in ("localhost", "localhost.localdomain", "ip6-localhost") or name.endswith(
-            ".localhost"):
+        ".localhost"
+    ):
         return True
     address = _address(name)
     return address is not None and (address.is_loopback or address.is_unspecified)
@@ -48,8 +49,9 @@ def _address(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def url_refusal(url: str, *, https_only: bool = False,
-                allow_loopback: bool = False) -> UrlRefusal | None:
+def url_refusal(
+    url: str, *, https_only: bool = False, allow_loopback: bool = False
+) -> UrlRefusal | None:
     """Why `url` cannot go to a provider, or None when it can.
 
     `allow_loopback` accepts http(s) links on this machine (the simulator serves its media
@@ -60,28 +62,42 @@ def url_refusal(url: str, *, https_only: bool = False,
     host = (parts.hostname or "").lower()
     upload = "add the file itself, so the app uploads it"
     if scheme == "file":
-        return UrlRefusal("url_not_https", "is a file:// address, which no provider can fetch",
-                          upload)
+        return UrlRefusal(
+            "url_not_https", "is a file:// address, which no provider can fetch", upload
+        )
     if scheme == "data":
-        return UrlRefusal("url_not_https", "is a data: URI, which providers do not fetch",
-                          "save it as a file and add that")
+        return UrlRefusal(
+            "url_not_https",
+            "is a data: URI, which providers do not fetch",
+            "save it as a file and add that",
+        )
     if scheme not in ("http", "https") or not host:
-        return UrlRefusal("url_not_https", f"is a {scheme or 'schemeless'} link, not an "
-                          "http(s) URL a provider can fetch",
-                          "use the https address, or download the file and add it")
+        return UrlRefusal(
+            "url_not_https",
+            f"is a {scheme or 'schemeless'} link, not an http(s) URL a provider can fetch",
+            "use the https address, or download the file and add it",
+        )
     if is_loopback_host(host):
         if allow_loopback:
             return None
-        return UrlRefusal("url_not_public", f"points at this computer ({host}), which the "
-                          "provider cannot reach", upload)
+        return UrlRefusal(
+            "url_not_public",
+            f"points at this computer ({host}), which the provider cannot reach",
+            upload,
+        )
     if is_private_host(host):
-        return UrlRefusal("url_not_public", f"points at a private network address ({host}), "
-                          "which the provider cannot reach", upload)
+        return UrlRefusal(
+            "url_not_public",
+            f"points at a private network address ({host}), which the provider cannot reach",
+            upload,
+        )
     if https_only and scheme != "https":
-        return UrlRefusal("url_not_https", f"is an {scheme}:// URL, and the provider accepts "
-                          "only https URLs",
-                          "use the https address, or download the file and add it",
-                          scheme_only=True)
+        return UrlRefusal(
+            "url_not_https",
+            f"is an {scheme}:// URL, and the provider accepts only https URLs",
+            "use the https address, or download the file and add it",
+            scheme_only=True,
+        )
     return None
 
 

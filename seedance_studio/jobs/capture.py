@@ -39,9 +39,11 @@ async def record_response(response: httpx.Response) -> None:
     if answers is None:
         return
     ctype = response.headers.get("content-type", "").lower()
-    entry: dict[str, object] = {"method": response.request.method,
-                             "url": str(response.request.url),
-                             "status": response.status_code}
+    entry: dict[str, object] = {
+        "method": response.request.method,
+        "url": str(response.request.url),
+        "status": response.status_code,
+    }
     if "json" in ctype or (response.status_code >= 400 and ctype.startswith("text/")):
         await response.aread()
         try:

@@ -24,8 +24,7 @@ WINDOW_MARGIN = 0.1
 """Extra fraction of the rate window kept free of creates (jitter between us and the server)."""
 
 
-def delay_before_create(limits: RateLimits, active: int, recent: list[float],
-                        now: float) -> float:
+def delay_before_create(limits: RateLimits, active: int, recent: list[float], now: float) -> float:
     """Seconds to wait before the next create may go out (0 = now). Pure, for tests.
 
     `active` counts jobs holding a slot; `recent` are send times inside the window.
@@ -54,8 +53,12 @@ class CreateGate:
         self.slot_freed = asyncio.Event()
         """Set by the engine when a job leaves queued/running, to wake waiting creates early."""
 
-    async def pass_through(self, provider: str, mark_sent: Callable[[], None],
-                           on_wait: Callable[[str], None] | None = None) -> None:
+    async def pass_through(
+        self,
+        provider: str,
+        mark_sent: Callable[[], None],
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         """Return once a create fits; `mark_sent` runs under the lock (stamps create_sent_at).
 
         Waiters queue on the per-provider lock (FIFO), so only the head of the queue reads
@@ -68,19 +71,24 @@ class CreateGate:
         async with lock:
             while True:
                 now = self._store.now()
-                active = (self._store.active_count(provider)
-                          if limits.max_unfinished is not None else 0)
-                recent = (self._store.creates_since(
-                    provider, now - limits.window_s * (1 + WINDOW_MARGIN))
-                          if limits.max_creates is not None else [])
+                active = (
+                    self._store.active_count(provider) if limits.max_unfinished is not None else 0
+                )
+                recent = (
+                    self._store.creates_since(provider, now - limits.window_s * (1 + WINDOW_MARGIN))
+                    if limits.max_creates is not None
+                    else []
+                )
                 delay = delay_before_create(limits, active, recent, now)
                 if delay <= 0:
                     mark_sent()
                     return
                 if on_wait:
-                    on_wait(f"waiting for a free slot ({active} of {limits.max_unfinished} "
-                            "in use)" if limits.max_unfinished is not None
-                            and active >= limits.max_unfinished else "waiting for the rate limit")
+                    on_wait(
+                        f"waiting for a free slot ({active} of {limits.max_unfinished} in use)"
+                        if limits.max_unfinished is not None and active >= limits.max_unfinished
+                        else "waiting for the rate limit"
+                    )
                 self.slot_freed.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.slot_freed.wait(), timeout=delay)

@@ -56,8 +56,9 @@ def _slug(text: str, limit: int = 40) -> str:
     return slug or "video"
 
 
-def library_target(library: Path, job: JobRecord, index: int = 0,
-                   when: datetime | None = None) -> Path:
+def library_target(
+    library: Path, job: JobRecord, index: int = 0, when: datetime | None = None
+) -> Path:
     """`<library>/<YYYY-MM-DD>/<prompt-slug>-<job id>[-<n>].mp4`; never an existing file."""
     day = (when or datetime.now(UTC)).astimezone().strftime("%Y-%m-%d")
     stem = f"{_slug(job.prompt_text)}-job{job.id}" + (f"-{index + 1}" if index else "")
@@ -146,8 +147,9 @@ class _Step:
 _AGAIN_NOW = _Step(wait=0.0)
 
 
-def _judge(answer: Answer, url: str, part: Path, have: int,
-           accepted: tuple[str, ...]) -> _Step | None:
+def _judge(
+    answer: Answer, url: str, part: Path, have: int, accepted: tuple[str, ...]
+) -> _Step | None:
     """The status's meaning, shared by both transports; None: stream the body."""
     if answer.status == 416 and have:
         total = _total_from(answer, 0)
@@ -156,14 +158,17 @@ def _judge(answer: Answer, url: str, part: Path, have: int,
         _remove(part)
         return _AGAIN_NOW
     if answer.status in (403, 404, 410):
-        raise NotFoundError(f"the result URL answered {answer.status}: it may have expired",
-                            status_code=answer.status)
+        raise NotFoundError(
+            f"the result URL answered {answer.status}: it may have expired",
+            status_code=answer.status,
+        )
     if answer.status in RETRYABLE_STATUS:
-        return _Step(error=DownloadError(f"download answered HTTP {answer.status}"),
-                     wait=_retry_after(answer))
+        return _Step(
+            error=DownloadError(f"download answered HTTP {answer.status}"),
+            wait=_retry_after(answer),
+        )
     if answer.status >= 400:
-        raise DownloadError(f"download answered HTTP {answer.status}",
-                            status_code=answer.status)
+        raise DownloadError(f"download answered HTTP {answer.status}", status_code=answer.status)
     _check_type(answer, url, accepted)
     return None
 
@@ -183,10 +188,16 @@ def _ended(done: int, total: int | None) -> _Step:
     return _Step(error=DownloadError(f"connection closed at {done} of {total} bytes"))
 
 
-async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
-                progress: Progress | None = None, max_attempts: int = MAX_ATTEMPTS,
-                sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                accepted: tuple[str, ...] | None = None) -> Fetched:
+async def fetch(
+    http: httpx.AsyncClient,
+    url: str,
+    part: Path,
+    *,
+    progress: Progress | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    accepted: tuple[str, ...] | None = None,
+) -> Fetched:
     """Stream `url` into `part`, resuming what is already there; returns size and sha256.
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
@@ -207,11 +218,9 @@ async def fetch(http: httpx.AsyncClient, url: str, part: Path, *,
         step: _Step | None = None
         try:
             if threaded:
-                step = await _attempt_in_thread(url, part, have, headers, hasher, progress,
-                                                kinds)
+                step = await _attempt_in_thread(url, part, have, headers, hasher, progress, kinds)
             else:
-                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress,
-                                            kinds)
+                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress, kinds)
         except (httpx.TransportError, httpx.StreamError, OSError) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
@@ -237,13 +246,21 @@ def _on_the_network(http: httpx.AsyncClient) -> bool:
     return type(getattr(http, "_transport", None)) is httpx.AsyncHTTPTransport
 
 
-async def _attempt_httpx(http: httpx.AsyncClient, url: str, part: Path, have: int,
-                         headers: dict[str, str], hasher: Hasher,
-                         progress: Progress | None, accepted: tuple[str, ...]) -> _Step:
+async def _attempt_httpx(
+    http: httpx.AsyncClient,
+    url: str,
+    part: Path,
+    have: int,
+    headers: dict[str, str],
+    hasher: Hasher,
+    progress: Progress | None,
+    accepted: tuple[str, ...],
+) -> _Step:
     import httpx
 
-    async with http.stream("GET", url, headers=headers, follow_redirects=True,
-                           timeout=httpx.Timeout(30.0, read=60.0)) as response:
+    async with http.stream(
+        "GET", url, headers=headers, follow_redirects=True, timeout=httpx.Timeout(30.0, read=60.0)
+    ) as response:
         answer = Answer.of(response.status_code, response.headers.items())
         step = _judge(answer, url, part, have, accepted)
         if step is not None:
@@ -260,9 +277,15 @@ async def _attempt_httpx(http: httpx.AsyncClient, url: str, part: Path, have: in
         return _ended(done, total)
 
 
-async def _attempt_in_thread(url: str, part: Path, have: int, headers: dict[str, str],
-                             hasher: Hasher, progress: Progress | None,
-                             accepted: tuple[str, ...]) -> _Step:
+async def _attempt_in_thread(
+    url: str,
+    part: Path,
+    have: int,
+    headers: dict[str, str],
+    hasher: Hasher,
+    progress: Progress | None,
+    accepted: tuple[str, ...],
+) -> _Step:
     loop = asyncio.get_running_loop()
     stop = threading.Event()
     total: list[int | None] = [None]
@@ -279,8 +302,9 @@ async def _attempt_in_thread(url: str, part: Path, have: int, headers: dict[str,
                 return step
             appending, total[0] = _prepare(answer, part, have, hasher)
             with part.open("ab" if appending else "wb", buffering=0) as out:
-                done = transfer.pump(body, out, hasher, have if appending else 0,
-                            on_bytes=on_bytes, stop=stop)
+                done = transfer.pump(
+                    body, out, hasher, have if appending else 0, on_bytes=on_bytes, stop=stop
+                )
             return _ended(done, total[0])
 
     worker = loop.run_in_executor(None, attempt)
@@ -330,15 +354,17 @@ def reference_entries(job: JobRecord) -> list[dict[str, Any]]:
     tags = snapshot.tray().tags()
     entries: list[dict[str, Any]] = []
     for ref in snapshot.references:
-        entries.append({
-            "tag": tags[ref.id].mention if ref.id in tags else None,
-            "kind": ref.kind.value,
-            "name": ref.display_name,
-            "source": ref.source,
-            "original_source": ref.original_source,
-            "url": job.ref_urls.get(ref.id) or (ref.source if ref.is_url else None),
-            "sha256": _local_hash(ref),
-        })
+        entries.append(
+            {
+                "tag": tags[ref.id].mention if ref.id in tags else None,
+                "kind": ref.kind.value,
+                "name": ref.display_name,
+                "source": ref.source,
+                "original_source": ref.original_source,
+                "url": job.ref_urls.get(ref.id) or (ref.source if ref.is_url else None),
+                "sha256": _local_hash(ref),
+            }
+        )
     return entries
 
 
@@ -350,8 +376,9 @@ def _local_hash(ref: Reference) -> str | None:
     return None
 
 
-def provenance(job: JobRecord, video: Path, media: ResultMedia, *,
-               sha256: str | None = None) -> dict[str, Any]:
+def provenance(
+    job: JobRecord, video: Path, media: ResultMedia, *, sha256: str | None = None
+) -> dict[str, Any]:
     """The sidecar's content: everything needed to know how this video was made (no keys).
 
     `sha256` is the digest `fetch` computed while the bytes streamed; without it (a local
@@ -379,14 +406,22 @@ def provenance(job: JobRecord, video: Path, media: ResultMedia, *,
         "estimated_usd": job.estimated_usd,
         "actual_cost": job.actual_cost,
         "actual_usd": job.actual_usd,
-        "job": {"id": job.id, "provider_job_id": job.provider_job_id,
-                "group_id": job.group_id, "variant": job.variant, "batch": job.batch,
-                "retry_of": job.retry_of},
+        "job": {
+            "id": job.id,
+            "provider_job_id": job.provider_job_id,
+            "group_id": job.group_id,
+            "variant": job.variant,
+            "batch": job.batch,
+            "retry_of": job.retry_of,
+        },
         "result_url": media.url,
         "last_frame": _last_frame(job, video),
-        "timestamps": {"created": _iso(job.created_at), "submitted": _iso(job.submitted_at),
-                       "succeeded": _iso(job.succeeded_at),
-                       "downloaded": datetime.now(UTC).isoformat()},
+        "timestamps": {
+            "created": _iso(job.created_at),
+            "submitted": _iso(job.submitted_at),
+            "succeeded": _iso(job.succeeded_at),
+            "downloaded": datetime.now(UTC).isoformat(),
+        },
     }
 
 
@@ -415,7 +450,8 @@ def _applied(job: JobRecord) -> dict[str, object] | None:
     try:
         snapshot = job.snapshot()
         return with_defaults(snapshot.params, capabilities.get(job.provider)).model_dump(
-            mode="json")
+            mode="json"
+        )
     except (KeyError, ValueError):
         return None
 

@@ -140,11 +140,17 @@ class JobEngine:
     job_changed = Signal(int)
     progress = Signal(int, str, float)
 
-    def __init__(self, store: JobStore, settings: Settings, secrets: KeySource, *,
-                 provider_factory: ProviderFactory | None = None,
-                 assets: AssetResolver | None = None,
-                 http: httpx.AsyncClient | None = None,
-                 poll_interval: float | None = None) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        settings: Settings,
+        secrets: KeySource,
+        *,
+        provider_factory: ProviderFactory | None = None,
+        assets: AssetResolver | None = None,
+        http: httpx.AsyncClient | None = None,
+        poll_interval: float | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.secrets = secrets
@@ -155,8 +161,9 @@ class JobEngine:
         """Overrides every provider's interval (the simulator runs jobs in a second)."""
         self.pool = ProviderPool(settings, secrets, factory=provider_factory, http=http)
         self.writer = JobWriter(store, self.job_changed.emit, self.progress.emit)
-        self.fetcher = Fetcher(self.writer, self.pool, lambda: self.settings.library_path(),
-                               self._status_of)
+        self.fetcher = Fetcher(
+            self.writer, self.pool, lambda: self.settings.library_path(), self._status_of
+        )
         self._batch_ids: dict[int, str] = {}
         """Job id -> batch, so `wait` need not read the store for every job it waits on."""
         self._gate = CreateGate(store, self._limits_for)
@@ -180,18 +187,26 @@ class JobEngine:
             self._look_up_later(job)
         if self._janitor is None and not self._closing:
             self._store_watch = StoreWatcher(
-                self.store, self.owner, announce=self._announce, adopt=self._resume,
-                busy=lambda job: job.id in self._watchers or job.batch in self._batches)
+                self.store,
+                self.owner,
+                announce=self._announce,
+                adopt=self._resume,
+                busy=lambda job: job.id in self._watchers or job.batch in self._batches,
+            )
             self._janitor = asyncio.get_running_loop().create_task(self._watch_store())
 
-    async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
-                     allow_over_budget: bool = False) -> list[int]:
+    async def submit(
+        self,
+        snapshot: CompositionSnapshot,
+        estimate: Estimate | None = None,
+        *,
+        allow_over_budget: bool = False,
+    ) -> list[int]:
         """Store one job per variant, then send the create(s) in the background.
 
         Returns at once with the job ids; watch `job_changed` or call `wait`.
         """
-        return self._submit(snapshot, estimate, retry_of=None,
-                            allow_over_budget=allow_over_budget)
+        return self._submit(snapshot, estimate, retry_of=None, allow_over_budget=allow_over_budget)
 
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         """Cancel before the create left, discard an unknown submission, or ask the provider
@@ -213,15 +228,20 @@ class JobEngine:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
                 for row in self.store.batch_jobs(job.batch):
-                    self._move(row.id, Event.CANCELLED_UNSENT,
-                               message="cancelled before it was sent")
+                    self._move(
+                        row.id, Event.CANCELLED_UNSENT, message="cancelled before it was sent"
+                    )
                 return self.store.get(job_id)
-            raise SeedanceError(f"job {job_id} is being created right now; cancel it once "
-                                f"it has a provider id")
+            raise SeedanceError(
+                f"job {job_id} is being created right now; cancel it once it has a provider id"
+            )
         if job.state is JobState.SUBMIT_UNKNOWN:
-            self._move(job_id, Event.DISCARDED,
-                       message="discarded by the user; if the provider did create it, it may "
-                               "still run and be charged")
+            self._move(
+                job_id,
+                Event.DISCARDED,
+                message="discarded by the user; if the provider did create it, it may "
+                "still run and be charged",
+            )
             return self.store.get(job_id)
         # queued / running / stuck: only the provider can stop it.
         provider = self._provider(job.provider)
@@ -230,26 +250,41 @@ class JobEngine:
             if not accept_uncancellable:
                 raise CancelNotPossibleError(
                     f"{name} has no cancel API: job {job_id} may still run and be charged; "
-                    f"cancel it anyway to stop watching it (its video would not be fetched)")
+                    f"cancel it anyway to stop watching it (its video would not be fetched)"
+                )
             self._stop_watcher(job_id)
-            if not self._move(job_id, Event.CANCEL_UNSUPPORTED, message=(
+            if not self._move(
+                job_id,
+                Event.CANCEL_UNSUPPORTED,
+                message=(
                     f"cancelled here; {name} has no cancel API, so the job may still run and "
-                    f"be charged")):
+                    f"be charged"
+                ),
+            ):
                 self._resume(self.store.get(job_id))
             self._gate.slot_freed.set()
             return self.store.get(job_id)
         try:
             accepted = await provider.cancel(self._handle(provider, job))
             warning = provider.capabilities.cancel_warning()
-            refusal = (None if accepted else
-                       f"not cancelled: {warning}" if warning else f"cancel refused by {name}")
+            refusal = (
+                None
+                if accepted
+                else f"not cancelled: {warning}"
+                if warning
+                else f"cancel refused by {name}"
+            )
         except ProviderError as exc:
             refusal = f"cancel failed at {name} ({exc})"
         if refusal is not None:
             # Still running there (and charged when it ends): keep watching it, say so.
             current = self.store.get(job_id)
-            self._update(job_id, expect=[current.state], event="cancel refused",
-                         message=f"{refusal}: still running, still polled")
+            self._update(
+                job_id,
+                expect=[current.state],
+                event="cancel refused",
+                message=f"{refusal}: still running, still polled",
+            )
             self._resume(self.store.get(job_id))
             return self.store.get(job_id)
         self._stop_watcher(job_id)
@@ -264,9 +299,15 @@ class JobEngine:
         job = self.store.get(job_id)
         snapshot = job.snapshot()
         snapshot = snapshot.model_copy(
-            update={"params": snapshot.params.model_copy(update={"variants": 1})})
-        return self._submit(snapshot, job.estimate, retry_of=job_id,
-                            allow_over_budget=allow_over_budget, per_job_usd=job.estimated_usd)
+            update={"params": snapshot.params.model_copy(update={"variants": 1})}
+        )
+        return self._submit(
+            snapshot,
+            job.estimate,
+            retry_of=job_id,
+            allow_over_budget=allow_over_budget,
+            per_job_usd=job.estimated_usd,
+        )
 
     async def check_again(self, job_id: int) -> JobRecord:
         """Look once more at a job the runner left alone (submit_unknown, stuck)."""
@@ -280,10 +321,13 @@ class JobEngine:
                 self._update(job_id, message=f"still stuck; the provider said: {exc}")
                 return self.store.get(job_id)
             if isinstance(status, Queued | Running):
-                self._update(job_id, raw_status=status.raw_status, event="checked again",
-                             raw={"status": status.model_dump(mode="json"),
-                                  "responses": answers},
-                             message="still unfinished at the provider")
+                self._update(
+                    job_id,
+                    raw_status=status.raw_status,
+                    event="checked again",
+                    raw={"status": status.model_dump(mode="json"), "responses": answers},
+                    message="still unfinished at the provider",
+                )
             else:
                 self._apply_status(job, status, answers)
                 self._resume(self.store.get(job_id))
@@ -317,35 +361,58 @@ class JobEngine:
             caps = capabilities.get(job.provider)
             snapshot = job.snapshot()
             refs = [Path(r.source).name or r.source for r in snapshot.references]
-            self._update(job.id, event="checked again", message=dashboard_advice(
-                job.provider, caps.name, sent_at=job.create_sent_at, prompt=job.prompt_text,
-                references=refs, estimate_usd=job.estimated_usd))
+            self._update(
+                job.id,
+                event="checked again",
+                message=dashboard_advice(
+                    job.provider,
+                    caps.name,
+                    sent_at=job.create_sent_at,
+                    prompt=job.prompt_text,
+                    references=refs,
+                    estimate_usd=job.estimated_usd,
+                ),
+            )
             return
         try:
             with capture() as answers:
-                found = await provider.find_submission(job.snapshot(),
-                                                       job.create_sent_at or job.created_at)
+                found = await provider.find_submission(
+                    job.snapshot(), job.create_sent_at or job.created_at
+                )
         except ProviderError as exc:
             self._update(job.id, message=f"could not look it up: {exc}")
             return
-        rows = [r for r in self.store.batch_jobs(job.batch)
-                if r.state is JobState.SUBMIT_UNKNOWN]
+        rows = [r for r in self.store.batch_jobs(job.batch) if r.state is JobState.SUBMIT_UNKNOWN]
         # A job another row already follows is not this one (the list may show both).
-        found = [h for h in found if not self.store.select_ids(
-            "provider = ? AND provider_job_id = ?", (job.provider, h.job_id))]
+        found = [
+            h
+            for h in found
+            if not self.store.select_ids(
+                "provider = ? AND provider_job_id = ?", (job.provider, h.job_id)
+            )
+        ]
         if len(found) > len(rows):
             ids = ", ".join(h.job_id for h in found[:5])
-            self._update(job.id, event="checked again", message=(
-                f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
-                "its dashboard, then submit anyway or discard"))
+            self._update(
+                job.id,
+                event="checked again",
+                message=(
+                    f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
+                    "its dashboard, then submit anyway or discard"
+                ),
+            )
             return
         if found:
             self._attach_handles(rows, found, raw={"responses": answers}, found=True)
             return
         for row in rows:
-            self._move(row.id, Event.NOT_CREATED, raw={"responses": answers},
-                       message="not created: the provider's job list has no such job, so "
-                               "nothing was charged")
+            self._move(
+                row.id,
+                Event.NOT_CREATED,
+                raw={"responses": answers},
+                message="not created: the provider's job list has no such job, so "
+                "nothing was charged",
+            )
 
     async def submit_anyway(self, job_id: int) -> list[int]:
         """Send the create again for a submit_unknown job (the user accepts paying twice)."""
@@ -354,8 +421,13 @@ class JobEngine:
             raise SeedanceError(f"job {job_id} is {job.state.value}, not an unknown submission")
         rows = self.store.batch_jobs(job.batch)
         for row in rows:
-            self._move(row.id, Event.SUBMIT_AGAIN, message="submitted again by the user",
-                         lease_owner=self.owner, lease_until=self._now() + LEASE_S)
+            self._move(
+                row.id,
+                Event.SUBMIT_AGAIN,
+                message="submitted again by the user",
+                lease_owner=self.owner,
+                lease_until=self._now() + LEASE_S,
+            )
         self._spawn_batch(job.batch)
         return [row.id for row in rows]
 
@@ -414,14 +486,23 @@ class JobEngine:
 
     # -- submission -------------------------------------------------------------------------
 
-    def _submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None, *,
-                retry_of: int | None,
-                allow_over_budget: bool, per_job_usd: Decimal | None = None) -> list[int]:
+    def _submit(
+        self,
+        snapshot: CompositionSnapshot,
+        estimate: Estimate | None,
+        *,
+        retry_of: int | None,
+        allow_over_budget: bool,
+        per_job_usd: Decimal | None = None,
+    ) -> list[int]:
         params = snapshot.params
         caps = capabilities.get(params.provider)
         variants = max(params.variants, 1)
-        total_usd = ((estimate.worst_case if estimate else None) if per_job_usd is None
-                     else per_job_usd * variants)
+        total_usd = (
+            (estimate.worst_case if estimate else None)
+            if per_job_usd is None
+            else per_job_usd * variants
+        )
         if not allow_over_budget:
             self.ledger.check_budget(self.settings.budget_usd, total_usd)
         native = variants > 1 and caps.model(params.model).max_variants >= variants
@@ -430,15 +511,34 @@ class JobEngine:
         rows: list[NewJob] = []
         if native:
             batch = uuid.uuid4().hex
-            rows = [NewJob(snapshot=snapshot, group_id=group, batch=batch, variant=i,
-                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
-                    for i in range(variants)]
+            rows = [
+                NewJob(
+                    snapshot=snapshot,
+                    group_id=group,
+                    batch=batch,
+                    variant=i,
+                    estimate=estimate,
+                    estimated_usd=each,
+                    retry_of=retry_of,
+                )
+                for i in range(variants)
+            ]
         else:
             single = snapshot.model_copy(
-                update={"params": params.model_copy(update={"variants": 1})})
-            rows = [NewJob(snapshot=single, group_id=group, batch=uuid.uuid4().hex, variant=i,
-                           estimate=estimate, estimated_usd=each, retry_of=retry_of)
-                    for i in range(variants)]
+                update={"params": params.model_copy(update={"variants": 1})}
+            )
+            rows = [
+                NewJob(
+                    snapshot=single,
+                    group_id=group,
+                    batch=uuid.uuid4().hex,
+                    variant=i,
+                    estimate=estimate,
+                    estimated_usd=each,
+                    retry_of=retry_of,
+                )
+                for i in range(variants)
+            ]
         ids = self.store.insert_jobs(rows, owner=self.owner, lease_s=LEASE_S)
         self._batch_ids.update(zip(ids, (r.batch for r in rows), strict=True))
         for job_id in ids:
@@ -465,7 +565,8 @@ class JobEngine:
             slots = self._in_flight.get(rows[0].provider)
             if slots is None:
                 slots = self._in_flight[rows[0].provider] = asyncio.Semaphore(
-                    policy(rows[0].provider).max_creates_in_flight)
+                    policy(rows[0].provider).max_creates_in_flight
+                )
             if slots.locked():
                 self._update_many(ids, message="waiting for the creates already in flight")
             async with slots:
@@ -489,16 +590,22 @@ class JobEngine:
             self._update_many(ids, ref_urls={k: without_signature(v) for k, v in urls.items()})
             attempt_errors = 0
             while True:
+
                 def mark() -> None:
                     now = self._now()
                     for job_id in ids:
-                        self._update(job_id, expect=[JobState.SUBMITTING],
-                                     create_sent_at=now, attempt=first.attempt + 1,
-                                     message="creating", lease_until=now + LEASE_S)
+                        self._update(
+                            job_id,
+                            expect=[JobState.SUBMITTING],
+                            create_sent_at=now,
+                            attempt=first.attempt + 1,
+                            message="creating",
+                            lease_until=now + LEASE_S,
+                        )
 
                 await self._gate.pass_through(
-                    first.provider, mark,
-                    on_wait=lambda why: self._update_many(ids, message=why))
+                    first.provider, mark, on_wait=lambda why: self._update_many(ids, message=why)
+                )
                 sent = True
                 try:
                     with capture() as answers:
@@ -511,20 +618,24 @@ class JobEngine:
                     if delay is None:
                         raise
                     sent = False
-                    self._update_many(ids, create_sent_at=None,
-                                      message=f"{exc} — nothing was created; trying again in "
-                                              f"{delay:.0f} s",
-                                      event="create refused (rate limited)"
-                                      if isinstance(exc, RateLimitedError)
-                                      else f"create not taken ({type(exc).__name__})",
-                                      raw=answers)
+                    self._update_many(
+                        ids,
+                        create_sent_at=None,
+                        message=f"{exc} — nothing was created; trying again in {delay:.0f} s",
+                        event="create refused (rate limited)"
+                        if isinstance(exc, RateLimitedError)
+                        else f"create not taken ({type(exc).__name__})",
+                        raw=answers,
+                    )
                     await asyncio.sleep(delay)
                     continue
                 break
             sent = False
-            self._attach_handles(self.store.batch_jobs(batch), handles, raw={
-                "handles": [h.model_dump(mode="json") for h in handles],
-                "responses": answers})
+            self._attach_handles(
+                self.store.batch_jobs(batch),
+                handles,
+                raw={"handles": [h.model_dump(mode="json") for h in handles], "responses": answers},
+            )
         except SubmissionUnknownError as exc:
             self._mark_unknown(ids, str(exc), raw=answers)
         except MalformedResponseError as exc:
@@ -553,8 +664,9 @@ class JobEngine:
             else:
                 self._fail_many(ids, exc)
 
-    async def _upload(self, snapshot: CompositionSnapshot, ids: list[int],
-                      provider: Provider) -> dict[str, str]:
+    async def _upload(
+        self, snapshot: CompositionSnapshot, ids: list[int], provider: Provider
+    ) -> dict[str, str]:
         refs = list(snapshot.references)
         local = [r for r in refs if not r.is_url]
         urls = {r.id: r.source for r in refs if r.is_url}
@@ -571,22 +683,33 @@ class JobEngine:
         resolved: dict[str, str] = await resolver.resolve(refs, progress=report)
         return resolved
 
-    def _attach_handles(self, rows: list[JobRecord], handles: list[JobHandle], raw: object, *,
-                        found: bool = False) -> None:
+    def _attach_handles(
+        self, rows: list[JobRecord], handles: list[JobHandle], raw: object, *, found: bool = False
+    ) -> None:
         """Store each provider id on its row (a create's answer, or a lookup's finding)."""
-        event, short = (Event.FOUND, Event.NOT_CREATED) if found else (Event.CREATED,
-                                                                        Event.CREATE_FAILED)
+        event, short = (
+            (Event.FOUND, Event.NOT_CREATED) if found else (Event.CREATED, Event.CREATE_FAILED)
+        )
         # Every id is stored before anything is announced or started: the create is paid.
         for row, handle in zip(rows, handles, strict=False):
-            self.store.move(row.id, event, provider_job_id=handle.job_id,
-                            handle_extra=dict(handle.extra), raw=raw)
-        for row in rows[:len(handles)]:
+            self.store.move(
+                row.id,
+                event,
+                provider_job_id=handle.job_id,
+                handle_extra=dict(handle.extra),
+                raw=raw,
+            )
+        for row in rows[: len(handles)]:
             self._announce(row.id)
-        for row in rows[len(handles):]:
-            self._move(row.id, short, raw=raw,
-                       message=f"the provider returned {len(handles)} generation(s) "
-                                 f"for {len(rows)} requested")
-        for row in rows[:len(handles)]:
+        for row in rows[len(handles) :]:
+            self._move(
+                row.id,
+                short,
+                raw=raw,
+                message=f"the provider returned {len(handles)} generation(s) "
+                f"for {len(rows)} requested",
+            )
+        for row in rows[: len(handles)]:
             self._resume(self.store.get(row.id))
 
     def _keep_handles(self, batch: str, handles: list[JobHandle], exc: BaseException) -> None:
@@ -595,9 +718,13 @@ class JobEngine:
         rows = self.store.batch_jobs(batch)
         for row, handle in zip(rows, handles, strict=False):
             if row.state is JobState.SUBMITTING:
-                self._move(row.id, Event.CREATED,
-                           provider_job_id=handle.job_id, handle_extra=dict(handle.extra),
-                           message=f"created; recording it hit an error: {exc}")
+                self._move(
+                    row.id,
+                    Event.CREATED,
+                    provider_job_id=handle.job_id,
+                    handle_extra=dict(handle.extra),
+                    message=f"created; recording it hit an error: {exc}",
+                )
         for row in self.store.batch_jobs(batch):
             if row.state is JobState.QUEUED:
                 self._resume(row)
@@ -607,16 +734,24 @@ class JobEngine:
 
     def _mark_unknown(self, ids: list[int], why: str, raw: object = None) -> None:
         for job_id in ids:
-            self._move(job_id, Event.CREATE_UNKNOWN, raw=raw or None,
-                         message=f"submission outcome unknown ({why}): check again or "
-                                 f"submit anyway")
+            self._move(
+                job_id,
+                Event.CREATE_UNKNOWN,
+                raw=raw or None,
+                message=f"submission outcome unknown ({why}): check again or submit anyway",
+            )
 
     def _fail_many(self, ids: list[int], exc: BaseException, raw: object = None) -> None:
         for job_id in ids:
             # Only rows still being created: one that has its provider id is never failed here.
-            self._move(job_id, Event.CREATE_FAILED, message=str(exc),
-                       error_type=type(exc).__name__, raw=raw or None,
-                       error_code=exc.code if isinstance(exc, ProviderError) else None)
+            self._move(
+                job_id,
+                Event.CREATE_FAILED,
+                message=str(exc),
+                error_type=type(exc).__name__,
+                raw=raw or None,
+                error_code=exc.code if isinstance(exc, ProviderError) else None,
+            )
 
     # -- resuming and watching --------------------------------------------------------------
 
@@ -684,9 +819,12 @@ class JobEngine:
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self._move(job_id, Event.FETCH_FAILED)
-            self._update(job_id, error_type=type(exc).__name__,
-                         next_poll_at=self._now() + RETRY_LATER_S,
-                         message=f"unexpected error: {exc} (resume or download to retry)")
+            self._update(
+                job_id,
+                error_type=type(exc).__name__,
+                next_poll_at=self._now() + RETRY_LATER_S,
+                message=f"unexpected error: {exc} (resume or download to retry)",
+            )
         finally:
             self.store.release(job_id, self.owner)
 
@@ -701,15 +839,21 @@ class JobEngine:
         while True:
             job = self.store.get(job_id)
             local = self._is_local(job.provider)
-            phase = before_poll(job, polled=polled, now=self._now(),
-                                timeout_s=self.settings.job_timeout_s, local=local,
-                                files_gone=not rerendered and _files_gone(job))
+            phase = before_poll(
+                job,
+                polled=polled,
+                now=self._now(),
+                timeout_s=self.settings.job_timeout_s,
+                local=local,
+                files_gone=not rerendered and _files_gone(job),
+            )
             if isinstance(phase, FileGone):
                 rerendered = True
                 # The render was moved into the library and that file is gone too: render it
                 # again (free) rather than fail on a cache file that no longer exists.
-                self._move(job_id, Event.RENDER_AGAIN,
-                           message="rendering again: the video file is gone")
+                self._move(
+                    job_id, Event.RENDER_AGAIN, message="rendering again: the video file is gone"
+                )
                 await self._render_again(self.store.get(job_id), self._provider(job.provider))
                 continue
             if isinstance(phase, Fetch):
@@ -729,8 +873,13 @@ class JobEngine:
                     outcome = await provider.status(self._handle(provider, job))
             except SeedanceError as exc:
                 outcome = exc
-            step, counters = next_step(job, outcome, counters, local=local,
-                                       interval=self._poll_interval or provider.poll_interval)
+            step, counters = next_step(
+                job,
+                outcome,
+                counters,
+                local=local,
+                interval=self._poll_interval or provider.poll_interval,
+            )
             if isinstance(step, Retry):
                 if step.message is not None:
                     self._update(job_id, message=step.message)
@@ -742,12 +891,17 @@ class JobEngine:
             if isinstance(step, Pause):
                 # Kept as it is (paid, unfinished): polled again after a while, at the next
                 # start or `resume`, once the key is put right.
-                self._update(job_id, error_type=step.error_type, message=step.message,
-                             next_poll_at=self._now() + RETRY_LATER_S)
+                self._update(
+                    job_id,
+                    error_type=step.error_type,
+                    message=step.message,
+                    next_poll_at=self._now() + RETRY_LATER_S,
+                )
                 return
             if (job.message or "").startswith("polling"):  # the trouble is over
-                self._update(job_id, message=None, error_type=None, error_code=None,
-                             next_poll_at=None)
+                self._update(
+                    job_id, message=None, error_type=None, error_code=None, next_poll_at=None
+                )
             if isinstance(step, RenderAgain):
                 await self._render_again(job, provider)
                 continue
@@ -760,56 +914,95 @@ class JobEngine:
         provider job id. The render is free, so this needs no one's decision."""
         snapshot = job.snapshot()
         snapshot = snapshot.model_copy(
-            update={"params": snapshot.params.model_copy(update={"variants": 1})})
+            update={"params": snapshot.params.model_copy(update={"variants": 1})}
+        )
         try:
             urls = await self._upload(snapshot, [job.id], provider)
             handles = await provider.submit(snapshot, urls)
             if not handles:
                 raise SeedanceError("the provider started no render")
         except SeedanceError as exc:
-            self._move(job.id, Event.RENDER_FAILED, message=f"could not render again: {exc}",
-                       error_type=type(exc).__name__)
+            self._move(
+                job.id,
+                Event.RENDER_FAILED,
+                message=f"could not render again: {exc}",
+                error_type=type(exc).__name__,
+            )
             return
         handle = handles[0]
         now = self._now()
-        if not self._move(job.id, Event.RENDER_AGAIN, provider_job_id=handle.job_id,
-                          handle_extra=dict(handle.extra), create_sent_at=now,
-                          attempt=job.attempt + 1, note="rendering again",
-                          message="rendering again: the last render was interrupted"):
+        if not self._move(
+            job.id,
+            Event.RENDER_AGAIN,
+            provider_job_id=handle.job_id,
+            handle_extra=dict(handle.extra),
+            create_sent_at=now,
+            attempt=job.attempt + 1,
+            note="rendering again",
+            message="rendering again: the last render was interrupted",
+        ):
             await provider.cancel(handle)  # cancelled meanwhile
 
-    def _apply_status(self, job: JobRecord, status: StatusResult,
-                      answers: Sequence[object] | None = None) -> None:
+    def _apply_status(
+        self, job: JobRecord, status: StatusResult, answers: Sequence[object] | None = None
+    ) -> None:
         raw = {"status": status.model_dump(mode="json"), "responses": answers or []}
         if isinstance(status, Queued):
             if job.state is not JobState.QUEUED or job.raw_status != status.raw_status:
-                self._move(job.id, Event.REPORTED_QUEUED, raw_status=status.raw_status, raw=raw,
-                           queue_position=status.queue_position)
+                self._move(
+                    job.id,
+                    Event.REPORTED_QUEUED,
+                    raw_status=status.raw_status,
+                    raw=raw,
+                    queue_position=status.queue_position,
+                )
             elif job.queue_position != status.queue_position:
                 self._update(job.id, expect=[JobState.QUEUED], queue_position=status.queue_position)
             self._report(job.id, "queue", 0.0)
         elif isinstance(status, Running):
             if job.state is not JobState.RUNNING or job.progress != status.progress:
-                self._move(job.id, Event.REPORTED_RUNNING, raw_status=status.raw_status,
-                           progress=status.progress, queue_position=None,
-                           raw=raw if job.state is not JobState.RUNNING else None)
+                self._move(
+                    job.id,
+                    Event.REPORTED_RUNNING,
+                    raw_status=status.raw_status,
+                    progress=status.progress,
+                    queue_position=None,
+                    raw=raw if job.state is not JobState.RUNNING else None,
+                )
             self._report(job.id, "queue", status.progress or 0.0)
         elif isinstance(status, Succeeded):
             cost = status.cost
-            self._move(job.id, Event.REPORTED_SUCCEEDED, raw_status=status.raw_status,
-                       results=status.results, actual_cost=cost,
-                       actual_usd=self._cost_usd(job, cost), raw=raw)
+            self._move(
+                job.id,
+                Event.REPORTED_SUCCEEDED,
+                raw_status=status.raw_status,
+                results=status.results,
+                actual_cost=cost,
+                actual_usd=self._cost_usd(job, cost),
+                raw=raw,
+            )
             self._gate.slot_freed.set()
         elif isinstance(status, Failed):
-            self._move(job.id, Event.REPORTED_FAILED, message=status.message,
-                       error_type=(ContentBlockedError if status.content_blocked
-                                   else GenerationFailedError).__name__,
-                       error_code=status.code,
-                       raw_status=status.raw_status, raw=raw)
+            self._move(
+                job.id,
+                Event.REPORTED_FAILED,
+                message=status.message,
+                error_type=(
+                    ContentBlockedError if status.content_blocked else GenerationFailedError
+                ).__name__,
+                error_code=status.code,
+                raw_status=status.raw_status,
+                raw=raw,
+            )
             self._gate.slot_freed.set()
         elif isinstance(status, Cancelled):
-            self._move(job.id, Event.REPORTED_CANCELLED, raw_status=status.raw_status, raw=raw,
-                       message="cancelled at the provider")
+            self._move(
+                job.id,
+                Event.REPORTED_CANCELLED,
+                raw_status=status.raw_status,
+                raw=raw,
+                message="cancelled at the provider",
+            )
             self._gate.slot_freed.set()
 
     def _cost_usd(self, job: JobRecord, cost: Cost | None) -> Decimal | None:
@@ -872,13 +1065,26 @@ class JobEngine:
             handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})
         return handle
 
-    def _update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-                event: str | None = None, raw: object = None,
-                **fields: Unpack[JobFields]) -> bool:
+    def _update(
+        self,
+        job_id: int,
+        *,
+        expect: Iterable[JobState] | None = None,
+        event: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         return self.writer.update(job_id, expect=expect, event=event, raw=raw, **fields)
 
-    def _move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
-              **fields: Unpack[JobFields]) -> bool:
+    def _move(
+        self,
+        job_id: int,
+        event: Event,
+        *,
+        note: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         """Apply a transition of jobs/transitions.py (False when the job had moved on)."""
         return self.writer.move(job_id, event, note=note, raw=raw, **fields)
 
@@ -888,8 +1094,14 @@ class JobEngine:
     def _announce(self, job_id: int) -> None:
         self.writer.announce(job_id)
 
-    def _update_many(self, ids: list[int], *, event: str | None = None, raw: object = None,
-                     **fields: Unpack[JobFields]) -> None:
+    def _update_many(
+        self,
+        ids: list[int],
+        *,
+        event: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> None:
         self.writer.update_many(ids, event=event, raw=raw, **fields)
 
     async def _status_of(self, job: JobRecord) -> StatusResult:
@@ -904,13 +1116,18 @@ def _exists(path: str | None) -> bool:
 def _files_gone(job: JobRecord) -> bool:
     """Neither the library copy nor any file the provider wrote is there any more."""
     paths = [m.path for m in job.results]
-    return (bool(job.results) and not _exists(job.result_path)
-            and all(p is not None and not Path(p).exists() for p in paths))
+    return (
+        bool(job.results)
+        and not _exists(job.result_path)
+        and all(p is not None and not Path(p).exists() for p in paths)
+    )
 
 
-async def run_until_settled(engine: JobEngine, ids: list[int],
-                            on_tick: Callable[[list[JobRecord]], Awaitable[None] | None]
-                            | None = None) -> list[JobRecord]:
+async def run_until_settled(
+    engine: JobEngine,
+    ids: list[int],
+    on_tick: Callable[[list[JobRecord]], Awaitable[None] | None] | None = None,
+) -> list[JobRecord]:
     """Wait for `ids`, calling `on_tick` with fresh records now and then (CLI progress).
 
     Each tick re-reads only the rows written since the last one (by any process): fifty

@@ -68,20 +68,34 @@ class FanoutPlan:
         ready = self.ready
         providers = len({q.provider for q in ready})
         jobs = self.job_count
-        text = (f"{jobs} job{'s' if jobs != 1 else ''} on {providers} "
-                f"provider{'s' if providers != 1 else ''}, at most ${self.total_usd:.2f}")
+        text = (
+            f"{jobs} job{'s' if jobs != 1 else ''} on {providers} "
+            f"provider{'s' if providers != 1 else ''}, at most ${self.total_usd:.2f}"
+        )
         if self.unpriced:
             text += f" + {', '.join(q.name for q in self.unpriced)} (no published price)"
         return text
 
 
-def plan(snapshot: CompositionSnapshot, targets: Sequence[Target], *,
-         overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
-         allow_loopback: bool = False) -> FanoutPlan:
+def plan(
+    snapshot: CompositionSnapshot,
+    targets: Sequence[Target],
+    *,
+    overrides: Mapping[str, Mapping[str, Decimal]] | None = None,
+    allow_loopback: bool = False,
+) -> FanoutPlan:
     overrides = overrides or {}
-    quotes = [quote(snapshot, capabilities.get(t.provider), overrides=overrides.get(t.provider),
-                    model_id=t.model, variants=t.variants, allow_loopback=allow_loopback)
-              for t in targets]
+    quotes = [
+        quote(
+            snapshot,
+            capabilities.get(t.provider),
+            overrides=overrides.get(t.provider),
+            model_id=t.model,
+            variants=t.variants,
+            allow_loopback=allow_loopback,
+        )
+        for t in targets
+    ]
     return FanoutPlan(tuple(quotes))
 
 
@@ -106,8 +120,9 @@ class FanoutResult:
         return [o for o in self.outcomes if o.error is not None]
 
 
-async def send(engine: JobEngine, fanout_plan: FanoutPlan, *,
-               allow_over_budget: bool = False) -> FanoutResult:
+async def send(
+    engine: JobEngine, fanout_plan: FanoutPlan, *, allow_over_budget: bool = False
+) -> FanoutResult:
     """Submit every ready target; raises BudgetExceeded (before sending anything) when the
     whole total would pass today's budget and the user has not agreed to that."""
     if not allow_over_budget:

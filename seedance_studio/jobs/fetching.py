@@ -31,8 +31,13 @@ RETRY_LATER_S = 300.0
 class Fetcher:
     """Downloads every result of a `succeeded` job into the library, then marks it done."""
 
-    def __init__(self, writer: JobWriter, pool: ProviderPool, library: Callable[[], Path],
-                 status: Callable[[JobRecord], Awaitable[StatusResult]]) -> None:
+    def __init__(
+        self,
+        writer: JobWriter,
+        pool: ProviderPool,
+        library: Callable[[], Path],
+        status: Callable[[JobRecord], Awaitable[StatusResult]],
+    ) -> None:
         self.writer = writer
         self.store = writer.store
         self.pool = pool
@@ -43,11 +48,13 @@ class Fetcher:
 
     async def fetch(self, job: JobRecord) -> None:
         if not job.results:
-            self.writer.move(job.id, Event.NO_RESULT,
-                             message="the provider reported success without a result")
+            self.writer.move(
+                job.id, Event.NO_RESULT, message="the provider reported success without a result"
+            )
             return
-        final = (Path(job.result_path) if job.result_path
-                 else dl.library_target(self._library(), job))
+        final = (
+            Path(job.result_path) if job.result_path else dl.library_target(self._library(), job)
+        )
         self.writer.move(job.id, Event.FETCH_STARTED, result_path=str(final))
         job = self.store.get(job.id)
         digest: str | None = None  # of the first result, hashed while it streamed
@@ -66,21 +73,28 @@ class Fetcher:
                 if index == 0:
                     digest = fetched
         except (SeedanceError, OSError) as exc:
-            self.writer.move(job.id, Event.FETCH_FAILED, error_type=type(exc).__name__,
-                             next_poll_at=self.store.now() + RETRY_LATER_S,
-                             message=f"download failed: {exc} (download again to retry)")
+            self.writer.move(
+                job.id,
+                Event.FETCH_FAILED,
+                error_type=type(exc).__name__,
+                next_poll_at=self.store.now() + RETRY_LATER_S,
+                message=f"download failed: {exc} (download again to retry)",
+            )
             return
         record = self.store.get(job.id)
         # Hashing and writing read the whole file: off the loop, which is the UI thread.
-        sidecar = await asyncio.to_thread(lambda: dl.write_sidecar(
-            final, dl.provenance(record, final, record.results[0], sha256=digest)))
+        sidecar = await asyncio.to_thread(
+            lambda: dl.write_sidecar(
+                final, dl.provenance(record, final, record.results[0], sha256=digest)
+            )
+        )
         size = final.stat().st_size
-        self.writer.move(job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size,
-                         bytes_total=size)
+        self.writer.move(
+            job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size, bytes_total=size
+        )
         self.writer.report(job.id, "download", 1.0)
 
-    async def _fetch_one(self, job: JobRecord, media: ResultMedia, target: Path
-                         ) -> str | None:
+    async def _fetch_one(self, job: JobRecord, media: ResultMedia, target: Path) -> str | None:
         """Bring one result to `target`; the sha256 of a download (None for a local file)."""
         if media.path:
             await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
@@ -95,15 +109,20 @@ class Fetcher:
             now = self.store.now()
             if now - last[0] > 1.0:  # persist progress for other processes, not every chunk
                 last[0] = now
-                self.store.update(job.id, bytes_done=done, bytes_total=total,
-                                  lease_until=now + DEFAULT_LEASE_S)
+                self.store.update(
+                    job.id, bytes_done=done, bytes_total=total, lease_until=now + DEFAULT_LEASE_S
+                )
 
         url = media.url
         for attempt in itertools.count():
             try:
                 fetched = await dl.fetch(
-                    self.pool.client(), url, part, progress=report,
-                    accepted=dl.STILL_TYPES if media.kind == "last_frame" else None)
+                    self.pool.client(),
+                    url,
+                    part,
+                    progress=report,
+                    accepted=dl.STILL_TYPES if media.kind == "last_frame" else None,
+                )
                 if media.kind == "video":
                     await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
@@ -128,7 +147,6 @@ class Fetcher:
             return None
         if isinstance(status, Succeeded):
             index = job.results.index(media) if media in job.results else 0
-            if index < len(status.results) and status.results[index].url not in (None,
-                                                                                   media.url):
+            if index < len(status.results) and status.results[index].url not in (None, media.url):
                 return status.results[index].url
         return None

@@ -126,8 +126,12 @@ def order_by(sort: GallerySort) -> str:
 class GalleryQuery:
     """Counts and pages over one store for one filter and sort."""
 
-    def __init__(self, store: JobStore, filter_: GalleryFilter | None = None,
-                 sort: GallerySort = GallerySort.NEWEST) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        filter_: GalleryFilter | None = None,
+        sort: GallerySort = GallerySort.NEWEST,
+    ) -> None:
         self.store = store
         self.filter = filter_ or GalleryFilter()
         self.sort = sort
@@ -138,8 +142,9 @@ class GalleryQuery:
 
     def page(self, offset: int, limit: int = PAGE_SIZE) -> list[JobRecord]:
         where, args = self.filter.where()
-        return self.store.select_jobs(where, args, order=order_by(self.sort), limit=limit,
-                                      offset=offset)
+        return self.store.select_jobs(
+            where, args, order=order_by(self.sort), limit=limit, offset=offset
+        )
 
     def ids(self) -> list[int]:
         """Every matching job id in order: ten thousand ints, read once per filter, so a page
@@ -151,8 +156,9 @@ class GalleryQuery:
         """The records of `ids`, in that order (ids no longer stored are left out)."""
         if not ids:
             return []
-        found = {j.id: j for j in self.store.select_jobs(
-            f"id IN ({','.join('?' * len(ids))})", ids)}
+        found = {
+            j.id: j for j in self.store.select_jobs(f"id IN ({','.join('?' * len(ids))})", ids)
+        }
         return [found[i] for i in ids if i in found]
 
     def position_of(self, job_id: int) -> int | None:

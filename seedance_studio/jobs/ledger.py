@@ -52,8 +52,12 @@ class Ledger:
         self.store = store
 
     def lines(self) -> list[LedgerLine]:
-        return [LedgerLine(j.id, j.provider, job_day(j), j.state, j.estimated_usd,
-                           j.actual_usd, job_spend(j)) for j in self.store.list_jobs()]
+        return [
+            LedgerLine(
+                j.id, j.provider, job_day(j), j.state, j.estimated_usd, j.actual_usd, job_spend(j)
+            )
+            for j in self.store.list_jobs()
+        ]
 
     def per_provider(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(Decimal)

@@ -34,12 +34,17 @@ a new key helps, and a front end waiting on the job should hear so rather than w
 def next_poll_delay(base: float, unchanged: int) -> float:
     """Delay after a successful poll that saw the same status `unchanged` times in a row."""
     steps = min(unchanged // STRETCH_EVERY, 32)  # bounded: no overflow for a job polled forever
-    stretch = min(STRETCH_FACTOR ** steps, MAX_STRETCH)
+    stretch = min(STRETCH_FACTOR**steps, MAX_STRETCH)
     return base * stretch
 
 
-def error_delay(errors: int, retry_after: float | None = None, *,
-                base: float = ERROR_BASE_S, rng: random.Random | None = None) -> float:
+def error_delay(
+    errors: int,
+    retry_after: float | None = None,
+    *,
+    base: float = ERROR_BASE_S,
+    rng: random.Random | None = None,
+) -> float:
     """Delay after the `errors`-th consecutive failure (1-based); Retry-After wins."""
     if retry_after is not None and retry_after >= 0:
         return float(retry_after)

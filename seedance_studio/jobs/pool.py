@@ -49,9 +49,14 @@ def is_local(provider_id: str) -> bool:
 class ProviderPool:
     """Builds provider clients and asset resolvers lazily from the current settings."""
 
-    def __init__(self, settings: Settings, secrets: KeySource, *,
-                 factory: ProviderFactory | None = None,
-                 http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: KeySource,
+        *,
+        factory: ProviderFactory | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         self.settings = settings
         self.secrets = secrets
         self._factory = factory
@@ -86,8 +91,9 @@ class ProviderPool:
         if resolver is None:
             from seedance_studio.providers.assets import AssetResolver
 
-            resolver = AssetResolver.for_provider(provider_id, self.settings, self.secrets,
-                                                  http=self.client())
+            resolver = AssetResolver.for_provider(
+                provider_id, self.settings, self.secrets, http=self.client()
+            )
             self._resolvers[provider_id] = resolver
         return resolver
 

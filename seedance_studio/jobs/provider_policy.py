@@ -54,22 +54,33 @@ def needs_confirmation(provider_id: str, variants: int, total_usd: Decimal | Non
 
 
 def confirmation_text(provider_name: str, variants: int, total_usd: Decimal | None) -> str:
-    total = (f"about ${total_usd:.2f} in all" if total_usd is not None
-             else "no published price, so the total is unknown")
+    total = (
+        f"about ${total_usd:.2f} in all"
+        if total_usd is not None
+        else "no published price, so the total is unknown"
+    )
     return f"{variants} generations on {provider_name}: {total}"
 
 
-def dashboard_advice(provider_id: str, provider_name: str, *, sent_at: float | None,
-                     prompt: str, references: list[str], estimate_usd: Decimal | None) -> str:
+def dashboard_advice(
+    provider_id: str,
+    provider_name: str,
+    *,
+    sent_at: float | None,
+    prompt: str,
+    references: list[str],
+    estimate_usd: Decimal | None,
+) -> str:
     """What a person needs to find a lost create on the provider's dashboard."""
     where = policy(provider_id).dashboard
     place = f"its dashboard ({where})" if where else "its web site (its pages name no dashboard)"
-    when = (datetime.fromtimestamp(sent_at).strftime("%Y-%m-%d %H:%M:%S") if sent_at
-            else "unknown")
+    when = datetime.fromtimestamp(sent_at).strftime("%Y-%m-%d %H:%M:%S") if sent_at else "unknown"
     start = prompt.replace("\n", " ")
     start = start if len(start) <= 40 else start[:39] + "…"
     refs = ", ".join(references) if references else "none"
     cost = f"${estimate_usd:.2f}" if estimate_usd is not None else "none"
-    return (f"{provider_name} has no API to find a job without its id: look on {place} for a "
-            f"job sent {when} with the prompt \"{start}\" (references: {refs}; estimate "
-            f"{cost}), then submit anyway or discard")
+    return (
+        f"{provider_name} has no API to find a job without its id: look on {place} for a "
+        f'job sent {when} with the prompt "{start}" (references: {refs}; estimate '
+        f"{cost}), then submit anyway or discard"
+    )

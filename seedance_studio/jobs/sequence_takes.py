@@ -86,19 +86,29 @@ def provenance_of(job: JobRecord) -> dict[str, JSONValue]:
         except (OSError, ValueError):
             data = {}
     if not data:
-        data = {"prompt_canonical": job.prompt_text, "provider": job.provider,
-                "model": job.model, "parameters": json.loads(json.dumps(job.params)),
-                "job": {"id": job.id, "provider_job_id": job.provider_job_id},
-                "estimated_usd": None if job.estimated_usd is None else str(job.estimated_usd),
-                "actual_usd": None if job.actual_usd is None else str(job.actual_usd)}
+        data = {
+            "prompt_canonical": job.prompt_text,
+            "provider": job.provider,
+            "model": job.model,
+            "parameters": json.loads(json.dumps(job.params)),
+            "job": {"id": job.id, "provider_job_id": job.provider_job_id},
+            "estimated_usd": None if job.estimated_usd is None else str(job.estimated_usd),
+            "actual_usd": None if job.actual_usd is None else str(job.actual_usd),
+        }
     clean = json.loads(redact(json.dumps(data, ensure_ascii=False)))
     return clean if isinstance(clean, dict) else {}
 
 
-def export_sequence(takes: SequenceTakes, seq: Sequence, *, name: str,
-                    timeline: Path | None = None, movie: Path | None = None,
-                    progress: ProgressCallback | None = None,
-                    cancel_event: threading.Event | None = None) -> ExportResult:
+def export_sequence(
+    takes: SequenceTakes,
+    seq: Sequence,
+    *,
+    name: str,
+    timeline: Path | None = None,
+    movie: Path | None = None,
+    progress: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+) -> ExportResult:
     """Write the sequence's timeline (OTIO, FCP XML or EDL by extension) and/or one flattened
     MP4 of its picked takes, animatics standing in where no take is picked."""
     items = takes.playlist(seq)
@@ -111,8 +121,9 @@ def export_sequence(takes: SequenceTakes, seq: Sequence, *, name: str,
         job = takes.record(item.job_id)
         meta = provenance_of(job) if job is not None else {}
         meta = {**meta, "shot": item.label, "animatic": item.is_animatic}
-        clips.append(TimelineClip(item.label, item.path, take_duration(item.path),
-                                  _rate(item.path), meta))
+        clips.append(
+            TimelineClip(item.label, item.path, take_duration(item.path), _rate(item.path), meta)
+        )
     sound = None
     if seq.soundtrack:
         sound_path = Path(seq.soundtrack)
@@ -122,9 +133,13 @@ def export_sequence(takes: SequenceTakes, seq: Sequence, *, name: str,
         written = write_timeline(build_timeline(name, clips, sound), timeline)
     flat = None
     if movie is not None:
-        flat = flatten([i.path for i in items], movie,
-                       sound=Path(seq.soundtrack) if seq.soundtrack else None,
-                       progress=progress, cancel_event=cancel_event)
+        flat = flatten(
+            [i.path for i in items],
+            movie,
+            sound=Path(seq.soundtrack) if seq.soundtrack else None,
+            progress=progress,
+            cancel_event=cancel_event,
+        )
     return ExportResult(written, flat, len(clips), missing)
 
 

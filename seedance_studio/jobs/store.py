@@ -67,8 +67,9 @@ def _json_default(value: object) -> object:
 
 def dumps(value: object, *, indent: int | None = None, sort_keys: bool = True) -> str:
     """JSON with Decimals as strings and pydantic models dumped (what the store writes)."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=sort_keys,
-                      indent=indent)
+    return json.dumps(
+        value, default=_json_default, ensure_ascii=False, sort_keys=sort_keys, indent=indent
+    )
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -165,6 +166,7 @@ MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 # --- records ----------------------------------------------------------------------------------
+
 
 def _dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text is not None else None
@@ -265,25 +267,45 @@ class JobRecord:
 
         cost = load("actual_cost")
         return cls(
-            id=row["id"], group_id=row["group_id"], variant=row["variant"], batch=row["batch"],
-            attempt=row["attempt"], retry_of=row["retry_of"], state=JobState(row["state"]),
-            provider=row["provider"], model=row["model"], snapshot_data=load("snapshot"),
-            params=load("params") or {}, estimate=_estimate(load("estimate")),
-            estimated_usd=_dec(row["estimated_usd"]), provider_job_id=row["provider_job_id"],
+            id=row["id"],
+            group_id=row["group_id"],
+            variant=row["variant"],
+            batch=row["batch"],
+            attempt=row["attempt"],
+            retry_of=row["retry_of"],
+            state=JobState(row["state"]),
+            provider=row["provider"],
+            model=row["model"],
+            snapshot_data=load("snapshot"),
+            params=load("params") or {},
+            estimate=_estimate(load("estimate")),
+            estimated_usd=_dec(row["estimated_usd"]),
+            provider_job_id=row["provider_job_id"],
             handle_extra=load("handle_extra") or {},
-            ref_urls=load("ref_urls") or {}, raw_status=row["raw_status"],
-            message=row["message"], error_type=row["error_type"],
-            error_code=row["error_code"], progress=row["progress"],
+            ref_urls=load("ref_urls") or {},
+            raw_status=row["raw_status"],
+            message=row["message"],
+            error_type=row["error_type"],
+            error_code=row["error_code"],
+            progress=row["progress"],
             results=[ResultMedia.model_validate(r) for r in load("results") or []],
             actual_cost=Cost.model_validate(cost) if cost else None,
-            actual_usd=_dec(row["actual_usd"]), result_path=row["result_path"],
-            sidecar_path=row["sidecar_path"], bytes_done=row["bytes_done"],
-            bytes_total=row["bytes_total"], created_at=row["created_at"],
-            updated_at=row["updated_at"], create_sent_at=row["create_sent_at"],
-            submitted_at=row["submitted_at"], succeeded_at=row["succeeded_at"],
-            finished_at=row["finished_at"], next_poll_at=row["next_poll_at"],
-            lease_owner=row["lease_owner"], lease_until=row["lease_until"],
-            pick=bool(row["pick"]), fanout=row["fanout"],
+            actual_usd=_dec(row["actual_usd"]),
+            result_path=row["result_path"],
+            sidecar_path=row["sidecar_path"],
+            bytes_done=row["bytes_done"],
+            bytes_total=row["bytes_total"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            create_sent_at=row["create_sent_at"],
+            submitted_at=row["submitted_at"],
+            succeeded_at=row["succeeded_at"],
+            finished_at=row["finished_at"],
+            next_poll_at=row["next_poll_at"],
+            lease_owner=row["lease_owner"],
+            lease_until=row["lease_until"],
+            pick=bool(row["pick"]),
+            fanout=row["fanout"],
             queue_position=row["queue_position"],
         )
 
@@ -311,18 +333,51 @@ class NewJob:
     retry_of: int | None = None
 
 
-_JSON_COLUMNS = frozenset({"snapshot", "params", "estimate", "handle_extra", "ref_urls",
-                           "results", "actual_cost"})
+_JSON_COLUMNS = frozenset(
+    {"snapshot", "params", "estimate", "handle_extra", "ref_urls", "results", "actual_cost"}
+)
 _TEXT_DECIMALS = frozenset({"estimated_usd", "actual_usd"})
-_COLUMNS = frozenset({
-    "group_id", "variant", "batch", "attempt", "retry_of", "state", "provider", "model",
-    "snapshot", "params", "estimate", "estimated_usd", "provider_job_id", "handle_extra",
-    "ref_urls", "raw_status", "message", "error_type", "error_code", "progress", "results",
-    "actual_cost", "actual_usd",
-    "result_path", "sidecar_path", "bytes_done", "bytes_total", "create_sent_at",
-    "submitted_at", "succeeded_at", "finished_at", "next_poll_at", "lease_owner", "lease_until",
-    "pick", "fanout", "queue_position",
-})
+_COLUMNS = frozenset(
+    {
+        "group_id",
+        "variant",
+        "batch",
+        "attempt",
+        "retry_of",
+        "state",
+        "provider",
+        "model",
+        "snapshot",
+        "params",
+        "estimate",
+        "estimated_usd",
+        "provider_job_id",
+        "handle_extra",
+        "ref_urls",
+        "raw_status",
+        "message",
+        "error_type",
+        "error_code",
+        "progress",
+        "results",
+        "actual_cost",
+        "actual_usd",
+        "result_path",
+        "sidecar_path",
+        "bytes_done",
+        "bytes_total",
+        "create_sent_at",
+        "submitted_at",
+        "succeeded_at",
+        "finished_at",
+        "next_poll_at",
+        "lease_owner",
+        "lease_until",
+        "pick",
+        "fanout",
+        "queue_position",
+    }
+)
 
 
 class JobFields(TypedDict, total=False):
@@ -412,13 +467,13 @@ def _is_zombie(pid: int) -> bool:
 class JobStore:
     """Jobs and their events in SQLite; safe for several processes at once."""
 
-    def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time
-                 ) -> None:
+    def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
         self.path = path or default_db_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
-        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
+        self._db = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
         self._db.row_factory = sqlite3.Row
         self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -485,8 +540,9 @@ class JobStore:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def insert_jobs(self, jobs: Sequence[NewJob], *, owner: str | None = None,
-                    lease_s: float = DEFAULT_LEASE_S) -> list[int]:
+    def insert_jobs(
+        self, jobs: Sequence[NewJob], *, owner: str | None = None, lease_s: float = DEFAULT_LEASE_S
+    ) -> list[int]:
         """Insert rows (leased to `owner`, so no other runner touches them mid-create)."""
         now = self.now()
         ids: list[int] = []
@@ -497,25 +553,47 @@ class JobStore:
                     "INSERT INTO jobs (group_id, variant, batch, retry_of, state, provider, "
                     "model, snapshot, params, estimate, estimated_usd, created_at, updated_at, "
                     "lease_owner, lease_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (job.group_id, job.variant, job.batch, job.retry_of, JobState.SUBMITTING.value,
-                     params.provider, params.model, dumps(job.snapshot.model_dump(mode="json")),
-                     dumps(params.model_dump(mode="json")),
-                     dumps(job.estimate.to_json()) if job.estimate is not None else None,
-                     str(job.estimated_usd) if job.estimated_usd is not None else None,
-                     now, now, owner, now + lease_s if owner else None),
+                    (
+                        job.group_id,
+                        job.variant,
+                        job.batch,
+                        job.retry_of,
+                        JobState.SUBMITTING.value,
+                        params.provider,
+                        params.model,
+                        dumps(job.snapshot.model_dump(mode="json")),
+                        dumps(params.model_dump(mode="json")),
+                        dumps(job.estimate.to_json()) if job.estimate is not None else None,
+                        str(job.estimated_usd) if job.estimated_usd is not None else None,
+                        now,
+                        now,
+                        owner,
+                        now + lease_s if owner else None,
+                    ),
                 )
                 job_id = int(cur.lastrowid or 0)
                 ids.append(job_id)
-                db.execute("INSERT INTO events (job_id, at, state, message, raw) "
-                           "VALUES (?,?,?,?,?)", (job_id, now, JobState.SUBMITTING.value, "created",
-                                                    None))
-                log.info("job %s: created (%s, %s)", job_id, JobState.SUBMITTING.value,
-                         job.snapshot.params.provider)
+                db.execute(
+                    "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
+                    (job_id, now, JobState.SUBMITTING.value, "created", None),
+                )
+                log.info(
+                    "job %s: created (%s, %s)",
+                    job_id,
+                    JobState.SUBMITTING.value,
+                    job.snapshot.params.provider,
+                )
         return ids
 
-    def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-               event: str | None = None, raw: object = None, **fields: Unpack[JobFields]
-               ) -> bool:
+    def update(
+        self,
+        job_id: int,
+        *,
+        expect: Iterable[JobState] | None = None,
+        event: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         """Set `fields` (never the state: see `move`); when `expect` is given, only if the
         row is in one of those states. An explicit `event` appends a history entry with
         `raw`, redacted. False when the row was not in an expected state."""
@@ -524,8 +602,15 @@ class JobStore:
         states = None if expect is None else [JobState(s) for s in expect]
         return self._write(job_id, None, states, event, raw, dict(fields))
 
-    def move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
-             **fields: Unpack[JobFields]) -> bool:
+    def move(
+        self,
+        job_id: int,
+        event: Event,
+        *,
+        note: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         """Apply the transition `event` (jobs/transitions.py) with `fields`: compare-and-set,
         so only a row still in one of the event's source states moves. Appends an event with
         `raw` (redacted). False when the row is in no source state (another process, or an
@@ -539,8 +624,15 @@ class JobStore:
         label = note or fields.get("message") or event.value
         return self._write(job_id, move.target, sorted(move.sources), label, raw, sets)
 
-    def _write(self, job_id: int, target: JobState | None, expect: list[JobState] | None,
-               event: str | None, raw: object, fields: dict[str, Any]) -> bool:
+    def _write(
+        self,
+        job_id: int,
+        target: JobState | None,
+        expect: list[JobState] | None,
+        event: str | None,
+        raw: object,
+        fields: dict[str, Any],
+    ) -> bool:
         now = self.now()
         sets = {name: self._encode(name, value) for name, value in fields.items()}
         sets["updated_at"] = now
@@ -556,15 +648,26 @@ class JobStore:
             if before is None:
                 raise KeyError(job_id)
             changed = db.execute(sql, args).rowcount == 1
-            if changed and ((target is not None and target.value != before["state"])
-                            or event is not None):
+            if changed and (
+                (target is not None and target.value != before["state"]) or event is not None
+            ):
                 state = target.value if target is not None else before["state"]
-                log.info("job %s: %s -> %s%s", job_id, before["state"], state,
-                         f" ({event})" if event else "")
+                log.info(
+                    "job %s: %s -> %s%s",
+                    job_id,
+                    before["state"],
+                    state,
+                    f" ({event})" if event else "",
+                )
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
-                    (job_id, now, state, redact(str(event)) if event else None,
-                     redact(dumps(raw)) if raw is not None else None),
+                    (
+                        job_id,
+                        now,
+                        state,
+                        redact(str(event)) if event else None,
+                        redact(dumps(raw)) if raw is not None else None,
+                    ),
                 )
         return changed
 
@@ -572,28 +675,41 @@ class JobStore:
         """Take (or renew) the lease on a job; False while another live runner holds it."""
         now = self.now()
         with self._tx() as db:
-            row = db.execute("SELECT lease_owner, lease_until FROM jobs WHERE id = ?",
-                             (job_id,)).fetchone()
+            row = db.execute(
+                "SELECT lease_owner, lease_until FROM jobs WHERE id = ?", (job_id,)
+            ).fetchone()
             if row is None:
                 raise KeyError(job_id)
             holder, until = row["lease_owner"], row["lease_until"]
-            free = (holder is None or holder == owner or until is None or until < now
-                    or owner_is_dead(holder))
+            free = (
+                holder is None
+                or holder == owner
+                or until is None
+                or until < now
+                or owner_is_dead(holder)
+            )
             if not free:
                 return False
-            db.execute("UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ?",
-                       (owner, now + lease_s, job_id))
+            db.execute(
+                "UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ?",
+                (owner, now + lease_s, job_id),
+            )
         return True
 
     def release(self, job_id: int, owner: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
-                       "WHERE id = ? AND lease_owner = ?", (job_id, owner))
+            db.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
+                "WHERE id = ? AND lease_owner = ?",
+                (job_id, owner),
+            )
 
     def release_all(self, owner: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
-                       "WHERE lease_owner = ?", (owner,))
+            db.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                (owner,),
+            )
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -615,21 +731,26 @@ class JobStore:
         if not ids:
             return
         with self._tx() as db:
-            db.executemany("UPDATE jobs SET project = ? WHERE id = ?",
-                           [(project, i) for i in ids])
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?", [(project, i) for i in ids])
 
     def project_of(self, job_id: int) -> str | None:
         row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else row[0]
 
     def jobs_of_project(self, project: str) -> list[int]:
-        rows = self._db.execute("SELECT id FROM jobs WHERE project = ? ORDER BY id",
-                                (project,)).fetchall()
+        rows = self._db.execute(
+            "SELECT id FROM jobs WHERE project = ? ORDER BY id", (project,)
+        ).fetchall()
         return [int(r[0]) for r in rows]
 
-    def list_jobs(self, *, states: Iterable[JobState] | None = None,
-                  provider: str | None = None, group_id: str | None = None,
-                  limit: int | None = None) -> list[JobRecord]:
+    def list_jobs(
+        self,
+        *,
+        states: Iterable[JobState] | None = None,
+        provider: str | None = None,
+        group_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[JobRecord]:
         """Newest first."""
         sql = "SELECT * FROM jobs WHERE 1=1"
         args: list[object] = []
@@ -662,21 +783,33 @@ class JobStore:
         return [JobSummary.from_row(r) for r in self._db.execute(sql, args).fetchall()]
 
     def find_summary(self, job_id: int) -> JobSummary | None:
-        row = self._db.execute(f"SELECT {summary.COLUMNS} FROM jobs WHERE id = ?",
-                               (job_id,)).fetchone()
+        row = self._db.execute(
+            f"SELECT {summary.COLUMNS} FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
         return JobSummary.from_row(row) if row is not None else None
 
-    def select_jobs(self, where: str, args: Sequence[object], *, order: str = "id DESC",
-                    limit: int = -1, offset: int = 0) -> list[JobRecord]:
+    def select_jobs(
+        self,
+        where: str,
+        args: Sequence[object],
+        *,
+        order: str = "id DESC",
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[JobRecord]:
         """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
-        rows = self._db.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY {order} "
-                                "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        rows = self._db.execute(
+            f"SELECT * FROM jobs WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
         return [JobRecord.from_row(r) for r in rows]
 
-    def select_ids(self, where: str, args: Sequence[object], *, order: str = "id DESC"
-                   ) -> list[int]:
-        rows = self._db.execute(f"SELECT id FROM jobs WHERE {where} ORDER BY {order}",
-                                list(args)).fetchall()
+    def select_ids(
+        self, where: str, args: Sequence[object], *, order: str = "id DESC"
+    ) -> list[int]:
+        rows = self._db.execute(
+            f"SELECT id FROM jobs WHERE {where} ORDER BY {order}", list(args)
+        ).fetchall()
         return [int(r[0]) for r in rows]
 
     def count_jobs(self, where: str, args: Sequence[object]) -> int:
@@ -687,20 +820,31 @@ class JobStore:
         """Every job the runner may still have work on, oldest first."""
         done = [s.value for s in SETTLED_STATES]
         rows = self._db.execute(
-            f"SELECT * FROM jobs WHERE state NOT IN ({','.join('?' * len(done))}) ORDER BY id",
-            done).fetchall()
+            f"SELECT * FROM jobs WHERE state NOT IN ({','.join('?' * len(done))}) ORDER BY id", done
+        ).fetchall()
         return [JobRecord.from_row(r) for r in rows]
 
     def batch_jobs(self, batch: str) -> list[JobRecord]:
-        rows = self._db.execute("SELECT * FROM jobs WHERE batch = ? ORDER BY variant",
-                                (batch,)).fetchall()
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE batch = ? ORDER BY variant", (batch,)
+        ).fetchall()
         return [JobRecord.from_row(r) for r in rows]
 
     def events(self, job_id: int) -> list[JobEvent]:
-        rows = self._db.execute("SELECT * FROM events WHERE job_id = ? ORDER BY id",
-                                (job_id,)).fetchall()
-        return [JobEvent(r["id"], r["job_id"], r["at"], r["state"], r["message"],
-                         json.loads(r["raw"]) if r["raw"] else None) for r in rows]
+        rows = self._db.execute(
+            "SELECT * FROM events WHERE job_id = ? ORDER BY id", (job_id,)
+        ).fetchall()
+        return [
+            JobEvent(
+                r["id"],
+                r["job_id"],
+                r["at"],
+                r["state"],
+                r["message"],
+                json.loads(r["raw"]) if r["raw"] else None,
+            )
+            for r in rows
+        ]
 
     def creates_since(self, provider: str, since: float) -> list[float]:
         """When the provider may have counted each create (one per batch) after `since`.
@@ -716,25 +860,33 @@ class JobStore:
             "WHEN state = 'submitting' THEN ? ELSE create_sent_at END) AS counted "
             "FROM jobs WHERE provider = ? AND create_sent_at >= ? "
             "GROUP BY batch, attempt HAVING counted >= ?",
-            (now, provider, since - MAX_CREATE_FLIGHT_S, since)).fetchall()
+            (now, provider, since - MAX_CREATE_FLIGHT_S, since),
+        ).fetchall()
         return sorted(float(r[0]) for r in rows)
 
     def changed_since(self, since: float) -> list[tuple[int, float]]:
         """(id, updated_at) of jobs written after `since`, by any process."""
-        rows = self._db.execute("SELECT id, updated_at FROM jobs WHERE updated_at > ? "
-                                "ORDER BY id", (since,)).fetchall()
+        rows = self._db.execute(
+            "SELECT id, updated_at FROM jobs WHERE updated_at > ? ORDER BY id", (since,)
+        ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def lease_is_free(self, job: JobRecord, owner: str) -> bool:
         """Whether `owner` could claim `job` now (same rule as `claim`, without taking it)."""
         holder = job.lease_owner
-        return (holder is None or holder == owner or job.lease_until is None
-                or job.lease_until < self.now() or owner_is_dead(holder))
+        return (
+            holder is None
+            or holder == owner
+            or job.lease_until is None
+            or job.lease_until < self.now()
+            or owner_is_dead(holder)
+        )
 
     def active_count(self, provider: str) -> int:
         """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
         row = self._db.execute(
             "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
             "OR (state = ? AND create_sent_at IS NOT NULL))",
-            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING)).fetchone()
+            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING),
+        ).fetchone()
         return int(row[0])

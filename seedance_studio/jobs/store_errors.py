@@ -21,7 +21,8 @@ class NewerStoreError(SeedanceError):
         super().__init__(
             f"{path} was written by a newer Seedance Studio (job database version {found}; "
             f"this one reads up to {known}): update the app, or point SEEDANCE_STUDIO_HOME at "
-            f"another folder")
+            f"another folder"
+        )
         self.path = path
 
 
@@ -38,13 +39,17 @@ def describe_store_error(exc: BaseException, path: Path) -> str | None:
     text = str(exc).lower()
     if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         if "locked" in text or "busy" in text:
-            return (f"the job database {path} is locked: another seedance or Seedance Studio "
-                    f"process is writing to it; wait for it or close it, then run again")
+            return (
+                f"the job database {path} is locked: another seedance or Seedance Studio "
+                f"process is writing to it; wait for it or close it, then run again"
+            )
         if "full" in text:
             return f"the disk holding {path} is full: {_free_text(path)}, then run again"
         if "malformed" in text or "not a database" in text:
-            return (f"the job database {path} is damaged: move it aside (your videos in the "
-                    f"library are kept), then run again")
+            return (
+                f"the job database {path} is damaged: move it aside (your videos in the "
+                f"library are kept), then run again"
+            )
         if "readonly" in text or "unable to open" in text:
             return f"the job database {path} cannot be written: check the folder's permissions"
         return f"the job database {path} failed: {exc}"

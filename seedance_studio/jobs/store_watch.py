@@ -24,8 +24,15 @@ ADOPT_EVERY_TICKS = 5
 class StoreWatcher:
     """Announces other processes' writes; now and then adopts jobs left by a dead runner."""
 
-    def __init__(self, store: JobStore, owner: str, *, announce: Callable[[int], None],
-                 adopt: Callable[[JobRecord], None], busy: Callable[[JobRecord], bool]) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        owner: str,
+        *,
+        announce: Callable[[int], None],
+        adopt: Callable[[JobRecord], None],
+        busy: Callable[[JobRecord], bool],
+    ) -> None:
         self.store = store
         self.owner = owner
         self._announce = announce
@@ -35,8 +42,9 @@ class StoreWatcher:
         self._seen: dict[int, float] = {}
         """Job id -> the updated_at last announced."""
 
-    async def run(self, every_s: float = SCAN_EVERY_S, adopt_every: int = ADOPT_EVERY_TICKS
-                  ) -> None:
+    async def run(
+        self, every_s: float = SCAN_EVERY_S, adopt_every: int = ADOPT_EVERY_TICKS
+    ) -> None:
         for tick in itertools.count(1):
             await asyncio.sleep(every_s)
             try:
@@ -57,6 +65,5 @@ class StoreWatcher:
             now = self.store.now()
             for job in self.store.unfinished():
                 later = job.next_poll_at is not None and job.next_poll_at > now
-                if not self._busy(job) and not later and self.store.lease_is_free(job,
-                                                                                   self.owner):
+                if not self._busy(job) and not later and self.store.lease_is_free(job, self.owner):
                     self._adopt(job)

@@ -109,8 +109,15 @@ class Body(Protocol):
     def close(self) -> None: ...
 
 
-def pump(body: Body, out: IO[bytes], hasher: Hasher, done: int, *,
-         on_bytes: Callable[[int], None], stop: threading.Event) -> int:
+def pump(
+    body: Body,
+    out: IO[bytes],
+    hasher: Hasher,
+    done: int,
+    *,
+    on_bytes: Callable[[int], None],
+    stop: threading.Event,
+) -> int:
     """Copy `body` into `out` through one reused buffer; returns the byte count reached."""
     buffer = bytearray(BUFFER_BYTES)
     view = memoryview(buffer)

@@ -89,41 +89,54 @@ _WATCHED = _ACTIVE | {S.STUCK}
 _FETCH = frozenset({S.SUCCEEDED, S.DOWNLOADING})
 _FINISHED = ("finished_at",)
 
-TABLE: Mapping[Event, Transition] = MappingProxyType({
-    Event.CREATED: Transition(frozenset({S.SUBMITTING}), S.QUEUED, ("submitted_at",),
-                              {"message": None}),
-    Event.CREATE_FAILED: Transition(frozenset({S.SUBMITTING}), S.FAILED, _FINISHED,
-                                    {"create_sent_at": None}),
-    Event.CREATE_UNKNOWN: Transition(frozenset({S.SUBMITTING}), S.SUBMIT_UNKNOWN),
-    Event.CANCELLED_UNSENT: Transition(frozenset({S.SUBMITTING}), S.CANCELLED, _FINISHED),
-    Event.FOUND: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.QUEUED, ("submitted_at",)),
-    Event.NOT_CREATED: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.FAILED, _FINISHED),
-    Event.SUBMIT_AGAIN: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.SUBMITTING, (),
-                                   {"create_sent_at": None}),
-    Event.DISCARDED: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.CANCELLED, _FINISHED),
-    Event.REPORTED_QUEUED: Transition(_WATCHED, S.QUEUED, (), {"message": None}),
-    Event.REPORTED_RUNNING: Transition(_WATCHED, S.RUNNING, (), {"message": None}),
-    Event.REPORTED_SUCCEEDED: Transition(_WATCHED, S.SUCCEEDED, ("succeeded_at",),
-                                         {"progress": 1.0, "message": None}),
-    Event.REPORTED_FAILED: Transition(_WATCHED, S.FAILED, _FINISHED),
-    Event.REPORTED_CANCELLED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
-    Event.LOST: Transition(_ACTIVE, S.FAILED, _FINISHED),
-    Event.TIMED_OUT: Transition(_ACTIVE, S.STUCK),
-    Event.CANCEL_CONFIRMED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
-    Event.CANCEL_UNSUPPORTED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
-    Event.RENDER_AGAIN: Transition(_ACTIVE | _FETCH, S.QUEUED, ("submitted_at",),
-                                   {"progress": None, "raw_status": None, "result_path": None,
-                                    "next_poll_at": None}),
-    Event.RENDER_FAILED: Transition(_ACTIVE, S.FAILED, _FINISHED),
-    Event.FETCH_STARTED: Transition(frozenset({S.SUCCEEDED}), S.DOWNLOADING),
-    Event.FETCHED: Transition(frozenset({S.DOWNLOADING}), S.DONE, _FINISHED,
-                              {"message": None, "error_type": None, "error_code": None,
-                               "next_poll_at": None}),
-    Event.FETCH_FAILED: Transition(_FETCH, S.SUCCEEDED),
-    Event.NO_RESULT: Transition(_FETCH, S.FAILED, _FINISHED),
-    Event.DOWNLOAD_AGAIN: Transition(frozenset({S.DONE, S.FAILED}), S.SUCCEEDED, (),
-                                     {"result_path": None}),
-})
+TABLE: Mapping[Event, Transition] = MappingProxyType(
+    {
+        Event.CREATED: Transition(
+            frozenset({S.SUBMITTING}), S.QUEUED, ("submitted_at",), {"message": None}
+        ),
+        Event.CREATE_FAILED: Transition(
+            frozenset({S.SUBMITTING}), S.FAILED, _FINISHED, {"create_sent_at": None}
+        ),
+        Event.CREATE_UNKNOWN: Transition(frozenset({S.SUBMITTING}), S.SUBMIT_UNKNOWN),
+        Event.CANCELLED_UNSENT: Transition(frozenset({S.SUBMITTING}), S.CANCELLED, _FINISHED),
+        Event.FOUND: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.QUEUED, ("submitted_at",)),
+        Event.NOT_CREATED: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.FAILED, _FINISHED),
+        Event.SUBMIT_AGAIN: Transition(
+            frozenset({S.SUBMIT_UNKNOWN}), S.SUBMITTING, (), {"create_sent_at": None}
+        ),
+        Event.DISCARDED: Transition(frozenset({S.SUBMIT_UNKNOWN}), S.CANCELLED, _FINISHED),
+        Event.REPORTED_QUEUED: Transition(_WATCHED, S.QUEUED, (), {"message": None}),
+        Event.REPORTED_RUNNING: Transition(_WATCHED, S.RUNNING, (), {"message": None}),
+        Event.REPORTED_SUCCEEDED: Transition(
+            _WATCHED, S.SUCCEEDED, ("succeeded_at",), {"progress": 1.0, "message": None}
+        ),
+        Event.REPORTED_FAILED: Transition(_WATCHED, S.FAILED, _FINISHED),
+        Event.REPORTED_CANCELLED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
+        Event.LOST: Transition(_ACTIVE, S.FAILED, _FINISHED),
+        Event.TIMED_OUT: Transition(_ACTIVE, S.STUCK),
+        Event.CANCEL_CONFIRMED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
+        Event.CANCEL_UNSUPPORTED: Transition(_WATCHED, S.CANCELLED, _FINISHED),
+        Event.RENDER_AGAIN: Transition(
+            _ACTIVE | _FETCH,
+            S.QUEUED,
+            ("submitted_at",),
+            {"progress": None, "raw_status": None, "result_path": None, "next_poll_at": None},
+        ),
+        Event.RENDER_FAILED: Transition(_ACTIVE, S.FAILED, _FINISHED),
+        Event.FETCH_STARTED: Transition(frozenset({S.SUCCEEDED}), S.DOWNLOADING),
+        Event.FETCHED: Transition(
+            frozenset({S.DOWNLOADING}),
+            S.DONE,
+            _FINISHED,
+            {"message": None, "error_type": None, "error_code": None, "next_poll_at": None},
+        ),
+        Event.FETCH_FAILED: Transition(_FETCH, S.SUCCEEDED),
+        Event.NO_RESULT: Transition(_FETCH, S.FAILED, _FINISHED),
+        Event.DOWNLOAD_AGAIN: Transition(
+            frozenset({S.DONE, S.FAILED}), S.SUCCEEDED, (), {"result_path": None}
+        ),
+    }
+)
 """Every transition there is. A pair not listed here cannot happen."""
 
 
@@ -151,6 +164,7 @@ def events_from(state: JobState) -> frozenset[Event]:
 
 # --- what a person may do -----------------------------------------------------------------
 
+
 class Action(StrEnum):
     """A user's act on one job: one button in the job table, one `seedance` command."""
 
@@ -161,18 +175,20 @@ class Action(StrEnum):
     CANCEL = "cancel"
 
 
-_ACTIONS: Mapping[JobState, frozenset[Action]] = MappingProxyType({
-    S.SUBMITTING: frozenset({Action.CANCEL}),
-    S.SUBMIT_UNKNOWN: frozenset({Action.CHECK_AGAIN, Action.SUBMIT_ANYWAY, Action.CANCEL}),
-    S.QUEUED: frozenset({Action.CANCEL}),
-    S.RUNNING: frozenset({Action.CANCEL}),
-    S.SUCCEEDED: frozenset({Action.DOWNLOAD}),
-    S.DOWNLOADING: frozenset(),
-    S.DONE: frozenset({Action.RETRY, Action.DOWNLOAD}),
-    S.FAILED: frozenset({Action.RETRY, Action.DOWNLOAD}),
-    S.CANCELLED: frozenset({Action.RETRY}),
-    S.STUCK: frozenset({Action.CHECK_AGAIN, Action.CANCEL, Action.RETRY}),
-})
+_ACTIONS: Mapping[JobState, frozenset[Action]] = MappingProxyType(
+    {
+        S.SUBMITTING: frozenset({Action.CANCEL}),
+        S.SUBMIT_UNKNOWN: frozenset({Action.CHECK_AGAIN, Action.SUBMIT_ANYWAY, Action.CANCEL}),
+        S.QUEUED: frozenset({Action.CANCEL}),
+        S.RUNNING: frozenset({Action.CANCEL}),
+        S.SUCCEEDED: frozenset({Action.DOWNLOAD}),
+        S.DOWNLOADING: frozenset(),
+        S.DONE: frozenset({Action.RETRY, Action.DOWNLOAD}),
+        S.FAILED: frozenset({Action.RETRY, Action.DOWNLOAD}),
+        S.CANCELLED: frozenset({Action.RETRY}),
+        S.STUCK: frozenset({Action.CHECK_AGAIN, Action.CANCEL, Action.RETRY}),
+    }
+)
 """Why: cancel ends a job before the provider finishes it (a finished one is paid: its file is
 fetched); retry is a new paid create, offered once this one can run no more (or is stuck);
 download brings home a finished job's file (done: again; failed: when it has results)."""
@@ -190,7 +206,7 @@ def states_allowing(action: Action) -> frozenset[JobState]:
 
 
 def describe(actions: Iterable[Action], job_id: int) -> str:
-    """"`seedance check-again 7`, `seedance submit-anyway 7` or `seedance cancel 7`"."""
+    """ "`seedance check-again 7`, `seedance submit-anyway 7` or `seedance cancel 7`"."""
     order = list(Action)
     names = [f"`seedance {a.value} {job_id}`" for a in sorted(actions, key=order.index)]
     if len(names) <= 1:

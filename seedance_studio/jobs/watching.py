@@ -84,20 +84,29 @@ class RenderAgain:
 Step = Apply | Retry | GiveUp | Pause | RenderAgain
 
 
-def next_step(job: JobRecord, status: StatusResult | SeedanceError, counters: Counters, *,
-              interval: float, local: bool) -> tuple[Step, Counters]:
+def next_step(
+    job: JobRecord,
+    status: StatusResult | SeedanceError,
+    counters: Counters,
+    *,
+    interval: float,
+    local: bool,
+) -> tuple[Step, Counters]:
     """What to do after a poll of `job` answered `status` (or failed with it)."""
     if isinstance(status, SeedanceError):
         return _after_error(status, replace(counters, errors=counters.errors + 1))
     counters = replace(counters, errors=0, not_found=0, refused=0)
-    if (isinstance(status, Failed) and status.code == INTERRUPTED_CODE and local
-            and job.attempt <= LOCAL_RERENDERS):
+    if (
+        isinstance(status, Failed)
+        and status.code == INTERRUPTED_CODE
+        and local
+        and job.attempt <= LOCAL_RERENDERS
+    ):
         return RenderAgain(), counters
     raw = status.raw_status or status.state
     unchanged = counters.unchanged + 1 if raw == counters.last_raw else 0
     counters = replace(counters, unchanged=unchanged, last_raw=raw)
-    wait = (next_poll_delay(interval, unchanged) if isinstance(status, Queued | Running)
-            else None)
+    wait = next_poll_delay(interval, unchanged) if isinstance(status, Queued | Running) else None
     return Apply(status, wait), counters
 
 
@@ -112,8 +121,10 @@ def _after_error(exc: SeedanceError, counters: Counters) -> tuple[Step, Counters
     if isinstance(exc, AuthError):
         counters = replace(counters, refused=counters.refused + 1)
         if counters.refused >= AUTH_ERROR_LIMIT:
-            return Pause(f"polling paused, the key was refused: {exc} (fix the key, then "
-                         f"resume)", type(exc).__name__), counters
+            return Pause(
+                f"polling paused, the key was refused: {exc} (fix the key, then resume)",
+                type(exc).__name__,
+            ), counters
     return Retry(error_delay(counters.errors), f"polling: {exc} (will keep trying)"), counters
 
 
@@ -145,8 +156,9 @@ class FileGone:
 Phase = Fetch | Poll | Stop | TimeOut | FileGone
 
 
-def before_poll(job: JobRecord, *, polled: bool, now: float, timeout_s: int, local: bool,
-                files_gone: bool) -> Phase:
+def before_poll(
+    job: JobRecord, *, polled: bool, now: float, timeout_s: int, local: bool, files_gone: bool
+) -> Phase:
     """What a watch does with `job` as it stands now, before (another) poll."""
     if job.state in FETCH_STATES:
         return FileGone() if local and files_gone else Fetch()
@@ -161,7 +173,7 @@ def before_poll(job: JobRecord, *, polled: bool, now: float, timeout_s: int, loc
 
 
 def wait_text(seconds: float) -> str:
-    """"45 s", "1 min", "2 h 5 min": a time-out in words (never "0 min")."""
+    """ "45 s", "1 min", "2 h 5 min": a time-out in words (never "0 min")."""
     whole = int(seconds)
     if whole < 60:
         return f"{whole} s"

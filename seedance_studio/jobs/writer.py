@@ -22,30 +22,53 @@ class JobWriter:
     """Writes to the store, then calls `announce(job_id)` / `report(job_id, phase, fraction)`;
     a failing listener is logged, never raised."""
 
-    def __init__(self, store: JobStore, announce: Callable[[int], object],
-                 report: Callable[[int, str, float], object]) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        announce: Callable[[int], object],
+        report: Callable[[int, str, float], object],
+    ) -> None:
         self.store = store
         self._announce = announce
         self._report = report
 
-    def move(self, job_id: int, event: Event, *, note: str | None = None, raw: object = None,
-             **fields: Unpack[JobFields]) -> bool:
+    def move(
+        self,
+        job_id: int,
+        event: Event,
+        *,
+        note: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         """Apply a transition of jobs/transitions.py (False when the job had moved on)."""
         changed = self.store.move(job_id, event, note=note, raw=raw, **fields)
         if changed:
             self.announce(job_id)
         return changed
 
-    def update(self, job_id: int, *, expect: Iterable[JobState] | None = None,
-               event: str | None = None, raw: object = None,
-               **fields: Unpack[JobFields]) -> bool:
+    def update(
+        self,
+        job_id: int,
+        *,
+        expect: Iterable[JobState] | None = None,
+        event: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> bool:
         changed = self.store.update(job_id, expect=expect, event=event, raw=raw, **fields)
         if changed:
             self.announce(job_id)
         return changed
 
-    def update_many(self, ids: list[int], *, event: str | None = None, raw: object = None,
-                    **fields: Unpack[JobFields]) -> None:
+    def update_many(
+        self,
+        ids: list[int],
+        *,
+        event: str | None = None,
+        raw: object = None,
+        **fields: Unpack[JobFields],
+    ) -> None:
         for job_id in ids:
             self.update(job_id, event=event, raw=raw, **fields)
 

@@ -60,23 +60,39 @@ def spec_from_snapshot(snapshot: CompositionSnapshot, caps: ProviderCapabilities
     params = with_defaults(snapshot.params, caps)
     model = caps.model(params.model)
     refs = list(snapshot.references)
-    audio = [r.facts.duration_s for r in refs
-             if r.kind is MediaKind.AUDIO and r.facts and r.facts.duration_s]
-    video = [r.facts.duration_s for r in refs
-             if r.kind is MediaKind.VIDEO and r.facts and r.facts.duration_s]
+    audio = [
+        r.facts.duration_s
+        for r in refs
+        if r.kind is MediaKind.AUDIO and r.facts and r.facts.duration_s
+    ]
+    video = [
+        r.facts.duration_s
+        for r in refs
+        if r.kind is MediaKind.VIDEO and r.facts and r.facts.duration_s
+    ]
     duration = layout.resolve_duration(
-        params.duration, audio, video, lowest=min(model.durations),
-        highest=max(model.durations))
-    width, height = layout.frame_size(params.resolution or "720p",
-                                      params.aspect_ratio or "16:9")
+        params.duration, audio, video, lowest=min(model.durations), highest=max(model.durations)
+    )
+    width, height = layout.frame_size(params.resolution or "720p", params.aspect_ratio or "16:9")
     tags = {ref_id: tag.mention for ref_id, tag in number_tags(refs).items()}
-    return AnimaticSpec(references=refs, prompt=snapshot.canonical_prompt(),
-                        duration_s=duration, width=width, height=height, tags=tags)
+    return AnimaticSpec(
+        references=refs,
+        prompt=snapshot.canonical_prompt(),
+        duration_s=duration,
+        width=width,
+        height=height,
+        tags=tags,
+    )
 
 
-def render_animatic(spec: AnimaticSpec, dest: Path, progress: ProgressCallback | None = None,
-                    cancel_event: threading.Event | None = None, *,
-                    download: bool = True) -> Path:
+def render_animatic(
+    spec: AnimaticSpec,
+    dest: Path,
+    progress: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+    *,
+    download: bool = True,
+) -> Path:
     """Render `spec` to the MP4 `dest` (H.264 + AAC). Raises MediaCancelledError when
     cancelled, leaving no file; `download` False draws remote references as cards."""
     work = Work(progress, cancel_event)
@@ -96,8 +112,12 @@ class _Renderer:
     def run(self, dest: Path) -> None:
         spec, work = self.spec, self.work
         local = {r.id: self._local(r) for r in spec.references}
-        audio_paths = [p for r in spec.references if r.kind is MediaKind.AUDIO
-                       if (p := local[r.id]) is not None]
+        audio_paths = [
+            p
+            for r in spec.references
+            if r.kind is MediaKind.AUDIO
+            if (p := local[r.id]) is not None
+        ]
         visuals = [r for r in spec.references if r.kind is not MediaKind.AUDIO]
         rhythm, beats = self._rhythm(audio_paths)
         shots = layout.plan_shots(len(visuals), spec.duration_s, rhythm, beats)
@@ -153,8 +173,9 @@ class _Renderer:
         beats = onsets.audio_onsets(first, self.spec.duration_s)
         return length, beats
 
-    def _sources(self, visuals: list[Reference],
-                 local: dict[str, Path | None]) -> list[list[Source]]:
+    def _sources(
+        self, visuals: list[Reference], local: dict[str, Path | None]
+    ) -> list[list[Source]]:
         """Per visual reference, the picture sources its shots use (stills get two variants
         so repeated shots move differently; a video keeps one reader so it runs on)."""
         made: list[list[Source]] = []
@@ -165,15 +186,26 @@ class _Renderer:
                 if path is None:
                     raise ValueError("not available")
                 if ref.kind is MediaKind.IMAGE:
-                    made.append([StillSource(path, self.spec.width, self.spec.height, n + k)
-                                 for k in (0, 1)])
+                    made.append(
+                        [
+                            StillSource(path, self.spec.width, self.spec.height, n + k)
+                            for k in (0, 1)
+                        ]
+                    )
                 else:
                     made.append([MovingSource(path, self.spec.width, self.spec.height)])
             except (av.FFmpegError, MediaError, ValueError, OSError):
                 reason = _missing_reason(ref, self.download) if path is None else "unreadable"
-                made.append([CardSource(self.spec.width, self.spec.height,
-                                        [f"{tag} {ref.kind.label}", ref.display_name, reason],
-                                        self.scale)])
+                made.append(
+                    [
+                        CardSource(
+                            self.spec.width,
+                            self.spec.height,
+                            [f"{tag} {ref.kind.label}", ref.display_name, reason],
+                            self.scale,
+                        )
+                    ]
+                )
             self.work.check()
         return made
 
@@ -219,13 +251,13 @@ def overlay_boxes(width: int, height: int, tag: str, prompt: str) -> list[captio
     """Every text run a frame of this size carries (draft label, tag, caption), in frame
     pixels: what a render draws, without rendering."""
     scale = captions.font_scale(height, width)
-    boxes = captions.line_boxes(label_lines(tag, width, scale), top=0, width=width,
-                                scale=scale)
+    boxes = captions.line_boxes(label_lines(tag, width, scale), top=0, width=width, scale=scale)
     wrapped = caption_lines(prompt, width, scale)
     if wrapped:
         top = height - captions.band_height(len(wrapped), scale)
-        boxes += captions.line_boxes([(line, "") for line in wrapped], top=top, width=width,
-                                     scale=scale)
+        boxes += captions.line_boxes(
+            [(line, "") for line in wrapped], top=top, width=width, scale=scale
+        )
     return boxes
 
 
@@ -238,8 +270,10 @@ def download_reference(url: str) -> Path | None:
     if target.is_file():
         return target
     try:
-        with atomic_output(target) as tmp, httpx.stream(
-                "GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True) as response:
+        with (
+            atomic_output(target) as tmp,
+            httpx.stream("GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True) as response,
+        ):
             response.raise_for_status()
             with tmp.open("wb") as fh:
                 for chunk in response.iter_bytes():
@@ -268,21 +302,35 @@ class _BandSet:
         spec, scale = self.spec, self.scale
         y_stride = picture.planes[0].line_size
         uv_stride = picture.planes[1].line_size
-        bands = [captions.text_band(label_lines(tag, spec.width, scale), top=0,
-                                    width=spec.width, luma_stride=y_stride,
-                                    chroma_stride=uv_stride, scale=scale)]
+        bands = [
+            captions.text_band(
+                label_lines(tag, spec.width, scale),
+                top=0,
+                width=spec.width,
+                luma_stride=y_stride,
+                chroma_stride=uv_stride,
+                scale=scale,
+            )
+        ]
         wrapped = caption_lines(spec.prompt, spec.width, scale)
         if wrapped:
             height = captions.band_height(len(wrapped), scale)
-            bands.append(captions.text_band([(line, "") for line in wrapped],
-                                            top=spec.height - height, width=spec.width,
-                                            luma_stride=y_stride, chroma_stride=uv_stride,
-                                            scale=scale))
+            bands.append(
+                captions.text_band(
+                    [(line, "") for line in wrapped],
+                    top=spec.height - height,
+                    width=spec.width,
+                    luma_stride=y_stride,
+                    chroma_stride=uv_stride,
+                    scale=scale,
+                )
+            )
         return bands
 
     def title_card(self) -> av.VideoFrame:
         if self._title is None:
-            card = CardSource(self.spec.width, self.spec.height, ["no reference images",
-                                                                  "or videos"], self.scale)
+            card = CardSource(
+                self.spec.width, self.spec.height, ["no reference images", "or videos"], self.scale
+            )
             self._title = card.picture
         return self._title

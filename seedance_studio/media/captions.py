@@ -51,12 +51,20 @@ class TextBox:
     height: int
 
     def overlaps(self, other: TextBox) -> bool:
-        return (self.x < other.x + other.width and other.x < self.x + self.width
-                and self.y < other.y + other.height and other.y < self.y + self.height)
+        return (
+            self.x < other.x + other.width
+            and other.x < self.x + self.width
+            and self.y < other.y + other.height
+            and other.y < self.y + self.height
+        )
 
     def inside(self, width: int, height: int) -> bool:
-        return (self.x >= 0 and self.y >= 0 and self.x + self.width <= width
-                and self.y + self.height <= height)
+        return (
+            self.x >= 0
+            and self.y >= 0
+            and self.x + self.width <= width
+            and self.y + self.height <= height
+        )
 
 
 EM_PER_SCALE = 10
@@ -85,8 +93,7 @@ def _fit(text: str, font: Font, room: int) -> str:
     return text
 
 
-def line_boxes(lines: list[tuple[str, str]], *, top: int, width: int,
-               scale: int) -> list[TextBox]:
+def line_boxes(lines: list[tuple[str, str]], *, top: int, width: int, scale: int) -> list[TextBox]:
     """The boxes `text_band` draws `lines` into, so a layout can be checked without pixels.
 
     Characters that would cross the frame's right edge are dropped, as drawing drops them.
@@ -124,8 +131,15 @@ def wrap_caption(text: str, width: int, scale: int, max_lines: int) -> list[str]
     return wrap(text, font_for(scale), max(1, width - 8 * scale), max_lines)
 
 
-def text_band(lines: list[tuple[str, str]], *, top: int, width: int, luma_stride: int,
-              chroma_stride: int, scale: int) -> Band:
+def text_band(
+    lines: list[tuple[str, str]],
+    *,
+    top: int,
+    width: int,
+    luma_stride: int,
+    chroma_stride: int,
+    scale: int,
+) -> Band:
     """A band with one row of text per line; each line is (left text, right-aligned text)."""
     height = band_height(len(lines), scale)
     band_top = _even(top)

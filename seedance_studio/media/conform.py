@@ -26,14 +26,17 @@ from seedance_studio.media.encode_video import encode_video, video_bitrate_for
 from seedance_studio.media.plan import ConformPlan
 from seedance_studio.media.progress import ProgressCallback, Work, atomic_output
 
-EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "mp4": "mp4", "mp3": "mp3",
-              "wav": "wav"}
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "mp4": "mp4", "mp3": "mp3", "wav": "wav"}
 SIZE_RETRIES = 3
 """Re-encodes at a lower bitrate when an output still ends up over its byte cap."""
 
 
-def conform(ref: Reference, plan: ConformPlan, progress: ProgressCallback | None = None,
-            cancel_event: threading.Event | None = None) -> Reference:
+def conform(
+    ref: Reference,
+    plan: ConformPlan,
+    progress: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+) -> Reference:
     """Make (or reuse from the cache) the conformed copy of `ref` that `plan` describes.
 
     Raises MediaCancelledError when `cancel_event` is set (no file is left behind) and MediaError
@@ -56,15 +59,22 @@ def conform(ref: Reference, plan: ConformPlan, progress: ProgressCallback | None
             _make(source, tmp, plan, work)
     work.report(1.0)
     facts = probe_file(target)
-    return ref.model_copy(update={
-        "source": str(target), "facts": facts, "name": ref.display_name,
-        "original_source": ref.original_source or ref.source,
-    })
+    return ref.model_copy(
+        update={
+            "source": str(target),
+            "facts": facts,
+            "name": ref.display_name,
+            "original_source": ref.original_source or ref.source,
+        }
+    )
 
 
-async def conform_async(ref: Reference, plan: ConformPlan,
-                        progress: ProgressCallback | None = None,
-                        cancel_event: threading.Event | None = None) -> Reference:
+async def conform_async(
+    ref: Reference,
+    plan: ConformPlan,
+    progress: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+) -> Reference:
     """`conform` on a worker thread; `progress` is called from that thread."""
     return await asyncio.to_thread(conform, ref, plan, progress, cancel_event)
 
@@ -85,9 +95,17 @@ def _make_video(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None
     bitrate = video_bitrate_for(plan.max_bytes, seconds, has_audio=True)
     for attempt in range(SIZE_RETRIES):
         work.stage(attempt / SIZE_RETRIES if attempt else 0.0, 1.0)
-        encode_video(source, dest, start_s=plan.start_s, duration_s=seconds,
-                     width=plan.width, height=plan.height, fps=plan.fps, bitrate=bitrate,
-                     work=work)
+        encode_video(
+            source,
+            dest,
+            start_s=plan.start_s,
+            duration_s=seconds,
+            width=plan.width,
+            height=plan.height,
+            fps=plan.fps,
+            bitrate=bitrate,
+            work=work,
+        )
         if plan.max_bytes is None or dest.stat().st_size < plan.max_bytes or bitrate is None:
             return
         bitrate = int(bitrate * 0.7 * plan.max_bytes / dest.stat().st_size)
@@ -96,8 +114,15 @@ def _make_video(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None
 def _make_audio(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None:
     seconds = plan.duration_s or _seconds(source)
     bitrate = mp3_bitrate_for(plan.max_bytes, seconds)
-    encode_audio(source, dest, fmt=plan.format, start_s=plan.start_s,
-                 duration_s=plan.duration_s, bitrate=bitrate, work=work)
+    encode_audio(
+        source,
+        dest,
+        fmt=plan.format,
+        start_s=plan.start_s,
+        duration_s=plan.duration_s,
+        bitrate=bitrate,
+        work=work,
+    )
 
 
 def _make_image(source: Path, dest: Path, plan: ConformPlan, work: Work) -> None:
@@ -123,5 +148,8 @@ def _seconds(source: Path) -> float:
 
 def _check_cap(dest: Path, plan: ConformPlan) -> None:
     if plan.max_bytes is not None and dest.stat().st_size >= plan.max_bytes:
-        raise MediaError(str(dest), f"the conformed copy is still {dest.stat().st_size:,} bytes, "
-                                    f"over the {plan.max_bytes:,}-byte limit")
+        raise MediaError(
+            str(dest),
+            f"the conformed copy is still {dest.stat().st_size:,} bytes, "
+            f"over the {plan.max_bytes:,}-byte limit",
+        )

@@ -26,8 +26,16 @@ def mp3_bitrate_for(max_bytes: int | None, seconds: float) -> int:
     return max(MIN_MP3_BITRATE, min(MP3_BITRATE, fitting // 8000 * 8000))
 
 
-def encode_audio(source: Path, dest: Path, *, fmt: str, start_s: float,
-                 duration_s: float | None, bitrate: int, work: Work) -> None:
+def encode_audio(
+    source: Path,
+    dest: Path,
+    *,
+    fmt: str,
+    start_s: float,
+    duration_s: float | None,
+    bitrate: int,
+    work: Work,
+) -> None:
     """Write `dest` as `fmt` (mp3 or wav) from the first audio stream of `source`."""
     with av.open(str(source)) as src:
         ain = src.streams.audio[0]
@@ -52,8 +60,11 @@ def encode_audio(source: Path, dest: Path, *, fmt: str, start_s: float,
                 stream.bit_rate = bitrate
             written = 0
             for frame in src.decode(ain):
-                t = (float(frame.pts * frame.time_base)
-                     if frame.pts is not None and frame.time_base is not None else None)
+                t = (
+                    float(frame.pts * frame.time_base)
+                    if frame.pts is not None and frame.time_base is not None
+                    else None
+                )
                 if t is not None and t + frame.samples / frame.sample_rate <= start_s:
                     continue
                 for resampled in resampler.resample(frame):
@@ -67,8 +78,14 @@ def encode_audio(source: Path, dest: Path, *, fmt: str, start_s: float,
             out.mux(stream.encode(None))
 
 
-def _mux(out: OutputContainer, stream: av.AudioStream, frame: av.AudioFrame, written: int,
-         total: int | None, rate: int) -> int:
+def _mux(
+    out: OutputContainer,
+    stream: av.AudioStream,
+    frame: av.AudioFrame,
+    written: int,
+    total: int | None,
+    rate: int,
+) -> int:
     if total is not None and written >= total:
         return written
     if total is not None and written + frame.samples > total:

@@ -28,8 +28,9 @@ def load_picture(source: Path) -> av.VideoFrame:
     raise MediaError(str(source), "the file holds no picture")
 
 
-def encode_picture(frame: av.VideoFrame, fmt: str, width: int, height: int,
-                   quality_step: int = 0) -> bytes:
+def encode_picture(
+    frame: av.VideoFrame, fmt: str, width: int, height: int, quality_step: int = 0
+) -> bytes:
     """`frame` scaled to `width`×`height` and encoded as `fmt` at quality step `quality_step`
     (0 is best; higher steps trade quality for size where the format allows)."""
     if fmt == "png":

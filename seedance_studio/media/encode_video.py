@@ -33,8 +33,18 @@ def video_bitrate_for(max_bytes: int | None, seconds: float, has_audio: bool) ->
     return max(MIN_VIDEO_BITRATE, int(total - audio))
 
 
-def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float | None,
-                 width: int, height: int, fps: float, bitrate: int | None, work: Work) -> None:
+def encode_video(
+    source: Path,
+    dest: Path,
+    *,
+    start_s: float,
+    duration_s: float | None,
+    width: int,
+    height: int,
+    fps: float,
+    bitrate: int | None,
+    work: Work,
+) -> None:
     """Write `dest` (MP4) from `source`; progress runs 0..1 over the kept duration."""
     with av.open(str(source)) as src:
         vin = src.streams.video[0]
@@ -53,8 +63,9 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
             if ain is not None:
                 aout = out.add_stream("aac", rate=AUDIO_RATE, layout="stereo")
                 aout.bit_rate = AUDIO_BITRATE
-                resampler = av.AudioResampler(format="fltp", layout="stereo", rate=AUDIO_RATE,
-                                              frame_size=AAC_FRAME)
+                resampler = av.AudioResampler(
+                    format="fltp", layout="stereo", rate=AUDIO_RATE, frame_size=AAC_FRAME
+                )
             retimer = _Retimer(rate, total, start_s)
             upright = Upright()
             audio_samples = 0
@@ -70,10 +81,15 @@ def encode_video(source: Path, dest: Path, *, start_s: float, duration_s: float 
                         for index, chosen in retimer.push(frame, t):
                             _encode_picture(out, vout, chosen, index, width, height, rate)
                             work.report(index / max(1, retimer.count))
-                    elif (isinstance(frame, av.AudioFrame) and aout is not None
-                          and resampler is not None and audio_samples < audio_total):
-                        audio_samples = _encode_sound(out, aout, resampler, frame, start_s,
-                                                      audio_samples, audio_total)
+                    elif (
+                        isinstance(frame, av.AudioFrame)
+                        and aout is not None
+                        and resampler is not None
+                        and audio_samples < audio_total
+                    ):
+                        audio_samples = _encode_sound(
+                            out, aout, resampler, frame, start_s, audio_samples, audio_total
+                        )
                 if retimer.done and (aout is None or audio_samples >= audio_total):
                     break
             for index, chosen in retimer.finish():
@@ -94,8 +110,9 @@ def _x264_options(bitrate: int | None) -> dict[str, str]:
     return options
 
 
-def _length(src: InputContainer, vin: av.VideoStream, duration_s: float | None,
-            start_s: float) -> float:
+def _length(
+    src: InputContainer, vin: av.VideoStream, duration_s: float | None, start_s: float
+) -> float:
     full = None
     if src.duration:
         full = src.duration / av.time_base
@@ -148,18 +165,30 @@ class _Retimer:
         return ready
 
 
-def _encode_picture(out: OutputContainer, stream: av.VideoStream, frame: av.VideoFrame,
-                    index: int, width: int,
-                    height: int, rate: Fraction) -> None:
+def _encode_picture(
+    out: OutputContainer,
+    stream: av.VideoStream,
+    frame: av.VideoFrame,
+    index: int,
+    width: int,
+    height: int,
+    rate: Fraction,
+) -> None:
     picture = frame.reformat(width, height, "yuv420p", interpolation="BILINEAR")
     picture.pts = index
     picture.time_base = 1 / rate
     out.mux(stream.encode(picture))
 
 
-def _encode_sound(out: OutputContainer, stream: av.AudioStream, resampler: av.AudioResampler,
-                  frame: av.AudioFrame, start_s: float,
-                  written: int, total: int) -> int:
+def _encode_sound(
+    out: OutputContainer,
+    stream: av.AudioStream,
+    resampler: av.AudioResampler,
+    frame: av.AudioFrame,
+    start_s: float,
+    written: int,
+    total: int,
+) -> int:
     t = _time(frame)
     if t is not None and t + frame.samples / frame.sample_rate <= start_s:
         return written
@@ -168,8 +197,9 @@ def _encode_sound(out: OutputContainer, stream: av.AudioStream, resampler: av.Au
     return written
 
 
-def _mux_audio(out: OutputContainer, stream: av.AudioStream, frame: av.AudioFrame,
-               written: int, total: int) -> int:
+def _mux_audio(
+    out: OutputContainer, stream: av.AudioStream, frame: av.AudioFrame, written: int, total: int
+) -> int:
     if written >= total:
         return written
     if written + frame.samples > total:

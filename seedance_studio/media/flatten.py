@@ -58,8 +58,9 @@ def take_format(path: Path) -> TakeFormat:
         if src.streams.audio:
             a = src.streams.audio[0].codec_context
             audio = (a.name, int(a.sample_rate), a.layout.name, bytes(a.extradata or b""))
-        return TakeFormat(int(v.width), int(v.height), str(v.pix_fmt), v.name,
-                          bytes(v.extradata or b""), audio)
+        return TakeFormat(
+            int(v.width), int(v.height), str(v.pix_fmt), v.name, bytes(v.extradata or b""), audio
+        )
 
 
 def take_duration(path: Path) -> float:
@@ -75,9 +76,14 @@ def take_duration(path: Path) -> float:
     raise MediaError(path.name, "does not say how long it is")
 
 
-def flatten(takes: list[Path], dest: Path, *, sound: Path | None = None,
-            progress: ProgressCallback | None = None,
-            cancel_event: threading.Event | None = None) -> Flattened:
+def flatten(
+    takes: list[Path],
+    dest: Path,
+    *,
+    sound: Path | None = None,
+    progress: ProgressCallback | None = None,
+    cancel_event: threading.Event | None = None,
+) -> Flattened:
     """Write `takes` end to end into `dest`; `sound` (if given) becomes the only soundtrack."""
     if not takes:
         raise MediaError(dest.name, "a sequence needs at least one take to flatten")
@@ -87,8 +93,15 @@ def flatten(takes: list[Path], dest: Path, *, sound: Path | None = None,
         durations = [take_duration(p) for p in takes]
         copy = formats[0].codec == "h264" and all(
             (f.width, f.height, f.pix_fmt, f.codec, f.extradata)
-            == (formats[0].width, formats[0].height, formats[0].pix_fmt, formats[0].codec,
-                formats[0].extradata) for f in formats)
+            == (
+                formats[0].width,
+                formats[0].height,
+                formats[0].pix_fmt,
+                formats[0].codec,
+                formats[0].extradata,
+            )
+            for f in formats
+        )
         copy_audio = sound is None and all(f.audio == formats[0].audio for f in formats)
         with atomic_output(dest) as tmp:
             if copy:
@@ -101,12 +114,21 @@ def flatten(takes: list[Path], dest: Path, *, sound: Path | None = None,
     return Flattened(dest, sum(durations), "copy" if copy else "encode")
 
 
-def _copy(takes: list[Path], durations: list[float], dest: Path, work: Work, *,
-          copy_audio: bool, sound: Path | None) -> None:
+def _copy(
+    takes: list[Path],
+    durations: list[float],
+    dest: Path,
+    work: Work,
+    *,
+    copy_audio: bool,
+    sound: Path | None,
+) -> None:
     """Remux every take's packets into one track each, shifted by the takes before it."""
     total = sum(durations)
-    with av.open(str(takes[0])) as first, \
-            av.open(str(dest), "w", format="mp4", options={"movflags": "faststart"}) as out:
+    with (
+        av.open(str(takes[0])) as first,
+        av.open(str(dest), "w", format="mp4", options={"movflags": "faststart"}) as out,
+    ):
         vout: Any = out.add_stream_from_template(first.streams.video[0])
         aout: Any = None
         has_audio = bool(first.streams.audio)
@@ -141,16 +163,27 @@ def _copy(takes: list[Path], durations: list[float], dest: Path, work: Work, *,
                     packet.stream = vout if kind == "video" else aout
                     out.mux(packet)
             offset += Fraction(length).limit_denominator(1_000_000)
-            work.report((index + 1) / len(takes) * (0.8 if aout is not None
-                                                     and not copy_audio else 1.0))
+            work.report(
+                (index + 1) / len(takes) * (0.8 if aout is not None and not copy_audio else 1.0)
+            )
         if aout is not None and not (copy_audio and has_audio):
-            frames = (soundtrack.mix([sound], total) if sound is not None
-                      else _takes_sound(takes, durations))
+            frames = (
+                soundtrack.mix([sound], total)
+                if sound is not None
+                else _takes_sound(takes, durations)
+            )
             _mux_sound(out, aout, frames)
 
 
-def _encode(takes: list[Path], durations: list[float], target: TakeFormat, dest: Path,
-            work: Work, *, sound: Path | None) -> None:
+def _encode(
+    takes: list[Path],
+    durations: list[float],
+    target: TakeFormat,
+    dest: Path,
+    work: Work,
+    *,
+    sound: Path | None,
+) -> None:
     """Decode every take and encode one H.264/AAC file at the first take's size and rate."""
     rate = _rate(takes[0])
     total_frames = sum(max(1, math.floor(d * rate + 1e-6)) for d in durations)
@@ -180,8 +213,11 @@ def _encode(takes: list[Path], durations: list[float], target: TakeFormat, dest:
                 local += 1
                 index += 1
         out.mux(vout.encode(None))
-        frames = (soundtrack.mix([sound], sum(durations)) if sound is not None
-                  else _takes_sound(takes, durations))
+        frames = (
+            soundtrack.mix([sound], sum(durations))
+            if sound is not None
+            else _takes_sound(takes, durations)
+        )
         _mux_sound(out, aout, frames)
 
 
@@ -192,9 +228,14 @@ def _rate(path: Path) -> Fraction:
     return Fraction(guessed).limit_denominator(1001)
 
 
-def _picture(out: OutputContainer, stream: av.VideoStream, frame: av.VideoFrame, index: int,
-             target: TakeFormat,
-             rate: Fraction) -> None:
+def _picture(
+    out: OutputContainer,
+    stream: av.VideoStream,
+    frame: av.VideoFrame,
+    index: int,
+    target: TakeFormat,
+    rate: Fraction,
+) -> None:
     picture = frame.reformat(target.width, target.height, "yuv420p", interpolation="BILINEAR")
     picture.pts = index
     picture.time_base = 1 / rate
@@ -217,8 +258,7 @@ def _takes_sound(takes: list[Path], durations: list[float]) -> list[av.AudioFram
     return frames
 
 
-def _mux_sound(out: OutputContainer, stream: av.AudioStream, frames: list[av.AudioFrame]
-               ) -> None:
+def _mux_sound(out: OutputContainer, stream: av.AudioStream, frames: list[av.AudioFrame]) -> None:
     written = 0
     for frame in frames:
         frame.pts = written

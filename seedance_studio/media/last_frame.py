@@ -49,8 +49,9 @@ def _last_frame(video: Path) -> av.VideoFrame | None:
     return None if last is None else upright(last)
 
 
-def _decode_tail(src: InputContainer, stream: av.VideoStream, *, seek: bool
-                 ) -> av.VideoFrame | None:
+def _decode_tail(
+    src: InputContainer, stream: av.VideoStream, *, seek: bool
+) -> av.VideoFrame | None:
     if seek and src.duration:
         target = max(0.0, src.duration / av.time_base - TAIL_S)
         src.seek(int(target / av.time_base), any_frame=False, backward=True)

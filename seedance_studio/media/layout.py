@@ -21,8 +21,14 @@ def frame_size(resolution: str, aspect_ratio: str) -> tuple[int, int]:
     return lines, _even(lines * b / a)
 
 
-def resolve_duration(requested: int | str | None, audio_s: Sequence[float],
-                     video_s: Sequence[float], *, lowest: float, highest: float) -> float:
+def resolve_duration(
+    requested: int | str | None,
+    audio_s: Sequence[float],
+    video_s: Sequence[float],
+    *,
+    lowest: float,
+    highest: float,
+) -> float:
     """The render length: the requested seconds, or for "auto" the first audio's length (or the
     videos' total), kept inside the provider's range."""
     if isinstance(requested, int):
@@ -45,8 +51,9 @@ class Shot:
         return self.end - self.start
 
 
-def plan_shots(visuals: int, total: float, rhythm_s: float | None = None,
-               onsets: Sequence[float] = ()) -> list[Shot]:
+def plan_shots(
+    visuals: int, total: float, rhythm_s: float | None = None, onsets: Sequence[float] = ()
+) -> list[Shot]:
     """Cuts through `visuals` references in order, repeating the cycle until `total`.
 
     The cycle lasts the first audio (`rhythm_s`) when there is one, else the whole render, split

@@ -36,8 +36,10 @@ def energy_envelope(path: Path, max_seconds: float) -> list[float]:
         samples.byteswap()
     del samples[limit:]
     scale = 1 / (32768.0 * 32768.0 * WINDOW)
-    return [sum(s * s for s in samples[i:i + WINDOW]) * scale
-            for i in range(0, len(samples) - WINDOW + 1, WINDOW)]
+    return [
+        sum(s * s for s in samples[i : i + WINDOW]) * scale
+        for i in range(0, len(samples) - WINDOW + 1, WINDOW)
+    ]
 
 
 def onsets_from_envelope(envelope: list[float]) -> list[float]:

@@ -68,9 +68,14 @@ class ConformPlan(BaseModel):
         return "; ".join(self.reasons)
 
 
-def plan_conform(ref: Reference, limits: Limits, others: Sequence[Reference] = (), *,
-                 in_point_s: float = 0.0,
-                 out_point_s: float | None = None) -> ConformPlan | None:
+def plan_conform(
+    ref: Reference,
+    limits: Limits,
+    others: Sequence[Reference] = (),
+    *,
+    in_point_s: float = 0.0,
+    out_point_s: float | None = None,
+) -> ConformPlan | None:
     """The plan that makes `ref` fit `limits`, or None when it fits (or cannot be planned).
 
     `others` are the other references in the tray: their durations and sizes share the
@@ -82,30 +87,40 @@ def plan_conform(ref: Reference, limits: Limits, others: Sequence[Reference] = (
     """
     if ref.facts is None or ref.is_url:
         return None
-    cut_end = (out_point_s is not None and ref.facts.duration_s is not None
-               and out_point_s < ref.facts.duration_s - 1e-3)
+    cut_end = (
+        out_point_s is not None
+        and ref.facts.duration_s is not None
+        and out_point_s < ref.facts.duration_s - 1e-3
+    )
     if (in_point_s > 0 or cut_end) and ref.kind is not MediaKind.IMAGE:
         return _plan_from(ref, limits, others, in_point_s, out_point_s if cut_end else None)
     same = [o for o in others if o.kind is ref.kind and o.id != ref.id]
     kl = limits.for_kind(ref.kind)
-    duration_budget = budget(_duration(ref), [_duration(o) for o in same],
-                             kl.max_total_duration_s)
-    bytes_budget = budget(float(ref.facts.size_bytes),
-                          [float(o.facts.size_bytes) if o.facts else 0.0 for o in same],
-                          _float(kl.max_total_bytes))
+    duration_budget = budget(_duration(ref), [_duration(o) for o in same], kl.max_total_duration_s)
+    bytes_budget = budget(
+        float(ref.facts.size_bytes),
+        [float(o.facts.size_bytes) if o.facts else 0.0 for o in same],
+        _float(kl.max_total_bytes),
+    )
     return plan_for(ref.id, ref.kind, ref.facts, kl, duration_budget, bytes_budget)
 
 
-def _plan_from(ref: Reference, limits: Limits, others: Sequence[Reference],
-               in_point_s: float, out_point_s: float | None = None) -> ConformPlan | None:
+def _plan_from(
+    ref: Reference,
+    limits: Limits,
+    others: Sequence[Reference],
+    in_point_s: float,
+    out_point_s: float | None = None,
+) -> ConformPlan | None:
     """Plan for the part of `ref` between the in and out points: always a copy, since it
     starts later or ends earlier."""
     assert ref.facts is not None
     full = ref.facts.duration_s or 0.0
     end = full if out_point_s is None else min(out_point_s, full)
     if in_point_s >= end - 0.5:
-        raise ValueError(f"the in point {in_point_s:g} s leaves less than half a second "
-                         f"of {ref.display_name}")
+        raise ValueError(
+            f"the in point {in_point_s:g} s leaves less than half a second of {ref.display_name}"
+        )
     rest = ref.facts.model_copy(update={"duration_s": round(end - in_point_s, 3)})
     part = ref.model_copy(update={"facts": rest})
     plan = plan_conform(part, limits, others)
@@ -113,19 +128,18 @@ def _plan_from(ref: Reference, limits: Limits, others: Sequence[Reference],
     if out_point_s is not None:
         reasons.append(f"end at {out_point_s:g} s")
     if plan is None:
-        plan = plan_for(ref.id, ref.kind, rest, limits.for_kind(ref.kind), None, None,
-                        force=True)
+        plan = plan_for(ref.id, ref.kind, rest, limits.for_kind(ref.kind), None, None, force=True)
         assert plan is not None
     # The part's facts end at the out point but the file goes on: the copy must stop there.
     duration = plan.duration_s
     if out_point_s is not None and duration is None:
         duration = round(end - in_point_s, 3)
-    return plan.model_copy(update={"start_s": in_point_s, "duration_s": duration,
-                                   "reasons": [*reasons, *plan.reasons]})
+    return plan.model_copy(
+        update={"start_s": in_point_s, "duration_s": duration, "reasons": [*reasons, *plan.reasons]}
+    )
 
 
-def plan_fix_all(snapshot: CompositionSnapshot,
-                 caps: ProviderCapabilities) -> list[ConformPlan]:
+def plan_fix_all(snapshot: CompositionSnapshot, caps: ProviderCapabilities) -> list[ConformPlan]:
     """Plans for every reference in the tray that breaks a limit, with combined limits shared
     fairly (three 10 s videos under a 15 s total become three 5 s clips)."""
     limits = caps.limits_for(snapshot.params.model)
@@ -134,8 +148,10 @@ def plan_fix_all(snapshot: CompositionSnapshot,
         refs = [r for r in snapshot.references if r.kind is kind]
         kl = limits.for_kind(kind)
         durations = fair_shares([_duration(r) for r in refs], kl.max_total_duration_s)
-        sizes = fair_shares([float(r.facts.size_bytes) if r.facts else 0.0 for r in refs],
-                            _float(kl.max_total_bytes))
+        sizes = fair_shares(
+            [float(r.facts.size_bytes) if r.facts else 0.0 for r in refs],
+            _float(kl.max_total_bytes),
+        )
         for ref, duration_budget, bytes_budget in zip(refs, durations, sizes, strict=True):
             if ref.facts is None or ref.is_url:
                 continue
@@ -146,13 +162,25 @@ def plan_fix_all(snapshot: CompositionSnapshot,
     return sorted(plans, key=lambda p: order[p.ref_id])
 
 
-def plan_for(ref_id: str, kind: MediaKind, facts: MediaFacts, kl: KindLimits,
-             duration_budget: float | None, bytes_budget: float | None, *,
-             force: bool = False) -> ConformPlan | None:
+def plan_for(
+    ref_id: str,
+    kind: MediaKind,
+    facts: MediaFacts,
+    kl: KindLimits,
+    duration_budget: float | None,
+    bytes_budget: float | None,
+    *,
+    force: bool = False,
+) -> ConformPlan | None:
     """The copy that satisfies every conformable violation of `facts` (None when there is
     none, unless `force`: a trim the user chose)."""
-    violations = [v for v in fact_violations(kind, facts, kl, duration_budget=duration_budget,
-                                             bytes_budget=bytes_budget) if v.conformable]
+    violations = [
+        v
+        for v in fact_violations(
+            kind, facts, kl, duration_budget=duration_budget, bytes_budget=bytes_budget
+        )
+        if v.conformable
+    ]
     if not violations and not force:
         return None
     reasons = [_reason(v, facts, kl) for v in violations]
@@ -177,20 +205,40 @@ def plan_for(ref_id: str, kind: MediaKind, facts: MediaFacts, kl: KindLimits,
     if kind is MediaKind.VIDEO:
         if width and height:  # H.264 in yuv420p needs even sides
             width, height = max(2, width - width % 2), max(2, height - height % 2)
-        return ConformPlan(ref_id=ref_id, kind=kind, reasons=reasons, format="mp4",
-                           duration_s=keep, width=width, height=height,
-                           fps=_output_fps(fps), max_bytes=cap)
+        return ConformPlan(
+            ref_id=ref_id,
+            kind=kind,
+            reasons=reasons,
+            format="mp4",
+            duration_s=keep,
+            width=width,
+            height=height,
+            fps=_output_fps(fps),
+            max_bytes=cap,
+        )
     if kind is MediaKind.AUDIO:
         seconds = keep or facts.duration_s or 0.0
-        if (cap is not None and fmt == "wav" and _wav_bytes(seconds) >= cap * SIZE_HEADROOM
-                and (not kl.formats or "mp3" in kl.formats)):
+        if (
+            cap is not None
+            and fmt == "wav"
+            and _wav_bytes(seconds) >= cap * SIZE_HEADROOM
+            and (not kl.formats or "mp3" in kl.formats)
+        ):
             fmt = "mp3"
-        return ConformPlan(ref_id=ref_id, kind=kind, reasons=reasons, format=fmt,
-                           duration_s=keep, max_bytes=cap)
+        return ConformPlan(
+            ref_id=ref_id, kind=kind, reasons=reasons, format=fmt, duration_s=keep, max_bytes=cap
+        )
     if any(isinstance(v.target, Shrink) for v in violations) and fmt in _LOSSLESS:
         fmt = target_format(kind, "jpeg", kl.formats)
-    return ConformPlan(ref_id=ref_id, kind=kind, reasons=reasons, format=fmt,
-                       width=width, height=height, max_bytes=cap)
+    return ConformPlan(
+        ref_id=ref_id,
+        kind=kind,
+        reasons=reasons,
+        format=fmt,
+        width=width,
+        height=height,
+        max_bytes=cap,
+    )
 
 
 _LOSSLESS = frozenset({"png", "bmp", "gif", "tiff"})
@@ -206,14 +254,19 @@ def _reason(v: Violation, facts: MediaFacts, kl: KindLimits) -> str:
         codec = "H.264" if target.codec == "h264" else target.codec.upper()
         return f"re-encode {source} {'video' if target.stream == 'video' else 'sound'} as {codec}"
     if isinstance(target, Trim):
-        why = (f"the {kl.max_duration_s:g} s per-file limit" if v.field == "max_duration_s"
-               else f"the combined {kl.max_total_duration_s:g} s limit")
+        why = (
+            f"the {kl.max_duration_s:g} s per-file limit"
+            if v.field == "max_duration_s"
+            else f"the combined {kl.max_total_duration_s:g} s limit"
+        )
         keep = max(0.5, math.floor((target.seconds - TRIM_MARGIN_S) * 100) / 100)
         return f"trim {facts.duration_s or 0.0:.1f} s to {keep:.1f} s ({why})"
     if isinstance(target, Scale):
         more = "more" if v.field == "max_pixels" else "fewer"
-        return (f"scale {facts.width}×{facts.height} to {target.width}×{target.height} "
-                f"({facts.width}×{facts.height} has {more} than {v.limit:,} pixels)")
+        return (
+            f"scale {facts.width}×{facts.height} to {target.width}×{target.height} "
+            f"({facts.width}×{facts.height} has {more} than {v.limit:,} pixels)"
+        )
     if isinstance(target, Retime):
         verb = "raise" if v.field == "min_fps" else "lower"
         return f"{verb} {facts.fps:g} fps to {target.fps:g} fps"

@@ -18,8 +18,7 @@ class PosterStrip:
     duration_s: float | None
 
 
-def poster_strip(path: str | Path, box: tuple[int, int],
-                 count: int = STRIP_FRAMES) -> PosterStrip:
+def poster_strip(path: str | Path, box: tuple[int, int], count: int = STRIP_FRAMES) -> PosterStrip:
     """`count` frames at even steps through the clip (the first a little in, past black)."""
     import av
 
@@ -47,8 +46,9 @@ def poster_strip(path: str | Path, box: tuple[int, int],
                 w, h = fit_size(frame.width, frame.height, box)
                 rgb = frame.reformat(width=w, height=h, format="rgb24")
                 thumb = Thumbnail(w, h, _packed(rgb.planes[0], w * 3, h))
-                while wanted < len(targets) and (frame.time is None
-                                                 or frame.time + 1e-6 >= targets[wanted]):
+                while wanted < len(targets) and (
+                    frame.time is None or frame.time + 1e-6 >= targets[wanted]
+                ):
                     frames.append(thumb)
                     wanted += 1
             if not frames:

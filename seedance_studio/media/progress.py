@@ -26,8 +26,9 @@ class MediaCancelledError(SeedanceError):
 class Work:
     """Reports progress within a share of the whole job and checks for cancellation."""
 
-    def __init__(self, progress: ProgressCallback | None = None,
-                 cancel_event: threading.Event | None = None) -> None:
+    def __init__(
+        self, progress: ProgressCallback | None = None, cancel_event: threading.Event | None = None
+    ) -> None:
         self._progress = progress
         self._cancel = cancel_event
         self._base = 0.0

@@ -10,8 +10,11 @@ import av.filter
 
 from seedance_studio.core.media_facts import quarter_turns
 
-_FILTERS = {90: [("transpose", "cclock")], 270: [("transpose", "clock")],
-            180: [("hflip", ""), ("vflip", "")]}
+_FILTERS = {
+    90: [("transpose", "cclock")],
+    270: [("transpose", "clock")],
+    180: [("hflip", ""), ("vflip", "")],
+}
 """Degrees counter-clockwise (PyAV's `VideoFrame.rotation`) -> FFmpeg filters that apply it."""
 
 
@@ -43,8 +46,12 @@ class Upright:
     @staticmethod
     def _build(frame: av.VideoFrame, rotation: int) -> av.filter.Graph:
         graph = av.filter.Graph()
-        node = graph.add_buffer(width=frame.width, height=frame.height, format=frame.format,
-                                time_base=frame.time_base or Fraction(1, 1000))
+        node = graph.add_buffer(
+            width=frame.width,
+            height=frame.height,
+            format=frame.format,
+            time_base=frame.time_base or Fraction(1, 1000),
+        )
         for name, args in _FILTERS[rotation]:
             step = graph.add(name, args)
             node.link_to(step)

@@ -56,7 +56,7 @@ class Planes:
             pad = bytes(line - row)
             start = (y >> shift) * stride + (x >> shift)
             data = self.data[index]
-            rows = [data[o:o + row] for o in range(start, start + (h >> shift) * stride, stride)]
+            rows = [data[o : o + row] for o in range(start, start + (h >> shift) * stride, stride)]
             plane.update(pad.join(rows) + pad if pad else b"".join(rows))
         return out
 
@@ -180,9 +180,14 @@ class CardSource:
         for plane, value in zip(blank.planes, (CARD_Y, 128, 128), strict=True):
             plane.update(bytes([value]) * plane.buffer_size)
         top = height // 2 - len(lines) * 10 * scale // 2
-        band: Band = text_band([(line, "") for line in lines], top=top, width=width,
-                               luma_stride=y_plane.line_size,
-                               chroma_stride=u_plane.line_size, scale=scale)
+        band: Band = text_band(
+            [(line, "") for line in lines],
+            top=top,
+            width=width,
+            luma_stride=y_plane.line_size,
+            chroma_stride=u_plane.line_size,
+            scale=scale,
+        )
         stamp(blank, [band])
         self.picture = blank
 

@@ -42,8 +42,10 @@ def mix(paths: list[Path], seconds: float) -> list[av.AudioFrame]:
         frames = list(_decoded(paths[0], seconds))
     elif paths:
         graph = av.filter.Graph()
-        sources = [graph.add_abuffer(format="fltp", sample_rate=RATE, layout="stereo",
-                                     time_base=TIME_BASE) for _ in paths]
+        sources = [
+            graph.add_abuffer(format="fltp", sample_rate=RATE, layout="stereo", time_base=TIME_BASE)
+            for _ in paths
+        ]
         mixer = graph.add("amix", f"inputs={len(paths)}:duration=longest:normalize=0")
         sink = graph.add("abuffersink")
         for i, source in enumerate(sources):

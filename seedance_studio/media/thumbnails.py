@@ -50,8 +50,9 @@ def fit_size(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
     return w, h
 
 
-def make_thumbnail(path: str | Path, kind: MediaKind,
-                   box: tuple[int, int] = DEFAULT_BOX) -> Thumbnail:
+def make_thumbnail(
+    path: str | Path, kind: MediaKind, box: tuple[int, int] = DEFAULT_BOX
+) -> Thumbnail:
     """The thumbnail for a local file of `kind`; raises MediaError naming the file."""
     match kind:
         case MediaKind.IMAGE | MediaKind.VIDEO:
@@ -60,8 +61,12 @@ def make_thumbnail(path: str | Path, kind: MediaKind,
             return waveform_thumbnail(path, box)
 
 
-def frame_thumbnail(path: str | Path, box: tuple[int, int] = DEFAULT_BOX,
-                    at_fraction: float = 0.1, max_offset_s: float = 1.0) -> Thumbnail:
+def frame_thumbnail(
+    path: str | Path,
+    box: tuple[int, int] = DEFAULT_BOX,
+    at_fraction: float = 0.1,
+    max_offset_s: float = 1.0,
+) -> Thumbnail:
     """A frame a little into a video (past black lead-ins), or the picture of an image file."""
     import av
 
@@ -88,8 +93,12 @@ def frame_thumbnail(path: str | Path, box: tuple[int, int] = DEFAULT_BOX,
         raise MediaError(str(path), f"cannot be decoded ({exc})") from exc
 
 
-def _seek_target(container: av.container.InputContainer, stream: av.VideoStream,
-                 at_fraction: float, max_offset_s: float) -> float:
+def _seek_target(
+    container: av.container.InputContainer,
+    stream: av.VideoStream,
+    at_fraction: float,
+    max_offset_s: float,
+) -> float:
     """Seconds to show; seeks near it so long videos are not decoded from the start."""
     import av
 
@@ -115,7 +124,7 @@ def _packed(plane: av.video.plane.VideoPlane, row_bytes: int, rows: int) -> byte
     stride = plane.line_size
     if stride == row_bytes:
         return raw[: row_bytes * rows]
-    return b"".join(raw[r * stride: r * stride + row_bytes] for r in range(rows))
+    return b"".join(raw[r * stride : r * stride + row_bytes] for r in range(rows))
 
 
 def audio_peaks(path: str | Path, columns: int) -> list[float]:
@@ -147,7 +156,7 @@ def audio_peaks(path: str | Path, columns: int) -> list[float]:
     per = max(1, len(samples) // columns)
     peaks: list[float] = []
     for c in range(columns):
-        chunk = samples[c * per:(c + 1) * per]
+        chunk = samples[c * per : (c + 1) * per]
         peaks.append(max((abs(s) for s in chunk), default=0) / 32768.0)
     top = max(peaks) or 1.0
     return [p / top for p in peaks]
@@ -161,16 +170,25 @@ def _append_s16(samples: array.array[int], frame: av.AudioFrame) -> None:
     samples.extend(chunk)
 
 
-def waveform_thumbnail(path: str | Path, box: tuple[int, int] = DEFAULT_BOX,
-                       color: Rgb = (94, 200, 140), background: Rgb = (28, 34, 40)) -> Thumbnail:
+def waveform_thumbnail(
+    path: str | Path,
+    box: tuple[int, int] = DEFAULT_BOX,
+    color: Rgb = (94, 200, 140),
+    background: Rgb = (28, 34, 40),
+) -> Thumbnail:
     """A mirrored peak waveform filling `box`, drawn from the decoded samples."""
     w, h = box
     peaks = audio_peaks(path, w)
     return draw_waveform(peaks, w, h, color, background)
 
 
-def draw_waveform(peaks: list[float], width: int, height: int,
-                  color: Rgb = (94, 200, 140), background: Rgb = (28, 34, 40)) -> Thumbnail:
+def draw_waveform(
+    peaks: list[float],
+    width: int,
+    height: int,
+    color: Rgb = (94, 200, 140),
+    background: Rgb = (28, 34, 40),
+) -> Thumbnail:
     """Vertical bars around the middle line, one per column, `peaks` scaled to the height."""
     pixels = bytearray(bytes(background) * (width * height))
     mid = height // 2
@@ -179,5 +197,5 @@ def draw_waveform(peaks: list[float], width: int, height: int,
         half = max(1, int(peaks[x] * (height * 0.45)))
         for y in range(max(0, mid - half), min(height, mid + half + 1)):
             i = (y * width + x) * 3
-            pixels[i:i + 3] = fg
+            pixels[i : i + 3] = fg
     return Thumbnail(width, height, bytes(pixels))

@@ -38,8 +38,9 @@ class TimelineClip:
     metadata: Mapping[str, JSONValue] = field(default_factory=dict)
 
 
-def build_timeline(name: str, clips: Sequence[TimelineClip],
-                   soundtrack: TimelineClip | None = None) -> otio.schema.Timeline:
+def build_timeline(
+    name: str, clips: Sequence[TimelineClip], soundtrack: TimelineClip | None = None
+) -> otio.schema.Timeline:
     """A timeline with one video track of `clips` end to end, and the soundtrack (if any) on
     an audio track from the start."""
     timeline = otio.schema.Timeline(name=name)
@@ -64,7 +65,8 @@ def write_timeline(timeline: otio.schema.Timeline, dest: Path) -> Path:
     if adapter not in available:
         raise TimelineExportError(
             f"{dest.name}: the {adapter} adapter is not installed "
-            f"(pip install otio-{adapter.replace('_', '-')}-adapter)")
+            f"(pip install otio-{adapter.replace('_', '-')}-adapter)"
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.part")
     try:
@@ -81,9 +83,11 @@ def _clip(clip: TimelineClip) -> otio.schema.Clip:
     frames = max(1, round(clip.duration_s * rate))
     available = otio.opentime.TimeRange(
         start_time=otio.opentime.RationalTime(0, rate),
-        duration=otio.opentime.RationalTime(frames, rate))
-    media = otio.schema.ExternalReference(target_url=clip.path.resolve().as_uri(),
-                                          available_range=available)
+        duration=otio.opentime.RationalTime(frames, rate),
+    )
+    media = otio.schema.ExternalReference(
+        target_url=clip.path.resolve().as_uri(), available_range=available
+    )
     result = otio.schema.Clip(name=clip.name, media_reference=media, source_range=available)
     result.metadata[METADATA_KEY] = dict(clip.metadata)
     return result

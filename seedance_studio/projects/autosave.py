@@ -57,20 +57,33 @@ class Autosave:
         return decode_composition(self.project.composition, None)[0]
 
 
-def autosave_text(state: CompositionState, *, project_path: Path | None, note: str,
-                  modified: bool, saved_at: float | None = None,
-                  sequence: SequenceEncoder | None = None) -> str:
+def autosave_text(
+    state: CompositionState,
+    *,
+    project_path: Path | None,
+    note: str,
+    modified: bool,
+    saved_at: float | None = None,
+    sequence: SequenceEncoder | None = None,
+) -> str:
     """The autosave as written: never reads a media file (hashes only if already known)."""
     composition = encode_state(state, None, digest=DIGESTS.cached)
     saved_sequence = sequence(None, DIGESTS.cached) if sequence is not None else None
     project = ProjectFile(note=redact(note), composition=composition, sequence=saved_sequence)
-    return redact(json.dumps({
-        "format": AUTOSAVE_FORMAT, "version": 1,
-        "saved_at": time.time() if saved_at is None else saved_at,
-        "project_path": None if project_path is None else str(project_path),
-        "modified": modified,
-        "project": project.model_dump(mode="json", exclude_none=True),
-    }, indent=1, ensure_ascii=False))
+    return redact(
+        json.dumps(
+            {
+                "format": AUTOSAVE_FORMAT,
+                "version": 1,
+                "saved_at": time.time() if saved_at is None else saved_at,
+                "project_path": None if project_path is None else str(project_path),
+                "modified": modified,
+                "project": project.model_dump(mode="json", exclude_none=True),
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+    )
 
 
 def read_autosave(folder: Path | None = None) -> Autosave | None:
@@ -83,8 +96,12 @@ def read_autosave(folder: Path | None = None) -> Autosave | None:
         project = parse_project(json.dumps(raw["project"]))
         decode_composition(project.composition, None)
         where = raw.get("project_path")
-        return Autosave(project, Path(where) if where else None, float(raw["saved_at"]),
-                        bool(raw.get("modified", True)))
+        return Autosave(
+            project,
+            Path(where) if where else None,
+            float(raw["saved_at"]),
+            bool(raw.get("modified", True)),
+        )
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -145,6 +162,7 @@ class Autosaver:
 
 # -- the session marker ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PreviousSession:
     unclean: bool
@@ -184,12 +202,21 @@ class SessionMarker:
 
     def write(self, *, clean: bool, project_path: Path | None) -> None:
         with contextlib.suppress(OSError):
-            atomic_write_text(self.path, json.dumps({
-                "pid": os.getpid(), "clean": clean, "at": time.time(),
-                "project_path": None if project_path is None else str(project_path)}))
+            atomic_write_text(
+                self.path,
+                json.dumps(
+                    {
+                        "pid": os.getpid(),
+                        "clean": clean,
+                        "at": time.time(),
+                        "project_path": None if project_path is None else str(project_path),
+                    }
+                ),
+            )
 
 
 # -- what the next start does ----------------------------------------------------------------
+
 
 class StartKind(Enum):
     FRESH = "fresh"
@@ -223,28 +250,39 @@ def plan_start(previous: PreviousSession, autosave: Autosave | None) -> StartPla
     if autosave is not None and autosave.modified:
         where = autosave.project_path
         if where is None:
-            notice = (f"{crashed}: your unsaved work from {_when(autosave.saved_at)} "
-                      "was restored" if previous.unclean else None)
-            return StartPlan(StartKind.RESTORED if previous.unclean else StartKind.DRAFT,
-                             autosave, None, notice)
+            notice = (
+                f"{crashed}: your unsaved work from {_when(autosave.saved_at)} was restored"
+                if previous.unclean
+                else None
+            )
+            return StartPlan(
+                StartKind.RESTORED if previous.unclean else StartKind.DRAFT, autosave, None, notice
+            )
         try:
             file_time: float | None = where.stat().st_mtime
         except OSError:
             file_time = None
         if file_time is None:
-            return StartPlan(StartKind.RESTORED, autosave, where,
-                             f"{where.name} is no longer there: its autosaved copy from "
-                             f"{_when(autosave.saved_at)} was restored")
+            return StartPlan(
+                StartKind.RESTORED,
+                autosave,
+                where,
+                f"{where.name} is no longer there: its autosaved copy from "
+                f"{_when(autosave.saved_at)} was restored",
+            )
         if file_time < autosave.saved_at:
             lead = crashed if previous.unclean else "Seedance Studio was closed by the system"
-            return StartPlan(StartKind.OFFER_BOTH, autosave, where,
-                             f"{lead}: the autosave of {where.name} "
-                             f"({_when(autosave.saved_at)}) is newer than the file "
-                             f"({_when(file_time)})")
+            return StartPlan(
+                StartKind.OFFER_BOTH,
+                autosave,
+                where,
+                f"{lead}: the autosave of {where.name} "
+                f"({_when(autosave.saved_at)}) is newer than the file "
+                f"({_when(file_time)})",
+            )
     project = previous.project_path or (autosave.project_path if autosave else None)
     if project is not None and project.is_file():
-        notice = (f"{crashed}: {project.name} was opened as last saved"
-                  if previous.unclean else None)
+        notice = f"{crashed}: {project.name} was opened as last saved" if previous.unclean else None
         return StartPlan(StartKind.PROJECT, autosave, project, notice)
     if autosave is not None and autosave.project_path is None:
         return StartPlan(StartKind.DRAFT, autosave)

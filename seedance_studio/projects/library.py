@@ -97,7 +97,7 @@ class LibraryItem:
     def source(self) -> str | None:
         """Where to add it from: the link, or the first place that still exists."""
         if self.is_url:
-            return self.key[len(URL_PREFIX):]
+            return self.key[len(URL_PREFIX) :]
         return next((p.path for p in self.places if p.exists), None)
 
     @property
@@ -133,8 +133,9 @@ class ReferenceLibrary:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def record(self, refs: Iterable[Reference], *, project: str | None = None,
-               job_ids: Iterable[int] = ()) -> list[str]:
+    def record(
+        self, refs: Iterable[Reference], *, project: str | None = None, job_ids: Iterable[int] = ()
+    ) -> list[str]:
         """Remember `refs` (hashing local files) and where they are used; returns their keys
         (a file that cannot be read now is skipped: it is recorded when it can be)."""
         now = time.time()
@@ -155,29 +156,35 @@ class ReferenceLibrary:
                     "INSERT INTO items (key, kind, name, size, facts, added_at, used_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
                     "used_at = excluded.used_at, facts = COALESCE(excluded.facts, facts)",
-                    (key, ref.kind.value, redact(ref.display_name), size, facts, now, now))
-                place = key[len(URL_PREFIX):] if key.startswith(URL_PREFIX) else ref.source
+                    (key, ref.kind.value, redact(ref.display_name), size, facts, now, now),
+                )
+                place = key[len(URL_PREFIX) :] if key.startswith(URL_PREFIX) else ref.source
                 self._db.execute(
                     "INSERT INTO places (key, place, seen_at) VALUES (?, ?, ?) "
                     "ON CONFLICT(key, place) DO UPDATE SET seen_at = excluded.seen_at",
-                    (key, place, now))
+                    (key, place, now),
+                )
                 if ref.original_source and not ref.is_url:
                     self._db.execute(
                         "INSERT OR IGNORE INTO places (key, place, seen_at) VALUES (?, ?, ?)",
-                        (key, ref.source, now))
+                        (key, ref.source, now),
+                    )
                 for job in jobs or [0]:
                     if project is None and not job:
                         continue
                     self._db.execute(
                         "INSERT OR REPLACE INTO uses (key, project, job_id, at) "
-                        "VALUES (?, ?, ?, ?)", (key, project or "", job, now))
+                        "VALUES (?, ?, ?, ?)",
+                        (key, project or "", job, now),
+                    )
             self._db.execute("COMMIT")
         return keys
 
     # -- reading -----------------------------------------------------------------------------
 
-    def search(self, text: str = "", *, kind: MediaKind | None = None,
-               limit: int = 500) -> list[LibraryItem]:
+    def search(
+        self, text: str = "", *, kind: MediaKind | None = None, limit: int = 500
+    ) -> list[LibraryItem]:
         """Items whose name, place or project matches every word of `text`; newest used
         first."""
         sql = "SELECT key FROM items"
@@ -185,9 +192,11 @@ class ReferenceLibrary:
         args: list[object] = []
         for word in text.split():
             like = f"%{word.replace('%', '').replace('_', '')}%"
-            where.append("(name LIKE ? OR key LIKE ? OR key IN (SELECT key FROM places "
-                         "WHERE place LIKE ?) OR key IN (SELECT key FROM uses "
-                         "WHERE project LIKE ?))")
+            where.append(
+                "(name LIKE ? OR key LIKE ? OR key IN (SELECT key FROM places "
+                "WHERE place LIKE ?) OR key IN (SELECT key FROM uses "
+                "WHERE project LIKE ?))"
+            )
             args += [like, like, like, like]
         if kind is not None:
             where.append("kind = ?")
@@ -202,23 +211,37 @@ class ReferenceLibrary:
 
     def item(self, key: str) -> LibraryItem | None:
         with self._lock:
-            row = self._db.execute("SELECT key, kind, name, size, facts, added_at, used_at "
-                                   "FROM items WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(
+                "SELECT key, kind, name, size, facts, added_at, used_at FROM items WHERE key = ?",
+                (key,),
+            ).fetchone()
             if row is None:
                 return None
-            places = [r[0] for r in self._db.execute(
-                "SELECT place FROM places WHERE key = ? ORDER BY seen_at DESC", (key,))]
-            uses = self._db.execute("SELECT project, job_id FROM uses WHERE key = ? "
-                                    "ORDER BY at DESC", (key,)).fetchall()
+            places = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT place FROM places WHERE key = ? ORDER BY seen_at DESC", (key,)
+                )
+            ]
+            uses = self._db.execute(
+                "SELECT project, job_id FROM uses WHERE key = ? ORDER BY at DESC", (key,)
+            ).fetchall()
         is_link = key.startswith(URL_PREFIX)
         facts = MediaFacts.model_validate(json.loads(row[4])) if row[4] else None
         projects = tuple(dict.fromkeys(p for p, _j in uses if p))
         jobs = tuple(sorted({j for _p, j in uses if j}))
         return LibraryItem(
-            key=row[0], kind=MediaKind(row[1]), name=row[2], size=row[3], facts=facts,
-            added_at=row[5], used_at=row[6],
+            key=row[0],
+            kind=MediaKind(row[1]),
+            name=row[2],
+            size=row[3],
+            facts=facts,
+            added_at=row[5],
+            used_at=row[6],
             places=tuple(Place(p, is_link or Path(p).is_file()) for p in places),
-            projects=projects, jobs=jobs)
+            projects=projects,
+            jobs=jobs,
+        )
 
     def hosted(self, item: LibraryItem) -> list[Hosted]:
         """Where the uploader already holds this file (and until when), per host."""
@@ -229,8 +252,10 @@ class ReferenceLibrary:
 
             self._uploads = UploadCache()
         cache = self._uploads
-        return [Hosted(host, entry.url, entry.expires_at)
-                for host, entry in sorted(cache.hosts_of(item.sha256).items())]
+        return [
+            Hosted(host, entry.url, entry.expires_at)
+            for host, entry in sorted(cache.hosts_of(item.sha256).items())
+        ]
 
     def __len__(self) -> int:
         with self._lock:

@@ -140,6 +140,7 @@ class MissingFile:
 
 # -- migrations ------------------------------------------------------------------------------
 
+
 def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     """The draft format: a CompositionSnapshot dump with absolute paths and no hashes."""
     params = dict(data.get("params") or {})
@@ -147,8 +148,12 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     for raw in data.get("references") or []:
         source = str(raw.get("source", ""))
         original = raw.get("original_source")
-        ref: dict[str, Any] = {"id": raw["id"], "kind": raw["kind"], "name": raw.get("name", ""),
-                               "facts": raw.get("facts")}
+        ref: dict[str, Any] = {
+            "id": raw["id"],
+            "kind": raw["kind"],
+            "name": raw.get("name", ""),
+            "facts": raw.get("facts"),
+        }
         if is_url(source):
             ref["url"] = source
         else:
@@ -160,9 +165,17 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
                 ref["original"] = {"path": str(original)}
         refs.append(ref)
     provider = str(params.get("provider", ""))
-    return {"format": FORMAT_NAME, "version": 2, "note": "",
-            "composition": {"provider": provider, "params": {provider: params},
-                            "references": refs, "prompt": data.get("prompt") or {}}}
+    return {
+        "format": FORMAT_NAME,
+        "version": 2,
+        "note": "",
+        "composition": {
+            "provider": provider,
+            "params": {provider: params},
+            "references": refs,
+            "prompt": data.get("prompt") or {},
+        },
+    }
 
 
 def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -186,8 +199,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """`data` brought to SCHEMA_VERSION; ValueError for newer or unknown files."""
     version = file_version(data)
     if version > SCHEMA_VERSION:
-        raise ValueError(f"it was written by a newer version of Seedance Studio "
-                         f"(project format {version}); update the app to open it")
+        raise ValueError(
+            f"it was written by a newer version of Seedance Studio "
+            f"(project format {version}); update the app to open it"
+        )
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version = file_version(data)
@@ -195,6 +210,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- encoding --------------------------------------------------------------------------------
+
 
 def _app_owned(path: Path) -> bool:
     """Copies the app made (conformed references, pasted images) stay where the app keeps
@@ -230,21 +246,32 @@ DigestFn = Callable[[Path], FileDigest | None]
 def saved_file(source: str, base_dir: Path | None, digest: DigestFn) -> SavedFile:
     path = Path(source)
     found = digest(path)
-    return SavedFile(path=store_path(path, base_dir), sha256=found.sha256 if found else None,
-                     size=found.size if found else None)
+    return SavedFile(
+        path=store_path(path, base_dir),
+        sha256=found.sha256 if found else None,
+        size=found.size if found else None,
+    )
 
 
-def encode_state(state: CompositionState, base_dir: Path | None, *,
-                 digest: DigestFn | None = None,
-                 previous: dict[str, SavedReference] | None = None) -> SavedComposition:
+def encode_state(
+    state: CompositionState,
+    base_dir: Path | None,
+    *,
+    digest: DigestFn | None = None,
+    previous: dict[str, SavedReference] | None = None,
+) -> SavedComposition:
     """The composition as it is written: `digest` hashes local files (DIGESTS.digest by
     default; an autosave passes DIGESTS.cached so it never reads a large file). A file that
     is missing now keeps the hash and size it was saved with (`previous`)."""
     digest = digest or DIGESTS.digest
     refs: list[SavedReference] = []
     for ref in state.references:
-        saved: dict[str, Any] = {"id": ref.id, "kind": ref.kind, "name": redact(ref.name),
-                                 "facts": ref.facts}
+        saved: dict[str, Any] = {
+            "id": ref.id,
+            "kind": ref.kind,
+            "name": redact(ref.name),
+            "facts": ref.facts,
+        }
         if ref.is_url:
             saved["url"] = redact(ref.source)
         else:
@@ -263,13 +290,17 @@ def encode_state(state: CompositionState, base_dir: Path | None, *,
     mentions = [SavedMention(**m) for m in prompt.get("mentions", [])]
     params = dict(state.remembered)
     params[memory_key(state.params.provider)] = state.params
-    return SavedComposition(provider=state.params.provider, params=params, references=refs,
-                            prompt=SavedPrompt(text=redact(str(prompt.get("text", ""))),
-                                               mentions=mentions))
+    return SavedComposition(
+        provider=state.params.provider,
+        params=params,
+        references=refs,
+        prompt=SavedPrompt(text=redact(str(prompt.get("text", ""))), mentions=mentions),
+    )
 
 
-def decode_composition(saved: SavedComposition, base_dir: Path | None
-                       ) -> tuple[CompositionState, list[MissingFile]]:
+def decode_composition(
+    saved: SavedComposition, base_dir: Path | None
+) -> tuple[CompositionState, list[MissingFile]]:
     """The state to restore, and the local files that are not where the project says."""
     refs: list[Reference] = []
     missing: list[MissingFile] = []
@@ -280,25 +311,39 @@ def decode_composition(saved: SavedComposition, base_dir: Path | None
             path = resolve_path(item.file.path, base_dir)
             source = str(path)
             if not path.is_file():
-                missing.append(MissingFile(item.id, item.name or path.name, source,
-                                           item.file.sha256, item.file.size))
+                missing.append(
+                    MissingFile(
+                        item.id, item.name or path.name, source, item.file.sha256, item.file.size
+                    )
+                )
         else:
             continue
         original: str | None = item.original_url
         if item.original is not None:
             original = str(resolve_path(item.original.path, base_dir))
-        refs.append(Reference(id=item.id, kind=item.kind, source=source, name=item.name,
-                              facts=item.facts, original_source=original))
+        refs.append(
+            Reference(
+                id=item.id,
+                kind=item.kind,
+                source=source,
+                name=item.name,
+                facts=item.facts,
+                original_source=original,
+            )
+        )
     params = saved.params.get(memory_key(saved.provider))
     if params is None:
         raise ValueError(f"no parameters for its provider {saved.provider!r}")
-    prompt = {"text": saved.prompt.text,
-              "mentions": [m.model_dump() for m in saved.prompt.mentions]}
+    prompt = {
+        "text": saved.prompt.text,
+        "mentions": [m.model_dump() for m in saved.prompt.mentions],
+    }
     remembered = tuple(sorted(saved.params.items()))
     return CompositionState(tuple(refs), prompt, params, remembered), missing
 
 
 # -- files -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LoadedProject:
@@ -342,29 +387,46 @@ def load_project(path: Path) -> LoadedProject:
 
 def project_text(project: ProjectFile) -> str:
     """The file's text; redacted once more as a whole, so no field can carry a key out."""
-    return redact(json.dumps(project.model_dump(mode="json", exclude_none=True), indent=2,
-                      ensure_ascii=False)) + "\n"
+    return (
+        redact(
+            json.dumps(
+                project.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False
+            )
+        )
+        + "\n"
+    )
 
 
 SequenceEncoder = Callable[[Path | None, DigestFn], SavedSequence | None]
 """Encodes the sequence (if any) for a project in a folder (None: an autosave)."""
 
 
-def build_project(state: CompositionState, path: Path, *, note: str = "",
-                  digest: DigestFn | None = None,
-                  previous: ProjectFile | None = None,
-                  sequence: SequenceEncoder | None = None) -> ProjectFile:
+def build_project(
+    state: CompositionState,
+    path: Path,
+    *,
+    note: str = "",
+    digest: DigestFn | None = None,
+    previous: ProjectFile | None = None,
+    sequence: SequenceEncoder | None = None,
+) -> ProjectFile:
     old = {r.id: r for r in previous.composition.references} if previous else None
     saved_sequence = sequence(path.parent, digest or DIGESTS.digest) if sequence else None
-    return ProjectFile(note=redact(note),
-                       composition=encode_state(state, path.parent, digest=digest,
-                                                previous=old),
-                       sequence=saved_sequence)
+    return ProjectFile(
+        note=redact(note),
+        composition=encode_state(state, path.parent, digest=digest, previous=old),
+        sequence=saved_sequence,
+    )
 
 
-def save_project(state: CompositionState, path: Path, *, note: str = "",
-                 previous: ProjectFile | None = None,
-                 sequence: SequenceEncoder | None = None) -> ProjectFile:
+def save_project(
+    state: CompositionState,
+    path: Path,
+    *,
+    note: str = "",
+    previous: ProjectFile | None = None,
+    sequence: SequenceEncoder | None = None,
+) -> ProjectFile:
     """Write the project atomically (hashing local files: call it off the UI thread)."""
     project = build_project(state, path, note=note, previous=previous, sequence=sequence)
     atomic_write_text(path, project_text(project))

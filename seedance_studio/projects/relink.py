@@ -26,13 +26,20 @@ class RelinkResult:
 
     def new_sources(self, missing: Iterable[MissingFile]) -> dict[str, str]:
         """Reference id -> new path for every missing file that was found."""
-        return {m.ref_id: str(self.found[m.sha256]) for m in missing
-                if m.sha256 is not None and m.sha256 in self.found}
+        return {
+            m.ref_id: str(self.found[m.sha256])
+            for m in missing
+            if m.sha256 is not None and m.sha256 in self.found
+        }
 
 
-def find_by_hash(root: Path, missing: Iterable[MissingFile], *,
-                 progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> RelinkResult:
+def find_by_hash(
+    root: Path,
+    missing: Iterable[MissingFile],
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> RelinkResult:
     """Search `root` and every folder below it. Only files of a wanted size are hashed, so
     a large folder costs a directory walk plus the few candidates."""
     wanted: dict[str, int | None] = {m.sha256: m.size for m in missing if m.sha256}

@@ -62,8 +62,11 @@ class ProjectSession:
 
     @property
     def modified(self) -> bool:
-        return (self.history.is_modified or self._note != self._saved_note
-                or self.sequence.sequence != self._saved_sequence)
+        return (
+            self.history.is_modified
+            or self._note != self._saved_note
+            or self.sequence.sequence != self._saved_sequence
+        )
 
     @property
     def note(self) -> str:
@@ -98,8 +101,15 @@ class ProjectSession:
         self.changed.emit()
         return loaded
 
-    def adopt(self, state: CompositionState, *, path: Path | None, note: str,
-              modified: bool, autosaved: ProjectFile | None = None) -> None:
+    def adopt(
+        self,
+        state: CompositionState,
+        *,
+        path: Path | None,
+        note: str,
+        modified: bool,
+        autosaved: ProjectFile | None = None,
+    ) -> None:
         """Take over a composition restored from an autosave (still unsaved if `modified`)."""
         saved: ProjectFile | None = None
         missing: list[MissingFile] = []
@@ -113,8 +123,11 @@ class ProjectSession:
         restored = decode_sequence(autosaved.sequence if autosaved else None, None)
         self._load_sequence(restored[0], restored[1])
         self._became(path, saved, missing, note)
-        self._saved_sequence = (decode_sequence(saved.sequence, path.parent)[0]
-                                if saved is not None and path is not None else restored[0])
+        self._saved_sequence = (
+            decode_sequence(saved.sequence, path.parent)[0]
+            if saved is not None and path is not None
+            else restored[0]
+        )
         if modified:
             self._saved_note = saved.note if saved else ""
             self.history.mark_clean_lost()
@@ -132,8 +145,13 @@ class ProjectSession:
 
     def write(self, state: CompositionState, target: Path) -> ProjectFile:
         seq = self._writing_sequence = self.sequence.sequence
-        return save_project(state, target, note=self._note, previous=self.saved,
-                            sequence=sequence_encoder(seq, self.sequence.current))
+        return save_project(
+            state,
+            target,
+            note=self._note,
+            previous=self.saved,
+            sequence=sequence_encoder(seq, self.sequence.current),
+        )
 
     def sequence_encoder(self) -> SequenceEncoder:
         """The autosave's encoder for the sequence as it is now."""
@@ -175,9 +193,15 @@ class ProjectSession:
                 continue
             old = saved.get(ref.id)
             file = old.file if old is not None else None
-            missing.append(MissingFile(ref.id, ref.display_name, ref.source,
-                                       file.sha256 if file else None,
-                                       file.size if file else None))
+            missing.append(
+                MissingFile(
+                    ref.id,
+                    ref.display_name,
+                    ref.source,
+                    file.sha256 if file else None,
+                    file.size if file else None,
+                )
+            )
         return missing
 
     # -- internals ---------------------------------------------------------------------------
@@ -186,8 +210,7 @@ class ProjectSession:
         self.sequence.load(seq, current)
 
     @staticmethod
-    def _with_shot_files(missing: list[MissingFile], lost: list[MissingFile]
-                         ) -> list[MissingFile]:
+    def _with_shot_files(missing: list[MissingFile], lost: list[MissingFile]) -> list[MissingFile]:
         """The composer's missing files, plus the other shots' (once per file)."""
         seen = {m.ref_id for m in missing}
         return [*missing, *(m for m in lost if m.ref_id not in seen)]
@@ -197,8 +220,9 @@ class ProjectSession:
             raise ValueError("this project has not been saved yet: choose where (Save As)")
         return self.path
 
-    def _became(self, path: Path | None, saved: ProjectFile | None,
-                missing: list[MissingFile], note: str) -> None:
+    def _became(
+        self, path: Path | None, saved: ProjectFile | None, missing: list[MissingFile], note: str
+    ) -> None:
         self.path = path
         self.saved = saved
         self.missing = missing

@@ -79,8 +79,9 @@ def _missing(ref: Reference, sha: str | None) -> MissingFile | None:
     return MissingFile(ref.id, ref.display_name, ref.source, sha, size)
 
 
-def _search(missing: list[MissingFile], refs: Sequence[Reference],
-            folders: Sequence[Path]) -> dict[str, str]:
+def _search(
+    missing: list[MissingFile], refs: Sequence[Reference], folders: Sequence[Path]
+) -> dict[str, str]:
     """Reference id -> where its content is now, looking near the old places first."""
     near: list[Path] = []
     for ref in refs:
@@ -105,10 +106,16 @@ def restore(job: JobRecord, search: Sequence[Path] = ()) -> Restored:
     snapshot = job.snapshot()
     hashes = sidecar_hashes(job)
     old = list(snapshot.references)
-    missing = [m for i, ref in enumerate(old)
-               if (m := _missing(ref, hashes[i] if i < len(hashes) else None)) is not None]
-    found = _search(missing, [r for r in old if any(m.ref_id == r.id for m in missing)],
-                    search) if missing else {}
+    missing = [
+        m
+        for i, ref in enumerate(old)
+        if (m := _missing(ref, hashes[i] if i < len(hashes) else None)) is not None
+    ]
+    found = (
+        _search(missing, [r for r in old if any(m.ref_id == r.id for m in missing)], search)
+        if missing
+        else {}
+    )
     refs: list[Reference] = []
     report: list[RestoredRef] = []
     for ref in old:
@@ -124,8 +131,9 @@ def restore(job: JobRecord, search: Sequence[Path] = ()) -> Restored:
             report.append(RestoredRef(name, RefStatus.FOUND, found[ref.id]))
         elif ref.original_source and Path(ref.original_source).is_file():
             # A conformed copy was cleared from the cache; the user's own file is still there.
-            refs.append(ref.model_copy(update={"source": ref.original_source,
-                                               "original_source": None}))
+            refs.append(
+                ref.model_copy(update={"source": ref.original_source, "original_source": None})
+            )
             report.append(RestoredRef(name, RefStatus.FOUND, ref.original_source))
         else:
             refs.append(ref)
@@ -137,5 +145,6 @@ def load_into(composition: Composition, snapshot: CompositionSnapshot) -> None:
     """Make the live composition `snapshot` (tray, prompt bound by id, parameters), keeping
     the parameters it remembers for the other providers."""
     remembered = composition.state().remembered
-    composition.restore(CompositionState(tuple(snapshot.references), snapshot.prompt,
-                                         snapshot.params, remembered))
+    composition.restore(
+        CompositionState(tuple(snapshot.references), snapshot.prompt, snapshot.params, remembered)
+    )

@@ -63,8 +63,13 @@ class _Job:
 class AnimaticProvider:
     """The local animatic behind the Provider protocol."""
 
-    def __init__(self, caps: ProviderCapabilities | None = None, *,
-                 output_dir: Path | None = None, download: bool = True) -> None:
+    def __init__(
+        self,
+        caps: ProviderCapabilities | None = None,
+        *,
+        output_dir: Path | None = None,
+        download: bool = True,
+    ) -> None:
         self._caps = caps or capabilities_mod.get(PROVIDER_ID)
         self._output_dir = output_dir
         self._download = download
@@ -93,8 +98,9 @@ class AnimaticProvider:
     can_find_submissions: ClassVar[bool] = False
     """A render cut short is rendered again (free), so nothing is ever looked up."""
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float
+    ) -> list[JobHandle]:
         raise NotImplementedError("the animatic renders again instead of looking up")
 
     def output_dir(self) -> Path:
@@ -105,19 +111,26 @@ class AnimaticProvider:
     def output_path(self, job_id: str) -> Path:
         return self.output_dir() / f"{job_id}.mp4"
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         """What would be rendered: nothing is sent anywhere, so this is a description."""
         spec = spec_from_snapshot(snapshot, self._caps)
-        return RequestSpec(method="RENDER", url=self._caps.base_url, headers={}, body={
-            "duration_s": spec.duration_s, "width": spec.width, "height": spec.height,
-            "fps": spec.fps, "prompt": spec.prompt,
-            "references": [{"tag": spec.tags.get(r.id, ""), "source": r.source}
-                           for r in spec.references],
-        })
+        return RequestSpec(
+            method="RENDER",
+            url=self._caps.base_url,
+            headers={},
+            body={
+                "duration_s": spec.duration_s,
+                "width": spec.width,
+                "height": spec.height,
+                "fps": spec.fps,
+                "prompt": spec.prompt,
+                "references": [
+                    {"tag": spec.tags.get(r.id, ""), "source": r.source} for r in spec.references
+                ],
+            },
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = spec_from_snapshot(snapshot, self._caps)
         handles: list[JobHandle] = []
         for _ in range(max(1, snapshot.params.variants)):
@@ -125,8 +138,9 @@ class AnimaticProvider:
             job = _Job(spec=spec, dest=self.output_path(job_id))
             with self._lock:
                 self._jobs[job_id] = job
-            thread = threading.Thread(target=self._run, args=(job,), daemon=True,
-                                      name=f"animatic-{job_id[:8]}")
+            thread = threading.Thread(
+                target=self._run, args=(job,), daemon=True, name=f"animatic-{job_id[:8]}"
+            )
             self._threads.append(thread)
             thread.start()
             handles.append(self.handle_for(job_id))
@@ -177,8 +191,9 @@ class AnimaticProvider:
                 return
             self._set(job, "running")
             try:
-                render_animatic(job.spec, job.dest, self._progress(job), job.cancel,
-                                download=self._download)
+                render_animatic(
+                    job.spec, job.dest, self._progress(job), job.cancel, download=self._download
+                )
             except MediaCancelledError:
                 self._set(job, "cancelled")
             except SeedanceError as exc:
@@ -206,9 +221,11 @@ def _succeeded(dest: Path) -> Succeeded:
         width, height = facts.width, facts.height
     except MediaError:
         width = height = None
-    return Succeeded(results=[ResultMedia(path=str(dest), width=width, height=height)],
-                     cost=Cost(amount=Decimal(0), unit="usd", usd=Decimal(0)),
-                     raw_status="rendered")
+    return Succeeded(
+        results=[ResultMedia(path=str(dest), width=width, height=height)],
+        cost=Cost(amount=Decimal(0), unit="usd", usd=Decimal(0)),
+        raw_status="rendered",
+    )
 
 
 def create(settings: Settings, secrets: object, http: object) -> AnimaticProvider:

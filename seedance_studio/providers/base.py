@@ -59,8 +59,10 @@ def env_var_hint(provider_id: str) -> str:
 
 def missing_key_message(caps: ProviderCapabilities) -> str:
     """Says every place a key is looked for, so the fix is clear from a terminal too."""
-    return (f"No API key for {caps.name}: add one in Settings (it is kept in the system "
-            f"keyring as {SERVICE_NAME} / {caps.id}), or set {env_var_hint(caps.id)}")
+    return (
+        f"No API key for {caps.name}: add one in Settings (it is kept in the system "
+        f"keyring as {SERVICE_NAME} / {caps.id}), or set {env_var_hint(caps.id)}"
+    )
 
 
 class HttpProvider:
@@ -71,9 +73,17 @@ class HttpProvider:
     rate_limits: ClassVar[RateLimits] = NO_LIMITS
     """Documented per-key create limits; the job engine enforces them (none by default)."""
 
-    def __init__(self, capabilities: ProviderCapabilities, base_url: str, keys: KeySource,
-                 *, http: httpx.AsyncClient | None = None, callback_url: str | None = None,
-                 sleep: http_mod.Sleep | None = None, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        capabilities: ProviderCapabilities,
+        base_url: str,
+        keys: KeySource,
+        *,
+        http: httpx.AsyncClient | None = None,
+        callback_url: str | None = None,
+        sleep: http_mod.Sleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         self._caps = capabilities
         self.base_url = base_url.rstrip("/")
         self._keys = keys
@@ -117,8 +127,9 @@ class HttpProvider:
     can_find_submissions: ClassVar[bool] = False
     """True in a client whose provider documents a job list to look a lost create up in."""
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float
+    ) -> list[JobHandle]:
         raise NotImplementedError(f"{self._caps.name} documents no way to list its jobs")
 
     async def aclose(self) -> None:
@@ -127,12 +138,10 @@ class HttpProvider:
 
     # -- what each provider implements -----------------------------------------------------
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         raise NotImplementedError
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         raise NotImplementedError
 
     async def status(self, handle: JobHandle) -> StatusResult:
@@ -185,8 +194,9 @@ class HttpProvider:
         return compile_prompt(snapshot.prompt_document(tray), tray, self._caps.dialect)
 
     @staticmethod
-    def urls_by_kind(snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> dict[MediaKind, list[str]]:
+    def urls_by_kind(
+        snapshot: CompositionSnapshot, urls: dict[str, str]
+    ) -> dict[MediaKind, list[str]]:
         """Each kind's hosted URLs in tray order, so `@Image2` is the second image listed."""
         out: dict[MediaKind, list[str]] = {kind: [] for kind in MediaKind}
         for ref in snapshot.references:
@@ -194,12 +204,14 @@ class HttpProvider:
                 out[ref.kind].append(urls[ref.id])
             except KeyError:
                 raise CompositionError(
-                    f"{ref.display_name} has no hosted URL yet (upload it first)") from None
+                    f"{ref.display_name} has no hosted URL yet (upload it first)"
+                ) from None
         return out
 
     @staticmethod
-    def ordered_urls(snapshot: CompositionSnapshot, urls: dict[str, str],
-                     kinds: Iterable[MediaKind]) -> list[str]:
+    def ordered_urls(
+        snapshot: CompositionSnapshot, urls: dict[str, str], kinds: Iterable[MediaKind]
+    ) -> list[str]:
         """URLs of `kinds` in tray order, mixed (Kinovi's `urls`)."""
         wanted = set(kinds)
         out: list[str] = []
@@ -209,7 +221,8 @@ class HttpProvider:
                     out.append(urls[ref.id])
                 except KeyError:
                     raise CompositionError(
-                        f"{ref.display_name} has no hosted URL yet (upload it first)") from None
+                        f"{ref.display_name} has no hosted URL yet (upload it first)"
+                    ) from None
         return out
 
     def check_urls(self, spec_urls: Iterable[str]) -> None:
@@ -220,7 +233,8 @@ class HttpProvider:
         if value is not None and allowed and value not in allowed:
             raise CompositionError(
                 f"{self._caps.name} does not offer {label} {value!r} (it offers "
-                f"{', '.join(allowed)})")
+                f"{', '.join(allowed)})"
+            )
 
     def duration_value(self, snapshot: CompositionSnapshot) -> int | str | None:
         """The chosen duration, checked against the model; None when left to the default."""
@@ -230,13 +244,15 @@ class HttpProvider:
             return None
         if duration == "auto":
             if not model.auto_duration:
-                raise CompositionError(f"{self._caps.name} has no automatic duration; "
-                                       "pick a length in seconds")
+                raise CompositionError(
+                    f"{self._caps.name} has no automatic duration; pick a length in seconds"
+                )
             return "auto"
         if model.durations and duration not in model.durations:
             raise CompositionError(
                 f"{self._caps.name} makes videos of {min(model.durations)}–"
-                f"{max(model.durations)} s, not {duration} s")
+                f"{max(model.durations)} s, not {duration} s"
+            )
         return duration
 
 

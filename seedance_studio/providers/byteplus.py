@@ -50,10 +50,16 @@ from seedance_studio.core.tokens import token_cost
 from seedance_studio.providers.base import HttpProvider, put_if
 from seedance_studio.providers.http import is_content_policy
 
-ROLES = {MediaKind.IMAGE: "reference_image", MediaKind.VIDEO: "reference_video",
-         MediaKind.AUDIO: "reference_audio"}
-ITEM_TYPES = {MediaKind.IMAGE: "image_url", MediaKind.VIDEO: "video_url",
-              MediaKind.AUDIO: "audio_url"}
+ROLES = {
+    MediaKind.IMAGE: "reference_image",
+    MediaKind.VIDEO: "reference_video",
+    MediaKind.AUDIO: "reference_audio",
+}
+ITEM_TYPES = {
+    MediaKind.IMAGE: "image_url",
+    MediaKind.VIDEO: "video_url",
+    MediaKind.AUDIO: "audio_url",
+}
 SENSITIVE_MARK = "sensitivecontent"
 """Part of every content-filter error code (InputImageSensitiveContentDetected, …)."""
 OVERDUE_CODES = frozenset({"AccountOverdueError", "InsufficientBalance"})
@@ -99,8 +105,9 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
         content = _dict(body.get("content"))
         url = content.get("video_url")
         if not isinstance(url, str) or not url:
-            raise MalformedResponseError("BytePlus: the task succeeded without a video_url",
-                                         provider="byteplus")
+            raise MalformedResponseError(
+                "BytePlus: the task succeeded without a video_url", provider="byteplus"
+            )
         media = [ResultMedia(url=url)]
         frame = content.get("last_frame_url")
         if isinstance(frame, str) and frame:
@@ -117,8 +124,12 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
         code = None if err.get("code") is None else str(err.get("code"))
         default = "the task expired" if state == "expired" else "generation failed"
         message = str(err.get("message") or default)
-        return Failed(message=message, code=code or (state if state == "expired" else None),
-                      content_blocked=is_blocked(code, message), raw_status=raw_text)
+        return Failed(
+            message=message,
+            code=code or (state if state == "expired" else None),
+            content_blocked=is_blocked(code, message),
+            raw_status=raw_text,
+        )
     if state in ("cancelled", "canceled"):
         return Cancelled(raw_status=raw_text)
     return Running(raw_status=raw_text)
@@ -138,19 +149,19 @@ class BytePlusProvider(HttpProvider):
     def _model_id(self, snapshot: CompositionSnapshot) -> str:
         return self.capabilities.model(snapshot.params.model).id
 
-    def content(self, snapshot: CompositionSnapshot,
-                urls: dict[str, str]) -> list[dict[str, Any]]:
+    def content(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[dict[str, Any]]:
         """The `content` array: the prompt, then every reference with its role."""
         by_kind = self.urls_by_kind(snapshot, urls)
         items: list[dict[str, Any]] = [{"type": "text", "text": self.prompt_of(snapshot)}]
         for kind in (MediaKind.IMAGE, MediaKind.VIDEO, MediaKind.AUDIO):
             item_type = ITEM_TYPES[kind]
-            items += [{"type": item_type, item_type: {"url": url}, "role": ROLES[kind]}
-                      for url in by_kind[kind]]
+            items += [
+                {"type": item_type, item_type: {"url": url}, "role": ROLES[kind]}
+                for url in by_kind[kind]
+            ]
         return items
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
         self.check_choice("resolution", params.resolution, model.resolutions)
@@ -165,37 +176,42 @@ class BytePlusProvider(HttpProvider):
         body["watermark"] = False
         body["return_last_frame"] = True
         put_if(body, "callback_url", self.callback_url)
-        return RequestSpec(method="POST", url=self.url("/contents/generations/tasks"),
-                           headers=self.json_headers(), body=body)
+        return RequestSpec(
+            method="POST",
+            url=self.url("/contents/generations/tasks"),
+            headers=self.json_headers(),
+            body=body,
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         try:
             answer = await self.transport.send_create(
-                spec.method, spec.url, headers=self.sendable_headers(spec),
-                json_body=spec.body)
+                spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
+            )
         except ProviderError as exc:
             raise self._refined(exc) from None
         task_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(
-                "BytePlus accepted the request but its answer holds no task id; the task may "
-                "exist", provider=self.id)
+                "BytePlus accepted the request but its answer holds no task id; the task may exist",
+                provider=self.id,
+            )
         rate = self._rate(snapshot)
         extra = {} if rate is None else {"rate": str(rate)}
         return [JobHandle(provider=self.id, job_id=task_id, extra=extra)]
 
     def _refined(self, exc: ProviderError) -> ProviderError:
         """The content filter and an unpaid account, told by BytePlus' error codes."""
-        kw: dict[str, Any] = {"provider": self.id, "status_code": exc.status_code,
-                              "code": exc.code}
+        kw: dict[str, Any] = {"provider": self.id, "status_code": exc.status_code, "code": exc.code}
         if isinstance(exc, InvalidInputError) and is_blocked(exc.code, exc.message):
             return ContentBlockedError(exc.message, **kw)
-        if isinstance(exc, AuthError) and (exc.code in OVERDUE_CODES
-                                           or "overdue" in exc.message.lower()
-                                           or "balance" in exc.message.lower()):
+        if isinstance(exc, AuthError) and (
+            exc.code in OVERDUE_CODES
+            or "overdue" in exc.message.lower()
+            or "balance" in exc.message.lower()
+        ):
             return InsufficientCreditsError(exc.message, **kw)
         return exc
 
@@ -218,8 +234,10 @@ class BytePlusProvider(HttpProvider):
 
     async def _task(self, task_id: str) -> Any:
         return await self.transport.send_safe(
-            "GET", self.url(f"/contents/generations/tasks/{task_id}"),
-            headers=self.auth_headers(self.api_key()))
+            "GET",
+            self.url(f"/contents/generations/tasks/{task_id}"),
+            headers=self.auth_headers(self.api_key()),
+        )
 
     async def cancel(self, handle: JobHandle) -> bool:
         """DELETE only a queued task; False for one that runs (it cannot be stopped) or has
@@ -231,8 +249,11 @@ class BytePlusProvider(HttpProvider):
             return False
         try:
             await self.transport.send_safe(
-                "DELETE", self.url(f"/contents/generations/tasks/{handle.job_id}"),
-                headers=self.auth_headers(self.api_key()), expect_json=False)
+                "DELETE",
+                self.url(f"/contents/generations/tasks/{handle.job_id}"),
+                headers=self.auth_headers(self.api_key()),
+                expect_json=False,
+            )
         except InvalidInputError as exc:
             if exc.status_code in (400, 409):
                 return False  # it started meanwhile
@@ -242,20 +263,22 @@ class BytePlusProvider(HttpProvider):
     # -- settling a lost create ------------------------------------------------------------
 
     def list_params(self, model_id: str, page: int) -> dict[str, str]:
-        return {"page_num": str(page), "page_size": str(LIST_PAGE_SIZE),
-                "filter.model": model_id}
+        return {"page_num": str(page), "page_size": str(LIST_PAGE_SIZE), "filter.model": model_id}
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float | None) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float | None
+    ) -> list[JobHandle]:
         """The task this lost create made: of this model, created around `sent_at`, with
         the options it asked for (a task echoes resolution, ratio, duration, seed; where it
         echoes the request's content too, the text and roles must match). Every candidate is
         returned: the caller rules out the ones it already follows and names the rest when
         more than one is left, never guessing between them."""
         if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
-            raise ProviderError("BytePlus lists only the last 7 days of tasks, and this "
-                                "submission is older: look at the ModelArk console",
-                                provider=self.id)
+            raise ProviderError(
+                "BytePlus lists only the last 7 days of tasks, and this "
+                "submission is older: look at the ModelArk console",
+                provider=self.id,
+            )
         spec = self.build_request(snapshot, {r.id: r.source for r in snapshot.references})
         body = spec.body
         model_id = body["model"]
@@ -265,12 +288,16 @@ class BytePlusProvider(HttpProvider):
         found: list[str] = []
         for page in range(1, LIST_PAGES + 1):
             answer = await self.transport.send_safe(
-                "GET", self.url("/contents/generations/tasks"), headers=headers,
-                params=self.list_params(model_id, page))
+                "GET",
+                self.url("/contents/generations/tasks"),
+                headers=headers,
+                params=self.list_params(model_id, page),
+            )
             items = answer.get("items") if isinstance(answer, dict) else None
             if not isinstance(items, list):
-                raise MalformedResponseError("BytePlus: the task list holds no items",
-                                             provider=self.id)
+                raise MalformedResponseError(
+                    "BytePlus: the task list holds no items", provider=self.id
+                )
             older = False
             for task in items:
                 if not isinstance(task, dict) or not isinstance(task.get("id"), str):
@@ -297,11 +324,17 @@ class BytePlusProvider(HttpProvider):
                 return False
         content = task.get("content")
         if isinstance(content, list):  # the request echoed: compare text and roles
+
             def shape(items: list[Any]) -> tuple[list[Any], list[str]]:
-                texts = [c.get("text") for c in items
-                         if isinstance(c, dict) and c.get("type") == "text"]
-                roles = sorted(str(c.get("role")) for c in items
-                               if isinstance(c, dict) and c.get("type") != "text")
+                texts = [
+                    c.get("text") for c in items if isinstance(c, dict) and c.get("type") == "text"
+                ]
+                roles = sorted(
+                    str(c.get("role"))
+                    for c in items
+                    if isinstance(c, dict) and c.get("type") != "text"
+                )
                 return texts, roles
+
             return shape(content) == shape(body["content"])
         return True

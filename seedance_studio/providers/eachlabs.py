@@ -67,8 +67,9 @@ def parse_status(body: object) -> StatusResult:
     if state in ("success", "succeeded", "completed"):
         media = _outputs(body.get("output"))
         if not media:
-            raise MalformedResponseError("eachlabs: the prediction succeeded without output",
-                                         provider="eachlabs")
+            raise MalformedResponseError(
+                "eachlabs: the prediction succeeded without output", provider="eachlabs"
+            )
         cost = None
         metrics = body.get("metrics")
         value = metrics.get("cost") if isinstance(metrics, dict) else None
@@ -79,8 +80,12 @@ def parse_status(body: object) -> StatusResult:
     if state in ("failed", "error"):
         message, code = error_details(body)
         text = message or "prediction failed"
-        return Failed(message=text, code=code if code != raw_text else None,
-                      content_blocked=is_content_policy(text), raw_status=raw_text)
+        return Failed(
+            message=text,
+            code=code if code != raw_text else None,
+            content_blocked=is_content_policy(text),
+            raw_status=raw_text,
+        )
     if state in ("cancelled", "canceled"):
         return Cancelled(raw_status=raw_text)
     return Running(raw_status=raw_text)
@@ -97,8 +102,7 @@ class EachlabsProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
         self.check_choice("resolution", params.resolution, model.resolutions)
@@ -114,41 +118,50 @@ class EachlabsProvider(HttpProvider):
         put_if(inputs, "aspect_ratio", params.aspect_ratio)
         put_if(inputs, "generate_audio", params.generate_audio)
         put_if(inputs, "seed", None if params.seed is None else str(params.seed))
-        body: dict[str, object] = {"model": model.id,
-                                "version": MODEL_VERSIONS.get(model.id, DEFAULT_VERSION),
-                                "input": inputs}
+        body: dict[str, object] = {
+            "model": model.id,
+            "version": MODEL_VERSIONS.get(model.id, DEFAULT_VERSION),
+            "input": inputs,
+        }
         put_if(body, "webhook_url", self.callback_url)
-        return RequestSpec(method="POST", url=self.url("/prediction/"),
-                           headers=self.json_headers(), body=body)
+        return RequestSpec(
+            method="POST", url=self.url("/prediction/"), headers=self.json_headers(), body=body
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         headers = self.sendable_headers(spec)
-        answer = await self.transport.send_create(spec.method, spec.url, headers=headers,
-                                                  json_body=spec.body)
+        answer = await self.transport.send_create(
+            spec.method, spec.url, headers=headers, json_body=spec.body
+        )
         if isinstance(answer, dict) and str(answer.get("status", "")).lower() == "error":
             raise translate_status(self.id, 400, json.dumps(answer), secrets=self._secrets())
         prediction_id = answer.get("predictionID") if isinstance(answer, dict) else None
         if not isinstance(prediction_id, str) or not prediction_id:
             raise SubmissionUnknownError(
                 "eachlabs accepted the request but its answer holds no predictionID; the "
-                "prediction may exist", provider=self.id)
+                "prediction may exist",
+                provider=self.id,
+            )
         return [JobHandle(provider=self.id, job_id=prediction_id)]
 
     async def status(self, handle: JobHandle) -> StatusResult:
         answer = await self.transport.send_safe(
-            "GET", self.url(f"/prediction/{handle.job_id}"),
-            headers=self.auth_headers(self.api_key()))
+            "GET",
+            self.url(f"/prediction/{handle.job_id}"),
+            headers=self.auth_headers(self.api_key()),
+        )
         return parse_status(answer)
 
     async def cancel(self, handle: JobHandle) -> bool:
         """POST .../cancel; False when the prediction already finished."""
         try:
             await self.transport.send_safe(
-                "POST", self.url(f"/prediction/{handle.job_id}/cancel"),
-                headers=self.auth_headers(self.api_key()))
+                "POST",
+                self.url(f"/prediction/{handle.job_id}/cancel"),
+                headers=self.auth_headers(self.api_key()),
+            )
         except InvalidInputError as exc:
             if exc.status_code in (400, 409):
                 return False

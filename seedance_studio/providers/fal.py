@@ -118,8 +118,12 @@ def parse_status(body: object) -> StatusResult | None:
             blocked = kind in CONTENT_POLICY_TYPES or is_content_policy(message)
             if "cancel" in message.lower() and not blocked:
                 return Cancelled(raw_status=raw_text)
-            return Failed(message=message, code=None if kind is None else str(kind),
-                          content_blocked=blocked, raw_status=raw_text)
+            return Failed(
+                message=message,
+                code=None if kind is None else str(kind),
+                content_blocked=blocked,
+                raw_status=raw_text,
+            )
         return None
     return Running(raw_status=raw_text)
 
@@ -130,8 +134,9 @@ def parse_result(body: object, raw_status: str | None = "COMPLETED") -> Succeede
     video = body.get("video")
     url = video.get("url") if isinstance(video, dict) else video
     if not isinstance(url, str) or not url:
-        raise MalformedResponseError("fal: the request completed without a video URL",
-                                     provider="fal")
+        raise MalformedResponseError(
+            "fal: the request completed without a video URL", provider="fal"
+        )
     return Succeeded(results=[ResultMedia(url=url)], raw_status=raw_status)
 
 
@@ -178,41 +183,51 @@ class FalProvider(HttpProvider):
         put_if(body, "seed", params.seed)
         return body
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         endpoint = self._model_id(snapshot)
-        return RequestSpec(method="POST", url=self.url(f"/{endpoint}"),
-                           headers=self.json_headers(), body=self.inputs(snapshot, urls))
+        return RequestSpec(
+            method="POST",
+            url=self.url(f"/{endpoint}"),
+            headers=self.json_headers(),
+            body=self.inputs(snapshot, urls),
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         try:
             answer = await self.transport.send_create(
-                spec.method, spec.url, headers=self.sendable_headers(spec),
-                json_body=spec.body)
+                spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
+            )
         except ProviderError as exc:
             raise self._refined(exc) from None
         request_id = answer.get("request_id") if isinstance(answer, dict) else None
         if not isinstance(request_id, str) or not request_id:
             raise SubmissionUnknownError(
                 "fal accepted the request but its answer holds no request_id; the request "
-                "may exist", provider=self.id)
-        extra = {name: answer[name] for name in ("status_url", "response_url", "cancel_url")
-                 if isinstance(answer.get(name), str) and self._same_host(answer[name])}
+                "may exist",
+                provider=self.id,
+            )
+        extra = {
+            name: answer[name]
+            for name in ("status_url", "response_url", "cancel_url")
+            if isinstance(answer.get(name), str) and self._same_host(answer[name])
+        }
         return [JobHandle(provider=self.id, job_id=request_id, extra=extra)]
 
     def _refined(self, exc: ProviderError) -> ProviderError:
         """fal's own words for two cases the HTTP status alone does not tell apart."""
         text = exc.message
-        if isinstance(exc, AuthError) and exc.status_code == 403 and any(
-                w in text.lower() for w in BALANCE_WORDS):
-            return InsufficientCreditsError(text, provider=self.id, status_code=403,
-                                            code=exc.code)
+        if (
+            isinstance(exc, AuthError)
+            and exc.status_code == 403
+            and any(w in text.lower() for w in BALANCE_WORDS)
+        ):
+            return InsufficientCreditsError(text, provider=self.id, status_code=403, code=exc.code)
         if isinstance(exc, InvalidInputError) and exc.code in CONTENT_POLICY_TYPES:
-            return ContentBlockedError(text, provider=self.id, status_code=exc.status_code,
-                                       code=exc.code)
+            return ContentBlockedError(
+                text, provider=self.id, status_code=exc.status_code, code=exc.code
+            )
         return exc
 
     def _same_host(self, url: str) -> bool:
@@ -231,14 +246,16 @@ class FalProvider(HttpProvider):
     async def status(self, handle: JobHandle) -> StatusResult:
         headers = self.auth_headers(self.api_key())
         answer = await self.transport.send_safe(
-            "GET", self._request_url(handle, "/status"), headers=headers)
+            "GET", self._request_url(handle, "/status"), headers=headers
+        )
         status = parse_status(answer)
         if status is not None:
             return status
         raw = str(answer.get("status")) if isinstance(answer, dict) else "COMPLETED"
         try:
             result = await self.transport.send_safe(
-                "GET", self._request_url(handle, ""), headers=headers)
+                "GET", self._request_url(handle, ""), headers=headers
+            )
         except (InvalidInputError, ContentBlockedError) as exc:
             return self._failed(exc, raw)
         return parse_result(result, raw)
@@ -249,15 +266,16 @@ class FalProvider(HttpProvider):
         blocked = exc.code in CONTENT_POLICY_TYPES or isinstance(exc, ContentBlockedError)
         if not blocked and "cancel" in message.lower():
             return Cancelled(raw_status=raw)
-        return Failed(message=message, code=exc.code, content_blocked=blocked,
-                      raw_status=raw)
+        return Failed(message=message, code=exc.code, content_blocked=blocked, raw_status=raw)
 
     async def cancel(self, handle: JobHandle) -> bool:
         """PUT .../cancel; False when fal says the request already completed."""
         try:
             await self.transport.send_safe(
-                "PUT", self._request_url(handle, "/cancel"),
-                headers=self.auth_headers(self.api_key()))
+                "PUT",
+                self._request_url(handle, "/cancel"),
+                headers=self.auth_headers(self.api_key()),
+            )
         except InvalidInputError as exc:
             if exc.status_code in (400, 409):
                 return False
@@ -266,8 +284,9 @@ class FalProvider(HttpProvider):
 
     # -- settling a lost create ------------------------------------------------------------
 
-    def history_request(self, endpoint: str, since: float | None,
-                        cursor: str | None = None) -> tuple[str, dict[str, str]]:
+    def history_request(
+        self, endpoint: str, since: float | None, cursor: str | None = None
+    ) -> tuple[str, dict[str, str]]:
         params = {"endpoint_id": endpoint, "expand": "payloads", "limit": "100"}
         if since is not None:
             start = datetime.fromtimestamp(since - HISTORY_LOOKBACK_S, UTC)
@@ -276,8 +295,9 @@ class FalProvider(HttpProvider):
             params["cursor"] = cursor
         return f"{self.platform_url}/models/requests/by-endpoint", params
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float | None) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float | None
+    ) -> list[JobHandle]:
         """The requests in fal's history whose input is this composition's: the same
         prompt and options and as many references of each kind (their hosted URLs may have
         been renamed by an upload host, so they are not compared)."""
@@ -291,8 +311,9 @@ class FalProvider(HttpProvider):
             page = await self.transport.send_safe("GET", url, headers=headers, params=params)
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
-                raise MalformedResponseError("fal: the request history holds no items",
-                                             provider=self.id)
+                raise MalformedResponseError(
+                    "fal: the request history holds no items", provider=self.id
+                )
             for item in items:
                 if isinstance(item, dict) and self._matches(item.get("json_input"), wanted):
                     rid = item.get("request_id")
@@ -306,7 +327,9 @@ class FalProvider(HttpProvider):
             # not be listed yet, so a miss is no proof that nothing was created.
             raise ProviderError(
                 "fal's request history shows no request with this input yet (one still in "
-                "the queue may not be listed): check again later", provider=self.id)
+                "the queue may not be listed): check again later",
+                provider=self.id,
+            )
         return found
 
     def _match_keys(self, snapshot: CompositionSnapshot) -> dict[str, Any]:
@@ -316,7 +339,8 @@ class FalProvider(HttpProvider):
         body = self.inputs(snapshot, placeholders)
         return {k: v for k, v in body.items() if not k.endswith("_urls")} | {
             f"{kind.value}_count": sum(1 for r in snapshot.references if r.kind is kind)
-            for kind in MediaKind}
+            for kind in MediaKind
+        }
 
     @staticmethod
     def _matches(sent: object, wanted: dict[str, Any]) -> bool:

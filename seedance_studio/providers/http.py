@@ -47,8 +47,12 @@ CONTENT_POLICY_PATTERN = re.compile(
 )
 """Words providers use when their content filter refuses a prompt or a reference."""
 
-NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
-                httpx.UnsupportedProtocol)
+NOTHING_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
 """Transport failures that happen before any byte of the request left this machine."""
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -87,9 +91,13 @@ def error_details(body: object) -> tuple[str | None, str | None]:
     err = body.get("error")
     if isinstance(err, dict):
         code_value = err.get("code", code_value)
-    message = (_text_of(body.get("message")) or _text_of(body.get("msg"))
-               or _text_of(err) or _text_of(body.get("error_message"))
-               or _text_of(body.get("detail")))
+    message = (
+        _text_of(body.get("message"))
+        or _text_of(body.get("msg"))
+        or _text_of(err)
+        or _text_of(body.get("error_message"))
+        or _text_of(body.get("detail"))
+    )
     details = _text_of(body.get("details"))
     if details and message and details != message:
         message = f"{message}: {details}"
@@ -99,8 +107,9 @@ def error_details(body: object) -> tuple[str | None, str | None]:
         return error_details(data)
     detail = body.get("detail")
     if code_value is None and isinstance(detail, list):  # FastAPI-style: [{loc, msg, type}]
-        code_value = next((d["type"] for d in detail if isinstance(d, dict) and d.get("type")),
-                          None)
+        code_value = next(
+            (d["type"] for d in detail if isinstance(d, dict) and d.get("type")), None
+        )
     code = None if code_value is None else str(code_value)
     return (message, code)
 
@@ -139,9 +148,14 @@ def _default_message(status: int) -> str:
     return f"HTTP {status}"
 
 
-def translate_status(provider: str, status: int, body: bytes | str,
-                     headers: Mapping[str, str] | None = None,
-                     *, secrets: Iterable[str | None] = ()) -> ProviderError:
+def translate_status(
+    provider: str,
+    status: int,
+    body: bytes | str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    secrets: Iterable[str | None] = (),
+) -> ProviderError:
     """The exception for an HTTP error answer; the provider's own message kept verbatim."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
@@ -160,8 +174,9 @@ def translate_status(provider: str, status: int, body: bytes | str,
     if status == 402:
         return InsufficientCreditsError(message, **kw)
     if status == 429:
-        after = retry.parse_retry_after((headers or {}).get("retry-after")
-                                        or (headers or {}).get("Retry-After"))
+        after = retry.parse_retry_after(
+            (headers or {}).get("retry-after") or (headers or {}).get("Retry-After")
+        )
         return RateLimitedError(message, retry_after=after, **kw)
     if status == 404:
         return NotFoundError(message, **kw)
@@ -174,8 +189,9 @@ def translate_status(provider: str, status: int, body: bytes | str,
     return InvalidInputError(message, **kw)
 
 
-def translate_api_code(provider: str, code: object, message: str | None,
-                       *, secrets: Iterable[str | None] = ()) -> ProviderError:
+def translate_api_code(
+    provider: str, code: object, message: str | None, *, secrets: Iterable[str | None] = ()
+) -> ProviderError:
     """An error reported inside a 200 body (ShortAPI's `code != 0`): HTTP-like codes map
     as statuses do, anything else is the provider refusing the request."""
     text = redact(_clip(message or f"error code {code}"), secrets)
@@ -192,25 +208,33 @@ def translate_api_code(provider: str, code: object, message: str | None,
     return InvalidInputError(text, provider=provider, code=str(code))
 
 
-def parse_json(provider: str, response: httpx.Response,
-               *, secrets: Iterable[str | None] = ()) -> Any:
+def parse_json(
+    provider: str, response: httpx.Response, *, secrets: Iterable[str | None] = ()
+) -> Any:
     try:
         return response.json()
     except (ValueError, UnicodeDecodeError):
         snippet = redact(_clip(response.text[:200]), secrets)
         raise MalformedResponseError(
             f"{provider} answered with something that is not JSON: {snippet!r}",
-            provider=provider, status_code=response.status_code,
+            provider=provider,
+            status_code=response.status_code,
         ) from None
 
 
 class Transport:
     """Sends one provider's requests through a shared httpx client and translates failures."""
 
-    def __init__(self, provider: str, client: httpx.AsyncClient, *,
-                 secrets: SecretsSource = lambda: (), sleep: Sleep = asyncio.sleep,
-                 rng: random.Random | None = None,
-                 max_attempts: int = retry.MAX_ATTEMPTS) -> None:
+    def __init__(
+        self,
+        provider: str,
+        client: httpx.AsyncClient,
+        *,
+        secrets: SecretsSource = lambda: (),
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        max_attempts: int = retry.MAX_ATTEMPTS,
+    ) -> None:
         self.provider = provider
         self.client = client
         self._secrets = secrets
@@ -230,15 +254,31 @@ class Transport:
         """Raise the translated error for a non-2xx answer."""
         if response.is_success:
             return
-        error = translate_status(self.provider, response.status_code, response.content,
-                                 response.headers, secrets=self._secrets())
-        log.warning("%s: HTTP %s %s: %s", self.provider, response.status_code,
-                    type(error).__name__, redact(str(error), self._secrets()))
+        error = translate_status(
+            self.provider,
+            response.status_code,
+            response.content,
+            response.headers,
+            secrets=self._secrets(),
+        )
+        log.warning(
+            "%s: HTTP %s %s: %s",
+            self.provider,
+            response.status_code,
+            type(error).__name__,
+            redact(str(error), self._secrets()),
+        )
         raise error
 
-    async def send_create(self, method: str, url: str, *, headers: Mapping[str, str],
-                          json_body: Any, timeout: httpx.Timeout | None = None,  # noqa: ASYNC109
-                          ) -> Any:
+    async def send_create(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        json_body: Any,
+        timeout: httpx.Timeout | None = None,  # noqa: ASYNC109
+    ) -> Any:
         """Send a request that creates (and may charge for) a job; never repeat it blindly.
 
         Only a failure to connect at all is retried. Once the request may have been sent,
@@ -249,8 +289,12 @@ class Transport:
             attempt += 1
             try:
                 response = await self.client.request(
-                    method, url, headers=dict(headers), json=json_body,
-                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
+                    method,
+                    url,
+                    headers=dict(headers),
+                    json=json_body,
+                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                )
             except NOTHING_SENT as exc:
                 if attempt < retry.CONNECT_ATTEMPTS:
                     await self._sleep(retry.retry_delay(attempt, rng=self._rng))
@@ -271,7 +315,8 @@ class Transport:
             raise SubmissionUnknownError(
                 f"{self.provider}: the server failed (HTTP 500) after the request was sent; "
                 "the job may or may not have been created",
-                provider=self.provider, status_code=500,
+                provider=self.provider,
+                status_code=500,
             )
         self.check(response)
         try:
@@ -279,19 +324,28 @@ class Transport:
         except MalformedResponseError as exc:
             raise SubmissionUnknownError(
                 f"{exc.message}; the job may have been created",
-                provider=self.provider, status_code=response.status_code,
+                provider=self.provider,
+                status_code=response.status_code,
             ) from None
 
-    async def send_safe(self, method: str, url: str, *, headers: Mapping[str, str],
-                        params: Mapping[str, str] | None = None, json_body: Any = None,
-                        expect_json: bool = True) -> Any:
+    async def send_safe(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        expect_json: bool = True,
+    ) -> Any:
         """Send a request that is harmless to repeat, retrying what `retry` allows."""
         attempt = 0
         while True:
             attempt += 1
             try:
                 response = await self.client.request(
-                    method, url, headers=dict(headers), params=params, json=json_body)
+                    method, url, headers=dict(headers), params=params, json=json_body
+                )
                 self.check(response)
                 if not expect_json:
                     return response
@@ -303,6 +357,12 @@ class Transport:
             if not retry.should_retry(error, attempt, max_attempts=self.max_attempts):
                 raise error
             wait = retry.retry_delay(attempt, getattr(error, "retry_after", None), self._rng)
-            log.debug("%s %s failed (%s); retry %d in %.1fs", self.provider, method,
-                      type(error).__name__, attempt, wait)
+            log.debug(
+                "%s %s failed (%s); retry %d in %.1fs",
+                self.provider,
+                method,
+                type(error).__name__,
+                attempt,
+                wait,
+            )
             await self._sleep(wait)

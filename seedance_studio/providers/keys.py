@@ -75,8 +75,10 @@ def clean_key(value: str, *, name: str, origin: str) -> str:
     if problem is not None:
         register_secret(key)  # whatever happens next, it is masked
         where = f" {origin}" if origin else ""
-        raise KeyFormatError(f"the {_label(name)} key{where} contains {problem}: enter it "
-                             f"again (nothing was sent)", provider=name)
+        raise KeyFormatError(
+            f"the {_label(name)} key{where} contains {problem}: enter it again (nothing was sent)",
+            provider=name,
+        )
     return key
 
 
@@ -115,27 +117,38 @@ def _backend_names(backend: object) -> list[str]:
 def describe_problem(backend: object, environ: Mapping[str, str]) -> str | None:
     """Why `backend` cannot keep keys, in words for the Settings page; None when it can."""
     names = _backend_names(backend)
-    hint = ("Keys can still come from the environment (e.g. SEEDANCE_EACHLABS_API_KEY), "
-            "or install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, "
-            "Windows Credential Manager).")
+    hint = (
+        "Keys can still come from the environment (e.g. SEEDANCE_EACHLABS_API_KEY), "
+        "or install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, "
+        "Windows Credential Manager)."
+    )
     if not names or all(n.startswith("keyring.backends.fail.") for n in names):
         return "No system keyring is available on this computer. " + hint
     if all(n.startswith("keyring.backends.null.") for n in names):
         return "The system keyring is switched off (keyring's null backend). " + hint
     secret_service = all(".SecretService." in n or ".libsecret." in n for n in names)
-    if (secret_service and sys.platform.startswith("linux")
-            and not environ.get("DBUS_SESSION_BUS_ADDRESS")):
-        return ("The Secret Service keyring needs a D-Bus session, and none is running "
-                "(DBUS_SESSION_BUS_ADDRESS is not set). " + hint)
+    if (
+        secret_service
+        and sys.platform.startswith("linux")
+        and not environ.get("DBUS_SESSION_BUS_ADDRESS")
+    ):
+        return (
+            "The Secret Service keyring needs a D-Bus session, and none is running "
+            "(DBUS_SESSION_BUS_ADDRESS is not set). " + hint
+        )
     return None
 
 
 class SecretStore:
     """Per-provider API keys (and S3 credentials) behind one small interface."""
 
-    def __init__(self, backend: KeyringBackend | None = None, *,
-                 environ: Mapping[str, str] | None = None,
-                 timeout_s: float = KEYRING_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        timeout_s: float = KEYRING_TIMEOUT_S,
+    ) -> None:
         self._backend = backend
         self._environ = environ if environ is not None else os.environ
         self._timeout = timeout_s
@@ -207,8 +220,7 @@ class SecretStore:
         raw = stored or env
         if not raw or not raw.strip():
             return None
-        origin = (f"in the keyring ({SERVICE_NAME} / {name})" if stored
-                  else f"in {env_var(name)}")
+        origin = f"in the keyring ({SERVICE_NAME} / {name})" if stored else f"in {env_var(name)}"
         value = clean_key(raw, name=name, origin=origin)
         register_secret(value)
         return value
@@ -252,6 +264,7 @@ class SecretStore:
             except Exception as exc:  # keyring raises PasswordDeleteError when absent
                 if type(exc).__name__ != "PasswordDeleteError":
                     raise SecretStoreError(
-                        f"the keyring refused to delete the key: {redact(str(exc))}") from None
+                        f"the keyring refused to delete the key: {redact(str(exc))}"
+                    ) from None
             self._cache[name] = None
         forget_secret(old)

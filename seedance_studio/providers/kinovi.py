@@ -39,8 +39,9 @@ from seedance_studio.providers.http import is_content_policy
 DEFAULT_CREDIT_USD = Decimal("0.005")
 API_DEFAULT_RESOLUTION = "1080p"
 """What the current schema makes when `outputResolution` is left out (its page)."""
-MODERATION_CODES = frozenset({"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DETECTED",
-                              "IMAGE_MODERATION", "MODERATION"})
+MODERATION_CODES = frozenset(
+    {"CONTENT_MODERATION", "TEXT_MODERATION", "FACE_DETECTED", "IMAGE_MODERATION", "MODERATION"}
+)
 """Error codes that mean the content filter refused the job."""
 
 
@@ -64,8 +65,9 @@ def _int_or_none(value: object) -> int | None:
     return None
 
 
-def parse_status(body: object, credit_usd: Decimal = DEFAULT_CREDIT_USD,
-                 provider: str = "kinovi") -> StatusResult:
+def parse_status(
+    body: object, credit_usd: Decimal = DEFAULT_CREDIT_USD, provider: str = "kinovi"
+) -> StatusResult:
     """A recordInfo answer as a job status; unknown statuses count as running."""
     task = _unwrap(body)
     raw = task.get("status")
@@ -77,12 +79,19 @@ def parse_status(body: object, credit_usd: Decimal = DEFAULT_CREDIT_USD,
         outputs = task.get("output") or []
         if isinstance(outputs, dict):
             outputs = [outputs]
-        media = [ResultMedia(url=o["url"], width=_int_or_none(o.get("width")),
-                             height=_int_or_none(o.get("height")))
-                 for o in outputs if isinstance(o, dict) and isinstance(o.get("url"), str)]
+        media = [
+            ResultMedia(
+                url=o["url"],
+                width=_int_or_none(o.get("width")),
+                height=_int_or_none(o.get("height")),
+            )
+            for o in outputs
+            if isinstance(o, dict) and isinstance(o.get("url"), str)
+        ]
         if not media:
-            raise MalformedResponseError(f"{provider}: the task succeeded but lists no output",
-                                         provider=provider)
+            raise MalformedResponseError(
+                f"{provider}: the task succeeded but lists no output", provider=provider
+            )
         cost = None
         credits = task.get("creditsUsed")
         amount = parse_amount(credits)  # "NaN" or "-5" is no charge anyone can settle
@@ -112,32 +121,37 @@ class _KinoviBase(HttpProvider):
     def _inputs(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         model = self.capabilities.model(snapshot.params.model)
         self.check_choice("aspect ratio", snapshot.params.aspect_ratio, model.aspect_ratios)
         body: dict[str, Any] = {"model": model.id, "inputs": self._inputs(snapshot, urls)}
         put_if(body, "callBackUrl", self.callback_url)
-        return RequestSpec(method="POST", url=self.url("/jobs/createTask"),
-                           headers=self.json_headers(), body=body)
+        return RequestSpec(
+            method="POST", url=self.url("/jobs/createTask"), headers=self.json_headers(), body=body
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         answer = await self.transport.send_create(
-            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body)
+            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
+        )
         task_id = _unwrap(answer).get("taskId")
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(
                 f"{self.capabilities.name} accepted the request but its answer holds no "
-                "taskId; the task may exist", provider=self.id)
+                "taskId; the task may exist",
+                provider=self.id,
+            )
         return [JobHandle(provider=self.id, job_id=task_id)]
 
     async def status(self, handle: JobHandle) -> StatusResult:
         answer = await self.transport.send_safe(
-            "GET", self.url("/jobs/recordInfo"), params={"taskId": handle.job_id},
-            headers=self.auth_headers(self.api_key()))
+            "GET",
+            self.url("/jobs/recordInfo"),
+            params={"taskId": handle.job_id},
+            headers=self.auth_headers(self.api_key()),
+        )
         credit_usd = self.capabilities.pricing.credit_usd or DEFAULT_CREDIT_USD
         return parse_status(answer, credit_usd, self.id)
 

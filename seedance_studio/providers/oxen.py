@@ -65,13 +65,15 @@ def parse_status(body: object) -> StatusResult:
     if state == "succeeded":
         url = body.get("result_url")
         if not isinstance(url, str) or not url:
-            raise MalformedResponseError("Oxen: the generation succeeded without a result_url",
-                                         provider="oxen")
+            raise MalformedResponseError(
+                "Oxen: the generation succeeded without a result_url", provider="oxen"
+            )
         return Succeeded(results=[ResultMedia(url=url)], raw_status=raw_text)
     if state == "failed":
         message = str(body.get("error_message") or body.get("error") or "generation failed")
-        return Failed(message=message, content_blocked=is_content_policy(message),
-                      raw_status=raw_text)
+        return Failed(
+            message=message, content_blocked=is_content_policy(message), raw_status=raw_text
+        )
     if state in ("cancelled", "canceled"):
         return Cancelled(raw_status=raw_text)
     return Running(raw_status=raw_text)
@@ -97,8 +99,13 @@ class OxenProvider(HttpProvider):
     provider_id = "oxen"
     default_poll_interval: ClassVar[float] = 10.0
 
-    def __init__(self, *args: Any, sync: bool = False,
-                 response_format: Literal["url", "b64_json"] = "url", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sync: bool = False,
+        response_format: Literal["url", "b64_json"] = "url",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sync = sync
         self.response_format = response_format
@@ -107,8 +114,7 @@ class OxenProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
         self.check_choice("resolution", params.resolution, model.resolutions)
@@ -129,54 +135,65 @@ class OxenProvider(HttpProvider):
                 raise CompositionError("Oxen's synchronous endpoint makes one video per request")
             if self.response_format != "url":
                 body["response_format"] = self.response_format
-            return RequestSpec(method="POST", url=self.url("/ai/videos/generate"),
-                               headers=self.json_headers(), body=body)
+            return RequestSpec(
+                method="POST",
+                url=self.url("/ai/videos/generate"),
+                headers=self.json_headers(),
+                body=body,
+            )
         if not 1 <= params.variants <= MAX_VARIANTS:
-            raise CompositionError(f"Oxen makes 1 to {MAX_VARIANTS} generations per request, "
-                                   f"not {params.variants}")
+            raise CompositionError(
+                f"Oxen makes 1 to {MAX_VARIANTS} generations per request, not {params.variants}"
+            )
         if params.variants > 1:
             body["num_generations"] = params.variants
-        return RequestSpec(method="POST", url=self.url("/ai/queue"),
-                           headers=self.json_headers(), body=body)
+        return RequestSpec(
+            method="POST", url=self.url("/ai/queue"), headers=self.json_headers(), body=body
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         headers = self.sendable_headers(spec)
         if self.sync:
-            answer = await self.transport.send_create(spec.method, spec.url, headers=headers,
-                                                      json_body=spec.body,
-                                                      timeout=SYNC_TIMEOUT)
+            answer = await self.transport.send_create(
+                spec.method, spec.url, headers=headers, json_body=spec.body, timeout=SYNC_TIMEOUT
+            )
             return [await self._sync_handle(answer)]
-        answer = await self.transport.send_create(spec.method, spec.url, headers=headers,
-                                                  json_body=spec.body)
+        answer = await self.transport.send_create(
+            spec.method, spec.url, headers=headers, json_body=spec.body
+        )
         gens = answer.get("generations") if isinstance(answer, dict) else None
         ids = [g.get("generation_id") for g in gens or [] if isinstance(g, dict)]
         if not ids or not all(isinstance(i, str) and i for i in ids):
             raise SubmissionUnknownError(
                 "Oxen accepted the request but its answer lists no generation ids; the "
-                "generations may exist", provider=self.id)
+                "generations may exist",
+                provider=self.id,
+            )
         return [JobHandle(provider=self.id, job_id=str(i)) for i in ids]
 
     async def _sync_handle(self, answer: object) -> JobHandle:
         videos = answer.get("videos") if isinstance(answer, dict) else None
         first = videos[0] if isinstance(videos, list) and videos else None
         if not isinstance(first, dict):
-            raise SubmissionUnknownError("Oxen's synchronous answer holds no video",
-                                         provider=self.id)
+            raise SubmissionUnknownError(
+                "Oxen's synchronous answer holds no video", provider=self.id
+            )
         job_id = f"{SYNC_PREFIX}{uuid.uuid4().hex}"
         if isinstance(first.get("url"), str):
             return JobHandle(provider=self.id, job_id=job_id, extra={"url": first["url"]})
         encoded = first.get("b64_json")
         if not isinstance(encoded, str):
-            raise SubmissionUnknownError("Oxen's synchronous answer holds no video",
-                                         provider=self.id)
+            raise SubmissionUnknownError(
+                "Oxen's synchronous answer holds no video", provider=self.id
+            )
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise MalformedResponseError("Oxen sent a video that is not valid base64",
-                                         provider=self.id) from None
+            raise MalformedResponseError(
+                "Oxen sent a video that is not valid base64", provider=self.id
+            ) from None
         target = sync_result_dir() / f"{job_id}.mp4"
         await asyncio.to_thread(target.write_bytes, data)
         return JobHandle(provider=self.id, job_id=job_id, extra={"path": str(target)})
@@ -186,7 +203,8 @@ class OxenProvider(HttpProvider):
             return self._sync_status(handle)
         headers = self.auth_headers(self.api_key())
         answer = await self.transport.send_safe(
-            "GET", self.url(f"/ai/queue/{handle.job_id}"), headers=headers)
+            "GET", self.url(f"/ai/queue/{handle.job_id}"), headers=headers
+        )
         status = parse_status(answer)
         if isinstance(status, Succeeded):
             cost = await self.actual_cost(handle.job_id)
@@ -198,8 +216,10 @@ class OxenProvider(HttpProvider):
         """The charge from the generation details; None when they cannot be read."""
         try:
             details = await self.transport.send_safe(
-                "GET", self.url(f"/ai/generations/{generation_id}"),
-                headers=self.auth_headers(self.api_key()))
+                "GET",
+                self.url(f"/ai/generations/{generation_id}"),
+                headers=self.auth_headers(self.api_key()),
+            )
         except ProviderError as exc:
             log.info("Oxen: no cost for %s (%s)", generation_id, type(exc).__name__)
             return None
@@ -212,8 +232,9 @@ class OxenProvider(HttpProvider):
         path = Path(handle.extra.get("path") or sync_result_dir() / f"{handle.job_id}.mp4")
         if path.is_file():
             return Succeeded(results=[ResultMedia(path=str(path))], raw_status="succeeded")
-        return Failed(message="the result of this synchronous generation was not kept",
-                      code="missing_result")
+        return Failed(
+            message="the result of this synchronous generation was not kept", code="missing_result"
+        )
 
     async def cancel(self, handle: JobHandle) -> bool:
         """DELETE the queued generation; False when it already finished (HTTP 409)."""
@@ -221,8 +242,10 @@ class OxenProvider(HttpProvider):
             return False
         try:
             await self.transport.send_safe(
-                "DELETE", self.url(f"/ai/queue/{handle.job_id}"),
-                headers=self.auth_headers(self.api_key()))
+                "DELETE",
+                self.url(f"/ai/queue/{handle.job_id}"),
+                headers=self.auth_headers(self.api_key()),
+            )
         except InvalidInputError as exc:
             if exc.status_code == 409:
                 return False

@@ -27,8 +27,7 @@ ProviderFactory = Callable[[Settings, "KeySource", "httpx.AsyncClient | None"], 
 def http_factory(cls: type[HttpProvider]) -> ProviderFactory:
     """A factory for a cloud client: documented base URL unless the settings override it."""
 
-    def make(settings: Settings, secrets: KeySource,
-             http: httpx.AsyncClient | None) -> Provider:
+    def make(settings: Settings, secrets: KeySource, http: httpx.AsyncClient | None) -> Provider:
         caps = capabilities.get(cls.provider_id)
         base = settings.base_url(caps.id, caps.base_url)
         provider: Provider = cls(caps, base, secrets, http=http)
@@ -40,16 +39,14 @@ def http_factory(cls: type[HttpProvider]) -> ProviderFactory:
 def lazy_http_factory(module: str, class_name: str) -> ProviderFactory:
     """`http_factory` for a class imported from `module` on first use, not at import."""
 
-    def make(settings: Settings, secrets: KeySource,
-             http: httpx.AsyncClient | None) -> Provider:
+    def make(settings: Settings, secrets: KeySource, http: httpx.AsyncClient | None) -> Provider:
         cls: type[HttpProvider] = getattr(importlib.import_module(module), class_name)
         return http_factory(cls)(settings, secrets, http)
 
     return make
 
 
-def _animatic(settings: Settings, secrets: KeySource,
-              http: httpx.AsyncClient | None) -> Provider:
+def _animatic(settings: Settings, secrets: KeySource, http: httpx.AsyncClient | None) -> Provider:
     """The local animatic; its module pulls in PyAV, so it is imported only when used."""
     from seedance_studio.providers import animatic
 
@@ -60,8 +57,7 @@ def _animatic(settings: Settings, secrets: KeySource,
 _FACTORIES: dict[str, ProviderFactory] = {
     "shortapi": lazy_http_factory("seedance_studio.providers.shortapi", "ShortApiProvider"),
     "kinovi": lazy_http_factory("seedance_studio.providers.kinovi", "KinoviProvider"),
-    "kinovi-legacy": lazy_http_factory("seedance_studio.providers.kinovi",
-                                       "KinoviLegacyProvider"),
+    "kinovi-legacy": lazy_http_factory("seedance_studio.providers.kinovi", "KinoviLegacyProvider"),
     "oxen": lazy_http_factory("seedance_studio.providers.oxen", "OxenProvider"),
     "eachlabs": lazy_http_factory("seedance_studio.providers.eachlabs", "EachlabsProvider"),
     "fal": lazy_http_factory("seedance_studio.providers.fal", "FalProvider"),
@@ -80,13 +76,19 @@ def provider_ids() -> list[str]:
     return list(_FACTORIES)
 
 
-def create_provider(provider_id: str, settings: Settings, secrets: KeySource,
-                    *, http: httpx.AsyncClient | None = None) -> Provider:
+def create_provider(
+    provider_id: str,
+    settings: Settings,
+    secrets: KeySource,
+    *,
+    http: httpx.AsyncClient | None = None,
+) -> Provider:
     """A client for `provider_id`; with `http` given, it shares that client (and does not
     close it in `aclose`)."""
     try:
         factory = _FACTORIES[provider_id]
     except KeyError:
-        raise KeyError(f"unknown provider {provider_id!r}; known: "
-                       f"{', '.join(_FACTORIES)}") from None
+        raise KeyError(
+            f"unknown provider {provider_id!r}; known: {', '.join(_FACTORIES)}"
+        ) from None
     return factory(settings, secrets, http)

@@ -32,8 +32,9 @@ RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 """HTTP answers worth repeating a safe request for."""
 
 
-def should_retry(exc_or_status: BaseException | int, attempt: int,
-                 *, max_attempts: int = MAX_ATTEMPTS) -> bool:
+def should_retry(
+    exc_or_status: BaseException | int, attempt: int, *, max_attempts: int = MAX_ATTEMPTS
+) -> bool:
     """Whether a safe (idempotent) request that failed on try `attempt` (1-based) is repeated."""
     if attempt >= max_attempts:
         return False
@@ -48,8 +49,9 @@ def should_retry(exc_or_status: BaseException | int, attempt: int,
     return isinstance(exc_or_status, httpx.TransportError)
 
 
-def retry_delay(attempt: int, retry_after: float | None = None,
-                rng: random.Random | None = None) -> float:
+def retry_delay(
+    attempt: int, retry_after: float | None = None, rng: random.Random | None = None
+) -> float:
     """Seconds to wait after failed try `attempt` (1-based).
 
     Exponential back-off with jitter, capped at MAX_DELAY_S; when the server sent Retry-After,

@@ -39,13 +39,23 @@ SUCCESS_CODES = (0, "0", 200, "200", None)
 NUMERIC_STATES = {0: "queued", 1: "running", 2: "succeeded", 3: "failed", 4: "cancelled"}
 """Only 2 is documented; the others follow the order ShortAPI's own texts list them in."""
 STRING_STATES = {
-    "queued": "queued", "pending": "queued", "waiting": "queued", "created": "queued",
-    "running": "running", "processing": "running", "in_progress": "running",
+    "queued": "queued",
+    "pending": "queued",
+    "waiting": "queued",
+    "created": "queued",
+    "running": "running",
+    "processing": "running",
+    "in_progress": "running",
     "generating": "running",
-    "succeeded": "succeeded", "success": "succeeded", "completed": "succeeded",
+    "succeeded": "succeeded",
+    "success": "succeeded",
+    "completed": "succeeded",
     "done": "succeeded",
-    "failed": "failed", "fail": "failed", "error": "failed",
-    "cancelled": "cancelled", "canceled": "cancelled",
+    "failed": "failed",
+    "fail": "failed",
+    "error": "failed",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
 }
 
 
@@ -69,12 +79,14 @@ def _state_of(raw: object) -> str | None:
 def parse_status(body: object, amount: str | None = None) -> StatusResult:
     """A query answer's `data` as a job status; `amount` is the charge the create reported."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("ShortAPI: the job query answer is not an object",
-                                     provider="shortapi")
+        raise MalformedResponseError(
+            "ShortAPI: the job query answer is not an object", provider="shortapi"
+        )
     data = body.get("data")
     if not isinstance(data, dict):
-        raise MalformedResponseError("ShortAPI: the job query answer has no data",
-                                     provider="shortapi")
+        raise MalformedResponseError(
+            "ShortAPI: the job query answer has no data", provider="shortapi"
+        )
     raw = data.get("status")
     raw_text = None if raw is None else str(raw)
     state = _state_of(raw)
@@ -83,11 +95,15 @@ def parse_status(body: object, amount: str | None = None) -> StatusResult:
     if state == "succeeded":
         result = data.get("result") or {}
         videos = result.get("videos") if isinstance(result, dict) else None
-        media = [ResultMedia(url=v["url"]) for v in videos or []
-                 if isinstance(v, dict) and isinstance(v.get("url"), str)]
+        media = [
+            ResultMedia(url=v["url"])
+            for v in videos or []
+            if isinstance(v, dict) and isinstance(v.get("url"), str)
+        ]
         if not media:
-            raise MalformedResponseError("ShortAPI: the job succeeded but lists no video",
-                                         provider="shortapi")
+            raise MalformedResponseError(
+                "ShortAPI: the job succeeded but lists no video", provider="shortapi"
+            )
         charged = _amount(data.get("amount")) or _amount(amount)
         cost = Cost(amount=charged, unit="usd", usd=charged) if charged is not None else None
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
@@ -95,8 +111,12 @@ def parse_status(body: object, amount: str | None = None) -> StatusResult:
         err = data.get("error") or data.get("message") or data.get("msg")
         message = (err.get("message") if isinstance(err, dict) else err) or "generation failed"
         code = err.get("code") if isinstance(err, dict) else None
-        return Failed(message=str(message), code=None if code is None else str(code),
-                      content_blocked=is_content_policy(str(message)), raw_status=raw_text)
+        return Failed(
+            message=str(message),
+            code=None if code is None else str(code),
+            content_blocked=is_content_policy(str(message)),
+            raw_status=raw_text,
+        )
     if state == "cancelled":
         return Cancelled(raw_status=raw_text)
     return Running(raw_status=raw_text)
@@ -107,8 +127,7 @@ class ShortApiProvider(HttpProvider):
 
     provider_id = "shortapi"
 
-    def build_request(self, snapshot: CompositionSnapshot,
-                      urls: dict[str, str]) -> RequestSpec:
+    def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
         by_kind = self.urls_by_kind(snapshot, urls)
@@ -126,21 +145,23 @@ class ShortApiProvider(HttpProvider):
         put_if(args, "mode", params.mode)
         body: dict[str, Any] = {"model": model.id, "args": args}
         put_if(body, "callback_url", self.callback_url)
-        return RequestSpec(method="POST", url=self.url("/job/create"),
-                           headers=self.json_headers(), body=body)
+        return RequestSpec(
+            method="POST", url=self.url("/job/create"), headers=self.json_headers(), body=body
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = self.build_request(snapshot, urls)
         self.check_urls(urls[r.id] for r in snapshot.references)
         answer = await self.transport.send_create(
-            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body)
+            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
+        )
         data = self._data(answer)
         job_id = data.get("job_id") if isinstance(data, dict) else None
         if not isinstance(job_id, str | int) or isinstance(job_id, bool) or not str(job_id):
             raise SubmissionUnknownError(
-                "ShortAPI accepted the request but its answer holds no job id; the job may "
-                "exist", provider=self.id)
+                "ShortAPI accepted the request but its answer holds no job id; the job may exist",
+                provider=self.id,
+            )
         extra: dict[str, str] = {}
         amount = _amount(data.get("amount")) if isinstance(data, dict) else None
         if amount is not None:
@@ -150,19 +171,22 @@ class ShortApiProvider(HttpProvider):
     def _data(self, answer: object) -> object:
         """`data` of an answer, raising the error a non-zero `code` stands for."""
         if not isinstance(answer, dict):
-            raise MalformedResponseError("ShortAPI answered with a non-object",
-                                         provider=self.id)
+            raise MalformedResponseError("ShortAPI answered with a non-object", provider=self.id)
         code = answer.get("code", 0)
         if code not in SUCCESS_CODES:
             message = answer.get("message") or answer.get("msg")
-            raise translate_api_code(self.id, code, None if message is None else str(message),
-                                     secrets=self._secrets())
+            raise translate_api_code(
+                self.id, code, None if message is None else str(message), secrets=self._secrets()
+            )
         return answer.get("data")
 
     async def status(self, handle: JobHandle) -> StatusResult:
         answer = await self.transport.send_safe(
-            "GET", self.url("/job/query"), params={"id": handle.job_id},
-            headers=self.auth_headers(self.api_key()))
+            "GET",
+            self.url("/job/query"),
+            params={"id": handle.job_id},
+            headers=self.auth_headers(self.api_key()),
+        )
         self._data(answer)
         return parse_status(answer, handle.extra.get("amount"))
 

@@ -28,14 +28,17 @@ def point_at(sim: Simulator) -> str:
 def bind_problem(host: str, port: int, exc: OSError) -> str:
     """One line for a port that cannot be listened on, saying what to do instead."""
     if exc.errno == errno.EADDRINUSE:
-        return (_("port {port} on {host} is taken by another program: pick another with "
-                  "--port, or --port 0 for a free one").format(
-                  port=port, host=host))
+        return _(
+            "port {port} on {host} is taken by another program: pick another with "
+            "--port, or --port 0 for a free one"
+        ).format(port=port, host=host)
     if exc.errno == errno.EACCES:
         return _("port {port} on {host} needs privileges: pick one above 1023 with --port").format(
-                 port=port, host=host)
+            port=port, host=host
+        )
     return _("cannot listen on {host}:{port} ({value}): pick another --host or --port").format(
-             host=host, port=port, value=exc.strerror or exc)
+        host=host, port=port, value=exc.strerror or exc
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help=_("0 picks a free port"))
     parser.add_argument("--speed", type=float, default=1.0, help=_("2 runs jobs twice as fast"))
     parser.add_argument("--queued", type=float, default=SimTiming.queued, help=_("seconds queued"))
-    parser.add_argument("--running", type=float, default=SimTiming.running, help=_("seconds "
-                                                                                   "running"))
+    parser.add_argument(
+        "--running", type=float, default=SimTiming.running, help=_("seconds running")
+    )
     parser.add_argument("--verbose", action="store_true", help=_("log every request to stderr"))
     args = parser.parse_args(argv)
     if args.speed <= 0:

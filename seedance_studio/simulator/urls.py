@@ -87,8 +87,9 @@ def _resolve_sim(state: SimState, path: str, query: str) -> MediaRef | None:
     if len(parts) == 2 and parts[0] == "samples":
         clip = _SAMPLE_CLIP.match(parts[1])
         if clip:
-            return MediaRef(url, "video", True, float(clip.group(3)), int(clip.group(1)),
-                            int(clip.group(2)))
+            return MediaRef(
+                url, "video", True, float(clip.group(3)), int(clip.group(1)), int(clip.group(2))
+            )
         tone = _SAMPLE_TONE.match(parts[1])
         if tone:
             return MediaRef(url, "audio", True, float(tone.group(1)))

@@ -52,8 +52,7 @@ def optional_enum(
     return value
 
 
-def str_list(obj: Mapping[str, object], name: str, *, allow_single: bool = False
-             ) -> list[object]:
+def str_list(obj: Mapping[str, object], name: str, *, allow_single: bool = False) -> list[object]:
     """A list-of-URLs field; `allow_single` also takes one bare string (eachlabs)."""
     value = obj.get(name)
     if value is None:
@@ -120,13 +119,23 @@ def file_dims(width: int, height: int, short_side: int = 180) -> tuple[int, int]
     return _even(width * scale), _even(height * scale)
 
 
-def media_problem(kind: str, suffix: str, width: int | None, height: int | None,
-                  limits: Limits) -> str | None:
+def media_problem(
+    kind: str, suffix: str, width: int | None, height: int | None, limits: Limits
+) -> str | None:
     """What a page says its API refuses about one fetched file (its type, its size)."""
-    if kind == "image" and limits.image_suffixes and suffix and (
-            suffix not in limits.image_suffixes):
+    if (
+        kind == "image"
+        and limits.image_suffixes
+        and suffix
+        and (suffix not in limits.image_suffixes)
+    ):
         return f"unsupported image format {suffix.upper()}: use JPEG, PNG or WebP"
-    if (kind == "video" and limits.video_max_pixels is not None and width and height
-            and width * height > limits.video_max_pixels):
+    if (
+        kind == "video"
+        and limits.video_max_pixels is not None
+        and width
+        and height
+        and width * height > limits.video_max_pixels
+    ):
         return f"video resolution {width}x{height} is above ~720p (834x1112)"
     return None

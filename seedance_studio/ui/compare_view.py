@@ -128,9 +128,11 @@ class TakePane(QWidget):
         result = self._loader.take()
         if isinstance(result, VlcUnavailableError):
             self.unavailable = result
-            self.missing.setText(_("<b>Comparing needs "
-                                   "VLC.</b><br>{result_reason}.<br>{result_hint}").format(
-                                   result_reason=result.reason, result_hint=result.hint))
+            self.missing.setText(
+                _("<b>Comparing needs VLC.</b><br>{result_reason}.<br>{result_hint}").format(
+                    result_reason=result.reason, result_hint=result.hint
+                )
+            )
             self.pages.setCurrentIndex(1)
             self.loaded.emit()
             return
@@ -167,8 +169,11 @@ class TakePane(QWidget):
     def _apply_volume(self) -> None:
         # VLC takes a volume only once its audio output is open (while playing).
         player = self.player
-        if player is not None and not self._volume_applied \
-                and player.state() is PlaybackState.PLAYING:
+        if (
+            player is not None
+            and not self._volume_applied
+            and player.state() is PlaybackState.PLAYING
+        ):
             player.set_volume(self.volume)
             self._volume_applied = True
 
@@ -185,8 +190,7 @@ class TakePane(QWidget):
         if player is None or fix.is_noop:
             return
         if fix.play is True:
-            if player.state() in (PlaybackState.ENDED, PlaybackState.IDLE,
-                                  PlaybackState.ERROR):
+            if player.state() in (PlaybackState.ENDED, PlaybackState.IDLE, PlaybackState.ERROR):
                 player.stop()
             player.play()
         elif fix.play is False:

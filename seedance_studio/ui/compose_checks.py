@@ -20,8 +20,14 @@ from seedance_studio.core.validation import Problem, is_submittable, validate
 class ComposeChecks(QObject):
     updated = Signal()
 
-    def __init__(self, composition: Composition, settings: Settings, *,
-                 allow_loopback: bool = False, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        composition: Composition,
+        settings: Settings,
+        *,
+        allow_loopback: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._composition = composition
         self._settings = settings
@@ -58,8 +64,8 @@ class ComposeChecks(QObject):
         except KeyError:
             caps = None
         self.problems = validate(snap, caps, allow_loopback=self._allow_loopback)
-        overrides: dict[str, Decimal] = self._settings.price_overrides.get(
-            snap.params.provider, {})
-        self.estimate = (estimate(snap, caps, overrides) if caps is not None
-                         else Estimate(published=False))
+        overrides: dict[str, Decimal] = self._settings.price_overrides.get(snap.params.provider, {})
+        self.estimate = (
+            estimate(snap, caps, overrides) if caps is not None else Estimate(published=False)
+        )
         self.updated.emit()

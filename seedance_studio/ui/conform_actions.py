@@ -59,8 +59,12 @@ class ConformActions(QObject):
         if ref_id not in self._composition.tray:
             return False
         ref = self._composition.tray.get(ref_id)
-        return (ref.kind is not MediaKind.IMAGE and not ref.is_url and ref.facts is not None
-                and bool(ref.facts.duration_s))
+        return (
+            ref.kind is not MediaKind.IMAGE
+            and not ref.is_url
+            and ref.facts is not None
+            and bool(ref.facts.duration_s)
+        )
 
     def trim_window(self, ref_id: str) -> TrimWindow | None:
         """The clip's length and the limits a chosen part must fit, next to the other clips."""
@@ -74,12 +78,21 @@ class ConformActions(QObject):
         plan = plan_conform(ref, limits, comp.tray.items)
         full = ref.facts.duration_s
         longest = plan.duration_s if plan is not None and plan.duration_s is not None else full
-        others = sum((o.facts.duration_s or 0.0) for o in comp.tray.items
-                     if o.kind is ref.kind and o.id != ref.id and o.facts is not None)
-        return TrimWindow(name=ref.display_name, kind=ref.kind.value, full_s=full,
-                          longest_s=longest, max_s=kl.max_duration_s,
-                          max_total_s=kl.max_total_duration_s,
-                          min_total_s=kl.min_total_duration_s, others_s=others)
+        others = sum(
+            (o.facts.duration_s or 0.0)
+            for o in comp.tray.items
+            if o.kind is ref.kind and o.id != ref.id and o.facts is not None
+        )
+        return TrimWindow(
+            name=ref.display_name,
+            kind=ref.kind.value,
+            full_s=full,
+            longest_s=longest,
+            max_s=kl.max_duration_s,
+            max_total_s=kl.max_total_duration_s,
+            min_total_s=kl.min_total_duration_s,
+            others_s=others,
+        )
 
     def open_trim(self, ref_id: str, parent: QWidget | None = None) -> TrimDialog | None:
         """Show the non-modal Trim dialog; its OK runs `trim` with the chosen points."""
@@ -89,12 +102,14 @@ class ConformActions(QObject):
             return None
         dialog = TrimDialog(window, parent)
         dialog.span_chosen.connect(
-            lambda in_s, out_s: self.trim(ref_id, in_s, None if out_s < 0 else out_s))
+            lambda in_s, out_s: self.trim(ref_id, in_s, None if out_s < 0 else out_s)
+        )
         dialog.open()
         return dialog
 
-    def trim(self, ref_id: str, in_point_s: float,
-             out_point_s: float | None = None) -> asyncio.Task[None] | None:
+    def trim(
+        self, ref_id: str, in_point_s: float, out_point_s: float | None = None
+    ) -> asyncio.Task[None] | None:
         """Conform the part between the points (then any other limit, as Fix does)."""
         comp = self._composition
         if ref_id not in comp.tray:
@@ -102,15 +117,26 @@ class ConformActions(QObject):
         caps = capabilities.get(comp.params.provider)
         ref = comp.tray.get(ref_id)
         try:
-            plan = plan_conform(ref, caps.limits_for(comp.params.model), comp.tray.items,
-                                in_point_s=in_point_s, out_point_s=out_point_s)
+            plan = plan_conform(
+                ref,
+                caps.limits_for(comp.params.model),
+                comp.tray.items,
+                in_point_s=in_point_s,
+                out_point_s=out_point_s,
+            )
         except ValueError as exc:
-            self.message.emit(_("Cannot trim {ref_display_name}: {exc}").format(
-                                ref_display_name=ref.display_name, exc=exc))
+            self.message.emit(
+                _("Cannot trim {ref_display_name}: {exc}").format(
+                    ref_display_name=ref.display_name, exc=exc
+                )
+            )
             return None
         if plan is None:
-            self.message.emit(_("{ref_display_name} already fits as it is").format(
-                                ref_display_name=ref.display_name))
+            self.message.emit(
+                _("{ref_display_name} already fits as it is").format(
+                    ref_display_name=ref.display_name
+                )
+            )
             return None
         return self._run([plan], verb=_("Trim"))
 
@@ -148,8 +174,9 @@ class ConformActions(QObject):
         task.add_done_callback(done)
         return task
 
-    async def _apply(self, plans: list[ConformPlan], cancel: threading.Event,
-                     verb: str = _("Fix")) -> None:
+    async def _apply(
+        self, plans: list[ConformPlan], cancel: threading.Event, verb: str = _("Fix")
+    ) -> None:
         # The encoders load PyAV/FFmpeg: imported on the first fix, not when the window opens.
         from seedance_studio.media.conform import conform_async
         from seedance_studio.media.progress import MediaCancelledError
@@ -178,13 +205,19 @@ class ConformActions(QObject):
                 self.message.emit(_("Fix cancelled: the references are as they were"))
                 return
             except SeedanceError as exc:
-                self.message.emit(_("Could not fix {ref_display_name}: {exc}").format(
-                                    ref_display_name=ref.display_name, exc=exc))
+                self.message.emit(
+                    _("Could not fix {ref_display_name}: {exc}").format(
+                        ref_display_name=ref.display_name, exc=exc
+                    )
+                )
                 continue
             if plan.ref_id in tray:
                 tag = tray.tag_of(plan.ref_id)
                 if self.history is not None and tag is not None:
                     self.history.label_next(f"{verb} {tag.canonical}")
                 tray.replace(plan.ref_id, fixed)
-        self.message.emit(_("Fixed {len_plans} reference{value}").format(
-                            len_plans=len(plans), value='s' if len(plans) != 1 else ''))
+        self.message.emit(
+            _("Fixed {len_plans} reference{value}").format(
+                len_plans=len(plans), value="s" if len(plans) != 1 else ""
+            )
+        )

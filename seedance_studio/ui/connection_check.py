@@ -1,4 +1,4 @@
-""""Test connection" for an API key: one cheap authenticated call that cannot cost money.
+""" "Test connection" for an API key: one cheap authenticated call that cannot cost money.
 
 It asks the provider for the status of a job id that does not exist: a valid key gets
 "not found", a wrong one an authentication error, and no answer means the host is unreachable.

@@ -47,8 +47,9 @@ class EngineBridge(QObject):
     _queued_job_changed = Signal(int)
     _queued_progress = Signal(int, str, float)
 
-    def __init__(self, engine: JobEngine, parent: QObject | None = None, *,
-                 owns_store: bool = False) -> None:
+    def __init__(
+        self, engine: JobEngine, parent: QObject | None = None, *, owns_store: bool = False
+    ) -> None:
         super().__init__(parent)
         self.engine = engine
         self._owns_store = owns_store
@@ -62,19 +63,34 @@ class EngineBridge(QObject):
         engine.progress.connect(self._on_progress)
 
     @classmethod
-    def create(cls, settings: Settings, secrets: KeySource, *, store: JobStore | None = None,
-               assets: AssetResolver | None = None, provider_factory: ProviderFactory | None = None,
-               http: httpx.AsyncClient | None = None, poll_interval: float | None = None,
-               owns_store: bool | None = None, parent: QObject | None = None) -> EngineBridge:
+    def create(
+        cls,
+        settings: Settings,
+        secrets: KeySource,
+        *,
+        store: JobStore | None = None,
+        assets: AssetResolver | None = None,
+        provider_factory: ProviderFactory | None = None,
+        http: httpx.AsyncClient | None = None,
+        poll_interval: float | None = None,
+        owns_store: bool | None = None,
+        parent: QObject | None = None,
+    ) -> EngineBridge:
         """An engine over the user's job store (or `store`), wrapped in a bridge.
 
         `poll_interval` overrides every provider's (the simulator finishes in seconds). The
         bridge closes the store on shutdown when it opened it (or `owns_store` says so).
         """
         own = store is None if owns_store is None else owns_store
-        engine = JobEngine(store or JobStore(), settings, secrets, assets=assets,
-                           provider_factory=provider_factory, http=http,
-                           poll_interval=poll_interval)
+        engine = JobEngine(
+            store or JobStore(),
+            settings,
+            secrets,
+            assets=assets,
+            provider_factory=provider_factory,
+            http=http,
+            poll_interval=poll_interval,
+        )
         return cls(engine, parent, owns_store=own)
 
     # -- reading -----------------------------------------------------------------------------
@@ -97,8 +113,7 @@ class EngineBridge(QObject):
 
     def summaries(self, *, before_id: int | None = None, limit: int = 256) -> list[JobSummary]:
         """A page of the job list, newest first, display fields only."""
-        return [] if self._closed else self.engine.store.summaries(before_id=before_id,
-                                                                   limit=limit)
+        return [] if self._closed else self.engine.store.summaries(before_id=before_id, limit=limit)
 
     def summary(self, job_id: int) -> JobSummary | None:
         return None if self._closed else self.engine.store.find_summary(job_id)
@@ -114,11 +129,15 @@ class EngineBridge(QObject):
             self._started = True
             await self.engine.start()
 
-    async def submit(self, snapshot: CompositionSnapshot, estimate: Estimate | None = None, *,
-                     allow_over_budget: bool = False) -> list[int]:
+    async def submit(
+        self,
+        snapshot: CompositionSnapshot,
+        estimate: Estimate | None = None,
+        *,
+        allow_over_budget: bool = False,
+    ) -> list[int]:
         """Store and send a composition; one job id per variant. Raises BudgetExceeded."""
-        return await self.engine.submit(snapshot, estimate,
-                                        allow_over_budget=allow_over_budget)
+        return await self.engine.submit(snapshot, estimate, allow_over_budget=allow_over_budget)
 
     async def cancel(self, job_id: int, *, accept_uncancellable: bool = False) -> JobRecord:
         return await self.engine.cancel(job_id, accept_uncancellable=accept_uncancellable)

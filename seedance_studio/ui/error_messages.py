@@ -16,5 +16,9 @@ def provider_name(provider_id: str) -> str:
 
 def job_advice(job: JobRecord) -> Advice:
     """Advice for a failed job, from its stored error type and the provider's code."""
-    return advise(job.error_type, provider=provider_name(job.provider),
-                  detail=job.message or "", code=job.error_code)
+    return advise(
+        job.error_type,
+        provider=provider_name(job.provider),
+        detail=job.message or "",
+        code=job.error_code,
+    )

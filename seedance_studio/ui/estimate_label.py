@@ -22,17 +22,27 @@ def estimate_tooltip(est: Estimate, provider_name: str, credits: bool) -> str:
         rate = format_rate(item.rate, credits=credits)
         mark = _(" <i>(your rate)</i>") if item.overridden else ""
         rows.append(
-            _("<tr><td>{value}{mark}</td><td align='right'>{quantity_text_item} {value2} × "
-              "{rate}</td><td align='right'><b>{span}</b></td></tr>").format(
-              value=html.escape(item.label), mark=mark, quantity_text_item=quantity_text(item),
-              value2=html.escape(item.unit), rate=rate, span=span))
+            _(
+                "<tr><td>{value}{mark}</td><td align='right'>{quantity_text_item} {value2} × "
+                "{rate}</td><td align='right'><b>{span}</b></td></tr>"
+            ).format(
+                value=html.escape(item.label),
+                mark=mark,
+                quantity_text_item=quantity_text(item),
+                value2=html.escape(item.unit),
+                rate=rate,
+                span=span,
+            )
+        )
         if item.warning:
-            rows.append(_("<tr><td colspan='3' style='color:#f0b429'>{value}</td></tr>").format(
-                          value=html.escape(item.warning)))
+            rows.append(
+                _("<tr><td colspan='3' style='color:#f0b429'>{value}</td></tr>").format(
+                    value=html.escape(item.warning)
+                )
+            )
     table = (_("<table cellspacing='4'>") + "".join(rows) + "</table>") if rows else ""
     notes = "".join(f"<p style='color:#8b949e'>{html.escape(n)}</p>" for n in est.notes)
-    return (f"<b>{html.escape(provider_name)}</b>: {html.escape(format_estimate(est))}"
-            f"{table}{notes}")
+    return f"<b>{html.escape(provider_name)}</b>: {html.escape(format_estimate(est))}{table}{notes}"
 
 
 class EstimateLabel(QLabel):
@@ -49,6 +59,7 @@ class EstimateLabel(QLabel):
         caps = capabilities.load_all().get(provider)
         credits = bool(caps and caps.pricing.unit == "credits")
         text = format_estimate(est)
-        self.setText(_("Estimate: {text}").format(text=text) if est.published
-                     else text.capitalize())
+        self.setText(
+            _("Estimate: {text}").format(text=text) if est.published else text.capitalize()
+        )
         self.setToolTip(estimate_tooltip(est, caps.name if caps else provider, credits))

@@ -35,17 +35,28 @@ class FanoutDialog(QDialog):
 
     confirmed = Signal(object)
 
-    def __init__(self, snapshot: CompositionSnapshot, planner: PlanFn, *,
-                 ticked: Iterable[str] = (), title: str = _("Send to several providers"),
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: CompositionSnapshot,
+        planner: PlanFn,
+        *,
+        ticked: Iterable[str] = (),
+        title: str = _("Send to several providers"),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
         self.snapshot = snapshot
         self._planner = planner
         self.plan: FanoutPlan = planner(snapshot, [])
-        intro = QLabel(_("Tick the providers to send this composition to. Each one gets its own "
-                       "job; a refusal at one never stops the others."), self)
+        intro = QLabel(
+            _(
+                "Tick the providers to send this composition to. Each one gets its own "
+                "job; a refusal at one never stops the others."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         self.providers = QListWidget(self)
         self.providers.setAccessibleName(_("Providers to send to"))
@@ -56,8 +67,7 @@ class FanoutDialog(QDialog):
         self.total = QLabel(self)
         self.total.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.send_button = self.buttons.addButton(_("Send"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button = self.buttons.addButton(_("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self._send)
         variants_row = QHBoxLayout()
@@ -76,8 +86,9 @@ class FanoutDialog(QDialog):
             item = QListWidgetItem(caps.name)
             item.setData(PROVIDER_ROLE, caps.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if caps.id in wanted
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if caps.id in wanted else Qt.CheckState.Unchecked
+            )
             self.providers.addItem(item)
         self._filling = False
         self.providers.itemChanged.connect(lambda _i: self.refresh())
@@ -96,28 +107,38 @@ class FanoutDialog(QDialog):
         wanted = set(provider_ids)
         for row in range(self.providers.count()):
             item = self.providers.item(row)
-            item.setCheckState(Qt.CheckState.Checked if item.data(PROVIDER_ROLE) in wanted
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(PROVIDER_ROLE) in wanted
+                else Qt.CheckState.Unchecked
+            )
 
     def ticked(self) -> list[str]:
-        return [str(self.providers.item(r).data(PROVIDER_ROLE))
-                for r in range(self.providers.count())
-                if self.providers.item(r).checkState() == Qt.CheckState.Checked]
+        return [
+            str(self.providers.item(r).data(PROVIDER_ROLE))
+            for r in range(self.providers.count())
+            if self.providers.item(r).checkState() == Qt.CheckState.Checked
+        ]
 
     def refresh(self) -> None:
         if self._filling:
             return
-        every = [Target(str(self.providers.item(r).data(PROVIDER_ROLE)),
-                        variants=self.variants.value())
-                 for r in range(self.providers.count())]
+        every = [
+            Target(str(self.providers.item(r).data(PROVIDER_ROLE)), variants=self.variants.value())
+            for r in range(self.providers.count())
+        ]
         quotes = {q.provider: q for q in self._planner(self.snapshot, every).quotes}
         self.providers.blockSignals(True)
         for row in range(self.providers.count()):
             item = self.providers.item(row)
             q = quotes[str(item.data(PROVIDER_ROLE))]
-            item.setText(f"{q.name} — {q.price_text()}" if q.can_take
-                         else _("{q_name} — cannot take it: {q_reason}").format(
-                                q_name=q.name, q_reason=q.reason))
+            item.setText(
+                f"{q.name} — {q.price_text()}"
+                if q.can_take
+                else _("{q_name} — cannot take it: {q_reason}").format(
+                    q_name=q.name, q_reason=q.reason
+                )
+            )
             item.setToolTip(q.reason or q.price_text())
             if q.can_take:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled)
@@ -130,9 +151,11 @@ class FanoutDialog(QDialog):
         self.total.setText(self.plan.summary() if chosen else _("Tick at least one provider."))
         self.send_button.setEnabled(bool(self.plan.ready))
         count = self.plan.job_count
-        self.send_button.setText(_("Send {count} job{value}").format(
-                                   count=count, value='s' if count != 1 else '')
-                                 if count else _("Send"))
+        self.send_button.setText(
+            _("Send {count} job{value}").format(count=count, value="s" if count != 1 else "")
+            if count
+            else _("Send")
+        )
 
     def _send(self) -> None:
         if self.plan.ready:
@@ -140,9 +163,16 @@ class FanoutDialog(QDialog):
             self.accept()
 
 
-def default_planner(overrides: Callable[[], Mapping[str, Mapping[str, Decimal]]] | None = None,
-                    allow_loopback: bool = False) -> PlanFn:
+def default_planner(
+    overrides: Callable[[], Mapping[str, Mapping[str, Decimal]]] | None = None,
+    allow_loopback: bool = False,
+) -> PlanFn:
     def planner(snapshot: CompositionSnapshot, targets: list[Target]) -> FanoutPlan:
-        return plan(snapshot, targets, overrides=overrides() if overrides else None,
-                    allow_loopback=allow_loopback)
+        return plan(
+            snapshot,
+            targets,
+            overrides=overrides() if overrides else None,
+            allow_loopback=allow_loopback,
+        )
+
     return planner

@@ -41,8 +41,9 @@ class GalleryModel(QAbstractListModel):
 
     reloaded = Signal()
 
-    def __init__(self, store: JobStore, parent: QObject | None = None, *,
-                 page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, store: JobStore, parent: QObject | None = None, *, page_size: int = PAGE_SIZE
+    ) -> None:
         super().__init__(parent)
         self.query = GalleryQuery(store)
         self._page_size = page_size
@@ -110,7 +111,7 @@ class GalleryModel(QAbstractListModel):
 
     def _read_page(self, number: int) -> list[JobRecord | None]:
         base = number * self._page_size
-        ids = self._ids[base:base + self._page_size]
+        ids = self._ids[base : base + self._page_size]
         found = {j.id: j for j in self.query.jobs(ids)}
         page: list[JobRecord | None] = [found.get(i) for i in ids]
         # A page is a few thousand small objects that live until scrolled far away (freed by

@@ -90,8 +90,9 @@ class PosterCache(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, box: QSize, parent: QObject | None = None, *,
-                 folder: Path | None = None) -> None:
+    def __init__(
+        self, box: QSize, parent: QObject | None = None, *, folder: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self.box = box
         self._folder = folder
@@ -116,9 +117,14 @@ class PosterCache(QObject):
             return
         self._asked.add(path)
         folder = self._folder or posters_dir()
-        self._worker.submit(load_or_make, path, self.box, folder,
-                            on_done=lambda made: self._store(path, made),
-                            on_error=lambda _exc: None)  # no picture: the tile says so
+        self._worker.submit(
+            load_or_make,
+            path,
+            self.box,
+            folder,
+            on_done=lambda made: self._store(path, made),
+            on_error=lambda _exc: None,
+        )  # no picture: the tile says so
 
     def _store(self, path: str, made: tuple[QImage, int, float | None]) -> None:
         image, frames, duration = made

@@ -43,14 +43,26 @@ TILE = QSize(POSTER.width() + 12, POSTER.height() + 64)
 DAY_S = 86_400.0
 
 DATE_CHOICES: list[tuple[str, float | None]] = [
-    (_("Any time"), None), (_("Today"), DAY_S), ("Last 7 days", 7 * DAY_S),
+    (_("Any time"), None),
+    (_("Today"), DAY_S),
+    ("Last 7 days", 7 * DAY_S),
     ("Last 30 days", 30 * DAY_S),
 ]
 STATE_CHOICES: list[tuple[str, frozenset[JobState]]] = [
     (_("Any state"), frozenset()),
     (_("Done"), frozenset({JobState.DONE})),
-    (_("In progress"), frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING,
-                               JobState.SUCCEEDED, JobState.DOWNLOADING})),
+    (
+        _("In progress"),
+        frozenset(
+            {
+                JobState.SUBMITTING,
+                JobState.QUEUED,
+                JobState.RUNNING,
+                JobState.SUCCEEDED,
+                JobState.DOWNLOADING,
+            }
+        ),
+    ),
     ("Needs a decision", frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})),
     (_("Failed"), frozenset({JobState.FAILED})),
     (_("Cancelled"), frozenset({JobState.CANCELLED})),
@@ -83,8 +95,11 @@ class TileDelegate(QStyledItemDelegate):
                 name = capabilities.get(job.provider).name
             except KeyError:
                 name = job.provider
-            colour = {JobState.DONE: theme.OK, JobState.FAILED: theme.ERROR,
-                      JobState.CANCELLED: theme.MUTED}.get(job.state, theme.ACCENT)
+            colour = {
+                JobState.DONE: theme.OK,
+                JobState.FAILED: theme.ERROR,
+                JobState.CANCELLED: theme.MUTED,
+            }.get(job.state, theme.ACCENT)
             state = state_label(job)  # what it waits for, too (a free slot, the queue)
             if len(self._lines) > 4096:
                 self._lines.clear()
@@ -92,13 +107,18 @@ class TileDelegate(QStyledItemDelegate):
         return found
 
     @override
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return TILE
 
     @override
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         job = index.data(RECORD_ROLE)
         if not isinstance(job, JobRecord):
             return
@@ -111,8 +131,11 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(rect, 6, 6)
         poster_rect = QRect(rect.left() + 3, rect.top() + 3, POSTER.width(), POSTER.height())
         painter.fillRect(poster_rect, QColor("#000000"))
-        poster = self.posters.poster(job.result_path) if (
-            job.state is JobState.DONE and job.result_path) else None
+        poster = (
+            self.posters.poster(job.result_path)
+            if (job.state is JobState.DONE and job.result_path)
+            else None
+        )
         measured = poster.duration_s if poster is not None else None
         if poster is not None:
             frame_index = 0
@@ -133,8 +156,9 @@ class TileDelegate(QStyledItemDelegate):
         if duration:
             self._badge(painter, poster_rect, duration, Qt.AlignmentFlag.AlignRight)
         if job.pick:
-            self._badge(painter, poster_rect, "★ pick", Qt.AlignmentFlag.AlignLeft,
-                        colour=theme.WARNING)
+            self._badge(
+                painter, poster_rect, "★ pick", Qt.AlignmentFlag.AlignLeft, colour=theme.WARNING
+            )
         text_left = rect.left() + 6
         width = rect.width() - 12
         line = poster_rect.bottom() + 4
@@ -142,19 +166,33 @@ class TileDelegate(QStyledItemDelegate):
         left = int(Qt.AlignmentFlag.AlignLeft)
         painter.setPen(theme.TEXT)
         metrics = painter.fontMetrics()
-        painter.drawText(QRect(text_left, line, width, 16), left,
-                         metrics.elidedText(title, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            QRect(text_left, line, width, 16),
+            left,
+            metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
+        )
         painter.setPen(state_colour)
-        painter.drawText(QRect(text_left, line + 16, width, 16), left,
-                         metrics.elidedText(state, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            QRect(text_left, line + 16, width, 16),
+            left,
+            metrics.elidedText(state, Qt.TextElideMode.ElideRight, width),
+        )
         painter.setPen(theme.MUTED)
-        painter.drawText(QRect(text_left, line + 32, width, 16), left,
-                         metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            QRect(text_left, line + 32, width, 16),
+            left,
+            metrics.elidedText(cost, Qt.TextElideMode.ElideRight, width),
+        )
         painter.restore()
 
     @staticmethod
-    def _badge(painter: QPainter, area: QRect, text: str, side: Qt.AlignmentFlag,
-               colour: QColor | None = None) -> None:
+    def _badge(
+        painter: QPainter,
+        area: QRect,
+        text: str,
+        side: Qt.AlignmentFlag,
+        colour: QColor | None = None,
+    ) -> None:
         metrics = painter.fontMetrics()
         w, h = metrics.horizontalAdvance(text) + 10, metrics.height() + 2
         x = area.right() - w - 4 if side == Qt.AlignmentFlag.AlignRight else area.left() + 4
@@ -226,8 +264,9 @@ class GalleryPanel(QWidget):
     activated = QtSignal(object)
     """A tile was double-clicked (JobRecord)."""
 
-    def __init__(self, model: GalleryModel, posters: PosterCache,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: GalleryModel, posters: PosterCache, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.posters = posters
@@ -272,8 +311,15 @@ class GalleryPanel(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.only)
         bar.addWidget(self.search, 2)
-        for box in (self.provider_box, self.state_box, self.date_box, self.project_box,
-                    self.picks_box, self.sort_box, self.cancel_button):
+        for box in (
+            self.provider_box,
+            self.state_box,
+            self.date_box,
+            self.project_box,
+            self.picks_box,
+            self.sort_box,
+            self.cancel_button,
+        ):
             bar.addWidget(box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -285,7 +331,8 @@ class GalleryPanel(QWidget):
         for box in (self.provider_box, self.state_box, self.date_box, self.picks_box):
             box.currentIndexChanged.connect(self.apply_filter)
         self.sort_box.currentIndexChanged.connect(
-            lambda _i: self.model.set_sort(GallerySort(self.sort_box.currentData())))
+            lambda _i: self.model.set_sort(GallerySort(self.sort_box.currentData()))
+        )
         self.view.selectionModel().selectionChanged.connect(self._emit_selection)
         self.view.doubleClicked.connect(self._activated)
         model.modelAboutToBeReset.connect(self._remember_selection)
@@ -298,15 +345,21 @@ class GalleryPanel(QWidget):
         now = time.time() if now is None else now
         since = None
         if span is not None:
-            midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0,
-                                                           microsecond=0).timestamp()
+            midnight = (
+                datetime.fromtimestamp(now)
+                .replace(hour=0, minute=0, second=0, microsecond=0)
+                .timestamp()
+            )
             since = midnight if span == DAY_S else now - span
         return GalleryFilter(
             providers=frozenset({provider}) if provider else frozenset(),
             states=STATE_CHOICES[self.state_box.currentIndex()][1],
-            since=since, project=self.project_box.text().strip() or None,
-            text=self.search.text().strip(), picks_only=self.picks_box.currentIndex() == 1,
-            job_ids=self._only_ids)
+            since=since,
+            project=self.project_box.text().strip() or None,
+            text=self.search.text().strip(),
+            picks_only=self.picks_box.currentIndex() == 1,
+            job_ids=self._only_ids,
+        )
 
     def show_only(self, job_ids: frozenset[int], label: str) -> None:
         """Narrow the gallery to `job_ids` (a shot's takes), named by `label`; empty: all."""
@@ -328,8 +381,7 @@ class GalleryPanel(QWidget):
         for job_id in ids:
             row = self.model.row_of(job_id)
             if row is not None:
-                selection.select(self.model.index(row),
-                                 selection.SelectionFlag.Select)
+                selection.select(self.model.index(row), selection.SelectionFlag.Select)
         if ids and (row := self.model.row_of(ids[0])) is not None:
             self.view.scrollTo(self.model.index(row))
 

@@ -50,9 +50,16 @@ def report_lines(secrets: SecretStore) -> dict[str, str]:
 class HelpMenu:
     """Builds the menu on `window` and holds its dialogs (shown with open(), never exec())."""
 
-    def __init__(self, window: QMainWindow, secrets: SecretStore, store: QSettings, *,
-                 open_keys: Callable[[], object], simulator_home: Path | None = None,
-                 opener: Callable[[QUrl], bool] = QDesktopServices.openUrl) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        secrets: SecretStore,
+        store: QSettings,
+        *,
+        open_keys: Callable[[], object],
+        simulator_home: Path | None = None,
+        opener: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+    ) -> None:
         self.window = window
         self.secrets = secrets
         self.store = store
@@ -101,18 +108,27 @@ class HelpMenu:
 
     # -- about ----------------------------------------------------------------------------
     def about_text(self) -> str:
-        rows = "".join(f"<tr><td>{lib.name}</td><td>{lib.version}</td><td>{lib.licence}</td></tr>"
-                       for lib in diagnostics.libraries())
-        return (_("<h3>Seedance Studio {value}</h3><p>A desktop studio for Seedance 2.0 "
-                  "reference-to-video across cloud providers. MIT licence.</p><p>Qt {value2}, "
-                  "libVLC {value3}</p><p>Bundled libraries and their licences:</p><table "
-                  "cellspacing='6'>{rows}</table>").format(
-                  value=diagnostics.app_version(), value2=qVersion(), value3=libvlc_version(),
-                  rows=rows))
+        rows = "".join(
+            f"<tr><td>{lib.name}</td><td>{lib.version}</td><td>{lib.licence}</td></tr>"
+            for lib in diagnostics.libraries()
+        )
+        return _(
+            "<h3>Seedance Studio {value}</h3><p>A desktop studio for Seedance 2.0 "
+            "reference-to-video across cloud providers. MIT licence.</p><p>Qt {value2}, "
+            "libVLC {value3}</p><p>Bundled libraries and their licences:</p><table "
+            "cellspacing='6'>{rows}</table>"
+        ).format(
+            value=diagnostics.app_version(), value2=qVersion(), value3=libvlc_version(), rows=rows
+        )
 
     def show_about(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.NoIcon, _("About Seedance Studio"), self.about_text(),
-                          QMessageBox.StandardButton.Close, self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            _("About Seedance Studio"),
+            self.about_text(),
+            QMessageBox.StandardButton.Close,
+            self.window,
+        )
         box.setObjectName("about-box")
         self.about = box
         box.open()
@@ -125,8 +141,12 @@ class HelpMenu:
             return True
         from seedance_studio.ui.open_path import open_or_show
 
-        open_or_show(str(folder), self.window, opener=lambda _p: False,
-                     message=_("No file manager was found on this system. The logs are here:"))
+        open_or_show(
+            str(folder),
+            self.window,
+            opener=lambda _p: False,
+            message=_("No file manager was found on this system. The logs are here:"),
+        )
         return False
 
     def copy_report(self) -> str:
@@ -145,17 +165,25 @@ class HelpMenu:
         """Ask, then delete the simulator's kept home (its settings, jobs and videos)."""
         home = self._sim_cache()
         if self.simulator_home is not None:
-            text = (_("The simulator is using that folder now: remove it after a normal start "
-                      "(without --simulator).\n\n{home}").format(home=home))
-            box = QMessageBox(QMessageBox.Icon.Information, _("Remove simulator data"), text,
-                              QMessageBox.StandardButton.Close, self.window)
+            text = _(
+                "The simulator is using that folder now: remove it after a normal start "
+                "(without --simulator).\n\n{home}"
+            ).format(home=home)
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                _("Remove simulator data"),
+                text,
+                QMessageBox.StandardButton.Close,
+                self.window,
+            )
         else:
-            box = QMessageBox(QMessageBox.Icon.Question, _("Remove simulator data"),
-                              _("Delete the simulator's settings, "
-                                "jobs and videos in {home}?").format(
-                                home=home),
-                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                              self.window)
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                _("Remove simulator data"),
+                _("Delete the simulator's settings, jobs and videos in {home}?").format(home=home),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                self.window,
+            )
             box.finished.connect(lambda result: self._removal_answered(box, home))
         box.setObjectName("remove-simulator-box")
         self.confirm = box
@@ -168,9 +196,12 @@ class HelpMenu:
         self.sim_action.setEnabled(home.exists())
 
 
-def install_help_menu(window: QMainWindow, secrets: SecretStore, store: QSettings, *,
-                      open_keys: Callable[[], object], simulator_home: Path | None = None
-                      ) -> HelpMenu:
+def install_help_menu(
+    window: QMainWindow,
+    secrets: SecretStore,
+    store: QSettings,
+    *,
+    open_keys: Callable[[], object],
+    simulator_home: Path | None = None,
+) -> HelpMenu:
     return HelpMenu(window, secrets, store, open_keys=open_keys, simulator_home=simulator_home)
-
-

@@ -18,8 +18,12 @@ from seedance_studio.ui.job_model import BAR_ROLE
 class ProgressDelegate(QStyledItemDelegate):
     """Paints the model's BAR_ROLE (label, fraction) as a native progress bar."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         bar = index.data(BAR_ROLE)
         if not bar:
             super().paint(painter, option, index)

@@ -58,6 +58,7 @@ class JobFields(Protocol):
     @property
     def actual_usd(self) -> Decimal | None: ...
 
+
 STATE_LABELS: dict[JobState, str] = {
     JobState.SUBMITTING: _("Submitting"),
     JobState.SUBMIT_UNKNOWN: _("Submission unknown: check again / submit anyway"),
@@ -71,8 +72,11 @@ STATE_LABELS: dict[JobState, str] = {
     JobState.STUCK: _("Stuck: check again or cancel"),
 }
 
-PHASE_LABELS = {"upload": _("Uploading references"), "queue": _("Generating"),
-                "download": _("Downloading")}
+PHASE_LABELS = {
+    "upload": _("Uploading references"),
+    "queue": _("Generating"),
+    "download": _("Downloading"),
+}
 
 
 def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> str:
@@ -83,7 +87,8 @@ def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> st
     if job.state is JobState.SUBMITTING and job.message and job.message != "creating":
         return f"{label}: {job.message}"  # e.g. a provider's rate limit, and when it retries
     if job.state in (JobState.RUNNING, JobState.QUEUED) and (job.message or "").startswith(
-            "not cancelled"):
+        "not cancelled"
+    ):
         return f"{label}: {job.message}"  # a running task the provider cannot stop
     if job.state is JobState.RUNNING:
         fraction = job.progress
@@ -92,7 +97,8 @@ def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> st
         return f"{label} {fraction:.0%}" if fraction else label
     if job.state is JobState.QUEUED and job.queue_position is not None:
         return _("{label} ({job_queue_position} ahead in the provider's queue)").format(
-                 label=label, job_queue_position=job.queue_position)
+            label=label, job_queue_position=job.queue_position
+        )
     if job.state is JobState.DOWNLOADING:
         fraction = progress[1] if progress and progress[0] == "download" else None
         if fraction is None and job.bytes_total:
@@ -105,8 +111,9 @@ def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> st
     return label
 
 
-def bar_fraction(job: JobFields,
-                 progress: tuple[str, float] | None) -> tuple[str, float | None] | None:
+def bar_fraction(
+    job: JobFields, progress: tuple[str, float] | None
+) -> tuple[str, float | None] | None:
     """What a progress bar shows for this job, if anything: (phase label, 0..1 or None when
     the provider does not say how far it is)."""
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":

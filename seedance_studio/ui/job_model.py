@@ -54,8 +54,14 @@ class Column(IntEnum):
     COST = 5
 
 
-HEADERS = {Column.JOB: _("Job"), Column.PROVIDER: _("Provider"), Column.STATE: _("State"),
-           Column.PROGRESS: _("Progress"), Column.ELAPSED: _("Elapsed"), Column.COST: _("Cost")}
+HEADERS = {
+    Column.JOB: _("Job"),
+    Column.PROVIDER: _("Provider"),
+    Column.STATE: _("State"),
+    Column.PROGRESS: _("Progress"),
+    Column.ELAPSED: _("Elapsed"),
+    Column.COST: _("Cost"),
+}
 
 JOB_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RECORD_ROLE = JOB_ID_ROLE + 1
@@ -66,8 +72,9 @@ DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 DECORATION = int(Qt.ItemDataRole.DecorationRole)
 ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-HANDLED_ROLES = frozenset({DISPLAY, DECORATION, ALIGNMENT, TOOLTIP, JOB_ID_ROLE, RECORD_ROLE,
-                           BAR_ROLE})
+HANDLED_ROLES = frozenset(
+    {DISPLAY, DECORATION, ALIGNMENT, TOOLTIP, JOB_ID_ROLE, RECORD_ROLE, BAR_ROLE}
+)
 
 
 PAGE_ROWS = 128
@@ -80,8 +87,11 @@ def _row_texts(job: JobSummary) -> tuple[str, ...]:
     """The columns that change only when the row does (state and elapsed are live)."""
     prompt = job.prompt_text[:41].replace("\n", " ")
     short = prompt if len(prompt) <= 40 else prompt[:39] + "…"
-    texts = {Column.JOB: f"#{job.id} {short}".rstrip(), Column.PROVIDER: provider_text(job),
-             Column.COST: cost_text(job)}
+    texts = {
+        Column.JOB: f"#{job.id} {short}".rstrip(),
+        Column.PROVIDER: provider_text(job),
+        Column.COST: cost_text(job),
+    }
     return tuple(texts.get(column, "") for column in Column)
 
 
@@ -93,8 +103,14 @@ class JobListModel(QAbstractTableModel):
     `job_at`/`job` return the whole JobRecord, read on demand and kept for a few rows.
     """
 
-    def __init__(self, bridge: EngineBridge, parent: QObject | None = None, *,
-                 clock: Callable[[], float] = time.time, page_rows: int = PAGE_ROWS) -> None:
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        page_rows: int = PAGE_ROWS,
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._clock = clock
@@ -154,9 +170,11 @@ class JobListModel(QAbstractTableModel):
         final are looked for among the live jobs only (a handful, not the whole history)."""
         wanted = frozenset(states)
         if wanted.isdisjoint(FINAL_STATES):
-            found = [job_id for job_id in self._live
-                     if (row := self._rows.get(job_id)) is not None
-                     and self._jobs[row].state in wanted]
+            found = [
+                job_id
+                for job_id in self._live
+                if (row := self._rows.get(job_id)) is not None and self._jobs[row].state in wanted
+            ]
             return sorted(found, reverse=True)
         return [j.id for j in self._jobs if j.state in wanted]
 
@@ -279,8 +297,9 @@ class JobListModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
         return None
@@ -299,8 +318,9 @@ class JobListModel(QAbstractTableModel):
         if role == JOB_ID_ROLE:
             return job.id
         if role == BAR_ROLE:
-            return bar_fraction(job, self._progress.get(job.id)) \
-                if column == Column.PROGRESS else None
+            return (
+                bar_fraction(job, self._progress.get(job.id)) if column == Column.PROGRESS else None
+            )
         if role == DECORATION:
             return self._thumbnail(job) if column == Column.JOB else None
         if role == ALIGNMENT:
@@ -327,8 +347,11 @@ class JobListModel(QAbstractTableModel):
         if job.message:
             lines.append(job.message)
         if job.provider_job_id:
-            lines.append(_("Provider job id: {job_provider_job_id}").format(
-                           job_provider_job_id=job.provider_job_id))
+            lines.append(
+                _("Provider job id: {job_provider_job_id}").format(
+                    job_provider_job_id=job.provider_job_id
+                )
+            )
         if job.result_path:
             lines.append(job.result_path)
         return "\n".join(lines) or None

@@ -14,8 +14,11 @@ from seedance_studio.jobs.store import JobEvent, JobRecord
 
 def raw_text(job: JobRecord, events: list[JobEvent]) -> str:
     """The job as stored, then every recorded event with its raw provider answer."""
-    parts = [f"Job #{job.id} — {job.provider} — {job.state.value}",
-             json.dumps(job.to_json(), indent=2, ensure_ascii=False, default=str), ""]
+    parts = [
+        f"Job #{job.id} — {job.provider} — {job.state.value}",
+        json.dumps(job.to_json(), indent=2, ensure_ascii=False, default=str),
+        "",
+    ]
     for event in events:
         stamp = datetime.fromtimestamp(event.at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         header = f"— {stamp} · {event.state}"
@@ -34,8 +37,9 @@ def _pretty(raw: object) -> str:
 class RawResponseDialog(QDialog):
     """Shown with open() (never exec()), so it can be raised from anywhere, coroutines too."""
 
-    def __init__(self, job: JobRecord, events: list[JobEvent],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, job: JobRecord, events: list[JobEvent], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Job #{job_id}: provider responses").format(job_id=job.id))
         self.resize(640, 520)

@@ -37,9 +37,13 @@ class JobThumbnails(QObject):
         if path in self._asked:
             return
         self._asked.add(path)
-        self._worker.submit(frame_thumbnail, path, self._box,
-                            on_done=lambda thumb: self._store(path, thumb),
-                            on_error=lambda _exc: None)  # no picture: the row stays text-only
+        self._worker.submit(
+            frame_thumbnail,
+            path,
+            self._box,
+            on_done=lambda thumb: self._store(path, thumb),
+            on_error=lambda _exc: None,
+        )  # no picture: the row stays text-only
 
     def _store(self, path: str, thumb: Thumbnail) -> None:
         self._pixmaps[path] = QPixmap.fromImage(to_qimage(thumb))

@@ -57,8 +57,9 @@ def allows(job: JobRecord | None, action: Action) -> bool:
     if job is None or action not in allowed_actions(job.state):
         return False
     if action is Action.DOWNLOAD:
-        return bool(job.results) and not (job.state is JobState.DONE
-                                           and result_file(job) is not None)
+        return bool(job.results) and not (
+            job.state is JobState.DONE and result_file(job) is not None
+        )
     return True
 
 
@@ -95,15 +96,17 @@ def _show_item_over_dbus(path: str) -> bool:
     if not registered.isValid() or not registered.value():
         return False
     message = QDBusMessage.createMethodCall(
-        FILE_MANAGER_SERVICE, "/org/freedesktop/FileManager1", FILE_MANAGER_SERVICE,
-        "ShowItems")
+        FILE_MANAGER_SERVICE, "/org/freedesktop/FileManager1", FILE_MANAGER_SERVICE, "ShowItems"
+    )
     uri = QUrl.fromLocalFile(path).toString(QUrl.ComponentFormattingOption.FullyEncoded)
     message.setArguments([[uri], ""])
     return bus.send(message)
 
 
-EMPTY_JOBS = (_("No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
-              "Jobs show their progress and cost here; double-click a finished one to play it."))
+EMPTY_JOBS = _(
+    "No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
+    "Jobs show their progress and cost here; double-click a finished one to play it."
+)
 
 
 class JobsTable(QTableView):
@@ -121,8 +124,9 @@ class JobsTable(QTableView):
             painter = QPainter(self.viewport())
             painter.setPen(theme.MUTED)
             rect = self.viewport().rect().adjusted(24, 12, -24, -12)
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                             text)
+            painter.drawText(
+                rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text
+            )
             painter.end()
 
 
@@ -154,8 +158,13 @@ class JobsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.JOB, 230), (Column.PROVIDER, 150),
-                              (Column.PROGRESS, 150), (Column.ELAPSED, 70), (Column.COST, 160)):
+        for column, width in (
+            (Column.JOB, 230),
+            (Column.PROVIDER, 150),
+            (Column.PROGRESS, 150),
+            (Column.ELAPSED, 70),
+            (Column.COST, 160),
+        ):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -165,39 +174,76 @@ class JobsPanel(QWidget):
             enter.setContext(Qt.ShortcutContext.WidgetShortcut)
             enter.activated.connect(self._play_current)
 
-        self.cancel_action = self._action(_("Cancel"), _("Cancel the job (on the provider where it "
-                                          "allows it)"), self.cancel_selected)
-        self.retry_action = self._action(_("Retry"), _("Submit the same composition again as a new "
-                                         "job (charged again)"), self.retry_selected)
-        self.check_action = self._action(_("Check again"), _(
-                                         "Ask the provider once more about a job "
-                                         "whose outcome is unknown or that looks stuck"),
-                                         self.check_again_selected)
+        self.cancel_action = self._action(
+            _("Cancel"),
+            _("Cancel the job (on the provider where it allows it)"),
+            self.cancel_selected,
+        )
+        self.retry_action = self._action(
+            _("Retry"),
+            _("Submit the same composition again as a new job (charged again)"),
+            self.retry_selected,
+        )
+        self.check_action = self._action(
+            _("Check again"),
+            _(
+                "Ask the provider once more about a job "
+                "whose outcome is unknown or that looks stuck"
+            ),
+            self.check_again_selected,
+        )
         self.submit_anyway_action = self._action(
-            _("Submit anyway"), _("Send the create request again; if the first one did reach the "
-            "provider, you pay twice"), self.submit_anyway_selected)
-        self.download_action = self._action(_("Download again"), _("Fetch the result file again"),
-                                            self.download_selected)
-        self.open_action = self._action(_("Open file"), _("Open the video in the system player"),
-                                        self.open_selected)
-        self.reveal_action = self._action(_("Reveal in folder"), _("Show the file in its folder"),
-                                          self.reveal_selected)
-        self.copy_id_action = self._action(_("Copy provider job id"),
-                                           _("Copy the provider's id of this job"),
-                                           self.copy_provider_id)
-        self.raw_action = self._action(_("Show raw response"), _("Every answer the provider gave "
-                                       "for this job"), self.show_raw_selected)
+            _("Submit anyway"),
+            _(
+                "Send the create request again; if the first one did reach the "
+                "provider, you pay twice"
+            ),
+            self.submit_anyway_selected,
+        )
+        self.download_action = self._action(
+            _("Download again"), _("Fetch the result file again"), self.download_selected
+        )
+        self.open_action = self._action(
+            _("Open file"), _("Open the video in the system player"), self.open_selected
+        )
+        self.reveal_action = self._action(
+            _("Reveal in folder"), _("Show the file in its folder"), self.reveal_selected
+        )
+        self.copy_id_action = self._action(
+            _("Copy provider job id"),
+            _("Copy the provider's id of this job"),
+            self.copy_provider_id,
+        )
+        self.raw_action = self._action(
+            _("Show raw response"),
+            _("Every answer the provider gave for this job"),
+            self.show_raw_selected,
+        )
         self.actions_in_menu = [
-            self.cancel_action, self.retry_action, self.check_action,
-            self.submit_anyway_action, self.download_action, None, self.open_action,
-            self.reveal_action, self.copy_id_action, None, self.raw_action,
+            self.cancel_action,
+            self.retry_action,
+            self.check_action,
+            self.submit_anyway_action,
+            self.download_action,
+            None,
+            self.open_action,
+            self.reveal_action,
+            self.copy_id_action,
+            None,
+            self.raw_action,
         ]
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for action in (self.cancel_action, self.retry_action, self.check_action,
-                       self.submit_anyway_action, self.open_action, self.reveal_action,
-                       self.raw_action):
+        for action in (
+            self.cancel_action,
+            self.retry_action,
+            self.check_action,
+            self.submit_anyway_action,
+            self.open_action,
+            self.reveal_action,
+            self.raw_action,
+        ):
             button = QToolButton(self)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -230,8 +276,7 @@ class JobsPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.dataChanged.connect(self._update_actions)
         self.model.rowsInserted.connect(self._update_actions)
-        for signal in (self.model.dataChanged, self.model.rowsInserted,
-                       self.model.modelReset):
+        for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.modelReset):
             signal.connect(self._update_attention)
         bridge.error.connect(self.show_message)
         self._update_actions()
@@ -266,8 +311,13 @@ class JobsPanel(QWidget):
 
     def _confirm_uncancellable(self, job_id: int, why: str) -> None:
         """No server cancel: stopping here is the user's decision, the charge may follow."""
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Stop watching this job?"), why,
-                          QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Stop watching this job?"),
+            why,
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.addButton(_("Stop watching"), QMessageBox.ButtonRole.AcceptRole)
         box.finished.connect(lambda _result: self._uncancellable_answered(box, job_id))
         self.confirm_box = box
@@ -294,11 +344,16 @@ class JobsPanel(QWidget):
         job = self.selected_job()
         if job is None or not allows(job, Action.SUBMIT_ANYWAY):
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Submit anyway?"),
-                          _("Job #{job_id} may already exist at {job_provider}. Submitting it "
-                            "again can create (and charge) a second generation.").format(
-                            job_id=job.id, job_provider=job.provider),
-                          QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Submit anyway?"),
+            _(
+                "Job #{job_id} may already exist at {job_provider}. Submitting it "
+                "again can create (and charge) a second generation."
+            ).format(job_id=job.id, job_provider=job.provider),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.addButton(_("Submit anyway"), QMessageBox.ButtonRole.AcceptRole)
         job_id = job.id
         box.finished.connect(lambda _result: self._submit_anyway_answered(box, job_id))
@@ -325,8 +380,11 @@ class JobsPanel(QWidget):
         path = result_file(self.selected_job())
         if path is not None:
             self.path_dialog = open_or_show(
-                path, self, opener=reveal_in_folder,
-                message=_("No file manager was found on this system. The file is here:"))
+                path,
+                self,
+                opener=reveal_in_folder,
+                message=_("No file manager was found on this system. The file is here:"),
+            )
 
     def copy_provider_id(self) -> None:
         job = self.selected_job()
@@ -346,9 +404,11 @@ class JobsPanel(QWidget):
     def jobs_needing_attention(self) -> list[JobRecord]:
         """Unknown submissions and stuck jobs: the runner waits for the user on these."""
         # The model finds the rows by state without reading every job whole.
-        return [job for job_id in self.model.ids_in_states(states_allowing(Action.CHECK_AGAIN))
-                if (job := self.model.job(job_id)) is not None
-                and allows(job, Action.CHECK_AGAIN)]
+        return [
+            job
+            for job_id in self.model.ids_in_states(states_allowing(Action.CHECK_AGAIN))
+            if (job := self.model.job(job_id)) is not None and allows(job, Action.CHECK_AGAIN)
+        ]
 
     def show_attention(self) -> None:
         waiting = self.jobs_needing_attention()
@@ -393,9 +453,11 @@ class JobsPanel(QWidget):
             self.attention.hide()
             return
         oldest = waiting[-1]
-        what = (_("its submission outcome is unknown: check again, or submit anyway")
-                if oldest.state is JobState.SUBMIT_UNKNOWN
-                else _("it looks stuck: check again, or cancel"))
+        what = (
+            _("its submission outcome is unknown: check again, or submit anyway")
+            if oldest.state is JobState.SUBMIT_UNKNOWN
+            else _("it looks stuck: check again, or cancel")
+        )
         more = f" ({len(waiting) - 1} more)" if len(waiting) > 1 else ""
         self.attention_label.setText(f"Job #{oldest.id} needs a decision: {what}.{more}")
         self.attention.show()
@@ -425,14 +487,20 @@ class JobsPanel(QWidget):
         if path is not None:
             self.play_requested.emit(path)
         elif job is not None and job.state is JobState.DONE and job.results:
-            self.show_message(_("Job #{job_id}: the file is missing; fetching it again").format(
-                                job_id=job.id))
+            self.show_message(
+                _("Job #{job_id}: the file is missing; fetching it again").format(job_id=job.id)
+            )
             self.bridge.spawn(self.bridge.download(job.id))  # the file went missing
         elif job is not None and job.state not in FINAL_STATES:
             # A double-click on a job still on its way must not look ignored.
-            self.show_message(_("Job #{job_id} is not finished yet: it plays here once its "
-                                "video is downloaded").format(
-                                job_id=job.id))
+            self.show_message(
+                _(
+                    "Job #{job_id} is not finished yet: it plays here once its video is downloaded"
+                ).format(job_id=job.id)
+            )
         elif job is not None:
-            self.show_message(_("Job #{job_id} has no video to play ({job_state_value})").format(
-                                job_id=job.id, job_state_value=job.state.value))
+            self.show_message(
+                _("Job #{job_id} has no video to play ({job_state_value})").format(
+                    job_id=job.id, job_state_value=job.state.value
+                )
+            )

@@ -49,18 +49,23 @@ def used_in(item: LibraryItem) -> str:
     if item.projects:
         names = ", ".join(p.rsplit("/", 1)[-1] for p in item.projects[:3])
         more = f" and {len(item.projects) - 3} more" if len(item.projects) > 3 else ""
-        parts.append(f"{len(item.projects)} project{'s' if len(item.projects) != 1 else ''} "
-                     f"({names}{more})")
+        parts.append(
+            f"{len(item.projects)} project{'s' if len(item.projects) != 1 else ''} ({names}{more})"
+        )
     if item.jobs:
-        parts.append(f"{len(item.jobs)} job{'s' if len(item.jobs) != 1 else ''} "
-                     f"({', '.join(f'#{j}' for j in item.jobs[:5])})")
+        parts.append(
+            f"{len(item.jobs)} job{'s' if len(item.jobs) != 1 else ''} "
+            f"({', '.join(f'#{j}' for j in item.jobs[:5])})"
+        )
     return "Used in " + " and ".join(parts) if parts else "Not used in a project or job yet"
 
 
 def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ()) -> str:
     """The details line (and tooltip): facts, where it lives, where it was used, uploads."""
-    lines = [item.name, format_facts(item.facts) if item.facts else
-             ("Link" if item.is_url else "Not probed")]
+    lines = [
+        item.name,
+        format_facts(item.facts) if item.facts else ("Link" if item.is_url else "Not probed"),
+    ]
     if item.is_url:
         lines.append(item.key.split(":", 1)[1])
     elif item.missing:
@@ -72,8 +77,11 @@ def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ())
             lines.append(f"Seen in {len(item.places)} places")
     lines.append(used_in(item))
     for host, expires in hosted:
-        until = "no expiry" if expires is None else \
-            f"until {time.strftime('%d %b %H:%M', time.localtime(expires))}"
+        until = (
+            "no expiry"
+            if expires is None
+            else f"until {time.strftime('%d %b %H:%M', time.localtime(expires))}"
+        )
         lines.append(f"Uploaded to {host.split('@', 1)[0]} ({until})")
     return "\n".join(lines)
 
@@ -84,10 +92,12 @@ def _boxed(pixmap: QPixmap | None, *, missing: bool = False) -> QPixmap:
     box.fill(QColor("#111417"))
     painter = QPainter(box)
     if pixmap is not None and not pixmap.isNull():
-        scaled = pixmap.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                               Qt.TransformationMode.SmoothTransformation)
-        painter.drawPixmap((THUMB.width() - scaled.width()) // 2,
-                           (THUMB.height() - scaled.height()) // 2, scaled)
+        scaled = pixmap.scaled(
+            THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        painter.drawPixmap(
+            (THUMB.width() - scaled.width()) // 2, (THUMB.height() - scaled.height()) // 2, scaled
+        )
     if missing:
         painter.setPen(theme.WARNING)
         painter.drawText(box.rect(), int(Qt.AlignmentFlag.AlignCenter), "missing")
@@ -135,8 +145,7 @@ class LibraryModel(QAbstractListModel):
             source = item.source
             if source is None:
                 return _boxed(None, missing=True)
-            return _boxed(self._thumbnails.pixmap(Reference(kind=item.kind, source=source),
-                                                  THUMB))
+            return _boxed(self._thumbnails.pixmap(Reference(kind=item.kind, source=source), THUMB))
         if role == ITEM_ROLE:
             return item
         return None
@@ -167,8 +176,13 @@ class LibraryPanel(QWidget):
     message = Signal(str)
     refreshed = Signal()
 
-    def __init__(self, library: Callable[[], ReferenceLibrary], worker: Worker,
-                 thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Callable[[], ReferenceLibrary],
+        worker: Worker,
+        thumbnails: ThumbnailCache,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._library = library
         self._worker = worker
@@ -193,8 +207,9 @@ class LibraryPanel(QWidget):
         self.details = QLabel()
         self.details.setProperty("role", "muted")
         self.details.setWordWrap(True)
-        self.empty = QLabel("Every reference you add appears here, found by its content "
-                            "even after it moves.")
+        self.empty = QLabel(
+            "Every reference you add appears here, found by its content even after it moves."
+        )
         self.empty.setProperty("role", "muted")
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)

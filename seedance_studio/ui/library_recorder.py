@@ -38,14 +38,17 @@ class LibraryRecorder(QObject):
         self.session.composition.tray.changed.disconnect(self._on_tray)
         self.worker.shutdown()
 
-    def record(self, refs: list[Reference], *, project: str | None = None,
-               job_ids: list[int] | None = None) -> None:
+    def record(
+        self, refs: list[Reference], *, project: str | None = None, job_ids: list[int] | None = None
+    ) -> None:
         if not refs:
             return
         ids = list(job_ids or [])
-        self.worker.submit(lambda: self.library().record(refs, project=project, job_ids=ids),
-                           on_done=lambda _keys: self.updated.emit(),
-                           on_error=lambda _exc: None)  # the library is a convenience
+        self.worker.submit(
+            lambda: self.library().record(refs, project=project, job_ids=ids),
+            on_done=lambda _keys: self.updated.emit(),
+            on_error=lambda _exc: None,
+        )  # the library is a convenience
 
     def record_project(self) -> None:
         path = self.session.path

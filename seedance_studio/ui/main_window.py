@@ -75,13 +75,13 @@ SENDING_HOLD_S = 20.0
 def initial_params(settings: Settings) -> GenerationParams:
     """The last used provider (if still known), else the first one, with its defaults."""
     known = capabilities.load_all()
-    provider = settings.default_provider if settings.default_provider in known else next(
-        iter(known))
+    provider = (
+        settings.default_provider if settings.default_provider in known else next(iter(known))
+    )
     return switch_model(GenerationParams(provider=provider), known[provider])
 
 
-def _panel(*widgets: QWidget, margins: tuple[int, int, int, int] = (12, 10, 12, 10)
-           ) -> QWidget:
+def _panel(*widgets: QWidget, margins: tuple[int, int, int, int] = (12, 10, 12, 10)) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(*margins)
@@ -97,9 +97,17 @@ class MainWindow(QMainWindow):
     submitted = Signal(list)
     """Job ids of a submission that went through."""
 
-    def __init__(self, settings: Settings, secrets: SecretStore, bridge: EngineBridge, *,
-                 composition: Composition | None = None, simulator: bool = False,
-                 ui_state: QSettings | None = None, keep_draft: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        bridge: EngineBridge,
+        *,
+        composition: Composition | None = None,
+        simulator: bool = False,
+        ui_state: QSettings | None = None,
+        keep_draft: bool = False,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.secrets = secrets
@@ -135,33 +143,42 @@ class MainWindow(QMainWindow):
         self.tray = TrayWidget(self.tray_model, self.ingest)
         self.prompt = PromptPanel(comp, self.thumbnails)
         self.params = ParamsPanel(comp)
-        self.checks = ComposeChecks(comp, self.settings, allow_loopback=simulator,
-                                    parent=self)
+        self.checks = ComposeChecks(comp, self.settings, allow_loopback=simulator, parent=self)
         self.problems = ProblemsPanel(self.checks)
         self.submit_bar = SubmitBar(self.checks)
         self.conform = ConformActions(comp, self)
         self.tray.set_fix_available(True)
         self.player = PlayerPanel()
         self.jobs = JobsPanel(bridge)
-        self.review = ReviewArea(self.jobs, bridge, comp, lambda: self.settings, self._ui_state,
-                                 allow_loopback=simulator)
+        self.review = ReviewArea(
+            self.jobs, bridge, comp, lambda: self.settings, self._ui_state, allow_loopback=simulator
+        )
         self.quotes = QuotesButton(comp, lambda: self.settings, allow_loopback=simulator)
         self.submit_bar.add_beside_estimate(self.quotes)
         self.send_several = QPushButton(_("Send to several…"))
-        self.send_several.setToolTip(_("Send this composition to several providers at once; "
-                                     "the total is shown before anything is sent"))
+        self.send_several.setToolTip(
+            _(
+                "Send this composition to several providers at once; "
+                "the total is shown before anything is sent"
+            )
+        )
         self.send_several.clicked.connect(lambda: self.review.open_fanout())
         self.submit_bar.add_beside_button(self.send_several)
         self.session = ProjectSession(comp)
         self.conform.history = self.session.history
         self.project = ProjectController(
-            self, self.session, self.worker, autosave=keep_draft,
+            self,
+            self.session,
+            self.worker,
+            autosave=keep_draft,
             default_params=lambda: initial_params(self.settings),
-            title_suffix=" — simulator" if simulator else "")
+            title_suffix=" — simulator" if simulator else "",
+        )
         self.library = LibraryRecorder(self.session, self)
         self.project.library = self.library
-        self.library_panel = LibraryPanel(self.library.library, self.library.worker,
-                                          self.thumbnails)
+        self.library_panel = LibraryPanel(
+            self.library.library, self.library.worker, self.thumbnails
+        )
 
         self._build_layout()
         self.sequence, self.shots_action = install_sequence_dock(self)
@@ -169,9 +186,13 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        self.menus = install_menus(self, self.project, file_extra=[self.add_action],
-                                   edit_extra=[self.paste_action, self.settings_action],
-                                   quit_action=self.quit_action)
+        self.menus = install_menus(
+            self,
+            self.project,
+            file_extra=[self.add_action],
+            edit_extra=[self.paste_action, self.settings_action],
+            quit_action=self.quit_action,
+        )
         self._wire()
         self._on_checks()
         self.check_key()
@@ -249,13 +270,15 @@ class MainWindow(QMainWindow):
         bar.addAction(self.paste_action)
         bar.addAction(self.shots_action)
         spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
-                             spacer.sizePolicy().Policy.Preferred)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
         bar.addWidget(spacer)
         if self.simulator:
             badge = QLabel(_("  Simulator: no account, no charges  "))
-            badge.setStyleSheet("background:#2d3b22;color:#9be07a;border-radius:9px;"
-                                "padding:3px 6px;")
+            badge.setStyleSheet(
+                "background:#2d3b22;color:#9be07a;border-radius:9px;padding:3px 6px;"
+            )
             bar.addWidget(badge)
         bar.addAction(self.settings_action)
         self.addToolBar(bar)
@@ -325,8 +348,9 @@ class MainWindow(QMainWindow):
 
     def _switch_provider(self, provider_id: str) -> None:
         """A provider picked from the list of every provider's price."""
-        self.composition.params = switch_model(self.composition.params,
-                                               capabilities.get(provider_id))
+        self.composition.params = switch_model(
+            self.composition.params, capabilities.get(provider_id)
+        )
 
     def show_reference(self, ref_id: str) -> None:
         try:
@@ -399,9 +423,10 @@ class MainWindow(QMainWindow):
         and where it is settled."""
         advice = advise(SubmissionUnknownError, provider=provider_name(job.provider))
         detail = f" ({job.message})" if job.message else ""
-        text = _("Job #{job_id} may have been created{detail}. {advice}: Check again or "
-                 "Submit anyway in the jobs list").format(job_id=job.id, detail=detail,
-                                                          advice=advice.text)
+        text = _(
+            "Job #{job_id} may have been created{detail}. {advice}: Check again or "
+            "Submit anyway in the jobs list"
+        ).format(job_id=job.id, detail=detail, advice=advice.text)
         self.submit_bar.show_notice(text)
         self._status(text)
 
@@ -418,16 +443,18 @@ class MainWindow(QMainWindow):
         snapshot = self.composition.snapshot()
         ids: list[int] = []
         try:
-            ids = await self.bridge.submit(snapshot, self.checks.estimate,
-                                           allow_over_budget=allow_over_budget)
+            ids = await self.bridge.submit(
+                snapshot, self.checks.estimate, allow_over_budget=allow_over_budget
+            )
         except BudgetExceeded as exc:
             self._confirm_over_budget(exc)
             return []
         except SeedanceError as exc:
             advice = advise(exc, provider=capabilities.get(snapshot.params.provider).name)
-            self.submit_bar.show_notice(_("Not submitted: {advice_text}").format(
-                                          advice_text=advice.text),
-                                        open_settings=advice.open_settings)
+            self.submit_bar.show_notice(
+                _("Not submitted: {advice_text}").format(advice_text=advice.text),
+                open_settings=advice.open_settings,
+            )
             self._status(_("Not submitted: {advice_text}").format(advice_text=advice.text))
             return []
         except Exception as exc:  # e.g. the job store on a full or locked disk: say so
@@ -437,8 +464,11 @@ class MainWindow(QMainWindow):
             return []
         finally:
             # Busy until the uploads and the create are answered (job_changed says when).
-            self._sending_ids = {i for i in ids if (job := self.bridge.job(i)) is not None
-                                 and job.state is JobState.SUBMITTING}
+            self._sending_ids = {
+                i
+                for i in ids
+                if (job := self.bridge.job(i)) is not None and job.state is JobState.SUBMITTING
+            }
             if not self._sending_ids:
                 self._done_sending()
             else:  # a long upload or a queue gate must not lock Generate: the queue shows it
@@ -449,21 +479,26 @@ class MainWindow(QMainWindow):
         for job_id in ids:  # a create refused at once may have failed already
             self._on_job_changed(job_id)
         if not self.submit_bar.notice.isVisible():
-            self._status(_("Sent to {name}: job{value} {value2}").format(
-                           name=capabilities.get(snapshot.params.provider).name,
-                           value='s' if len(ids) != 1 else '',
-                           value2=', '.join(f'#{i}' for i in ids)))
+            self._status(
+                _("Sent to {name}: job{value} {value2}").format(
+                    name=capabilities.get(snapshot.params.provider).name,
+                    value="s" if len(ids) != 1 else "",
+                    value2=", ".join(f"#{i}" for i in ids),
+                )
+            )
         self.project.jobs_sent(ids)
         self.submitted.emit(ids)
         return ids
 
     def _confirm_over_budget(self, exc: BudgetExceeded) -> None:
         """Ask with open() (never exec() inside a coroutine); submit again on Yes."""
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
-                          _("This would go over your daily "
-                            "budget: {exc}.\n\nSubmit anyway?").format(
-                            exc=exc),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Over budget"),
+            _("This would go over your daily budget: {exc}.\n\nSubmit anyway?").format(exc=exc),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(result: int) -> None:

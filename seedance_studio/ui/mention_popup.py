@@ -26,8 +26,7 @@ def matches(query: str, tag: str, ref: Reference) -> bool:
     q = query.strip().lower().replace(" ", "")
     if not q:
         return True
-    return (tag.lower().startswith(q) or tag.lower().endswith(q)
-            or q in ref.display_name.lower())
+    return tag.lower().startswith(q) or tag.lower().endswith(q) or q in ref.display_name.lower()
 
 
 class MentionPopup(QListWidget):

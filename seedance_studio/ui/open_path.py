@@ -56,18 +56,28 @@ class PathDialog(QDialog):
         self.copy_button.setText(_("Copied"))
 
 
-def open_or_show(path: str, parent: QWidget | None, *,
-                 opener: Callable[[str], bool] | None = None,
-                 message: str | None = None) -> PathDialog | None:
+def open_or_show(
+    path: str,
+    parent: QWidget | None,
+    *,
+    opener: Callable[[str], bool] | None = None,
+    message: str | None = None,
+) -> PathDialog | None:
     """Open `path` with the system's program; where that fails, show it in a PathDialog.
 
     Returns the dialog when one was shown (non-modal, deleted on close), else None.
     """
     if (opener or _system_open)(path):
         return None
-    dialog = PathDialog(path, message or _("No program to open this file was found on this "
-                        "system. Copy its path and open it with a program of your choice."),
-                        parent)
+    dialog = PathDialog(
+        path,
+        message
+        or _(
+            "No program to open this file was found on this "
+            "system. Copy its path and open it with a program of your choice."
+        ),
+        parent,
+    )
     dialog.setObjectName("path-dialog")
     dialog.open()
     return dialog

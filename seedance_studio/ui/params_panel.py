@@ -90,7 +90,8 @@ class ParamsPanel(QWidget):
         self._bind_combo(self.mode, "mode")
         self._bind_combo(self.upscale, "upscale")
         self.seed.valueChanged.connect(
-            lambda v: self._write(seed=None if v == SEED_RANDOM else int(v)))
+            lambda v: self._write(seed=None if v == SEED_RANDOM else int(v))
+        )
         self.generate_audio.toggled.connect(lambda on: self._write(generate_audio=bool(on)))
         self.variants.valueChanged.connect(lambda v: self._write(variants=int(v)))
         composition.params_changed.connect(self._refresh)
@@ -104,6 +105,7 @@ class ParamsPanel(QWidget):
     def _bind_combo(self, combo: QComboBox, field: str) -> None:
         def write(_index: int) -> None:
             self._write(**{field: combo.currentData()})
+
         combo.currentIndexChanged.connect(write)
 
     def _write(self, **changes: object) -> None:
@@ -124,23 +126,42 @@ class ParamsPanel(QWidget):
         params: GenerationParams = self._composition.params
         caps = capabilities.get(params.provider)
         model = caps.model(params.model)
-        blockers = [QSignalBlocker(w) for w in (
-            self.provider, self.model, self.duration, self.aspect_ratio, self.resolution,
-            self.mode, self.seed, self.generate_audio, self.variants, self.upscale)]
+        blockers = [
+            QSignalBlocker(w)
+            for w in (
+                self.provider,
+                self.model,
+                self.duration,
+                self.aspect_ratio,
+                self.resolution,
+                self.mode,
+                self.seed,
+                self.generate_audio,
+                self.variants,
+                self.upscale,
+            )
+        ]
         try:
             self.provider.setCurrentIndex(self.provider.findData(caps.id))
             _fill(self.model, [(m.label, m.id) for m in caps.models], model.id)
             self.model.setEnabled(len(caps.models) > 1)
             durations: list[tuple[str, object]] = (
-                [(_("Auto (model decides)"), "auto")] if model.auto_duration else [])
+                [(_("Auto (model decides)"), "auto")] if model.auto_duration else []
+            )
             durations += [(f"{d} s", d) for d in model.durations]
             _fill(self.duration, durations, params.duration)
-            _fill(self.aspect_ratio, [(_aspect_label(a), a) for a in model.aspect_ratios],
-                  params.aspect_ratio)
+            _fill(
+                self.aspect_ratio,
+                [(_aspect_label(a), a) for a in model.aspect_ratios],
+                params.aspect_ratio,
+            )
             _fill(self.resolution, [(r, r) for r in model.resolutions], params.resolution)
             _fill(self.mode, [(m.capitalize(), m) for m in model.modes], params.mode)
-            _fill(self.upscale, [(_("Off"), None)] + [(u.upper(), u) for u in model.upscale],
-                  params.upscale)
+            _fill(
+                self.upscale,
+                [(_("Off"), None)] + [(u.upper(), u) for u in model.upscale],
+                params.upscale,
+            )
             self.seed.setValue(SEED_RANDOM if params.seed is None else params.seed)
             self.generate_audio.setChecked(bool(params.generate_audio))
             self.variants.setRange(1, max(1, model.max_variants))
@@ -150,8 +171,9 @@ class ParamsPanel(QWidget):
         self._show_rows(model)
         notes = " ".join(caps.notes)
         self.provider.setToolTip(f"<p>{notes}</p>" if notes else "")
-        self.note.setText(_("Prices and limits as of {caps_as_of:%d %b %Y}").format(
-                            caps_as_of=caps.as_of))
+        self.note.setText(
+            _("Prices and limits as of {caps_as_of:%d %b %Y}").format(caps_as_of=caps.as_of)
+        )
         self.note.setToolTip(f"<p>{notes}</p>" if notes else "")
 
     def _show_rows(self, model: ModelCaps) -> None:
@@ -192,5 +214,3 @@ def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) ->
     if index < 0 and current is None:
         index = next((i for i in range(combo.count()) if combo.itemData(i) is None), 0)
     combo.setCurrentIndex(max(index, 0) if combo.count() else -1)
-
-

@@ -71,8 +71,9 @@ class ElidedLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle,
-                                              rect.width())
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideMiddle, rect.width()
+        )
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment()), shown)
         painter.end()
@@ -120,7 +121,8 @@ class VideoSurface(QWidget):
     @override
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-                event.position().toPoint()):
+            event.position().toPoint()
+        ):
             self.clicked.emit()
         super().mouseReleaseEvent(event)
 
@@ -147,8 +149,9 @@ class _Loader(QObject):
 
     def start(self, options: list[str]) -> None:
         if self._thread is None and not self._closed:
-            self._thread = threading.Thread(target=self._load, args=(options,),
-                                            name="vlc-loader", daemon=True)
+            self._thread = threading.Thread(
+                target=self._load, args=(options,), name="vlc-loader", daemon=True
+            )
             self._thread.start()
 
     def _load(self, options: list[str]) -> None:
@@ -264,7 +267,8 @@ class PlayerPanel(QWidget):
         # Themes often draw checked tool buttons like unchecked ones: make "on" visible.
         self.loop_button.setStyleSheet(
             "QToolButton:checked { background: palette(highlight); "
-            "color: palette(highlighted-text); }")
+            "color: palette(highlighted-text); }"
+        )
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
@@ -290,9 +294,13 @@ class PlayerPanel(QWidget):
         layout.addLayout(controls)
 
         named: tuple[tuple[QWidget, str], ...] = (
-            (self.play_button, _("Play or pause")), (self.step_button, _("Next frame")),
-            (self.seek_slider, _("Position")), (self.volume_slider, _("Volume")),
-            (self.loop_button, _("Loop")), (self.surface, _("Video")))
+            (self.play_button, _("Play or pause")),
+            (self.step_button, _("Next frame")),
+            (self.seek_slider, _("Position")),
+            (self.volume_slider, _("Volume")),
+            (self.loop_button, _("Loop")),
+            (self.surface, _("Video")),
+        )
         for control, name in named:
             control.setAccessibleName(name)
 
@@ -436,9 +444,10 @@ class PlayerPanel(QWidget):
             exc = result
             self._unavailable = exc
             self.missing_label.setText(
-                _("<b>The built-in preview needs "
-                  "VLC.</b><br>{exc_reason}.<br><br>{exc_hint}").format(
-                  exc_reason=exc.reason, exc_hint=exc.hint))
+                _(
+                    "<b>The built-in preview needs VLC.</b><br>{exc_reason}.<br><br>{exc_hint}"
+                ).format(exc_reason=exc.reason, exc_hint=exc.hint)
+            )
             self.pages.setCurrentIndex(1)
             self._update_controls()
             self.availability_changed.emit(False)
@@ -498,8 +507,11 @@ class PlayerPanel(QWidget):
             self.seek_slider.setValue(now)
             self.time_label.setText(f"{format_ms(now)} / {format_ms(length)}")
         if state is PlaybackState.ERROR:
-            self.title_label.setText(_("Cannot play {name}: not a video VLC can read").format(
-                                       name=Path(self._path or '').name))
+            self.title_label.setText(
+                _("Cannot play {name}: not a video VLC can read").format(
+                    name=Path(self._path or "").name
+                )
+            )
         if state is not self._last_state:
             self._last_state = state
             self._update_controls()
@@ -534,11 +546,12 @@ class PlayerPanel(QWidget):
             widget.setEnabled(usable)
         playing = self.player is not None and self.player.state() is PlaybackState.PLAYING
         self.play_button.setIcon(
-            _icon("pause", QStyle.StandardPixmap.SP_MediaPause) if playing
-            else _icon("play", QStyle.StandardPixmap.SP_MediaPlay))
+            _icon("pause", QStyle.StandardPixmap.SP_MediaPause)
+            if playing
+            else _icon("play", QStyle.StandardPixmap.SP_MediaPlay)
+        )
         # What a press does now (screen readers, and what the icon shows).
         self.play_button.setAccessibleDescription(_("Pause") if playing else _("Play"))
         self.system_player_button.setEnabled(self._path is not None)
         if not self.time_label.text():
             self.time_label.setText(f"{format_ms(0)} / {format_ms(0)}")
-

@@ -48,14 +48,20 @@ def install_hint(platform: str | None = None) -> str:
     """How to get a working libvlc on this operating system."""
     platform = platform or sys.platform
     if platform.startswith("win"):
-        return (_("Install VLC media player (64-bit) from https://www.videolan.org/vlc/ "
-                "and restart Seedance Studio."))
+        return _(
+            "Install VLC media player (64-bit) from https://www.videolan.org/vlc/ "
+            "and restart Seedance Studio."
+        )
     if platform == "darwin":
-        return (_("Install VLC from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
-                "into /Applications and restart Seedance Studio."))
-    return (_("Install libVLC with your package manager, e.g. on Debian/Ubuntu: "
-            "`sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output`, "
-            "then restart Seedance Studio."))
+        return _(
+            "Install VLC from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
+            "into /Applications and restart Seedance Studio."
+        )
+    return _(
+        "Install libVLC with your package manager, e.g. on Debian/Ubuntu: "
+        "`sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output`, "
+        "then restart Seedance Studio."
+    )
 
 
 def load_vlc() -> ModuleType:
@@ -63,8 +69,9 @@ def load_vlc() -> ModuleType:
     try:
         import vlc  # lazy on purpose: the app must start without libVLC
     except (ImportError, OSError) as exc:
-        raise VlcUnavailableError(_("python-vlc could not "
-                                    "load libVLC: {exc}").format(exc=exc)) from exc
+        raise VlcUnavailableError(
+            _("python-vlc could not load libVLC: {exc}").format(exc=exc)
+        ) from exc
     module: ModuleType = vlc
     return module
 
@@ -72,8 +79,13 @@ def load_vlc() -> ModuleType:
 def instance_options(qt_platform: str, extra: str | None = None) -> list[str]:
     """libvlc options: quiet, no Xlib threading (Qt owns X), mouse and keys left to Qt (so a
     click on the picture reaches the panel), and no real outputs headless."""
-    options = ["--no-xlib", "--quiet", "--no-video-title-show", "--no-mouse-events",
-               "--no-keyboard-events"]
+    options = [
+        "--no-xlib",
+        "--quiet",
+        "--no-video-title-show",
+        "--no-mouse-events",
+        "--no-keyboard-events",
+    ]
     if qt_platform in HEADLESS_PLATFORMS:
         options += ["--vout=dummy", "--aout=dummy"]
     extra = os.environ.get(EXTRA_OPTIONS_ENV, "") if extra is None else extra
@@ -107,9 +119,11 @@ class VlcPlayer:
             raise VlcUnavailableError(_("libVLC is not installed ({exc})").format(exc=exc)) from exc
         if instance is None:
             raise VlcUnavailableError(
-                _("libVLC is installed but could not start (its plugins are probably missing, "
-                  "or {EXTRA_OPTIONS_ENV} holds an option it does not know)").format(
-                  EXTRA_OPTIONS_ENV=EXTRA_OPTIONS_ENV))
+                _(
+                    "libVLC is installed but could not start (its plugins are probably missing, "
+                    "or {EXTRA_OPTIONS_ENV} holds an option it does not know)"
+                ).format(EXTRA_OPTIONS_ENV=EXTRA_OPTIONS_ENV)
+            )
         self._vlc = vlc
         self._instance: Any = instance
         self._player: Any = instance.media_player_new()

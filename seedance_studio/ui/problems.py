@@ -24,6 +24,7 @@ class ProblemView(Protocol):
     @property
     def conformable(self) -> bool:
         """A conform (re-encode, trim, scale) would fix it."""
+
     @property
     def kind(self) -> MediaKind | None: ...
     @property

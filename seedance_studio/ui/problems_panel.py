@@ -63,9 +63,12 @@ class ProblemsPanel(QWidget):
         if not problems:
             # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
             # one verdict, so this never reads "ready" above "Cannot generate".
-            self.body.setText(f"<span style='color:{theme.OK.name()}'>✓</span> "
-                              f"<span style='color:{theme.MUTED.name()}'>"
-                              + _("Nothing breaks this provider's limits.") + "</span>")
+            self.body.setText(
+                f"<span style='color:{theme.OK.name()}'>✓</span> "
+                f"<span style='color:{theme.MUTED.name()}'>"
+                + _("Nothing breaks this provider's limits.")
+                + "</span>"
+            )
             return
         rows = []
         icons = icon_dir().as_posix()
@@ -73,13 +76,16 @@ class ProblemsPanel(QWidget):
             icon_file = f"{icons}/{'error' if p.is_error else 'warning'}.svg"
             body = html.escape(text)
             if p.ref_id:
-                body = (f"<a href='{REF_LINK}{p.ref_id}' style='color:{theme.TEXT.name()};"
-                        f"text-decoration:none'>{body}</a>")
-            rows.append(f"<tr><td width='20' valign='top'><img src='{icon_file}' width='15' "
-                        f"height='15'></td><td style='padding-bottom:5px'>{body}</td></tr>")
-        self.body.setText("<table cellspacing='0' cellpadding='1'>" + "".join(rows)
-                          + "</table>")
+                body = (
+                    f"<a href='{REF_LINK}{p.ref_id}' style='color:{theme.TEXT.name()};"
+                    f"text-decoration:none'>{body}</a>"
+                )
+            rows.append(
+                f"<tr><td width='20' valign='top'><img src='{icon_file}' width='15' "
+                f"height='15'></td><td style='padding-bottom:5px'>{body}</td></tr>"
+            )
+        self.body.setText("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
 
     def _link(self, href: str) -> None:
         if href.startswith(REF_LINK):
-            self.reference_activated.emit(href[len(REF_LINK):])
+            self.reference_activated.emit(href[len(REF_LINK) :])

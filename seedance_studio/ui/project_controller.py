@@ -50,7 +50,8 @@ from seedance_studio.ui.library_recorder import LibraryRecorder
 from seedance_studio.ui.workers import Worker
 
 PROJECT_FILTER = _("Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)").format(
-                   PROJECT_SUFFIX=PROJECT_SUFFIX)
+    PROJECT_SUFFIX=PROJECT_SUFFIX
+)
 APP_TITLE = "Seedance Studio"
 
 
@@ -64,9 +65,16 @@ class ProjectController(QObject):
     search_progress = Signal(int, int)
     """(files looked at, found) during a search (emitted from the search thread)."""
 
-    def __init__(self, window: QMainWindow, session: ProjectSession, worker: Worker, *,
-                 autosave: bool, default_params: Callable[[], GenerationParams],
-                 title_suffix: str = "") -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: ProjectSession,
+        worker: Worker,
+        *,
+        autosave: bool,
+        default_params: Callable[[], GenerationParams],
+        title_suffix: str = "",
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.session = session
@@ -104,8 +112,12 @@ class ProjectController(QObject):
 
     # -- start-up ----------------------------------------------------------------------------
 
-    def start(self, previous: PreviousSession | None = None, *,
-              legacy_draft: Callable[[], Composition | None] | None = None) -> StartPlan:
+    def start(
+        self,
+        previous: PreviousSession | None = None,
+        *,
+        legacy_draft: Callable[[], Composition | None] | None = None,
+    ) -> StartPlan:
         """Bring back what the last run left (autosave, draft or project) and mark this run
         as running; the notice, if any, is shown once."""
         assert self.marker is not None
@@ -116,10 +128,13 @@ class ProjectController(QObject):
             if draft is not None:
                 self.session.adopt(draft.state(), path=None, note="", modified=False)
         if plan.kind in (StartKind.DRAFT, StartKind.RESTORED) and autosave is not None:
-            self.session.adopt(autosave.state(), path=plan.project_path,
-                               note=autosave.project.note,
-                               modified=plan.kind is StartKind.RESTORED or autosave.modified,
-                               autosaved=autosave.project)
+            self.session.adopt(
+                autosave.state(),
+                path=plan.project_path,
+                note=autosave.project.note,
+                modified=plan.kind is StartKind.RESTORED or autosave.modified,
+                autosaved=autosave.project,
+            )
         elif plan.kind is StartKind.PROJECT and plan.project_path is not None:
             self._open_path(plan.project_path, quiet=True)
         elif plan.kind is StartKind.OFFER_BOTH:
@@ -136,19 +151,31 @@ class ProjectController(QObject):
         assert autosave is not None and where is not None
         box, buttons = self._question(
             _("Restore unsaved changes?"),
-            _("{plan_notice}.\n\nRestore the autosaved changes, or open {where_name} as it was "
-              "last saved?").format(plan_notice=plan.notice,
-                                    where_name=where.name), [(_("Restore autosave"),
-                                                              QMessageBox.ButtonRole.AcceptRole),
-                                (_("Open saved file"), QMessageBox.ButtonRole.RejectRole)])
+            _(
+                "{plan_notice}.\n\nRestore the autosaved changes, or open {where_name} as it was "
+                "last saved?"
+            ).format(plan_notice=plan.notice, where_name=where.name),
+            [
+                (_("Restore autosave"), QMessageBox.ButtonRole.AcceptRole),
+                (_("Open saved file"), QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
 
         def answered(_result: int) -> None:
             self._offer_pending = False
             if box.clickedButton() is buttons[0]:
-                self.session.adopt(autosave.state(), path=where, note=autosave.project.note,
-                                   modified=True, autosaved=autosave.project)
-                self._status(_("Restored the autosaved changes to {where_name}").format(
-                               where_name=where.name))
+                self.session.adopt(
+                    autosave.state(),
+                    path=where,
+                    note=autosave.project.note,
+                    modified=True,
+                    autosaved=autosave.project,
+                )
+                self._status(
+                    _("Restored the autosaved changes to {where_name}").format(
+                        where_name=where.name
+                    )
+                )
             else:
                 self._open_path(where)
 
@@ -158,12 +185,14 @@ class ProjectController(QObject):
     # -- File menu ---------------------------------------------------------------------------
 
     def new_project(self) -> None:
-        self._then_discard(lambda: self.session.new(self._default_params()),
-                           _("starting a new one"))
+        self._then_discard(
+            lambda: self.session.new(self._default_params()), _("starting a new one")
+        )
 
     def open_dialog(self) -> None:
         def chosen(path: str) -> None:
             self._then_discard(lambda: self._open_path(Path(path)), _("opening another"))
+
         self._file_dialog(_("Open project"), QFileDialog.AcceptMode.AcceptOpen, chosen)
 
     def open_recent(self, path: Path) -> None:
@@ -181,8 +210,9 @@ class ProjectController(QObject):
         return True
 
     def save_as(self) -> None:
-        self._file_dialog(_("Save project as"), QFileDialog.AcceptMode.AcceptSave,
-                          lambda p: self.save_to(Path(p)))
+        self._file_dialog(
+            _("Save project as"), QFileDialog.AcceptMode.AcceptSave, lambda p: self.save_to(Path(p))
+        )
 
     def save_to(self, path: Path, *, wait: bool = False) -> None:
         """Hash and write on a worker (a large video takes a moment); `wait` for closing."""
@@ -197,9 +227,13 @@ class ProjectController(QObject):
             self._saved(target, project, position)
             return
         self._saving = True
-        self.worker.submit(self.session.write, state, target,
-                           on_done=lambda project: self._saved(target, project, position),
-                           on_error=lambda exc: self._failed_save(target, exc))
+        self.worker.submit(
+            self.session.write,
+            state,
+            target,
+            on_done=lambda project: self._saved(target, project, position),
+            on_error=lambda exc: self._failed_save(target, exc),
+        )
 
     def _saved(self, target: Path, project: ProjectFile, position: int) -> None:
         self._saving = False
@@ -217,8 +251,11 @@ class ProjectController(QObject):
     def _failed_save(self, target: Path, exc: BaseException) -> None:
         self._saving = False
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        self._status(_("Could not save {target_name}: {reason}; nothing was lost").format(
-                       target_name=target.name, reason=reason))
+        self._status(
+            _("Could not save {target_name}: {reason}; nothing was lost").format(
+                target_name=target.name, reason=reason
+            )
+        )
 
     def _open_path(self, path: Path, *, quiet: bool = False) -> None:
         try:
@@ -244,17 +281,29 @@ class ProjectController(QObject):
     def offer_relink(self, missing: list[MissingFile]) -> None:
         n = len(missing)
         names = ", ".join(m.name for m in missing[:3]) + (" …" if n > 3 else "")
-        self._status(_("{n} file{value} missing: {names}").format(
-                       n=n, value='s are' if n != 1 else ' is', names=names))
+        self._status(
+            _("{n} file{value} missing: {names}").format(
+                n=n, value="s are" if n != 1 else " is", names=names
+            )
+        )
         box, buttons = self._question(
             _("Files are missing"),
-            _("{n} file{value} of {session_name} {value2} not where the project says "
-              "({names}).\n\nSearch a folder (and every folder in it) for them by their "
-              "content?").format(
-              n=n, value='s' if n != 1 else '', session_name=self.session.name,
-              value2='are' if n != 1 else 'is', names=names),
-            [(_("Find files…"), QMessageBox.ButtonRole.AcceptRole),
-             (_("Later"), QMessageBox.ButtonRole.RejectRole)])
+            _(
+                "{n} file{value} of {session_name} {value2} not where the project says "
+                "({names}).\n\nSearch a folder (and every folder in it) for them by their "
+                "content?"
+            ).format(
+                n=n,
+                value="s" if n != 1 else "",
+                session_name=self.session.name,
+                value2="are" if n != 1 else "is",
+                names=names,
+            ),
+            [
+                (_("Find files…"), QMessageBox.ButtonRole.AcceptRole),
+                (_("Later"), QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
 
         def answered(_result: int) -> None:
             if box.clickedButton() is buttons[0]:
@@ -282,9 +331,15 @@ class ProjectController(QObject):
         self.cancel_search()
         cancel = threading.Event()
         self._search_cancel = cancel
-        progress = QProgressDialog(_("Looking for {len_missing} files in {folder}…").format(
-                                     len_missing=len(missing), folder=folder), _("Cancel"),
-                                   0, 0, self.window)
+        progress = QProgressDialog(
+            _("Looking for {len_missing} files in {folder}…").format(
+                len_missing=len(missing), folder=folder
+            ),
+            _("Cancel"),
+            0,
+            0,
+            self.window,
+        )
         progress.setWindowTitle(_("Find missing files"))
         progress.setMinimumDuration(300)
         progress.canceled.connect(cancel.set)
@@ -302,15 +357,23 @@ class ProjectController(QObject):
             count = self.session.relink(result.new_sources(missing))
             still = len(self.session.missing)
             if result.cancelled:
-                self._status(_("Search cancelled: relinked {count} of {len_missing} files").format(
-                               count=count, len_missing=len(missing)))
+                self._status(
+                    _("Search cancelled: relinked {count} of {len_missing} files").format(
+                        count=count, len_missing=len(missing)
+                    )
+                )
             elif still:
-                self._status(_("Relinked {count} of {len_missing} "
-                               "files; {still} still missing").format(
-                               count=count, len_missing=len(missing), still=still))
+                self._status(
+                    _("Relinked {count} of {len_missing} files; {still} still missing").format(
+                        count=count, len_missing=len(missing), still=still
+                    )
+                )
             else:
-                self._status(_("Relinked {count} file{value}").format(
-                               count=count, value='s' if count != 1 else ''))
+                self._status(
+                    _("Relinked {count} file{value}").format(
+                        count=count, value="s" if count != 1 else ""
+                    )
+                )
             self.relink_finished.emit(count, len(missing))
 
         def failed(exc: BaseException) -> None:
@@ -325,8 +388,9 @@ class ProjectController(QObject):
 
     def _show_search_progress(self, scanned: int, found: int) -> None:
         if self.progress is not None:
-            self.progress.setLabelText(_("Looked at {scanned:,} files, found {found}").format(
-                                         scanned=scanned, found=found))
+            self.progress.setLabelText(
+                _("Looked at {scanned:,} files, found {found}").format(scanned=scanned, found=found)
+            )
 
     def _close_progress(self) -> None:
         with contextlib.suppress(RuntimeError, TypeError):
@@ -351,8 +415,13 @@ class ProjectController(QObject):
 
     def autosave_now_text(self) -> str:
         s = self.session
-        return autosave_text(s.composition.state(), project_path=s.path, note=s.note,
-                             modified=s.modified, sequence=s.sequence_encoder())
+        return autosave_text(
+            s.composition.state(),
+            project_path=s.path,
+            note=s.note,
+            modified=s.modified,
+            sequence=s.sequence_encoder(),
+        )
 
     def autosave(self, *, wait: bool = False) -> None:
         if self.autosaver is not None and not self._offer_pending:
@@ -390,10 +459,14 @@ class ProjectController(QObject):
         box, buttons = self._question(
             _("Unsaved changes"),
             _("Save the changes to {session_name} before closing?").format(
-              session_name=self.session.name),
-            [(_("Save"), QMessageBox.ButtonRole.AcceptRole),
-             ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
-             (_("Cancel"), QMessageBox.ButtonRole.RejectRole)])
+                session_name=self.session.name
+            ),
+            [
+                (_("Save"), QMessageBox.ButtonRole.AcceptRole),
+                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
@@ -418,9 +491,12 @@ class ProjectController(QObject):
         box, buttons = self._question(
             _("Unsaved changes"),
             _("Save the changes to {s_name} before {doing}?").format(s_name=s.name, doing=doing),
-            [(_("Save"), QMessageBox.ButtonRole.AcceptRole),
-             ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
-             (_("Cancel"), QMessageBox.ButtonRole.RejectRole)])
+            [
+                (_("Save"), QMessageBox.ButtonRole.AcceptRole),
+                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
+            ],
+        )
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
@@ -450,8 +526,11 @@ class ProjectController(QObject):
             with contextlib.suppress(Exception):  # a locked store must not fail a submit
                 store.set_project(job_ids, str(path))
         if self.library is not None:
-            self.library.record(list(self.session.composition.tray),
-                                project=str(path) if path else None, job_ids=job_ids)
+            self.library.record(
+                list(self.session.composition.tray),
+                project=str(path) if path else None,
+                job_ids=job_ids,
+            )
 
     def _store(self) -> JobStore | None:
         bridge = getattr(self.window, "bridge", None)
@@ -459,11 +538,12 @@ class ProjectController(QObject):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _question(self, title: str, text: str,
-                  buttons: list[tuple[str, QMessageBox.ButtonRole]]
-                  ) -> tuple[QMessageBox, list[QPushButton]]:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.NoButton, self.window)
+    def _question(
+        self, title: str, text: str, buttons: list[tuple[str, QMessageBox.ButtonRole]]
+    ) -> tuple[QMessageBox, list[QPushButton]]:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self.window
+        )
         added = [box.addButton(label, role) for label, role in buttons]
         box.setDefaultButton(added[0])
         self.box_buttons = added
@@ -472,8 +552,9 @@ class ProjectController(QObject):
         self.box = box
         return box, added
 
-    def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode,
-                     chosen: Callable[[str], None]) -> None:
+    def _file_dialog(
+        self, title: str, mode: QFileDialog.AcceptMode, chosen: Callable[[str], None]
+    ) -> None:
         dialog = QFileDialog(self.window, title)
         dialog.setAcceptMode(mode)
         dialog.setNameFilter(PROJECT_FILTER)

@@ -41,9 +41,14 @@ def redo_text(name: str | None) -> str:
     return f"Redo {name}" if name else _("Redo")
 
 
-def install_menus(window: QMainWindow, controller: ProjectController, *,
-                  file_extra: list[QAction], edit_extra: list[QAction],
-                  quit_action: QAction | None = None) -> ProjectMenus:
+def install_menus(
+    window: QMainWindow,
+    controller: ProjectController,
+    *,
+    file_extra: list[QAction],
+    edit_extra: list[QAction],
+    quit_action: QAction | None = None,
+) -> ProjectMenus:
     """Add File and Edit to the window's menu bar; `*_extra` go below the project items."""
     bar = window.menuBar()
     file_menu = bar.addMenu(_("&File"))
@@ -56,8 +61,12 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
         menu.addAction(action)
         return action
 
-    new = act(file_menu, _("&New project"), [QKeySequence(QKeySequence.StandardKey.New)],
-              controller.new_project)
+    new = act(
+        file_menu,
+        _("&New project"),
+        [QKeySequence(QKeySequence.StandardKey.New)],
+        controller.new_project,
+    )
     open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
     recent = file_menu.addMenu(_("Open &Recent"))
     file_menu.addSeparator()
@@ -78,8 +87,9 @@ def install_menus(window: QMainWindow, controller: ProjectController, *,
     if edit_extra:
         edit_menu.addSeparator()
         edit_menu.addActions(edit_extra)
-    menus = ProjectMenus(file_menu, edit_menu, recent, new, open_, save, save_as, relink,
-                         undo, redo)
+    menus = ProjectMenus(
+        file_menu, edit_menu, recent, new, open_, save, save_as, relink, undo, redo
+    )
 
     def fill_recent() -> None:
         recent.clear()

@@ -42,17 +42,22 @@ def _starts_mention(text: str, at: int) -> bool:
 
 
 def _is_undo_key(event: QKeyEvent) -> bool:
-    return (event.matches(QKeySequence.StandardKey.Undo)
-            or event.matches(QKeySequence.StandardKey.Redo)
-            or (event.key() == Qt.Key.Key_Z and bool(
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier)))
+    return (
+        event.matches(QKeySequence.StandardKey.Undo)
+        or event.matches(QKeySequence.StandardKey.Redo)
+        or (
+            event.key() == Qt.Key.Key_Z
+            and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        )
+    )
 
 
 class PromptEditor(QPlainTextEdit):
     completion_shown = Signal()
 
-    def __init__(self, composition: Composition, thumbnails: ThumbnailCache,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, composition: Composition, thumbnails: ThumbnailCache, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._composition = composition
         self._applying = False
@@ -62,8 +67,12 @@ class PromptEditor(QPlainTextEdit):
         self._typed_at: int | None = None
         self._media_handler: Callable[[QMimeData], bool] | None = None
         self._mention_start: int | None = None
-        self.setPlaceholderText(_("Describe the shot. Type @ to mention a reference, "
-                                "e.g. “@Image1 walks through the scene of @Video1”."))
+        self.setPlaceholderText(
+            _(
+                "Describe the shot. Type @ to mention a reference, "
+                "e.g. “@Image1 walks through the scene of @Video1”."
+            )
+        )
         self.setTabChangesFocus(False)
         # Undo is the composition's (Edit > Undo), which knows about mentions and the tray.
         self.setUndoRedoEnabled(False)
@@ -93,11 +102,13 @@ class PromptEditor(QPlainTextEdit):
         old, new = prompt.text, self.toPlainText()
         if old == new:
             return  # a format-only change (the highlighter marks blocks dirty)
-        inserted = new[position:position + added]
+        inserted = new[position : position + added]
         self._editing = True
         try:
-            if (position + removed <= len(old)
-                    and old[:position] + inserted + old[position + removed:] == new):
+            if (
+                position + removed <= len(old)
+                and old[:position] + inserted + old[position + removed :] == new
+            ):
                 prompt.apply_edit(position, removed, inserted, tray)
             else:
                 # Qt's first-block reports can be off by the block separator: diff instead.
@@ -118,8 +129,11 @@ class PromptEditor(QPlainTextEdit):
 
     def _write_into_widget(self, new: str) -> None:
         old = self.toPlainText()
-        ops = [op for op in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
-               if op[0] != "equal"]
+        ops = [
+            op
+            for op in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+            if op[0] != "equal"
+        ]
         cursor = QTextCursor(self.document())
         self._applying = True
         try:
@@ -169,9 +183,14 @@ class PromptEditor(QPlainTextEdit):
             return
         text = self.toPlainText()
         pos = self.textCursor().position()
-        query = text[start + 1:pos] if start < pos <= len(text) else None
-        if (query is None or text[start:start + 1] != "@" or len(query) > 12
-                or any(c.isspace() for c in query.rstrip(" ")) or query.count(" ") > 1):
+        query = text[start + 1 : pos] if start < pos <= len(text) else None
+        if (
+            query is None
+            or text[start : start + 1] != "@"
+            or len(query) > 12
+            or any(c.isspace() for c in query.rstrip(" "))
+            or query.count(" ") > 1
+        ):
             self.close_completion()
             return
         if self.popup.fill(self._composition.tray, query) == 0:
@@ -191,7 +210,8 @@ class PromptEditor(QPlainTextEdit):
         if start is None or start > pos:
             start = pos
         new_pos = self._composition.prompt.insert_mention(
-            pos, ref_id, self._composition.tray, replace_chars=pos - start)
+            pos, ref_id, self._composition.tray, replace_chars=pos - start
+        )
         cursor = self.textCursor()
         cursor.setPosition(min(new_pos, len(self.toPlainText())))
         self.setTextCursor(cursor)
@@ -218,8 +238,11 @@ class PromptEditor(QPlainTextEdit):
         if self._delete_whole_mention(event):
             event.accept()
             return
-        if (not self.completing and event.key() == Qt.Key.Key_Space
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            not self.completing
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             # Ctrl+Space offers the list without typing @ first.
             self.textCursor().insertText("@")
             self.open_completion(self.textCursor().position() - 1)
@@ -232,7 +255,8 @@ class PromptEditor(QPlainTextEdit):
         undo step), so a marker like `@(removed Image2)` never decays into plain text."""
         key = event.key()
         if key not in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) or event.modifiers() & (
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
             return False
         cursor = self.textCursor()
         if cursor.hasSelection():
@@ -258,7 +282,8 @@ class PromptEditor(QPlainTextEdit):
     def _is_media(self, source: QMimeData) -> bool:
         return self._media_handler is not None and (
             any(u.isLocalFile() for u in source.urls())
-            or (source.hasImage() and not source.hasText()))
+            or (source.hasImage() and not source.hasText())
+        )
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return self._is_media(source) or super().canInsertFromMimeData(source)
@@ -279,11 +304,14 @@ class PromptEditor(QPlainTextEdit):
             action = QAction(f"Point it at {tags[ref.id].mention} — {ref.display_name}", self)
             action.triggered.connect(
                 lambda _c=False, r=ref.id: self._marker_edit(
-                    lambda: comp.prompt.repoint(mention, r, comp.tray)))
+                    lambda: comp.prompt.repoint(mention, r, comp.tray)
+                )
+            )
             actions.append(action)
         delete = QAction("Delete the mention", self)
-        delete.triggered.connect(lambda: self._marker_edit(
-            lambda: comp.prompt.delete_mention(mention)))
+        delete.triggered.connect(
+            lambda: self._marker_edit(lambda: comp.prompt.delete_mention(mention))
+        )
         actions.append(delete)
         return actions
 
@@ -315,8 +343,11 @@ class PromptEditor(QPlainTextEdit):
         super().focusOutEvent(event)
 
     def event(self, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and _is_undo_key(event)):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and _is_undo_key(event)
+        ):
             event.ignore()  # let the window's Undo/Redo actions have Ctrl+Z / Ctrl+Shift+Z
             return False
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -325,8 +356,12 @@ class PromptEditor(QPlainTextEdit):
             if mention is not None:
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
-                    tip = (dangling_message(mention, tray).replace("the prompt mentions ", "")
-                           .capitalize() + "\nRight-click to point it at another reference")
+                    tip = (
+                        dangling_message(mention, tray)
+                        .replace("the prompt mentions ", "")
+                        .capitalize()
+                        + "\nRight-click to point it at another reference"
+                    )
                 else:
                     ref = tray.get(mention.ref_id)
                     tip = f"{ref.display_name}\n{format_facts(ref.facts)}"
@@ -339,8 +374,9 @@ class PromptEditor(QPlainTextEdit):
 class PromptPanel(QWidget):
     """The editor with a heading and the character count against the provider's limit."""
 
-    def __init__(self, composition: Composition, thumbnails: ThumbnailCache,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, composition: Composition, thumbnails: ThumbnailCache, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._composition = composition
         self.editor = PromptEditor(composition, thumbnails, self)

@@ -41,9 +41,9 @@ def _when(ts: float | None) -> str:
 
 
 def _row(label: str, value: str) -> str:
-    return (_("<tr><td "
-              "style='color:{value};padding-right:8px'>{label}</td><td>{value2}</td></tr>").format(
-              value=theme.MUTED.name(), label=label, value2=value))
+    return _(
+        "<tr><td style='color:{value};padding-right:8px'>{label}</td><td>{value2}</td></tr>"
+    ).format(value=theme.MUTED.name(), label=label, value2=value)
 
 
 def provenance_html(job: JobRecord) -> str:
@@ -53,8 +53,9 @@ def provenance_html(job: JobRecord) -> str:
         caps = capabilities.get(job.provider)
         name = caps.name
         applied = with_defaults(snapshot.params, caps).model_dump(mode="json")
-        defaults = with_defaults(GenerationParams(provider=caps.id, model=snapshot.params.model),
-                                 caps).model_dump(mode="json")
+        defaults = with_defaults(
+            GenerationParams(provider=caps.id, model=snapshot.params.model), caps
+        ).model_dump(mode="json")
     except KeyError:
         name, applied, defaults = job.provider, dict(job.params), {}
     try:
@@ -63,7 +64,9 @@ def provenance_html(job: JobRecord) -> str:
         sent = job.prompt_text
     params = ", ".join(
         f"{k}={v}" + (" (default)" if k in defaults and defaults[k] == v else "")
-        for k, v in applied.items() if v is not None and k not in ("provider", "model"))
+        for k, v in applied.items()
+        if v is not None and k not in ("provider", "model")
+    )
     charge = actual_text(job) or charge_state(job) or _("not reported yet")
     e = html.escape
     rows = [
@@ -71,14 +74,28 @@ def provenance_html(job: JobRecord) -> str:
         _row(_("Prompt as sent"), e(sent) or "—"),
         _row(_("Provider"), e(f"{name} · {job.model or _('default model')}")),
         _row(_("Parameters"), e(params)),
-        _row(_("Seed"), e(str(job.params.get("seed")) if job.params.get("seed") is not None
-                       else _("not set (the provider picks one)"))),
+        _row(
+            _("Seed"),
+            e(
+                str(job.params.get("seed"))
+                if job.params.get("seed") is not None
+                else _("not set (the provider picks one)")
+            ),
+        ),
         _row(_("Estimate"), e(estimate_text(job))),
         _row(_("Charged"), e(charge)),
         _row(_("Provider job id"), e(job.provider_job_id or "—")),
-        _row(_("Job"), e(f"#{job.id} · group {job.group_id} · batch {job.batch[:12]}"
-                      + (_(" · sent with "
-                           "{job_fanout}").format(job_fanout=job.fanout) if job.fanout else ""))),
+        _row(
+            _("Job"),
+            e(
+                f"#{job.id} · group {job.group_id} · batch {job.batch[:12]}"
+                + (
+                    _(" · sent with {job_fanout}").format(job_fanout=job.fanout)
+                    if job.fanout
+                    else ""
+                )
+            ),
+        ),
         _row(_("Created"), _when(job.created_at)),
         _row(_("Submitted"), _when(job.submitted_at)),
         _row(_("Finished"), _when(job.finished_at or job.succeeded_at)),
@@ -116,16 +133,23 @@ class ProvenancePanel(QWidget):
         self.references.setWrapping(True)
         self.references.setMaximumHeight(THUMB.height() + 34)
         self.load_button = QPushButton(_("Load as composition"), self)
-        self.load_button.setToolTip(_("Put this take's references, prompt and parameters back "
-                                    "in the composer (moved files are found by content)"))
+        self.load_button.setToolTip(
+            _(
+                "Put this take's references, prompt and parameters back "
+                "in the composer (moved files are found by content)"
+            )
+        )
         self.rerun_button = QPushButton(_("Re-run…"), self)
-        self.rerun_button.setToolTip(_("Send this take's composition again, here or on another "
-                                     "provider; the estimate is shown first"))
+        self.rerun_button.setToolTip(
+            _(
+                "Send this take's composition again, here or on another "
+                "provider; the estimate is shown first"
+            )
+        )
         self.compare_button = QPushButton(_("Compare"), self)
         self.compare_button.setToolTip(_("Play the selected takes (2–4) side by side, in sync"))
         self.pick_button = QPushButton(_("Mark as pick"), self)
-        for button in (self.load_button, self.rerun_button, self.compare_button,
-                       self.pick_button):
+        for button in (self.load_button, self.rerun_button, self.compare_button, self.pick_button):
             button.setEnabled(False)
         self.load_button.clicked.connect(lambda: self._emit(self.load_requested))
         self.rerun_button.clicked.connect(lambda: self._emit(self.rerun_requested))
@@ -144,8 +168,7 @@ class ProvenancePanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.load_button, self.rerun_button, self.compare_button,
-                       self.pick_button):
+        for button in (self.load_button, self.rerun_button, self.compare_button, self.pick_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,8 +180,9 @@ class ProvenancePanel(QWidget):
         self._selection = jobs
         self.show_job(jobs[0] if jobs else None)
         playable = [j for j in jobs if j.state is JobState.DONE and j.result_path]
-        self.compare_button.setEnabled(2 <= len(playable) <= 4 or (
-            len(jobs) == 1 and jobs[0].fanout is not None))
+        self.compare_button.setEnabled(
+            2 <= len(playable) <= 4 or (len(jobs) == 1 and jobs[0].fanout is not None)
+        )
 
     def show_job(self, job: JobRecord | None) -> None:
         self.job = job
@@ -192,8 +216,14 @@ class ProvenancePanel(QWidget):
         def done(thumb: Thumbnail) -> None:
             self._thumb(generation, item, thumb)
 
-        self._worker.submit(make_thumbnail, source, kind, (THUMB.width(), THUMB.height()),
-                            on_done=done, on_error=lambda _e: None)
+        self._worker.submit(
+            make_thumbnail,
+            source,
+            kind,
+            (THUMB.width(), THUMB.height()),
+            on_done=done,
+            on_error=lambda _e: None,
+        )
 
     def _thumb(self, generation: int, item: QListWidgetItem, thumb: Thumbnail) -> None:
         if generation == self._generation:

@@ -20,14 +20,21 @@ def quote_line(q: Quote, current: str) -> str:
     if q.can_take:
         return f"{mark}{q.name} — {q.price_text()}"
     return _("{mark}{q_name} — cannot take it: {q_reason}").format(
-             mark=mark, q_name=q.name, q_reason=q.reason)
+        mark=mark, q_name=q.name, q_reason=q.reason
+    )
 
 
 class QuotesButton(QToolButton):
     provider_chosen = Signal(str)
 
-    def __init__(self, composition: Composition, settings: Callable[[], Settings], *,
-                 allow_loopback: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        composition: Composition,
+        settings: Callable[[], Settings],
+        *,
+        allow_loopback: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._composition = composition
         self._settings = settings
@@ -43,13 +50,17 @@ class QuotesButton(QToolButton):
 
     def refresh(self) -> list[Quote]:
         snapshot = self._composition.snapshot()
-        self.quotes = quote_all(snapshot, overrides=self._settings().price_overrides,
-                                allow_loopback=self._allow_loopback)
+        self.quotes = quote_all(
+            snapshot,
+            overrides=self._settings().price_overrides,
+            allow_loopback=self._allow_loopback,
+        )
         self.menu_.clear()
         for q in self.quotes:
             action = self.menu_.addAction(quote_line(q, snapshot.params.provider))
             action.setToolTip(q.reason or q.price_text())
             action.triggered.connect(
-                lambda _c=False, pid=q.provider: self.provider_chosen.emit(pid))
+                lambda _c=False, pid=q.provider: self.provider_chosen.emit(pid)
+            )
         self.menu_.setToolTipsVisible(True)
         return self.quotes

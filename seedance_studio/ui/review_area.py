@@ -53,6 +53,7 @@ def cancellable(jobs: list[JobRecord]) -> list[JobRecord]:
     """The jobs whose state allows a cancel (the state table's rule, jobs/transitions)."""
     return [j for j in jobs if Action.CANCEL in allowed_actions(j.state)]
 
+
 GALLERY_TAB, TABLE_TAB = 0, 1
 
 
@@ -66,9 +67,17 @@ class ReviewArea(QWidget):
     expand_toggled = Signal(bool)
     """The user wants the jobs area to take the window's whole height (or back)."""
 
-    def __init__(self, jobs: JobsPanel, bridge: EngineBridge, composition: Composition,
-                 settings: Callable[[], Settings], ui_state: QSettings, *,
-                 allow_loopback: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        jobs: JobsPanel,
+        bridge: EngineBridge,
+        composition: Composition,
+        settings: Callable[[], Settings],
+        ui_state: QSettings,
+        *,
+        allow_loopback: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.jobs = jobs
         self.bridge = bridge
@@ -94,8 +103,9 @@ class ReviewArea(QWidget):
         self.expand_button = QToolButton(self)
         self.expand_button.setText(_("Expand"))
         self.expand_button.setCheckable(True)
-        self.expand_button.setToolTip(_("Give the jobs the whole window (again to bring the "
-                                      "composer back)"))
+        self.expand_button.setToolTip(
+            _("Give the jobs the whole window (again to bring the composer back)")
+        )
         self.expand_button.toggled.connect(self._on_expand)
         self.tabs.setCornerWidget(self.expand_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
@@ -188,8 +198,11 @@ class ReviewArea(QWidget):
     def _on_job_changed(self, job_id: int) -> None:
         if self.model is not None:
             self.model.job_changed(job_id)
-        if self.provenance is not None and self.provenance.job is not None \
-                and self.provenance.job.id == job_id:
+        if (
+            self.provenance is not None
+            and self.provenance.job is not None
+            and self.provenance.job.id == job_id
+        ):
             self.provenance.show_job(self.bridge.job(job_id))
 
     def _on_activated(self, job: JobRecord) -> None:
@@ -199,15 +212,20 @@ class ReviewArea(QWidget):
     # -- send to several ---------------------------------------------------------------------
 
     def planner(self) -> PlanFn:
-        return default_planner(lambda: self._settings().price_overrides,
-                               allow_loopback=self._allow_loopback)
+        return default_planner(
+            lambda: self._settings().price_overrides, allow_loopback=self._allow_loopback
+        )
 
-    def open_fanout(self, snapshot: CompositionSnapshot | None = None,
-                    ticked: list[str] | None = None, title: str = _("Send to several providers")
-                    ) -> FanoutDialog:
+    def open_fanout(
+        self,
+        snapshot: CompositionSnapshot | None = None,
+        ticked: list[str] | None = None,
+        title: str = _("Send to several providers"),
+    ) -> FanoutDialog:
         snap = snapshot or self.composition.snapshot()
-        dialog = FanoutDialog(snap, self.planner(), ticked=ticked or [snap.params.provider],
-                              title=title, parent=self)
+        dialog = FanoutDialog(
+            snap, self.planner(), ticked=ticked or [snap.params.provider], title=title, parent=self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.confirmed.connect(lambda plan: self.send_plan(plan))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
@@ -216,32 +234,36 @@ class ReviewArea(QWidget):
         return dialog
 
     def rerun(self, job: JobRecord) -> FanoutDialog:
-        return self.open_fanout(job.snapshot(), [job.provider], title=_("Re-run take "
-                                                                        "#{job_id}").format(
-                                                                        job_id=job.id))
+        return self.open_fanout(
+            job.snapshot(), [job.provider], title=_("Re-run take #{job_id}").format(job_id=job.id)
+        )
 
-    def send_plan(self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
-                  ) -> asyncio.Task[object]:
+    def send_plan(
+        self, plan: fanout.FanoutPlan, *, allow_over_budget: bool = False
+    ) -> asyncio.Task[object]:
         task = asyncio.ensure_future(self._send(plan, allow_over_budget))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _send(self, plan: fanout.FanoutPlan, allow_over_budget: bool
-                    ) -> fanout.FanoutResult | None:
+    async def _send(
+        self, plan: fanout.FanoutPlan, allow_over_budget: bool
+    ) -> fanout.FanoutResult | None:
         try:
-            result = await fanout.send(self.bridge.engine, plan,
-                                       allow_over_budget=allow_over_budget)
+            result = await fanout.send(
+                self.bridge.engine, plan, allow_over_budget=allow_over_budget
+            )
         except BudgetExceeded as exc:
             self._confirm_over_budget(plan, exc)
             return None
         sent = len(result.job_ids)
-        text = _("Sent {sent} "
-                 "job{value} to ").format(sent=sent, value='s' if sent != 1 else '') + ", ".join(
-            o.provider for o in result.outcomes if o.error is None)
+        text = _("Sent {sent} job{value} to ").format(
+            sent=sent, value="s" if sent != 1 else ""
+        ) + ", ".join(o.provider for o in result.outcomes if o.error is None)
         if result.failures:
-            text += _("; not sent: ") + "; ".join(f"{o.provider} ({o.error})"
-                                                for o in result.failures)
+            text += _("; not sent: ") + "; ".join(
+                f"{o.provider} ({o.error})" for o in result.failures
+            )
         self.message.emit(text)
         for job_id in result.job_ids:
             self._on_job_changed(job_id)
@@ -251,10 +273,15 @@ class ReviewArea(QWidget):
         return result
 
     def _confirm_over_budget(self, plan: fanout.FanoutPlan, exc: BudgetExceeded) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Over budget"),
-                          _("Sending all of them would go over your daily budget: "
-                            "{exc}.\n\nSend anyway?").format(exc=exc),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Over budget"),
+            _("Sending all of them would go over your daily budget: {exc}.\n\nSend anyway?").format(
+                exc=exc
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(result: int) -> None:
@@ -280,15 +307,23 @@ class ReviewArea(QWidget):
         search = [Path(self._settings().library_dir)] if self._settings().library_dir else []
         restored = restore(job, search)
         load_into(self.composition, restored.snapshot)
-        self.message.emit(_("Loaded take #{job_id} as the composition: {value}").format(
-                            job_id=job.id, value=restored.summary()))
+        self.message.emit(
+            _("Loaded take #{job_id} as the composition: {value}").format(
+                job_id=job.id, value=restored.summary()
+            )
+        )
 
     def open_compare(self, jobs: list[JobRecord]) -> CompareView | None:
         if len(jobs) == 1 and jobs[0].fanout:
-            jobs = self.bridge.store.select_jobs("fanout = ?", [jobs[0].fanout],
-                                                 order="id ASC")
-        takes = sorted((j for j in jobs if j.state is JobState.DONE and j.result_path
-                        and Path(j.result_path).is_file()), key=lambda j: j.id)
+            jobs = self.bridge.store.select_jobs("fanout = ?", [jobs[0].fanout], order="id ASC")
+        takes = sorted(
+            (
+                j
+                for j in jobs
+                if j.state is JobState.DONE and j.result_path and Path(j.result_path).is_file()
+            ),
+            key=lambda j: j.id,
+        )
         if len(takes) < 2:
             self.message.emit(_("Compare needs two to four finished takes with their files"))
             return None
@@ -322,10 +357,10 @@ class ReviewArea(QWidget):
     # -- closing -----------------------------------------------------------------------------
 
     def save_state(self) -> None:
-        self._ui_state.setValue("jobs/table-header",
-                                self.jobs.table.horizontalHeader().saveState())
-        self._ui_state.setValue("jobs/tab",
-                                "table" if self.tabs.currentIndex() == TABLE_TAB else "gallery")
+        self._ui_state.setValue("jobs/table-header", self.jobs.table.horizontalHeader().saveState())
+        self._ui_state.setValue(
+            "jobs/tab", "table" if self.tabs.currentIndex() == TABLE_TAB else "gallery"
+        )
         if self.splitter is not None:
             self._ui_state.setValue("jobs/gallery-splitter", self.splitter.saveState())
 

@@ -60,11 +60,17 @@ class SequenceController(QObject):
     play_requested = Signal(str)
     """A file to play in the preview (the flattened sequence)."""
 
-    def __init__(self, doc: SequenceDocument, composition: Composition, bridge: EngineBridge,
-                 worker: Worker, *,
-                 overrides: Callable[[str], Mapping[str, Decimal] | None] | None = None,
-                 reset_history: Callable[[], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        doc: SequenceDocument,
+        composition: Composition,
+        bridge: EngineBridge,
+        worker: Worker,
+        *,
+        overrides: Callable[[str], Mapping[str, Decimal] | None] | None = None,
+        reset_history: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.doc = doc
         self.composition = composition
@@ -83,8 +89,9 @@ class SequenceController(QObject):
         self._window = parent
         self.confirm_box: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
-        self.model = ShotListModel(doc, price=self._price, take_text=self._take_text,
-                                   continuity=self._continuity)
+        self.model = ShotListModel(
+            doc, price=self._price, take_text=self._take_text, continuity=self._continuity
+        )
         self.panel = ShotListPanel(self.model, doc)
         self._wire()
         self._update_summary()
@@ -124,8 +131,9 @@ class SequenceController(QObject):
         presses add an empty shot with the current shot's provider and parameters."""
         if not self.doc.sequence.shots:
             self.doc.add_shot(self.composition.snapshot())  # the composer already shows it
-        blank = CompositionSnapshot(references=[], prompt={"text": "", "mentions": []},
-                                    params=self.composition.params)
+        blank = CompositionSnapshot(
+            references=[], prompt={"text": "", "mentions": []}, params=self.composition.params
+        )
         return self.doc.add_shot(blank, after=self.doc.current)
 
     def set_chain(self, shot_id: str, chain: bool) -> None:
@@ -141,9 +149,14 @@ class SequenceController(QObject):
             return
         self._loading = True
         try:
-            self.composition.restore(CompositionState(
-                tuple(comp.references), dict(comp.prompt), comp.params,
-                tuple(sorted(self.composition.remembered.items()))))
+            self.composition.restore(
+                CompositionState(
+                    tuple(comp.references),
+                    dict(comp.prompt),
+                    comp.params,
+                    tuple(sorted(self.composition.remembered.items())),
+                )
+            )
         finally:
             self._loading = False
         if self._reset_history is not None:
@@ -169,17 +182,19 @@ class SequenceController(QObject):
 
     def _take_text(self, shot: Shot) -> str:
         if shot.pick is not None:
-            return f"#{shot.pick} (picked)"
+            return _("#{job} (picked)").format(job=shot.pick)
         latest = shot.takes[-1] if shot.takes else None
         if latest is not None:
             job = self.bridge.job(latest)
             state = job.state.value if job is not None else "?"
-            return f"#{latest} {state}" + (f" (+{len(shot.takes) - 1})" if len(shot.takes) > 1
-                                            else "")
+            return f"#{latest} {state}" + (
+                f" (+{len(shot.takes) - 1})" if len(shot.takes) > 1 else ""
+            )
         if shot.animatic is not None:
             job = self.bridge.job(shot.animatic)
             done = job is not None and job.state is JobState.DONE
-            return f"animatic #{shot.animatic}" + ("" if done else " (rendering)")
+            text = _("animatic #{job}").format(job=shot.animatic)
+            return text if done else _("{animatic} (rendering)").format(animatic=text)
         return "—"
 
     def _continuity(self, shot_id: str) -> Continuity:
@@ -196,13 +211,18 @@ class SequenceController(QObject):
             text = _("{len_value} shots, every one picked.").format(len_value=len(seq.shots))
         else:
             high = _("no upper bound") if total.max is None else format_money(total.max)
-            span = (format_money(total.min) if total.max == total.min
-                    else f"{format_money(total.min)}–{high}")
+            span = (
+                format_money(total.min)
+                if total.max == total.min
+                else f"{format_money(total.min)}–{high}"
+            )
             text = _("{todo} of {len_value} shots to generate: {span}").format(
-                     todo=todo, len_value=len(seq.shots), span=span)
+                todo=todo, len_value=len(seq.shots), span=span
+            )
             if total.unpriced:
                 text += _(" (+ {len_value} with no published price)").format(
-                          len_value=len(total.unpriced))
+                    len_value=len(total.unpriced)
+                )
         self.panel.set_summary(text)
 
     def _price_of(self, comp: CompositionSnapshot) -> Estimate:
@@ -229,8 +249,11 @@ class SequenceController(QObject):
                 self.message.emit(_("Animatics not started: {exc}").format(exc=exc))
                 return
             self._merge_jobs(seq)
-            self.message.emit(_("Rendering the animatic of {len_value} shots (free)").format(
-                                len_value=len(seq.shots)))
+            self.message.emit(
+                _("Rendering the animatic of {len_value} shots (free)").format(
+                    len_value=len(seq.shots)
+                )
+            )
 
         return self.spawn(run())
 
@@ -242,18 +265,29 @@ class SequenceController(QObject):
             self.message.emit(_("Every shot has a picked take: nothing to generate"))
             return None
         high = _("no upper bound") if total.max is None else format_money(total.max)
-        lines = [_("Generate {len_value} shot(s) on their providers?").format(
-                   len_value=len(total.shots)),
-                 _("Estimated total: {format_money_value}").format(
-                   format_money_value=format_money(total.min))
-                 + ("" if total.max == total.min else f" – {high}")]
+        lines = [
+            _("Generate {len_value} shot(s) on their providers?").format(
+                len_value=len(total.shots)
+            ),
+            _("Estimated total: {format_money_value}").format(
+                format_money_value=format_money(total.min)
+            )
+            + ("" if total.max == total.min else f" – {high}"),
+        ]
         if total.unpriced:
-            lines.append(_("{len_value} shot(s) on a provider with no published price are not "
-                           "in the total.").format(
-                           len_value=len(total.unpriced)))
-        box = QMessageBox(QMessageBox.Icon.Question, _("Generate the rest"), "\n".join(lines),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          self._window)
+            lines.append(
+                _(
+                    "{len_value} shot(s) on a provider with no published price are not "
+                    "in the total."
+                ).format(len_value=len(total.unpriced))
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Generate the rest"),
+            "\n".join(lines),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self._window,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(result: int) -> None:
@@ -359,40 +393,58 @@ class SequenceController(QObject):
     def play(self) -> None:
         items = self.takes.playlist(self.doc.sequence)
         if not items:
-            self.message.emit(_("No shot has a take or an animatic to play yet: "
-                              "try Animatic for all"))
+            self.message.emit(
+                _("No shot has a take or an animatic to play yet: try Animatic for all")
+            )
             return
         sound = Path(self.doc.sequence.soundtrack) if self.doc.sequence.soundtrack else None
-        key = hashlib.sha256("|".join([*(str(i.path) for i in items), str(sound)])
-                             .encode()).hexdigest()[:16]
+        key = hashlib.sha256(
+            "|".join([*(str(i.path) for i in items), str(sound)]).encode()
+        ).hexdigest()[:16]
         target = paths.cache_dir() / "sequences" / f"cut-{key}.mp4"
         if target.is_file():
             self.play_requested.emit(str(target))
             return
-        self.message.emit(_("Preparing the sequence ({len_items} shots)…").format(
-                            len_items=len(items)))
+        self.message.emit(
+            _("Preparing the sequence ({len_items} shots)…").format(len_items=len(items))
+        )
         from seedance_studio.media.flatten import flatten
 
         files = [i.path for i in items]
-        self.worker.submit(lambda: flatten(files, target, sound=sound),
-                           on_done=lambda r: self.play_requested.emit(str(r.path)),
-                           on_error=lambda e: self.message.emit(_("Cannot play: {e}").format(e=e)))
+        self.worker.submit(
+            lambda: flatten(files, target, sound=sound),
+            on_done=lambda r: self.play_requested.emit(str(r.path)),
+            on_error=lambda e: self.message.emit(_("Cannot play: {e}").format(e=e)),
+        )
 
     def choose_export(self) -> QFileDialog:
         """Where to export (open(), never exec(): the loop must keep running)."""
         return self._file_dialog(
-            _("Export the sequence"), QFileDialog.AcceptMode.AcceptSave,
+            _("Export the sequence"),
+            QFileDialog.AcceptMode.AcceptSave,
             "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
-            "One MP4 (*.mp4)", lambda path: self.export(Path(path)), select="sequence.otio")
+            "One MP4 (*.mp4)",
+            lambda path: self.export(Path(path)),
+            select="sequence.otio",
+        )
 
     def choose_soundtrack(self) -> QFileDialog:
         return self._file_dialog(
-            _("Soundtrack of the sequence"), QFileDialog.AcceptMode.AcceptOpen,
+            _("Soundtrack of the sequence"),
+            QFileDialog.AcceptMode.AcceptOpen,
             "Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)",
-            lambda path: self.doc.set_soundtrack(path))
+            lambda path: self.doc.set_soundtrack(path),
+        )
 
-    def _file_dialog(self, title: str, mode: QFileDialog.AcceptMode, filters: str,
-                     chosen: Callable[[str], None], *, select: str = "") -> QFileDialog:
+    def _file_dialog(
+        self,
+        title: str,
+        mode: QFileDialog.AcceptMode,
+        filters: str,
+        chosen: Callable[[str], None],
+        *,
+        select: str = "",
+    ) -> QFileDialog:
         dialog = QFileDialog(self._window, title)
         dialog.setAcceptMode(mode)
         dialog.setNameFilter(filters)
@@ -413,15 +465,16 @@ class SequenceController(QObject):
         from seedance_studio.jobs.sequence_takes import export_sequence
 
         seq = self.doc.sequence
-        self.worker.submit(lambda: export_sequence(self.takes, seq, name=dest.stem,
-                                                   timeline=timeline, movie=movie),
-                           on_done=lambda r: self.message.emit(
-                               _("Exported {r_clips} shots to {dest}").format(
-                                 r_clips=r.clips, dest=dest)
-                               + (_("; left out: {value}").format(
-                                   value=', '.join(r.missing)) if r.missing else "")),
-                           on_error=lambda e: self.message.emit(_("Not exported: {e}").format(
-                                                                  e=e)))
+        self.worker.submit(
+            lambda: export_sequence(
+                self.takes, seq, name=dest.stem, timeline=timeline, movie=movie
+            ),
+            on_done=lambda r: self.message.emit(
+                _("Exported {r_clips} shots to {dest}").format(r_clips=r.clips, dest=dest)
+                + (_("; left out: {value}").format(value=", ".join(r.missing)) if r.missing else "")
+            ),
+            on_error=lambda e: self.message.emit(_("Not exported: {e}").format(e=e)),
+        )
 
     def shutdown(self) -> None:
         for task in list(self._tasks):

@@ -25,14 +25,21 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
         return window.settings.price_overrides.get(provider)
 
     session = window.session
-    controller = SequenceController(session.sequence, window.composition, window.bridge,
-                                    window.worker, overrides=overrides,
-                                    reset_history=session.history.reset, parent=window)
+    controller = SequenceController(
+        session.sequence,
+        window.composition,
+        window.bridge,
+        window.worker,
+        overrides=overrides,
+        reset_history=session.history.reset,
+        parent=window,
+    )
     dock = QDockWidget(_("Shots"), window)
     dock.setObjectName("shots-dock")
     dock.setWidget(controller.panel)
-    dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
-                         | Qt.DockWidgetArea.RightDockWidgetArea)
+    dock.setAllowedAreas(
+        Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+    )
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
     toggle = dock.toggleViewAction()
@@ -46,7 +53,9 @@ def install_sequence_dock(window: MainWindow) -> tuple[SequenceController, QActi
         seq = session.sequence.sequence
         shot = seq.shot(shot_id)
         ids = [*shot.takes, *([shot.animatic] if shot.animatic is not None else [])]
-        window.review.show_takes(ids, f"{shot.label(seq.index(shot_id))}'s takes")
+        window.review.show_takes(
+            ids, _("{shot}'s takes").format(shot=shot.label(seq.index(shot_id)))
+        )
 
     controller.panel.takes_requested.connect(show_takes)
     return controller, toggle

@@ -48,8 +48,14 @@ class SettingsDialog(QDialog):
     saved = Signal(object)
     """The app's Settings, after they (and the keys) were written."""
 
-    def __init__(self, settings: Settings, secrets: SecretStore, *,
-                 settings_path: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        *,
+        settings_path: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         self.setMinimumSize(720, 480)
@@ -79,8 +85,9 @@ class SettingsDialog(QDialog):
         for provider_id, test in keys.test_buttons.items():
             test.clicked.connect(lambda _checked=False, pid=provider_id: self.test_key(pid))
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         for button in self.buttons.buttons():
             button.setIcon(QIcon())
         self.buttons.accepted.connect(self.save)
@@ -141,11 +148,13 @@ class SettingsDialog(QDialog):
 
         for status in self.key_status.values():
             status.setText(_("reading keyring…"))
-        self._worker.submit(read, on_done=self._secrets_loaded,
-                            on_error=lambda exc: self._show_error(f"Keyring: {exc}"))
+        self._worker.submit(
+            read,
+            on_done=self._secrets_loaded,
+            on_error=lambda exc: self._show_error(f"Keyring: {exc}"),
+        )
 
-    def _secrets_loaded(self, result: tuple[str | None, dict[str, tuple[str, str | None]]]
-                        ) -> None:
+    def _secrets_loaded(self, result: tuple[str | None, dict[str, tuple[str, str | None]]]) -> None:
         problem, found = result
         if problem:
             self.banner.setText(problem)
@@ -157,9 +166,11 @@ class SettingsDialog(QDialog):
             if not field.text():
                 field.set_text(value)
             if name in self.key_status:
-                self.key_status[name].setText({"keyring": "stored in keyring",
-                                               "env": "from the environment"}.get(
-                                                   source or "", "not set"))
+                self.key_status[name].setText(
+                    {"keyring": "stored in keyring", "env": "from the environment"}.get(
+                        source or "", "not set"
+                    )
+                )
 
     @property
     def secrets_loaded(self) -> bool:
@@ -177,7 +188,8 @@ class SettingsDialog(QDialog):
         except ValueError:  # test with the URLs as saved when the form does not validate
             settings = self._settings
         task = asyncio.ensure_future(
-            check_connection(provider_id, self.key_fields[provider_id].text(), settings))
+            check_connection(provider_id, self.key_fields[provider_id].text(), settings)
+        )
 
         def done(t: asyncio.Task[ConnectionResult]) -> None:
             self._tasks.discard(t)
@@ -218,8 +230,11 @@ class SettingsDialog(QDialog):
         """name -> new value ("" deletes) for every key field that differs from the keyring."""
         if not self.secrets_loaded:
             return {}
-        return {name: f.text() for name, f in self.secret_fields.items()
-                if f.text() != self._loaded.get(name, "")}
+        return {
+            name: f.text()
+            for name, f in self.secret_fields.items()
+            if f.text() != self._loaded.get(name, "")
+        }
 
     def save(self) -> None:
         try:

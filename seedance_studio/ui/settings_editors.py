@@ -134,8 +134,11 @@ def _control(info: FieldInfo, value: object) -> QWidget:
         plain.setValue(value)
         return plain
     if info.annotation is not str and str not in get_args(info.annotation):
-        raise TypeError(_("no editor for a {info_annotation} setting: give it a hint").format(
-                          info_annotation=info.annotation))
+        raise TypeError(
+            _("no editor for a {info_annotation} setting: give it a hint").format(
+                info_annotation=info.annotation
+            )
+        )
     edit = QLineEdit(str(value or ""))
     placeholder = hint_of(info, Placeholder)
     if placeholder is not None:
@@ -184,8 +187,7 @@ class SecretField(QWidget):
         layout.addWidget(self.edit)
 
     def _toggled(self, shown: bool) -> None:
-        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
-                              else QLineEdit.EchoMode.Password)
+        self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self.toggle.setIcon(icon("hide" if shown else "show"))
         self.toggle.setText(_("Hide") if shown else _("Show"))
 

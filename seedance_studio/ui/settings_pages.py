@@ -80,8 +80,10 @@ class SettingsPage(QWidget):
 
 class KeysPage(SettingsPage):
     title = _("API keys")
-    intro = (_("Keys are kept in the system keyring, never in the settings file. Test sends "
-             "one free request with the key as typed."))
+    intro = _(
+        "Keys are kept in the system keyring, never in the settings file. Test sends "
+        "one free request with the key as typed."
+    )
 
     def build(self) -> None:
         self.key_status: dict[str, QLabel] = {}
@@ -104,16 +106,23 @@ class KeysPage(SettingsPage):
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)
         self.form.addRow(grid)
-        self.form.addRow(muted(
-            _("Lookup order: the system keyring, then environment variables named "
-            "SEEDANCE_&lt;PROVIDER&gt;_API_KEY (e.g. SEEDANCE_EACHLABS_API_KEY). Clearing a "
-            "field and saving deletes the stored key.")))
+        self.form.addRow(
+            muted(
+                _(
+                    "Lookup order: the system keyring, then environment variables named "
+                    "SEEDANCE_&lt;PROVIDER&gt;_API_KEY (e.g. SEEDANCE_EACHLABS_API_KEY). "
+                    "Clearing a field and saving deletes the stored key."
+                )
+            )
+        )
 
 
 class ProvidersPage(SettingsPage):
     title = _("Providers")
-    intro = (_("Leave empty to use the documented address. Point a provider at a proxy or at "
-             "the local simulator here."))
+    intro = _(
+        "Leave empty to use the documented address. Point a provider at a proxy or at "
+        "the local simulator here."
+    )
 
     def build(self) -> None:
         self.url_fields: dict[str, QLineEdit] = {}
@@ -131,16 +140,25 @@ class ProvidersPage(SettingsPage):
 
 class UploadsPage(SettingsPage):
     title = _("Uploads")
-    fields = ("asset_host", "s3.endpoint_url", "s3.region", "s3.bucket", "s3.prefix",
-              "s3.url_expiry_s")
+    fields = (
+        "asset_host",
+        "s3.endpoint_url",
+        "s3.region",
+        "s3.bucket",
+        "s3.prefix",
+        "s3.url_expiry_s",
+    )
 
     def build(self) -> None:
-        for name, placeholder in ((S3_ACCESS_KEY_ID, _("access key id (keyring)")),
-                                  (S3_SECRET_ACCESS_KEY, _("secret access key (keyring)"))):
+        for name, placeholder in (
+            (S3_ACCESS_KEY_ID, _("access key id (keyring)")),
+            (S3_SECRET_ACCESS_KEY, _("secret access key (keyring)")),
+        ):
             field = SecretField(placeholder)
             self.secrets[name] = field
-            self.form.addRow(_("Access key id") if name == S3_ACCESS_KEY_ID
-                             else _("Secret access key"), field)
+            self.form.addRow(
+                _("Access key id") if name == S3_ACCESS_KEY_ID else _("Secret access key"), field
+            )
         self.asset_host = self.editors["asset_host"].control
         self.asset_host.currentIndexChanged.connect(self._host_changed)  # type: ignore[attr-defined]
         self._host_changed()
@@ -162,14 +180,17 @@ class LibraryPage(SettingsPage):
 
 class PricesPage(SettingsPage):
     title = _("Prices")
-    intro = (_("Prices come from each provider's page (with its date). If your account pays "
-             "another rate, enter it in the same unit (per output second, or per million "
-             "tokens); empty keeps the published one."))
+    intro = _(
+        "Prices come from each provider's page (with its date). If your account pays "
+        "another rate, enter it in the same unit (per output second, or per million "
+        "tokens); empty keeps the published one."
+    )
 
     def build(self) -> None:
         self.prices = QTableWidget(0, 4)
-        self.prices.setHorizontalHeaderLabels([_("Provider"), _("Price line"), _("Published"),
-                                               _("Your rate")])
+        self.prices.setHorizontalHeaderLabels(
+            [_("Provider"), _("Price line"), _("Published"), _("Your rate")]
+        )
         self.prices.verticalHeader().hide()
         for caps in cloud_providers():
             if caps.pricing.published:
@@ -184,11 +205,17 @@ class PricesPage(SettingsPage):
         for rule in caps.pricing.rules:
             r = self.prices.rowCount()
             self.prices.insertRow(r)
-            published = (f"{rule.per_million_tokens.normalize():f} $/M tokens"
-                         if rule.per_million_tokens else
-                         f"{rule.per_output_second.normalize():f} {unit}")
-            cells = [caps.name, rule.label, published,
-                     f"{mine[rule.id].normalize():f}" if rule.id in mine else ""]
+            published = (
+                f"{rule.per_million_tokens.normalize():f} $/M tokens"
+                if rule.per_million_tokens
+                else f"{rule.per_output_second.normalize():f} {unit}"
+            )
+            cells = [
+                caps.name,
+                rule.label,
+                published,
+                f"{mine[rule.id].normalize():f}" if rule.id in mine else "",
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c < 3:
@@ -208,12 +235,19 @@ class PricesPage(SettingsPage):
             try:
                 out.setdefault(provider_id, {})[rule_id] = Decimal(text)
             except InvalidOperation:
-                raise ValueError(_("“{value}” is not a rate (row {value2} of Prices)").format(
-                                   value=item.text(), value2=r + 1)) \
-                    from None
+                raise ValueError(
+                    _("“{value}” is not a rate (row {value2} of Prices)").format(
+                        value=item.text(), value2=r + 1
+                    )
+                ) from None
         return {"price_overrides": out}
 
 
 PAGES: tuple[type[SettingsPage], ...] = (
-    KeysPage, ProvidersPage, UploadsPage, LibraryPage, PricesPage)
+    KeysPage,
+    ProvidersPage,
+    UploadsPage,
+    LibraryPage,
+    PricesPage,
+)
 """Every page, in tab order: the one place a page is registered."""

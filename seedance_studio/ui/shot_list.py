@@ -53,9 +53,14 @@ def duration_text(shot: Shot) -> str:
 class ShotListModel(QAbstractTableModel):
     """Rows are shots; every change of the document resets the (short) table."""
 
-    def __init__(self, doc: SequenceDocument, *, price: Callable[[Shot], Estimate | None],
-                 take_text: Callable[[Shot], str],
-                 continuity: Callable[[str], Continuity]) -> None:
+    def __init__(
+        self,
+        doc: SequenceDocument,
+        *,
+        price: Callable[[Shot], Estimate | None],
+        take_text: Callable[[Shot], str],
+        continuity: Callable[[str], Continuity],
+    ) -> None:
         super().__init__()
         self._doc = doc
         self._price = price
@@ -73,8 +78,9 @@ class ShotListModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -109,16 +115,19 @@ class ShotListModel(QAbstractTableModel):
             return capabilities.get(shot.provider).name
         if col == 4:
             if shot.pick is not None:
-                return "picked"
+                return _("picked")
             est = self._price(shot)
             return "—" if est is None else format_estimate(est)
         if col == 5:
             return self._take_text(shot)
         state = self._continuity(shot.id)
-        prev = f"Shot {row}"
-        return {Continuity.NONE: "", Continuity.LINKED: f"continues {prev}",
-                Continuity.WAITING: _("waits for {prev}'s take").format(prev=prev),
-                Continuity.FIRST: _("nothing before it")}[state]
+        prev = _("Shot {number}").format(number=row)
+        return {
+            Continuity.NONE: "",
+            Continuity.LINKED: _("continues {prev}").format(prev=prev),
+            Continuity.WAITING: _("waits for {prev}'s take").format(prev=prev),
+            Continuity.FIRST: _("nothing before it"),
+        }[state]
 
 
 class ShotListPanel(QWidget):
@@ -139,8 +148,9 @@ class ShotListPanel(QWidget):
     soundtrack_cleared = Signal()
     shot_activated = Signal(str)
 
-    def __init__(self, model: ShotListModel, doc: SequenceDocument,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: ShotListModel, doc: SequenceDocument, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.doc = doc
@@ -163,21 +173,29 @@ class ShotListPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
-        for key, text, row in (("undo", _("Undo"), row1), ("redo", _("Redo"), row1),
-                               ("add", _("Add shot"), row1), ("duplicate", _("Duplicate"), row1),
-                               ("remove", _("Remove"), row1), ("up", _("Move up"), row1),
-                               ("down", _("Move down"), row1), ("takes", _("Takes"), row1),
-                               ("animatics", _("Animatic for all"), row2),
-                               ("generate", _("Generate the rest…"), row2),
-                               ("soundtrack", _("Soundtrack…"), row2),
-                               ("no_soundtrack", _("No soundtrack"), row2),
-                               ("play", _("Play sequence"), row2), ("export", _("Export…"), row2)):
+        for key, text, row in (
+            ("undo", _("Undo"), row1),
+            ("redo", _("Redo"), row1),
+            ("add", _("Add shot"), row1),
+            ("duplicate", _("Duplicate"), row1),
+            ("remove", _("Remove"), row1),
+            ("up", _("Move up"), row1),
+            ("down", _("Move down"), row1),
+            ("takes", _("Takes"), row1),
+            ("animatics", _("Animatic for all"), row2),
+            ("generate", _("Generate the rest…"), row2),
+            ("soundtrack", _("Soundtrack…"), row2),
+            ("no_soundtrack", _("No soundtrack"), row2),
+            ("play", _("Play sequence"), row2),
+            ("export", _("Export…"), row2),
+        ):
             button = QPushButton(text)
             self.buttons[key] = button
             row.addWidget(button)
         self.chain = QCheckBox(_("Continues the previous shot"))
         self.chain.setToolTip(
-            _("Use the last frame of the previous shot's take as this shot's first image"))
+            _("Use the last frame of the previous shot's take as this shot's first image")
+        )
         row1.addWidget(self.chain)
         row1.addStretch(1)
         layout = QVBoxLayout(self)
@@ -193,8 +211,10 @@ class ShotListPanel(QWidget):
         b = self.buttons
         b["undo"].clicked.connect(self.doc.undo)
         b["redo"].clicked.connect(self.doc.redo)
-        for key, keys in (("undo", QKeySequence.StandardKey.Undo),
-                          ("redo", QKeySequence.StandardKey.Redo)):
+        for key, keys in (
+            ("undo", QKeySequence.StandardKey.Undo),
+            ("redo", QKeySequence.StandardKey.Redo),
+        ):
             # While the shot list has focus, Ctrl+Z undoes shot edits, not typing.
             shortcut = QShortcut(QKeySequence(keys), self.view)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -206,7 +226,8 @@ class ShotListPanel(QWidget):
         b["up"].clicked.connect(lambda: self._move(-1))
         b["down"].clicked.connect(lambda: self._move(+1))
         self.chain.clicked.connect(
-            lambda on: self._with_current(lambda s: self.chain_requested.emit(s, bool(on))))
+            lambda on: self._with_current(lambda s: self.chain_requested.emit(s, bool(on)))
+        )
         b["animatics"].clicked.connect(self.animatics_requested.emit)
         b["generate"].clicked.connect(self.generate_requested.emit)
         b["play"].clicked.connect(self.play_requested.emit)
@@ -240,8 +261,12 @@ class ShotListPanel(QWidget):
         b = self.buttons
         b["undo"].setEnabled(self.doc.can_undo)
         b["redo"].setEnabled(self.doc.can_redo)
-        b["undo"].setToolTip(f"Undo {self.doc.undo_name}" if self.doc.undo_name else "")
-        b["redo"].setToolTip(f"Redo {self.doc.redo_name}" if self.doc.redo_name else "")
+        b["undo"].setToolTip(
+            _("Undo {name}").format(name=self.doc.undo_name) if self.doc.undo_name else ""
+        )
+        b["redo"].setToolTip(
+            _("Redo {name}").format(name=self.doc.redo_name) if self.doc.redo_name else ""
+        )
         b["duplicate"].setEnabled(has)
         shot = seq.shot(current) if current is not None else None
         b["takes"].setEnabled(shot is not None and bool(shot.takes or shot.animatic))
@@ -253,8 +278,11 @@ class ShotListPanel(QWidget):
         for key in ("animatics", "generate", "play", "export", "soundtrack"):
             b[key].setEnabled(bool(seq.shots))
         b["no_soundtrack"].setVisible(seq.soundtrack is not None)
-        b["soundtrack"].setToolTip(f"Soundtrack: {seq.soundtrack}" if seq.soundtrack
-                                   else _("An audio file played under the whole sequence"))
+        b["soundtrack"].setToolTip(
+            _("Soundtrack: {path}").format(path=seq.soundtrack)
+            if seq.soundtrack
+            else _("An audio file played under the whole sequence")
+        )
         if index >= 0:
             self.view.selectRow(index)
 

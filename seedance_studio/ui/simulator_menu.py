@@ -24,15 +24,21 @@ def timing_for(settings: Settings) -> SimTiming:
 
 
 class SimulatorMenu:
-    def __init__(self, window: QMainWindow, sim: Simulator, settings: Callable[[], Settings],
-                 save: Callable[[Settings], object]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        sim: Simulator,
+        settings: Callable[[], Settings],
+        save: Callable[[Settings], object],
+    ) -> None:
         self.sim = sim
         self._settings = settings
         self._save = save
         menu = window.menuBar().addMenu(_("&Simulator"))
         self.menu = menu
         self.realistic_action = QAction(
-            _("Realistic timing (jobs queue and run for tens of seconds)"), window)
+            _("Realistic timing (jobs queue and run for tens of seconds)"), window
+        )
         self.realistic_action.setCheckable(True)
         self.realistic_action.setChecked(settings().simulator_realistic_timing)
         self.realistic_action.toggled.connect(self.set_realistic)

@@ -117,12 +117,16 @@ class SubmitBar(QWidget):
         reason = own or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
         link = own is None and self._blocker_settings
-        self.reason.setText(_rich(_("Cannot generate: {reason}").format(reason=reason), link)
-                            if reason else "")
+        self.reason.setText(
+            _rich(_("Cannot generate: {reason}").format(reason=reason), link) if reason else ""
+        )
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
-        self.button.setToolTip(_("Cannot generate yet: {reason}").format(reason=reason) if reason
-                               else _("Send this composition to the provider (Ctrl+Enter)"))
+        self.button.setToolTip(
+            _("Cannot generate yet: {reason}").format(reason=reason)
+            if reason
+            else _("Send this composition to the provider (Ctrl+Enter)")
+        )
         warning = cancel_warning(self._checks.provider_id)
         self.caution.setText(f"Note: {warning}." if warning else "")
         self.caution.setVisible(bool(warning))
@@ -143,5 +147,6 @@ def _rich(text: str, open_settings: bool) -> str:
     body = html.escape(text)
     if open_settings:
         body += _(' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>').format(
-                  SETTINGS_LINK=SETTINGS_LINK)
+            SETTINGS_LINK=SETTINGS_LINK
+        )
     return body

@@ -22,20 +22,50 @@ THEME_ENV = "SEEDANCE_STUDIO_THEME"
 """light or dark: overrides the system's colour scheme (screenshots, accessibility)."""
 
 DARK = {
-    "WINDOW": "#1e2227", "BASE": "#16191d", "ALT_BASE": "#22262c", "PANEL": "#252a31",
-    "TEXT": "#d7dce2", "MUTED": "#8b949e", "ACCENT": "#4c8dff", "ERROR": "#ff6b61",
-    "WARNING": "#f0b429", "OK": "#3fb950", "BORDER": "#343a42", "HOVER_BORDER": "#4a525c",
-    "BANNER_BG": "#3d2f12", "BANNER_BORDER": "#6b5213", "PRIMARY_OFF_BG": "#2f3a4a",
-    "PRIMARY_OFF_TEXT": "#7d8896", "DARK": "#111316", "LIGHT": "#3a4049",
-    "DISABLED_TEXT": "#5c6570", "INDICATOR_BORDER": "#5a636e", "INDICATOR_OFF": "#3a4048",
+    "WINDOW": "#1e2227",
+    "BASE": "#16191d",
+    "ALT_BASE": "#22262c",
+    "PANEL": "#252a31",
+    "TEXT": "#d7dce2",
+    "MUTED": "#8b949e",
+    "ACCENT": "#4c8dff",
+    "ERROR": "#ff6b61",
+    "WARNING": "#f0b429",
+    "OK": "#3fb950",
+    "BORDER": "#343a42",
+    "HOVER_BORDER": "#4a525c",
+    "BANNER_BG": "#3d2f12",
+    "BANNER_BORDER": "#6b5213",
+    "PRIMARY_OFF_BG": "#2f3a4a",
+    "PRIMARY_OFF_TEXT": "#7d8896",
+    "DARK": "#111316",
+    "LIGHT": "#3a4049",
+    "DISABLED_TEXT": "#5c6570",
+    "INDICATOR_BORDER": "#5a636e",
+    "INDICATOR_OFF": "#3a4048",
 }
 LIGHT = {
-    "WINDOW": "#f6f7f9", "BASE": "#ffffff", "ALT_BASE": "#f0f2f5", "PANEL": "#eceff3",
-    "TEXT": "#1f2328", "MUTED": "#59636e", "ACCENT": "#0b63d8", "ERROR": "#c9302c",
-    "WARNING": "#8a5a00", "OK": "#1a7f37", "BORDER": "#d0d7de", "HOVER_BORDER": "#afb8c1",
-    "BANNER_BG": "#fff4d6", "BANNER_BORDER": "#e3c16f", "PRIMARY_OFF_BG": "#b6c8e6",
-    "PRIMARY_OFF_TEXT": "#f3f6fa", "DARK": "#8c959f", "LIGHT": "#ffffff",
-    "DISABLED_TEXT": "#9aa4ae", "INDICATOR_BORDER": "#8c959f", "INDICATOR_OFF": "#d0d7de",
+    "WINDOW": "#f6f7f9",
+    "BASE": "#ffffff",
+    "ALT_BASE": "#f0f2f5",
+    "PANEL": "#eceff3",
+    "TEXT": "#1f2328",
+    "MUTED": "#59636e",
+    "ACCENT": "#0b63d8",
+    "ERROR": "#c9302c",
+    "WARNING": "#8a5a00",
+    "OK": "#1a7f37",
+    "BORDER": "#d0d7de",
+    "HOVER_BORDER": "#afb8c1",
+    "BANNER_BG": "#fff4d6",
+    "BANNER_BORDER": "#e3c16f",
+    "PRIMARY_OFF_BG": "#b6c8e6",
+    "PRIMARY_OFF_TEXT": "#f3f6fa",
+    "DARK": "#8c959f",
+    "LIGHT": "#ffffff",
+    "DISABLED_TEXT": "#9aa4ae",
+    "INDICATOR_BORDER": "#8c959f",
+    "INDICATOR_OFF": "#d0d7de",
 }
 """Both schemes name the same roles; contrast of TEXT and MUTED on WINDOW stays above 4.5:1."""
 
@@ -68,38 +98,38 @@ def kind_color(kind: MediaKind) -> QColor:
 def stylesheet(c: dict[str, str]) -> str:
     """The stylesheet for a colour scheme (`{chevron_down}`/`{chevron_up}` left to fill)."""
     return f"""
-QMainWindow, QDialog {{ background: {c['WINDOW']}; }}
-QToolBar {{ background: {c['WINDOW']}; border: none; border-bottom: 1px solid {c['BORDER']};
+QMainWindow, QDialog {{ background: {c["WINDOW"]}; }}
+QToolBar {{ background: {c["WINDOW"]}; border: none; border-bottom: 1px solid {c["BORDER"]};
             padding: 4px; spacing: 4px; }}
 QToolButton {{ padding: 4px 8px; border-radius: 5px; }}
-QToolButton:hover {{ background: {c['PANEL']}; }}
-QStatusBar {{ border-top: 1px solid {c['BORDER']}; color: {c['MUTED']}; }}
-QSplitter::handle {{ background: {c['BORDER']}; }}
+QToolButton:hover {{ background: {c["PANEL"]}; }}
+QStatusBar {{ border-top: 1px solid {c["BORDER"]}; color: {c["MUTED"]}; }}
+QSplitter::handle {{ background: {c["BORDER"]}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
 QSplitter::handle:vertical {{ height: 1px; }}
-QLabel[role="heading"] {{ font-weight: 600; color: {c['TEXT']}; padding: 2px 0; }}
-QLabel[role="muted"] {{ color: {c['MUTED']}; }}
-QLabel[role="error"] {{ color: {c['ERROR']}; }}
-QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {c['TEXT']}; }}
-QLabel[role="banner"] {{ background: {c['BANNER_BG']}; color: {c['WARNING']};
-                         border: 1px solid {c['BANNER_BORDER']};
+QLabel[role="heading"] {{ font-weight: 600; color: {c["TEXT"]}; padding: 2px 0; }}
+QLabel[role="muted"] {{ color: {c["MUTED"]}; }}
+QLabel[role="error"] {{ color: {c["ERROR"]}; }}
+QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {c["TEXT"]}; }}
+QLabel[role="banner"] {{ background: {c["BANNER_BG"]}; color: {c["WARNING"]};
+                         border: 1px solid {c["BANNER_BORDER"]};
                          border-radius: 6px; padding: 8px; }}
 QPlainTextEdit, QListView, QListWidget, QLineEdit, QSpinBox, QComboBox, QDoubleSpinBox {{
-    border: 1px solid {c['BORDER']}; border-radius: 6px; }}
-QPlainTextEdit {{ padding: 6px; selection-background-color: {c['ACCENT']}; }}
+    border: 1px solid {c["BORDER"]}; border-radius: 6px; }}
+QPlainTextEdit {{ padding: 6px; selection-background-color: {c["ACCENT"]}; }}
 QLineEdit, QSpinBox, QComboBox, QDoubleSpinBox {{ padding: 3px 6px; min-height: 20px; }}
-QPlainTextEdit:focus, QLineEdit:focus {{ border-color: {c['ACCENT']}; }}
-QPushButton {{ padding: 5px 14px; border-radius: 6px; border: 1px solid {c['BORDER']};
-               background: {c['PANEL']}; }}
-QPushButton:hover {{ border-color: {c['HOVER_BORDER']}; }}
-QPushButton[role="primary"] {{ background: {c['ACCENT']}; color: white; border: none;
+QPlainTextEdit:focus, QLineEdit:focus {{ border-color: {c["ACCENT"]}; }}
+QPushButton {{ padding: 5px 14px; border-radius: 6px; border: 1px solid {c["BORDER"]};
+               background: {c["PANEL"]}; }}
+QPushButton:hover {{ border-color: {c["HOVER_BORDER"]}; }}
+QPushButton[role="primary"] {{ background: {c["ACCENT"]}; color: white; border: none;
                                font-weight: 600; padding: 7px 20px; }}
-QPushButton[role="primary"]:disabled {{ background: {c['PRIMARY_OFF_BG']};
-                                        color: {c['PRIMARY_OFF_TEXT']}; }}
-QGroupBox {{ border: 1px solid {c['BORDER']}; border-radius: 8px; margin-top: 14px;
+QPushButton[role="primary"]:disabled {{ background: {c["PRIMARY_OFF_BG"]};
+                                        color: {c["PRIMARY_OFF_TEXT"]}; }}
+QGroupBox {{ border: 1px solid {c["BORDER"]}; border-radius: 8px; margin-top: 14px;
              padding: 10px 8px 8px 8px; }}
-QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c['MUTED']}; }}
-QTabWidget::pane {{ border: 1px solid {c['BORDER']}; border-radius: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c["MUTED"]}; }}
+QTabWidget::pane {{ border: 1px solid {c["BORDER"]}; border-radius: 6px; }}
 QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
                         width: 22px; border: none; }}
 QComboBox::down-arrow {{ image: url("{{chevron_down}}"); width: 11px; height: 11px; }}
@@ -112,22 +142,22 @@ QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{{chevron_up}}"); wi
     height: 9px; }}
 QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{{chevron_down}}"); width: 9px;
     height: 9px; }}
-QComboBox QAbstractItemView {{ border: 1px solid {c['BORDER']}; background: {c['PANEL']};
-                               selection-background-color: {c['ACCENT']}; }}
-QToolTip {{ background: {c['PANEL']}; color: {c['TEXT']}; border: 1px solid {c['BORDER']};
+QComboBox QAbstractItemView {{ border: 1px solid {c["BORDER"]}; background: {c["PANEL"]};
+                               selection-background-color: {c["ACCENT"]}; }}
+QToolTip {{ background: {c["PANEL"]}; color: {c["TEXT"]}; border: 1px solid {c["BORDER"]};
             padding: 6px; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
-    border: 1px solid {c['INDICATOR_BORDER']}; background: {c['BASE']}; }}
+    border: 1px solid {c["INDICATOR_BORDER"]}; background: {c["BASE"]}; }}
 QCheckBox::indicator {{ border-radius: 3px; }}
 QRadioButton::indicator {{ border-radius: 8px; }}
-QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {c['ACCENT']}; }}
-QCheckBox::indicator:checked {{ background: {c['ACCENT']}; border-color: {c['ACCENT']};
+QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {c["ACCENT"]}; }}
+QCheckBox::indicator:checked {{ background: {c["ACCENT"]}; border-color: {c["ACCENT"]};
     image: url("{{check}}"); }}
-QRadioButton::indicator:checked {{ border-color: {c['ACCENT']}; background: qradialgradient(
+QRadioButton::indicator:checked {{ border-color: {c["ACCENT"]}; background: qradialgradient(
     cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 white, stop: 0.4 white,
-    stop: 0.5 {c['ACCENT']}, stop: 1 {c['ACCENT']}); }}
+    stop: 0.5 {c["ACCENT"]}, stop: 1 {c["ACCENT"]}); }}
 QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
-    border-color: {c['INDICATOR_OFF']}; background: {c['WINDOW']}; }}
+    border-color: {c["INDICATOR_OFF"]}; background: {c["WINDOW"]}; }}
 """
 
 
@@ -158,8 +188,11 @@ def palette_for(c: dict[str, str]) -> QPalette:
     for role, color in roles.items():
         pal.setColor(role, QColor(color))
     disabled = QPalette.ColorGroup.Disabled
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.WindowText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
         pal.setColor(disabled, role, QColor(c["DISABLED_TEXT"]))
     return pal
 
@@ -169,7 +202,7 @@ def dark_palette() -> QPalette:
 
 
 def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
-    """"light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
+    """ "light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
     scheme as Qt reports it; dark where the system says nothing."""
     env = os.environ if environ is None else environ
     wanted = env.get(THEME_ENV, "").strip().lower()
@@ -185,8 +218,19 @@ def _use(colors: dict[str, str], name: str) -> None:
     paint, so a later repaint follows)."""
     global scheme
     module = globals()
-    for role in ("WINDOW", "BASE", "ALT_BASE", "PANEL", "TEXT", "MUTED", "ACCENT", "ERROR",
-                 "WARNING", "OK", "BORDER"):
+    for role in (
+        "WINDOW",
+        "BASE",
+        "ALT_BASE",
+        "PANEL",
+        "TEXT",
+        "MUTED",
+        "ACCENT",
+        "ERROR",
+        "WARNING",
+        "OK",
+        "BORDER",
+    ):
         module[role] = QColor(colors[role])
     scheme = name
 
@@ -217,6 +261,9 @@ def apply_stylesheet(app: QApplication) -> None:
     paint)."""
     colors = LIGHT if scheme == "light" else DARK
     icons = icon_dir().as_posix()
-    app.setStyleSheet(stylesheet(colors).replace("{chevron_down}", f"{icons}/chevron-down.svg")
-                      .replace("{chevron_up}", f"{icons}/chevron-up.svg")
-                      .replace("{check}", f"{icons}/check-on-accent.svg"))
+    app.setStyleSheet(
+        stylesheet(colors)
+        .replace("{chevron_down}", f"{icons}/chevron-down.svg")
+        .replace("{chevron_up}", f"{icons}/chevron-up.svg")
+        .replace("{check}", f"{icons}/check-on-accent.svg")
+    )

@@ -13,8 +13,9 @@ from seedance_studio.ui.workers import Worker
 
 def to_qimage(thumb: Thumbnail) -> QImage:
     """Wrap packed rgb24 bytes; copy() detaches the QImage from the Python buffer."""
-    image = QImage(thumb.rgb, thumb.width, thumb.height, thumb.width * 3,
-                   QImage.Format.Format_RGB888)
+    image = QImage(
+        thumb.rgb, thumb.width, thumb.height, thumb.width * 3, QImage.Format.Format_RGB888
+    )
     return image.copy()
 
 
@@ -41,8 +42,9 @@ class ThumbnailCache(QObject):
             box = size or QSize(*DEFAULT_BOX)
             return kind_icon(ref.kind).pixmap(QSize(min(box.width(), 48), min(box.height(), 48)))
         if size is not None:
-            return found.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation)
+            return found.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         return found
 
     def _request(self, ref: Reference) -> None:
@@ -51,7 +53,9 @@ class ThumbnailCache(QObject):
             return
         self._pending.add(source)
         self._worker.submit(
-            make_thumbnail, source, ref.kind,
+            make_thumbnail,
+            source,
+            ref.kind,
             on_done=lambda thumb: self._store(source, thumb),
             on_error=lambda _exc: self._fail(source),
         )

@@ -12,13 +12,23 @@ def draw_cover(painter: QPainter, pixmap: QPixmap, target: QRect, radius: int = 
     Small pixmaps (the kind icons shown while a thumbnail is decoding) are centred instead.
     """
     if pixmap.width() <= 64 and pixmap.height() <= 64:
-        painter.drawPixmap(target.center().x() - pixmap.width() // 2 + 1,
-                           target.center().y() - pixmap.height() // 2 + 1, pixmap)
+        painter.drawPixmap(
+            target.center().x() - pixmap.width() // 2 + 1,
+            target.center().y() - pixmap.height() // 2 + 1,
+            pixmap,
+        )
         return
-    scaled = pixmap.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                           Qt.TransformationMode.SmoothTransformation)
-    source = QRect((scaled.width() - target.width()) // 2,
-                   (scaled.height() - target.height()) // 2, target.width(), target.height())
+    scaled = pixmap.scaled(
+        target.size(),
+        Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    source = QRect(
+        (scaled.width() - target.width()) // 2,
+        (scaled.height() - target.height()) // 2,
+        target.width(),
+        target.height(),
+    )
     painter.save()
     clip = QPainterPath()
     clip.addRoundedRect(target, radius, radius)

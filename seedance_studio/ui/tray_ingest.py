@@ -42,8 +42,12 @@ def load_source(source: str) -> Reference | Rejected:
     except MediaError as exc:
         return Rejected(source, str(exc))
     except OSError as exc:
-        return Rejected(source, _("{source}: cannot be read ({value})").format(
-                                  source=source, value=exc.strerror or exc))
+        return Rejected(
+            source,
+            _("{source}: cannot be read ({value})").format(
+                source=source, value=exc.strerror or exc
+            ),
+        )
 
 
 def load_batch(sources: list[str]) -> list[Reference | Rejected]:
@@ -121,16 +125,20 @@ class ReferenceIngest(QObject):
         fresh: list[str] = []
         for s in sources:
             if s in known or s in fresh:
-                self.rejected.emit(_("{value} is already in the tray").format(
-                                     value=Path(s).name or s))
+                self.rejected.emit(
+                    _("{value} is already in the tray").format(value=Path(s).name or s)
+                )
             else:
                 fresh.append(s)
         if not fresh:
             return False
         self._set_busy(+1)
-        self._worker.submit(load_batch, fresh,
-                            on_done=lambda results: self._finish(results, index),
-                            on_error=self._crashed)
+        self._worker.submit(
+            load_batch,
+            fresh,
+            on_done=lambda results: self._finish(results, index),
+            on_error=self._crashed,
+        )
         return True
 
     def add_mime(self, mime: QMimeData, index: int | None = None) -> bool:
@@ -141,8 +149,9 @@ class ReferenceIngest(QObject):
             if not image.isNull():
                 sources = [str(save_pasted_image(image))]
         if not sources:
-            self.rejected.emit(_("Nothing to add: drop or paste image, video or audio files, "
-                               "or links to them"))
+            self.rejected.emit(
+                _("Nothing to add: drop or paste image, video or audio files, or links to them")
+            )
             return False
         return self.add_sources(sources, index)
 
@@ -155,8 +164,11 @@ class ReferenceIngest(QObject):
             if isinstance(item, Rejected):
                 reasons.append(item.reason)
             elif item.source in known:
-                reasons.append(_("{item_display_name} is already in the tray").format(
-                                 item_display_name=item.display_name))
+                reasons.append(
+                    _("{item_display_name} is already in the tray").format(
+                        item_display_name=item.display_name
+                    )
+                )
             else:
                 good.append(item)
                 known.add(item.source)

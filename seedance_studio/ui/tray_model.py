@@ -39,8 +39,9 @@ class TrayRoles:
 class TrayModel(QAbstractListModel):
     """Rows follow `tray.changed`; tags, facts, thumbnails and problems are read per row."""
 
-    def __init__(self, tray: ReferenceTray, thumbnails: ThumbnailCache,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, tray: ReferenceTray, thumbnails: ThumbnailCache, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._tray = tray
         self._thumbnails = thumbnails
@@ -134,26 +135,30 @@ class TrayModel(QAbstractListModel):
         """The references a problem is about; for "too many", every one over the limit, so
         each extra card carries the badge (the user sees which ones to remove)."""
         if problem.code in COUNT_CODES and isinstance(problem.limit, int):
-            refs = [r for r in self.tray
-                    if problem.code == "too_many_files" or r.kind is problem.kind]
-            return [r.id for r in refs[problem.limit:]]
+            refs = [
+                r for r in self.tray if problem.code == "too_many_files" or r.kind is problem.kind
+            ]
+            return [r.id for r in refs[problem.limit :]]
         return [problem.ref_id] if problem.ref_id else []
 
     def problems_of(self, ref_id: str) -> list[ProblemView]:
         return self._problems.get(ref_id, [])
 
     def _tooltip(self, ref: Reference, mention: str) -> str:
-        lines = [f"<b>{html.escape(mention)}</b> — {html.escape(ref.display_name)}",
-                 html.escape(format_facts(ref.facts)),
-                 _("<span style='color:#8b949e'>{value}</span>").format(
-                   value=html.escape(ref.source))]
+        lines = [
+            f"<b>{html.escape(mention)}</b> — {html.escape(ref.display_name)}",
+            html.escape(format_facts(ref.facts)),
+            _("<span style='color:#8b949e'>{value}</span>").format(value=html.escape(ref.source)),
+        ]
         if ref.original_source:
-            lines.append(_("conformed from {value}").format(
-                           value=html.escape(ref.original_source)))
+            lines.append(_("conformed from {value}").format(value=html.escape(ref.original_source)))
         for p in self._problems.get(ref.id, []):
             color = "#ff6b61" if p.severity == "error" else "#f0b429"
-            lines.append(_("<span style='color:{color}'>⚠ {value}</span>").format(
-                           color=color, value=html.escape(problem_text(p))))
+            lines.append(
+                _("<span style='color:{color}'>⚠ {value}</span>").format(
+                    color=color, value=html.escape(problem_text(p))
+                )
+            )
         return "<br>".join(lines)
 
     def _on_tray_changed(self) -> None:

@@ -63,9 +63,11 @@ from seedance_studio.ui.ui_state import ui_state_store
 
 Index = QModelIndex | QPersistentModelIndex
 
-FILE_FILTER = (_("Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
-               "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
-               ";;All files (*)"))
+FILE_FILTER = _(
+    "Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
+    "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
+    ";;All files (*)"
+)
 
 DURATION_CODES = frozenset({"duration_too_long", "total_duration_too_long"})
 """Problems a chosen in/out point fixes: the Trim… button is offered next to Fix for them."""
@@ -98,8 +100,12 @@ class TrayDelegate(QStyledItemDelegate):
         painter.setBrush(bg)
         painter.drawRoundedRect(rect, 7, 7)
 
-        thumb_rect = QRect(rect.left() + 7, rect.top() + (rect.height() - THUMB.height()) // 2,
-                           THUMB.width(), THUMB.height())
+        thumb_rect = QRect(
+            rect.left() + 7,
+            rect.top() + (rect.height() - THUMB.height()) // 2,
+            THUMB.width(),
+            THUMB.height(),
+        )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#111417"))
         painter.drawRoundedRect(thumb_rect, 4, 4)
@@ -132,21 +138,27 @@ class TrayDelegate(QStyledItemDelegate):
         if ref.original_source:
             painter.setFont(option.font)
             painter.setPen(theme.OK)
-            painter.drawText(QRect(chip.right() + 8, chip.top(), text_width, 20),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                             "fixed")
+            painter.drawText(
+                QRect(chip.right() + 8, chip.top(), text_width, 20),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                "fixed",
+            )
 
         painter.setFont(option.font)
         fm = painter.fontMetrics()
         name = fm.elidedText(ref.display_name, Qt.TextElideMode.ElideMiddle, text_width)
         painter.setPen(theme.TEXT)
-        painter.drawText(QRect(text_left, chip.bottom() + 3, text_width, 18),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), name)
+        painter.drawText(
+            QRect(text_left, chip.bottom() + 3, text_width, 18),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            name,
+        )
 
         facts = str(index.data(TrayRoles.FACTS) or "")
         if problems:
-            facts_color = theme.ERROR if any(p.severity == "error" for p in problems) \
-                else theme.WARNING
+            facts_color = (
+                theme.ERROR if any(p.severity == "error" for p in problems) else theme.WARNING
+            )
             facts = problems[0].message
         else:
             facts_color = theme.MUTED
@@ -155,8 +167,11 @@ class TrayDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(facts_color)
         facts = painter.fontMetrics().elidedText(facts, Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRect(text_left, chip.bottom() + 21, text_width, 18),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), facts)
+        painter.drawText(
+            QRect(text_left, chip.bottom() + 21, text_width, 18),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            facts,
+        )
         painter.restore()
 
 
@@ -165,8 +180,9 @@ class TrayView(QListView):
 
     remove_requested = Signal(list)
 
-    def __init__(self, model: TrayModel, ingest: ReferenceIngest,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: TrayModel, ingest: ReferenceIngest, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._ingest = ingest
         self.setModel(model)
@@ -280,9 +296,14 @@ class TrayView(QListView):
             painter = QPainter(self.viewport())
             painter.setPen(theme.MUTED)
             rect = self.viewport().rect().adjusted(16, 16, -16, -16)
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                             _("Drop images, videos or audio here\nor paste links to them\n\n"
-                             "Up to 9 images · 3 videos · 3 audio"))
+            painter.drawText(
+                rect,
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                _(
+                    "Drop images, videos or audio here\nor paste links to them\n\n"
+                    "Up to 9 images · 3 videos · 3 audio"
+                ),
+            )
             painter.end()
 
 
@@ -298,8 +319,9 @@ class TrayWidget(QWidget):
     trim_requested = Signal(str)
     """A reference id whose in and out points the user wants to choose (Trim…)."""
 
-    def __init__(self, model: TrayModel, ingest: ReferenceIngest,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: TrayModel, ingest: ReferenceIngest, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._model = model
         self._ingest = ingest
@@ -313,16 +335,25 @@ class TrayWidget(QWidget):
         self._count = QLabel()
         self._count.setProperty("role", "muted")
         self.add_button = self._tool("add", _("Add files…"), self.open_file_dialog)
-        self.paste_button = self._tool("paste", _("Paste files, links or an image (Ctrl+V)"),
-                                       self.paste)
-        self.remove_button = self._tool("remove", _("Remove the selected references (Delete)"),
-                                        lambda: self.remove(self.view.selected_ids()))
-        self.fix_button = self._tool("fix", _("Fix the selected reference so it fits the "
-                                     "provider's limits"), self._fix_selected)
-        self.fix_all_button = self._tool("fix", _("Fix all references that break limits"),
-                                         self._fix_all_clicked)
-        self.trim_button = self._tool("trim", _("Trim…: choose which part of the clip to keep"),
-                                      self._trim_selected)
+        self.paste_button = self._tool(
+            "paste", _("Paste files, links or an image (Ctrl+V)"), self.paste
+        )
+        self.remove_button = self._tool(
+            "remove",
+            _("Remove the selected references (Delete)"),
+            lambda: self.remove(self.view.selected_ids()),
+        )
+        self.fix_button = self._tool(
+            "fix",
+            _("Fix the selected reference so it fits the provider's limits"),
+            self._fix_selected,
+        )
+        self.fix_all_button = self._tool(
+            "fix", _("Fix all references that break limits"), self._fix_all_clicked
+        )
+        self.trim_button = self._tool(
+            "trim", _("Trim…: choose which part of the clip to keep"), self._trim_selected
+        )
         self.trim_button.setText(_("Trim…"))
         self.trim_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.trim_button.hide()
@@ -336,8 +367,13 @@ class TrayWidget(QWidget):
         top.addWidget(heading)
         top.addWidget(self._count)
         top.addStretch(1)
-        for b in (self.trim_button, self.fix_button, self.add_button, self.paste_button,
-                  self.remove_button):
+        for b in (
+            self.trim_button,
+            self.fix_button,
+            self.add_button,
+            self.paste_button,
+            self.remove_button,
+        ):
             top.addWidget(b)
 
         self.broken_label = QLabel()
@@ -397,14 +433,16 @@ class TrayWidget(QWidget):
         self.fix_button.setEnabled(not busy)
         self.trim_button.setEnabled(not busy)
         self.fix_all_button.setText(_("Cancel fix") if busy else _("Fix all"))
-        self.fix_all_button.setToolTip(_("Stop fixing; the references stay as they were") if busy
-                                       else _("Fix all references that break limits"))
+        self.fix_all_button.setToolTip(
+            _("Stop fixing; the references stay as they were")
+            if busy
+            else _("Fix all references that break limits")
+        )
         self.fix_bar.setVisible(busy or self._has_broken())
 
     def set_fix_progress(self, fraction: float) -> None:
         if self._fixing:
-            self.fix_all_button.setText(_("Cancel fix ({fraction:.0%})").format(
-                                          fraction=fraction))
+            self.fix_all_button.setText(_("Cancel fix ({fraction:.0%})").format(fraction=fraction))
 
     def set_fix_available(self, available: bool) -> None:
         """Show Fix / Fix all (when media conform is installed)."""
@@ -489,12 +527,17 @@ class TrayWidget(QWidget):
         if ref_id not in self._model.tray:
             return False  # removed while the view still shows it selected
         ref = self._model.tray.get(ref_id)
-        return (ref.kind is not MediaKind.IMAGE and not ref.is_url and ref.facts is not None
-                and bool(ref.facts.duration_s))
+        return (
+            ref.kind is not MediaKind.IMAGE
+            and not ref.is_url
+            and ref.facts is not None
+            and bool(ref.facts.duration_s)
+        )
 
     def _too_long(self, ref_id: str) -> bool:
         return self._trimmable(ref_id) and any(
-            p.code in DURATION_CODES for p in self._model.problems_of(ref_id))
+            p.code in DURATION_CODES for p in self._model.problems_of(ref_id)
+        )
 
     def _trim_selected(self) -> None:
         selected = self.view.selected_ids()
@@ -509,7 +552,8 @@ class TrayWidget(QWidget):
 
     def _has_broken(self) -> bool:
         return self._fix_available and any(
-            self._fixable(self._model.reference(r).id) for r in range(self._model.rowCount()))
+            self._fixable(self._model.reference(r).id) for r in range(self._model.rowCount())
+        )
 
     def _fix_selected(self) -> None:
         for ref_id in self.view.selected_ids():
@@ -530,8 +574,9 @@ class TrayWidget(QWidget):
 
     def _on_added(self, count: int) -> None:
         self.notice.hide()
-        self.message.emit(_("Added {count} reference{value}").format(
-                            count=count, value='s' if count != 1 else ''))
+        self.message.emit(
+            _("Added {count} reference{value}").format(count=count, value="s" if count != 1 else "")
+        )
 
     def _refresh(self, *_args: object) -> None:
         n = self._model.rowCount()
@@ -542,11 +587,14 @@ class TrayWidget(QWidget):
         broken = [r for r in range(n) if self._fixable(self._model.reference(r).id)]
         fixable_selected = any(self._fixable(i) for i in selected)
         self.fix_button.setVisible(self._fix_available and fixable_selected)
-        self.trim_button.setVisible(self._fix_available and len(selected) == 1
-                                    and self._too_long(selected[0]))
+        self.trim_button.setVisible(
+            self._fix_available and len(selected) == 1 and self._too_long(selected[0])
+        )
         self.fix_all_button.setVisible(self._fixing or (self._fix_available and bool(broken)))
         self.fix_bar.setVisible(self._fixing or (self._fix_available and bool(broken)))
         n_broken = len(broken)
         self.broken_label.setText(
             _("{n_broken} reference{value} the limits").format(
-              n_broken=n_broken, value=' breaks' if n_broken == 1 else 's break'))
+                n_broken=n_broken, value=" breaks" if n_broken == 1 else "s break"
+            )
+        )

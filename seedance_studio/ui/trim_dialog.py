@@ -52,24 +52,29 @@ class TrimWindow:
         """Why the span from `in_s` to `out_s` would not fit, or None when it does."""
         span = out_s - in_s
         if span < MIN_SPAN_S - EPSILON_S:
-            return _("Keep at least {MIN_SPAN_S:g} s: move "
-                     "the out point after the in point").format(
-                     MIN_SPAN_S=MIN_SPAN_S)
+            return _(
+                "Keep at least {MIN_SPAN_S:g} s: move the out point after the in point"
+            ).format(MIN_SPAN_S=MIN_SPAN_S)
         if self.max_s is not None and span > self.max_s + EPSILON_S:
             return _("{span:.1f} s is over the {max_s:g} s limit per {kind}").format(
-                     span=span, max_s=self.max_s, kind=self.kind)
+                span=span, max_s=self.max_s, kind=self.kind
+            )
         total = self.others_s + span
-        with_others = (_(" with the other {kind}s ({others_s:.1f} s)").format(
-                         kind=self.kind, others_s=self.others_s)
-                       if self.others_s > 0 else "")
+        with_others = (
+            _(" with the other {kind}s ({others_s:.1f} s)").format(
+                kind=self.kind, others_s=self.others_s
+            )
+            if self.others_s > 0
+            else ""
+        )
         if self.max_total_s is not None and total > self.max_total_s + EPSILON_S:
-            return (_("{total:.1f} s{with_others} is over the "
-                      "combined {max_total_s:g} s limit").format(
-                      total=total, with_others=with_others, max_total_s=self.max_total_s))
+            return _(
+                "{total:.1f} s{with_others} is over the combined {max_total_s:g} s limit"
+            ).format(total=total, with_others=with_others, max_total_s=self.max_total_s)
         if self.min_total_s is not None and total < self.min_total_s - EPSILON_S:
-            return (_("{total:.1f} s{with_others} is under the combined {min_total_s:g} s "
-                      "minimum").format(
-                      total=total, with_others=with_others, min_total_s=self.min_total_s))
+            return _(
+                "{total:.1f} s{with_others} is under the combined {min_total_s:g} s minimum"
+            ).format(total=total, with_others=with_others, min_total_s=self.min_total_s)
         return None
 
 
@@ -88,9 +93,11 @@ class TrimDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(340)
 
-        intro = QLabel(_("{window_name} is {window_full_s:.1f} s "
-                         "long. Choose the part to keep.").format(
-                         window_name=window.name, window_full_s=window.full_s))
+        intro = QLabel(
+            _("{window_name} is {window_full_s:.1f} s long. Choose the part to keep.").format(
+                window_name=window.name, window_full_s=window.full_s
+            )
+        )
         intro.setWordWrap(True)
         self.in_spin = self._spin(0.0, max(0.0, window.full_s - MIN_SPAN_S), 0.0)
         self.out_spin = self._spin(MIN_SPAN_S, window.full_s, window.default_out(0.0))
@@ -98,8 +105,9 @@ class TrimDialog(QDialog):
         self.hint_label = QLabel()
         self.hint_label.setProperty("role", "error")
         self.hint_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(_("Trim"))
         self.buttons.accepted.connect(self.accept)
@@ -151,7 +159,8 @@ class TrimDialog(QDialog):
     def _update(self) -> None:
         in_s, out_s = self.span
         self.keeps_label.setText(
-            f"Keeps {max(0.0, out_s - in_s):.1f} s of {self._window.full_s:.1f} s")
+            f"Keeps {max(0.0, out_s - in_s):.1f} s of {self._window.full_s:.1f} s"
+        )
         problem = self.problem()
         self.hint_label.setText(problem or "")
         self.hint_label.setVisible(problem is not None)

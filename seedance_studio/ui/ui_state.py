@@ -25,8 +25,7 @@ def save_window(store: QSettings, window: QMainWindow, splitters: dict[str, QSpl
     store.sync()
 
 
-def restore_window(store: QSettings, window: QMainWindow,
-                   splitters: dict[str, QSplitter]) -> bool:
+def restore_window(store: QSettings, window: QMainWindow, splitters: dict[str, QSplitter]) -> bool:
     """Put back what `save_window` stored; False when nothing was stored yet."""
     geometry = store.value("window/geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():

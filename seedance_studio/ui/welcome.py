@@ -24,10 +24,12 @@ def provider_links_html() -> str:
         page = key_page(caps)
         if page is None:
             continue
-        what = "get a key" if page.is_key_page else _("documentation (keys are "
-                                                      "made in its account)")
-        items.append(f'<li><b>{escape(caps.name)}</b>: <a href="{escape(page.url)}">{what}</a>'
-                     "</li>")
+        what = (
+            "get a key" if page.is_key_page else _("documentation (keys are made in its account)")
+        )
+        items.append(
+            f'<li><b>{escape(caps.name)}</b>: <a href="{escape(page.url)}">{what}</a></li>'
+        )
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -40,14 +42,19 @@ class WelcomeDialog(QDialog):
         self.setObjectName("welcome-dialog")
         self.setWindowTitle(_("Welcome to Seedance Studio"))
         intro = QLabel(
-            _("<h2>Welcome to Seedance Studio</h2>"
-            "<p>Compose a prompt with reference images, videos and audio, see what it costs on "
-            "each provider, generate, and play the result here.</p>"
-            "<p><b>Try it free first:</b> the <b>Animatic (local)</b> provider needs no account "
-            "and costs nothing. It renders a draft video on this computer from your references "
-            "and prompt, so you can check timing and tags before paying for a generation.</p>"
-            "<p>To generate with Seedance 2.0 itself, add an API key of one of these "
-            "providers:</p>") + provider_links_html())
+            _(
+                "<h2>Welcome to Seedance Studio</h2>"
+                "<p>Compose a prompt with reference images, videos and audio, see what it costs on "
+                "each provider, generate, and play the result here.</p>"
+                "<p><b>Try it free first:</b> the <b>Animatic (local)</b> provider needs no "
+                "account and costs nothing. It renders a draft video on this computer from "
+                "your references and prompt, so you can check timing and tags before paying "
+                "for a generation.</p>"
+                "<p>To generate with Seedance 2.0 itself, add an API key of one of these "
+                "providers:</p>"
+            )
+            + provider_links_html()
+        )
         intro.setWordWrap(True)
         intro.setOpenExternalLinks(True)
         intro.setMinimumWidth(460)

@@ -29,7 +29,8 @@ class Worker(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers, thread_name_prefix="seedance-ui")
         self._done: queue.SimpleQueue[tuple[OnDone, OnError | None, Future[Any]]] = (
-            queue.SimpleQueue())
+            queue.SimpleQueue()
+        )
         self._closed = False
         self._pending = 0
         self._timer = QTimer(self)
@@ -41,8 +42,13 @@ class Worker(QObject):
         """Jobs submitted whose callbacks have not run yet (tests wait for 0)."""
         return self._pending
 
-    def submit(self, fn: Callable[..., T], *args: object, on_done: Callable[[T], None],
-               on_error: OnError | None = None) -> Future[T] | None:
+    def submit(
+        self,
+        fn: Callable[..., T],
+        *args: object,
+        on_done: Callable[[T], None],
+        on_error: OnError | None = None,
+    ) -> Future[T] | None:
         if self._closed:
             return None
         self._pending += 1

@@ -31,13 +31,13 @@ Cli = Callable[..., Result]
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> Iterator[Cli]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Cli]:
     """Run `seedance ARGS` in this process; a planted key for every provider."""
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     for pid in BASE_PATHS:
-        monkeypatch.setenv("SEEDANCE_" + pid.upper().replace("-", "_") + "_API_KEY",
-                           PLANTED_KEY)
+        monkeypatch.setenv("SEEDANCE_" + pid.upper().replace("-", "_") + "_API_KEY", PLANTED_KEY)
 
     def run(*args: str) -> Result:
         code = main(list(args))
@@ -61,14 +61,16 @@ class SimProcess:
         return f"{self.url}/samples/{name}"
 
     def control(self, method: str, action: str, **body: Any) -> Any:
-        response = httpx.request(method, f"{self.url}/_sim/{action}",
-                                 json=body if method == "POST" else None, timeout=10)
+        response = httpx.request(
+            method, f"{self.url}/_sim/{action}", json=body if method == "POST" else None, timeout=10
+        )
         response.raise_for_status()
         return response.json()
 
     def inject(self, provider: str, endpoint: str, times: int = 1, **fault: Any) -> None:
-        self.control("POST", "inject", provider=provider, endpoint=endpoint, times=times,
-                     fault=fault)
+        self.control(
+            "POST", "inject", provider=provider, endpoint=endpoint, times=times, fault=fault
+        )
 
     def count(self, provider: str, endpoint: str) -> int:
         counts: dict[str, dict[str, int]] = self.control("GET", "counts")
@@ -82,9 +84,20 @@ class SimProcess:
 @pytest.fixture(scope="session")
 def sim_process() -> Iterator[SimProcess]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "seedance_studio.simulator", "--port", "0",
-         "--queued", "0.3", "--running", "0.7"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "seedance_studio.simulator",
+            "--port",
+            "0",
+            "--queued",
+            "0.3",
+            "--running",
+            "0.7",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert line.startswith("simulator listening on "), line
@@ -113,11 +126,22 @@ def sim_env(sim: SimProcess, tmp_path: Path) -> dict[str, str]:
 
 
 def seedance(env: dict[str, str], *args: str, timeout: float = 60) -> Result:
-    done = subprocess.run([sys.executable, "-m", "seedance_studio.cli.main", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "seedance_studio.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     return Result(done.returncode, done.stdout, done.stderr)
 
 
 def start_seedance(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "seedance_studio.cli.main", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "seedance_studio.cli.main", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -10,13 +10,13 @@ from tests.cli.conftest import Cli
 from tests.media_factory import make_video
 
 
-def test_check_lists_each_references_problems_and_planned_fix(cli: Cli,
-                                                              tmp_path: Path) -> None:
+def test_check_lists_each_references_problems_and_planned_fix(cli: Cli, tmp_path: Path) -> None:
     # 1920×1080 is past "~720p" on Oxen's page (a refusal); 10 fps is under the 24 fps no
     # page here states (a warning).
     clip = make_video(tmp_path / "hd.mp4", 1920, 1080, seconds=2.5, fps=10)
-    result = cli("check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video",
-                 str(clip), "--json")
+    result = cli(
+        "check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video", str(clip), "--json"
+    )
     assert result.code == 2, result.err
     data = json.loads(result.out)
     assert data["verdict"] == "errors"
@@ -30,16 +30,17 @@ def test_check_lists_each_references_problems_and_planned_fix(cli: Cli,
     assert ref["fix"]["fps"] == 24
 
 
-def test_check_prints_warning_lines_and_exits_0_for_warnings_only(cli: Cli,
-                                                                   tmp_path: Path) -> None:
+def test_check_prints_warning_lines_and_exits_0_for_warnings_only(cli: Cli, tmp_path: Path) -> None:
     clip = make_video(tmp_path / "slow.mp4", 1280, 720, seconds=2.5, fps=10)
-    result = cli("check", "--provider", "eachlabs", "--prompt", "@Video1 dances", "--video",
-                 str(clip))
+    result = cli(
+        "check", "--provider", "eachlabs", "--prompt", "@Video1 dances", "--video", str(clip)
+    )
     assert result.code == 0, result.out + result.err
     lines = result.out.splitlines()
     assert lines[0].startswith(f"Video1  {clip}  1 problem")
-    assert lines[1].startswith("  warning: Video1 runs at 10 fps; eachlabs's page states no "
-                               "such limit")
+    assert lines[1].startswith(
+        "  warning: Video1 runs at 10 fps; eachlabs's page states no such limit"
+    )
     assert lines[2] == "  fix: raise 10 fps to 24 fps"
     assert lines[-1] == "ready to generate, with warnings"
 
@@ -47,19 +48,28 @@ def test_check_prints_warning_lines_and_exits_0_for_warnings_only(cli: Cli,
 def test_check_of_a_fitting_composition_plans_nothing(cli: Cli, tmp_path: Path) -> None:
     # The case the old copies disagreed on: 1280×720 passes and Fix plans no scaling.
     clip = make_video(tmp_path / "ok.mp4", 1280, 720, seconds=2.5)
-    result = cli("check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video",
-                 str(clip), "--json")
+    result = cli(
+        "check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video", str(clip), "--json"
+    )
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert data["verdict"] == "ok" and data["references"][0]["fix"] is None
 
 
-def test_fix_writes_the_copies_prints_old_and_new_and_rechecks(cli: Cli,
-                                                               tmp_path: Path) -> None:
+def test_fix_writes_the_copies_prints_old_and_new_and_rechecks(cli: Cli, tmp_path: Path) -> None:
     clip = make_video(tmp_path / "hd.mp4", 1920, 1080, seconds=2.5, fps=10)
     out = tmp_path / "fixed"
-    result = cli("fix", "--provider", "oxen", "--prompt", "@Video1 dances", "--video",
-                 str(clip), "--out", str(out))
+    result = cli(
+        "fix",
+        "--provider",
+        "oxen",
+        "--prompt",
+        "@Video1 dances",
+        "--video",
+        str(clip),
+        "--out",
+        str(out),
+    )
     new = out / "hd.conformed.mp4"
     assert result.out.splitlines()[0].startswith(f"Video1: {clip} → {new} (scale 1920×1080 to")
     facts = probe(new)
@@ -68,13 +78,13 @@ def test_fix_writes_the_copies_prints_old_and_new_and_rechecks(cli: Cli,
     # The copy passes what the original broke, so the composition can go.
     assert result.code == 0, result.out + result.err
     assert result.out.splitlines()[-1] == "ready to generate"
-    again = cli("check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video",
-                str(new), "--json")
+    again = cli(
+        "check", "--provider", "oxen", "--prompt", "@Video1 dances", "--video", str(new), "--json"
+    )
     assert json.loads(again.out)["verdict"] == "ok"
 
 
 def test_fix_with_nothing_to_fix_says_so(cli: Cli, tmp_path: Path) -> None:
     clip = make_video(tmp_path / "ok.mp4", 1280, 720, seconds=2.5)
-    result = cli("fix", "--provider", "oxen", "--prompt", "@Video1 dances", "--video",
-                 str(clip))
+    result = cli("fix", "--provider", "oxen", "--prompt", "@Video1 dances", "--video", str(clip))
     assert result.code == 0 and result.out.splitlines()[0] == "nothing to fix"

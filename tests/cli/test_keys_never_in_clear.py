@@ -19,17 +19,33 @@ def db_bytes(env: dict[str, str]) -> bytes:
 
 
 def submit(sim: SimProcess, env: dict[str, str], provider: str = "kinovi") -> tuple[int, str]:
-    result = seedance(env, "submit", "--provider", provider, "--prompt", "@Image1 waves",
-                      "--image", sim.sample_url("image.png"), "--duration", "4")
+    result = seedance(
+        env,
+        "submit",
+        "--provider",
+        provider,
+        "--prompt",
+        "@Image1 waves",
+        "--image",
+        sim.sample_url("image.png"),
+        "--duration",
+        "4",
+    )
     return result.code, result.out + result.err
 
 
 def test_a_key_echoed_in_a_failure_message_is_stored_and_printed_masked(
-        sim: SimProcess, sim_env: dict[str, str]) -> None:
+    sim: SimProcess, sim_env: dict[str, str]
+) -> None:
     """Before: the key landed in jobs.message, events.message, `jobs --json` and `show`."""
     key = sim_env["SEEDANCE_KINOVI_API_KEY"]
-    sim.control("POST", "outcome", provider="kinovi", outcome="fail",
-                message=f"generation failed for token {key}")
+    sim.control(
+        "POST",
+        "outcome",
+        provider="kinovi",
+        outcome="fail",
+        message=f"generation failed for token {key}",
+    )
     code, printed = submit(sim, sim_env)
     assert code == 1
     assert "generation failed for token ***" in printed
@@ -42,7 +58,8 @@ def test_a_key_echoed_in_a_failure_message_is_stored_and_printed_masked(
 
 
 def test_jobs_and_show_mask_a_key_stored_before_redaction(
-        sim: SimProcess, sim_env: dict[str, str]) -> None:
+    sim: SimProcess, sim_env: dict[str, str]
+) -> None:
     """The second line of defence: rows written by an older version print masked."""
     code, _ = submit(sim, sim_env)
     assert code == 0
@@ -60,7 +77,8 @@ def test_jobs_and_show_mask_a_key_stored_before_redaction(
 
 
 def test_a_key_with_a_trailing_cr_is_stripped_and_the_job_runs(
-        sim: SimProcess, sim_env: dict[str, str]) -> None:
+    sim: SimProcess, sim_env: dict[str, str]
+) -> None:
     """Before: `Illegal header value b'Bearer sk-…\\r'` printed, and the job marked
     "submission unknown — may be charged twice" although nothing was sent."""
     key = sim_env["SEEDANCE_KINOVI_API_KEY"]
@@ -72,14 +90,17 @@ def test_a_key_with_a_trailing_cr_is_stripped_and_the_job_runs(
 
 
 def test_a_non_ascii_key_is_refused_in_one_line_before_anything_is_sent(
-        sim: SimProcess, sim_env: dict[str, str]) -> None:
+    sim: SimProcess, sim_env: dict[str, str]
+) -> None:
     env = {**sim_env, "SEEDANCE_KINOVI_API_KEY": "sk-kinovi-\u00e9t\u00e9-0123456789"}
     code, printed = submit(sim, env)
     assert code == 1
     assert "Traceback" not in printed
     lines = printed.strip().splitlines()
-    assert lines == ["seedance: the Kinovi key in SEEDANCE_KINOVI_API_KEY contains a non-ASCII "
-                     "character (U+00E9) at position 11: enter it again (nothing was sent); the "
-                     "key is from SEEDANCE_KINOVI_API_KEY"]
+    assert lines == [
+        "seedance: the Kinovi key in SEEDANCE_KINOVI_API_KEY contains a non-ASCII "
+        "character (U+00E9) at position 11: enter it again (nothing was sent); the "
+        "key is from SEEDANCE_KINOVI_API_KEY"
+    ]
     assert sim.count("kinovi", "create") == 0
     assert seedance(env, "jobs", "--json").out.strip() == "[]"  # no job in a wrong state

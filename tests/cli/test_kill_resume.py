@@ -27,39 +27,58 @@ from seedance_studio.simulator.media import png_bytes
 from tests.cli.conftest import SimProcess, seedance, start_seedance
 
 ROUNDS = 5
-PHASE_PROVIDER = {"upload": "kinovi", "create": "oxen", "poll": "eachlabs",
-                  "download": "kinovi"}
+PHASE_PROVIDER = {"upload": "kinovi", "create": "oxen", "poll": "eachlabs", "download": "kinovi"}
 PHASE_WORD = {"upload": "jumps", "create": "smiles", "poll": "runs", "download": "waves"}
 """The last word of each phase's prompt, to tell its row apart."""
 
 
-def landed(phase: str, store: JobStore, sim: SimProcess, jobs: dict[str, JobRecord],
-           before: dict[tuple[str, str], int], phase_of: dict[int, str]) -> bool:
+def landed(
+    phase: str,
+    store: JobStore,
+    sim: SimProcess,
+    jobs: dict[str, JobRecord],
+    before: dict[tuple[str, str], int],
+    phase_of: dict[int, str],
+) -> bool:
     """Whether this round's `phase` submit is inside its phase (finding its row first)."""
     if phase not in jobs:
-        job = next((j for j in store.list_jobs(provider=PHASE_PROVIDER[phase])
-                    if j.id not in phase_of and j.prompt_text.endswith(PHASE_WORD[phase])),
-                   None)
+        job = next(
+            (
+                j
+                for j in store.list_jobs(provider=PHASE_PROVIDER[phase])
+                if j.id not in phase_of and j.prompt_text.endswith(PHASE_WORD[phase])
+            ),
+            None,
+        )
         if job is None:
             return False
         jobs[phase] = job
     job = store.get(jobs[phase].id)
     if phase == "upload":
-        return (job.create_sent_at is None
-                and sim.count("eachlabs", "presign") > before[("eachlabs", "presign")])
+        return (
+            job.create_sent_at is None
+            and sim.count("eachlabs", "presign") > before[("eachlabs", "presign")]
+        )
     if phase == "create":
-        return (job.create_sent_at is not None and job.state is JobState.SUBMITTING
-                and sim.count("oxen", "create") > before[("oxen", "create")])
+        return (
+            job.create_sent_at is not None
+            and job.state is JobState.SUBMITTING
+            and sim.count("oxen", "create") > before[("oxen", "create")]
+        )
     if phase == "poll":
         return job.state in (JobState.QUEUED, JobState.RUNNING)
     part = Path(f"{job.result_path}.part")
-    return (job.state is JobState.DOWNLOADING and part.exists()
-            and part.stat().st_size > 0
-            and sim.count("kinovi", "download") >= before[("kinovi", "download")] + 2)
+    return (
+        job.state is JobState.DOWNLOADING
+        and part.exists()
+        and part.stat().st_size > 0
+        and sim.count("kinovi", "download") >= before[("kinovi", "download")] + 2
+    )
 
 
 def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
-        sim: SimProcess, sim_env: dict[str, str], tmp_path: Path) -> None:
+    sim: SimProcess, sim_env: dict[str, str], tmp_path: Path
+) -> None:
     rng = random.Random(20)
     home = Path(sim_env["SEEDANCE_STUDIO_HOME"])
     store = JobStore(home / "data" / "jobs.sqlite3")
@@ -73,18 +92,52 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
         sim.inject("oxen", "create", kind="slow", delay=3)
         sim.inject("kinovi", "download", kind="truncated_download", fraction=0.5)
         sim.inject("kinovi", "download", kind="slow", delay=4)
-        before = {(p, e): sim.count(p, e) for p, e in
-                  [("eachlabs", "presign"), ("oxen", "create"), ("kinovi", "download")]}
+        before = {
+            (p, e): sim.count(p, e)
+            for p, e in [("eachlabs", "presign"), ("oxen", "create"), ("kinovi", "download")]
+        }
         common = ["submit", "--duration", "4"]
         procs = {
-            "upload": start_seedance(sim_env, *common, "--provider", "kinovi", "--prompt",
-                                     "@Image1 jumps", "--image", str(local)),
-            "create": start_seedance(sim_env, *common, "--provider", "oxen", "--prompt",
-                                     "@Image1 smiles", "--image", image_url),
-            "poll": start_seedance(sim_env, *common, "--provider", "eachlabs", "--prompt",
-                                   "@Image1 runs", "--image", image_url),
-            "download": start_seedance(sim_env, *common, "--provider", "kinovi", "--prompt",
-                                       "@Image1 waves", "--image", image_url),
+            "upload": start_seedance(
+                sim_env,
+                *common,
+                "--provider",
+                "kinovi",
+                "--prompt",
+                "@Image1 jumps",
+                "--image",
+                str(local),
+            ),
+            "create": start_seedance(
+                sim_env,
+                *common,
+                "--provider",
+                "oxen",
+                "--prompt",
+                "@Image1 smiles",
+                "--image",
+                image_url,
+            ),
+            "poll": start_seedance(
+                sim_env,
+                *common,
+                "--provider",
+                "eachlabs",
+                "--prompt",
+                "@Image1 runs",
+                "--image",
+                image_url,
+            ),
+            "download": start_seedance(
+                sim_env,
+                *common,
+                "--provider",
+                "kinovi",
+                "--prompt",
+                "@Image1 waves",
+                "--image",
+                image_url,
+            ),
         }
         jobs: dict[str, JobRecord] = {}
 
@@ -94,7 +147,8 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
         while procs:
             assert time.monotonic() < deadline, (
                 f"round {round_no}: never reached {sorted(procs)}: "
-                f"{[(j.id, j.provider, j.state.value, j.message) for j in store.list_jobs()]}")
+                f"{[(j.id, j.provider, j.state.value, j.message) for j in store.list_jobs()]}"
+            )
             for phase in list(procs):
                 if phase not in kill_at and landed(phase, store, sim, jobs, before, phase_of):
                     kill_at[phase] = time.monotonic() + rng.uniform(0.0, 0.25)
@@ -132,7 +186,10 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
     known = {j["id"] for j in server_jobs}
     ours = [j.provider_job_id for j in final.values() if j.provider_job_id]
     assert len(ours) == len(set(ours)) == 3 * ROUNDS and set(ours) <= known
-    ranged = [r for r in sim.control("GET", "requests?endpoint=download")
-              if any(k.lower() == "range" for k in r["headers"])]
+    ranged = [
+        r
+        for r in sim.control("GET", "requests?endpoint=download")
+        if any(k.lower() == "range" for k in r["headers"])
+    ]
     assert len(ranged) >= ROUNDS  # every interrupted download resumed from its .part
     store.close()

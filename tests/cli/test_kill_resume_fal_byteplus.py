@@ -28,11 +28,13 @@ from tests.cli.conftest import SimProcess, seedance, start_seedance
 ROUNDS = 2
 
 
-def _landed(phase: str, pid: str, job: JobRecord, sim: SimProcess,
-            before: dict[str, int]) -> bool:
+def _landed(phase: str, pid: str, job: JobRecord, sim: SimProcess, before: dict[str, int]) -> bool:
     if phase == "create":
-        return (job.create_sent_at is not None and job.state is JobState.SUBMITTING
-                and sim.count(pid, "create") > before["create"])
+        return (
+            job.create_sent_at is not None
+            and job.state is JobState.SUBMITTING
+            and sim.count(pid, "create") > before["create"]
+        )
     if phase == "upload":
         return job.create_sent_at is None and sim.count("fal", "initiate") > before["initiate"]
     return job.state in (JobState.QUEUED, JobState.RUNNING)
@@ -40,7 +42,8 @@ def _landed(phase: str, pid: str, job: JobRecord, sim: SimProcess,
 
 @pytest.mark.parametrize("pid", ["fal", "byteplus"])
 def test_kill_9_then_resume_settles_everything_once(
-        pid: str, sim: SimProcess, sim_env: dict[str, str], tmp_path: Path) -> None:
+    pid: str, sim: SimProcess, sim_env: dict[str, str], tmp_path: Path
+) -> None:
     rng = random.Random(13)
     home = Path(sim_env["SEEDANCE_STUDIO_HOME"])
     image = sim.sample_url("image.png")
@@ -61,20 +64,34 @@ def test_kill_9_then_resume_settles_everything_once(
         for phase, prompt in phases.items():
             # BytePlus' task list echoes options, not prompts: each round asks for its own
             # duration, so two lost creates of one minute stay told apart
-            procs[phase] = start_seedance(sim_env, "submit", "--provider", pid, "--duration",
-                                          str(4 + round_no), "--prompt", prompt, "--image",
-                                          sources[phase])
+            procs[phase] = start_seedance(
+                sim_env,
+                "submit",
+                "--provider",
+                pid,
+                "--duration",
+                str(4 + round_no),
+                "--prompt",
+                prompt,
+                "--image",
+                sources[phase],
+            )
             if phase == "create":
                 time.sleep(0.3)  # its create goes first, so the poll's is not the slow one
         store = store or JobStore(home / "data" / "jobs.sqlite3")
         kill_at: dict[str, float] = {}
         deadline = time.monotonic() + 40
         while procs:
-            assert time.monotonic() < deadline, (round_no, sorted(procs), [
-                (j.id, j.state.value, j.message) for j in store.list_jobs()])
+            assert time.monotonic() < deadline, (
+                round_no,
+                sorted(procs),
+                [(j.id, j.state.value, j.message) for j in store.list_jobs()],
+            )
             for phase in list(procs):
-                job = next((j for j in store.list_jobs(provider=pid)
-                            if j.prompt_text == phases[phase]), None)
+                job = next(
+                    (j for j in store.list_jobs(provider=pid) if j.prompt_text == phases[phase]),
+                    None,
+                )
                 if job is None:
                     continue
                 if phase not in kill_at and _landed(phase, pid, job, sim, before):

@@ -22,10 +22,21 @@ def _log_text(home: Path) -> str:
 
 
 def test_a_job_writes_one_line_per_transition_and_no_key(
-        sim: SimProcess, sim_env: dict[str, str], tmp_path: Path) -> None:
+    sim: SimProcess, sim_env: dict[str, str], tmp_path: Path
+) -> None:
     sim_env["SEEDANCE_KINOVI_API_KEY"] = PLANTED
-    result = seedance(sim_env, "submit", "--provider", "kinovi", "--prompt", "@Image1 waves",
-                      "--image", sim.sample_url("image.png"), "--duration", "4")
+    result = seedance(
+        sim_env,
+        "submit",
+        "--provider",
+        "kinovi",
+        "--prompt",
+        "@Image1 waves",
+        "--image",
+        sim.sample_url("image.png"),
+        "--duration",
+        "4",
+    )
     assert result.code == 0, result.err
     text = _log_text(tmp_path / "home")
     assert PLANTED not in text
@@ -39,10 +50,19 @@ def test_a_job_writes_one_line_per_transition_and_no_key(
 
 
 def test_a_refused_key_is_logged_as_a_provider_error_without_the_key(
-        sim: SimProcess, sim_env: dict[str, str], tmp_path: Path) -> None:
+    sim: SimProcess, sim_env: dict[str, str], tmp_path: Path
+) -> None:
     sim_env["SEEDANCE_OXEN_API_KEY"] = "bad-key"
-    result = seedance(sim_env, "submit", "--provider", "oxen", "--prompt", "@Image1 smiles",
-                      "--image", sim.sample_url("image.png"))
+    result = seedance(
+        sim_env,
+        "submit",
+        "--provider",
+        "oxen",
+        "--prompt",
+        "@Image1 smiles",
+        "--image",
+        sim.sample_url("image.png"),
+    )
     assert result.code != 0
     text = _log_text(tmp_path / "home")
     assert "bad-key" not in text
@@ -51,7 +71,8 @@ def test_a_refused_key_is_logged_as_a_provider_error_without_the_key(
 
 
 def test_registered_secrets_are_masked_in_messages_and_tracebacks(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path))
     logs.teardown_logging()
     try:

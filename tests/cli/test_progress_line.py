@@ -14,8 +14,7 @@ from tests.jobs.fakes import make_snapshot
 
 def _job(folder: Path) -> JobRecord:
     with JobStore(folder / "jobs.sqlite3") as store:
-        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g",
-                                             batch="b")])
+        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b")])
         return store.get(job_id)
 
 
@@ -23,8 +22,9 @@ def test_a_waiting_create_says_why_once(tmp_path: Path) -> None:
     out = io.StringIO()
     line = ProgressLine(out)
     job = _job(tmp_path)
-    waiting = replace(job, state=JobState.SUBMITTING,
-                      message="too many tasks in progress — trying again in 30 s")
+    waiting = replace(
+        job, state=JobState.SUBMITTING, message="too many tasks in progress — trying again in 30 s"
+    )
     line.show([replace(job, state=JobState.SUBMITTING, message="creating")])
     line.show([waiting])
     line.show([waiting])

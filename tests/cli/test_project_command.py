@@ -18,15 +18,16 @@ from seedance_studio.projects.session import ProjectSession
 
 
 def test_show_then_relink_a_project_whose_files_moved(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     media = tmp_path / "media"
     media.mkdir()
     still = media / "face.png"
     still.write_bytes(b"pixels " * 40)
-    comp = Composition(with_defaults(GenerationParams(provider="kinovi"),
-                                     capabilities.get("kinovi")))
+    comp = Composition(
+        with_defaults(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    )
     comp.tray.add(Reference(kind=MediaKind.IMAGE, source=str(still), name="face.png"))
     comp.prompt.set_text("@Image1 waves", comp.tray)
     target = ProjectSession(comp).save(tmp_path / "wave.seedance")
@@ -47,8 +48,9 @@ def test_show_then_relink_a_project_whose_files_moved(
     assert again["references"][0]["source"] == str(tmp_path / "moved" / "face.png")
 
 
-def test_a_broken_project_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_project_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     bad = tmp_path / "bad.seedance"
     bad.write_text("{nope")

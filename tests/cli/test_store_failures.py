@@ -28,8 +28,10 @@ def test_a_locked_database_names_the_file_and_who_holds_it(cli: Cli, tmp_path: P
         holder.close()
         waiter.close()
     line = message_for(caught.value)
-    assert line == (f"the job database {path} is locked: another seedance or Seedance Studio "
-                    f"process is writing to it; wait for it or close it, then run again")
+    assert line == (
+        f"the job database {path} is locked: another seedance or Seedance Studio "
+        f"process is writing to it; wait for it or close it, then run again"
+    )
 
 
 def test_a_full_disk_is_one_line_with_the_free_space(cli: Cli) -> None:
@@ -58,4 +60,5 @@ def test_a_database_from_a_newer_version_says_which_version(cli: Cli) -> None:
     assert result.err.strip() == (
         f"seedance: {path} was written by a newer Seedance Studio (job database version "
         f"{SCHEMA_VERSION + 3}; this one reads up to {SCHEMA_VERSION}): update the app, or "
-        f"point SEEDANCE_STUDIO_HOME at another folder")
+        f"point SEEDANCE_STUDIO_HOME at another folder"
+    )

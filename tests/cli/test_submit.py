@@ -10,12 +10,20 @@ from tests.cli.conftest import SimProcess, seedance
 
 
 def kinovi_args(sim: SimProcess, *extra: str) -> list[str]:
-    return ["--provider", "kinovi", "--prompt", "@Image1 waves hello",
-            "--image", sim.sample_url("image.png"), "--duration", "4", *extra]
+    return [
+        "--provider",
+        "kinovi",
+        "--prompt",
+        "@Image1 waves hello",
+        "--image",
+        sim.sample_url("image.png"),
+        "--duration",
+        "4",
+        *extra,
+    ]
 
 
-def test_submit_waits_and_brings_the_video_home(sim: SimProcess,
-                                                sim_env: dict[str, str]) -> None:
+def test_submit_waits_and_brings_the_video_home(sim: SimProcess, sim_env: dict[str, str]) -> None:
     result = seedance(sim_env, "submit", *kinovi_args(sim, "--seed", "5"))
     assert result.code == 0, result.err
     assert result.out.startswith("job 1: done ")
@@ -51,8 +59,14 @@ def test_detach_then_resume(sim: SimProcess, sim_env: dict[str, str]) -> None:
 
 def test_cancel_asks_the_server(sim: SimProcess, sim_env: dict[str, str]) -> None:
     sim.inject("oxen", "create", kind="stuck")
-    args = ["--provider", "oxen", "--prompt", "@Image1 smiles",
-            "--image", sim.sample_url("image.png")]
+    args = [
+        "--provider",
+        "oxen",
+        "--prompt",
+        "@Image1 smiles",
+        "--image",
+        sim.sample_url("image.png"),
+    ]
     assert seedance(sim_env, "submit", "--detach", *args).code == 0
     result = seedance(sim_env, "cancel", "1")
     assert result.code == 0, result.err
@@ -60,8 +74,7 @@ def test_cancel_asks_the_server(sim: SimProcess, sim_env: dict[str, str]) -> Non
     assert sim.count("oxen", "cancel") == 1
 
 
-def test_refused_key_is_exit_1_with_a_message(sim: SimProcess,
-                                              sim_env: dict[str, str]) -> None:
+def test_refused_key_is_exit_1_with_a_message(sim: SimProcess, sim_env: dict[str, str]) -> None:
     env = {**sim_env, "SEEDANCE_KINOVI_API_KEY": "broke-key"}
     result = seedance(env, "submit", *kinovi_args(sim))
     assert result.code == 1
@@ -69,8 +82,7 @@ def test_refused_key_is_exit_1_with_a_message(sim: SimProcess,
     assert "job 1: failed" in result.out
 
 
-def test_unknown_submission_is_left_to_the_user(sim: SimProcess,
-                                                sim_env: dict[str, str]) -> None:
+def test_unknown_submission_is_left_to_the_user(sim: SimProcess, sim_env: dict[str, str]) -> None:
     sim.inject("kinovi", "create", kind="applied_no_response")  # created, answer lost
     first = seedance(sim_env, "submit", *kinovi_args(sim))
     assert first.code == 1

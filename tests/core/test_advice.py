@@ -17,8 +17,11 @@ from seedance_studio.core.provider import INTERRUPTED_CODE
 
 
 def test_every_error_type_of_the_core_has_a_rule_of_its_own() -> None:
-    defined = {cls for _, cls in inspect.getmembers(errors, inspect.isclass)
-               if issubclass(cls, errors.SeedanceError)}
+    defined = {
+        cls
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.SeedanceError)
+    }
     assert defined <= set(BY_TYPE), sorted(c.__name__ for c in defined - set(BY_TYPE))
     assert {cls.__name__ for cls in defined} <= set(error_types())
 
@@ -26,9 +29,11 @@ def test_every_error_type_of_the_core_has_a_rule_of_its_own() -> None:
 def test_advice_follows_the_exception_type_not_its_text() -> None:
     assert "refused the API key" in advise(AuthError("quota exceeded"), provider="Kinovi").text
     assert advise(InsufficientCreditsError("Unauthorized"), provider="Kinovi").text.startswith(
-        "Your Kinovi account has no credits")
+        "Your Kinovi account has no credits"
+    )
     assert advise("InsufficientCreditsError", provider="X") == advise(
-        InsufficientCreditsError, provider="X")
+        InsufficientCreditsError, provider="X"
+    )
     missing = advise(MissingKeyError, provider="eachlabs")
     assert missing.open_settings and "No API key for eachlabs" in missing.text
     assert advise("NoSuchError", provider="X", detail="odd").text == "X: odd"
@@ -43,12 +48,12 @@ def test_a_subclass_gets_its_nearest_base_s_advice() -> None:
 
 
 def test_a_known_provider_code_decides_over_the_type() -> None:
-    interrupted = advise(GenerationFailedError, provider="Animatic (local)", detail="gone",
-                         code=INTERRUPTED_CODE)
+    interrupted = advise(
+        GenerationFailedError, provider="Animatic (local)", detail="gone", code=INTERRUPTED_CODE
+    )
     assert interrupted.action is Action.RETRY and "closed" in interrupted.text
     # An unknown code keeps the type's advice, with the provider's words in it.
-    face = advise("GenerationFailedError", provider="Kinovi", detail="Face detected",
-                  code="face")
+    face = advise("GenerationFailedError", provider="Kinovi", detail="Face detected", code="face")
     assert face.text == "Kinovi could not make this video: Face detected"
     assert set(BY_CODE) >= {INTERRUPTED_CODE}
 

@@ -36,11 +36,16 @@ def test_unknown_provider_and_model_name_the_known_ones() -> None:
         capabilities.get("kinovi").model("seedance-9")
 
 
-@pytest.mark.parametrize(("pid", "dialect"), [
-    ("shortapi", Dialect.SPACED), ("kinovi", Dialect.LOWER),
-    ("kinovi-legacy", Dialect.POSITIONAL), ("oxen", Dialect.CANONICAL),
-    ("eachlabs", Dialect.CANONICAL),
-])
+@pytest.mark.parametrize(
+    ("pid", "dialect"),
+    [
+        ("shortapi", Dialect.SPACED),
+        ("kinovi", Dialect.LOWER),
+        ("kinovi-legacy", Dialect.POSITIONAL),
+        ("oxen", Dialect.CANONICAL),
+        ("eachlabs", Dialect.CANONICAL),
+    ],
+)
 def test_dialects(pid: str, dialect: Dialect) -> None:
     assert capabilities.get(pid).dialect is dialect
 
@@ -93,15 +98,19 @@ def test_pricing_data() -> None:
     assert not capabilities.get("oxen").pricing.published
     kinovi = capabilities.get("kinovi").pricing
     assert kinovi.unit == "credits" and kinovi.credit_usd == Decimal("0.005")
-    rates = {r.id: (r.per_output_second, r.per_output_second_with_video_input)
-             for r in kinovi.rules}
+    rates = {
+        r.id: (r.per_output_second, r.per_output_second_with_video_input) for r in kinovi.rules
+    }
     assert rates == {
-        "pro-1080p": (D(83), D(17)), "pro-720p": (D(40), D(8)), "pro-480p": (D(15), D(4)),
-        "fast-720p": (D(28), D(6)), "fast-480p": (D(10), D(3)), "upscale-4k": (D(28), D(0)),
+        "pro-1080p": (D(83), D(17)),
+        "pro-720p": (D(40), D(8)),
+        "pro-480p": (D(15), D(4)),
+        "fast-720p": (D(28), D(6)),
+        "fast-480p": (D(10), D(3)),
+        "upscale-4k": (D(28), D(0)),
     }
     short = {r.id: r for r in capabilities.get("shortapi").pricing.rules}
-    assert short["std"].per_output_second == short["std"].per_input_video_second == \
-        Decimal("0.168")
+    assert short["std"].per_output_second == short["std"].per_input_video_second == Decimal("0.168")
     assert short["fast"].per_output_second == Decimal("0.14")
 
 

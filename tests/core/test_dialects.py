@@ -38,12 +38,15 @@ def test_compile_each_dialect(dialect: Dialect, expected: str) -> None:
     assert compile_prompt(doc, tray, dialect) == expected
 
 
-@pytest.mark.parametrize(("provider", "expected"), [
-    ("shortapi", "@Image 1 with @Audio 1 in @Video 1"),
-    ("kinovi", "@image1 with @audio1 in @video1"),
-    ("oxen", "@Image1 with @Audio1 in @Video1"),
-    ("eachlabs", "@Image1 with @Audio1 in @Video1"),
-])
+@pytest.mark.parametrize(
+    ("provider", "expected"),
+    [
+        ("shortapi", "@Image 1 with @Audio 1 in @Video 1"),
+        ("kinovi", "@image1 with @audio1 in @video1"),
+        ("oxen", "@Image1 with @Audio1 in @Video1"),
+        ("eachlabs", "@Image1 with @Audio1 in @Video1"),
+    ],
+)
 def test_each_provider_compiles_in_its_dialect(provider: str, expected: str) -> None:
     snap = snapshot(provider, [video(), image(), audio()], "@Image1 with @Audio1 in @Video1")
     assert snap.compiled_prompt() == expected
@@ -51,20 +54,26 @@ def test_each_provider_compiles_in_its_dialect(provider: str, expected: str) -> 
 
 
 def test_legacy_kinovi_is_positional() -> None:
-    snap = snapshot("kinovi-legacy", [video(), image("a.png"), image("b.png")],
-                    "@Image2 then @Video1 then @Image1")
+    snap = snapshot(
+        "kinovi-legacy",
+        [video(), image("a.png"), image("b.png")],
+        "@Image2 then @Video1 then @Image1",
+    )
     assert capabilities.get("kinovi-legacy").dialect is Dialect.POSITIONAL
     assert snap.compiled_prompt() == "@2 then @3 then @1"
 
 
-@pytest.mark.parametrize(("tag", "dialect", "text"), [
-    (Tag(MediaKind.AUDIO, 3), Dialect.CANONICAL, "@Audio3"),
-    (Tag(MediaKind.AUDIO, 3), Dialect.SPACED, "@Audio 3"),
-    (Tag(MediaKind.AUDIO, 3), Dialect.LOWER, "@audio3"),
-    (Tag(MediaKind.AUDIO, 3), Dialect.BRACKET, "[Audio 3]"),
-    (Tag(MediaKind.VIDEO, 1), Dialect.POSITIONAL, "@10"),
-    (Tag(MediaKind.IMAGE, 9), Dialect.POSITIONAL, "@9"),
-])
+@pytest.mark.parametrize(
+    ("tag", "dialect", "text"),
+    [
+        (Tag(MediaKind.AUDIO, 3), Dialect.CANONICAL, "@Audio3"),
+        (Tag(MediaKind.AUDIO, 3), Dialect.SPACED, "@Audio 3"),
+        (Tag(MediaKind.AUDIO, 3), Dialect.LOWER, "@audio3"),
+        (Tag(MediaKind.AUDIO, 3), Dialect.BRACKET, "[Audio 3]"),
+        (Tag(MediaKind.VIDEO, 1), Dialect.POSITIONAL, "@10"),
+        (Tag(MediaKind.IMAGE, 9), Dialect.POSITIONAL, "@9"),
+    ],
+)
 def test_single_tags(tag: Tag, dialect: Dialect, text: str) -> None:
     counts = {MediaKind.IMAGE: 9, MediaKind.VIDEO: 3, MediaKind.AUDIO: 3}
     assert tag_in_dialect(tag, dialect, counts) == text

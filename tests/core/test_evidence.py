@@ -24,7 +24,8 @@ def _flat(text: str) -> str:
 def _all_tiers(caps: ProviderCapabilities) -> list[tuple[str, str, str, str]]:
     rows = []
     groups = [("limits", caps.limits)] + [
-        (f"limits.{k}", getattr(caps.limits, k)) for k in ("image", "video", "audio")]
+        (f"limits.{k}", getattr(caps.limits, k)) for k in ("image", "video", "audio")
+    ]
     groups += [(f"model {m.id}", m) for m in caps.models]
     for where, group in groups:
         for name, tiers in group.evidence.items():

@@ -28,25 +28,37 @@ def est(provider: str, refs: list[Reference] | None = None, **params: Any) -> Es
 
 KINOVI: list[tuple[str, dict[str, Any], bool, int]] = [
     # (id, params, with a reference video, credits)
-    ("doc example: 5 s Pro 720p + video", {"resolution": "720p", "duration": 5}, True,
-     (40 + 8) * 5),
+    (
+        "doc example: 5 s Pro 720p + video",
+        {"resolution": "720p", "duration": 5},
+        True,
+        (40 + 8) * 5,
+    ),
     ("Pro 1080p default", {"duration": 5}, False, 83 * 5),
     ("Pro 1080p + video", {"resolution": "1080p", "duration": 10}, True, (83 + 17) * 10),
     ("Pro 480p", {"resolution": "480p", "duration": 4}, False, 15 * 4),
     ("Pro 480p + video", {"resolution": "480p", "duration": 4}, True, (15 + 4) * 4),
     ("Fast 720p", {"model": "seedance2-fast", "duration": 6}, False, 28 * 6),
     ("Fast 720p + video", {"model": "seedance2-fast", "duration": 6}, True, (28 + 6) * 6),
-    ("Fast 480p + video", {"model": "seedance2-fast", "resolution": "480p", "duration": 15},
-     True, (10 + 3) * 15),
-    ("Pro 720p + 4K", {"resolution": "720p", "duration": 5, "upscale": "4k"}, False,
-     (40 + 28) * 5),
-    ("Fast 720p + video + 4K", {"model": "seedance2-fast", "duration": 5, "upscale": "4k"},
-     True, (28 + 6 + 28) * 5),
+    (
+        "Fast 480p + video",
+        {"model": "seedance2-fast", "resolution": "480p", "duration": 15},
+        True,
+        (10 + 3) * 15,
+    ),
+    ("Pro 720p + 4K", {"resolution": "720p", "duration": 5, "upscale": "4k"}, False, (40 + 28) * 5),
+    (
+        "Fast 720p + video + 4K",
+        {"model": "seedance2-fast", "duration": 5, "upscale": "4k"},
+        True,
+        (28 + 6 + 28) * 5,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("params", "with_video", "credits"), [c[1:] for c in KINOVI],
-                         ids=[c[0] for c in KINOVI])
+@pytest.mark.parametrize(
+    ("params", "with_video", "credits"), [c[1:] for c in KINOVI], ids=[c[0] for c in KINOVI]
+)
 def test_kinovi_credits(params: dict[str, Any], with_video: bool, credits: int) -> None:
     refs = [image(), video()] if with_video else [image()]
     e = est("kinovi", refs, **params)
@@ -59,13 +71,16 @@ def test_kinovi_doc_example_reads_240_credits() -> None:
     e = est("kinovi", [image(), video()], resolution="720p", duration=5)
     assert format_estimate(e) == "240 credits ($1.20)"
     labels = [(i.label, i.rate, i.amount_min) for i in e.items]
-    assert labels == [("Pro 720p: output", D(40), D(200)),
-                      ("Pro 720p: video input surcharge", D(8), D(40))]
+    assert labels == [
+        ("Pro 720p: output", D(40), D(200)),
+        ("Pro 720p: video input surcharge", D(8), D(40)),
+    ]
 
 
-@pytest.mark.parametrize(("seconds", "credits", "usd"),
-                         [(4, 160, "0.80"), (5, 200, "1.00"), (8, 320, "1.60"),
-                          (10, 400, "2.00"), (15, 600, "3.00")])
+@pytest.mark.parametrize(
+    ("seconds", "credits", "usd"),
+    [(4, 160, "0.80"), (5, 200, "1.00"), (8, 320, "1.60"), (10, 400, "2.00"), (15, 600, "3.00")],
+)
 def test_kinovi_legacy_table(seconds: int, credits: int, usd: str) -> None:
     """The older page's table: duration × 40 credits, whatever the references."""
     e = est("kinovi-legacy", [image(), video()], duration=seconds)
@@ -84,8 +99,9 @@ SHORTAPI: list[tuple[str, dict[str, Any], list[float], Decimal]] = [
 ]
 
 
-@pytest.mark.parametrize(("params", "inputs", "usd"), [c[1:] for c in SHORTAPI],
-                         ids=[c[0] for c in SHORTAPI])
+@pytest.mark.parametrize(
+    ("params", "inputs", "usd"), [c[1:] for c in SHORTAPI], ids=[c[0] for c in SHORTAPI]
+)
 def test_shortapi(params: dict[str, Any], inputs: list[float], usd: Decimal) -> None:
     refs = [video(f"v{n}.mp4", seconds=s) for n, s in enumerate(inputs)]
     e = est("shortapi", refs, **params)
@@ -102,8 +118,10 @@ def test_shortapi_unprobed_video_url_leaves_the_range_open() -> None:
 
 # -- eachlabs: $/s by resolution on output seconds ---------------------------------------------
 
-@pytest.mark.parametrize(("resolution", "rate"),
-                         [("480p", "0.1412"), ("720p", "0.3024"), (None, "0.3024")])
+
+@pytest.mark.parametrize(
+    ("resolution", "rate"), [("480p", "0.1412"), ("720p", "0.3024"), (None, "0.3024")]
+)
 def test_eachlabs_rates(resolution: str | None, rate: str) -> None:
     e = est("eachlabs", [video(seconds=10)], duration=5, resolution=resolution)
     assert e.min == e.max == 5 * D(rate)  # input videos are not billed
@@ -135,18 +153,21 @@ def test_variants_multiply() -> None:
 
 
 def test_overrides_replace_the_output_rate() -> None:
-    e = estimate(snapshot("kinovi", [image()], resolution="480p", duration=10),
-                 overrides={"pro-480p": D("20")})
+    e = estimate(
+        snapshot("kinovi", [image()], resolution="480p", duration=10),
+        overrides={"pro-480p": D("20")},
+    )
     assert e.credits_min == 200  # the "half of 720p" reading: 20 cr/s
     assert e.items[0].overridden
 
 
 def test_shortapi_override_is_one_unit_price() -> None:
-    e = estimate(snapshot("shortapi", [video(seconds=3)], duration=5),
-                 overrides={"std": D("0.2")})
+    e = estimate(snapshot("shortapi", [video(seconds=3)], duration=5), overrides={"std": D("0.2")})
     assert e.min == 8 * D("0.2")
-    untouched = estimate(snapshot("shortapi", [video(seconds=3)], duration=5, mode="fast"),
-                         overrides={"std": D("0.2")})
+    untouched = estimate(
+        snapshot("shortapi", [video(seconds=3)], duration=5, mode="fast"),
+        overrides={"std": D("0.2")},
+    )
     assert untouched.min == 8 * D("0.14")
 
 
@@ -167,9 +188,15 @@ def test_unknown_model_has_no_price() -> None:
     assert not e.published and format_estimate(e) == "no published price"
 
 
-@pytest.mark.parametrize(("amount", "text"), [(D("1.675"), "$1.68"), (D("0.56"), "$0.56"),
-                                              (D("0.001"), "<$0.01"), (D("1234.5"),
-                                                                       "$1,234.50")])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (D("1.675"), "$1.68"),
+        (D("0.56"), "$0.56"),
+        (D("0.001"), "<$0.01"),
+        (D("1234.5"), "$1,234.50"),
+    ],
+)
 def test_format_money(amount: Decimal, text: str) -> None:
     assert format_money(amount) == text
 

@@ -23,11 +23,12 @@ def type_text(doc: PromptDocument, text: str, tray: ReferenceTray) -> None:
 
 def bound(doc: PromptDocument) -> list[tuple[str, str]]:
     """(text shown, ref id) of every live mention."""
-    return [(doc.text[m.start:m.end], m.ref_id) for m in doc.live_mentions()]
+    return [(doc.text[m.start : m.end], m.ref_id) for m in doc.live_mentions()]
 
 
-@pytest.mark.parametrize("written", ["@Image2", "@image2", "@image 2", "@IMAGE2", "[Image 2]",
-                                     "[image 2]", "@ Image2"])
+@pytest.mark.parametrize(
+    "written", ["@Image2", "@image2", "@image 2", "@IMAGE2", "[Image 2]", "[image 2]", "@ Image2"]
+)
 def test_typed_forms_bind_to_the_second_image(written: str) -> None:
     a, b = image("a.png"), image("b.png")
     tray = tray_of(a, video(), b)
@@ -204,8 +205,10 @@ def test_round_trip_through_data_turns_missing_ids_dangling() -> None:
 
 def test_from_data_ignores_broken_spans() -> None:
     tray = tray_of(image())
-    data: dict[str, object] = {"text": "@Image1", "mentions": [
-        {"start": 5, "end": 99, "ref_id": "x", "last_tag": "Image1"}, "junk"]}
+    data: dict[str, object] = {
+        "text": "@Image1",
+        "mentions": [{"start": 5, "end": 99, "ref_id": "x", "last_tag": "Image1"}, "junk"],
+    }
     doc = PromptDocument.from_data(data, tray)
     assert len(doc.live_mentions()) == 1  # re-read from the text
 

@@ -22,13 +22,19 @@ from seedance_studio.core.tray import ReferenceTray
 def _snap(text: str, urls: list[str], duration: int) -> CompositionSnapshot:
     refs = [Reference.from_source(u) for u in urls]
     doc = PromptDocument(text, ReferenceTray(refs))
-    return CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider="eachlabs", duration=duration))
+    return CompositionSnapshot(
+        references=refs,
+        prompt=doc.to_data(),
+        params=GenerationParams(provider="eachlabs", duration=duration),
+    )
 
 
 def test_every_provider_answers_with_a_price_or_one_reason() -> None:
-    snap = _snap("@Image1 dances to @Audio1", ["https://example.com/a.png",
-                                               "https://example.com/beat.mp3"], duration=5)
+    snap = _snap(
+        "@Image1 dances to @Audio1",
+        ["https://example.com/a.png", "https://example.com/beat.mp3"],
+        duration=5,
+    )
     quotes = {q.provider: q for q in quote_all(snap)}
     assert {"eachlabs", "kinovi", "oxen", "shortapi", "animatic"} <= set(quotes)
     # eachlabs: $0.3024 per output second at 720p (its page), its default resolution.
@@ -84,9 +90,14 @@ def test_corrections_seek_drifted_takes_and_hold_the_shorter_one() -> None:
     master.set_length([TakeState(0, 5000, False), TakeState(0, 3000, False)])
     master.play()
     clock.t = 1.0
-    fixes = corrections(master, [TakeState(1000, 5000, False),
-                                 TakeState(1000 + TOLERANCE_MS + 50, 3000, True),
-                                 TakeState(0, 0, False)])
+    fixes = corrections(
+        master,
+        [
+            TakeState(1000, 5000, False),
+            TakeState(1000 + TOLERANCE_MS + 50, 3000, True),
+            TakeState(0, 0, False),
+        ],
+    )
     assert fixes[0].play is True and fixes[0].seek_ms is None
     assert fixes[1].seek_ms == 1000 and fixes[1].play is None
     assert fixes[2].play is True  # not opened yet: only started

@@ -28,8 +28,7 @@ def three_shots() -> tuple[Sequence, list[str]]:
     seq = Sequence()
     ids = []
     for text in ("@Image1 walks in", "@Image1 looks up", "@Image1 leaves"):
-        seq, shot_id = seq.add(snapshot("eachlabs", [hero], text, duration=5,
-                                        resolution="720p"))
+        seq, shot_id = seq.add(snapshot("eachlabs", [hero], text, duration=5, resolution="720p"))
         ids.append(shot_id)
     return seq, ids
 
@@ -97,8 +96,12 @@ def test_chained_mention_stays_bound_when_pick_changes(tmp_path: Path) -> None:
     seq = sync_chains(seq, frames.get)
     shot = seq.shot(b)
     # The user now writes the prompt against the continuity image (Image1, first in the tray).
-    comp = snapshot("eachlabs", list(shot.composition.references),
-                    "@Image1 continues, @Image2 looks up", duration=5)
+    comp = snapshot(
+        "eachlabs",
+        list(shot.composition.references),
+        "@Image1 continues, @Image2 looks up",
+        duration=5,
+    )
     seq = seq.replace(shot.model_copy(update={"composition": comp}))
     seq = sync_chains(seq.with_pick(a, 2), frames.get)
     after = seq.shot(b).composition
@@ -108,8 +111,9 @@ def test_chained_mention_stays_bound_when_pick_changes(tmp_path: Path) -> None:
 
 def test_duplicate_gives_the_copy_its_own_chain_image(tmp_path: Path) -> None:
     seq, (a, b, _) = three_shots()
-    seq = sync_chains(seq.update_shot(b, chain=True).with_take(a, 1).with_pick(a, 1),
-                      {1: tmp_path / "1.png"}.get)
+    seq = sync_chains(
+        seq.update_shot(b, chain=True).with_take(a, 1).with_pick(a, 1), {1: tmp_path / "1.png"}.get
+    )
     seq, d = seq.duplicate(b)
     ref = seq.shot(d).chained_reference
     assert ref is not None and ref.id == chain_reference_id(d)
@@ -118,12 +122,12 @@ def test_duplicate_gives_the_copy_its_own_chain_image(tmp_path: Path) -> None:
 
 def test_playlist_uses_pick_then_animatic_and_skips_shots_without_files(tmp_path: Path) -> None:
     seq, (a, b, c) = three_shots()
-    seq = (seq.with_take(a, 1).with_pick(a, 1).with_animatic(a, 5)
-           .with_animatic(b, 6).with_take(c, 3))
+    seq = (
+        seq.with_take(a, 1).with_pick(a, 1).with_animatic(a, 5).with_animatic(b, 6).with_take(c, 3)
+    )
     files = {1: tmp_path / "1.mp4", 5: tmp_path / "5.mp4", 6: tmp_path / "6.mp4"}
     items = playlist(seq, files.get)
-    assert [(i.shot_id, i.job_id, i.is_animatic) for i in items] == [(a, 1, False),
-                                                                     (b, 6, True)]
+    assert [(i.shot_id, i.job_id, i.is_animatic) for i in items] == [(a, 1, False), (b, 6, True)]
     assert [i.label for i in items] == ["Shot 1", "Shot 2"]
 
 
@@ -145,6 +149,5 @@ def test_total_estimate_covers_shots_without_a_pick() -> None:
 def test_total_estimate_names_shots_without_a_published_price() -> None:
     seq = Sequence()
     seq, shot = seq.add(snapshot("oxen", [image()], "@Image1 turns"))
-    total = estimate_sequence(seq, lambda comp: pricing.estimate(comp,
-                                                                 capabilities.get("oxen")))
+    total = estimate_sequence(seq, lambda comp: pricing.estimate(comp, capabilities.get("oxen")))
     assert total.unpriced == (shot,) and total.min == 0

@@ -27,8 +27,14 @@ def test_every_shot_edit_undoes_and_redoes_with_its_name() -> None:
     while doc.can_undo:
         names.append(doc.undo_name)
         doc.undo()
-    assert names == ["Remove Shot 2", "Chain Shot 3", "Move Shot 3", "Duplicate Shot 2",
-                     "Add Shot 2", "Add Shot 1"]
+    assert names == [
+        "Remove Shot 2",
+        "Chain Shot 3",
+        "Move Shot 3",
+        "Duplicate Shot 2",
+        "Add Shot 2",
+        "Add Shot 1",
+    ]
     assert ids(doc) == []
     while doc.can_redo:
         doc.redo()

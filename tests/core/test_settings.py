@@ -27,9 +27,12 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
 
 def test_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    saved = Settings(default_provider="kinovi", budget_usd=Decimal("12.50"),
-                     price_overrides={"kinovi": {"pro-480p": Decimal("20")}},
-                     base_urls={"oxen": "http://127.0.0.1:9000/api"})
+    saved = Settings(
+        default_provider="kinovi",
+        budget_usd=Decimal("12.50"),
+        price_overrides={"kinovi": {"pro-480p": Decimal("20")}},
+        base_urls={"oxen": "http://127.0.0.1:9000/api"},
+    )
     save_settings(saved, path)
     loaded = load_settings(path)
     assert loaded == saved
@@ -59,8 +62,9 @@ def test_unknown_keys_are_ignored(tmp_path: Path) -> None:
     assert load_settings(path).default_provider == "oxen"
 
 
-def test_default_path_follows_the_home_override(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_path_follows_the_home_override(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path))
     save_settings(Settings(job_timeout_s=60))
     assert (tmp_path / "config" / "settings.json").is_file()
@@ -76,23 +80,31 @@ def test_json_that_is_not_an_object_gives_defaults(tmp_path: Path) -> None:
 
 # -- migrations: one test per step ------------------------------------------------------------
 
+
 def test_migration_1_reads_a_file_from_before_the_version_field() -> None:
     old = {"default_provider": "kinovi", "budget_usd": "5"}
     assert MIGRATIONS[1](dict(old)) == old
     assert migrate(dict(old))["schema_version"] == SCHEMA_VERSION
 
 
-def test_migration_2_drops_what_the_model_now_refuses_one_value_at_a_time(
-        tmp_path: Path) -> None:
-    v1 = {"schema_version": 1, "default_provider": "oxen",
-          "price_overrides": {"kinovi": {"pro-480p": "20", "pro-720p": "-3", "x": "cheap"},
-                              "oxen": "not a table"},
-          "base_urls": {"oxen": "", "kinovi": "http://127.0.0.1:9/k", "bad": 3},
-          "budget_usd": "-1", "job_timeout_s": "soon"}
+def test_migration_2_drops_what_the_model_now_refuses_one_value_at_a_time(tmp_path: Path) -> None:
+    v1 = {
+        "schema_version": 1,
+        "default_provider": "oxen",
+        "price_overrides": {
+            "kinovi": {"pro-480p": "20", "pro-720p": "-3", "x": "cheap"},
+            "oxen": "not a table",
+        },
+        "base_urls": {"oxen": "", "kinovi": "http://127.0.0.1:9/k", "bad": 3},
+        "budget_usd": "-1",
+        "job_timeout_s": "soon",
+    }
     assert MIGRATIONS[2](json.loads(json.dumps(v1))) == {
-        "schema_version": 1, "default_provider": "oxen",
+        "schema_version": 1,
+        "default_provider": "oxen",
         "price_overrides": {"kinovi": {"pro-480p": "20"}},
-        "base_urls": {"kinovi": "http://127.0.0.1:9/k"}}
+        "base_urls": {"kinovi": "http://127.0.0.1:9/k"},
+    }
     path = tmp_path / "settings.json"
     path.write_text(json.dumps(v1), "utf-8")
     loaded = load_settings(path)  # the whole file is not lost to one bad rate
@@ -108,6 +120,7 @@ def test_every_version_has_its_step_and_a_newer_file_is_read_as_it_is() -> None:
 
 
 # -- the model validates and converts -------------------------------------------------------
+
 
 def test_the_model_validates_what_the_dialog_used_to() -> None:
     with pytest.raises(ValidationError):
@@ -127,6 +140,7 @@ def test_hours_are_a_unit_of_the_field_not_of_the_dialog() -> None:
 
 
 # -- events -----------------------------------------------------------------------------------
+
 
 def test_changes_are_events_and_copies_have_their_own() -> None:
     settings = Settings()

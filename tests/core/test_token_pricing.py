@@ -37,8 +37,14 @@ def test_byteplus_1080p_5s_is_the_logged_245025_tokens() -> None:
 
 def test_byteplus_video_input_seconds_count_at_the_with_video_rate() -> None:
     clip = video(seconds=3.0)
-    e = est("byteplus", [image(), clip], resolution="720p", aspect_ratio="16:9", duration=5,
-            prompt="@Image1 in @Video1")
+    e = est(
+        "byteplus",
+        [image(), clip],
+        resolution="720p",
+        aspect_ratio="16:9",
+        duration=5,
+        prompt="@Image1 in @Video1",
+    )
     # 1280 × 720 × (24 × (5 + 3) + 1) / 1024 = 900 × 193 = 173,700 tokens at $4.30/M
     assert e.items[0].quantity == D(173_700) / 1000
     assert e.min == D("0.74691")
@@ -66,8 +72,14 @@ def test_fal_fast_is_0_2419_per_second() -> None:
 
 
 def test_fal_video_input_counts_its_seconds_at_0_6_times() -> None:
-    e = est("fal", [video(seconds=5.0)], resolution="720p", aspect_ratio="16:9", duration=5,
-            prompt="like @Video1")
+    e = est(
+        "fal",
+        [video(seconds=5.0)],
+        resolution="720p",
+        aspect_ratio="16:9",
+        duration=5,
+        prompt="like @Video1",
+    )
     # 21,600 × (5 + 5) = 216,000 tokens at $0.014 × 0.6 = $0.0084 per 1,000
     assert e.items[0].quantity == D(216_000) / 1000
     assert e.min == D("1.8144")
@@ -84,12 +96,20 @@ def test_fal_auto_ratio_and_duration_give_a_range() -> None:
 
 
 def test_an_unprobed_input_video_leaves_the_estimate_open() -> None:
-    e = est("fal", [video(probed=False)], resolution="720p", aspect_ratio="16:9", duration=5,
-            prompt="like @Video1")
+    e = est(
+        "fal",
+        [video(probed=False)],
+        resolution="720p",
+        aspect_ratio="16:9",
+        duration=5,
+        prompt="like @Video1",
+    )
     assert e.open_ended and "length unknown" in e.notes[0]
 
 
 def test_a_users_rate_replaces_the_per_million_rate() -> None:
-    e = estimate(snapshot("byteplus", [image()], resolution="720p", aspect_ratio="16:9",
-                          duration=5), overrides={"standard": D("7.71")})
+    e = estimate(
+        snapshot("byteplus", [image()], resolution="720p", aspect_ratio="16:9", duration=5),
+        overrides={"standard": D("7.71")},
+    )
     assert e.items[0].overridden and e.min == D(108_900) * D("7.71") / 1_000_000

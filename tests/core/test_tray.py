@@ -13,8 +13,13 @@ from tests.core.builders import audio, image, video
 def test_number_tags_per_kind_in_order() -> None:
     refs = [video("v1.mp4"), image("i1.png"), audio(), image("i2.png"), video("v2.mp4")]
     tags = number_tags(refs)
-    assert [tags[r.id].canonical for r in refs] == ["Video1", "Image1", "Audio1", "Image2",
-                                                   "Video2"]
+    assert [tags[r.id].canonical for r in refs] == [
+        "Video1",
+        "Image1",
+        "Audio1",
+        "Image2",
+        "Video2",
+    ]
 
 
 def test_remove_and_move_renumber() -> None:

@@ -82,11 +82,11 @@ def check(comp: Composition, original: dict[int, str]) -> None:
         assert m.ref_id == original[position]
         if m.ref_id in tray:
             assert not m.dangling
-            assert doc.text[m.start:m.end] == tags[m.ref_id].mention
+            assert doc.text[m.start : m.end] == tags[m.ref_id].mention
             live_spans.add((m.start, m.end))
         else:
             assert m.dangling
-            assert MENTION_PATTERN.search(doc.text[m.start:m.end]) is None
+            assert MENTION_PATTERN.search(doc.text[m.start : m.end]) is None
     # Nothing but live mentions reads as a mention: dangling ones never match the pattern.
     assert {(t.start, t.end) for t in find_tag_mentions(doc.text)} == live_spans
 
@@ -94,7 +94,8 @@ def check(comp: Composition, original: dict[int, str]) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(KINDS, min_size=1, max_size=8), st.lists(OPS, max_size=25))
 def test_tray_edits_keep_tags_contiguous_and_mentions_bound(
-    kinds: list[MediaKind], ops: list[Op],
+    kinds: list[MediaKind],
+    ops: list[Op],
 ) -> None:
     comp = Composition(GenerationParams(provider="oxen"))
     comp.tray.extend([ref(k) for k in kinds])
@@ -108,10 +109,17 @@ def test_tray_edits_keep_tags_contiguous_and_mentions_bound(
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(KINDS, min_size=1, max_size=6), st.lists(OPS, max_size=15),
-       st.integers(0, 200), st.text(alphabet="ab @.,", max_size=4))
+@given(
+    st.lists(KINDS, min_size=1, max_size=6),
+    st.lists(OPS, max_size=15),
+    st.integers(0, 200),
+    st.text(alphabet="ab @.,", max_size=4),
+)
 def test_text_edits_between_tray_edits_keep_live_mentions_truthful(
-    kinds: list[MediaKind], ops: list[Op], where: int, typed: str,
+    kinds: list[MediaKind],
+    ops: list[Op],
+    where: int,
+    typed: str,
 ) -> None:
     """Typing outside mentions, mixed with tray edits, never breaks a live mention."""
     comp = Composition(GenerationParams(provider="oxen"))
@@ -127,6 +135,6 @@ def test_text_edits_between_tray_edits_keep_live_mentions_truthful(
             doc.apply_edit(pos, 0, typed, comp.tray)
         tags = comp.tray.tags()
         for m in doc.live_mentions():
-            assert doc.text[m.start:m.end] == tags[m.ref_id].mention
+            assert doc.text[m.start : m.end] == tags[m.ref_id].mention
         for m in doc.dangling_mentions():
-            assert MENTION_PATTERN.search(doc.text[m.start:m.end]) is None
+            assert MENTION_PATTERN.search(doc.text[m.start : m.end]) is None

@@ -51,36 +51,74 @@ def test_baseline_is_valid_for_every_provider(provider: str) -> None:
 CASES: list[tuple[str, str, list[Reference], dict[str, Any], str]] = [
     # (id, provider, references, params, expected code)
     ("oxen 10 images", "oxen", [image(f"i{n}.png") for n in range(10)], {}, "too_many_of_kind"),
-    ("shortapi 2 videos", "shortapi", [video("a.mp4"), video("b.mp4", seconds=3)], {},
-     "too_many_of_kind"),
-    ("kinovi 4 videos", "kinovi", [video(f"v{n}.mp4", seconds=3) for n in range(4)], {},
-     "too_many_of_kind"),
-    ("eachlabs 4 audio", "eachlabs",
-     [image(), *(audio(f"a{n}.mp3", seconds=2) for n in range(4))], {}, "too_many_of_kind"),
+    (
+        "shortapi 2 videos",
+        "shortapi",
+        [video("a.mp4"), video("b.mp4", seconds=3)],
+        {},
+        "too_many_of_kind",
+    ),
+    (
+        "kinovi 4 videos",
+        "kinovi",
+        [video(f"v{n}.mp4", seconds=3) for n in range(4)],
+        {},
+        "too_many_of_kind",
+    ),
+    (
+        "eachlabs 4 audio",
+        "eachlabs",
+        [image(), *(audio(f"a{n}.mp3", seconds=2) for n in range(4))],
+        {},
+        "too_many_of_kind",
+    ),
     ("legacy has no audio", "kinovi-legacy", [image(), audio()], {}, "kind_not_accepted"),
-    ("13 files", "oxen",
-     [*(image(f"i{n}.png") for n in range(9)), *(video(f"v{n}.mp4", seconds=2, size=MB)
-                                                for n in range(3)), audio()], {},
-     "too_many_files"),
+    (
+        "13 files",
+        "oxen",
+        [
+            *(image(f"i{n}.png") for n in range(9)),
+            *(video(f"v{n}.mp4", seconds=2, size=MB) for n in range(3)),
+            audio(),
+        ],
+        {},
+        "too_many_files",
+    ),
     ("gif image", "oxen", [image("a.gif", fmt="gif")], {}, "format_not_accepted"),
     ("kinovi takes mp4 only", "kinovi", [video("a.mov", fmt="mov")], {}, "format_not_accepted"),
-    ("flac audio", "shortapi", [video(), audio("a.flac", fmt="flac")], {},
-     "format_not_accepted"),
+    ("flac audio", "shortapi", [video(), audio("a.flac", fmt="flac")], {}, "format_not_accepted"),
     ("image over 30 MB", "eachlabs", [image(size=30 * MB + 1)], {}, "file_too_large"),
     ("audio over 15 MB", "oxen", [image(), audio(size=15 * MB + 1)], {}, "file_too_large"),
-    ("legacy video over 50 MB", "kinovi-legacy", [video(size=50 * MB + 1)], {},
-     "file_too_large"),
-    ("videos over 50 MB in all", "oxen",
-     [video("a.mp4", size=30 * MB, seconds=4), video("b.mp4", size=21 * MB, seconds=4)], {},
-     "total_size_too_large"),
+    ("legacy video over 50 MB", "kinovi-legacy", [video(size=50 * MB + 1)], {}, "file_too_large"),
+    (
+        "videos over 50 MB in all",
+        "oxen",
+        [video("a.mp4", size=30 * MB, seconds=4), video("b.mp4", size=21 * MB, seconds=4)],
+        {},
+        "total_size_too_large",
+    ),
     ("kinovi video over 15 s", "kinovi", [video(seconds=15.5)], {}, "duration_too_long"),
-    ("videos over 15 s in all", "oxen",
-     [video("a.mp4", seconds=8), video("b.mp4", seconds=8)], {}, "total_duration_too_long"),
-    ("audio over 15 s in all", "eachlabs",
-     [image(), *(audio(f"a{n}.mp3", seconds=6) for n in range(3))], {},
-     "total_duration_too_long"),
-    ("kinovi audio over 15 s", "kinovi", [image(), audio(seconds=16)], {},
-     "total_duration_too_long"),
+    (
+        "videos over 15 s in all",
+        "oxen",
+        [video("a.mp4", seconds=8), video("b.mp4", seconds=8)],
+        {},
+        "total_duration_too_long",
+    ),
+    (
+        "audio over 15 s in all",
+        "eachlabs",
+        [image(), *(audio(f"a{n}.mp3", seconds=6) for n in range(3))],
+        {},
+        "total_duration_too_long",
+    ),
+    (
+        "kinovi audio over 15 s",
+        "kinovi",
+        [image(), audio(seconds=16)],
+        {},
+        "total_duration_too_long",
+    ),
     ("videos under 2 s", "oxen", [video(seconds=1.5)], {}, "total_duration_too_short"),
     ("1080p video", "oxen", [video(width=1920, height=1080)], {}, "too_many_pixels"),
     ("480x480 video", "eachlabs", [video(width=480, height=480)], {}, "too_few_pixels"),
@@ -91,38 +129,43 @@ CASES: list[tuple[str, str, list[Reference], dict[str, Any], str]] = [
     ("16 s", "oxen", [], {"duration": 16}, "duration_not_offered"),
     ("3 s", "eachlabs", [], {"duration": 3}, "duration_not_offered"),
     ("oxen 1080p", "oxen", [], {"resolution": "1080p"}, "resolution_not_offered"),
-    ("kinovi fast 1080p", "kinovi", [image()], {"model": "seedance2-fast",
-                                                 "resolution": "1080p"},
-     "resolution_not_offered"),
-    ("shortapi auto aspect", "shortapi", [video()], {"aspect_ratio": "auto"},
-     "aspect_ratio_not_offered"),
+    (
+        "kinovi fast 1080p",
+        "kinovi",
+        [image()],
+        {"model": "seedance2-fast", "resolution": "1080p"},
+        "resolution_not_offered",
+    ),
+    (
+        "shortapi auto aspect",
+        "shortapi",
+        [video()],
+        {"aspect_ratio": "auto"},
+        "aspect_ratio_not_offered",
+    ),
     ("shortapi mode", "shortapi", [video()], {"mode": "turbo"}, "mode_not_offered"),
     ("kinovi 8k", "kinovi", [image()], {"upscale": "8k"}, "upscale_not_offered"),
     ("oxen 5 variants", "oxen", [], {"variants": 5}, "too_many_variants"),
     ("shortapi 2 variants", "shortapi", [video()], {"variants": 2}, "too_many_variants"),
     ("unknown model", "oxen", [], {"model": "seedance-9"}, "unknown_model"),
     # eachlabs: "accept publicly-reachable HTTPS URLs only."
-    ("http url", "eachlabs", [image(source="http://cdn.example.com/a.png")], {},
-     "url_not_https"),
-    ("ftp url", "eachlabs", [image(source="ftp://cdn.example.com/a.png")], {},
-     "url_not_https"),
-    ("data uri", "eachlabs", [image(source="data:image/png;base64,AAAA")], {},
-     "url_not_https"),
+    ("http url", "eachlabs", [image(source="http://cdn.example.com/a.png")], {}, "url_not_https"),
+    ("ftp url", "eachlabs", [image(source="ftp://cdn.example.com/a.png")], {}, "url_not_https"),
+    ("data uri", "eachlabs", [image(source="data:image/png;base64,AAAA")], {}, "url_not_https"),
     ("file url", "oxen", [image(source="file:///home/me/a.png")], {}, "url_not_https"),
-    ("localhost", "eachlabs", [image(source="https://localhost/a.png")], {},
-     "url_not_public"),
-    ("loopback ip", "oxen", [image(source="http://127.0.0.1:8000/a.png")], {},
-     "url_not_public"),
+    ("localhost", "eachlabs", [image(source="https://localhost/a.png")], {}, "url_not_public"),
+    ("loopback ip", "oxen", [image(source="http://127.0.0.1:8000/a.png")], {}, "url_not_public"),
     ("ipv6 loopback", "oxen", [image(source="https://[::1]/a.png")], {}, "url_not_public"),
-    ("private network", "oxen", [image(source="https://192.168.1.20/a.png")], {},
-     "url_not_public"),
+    ("private network", "oxen", [image(source="https://192.168.1.20/a.png")], {}, "url_not_public"),
 ]
 
 
-@pytest.mark.parametrize(("provider", "refs", "params", "code"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_each_broken_rule_is_an_error(provider: str, refs: list[Reference],
-                                      params: dict[str, Any], code: str) -> None:
+@pytest.mark.parametrize(
+    ("provider", "refs", "params", "code"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_each_broken_rule_is_an_error(
+    provider: str, refs: list[Reference], params: dict[str, Any], code: str
+) -> None:
     problems = validate(snapshot(provider, refs, "a scene", **params))
     problem = next((p for p in problems if p.code == code), None)
     assert problem is not None, codes(problems)
@@ -139,10 +182,12 @@ WARNED: list[tuple[str, str, list[Reference], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "provider", "refs", "code"), WARNED,
-                         ids=[f"{c[1]} {c[0]}" for c in WARNED])
+@pytest.mark.parametrize(
+    ("name", "provider", "refs", "code"), WARNED, ids=[f"{c[1]} {c[0]}" for c in WARNED]
+)
 def test_a_limit_the_page_does_not_state_warns_and_never_blocks(
-        name: str, provider: str, refs: list[Reference], code: str) -> None:
+    name: str, provider: str, refs: list[Reference], code: str
+) -> None:
     problems = validate(snapshot(provider, refs, "a scene"))
     problem = only(problems, code)
     assert problem.severity == "warning" and problem.basis == "model"
@@ -152,12 +197,23 @@ def test_a_limit_the_page_does_not_state_warns_and_never_blocks(
 
 AT_LIMIT: list[tuple[str, str, list[Reference], dict[str, Any]]] = [
     ("9 images", "oxen", [image(f"i{n}.png") for n in range(9)], {}),
-    ("12 files", "oxen",
-     [*(image(f"i{n}.png") for n in range(8)),
-      *(video(f"v{n}.mp4", seconds=5, size=MB) for n in range(3)), audio()], {}),
+    (
+        "12 files",
+        "oxen",
+        [
+            *(image(f"i{n}.png") for n in range(8)),
+            *(video(f"v{n}.mp4", seconds=5, size=MB) for n in range(3)),
+            audio(),
+        ],
+        {},
+    ),
     ("30 MB image", "eachlabs", [image(size=30 * MB)], {}),
-    ("15 s of video in all", "oxen", [video("a.mp4", seconds=7.5), video("b.mp4", seconds=7.5)],
-     {}),
+    (
+        "15 s of video in all",
+        "oxen",
+        [video("a.mp4", seconds=7.5), video("b.mp4", seconds=7.5)],
+        {},
+    ),
     ("2 s of video", "oxen", [video(seconds=2)], {}),
     ("largest pixel count", "eachlabs", [video(width=834, height=1112)], {}),
     ("720p landscape fits the pixel range", "oxen", [video(width=1280, height=720)], {}),
@@ -172,10 +228,12 @@ AT_LIMIT: list[tuple[str, str, list[Reference], dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("provider", "refs", "params"), [c[1:] for c in AT_LIMIT],
-                         ids=[c[0] for c in AT_LIMIT])
-def test_values_at_the_limit_pass(provider: str, refs: list[Reference],
-                                  params: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("provider", "refs", "params"), [c[1:] for c in AT_LIMIT], ids=[c[0] for c in AT_LIMIT]
+)
+def test_values_at_the_limit_pass(
+    provider: str, refs: list[Reference], params: dict[str, Any]
+) -> None:
     prompt = params.pop("prompt", "a scene")
     problems = validate(snapshot(provider, refs, prompt, **params))
     assert errors(problems) == []
@@ -183,12 +241,16 @@ def test_values_at_the_limit_pass(provider: str, refs: list[Reference],
 
 # -- every limit in the capability data has a check -------------------------------------------
 
+
 def _violations(provider: str) -> list[tuple[str, MediaKind, list[Reference], str]]:
     """For each numeric limit the provider's data sets, references that break just it."""
     lim = capabilities.get(provider).limits
     found: list[tuple[str, MediaKind, list[Reference], str]] = []
     builders: dict[MediaKind, Callable[..., Reference]] = {
-        MediaKind.IMAGE: image, MediaKind.VIDEO: video, MediaKind.AUDIO: audio}
+        MediaKind.IMAGE: image,
+        MediaKind.VIDEO: video,
+        MediaKind.AUDIO: audio,
+    }
     visual = [] if provider != "shortapi" else [video("base.mp4", seconds=2, size=MB)]
     for kind in MediaKind:
         k = lim.for_kind(kind)
@@ -198,25 +260,40 @@ def _violations(provider: str) -> list[tuple[str, MediaKind, list[Reference], st
         base: list[Reference] = [image("base.png")] if kind is MediaKind.AUDIO else []
         pre = [] if kind is MediaKind.VIDEO else visual
 
-        def case(field: str, refs: list[Reference], code: str, kind: MediaKind = kind,
-                 base: list[Reference] = base, pre: list[Reference] = pre) -> None:
+        def case(
+            field: str,
+            refs: list[Reference],
+            code: str,
+            kind: MediaKind = kind,
+            base: list[Reference] = base,
+            pre: list[Reference] = pre,
+        ) -> None:
             found.append((field, kind, [*pre, *base, *refs], code))
 
         if k.max_bytes is not None:
             case("max_bytes", [make(size=k.max_bytes + 1)], "file_too_large")
         if k.max_total_bytes is not None:
             each = k.max_total_bytes // 2 + 1
-            case("max_total_bytes", [make("a", size=each, seconds=2),
-                                     make("b", size=each, seconds=2)], "total_size_too_large")
+            case(
+                "max_total_bytes",
+                [make("a", size=each, seconds=2), make("b", size=each, seconds=2)],
+                "total_size_too_large",
+            )
         if k.max_duration_s is not None:
             case("max_duration_s", [make(seconds=k.max_duration_s + 1)], "duration_too_long")
         if k.max_total_duration_s is not None:
             half = k.max_total_duration_s / 2 + 0.5
-            case("max_total_duration_s", [make("a", seconds=half), make("b", seconds=half)],
-                 "total_duration_too_long")
+            case(
+                "max_total_duration_s",
+                [make("a", seconds=half), make("b", seconds=half)],
+                "total_duration_too_long",
+            )
         if k.min_total_duration_s is not None:
-            case("min_total_duration_s", [make(seconds=k.min_total_duration_s - 0.5)],
-                 "total_duration_too_short")
+            case(
+                "min_total_duration_s",
+                [make(seconds=k.min_total_duration_s - 0.5)],
+                "total_duration_too_short",
+            )
         if k.max_pixels is not None:
             case("max_pixels", [video(width=1920, height=1080)], "too_many_pixels")
         if k.min_pixels is not None:
@@ -226,21 +303,31 @@ def _violations(provider: str) -> list[tuple[str, MediaKind, list[Reference], st
         if k.min_fps is not None:
             case("min_fps", [video(fps=k.min_fps - 1)], "fps_too_low")
         if k.formats:
-            bad = {MediaKind.IMAGE: ("bmp", "a.bmp"), MediaKind.VIDEO: ("avi", "a.avi"),
-                   MediaKind.AUDIO: ("opus", "a.opus")}[kind]
+            bad = {
+                MediaKind.IMAGE: ("bmp", "a.bmp"),
+                MediaKind.VIDEO: ("avi", "a.avi"),
+                MediaKind.AUDIO: ("opus", "a.opus"),
+            }[kind]
             case("formats", [make(bad[1], fmt=bad[0])], "format_not_accepted")
-        case("max_count", [make(f"n{i}", seconds=1, size=1000) for i in range(k.max_count + 1)],
-             "too_many_of_kind")
+        case(
+            "max_count",
+            [make(f"n{i}", seconds=1, size=1000) for i in range(k.max_count + 1)],
+            "too_many_of_kind",
+        )
     return found
 
 
 ALL_VIOLATIONS = [(p, *v) for p in PROVIDERS for v in _violations(p)]
 
 
-@pytest.mark.parametrize(("provider", "field", "kind", "refs", "code"), ALL_VIOLATIONS,
-                         ids=[f"{v[0]}-{v[2].value}-{v[1]}" for v in ALL_VIOLATIONS])
-def test_every_limit_in_the_data_is_checked(provider: str, field: str, kind: MediaKind,
-                                           refs: list[Reference], code: str) -> None:
+@pytest.mark.parametrize(
+    ("provider", "field", "kind", "refs", "code"),
+    ALL_VIOLATIONS,
+    ids=[f"{v[0]}-{v[2].value}-{v[1]}" for v in ALL_VIOLATIONS],
+)
+def test_every_limit_in_the_data_is_checked(
+    provider: str, field: str, kind: MediaKind, refs: list[Reference], code: str
+) -> None:
     problems = validate(snapshot(provider, refs))
     problem = next((p for p in problems if p.code == code), None)
     assert problem is not None, codes(problems)
@@ -259,6 +346,7 @@ def test_at_least_the_documented_limits_are_exercised() -> None:
 
 
 # -- messages and structured fields ----------------------------------------------------------
+
 
 def test_pixel_message_names_tag_size_and_box() -> None:
     refs = [video("a.mp4", seconds=3), video("big.mp4", width=1920, height=1080, seconds=3)]
@@ -301,6 +389,7 @@ def test_audio_limits_are_not_checked_twice_when_the_kind_is_refused() -> None:
 
 # -- prompt ----------------------------------------------------------------------------------
 
+
 def test_prompt_required() -> None:
     problems = validate(snapshot("oxen", [image()], "   "))
     assert "prompt_required" in codes(problems)
@@ -310,8 +399,7 @@ def test_prompt_length_counts_what_is_sent() -> None:
     refs = [image()]
     ok = validate(snapshot("kinovi", refs, "y" * 3992 + " @Image1"))
     assert errors(ok) == []  # "@image1" is as long as "@Image1": 4000 characters
-    problem = only(validate(snapshot("kinovi", refs, "y" * 3993 + " @Image1")),
-                   "prompt_too_long")
+    problem = only(validate(snapshot("kinovi", refs, "y" * 3993 + " @Image1")), "prompt_too_long")
     assert (problem.limit, problem.actual) == (4000, 4001)
     assert "4,001 characters" in problem.message
 
@@ -346,9 +434,12 @@ def test_mention_of_a_kind_the_provider_cannot_take() -> None:
 
 # -- sources ---------------------------------------------------------------------------------
 
+
 def test_loopback_urls_allowed_only_when_asked() -> None:
-    refs = [image(source="http://127.0.0.1:8765/media/a.png"),
-            video(source="http://localhost:8765/media/a.mp4")]
+    refs = [
+        image(source="http://127.0.0.1:8765/media/a.png"),
+        video(source="http://localhost:8765/media/a.mp4"),
+    ]
     assert errors(validate(snapshot("oxen", refs), allow_loopback=True)) == []
     assert codes(errors(validate(snapshot("oxen", refs)))) == ["url_not_public"] * 2
     other = [image(source="http://cdn.example.com/a.png")]
@@ -392,8 +483,9 @@ def test_mislabelled_format_is_a_warning() -> None:
 
 
 def test_conformed_copy_is_not_a_mislabel() -> None:
-    conformed = video("clip.webm").model_copy(update={
-        "source": "/cache/conformed/clip-720p.mp4", "original_source": "/home/me/clip.webm"})
+    conformed = video("clip.webm").model_copy(
+        update={"source": "/cache/conformed/clip-720p.mp4", "original_source": "/home/me/clip.webm"}
+    )
     assert validate(snapshot("oxen", [conformed]), check_files=False) == []
 
 
@@ -409,11 +501,19 @@ def test_kind_mismatch() -> None:
 
 # -- parameters ------------------------------------------------------------------------------
 
+
 def test_options_a_model_does_not_have_are_warnings() -> None:
-    problems = validate(snapshot("shortapi", [video()], seed=7, resolution="720p",
-                                 generate_audio=False, upscale="4k"))
-    assert sorted(codes(problems)) == ["generate_audio_ignored", "resolution_ignored",
-                                       "seed_ignored", "upscale_ignored"]
+    problems = validate(
+        snapshot(
+            "shortapi", [video()], seed=7, resolution="720p", generate_audio=False, upscale="4k"
+        )
+    )
+    assert sorted(codes(problems)) == [
+        "generate_audio_ignored",
+        "resolution_ignored",
+        "seed_ignored",
+        "upscale_ignored",
+    ]
     assert is_submittable(problems)
 
 
@@ -466,8 +566,9 @@ def test_a_tag_like_word_that_binds_to_nothing_is_an_error(text: str) -> None:
     assert set(codes(problems)) <= {"unbound_tag", "removed_marker_text"}
 
 
-@pytest.mark.parametrize("text", ["mail me@image.example", "@Image1 imagines", "an @ sign",
-                                  "@immense sky"])
+@pytest.mark.parametrize(
+    "text", ["mail me@image.example", "@Image1 imagines", "an @ sign", "@immense sky"]
+)
 def test_words_that_only_contain_at_signs_are_not_tags(text: str) -> None:
     assert validate(snapshot("oxen", [image()], f"@Image1 {text}")) == []
 

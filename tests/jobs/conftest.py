@@ -47,19 +47,22 @@ EngineMaker = Callable[..., JobEngine]
 
 
 @pytest.fixture
-async def make_engine(store: JobStore, settings: Settings, fake: FakeProvider,
-                      results: ResultServer) -> AsyncIterator[EngineMaker]:
+async def make_engine(
+    store: JobStore, settings: Settings, fake: FakeProvider, results: ResultServer
+) -> AsyncIterator[EngineMaker]:
     engines: list[JobEngine] = []
 
     def make(provider: Any = None, *, job_store: JobStore | None = None) -> JobEngine:
         chosen = provider or fake
 
-        def factory(provider_id: str, _settings: Settings, _secrets: Any, *,
-                    http: Any = None) -> Any:
+        def factory(
+            provider_id: str, _settings: Settings, _secrets: Any, *, http: Any = None
+        ) -> Any:
             return chosen
 
-        engine = JobEngine(job_store or store, settings, NO_KEYS, provider_factory=factory,
-                           http=results.client())
+        engine = JobEngine(
+            job_store or store, settings, NO_KEYS, provider_factory=factory, http=results.client()
+        )
         engines.append(engine)
         return engine
 
@@ -86,18 +89,23 @@ class Keys:
 
 
 def sim_settings(sim: Simulator, settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={"base_urls": {pid: sim.base_url(pid) for pid in BASE_PATHS}})
+    return settings.model_copy(update={"base_urls": {pid: sim.base_url(pid) for pid in BASE_PATHS}})
 
 
 @pytest.fixture
-async def sim_engine(simulator: Simulator, store: JobStore,
-                     settings: Settings) -> AsyncIterator[Callable[..., JobEngine]]:
+async def sim_engine(
+    simulator: Simulator, store: JobStore, settings: Settings
+) -> AsyncIterator[Callable[..., JobEngine]]:
     made: list[JobEngine] = []
 
     def make(**kw: object) -> JobEngine:
-        engine = JobEngine(store, sim_settings(simulator, settings), Keys(),
-                           poll_interval=0.05, **kw)  # type: ignore[arg-type]
+        engine = JobEngine(
+            store,
+            sim_settings(simulator, settings),
+            Keys(),
+            poll_interval=0.05,
+            **kw,  # type: ignore[arg-type]
+        )
         made.append(engine)
         return engine
 

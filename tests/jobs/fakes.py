@@ -71,11 +71,14 @@ class FakeProvider:
         return capabilities.get(self.provider_id)
 
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
-        return RequestSpec(method="POST", url="https://fake/create", headers={},
-                           body={"prompt": snapshot.compiled_prompt(), "urls": urls})
+        return RequestSpec(
+            method="POST",
+            url="https://fake/create",
+            headers={},
+            body={"prompt": snapshot.compiled_prompt(), "urls": urls},
+        )
 
-    async def submit(self, snapshot: CompositionSnapshot,
-                     urls: dict[str, str]) -> list[JobHandle]:
+    async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
@@ -86,19 +89,25 @@ class FakeProvider:
         if self.submit_errors:
             raise self.submit_errors.pop(0)
         self.creates += 1
-        count = snapshot.params.variants if self.capabilities.model(
-            snapshot.params.model).max_variants > 1 else 1
-        handles = [JobHandle(provider=self.id, job_id=f"job-{next(self._ids)}")
-                   for _ in range(count)]
+        count = (
+            snapshot.params.variants
+            if self.capabilities.model(snapshot.params.model).max_variants > 1
+            else 1
+        )
+        handles = [
+            JobHandle(provider=self.id, job_id=f"job-{next(self._ids)}") for _ in range(count)
+        ]
         if self.lose_answers:
             self.lose_answers -= 1
             self.unanswered.extend(h.job_id for h in handles)
-            raise SubmissionUnknownError("the connection dropped before the answer",
-                                         provider=self.id)
+            raise SubmissionUnknownError(
+                "the connection dropped before the answer", provider=self.id
+            )
         return handles
 
-    async def find_submission(self, snapshot: CompositionSnapshot,
-                              sent_at: float) -> list[JobHandle]:
+    async def find_submission(
+        self, snapshot: CompositionSnapshot, sent_at: float
+    ) -> list[JobHandle]:
         if not self.can_find_submissions:
             raise NotImplementedError
         found, self.unanswered = self.unanswered, []
@@ -112,8 +121,9 @@ class FakeProvider:
             return Running(raw_status="running", progress=n / self.polls_to_finish)
         if self.final is not None:
             return self.final(handle.job_id)
-        return Succeeded(results=[ResultMedia(url=f"{RESULT_HOST}/{handle.job_id}.mp4")],
-                         raw_status="2")
+        return Succeeded(
+            results=[ResultMedia(url=f"{RESULT_HOST}/{handle.job_id}.mp4")], raw_status="2"
+        )
 
     async def cancel(self, handle: JobHandle) -> bool:
         self.cancels.append(handle.job_id)
@@ -155,8 +165,9 @@ class ResultServer:
             headers["content-range"] = f"bytes {start}-{len(self.video) - 1}/{len(self.video)}"
         if self.truncate_next:
             self.truncate_next -= 1
-            return httpx.Response(status, headers=headers,
-                                  stream=_Short(body[: len(body) // 2], len(body)))
+            return httpx.Response(
+                status, headers=headers, stream=_Short(body[: len(body) // 2], len(body))
+            )
         return httpx.Response(status, headers=headers, content=body)
 
     def client(self) -> httpx.AsyncClient:
@@ -175,14 +186,21 @@ class _Short(httpx.AsyncByteStream):
         raise httpx.RemoteProtocolError("peer closed connection")
 
 
-def make_snapshot(provider: str = "shortapi", text: str = "A cat walks like @Video1",
-                  sources: list[str] | None = None, **params: Any) -> CompositionSnapshot:
-    refs = [Reference.from_source(s) for s in
-            (sources if sources is not None else ["https://example.com/walk.mp4"])]
+def make_snapshot(
+    provider: str = "shortapi",
+    text: str = "A cat walks like @Video1",
+    sources: list[str] | None = None,
+    **params: Any,
+) -> CompositionSnapshot:
+    refs = [
+        Reference.from_source(s)
+        for s in (sources if sources is not None else ["https://example.com/walk.mp4"])
+    ]
     tray = ReferenceTray(refs)
     doc = PromptDocument(text, tray)
-    return CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider=provider, **params))
+    return CompositionSnapshot(
+        references=refs, prompt=doc.to_data(), params=GenerationParams(provider=provider, **params)
+    )
 
 
 def video_bytes() -> bytes:

@@ -18,7 +18,8 @@ def write(path: Path, data: bytes) -> Path:
 
 
 def test_a_render_in_the_cache_is_moved_not_duplicated(
-        clip: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clip: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "home"))
     render = write(paths.cache_dir() / "animatic" / "abc.mp4", clip)
     final = tmp_path / "library" / "day" / "video.mp4"
@@ -28,8 +29,7 @@ def test_a_render_in_the_cache_is_moved_not_duplicated(
     assert not part_path(final).exists()
 
 
-def test_a_file_outside_the_cache_is_copied_and_left_alone(clip: bytes,
-                                                           tmp_path: Path) -> None:
+def test_a_file_outside_the_cache_is_copied_and_left_alone(clip: bytes, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     mine = write(tmp_path / "my-videos" / "take.mp4", clip)
     final = tmp_path / "library" / "video.mp4"

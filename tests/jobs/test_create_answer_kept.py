@@ -22,7 +22,8 @@ from tests.jobs.fakes import FakeProvider, make_snapshot
 
 
 async def test_a_listener_failing_on_created_keeps_the_paid_job(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore
+) -> None:
     engine = make_engine()
     tripped: list[int] = []
 
@@ -41,7 +42,8 @@ async def test_a_listener_failing_on_created_keeps_the_paid_job(
 
 
 async def test_every_native_variant_keeps_its_id_when_recording_fails(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     oxen = FakeProvider("oxen")
     engine = make_engine(oxen)
     broken = [True]
@@ -60,9 +62,13 @@ async def test_every_native_variant_keeps_its_id_when_recording_fails(
 
 
 async def test_an_unreadable_answer_to_a_sent_create_is_unknown_not_failed(
-        make_engine: EngineMaker, store: JobStore) -> None:
-    fake = FakeProvider(submit_errors=[MalformedResponseError(
-        "ShortAPI answered with a non-object", provider="shortapi")])
+    make_engine: EngineMaker, store: JobStore
+) -> None:
+    fake = FakeProvider(
+        submit_errors=[
+            MalformedResponseError("ShortAPI answered with a non-object", provider="shortapi")
+        ]
+    )
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
@@ -74,8 +80,8 @@ async def test_an_unreadable_answer_to_a_sent_create_is_unknown_not_failed(
 
 
 async def test_a_store_error_while_recording_the_id_is_written_again(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_move = store.move
     failed: list[int] = []
 
@@ -96,7 +102,8 @@ async def test_a_store_error_while_recording_the_id_is_written_again(
 
 
 async def test_a_key_refused_while_polling_pauses_the_watch_and_keeps_the_job(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     refused = AuthError("Invalid API key", provider="shortapi", status_code=401)
     fake = FakeProvider(status_errors=[refused] * AUTH_ERROR_LIMIT)
     engine = make_engine(fake)

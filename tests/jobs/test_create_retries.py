@@ -27,7 +27,8 @@ def busy(status: int) -> ServerError:
 
 @pytest.mark.parametrize("status", [502, 503, 504])
 async def test_a_gateway_refusal_is_sent_again_and_the_job_runs(
-        make_engine: EngineMaker, status: int) -> None:
+    make_engine: EngineMaker, status: int
+) -> None:
     """Before: a 502/503 to a create failed the job for good."""
     fake = FakeProvider(submit_errors=[busy(status), busy(status)])
     engine = make_engine(fake)
@@ -46,7 +47,8 @@ async def test_a_refused_connection_is_sent_again(make_engine: EngineMaker) -> N
 
 
 async def test_a_gateway_that_stays_down_fails_the_job_saying_nothing_was_created(
-        make_engine: EngineMaker) -> None:
+    make_engine: EngineMaker,
+) -> None:
     fake = FakeProvider(submit_errors=[busy(503)] * (CREATE_RETRY_LIMIT + 1))
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
@@ -56,10 +58,17 @@ async def test_a_gateway_that_stays_down_fails_the_job_saying_nothing_was_create
 
 
 async def test_a_500_after_the_body_was_sent_is_unknown_never_resent(
-        make_engine: EngineMaker) -> None:
-    fake = FakeProvider(submit_errors=[SubmissionUnknownError(
-        "the server failed (HTTP 500) after the request was sent", provider="shortapi",
-        status_code=500)])
+    make_engine: EngineMaker,
+) -> None:
+    fake = FakeProvider(
+        submit_errors=[
+            SubmissionUnknownError(
+                "the server failed (HTTP 500) after the request was sent",
+                provider="shortapi",
+                status_code=500,
+            )
+        ]
+    )
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
@@ -70,8 +79,7 @@ def test_the_retry_rule() -> None:
     assert create_retry_delay(busy(503), 1) is not None
     assert create_retry_delay(busy(503), CREATE_RETRY_LIMIT + 1) is None
     assert create_retry_delay(busy(500), 1) is None  # an answer after reading the request
-    assert create_retry_delay(InvalidInputError("bad", provider="x", status_code=400), 1) \
-        is None
+    assert create_retry_delay(InvalidInputError("bad", provider="x", status_code=400), 1) is None
     assert create_retry_delay(SubmissionUnknownError("lost", provider="x"), 1) is None
 
 
@@ -99,4 +107,5 @@ def test_many_variants_or_no_price_need_a_yes() -> None:
     assert needs_confirmation("kinovi", 5, Decimal("4.00"))  # above the provider's count
     assert needs_confirmation("oxen", 2, None)  # no published price: the total is unknown
     assert confirmation_text("Oxen.ai", 100, None) == (
-        "100 generations on Oxen.ai: no published price, so the total is unknown")
+        "100 generations on Oxen.ai: no published price, so the total is unknown"
+    )

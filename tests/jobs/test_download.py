@@ -19,16 +19,16 @@ from tests.jobs.fakes import ResultServer, make_snapshot
 
 async def fetch(server: ResultServer, part: Path) -> dl.Fetched:
     async with server.client() as http:
-        return await dl.fetch(http, "https://results.example/x.mp4", part,
-                              sleep=_no_sleep)
+        return await dl.fetch(http, "https://results.example/x.mp4", part, sleep=_no_sleep)
 
 
 async def _no_sleep(_s: float) -> None:
     return None
 
 
-async def test_partial_file_is_continued_not_restarted(results: ResultServer, clip: bytes,
-                                                       tmp_path: Path) -> None:
+async def test_partial_file_is_continued_not_restarted(
+    results: ResultServer, clip: bytes, tmp_path: Path
+) -> None:
     part = tmp_path / "v.mp4.part"
     part.write_bytes(clip[:1000])
     fetched = await fetch(results, part)
@@ -51,8 +51,7 @@ async def test_server_ignoring_range_starts_over(clip: bytes, tmp_path: Path) ->
     assert fetched.sha256 == hashlib.sha256(clip).hexdigest()  # not the garbage's
 
 
-async def test_expired_url_and_wrong_type_are_errors(results: ResultServer,
-                                                     tmp_path: Path) -> None:
+async def test_expired_url_and_wrong_type_are_errors(results: ResultServer, tmp_path: Path) -> None:
     results.gone = True
     with pytest.raises(NotFoundError, match="expired"):
         await fetch(results, tmp_path / "a.part")
@@ -82,12 +81,15 @@ def test_verify_playable_rejects_half_a_video(clip: bytes, tmp_path: Path) -> No
 def test_library_target_and_sidecar(store: JobStore, clip: bytes, tmp_path: Path) -> None:
     local = tmp_path / "ref.png"
     local.write_bytes(b"\x89PNG fake")
-    snap = make_snapshot("kinovi", "@Image1 dances with @Image2",
-                         [str(local), "https://example.com/b.png"])
-    [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch="b",
-                                         estimate=Estimate(max=Decimal("0.2")))])
-    store.update(job_id, provider_job_id="task-9",
-                 ref_urls={snap.references[0].id: "https://host/ref.png"})
+    snap = make_snapshot(
+        "kinovi", "@Image1 dances with @Image2", [str(local), "https://example.com/b.png"]
+    )
+    [job_id] = store.insert_jobs(
+        [NewJob(snapshot=snap, group_id="g", batch="b", estimate=Estimate(max=Decimal("0.2")))]
+    )
+    store.update(
+        job_id, provider_job_id="task-9", ref_urls={snap.references[0].id: "https://host/ref.png"}
+    )
     job = store.get(job_id)
     when = datetime(2026, 3, 4, 12, 0)
     target = dl.library_target(tmp_path / "lib", job, when=when)

@@ -24,9 +24,11 @@ SIZE = 5_000_000
 def hosted(sim: Simulator, data: bytes) -> str:
     """`data` as an eachlabs upload: a public URL that honours Range, like a CDN."""
     with httpx.Client(trust_env=False, timeout=10) as client:
-        answer = client.post(f"{sim.base_url('eachlabs')}/upload/presign",
-                             headers={"X-API-Key": "k"},
-                             json={"content_type": "video/mp4", "file_type": "video"})
+        answer = client.post(
+            f"{sim.base_url('eachlabs')}/upload/presign",
+            headers={"X-API-Key": "k"},
+            json={"content_type": "video/mp4", "file_type": "video"},
+        )
         answer.raise_for_status()
         upload = answer.json()
     sim.state.put_object(("eachlabs", upload["id"]), StoredObject(data, "video/mp4"))
@@ -39,7 +41,8 @@ def payload() -> bytes:
 
 
 async def test_streams_in_a_worker_thread_and_hashes_on_the_way(
-        simulator: Simulator, payload: bytes, tmp_path: Path) -> None:
+    simulator: Simulator, payload: bytes, tmp_path: Path
+) -> None:
     url = hosted(simulator, payload)
     part = tmp_path / "v.mp4.part"
     seen: list[tuple[int, int | None, str]] = []
@@ -57,7 +60,8 @@ async def test_streams_in_a_worker_thread_and_hashes_on_the_way(
 
 
 async def test_a_drop_half_way_resumes_with_range_and_the_hash_covers_both_parts(
-        simulator: Simulator, payload: bytes, tmp_path: Path) -> None:
+    simulator: Simulator, payload: bytes, tmp_path: Path
+) -> None:
     url = hosted(simulator, payload)
     before = simulator.count("eachlabs", "public")
     simulator.inject("eachlabs", "public", Fault.truncated(0.5))
@@ -74,7 +78,8 @@ async def test_a_drop_half_way_resumes_with_range_and_the_hash_covers_both_parts
 
 
 async def test_a_part_already_complete_is_kept_and_hashed(
-        simulator: Simulator, payload: bytes, tmp_path: Path) -> None:
+    simulator: Simulator, payload: bytes, tmp_path: Path
+) -> None:
     url = hosted(simulator, payload)
     part = tmp_path / "v.mp4.part"
     part.write_bytes(payload)
@@ -106,14 +111,15 @@ class Gated:
         self.body.close()
 
 
-async def test_cancelling_stops_the_worker(simulator: Simulator, payload: bytes,
-                                           tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cancelling_stops_the_worker(
+    simulator: Simulator, payload: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = hosted(simulator, payload)
     gate = threading.Event()
     real_open = transfer.open_url
-    monkeypatch.setattr(transfer, "open_url",
-                        lambda *a: (lambda ab: (ab[0], Gated(ab[1], gate)))(real_open(*a)))
+    monkeypatch.setattr(
+        transfer, "open_url", lambda *a: (lambda ab: (ab[0], Gated(ab[1], gate)))(real_open(*a))
+    )
     monkeypatch.setattr(transfer, "PROGRESS_EVERY_S", 0.0)
     part = tmp_path / "v.mp4.part"
     started = asyncio.Event()

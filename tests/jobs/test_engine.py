@@ -38,7 +38,8 @@ from tests.jobs.walk import walk_to
 
 
 async def test_submit_polls_downloads_and_writes_provenance(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore, clip: bytes) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore, clip: bytes
+) -> None:
     engine = make_engine()
     changed: list[int] = []
     phases: set[str] = set()
@@ -67,7 +68,8 @@ async def test_submit_polls_downloads_and_writes_provenance(
 
 
 async def test_variants_are_one_group_native_or_not(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     shortapi = FakeProvider("shortapi")
     engine = make_engine(shortapi)
     ids = await engine.submit(make_snapshot(variants=3))
@@ -88,7 +90,8 @@ async def test_variants_are_one_group_native_or_not(
 
 
 async def test_create_refused_with_429_is_sent_again_once_accepted(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore
+) -> None:
     fake.submit_errors = [RateLimitedError("too many tasks in progress", retry_after=0.01)] * 2
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
@@ -100,7 +103,8 @@ async def test_create_refused_with_429_is_sent_again_once_accepted(
 
 
 async def test_unknown_submission_waits_for_the_user(
-        make_engine: EngineMaker, fake: FakeProvider) -> None:
+    make_engine: EngineMaker, fake: FakeProvider
+) -> None:
     fake.submit_errors = [SubmissionUnknownError("timed out after sending")]
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
@@ -115,10 +119,15 @@ async def test_unknown_submission_waits_for_the_user(
 
 
 async def test_poll_errors_never_lose_the_job(
-        make_engine: EngineMaker, fake: FakeProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("seedance_studio.jobs.watching.error_delay", lambda *a, **k: 0.01)
-    fake.status_errors = [ServerError("502"), NetworkError("reset"),
-                          RateLimitedError("slow down", retry_after=0.01), ServerError("503")]
+    fake.status_errors = [
+        ServerError("502"),
+        NetworkError("reset"),
+        RateLimitedError("slow down", retry_after=0.01),
+        ServerError("503"),
+    ]
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
@@ -126,9 +135,11 @@ async def test_poll_errors_never_lose_the_job(
 
 
 async def test_provider_failure_message_is_kept_verbatim(
-        make_engine: EngineMaker, fake: FakeProvider) -> None:
-    fake.final = lambda _id: Failed(message="Face detected in reference", code="face",
-                                    content_blocked=True)
+    make_engine: EngineMaker, fake: FakeProvider
+) -> None:
+    fake.final = lambda _id: Failed(
+        message="Face detected in reference", code="face", content_blocked=True
+    )
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
     [job] = await engine.wait([job_id])
@@ -138,8 +149,8 @@ async def test_provider_failure_message_is_kept_verbatim(
 
 
 async def test_dropped_download_resumes_with_range(
-        make_engine: EngineMaker, results: ResultServer, clip: bytes,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_engine: EngineMaker, results: ResultServer, clip: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("seedance_studio.jobs.download.BACKOFF_S", (0.0,))
     results.truncate_next = 2
     engine = make_engine()
@@ -151,8 +162,7 @@ async def test_dropped_download_resumes_with_range(
     assert ranges[0] is None and ranges[1] is not None and ranges[1] != "bytes=0-"
 
 
-async def test_not_a_video_is_not_accepted(
-        make_engine: EngineMaker, results: ResultServer) -> None:
+async def test_not_a_video_is_not_accepted(make_engine: EngineMaker, results: ResultServer) -> None:
     results.video = b"<html>error page</html>" * 50
     results.content_type = "video/mp4"
     engine = make_engine()
@@ -164,7 +174,8 @@ async def test_not_a_video_is_not_accepted(
 
 
 async def test_restart_resumes_polling_without_a_second_create(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore
+) -> None:
     fake.polls_to_finish = 10_000
     first = make_engine()
     [job_id] = await first.submit(make_snapshot())
@@ -178,13 +189,13 @@ async def test_restart_resumes_polling_without_a_second_create(
 
 
 async def test_rows_found_submitting_after_a_crash(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore
+) -> None:
     fake.submit_delay = 10
     crashed = make_engine()
     ids = await crashed.submit(make_snapshot(variants=2))
     # simulate the crash: one create was out, the other never sent; owner gone
-    store.update(ids[0], create_sent_at=store.now(), lease_owner="other-host:1:x",
-                 lease_until=0)
+    store.update(ids[0], create_sent_at=store.now(), lease_owner="other-host:1:x", lease_until=0)
     store.update(ids[1], create_sent_at=None, lease_owner="other-host:1:x", lease_until=0)
     crashed._closing = True  # stop the first engine from touching the rows
     for task in list(crashed._batches.values()):
@@ -199,7 +210,8 @@ async def test_rows_found_submitting_after_a_crash(
 
 
 async def test_stuck_then_cancel_asks_the_server(
-        make_engine: EngineMaker, fake: FakeProvider, settings: object) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, settings: object
+) -> None:
     fake.polls_to_finish = 10_000
     engine = make_engine()
     engine.settings.job_timeout_s = 0
@@ -220,8 +232,9 @@ async def test_budget_asks_before_exceeding(make_engine: EngineMaker) -> None:
     with pytest.raises(BudgetExceeded) as info:
         await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")))
     assert info.value.spent == Decimal("0.80") and info.value.budget == Decimal("1.00")
-    ids = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.50")),
-                              allow_over_budget=True)
+    ids = await engine.submit(
+        make_snapshot(), Estimate(max=Decimal("0.50")), allow_over_budget=True
+    )
     await engine.wait([first, *ids])
 
 
@@ -245,7 +258,8 @@ async def test_concurrency_limit_holds(make_engine: EngineMaker, store: JobStore
 
 
 async def test_two_engines_never_poll_one_job_twice(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore, tmp_path: Path) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore, tmp_path: Path
+) -> None:
     fake.polls_to_finish = 4
     a = make_engine()
     [job_id] = await a.submit(make_snapshot())
@@ -261,7 +275,8 @@ async def test_two_engines_never_poll_one_job_twice(
 
 
 async def test_a_refused_create_fails_and_is_not_sent_again(
-        make_engine: EngineMaker, fake: FakeProvider) -> None:
+    make_engine: EngineMaker, fake: FakeProvider
+) -> None:
     fake.submit_errors = [InvalidInputError("prompt too long", provider="shortapi")]
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot())
@@ -272,7 +287,8 @@ async def test_a_refused_create_fails_and_is_not_sent_again(
 
 
 async def test_cancel_while_waiting_for_a_slot_sends_nothing(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore
+) -> None:
     fake.polls_to_finish = 10_000
     fake.rate_limits = RateLimits(max_unfinished=1)
     engine = make_engine()
@@ -286,8 +302,8 @@ async def test_cancel_while_waiting_for_a_slot_sends_nothing(
 
 
 async def test_started_engine_hears_other_processes_and_adopts_orphans(
-        make_engine: EngineMaker, fake: FakeProvider, store: JobStore,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    make_engine: EngineMaker, fake: FakeProvider, store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("seedance_studio.jobs.engine.SCAN_EVERY_S", 0.02)
     monkeypatch.setattr("seedance_studio.jobs.engine.ADOPT_EVERY_TICKS", 2)
     engine = make_engine()
@@ -296,10 +312,12 @@ async def test_started_engine_hears_other_processes_and_adopts_orphans(
     engine.job_changed.connect(heard.append)
     # Another process (its own connection) stores a job, then dies holding it.
     other = JobStore(store.path)
-    [job_id] = other.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="x")],
-                                 owner="other-host:1:dead", lease_s=0.01)
-    walk_to(other, job_id, JobState.QUEUED, provider_job_id="job-77",
-            submitted_at=store.now())
+    [job_id] = other.insert_jobs(
+        [NewJob(snapshot=make_snapshot(), group_id="g", batch="x")],
+        owner="other-host:1:dead",
+        lease_s=0.01,
+    )
+    walk_to(other, job_id, JobState.QUEUED, provider_job_id="job-77", submitted_at=store.now())
     other.close()
     await until(lambda: job_id in heard)
     await until(lambda: store.get(job_id).state is JobState.DONE)
@@ -307,7 +325,8 @@ async def test_started_engine_hears_other_processes_and_adopts_orphans(
 
 
 async def test_file_work_runs_off_the_event_loop_thread(
-        make_engine: EngineMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_engine: EngineMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verifying, hashing and moving whole videos must not block the loop (the UI thread)."""
     seen: dict[str, str] = {}
     loop_thread = threading.current_thread().name
@@ -316,6 +335,7 @@ async def test_file_work_runs_off_the_event_loop_thread(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             seen[name] = threading.current_thread().name
             return real(*args, **kwargs)
+
         return wrapper
 
     for name in ("verify_playable", "provenance", "write_sidecar"):

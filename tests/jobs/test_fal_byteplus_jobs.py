@@ -24,7 +24,8 @@ def _json(path: Path) -> dict[str, object]:
 
 
 async def test_fanout_of_one_composition_to_every_simulated_provider_finishes(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     image = simulator.sample_url("image.png")
     clip = simulator.sample_url("clip_640x640_3s.mp4")
     snap = make_snapshot("fal", "@Image1 dances like @Video1", [image, clip], duration=5)
@@ -45,14 +46,14 @@ async def test_fanout_of_one_composition_to_every_simulated_provider_finishes(
 
 
 async def test_lost_creates_are_settled_by_check_again(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     image = simulator.sample_url("image.png")
     engine = sim_engine()
     ids = {}
     for pid in ("fal", "byteplus"):
         simulator.inject(pid, "create", Fault.applied_no_response())
-        [ids[pid]] = await engine.submit(make_snapshot(pid, "@Image1 turns", [image],
-                                                       duration=6))
+        [ids[pid]] = await engine.submit(make_snapshot(pid, "@Image1 turns", [image], duration=6))
     await engine.wait(list(ids.values()))
     for pid, job_id in ids.items():
         assert engine.get(job_id).state is JobState.SUBMIT_UNKNOWN
@@ -65,11 +66,13 @@ async def test_lost_creates_are_settled_by_check_again(
 
 
 async def test_a_running_byteplus_task_is_not_cancelled_and_its_video_is_kept(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     simulator.set_timing(SimTiming(queued=0.05, running=1.0))
     engine = sim_engine()
-    [job_id] = await engine.submit(make_snapshot("byteplus", "@Image1 runs",
-                                                 [simulator.sample_url("image.png")]))
+    [job_id] = await engine.submit(
+        make_snapshot("byteplus", "@Image1 runs", [simulator.sample_url("image.png")])
+    )
     await until(lambda: engine.get(job_id).state is JobState.RUNNING)
     job = await engine.cancel(job_id)
     assert job.state is not JobState.CANCELLED
@@ -80,30 +83,35 @@ async def test_a_running_byteplus_task_is_not_cancelled_and_its_video_is_kept(
     assert done.state is JobState.DONE
     # the last frame is kept beside the video and named in the sidecar
     frame = Path(done.result_path or "").with_name(
-        Path(done.result_path or "").stem + ".last-frame.png")
+        Path(done.result_path or "").stem + ".last-frame.png"
+    )
     assert frame.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     sidecar = _json(Path(done.sidecar_path or ""))
     assert sidecar["last_frame"] == frame.name
 
 
 async def test_a_queued_byteplus_task_is_cancelled(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     simulator.set_timing(SimTiming(queued=5, running=5))
     engine = sim_engine()
-    [job_id] = await engine.submit(make_snapshot("byteplus", "@Image1 runs",
-                                                 [simulator.sample_url("image.png")]))
+    [job_id] = await engine.submit(
+        make_snapshot("byteplus", "@Image1 runs", [simulator.sample_url("image.png")])
+    )
     await until(lambda: engine.get(job_id).state is JobState.QUEUED)
     assert (await engine.cancel(job_id)).state is JobState.CANCELLED
     assert simulator.count("byteplus", "cancel") == 1
 
 
 async def test_fal_queue_position_is_stored_while_queued(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     simulator.set_timing(SimTiming(queued=1.5, running=0.2))
     simulator.configure("fal", queue_ahead=4)
     engine = sim_engine()
-    [job_id] = await engine.submit(make_snapshot("fal", "@Image1 runs",
-                                                 [simulator.sample_url("image.png")]))
+    [job_id] = await engine.submit(
+        make_snapshot("fal", "@Image1 runs", [simulator.sample_url("image.png")])
+    )
     await until(lambda: engine.get(job_id).queue_position is not None)
     assert 0 <= (engine.get(job_id).queue_position or 0) <= 4
     [done] = await engine.wait([job_id])
@@ -111,14 +119,16 @@ async def test_fal_queue_position_is_stored_while_queued(
 
 
 async def test_two_lost_byteplus_creates_with_the_same_options_are_named_not_guessed(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     image = simulator.sample_url("image.png")
     engine = sim_engine()
     ids = []
     for word in ("left", "right"):  # the task list echoes options, not the prompt
         simulator.inject("byteplus", "create", Fault.applied_no_response())
-        ids += await engine.submit(make_snapshot("byteplus", f"@Image1 turns {word}", [image],
-                                                 duration=6))
+        ids += await engine.submit(
+            make_snapshot("byteplus", f"@Image1 turns {word}", [image], duration=6)
+        )
     await engine.wait(ids)
     for job_id in ids:
         job = await engine.check_again(job_id)
@@ -128,18 +138,21 @@ async def test_two_lost_byteplus_creates_with_the_same_options_are_named_not_gue
 
 
 async def test_a_real_face_refusal_is_shown_in_the_providers_words_with_its_code(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     from seedance_studio.core.advice import advise
 
     code = "InputImageSensitiveContentDetected.PrivacyInformation"
     simulator.configure("byteplus", refuse_code=code)
     engine = sim_engine()
-    [job_id] = await engine.submit(make_snapshot("byteplus", "@Image1 smiles",
-                                                 [simulator.sample_url("image.png")]))
+    [job_id] = await engine.submit(
+        make_snapshot("byteplus", "@Image1 smiles", [simulator.sample_url("image.png")])
+    )
     [job] = await engine.wait([job_id])
     assert job.state is JobState.FAILED and job.error_code == code
     words = "The request failed because the input image may contain real person"
     assert job.message == words
-    shown = advise(job.error_type, provider="BytePlus ModelArk", detail=job.message or "",
-                   code=job.error_code).text
+    shown = advise(
+        job.error_type, provider="BytePlus ModelArk", detail=job.message or "", code=job.error_code
+    ).text
     assert words in shown and code in shown and shown.startswith("BytePlus ModelArk blocked")

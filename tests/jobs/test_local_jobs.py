@@ -37,8 +37,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 
 def animatic_snapshot(tmp_path: Path, duration: int = 4) -> CompositionSnapshot:
     image = reference_from_file(make_image(tmp_path / "still.png", 64, 48))
-    comp = Composition(GenerationParams(provider="animatic", duration=duration,
-                                        resolution="480p"))
+    comp = Composition(GenerationParams(provider="animatic", duration=duration, resolution="480p"))
     comp.tray.extend([image])
     comp.prompt.set_text("@Image1 slowly pans", comp.tray)
     return comp.snapshot()
@@ -54,19 +53,33 @@ def events_of(store: JobStore, job_id: int) -> list[str]:
 
 
 async def test_a_render_whose_process_died_is_rendered_again_on_start(
-        store: JobStore, settings: Settings, tmp_path: Path, private_cache: Path) -> None:
+    store: JobStore, settings: Settings, tmp_path: Path, private_cache: Path
+) -> None:
     # Another process was rendering this job (CLI --detach) and exited hours ago: its
     # in-memory render is gone and no file was written.
-    [job_id] = store.insert_jobs([NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g",
-                                         batch="b")], owner=DEAD_OWNER, lease_s=0.01)
+    [job_id] = store.insert_jobs(
+        [NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g", batch="b")],
+        owner=DEAD_OWNER,
+        lease_s=0.01,
+    )
     long_ago = store.now() - 2 * settings.job_timeout_s
-    walk_to(store, job_id, JobState.RUNNING, provider_job_id="render-lost-at-exit",
-            create_sent_at=long_ago, submitted_at=long_ago, attempt=1, lease_until=long_ago)
+    walk_to(
+        store,
+        job_id,
+        JobState.RUNNING,
+        provider_job_id="render-lost-at-exit",
+        create_sent_at=long_ago,
+        submitted_at=long_ago,
+        attempt=1,
+        lease_until=long_ago,
+    )
     engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.05)
     try:
         await engine.start()
-        await until(lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED,
-                                                         JobState.STUCK), limit_s=60)
+        await until(
+            lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED, JobState.STUCK),
+            limit_s=60,
+        )
         await engine.wait([job_id])
     finally:
         await engine.aclose()
@@ -83,7 +96,8 @@ async def test_a_render_whose_process_died_is_rendered_again_on_start(
 
 
 async def test_closing_mid_render_then_starting_again_finishes_the_same_job(
-        store: JobStore, settings: Settings, tmp_path: Path, private_cache: Path) -> None:
+    store: JobStore, settings: Settings, tmp_path: Path, private_cache: Path
+) -> None:
     first = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)
     try:
         [job_id] = await first.submit(animatic_snapshot(tmp_path, duration=15))
@@ -96,8 +110,10 @@ async def test_closing_mid_render_then_starting_again_finishes_the_same_job(
     second = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)
     try:
         await second.start()
-        await until(lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED,
-                                                         JobState.STUCK), limit_s=60)
+        await until(
+            lambda: store.get(job_id).state in (JobState.DONE, JobState.FAILED, JobState.STUCK),
+            limit_s=60,
+        )
         await second.wait([job_id])
     finally:
         await second.aclose()
@@ -110,11 +126,22 @@ async def test_closing_mid_render_then_starting_again_finishes_the_same_job(
 
 
 async def test_a_render_that_keeps_being_lost_is_failed_after_a_few_tries(
-        store: JobStore, settings: Settings, tmp_path: Path) -> None:
-    [job_id] = store.insert_jobs([NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g",
-                                         batch="b")], owner=DEAD_OWNER, lease_s=0.01)
-    walk_to(store, job_id, JobState.RUNNING, provider_job_id="lost", attempt=4,
-            submitted_at=store.now(), lease_until=store.now() - 1)
+    store: JobStore, settings: Settings, tmp_path: Path
+) -> None:
+    [job_id] = store.insert_jobs(
+        [NewJob(snapshot=animatic_snapshot(tmp_path), group_id="g", batch="b")],
+        owner=DEAD_OWNER,
+        lease_s=0.01,
+    )
+    walk_to(
+        store,
+        job_id,
+        JobState.RUNNING,
+        provider_job_id="lost",
+        attempt=4,
+        submitted_at=store.now(),
+        lease_until=store.now() - 1,
+    )
     engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.05)
     try:
         await engine.start()
@@ -125,7 +152,8 @@ async def test_a_render_that_keeps_being_lost_is_failed_after_a_few_tries(
 
 
 async def test_downloading_a_local_video_whose_file_was_deleted_renders_it_again(
-        store: JobStore, settings: Settings, tmp_path: Path) -> None:
+    store: JobStore, settings: Settings, tmp_path: Path
+) -> None:
     """The render was moved into the library, so `download` has nothing left to fetch: a
     free local job is rendered again instead of failing on a cache file that is gone."""
     engine = JobEngine(store, settings, NO_KEYS, poll_interval=0.02)

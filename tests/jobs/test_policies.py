@@ -39,13 +39,16 @@ def test_error_delay_grows_with_jitter_and_retry_after_wins() -> None:
     assert error_delay(3, 7.5) == 7.5
 
 
-@pytest.mark.parametrize(("active", "recent", "expected"), [
-    (0, [], 0.0),
-    (9, [], 0.0),
-    (10, [], 0.5),  # every slot taken: look again soon
-    (0, [float(t) for t in range(100)], 46.0),  # 100 in the (widened) window: wait
-    (0, [float(t) for t in range(1, 100)], 0.0),
-])
+@pytest.mark.parametrize(
+    ("active", "recent", "expected"),
+    [
+        (0, [], 0.0),
+        (9, [], 0.0),
+        (10, [], 0.5),  # every slot taken: look again soon
+        (0, [float(t) for t in range(100)], 46.0),  # 100 in the (widened) window: wait
+        (0, [float(t) for t in range(1, 100)], 0.0),
+    ],
+)
 def test_delay_before_create(active: int, recent: list[float], expected: float) -> None:
     limits = RateLimits(max_unfinished=10, max_creates=100, window_s=60.0)
     assert delay_before_create(limits, active, recent, now=20.0) == pytest.approx(expected)
@@ -62,9 +65,14 @@ def test_a_variant_carries_its_share_of_the_estimate() -> None:
 
 
 def test_ledger_totals_and_budget(store: JobStore) -> None:
-    ids = store.insert_jobs([
-        NewJob(snapshot=make_snapshot(), group_id="g", batch=f"b{i}",
-               estimated_usd=Decimal("1.00")) for i in range(4)])
+    ids = store.insert_jobs(
+        [
+            NewJob(
+                snapshot=make_snapshot(), group_id="g", batch=f"b{i}", estimated_usd=Decimal("1.00")
+            )
+            for i in range(4)
+        ]
+    )
     walk_to(store, ids[0], JobState.DONE, actual_usd=Decimal("0.80"))
     walk_to(store, ids[1], JobState.FAILED)  # not charged
     walk_to(store, ids[2], JobState.SUBMIT_UNKNOWN)  # may have been created: counts

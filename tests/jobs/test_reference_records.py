@@ -27,17 +27,23 @@ ACCESS_KEY_ID = "AKIDSOAKPLANTED42"
 
 class Keys:
     def get(self, name: str) -> str | None:
-        return {S3_ACCESS_KEY_ID: ACCESS_KEY_ID,
-                S3_SECRET_ACCESS_KEY: "s3-secret-planted-0123456789"}.get(name,
-                                                                          f"sim-key-{name}")
+        return {
+            S3_ACCESS_KEY_ID: ACCESS_KEY_ID,
+            S3_SECRET_ACCESS_KEY: "s3-secret-planted-0123456789",
+        }.get(name, f"sim-key-{name}")
 
 
 def snapshot(provider: str, image: Path, audio: Path) -> CompositionSnapshot:
-    refs = [Reference.from_source(str(image), MediaKind.IMAGE),
-            Reference.from_source(str(audio), MediaKind.AUDIO)]
+    refs = [
+        Reference.from_source(str(image), MediaKind.IMAGE),
+        Reference.from_source(str(audio), MediaKind.AUDIO),
+    ]
     doc = PromptDocument("@Image1 sings @Audio1", ReferenceTray(refs))
-    return CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider=provider, duration=4))
+    return CompositionSnapshot(
+        references=refs,
+        prompt=doc.to_data(),
+        params=GenerationParams(provider=provider, duration=4),
+    )
 
 
 def read_all(paths: list[Path]) -> bytes:
@@ -52,11 +58,15 @@ def media(tmp_path: Path) -> tuple[Path, Path]:
 
 
 async def test_a_local_wav_keeps_its_extension_on_eachlabs_storage(
-        simulator: Simulator, store: JobStore, tmp_path: Path) -> None:
+    simulator: Simulator, store: JobStore, tmp_path: Path
+) -> None:
     """Before: the .wav was hosted as `….bin`, a name no provider reads as audio."""
     image, audio = media(tmp_path)
-    settings = Settings(library_dir=str(tmp_path / "lib"), asset_host="eachlabs",
-                        base_urls={p: simulator.base_url(p) for p in BASE_PATHS})
+    settings = Settings(
+        library_dir=str(tmp_path / "lib"),
+        asset_host="eachlabs",
+        base_urls={p: simulator.base_url(p) for p in BASE_PATHS},
+    )
     engine = JobEngine(store, settings, Keys(), poll_interval=0.05)
     try:
         [job_id] = await engine.submit(snapshot("kinovi", image, audio))
@@ -69,13 +79,16 @@ async def test_a_local_wav_keeps_its_extension_on_eachlabs_storage(
 
 
 async def test_presigned_reference_urls_are_stored_without_their_credential(
-        simulator: Simulator, store: JobStore, tmp_path: Path) -> None:
+    simulator: Simulator, store: JobStore, tmp_path: Path
+) -> None:
     """Before: the S3 access key id was in every reference URL in the database and sidecar."""
     image, audio = media(tmp_path)
     settings = Settings(
-        library_dir=str(tmp_path / "lib"), asset_host="s3",
+        library_dir=str(tmp_path / "lib"),
+        asset_host="s3",
         base_urls={p: simulator.base_url(p) for p in BASE_PATHS},
-        s3=S3Settings(endpoint_url=simulator.s3_endpoint, bucket="refs", prefix="p/"))
+        s3=S3Settings(endpoint_url=simulator.s3_endpoint, bucket="refs", prefix="p/"),
+    )
     engine = JobEngine(store, settings, Keys(), poll_interval=0.05)
     try:
         [job_id] = await engine.submit(snapshot("oxen", image, audio))
@@ -94,8 +107,10 @@ async def test_presigned_reference_urls_are_stored_without_their_credential(
 
 
 def test_without_signature_keeps_everything_but_the_signing() -> None:
-    url = ("https://b.s3.example/k/a.png?versionId=3&X-Amz-Algorithm=AWS4-HMAC-SHA256"
-           "&X-Amz-Credential=AKID%2F20261202%2Fus-east-1&X-Amz-Signature=ab12&X-Amz-Expires=60")
+    url = (
+        "https://b.s3.example/k/a.png?versionId=3&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKID%2F20261202%2Fus-east-1&X-Amz-Signature=ab12&X-Amz-Expires=60"
+    )
     assert without_signature(url) == "https://b.s3.example/k/a.png?versionId=3"
     assert without_signature("https://x.example/a.mp4") == "https://x.example/a.mp4"
     v2 = "https://b.example/a.png?AWSAccessKeyId=AKID&Signature=x&Expires=1"

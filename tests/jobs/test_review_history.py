@@ -30,11 +30,21 @@ from tests.jobs.walk import walk_to
 from tests.media_factory import make_image
 
 
-def _add(store: JobStore, provider: str, text: str, usd: str | None = None,
-         state: JobState = JobState.DONE) -> int:
+def _add(
+    store: JobStore,
+    provider: str,
+    text: str,
+    usd: str | None = None,
+    state: JobState = JobState.DONE,
+) -> int:
     snap = make_snapshot(provider, text, ["https://example.com/a.png"])
-    [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch=text,
-                                         estimated_usd=Decimal(usd) if usd else None)])
+    [job_id] = store.insert_jobs(
+        [
+            NewJob(
+                snapshot=snap, group_id="g", batch=text, estimated_usd=Decimal(usd) if usd else None
+            )
+        ]
+    )
     walk_to(store, job_id, state)
     return job_id
 
@@ -46,8 +56,10 @@ def test_an_old_store_gains_the_pick_and_fanout_columns(tmp_path: Path) -> None:
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript(_V1 + "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-                     "INSERT INTO schema_version VALUES (1);")
+    db.executescript(
+        _V1 + "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES (1);"
+    )
     db.close()
     with JobStore(path) as store:
         version = sqlite3.connect(path).execute("SELECT version FROM schema_version")
@@ -112,7 +124,8 @@ def _three(sim: Simulator) -> list[fanout.Target]:
 
 
 async def test_fanout_sends_one_batch_and_one_refusal_stops_nothing(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     image = simulator.sample_url("image.png")
     snap = make_snapshot("eachlabs", "@Image1 waves", [image], duration=5)
     targets = [*_three(simulator), fanout.Target("kinovi-legacy")]
@@ -121,8 +134,7 @@ async def test_fanout_sends_one_batch_and_one_refusal_stops_nothing(
     each = next(q for q in plan.quotes if q.provider == "eachlabs")
     assert each.can_take and each.estimate.max == Decimal("0.3024") * 5 * 1
     assert [q.provider for q in plan.unpriced] == ["oxen"]  # Oxen publishes no price
-    assert plan.total_usd == sum((q.worst_case_usd or Decimal(0) for q in plan.ready),
-                                 Decimal(0))
+    assert plan.total_usd == sum((q.worst_case_usd or Decimal(0) for q in plan.ready), Decimal(0))
     assert "no published price" in plan.summary()
     simulator.inject("oxen", "create", Fault.http(402, message="insufficient credits"))
     engine = sim_engine()
@@ -139,11 +151,13 @@ async def test_fanout_sends_one_batch_and_one_refusal_stops_nothing(
 
 
 async def test_fanout_checks_the_budget_once_for_the_total(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     image = simulator.sample_url("image.png")
     snap = make_snapshot("eachlabs", "@Image1 waves", [image], duration=5)
-    plan = fanout.plan(snap, [fanout.Target("eachlabs"), fanout.Target("kinovi")],
-                       allow_loopback=True)
+    plan = fanout.plan(
+        snap, [fanout.Target("eachlabs"), fanout.Target("kinovi")], allow_loopback=True
+    )
     engine = sim_engine()
     engine.settings.budget_usd = plan.total_usd - Decimal("0.01")
     with pytest.raises(BudgetExceeded):
@@ -194,8 +208,8 @@ def test_restore_finds_a_moved_reference_by_hash(store: JobStore, tmp_path: Path
 
 
 async def test_a_job_held_back_says_how_many_slots_are_in_use(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from seedance_studio.providers.eachlabs import EachlabsProvider
     from seedance_studio.providers.rate_limits import RateLimits
     from seedance_studio.simulator.timing import SimTiming
@@ -204,8 +218,9 @@ async def test_a_job_held_back_says_how_many_slots_are_in_use(
     monkeypatch.setattr(EachlabsProvider, "rate_limits", RateLimits(max_unfinished=2))
     simulator.set_timing(SimTiming(queued=0.05, running=1.5))
     engine = sim_engine()
-    snap = make_snapshot("eachlabs", "@Image1 runs", [simulator.sample_url("image.png")],
-                         duration=4)
+    snap = make_snapshot(
+        "eachlabs", "@Image1 runs", [simulator.sample_url("image.png")], duration=4
+    )
     ids = [i for _ in range(3) for i in await engine.submit(snap)]
     held = ids[-1]
 

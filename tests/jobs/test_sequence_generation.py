@@ -38,10 +38,12 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def three_shots(sim: Simulator) -> Sequence:
     hero = sim.sample_url("image.png")  # one library item, used by every shot
     seq = Sequence()
-    for text in ("@Image1 walks into the room", "@Image1 looks out of the window",
-                 "@Image1 leaves"):
-        seq, _ = seq.add(make_snapshot("eachlabs", text, [hero], duration=4,
-                                       resolution="480p"))
+    for text in (
+        "@Image1 walks into the room",
+        "@Image1 looks out of the window",
+        "@Image1 leaves",
+    ):
+        seq, _ = seq.add(make_snapshot("eachlabs", text, [hero], duration=4, resolution="480p"))
     return seq.update_shot(seq.shots[1].id, chain=True)
 
 
@@ -51,8 +53,8 @@ async def finished(engine: JobEngine, ids: list[int]) -> None:
 
 
 async def test_three_shots_from_animatic_to_exported_cut(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine], store: JobStore,
-        tmp_path: Path) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine], store: JobStore, tmp_path: Path
+) -> None:
     engine = sim_engine()
     takes = SequenceTakes(store, tmp_path / "frames")
     seq = three_shots(simulator)
@@ -66,8 +68,9 @@ async def test_three_shots_from_animatic_to_exported_cut(
     assert all(store.get(s.animatic or 0).provider == "animatic" for s in seq.shots)
 
     # Shot 2 continues from the animatic of shot 1 until a take is picked.
-    frames = await asyncio.to_thread(lambda: {s.animatic: takes.last_frame(s.animatic or 0)
-                                              for s in seq.shots})
+    frames = await asyncio.to_thread(
+        lambda: {s.animatic: takes.last_frame(s.animatic or 0) for s in seq.shots}
+    )
     seq = sync_chains(seq, frames.get)
     chained = seq.shot(b).chained_reference
     assert chained is not None and chained.source == str(frames[seq.shot(a).animatic])
@@ -92,17 +95,26 @@ async def test_three_shots_from_animatic_to_exported_cut(
     items = takes.playlist(seq)
     assert [(i.shot_id, i.is_animatic) for i in items] == [(a, False), (b, False), (c, False)]
 
-    result = await asyncio.to_thread(export_sequence, takes, seq, name="Window",
-                                     timeline=tmp_path / "cut.otio",
-                                     movie=tmp_path / "cut.mp4")
+    result = await asyncio.to_thread(
+        export_sequence,
+        takes,
+        seq,
+        name="Window",
+        timeline=tmp_path / "cut.otio",
+        movie=tmp_path / "cut.mp4",
+    )
     assert result.missing == () and result.clips == 3
     timeline = otio.adapters.read_from_file(str(tmp_path / "cut.otio"))
     clips = list(timeline.find_clips())
-    assert [Path(otio.url_utils.filepath_from_url(cl.media_reference.target_url))
-            for cl in clips] == [i.path.resolve() for i in items]
+    assert [
+        Path(otio.url_utils.filepath_from_url(cl.media_reference.target_url)) for cl in clips
+    ] == [i.path.resolve() for i in items]
     # Shot 2's tray starts with the continuity image, so the character became its Image2.
     assert [store.get(i.job_id).prompt_text for i in items] == [
-        "@Image1 walks into the room", "@Image2 looks out of the window", "@Image1 leaves"]
+        "@Image1 walks into the room",
+        "@Image2 looks out of the window",
+        "@Image1 leaves",
+    ]
     for clip, item in zip(clips, items, strict=True):
         meta = clip.metadata[METADATA_KEY]
         job = store.get(item.job_id)
@@ -115,7 +127,8 @@ async def test_three_shots_from_animatic_to_exported_cut(
 
 
 async def test_one_shot_failing_to_submit_does_not_stop_the_others(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     engine = sim_engine()
     seq = three_shots(simulator)
     bad = seq.shots[1].id

@@ -33,8 +33,8 @@ def kinovi_job(sim: Simulator) -> CompositionSnapshot:
 
 
 async def test_new_base_url_reaches_the_next_submit_without_a_restart(
-        simulator: Simulator, second: Simulator, store: JobStore, settings: Settings,
-        tmp_path: Path) -> None:
+    simulator: Simulator, second: Simulator, store: JobStore, settings: Settings, tmp_path: Path
+) -> None:
     simulator.set_timing(SimTiming(queued=0.02, running=0.05))
     shared = sim_settings(simulator, settings)  # the app's one model (the dialog edits it)
     engine = JobEngine(store, shared, Keys(), poll_interval=0.05)
@@ -43,8 +43,9 @@ async def test_new_base_url_reaches_the_next_submit_without_a_restart(
         assert (await engine.wait([first]))[0].state is JobState.DONE
         library = tmp_path / "elsewhere"
         # Saved in the dialog: the shared model changes, and the engine follows its events.
-        shared.update(sim_settings(second, settings).model_copy(
-            update={"library_dir": str(library)}))
+        shared.update(
+            sim_settings(second, settings).model_copy(update={"library_dir": str(library)})
+        )
         assert not hasattr(engine, "update_settings")  # nothing pushes a copy
         [again] = await engine.submit(kinovi_job(second))
         [job] = await engine.wait([again])
@@ -57,7 +58,8 @@ async def test_new_base_url_reaches_the_next_submit_without_a_restart(
 
 
 async def test_a_job_being_polled_finishes_on_the_server_that_created_it(
-        simulator: Simulator, second: Simulator, store: JobStore, settings: Settings) -> None:
+    simulator: Simulator, second: Simulator, store: JobStore, settings: Settings
+) -> None:
     simulator.set_timing(SimTiming(queued=0.3, running=0.6))
     engine = JobEngine(store, sim_settings(simulator, settings), Keys(), poll_interval=0.05)
     try:

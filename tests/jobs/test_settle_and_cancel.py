@@ -13,7 +13,8 @@ from tests.jobs.fakes import FakeProvider, make_snapshot, until
 
 
 async def test_a_refused_server_cancel_keeps_the_job_watched(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     """Before: marked cancelled, polling stopped; the job ran on, was charged, never fetched."""
     fake = FakeProvider(polls_to_finish=6, cancel_accepts=False)
     engine = make_engine(fake)
@@ -27,9 +28,11 @@ async def test_a_refused_server_cancel_keeps_the_job_watched(
 
 
 async def test_a_failed_server_cancel_says_so_and_keeps_polling(
-        make_engine: EngineMaker, store: JobStore) -> None:
-    fake = FakeProvider(polls_to_finish=6, cancel_errors=[
-        ProviderError("connection reset", provider="shortapi")])
+    make_engine: EngineMaker, store: JobStore
+) -> None:
+    fake = FakeProvider(
+        polls_to_finish=6, cancel_errors=[ProviderError("connection reset", provider="shortapi")]
+    )
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
     await until(lambda: store.get(job_id).state in (JobState.QUEUED, JobState.RUNNING))
@@ -40,8 +43,7 @@ async def test_a_failed_server_cancel_says_so_and_keeps_polling(
     assert job.state is JobState.DONE
 
 
-async def test_a_confirmed_cancel_is_cancelled(
-        make_engine: EngineMaker, store: JobStore) -> None:
+async def test_a_confirmed_cancel_is_cancelled(make_engine: EngineMaker, store: JobStore) -> None:
     fake = FakeProvider(polls_to_finish=50)
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
@@ -51,7 +53,8 @@ async def test_a_confirmed_cancel_is_cancelled(
 
 
 async def test_no_server_cancel_needs_the_users_consent(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     fake = FakeProvider(polls_to_finish=50, supports_cancel=False)
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
@@ -65,7 +68,8 @@ async def test_no_server_cancel_needs_the_users_consent(
 
 
 async def test_an_unknown_create_that_was_made_is_found_on_resume(
-        make_engine: EngineMaker, store: JobStore) -> None:
+    make_engine: EngineMaker, store: JobStore
+) -> None:
     """Where the provider lists its jobs, a start settles the unknown by itself."""
     fake = FakeProvider(can_find_submissions=True, lose_answers=1)
     engine = make_engine(fake)
@@ -79,9 +83,12 @@ async def test_an_unknown_create_that_was_made_is_found_on_resume(
 
 
 async def test_an_unknown_create_that_made_nothing_is_settled_as_not_created(
-        make_engine: EngineMaker, store: JobStore) -> None:
-    fake = FakeProvider(can_find_submissions=True, submit_errors=[
-        SubmissionUnknownError("the connection dropped", provider="shortapi")])
+    make_engine: EngineMaker, store: JobStore
+) -> None:
+    fake = FakeProvider(
+        can_find_submissions=True,
+        submit_errors=[SubmissionUnknownError("the connection dropped", provider="shortapi")],
+    )
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot())
     await until(lambda: store.get(job_id).state is JobState.SUBMIT_UNKNOWN)
@@ -92,9 +99,11 @@ async def test_an_unknown_create_that_made_nothing_is_settled_as_not_created(
 
 
 async def test_without_a_job_list_check_again_says_what_to_look_for(
-        make_engine: EngineMaker, store: JobStore) -> None:
-    fake = FakeProvider(submit_errors=[
-        SubmissionUnknownError("the connection dropped", provider="shortapi")])
+    make_engine: EngineMaker, store: JobStore
+) -> None:
+    fake = FakeProvider(
+        submit_errors=[SubmissionUnknownError("the connection dropped", provider="shortapi")]
+    )
     engine = make_engine(fake)
     [job_id] = await engine.submit(make_snapshot(text="A cat walks like @Video1 at dusk"))
     await until(lambda: store.get(job_id).state is JobState.SUBMIT_UNKNOWN)

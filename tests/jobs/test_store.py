@@ -28,8 +28,7 @@ from tests.jobs.walk import walk_to
 
 
 def new_job(store: JobStore, **kw: object) -> int:
-    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b",
-                                         **kw)])  # type: ignore[arg-type]
+    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b", **kw)])  # type: ignore[arg-type]
     return job_id
 
 
@@ -48,8 +47,9 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
 
 def test_a_row_round_trips_with_its_snapshot(store: JobStore) -> None:
     snap = make_snapshot(seed=3)
-    [job_id] = store.insert_jobs([NewJob(snapshot=snap, group_id="g", batch="b",
-                                         estimate=Estimate(max=Decimal("1.5")))])
+    [job_id] = store.insert_jobs(
+        [NewJob(snapshot=snap, group_id="g", batch="b", estimate=Estimate(max=Decimal("1.5")))]
+    )
     job = store.get(job_id)
     assert job.state is JobState.SUBMITTING
     assert job.snapshot() == snap
@@ -62,8 +62,9 @@ def test_state_changes_append_events_with_redacted_raw(store: JobStore) -> None:
     secret = "sk-live-abcdef123456"
     register_secret(secret)
     try:
-        assert store.move(job_id, Event.CREATED, provider_job_id="p1",
-                          raw={"echo": f"Bearer {secret}"})
+        assert store.move(
+            job_id, Event.CREATED, provider_job_id="p1", raw={"echo": f"Bearer {secret}"}
+        )
     finally:
         forget_secret(secret)
     store.update(job_id, message="no state change, no event")
@@ -126,8 +127,10 @@ def test_two_connections_see_each_others_writes(store: JobStore) -> None:
 def test_active_count_and_create_times(tmp_path: Path) -> None:
     now = [10.0]
     store = JobStore(tmp_path / "j.sqlite3", clock=lambda: now[0])
-    a, b, c = (store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch=batch)])[0]
-               for batch in ("a", "b", "c"))  # three separate create requests
+    a, b, c = (
+        store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch=batch)])[0]
+        for batch in ("a", "b", "c")
+    )  # three separate create requests
     walk_to(store, a, JobState.RUNNING, create_sent_at=5.0, submitted_at=5.1)
     store.update(b, create_sent_at=6.0)  # sent, no answer yet: holds a slot
     walk_to(store, c, JobState.RUNNING, create_sent_at=4.0, submitted_at=7.0)
@@ -143,8 +146,9 @@ def test_active_count_and_create_times(tmp_path: Path) -> None:
 
 
 def test_a_row_whose_estimate_cannot_be_read_keeps_its_job(store: JobStore) -> None:
-    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b",
-                                         estimated_usd=Decimal("0.5"))])
+    [job_id] = store.insert_jobs(
+        [NewJob(snapshot=make_snapshot(), group_id="g", batch="b", estimated_usd=Decimal("0.5"))]
+    )
     with sqlite3.connect(store.path) as db:
         db.execute("UPDATE jobs SET estimate = ? WHERE id = ?", ('{"min": "lots"}', job_id))
     job = store.get(job_id)
@@ -157,20 +161,36 @@ def test_version_4_splits_the_error_type_from_the_provider_s_code(tmp_path: Path
 
     path = tmp_path / "v3.sqlite3"
     db = sqlite3.connect(path)
-    db.executescript(_V1 + ";" + _V2 + ";" + _V3 + ";CREATE TABLE schema_version "
-                     "(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);")
-    stored = {"AuthError": "failed", "OSError": "succeeded", "BudgetExceeded": "failed",
-              "face": "failed", "content_blocked": "failed", None: "done"}
+    db.executescript(
+        _V1 + ";" + _V2 + ";" + _V3 + ";CREATE TABLE schema_version "
+        "(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3);"
+    )
+    stored = {
+        "AuthError": "failed",
+        "OSError": "succeeded",
+        "BudgetExceeded": "failed",
+        "face": "failed",
+        "content_blocked": "failed",
+        None: "done",
+    }
     for code, state in stored.items():
-        db.execute("INSERT INTO jobs (group_id, batch, state, provider, snapshot, params, "
-                   "error_code, created_at, updated_at) VALUES ('g', 'b', ?, 'kinovi', '{}', "
-                   "'{}', ?, 0, 0)", (state, code))
+        db.execute(
+            "INSERT INTO jobs (group_id, batch, state, provider, snapshot, params, "
+            "error_code, created_at, updated_at) VALUES ('g', 'b', ?, 'kinovi', '{}', "
+            "'{}', ?, 0, 0)",
+            (state, code),
+        )
     db.commit()
     db.close()
     with JobStore(path) as store:
         rows = store._db.execute("SELECT error_type, error_code FROM jobs ORDER BY id")
         assert [tuple(r) for r in rows] == [
-            ("AuthError", None), ("OSError", None), ("BudgetExceeded", None),
-            ("GenerationFailedError", "face"), ("ContentBlockedError", None), (None, None)]
+            ("AuthError", None),
+            ("OSError", None),
+            ("BudgetExceeded", None),
+            ("GenerationFailedError", "face"),
+            ("ContentBlockedError", None),
+            (None, None),
+        ]
     version = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchone()
     assert version == (SCHEMA_VERSION,)

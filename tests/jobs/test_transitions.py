@@ -78,10 +78,12 @@ def test_final_states_are_left_only_at_the_users_request() -> None:
 
 
 def test_a_stuck_job_is_settled_by_what_the_provider_says() -> None:
-    for event, target in ((Event.REPORTED_SUCCEEDED, S.SUCCEEDED),
-                          (Event.REPORTED_FAILED, S.FAILED),
-                          (Event.REPORTED_RUNNING, S.RUNNING),
-                          (Event.CANCEL_CONFIRMED, S.CANCELLED)):
+    for event, target in (
+        (Event.REPORTED_SUCCEEDED, S.SUCCEEDED),
+        (Event.REPORTED_FAILED, S.FAILED),
+        (Event.REPORTED_RUNNING, S.RUNNING),
+        (Event.CANCEL_CONFIRMED, S.CANCELLED),
+    ):
         assert next_state(S.STUCK, event) is target
 
 
@@ -120,6 +122,7 @@ def test_path_to_walks_only_listed_transitions() -> None:
 
 # --- the store ------------------------------------------------------------------------------
 
+
 def new_job(store: JobStore) -> int:
     [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="g", batch="b")])
     return job_id
@@ -134,8 +137,7 @@ def test_the_store_moves_with_the_tables_fields(store: JobStore) -> None:
     assert store.get(job_id).finished_at is not None
 
 
-def test_the_store_refuses_a_move_from_the_wrong_state_and_writes_nothing(
-        store: JobStore) -> None:
+def test_the_store_refuses_a_move_from_the_wrong_state_and_writes_nothing(store: JobStore) -> None:
     job_id = new_job(store)
     assert store.move(job_id, Event.CANCELLED_UNSENT)
     events = store.events(job_id)
@@ -151,8 +153,10 @@ def test_two_stores_racing_on_one_move_only_one_wins(store: JobStore) -> None:
     try:
         job_id = new_job(store)
         walk_to(store, job_id, S.RUNNING)
-        wins = [store.move(job_id, Event.CANCEL_CONFIRMED),
-                other.move(job_id, Event.REPORTED_SUCCEEDED)]
+        wins = [
+            store.move(job_id, Event.CANCEL_CONFIRMED),
+            other.move(job_id, Event.REPORTED_SUCCEEDED),
+        ]
         assert wins == [True, False]
         assert other.get(job_id).state is S.CANCELLED
     finally:

@@ -51,10 +51,16 @@ def job(store: JobStore) -> JobRecord:
     return store.get(job_id)
 
 
-def step(job: JobRecord, status: object, counters: Counters | None = None,
-         local: bool = False) -> tuple[object, Counters]:
-    return next_step(job, status, counters or Counters(), interval=2.0,  # type: ignore[arg-type]
-                     local=local)
+def step(
+    job: JobRecord, status: object, counters: Counters | None = None, local: bool = False
+) -> tuple[object, Counters]:
+    return next_step(
+        job,
+        status,  # type: ignore[arg-type]
+        counters or Counters(),
+        interval=2.0,
+        local=local,
+    )
 
 
 def test_a_running_job_is_polled_again_after_the_interval(job: JobRecord) -> None:
@@ -131,10 +137,17 @@ def test_an_interrupted_local_render_is_rendered_again_a_few_times(job: JobRecor
 
 def test_before_poll_fetches_stops_and_times_out(job: JobRecord) -> None:
     start = job.submitted_at or job.created_at
-    def at(record: JobRecord, now: float, polled: bool = True, local: bool = False,
-           files_gone: bool = False) -> object:
-        return before_poll(record, polled=polled, now=now, timeout_s=45, local=local,
-                           files_gone=files_gone)
+
+    def at(
+        record: JobRecord,
+        now: float,
+        polled: bool = True,
+        local: bool = False,
+        files_gone: bool = False,
+    ) -> object:
+        return before_poll(
+            record, polled=polled, now=now, timeout_s=45, local=local, files_gone=files_gone
+        )
 
     assert at(job, start + 999, polled=False) == Poll()  # look once before judging
     assert at(job, start + 10) == Poll()
@@ -145,9 +158,18 @@ def test_before_poll_fetches_stops_and_times_out(job: JobRecord) -> None:
     assert at(replace(job, state=JobState.DONE), start) == Stop()
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (1, "1 s"), (45, "45 s"), (59, "59 s"), (60, "1 min"), (600, "10 min"),
-    (3600, "1 h"), (7500, "2 h 5 min")])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (1, "1 s"),
+        (45, "45 s"),
+        (59, "59 s"),
+        (60, "1 min"),
+        (600, "10 min"),
+        (3600, "1 h"),
+        (7500, "2 h 5 min"),
+    ],
+)
 def test_the_time_out_reads_in_words_never_zero_minutes(seconds: int, text: str) -> None:
     """Before: "unfinished after 0 min" for a time-out under a minute."""
     assert wait_text(seconds) == text

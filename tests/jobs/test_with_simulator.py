@@ -36,7 +36,8 @@ def compositions(sim: Simulator) -> dict[str, object]:
 
 
 async def test_faults_during_polls_and_downloads_lose_nothing(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     poll_faults = {
         "shortapi": [Fault.http(503), Fault.drop()],
         "kinovi": [Fault.http(429, retry_after=0.1), Fault.malformed()],
@@ -64,13 +65,17 @@ async def test_faults_during_polls_and_downloads_lose_nothing(
         bodies = json.dumps(created.raw["responses"])
         assert job.provider_job_id is not None and job.provider_job_id in bodies
         assert "sim-key" not in bodies
-    ranged = [r for r in simulator.requests(endpoint="download") if "range" in
-              {k.lower() for k in r.headers}]
+    ranged = [
+        r
+        for r in simulator.requests(endpoint="download")
+        if "range" in {k.lower() for k in r.headers}
+    ]
     assert ranged, "a dropped download must resume with Range"
 
 
 async def test_content_block_and_server_cancel(
-        simulator: Simulator, sim_engine: Callable[..., JobEngine]) -> None:
+    simulator: Simulator, sim_engine: Callable[..., JobEngine]
+) -> None:
     engine = sim_engine()
     snaps = compositions(simulator)
     simulator.inject("kinovi", "create", Fault.content_policy("Face detected"))

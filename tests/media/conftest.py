@@ -36,8 +36,9 @@ def ref(path: Path) -> Reference:
     return reference_from_file(path)
 
 
-def snapshot_of(refs: list[Reference], provider: str = "oxen",
-                prompt: str = "a slow dolly shot", **params: Any) -> CompositionSnapshot:
+def snapshot_of(
+    refs: list[Reference], provider: str = "oxen", prompt: str = "a slow dolly shot", **params: Any
+) -> CompositionSnapshot:
     comp = Composition(GenerationParams(provider=provider, **params))
     comp.tray.extend(refs)
     comp.prompt.set_text(prompt, comp.tray)
@@ -73,8 +74,9 @@ NO_PIXEL_RANGE = {"min_pixels": None, "min_width": None, "min_height": None}
 """Lets tests about time or size use tiny clips without the 480p floor scaling them up."""
 
 
-def write_picture(path: Path, width: int, height: int, codec: str, pix_fmt: str,
-                  noise: bool = False) -> Path:
+def write_picture(
+    path: Path, width: int, height: int, codec: str, pix_fmt: str, noise: bool = False
+) -> Path:
     """A still picture with any PyAV image encoder (bmp, tiff, png, ...)."""
     frame = av.VideoFrame(width, height, "rgb24")
     plane = frame.planes[0]
@@ -92,8 +94,9 @@ def write_picture(path: Path, width: int, height: int, codec: str, pix_fmt: str,
     return path
 
 
-def write_tone(path: Path, seconds: float, *, clicks_every: float | None = None,
-               rate: int = 44100) -> Path:
+def write_tone(
+    path: Path, seconds: float, *, clicks_every: float | None = None, rate: int = 44100
+) -> Path:
     """A WAV: a steady 440 Hz tone, or short loud clicks every `clicks_every` seconds."""
     total = round(seconds * rate)
     samples = array.array("h", bytes(2 * total))
@@ -112,8 +115,10 @@ def write_tone(path: Path, seconds: float, *, clicks_every: float | None = None,
         for n, start in enumerate(range(0, total, chunk)):
             count = min(chunk, total - start)
             frame = av.AudioFrame(format="s16", layout="mono", samples=count)
-            frame.planes[0].update(data[2 * start:2 * (start + count)]
-                                   + bytes(frame.planes[0].buffer_size - 2 * count))
+            frame.planes[0].update(
+                data[2 * start : 2 * (start + count)]
+                + bytes(frame.planes[0].buffer_size - 2 * count)
+            )
             frame.sample_rate = rate
             frame.pts = n * chunk
             frame.time_base = Fraction(1, rate)

@@ -33,11 +33,18 @@ from tests.media_factory import make_audio, make_image, make_video
 ANIMATIC = capabilities.get("animatic")
 
 
-@pytest.mark.parametrize(("resolution", "aspect", "size"), [
-    ("720p", "16:9", (1280, 720)), ("720p", "9:16", (720, 1280)), ("720p", "1:1", (720, 720)),
-    ("720p", "4:3", (960, 720)), ("480p", "3:4", (480, 640)), ("480p", "16:9", (854, 480)),
-    ("480p", "21:9", (1120, 480)),
-])
+@pytest.mark.parametrize(
+    ("resolution", "aspect", "size"),
+    [
+        ("720p", "16:9", (1280, 720)),
+        ("720p", "9:16", (720, 1280)),
+        ("720p", "1:1", (720, 720)),
+        ("720p", "4:3", (960, 720)),
+        ("480p", "3:4", (480, 640)),
+        ("480p", "16:9", (854, 480)),
+        ("480p", "21:9", (1120, 480)),
+    ],
+)
 def test_frame_size(resolution: str, aspect: str, size: tuple[int, int]) -> None:
     assert frame_size(resolution, aspect) == size
 
@@ -106,8 +113,9 @@ def test_captions_keep_case_and_accents_and_wrap_by_width() -> None:
 
 
 def test_text_band_draws_antialiased_text_in_the_band() -> None:
-    band = captions.text_band([("Iy", "")], top=0, width=80, luma_stride=80, chroma_stride=40,
-                              scale=1)
+    band = captions.text_band(
+        [("Iy", "")], top=0, width=80, luma_stride=80, chroma_stride=40, scale=1
+    )
     lit = [v for v in band.luma if v > (captions.BACK_Y + captions.TEXT_Y) // 2]
     assert lit and max(band.luma) >= captions.TEXT_Y - 10
     assert band.height % 2 == 0 and len(band.chroma) == 40 * band.height // 2
@@ -119,49 +127,61 @@ def _has_cjk_font() -> bool:
     return bytes(font.getmask("雨")) != bytes(font.getmask("\U0010fffd"))
 
 
-@pytest.mark.skipif(not _has_cjk_font(), reason="no CJK font (scripts/bootstrap installs "
-                    "fonts-wqy-microhei)")
+@pytest.mark.skipif(
+    not _has_cjk_font(), reason="no CJK font (scripts/bootstrap installs fonts-wqy-microhei)"
+)
 def test_a_chinese_prompt_is_captioned_in_chinese(tmp_path: Path) -> None:
     """The caption band of a rendered frame carries the ideographs themselves: its pixels
     match the Chinese text far better than the same line with '?' or with empty boxes."""
     prompt = "@Image1 熊猫在雨中跳舞"
     refs = [ref(make_image(tmp_path / "a.png", 64, 48))]
-    snap = snapshot_of(refs, "animatic", prompt, duration=4, resolution="720p",
-                       aspect_ratio="16:9")
+    snap = snapshot_of(refs, "animatic", prompt, duration=4, resolution="720p", aspect_ratio="16:9")
     spec = spec_from_snapshot(snap, ANIMATIC)
     out = render_animatic(spec, tmp_path / "zh.mp4")
     frame = decoded_video_frames(out)[12].reformat(format="gray")
     data, stride = bytes(frame.planes[0]), frame.planes[0].line_size
     width, height = frame.width, frame.height
     scale = captions.font_scale(height, width)
-    [caption] = [b for b in overlay_boxes(width, height, "", spec.prompt)
-                 if b.y > height // 2]
+    [caption] = [b for b in overlay_boxes(width, height, "", spec.prompt) if b.y > height // 2]
     assert "熊猫在雨中跳舞" in caption.text
 
     def drawn(text: str) -> list[int]:
-        band = captions.text_band([(text, "")], top=0, width=width, luma_stride=width,
-                                  chroma_stride=width // 2, scale=scale)
+        band = captions.text_band(
+            [(text, "")],
+            top=0,
+            width=width,
+            luma_stride=width,
+            chroma_stride=width // 2,
+            scale=scale,
+        )
         (box,) = captions.line_boxes([(text, "")], top=0, width=width, scale=scale)
-        return [band.luma[(box.y + dy) * width + caption.x + dx]
-                for dy in range(caption.height) for dx in range(caption.width)]
+        return [
+            band.luma[(box.y + dy) * width + caption.x + dx]
+            for dy in range(caption.height)
+            for dx in range(caption.width)
+        ]
 
-    seen = [data[(caption.y + dy) * stride + caption.x + dx]
-            for dy in range(caption.height) for dx in range(caption.width)]
+    seen = [
+        data[(caption.y + dy) * stride + caption.x + dx]
+        for dy in range(caption.height)
+        for dx in range(caption.width)
+    ]
 
     def distance(expected: list[int]) -> float:
         return float(sum(abs(a - b) for a, b in zip(seen, expected, strict=True))) / len(seen)
 
     chinese = distance(drawn(caption.text))
-    question_marks = distance(drawn("".join("?" if ord(c) > 0x2E80 else c
-                                            for c in caption.text)))
-    boxes = distance(drawn("".join("\U0010fffd" if ord(c) > 0x2E80 else c
-                                   for c in caption.text)))
+    question_marks = distance(drawn("".join("?" if ord(c) > 0x2E80 else c for c in caption.text)))
+    boxes = distance(drawn("".join("\U0010fffd" if ord(c) > 0x2E80 else c for c in caption.text)))
     assert chinese < 20  # H.264 at 720p softens the strokes but keeps them
     assert chinese * 2.5 < question_marks and chinese * 2.5 < boxes
     # And the ideographs' own strokes are lit: the right part of the line is not blank.
     cjk_start = caption.x + text_width("@Image1 ", captions.font_for(scale))
-    lit = sum(data[(caption.y + dy) * stride + x] > 150
-              for dy in range(caption.height) for x in range(cjk_start, caption.x + caption.width))
+    lit = sum(
+        data[(caption.y + dy) * stride + x] > 150
+        for dy in range(caption.height)
+        for x in range(cjk_start, caption.x + caption.width)
+    )
     assert lit > 7 * scale * scale * 10
 
 
@@ -194,8 +214,14 @@ def mean_square(path: Path) -> float:
 
 def test_animatic_of_images_video_and_audio_is_a_playable_mp4(tmp_path: Path) -> None:
     refs = composition(tmp_path)
-    snap = snapshot_of(refs, "animatic", "@Image1 meets @Image2 by @Image3, then @Video1",
-                       duration=4, resolution="480p", aspect_ratio="16:9")
+    snap = snapshot_of(
+        refs,
+        "animatic",
+        "@Image1 meets @Image2 by @Image3, then @Video1",
+        duration=4,
+        resolution="480p",
+        aspect_ratio="16:9",
+    )
     spec = spec_from_snapshot(snap, ANIMATIC)
     assert (spec.width, spec.height, spec.duration_s) == (854, 480, 4.0)
     out = render_animatic(spec, tmp_path / "draft.mp4")
@@ -211,8 +237,9 @@ def test_animatic_of_images_video_and_audio_is_a_playable_mp4(tmp_path: Path) ->
 
 def test_draft_label_and_caption_bands_are_drawn(tmp_path: Path) -> None:
     refs = composition(tmp_path)[:1]
-    snap = snapshot_of(refs, "animatic", "@Image1 at dawn", duration=4, resolution="480p",
-                       aspect_ratio="1:1")
+    snap = snapshot_of(
+        refs, "animatic", "@Image1 at dawn", duration=4, resolution="480p", aspect_ratio="1:1"
+    )
     out = render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "label.mp4")
     frame = decoded_video_frames(out)[10].reformat(format="gray")
     plane = frame.planes[0]
@@ -220,7 +247,7 @@ def test_draft_label_and_caption_bands_are_drawn(tmp_path: Path) -> None:
     top = captions.band_height(1, captions.font_scale(480, 480))
 
     def band_stats(rows: range) -> tuple[float, int]:
-        values = [v for y in rows for v in data[y * stride:y * stride + frame.width]]
+        values = [v for y in rows for v in data[y * stride : y * stride + frame.width]]
         dark = sum(v < 60 for v in values) / len(values)
         return dark, sum(v > 180 for v in values)
 
@@ -232,8 +259,7 @@ def test_draft_label_and_caption_bands_are_drawn(tmp_path: Path) -> None:
 
 def test_portrait_720p_and_silence_without_audio(tmp_path: Path) -> None:
     refs = [ref(make_image(tmp_path / "a.png", 64, 48))]
-    snap = snapshot_of(refs, "animatic", "", duration=4, resolution="720p",
-                       aspect_ratio="9:16")
+    snap = snapshot_of(refs, "animatic", "", duration=4, resolution="720p", aspect_ratio="9:16")
     out = render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "tall.mp4")
     facts = probe_file(out)
     assert (facts.width, facts.height) == (720, 1280)
@@ -270,17 +296,23 @@ def centre_brightness(frame: Any) -> float:
     plane = grey.planes[0]
     data, stride = bytes(plane), plane.line_size
     w, h = grey.width, grey.height
-    values = [data[y * stride + x] for y in range(h // 3, 2 * h // 3, 4)
-              for x in range(w // 3, 2 * w // 3, 4)]
+    values = [
+        data[y * stride + x]
+        for y in range(h // 3, 2 * h // 3, 4)
+        for x in range(w // 3, 2 * w // 3, 4)
+    ]
     return float(sum(values)) / len(values)
 
 
 def test_images_appear_in_tag_order(tmp_path: Path) -> None:
-    refs = [ref(write_solid(tmp_path / f"{n}.png", 80, 60, grey))
-            for n, grey in (("dark", 40), ("mid", 128), ("light", 220))]
+    refs = [
+        ref(write_solid(tmp_path / f"{n}.png", 80, 60, grey))
+        for n, grey in (("dark", 40), ("mid", 128), ("light", 220))
+    ]
     snap = snapshot_of(refs, "animatic", "", duration=6, resolution="480p")
-    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
-                                                  tmp_path / "order.mp4"))
+    frames = decoded_video_frames(
+        render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "order.mp4")
+    )
     levels = [centre_brightness(frames[i]) for i in (24, 72, 120)]  # mid-shot, 2 s apart
     assert levels == sorted(levels)
     assert levels[0] < 60 and 100 < levels[1] < 150 and levels[2] > 190
@@ -289,8 +321,9 @@ def test_images_appear_in_tag_order(tmp_path: Path) -> None:
 def test_stills_pan_and_zoom(tmp_path: Path) -> None:
     refs = [ref(make_image(tmp_path / "a.png", 320, 240))]
     snap = snapshot_of(refs, "animatic", "", duration=4, resolution="480p")
-    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
-                                                  tmp_path / "move.mp4"))
+    frames = decoded_video_frames(
+        render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "move.mp4")
+    )
     first = bytes(frames[2].reformat(format="gray").planes[0])
     last = bytes(frames[-3].reformat(format="gray").planes[0])
     changed = sum(abs(a - b) > 24 for a, b in zip(first[::7], last[::7], strict=True))
@@ -299,10 +332,10 @@ def test_stills_pan_and_zoom(tmp_path: Path) -> None:
 
 def test_phone_video_is_shown_upright(tmp_path: Path) -> None:
     phone = ref(make_video(tmp_path / "phone.mp4", 320, 180, seconds=1, rotation=90))
-    snap = snapshot_of([phone], "animatic", "", duration=4, resolution="480p",
-                       aspect_ratio="9:16")
-    frames = decoded_video_frames(render_animatic(spec_from_snapshot(snap, ANIMATIC),
-                                                  tmp_path / "phone-draft.mp4"))
+    snap = snapshot_of([phone], "animatic", "", duration=4, resolution="480p", aspect_ratio="9:16")
+    frames = decoded_video_frames(
+        render_animatic(spec_from_snapshot(snap, ANIMATIC), tmp_path / "phone-draft.mp4")
+    )
     grey = frames[12].reformat(format="gray")
     data, stride = bytes(grey.planes[0]), grey.planes[0].line_size
     rows = range(100, grey.height - 100, 3)

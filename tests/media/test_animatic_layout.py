@@ -28,8 +28,10 @@ from tests.media_factory import make_image
 ANIMATIC = capabilities.get("animatic")
 ASPECTS = ["16:9", "9:16", "1:1", "4:3", "3:4", "21:9"]
 RESOLUTIONS = ["480p", "720p"]
-LONG_PROMPT = ("@Image1 walks through the rain-soaked neon street of @Video1 at night, the "
-               "camera slowly pushing in; cuts land on the beat of @Audio1 " * 3)
+LONG_PROMPT = (
+    "@Image1 walks through the rain-soaked neon street of @Video1 at night, the "
+    "camera slowly pushing in; cuts land on the beat of @Audio1 " * 3
+)
 
 
 @pytest.mark.parametrize(("resolution", "aspect"), list(itertools.product(RESOLUTIONS, ASPECTS)))
@@ -87,26 +89,39 @@ def test_portrait_render_draws_text_only_inside_the_layout_boxes(tmp_path: Path)
 
     # The tag's pixels are the tag's glyphs alone: nothing else is printed over them.
     tag_box = next(b for b in boxes if b.text == normalise(tag))
-    alone = captions.text_band([("", tag)], top=0, width=width, luma_stride=width,
-                               chroma_stride=width // 2, scale=scale)
+    alone = captions.text_band(
+        [("", tag)], top=0, width=width, luma_stride=width, chroma_stride=width // 2, scale=scale
+    )
     (ref_box,) = captions.line_boxes([("", tag)], top=0, width=width, scale=scale)
     assert (ref_box.x, ref_box.width) == (tag_box.x, tag_box.width)
-    differ = sum((data[(tag_box.y + dy) * stride + tag_box.x + dx] > 128)
-                 != (alone.luma[(ref_box.y + dy) * width + ref_box.x + dx] > 128)
-                 for dy in range(tag_box.height) for dx in range(tag_box.width))
+    differ = sum(
+        (data[(tag_box.y + dy) * stride + tag_box.x + dx] > 128)
+        != (alone.luma[(ref_box.y + dy) * width + ref_box.x + dx] > 128)
+        for dy in range(tag_box.height)
+        for dx in range(tag_box.width)
+    )
     assert differ < tag_box.width * tag_box.height * 0.05
     assert normalise(tag) in {b.text for b in boxes}
     assert any(b.text.startswith(normalise(DRAFT_HEAD)) for b in boxes)
     band_rows = max(b.y + b.height for b in boxes) + 2 * scale
 
     def near_a_box(x: int, y: int) -> bool:
-        return any(b.x - scale <= x < b.x + b.width + scale
-                   and b.y - scale <= y < b.y + b.height + scale for b in boxes)
+        return any(
+            b.x - scale <= x < b.x + b.width + scale and b.y - scale <= y < b.y + b.height + scale
+            for b in boxes
+        )
 
-    stray = [(x, y) for y in range(band_rows) for x in range(width)
-             if data[y * stride + x] > 150 and not near_a_box(x, y)]
+    stray = [
+        (x, y)
+        for y in range(band_rows)
+        for x in range(width)
+        if data[y * stride + x] > 150 and not near_a_box(x, y)
+    ]
     assert stray == []
     for box in boxes:
-        lit = sum(data[y * stride + x] > 150 for y in range(box.y, box.y + box.height)
-                  for x in range(box.x, box.x + box.width))
+        lit = sum(
+            data[y * stride + x] > 150
+            for y in range(box.y, box.y + box.height)
+            for x in range(box.x, box.x + box.width)
+        )
         assert lit > len(box.text) * scale * scale * 4, box

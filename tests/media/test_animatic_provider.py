@@ -54,10 +54,13 @@ async def poll(provider: AnimaticProvider, handle: JobHandle) -> list[StatusResu
 
 
 def small_snapshot(tmp_path: Path, duration: int = 4) -> CompositionSnapshot:
-    refs = [ref(make_image(tmp_path / "a.png", 64, 48)),
-            ref(make_audio(tmp_path / "b.wav", seconds=1))]
-    return snapshot_of(refs, "animatic", "@Image1 with @Audio1", duration=duration,
-                       resolution="480p")
+    refs = [
+        ref(make_image(tmp_path / "a.png", 64, 48)),
+        ref(make_audio(tmp_path / "b.wav", seconds=1)),
+    ]
+    return snapshot_of(
+        refs, "animatic", "@Image1 with @Audio1", duration=duration, resolution="480p"
+    )
 
 
 def test_registry_creates_it_without_a_key() -> None:

@@ -35,8 +35,9 @@ SMALL_OK = with_limits("oxen", video=NO_PIXEL_RANGE)
 """Oxen's limits without the 480p floor, so tests about time and size can use tiny clips."""
 
 
-def fix(reference: Reference, caps: ProviderCapabilities,
-        others: list[Reference] | None = None) -> Reference:
+def fix(
+    reference: Reference, caps: ProviderCapabilities, others: list[Reference] | None = None
+) -> Reference:
     plan = plan_conform(reference, caps.limits, others or [])
     assert plan is not None, "the reference should need conforming"
     fixed = conform(reference, plan)
@@ -47,8 +48,9 @@ def fix(reference: Reference, caps: ProviderCapabilities,
     return fixed
 
 
-def assert_fixed(before: Reference, after: Reference, caps: ProviderCapabilities,
-                 expected: set[str]) -> None:
+def assert_fixed(
+    before: Reference, after: Reference, caps: ProviderCapabilities, expected: set[str]
+) -> None:
     """`expected` problems were there before and none is left after."""
     assert expected <= codes(conformable_errors([before], caps))
     assert conformable_errors([after], caps) == []
@@ -83,8 +85,9 @@ def test_twenty_second_video_is_trimmed_to_fifteen(tmp_path: Path) -> None:
 
 
 def test_three_videos_totalling_thirty_seconds_fit_fifteen_together(tmp_path: Path) -> None:
-    clips = [ref(make_video(tmp_path / f"c{i}.mp4", 96, 64, seconds=10, audio=False))
-             for i in range(3)]
+    clips = [
+        ref(make_video(tmp_path / f"c{i}.mp4", 96, 64, seconds=10, audio=False)) for i in range(3)
+    ]
     snapshot = snapshot_of(clips)
     plans = plan_fix_all(snapshot, SMALL_OK)
     assert len(plans) == 3
@@ -102,7 +105,10 @@ def test_mov_becomes_h264_mp4_where_only_mp4_is_taken(tmp_path: Path) -> None:
     after = fix(before, kinovi)
     assert after.facts is not None
     assert (after.facts.format, after.facts.video_codec, after.facts.audio_codec) == (
-        "mp4", "h264", "aac")
+        "mp4",
+        "h264",
+        "aac",
+    )
     assert_fixed(before, after, kinovi, {"format_not_accepted"})
 
 
@@ -157,8 +163,9 @@ def test_oversized_audio_is_shrunk_under_the_cap(tmp_path: Path) -> None:
     assert_fixed(before, after, caps, {"file_too_large"})
 
 
-@pytest.mark.parametrize(("name", "codec", "pix"), [
-    ("photo.bmp", "bmp", "bgr24"), ("photo.tiff", "tiff", "rgb24")])
+@pytest.mark.parametrize(
+    ("name", "codec", "pix"), [("photo.bmp", "bmp", "bgr24"), ("photo.tiff", "tiff", "rgb24")]
+)
 def test_bmp_and_tiff_become_png(tmp_path: Path, name: str, codec: str, pix: str) -> None:
     before = ref(write_picture(tmp_path / name, 120, 80, codec, pix))
     after = fix(before, OXEN)
@@ -219,11 +226,12 @@ def test_second_conform_is_a_cache_hit(tmp_path: Path, monkeypatch: pytest.Monke
 def test_changed_target_makes_a_new_copy(tmp_path: Path) -> None:
     # 1280×720 is inside Oxen's ~720p (921,600 ≤ 927,408 pixels): only a full HD clip needs Fix.
     before = ref(make_video(tmp_path / "hd.mp4", 1920, 1080, seconds=0.25, audio=False))
-    assert plan_conform(ref(make_video(tmp_path / "720.mp4", 1280, 720, seconds=0.25)),
-                        OXEN.limits) is None
+    assert (
+        plan_conform(ref(make_video(tmp_path / "720.mp4", 1280, 720, seconds=0.25)), OXEN.limits)
+        is None
+    )
     one = fix(before, OXEN)
-    other = fix(before, with_limits("oxen", video={"max_pixels": 400_000,
-                                                   "min_pixels": None}))
+    other = fix(before, with_limits("oxen", video={"max_pixels": 400_000, "min_pixels": None}))
     assert one.source != other.source
     assert len(list(conformed_dir().iterdir())) == 2
 
@@ -261,8 +269,9 @@ async def test_conform_async_runs_off_the_event_loop(tmp_path: Path) -> None:
     plan = plan_conform(before, OXEN.limits)
     assert plan is not None
     callers: list[str] = []
-    after = await conform_async(before, plan,
-                                lambda _: callers.append(threading.current_thread().name))
+    after = await conform_async(
+        before, plan, lambda _: callers.append(threading.current_thread().name)
+    )
     assert after.facts is not None and after.facts.format == "png"
     assert callers and threading.main_thread().name not in callers
 
@@ -276,8 +285,9 @@ def test_urls_cannot_be_conformed() -> None:
 
 
 def _any_plan(reference: Reference) -> ConformPlan:
-    return ConformPlan(ref_id=reference.id, kind=reference.kind, format="mp4",
-                                   width=640, height=640, fps=24)
+    return ConformPlan(
+        ref_id=reference.id, kind=reference.kind, format="mp4", width=640, height=640, fps=24
+    )
 
 
 def test_probe_of_copy_matches_returned_facts(tmp_path: Path) -> None:
@@ -322,8 +332,14 @@ def test_phone_rotation_is_applied_to_the_pixels(tmp_path: Path) -> None:
         frame = next(container.decode(video=0)).reformat(format="gray")
     data, stride = bytes(frame.planes[0]), frame.planes[0].line_size
     rows = range(100, frame.height - 100, 7)
-    across = sum(abs(data[y * stride + x] - data[y * stride + x + 1])
-                 for y in rows for x in range(100, frame.width - 100, 7))
-    down = sum(abs(data[y * stride + x] - data[(y + 1) * stride + x])
-               for y in rows for x in range(100, frame.width - 100, 7))
+    across = sum(
+        abs(data[y * stride + x] - data[y * stride + x + 1])
+        for y in rows
+        for x in range(100, frame.width - 100, 7)
+    )
+    down = sum(
+        abs(data[y * stride + x] - data[(y + 1) * stride + x])
+        for y in rows
+        for x in range(100, frame.width - 100, 7)
+    )
     assert down > 3 * across

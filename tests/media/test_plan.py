@@ -18,38 +18,60 @@ VIDEO = OXEN.limits.video
 MB = 1024 * 1024
 
 
-def video(seconds: float = 5.0, width: int = 640, height: int = 640, fps: float = 24.0,
-          fmt: str = "mp4", codec: str = "h264", size: int = 2 * MB) -> Reference:
-    facts = MediaFacts(format=fmt, size_bytes=size, duration_s=seconds, width=width,
-                       height=height, fps=fps, has_audio=True, video_codec=codec,
-                       audio_codec="aac")
-    return Reference(kind=MediaKind.VIDEO, source=f"/media/{seconds}-{width}.{fmt}",
-                     name=f"clip.{fmt}", facts=facts)
+def video(
+    seconds: float = 5.0,
+    width: int = 640,
+    height: int = 640,
+    fps: float = 24.0,
+    fmt: str = "mp4",
+    codec: str = "h264",
+    size: int = 2 * MB,
+) -> Reference:
+    facts = MediaFacts(
+        format=fmt,
+        size_bytes=size,
+        duration_s=seconds,
+        width=width,
+        height=height,
+        fps=fps,
+        has_audio=True,
+        video_codec=codec,
+        audio_codec="aac",
+    )
+    return Reference(
+        kind=MediaKind.VIDEO,
+        source=f"/media/{seconds}-{width}.{fmt}",
+        name=f"clip.{fmt}",
+        facts=facts,
+    )
 
 
 def audio(seconds: float = 5.0, fmt: str = "mp3", size: int = MB) -> Reference:
-    facts = MediaFacts(format=fmt, size_bytes=size, duration_s=seconds, has_audio=True,
-                       audio_codec=fmt)
-    return Reference(kind=MediaKind.AUDIO, source=f"/media/a.{fmt}", name=f"a.{fmt}",
-                     facts=facts)
+    facts = MediaFacts(
+        format=fmt, size_bytes=size, duration_s=seconds, has_audio=True, audio_codec=fmt
+    )
+    return Reference(kind=MediaKind.AUDIO, source=f"/media/a.{fmt}", name=f"a.{fmt}", facts=facts)
 
 
 def image(fmt: str = "png", width: int = 800, height: int = 600, size: int = MB) -> Reference:
     facts = MediaFacts(format=fmt, size_bytes=size, width=width, height=height)
-    return Reference(kind=MediaKind.IMAGE, source=f"/media/i.{fmt}", name=f"i.{fmt}",
-                     facts=facts)
+    return Reference(kind=MediaKind.IMAGE, source=f"/media/i.{fmt}", name=f"i.{fmt}", facts=facts)
 
 
-@pytest.mark.parametrize(("size", "expected"), [
-    ((1920, 1080), (1110, 624)),     # too many pixels; the 1112 box edge binds
-    ((1080, 1920), (624, 1110)),     # the box is orientation-free
-    ((320, 240), (854, 640)),        # too few pixels: scaled up to the 640 short side
-    ((3840, 2160), (1110, 624)),
-    ((640, 640), (640, 640)),        # already inside
-    ((641, 641), (640, 640)),        # odd sides are made even for H.264
-])
-def test_target_size_for_seedance_video_range(size: tuple[int, int],
-                                              expected: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((1920, 1080), (1110, 624)),  # too many pixels; the 1112 box edge binds
+        ((1080, 1920), (624, 1110)),  # the box is orientation-free
+        ((320, 240), (854, 640)),  # too few pixels: scaled up to the 640 short side
+        ((3840, 2160), (1110, 624)),
+        ((640, 640), (640, 640)),  # already inside
+        ((641, 641), (640, 640)),  # odd sides are made even for H.264
+    ],
+)
+def test_target_size_for_seedance_video_range(
+    size: tuple[int, int], expected: tuple[int, int]
+) -> None:
     assert target_size(*size, VIDEO, even=True) == expected
     w, h = target_size(*size, VIDEO, even=True)
     assert not size_violations(w, h, VIDEO)
@@ -149,13 +171,15 @@ def test_oversized_wav_becomes_mp3() -> None:
     assert plan is not None and plan.max_bytes == 15_000_000  # "Max 15 MB each", 10^6 B
     assert plan.format == "wav"  # 10 s of 48 kHz stereo WAV fits 15 MB
     tight = capabilities.get("oxen").limits.model_copy(
-        update={"audio": OXEN.limits.audio.model_copy(update={"max_bytes": MB})})
+        update={"audio": OXEN.limits.audio.model_copy(update={"max_bytes": MB})}
+    )
     small = plan_conform(audio(seconds=10, fmt="wav", size=2 * MB), tight)
     assert small is not None and small.format == "mp3"
 
 
-@pytest.mark.parametrize(("fmt", "expected"), [
-    ("bmp", "png"), ("gif", "png"), ("tiff", "png"), ("heic", "jpeg")])
+@pytest.mark.parametrize(
+    ("fmt", "expected"), [("bmp", "png"), ("gif", "png"), ("tiff", "png"), ("heic", "jpeg")]
+)
 def test_images_in_other_formats_are_converted(fmt: str, expected: str) -> None:
     plan = plan_conform(image(fmt), OXEN.limits)
     assert plan is not None and plan.format == expected
@@ -189,15 +213,18 @@ def test_in_point_keeps_the_part_after_it() -> None:
         plan_conform(video(seconds=10), OXEN.limits, in_point_s=9.8)
 
 
-@pytest.mark.parametrize(("seconds", "in_s", "out_s", "start", "keep", "first_reason"), [
-    (30.0, 0.0, 10.0, 0.0, 10.0, "end at 10 s"),      # an early out point alone forces a copy
-    (30.0, 5.0, 12.0, 5.0, 7.0, "start at 5 s"),      # both points: the span between them
-    (30.0, 5.0, 25.0, 5.0, 14.95, "start at 5 s"),    # a span over the limit is still trimmed
-    (10.0, 2.0, 10.0, 2.0, None, "start at 2 s"),     # an out point at the end changes nothing
-])
+@pytest.mark.parametrize(
+    ("seconds", "in_s", "out_s", "start", "keep", "first_reason"),
+    [
+        (30.0, 0.0, 10.0, 0.0, 10.0, "end at 10 s"),  # an early out point alone forces a copy
+        (30.0, 5.0, 12.0, 5.0, 7.0, "start at 5 s"),  # both points: the span between them
+        (30.0, 5.0, 25.0, 5.0, 14.95, "start at 5 s"),  # a span over the limit is still trimmed
+        (10.0, 2.0, 10.0, 2.0, None, "start at 2 s"),  # an out point at the end changes nothing
+    ],
+)
 def test_in_and_out_points_keep_the_span_between_them(
-        seconds: float, in_s: float, out_s: float, start: float, keep: float | None,
-        first_reason: str) -> None:
+    seconds: float, in_s: float, out_s: float, start: float, keep: float | None, first_reason: str
+) -> None:
     plan = plan_conform(video(seconds=seconds), OXEN.limits, in_point_s=in_s, out_point_s=out_s)
     assert plan is not None
     assert plan.start_s == start

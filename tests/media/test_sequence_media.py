@@ -94,8 +94,10 @@ def test_a_soundtrack_replaces_the_takes_sound(tmp_path: Path) -> None:
 def test_timeline_round_trips_paths_and_provenance(tmp_path: Path) -> None:
     a = make_video(tmp_path / "a.mp4", seconds=2)
     b = make_video(tmp_path / "b.mp4", seconds=1)
-    clips = [TimelineClip("Shot 1", a, 2.0, 24, {"prompt": "@Image1 walks", "job_id": 7}),
-             TimelineClip("Shot 2", b, 1.0, 24, {"provider": "eachlabs", "cost_usd": "1.51"})]
+    clips = [
+        TimelineClip("Shot 1", a, 2.0, 24, {"prompt": "@Image1 walks", "job_id": 7}),
+        TimelineClip("Shot 2", b, 1.0, 24, {"provider": "eachlabs", "cost_usd": "1.51"}),
+    ]
     timeline = build_timeline("Trailer", clips, TimelineClip("Music", tmp_path / "m.wav", 3))
     dest = write_timeline(timeline, tmp_path / "cut.otio")
     back = otio.adapters.read_from_file(str(dest))

@@ -25,8 +25,9 @@ from seedance_studio.projects.session import ProjectSession
 
 
 def _composition() -> Composition:
-    comp = Composition(with_defaults(GenerationParams(provider="kinovi"),
-                                     capabilities.get("kinovi")))
+    comp = Composition(
+        with_defaults(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    )
     comp.tray.add(Reference(kind=MediaKind.IMAGE, source="https://cdn.example.com/a.png"))
     comp.prompt.set_text("@Image1 turns", comp.tray)
     return comp
@@ -67,8 +68,11 @@ def test_the_marker_tells_a_kill_from_a_clean_exit(tmp_path: Path) -> None:
 
 
 def _autosave(tmp_path: Path, project: Path | None, modified: bool, at: float) -> None:
-    Autosaver(tmp_path).save_now(autosave_text(_composition().state(), project_path=project,
-                                               note="", modified=modified, saved_at=at))
+    Autosaver(tmp_path).save_now(
+        autosave_text(
+            _composition().state(), project_path=project, note="", modified=modified, saved_at=at
+        )
+    )
 
 
 def test_plan_start_covers_each_case(tmp_path: Path) -> None:
@@ -113,8 +117,9 @@ def test_the_autosave_holds_no_planted_key(tmp_path: Path) -> None:
     try:
         comp = _composition()
         comp.prompt.set_text(f"@Image1 {key}", comp.tray)
-        Autosaver(tmp_path).save_now(autosave_text(comp.state(), project_path=None,
-                                                   note=key, modified=True))
+        Autosaver(tmp_path).save_now(
+            autosave_text(comp.state(), project_path=None, note=key, modified=True)
+        )
         assert key not in (tmp_path / "autosave.seedance").read_text("utf-8")
     finally:
         forget_secret(key)

@@ -10,8 +10,9 @@ from tests.core.builders import audio, image, video
 
 
 def _composition(provider: str = "kinovi") -> Composition:
-    return Composition(with_defaults(GenerationParams(provider=provider),
-                                     capabilities.get(provider)))
+    return Composition(
+        with_defaults(GenerationParams(provider=provider), capabilities.get(provider))
+    )
 
 
 def _modified(history: CompositionHistory) -> bool:
@@ -32,11 +33,18 @@ def test_add_remove_reorder_and_replace_are_named_steps_that_undo_and_redo() -> 
         comp.tray.add(v1)
         comp.tray.add(v2)
     comp.tray.move(v2.id, 0)
-    comp.tray.replace(v1.id, v1.model_copy(update={"source": "/cache/one-fixed.mp4",
-                                                   "original_source": v1.source}))
+    comp.tray.replace(
+        v1.id,
+        v1.model_copy(update={"source": "/cache/one-fixed.mp4", "original_source": v1.source}),
+    )
     comp.tray.remove(v2.id)
-    assert history.names() == ["Add Image1", "Add 2 references", "Reorder references",
-                               "Fix Video2", "Remove Video1"]
+    assert history.names() == [
+        "Add Image1",
+        "Add 2 references",
+        "Reorder references",
+        "Fix Video2",
+        "Remove Video1",
+    ]
     assert history.undo_name == "Remove Video1"
     states = []
     while history.can_undo:
@@ -127,8 +135,10 @@ def test_label_next_names_a_trim_and_groups_make_one_step() -> None:
     clip = video("long.mp4", seconds=30)
     comp.tray.add(clip)
     history.label_next("Trim Video1")
-    comp.tray.replace(clip.id, clip.model_copy(update={"source": "/cache/short.mp4",
-                                                       "original_source": clip.source}))
+    comp.tray.replace(
+        clip.id,
+        clip.model_copy(update={"source": "/cache/short.mp4", "original_source": clip.source}),
+    )
     with history.group("Relink 2 files"):
         comp.tray.add(image("x.png"))
         comp.tray.add(image("y.png"))
@@ -161,7 +171,8 @@ def test_a_removed_references_marker_says_which_is_which_and_can_be_pointed_else
     marker = comp.prompt.dangling_mentions()[0]
     assert dangling_message(marker, comp.tray) == (
         "the prompt mentions Image2 (face.png), which was removed from the tray; "
-        "the Image2 in the tray now is street.png, another reference")
+        "the Image2 in the tray now is street.png, another reference"
+    )
     comp.prompt.repoint(marker, new.id, comp.tray)
     assert comp.prompt.text == "@Image2 smiles"
     assert comp.prompt.live_mentions()[0].ref_id == new.id

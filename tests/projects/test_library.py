@@ -29,8 +29,10 @@ def test_a_copy_is_the_same_item_seen_in_two_places(tmp_path: Path) -> None:
     item = lib.item(keys[0])
     assert item is not None
     assert item.sha256 == hashlib.sha256(b"same pixels").hexdigest()
-    assert {p.path for p in item.places} == {str(tmp_path / "face.png"),
-                                             str(tmp_path / "face-copy.png")}
+    assert {p.path for p in item.places} == {
+        str(tmp_path / "face.png"),
+        str(tmp_path / "face-copy.png"),
+    }
     assert item.projects == ("/p/one.seedance",)
     assert item.jobs == (7, 8)
 
@@ -39,8 +41,13 @@ def test_search_matches_names_places_and_projects(tmp_path: Path) -> None:
     lib = ReferenceLibrary(tmp_path / "lib.sqlite3")
     lib.record([_file(tmp_path / "heroine.png", b"1")], project="/work/opening.seedance")
     lib.record([_file(tmp_path / "street.png", b"2")])
-    lib.record([Reference(kind=MediaKind.AUDIO, source="https://cdn.example.com/beat.mp3",
-                          name="beat.mp3")])
+    lib.record(
+        [
+            Reference(
+                kind=MediaKind.AUDIO, source="https://cdn.example.com/beat.mp3", name="beat.mp3"
+            )
+        ]
+    )
     assert [i.name for i in lib.search("hero")] == ["heroine.png"]
     assert [i.name for i in lib.search("opening")] == ["heroine.png"]
     assert {i.name for i in lib.search("")} == {"heroine.png", "street.png", "beat.mp3"}
@@ -70,12 +77,13 @@ def test_the_upload_cache_says_which_host_holds_a_copy_until_when(tmp_path: Path
     ref = _file(tmp_path / "a.png", b"hosted")
     key = lib.record([ref])[0]
     cache.put("s3@http://127.0.0.1/b", key, "https://bucket/a.png", lifetime_s=7200, size=6)
-    cache.put("eachlabs@http://127.0.0.1", key, "https://storage/a.png", lifetime_s=None,
-              size=6)
+    cache.put("eachlabs@http://127.0.0.1", key, "https://storage/a.png", lifetime_s=None, size=6)
     item = lib.item(key)
     assert item is not None
     hosted = lib.hosted(item)
-    assert [(h.host, h.expires_at) for h in hosted] == [("eachlabs@http://127.0.0.1", None),
-                                                        ("s3@http://127.0.0.1/b", 8200.0)]
+    assert [(h.host, h.expires_at) for h in hosted] == [
+        ("eachlabs@http://127.0.0.1", None),
+        ("s3@http://127.0.0.1/b", 8200.0),
+    ]
     now[0] = 8000.0  # too close to its expiry to hand to a provider
     assert [h.host for h in lib.hosted(item)] == ["eachlabs@http://127.0.0.1"]

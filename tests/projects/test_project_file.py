@@ -41,10 +41,15 @@ def _session(still: Path, clip: Path) -> ProjectSession:
     caps = capabilities.get("kinovi")
     comp = Composition(with_defaults(GenerationParams(provider="kinovi"), caps))
     session = ProjectSession(comp)
-    comp.tray.extend([Reference(kind=MediaKind.IMAGE, source=str(still), name=still.name),
-                      Reference(kind=MediaKind.VIDEO, source=str(clip), name=clip.name),
-                      Reference(kind=MediaKind.AUDIO, source="https://cdn.example.com/beat.mp3",
-                                name="beat.mp3")])
+    comp.tray.extend(
+        [
+            Reference(kind=MediaKind.IMAGE, source=str(still), name=still.name),
+            Reference(kind=MediaKind.VIDEO, source=str(clip), name=clip.name),
+            Reference(
+                kind=MediaKind.AUDIO, source="https://cdn.example.com/beat.mp3", name="beat.mp3"
+            ),
+        ]
+    )
     comp.prompt.set_text("@Image1 dances like @Video1 to @Audio1", comp.tray)
     comp.update_params(resolution="720p")
     comp.switch_provider("animatic")
@@ -53,7 +58,8 @@ def _session(still: Path, clip: Path) -> ProjectSession:
 
 
 def test_save_writes_relative_paths_hashes_links_and_every_providers_parameters(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     still, clip = _files(tmp_path / "media")
     session = _session(still, clip)
     target = session.save(tmp_path / "shots" / "opening")
@@ -63,9 +69,11 @@ def test_save_writes_relative_paths_hashes_links_and_every_providers_parameters(
     assert data["format"] == "seedance-studio-project"
     assert data["version"] == SCHEMA_VERSION
     refs = data["composition"]["references"]
-    assert refs[0]["file"] == {"path": "../media/face.png",
-                               "sha256": hashlib.sha256(still.read_bytes()).hexdigest(),
-                               "size": still.stat().st_size}
+    assert refs[0]["file"] == {
+        "path": "../media/face.png",
+        "sha256": hashlib.sha256(still.read_bytes()).hexdigest(),
+        "size": still.stat().st_size,
+    }
     assert refs[2]["url"] == "https://cdn.example.com/beat.mp3"
     assert data["composition"]["provider"] == "animatic"
     assert data["composition"]["params"]["kinovi"]["resolution"] == "720p"
@@ -102,13 +110,16 @@ def test_moved_files_are_missing_then_found_by_hash_in_a_folder_tree(tmp_path: P
     assert sorted(m.name for m in loaded.missing) == ["face.png", "moves.mp4"]
     assert len(other.composition.tray) == 3  # missing files stay, shown as missing
     seen: list[tuple[int, int]] = []
-    result = find_by_hash(tmp_path / "elsewhere", loaded.missing,
-                          progress=lambda n, f: seen.append((n, f)))
+    result = find_by_hash(
+        tmp_path / "elsewhere", loaded.missing, progress=lambda n, f: seen.append((n, f))
+    )
     assert seen and seen[-1][1] == 2
     assert other.relink(result.new_sources(loaded.missing)) == 2
     assert other.missing == []
-    assert [Path(r.source).name for r in other.composition.tray][:2] == ["portrait.png",
-                                                                         "take-3.mp4"]
+    assert [Path(r.source).name for r in other.composition.tray][:2] == [
+        "portrait.png",
+        "take-3.mp4",
+    ]
     assert other.composition.prompt.text == before.snapshot().canonical_prompt()
     assert other.history.undo() == "Relink 2 files"
 
@@ -117,15 +128,23 @@ def test_a_search_can_be_cancelled(tmp_path: Path) -> None:
     still, _clip = _files(tmp_path / "media")
     cancel = threading.Event()
     cancel.set()
-    wanted = [MissingFile("x", "face.png", "/gone/face.png",
-                          hashlib.sha256(still.read_bytes()).hexdigest(), still.stat().st_size)]
+    wanted = [
+        MissingFile(
+            "x",
+            "face.png",
+            "/gone/face.png",
+            hashlib.sha256(still.read_bytes()).hexdigest(),
+            still.stat().st_size,
+        )
+    ]
     result = find_by_hash(tmp_path, wanted, cancel=cancel)
     assert result.cancelled and not result.found
 
 
 def test_the_old_draft_format_is_migrated(tmp_path: Path) -> None:
-    comp = Composition(with_defaults(GenerationParams(provider="kinovi"),
-                                     capabilities.get("kinovi")))
+    comp = Composition(
+        with_defaults(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
+    )
     comp.tray.add(Reference(kind=MediaKind.IMAGE, source="https://cdn.example.com/a.png"))
     comp.prompt.set_text("@Image1 waves", comp.tray)
     legacy = comp.to_project()
@@ -152,11 +171,13 @@ def test_a_project_file_holds_no_planted_key(tmp_path: Path) -> None:
     key = "sk-planted-7d1f0c9a2b"
     register_secret(key)
     try:
-        comp = Composition(with_defaults(GenerationParams(provider="shortapi"),
-                                         capabilities.get("shortapi")))
+        comp = Composition(
+            with_defaults(GenerationParams(provider="shortapi"), capabilities.get("shortapi"))
+        )
         session = ProjectSession(comp)
-        comp.tray.add(Reference(kind=MediaKind.IMAGE,
-                                source=f"https://cdn.example.com/a.png?key={key}"))
+        comp.tray.add(
+            Reference(kind=MediaKind.IMAGE, source=f"https://cdn.example.com/a.png?key={key}")
+        )
         comp.prompt.set_text(f"@Image1 with {key}", comp.tray)
         session.set_note(f"my key is {key}")
         target = session.save(tmp_path / "k.seedance")

@@ -30,10 +30,15 @@ def _session(folder: Path) -> tuple[ProjectSession, Path]:
     comp.prompt.set_text("@Image1 walks in", comp.tray)
     doc = session.sequence
     first = doc.add_shot(comp.snapshot())
-    second = doc.add_shot(comp.snapshot().model_copy(
-        update={"prompt": {"text": "@Image1 leaves", "mentions": []}}))
-    doc.replace_silently(doc.sequence.with_take(first, 3).with_take(first, 4)
-                         .with_pick(first, 4).with_animatic(second, 9))
+    second = doc.add_shot(
+        comp.snapshot().model_copy(update={"prompt": {"text": "@Image1 leaves", "mentions": []}})
+    )
+    doc.replace_silently(
+        doc.sequence.with_take(first, 3)
+        .with_take(first, 4)
+        .with_pick(first, 4)
+        .with_animatic(second, 9)
+    )
     doc.set_chain(second, True)
     return session, hero
 
@@ -57,7 +62,9 @@ def test_shots_round_trip_through_the_project_file(tmp_path: Path) -> None:
     original = session.sequence.sequence
     assert [s.id for s in seq.shots] == [s.id for s in original.shots]
     assert [(s.pick, s.animatic, s.chain, s.takes) for s in seq.shots] == [
-        (4, None, False, (3, 4)), (None, 9, True, ())]
+        (4, None, False, (3, 4)),
+        (None, 9, True, ()),
+    ]
     assert seq.shots[0].composition.references[0].source == str(moved / "hero.png")
     assert other.sequence.current == session.sequence.current
     assert not other.modified
@@ -79,10 +86,14 @@ def test_projects_before_sequences_open_with_no_shots(tmp_path: Path) -> None:
 
 def test_the_autosave_carries_the_shots(tmp_path: Path) -> None:
     session, _ = _session(tmp_path / "work")
-    text = autosave_text(session.composition.state(), project_path=None, note="",
-                         modified=True, sequence=session.sequence_encoder())
+    text = autosave_text(
+        session.composition.state(),
+        project_path=None,
+        note="",
+        modified=True,
+        sequence=session.sequence_encoder(),
+    )
     raw = json.loads(text)
-    seq, current, _ = decode_sequence(parse_project(json.dumps(raw["project"])).sequence,
-                                      None)
+    seq, current, _ = decode_sequence(parse_project(json.dumps(raw["project"])).sequence, None)
     assert [s.id for s in seq.shots] == [s.id for s in session.sequence.sequence.shots]
     assert current == session.sequence.current

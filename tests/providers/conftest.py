@@ -59,11 +59,17 @@ class SleepRecorder:
         self.delays.append(seconds)
 
 
-def compose(provider: str, prompt: str, sources: list[str],
-            kinds: list[MediaKind] | None = None, **params: Any) -> CompositionSnapshot:
+def compose(
+    provider: str,
+    prompt: str,
+    sources: list[str],
+    kinds: list[MediaKind] | None = None,
+    **params: Any,
+) -> CompositionSnapshot:
     """A snapshot whose tray holds `sources` in order and whose prompt binds to them."""
-    refs = [Reference.from_source(src, kinds[i] if kinds else None)
-            for i, src in enumerate(sources)]
+    refs = [
+        Reference.from_source(src, kinds[i] if kinds else None) for i, src in enumerate(sources)
+    ]
     tray = ReferenceTray(refs)
     doc = PromptDocument(prompt, tray)
     return Composition(GenerationParams(provider=provider, **params), tray, doc).snapshot()
@@ -73,8 +79,9 @@ def urls_of(snapshot: CompositionSnapshot) -> dict[str, str]:
     return {r.id: r.source for r in snapshot.references}
 
 
-async def follow(provider: Provider, handle: JobHandle, limit_s: float = 15.0,
-                 interval: float = 0.05) -> list[Any]:
+async def follow(
+    provider: Provider, handle: JobHandle, limit_s: float = 15.0, interval: float = 0.05
+) -> list[Any]:
     """Every status seen while polling `handle` until it is final."""
     import asyncio
     import time
@@ -111,8 +118,9 @@ MakeProvider = Callable[..., Any]
 
 
 @pytest.fixture
-async def make_provider(sim: Simulator, keys: MemoryKeys,
-                        sleeps: SleepRecorder) -> AsyncIterator[MakeProvider]:
+async def make_provider(
+    sim: Simulator, keys: MemoryKeys, sleeps: SleepRecorder
+) -> AsyncIterator[MakeProvider]:
     """Build a provider client pointed at the simulator; closed after the test."""
     made: list[HttpProvider] = []
 

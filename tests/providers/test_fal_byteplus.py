@@ -29,18 +29,27 @@ def refs(sim: Simulator, *names: str) -> list[str]:
 
 # -- fal ------------------------------------------------------------------------------------
 
+
 async def test_fal_queue_position_counts_down_then_the_video(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.set_timing(SimTiming(queued=0.6, running=0.2))
     sim.configure("fal", queue_ahead=3)
     provider = make_provider("fal")
-    snap = compose("fal", "@Image1 dances in @Video1",
-                   refs(sim, "image.png", "clip_640x640_3s.mp4"), duration=5,
-                   resolution="720p", aspect_ratio="16:9", model=FAST_FAL)
+    snap = compose(
+        "fal",
+        "@Image1 dances in @Video1",
+        refs(sim, "image.png", "clip_640x640_3s.mp4"),
+        duration=5,
+        resolution="720p",
+        aspect_ratio="16:9",
+        model=FAST_FAL,
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     seen = await follow(provider, handle)
-    positions = [s.queue_position for s in seen if isinstance(s, Queued)
-                 and s.queue_position is not None]
+    positions = [
+        s.queue_position for s in seen if isinstance(s, Queued) and s.queue_position is not None
+    ]
     assert positions and positions[0] >= 1 and positions == sorted(positions, reverse=True)
     final = seen[-1]
     assert isinstance(final, Succeeded) and final.results[0].url
@@ -48,17 +57,21 @@ async def test_fal_queue_position_counts_down_then_the_video(
     assert create.path.endswith("/bytedance/seedance-2.0/fast/reference-to-video")
     assert create.headers["authorization"].startswith("Key ")
     assert create.json == {
-        "prompt": "@Image1 dances in @Video1", "image_urls": [snap.references[0].source],
-        "video_urls": [snap.references[1].source], "resolution": "720p", "duration": "5",
-        "aspect_ratio": "16:9"}  # generate_audio left to fal's default
+        "prompt": "@Image1 dances in @Video1",
+        "image_urls": [snap.references[0].source],
+        "video_urls": [snap.references[1].source],
+        "resolution": "720p",
+        "duration": "5",
+        "aspect_ratio": "16:9",
+    }  # generate_audio left to fal's default
     # polled under the app id, the same path for the standard and the fast endpoint
-    assert all("/bytedance/seedance-2.0/requests/" in r.path
-               for r in sim.requests("fal", "query"))
+    assert all("/bytedance/seedance-2.0/requests/" in r.path for r in sim.requests("fal", "query"))
 
 
 @pytest.mark.parametrize("reported", ["COMPLETED", "CANCELLED"])
 async def test_fal_cancel_while_queued_in_either_reported_form(
-        reported: str, sim: Simulator, make_provider: MakeProvider) -> None:
+    reported: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.set_timing(SimTiming(queued=5, running=5))
     sim.configure("fal", cancelled_status=reported)
     provider = make_provider("fal")
@@ -70,7 +83,8 @@ async def test_fal_cancel_while_queued_in_either_reported_form(
 
 
 async def test_fal_cancel_after_completion_reports_false(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("fal")
     snap = compose("fal", "@Image1", refs(sim, "image.png"))
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -79,7 +93,8 @@ async def test_fal_cancel_after_completion_reports_false(
 
 
 async def test_fal_content_filter_is_blocked_with_its_type_and_words(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     words = "The content could not be processed: a real person was detected in image 1"
     sim.inject("fal", "create", Fault.content_policy(words))
     provider = make_provider("fal")
@@ -90,16 +105,19 @@ async def test_fal_content_filter_is_blocked_with_its_type_and_words(
     assert final.message == words and final.code == "content_policy_violation"
 
 
-async def test_fal_local_file_goes_through_the_cdn(sim: Simulator, make_provider: MakeProvider,
-                                                    keys: Any, tmp_path: Path) -> None:
+async def test_fal_local_file_goes_through_the_cdn(
+    sim: Simulator, make_provider: MakeProvider, keys: Any, tmp_path: Path
+) -> None:
     local = tmp_path / "hero.png"
     local.write_bytes(png_bytes(96, 64))
     # whatever host the settings choose for other providers, fal uses its own CDN
     settings = Settings(asset_host="none", base_urls={"fal": sim.base_url("fal")})
     resolver = AssetResolver.for_provider("fal", settings, keys)
     snap = compose("fal", "@Image1 waves", [str(local)])
-    assert resolver.dry_run_urls(list(snap.references))[snap.references[0].id] == \
-        "upload://fal/hero.png"
+    assert (
+        resolver.dry_run_urls(list(snap.references))[snap.references[0].id]
+        == "upload://fal/hero.png"
+    )
     urls = await resolver.resolve(list(snap.references))
     hosted = urls[snap.references[0].id]
     assert "/fal/cdn/files/" in hosted and hosted.endswith("hero.png")
@@ -114,7 +132,8 @@ async def test_fal_local_file_goes_through_the_cdn(sim: Simulator, make_provider
 
 
 async def test_fal_lost_create_is_found_in_the_request_history(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     import time
 
     provider = make_provider("fal")
@@ -140,13 +159,22 @@ async def test_fal_lost_create_is_found_in_the_request_history(
 
 # -- BytePlus ---------------------------------------------------------------------------------
 
-async def test_byteplus_content_array_and_options(sim: Simulator,
-                                                  make_provider: MakeProvider) -> None:
+
+async def test_byteplus_content_array_and_options(
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("byteplus")
     sources = refs(sim, "image.png", "image_80x80.png", "clip_640x640_3s.mp4", "tone_3s.wav")
-    snap = compose("byteplus", "@Image2 and @Image1 dance in @Video1 to @Audio1", sources,
-                   duration=5, resolution="1080p", aspect_ratio="9:16", seed=42,
-                   generate_audio=False)
+    snap = compose(
+        "byteplus",
+        "@Image2 and @Image1 dance in @Video1 to @Audio1",
+        sources,
+        duration=5,
+        resolution="1080p",
+        aspect_ratio="9:16",
+        seed=42,
+        generate_audio=False,
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     body = sim.requests("byteplus", "create")[0].json
     assert body["model"] == "dreamina-seedance-2-0-260128"
@@ -157,10 +185,26 @@ async def test_byteplus_content_array_and_options(sim: Simulator,
         {"type": "video_url", "video_url": {"url": sources[2]}, "role": "reference_video"},
         {"type": "audio_url", "audio_url": {"url": sources[3]}, "role": "reference_audio"},
     ]
-    assert {k: body[k] for k in ("resolution", "ratio", "duration", "seed", "generate_audio",
-                                 "watermark", "return_last_frame")} == {
-        "resolution": "1080p", "ratio": "9:16", "duration": 5, "seed": 42,
-        "generate_audio": False, "watermark": False, "return_last_frame": True}
+    assert {
+        k: body[k]
+        for k in (
+            "resolution",
+            "ratio",
+            "duration",
+            "seed",
+            "generate_audio",
+            "watermark",
+            "return_last_frame",
+        )
+    } == {
+        "resolution": "1080p",
+        "ratio": "9:16",
+        "duration": 5,
+        "seed": 42,
+        "generate_audio": False,
+        "watermark": False,
+        "return_last_frame": True,
+    }
     assert sim.requests("byteplus", "create")[0].headers["authorization"].startswith("Bearer ")
     final = (await follow(provider, handle))[-1]
     assert isinstance(final, Succeeded)
@@ -168,17 +212,25 @@ async def test_byteplus_content_array_and_options(sim: Simulator,
 
 
 async def test_byteplus_fast_model_has_no_1080p(make_provider: MakeProvider) -> None:
-    snap = compose("byteplus", "@Image1", ["https://example.com/a.png"], model=FAST_BP,
-                   resolution="1080p")
+    snap = compose(
+        "byteplus", "@Image1", ["https://example.com/a.png"], model=FAST_BP, resolution="1080p"
+    )
     with pytest.raises(CompositionError, match="1080p"):
         make_provider("byteplus").build_request(snap, urls_of(snap))
 
 
 async def test_byteplus_actual_cost_from_completion_tokens(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("byteplus")
-    snap = compose("byteplus", "@Image1", refs(sim, "image.png"), duration=5,
-                   resolution="720p", aspect_ratio="16:9")
+    snap = compose(
+        "byteplus",
+        "@Image1",
+        refs(sim, "image.png"),
+        duration=5,
+        resolution="720p",
+        aspect_ratio="16:9",
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     final = (await follow(provider, handle))[-1]
     assert isinstance(final, Succeeded) and final.cost is not None
@@ -186,8 +238,9 @@ async def test_byteplus_actual_cost_from_completion_tokens(
     assert final.cost.usd == Decimal(108_900) * 7 / 1_000_000
 
 
-async def test_byteplus_cancels_only_a_queued_task(sim: Simulator,
-                                                   make_provider: MakeProvider) -> None:
+async def test_byteplus_cancels_only_a_queued_task(
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.set_timing(SimTiming(queued=5, running=5))
     provider = make_provider("byteplus")
     snap = compose("byteplus", "@Image1", refs(sim, "image.png"))
@@ -209,19 +262,22 @@ async def test_byteplus_cancels_only_a_queued_task(sim: Simulator,
 
 
 async def test_byteplus_real_face_refusal_keeps_its_words_and_code(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     code = "InputImageSensitiveContentDetected.PrivacyInformation"
     sim.configure("byteplus", refuse_code=code)
     snap = compose("byteplus", "@Image1", refs(sim, "image.png"))
     with pytest.raises(ContentBlockedError) as info:
         await make_provider("byteplus").submit(snap, urls_of(snap))
     assert info.value.code == code
-    assert info.value.message == ("The request failed because the input image may contain "
-                                  "real person")
+    assert info.value.message == (
+        "The request failed because the input image may contain real person"
+    )
 
 
 async def test_byteplus_blocked_output_is_failed_with_its_code(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.inject("byteplus", "create", Fault.content_policy())
     provider = make_provider("byteplus")
     snap = compose("byteplus", "@Image1", refs(sim, "image.png"))
@@ -232,7 +288,8 @@ async def test_byteplus_blocked_output_is_failed_with_its_code(
 
 
 async def test_byteplus_lost_create_is_found_in_the_task_list(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     import time
 
     provider = make_provider("byteplus")

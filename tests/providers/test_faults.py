@@ -37,17 +37,21 @@ def simple(sim: Simulator, pid: str) -> Any:
 
 # -- creates: never repeated once sent --------------------------------------------------------
 
+
 @pytest.mark.parametrize("pid", ALL)
-@pytest.mark.parametrize(("fault", "created"), [
-    (Fault.drop(before_body=True), 0),
-    (Fault.drop(before_body=False), 0),
-    (Fault.applied_no_response(), 1),
-    (Fault.malformed(applied=True), 1),
-    (Fault.malformed(applied=False), 0),
-])
+@pytest.mark.parametrize(
+    ("fault", "created"),
+    [
+        (Fault.drop(before_body=True), 0),
+        (Fault.drop(before_body=False), 0),
+        (Fault.applied_no_response(), 1),
+        (Fault.malformed(applied=True), 1),
+        (Fault.malformed(applied=False), 0),
+    ],
+)
 async def test_create_with_unknown_outcome_is_reported_not_repeated(
-        pid: str, fault: Fault, created: int, sim: Simulator,
-        make_provider: MakeProvider) -> None:
+    pid: str, fault: Fault, created: int, sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.inject(sim_name(pid), "create", fault)
     snap = simple(sim, pid)
     with pytest.raises(SubmissionUnknownError):
@@ -57,11 +61,13 @@ async def test_create_with_unknown_outcome_is_reported_not_repeated(
 
 
 @pytest.mark.parametrize("pid", ALL)
-@pytest.mark.parametrize(("status", "error"), [(502, ServerError), (503, ServerError),
-                                               (504, ServerError), (429, RateLimitedError)])
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(502, ServerError), (503, ServerError), (504, ServerError), (429, RateLimitedError)],
+)
 async def test_create_answered_with_an_error_is_retryable_and_not_created(
-        pid: str, status: int, error: type[Exception], sim: Simulator,
-        make_provider: MakeProvider) -> None:
+    pid: str, status: int, error: type[Exception], sim: Simulator, make_provider: MakeProvider
+) -> None:
     after = 3 if status == 429 else None
     sim.inject(sim_name(pid), "create", Fault.http(status, retry_after=after))
     snap = simple(sim, pid)
@@ -78,7 +84,8 @@ async def test_create_answered_with_an_error_is_retryable_and_not_created(
 
 
 async def test_a_server_failure_after_the_create_was_read_is_unknown(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     """HTTP 500 comes from the application itself, after it read the request: it may have
     created the job first, so it is never sent again on its own."""
     sim.inject("eachlabs", "create", Fault.http(500))
@@ -88,15 +95,17 @@ async def test_a_server_failure_after_the_create_was_read_is_unknown(
     assert sim.count("eachlabs", "create") == 1
 
 
-async def test_create_timing_out_after_sending_is_unknown(sim: Simulator,
-                                                          sleeps: SleepRecorder) -> None:
+async def test_create_timing_out_after_sending_is_unknown(
+    sim: Simulator, sleeps: SleepRecorder
+) -> None:
     sim.inject("kinovi", "create", Fault.slow(2.0))
     caps = capabilities.get("kinovi")
     client = httpx.AsyncClient(timeout=httpx.Timeout(0.3))
     from seedance_studio.providers.kinovi import KinoviProvider
 
-    provider = KinoviProvider(caps, sim.base_url("kinovi"), MemoryKeys({"kinovi": "k-123"}),
-                              http=client, sleep=sleeps)
+    provider = KinoviProvider(
+        caps, sim.base_url("kinovi"), MemoryKeys({"kinovi": "k-123"}), http=client, sleep=sleeps
+    )
     snap = simple(sim, "kinovi")
     with pytest.raises(SubmissionUnknownError, match="may or may not"):
         await provider.submit(snap, urls_of(snap))
@@ -111,10 +120,15 @@ def _closed_port() -> int:
 
 
 async def test_create_that_cannot_connect_is_retried_then_a_network_error(
-        sleeps: SleepRecorder) -> None:
+    sleeps: SleepRecorder,
+) -> None:
     caps = capabilities.get("oxen")
-    provider = OxenProvider(caps, f"http://127.0.0.1:{_closed_port()}/oxen/api",
-                            MemoryKeys({"oxen": "k-123"}), sleep=sleeps)
+    provider = OxenProvider(
+        caps,
+        f"http://127.0.0.1:{_closed_port()}/oxen/api",
+        MemoryKeys({"oxen": "k-123"}),
+        sleep=sleeps,
+    )
     snap = compose("oxen", "x", ["http://127.0.0.1:1/a.png"])
     with pytest.raises(NetworkError, match="could not connect"):
         await provider.submit(snap, urls_of(snap))
@@ -124,13 +138,22 @@ async def test_create_that_cannot_connect_is_retried_then_a_network_error(
 
 # -- polls: retried with back-off -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pid", ALL)
-@pytest.mark.parametrize("fault", [Fault.http(500), Fault.http(503), Fault.http(408),
-                                   Fault.drop(), Fault.drop(before_body=False),
-                                   Fault.malformed()])
-async def test_poll_faults_are_retried(pid: str, fault: Fault, sim: Simulator,
-                                       make_provider: MakeProvider,
-                                       sleeps: SleepRecorder) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.http(500),
+        Fault.http(503),
+        Fault.http(408),
+        Fault.drop(),
+        Fault.drop(before_body=False),
+        Fault.malformed(),
+    ],
+)
+async def test_poll_faults_are_retried(
+    pid: str, fault: Fault, sim: Simulator, make_provider: MakeProvider, sleeps: SleepRecorder
+) -> None:
     provider = make_provider(pid)
     snap = simple(sim, pid)
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -142,8 +165,9 @@ async def test_poll_faults_are_retried(pid: str, fault: Fault, sim: Simulator,
     assert len(sim.jobs) == 1
 
 
-async def test_poll_honours_retry_after(sim: Simulator, make_provider: MakeProvider,
-                                        sleeps: SleepRecorder) -> None:
+async def test_poll_honours_retry_after(
+    sim: Simulator, make_provider: MakeProvider, sleeps: SleepRecorder
+) -> None:
     provider = make_provider("eachlabs")
     snap = simple(sim, "eachlabs")
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -154,7 +178,8 @@ async def test_poll_honours_retry_after(sim: Simulator, make_provider: MakeProvi
 
 
 async def test_poll_gives_up_after_max_attempts_with_a_retryable_error(
-        sim: Simulator, make_provider: MakeProvider, sleeps: SleepRecorder) -> None:
+    sim: Simulator, make_provider: MakeProvider, sleeps: SleepRecorder
+) -> None:
     provider = make_provider("oxen")
     snap = simple(sim, "oxen")
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -169,7 +194,8 @@ async def test_poll_gives_up_after_max_attempts_with_a_retryable_error(
 
 
 async def test_poll_malformed_forever_is_a_malformed_response(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("kinovi")
     snap = simple(sim, "kinovi")
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -179,13 +205,15 @@ async def test_poll_malformed_forever_is_a_malformed_response(
 
 
 async def test_slow_poll_beyond_the_client_timeout_is_retried(
-        sim: Simulator, sleeps: SleepRecorder) -> None:
+    sim: Simulator, sleeps: SleepRecorder
+) -> None:
     caps = capabilities.get("shortapi")
     client = httpx.AsyncClient(timeout=httpx.Timeout(0.3))
     from seedance_studio.providers.shortapi import ShortApiProvider
 
-    provider = ShortApiProvider(caps, sim.base_url("shortapi"),
-                                MemoryKeys({"shortapi": "k-123"}), http=client, sleep=sleeps)
+    provider = ShortApiProvider(
+        caps, sim.base_url("shortapi"), MemoryKeys({"shortapi": "k-123"}), http=client, sleep=sleeps
+    )
     snap = simple(sim, "shortapi")
     [handle] = await provider.submit(snap, urls_of(snap))
     sim.inject("shortapi", "query", Fault.slow(1.0))
@@ -196,8 +224,9 @@ async def test_slow_poll_beyond_the_client_timeout_is_retried(
 
 
 @pytest.mark.parametrize("pid", ["oxen", "eachlabs"])
-async def test_cancel_survives_a_dropped_connection(pid: str, sim: Simulator,
-                                                    make_provider: MakeProvider) -> None:
+async def test_cancel_survives_a_dropped_connection(
+    pid: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.set_timing(SimTiming(queued=5, running=5))
     provider = make_provider(pid)
     snap = simple(sim, pid)
@@ -208,7 +237,8 @@ async def test_cancel_survives_a_dropped_connection(pid: str, sim: Simulator,
 
 
 async def test_stuck_job_stays_running_and_can_be_cancelled(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.inject("oxen", "create", Fault.stuck())
     provider = make_provider("oxen")
     snap = simple(sim, "oxen")
@@ -222,8 +252,9 @@ async def test_stuck_job_stays_running_and_can_be_cancelled(
 
 
 @pytest.mark.parametrize("pid", ["kinovi", "eachlabs"])
-async def test_job_failure_fault_is_a_failed_status(pid: str, sim: Simulator,
-                                                    make_provider: MakeProvider) -> None:
+async def test_job_failure_fault_is_a_failed_status(
+    pid: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.inject(pid, "create", Fault.job_failure())
     provider = make_provider(pid)
     snap = simple(sim, pid)

@@ -24,19 +24,25 @@ def test_a_key_in_the_keyring_is_stripped_at_load_too() -> None:
     assert SecretStore(backend, environ={}).get("kinovi") == KEY
 
 
-@pytest.mark.parametrize(("bad", "what"), [
-    (KEY[:10] + "\x07" + KEY[10:], "a control character (U+0007) at position 11"),
-    (KEY[:5] + "é" + KEY[5:], "a non-ASCII character (U+00E9) at position 6"),
-    (KEY[:5] + "\u200b" + KEY[5:], "a non-ASCII character (U+200B) at position 6"),
-])
+@pytest.mark.parametrize(
+    ("bad", "what"),
+    [
+        (KEY[:10] + "\x07" + KEY[10:], "a control character (U+0007) at position 11"),
+        (KEY[:5] + "é" + KEY[5:], "a non-ASCII character (U+00E9) at position 6"),
+        (KEY[:5] + "\u200b" + KEY[5:], "a non-ASCII character (U+200B) at position 6"),
+    ],
+)
 def test_a_key_with_a_control_or_non_ascii_character_is_refused_by_name(
-        bad: str, what: str) -> None:
+    bad: str, what: str
+) -> None:
     store = SecretStore(MemoryKeyring(), environ={"SEEDANCE_SHORTAPI_API_KEY": bad})
     with pytest.raises(KeyFormatError) as caught:
         store.get("shortapi")
     message = str(caught.value)
-    assert message == (f"the ShortAPI key in SEEDANCE_SHORTAPI_API_KEY contains {what}: "
-                       f"enter it again (nothing was sent)")
+    assert message == (
+        f"the ShortAPI key in SEEDANCE_SHORTAPI_API_KEY contains {what}: "
+        f"enter it again (nothing was sent)"
+    )
     assert isinstance(caught.value, MissingKeyError)  # no usable key: the same handling
 
 

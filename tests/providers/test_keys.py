@@ -69,10 +69,13 @@ def test_empty_key_is_refused() -> None:
         SecretStore(MemoryKeyring(), environ={}).set("oxen", "   ")
 
 
-@pytest.mark.parametrize(("backend", "words"), [
-    (fail.Keyring(), "No system keyring"),  # type: ignore[no-untyped-call]
-    (null.Keyring(), "switched off"),  # type: ignore[no-untyped-call]
-])
+@pytest.mark.parametrize(
+    ("backend", "words"),
+    [
+        (fail.Keyring(), "No system keyring"),  # type: ignore[no-untyped-call]
+        (null.Keyring(), "switched off"),  # type: ignore[no-untyped-call]
+    ],
+)
 def test_unusable_backend_is_explained_and_env_still_works(backend: Any, words: str) -> None:
     store = SecretStore(backend, environ={"SEEDANCE_OXEN_API_KEY": "env-key-789"})
     problem = store.backend_problem()
@@ -104,8 +107,9 @@ def test_secret_service_without_dbus_is_not_even_called() -> None:
 
 
 def test_hanging_keyring_times_out_with_a_clear_message() -> None:
-    store = SecretStore(HangingKeyring(), environ={"SEEDANCE_OXEN_API_KEY": "env-key-000"},
-                        timeout_s=0.2)
+    store = SecretStore(
+        HangingKeyring(), environ={"SEEDANCE_OXEN_API_KEY": "env-key-000"}, timeout_s=0.2
+    )
     started = time.monotonic()
     assert store.get("oxen") == "env-key-000"
     assert time.monotonic() - started < 1.5

@@ -20,11 +20,17 @@ def refs(sim: Simulator, *names: str) -> list[str]:
     return [sim.sample_url(n) for n in names]
 
 
-async def test_shortapi_numeric_statuses_and_amount(sim: Simulator,
-                                                    make_provider: MakeProvider) -> None:
+async def test_shortapi_numeric_statuses_and_amount(
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("shortapi")
-    snap = compose("shortapi", "The dog from @Image1 runs like @Video1",
-                   refs(sim, "clip_640x640_5s.mp4", "image.png"), duration=4, mode="fast")
+    snap = compose(
+        "shortapi",
+        "The dog from @Image1 runs like @Video1",
+        refs(sim, "clip_640x640_5s.mp4", "image.png"),
+        duration=4,
+        mode="fast",
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     assert handle.extra["amount"] == "1.26"  # 0.14 × (5 s input + 4 s output)
     seen = await follow(provider, handle)
@@ -65,13 +71,15 @@ async def test_shortapi_job_failure(sim: Simulator, make_provider: MakeProvider)
 
 @pytest.mark.parametrize("pid", ["kinovi", "kinovi-legacy"])
 async def test_kinovi_schemas_walk_to_success_with_credits(
-        pid: str, sim: Simulator, make_provider: MakeProvider) -> None:
+    pid: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider(pid)
     params: dict[str, Any] = {"duration": 5, "aspect_ratio": "16:9"}
     if pid == "kinovi":
         params |= {"resolution": "720p"}
-    snap = compose(pid, "@Image1 moves like @Video1",
-                   refs(sim, "image.png", "clip_640x640_5s.mp4"), **params)
+    snap = compose(
+        pid, "@Image1 moves like @Video1", refs(sim, "image.png", "clip_640x640_5s.mp4"), **params
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     assert handle.job_id.startswith("task_")
     seen = await follow(provider, handle)
@@ -103,10 +111,12 @@ async def test_kinovi_content_blocked(sim: Simulator, make_provider: MakeProvide
 
 
 async def test_oxen_queue_one_handle_per_generation_with_actual_cost(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("oxen")
-    snap = compose("oxen", "@Image1 waves", refs(sim, "image.png"), duration=5,
-                   resolution="480p", variants=3)
+    snap = compose(
+        "oxen", "@Image1 waves", refs(sim, "image.png"), duration=5, resolution="480p", variants=3
+    )
     handles = await provider.submit(snap, urls_of(snap))
     assert len(handles) == 3 and len({h.job_id for h in handles}) == 3
     assert sim.count("oxen", "create") == 1
@@ -130,8 +140,9 @@ async def test_oxen_cancel(sim: Simulator, make_provider: MakeProvider) -> None:
     assert sim.count("oxen", "cancel") == 1
 
 
-async def test_oxen_cancel_after_finish_reports_false(sim: Simulator,
-                                                      make_provider: MakeProvider) -> None:
+async def test_oxen_cancel_after_finish_reports_false(
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("oxen")
     snap = compose("oxen", "@Image1", refs(sim, "image.png"))
     [handle] = await provider.submit(snap, urls_of(snap))
@@ -158,12 +169,17 @@ async def test_oxen_sync_endpoint(fmt: str, sim: Simulator, make_provider: MakeP
         assert isinstance(rebuilt, Succeeded) and rebuilt.results[0].path == path
 
 
-async def test_eachlabs_walks_starting_processing_success(sim: Simulator,
-                                                          make_provider: MakeProvider) -> None:
+async def test_eachlabs_walks_starting_processing_success(
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     provider = make_provider("eachlabs")
-    snap = compose("eachlabs", "@Image1 in @Video1 with @Audio1",
-                   refs(sim, "image.png", "clip_640x640_5s.mp4", "tone_3s.wav"),
-                   duration=6, resolution="720p")
+    snap = compose(
+        "eachlabs",
+        "@Image1 in @Video1 with @Audio1",
+        refs(sim, "image.png", "clip_640x640_5s.mp4", "tone_3s.wav"),
+        duration=6,
+        resolution="720p",
+    )
     [handle] = await provider.submit(snap, urls_of(snap))
     seen = await follow(provider, handle)
     assert {s.raw_status for s in seen} >= {"starting", "processing", "success"}
@@ -175,8 +191,9 @@ async def test_eachlabs_walks_starting_processing_success(sim: Simulator,
 
 
 @pytest.mark.parametrize("failed_word", ["error", "failed"])
-async def test_eachlabs_failure_words(failed_word: str, sim: Simulator,
-                                      make_provider: MakeProvider) -> None:
+async def test_eachlabs_failure_words(
+    failed_word: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     sim.configure("eachlabs", failed_status=failed_word)
     sim.set_outcome("eachlabs", "content_blocked")
     provider = make_provider("eachlabs")
@@ -202,7 +219,8 @@ async def test_eachlabs_cancel(sim: Simulator, make_provider: MakeProvider) -> N
 
 @pytest.mark.parametrize("pid", ["shortapi", "kinovi", "oxen", "eachlabs", "fal", "byteplus"])
 async def test_handle_rebuilt_from_job_id_alone_resumes_polling(
-        pid: str, sim: Simulator, make_provider: MakeProvider) -> None:
+    pid: str, sim: Simulator, make_provider: MakeProvider
+) -> None:
     first = make_provider(pid)
     sources = refs(sim, "clip_640x640_5s.mp4" if pid == "shortapi" else "image.png")
     snap = compose(pid, "@Image1 @Video1", sources)

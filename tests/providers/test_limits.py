@@ -20,12 +20,14 @@ from .conftest import MakeProvider, compose, urls_of
 
 @pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen"])
 def test_providers_without_documented_limits_publish_none(
-        pid: str, make_provider: MakeProvider) -> None:
+    pid: str, make_provider: MakeProvider
+) -> None:
     assert make_provider(pid).rate_limits == NO_LIMITS
 
 
 def test_eachlabs_publishes_the_per_key_limits_the_simulator_enforces(
-        make_provider: MakeProvider) -> None:
+    make_provider: MakeProvider,
+) -> None:
     from seedance_studio.simulator.providers import eachlabs as sim_eachlabs
 
     limits = make_provider("eachlabs").rate_limits
@@ -35,7 +37,8 @@ def test_eachlabs_publishes_the_per_key_limits_the_simulator_enforces(
 
 @pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs"])
 def test_every_client_implements_the_whole_provider_protocol(
-        pid: str, make_provider: MakeProvider) -> None:
+    pid: str, make_provider: MakeProvider
+) -> None:
     """`rate_limits` and `find_submission` are part of the protocol, not optional hooks."""
     provider = make_provider(pid)
     assert isinstance(provider, Provider)
@@ -43,7 +46,8 @@ def test_every_client_implements_the_whole_provider_protocol(
 
 
 async def test_eachlabs_client_holds_no_slot_the_server_would_not(
-        sim: Simulator, make_provider: MakeProvider) -> None:
+    sim: Simulator, make_provider: MakeProvider
+) -> None:
     """Ten unfinished predictions: the eleventh create goes out at once and the server's 429
     comes back as RateLimitedError (the engine's gate, not the client, keeps it from going)."""
     sim.set_timing(SimTiming(queued=0.05, running=30))

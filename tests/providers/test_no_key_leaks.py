@@ -96,7 +96,8 @@ def _closed_port() -> int:
 
 
 async def test_planted_key_absent_from_every_output(
-        sim: Simulator, make_provider: MakeProvider, caplog: pytest.LogCaptureFixture) -> None:
+    sim: Simulator, make_provider: MakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
     outputs: list[str] = []
 
     def keep(value: Any) -> None:
@@ -133,16 +134,21 @@ async def test_planted_key_absent_from_every_output(
                 await provider.submit(snap, urls_of(snap))
             keep_error(info.value)
         caps = capabilities.get("oxen")
-        offline = OxenProvider(caps, f"http://127.0.0.1:{_closed_port()}/oxen/api",
-                               MemoryKeys({"oxen": PLANTED_KEY}), sleep=SleepRecorder())
+        offline = OxenProvider(
+            caps,
+            f"http://127.0.0.1:{_closed_port()}/oxen/api",
+            MemoryKeys({"oxen": PLANTED_KEY}),
+            sleep=SleepRecorder(),
+        )
         with pytest.raises(SeedanceError) as info:
             await offline.status(offline.handle_for("x"))
         keep_error(info.value)
         await offline.aclose()
         store = SecretStore(environ={"SEEDANCE_OXEN_API_KEY": PLANTED_KEY})
         keep(store)
-        registered = create_provider("oxen", Settings(base_urls={"oxen": sim.base_url("oxen")}),
-                                     store)
+        registered = create_provider(
+            "oxen", Settings(base_urls={"oxen": sim.base_url("oxen")}), store
+        )
         keep(registered)
         await registered.aclose()
     outputs.append(caplog.text)

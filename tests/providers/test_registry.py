@@ -23,8 +23,9 @@ def test_every_capability_file_but_local_ones_has_a_client() -> None:
             assert pid in ids
 
 
-@pytest.mark.parametrize("pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs",
-                                 "fal", "byteplus"])
+@pytest.mark.parametrize(
+    "pid", ["shortapi", "kinovi", "kinovi-legacy", "oxen", "eachlabs", "fal", "byteplus"]
+)
 async def test_documented_base_url_by_default(pid: str) -> None:
     provider = registry.create_provider(pid, Settings(), SecretStore(environ={}))
     assert isinstance(provider, Provider)
@@ -35,7 +36,8 @@ async def test_documented_base_url_by_default(pid: str) -> None:
 
 
 async def test_settings_point_a_provider_at_the_simulator_with_a_shared_client(
-        sim: Simulator) -> None:
+    sim: Simulator,
+) -> None:
     settings = Settings(base_urls={"oxen": sim.base_url("oxen")})
     keys = SecretStore(environ={"SEEDANCE_OXEN_API_KEY": "env-key-1234"})
     async with httpx.AsyncClient() as client:

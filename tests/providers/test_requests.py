@@ -14,9 +14,12 @@ from seedance_studio.providers.oxen import OxenProvider
 
 from .conftest import CLASSES, PLANTED_KEY, MemoryKeys, compose, urls_of
 
-SHORTAPI_VIDEO = ("https://file.shortapi.ai/assets/examples/bytedance/seedance-2.0/"
-                  "video-edit-video.mp4")
-KINOVI_IMAGE = "https://seedance2-pro.com/landing/seedance2/cases/consistency/consistency-row3-ref.png"
+SHORTAPI_VIDEO = (
+    "https://file.shortapi.ai/assets/examples/bytedance/seedance-2.0/video-edit-video.mp4"
+)
+KINOVI_IMAGE = (
+    "https://seedance2-pro.com/landing/seedance2/cases/consistency/consistency-row3-ref.png"
+)
 KINOVI_VIDEO = "https://example.com/action-reference.mp4"
 
 
@@ -26,10 +29,10 @@ def documented(pid: str, **kwargs: Any) -> HttpProvider:
 
 
 def test_shortapi_curl_example() -> None:
-    snap = compose("shortapi", "Replace the puppy in @Video1 with the panda from @Image 1",
-                   [SHORTAPI_VIDEO])
-    spec = documented("shortapi", callback_url="CALLBACK_URL").build_request(
-        snap, urls_of(snap))
+    snap = compose(
+        "shortapi", "Replace the puppy in @Video1 with the panda from @Image 1", [SHORTAPI_VIDEO]
+    )
+    spec = documented("shortapi", callback_url="CALLBACK_URL").build_request(snap, urls_of(snap))
     assert spec.method == "POST"
     assert spec.url == "https://api.shortapi.ai/api/v1/job/create"
     assert spec.headers == {"Authorization": "Bearer ***", "Content-Type": "application/json"}
@@ -44,9 +47,13 @@ def test_shortapi_curl_example() -> None:
 
 
 def test_kinovi_legacy_mixed_example() -> None:
-    snap = compose("kinovi-legacy",
-                   "This character @Image1 mimics the action from @Video1, smooth cinematic motion",
-                   [KINOVI_IMAGE, KINOVI_VIDEO], aspect_ratio="16:9", duration=8)
+    snap = compose(
+        "kinovi-legacy",
+        "This character @Image1 mimics the action from @Video1, smooth cinematic motion",
+        [KINOVI_IMAGE, KINOVI_VIDEO],
+        aspect_ratio="16:9",
+        duration=8,
+    )
     spec = documented("kinovi-legacy").build_request(snap, urls_of(snap))
     assert spec.url == "https://seedance2-pro.com/api/v1/jobs/createTask"
     assert spec.headers["Authorization"] == "Bearer ***"
@@ -79,9 +86,16 @@ def test_kinovi_legacy_refuses_audio() -> None:
 
 def test_kinovi_current_schema() -> None:
     audio = "https://example.com/music.mp3"
-    snap = compose("kinovi", "@Image1 performs the moves from @Video1 to the rhythm of @Audio1",
-                   [KINOVI_VIDEO, KINOVI_IMAGE, audio], model="seedance-20", duration=8,
-                   aspect_ratio="9:16", resolution="720p", upscale="4k")
+    snap = compose(
+        "kinovi",
+        "@Image1 performs the moves from @Video1 to the rhythm of @Audio1",
+        [KINOVI_VIDEO, KINOVI_IMAGE, audio],
+        model="seedance-20",
+        duration=8,
+        aspect_ratio="9:16",
+        resolution="720p",
+        upscale="4k",
+    )
     spec = documented("kinovi").build_request(snap, urls_of(snap))
     assert spec.body == {
         "model": "seedance-20",
@@ -100,19 +114,28 @@ def test_kinovi_current_schema() -> None:
 
 def test_kinovi_current_minimal_sends_only_what_was_chosen() -> None:
     snap = compose("kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE])
-    body = documented("kinovi", callback_url="https://me.test/hook").build_request(
-        snap, urls_of(snap)).body
-    assert body == {"model": "seedance-20",
-                    "inputs": {"urls": [KINOVI_IMAGE], "mode": "reference",
-                               "prompt": "A person @image1 walking on the beach"},
-                    "callBackUrl": "https://me.test/hook"}
+    body = (
+        documented("kinovi", callback_url="https://me.test/hook")
+        .build_request(snap, urls_of(snap))
+        .body
+    )
+    assert body == {
+        "model": "seedance-20",
+        "inputs": {
+            "urls": [KINOVI_IMAGE],
+            "mode": "reference",
+            "prompt": "A person @image1 walking on the beach",
+        },
+        "callBackUrl": "https://me.test/hook",
+    }
 
 
 def test_kinovi_fast_names_its_resolution_since_the_api_default_is_not_offered() -> None:
     """The page's default outputResolution is 1080p, which the fast model does not make (its
     price table has no 1080p): the resolution the estimate is based on is sent."""
-    snap = compose("kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE],
-                   model="seedance2-fast")
+    snap = compose(
+        "kinovi", "A person @Image1 walking on the beach", [KINOVI_IMAGE], model="seedance2-fast"
+    )
     fast = capabilities.get("kinovi").model("seedance2-fast")
     body = documented("kinovi").build_request(snap, urls_of(snap)).body
     assert "1080p" not in fast.resolutions
@@ -121,8 +144,9 @@ def test_kinovi_fast_names_its_resolution_since_the_api_default_is_not_offered()
 
 def test_oxen_queue_example_with_two_generations() -> None:
     image = "https://example.com/person.jpg"
-    snap = compose("oxen", "@Image1 waves at the camera and smiles", [image], duration=5,
-                   variants=2)
+    snap = compose(
+        "oxen", "@Image1 waves at the camera and smiles", [image], duration=5, variants=2
+    )
     spec = documented("oxen").build_request(snap, urls_of(snap))
     assert spec.url == "https://hub.oxen.ai/api/ai/queue"
     assert spec.headers == {"Authorization": "Bearer ***", "Content-Type": "application/json"}
@@ -136,13 +160,23 @@ def test_oxen_queue_example_with_two_generations() -> None:
 
 
 def test_oxen_sync_example_with_video_and_audio() -> None:
-    sources = ["https://example.com/dancer.jpg", "https://example.com/dance-reference.mp4",
-               "https://example.com/music.mp3"]
-    snap = compose("oxen", "@Image1 dances to the rhythm of @Audio1 in the style of @Video1",
-                   sources, resolution="720p", duration=10, generate_audio=True)
+    sources = [
+        "https://example.com/dancer.jpg",
+        "https://example.com/dance-reference.mp4",
+        "https://example.com/music.mp3",
+    ]
+    snap = compose(
+        "oxen",
+        "@Image1 dances to the rhythm of @Audio1 in the style of @Video1",
+        sources,
+        resolution="720p",
+        duration=10,
+        generate_audio=True,
+    )
     caps = capabilities.get("oxen")
     spec = OxenProvider(caps, caps.base_url, MemoryKeys(), sync=True).build_request(
-        snap, urls_of(snap))
+        snap, urls_of(snap)
+    )
     assert spec.url == "https://hub.oxen.ai/api/ai/videos/generate"
     assert spec.body == {
         "model": "bytedance-seedance-2-0-reference-to-video",
@@ -167,21 +201,37 @@ def test_oxen_auto_duration_and_variant_bounds() -> None:
 
 
 def test_eachlabs_example() -> None:
-    prompt = ("A vacant lot between two red brick English terraced houses slowly transforms "
-              "over time. Camera is fixed timelapse.")
+    prompt = (
+        "A vacant lot between two red brick English terraced houses slowly transforms "
+        "over time. Camera is fixed timelapse."
+    )
     snap = compose("eachlabs", prompt, [])
     spec = documented("eachlabs").build_request(snap, {})
     assert spec.url == "https://api.eachlabs.ai/v1/prediction/"
     assert spec.headers == {"X-API-Key": "***", "Content-Type": "application/json"}
-    assert spec.body == {"model": "bytedance-seedance-2-0-reference-to-video",
-                         "version": "0.0.1", "input": {"prompt": prompt}}
+    assert spec.body == {
+        "model": "bytedance-seedance-2-0-reference-to-video",
+        "version": "0.0.1",
+        "input": {"prompt": prompt},
+    }
 
 
 def test_eachlabs_lists_every_kind_in_tray_order_and_seed_as_string() -> None:
-    sources = ["https://x.test/b.png", "https://x.test/v.mp4", "https://x.test/a.png",
-               "https://x.test/s.mp3"]
-    snap = compose("eachlabs", "@Image2 and @Image1 in @Video1 with @Audio1", sources,
-                   seed=42, duration="auto", resolution="480p", generate_audio=False)
+    sources = [
+        "https://x.test/b.png",
+        "https://x.test/v.mp4",
+        "https://x.test/a.png",
+        "https://x.test/s.mp3",
+    ]
+    snap = compose(
+        "eachlabs",
+        "@Image2 and @Image1 in @Video1 with @Audio1",
+        sources,
+        seed=42,
+        duration="auto",
+        resolution="480p",
+        generate_audio=False,
+    )
     inputs = documented("eachlabs").build_request(snap, urls_of(snap)).body["input"]
     assert inputs["image_urls"] == [sources[0], sources[2]]
     assert inputs["video_urls"] == [sources[1]]

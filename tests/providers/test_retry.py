@@ -20,16 +20,33 @@ from seedance_studio.core.errors import (
 from seedance_studio.providers import retry
 
 
-@pytest.mark.parametrize(("failure", "expected"), [
-    (408, True), (429, True), (500, True), (502, True), (503, True), (504, True),
-    (400, False), (401, False), (402, False), (404, False), (200, False),
-    (ServerError("x"), True), (NetworkError("x"), True), (RateLimitedError("x"), True),
-    (MalformedResponseError("x"), True),
-    (AuthError("x"), False), (InvalidInputError("x"), False),
-    (SubmissionUnknownError("x"), False),
-    (httpx.ReadTimeout("x"), True), (httpx.RemoteProtocolError("x"), True),
-    (ValueError("x"), False), (True, False),
-])
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (408, True),
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+        (400, False),
+        (401, False),
+        (402, False),
+        (404, False),
+        (200, False),
+        (ServerError("x"), True),
+        (NetworkError("x"), True),
+        (RateLimitedError("x"), True),
+        (MalformedResponseError("x"), True),
+        (AuthError("x"), False),
+        (InvalidInputError("x"), False),
+        (SubmissionUnknownError("x"), False),
+        (httpx.ReadTimeout("x"), True),
+        (httpx.RemoteProtocolError("x"), True),
+        (ValueError("x"), False),
+        (True, False),
+    ],
+)
 def test_should_retry_by_failure(failure: BaseException | int, expected: bool) -> None:
     assert retry.should_retry(failure, 1) is expected
 
@@ -46,8 +63,11 @@ def test_retry_delay_grows_exponentially_within_jitter() -> None:
         nominal = min(retry.BASE_DELAY_S * 2 ** (attempt - 1), retry.MAX_DELAY_S)
         for _ in range(50):
             delay = retry.retry_delay(attempt, rng=rng)
-            assert nominal * (1 - retry.JITTER_FRACTION) <= delay <= min(
-                nominal * (1 + retry.JITTER_FRACTION), retry.MAX_DELAY_S)
+            assert (
+                nominal * (1 - retry.JITTER_FRACTION)
+                <= delay
+                <= min(nominal * (1 + retry.JITTER_FRACTION), retry.MAX_DELAY_S)
+            )
 
 
 def test_retry_delay_is_capped_and_jittered() -> None:
@@ -66,12 +86,21 @@ def test_retry_delay_honours_retry_after_but_caps_it() -> None:
     assert retry.retry_delay(1, retry_after=0, rng=rng) <= retry.RETRY_AFTER_JITTER_S
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("5", 5.0), (" 2.5 ", 2.5), ("0", 0.0), ("-3", 0.0), ("", None), (None, None),
-    ("soon", None), ("nan", None),
-    ("Sat, 21 Nov 2026 12:00:30 GMT", 30.0),
-    ("Sat, 21 Nov 2026 11:59:00 GMT", 0.0),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("5", 5.0),
+        (" 2.5 ", 2.5),
+        ("0", 0.0),
+        ("-3", 0.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+        ("nan", None),
+        ("Sat, 21 Nov 2026 12:00:30 GMT", 30.0),
+        ("Sat, 21 Nov 2026 11:59:00 GMT", 0.0),
+    ],
+)
 def test_parse_retry_after(header: str | None, expected: float | None) -> None:
     now = datetime(2026, 11, 21, 12, 0, 0, tzinfo=UTC)
     assert retry.parse_retry_after(header, now=now) == expected

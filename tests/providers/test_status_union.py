@@ -34,8 +34,7 @@ CLIENTS = [
 
 
 def test_the_union_holds_the_five_states() -> None:
-    assert set(typing.get_args(StatusResult)) == {Queued, Running, Succeeded, Failed,
-                                                  Cancelled}
+    assert set(typing.get_args(StatusResult)) == {Queued, Running, Succeeded, Failed, Cancelled}
 
 
 def test_the_protocol_returns_it() -> None:
@@ -51,7 +50,10 @@ def test_every_client_returns_the_one_union(module: str, name: str) -> None:
 def test_no_module_spells_the_union_out_again() -> None:
     root = Path(seedance_studio.__file__).parent
     home = Path(inspect.getfile(core_provider))
-    spelled = [str(path.relative_to(root)) for path in sorted(root.rglob("*.py"))
-               if path != home and "Queued | Running | Succeeded | Failed | Cancelled"
-               in path.read_text("utf-8")]
+    spelled = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path != home
+        and "Queued | Running | Succeeded | Failed | Cancelled" in path.read_text("utf-8")
+    ]
     assert spelled == []

@@ -56,8 +56,9 @@ def test_example_with_version_runs_to_a_playable_video(
     assert_playable(download(client, final["output"]), seconds=5)
 
 
-def test_the_pages_own_example_without_version_is_accepted(simulator: Simulator,
-                                                          client: httpx.Client) -> None:
+def test_the_pages_own_example_without_version_is_accepted(
+    simulator: Simulator, client: httpx.Client
+) -> None:
     resp = create(simulator, client, EACHLABS_EXAMPLE)
     assert resp.status_code == 200, resp.text
     assert resp.json()["status"] == "success"
@@ -282,7 +283,8 @@ def test_upload_over_100_mb_is_refused_before_the_body(
 
 
 def test_a_gif_and_a_1080p_video_are_refused_as_the_page_says(
-        simulator: Simulator, client: httpx.Client) -> None:
+    simulator: Simulator, client: httpx.Client
+) -> None:
     # "Supported formats: JPEG, PNG, WebP"; "between ~480p (640x640) and ~720p (834x1112)".
     resp = create(simulator, client, with_input(image_urls=["https://example.com/a.gif"]))
     assert resp.status_code == 400

@@ -16,8 +16,9 @@ from tests.media_factory import make_audio, make_image, make_video
 
 
 def composition_for(provider: str = "eachlabs") -> Composition:
-    return Composition(with_defaults(GenerationParams(provider=provider),
-                                     capabilities.get(provider)))
+    return Composition(
+        with_defaults(GenerationParams(provider=provider), capabilities.get(provider))
+    )
 
 
 def sample_media(folder: Path) -> list[Path]:
@@ -29,8 +30,12 @@ def sample_media(folder: Path) -> list[Path]:
     ]
 
 
-def drop(target: QWidget, urls: Iterable[str | Path] = (), text: str | None = None,
-         at: QPoint | None = None) -> QDropEvent:
+def drop(
+    target: QWidget,
+    urls: Iterable[str | Path] = (),
+    text: str | None = None,
+    at: QPoint | None = None,
+) -> QDropEvent:
     """Send a file-manager/browser style drop to `target` and return the event."""
     mime = QMimeData()
     qurls = [QUrl(str(u)) if "://" in str(u) else QUrl.fromLocalFile(str(u)) for u in urls]
@@ -48,8 +53,13 @@ def drop_mime(target: QWidget, mime: QMimeData, at: QPoint | None = None) -> QDr
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     # Qt delivers a drop only to the widget that accepted the drag's enter event.
     try:  # PySide6 ≥ 6.12 takes a QPointF here; earlier releases a QPoint
-        enter = QDragEnterEvent(QPointF(point), actions, mime, buttons,  # type: ignore[call-overload,unused-ignore]
-                                mods)
+        enter = QDragEnterEvent(
+            QPointF(point),
+            actions,
+            mime,
+            buttons,  # type: ignore[call-overload,unused-ignore]
+            mods,
+        )
     except TypeError:
         enter = QDragEnterEvent(point, actions, mime, buttons, mods)
     QApplication.sendEvent(target, enter)

@@ -54,14 +54,14 @@ ALL = sorted(error_types().values(), key=lambda c: c.__name__)
 @pytest.fixture
 def failed_job(tmp_path: Path) -> JobRecord:
     with JobStore(tmp_path / "jobs.sqlite3") as store:
-        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(PROVIDER), group_id="g",
-                                             batch="b")])
+        [job_id] = store.insert_jobs(
+            [NewJob(snapshot=make_snapshot(PROVIDER), group_id="g", batch="b")]
+        )
         return dataclasses.replace(store.get(job_id), state=JobState.FAILED)
 
 
 @pytest.mark.parametrize("cls", ALL, ids=[c.__name__ for c in ALL])
-def test_gui_and_cli_give_the_same_advice(cls: type[SeedanceError],
-                                          failed_job: JobRecord) -> None:
+def test_gui_and_cli_give_the_same_advice(cls: type[SeedanceError], failed_job: JobRecord) -> None:
     exc = instance(cls)
     provider = NAME if isinstance(exc, ProviderError) else "The provider"
     expected = advise(exc, provider=provider)
@@ -76,13 +76,17 @@ def test_gui_and_cli_give_the_same_advice(cls: type[SeedanceError],
 
 @pytest.mark.parametrize("action", list(Action))
 def test_the_window_links_to_settings_only_where_the_fix_is_there(
-        action: Action, qtbot: QtBot) -> None:
+    action: Action, qtbot: QtBot
+) -> None:
     composition = Composition(GenerationParams(provider=PROVIDER))
     checks = ComposeChecks(composition, Settings())
     bar = SubmitBar(checks)
     qtbot.addWidget(bar)
-    cls = next(c for c in ALL if advise(c, provider=NAME).action is action) if any(
-        advise(c, provider=NAME).action is action for c in ALL) else None
+    cls = (
+        next(c for c in ALL if advise(c, provider=NAME).action is action)
+        if any(advise(c, provider=NAME).action is action for c in ALL)
+        else None
+    )
     if cls is None:
         pytest.skip(f"no error type advises {action}")
     advice = advise(cls, provider=NAME)

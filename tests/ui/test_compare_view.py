@@ -27,9 +27,16 @@ def takes(tmp_path: Path) -> list[JobRecord]:
     jobs = []
     for i, provider in enumerate(("eachlabs", "kinovi")):
         clip = make_clip(tmp_path / f"take{i}.mp4", seconds=3.0)
-        [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(provider, "x", []),
-                                             group_id=f"g{i}", batch=f"b{i}",
-                                             estimated_usd=Decimal("1.00"))])
+        [job_id] = store.insert_jobs(
+            [
+                NewJob(
+                    snapshot=make_snapshot(provider, "x", []),
+                    group_id=f"g{i}",
+                    batch=f"b{i}",
+                    estimated_usd=Decimal("1.00"),
+                )
+            ]
+        )
         walk_to(store, job_id, JobState.DONE, result_path=str(clip))
         jobs.append(store.get(job_id))
     store.close()
@@ -42,8 +49,12 @@ def test_wipe_and_frame_step(takes: list[JobRecord], qtbot: QtBot) -> None:
     qtbot.addWidget(view)
     view.show()
     view.start()
-    qtbot.waitUntil(lambda: all(p.player is not None and p.player.state()
-                                is PlaybackState.PLAYING for p in view.panes), timeout=15_000)
+    qtbot.waitUntil(
+        lambda: all(
+            p.player is not None and p.player.state() is PlaybackState.PLAYING for p in view.panes
+        ),
+        timeout=15_000,
+    )
     view.set_mode(1)
     assert view.views.currentWidget() is view.stage and view.wipe_slider.isVisible()
     first, second = (p.player for p in view.panes)
@@ -51,8 +62,12 @@ def test_wipe_and_frame_step(takes: list[JobRecord], qtbot: QtBot) -> None:
     assert first.bound_window == int(view.stage.bottom.winId())
     assert second.bound_window == int(view.stage.top.winId())
     # The master clock starts them again after the move and keeps them in step.
-    qtbot.waitUntil(lambda: all(p.player is not None and p.player.state()
-                                is PlaybackState.PLAYING for p in view.panes), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all(
+            p.player is not None and p.player.state() is PlaybackState.PLAYING for p in view.panes
+        ),
+        timeout=10_000,
+    )
     view.wipe_slider.setValue(30)
     assert view.stage.split == pytest.approx(0.3)
     view.set_mode(0)
@@ -65,7 +80,8 @@ def test_wipe_and_frame_step(takes: list[JobRecord], qtbot: QtBot) -> None:
 
 
 def test_without_libvlc_every_take_offers_the_system_player(
-        takes: list[JobRecord], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    takes: list[JobRecord], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Missing(VlcPlayer):
         def __init__(self, options: list[str]) -> None:
             raise VlcUnavailableError("libVLC is not installed (no function 'libvlc_new')")

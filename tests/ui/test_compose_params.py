@@ -52,10 +52,13 @@ def h(qtbot: QtBot) -> Iterator[Harness]:
 
 def _ready(h: Harness, tmp_path: Path) -> None:
     comp = h.composition
-    comp.tray.add(Reference.from_source(str(make_image(tmp_path / "face.png", 64, 48)),
-                                        MediaKind.IMAGE,
-                                        MediaFacts(format="png", size_bytes=5000, width=64,
-                                                   height=48)))
+    comp.tray.add(
+        Reference.from_source(
+            str(make_image(tmp_path / "face.png", 64, 48)),
+            MediaKind.IMAGE,
+            MediaFacts(format="png", size_bytes=5000, width=64, height=48),
+        )
+    )
     comp.prompt.set_text("@Image1 smiles", comp.tray)
 
 
@@ -101,8 +104,7 @@ def test_only_offered_options_are_shown(h: Harness) -> None:
     assert h.params.model.count() == len(capabilities.get("kinovi").models)
 
 
-def test_provider_switch_starts_a_new_provider_at_defaults_and_back_restores(
-        h: Harness) -> None:
+def test_provider_switch_starts_a_new_provider_at_defaults_and_back_restores(h: Harness) -> None:
     h.select("aspect_ratio", "9:16")
     h.params.seed.setValue(1234)
     assert h.composition.params.seed == 1234
@@ -142,7 +144,8 @@ def test_errors_disable_generate_with_the_reason(h: Harness, tmp_path: Path) -> 
 
 
 def test_choosing_byteplus_says_before_generate_that_a_running_task_cannot_be_stopped(
-        h: Harness, tmp_path: Path) -> None:
+    h: Harness, tmp_path: Path
+) -> None:
     _ready(h, tmp_path)
     assert h.bar.caution.isHidden()
     h.select("provider", "byteplus")

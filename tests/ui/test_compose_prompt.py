@@ -22,8 +22,12 @@ from tests.ui.compose_helpers import composition_for
 
 
 def _ref(kind: MediaKind, name: str) -> Reference:
-    return Reference(kind=kind, source=f"https://example.com/{name}", name=name,
-                     facts=MediaFacts(format="png", size_bytes=1000, width=64, height=48))
+    return Reference(
+        kind=kind,
+        source=f"https://example.com/{name}",
+        name=name,
+        facts=MediaFacts(format="png", size_bytes=1000, width=64, height=48),
+    )
 
 
 class EditorHarness:
@@ -49,8 +53,11 @@ def harness(qtbot: QtBot) -> Iterator[EditorHarness]:
 
 
 def _fill_tray(comp: Composition) -> tuple[Reference, Reference, Reference]:
-    face, street, song = (_ref(MediaKind.IMAGE, "face.png"), _ref(MediaKind.IMAGE, "street.png"),
-                          _ref(MediaKind.AUDIO, "song.mp3"))
+    face, street, song = (
+        _ref(MediaKind.IMAGE, "face.png"),
+        _ref(MediaKind.IMAGE, "street.png"),
+        _ref(MediaKind.AUDIO, "song.mp3"),
+    )
     comp.tray.extend([face, street, song])
     return face, street, song
 
@@ -140,11 +147,12 @@ def _formats(editor: PromptPanel) -> list[tuple[str, QTextCharFormat]]:
     layout = block.layout()
     assert layout is not None
     ranges = layout.formats()
-    return [(block.text()[r.start:r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
+    return [(block.text()[r.start : r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
 
 
 def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
-        harness: EditorHarness) -> None:
+    harness: EditorHarness,
+) -> None:
     comp = harness.composition
     face, _street, _song = _fill_tray(comp)
     QTest.keyClicks(harness.editor, "@Image1 with @Video4")
@@ -165,8 +173,9 @@ def test_clicking_a_popup_item_inserts_it(harness: EditorHarness) -> None:
     popup = harness.editor.popup
     item = popup.item(2)
     assert item is not None
-    QTest.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton,
-                     pos=popup.visualItemRect(item).center())
+    QTest.mouseClick(
+        popup.viewport(), Qt.MouseButton.LeftButton, pos=popup.visualItemRect(item).center()
+    )
     assert comp.prompt.text == "@Audio1 "
     assert comp.prompt.live_mentions()[0].ref_id == song.id
 

@@ -53,14 +53,16 @@ def _tone(path: Path, seconds: float = 2.0, rate: int = 8000) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("size", "box", "expected"), [
-    ((1920, 1080), (192, 108), (192, 108)),
-    ((1080, 1920), (192, 108), (60, 108)),
-    ((64, 48), (192, 108), (64, 48)),  # never scaled up
-    ((101, 51), (192, 108), (100, 50)),  # even sides for the scaler
-])
-def test_fit_size(size: tuple[int, int], box: tuple[int, int],
-                  expected: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    ("size", "box", "expected"),
+    [
+        ((1920, 1080), (192, 108), (192, 108)),
+        ((1080, 1920), (192, 108), (60, 108)),
+        ((64, 48), (192, 108), (64, 48)),  # never scaled up
+        ((101, 51), (192, 108), (100, 50)),  # even sides for the scaler
+    ],
+)
+def test_fit_size(size: tuple[int, int], box: tuple[int, int], expected: tuple[int, int]) -> None:
     assert fit_size(*size, box) == expected
 
 
@@ -94,8 +96,9 @@ def test_waveform_follows_the_loudness(tmp_path: Path) -> None:
 
 def test_silent_audio_draws_a_flat_line(tmp_path: Path) -> None:
     thumb = make_thumbnail(make_audio(tmp_path / "quiet.mp3", 1.0), MediaKind.AUDIO, (30, 16))
-    rows_with_ink = {y for y in range(16) for x in range(30)
-                     if thumb.pixel(x, y) != thumb.pixel(0, 0)}
+    rows_with_ink = {
+        y for y in range(16) for x in range(30) if thumb.pixel(x, y) != thumb.pixel(0, 0)
+    }
     assert rows_with_ink and len(rows_with_ink) <= 3
 
 

@@ -35,8 +35,7 @@ class TrayHarness:
         self.qtbot = qtbot
 
     def tags(self) -> list[str]:
-        return [str(self.model.index(r).data(TrayRoles.TAG))
-                for r in range(self.model.rowCount())]
+        return [str(self.model.index(r).data(TrayRoles.TAG)) for r in range(self.model.rowCount())]
 
     def settle(self) -> None:
         self.qtbot.waitUntil(lambda: self.worker.pending == 0, timeout=10_000)
@@ -51,11 +50,19 @@ def harness(qtbot: QtBot) -> Iterator[TrayHarness]:
 
 
 def test_drop_three_files_and_two_urls_gives_tags_in_drop_order(
-        harness: TrayHarness, tmp_path: Path) -> None:
+    harness: TrayHarness, tmp_path: Path
+) -> None:
     image, video, audio = sample_media(tmp_path)
-    event = drop(harness.widget.view.viewport(),
-                 [image, video, audio, "https://cdn.example.com/shots/face.jpg",
-                  "https://cdn.example.com/clips/dance.mp4?sig=abc"])
+    event = drop(
+        harness.widget.view.viewport(),
+        [
+            image,
+            video,
+            audio,
+            "https://cdn.example.com/shots/face.jpg",
+            "https://cdn.example.com/clips/dance.mp4?sig=abc",
+        ],
+    )
     accepted = event.isAccepted()
     assert accepted
     harness.settle()
@@ -64,19 +71,23 @@ def test_drop_three_files_and_two_urls_gives_tags_in_drop_order(
     assert refs[1].facts is not None and refs[1].facts.width == 640
     assert refs[4].is_url and refs[4].facts is None
     # Thumbnails for local files arrive from the worker; the video frame is real pixels.
-    harness.qtbot.waitUntil(lambda: all(harness.thumbnails.has(r) for r in refs[:3]),
-                            timeout=10_000)
+    harness.qtbot.waitUntil(
+        lambda: all(harness.thumbnails.has(r) for r in refs[:3]), timeout=10_000
+    )
 
 
 def test_browser_text_drop_adds_url_lines(harness: TrayHarness) -> None:
-    drop(harness.widget.view.viewport(),
-         text="https://example.com/a.png\nnot a url\nhttps://example.com/b.mp3\n")
+    drop(
+        harness.widget.view.viewport(),
+        text="https://example.com/a.png\nnot a url\nhttps://example.com/b.mp3\n",
+    )
     harness.settle()
     assert harness.tags() == ["@Image1", "@Audio1"]
 
 
 def test_corrupt_and_text_files_are_refused_with_a_message(
-        harness: TrayHarness, tmp_path: Path) -> None:
+    harness: TrayHarness, tmp_path: Path
+) -> None:
     good = make_image(tmp_path / "ok.png")
     broken = tmp_path / "broken.png"
     broken.write_bytes(good.read_bytes()[:40])

@@ -54,8 +54,9 @@ def first_frame_luma(path: Path) -> float:
         frame = next(src.decode(video=0)).reformat(format="yuv420p")
     plane = frame.planes[0]
     data = bytes(plane)
-    rows = [data[y * plane.line_size: y * plane.line_size + frame.width]
-            for y in range(frame.height)]
+    rows = [
+        data[y * plane.line_size : y * plane.line_size + frame.width] for y in range(frame.height)
+    ]
     return sum(sum(r) for r in rows) / (frame.width * frame.height)
 
 
@@ -72,7 +73,8 @@ class TrimHarness:
         self.dialogs: list[TrimDialog | None] = []
         self.messages: list[str] = []
         self.widget.trim_requested.connect(
-            lambda ref_id: self.dialogs.append(self.actions.open_trim(ref_id, self.widget)))
+            lambda ref_id: self.dialogs.append(self.actions.open_trim(ref_id, self.widget))
+        )
         self.actions.busy_changed.connect(self.widget.set_fixing)
         self.actions.message.connect(self.messages.append)
         self.widget.set_fix_available(True)
@@ -96,7 +98,8 @@ def trim(qtbot: QtBot) -> Iterator[TrimHarness]:
 
 
 def test_trim_from_five_seconds_swaps_in_a_copy_that_starts_there(
-        trim: TrimHarness, tmp_path: Path, qtbot: QtBot, qasync_loop: object) -> None:
+    trim: TrimHarness, tmp_path: Path, qtbot: QtBot, qasync_loop: object
+) -> None:
     source = make_ramp_video(tmp_path / "ramp.mp4", seconds=20)
     comp = trim.composition
     ref = comp.tray.add(reference_from_file(source))
@@ -141,7 +144,8 @@ def test_trim_from_five_seconds_swaps_in_a_copy_that_starts_there(
 
 
 def test_an_explicit_out_point_keeps_only_the_span_between(
-        trim: TrimHarness, tmp_path: Path, qtbot: QtBot, qasync_loop: object) -> None:
+    trim: TrimHarness, tmp_path: Path, qtbot: QtBot, qasync_loop: object
+) -> None:
     source = make_ramp_video(tmp_path / "ramp.mp4", seconds=20)
     comp = trim.composition
     ref = comp.tray.add(reference_from_file(source))
@@ -163,10 +167,14 @@ def test_an_explicit_out_point_keeps_only_the_span_between(
 
 
 def test_the_hint_names_the_window_a_span_breaks_and_ok_waits_for_a_fit(
-        trim: TrimHarness, tmp_path: Path) -> None:
+    trim: TrimHarness, tmp_path: Path
+) -> None:
     comp = trim.composition
-    other = comp.tray.add(reference_from_file(
-        make_video(tmp_path / "other.mp4", 640, 640, seconds=6, fps=24, audio=False)))
+    other = comp.tray.add(
+        reference_from_file(
+            make_video(tmp_path / "other.mp4", 640, 640, seconds=6, fps=24, audio=False)
+        )
+    )
     long = comp.tray.add(reference_from_file(make_ramp_video(tmp_path / "ramp.mp4", 20)))
     trim.check()
     window = trim.actions.trim_window(long.id)
@@ -196,15 +204,26 @@ def test_the_hint_names_the_window_a_span_breaks_and_ok_waits_for_a_fit(
     dialog.reject()
 
 
-@pytest.mark.parametrize(("in_s", "out_s", "problem"), [
-    (0.0, 10.0, None),
-    (2.0, 14.0, "12.0 s is over the 10 s limit per video"),
-    (0.0, 1.0, "1.5 s with the other videos (0.5 s) is under the combined 2 s minimum"),
-    (5.0, 5.2, "Keep at least 0.5 s: move the out point after the in point"),
-])
+@pytest.mark.parametrize(
+    ("in_s", "out_s", "problem"),
+    [
+        (0.0, 10.0, None),
+        (2.0, 14.0, "12.0 s is over the 10 s limit per video"),
+        (0.0, 1.0, "1.5 s with the other videos (0.5 s) is under the combined 2 s minimum"),
+        (5.0, 5.2, "Keep at least 0.5 s: move the out point after the in point"),
+    ],
+)
 def test_trim_window_judges_spans(in_s: float, out_s: float, problem: str | None) -> None:
-    window = TrimWindow(name="a.mp4", kind="video", full_s=30.0, longest_s=10.0, max_s=10.0,
-                        max_total_s=15.0, min_total_s=2.0, others_s=0.5)
+    window = TrimWindow(
+        name="a.mp4",
+        kind="video",
+        full_s=30.0,
+        longest_s=10.0,
+        max_s=10.0,
+        max_total_s=15.0,
+        min_total_s=2.0,
+        others_s=0.5,
+    )
     assert window.problem(in_s, out_s) == problem
     assert window.default_out(25.0) == 30.0
     assert window.default_out(3.0) == 13.0

@@ -45,8 +45,8 @@ def _close(studio: Any, qtbot: QtBot, run_async: Any) -> None:
 
 
 def test_the_welcome_shows_once_links_key_pages_and_opens_settings_at_keys(
-        home: Path, qtbot: QtBot, run_async: Any,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path, qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     studio = build_studio()
     qtbot.addWidget(studio.window)
     studio.window.show()
@@ -76,8 +76,8 @@ def test_the_welcome_shows_once_links_key_pages_and_opens_settings_at_keys(
 
 
 def test_about_names_the_version_and_the_bundled_licences(
-        home: Path, qtbot: QtBot, run_async: Any,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path, qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     studio = build_studio()
     qtbot.addWidget(studio.window)
     help_menu = _help(studio)
@@ -94,28 +94,32 @@ def test_about_names_the_version_and_the_bundled_licences(
 
 
 def test_report_a_problem_copies_a_redacted_block(
-        home: Path, qtbot: QtBot, run_async: Any, monkeypatch: pytest.MonkeyPatch,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path,
+    qtbot: QtBot,
+    run_async: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     register_secret(PLANTED)
     studio = build_studio()
     qtbot.addWidget(studio.window)
     help_menu = _help(studio)
     # A secret that reached a line of the report (here: an error text from libVLC's loader).
-    monkeypatch.setattr("seedance_studio.ui.help_menu.libvlc_version",
-                        lambda: f"not available (token {PLANTED})")
+    monkeypatch.setattr(
+        "seedance_studio.ui.help_menu.libvlc_version", lambda: f"not available (token {PLANTED})"
+    )
     help_menu.report_action.trigger()
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith("Seedance Studio ")
-    for line in ("Platform ", "Qt: ", "libVLC: not available (token ***)", "keyring: ",
-                 "PySide6"):
+    for line in ("Platform ", "Qt: ", "libVLC: not available (token ***)", "keyring: ", "PySide6"):
         assert line in copied
     assert PLANTED not in copied
     _close(studio, qtbot, run_async)
 
 
 def test_open_log_folder_opens_it_or_shows_its_path(
-        home: Path, qtbot: QtBot, run_async: Any,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path, qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     studio = build_studio()
     qtbot.addWidget(studio.window)
     help_menu = _help(studio)
@@ -136,7 +140,8 @@ def test_open_log_folder_opens_it_or_shows_its_path(
 
 
 def test_the_simulator_keeps_its_home_in_the_user_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(paths.HOME_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     home = app_module.use_simulator_home()
@@ -148,8 +153,8 @@ def test_the_simulator_keeps_its_home_in_the_user_cache(
 
 
 def test_realistic_timing_is_a_kept_simulator_setting(
-        home: Path, qtbot: QtBot, run_async: Any,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path, qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     studio = build_studio(simulator=True)
     qtbot.addWidget(studio.window)
     menu = studio.simulator_menu
@@ -169,8 +174,8 @@ def test_realistic_timing_is_a_kept_simulator_setting(
 
 
 def test_remove_simulator_data_asks_then_deletes_the_kept_home(
-        home: Path, qtbot: QtBot, run_async: Any,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path, qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     kept = paths.simulator_home()
     (kept / "data").mkdir(parents=True)
     (kept / "data" / "jobs.sqlite3").write_bytes(b"x")

@@ -32,12 +32,21 @@ class NoKeys:
 @pytest.fixture
 def store(tmp_path: Path) -> JobStore:
     store = JobStore(tmp_path / "jobs.sqlite3")
-    snapshot = make_snapshot("kinovi", "A long walk " * 100 + "@Image1 waves",
-                             ["https://example.com/a.png"])
-    ids = store.insert_jobs([NewJob(snapshot=snapshot, group_id=f"g{i}", batch=f"b{i}",
-                                    estimate=Estimate(min=Decimal("0.50"),
-                                                      max=Decimal("0.50")),
-                                    estimated_usd=Decimal("0.50")) for i in range(JOBS)])
+    snapshot = make_snapshot(
+        "kinovi", "A long walk " * 100 + "@Image1 waves", ["https://example.com/a.png"]
+    )
+    ids = store.insert_jobs(
+        [
+            NewJob(
+                snapshot=snapshot,
+                group_id=f"g{i}",
+                batch=f"b{i}",
+                estimate=Estimate(min=Decimal("0.50"), max=Decimal("0.50")),
+                estimated_usd=Decimal("0.50"),
+            )
+            for i in range(JOBS)
+        ]
+    )
     for job_id in ids[:-3]:
         walk_to(store, job_id, JobState.DONE)
     walk_to(store, ids[-3], JobState.STUCK)
@@ -53,8 +62,9 @@ def model(store: JobStore, run_async: Any, qtbot: QtBot) -> Iterator[JobListMode
     run_async(bridge.shutdown())
 
 
-def test_opens_with_one_page_and_reads_the_rest_as_asked(model: JobListModel,
-                                                         store: JobStore) -> None:
+def test_opens_with_one_page_and_reads_the_rest_as_asked(
+    model: JobListModel, store: JobStore
+) -> None:
     everything = [j.id for j in store.list_jobs()]
     assert model.rowCount() == PAGE
     assert model.job_ids() == everything[:PAGE]  # newest first
@@ -77,8 +87,7 @@ def test_rows_show_what_the_whole_record_says(model: JobListModel, store: JobSto
     assert record is not None and record.snapshot_data == newest.snapshot_data
 
 
-def test_a_change_and_a_new_job_show_without_a_reload(model: JobListModel,
-                                                      store: JobStore) -> None:
+def test_a_change_and_a_new_job_show_without_a_reload(model: JobListModel, store: JobStore) -> None:
     newest = model.job_ids()[0]
     walk_to(store, newest, JobState.FAILED, message="refused")
     model.refresh(newest)
@@ -97,19 +106,22 @@ def test_a_change_and_a_new_job_show_without_a_reload(model: JobListModel,
     assert model.job_ids().count(oldest) == 1
 
 
-def test_the_elapsed_tick_touches_only_the_jobs_still_moving(model: JobListModel,
-                                                             store: JobStore,
-                                                             qtbot: QtBot) -> None:
+def test_the_elapsed_tick_touches_only_the_jobs_still_moving(
+    model: JobListModel, store: JobStore, qtbot: QtBot
+) -> None:
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     moving = {j.id for j in store.list_jobs() if j.state not in FINAL_STATES}
     assert len(moving) == 3
     touched: list[tuple[int, int, int, int]] = []
-    model.dataChanged.connect(lambda a, b, *_: touched.append(
-        (a.row(), a.column(), b.row(), b.column())))
+    model.dataChanged.connect(
+        lambda a, b, *_: touched.append((a.row(), a.column(), b.row(), b.column()))
+    )
     model._tick()
     rows = {model.row_of(job_id) for job_id in moving}
-    assert touched and all(r0 == r1 and c0 == c1 == Column.ELAPSED and r0 in rows
-                           for r0, c0, r1, c1 in touched)
+    assert touched and all(
+        r0 == r1 and c0 == c1 == Column.ELAPSED and r0 in rows for r0, c0, r1, c1 in touched
+    )
     assert model.ids_in_states([JobState.STUCK]) == [
-        j.id for j in store.list_jobs() if j.state is JobState.STUCK]
+        j.id for j in store.list_jobs() if j.state is JobState.STUCK
+    ]

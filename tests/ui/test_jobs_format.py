@@ -36,8 +36,10 @@ def record(tmp_path: Path) -> JobRecord:
     """A real stored job (submitting), to vary with dataclasses.replace."""
     refs = [Reference.from_source("https://example.com/walk.mp4")]
     snapshot = CompositionSnapshot(
-        references=refs, prompt=PromptDocument("Walk like @Video1", ReferenceTray(refs)).to_data(),
-        params=GenerationParams(provider="shortapi"))
+        references=refs,
+        prompt=PromptDocument("Walk like @Video1", ReferenceTray(refs)).to_data(),
+        params=GenerationParams(provider="shortapi"),
+    )
     with JobStore(tmp_path / "jobs.sqlite3", clock=lambda: 1000.0) as store:
         [job_id] = store.insert_jobs([NewJob(snapshot=snapshot, group_id="g", batch="b")])
         return store.get(job_id)
@@ -73,8 +75,9 @@ def test_bars_only_where_something_moves(record: JobRecord) -> None:
     assert bar_fraction(record, None) is None
     assert bar_fraction(record, ("upload", 0.5)) == ("Uploading references", 0.5)
     assert bar_fraction(vary(record, state=JobState.RUNNING), None) == ("Generating", None)
-    assert bar_fraction(vary(record, state=JobState.DOWNLOADING, bytes_done=1, bytes_total=4),
-                        None) == ("Downloading", 0.25)
+    assert bar_fraction(
+        vary(record, state=JobState.DOWNLOADING, bytes_done=1, bytes_total=4), None
+    ) == ("Downloading", 0.25)
     assert bar_fraction(vary(record, state=JobState.DONE), ("download", 1.0)) is None
 
 
@@ -86,26 +89,30 @@ def test_elapsed_is_live_until_final(record: JobRecord) -> None:
 
 
 def test_estimate_and_actual_cost(record: JobRecord) -> None:
-    ranged = vary(record, estimate=Estimate(min=D("0.50"), max=D("0.80")),
-                  estimated_usd=Decimal("0.80"))
+    ranged = vary(
+        record, estimate=Estimate(min=D("0.50"), max=D("0.80")), estimated_usd=Decimal("0.80")
+    )
     assert estimate_text(ranged) == "$0.50–$0.80"
-    open_ended = vary(record, estimate=Estimate(min=D("0.84"), max=None),
-                      estimated_usd=Decimal("0.84"))
+    open_ended = vary(
+        record, estimate=Estimate(min=D("0.84"), max=None), estimated_usd=Decimal("0.84")
+    )
     assert estimate_text(open_ended) == "≥ $0.84"
     # Two variants: each job shows its half of the submission's range.
-    variant = vary(record, estimate=Estimate(min=D("1.00"), max=D("1.60")),
-                   estimated_usd=Decimal("0.80"))
+    variant = vary(
+        record, estimate=Estimate(min=D("1.00"), max=D("1.60")), estimated_usd=Decimal("0.80")
+    )
     assert estimate_text(variant) == "$0.50–$0.80"
     credits = vary(record, estimate=Estimate(published=False, credits_max=D("30")))
     assert estimate_text(credits) == "30 credits"
     assert cost_text(vary(record, estimate=None)) == "no published price"
 
-    paid = vary(ranged, actual_usd=Decimal("0.72"),
-                actual_cost=Cost(amount=Decimal("0.72"), unit="usd"))
+    paid = vary(
+        ranged, actual_usd=Decimal("0.72"), actual_cost=Cost(amount=Decimal("0.72"), unit="usd")
+    )
     assert cost_text(paid) == "est $0.50–$0.80 · paid $0.72"
-    in_credits = vary(ranged, actual_usd=Decimal("0.30"),
-                      actual_cost=Cost(amount=Decimal("30"), unit="credits"))
+    in_credits = vary(
+        ranged, actual_usd=Decimal("0.30"), actual_cost=Cost(amount=Decimal("30"), unit="credits")
+    )
     assert cost_text(in_credits) == "est $0.50–$0.80 · paid $0.30 (30 credits)"
-    unpriced = vary(record, estimate=None, actual_cost=Cost(amount=Decimal("12"),
-                                                            unit="credits"))
+    unpriced = vary(record, estimate=None, actual_cost=Cost(amount=Decimal("12"), unit="credits"))
     assert cost_text(unpriced) == "no published price · paid 12 credits"

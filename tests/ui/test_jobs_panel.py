@@ -50,13 +50,15 @@ class TestKeys:
         return "test-key"
 
 
-def snapshot_for(sim: Simulator, provider: str = "shortapi",
-                 text: str = "A cat walks like @Video1") -> CompositionSnapshot:
+def snapshot_for(
+    sim: Simulator, provider: str = "shortapi", text: str = "A cat walks like @Video1"
+) -> CompositionSnapshot:
     refs = [Reference.from_source(sim.sample_url("clip_640x640_3s.mp4"))]
     tray = ReferenceTray(refs)
     doc = PromptDocument(text, tray)
-    return CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider=provider))
+    return CompositionSnapshot(
+        references=refs, prompt=doc.to_data(), params=GenerationParams(provider=provider)
+    )
 
 
 def estimate_for(snapshot: CompositionSnapshot) -> pricing.Estimate:
@@ -71,13 +73,19 @@ class BridgeFactory:
         self.db = tmp_path / "jobs.sqlite3"
         self.settings = Settings(
             base_urls={p: sim.base_url(p) for p in registry.provider_ids() if p in BASE_PATHS},
-            library_dir=str(tmp_path / "library"))
+            library_dir=str(tmp_path / "library"),
+        )
         self._run = run_async
         self._open: list[EngineBridge] = []
 
     def make(self) -> EngineBridge:
-        bridge = EngineBridge.create(self.settings, TestKeys(), store=JobStore(self.db),
-                                     poll_interval=FAST_POLL_S, owns_store=True)
+        bridge = EngineBridge.create(
+            self.settings,
+            TestKeys(),
+            store=JobStore(self.db),
+            poll_interval=FAST_POLL_S,
+            owns_store=True,
+        )
         self._open.append(bridge)
         return bridge
 
@@ -91,8 +99,12 @@ class BridgeFactory:
 
 
 @pytest.fixture
-def bridges(simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-            qasync_loop: asyncio.AbstractEventLoop) -> Iterator[BridgeFactory]:
+def bridges(
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> Iterator[BridgeFactory]:
     factory = BridgeFactory(simulator, tmp_path, run_async)
     yield factory
     factory.close_all()
@@ -122,8 +134,9 @@ def submit(run_async: RunAsync, bridge: EngineBridge, sim: Simulator) -> int:
     return ids[0]
 
 
-def wait_state(qtbot: QtBot, panel: JobsPanel, job_id: int, *states: JobState,
-               timeout: int = 10_000) -> JobRecord:
+def wait_state(
+    qtbot: QtBot, panel: JobsPanel, job_id: int, *states: JobState, timeout: int = 10_000
+) -> JobRecord:
     def reached() -> bool:
         job = panel.model.job(job_id)
         return job is not None and job.state in states
@@ -141,12 +154,13 @@ def cell(panel: JobsPanel, job_id: int, column: Column) -> str:
 
 
 def test_submit_runs_to_a_downloaded_file_and_double_click_plays_it(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     states: list[str] = []
     phases: set[str] = set()
     bridge.job_changed.connect(
-        lambda i: states.append(job.state.value) if (job := bridge.job(i)) else None)
+        lambda i: states.append(job.state.value) if (job := bridge.job(i)) else None
+    )
     bridge.progress.connect(lambda _i, phase, _f: phases.add(phase))
 
     job_id = submit(run_async, bridge, simulator)
@@ -174,8 +188,7 @@ def test_submit_runs_to_a_downloaded_file_and_double_click_plays_it(
     # Qt's item views want the press that precedes a real double click.
     QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     with qtbot.waitSignal(panel.play_requested, timeout=2000) as played:
-        QTest.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
-                         pos=rect.center())
+        QTest.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert played.args == [done.result_path]
     panel.table.setFocus()
     with qtbot.waitSignal(panel.play_requested, timeout=2000) as by_key:
@@ -184,8 +197,13 @@ def test_submit_runs_to_a_downloaded_file_and_double_click_plays_it(
 
 
 def test_file_actions_copy_id_and_raw_response(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    panel: JobsPanel,
+    bridge: EngineBridge,
+    simulator: Simulator,
+    run_async: RunAsync,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     job_id = submit(run_async, bridge, simulator)
     done = wait_state(qtbot, panel, job_id, JobState.DONE)
     assert done.result_path and done.provider_job_id
@@ -219,8 +237,8 @@ def test_file_actions_copy_id_and_raw_response(
 
 
 def test_cancel_a_running_job_on_the_provider(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.set_timing(SimTiming(queued=0.1, running=60.0))
     snap = snapshot_for(simulator, provider="oxen")
     [job_id] = run_async(bridge.submit(snap, None))
@@ -240,8 +258,8 @@ def test_cancel_a_running_job_on_the_provider(
 
 
 def test_failed_job_shows_why_and_retry_makes_a_new_job(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.set_outcome("shortapi", "fail", message="GPU fell over")
     job_id = submit(run_async, bridge, simulator)
     failed = wait_state(qtbot, panel, job_id, JobState.FAILED)
@@ -261,13 +279,12 @@ def test_failed_job_shows_why_and_retry_makes_a_new_job(
 
 
 def test_unknown_submission_check_again_then_submit_anyway(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.inject("shortapi", "create", Fault.applied_no_response())
     job_id = submit(run_async, bridge, simulator)
     wait_state(qtbot, panel, job_id, JobState.SUBMIT_UNKNOWN)
-    assert cell(panel, job_id, Column.STATE) == \
-        "Submission unknown: check again / submit anyway"
+    assert cell(panel, job_id, Column.STATE) == "Submission unknown: check again / submit anyway"
     assert panel.attention.isVisible()
     assert panel.attention_label.text().startswith(f"Job #{job_id} needs a decision")
     assert not panel.check_action.isEnabled()  # nothing selected yet
@@ -279,8 +296,9 @@ def test_unknown_submission_check_again_then_submit_anyway(
     before = bridge.job(job_id)
     assert before is not None
     panel.check_action.trigger()
-    qtbot.waitUntil(lambda: (j := bridge.job(job_id)) is not None
-                    and j.message != before.message, timeout=3000)
+    qtbot.waitUntil(
+        lambda: (j := bridge.job(job_id)) is not None and j.message != before.message, timeout=3000
+    )
     checked = bridge.job(job_id)
     assert checked is not None and checked.state is JobState.SUBMIT_UNKNOWN  # never silent
     assert simulator.count("shortapi", "create") == 1
@@ -297,8 +315,9 @@ def test_unknown_submission_check_again_then_submit_anyway(
     panel.submit_anyway_action.trigger()
     box = panel.confirm_box
     assert box is not None
-    accept = next(b for b in box.buttons()
-                  if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    accept = next(
+        b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+    )
     accept.click()
     done = wait_state(qtbot, panel, job_id, JobState.DONE)
     assert done.attempt == 2
@@ -307,14 +326,18 @@ def test_unknown_submission_check_again_then_submit_anyway(
 
 
 def test_jobs_from_an_earlier_run_appear_at_once_and_resume(
-        bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.set_timing(SimTiming(queued=0.1, running=1.5))
     first = bridges.make()
     run_async(first.start())
     job_id = submit(run_async, first, simulator)
-    qtbot.waitUntil(lambda: (j := first.job(job_id)) is not None
-                    and j.state in (JobState.QUEUED, JobState.RUNNING), timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            (j := first.job(job_id)) is not None and j.state in (JobState.QUEUED, JobState.RUNNING)
+        ),
+        timeout=5000,
+    )
     bridges.close(first)  # the app quits mid-job
 
     second = bridges.make()
@@ -331,11 +354,13 @@ def test_jobs_from_an_earlier_run_appear_at_once_and_resume(
 
 
 def test_engine_signals_from_a_worker_thread_arrive_on_the_ui_thread(
-        bridge: EngineBridge, qtbot: QtBot) -> None:
+    bridge: EngineBridge, qtbot: QtBot
+) -> None:
     seen: list[tuple[int, str, float, bool]] = []
     ui_thread = QApplication.instance().thread()  # type: ignore[union-attr]
     bridge.progress.connect(
-        lambda i, phase, f: seen.append((i, phase, f, QThread.currentThread() is ui_thread)))
+        lambda i, phase, f: seen.append((i, phase, f, QThread.currentThread() is ui_thread))
+    )
 
     worker = threading.Thread(target=lambda: bridge.engine.progress.emit(7, "upload", 0.5))
     worker.start()
@@ -345,8 +370,8 @@ def test_engine_signals_from_a_worker_thread_arrive_on_the_ui_thread(
 
 
 def test_action_failures_surface_as_messages(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.set_outcome("shortapi", "fail")
     job_id = submit(run_async, bridge, simulator)
     wait_state(qtbot, panel, job_id, JobState.FAILED)
@@ -358,7 +383,8 @@ def test_action_failures_surface_as_messages(
 
 
 def test_the_estimate_is_stored_with_the_job(
-        bridge: EngineBridge, simulator: Simulator, run_async: RunAsync) -> None:
+    bridge: EngineBridge, simulator: Simulator, run_async: RunAsync
+) -> None:
     snap = snapshot_for(simulator)
     estimate = estimate_for(snap)
     [job_id] = run_async(bridge.submit(snap, estimate))
@@ -367,10 +393,9 @@ def test_the_estimate_is_stored_with_the_job(
     assert job.estimate == estimate
 
 
-
 def test_a_change_arriving_after_shutdown_is_ignored(
-        bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     bridge = bridges.make()
     run_async(bridge.start())
     job_id = submit(run_async, bridge, simulator)
@@ -390,13 +415,19 @@ def test_a_change_arriving_after_shutdown_is_ignored(
 
 
 def test_local_references_show_an_upload_bar_then_the_job_runs(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot, tmp_path: Path) -> None:
+    panel: JobsPanel,
+    bridge: EngineBridge,
+    simulator: Simulator,
+    run_async: RunAsync,
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
     clip = make_clip(tmp_path / "walk.mp4", seconds=2.0)
     refs = [reference_from_file(clip)]
     doc = PromptDocument("A cat walks like @Video1", ReferenceTray(refs))
-    snap = CompositionSnapshot(references=refs, prompt=doc.to_data(),
-                               params=GenerationParams(provider="shortapi"))
+    snap = CompositionSnapshot(
+        references=refs, prompt=doc.to_data(), params=GenerationParams(provider="shortapi")
+    )
     bars: list[Any] = []
 
     def on_progress(job_id: int, phase: str, _fraction: float) -> None:
@@ -415,8 +446,8 @@ def test_local_references_show_an_upload_bar_then_the_job_runs(
 
 
 def test_context_menu_offers_the_actions_of_the_row(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     job_id = submit(run_async, bridge, simulator)
     wait_state(qtbot, panel, job_id, JobState.DONE)
     row = panel.model.row_of(job_id)
@@ -427,14 +458,19 @@ def test_context_menu_offers_the_actions_of_the_row(
     menu = QApplication.activePopupWidget()
     assert isinstance(menu, QMenu)
     enabled = {a.text() for a in menu.actions() if a.isEnabled() and not a.isSeparator()}
-    assert enabled == {"Retry", "Open file", "Reveal in folder", "Copy provider job id",
-                       "Show raw response"}
+    assert enabled == {
+        "Retry",
+        "Open file",
+        "Reveal in folder",
+        "Copy provider job id",
+        "Show raw response",
+    }
     menu.close()
 
 
 def test_double_click_on_a_job_whose_file_went_missing_fetches_it_again(
-        panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    panel: JobsPanel, bridge: EngineBridge, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     job_id = submit(run_async, bridge, simulator)
     done = wait_state(qtbot, panel, job_id, JobState.DONE)
     assert done.result_path
@@ -452,8 +488,8 @@ def test_double_click_on_a_job_whose_file_went_missing_fetches_it_again(
 
 
 def test_a_stuck_job_is_flagged_and_check_again_asks_the_provider(
-        bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync,
-        qtbot: QtBot) -> None:
+    bridges: BridgeFactory, simulator: Simulator, run_async: RunAsync, qtbot: QtBot
+) -> None:
     simulator.set_outcome("shortapi", "stuck")
     bridges.settings = bridges.settings.model_copy(update={"job_timeout_s": 1})
     bridge = bridges.make()
@@ -471,8 +507,13 @@ def test_a_stuck_job_is_flagged_and_check_again_asks_the_provider(
     assert panel.check_action.isEnabled() and not panel.submit_anyway_action.isEnabled()
     panel.check_action.trigger()
     qtbot.waitUntil(lambda: simulator.count("shortapi", "query") == polls + 1, timeout=3000)
-    qtbot.waitUntil(lambda: (j := bridge.job(job_id)) is not None
-                    and j.message == "still unfinished at the provider", timeout=3000)
+    qtbot.waitUntil(
+        lambda: (
+            (j := bridge.job(job_id)) is not None
+            and j.message == "still unfinished at the provider"
+        ),
+        timeout=3000,
+    )
     # ShortAPI has no server cancel: the panel asks before it stops watching a paid job.
     panel.cancel_action.trigger()
     qtbot.waitUntil(lambda: panel.confirm_box is not None, timeout=3000)
@@ -480,8 +521,9 @@ def test_a_stuck_job_is_flagged_and_check_again_asks_the_provider(
     assert box is not None and "no cancel API" in box.text()
     job = bridge.job(job_id)
     assert job is not None and job.state is JobState.STUCK  # nothing changed before the answer
-    accept = next(b for b in box.buttons()
-                  if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    accept = next(
+        b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+    )
     accept.click()
     cancelled = wait_state(qtbot, panel, job_id, JobState.CANCELLED)
     assert "may still run and be charged" in (cancelled.message or "")

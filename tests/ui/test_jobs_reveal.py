@@ -19,15 +19,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(sys.platform != "linux" or shutil.which("dbus-run-session") is None,
-                    reason="needs Linux and dbus-run-session (package dbus)")
+@pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("dbus-run-session") is None,
+    reason="needs Linux and dbus-run-session (package dbus)",
+)
 def test_reveal_asks_the_file_manager_to_select_the_file(tmp_path: Path) -> None:
     clip = tmp_path / "two words" / "clip.mp4"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        ["dbus-run-session", "--", sys.executable, "-m", "tests.ui.test_jobs_reveal",
-         str(clip)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-        check=False)
+        ["dbus-run-session", "--", sys.executable, "-m", "tests.ui.test_jobs_reveal", str(clip)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     assert shown == [[clip.as_uri()]]
@@ -56,8 +63,9 @@ def _child(path: str) -> None:
     bus = QDBusConnection.sessionBus()
     manager = FileManager()
     assert bus.registerService(FILE_MANAGER_SERVICE)
-    assert bus.registerObject("/org/freedesktop/FileManager1", manager,
-                              QDBusConnection.RegisterOption.ExportAllSlots)
+    assert bus.registerObject(
+        "/org/freedesktop/FileManager1", manager, QDBusConnection.RegisterOption.ExportAllSlots
+    )
     assert reveal_in_folder(path)
     deadline = time.monotonic() + 5
     while not manager.shown and time.monotonic() < deadline:

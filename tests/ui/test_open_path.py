@@ -1,4 +1,4 @@
-""""Open" where no program can open the file shows its path with a Copy button."""
+""" "Open" where no program can open the file shows its path with a Copy button."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from seedance_studio.ui.open_path import PathDialog, open_or_show
 
 
 def test_no_launcher_shows_the_path_and_copy_puts_it_on_the_clipboard(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"\0")
     opened: list[str] = []
@@ -41,7 +42,8 @@ def test_a_launcher_that_works_shows_nothing(qtbot: QtBot) -> None:
 
 
 def test_the_players_system_player_button_falls_back_too(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from seedance_studio.ui.player import PlayerPanel
 
     monkeypatch.setattr(open_path, "_system_open", lambda _p: False)

@@ -98,8 +98,9 @@ def test_plays_advances_pauses_and_seeks(panel: PlayerPanel, clip: Path, qtbot: 
 
 
 @needs_vlc
-def test_a_click_on_the_picture_or_space_toggles_playback(panel: PlayerPanel, clip: Path,
-                                                          qtbot: QtBot) -> None:
+def test_a_click_on_the_picture_or_space_toggles_playback(
+    panel: PlayerPanel, clip: Path, qtbot: QtBot
+) -> None:
     panel.play(str(clip))
     player = panel.player
     assert player is not None
@@ -112,8 +113,7 @@ def test_a_click_on_the_picture_or_space_toggles_playback(panel: PlayerPanel, cl
 
 
 @needs_vlc
-def test_frame_step_pauses_a_playing_clip(panel: PlayerPanel, clip: Path,
-                                          qtbot: QtBot) -> None:
+def test_frame_step_pauses_a_playing_clip(panel: PlayerPanel, clip: Path, qtbot: QtBot) -> None:
     """That a step shows the next picture is checked on a real screen (tests/xvfb); libVLC's
     clock does not move on a step, so here only the pause and the steady clock are checked."""
     panel.play(str(clip))
@@ -138,12 +138,14 @@ def _restart_seen(player: VlcPlayer) -> Callable[[], bool]:
         times.append(player.time_ms())
         peak = max(times)
         return peak > 0 and times[-1] < peak
+
     return check
 
 
 @needs_vlc
-def test_loop_restarts_and_no_loop_stops_at_the_end(panel: PlayerPanel, clip: Path,
-                                                    qtbot: QtBot) -> None:
+def test_loop_restarts_and_no_loop_stops_at_the_end(
+    panel: PlayerPanel, clip: Path, qtbot: QtBot
+) -> None:
     panel.set_loop(True)
     panel.play(str(clip))
     player = panel.player
@@ -152,8 +154,7 @@ def test_loop_restarts_and_no_loop_stops_at_the_end(panel: PlayerPanel, clip: Pa
 
     panel.set_loop(False)
     qtbot.waitUntil(lambda: player.state() is PlaybackState.ENDED, timeout=5000)
-    qtbot.waitUntil(lambda: panel.seek_slider.value() == panel.seek_slider.maximum(),
-                    timeout=2000)
+    qtbot.waitUntil(lambda: panel.seek_slider.value() == panel.seek_slider.maximum(), timeout=2000)
     qtbot.wait(400)
     assert player.state() is PlaybackState.ENDED  # it stays finished
     # Seeking a finished clip starts it again at that point.
@@ -163,8 +164,9 @@ def test_loop_restarts_and_no_loop_stops_at_the_end(panel: PlayerPanel, clip: Pa
 
 
 @needs_vlc
-def test_volume_slider_drives_the_player(panel: PlayerPanel, clip: Path, qtbot: QtBot,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_volume_slider_drives_the_player(
+    panel: PlayerPanel, clip: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     panel.volume_slider.setValue(60)
     panel.play(str(clip))
     player = panel.player
@@ -186,7 +188,8 @@ def test_volume_slider_drives_the_player(panel: PlayerPanel, clip: Path, qtbot: 
 
 @needs_vlc
 def test_a_new_native_window_is_bound_again_and_playback_goes_on(
-        panel: PlayerPanel, clip: Path, qtbot: QtBot) -> None:
+    panel: PlayerPanel, clip: Path, qtbot: QtBot
+) -> None:
     panel.play(str(clip))
     player = panel.player
     assert player is not None
@@ -204,16 +207,18 @@ def test_a_new_native_window_is_bound_again_and_playback_goes_on(
 
 
 @needs_vlc
-def test_an_unreadable_file_says_so_and_is_not_looped(panel: PlayerPanel, qtbot: QtBot,
-                                                      tmp_path: Path) -> None:
+def test_an_unreadable_file_says_so_and_is_not_looped(
+    panel: PlayerPanel, qtbot: QtBot, tmp_path: Path
+) -> None:
     bad = tmp_path / "broken.mp4"
     bad.write_text("not a video")
     panel.set_loop(True)
     panel.play(str(bad))
     player = panel.player
     assert player is not None
-    qtbot.waitUntil(lambda: panel.title_label.text().startswith("Cannot play broken.mp4"),
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: panel.title_label.text().startswith("Cannot play broken.mp4"), timeout=5000
+    )
     qtbot.waitUntil(lambda: not panel.polling, timeout=5000)  # no restart loop
     assert player.state() is PlaybackState.ENDED
 
@@ -259,7 +264,8 @@ def test_close_event_releases_vlc(panel: PlayerPanel, clip: Path, qtbot: QtBot) 
 
 
 def test_missing_libvlc_explains_and_offers_the_system_player(
-        qtbot: QtBot, clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_libvlc() -> object:
         raise NameError("no function 'libvlc_new'")
 
@@ -279,8 +285,7 @@ def test_missing_libvlc_explains_and_offers_the_system_player(
     assert blocker.args == [False]
     assert widget.unavailable is not None
     assert "libVLC is not installed" in widget.missing_label.text()
-    assert "apt install" in widget.missing_label.text() or "videolan" in \
-        widget.missing_label.text()
+    assert "apt install" in widget.missing_label.text() or "videolan" in widget.missing_label.text()
     assert widget.pages.currentIndex() == 1
     assert not widget.system_player_button.isEnabled()
 
@@ -305,7 +310,8 @@ def test_instance_none_counts_as_unavailable(monkeypatch: pytest.MonkeyPatch) ->
 
 @needs_vlc
 def test_switching_clips_while_playing_keeps_the_pause_control(
-        panel: PlayerPanel, clip: Path, qtbot: QtBot, tmp_path: Path) -> None:
+    panel: PlayerPanel, clip: Path, qtbot: QtBot, tmp_path: Path
+) -> None:
     other = make_clip(tmp_path / "other.mp4", seconds=2.0)
     panel.play(str(clip))
     player = panel.player
@@ -313,7 +319,8 @@ def test_switching_clips_while_playing_keeps_the_pause_control(
     qtbot.waitUntil(lambda: player.time_ms() > 300, timeout=5000)
     qtbot.waitUntil(lambda: panel.play_button.accessibleDescription() == "Pause", timeout=2000)
     panel.play(str(other))  # a double-click on another job while one plays
-    qtbot.waitUntil(lambda: player.state() is PlaybackState.PLAYING and
-                    player.time_ms() > 300, timeout=5000)
+    qtbot.waitUntil(
+        lambda: player.state() is PlaybackState.PLAYING and player.time_ms() > 300, timeout=5000
+    )
     qtbot.wait(200)  # a few polls
     assert panel.play_button.accessibleDescription() == "Pause"

@@ -29,8 +29,13 @@ THREE = ["eachlabs", "kinovi", "oxen"]
 
 
 @pytest.fixture
-def studio(qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-           qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Studio]:
+def studio(
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> Iterator[Studio]:
     s = Studio(qtbot, simulator, tmp_path, run_async)
     yield s
     s.close()
@@ -74,14 +79,16 @@ def _send_to_three(studio: Studio, qtbot: QtBot) -> list[int]:
     qtbot.waitUntil(finished, timeout=60_000)
     jobs = [studio.bridge.job(i) for i in ids]
     assert [j.state for j in jobs if j] == [JobState.DONE] * 3, [
-        (j.provider, j.message) for j in jobs if j]
+        (j.provider, j.message) for j in jobs if j
+    ]
     assert {j.provider for j in jobs if j} == set(THREE)
     window.review.show_fanout(result.fanout)
     return ids
 
 
 def test_three_providers_end_in_a_synced_compare_with_a_pick(
-        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     _compose(studio, tmp_path)
     ids = _send_to_three(studio, qtbot)
     review = studio.window.review
@@ -97,16 +104,17 @@ def test_three_providers_end_in_a_synced_compare_with_a_pick(
 
     def all_playing() -> bool:
         players = [p.player for p in view.panes]
-        return all(p is not None and p.state() is PlaybackState.PLAYING and p.time_ms() > 0
-                   for p in players)
+        return all(
+            p is not None and p.state() is PlaybackState.PLAYING and p.time_ms() > 0
+            for p in players
+        )
 
     qtbot.waitUntil(all_playing, timeout=20_000)
     # Paused together, at one instant (within the sync tolerance).
     view.pause()
     qtbot.waitUntil(lambda: all(not s.playing for s in view.states()), timeout=5000)
     view.seek(1000)
-    qtbot.waitUntil(lambda: all(abs(s.time_ms - 1000) < 200 for s in view.states()),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: all(abs(s.time_ms - 1000) < 200 for s in view.states()), timeout=5000)
     # Only the chosen take is heard.
     view.panes[1].audio.click()
     assert view.heard() == 1
@@ -119,14 +127,19 @@ def test_three_providers_end_in_a_synced_compare_with_a_pick(
     assert not any(o.pick for o in others if o)
     model = review.model
     assert model is not None
-    qtbot.waitUntil(lambda: any(
-        (j := model.job_at(r)) is not None and j.id == picked.id and j.pick
-        for r in range(model.rowCount())), timeout=3000)
+    qtbot.waitUntil(
+        lambda: any(
+            (j := model.job_at(r)) is not None and j.id == picked.id and j.pick
+            for r in range(model.rowCount())
+        ),
+        timeout=3000,
+    )
     view.close()
 
 
 def test_load_as_composition_round_trip_and_rerun_shows_the_estimate(
-        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = studio.window
     _compose(studio, tmp_path)
     window.params.seed.setValue(1234) if hasattr(window.params, "seed") else None
@@ -134,8 +147,10 @@ def test_load_as_composition_round_trip_and_rerun_shows_the_estimate(
     with qtbot.waitSignal(window.submitted, timeout=15_000) as sent:
         window.submit_bar.button.click()
     [job_id] = sent.args[0]
-    qtbot.waitUntil(lambda: (j := studio.bridge.job(job_id)) is not None
-                    and j.state is JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (j := studio.bridge.job(job_id)) is not None and j.state is JobState.DONE,
+        timeout=30_000,
+    )
 
     # Change everything, then load the take back.
     comp = window.composition
@@ -170,7 +185,8 @@ def test_load_as_composition_round_trip_and_rerun_shows_the_estimate(
 
 
 def test_every_provider_price_next_to_the_estimate_switches_on_click(
-        studio: Studio, tmp_path: Path) -> None:
+    studio: Studio, tmp_path: Path
+) -> None:
     window = studio.window
     _compose(studio, tmp_path)
     quotes = window.quotes.refresh()
@@ -178,18 +194,24 @@ def test_every_provider_price_next_to_the_estimate_switches_on_click(
     lines = [a.text() for a in window.quotes.menu_.actions()]
     each = next(line for line in lines if "eachlabs" in line)
     assert each.startswith("● ") and "$1.51" in each  # 5 s × $0.3024 (eachlabs' page)
-    legacy = next(a for a in window.quotes.menu_.actions() if "legacy" in a.text().lower()
-                  or "Kinovi (" in a.text())
+    legacy = next(
+        a
+        for a in window.quotes.menu_.actions()
+        if "legacy" in a.text().lower() or "Kinovi (" in a.text()
+    )
     assert legacy is not None
-    kinovi = next(a for a in window.quotes.menu_.actions()
-                  if a.text().startswith("Kinovi —") or a.text().startswith("Kinovi "))
+    kinovi = next(
+        a
+        for a in window.quotes.menu_.actions()
+        if a.text().startswith("Kinovi —") or a.text().startswith("Kinovi ")
+    )
     kinovi.trigger()
     assert window.composition.params.provider in ("kinovi", "kinovi-legacy")
 
 
 def test_the_jobs_area_remembers_its_tab_and_column_widths(
-        studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot,
-        run_async: RunAsync) -> None:
+    studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot, run_async: RunAsync
+) -> None:
     window = studio.window
     assert window.review.tabs.currentIndex() == 1  # the table, on a first start
     review = window.review
@@ -210,7 +232,8 @@ def test_the_jobs_area_remembers_its_tab_and_column_widths(
 
 
 def test_cancel_several_at_once_from_the_gallery(
-        studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, simulator: Simulator, tmp_path: Path, qtbot: QtBot
+) -> None:
     from seedance_studio.simulator.timing import SimTiming
 
     simulator.set_timing(SimTiming(queued=0.1, running=60.0))
@@ -223,8 +246,12 @@ def test_cancel_several_at_once_from_the_gallery(
     with qtbot.waitSignal(window.review.sent, timeout=20_000) as sent:
         dialog.send_button.click()
     ids = sent.args[0].job_ids
-    qtbot.waitUntil(lambda: all((j := studio.bridge.job(i)) is not None
-                                and j.state is JobState.RUNNING for i in ids), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: all(
+            (j := studio.bridge.job(i)) is not None and j.state is JobState.RUNNING for i in ids
+        ),
+        timeout=20_000,
+    )
     review = window.review
     review.show_fanout(sent.args[0].fanout)
     assert review.gallery is not None

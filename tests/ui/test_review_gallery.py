@@ -31,11 +31,19 @@ def store(tmp_path: Path) -> JobStore:
 
 
 def _fill(store: JobStore, count: int, clip: Path | None = None) -> list[int]:
-    rows = [NewJob(snapshot=make_snapshot("eachlabs" if i % 2 else "kinovi",
-                                          f"shot{i}: a {'bird' if i % 2 else 'fox'} @Image1",
-                                          ["https://example.com/a.png"]),
-                   group_id=f"g{i}", batch=f"b{i}", estimated_usd=Decimal("1.51"))
-            for i in range(count)]
+    rows = [
+        NewJob(
+            snapshot=make_snapshot(
+                "eachlabs" if i % 2 else "kinovi",
+                f"shot{i}: a {'bird' if i % 2 else 'fox'} @Image1",
+                ["https://example.com/a.png"],
+            ),
+            group_id=f"g{i}",
+            batch=f"b{i}",
+            estimated_usd=Decimal("1.51"),
+        )
+        for i in range(count)
+    ]
     ids = store.insert_jobs(rows)
     for job_id in ids:
         walk_to(store, job_id, JobState.DONE)
@@ -93,7 +101,8 @@ def test_filters_from_the_bar(store: JobStore, qtbot: QtBot) -> None:
 
 
 def test_posters_are_made_off_the_ui_thread_and_kept_on_disk(
-        tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clip = make_clip(tmp_path / "bars.mp4", seconds=2.0, width=320, height=180)
     threads: list[str] = []
     real = gallery_posters.poster_strip  # type: ignore[attr-defined]
@@ -127,7 +136,8 @@ def test_posters_are_made_off_the_ui_thread_and_kept_on_disk(
 
 
 def test_hovering_across_a_tile_scrubs_through_it(
-        store: JobStore, tmp_path: Path, qtbot: QtBot) -> None:
+    store: JobStore, tmp_path: Path, qtbot: QtBot
+) -> None:
     clip = make_clip(tmp_path / "bars.mp4", seconds=2.0, width=320, height=180)
     _fill(store, 3, clip)
     posters = PosterCache(POSTER, folder=tmp_path)
@@ -140,9 +150,14 @@ def test_hovering_across_a_tile_scrubs_through_it(
     viewport = panel.view.viewport()
     for x, want in ((rect.left() + 10, 0), (rect.left() + 6 + POSTER.width() - 4, 7)):
         point = QPoint(x, rect.top() + 30)
-        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(point),
-                            QPointF(viewport.mapToGlobal(point)), Qt.MouseButton.NoButton,
-                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        event = QMouseEvent(
+            QMouseEvent.Type.MouseMove,
+            QPointF(point),
+            QPointF(viewport.mapToGlobal(point)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
         QApplication.sendEvent(viewport, event)
         hover = panel.delegate.hover
         assert hover is not None and hover[0] == 0
@@ -151,16 +166,27 @@ def test_hovering_across_a_tile_scrubs_through_it(
 
 
 def test_cancelled_jobs_say_whether_they_were_charged(store: JobStore) -> None:
-    rows = [NewJob(snapshot=make_snapshot("eachlabs", "x", []), group_id="c", batch=f"c{i}",
-                   estimated_usd=Decimal("1.51")) for i in range(3)]
+    rows = [
+        NewJob(
+            snapshot=make_snapshot("eachlabs", "x", []),
+            group_id="c",
+            batch=f"c{i}",
+            estimated_usd=Decimal("1.51"),
+        )
+        for i in range(3)
+    ]
     before, confirmed, unconfirmed = store.insert_jobs(rows)
     walk_to(store, before, JobState.CANCELLED, message="cancelled before it was sent")
     walk_to(store, confirmed, JobState.QUEUED, provider_job_id="t1")
     walk_to(store, confirmed, JobState.CANCELLED, message="cancelled")
     walk_to(store, unconfirmed, JobState.QUEUED, provider_job_id="t2")
-    walk_to(store, unconfirmed, JobState.CANCELLED,
-            message="cancelled here; the provider has no cancel API, so the job may "
-                    "still run and be charged")
+    walk_to(
+        store,
+        unconfirmed,
+        JobState.CANCELLED,
+        message="cancelled here; the provider has no cancel API, so the job may "
+        "still run and be charged",
+    )
     assert cost_text(store.get(before)) == "not charged"
     assert cost_text(store.get(confirmed)) == "not charged"
     assert cost_text(store.get(unconfirmed)) == "est $1.51 · may be charged"

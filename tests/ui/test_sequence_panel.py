@@ -41,20 +41,23 @@ RunAsync = Callable[..., Any]
 class Rig:
     def __init__(self, qtbot: QtBot, sim: Simulator, tmp_path: Path, run_async: RunAsync):
         settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), sim)
-        engine = JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, simulator_secrets(),
-                           poll_interval=0.05)
+        engine = JobEngine(
+            JobStore(tmp_path / "jobs.sqlite3"), settings, simulator_secrets(), poll_interval=0.05
+        )
         self.bridge = EngineBridge(engine, owns_store=True)
         run_async(self.bridge.start())
         caps = capabilities.get("eachlabs")
-        self.composition = Composition(with_defaults(
-            GenerationParams(provider="eachlabs", duration=4, resolution="480p"), caps))
+        self.composition = Composition(
+            with_defaults(
+                GenerationParams(provider="eachlabs", duration=4, resolution="480p"), caps
+            )
+        )
         hero = reference_from_file(make_image(tmp_path / "hero.png", 640, 640))
         self.composition.tray.extend([hero])
         self.composition.prompt.set_text("@Image1 walks into the room", self.composition.tray)
         self.worker = Worker()
         self.doc = SequenceDocument()
-        self.controller = SequenceController(self.doc, self.composition, self.bridge,
-                                             self.worker)
+        self.controller = SequenceController(self.doc, self.composition, self.bridge, self.worker)
         self.messages: list[str] = []
         self.played: list[str] = []
         self.controller.message.connect(self.messages.append)
@@ -88,16 +91,23 @@ class Rig:
 
 
 @pytest.fixture
-def rig(qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> Iterator[Rig]:
+def rig(
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Rig]:
     monkeypatch.setenv(paths.HOME_ENV, str(tmp_path / "home"))
     r = Rig(qtbot, simulator, tmp_path, run_async)
     yield r
     r.close()
 
 
-def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulator,
-                                                    tmp_path: Path) -> None:
+def test_two_shot_sequence_from_animatic_to_export(
+    rig: Rig, simulator: Simulator, tmp_path: Path
+) -> None:
     assert not rig.panel.buttons["play"].isEnabled()
     rig.click("add")  # what was composed becomes Shot 1, and Shot 2 is added and current
     seq = rig.doc.sequence
@@ -116,9 +126,13 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
     assert rig.cell(1, 6) == "waits for Shot 1's take"
 
     rig.click("animatics")
-    rig.wait_done(lambda: [s.animatic for s in rig.doc.sequence.shots
-                           if s.animatic is not None] if all(
-                               s.animatic is not None for s in rig.doc.sequence.shots) else [])
+    rig.wait_done(
+        lambda: (
+            [s.animatic for s in rig.doc.sequence.shots if s.animatic is not None]
+            if all(s.animatic is not None for s in rig.doc.sequence.shots)
+            else []
+        )
+    )
     assert simulator.count("eachlabs", "create") == 0
     # The continuity image (shot 1's animatic's last frame) lands first in shot 2's tray,
     # and the composer, which shows shot 2, has it too; the character became Image2.
@@ -166,15 +180,17 @@ def test_two_shot_sequence_from_animatic_to_export(rig: Rig, simulator: Simulato
         sound = cut.streams.audio[0]
         assert sound.duration is not None and sound.time_base is not None
         heard = float(sound.duration * sound.time_base)
-    takes = [Path(rig.bridge.job(s.pick or 0).result_path or "")  # type: ignore[union-attr]
-             for s in rig.doc.sequence.shots]
+    takes = [
+        Path(rig.bridge.job(s.pick or 0).result_path or "")  # type: ignore[union-attr]
+        for s in rig.doc.sequence.shots
+    ]
     assert take_duration(Path(rig.played[0])) == pytest.approx(
-        sum(take_duration(p) for p in takes), abs=0.05)
+        sum(take_duration(p) for p in takes), abs=0.05
+    )
     assert heard == pytest.approx(take_duration(Path(rig.played[0])), abs=0.1)
 
     rig.controller.export(tmp_path / "cut.otio")
-    rig.qtbot.waitUntil(lambda: any(m.startswith("Exported") for m in rig.messages),
-                        timeout=15_000)
+    rig.qtbot.waitUntil(lambda: any(m.startswith("Exported") for m in rig.messages), timeout=15_000)
     clips = list(otio.adapters.read_from_file(str(tmp_path / "cut.otio")).find_clips())
     assert [c.name for c in clips] == ["Shot 1", "Shot 2", "Soundtrack"]
     assert clips[2].media_reference.target_url == music.resolve().as_uri()
@@ -188,7 +204,10 @@ def test_shot_edits_undo_and_the_composer_follows_the_current_shot(rig: Rig) -> 
     assert rig.composition.prompt.text == "a second shot"
     rig.click("up")
     assert [rig.cell(r, 1) for r in range(3)] == [
-        "@Image1 walks into the room", "a second shot", "a second shot"]
+        "@Image1 walks into the room",
+        "a second shot",
+        "a second shot",
+    ]
     first = rig.doc.sequence.shots[0].id
     rig.panel.view.clicked.emit(rig.panel.model.index(0, 1))
     assert rig.doc.current == first

@@ -39,7 +39,8 @@ def _dialog(qtbot: QtBot, settings: Settings, store: SecretStore, path: Path) ->
 
 
 def test_saving_puts_the_key_in_the_keyring_and_not_in_the_file(
-        qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
     path = tmp_path / "settings.json"
     memory_keyring.set_password(SERVICE_NAME, "kinovi", "old-kinovi-key")
     dialog = _dialog(qtbot, Settings(), SecretStore(), path)
@@ -71,7 +72,8 @@ def test_saving_puts_the_key_in_the_keyring_and_not_in_the_file(
 
 
 def test_price_override_is_saved_and_bad_rates_are_refused(
-        qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
     path = tmp_path / "settings.json"
     dialog = _dialog(qtbot, Settings(), SecretStore(), path)
     table = dialog.prices
@@ -81,8 +83,11 @@ def test_price_override_is_saved_and_bad_rates_are_refused(
         assert item is not None
         return item
 
-    row = next(r for r in range(table.rowCount())
-               if cell(r, 0).text() == "eachlabs" and cell(r, 1).text() == "480p")
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if cell(r, 0).text() == "eachlabs" and cell(r, 1).text() == "480p"
+    )
     cell(row, 3).setText("abc")
     dialog.save()
     assert dialog.error.isVisible() and "abc" in dialog.error.text()
@@ -110,8 +115,12 @@ async def _wait(task: asyncio.Task[ConnectionResult]) -> ConnectionResult:
 
 
 def test_connection_check_against_the_simulator(
-        qtbot: QtBot, run_async: Any, memory_keyring: MemoryKeyring, simulator: Simulator,
-        tmp_path: Path) -> None:
+    qtbot: QtBot,
+    run_async: Any,
+    memory_keyring: MemoryKeyring,
+    simulator: Simulator,
+    tmp_path: Path,
+) -> None:
     dialog = _dialog(qtbot, Settings(), SecretStore(), tmp_path / "s.json")
     dialog.url_fields["eachlabs"].setText(simulator.base_url("eachlabs"))
     dialog.key_fields["eachlabs"].edit.setText("good-key")

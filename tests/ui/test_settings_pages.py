@@ -24,31 +24,35 @@ from seedance_studio.ui.settings_dialog import SettingsDialog
 class MoreSettings(Settings):
     """The model with three settings added, the way a new one is added."""
 
-    loop_previews: Annotated[bool, Field(
-        title="Loop previews", description="Play finished jobs over and over.")] = False
-    language: Annotated[Literal["en", "de"], Choices((("en", "English"), ("de", "Deutsch"))),
-                        Field(title="Language")] = "en"
-    sim_delay_s: Annotated[int, Unit("min", 60, minimum=0, maximum=30), Field(
-        ge=0, title="Simulated render time")] = 120
+    loop_previews: Annotated[
+        bool, Field(title="Loop previews", description="Play finished jobs over and over.")
+    ] = False
+    language: Annotated[
+        Literal["en", "de"],
+        Choices((("en", "English"), ("de", "Deutsch"))),
+        Field(title="Language"),
+    ] = "en"
+    sim_delay_s: Annotated[
+        int, Unit("min", 60, minimum=0, maximum=30), Field(ge=0, title="Simulated render time")
+    ] = 120
 
 
 @pytest.fixture
 def added(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[settings_pages.SettingsPage]]:
     """One page class gains the new fields' names: nothing else changes."""
     page = settings_pages.LibraryPage
-    monkeypatch.setattr(page, "fields", (*page.fields, "loop_previews", "language",
-                                         "sim_delay_s"))
+    monkeypatch.setattr(page, "fields", (*page.fields, "loop_previews", "language", "sim_delay_s"))
     yield page
 
 
 def test_a_new_setting_needs_a_field_and_one_page(
-        added: type[settings_pages.SettingsPage], qtbot: QtBot, tmp_path: Path) -> None:
+    added: type[settings_pages.SettingsPage], qtbot: QtBot, tmp_path: Path
+) -> None:
     settings = MoreSettings()
     heard: list[str] = []
     settings.events.all.connect(lambda info: heard.append(info.signal.name))
     path = tmp_path / "settings.json"
-    dialog = SettingsDialog(settings, SecretStore(MemoryKeyring(), environ={}),
-                            settings_path=path)
+    dialog = SettingsDialog(settings, SecretStore(MemoryKeyring(), environ={}), settings_path=path)
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitUntil(lambda: dialog.secrets_loaded, timeout=5000)
@@ -69,15 +73,16 @@ def test_a_new_setting_needs_a_field_and_one_page(
     assert (settings.loop_previews, settings.language, settings.sim_delay_s) == (True, "de", 300)
     assert {"loop_previews", "language", "sim_delay_s"} <= set(heard)
     stored = json.loads(path.read_text("utf-8"))
-    assert (stored["loop_previews"], stored["language"], stored["sim_delay_s"]) == (
-        True, "de", 300)
+    assert (stored["loop_previews"], stored["language"], stored["sim_delay_s"]) == (True, "de", 300)
 
 
 def test_the_model_s_objection_is_shown_under_the_field_s_own_name(
-        qtbot: QtBot, tmp_path: Path) -> None:
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     path = tmp_path / "settings.json"
-    dialog = SettingsDialog(Settings(), SecretStore(MemoryKeyring(), environ={}),
-                            settings_path=path)
+    dialog = SettingsDialog(
+        Settings(), SecretStore(MemoryKeyring(), environ={}), settings_path=path
+    )
     qtbot.addWidget(dialog)
     dialog.open()
     table = dialog.prices

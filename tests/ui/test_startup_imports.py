@@ -45,11 +45,20 @@ DEFERRED = (
 
 
 def modules_after_start(tmp_path: Path, mode: str) -> set[str]:
-    env = {**os.environ, "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
-           "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     env.pop("SEEDANCE_STUDIO_SIMULATOR", None)
-    out = subprocess.run([sys.executable, "-c", CHILD, mode], env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     line = [ln for ln in out.stdout.splitlines() if ln.startswith("[")][-1]
     return set(json.loads(line))
 
@@ -95,22 +104,42 @@ sys.exit(app.main(["seedance-studio"]))
 """
 
 FIRST_PAINT_EXCLUDED = (
-    "pydantic", "asyncio", "qasync", "keyring", "vlc", "httpx", "av", "sqlite3", "psygnal",
-    "seedance_studio.core.capabilities", "seedance_studio.core.composition",
-    "seedance_studio.core.settings", "seedance_studio.jobs", "seedance_studio.providers",
-    "seedance_studio.ui.main_window", "seedance_studio.ui.engine_bridge",
+    "pydantic",
+    "asyncio",
+    "qasync",
+    "keyring",
+    "vlc",
+    "httpx",
+    "av",
+    "sqlite3",
+    "psygnal",
+    "seedance_studio.core.capabilities",
+    "seedance_studio.core.composition",
+    "seedance_studio.core.settings",
+    "seedance_studio.jobs",
+    "seedance_studio.providers",
+    "seedance_studio.ui.main_window",
+    "seedance_studio.ui.engine_bridge",
 )
 """What the first paint must not wait for: the core, pydantic, the job store, keyring, the
 event loop, libVLC and every panel load after it (ui/startup_shell.py)."""
 
 
-def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(
-        tmp_path: Path) -> None:
-    env = {**os.environ, "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
-           "QT_QPA_PLATFORM": "offscreen"}
+def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     env.pop("SEEDANCE_STUDIO_SIMULATOR", None)
-    out = subprocess.run([sys.executable, "-c", FIRST_PAINT_CHILD], env=env,
-                         capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_CHILD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     seen = json.loads([ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1])
     first = set(seen["first_paint"])
     assert "seedance_studio.ui.startup_shell" in first

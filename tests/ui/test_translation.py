@@ -36,7 +36,8 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
     for path in sorted(root.rglob("*.py")):
         with path.open("rb") as fh:
             for _line, _func, message, _comments in babel.extract_python(
-                    fh, ["_", "ngettext"], [], {}):
+                fh, ["_", "ngettext"], [], {}
+            ):
                 msgid = message[0] if isinstance(message, tuple) else message
                 if msgid:
                     extracted.add(msgid)
@@ -56,9 +57,11 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
     missing = sorted(extracted - translated.keys())
     assert missing == [], f"{len(missing)} strings without a translation (run scripts/i18n)"
     mo = gettext.GNUTranslations((PO.with_suffix(".mo")).open("rb"))
-    stale = [msgid for msgid, text in translated.items()
-             if (mo.ngettext(*plurals[msgid], 2) if msgid in plurals else mo.gettext(msgid))
-             != text]
+    stale = [
+        msgid
+        for msgid, text in translated.items()
+        if (mo.ngettext(*plurals[msgid], 2) if msgid in plurals else mo.gettext(msgid)) != text
+    ]
     assert stale == [], "the .mo is older than the .po: run scripts/i18n compile"
     for msgid, text in translated.items():  # every placeholder the code fills is kept
         names = {m.split(":")[0].split("!")[0] for m in re.findall(r"\{([^{}]*)\}", msgid)}
@@ -68,11 +71,21 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
 
 def test_the_main_window_is_in_chinese_under_a_chinese_locale(tmp_path: Path) -> None:
     png = tmp_path / "zh.png"
-    env = {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "",
-           "SEEDANCE_STUDIO_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-m", "tests.ui.zh_window", str(png)], env=env,
-                          capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[2])
+    env = {
+        **os.environ,
+        "LANG": "zh_CN.UTF-8",
+        "LANGUAGE": "",
+        "LC_ALL": "",
+        "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.zh_window", str(png)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     texts = [t for t in shown["texts"] if re.search(r"[A-Za-z\u4e00-\u9fff]", t)]
@@ -80,7 +93,12 @@ def test_the_main_window_is_in_chinese_under_a_chinese_locale(tmp_path: Path) ->
         assert expected in texts, (expected, texts)
     # What is left in Latin letters is names (providers, tags, formats), not sentences. The
     # problem list shows the core's rule messages, which are not in the catalogue yet.
-    english = [t for t in texts if not CJK.search(t) and not t.startswith("<table")
-               and re.search(r"\b(the|and|to|or|of|a|is)\b", t)]
+    english = [
+        t
+        for t in texts
+        if not CJK.search(t)
+        and not t.startswith("<table")
+        and re.search(r"\b(the|and|to|or|of|a|is)\b", t)
+    ]
     assert english == [], english
     assert png.stat().st_size > 10_000

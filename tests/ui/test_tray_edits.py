@@ -29,8 +29,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_removing_a_selected_audio_clip_on_kinovi_legacy_refreshes_cleanly(
-        home: Path, tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path,
+    tmp_path: Path,
+    qtbot: QtBot,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     studio = build_studio()
     window = studio.window
     qtbot.addWidget(window)
@@ -54,8 +59,12 @@ def test_removing_a_selected_audio_clip_on_kinovi_legacy_refreshes_cleanly(
 
 
 def test_add_references_opens_in_the_folder_used_last(
-        home: Path, tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    home: Path,
+    tmp_path: Path,
+    qtbot: QtBot,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     shoot = tmp_path / "shoot"
     shoot.mkdir()
     still = make_image(shoot / "face.png", 64, 48)

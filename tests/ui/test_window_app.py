@@ -36,7 +36,8 @@ def test_parse_args_reads_the_flag_and_the_environment(monkeypatch: Any) -> None
 
 
 def test_simulator_mode_points_providers_at_it_and_keeps_the_draft(
-        qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
     studio = build_studio(simulator=True)
     window = studio.window
     qtbot.addWidget(window)
@@ -69,10 +70,18 @@ def test_simulator_mode_points_providers_at_it_and_keeps_the_draft(
 
 def test_ctrl_c_closes_the_window_and_exits_cleanly(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, "SEEDANCE_STUDIO_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-           env_var("eachlabs"): "x"}
-    proc = subprocess.Popen([sys.executable, "-m", "seedance_studio.app", "--simulator"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "SEEDANCE_STUDIO_HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+        env_var("eachlabs"): "x",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seedance_studio.app", "--simulator"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         db = home / "data" / "jobs.sqlite3"
@@ -105,7 +114,8 @@ def test_ctrl_c_closes_the_window_and_exits_cleanly(tmp_path: Path) -> None:
     ],
 )
 def test_wayland_sessions_run_on_xwayland_for_the_preview(
-        environ: dict[str, str], platform: str, switched: bool) -> None:
+    environ: dict[str, str], platform: str, switched: bool
+) -> None:
     before = dict(environ)
     assert prefer_xcb_for_embedded_video(environ, platform) is switched
     if switched:

@@ -28,9 +28,14 @@ def _env(home: Path) -> dict[str, str]:
 
 def _edit_and_kill(home: Path, text: str, url: str, *extra: str) -> None:
     """The real app edited in its own process, then killed with SIGKILL."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.ui.crash_driver", text, url, *extra],
-                            cwd=ROOT, env=_env(home), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.ui.crash_driver", text, url, *extra],
+        cwd=ROOT,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = ""
@@ -47,8 +52,12 @@ def _edit_and_kill(home: Path, text: str, url: str, *extra: str) -> None:
 
 
 def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
-        tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path,
+    qtbot: QtBot,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     home = tmp_path / "home"
     text, url = "@Image1 leaps over the fence", "https://cdn.example.com/fox.png"
     _edit_and_kill(home, text, url)
@@ -75,8 +84,13 @@ def test_kill_9_after_edits_then_restart_brings_the_edits_back_and_says_so_once(
 
 @pytest.mark.parametrize("choice", ["restore", "saved", "quit first"])
 def test_an_autosave_newer_than_its_project_offers_both(
-        choice: str, tmp_path: Path, qtbot: QtBot, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    choice: str,
+    tmp_path: Path,
+    qtbot: QtBot,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     home = tmp_path / "home"
     project = tmp_path / "scene.seedance"
     text, url = "@Image1 turns to the light", "https://cdn.example.com/face.png"
@@ -113,14 +127,21 @@ def test_an_autosave_newer_than_its_project_offers_both(
 
 def test_sigterm_ends_the_app_within_a_second_with_the_work_autosaved(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    proc = subprocess.Popen([sys.executable, "-m", "seedance_studio.app"], env=_env(home),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seedance_studio.app"],
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         marker = home / "data" / "session.json"
         db = home / "data" / "jobs.sqlite3"
         deadline = time.monotonic() + 60
-        while not (marker.exists() and db.exists()) and proc.poll() is None \
-                and time.monotonic() < deadline:
+        while (
+            not (marker.exists() and db.exists())
+            and proc.poll() is None
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
         time.sleep(1.0)  # let the event loop turn once the window is up

@@ -21,8 +21,13 @@ RunAsync = Callable[..., Any]
 
 
 @pytest.fixture
-def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot,
-           run_async: RunAsync, qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Studio]:
+def studio(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> Iterator[Studio]:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     s = build_studio()
     qtbot.addWidget(s.window)
@@ -37,12 +42,12 @@ def studio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot,
 def _add(qtbot: QtBot, window: MainWindow, files: list[Path]) -> None:
     before = len(window.composition.tray)
     drop(window.tray.view.viewport(), files)
-    qtbot.waitUntil(lambda: len(window.composition.tray) == before + len(files),
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: len(window.composition.tray) == before + len(files), timeout=20_000)
 
 
 def test_the_library_lists_what_was_added_searches_and_adds_back_by_double_click(
-        studio: Studio, qtbot: QtBot, tmp_path: Path) -> None:
+    studio: Studio, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = studio.window
     still = make_image(tmp_path / "heroine.png", 96, 64)
     clip = make_video(tmp_path / "street.mp4", 320, 240, seconds=1, fps=12)
@@ -50,8 +55,10 @@ def test_the_library_lists_what_was_added_searches_and_adds_back_by_double_click
     window.project.save_to(tmp_path / "opening.seedance", wait=True)
     panel = window.library_panel
     window.left_tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2
-                    and all(panel.model.item(r).projects for r in range(2)), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: panel.model.rowCount() == 2 and all(panel.model.item(r).projects for r in range(2)),
+        timeout=20_000,
+    )
     item = next(panel.model.item(r) for r in range(2) if panel.model.item(r).name == "heroine.png")
     assert item.projects == (str(tmp_path / "opening.seedance"),)
 
@@ -62,16 +69,25 @@ def test_the_library_lists_what_was_added_searches_and_adds_back_by_double_click
     window.composition.tray.remove(window.composition.tray.items[1].id)
     rect = panel.view.visualRect(panel.model.index(0))
     # A double-click is a click and then a second press (Qt's views want the first press).
-    QTest.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, rect.center())
-    QTest.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier, rect.center())
+    QTest.mouseClick(
+        panel.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        rect.center(),
+    )
+    QTest.mouseDClick(
+        panel.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        rect.center(),
+    )
     qtbot.waitUntil(lambda: len(window.composition.tray) == 2, timeout=20_000)
     assert window.composition.tray.items[1].source == str(clip)
 
 
 def test_a_file_that_moved_is_shown_missing_not_dropped(
-        studio: Studio, qtbot: QtBot, tmp_path: Path) -> None:
+    studio: Studio, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = studio.window
     still = make_image(tmp_path / "gone.png", 64, 48)
     _add(qtbot, window, [still])
@@ -80,8 +96,9 @@ def test_a_file_that_moved_is_shown_missing_not_dropped(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=20_000)
     still.unlink()
     panel.refresh()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and panel.model.item(0).missing,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: panel.model.rowCount() == 1 and panel.model.item(0).missing, timeout=5000
+    )
     label = panel.model.data(panel.model.index(0))
     assert isinstance(label, str) and "missing" in label
     messages: list[str] = []
@@ -91,7 +108,8 @@ def test_a_file_that_moved_is_shown_missing_not_dropped(
 
 
 def test_the_removed_marker_offers_to_point_it_at_another_reference(
-        studio: Studio, qtbot: QtBot, tmp_path: Path) -> None:
+    studio: Studio, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = studio.window
     comp = window.composition
     first = make_image(tmp_path / "face.png", 64, 48)
@@ -103,11 +121,11 @@ def test_the_removed_marker_offers_to_point_it_at_another_reference(
     _add(qtbot, window, [make_image(tmp_path / "street.png", 64, 48)])
     assert editor.toPlainText() == "@(removed Image1) smiles"
     problems = [p.message for p in window.checks.problems]
-    assert any("Image1 (face.png)" in m and "street.png, another reference" in m
-               for m in problems), problems
+    assert any(
+        "Image1 (face.png)" in m and "street.png, another reference" in m for m in problems
+    ), problems
     actions = editor.marker_actions(comp.prompt.dangling_mentions()[0])
-    assert [a.text() for a in actions] == ["Point it at @Image1 — street.png",
-                                           "Delete the mention"]
+    assert [a.text() for a in actions] == ["Point it at @Image1 — street.png", "Delete the mention"]
     actions[0].trigger()
     assert editor.toPlainText() == "@Image1 smiles"
     assert comp.prompt.live_mentions()[0].ref_id == comp.tray.items[0].id

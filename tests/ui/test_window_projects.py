@@ -65,22 +65,24 @@ class Run:
 
 
 @pytest.fixture
-def run(qtbot: QtBot, run_async: RunAsync, qasync_loop: asyncio.AbstractEventLoop,
-        home: Path) -> Iterator[Run]:
+def run(
+    qtbot: QtBot, run_async: RunAsync, qasync_loop: asyncio.AbstractEventLoop, home: Path
+) -> Iterator[Run]:
     r = Run(qtbot, run_async)
     yield r
     r.end_all()
 
 
 def _settle(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: window.worker.pending == 0 and not window.ingest.busy,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: window.worker.pending == 0 and not window.ingest.busy, timeout=20_000)
 
 
 def _choose(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     """Pick `path` in the file dialog the window has open, and press its default button."""
-    qtbot.waitUntil(lambda: window.project.file_dialog is not None
-                    and window.project.file_dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.project.file_dialog is not None and window.project.file_dialog.isVisible(),
+        timeout=5000,
+    )
     dialog = window.project.file_dialog
     assert isinstance(dialog, QFileDialog)
     dialog.selectFile(str(path))
@@ -94,7 +96,8 @@ def _comparable(state: CompositionState) -> tuple[object, ...]:
 
 
 def test_compose_save_quit_move_open_relink_gives_the_same_composition(
-        run: Run, qtbot: QtBot, tmp_path: Path) -> None:
+    run: Run, qtbot: QtBot, tmp_path: Path
+) -> None:
     media = tmp_path / "shoot"
     media.mkdir()
     still = make_image(media / "heroine.png", 96, 64)
@@ -139,8 +142,10 @@ def test_compose_save_quit_move_open_relink_gives_the_same_composition(
     assert found.args == [2, 2]
     restored = again.composition.state()
     assert _comparable(restored) == _comparable(composed)
-    assert [Path(r.source) for r in restored.references] == [moved / "heroine.png",
-                                                              moved / "street.mp4"]
+    assert [Path(r.source) for r in restored.references] == [
+        moved / "heroine.png",
+        moved / "street.mp4",
+    ]
     assert again.composition.prompt.text == "@Image1 walks down @Video1"
     again.composition.switch_provider("kinovi")
     assert again.composition.params.resolution == "480p"  # the project kept kinovi's choice
@@ -148,7 +153,8 @@ def test_compose_save_quit_move_open_relink_gives_the_same_composition(
 
 
 def test_ctrl_z_and_the_edit_menu_undo_and_redo_each_kind_of_edit(
-        run: Run, qtbot: QtBot, tmp_path: Path) -> None:
+    run: Run, qtbot: QtBot, tmp_path: Path
+) -> None:
     still = make_image(tmp_path / "a.png", 64, 48)
     clip = make_video(tmp_path / "b.mp4", 320, 240, seconds=1, fps=12)
     window = run.start()
@@ -162,8 +168,11 @@ def test_ctrl_z_and_the_edit_menu_undo_and_redo_each_kind_of_edit(
     assert window.menus.undo.text() == "Undo Typing"
     QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert comp.prompt.text == "@Video1 spins "  # one word at a time
-    QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        editor,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert editor.toPlainText() == "@Video1 spins fast"
 
     view = window.tray.view
@@ -201,8 +210,7 @@ def test_ctrl_z_and_the_edit_menu_undo_and_redo_each_kind_of_edit(
     assert comp.params.provider == "kinovi" and comp.params.resolution == "720p"
 
 
-def test_a_fix_swap_is_undone_back_to_the_original(run: Run, qtbot: QtBot,
-                                                   tmp_path: Path) -> None:
+def test_a_fix_swap_is_undone_back_to_the_original(run: Run, qtbot: QtBot, tmp_path: Path) -> None:
     small = make_video(tmp_path / "small.mp4", 320, 240, seconds=1, fps=12)
     window = run.start()
     comp = window.composition
@@ -220,8 +228,9 @@ def test_a_fix_swap_is_undone_back_to_the_original(run: Run, qtbot: QtBot,
     assert comp.tray.get(ref_id).original_source is None
 
 
-def test_closing_a_project_with_unsaved_changes_asks(run: Run, qtbot: QtBot,
-                                                     tmp_path: Path) -> None:
+def test_closing_a_project_with_unsaved_changes_asks(
+    run: Run, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = run.start()
     window.project.save_to(tmp_path / "ask.seedance", wait=True)
     assert not window.isWindowModified()
@@ -243,7 +252,8 @@ def test_closing_a_project_with_unsaved_changes_asks(run: Run, qtbot: QtBot,
 
 
 def test_shots_made_in_the_window_come_back_with_the_project(
-        run: Run, qtbot: QtBot, tmp_path: Path) -> None:
+    run: Run, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = run.start()
     window.shots_action.trigger()
     panel = window.sequence.panel
@@ -256,7 +266,9 @@ def test_shots_made_in_the_window_come_back_with_the_project(
     QTest.keyClicks(editor, "The keeper climbs the stairs")
     shots = window.session.sequence.sequence.shots
     assert [s.composition.canonical_prompt() for s in shots] == [
-        "A lighthouse at dawn", "The keeper climbs the stairs"]
+        "A lighthouse at dawn",
+        "The keeper climbs the stairs",
+    ]
     assert "*" in window.windowTitle()  # unsaved
 
     target = tmp_path / "projects" / "lighthouse"
@@ -288,8 +300,10 @@ def test_a_shots_takes_show_in_the_gallery(run: Run, qtbot: QtBot, tmp_path: Pat
     first = window.session.sequence.sequence.shots[0].id
     assert not panel.buttons["takes"].isEnabled()  # shot 2 has nothing yet
     QTest.mouseClick(panel.buttons["animatics"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(s.animatic is not None
-                                for s in window.session.sequence.sequence.shots), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all(s.animatic is not None for s in window.session.sequence.sequence.shots),
+        timeout=10_000,
+    )
     panel.view.clicked.emit(panel.model.index(0, 1))
     assert window.session.sequence.current == first
     QTest.mouseClick(panel.buttons["takes"], Qt.MouseButton.LeftButton)

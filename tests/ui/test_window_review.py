@@ -45,8 +45,13 @@ RunAsync = Any
 
 
 @pytest.fixture
-def review(qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-           qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Studio]:
+def review(
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> Iterator[Studio]:
     s = Studio(qtbot, simulator, tmp_path, run_async)
     yield s
     s.close()
@@ -60,7 +65,8 @@ def _ready_to_generate(studio: Studio, simulator: Simulator) -> None:
 
 
 def test_double_click_and_ctrl_enter_submit_once(
-        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
     window = review.window
     _ready_to_generate(review, simulator)
     simulator.inject("eachlabs", "create", Fault.slow(1.0))
@@ -92,8 +98,12 @@ def _row_center(window: MainWindow, job_id: int) -> QPoint:
 
 
 def test_fresh_install_renders_an_animatic_from_the_gui_and_plays_it(
-        qtbot: QtBot, tmp_path: Path, run_async: RunAsync, monkeypatch: pytest.MonkeyPatch,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot,
+    tmp_path: Path,
+    run_async: RunAsync,
+    monkeypatch: pytest.MonkeyPatch,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     monkeypatch.setenv("SEEDANCE_STUDIO_HOME", str(tmp_path / "home"))
     studio = build_studio()  # a fresh home: no settings, no keys, no draft, no account
     window = studio.window
@@ -124,8 +134,13 @@ def test_fresh_install_renders_an_animatic_from_the_gui_and_plays_it(
         with qtbot.waitSignal(window.submitted, timeout=15_000) as sent:
             window.submit_bar.button.click()
         [job_id] = sent.args[0]
-        qtbot.waitUntil(lambda: (j := window.jobs.model.job(job_id)) is not None
-                        and j.state in (JobState.DONE, JobState.FAILED), timeout=60_000)
+        qtbot.waitUntil(
+            lambda: (
+                (j := window.jobs.model.job(job_id)) is not None
+                and j.state in (JobState.DONE, JobState.FAILED)
+            ),
+            timeout=60_000,
+        )
         job = window.jobs.model.job(job_id)
         assert job is not None and job.state is JobState.DONE, job
         assert job.result_path is not None
@@ -146,7 +161,8 @@ def test_fresh_install_renders_an_animatic_from_the_gui_and_plays_it(
 
 
 def test_fix_and_fix_all_buttons_leave_a_composition_that_validates(
-        review: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    review: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = review.window
     small = make_video(tmp_path / "small.mp4", 320, 240, seconds=2)
     long_audio = make_audio(tmp_path / "long.wav", seconds=20.0)
@@ -175,13 +191,17 @@ def test_fix_and_fix_all_buttons_leave_a_composition_that_validates(
     assert window.submit_bar.button.isEnabled(), window.submit_bar.reason.text()
     assert not window.tray.fix_bar.isVisible()
     items = comp.tray.items
-    assert [m.ref_id for m in comp.prompt.live_mentions()] == [items[0].id, items[2].id,
-                                                              items[1].id]
+    assert [m.ref_id for m in comp.prompt.live_mentions()] == [
+        items[0].id,
+        items[2].id,
+        items[1].id,
+    ]
     assert all(r.original_source for r in items if r.id in broken)
 
 
 def test_twelve_images_on_eachlabs_are_kept_flagged_and_generate_explains(
-        review: Studio, tmp_path: Path) -> None:
+    review: Studio, tmp_path: Path
+) -> None:
     window = review.window
     images = [make_image(tmp_path / f"shot{n:02}.png", 64, 48) for n in range(12)]
     drop(window.tray.view.viewport(), images)
@@ -200,13 +220,21 @@ def test_twelve_images_on_eachlabs_are_kept_flagged_and_generate_explains(
     assert "9" in tooltip
 
 
-@pytest.mark.parametrize(("status", "expected", "settings_link"), [
-    (401, "refused the API key", True),
-    (402, "no credits left", False),
-])
+@pytest.mark.parametrize(
+    ("status", "expected", "settings_link"),
+    [
+        (401, "refused the API key", True),
+        (402, "no credits left", False),
+    ],
+)
 def test_a_provider_error_on_submit_is_explained_in_the_window_and_nothing_is_lost(
-        review: Studio, simulator: Simulator, qtbot: QtBot, status: int, expected: str,
-        settings_link: bool) -> None:
+    review: Studio,
+    simulator: Simulator,
+    qtbot: QtBot,
+    status: int,
+    expected: str,
+    settings_link: bool,
+) -> None:
     window = review.window
     _ready_to_generate(review, simulator)
     comp = window.composition
@@ -238,7 +266,8 @@ def test_a_provider_error_on_submit_is_explained_in_the_window_and_nothing_is_lo
 
 
 def test_a_server_error_to_a_create_is_told_as_unknown_and_never_resent(
-        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
     """An HTTP 500 after the request was read may have created the job: the window says so,
     offers the jobs list's Check again, and nothing is sent a second time by itself."""
     window = review.window
@@ -260,7 +289,8 @@ def test_a_server_error_to_a_create_is_told_as_unknown_and_never_resent(
 
 
 def test_a_rate_limited_create_says_it_will_try_again(
-        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
     window = review.window
     _ready_to_generate(review, simulator)
     simulator.inject("eachlabs", "create", Fault.http(429, retry_after=60), times=5)
@@ -279,16 +309,26 @@ def test_a_rate_limited_create_says_it_will_try_again(
 
 
 def test_missing_key_names_the_provider_and_links_to_settings(
-        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), simulator)
     secrets = SecretStore(MemoryKeyring(), environ={})
-    bridge = EngineBridge(JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets),
-                          owns_store=True)
+    bridge = EngineBridge(
+        JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets), owns_store=True
+    )
     params = switch_model(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
-    window = MainWindow(settings, secrets, bridge, composition=Composition(params),
-                        simulator=True,
-                        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        composition=Composition(params),
+        simulator=True,
+        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -328,15 +368,25 @@ def _without_simulator_noise(err: str) -> str:
     """stderr minus the simulator's own server-thread reports (a client that hung up on it
     mid-answer is what closing does; the app is the subject here, not the test server)."""
     blocks = err.split("-" * 40)
-    return "".join(b for b in blocks if "process_request_thread" not in b
-                   and "Exception occurred during processing of request" not in b)
+    return "".join(
+        b
+        for b in blocks
+        if "process_request_thread" not in b
+        and "Exception occurred during processing of request" not in b
+    )
 
 
 @pytest.mark.parametrize("phase", ["submitting", "polling", "downloading", "playing"])
 def test_closing_mid_job_exits_at_once_and_the_job_resumes_on_the_next_start(
-        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], phase: str,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    phase: str,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     _home_on_simulator(tmp_path / "home", simulator, monkeypatch)
     simulator.set_timing(SimTiming(queued=0.1, running=2.0 if phase == "polling" else 0.2))
     if phase == "submitting":
@@ -364,9 +414,14 @@ def test_closing_mid_job_exits_at_once_and_the_job_resumes_on_the_next_start(
 
     if phase == "submitting":
         # The create is out (the simulator holds it for 3 s) and unanswered.
-        qtbot.waitUntil(lambda: (j := first.bridge.job(job_id)) is not None and
-                        j.create_sent_at is not None and j.state is JobState.SUBMITTING,
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda: (
+                (j := first.bridge.job(job_id)) is not None
+                and j.create_sent_at is not None
+                and j.state is JobState.SUBMITTING
+            ),
+            timeout=10_000,
+        )
     elif phase == "polling":
         qtbot.waitUntil(lambda: state() in (JobState.QUEUED, JobState.RUNNING), timeout=10_000)
     elif phase == "downloading":
@@ -390,10 +445,13 @@ def test_closing_mid_job_exits_at_once_and_the_job_resumes_on_the_next_start(
     try:
         restored = second.window.composition
         assert restored.prompt.text == "@Image1 turns around"  # the draft survived too
-        wanted = {JobState.DONE, JobState.SUBMIT_UNKNOWN} if phase == "submitting" \
-            else {JobState.DONE}
-        qtbot.waitUntil(lambda: (j := second.bridge.job(job_id)) is not None
-                        and j.state in wanted, timeout=30_000)
+        wanted = (
+            {JobState.DONE, JobState.SUBMIT_UNKNOWN} if phase == "submitting" else {JobState.DONE}
+        )
+        qtbot.waitUntil(
+            lambda: (j := second.bridge.job(job_id)) is not None and j.state in wanted,
+            timeout=30_000,
+        )
         job = second.bridge.job(job_id)
         assert job is not None
         if job.state is JobState.DONE:
@@ -406,8 +464,9 @@ def test_closing_mid_job_exits_at_once_and_the_job_resumes_on_the_next_start(
     assert "Traceback" not in err and "was destroyed but it is pending" not in err, err
 
 
-def test_empty_panels_say_what_to_do(review: Studio, simulator: Simulator, qtbot: QtBot,
-                                     tmp_path: Path) -> None:
+def test_empty_panels_say_what_to_do(
+    review: Studio, simulator: Simulator, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = review.window
     assert "Generate" in window.jobs.table.placeholder_text()
     assert "Double-click a finished job" in window.player.title_label.text()
@@ -440,7 +499,8 @@ def test_every_refused_file_of_one_drop_is_named(review: Studio, tmp_path: Path)
 
 
 def test_fix_all_shows_progress_and_can_be_cancelled(
-        review: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    review: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = review.window
     long_small = make_video(tmp_path / "long-small.mp4", 320, 240, seconds=14, fps=24)
     drop(window.tray.view.viewport(), [long_small])
@@ -462,8 +522,8 @@ def test_fix_all_shows_progress_and_can_be_cancelled(
 
 
 def test_an_unexpected_failure_to_store_the_job_is_shown_and_generate_comes_back(
-        review: Studio, simulator: Simulator, qtbot: QtBot,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    review: Studio, simulator: Simulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = review.window
     _ready_to_generate(review, simulator)
 
@@ -481,7 +541,8 @@ def test_an_unexpected_failure_to_store_the_job_is_shown_and_generate_comes_back
 
 
 def test_double_click_on_an_unfinished_job_says_when_it_will_play(
-        review: Studio, simulator: Simulator, qtbot: QtBot) -> None:
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
     window = review.window
     simulator.set_timing(SimTiming(queued=0.1, running=30.0))
     _ready_to_generate(review, simulator)

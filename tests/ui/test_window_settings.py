@@ -35,23 +35,40 @@ def second() -> Iterator[Simulator]:
 
 
 def test_saved_base_url_is_used_by_the_next_job(
-        qtbot: QtBot, simulator: Simulator, second: Simulator, tmp_path: Path,
-        run_async: RunAsync, qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot,
+    simulator: Simulator,
+    second: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     simulator.set_timing(SimTiming(queued=0.02, running=0.05))
     settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), simulator)
     secrets = simulator_secrets()
-    bridge = EngineBridge(JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets,
-                                    poll_interval=0.05), owns_store=True)
+    bridge = EngineBridge(
+        JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets, poll_interval=0.05),
+        owns_store=True,
+    )
     params = switch_model(GenerationParams(provider="kinovi"), capabilities.get("kinovi"))
-    window = MainWindow(settings, secrets, bridge, composition=Composition(params),
-                        simulator=True,
-                        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        composition=Composition(params),
+        simulator=True,
+        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     try:
         run_async(bridge.start())
         # A first job builds (and caches) the engine's client for the first server.
-        [first] = run_async(bridge.submit(make_snapshot(
-            "kinovi", "@Image1 waves", [simulator.sample_url("image.png")], duration=4)))
+        [first] = run_async(
+            bridge.submit(
+                make_snapshot(
+                    "kinovi", "@Image1 waves", [simulator.sample_url("image.png")], duration=4
+                )
+            )
+        )
         qtbot.waitUntil(lambda: bridge.store.get(first).state is JobState.DONE, timeout=15_000)
 
         dialog = window.open_settings()
@@ -61,8 +78,13 @@ def test_saved_base_url_is_used_by_the_next_job(
             dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
         assert load_settings().base_urls["kinovi"] == second.base_url("kinovi")
 
-        [again] = run_async(bridge.submit(make_snapshot(
-            "kinovi", "@Image1 waves", [second.sample_url("image.png")], duration=4)))
+        [again] = run_async(
+            bridge.submit(
+                make_snapshot(
+                    "kinovi", "@Image1 waves", [second.sample_url("image.png")], duration=4
+                )
+            )
+        )
         qtbot.waitUntil(lambda: bridge.store.get(again).state is JobState.DONE, timeout=15_000)
         assert simulator.count("kinovi", "create") == 1
         assert second.count("kinovi", "create") == 1

@@ -49,14 +49,20 @@ class Studio:
     def __init__(self, qtbot: QtBot, sim: Simulator, tmp_path: Path, run_async: RunAsync) -> None:
         settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), sim)
         secrets = simulator_secrets()
-        engine = JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets,
-                           provider_factory=_fast)
+        engine = JobEngine(
+            JobStore(tmp_path / "jobs.sqlite3"), settings, secrets, provider_factory=_fast
+        )
         self.bridge = EngineBridge(engine, owns_store=True)
         self.ui_state = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
-        params = switch_model(GenerationParams(provider="eachlabs"),
-                              capabilities.get("eachlabs"))
-        self.window = MainWindow(settings, secrets, self.bridge, simulator=True,
-                                 composition=Composition(params), ui_state=self.ui_state)
+        params = switch_model(GenerationParams(provider="eachlabs"), capabilities.get("eachlabs"))
+        self.window = MainWindow(
+            settings,
+            secrets,
+            self.bridge,
+            simulator=True,
+            composition=Composition(params),
+            ui_state=self.ui_state,
+        )
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -74,15 +80,21 @@ class Studio:
 
 
 @pytest.fixture
-def studio(qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-           qasync_loop: asyncio.AbstractEventLoop) -> Iterator[Studio]:
+def studio(
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> Iterator[Studio]:
     s = Studio(qtbot, simulator, tmp_path, run_async)
     yield s
     s.close()
 
 
 def test_compose_submit_and_download_through_the_simulator(
-        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = studio.window
     image, video, audio = sample_media(tmp_path)
     drop(window.tray.view.viewport(), [image, video, audio])
@@ -101,7 +113,9 @@ def test_compose_submit_and_download_through_the_simulator(
     comp = window.composition
     assert comp.prompt.text == "The person in @Image1 dances to @Audio1 "
     assert [m.ref_id for m in comp.prompt.live_mentions()] == [
-        comp.tray.items[0].id, comp.tray.items[2].id]
+        comp.tray.items[0].id,
+        comp.tray.items[2].id,
+    ]
 
     window.params.duration.setCurrentIndex(window.params.duration.findData(5))
     assert window.submit_bar.estimate.text().startswith("Estimate: $")
@@ -123,7 +137,8 @@ def test_compose_submit_and_download_through_the_simulator(
 
 
 def test_invalid_composition_blocks_generate_and_fix_all_conforms(
-        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = studio.window
     small = make_video(tmp_path / "small.mp4", 320, 240, seconds=2)
     drop(window.tray.view.viewport(), [small])
@@ -151,7 +166,8 @@ def test_invalid_composition_blocks_generate_and_fix_all_conforms(
 
 
 def test_close_remembers_geometry_and_splitters_apart_from_preferences(
-        studio: Studio, qtbot: QtBot, tmp_path: Path) -> None:
+    studio: Studio, qtbot: QtBot, tmp_path: Path
+) -> None:
     window = studio.window
     # Small enough for the offscreen platform's 800×600 screen (restoreGeometry clamps to it).
     window.resize(780, 560)
@@ -171,9 +187,12 @@ def test_close_remembers_geometry_and_splitters_apart_from_preferences(
     restored = again.top_splitter.sizes()
     # The side panels keep their widths; the compose column takes what the screen allows.
     assert (restored[0], restored[2]) == (sizes[0], sizes[2])
-    fresh = MainWindow(window.settings, window.secrets, studio.bridge,
-                       ui_state=QSettings(str(tmp_path / "empty.ini"),
-                                          QSettings.Format.IniFormat))
+    fresh = MainWindow(
+        window.settings,
+        window.secrets,
+        studio.bridge,
+        ui_state=QSettings(str(tmp_path / "empty.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(fresh)
     fresh.show()
     assert fresh.top_splitter.sizes() != restored
@@ -182,7 +201,8 @@ def test_close_remembers_geometry_and_splitters_apart_from_preferences(
 
 
 def test_over_budget_asks_first_and_submits_on_yes(
-        studio: Studio, tmp_path: Path, qtbot: QtBot, simulator: Simulator) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot, simulator: Simulator
+) -> None:
     window = studio.window
     window.settings.budget_usd = Decimal("0.01")  # the engine reads the same model
     comp = window.composition
@@ -204,15 +224,26 @@ def test_over_budget_asks_first_and_submits_on_yes(
 
 
 def test_missing_key_blocks_generate_until_one_is_saved(
-        qtbot: QtBot, simulator: Simulator, tmp_path: Path, run_async: RunAsync,
-        qasync_loop: asyncio.AbstractEventLoop) -> None:
+    qtbot: QtBot,
+    simulator: Simulator,
+    tmp_path: Path,
+    run_async: RunAsync,
+    qasync_loop: asyncio.AbstractEventLoop,
+) -> None:
     settings = simulator_settings(Settings(library_dir=str(tmp_path / "library")), simulator)
     secrets = SecretStore(MemoryKeyring(), environ={})
-    bridge = EngineBridge(JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets),
-                          owns_store=True)
+    bridge = EngineBridge(
+        JobEngine(JobStore(tmp_path / "jobs.sqlite3"), settings, secrets), owns_store=True
+    )
     params = switch_model(GenerationParams(provider="eachlabs"), capabilities.get("eachlabs"))
-    window = MainWindow(settings, secrets, bridge, composition=Composition(params), simulator=True,
-                        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        composition=Composition(params),
+        simulator=True,
+        ui_state=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     comp = window.composition
     comp.tray.add(Reference.from_source(simulator.sample_url("image.png")))
@@ -233,7 +264,8 @@ def test_missing_key_blocks_generate_until_one_is_saved(
 
 
 def test_files_pasted_into_the_prompt_go_to_the_tray(
-        studio: Studio, tmp_path: Path, qtbot: QtBot) -> None:
+    studio: Studio, tmp_path: Path, qtbot: QtBot
+) -> None:
     window = studio.window
     image = sample_media(tmp_path)[0]
     mime = QMimeData()

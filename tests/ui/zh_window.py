@@ -34,13 +34,15 @@ def main(out: str) -> int:
     for menu in window.findChildren(QMenu):
         texts += [a.text() for a in menu.actions() if a.text()]
     texts += [b.text() for b in window.findChildren(QAbstractButton) if b.isVisible() and b.text()]
-    texts += [label.text() for label in window.findChildren(QLabel)
-              if label.isVisible() and label.text()]
+    texts += [
+        label.text() for label in window.findChildren(QLabel) if label.isVisible() and label.text()
+    ]
     for header in window.findChildren(QHeaderView):
         model = header.model()
         if model is not None and header.orientation().value == 1:
-            texts += [str(model.headerData(i, header.orientation()))
-                      for i in range(model.columnCount())]
+            texts += [
+                str(model.headerData(i, header.orientation())) for i in range(model.columnCount())
+            ]
     screen = window.screen()
     picture = screen.grabWindow(int(window.winId())) if screen is not None else window.grab()
     if picture.isNull() or app.platformName() == "offscreen":

@@ -59,9 +59,14 @@ async def flow(out: Path, sim: Simulator) -> dict[str, Any]:
     engine = JobEngine(JobStore(out / "jobs.sqlite3"), settings, secrets, provider_factory=_fast)
     bridge = EngineBridge(engine, owns_store=True)
     params = switch_model(GenerationParams(provider="eachlabs"), capabilities.get("eachlabs"))
-    window = MainWindow(settings, secrets, bridge, simulator=True,
-                        composition=Composition(params),
-                        ui_state=QSettings(str(out / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        simulator=True,
+        composition=Composition(params),
+        ui_state=QSettings(str(out / "ui.ini"), QSettings.Format.IniFormat),
+    )
     window.show()
     await bridge.start()
     comp = window.composition
@@ -79,9 +84,10 @@ async def flow(out: Path, sim: Simulator) -> dict[str, Any]:
     ids = results[0].job_ids
 
     def finished() -> bool:
-        return all((j := bridge.job(i)) is not None and j.state in (JobState.DONE,
-                                                                      JobState.FAILED)
-                   for i in ids)
+        return all(
+            (j := bridge.job(i)) is not None and j.state in (JobState.DONE, JobState.FAILED)
+            for i in ids
+        )
 
     await _until(finished, 60)
     states = {bridge.job(i).provider: bridge.job(i).state.value for i in ids}  # type: ignore[union-attr]
@@ -94,8 +100,12 @@ async def flow(out: Path, sim: Simulator) -> dict[str, Any]:
     view.resize(1200, 460)
 
     def playing() -> bool:
-        return all(p.player is not None and p.player.state() is PlaybackState.PLAYING
-                   and p.player.time_ms() > 600 for p in view.panes)
+        return all(
+            p.player is not None
+            and p.player.state() is PlaybackState.PLAYING
+            and p.player.time_ms() > 600
+            for p in view.panes
+        )
 
     all_playing = await _until(playing, 20)
     await asyncio.sleep(0.3)

@@ -80,8 +80,12 @@ def main(argv: list[str]) -> int:
         "time_ms": player.time_ms(),
         "bound_window": player.bound_window,
         "surface_window": int(panel.surface.winId()),
-        "surface": [int(origin.x() * ratio), int(origin.y() * ratio),
-                    int(panel.surface.width() * ratio), int(panel.surface.height() * ratio)],
+        "surface": [
+            int(origin.x() * ratio),
+            int(origin.y() * ratio),
+            int(panel.surface.width() * ratio),
+            int(panel.surface.height() * ratio),
+        ],
         "image": [shot.width(), shot.height()],
     }
     panel.shutdown()

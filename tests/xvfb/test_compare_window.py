@@ -16,20 +16,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.xvfb,
-    pytest.mark.skipif(not os.environ.get("DISPLAY"),
-                       reason="needs an X display: run under `xvfb-run -a` (scripts/check does)"),
+    pytest.mark.skipif(
+        not os.environ.get("DISPLAY"),
+        reason="needs an X display: run under `xvfb-run -a` (scripts/check does)",
+    ),
 ]
 
 
 def test_three_providers_play_side_by_side_with_moving_pictures(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="xcb",
-               SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy")
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="xcb", SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy"
+    )
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     env.setdefault("XDG_RUNTIME_DIR", str(runtime))
-    done = subprocess.run([sys.executable, "-m", "tests.xvfb.compare_window", str(tmp_path)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=110,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.xvfb.compare_window", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["platform"] == "xcb"
@@ -43,8 +52,11 @@ def test_three_providers_play_side_by_side_with_moving_pictures(tmp_path: Path) 
     for x0, y0, width, height in result["areas"]:
         x0, y0 = int(x0 * ratio), int(y0 * ratio)
         width, height = int(width * ratio), int(height * ratio)
-        points = [(x, y) for x in range(x0 + 4, x0 + width - 4, 6)
-                  for y in range(y0 + 4, y0 + height - 4, 6)]
+        points = [
+            (x, y)
+            for x in range(x0 + 4, x0 + width - 4, 6)
+            for y in range(y0 + 4, y0 + height - 4, 6)
+        ]
         lit = sum(first.pixelColor(x, y).value() > 60 for x, y in points)
         moved = sum(first.pixel(x, y) != second.pixel(x, y) for x, y in points)
         # The simulator's clip is colour bars over a gradient, both moving every frame.

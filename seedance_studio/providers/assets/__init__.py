@@ -29,8 +29,16 @@ from seedance_studio.providers.assets.hosts import AssetHost, EachlabsHost, S3Ho
 from seedance_studio.providers.base import KeySource, check_sendable, is_loopback_url
 from seedance_studio.providers.http import DEFAULT_TIMEOUT
 
-__all__ = ["AssetHost", "AssetResolver", "EachlabsHost", "HostedFile", "S3Host",
-           "UploadCache", "Uploaded", "make_host"]
+__all__ = [
+    "AssetHost",
+    "AssetResolver",
+    "EachlabsHost",
+    "HostedFile",
+    "S3Host",
+    "UploadCache",
+    "Uploaded",
+    "make_host",
+]
 
 PLACEHOLDER_SCHEME = "upload"
 """Dry runs show local files as upload://<host>/<file name>."""
@@ -45,8 +53,9 @@ def fal_host(settings: Settings, secrets: KeySource, client: httpx.AsyncClient) 
     return FalCdnHost(sibling_hosts(base)[0], secrets, client)
 
 
-def make_host(settings: Settings, secrets: KeySource,
-              client: httpx.AsyncClient) -> AssetHost | None:
+def make_host(
+    settings: Settings, secrets: KeySource, client: httpx.AsyncClient
+) -> AssetHost | None:
     """The host the settings choose; None when the user chose none."""
     if settings.asset_host == "fal":
         return fal_host(settings, secrets, client)
@@ -61,10 +70,17 @@ def make_host(settings: Settings, secrets: KeySource,
 class AssetResolver:
     """Turns a composition's references into URLs for one provider."""
 
-    def __init__(self, settings: Settings, secrets: KeySource, *,
-                 http: httpx.AsyncClient | None = None, allow_loopback: bool = False,
-                 local: bool = False, cache: UploadCache | None = None,
-                 host: AssetHost | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: KeySource,
+        *,
+        http: httpx.AsyncClient | None = None,
+        allow_loopback: bool = False,
+        local: bool = False,
+        cache: UploadCache | None = None,
+        host: AssetHost | None = None,
+    ) -> None:
         self._own_client = http is None
         self._client = http or httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
         self.allow_loopback = allow_loopback
@@ -73,9 +89,15 @@ class AssetResolver:
         self.host = host if host is not None else make_host(settings, secrets, self._client)
 
     @classmethod
-    def for_provider(cls, provider_id: str, settings: Settings, secrets: KeySource, *,
-                     http: httpx.AsyncClient | None = None,
-                     cache: UploadCache | None = None) -> AssetResolver:
+    def for_provider(
+        cls,
+        provider_id: str,
+        settings: Settings,
+        secrets: KeySource,
+        *,
+        http: httpx.AsyncClient | None = None,
+        cache: UploadCache | None = None,
+    ) -> AssetResolver:
         """A resolver whose loopback rule follows the provider's base URL; a local provider
         (the animatic) gets paths back unchanged."""
         try:
@@ -85,8 +107,9 @@ class AssetResolver:
         if caps.local:
             return cls(settings, secrets, http=http, local=True, cache=cache)
         base = settings.base_url(provider_id, caps.base_url)
-        resolver = cls(settings, secrets, http=http, allow_loopback=is_loopback_url(base),
-                       cache=cache)
+        resolver = cls(
+            settings, secrets, http=http, allow_loopback=is_loopback_url(base), cache=cache
+        )
         if provider_id == "fal":  # fal's requests take fal CDN URLs, whatever the setting
             resolver.host = fal_host(settings, secrets, resolver._client)
         return resolver
@@ -117,16 +140,18 @@ class AssetResolver:
 
     # -- resolving --------------------------------------------------------------------------
 
-    async def resolve(self, refs: list[Reference], *,
-                      progress: Progress | None = None) -> dict[str, str]:
+    async def resolve(
+        self, refs: list[Reference], *, progress: Progress | None = None
+    ) -> dict[str, str]:
         """Each reference id mapped to a URL a provider can fetch (uploading local files)."""
         out: dict[str, str] = {}
         for ref in refs:
             if self.local:
                 out[ref.id] = ref.source
             elif ref.is_url:
-                check_sendable(ref.source, allow_loopback=self.allow_loopback,
-                               label=ref.display_name)
+                check_sendable(
+                    ref.source, allow_loopback=self.allow_loopback, label=ref.display_name
+                )
                 out[ref.id] = ref.source
             else:
                 out[ref.id] = await self._hosted(ref, progress)
@@ -140,7 +165,8 @@ class AssetResolver:
         if self.host is None:
             raise CompositionError(
                 f"{ref.display_name} is a local file and no upload host is set: choose eachlabs "
-                "or an S3 bucket in Settings, or use a public https URL")
+                "or an S3 bucket in Settings, or use a public https URL"
+            )
         digest = await sha256_of(path)
         cached = self.cache.get(self.host.host_id, digest)
         if cached is not None:
@@ -148,10 +174,18 @@ class AssetResolver:
                 progress(ref.id, size, size)
             return cached.url
         uploaded = await self.host.upload(
-            path, ref_id=ref.id, kind=ref.kind.value, content_type=content_type_of(ref, path),
-            size=size, digest=digest, progress=progress)
-        check_sendable(uploaded.url, allow_loopback=self.allow_loopback,
-                       label=f"{ref.display_name} (uploaded)")
-        self.cache.put(self.host.host_id, digest, uploaded.url,
-                       lifetime_s=uploaded.lifetime_s, size=size)
+            path,
+            ref_id=ref.id,
+            kind=ref.kind.value,
+            content_type=content_type_of(ref, path),
+            size=size,
+            digest=digest,
+            progress=progress,
+        )
+        check_sendable(
+            uploaded.url, allow_loopback=self.allow_loopback, label=f"{ref.display_name} (uploaded)"
+        )
+        self.cache.put(
+            self.host.host_id, digest, uploaded.url, lifetime_s=uploaded.lifetime_s, size=size
+        )
         return uploaded.url

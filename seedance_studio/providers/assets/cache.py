@@ -57,7 +57,8 @@ class UploadCache:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 self._entries[key] = HostedFile(
                     url=str(value["url"]),
-                    expires_at=None if value.get("expires_at") is None
+                    expires_at=None
+                    if value.get("expires_at") is None
                     else float(value["expires_at"]),
                     uploaded_at=float(value.get("uploaded_at", 0.0)),
                     size=int(value.get("size", 0)),
@@ -82,11 +83,15 @@ class UploadCache:
         library shows them)."""
         now = self._clock()
         with self._lock:
-            return {key.rsplit("|", 1)[0]: entry for key, entry in self._entries.items()
-                    if key.endswith(f"|{digest}") and self._usable(entry, now)}
+            return {
+                key.rsplit("|", 1)[0]: entry
+                for key, entry in self._entries.items()
+                if key.endswith(f"|{digest}") and self._usable(entry, now)
+            }
 
-    def put(self, host_id: str, digest: str, url: str, *, lifetime_s: float | None,
-            size: int) -> HostedFile:
+    def put(
+        self, host_id: str, digest: str, url: str, *, lifetime_s: float | None, size: int
+    ) -> HostedFile:
         """Remember an upload whose URL stays valid `lifetime_s` from now (None: forever)."""
         now = self._clock()
         expires_at = None if lifetime_s is None else now + lifetime_s
@@ -98,14 +103,21 @@ class UploadCache:
 
     def _save_locked(self) -> None:
         now = self._clock()
-        live = {k: v for k, v in self._entries.items()
-                if v.expires_at is None or v.expires_at > now}
+        live = {
+            k: v for k, v in self._entries.items() if v.expires_at is None or v.expires_at > now
+        }
         self._entries = live
         data: dict[str, object] = {
             "version": CACHE_VERSION,
-            "entries": {k: {"url": v.url, "expires_at": v.expires_at,
-                            "uploaded_at": v.uploaded_at, "size": v.size}
-                        for k, v in live.items()},
+            "entries": {
+                k: {
+                    "url": v.url,
+                    "expires_at": v.expires_at,
+                    "uploaded_at": v.uploaded_at,
+                    "size": v.size,
+                }
+                for k, v in live.items()
+            },
         }
         tmp = self.path.with_suffix(".tmp")
         try:

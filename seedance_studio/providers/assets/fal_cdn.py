@@ -42,29 +42,46 @@ class FalCdnHost:
         if not key:
             raise MissingKeyError(
                 "Local files are uploaded to fal's CDN with your fal key, and none is stored: "
-                f"add it in Settings or set {env_var_hint('fal')}", provider="fal")
+                f"add it in Settings or set {env_var_hint('fal')}",
+                provider="fal",
+            )
         return key
 
     def initiate_request(self, name: str, content_type: str) -> dict[str, object]:
         """The initiate call as it would be sent (key masked), for dry runs."""
-        return {"method": "POST",
-                "url": f"{self.rest_url}/storage/upload/initiate?storage_type={STORAGE_TYPE}",
-                "headers": {"Authorization": f"Key {MASK}", "Content-Type": "application/json"},
-                "body": {"file_name": safe_name(name), "content_type": content_type}}
+        return {
+            "method": "POST",
+            "url": f"{self.rest_url}/storage/upload/initiate?storage_type={STORAGE_TYPE}",
+            "headers": {"Authorization": f"Key {MASK}", "Content-Type": "application/json"},
+            "body": {"file_name": safe_name(name), "content_type": content_type},
+        }
 
-    async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
-                     size: int, digest: str, progress: Progress | None) -> Uploaded:
+    async def upload(
+        self,
+        path: Path,
+        *,
+        ref_id: str,
+        kind: str,
+        content_type: str,
+        size: int,
+        digest: str,
+        progress: Progress | None,
+    ) -> Uploaded:
         key = self._key()
         slot = await self.transport.send_safe(
-            "POST", f"{self.rest_url}/storage/upload/initiate",
+            "POST",
+            f"{self.rest_url}/storage/upload/initiate",
             params={"storage_type": STORAGE_TYPE},
             headers={"Authorization": f"Key {key}", "Content-Type": "application/json"},
-            json_body={"file_name": safe_name(path.name), "content_type": content_type})
+            json_body={"file_name": safe_name(path.name), "content_type": content_type},
+        )
         put_url = slot.get("upload_url") if isinstance(slot, dict) else None
         file_url = slot.get("file_url") if isinstance(slot, dict) else None
         if not isinstance(put_url, str) or not isinstance(file_url, str):
-            raise MalformedResponseError("fal: the upload answer lacks upload_url or file_url",
-                                         provider="fal")
-        await put_file(self.transport, put_url, {"Content-Type": content_type}, path, ref_id,
-                       size, progress)
+            raise MalformedResponseError(
+                "fal: the upload answer lacks upload_url or file_url", provider="fal"
+            )
+        await put_file(
+            self.transport, put_url, {"Content-Type": content_type}, path, ref_id, size, progress
+        )
         return Uploaded(url=file_url, lifetime_s=FILE_LIFETIME_S)

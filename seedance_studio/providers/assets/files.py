@@ -13,10 +13,19 @@ from seedance_studio.core.reference import Reference, format_from_name
 
 CHUNK_BYTES = 256 * 1024
 FORMAT_TYPES = {
-    "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
-    "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm",
-    "mp3": "audio/mpeg", "wav": "audio/x-wav", "m4a": "audio/mp4", "aac": "audio/aac",
-    "ogg": "audio/ogg", "flac": "audio/flac",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "mp3": "audio/mpeg",
+    "wav": "audio/x-wav",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
+    "ogg": "audio/ogg",
+    "flac": "audio/flac",
 }
 """Each the type the standard MIME table maps back to the format's extension: a host that
 names an upload from its type (eachlabs' presign takes only the type) then keeps `.wav`
@@ -57,7 +66,8 @@ def content_type_of(ref: Reference, path: Path) -> str:
     if guessed:
         return guessed
     return {"image": "image/png", "video": "video/mp4", "audio": "audio/mpeg"}.get(
-        ref.kind.value, "application/octet-stream")
+        ref.kind.value, "application/octet-stream"
+    )
 
 
 def safe_name(name: str) -> str:
@@ -66,8 +76,9 @@ def safe_name(name: str) -> str:
     return cleaned[-100:]
 
 
-async def stream_file(path: Path, ref_id: str, total: int,
-                      progress: Progress | None) -> AsyncIterator[bytes]:
+async def stream_file(
+    path: Path, ref_id: str, total: int, progress: Progress | None
+) -> AsyncIterator[bytes]:
     """The file's bytes in chunks, reporting progress after each one."""
     sent = 0
     with path.open("rb") as f:

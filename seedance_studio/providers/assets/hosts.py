@@ -51,12 +51,28 @@ class AssetHost(Protocol):
         """Short name for placeholders: upload://<label>/<file name>."""
         ...
 
-    async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
-                     size: int, digest: str, progress: Progress | None) -> Uploaded: ...
+    async def upload(
+        self,
+        path: Path,
+        *,
+        ref_id: str,
+        kind: str,
+        content_type: str,
+        size: int,
+        digest: str,
+        progress: Progress | None,
+    ) -> Uploaded: ...
 
 
-async def put_file(transport: http_mod.Transport, url: str, headers: dict[str, str],
-                    path: Path, ref_id: str, size: int, progress: Progress | None) -> None:
+async def put_file(
+    transport: http_mod.Transport,
+    url: str,
+    headers: dict[str, str],
+    path: Path,
+    ref_id: str,
+    size: int,
+    progress: Progress | None,
+) -> None:
     """PUT the file, streamed; an upload is safe to repeat, so failures that `retry` allows
     (dropped connections, 5xx, 429) are retried with back-off, each time from the start."""
     attempt = 0
@@ -66,8 +82,11 @@ async def put_file(transport: http_mod.Transport, url: str, headers: dict[str, s
             progress(ref_id, 0, size)
         try:
             response = await transport.client.put(
-                url, headers={**headers, "Content-Length": str(size)},
-                content=stream_file(path, ref_id, size, progress), timeout=UPLOAD_TIMEOUT)
+                url,
+                headers={**headers, "Content-Length": str(size)},
+                content=stream_file(path, ref_id, size, progress),
+                timeout=UPLOAD_TIMEOUT,
+            )
             transport.check(response)
             return
         except httpx.TransportError as exc:
@@ -88,8 +107,9 @@ class EachlabsHost:
     def __init__(self, base_url: str, keys: KeySource, client: httpx.AsyncClient) -> None:
         self.base_url = base_url.rstrip("/")
         self._keys = keys
-        self.transport = http_mod.Transport("eachlabs", client,
-                                            secrets=lambda: (keys.get("eachlabs"),))
+        self.transport = http_mod.Transport(
+            "eachlabs", client, secrets=lambda: (keys.get("eachlabs"),)
+        )
 
     @property
     def host_id(self) -> str:
@@ -101,24 +121,38 @@ class EachlabsHost:
             raise MissingKeyError(
                 "Local files are uploaded with your eachlabs key, and none is stored: add it in "
                 f"Settings or set {env_var_hint('eachlabs')}, or choose another asset host",
-                provider="eachlabs")
+                provider="eachlabs",
+            )
         return key
 
-    async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
-                     size: int, digest: str, progress: Progress | None) -> Uploaded:
+    async def upload(
+        self,
+        path: Path,
+        *,
+        ref_id: str,
+        kind: str,
+        content_type: str,
+        size: int,
+        digest: str,
+        progress: Progress | None,
+    ) -> Uploaded:
         key = self._key()
         file_type = kind if kind in ("image", "video", "audio") else "other"
         slot = await self.transport.send_safe(
-            "POST", f"{self.base_url}/upload/presign",
+            "POST",
+            f"{self.base_url}/upload/presign",
             headers={"X-API-Key": key, "Content-Type": "application/json"},
-            json_body={"content_type": content_type, "file_type": file_type})
+            json_body={"content_type": content_type, "file_type": file_type},
+        )
         if not isinstance(slot, dict):
-            raise MalformedResponseError("eachlabs: the presign answer is not an object",
-                                         provider="eachlabs")
+            raise MalformedResponseError(
+                "eachlabs: the presign answer is not an object", provider="eachlabs"
+            )
         put_url, public_url = slot.get("presigned_url"), slot.get("public_url")
         if not isinstance(put_url, str) or not isinstance(public_url, str):
-            raise MalformedResponseError("eachlabs: the presign answer lacks its URLs",
-                                         provider="eachlabs")
+            raise MalformedResponseError(
+                "eachlabs: the presign answer lacks its URLs", provider="eachlabs"
+            )
         required = slot.get("required_headers") or {}
         if not isinstance(required, dict):
             required = {}
@@ -140,7 +174,8 @@ class S3Host:
         self._keys = keys
         self._s3: Any = None
         self.transport = http_mod.Transport(
-            "s3", client, secrets=lambda: (keys.get(S3_SECRET_ACCESS_KEY),))
+            "s3", client, secrets=lambda: (keys.get(S3_SECRET_ACCESS_KEY),)
+        )
 
     @property
     def host_id(self) -> str:
@@ -158,7 +193,8 @@ class S3Host:
             raise MissingKeyError(
                 "The S3 bucket needs an access key id and secret: add them in Settings or set "
                 f"{env_var(S3_ACCESS_KEY_ID)} and {env_var(S3_SECRET_ACCESS_KEY)}",
-                provider="s3")
+                provider="s3",
+            )
         if not self.settings.bucket:
             raise MissingKeyError("No S3 bucket is set: choose one in Settings", provider="s3")
         return key_id, secret
@@ -170,12 +206,17 @@ class S3Host:
 
             key_id, secret = self._credentials()
             custom = bool(self.settings.endpoint_url)
-            config = Config(signature_version="s3v4",
-                            s3={"addressing_style": "path" if custom else "auto"})
+            config = Config(
+                signature_version="s3v4", s3={"addressing_style": "path" if custom else "auto"}
+            )
             self._s3 = botocore.session.get_session().create_client(
-                "s3", region_name=self.settings.region or "us-east-1",
+                "s3",
+                region_name=self.settings.region or "us-east-1",
                 endpoint_url=self.settings.endpoint_url or None,
-                aws_access_key_id=key_id, aws_secret_access_key=secret, config=config)
+                aws_access_key_id=key_id,
+                aws_secret_access_key=secret,
+                config=config,
+            )
         return self._s3
 
     def object_key(self, digest: str, name: str) -> str:
@@ -190,18 +231,31 @@ class S3Host:
         s3 = self._client()
         bucket = self.settings.bucket
         put_url = s3.generate_presigned_url(
-            "put_object", Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
-            ExpiresIn=S3_PUT_EXPIRY_S)
+            "put_object",
+            Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
+            ExpiresIn=S3_PUT_EXPIRY_S,
+        )
         get_url = s3.generate_presigned_url(
-            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=self.expiry_s)
+            "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=self.expiry_s
+        )
         return put_url, get_url
 
-    async def upload(self, path: Path, *, ref_id: str, kind: str, content_type: str,
-                     size: int, digest: str, progress: Progress | None) -> Uploaded:
+    async def upload(
+        self,
+        path: Path,
+        *,
+        ref_id: str,
+        kind: str,
+        content_type: str,
+        size: int,
+        digest: str,
+        progress: Progress | None,
+    ) -> Uploaded:
         key = self.object_key(digest, path.name)
         issued = time.monotonic()
         put_url, get_url = await asyncio.to_thread(self.presign, key, content_type)
-        await put_file(self.transport, put_url, {"Content-Type": content_type}, path, ref_id,
-                        size, progress)
+        await put_file(
+            self.transport, put_url, {"Content-Type": content_type}, path, ref_id, size, progress
+        )
         # the GET URL's life started when it was signed, before the upload
         return Uploaded(url=get_url, lifetime_s=self.expiry_s - (time.monotonic() - issued))

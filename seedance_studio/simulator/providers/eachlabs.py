@@ -45,8 +45,14 @@ RESOLUTIONS = {"480p": 480, "720p": 720}
 DURATIONS = ("auto", *(str(n) for n in range(4, 16)))
 AUTO_SECONDS = 5
 USD_PER_SECOND = {"480p": 0.1412, "720p": 0.3024, "1080p": 0.685}
-LIMITS = Limits(images=9, videos=3, audios=3, total=12,
-                image_suffixes=("jpg", "jpeg", "png", "webp"), video_max_pixels=834 * 1112)
+LIMITS = Limits(
+    images=9,
+    videos=3,
+    audios=3,
+    total=12,
+    image_suffixes=("jpg", "jpeg", "png", "webp"),
+    video_max_pixels=834 * 1112,
+)
 """The page's own limits: "Supported formats: JPEG, PNG, WebP" and "between ~480p
 (640x640) and ~720p (834x1112)"."""
 FILE_TYPES = ("image", "video", "audio", "other")
@@ -179,15 +185,19 @@ class Eachlabs(Provider):
             optional_bool(inputs, "generate_audio")
             optional_str(inputs, "end_user_id")
             optional_str(body, "webhook_url")
-            fetched = [inspect_url(self.state, url, f"image_urls[{i}]", https_only=True)
-                       for i, url in enumerate(images)]
-            fetched += [inspect_url(self.state, u, f"video_urls[{i}]", https_only=True)
-                        for i, u in enumerate(videos)]
+            fetched = [
+                inspect_url(self.state, url, f"image_urls[{i}]", https_only=True)
+                for i, url in enumerate(images)
+            ]
+            fetched += [
+                inspect_url(self.state, u, f"video_urls[{i}]", https_only=True)
+                for i, u in enumerate(videos)
+            ]
             for ref in fetched:
                 problem = media_problem(ref.kind, ref.suffix, ref.width, ref.height, LIMITS)
                 if problem:
                     raise ApiError(400, problem)
-            video_s = [ref.duration for ref in fetched[len(images):]]
+            video_s = [ref.duration for ref in fetched[len(images) :]]
             audio_s = [
                 inspect_url(self.state, u, f"audio_urls[{i}]", https_only=True).duration
                 for i, u in enumerate(audios)

@@ -50,8 +50,9 @@ DURATIONS = ("auto", *(str(n) for n in range(4, 16)))
 AUTO_SECONDS = 5
 LIMITS = Limits(images=9, videos=3, audios=3, total=12)
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-BALANCE_MESSAGE = ("User is locked. Reason: Exhausted balance. Top up your balance at "
-                   "fal.ai/dashboard/billing.")
+BALANCE_MESSAGE = (
+    "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing."
+)
 COUNT_MESSAGES = {
     "total": "Total files across all modalities must not exceed 12",
     "images": "Up to 9 images are supported",
@@ -88,8 +89,10 @@ class Fal(Provider):
     missing_key_message: str = "No authentication credentials were provided"
     bad_key_message: str = "Invalid API key, check your FAL_KEY"
     broke_message: str = BALANCE_MESSAGE
-    moderation_message: str = ("The content could not be processed because it contained "
-                               "material flagged by a content checker.")
+    moderation_message: str = (
+        "The content could not be processed because it contained "
+        "material flagged by a content checker."
+    )
     failure_message: str = "Internal error during video generation"
 
     def __post_init__(self) -> None:
@@ -100,14 +103,28 @@ class Fal(Provider):
             route("GET", f"{req}/status", "query", self.status),
             route("GET", req, "result", self.result),
             route("PUT", f"{req}/cancel", "cancel", self.cancel),
-            route("POST", f"{self.prefix}/rest/storage/upload/initiate", "initiate",
-                  self.initiate),
-            route("PUT", f"{self.prefix}/cdn/upload/(?P<id>[^/]+)", "upload", self.upload,
-                  auth=False, body_limit=MAX_UPLOAD_BYTES),
-            route("GET|HEAD", f"{self.prefix}/cdn/files/(?P<id>[^/]+)/(?P<name>[^/]+)",
-                  "public", self.public, auth=False),
-            route("GET", f"{self.prefix}/platform/v1/models/requests/by-endpoint", "history",
-                  self.history),
+            route("POST", f"{self.prefix}/rest/storage/upload/initiate", "initiate", self.initiate),
+            route(
+                "PUT",
+                f"{self.prefix}/cdn/upload/(?P<id>[^/]+)",
+                "upload",
+                self.upload,
+                auth=False,
+                body_limit=MAX_UPLOAD_BYTES,
+            ),
+            route(
+                "GET|HEAD",
+                f"{self.prefix}/cdn/files/(?P<id>[^/]+)/(?P<name>[^/]+)",
+                "public",
+                self.public,
+                auth=False,
+            ),
+            route(
+                "GET",
+                f"{self.prefix}/platform/v1/models/requests/by-endpoint",
+                "history",
+                self.history,
+            ),
         ]
 
     def api_key(self, req: Request) -> str | None:
@@ -126,8 +143,13 @@ class Fal(Provider):
 
     def render_error(self, err: ApiError) -> Response:
         if isinstance(err, UnprocessableError) or (err.status == 422 and err.code):
-            detail = [{"loc": [err.details or "body"], "msg": err.message,
-                       "type": str(err.code or "value_error")}]
+            detail = [
+                {
+                    "loc": [err.details or "body"],
+                    "msg": err.message,
+                    "type": str(err.code or "value_error"),
+                }
+            ]
             return Response.json({"detail": detail}, 422, err.headers)
         return Response.json({"detail": err.message}, err.status, err.headers)
 
@@ -150,16 +172,21 @@ class Fal(Provider):
         resolutions = ENDPOINTS[endpoint]
         resolution = body.get("resolution", "720p")
         if resolution not in resolutions:
-            raise UnprocessableError(f"Input should be {', '.join(map(repr, resolutions))}",
-                                "literal_error", "resolution")
+            raise UnprocessableError(
+                f"Input should be {', '.join(map(repr, resolutions))}",
+                "literal_error",
+                "resolution",
+            )
         duration = body.get("duration", "auto")
         if duration not in DURATIONS:
-            raise UnprocessableError("Input should be 'auto' or '4' to '15'", "literal_error",
-                                "duration")
+            raise UnprocessableError(
+                "Input should be 'auto' or '4' to '15'", "literal_error", "duration"
+            )
         aspect = body.get("aspect_ratio", "auto")
         if aspect not in ("auto", *ASPECT_RATIOS):
-            raise UnprocessableError("Input should be a supported aspect ratio", "literal_error",
-                                "aspect_ratio")
+            raise UnprocessableError(
+                "Input should be a supported aspect ratio", "literal_error", "aspect_ratio"
+            )
         seed = body.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise UnprocessableError("Input should be a valid integer", "int_type", "seed")
@@ -167,33 +194,56 @@ class Fal(Provider):
             optional_bool(body, "generate_audio")
             for i, url in enumerate(images):
                 inspect_url(self.state, url, f"image_urls[{i}]")
-            video_s = [inspect_url(self.state, u, f"video_urls[{i}]").duration
-                       for i, u in enumerate(videos)]
-            audio_s = [inspect_url(self.state, u, f"audio_urls[{i}]").duration
-                       for i, u in enumerate(audios)]
+            video_s = [
+                inspect_url(self.state, u, f"video_urls[{i}]").duration
+                for i, u in enumerate(videos)
+            ]
+            audio_s = [
+                inspect_url(self.state, u, f"audio_urls[{i}]").duration
+                for i, u in enumerate(audios)
+            ]
         except ApiError as err:
             raise UnprocessableError(err.message, "file_download_error") from None
         problem = duration_problem(video_s, audio_s, LIMITS)
         if problem:
             raise UnprocessableError(DURATION_MESSAGES[problem])
         seconds = AUTO_SECONDS if duration == "auto" else int(duration)
-        width, height = ratio_dims("16:9" if aspect == "auto" else aspect,
-                                   resolutions[resolution])
+        width, height = ratio_dims("16:9" if aspect == "auto" else aspect, resolutions[resolution])
         input_s = sum(s or 0.0 for s in video_s)
         rate = USD_PER_1K_TOKENS[endpoint] * (VIDEO_INPUT_FACTOR if videos else 1.0)
         cost = round(tokens(width, height, seconds + input_s) / 1000 * rate, 6)
-        job = self.new_job(ctx, job_id=str(uuid.uuid4()), model=endpoint, duration=seconds,
-                           width=width, height=height, request=body, cost=cost,
-                           extra={"endpoint": endpoint, "seed": seed or 42,
-                                  "ahead": int(self.state.option(self.name, "queue_ahead"))})
-        return Response.json({**self._urls(job), "request_id": job.id,
-                              "gateway_request_id": str(uuid.uuid4()),
-                              "status": "IN_QUEUE", "queue_position": job.extra["ahead"]})
+        job = self.new_job(
+            ctx,
+            job_id=str(uuid.uuid4()),
+            model=endpoint,
+            duration=seconds,
+            width=width,
+            height=height,
+            request=body,
+            cost=cost,
+            extra={
+                "endpoint": endpoint,
+                "seed": seed or 42,
+                "ahead": int(self.state.option(self.name, "queue_ahead")),
+            },
+        )
+        return Response.json(
+            {
+                **self._urls(job),
+                "request_id": job.id,
+                "gateway_request_id": str(uuid.uuid4()),
+                "status": "IN_QUEUE",
+                "queue_position": job.extra["ahead"],
+            }
+        )
 
     def _urls(self, job: Job) -> dict[str, str]:
         base = f"{self.state.url}{self.prefix}/queue/{APP}/requests/{job.id}"
-        return {"status_url": f"{base}/status", "response_url": base,
-                "cancel_url": f"{base}/cancel"}
+        return {
+            "status_url": f"{base}/status",
+            "response_url": base,
+            "cancel_url": f"{base}/cancel",
+        }
 
     def _position(self, job: Job) -> int:
         """Counts down while queued: the requests ahead leave one by one."""
@@ -206,17 +256,34 @@ class Fal(Provider):
         job = self.own_job(ctx, ctx.params["id"], "Request not found")
         phase = job.phase()
         if phase is Phase.QUEUED:
-            return Response.json({"status": "IN_QUEUE", "queue_position": self._position(job),
-                                  "response_url": self._urls(job)["response_url"]})
+            return Response.json(
+                {
+                    "status": "IN_QUEUE",
+                    "queue_position": self._position(job),
+                    "response_url": self._urls(job)["response_url"],
+                }
+            )
         if phase is Phase.RUNNING:
-            return Response.json({"status": "IN_PROGRESS", "logs": [],
-                                  "response_url": self._urls(job)["response_url"]})
-        if phase is Phase.CANCELLED and self.state.option(self.name,
-                                                         "cancelled_status") == "CANCELLED":
+            return Response.json(
+                {
+                    "status": "IN_PROGRESS",
+                    "logs": [],
+                    "response_url": self._urls(job)["response_url"],
+                }
+            )
+        if (
+            phase is Phase.CANCELLED
+            and self.state.option(self.name, "cancelled_status") == "CANCELLED"
+        ):
             return Response.json({"status": "CANCELLED"})
-        return Response.json({"status": "COMPLETED", "logs": [],
-                              "response_url": self._urls(job)["response_url"],
-                              "metrics": {"inference_time": job.timing.running_s}})
+        return Response.json(
+            {
+                "status": "COMPLETED",
+                "logs": [],
+                "response_url": self._urls(job)["response_url"],
+                "metrics": {"inference_time": job.timing.running_s},
+            }
+        )
 
     def result(self, ctx: Ctx) -> Response:
         job = self.own_job(ctx, ctx.params["id"], "Request not found")
@@ -226,13 +293,21 @@ class Fal(Provider):
         if phase is Phase.CANCELLED:
             raise ApiError(400, "Request was cancelled")
         if phase is Phase.BLOCKED:
-            raise UnprocessableError(self.failure_text(job, True), "content_policy_violation",
-                                "prompt")
+            raise UnprocessableError(
+                self.failure_text(job, True), "content_policy_violation", "prompt"
+            )
         if phase is Phase.FAILED:
             raise UnprocessableError(self.failure_text(job, False), "generation_error")
-        return Response.json({"video": {"url": self.result_url(job), "content_type":
-                                        "video/mp4", "file_name": f"{job.id}.mp4"},
-                              "seed": job.extra.get("seed")})
+        return Response.json(
+            {
+                "video": {
+                    "url": self.result_url(job),
+                    "content_type": "video/mp4",
+                    "file_name": f"{job.id}.mp4",
+                },
+                "seed": job.extra.get("seed"),
+            }
+        )
 
     def cancel(self, ctx: Ctx) -> Response:
         job = self.own_job(ctx, ctx.params["id"], "Request not found")
@@ -257,18 +332,25 @@ class Fal(Provider):
         payloads = "payloads" in (ctx.req.query.get("expand") or "")
         items = []
         for job in sorted(self.state.jobs.all(), key=lambda j: j.created_epoch, reverse=True):
-            if (job.provider != self.name or job.api_key != ctx.api_key
-                    or job.model != endpoint or job.created_epoch < start):
+            if (
+                job.provider != self.name
+                or job.api_key != ctx.api_key
+                or job.model != endpoint
+                or job.created_epoch < start
+            ):
                 continue
             finished = job.finished_mono()
             item: dict[str, Any] = {
-                "request_id": job.id, "endpoint_id": endpoint,
+                "request_id": job.id,
+                "endpoint_id": endpoint,
                 "sent_at": iso(job.created_epoch),
                 "started_at": iso(job.to_epoch(job.started_mono()))
-                if job.phase() is not Phase.QUEUED else None,
+                if job.phase() is not Phase.QUEUED
+                else None,
                 "ended_at": None if finished is None else iso(job.to_epoch(finished)),
-                "status_code": None if finished is None else
-                (200 if job.phase() is Phase.SUCCEEDED else 422),
+                "status_code": None
+                if finished is None
+                else (200 if job.phase() is Phase.SUCCEEDED else 422),
             }
             if payloads:
                 item["json_input"] = job.request
@@ -284,12 +366,14 @@ class Fal(Provider):
             raise ApiError(400, "file_name and content_type are required")
         upload_id = uuid.uuid4().hex
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-        self.state.put_object(("fal-pending", upload_id),
-                              StoredObject(safe.encode(), content_type))
-        return Response.json({
-            "upload_url": f"{self.state.url}{self.prefix}/cdn/upload/{upload_id}"
-                          f"?sig={_sign(upload_id)}",
-            "file_url": f"{self.state.url}{self.prefix}/cdn/files/{upload_id}/{safe}"})
+        self.state.put_object(("fal-pending", upload_id), StoredObject(safe.encode(), content_type))
+        return Response.json(
+            {
+                "upload_url": f"{self.state.url}{self.prefix}/cdn/upload/{upload_id}"
+                f"?sig={_sign(upload_id)}",
+                "file_url": f"{self.state.url}{self.prefix}/cdn/files/{upload_id}/{safe}",
+            }
+        )
 
     def upload(self, ctx: Ctx) -> Response:
         upload_id = ctx.params["id"]

@@ -37,8 +37,14 @@ DURATIONS = ("auto", *(str(n) for n in range(4, 16)))
 AUTO_SECONDS = 5
 # Not published by Oxen; simulator data (the same model's 720p/480p rates elsewhere).
 USD_PER_SECOND = {"720p": 0.3024, "480p": 0.1412}
-LIMITS = Limits(images=9, videos=3, audios=3, total=12,
-                image_suffixes=("jpg", "jpeg", "png", "webp"), video_max_pixels=834 * 1112)
+LIMITS = Limits(
+    images=9,
+    videos=3,
+    audios=3,
+    total=12,
+    image_suffixes=("jpg", "jpeg", "png", "webp"),
+    video_max_pixels=834 * 1112,
+)
 """The page's own limits: "Reference images (JPEG, PNG, WebP)" and "Resolution ~480p to ~720p"."""
 STATUS = {
     Phase.QUEUED: "queued",
@@ -116,15 +122,15 @@ class Oxen(Provider):
         count = body.get("num_generations", 1)
         if queue and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 4):
             raise ApiError(400, "num_generations must be an integer between 1 and 4")
-        fetched = [inspect_url(self.state, url, f"input_images[{i}]")
-                   for i, url in enumerate(images)]
-        fetched += [inspect_url(self.state, u, f"input_videos[{i}]")
-                    for i, u in enumerate(videos)]
+        fetched = [
+            inspect_url(self.state, url, f"input_images[{i}]") for i, url in enumerate(images)
+        ]
+        fetched += [inspect_url(self.state, u, f"input_videos[{i}]") for i, u in enumerate(videos)]
         for ref in fetched:
             problem = media_problem(ref.kind, ref.suffix, ref.width, ref.height, LIMITS)
             if problem:
                 raise ApiError(400, problem)
-        video_s = [ref.duration for ref in fetched[len(images):]]
+        video_s = [ref.duration for ref in fetched[len(images) :]]
         audio_s = [
             inspect_url(self.state, u, f"input_audios[{i}]").duration for i, u in enumerate(audios)
         ]

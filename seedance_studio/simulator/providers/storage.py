@@ -158,8 +158,9 @@ class S3(Provider):
         content_type = ctx.req.header("content-type") or "application/octet-stream"
         stored = StoredObject(data, content_type)
         self.state.put_object(key, stored)
-        return Response(status=200, content_type="application/xml",
-                        headers={"ETag": f'"{stored.etag}"'})
+        return Response(
+            status=200, content_type="application/xml", headers={"ETag": f'"{stored.etag}"'}
+        )
 
     def get(self, ctx: Ctx) -> Response:
         obj = self.state.get_object(self._key(ctx))
