@@ -101,10 +101,14 @@ class StallSampler(threading.Thread):
             frames = sys._current_frames()
             key = self._where(frames.get(self.main_id)) or "(in Qt, no Python frame)"
             if late:  # this thread too waited for the GIL: name what the others run
-                others = sorted(self._where(f) for i, f in frames.items()
-                                if i not in (self.main_id, threading.get_ident()))
+                others = sorted(
+                    self._where(f)
+                    for i, f in frames.items()
+                    if i not in (self.main_id, threading.get_ident())
+                )
                 key = f"GIL held elsewhere; main: {key}; others: " + " | ".join(
-                    o for o in others if "wait" not in o and "select" not in o)
+                    o for o in others if "wait" not in o and "select" not in o
+                )
             self.seen[key] += 1
             self.samples.append((now, key))
 
@@ -114,8 +118,9 @@ class StallSampler(threading.Thread):
         where: list[str] = []
         while frame is not None and len(where) < 3:
             code = frame.f_code
-            if not where or ("seedance_studio" in code.co_filename
-                             and "stall_bench" not in code.co_filename):
+            if not where or (
+                "seedance_studio" in code.co_filename and "stall_bench" not in code.co_filename
+            ):
                 where.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
             frame = frame.f_back
         return " < ".join(where)
@@ -142,8 +147,13 @@ def make_media(folder: Path) -> list[Path]:
 def summary(gaps: list[float]) -> dict[str, float]:
     ordered = sorted(gaps)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"n": len(ordered), "p50": statistics.median(ordered), "p99": p99,
-            "max": ordered[-1], "over": sum(1 for g in ordered if g > STALL_MS)}
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p99": p99,
+        "max": ordered[-1],
+        "over": sum(1 for g in ordered if g > STALL_MS),
+    }
 
 
 async def wait_for(done: Callable[[], bool], limit_s: float) -> bool:
@@ -156,8 +166,7 @@ async def wait_for(done: Callable[[], bool], limit_s: float) -> bool:
     return False
 
 
-async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
-              home: Path) -> None:
+async def run(options: argparse.Namespace, sim: Simulator, media: list[Path], home: Path) -> None:
     from PySide6.QtCore import QSettings
 
     from seedance_studio.app import simulator_secrets, simulator_settings
@@ -180,23 +189,28 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
     sample_url = sim.base_url(PROVIDER).split("/" + PROVIDER)[0] + "/samples/image.png"
     poll_s = options.poll
 
-    def fast(provider_id: str, settings: Settings, secrets: KeySource, *,
-             http: object = None) -> Provider:
-        provider = registry.create_provider(provider_id, settings, secrets,
-                                            http=http)  # type: ignore[arg-type]
+    def fast(
+        provider_id: str, settings: Settings, secrets: KeySource, *, http: object = None
+    ) -> Provider:
+        provider = registry.create_provider(provider_id, settings, secrets, http=http)  # type: ignore[arg-type]
         if hasattr(provider, "default_poll_interval"):
             provider.default_poll_interval = poll_s
         return provider
 
     settings = simulator_settings(Settings(library_dir=str(home / "library")), sim)
     secrets = simulator_secrets()
-    engine = JobEngine(JobStore(home / "jobs.sqlite3"), settings, secrets,
-                       provider_factory=fast)
+    engine = JobEngine(JobStore(home / "jobs.sqlite3"), settings, secrets, provider_factory=fast)
     bridge = EngineBridge(engine, owns_store=True)
     params = switch_model(GenerationParams(provider=PROVIDER), capabilities.get(PROVIDER))
     ui_state = QSettings(str(home / "ui-state.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings, secrets, bridge, simulator=True,
-                        composition=Composition(params), ui_state=ui_state)
+    window = MainWindow(
+        settings,
+        secrets,
+        bridge,
+        simulator=True,
+        composition=Composition(params),
+        ui_state=ui_state,
+    )
     window.resize(1280, 800)
     window.show()
     await bridge.start()
@@ -214,8 +228,13 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
         if phase == "start":
             gc_began[0] = now
         elif (now - gc_began[0]) * 1000 > 5:
-            events.append((now, f"garbage collection of generation {info['generation']} "
-                                f"took {(now - gc_began[0]) * 1000:.0f} ms"))
+            events.append(
+                (
+                    now,
+                    f"garbage collection of generation {info['generation']} "
+                    f"took {(now - gc_began[0]) * 1000:.0f} ms",
+                )
+            )
 
     gc.callbacks.append(on_gc)
     beat.start()
@@ -232,8 +251,10 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
 
     refs = [Reference.from_source(sample_url)]
     snapshot = CompositionSnapshot(
-        references=refs, prompt=PromptDocument("@Image1 waits", ReferenceTray(refs)).to_data(),
-        params=GenerationParams(provider=PROVIDER, duration=4))
+        references=refs,
+        prompt=PromptDocument("@Image1 waits", ReferenceTray(refs)).to_data(),
+        params=GenerationParams(provider=PROVIDER, duration=4),
+    )
     submitted = 0
     submit_ms: list[float] = []
 
@@ -251,9 +272,11 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
 
     tray = window.composition.tray
     window.thumbnails.ready.connect(
-        lambda source: events.append((time.perf_counter(), f"thumbnail of {Path(source).name}")))
+        lambda source: events.append((time.perf_counter(), f"thumbnail of {Path(source).name}"))
+    )
     window.ingest.busy_changed.connect(
-        lambda busy: events.append((time.perf_counter(), f"ingest busy={busy}")))
+        lambda busy: events.append((time.perf_counter(), f"ingest busy={busy}"))
+    )
     load_start = time.perf_counter()
     events.append((load_start, "load begins: drop of 12 files, submits start"))
     polls_before = sim.count(PROVIDER, "query")
@@ -289,38 +312,70 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path],
 
     idle_gaps = [g for _, g in beat.since(*idle_a) + beat.since(*idle_b)]
     load_marks = beat.since(*load)
-    report(options, summary(idle_gaps), summary([g for _, g in load_marks]), load_marks,
-           events, load_start, len(tray), submitted, polls, load[1] - load[0], sampler)
+    report(
+        options,
+        summary(idle_gaps),
+        summary([g for _, g in load_marks]),
+        load_marks,
+        events,
+        load_start,
+        len(tray),
+        submitted,
+        polls,
+        load[1] - load[0],
+        sampler,
+    )
     if submit_ms:
-        print(f"one submit on the UI thread: median {statistics.median(submit_ms):.1f} ms, "
-              f"slowest {max(submit_ms):.1f} ms")
+        print(
+            f"one submit on the UI thread: median {statistics.median(submit_ms):.1f} ms, "
+            f"slowest {max(submit_ms):.1f} ms"
+        )
     if sampler is not None and sampler.seen:
         print("main thread while a tick was overdue by 12 ms (samples every 2 ms):")
         for where, n in sampler.seen.most_common(8):
             print(f"  {n:4d}  {where}")
 
 
-def report(options: argparse.Namespace, idle: dict[str, float], load: dict[str, float],
-           marks: list[tuple[float, float]], events: list[tuple[float, str]],
-           t0: float, refs: int, jobs: int, polls: int, seconds: float,
-           sampler: StallSampler | None) -> None:
+def report(
+    options: argparse.Namespace,
+    idle: dict[str, float],
+    load: dict[str, float],
+    marks: list[tuple[float, float]],
+    events: list[tuple[float, str]],
+    t0: float,
+    refs: int,
+    jobs: int,
+    polls: int,
+    seconds: float,
+    sampler: StallSampler | None,
+) -> None:
     la = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}; "
-          f"idle {options.idle:.0f} s before and after the load; load average {la} "
-          f"on {os.cpu_count()} cores")
-    print(f"load: {refs} references in the tray, {jobs} {PROVIDER} jobs submitted, {polls} "
-          f"status polls answered over {seconds:.1f} s (poll every {options.poll} s)")
+    print(
+        f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}; "
+        f"idle {options.idle:.0f} s before and after the load; load average {la} "
+        f"on {os.cpu_count()} cores"
+    )
+    print(
+        f"load: {refs} references in the tray, {jobs} {PROVIDER} jobs submitted, {polls} "
+        f"status polls answered over {seconds:.1f} s (poll every {options.poll} s)"
+    )
     for label, s in (("idle window", idle), ("12 imports + jobs", load)):
-        print(f"  {label:<18} gaps {s['n']:6.0f}  p50 {s['p50']:6.2f} ms  p99 {s['p99']:6.2f} ms"
-              f"  max {s['max']:7.1f} ms  over {STALL_MS:.0f} ms: {s['over']:.0f}")
+        print(
+            f"  {label:<18} gaps {s['n']:6.0f}  p50 {s['p50']:6.2f} ms  p99 {s['p99']:6.2f} ms"
+            f"  max {s['max']:7.1f} ms  over {STALL_MS:.0f} ms: {s['over']:.0f}"
+        )
     ratio = {k: load[k] / idle[k] if idle[k] else float("inf") for k in ("p50", "p99", "max")}
-    print(f"  ratio load/idle    p50 {ratio['p50']:.2f}x  p99 {ratio['p99']:.2f}x  "
-          f"max {ratio['max']:.2f}x")
+    print(
+        f"  ratio load/idle    p50 {ratio['p50']:.2f}x  p99 {ratio['p99']:.2f}x  "
+        f"max {ratio['max']:.2f}x"
+    )
     print("largest gaps in the load (s after it began, what happened last before):")
     for end, gap in sorted(marks, key=lambda m: -m[1])[:6]:
         before = [label for at, label in events if at <= end]
-        print(f"  {gap:7.1f} ms ending at {end - t0:6.2f} s  (last event: "
-              f"{before[-1] if before else '-'})")
+        print(
+            f"  {gap:7.1f} ms ending at {end - t0:6.2f} s  (last event: "
+            f"{before[-1] if before else '-'})"
+        )
         for where, n in sampler.during(end, gap) if sampler is not None else ():
             print(f"        {n:3d} x {where}")
     print(f"targets: p99 < {STALL_MS:.0f} ms, max < 50 ms")
@@ -332,10 +387,14 @@ def main() -> None:
     parser.add_argument("--poll", type=float, default=0.2, help="status poll interval, s")
     parser.add_argument("--idle", type=float, default=4.0, help="each idle phase, s")
     parser.add_argument("--load", type=float, default=20.0, help="shortest load phase, s")
-    parser.add_argument("--sample", action="store_true",
-                        help="sample the main thread's stack during stalls")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() once the window is up (what the app does not do yet)")
+    parser.add_argument(
+        "--sample", action="store_true", help="sample the main thread's stack during stalls"
+    )
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() once the window is up (what the app does not do yet)",
+    )
     options = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -347,8 +406,10 @@ def main() -> None:
         (home / "media").mkdir()
         started = time.monotonic()
         media = make_media(home / "media")
-        print(f"made {len(media)} files in {time.monotonic() - started:.1f} s "
-              f"(video {media[8].stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"made {len(media)} files in {time.monotonic() - started:.1f} s "
+            f"(video {media[8].stat().st_size / 1e6:.1f} MB)"
+        )
 
         import qasync
         from PySide6.QtWidgets import QApplication
