@@ -108,6 +108,10 @@ class HttpProvider:
     def capabilities(self) -> ProviderCapabilities:
         return self._caps
 
+    def _model_id(self, snapshot: CompositionSnapshot) -> str:
+        """The model the snapshot asks for, else the provider's default (what is sent)."""
+        return self._caps.model(snapshot.params.model).id
+
     @property
     def poll_interval(self) -> float:
         return self.default_poll_interval

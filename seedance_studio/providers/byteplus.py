@@ -146,9 +146,6 @@ class BytePlusProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
-    def _model_id(self, snapshot: CompositionSnapshot) -> str:
-        return self.capabilities.model(snapshot.params.model).id
-
     def content(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[dict[str, Any]]:
         """The `content` array: the prompt, then every reference with its role."""
         by_kind = self.urls_by_kind(snapshot, urls)

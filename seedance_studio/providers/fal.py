@@ -151,9 +151,6 @@ class FalProvider(HttpProvider):
     def supports_cancel(self) -> bool:
         return True
 
-    def _model_id(self, snapshot: CompositionSnapshot) -> str:
-        return self.capabilities.model(snapshot.params.model).id
-
     @property
     def rest_url(self) -> str:
         return sibling_hosts(self.base_url)[0]

@@ -383,7 +383,40 @@ class MainWindow(QMainWindow):
             if in_settings:
                 self.open_settings()
             return None
+        if self._confirm_variants():
+            return None
         return self._send(allow_over_budget=False)
+
+    def _confirm_variants(self) -> bool:
+        """Many variants at once, or several where no price is published: ask first (the
+        same rule as the CLI's --yes); True while the question is open."""
+        from seedance_studio.jobs.provider_policy import confirmation_text, needs_confirmation
+
+        params = self.composition.params
+        variants = max(params.variants, 1)
+        estimate = self.checks.estimate
+        total = estimate.worst_case if estimate is not None else None
+        if not needs_confirmation(params.provider, variants, total):
+            return False
+        name = capabilities.get(params.provider).name
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Generate several?"),
+            _("{what}.\n\nSend them?").format(what=confirmation_text(name, variants, total)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(result: int) -> None:
+            self.confirm_box = None
+            if result == QMessageBox.StandardButton.Yes and not self._sending:
+                self._send(allow_over_budget=False)
+
+        box.finished.connect(answered)
+        self.confirm_box = box
+        box.open()
+        return True
 
     def _send(self, *, allow_over_budget: bool) -> asyncio.Task[object]:
         # Busy now, before the task first runs: presses queued behind this one see it.

@@ -156,10 +156,15 @@ class SettingsDialog(QDialog):
 
     def _secrets_loaded(self, result: tuple[str | None, dict[str, tuple[str, str | None]]]) -> None:
         problem, found = result
+        fields = self.secret_fields
         if problem:
             self.banner.setText(problem)
             self.banner.show()
-        fields = self.secret_fields
+            for field in fields.values():
+                # Typing a key that Save could not keep would only fail later: say why here.
+                field.edit.setEnabled(False)
+                field.edit.setToolTip(problem)
+                field.edit.setPlaceholderText(_("cannot be stored: see above"))
         for name, (value, source) in found.items():
             self._loaded[name] = value
             field = fields[name]

@@ -10,6 +10,7 @@ from typing import Any
 
 import keyring
 import pytest
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDoubleSpinBox, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
@@ -103,11 +104,15 @@ def test_missing_keyring_shows_a_banner(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, Settings(), SecretStore(), tmp_path / "s.json")
     assert dialog.banner.isVisible()
     assert "keyring" in dialog.banner.text().lower()
-    dialog.key_fields["eachlabs"].edit.setText("sk-x")
-    dialog.save()
-    qtbot.waitUntil(dialog.error.isVisible, timeout=5000)
-    assert "sk-x" not in dialog.error.text()
-    assert not (tmp_path / "s.json").exists()
+    # The key fields say why they cannot take a key instead of failing on Save.
+    qtbot.waitUntil(lambda: not dialog.key_fields["eachlabs"].edit.isEnabled(), timeout=5000)
+    edit = dialog.key_fields["eachlabs"].edit
+    assert edit.toolTip() == dialog.banner.text()
+    QTest.keyClicks(edit, "sk-x")
+    assert edit.text() == ""
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save()  # the other settings still save
+    assert (tmp_path / "s.json").exists()
 
 
 async def _wait(task: asyncio.Task[ConnectionResult]) -> ConnectionResult:

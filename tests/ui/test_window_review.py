@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.app import (
@@ -557,3 +558,39 @@ def test_double_click_on_an_unfinished_job_says_when_it_will_play(
     label = window.jobs.message_label
     assert label.isVisible() and f"#{job_id}" in label.text() and "not finished" in label.text()
     assert window.player.current_path is None
+
+
+def test_several_variants_without_a_published_price_are_confirmed_first(
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
+    """Oxen publishes no price: three generations at once are asked about, and No sends
+    nothing (the rule the CLI's --yes follows)."""
+    window = review.window
+    _ready_to_generate(review, simulator)
+    window.params.provider.setCurrentIndex(window.params.provider.findData("oxen"))
+    window.params.variants.setValue(3)
+    assert window.composition.params.variants == 3
+    window.submit_bar.button.click()
+    box = window.confirm_box
+    assert box is not None and "3 generations on Oxen" in box.text()
+    assert "total is unknown" in box.text()
+    QTest.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    assert (window.confirm_box, simulator.count("oxen", "create")) == (None, 0)
+    window.submit_bar.button.click()
+    again = window.confirm_box
+    assert again is not None
+    box = again
+    with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
+        QTest.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert len(sent.args[0]) == 3
+    qtbot.waitUntil(lambda: simulator.count("oxen", "create") >= 1, timeout=10_000)
+
+
+def test_one_priced_generation_is_sent_without_a_question(
+    review: Studio, simulator: Simulator, qtbot: QtBot
+) -> None:
+    window = review.window
+    _ready_to_generate(review, simulator)
+    with qtbot.waitSignal(window.submitted, timeout=10_000):
+        window.submit_bar.button.click()
+    assert window.confirm_box is None
