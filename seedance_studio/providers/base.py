@@ -16,7 +16,7 @@ from seedance_studio.core import url_policy
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
-from seedance_studio.core.errors import CompositionError, MissingKeyError
+from seedance_studio.core.errors import CompositionError, MissingKeyError, ProviderError
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
 from seedance_studio.core.redact import MASK, register_secret
@@ -107,6 +107,23 @@ class HttpProvider:
     @property
     def capabilities(self) -> ProviderCapabilities:
         return self._caps
+
+    async def _create(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> Any:
+        """Build the create request, check its URLs and send it once; the decoded answer.
+        A refusal passes through `_refined`, where a provider tells its own cases apart."""
+        spec = self.build_request(snapshot, urls)
+        self.check_urls(urls[r.id] for r in snapshot.references)
+        try:
+            return await self.transport.send_create(
+                spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
+            )
+        except ProviderError as exc:
+            raise self._refined(exc) from None
+
+    def _refined(self, exc: ProviderError) -> ProviderError:
+        """A provider's more exact error for `exc` (its own codes and words); `exc` itself by
+        default."""
+        return exc
 
     def _model_id(self, snapshot: CompositionSnapshot) -> str:
         """The model the snapshot asks for, else the provider's default (what is sent)."""

@@ -129,12 +129,7 @@ class EachlabsProvider(HttpProvider):
         )
 
     async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
-        spec = self.build_request(snapshot, urls)
-        self.check_urls(urls[r.id] for r in snapshot.references)
-        headers = self.sendable_headers(spec)
-        answer = await self.transport.send_create(
-            spec.method, spec.url, headers=headers, json_body=spec.body
-        )
+        answer = await self._create(snapshot, urls)
         if isinstance(answer, dict) and str(answer.get("status", "")).lower() == "error":
             raise translate_status(self.id, 400, json.dumps(answer), secrets=self._secrets())
         prediction_id = answer.get("predictionID") if isinstance(answer, dict) else None

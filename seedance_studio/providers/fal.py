@@ -190,14 +190,7 @@ class FalProvider(HttpProvider):
         )
 
     async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
-        spec = self.build_request(snapshot, urls)
-        self.check_urls(urls[r.id] for r in snapshot.references)
-        try:
-            answer = await self.transport.send_create(
-                spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
-            )
-        except ProviderError as exc:
-            raise self._refined(exc) from None
+        answer = await self._create(snapshot, urls)
         request_id = answer.get("request_id") if isinstance(answer, dict) else None
         if not isinstance(request_id, str) or not request_id:
             raise SubmissionUnknownError(

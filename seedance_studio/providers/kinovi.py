@@ -131,11 +131,7 @@ class _KinoviBase(HttpProvider):
         )
 
     async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
-        spec = self.build_request(snapshot, urls)
-        self.check_urls(urls[r.id] for r in snapshot.references)
-        answer = await self.transport.send_create(
-            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
-        )
+        answer = await self._create(snapshot, urls)
         task_id = _unwrap(answer).get("taskId")
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(

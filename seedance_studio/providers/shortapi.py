@@ -150,11 +150,7 @@ class ShortApiProvider(HttpProvider):
         )
 
     async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
-        spec = self.build_request(snapshot, urls)
-        self.check_urls(urls[r.id] for r in snapshot.references)
-        answer = await self.transport.send_create(
-            spec.method, spec.url, headers=self.sendable_headers(spec), json_body=spec.body
-        )
+        answer = await self._create(snapshot, urls)
         data = self._data(answer)
         job_id = data.get("job_id") if isinstance(data, dict) else None
         if not isinstance(job_id, str | int) or isinstance(job_id, bool) or not str(job_id):
