@@ -142,12 +142,15 @@ def test_character_count_follows_the_text(harness: EditorHarness) -> None:
 
 
 def _formats(editor: PromptPanel) -> list[tuple[str, QTextCharFormat]]:
-    """(covered text, format) for every highlighted range in the editor's first block."""
+    """(covered text, format) for every run of the editor's first block."""
     block = editor.editor.document().firstBlock()
-    layout = block.layout()
-    assert layout is not None
-    ranges = layout.formats()
-    return [(block.text()[r.start : r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
+    found = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        found.append((fragment.text(), QTextCharFormat(fragment.charFormat())))
+        it += 1
+    return found
 
 
 def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
