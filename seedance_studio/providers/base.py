@@ -18,7 +18,7 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError, MissingKeyError, ProviderError
 from seedance_studio.core.media_facts import MediaKind
-from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
+from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult, SubmissionSearch
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.keys import SERVICE_NAME, clean_key
@@ -150,7 +150,7 @@ class HttpProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         raise NotImplementedError(f"{self._caps.name} documents no way to list its jobs")
 
     async def aclose(self) -> None:
