@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+from seedance_studio.core import paths
 from seedance_studio.ui.icons import app_icon
+from seedance_studio.ui.single_instance import (
+    InstanceListener,
+    InstanceLock,
+    hand_over,
+    project_argument,
+)
 from seedance_studio.ui.startup_shell import StartupShell
 from seedance_studio.ui.theme import FUSION_PROPERTY, apply_palette, apply_theme, first_paint_scheme
 from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
@@ -201,6 +208,9 @@ def _screenshot_then_close(window: MainWindow, path: str) -> None:
     window.close()
 
 
+_instance_lock: InstanceLock | None = None
+"""Held for the life of the process: it makes this the studio of its home folder."""
+
 _quit_requested = False
 """Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
 
@@ -222,6 +232,10 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
         )
     elif studio.help is not None:
         studio.help.welcome_if_first_run()
+    _listen_for_later_starts(studio.window)
+    project = project_argument(options.paths)
+    if project is not None:
+        studio.window.project.open_project(project)
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
@@ -250,6 +264,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="save a picture of the window once it is up, then quit "
         "(for checking an installation or a bundle)",
     )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PROJECT",
+        help="a .seedance project to open (in the studio already running, if there is one)",
+    )
     options, _qt_args = parser.parse_known_args(argv)
     return options
 
@@ -257,8 +277,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def use_simulator_home() -> Path:
     """Simulator mode keeps its settings, jobs and library in a folder of its own in the user
     cache, kept between runs so its jobs survive a restart (Help ▸ Remove simulator data)."""
-    from seedance_studio.core import paths
-
     home = paths.home_override()
     if home is None:
         home = paths.simulator_home()
@@ -357,6 +375,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = make_application(
         argv, stylesheet=False, scheme=first_paint_scheme(ui_state.value(SCHEME_KEY))
     )
+    global _instance_lock
+    _instance_lock = InstanceLock(paths.data_dir())
+    if not _instance_lock.acquire():
+        handover = hand_over(_instance_lock, project_argument(options.paths))
+        print(f"seedance-studio: {handover.message}", file=sys.stderr)
+        return 0 if handover.delivered else STARTUP_FAILED
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
     signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
@@ -387,6 +411,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _listen_for_later_starts(window: MainWindow) -> None:
+    """A later start of the studio brings this window forward and opens its project here."""
+    if _instance_lock is None:
+        return  # built without main() (tests): nothing to listen for
+
+    def requested(project: Path | None) -> None:
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        if project is not None:
+            window.project.open_project(project)
+
+    listener = InstanceListener(_instance_lock.data_dir, window)
+    listener.requested.connect(requested)
 
 
 def _wake_on_signals(app: QApplication) -> None:

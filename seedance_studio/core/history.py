@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from psygnal import Signal
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition, CompositionState
 from seedance_studio.core.tray import number_tags
+from seedance_studio.core.undo_stack import Step, UndoStack
 
 DEFAULT_LIMIT = 500
 """Steps kept; the oldest fall off (a long session must not grow without bound)."""
@@ -35,13 +35,6 @@ PARAM_LABELS = {
     "variants": "Variants",
     "upscale": "Upscale",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    before: CompositionState
-    after: CompositionState
 
 
 def _typed(before: str, after: str) -> tuple[str, int]:
@@ -127,10 +120,7 @@ class CompositionHistory:
 
     def __init__(self, composition: Composition, *, limit: int = DEFAULT_LIMIT) -> None:
         self._composition = composition
-        self._limit = limit
-        self._steps: list[Step] = []
-        self._index = 0
-        """Steps before this index are done; the rest can be redone."""
+        self._stack: UndoStack[CompositionState] = UndoStack(limit)
         self._clean: int | None = 0
         """The index at the last save (None: that state is no longer on the stack)."""
         self._current = composition.state()
@@ -149,56 +139,54 @@ class CompositionHistory:
 
     @property
     def can_undo(self) -> bool:
-        return self._index > 0
+        return self._stack.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self._index < len(self._steps)
+        return self._stack.can_redo
 
     @property
     def undo_name(self) -> str | None:
-        return self._steps[self._index - 1].name if self.can_undo else None
+        return self._stack.undo_name
 
     @property
     def redo_name(self) -> str | None:
-        return self._steps[self._index].name if self.can_redo else None
+        return self._stack.redo_name
 
     @property
     def is_modified(self) -> bool:
         """Whether the composition differs from the last save (or the fresh start)."""
-        return self._clean != self._index
+        return self._clean != self._stack.position
 
     def names(self) -> list[str]:
         """Every step's name, oldest first (tests and diagnostics)."""
-        return [s.name for s in self._steps]
+        return self._stack.names()
 
     # -- acting ------------------------------------------------------------------------------
 
     def undo(self) -> str | None:
         """Go back one step; returns its name (None when there was nothing to undo)."""
-        if not self.can_undo:
+        step = self._stack.back()
+        if step is None:
             return None
-        self._index -= 1
-        step = self._steps[self._index]
         self._apply(step.before)
         return step.name
 
     def redo(self) -> str | None:
-        if not self.can_redo:
+        step = self._stack.forward()
+        if step is None:
             return None
-        step = self._steps[self._index]
-        self._index += 1
         self._apply(step.after)
         return step.name
 
     @property
     def position(self) -> int:
         """Where the stack is now; a save started here passes it to `mark_clean`."""
-        return self._index
+        return self._stack.position
 
     def mark_clean(self, position: int | None = None) -> None:
         """The composition was saved as it was at `position` (default: now)."""
-        self._clean = self._index if position is None else position
+        self._clean = self._stack.position if position is None else position
         self._typing_open = False
         self.changed.emit()
 
@@ -209,8 +197,7 @@ class CompositionHistory:
 
     def reset(self) -> None:
         """Forget every step (a project was opened or a new one started) and call it clean."""
-        self._steps.clear()
-        self._index = 0
+        self._stack.clear()
         self._clean = 0
         self._current = self._composition.state()
         self._typing_open = False
@@ -264,16 +251,15 @@ class CompositionHistory:
                 str(before.prompt.get("text", "")), str(after.prompt.get("text", ""))
             )
             deleting = removed > 0 and not inserted
+            last = self._stack.last
             if (
                 self._typing_open
                 and deleting == self._typing_deletes
-                and self.can_undo
-                and not self.can_redo
-                and self._steps[-1].name == TYPING
+                and last is not None
+                and last.name == TYPING
             ):
-                last = self._steps[-1]
-                self._steps[-1] = Step(TYPING, last.before, after)
-                if self._clean == self._index:
+                self._stack.replace_last(Step(TYPING, last.before, after))
+                if self._clean == self._stack.position:
                     self._clean = None  # the saved state was folded into this step
                 self._typing_open = not any(c.isspace() for c in inserted)
                 self.changed.emit()
@@ -285,17 +271,11 @@ class CompositionHistory:
             return
         self._push(Step(name, before, after))
 
-    def _push(self, step: Step) -> None:
-        del self._steps[self._index :]
-        if self._clean is not None and self._clean > self._index:
-            self._clean = None
-        self._steps.append(step)
-        self._index += 1
+    def _push(self, step: Step[CompositionState]) -> None:
+        if self._clean is not None and self._clean > self._stack.position:
+            self._clean = None  # the saved state was in the redo tail this step drops
+        overflow = self._stack.push(step)
         self._typing_open = False
-        overflow = len(self._steps) - self._limit
-        if overflow > 0:
-            del self._steps[:overflow]
-            self._index -= overflow
-            if self._clean is not None:
-                self._clean = self._clean - overflow if self._clean >= overflow else None
+        if overflow > 0 and self._clean is not None:
+            self._clean = self._clean - overflow if self._clean >= overflow else None
         self.changed.emit()

@@ -209,6 +209,7 @@ class PlayerPanel(QWidget):
         self._unavailable: VlcUnavailableError | None = None
         self._checked = False
         self._pending_seek: int | None = None
+        self._pause_after_seek = False
         self._volume_applied = False
         self._length = 0
         self._last_state = PlaybackState.IDLE
@@ -269,6 +270,7 @@ class PlayerPanel(QWidget):
             "QToolButton:checked { background: palette(highlight); "
             "color: palette(highlighted-text); }"
         )
+        self.loop_button.toggled.connect(self._on_loop_toggled)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
@@ -346,9 +348,10 @@ class PlayerPanel(QWidget):
             self._update_controls()
             return
         self._rebind()
-        player.load(self._path)
+        player.load(self._path, repeat=self.loop_button.isChecked())
         self._length = 0
         self._pending_seek = None
+        self._pause_after_seek = False
         self._volume_applied = False
         player.play()
         self._watch()
@@ -476,6 +479,23 @@ class PlayerPanel(QWidget):
             self._pending_seek = at
             player.play()
 
+    def _on_loop_toggled(self, on: bool) -> None:
+        """Reopen a playing or paused clip with VLC's own repeat set to match, where it was
+        left: a repeating input loops without closing the video output."""
+        player = self.player
+        if player is None or self._path is None or player.repeats == on:
+            return
+        state = player.state()
+        if state not in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.OPENING):
+            player.load(self._path, repeat=on)  # the next play starts from it
+            return
+        at = player.time_ms()
+        player.load(self._path, repeat=on)
+        self._pending_seek = at
+        self._pause_after_seek = state is PlaybackState.PAUSED
+        player.play()
+        self._watch()
+
     def _poll(self) -> None:
         player = self.player
         if player is None:
@@ -488,6 +508,9 @@ class PlayerPanel(QWidget):
             if self._pending_seek is not None:
                 player.seek_ms(self._pending_seek)
                 self._pending_seek = None
+                if self._pause_after_seek:
+                    self._pause_after_seek = False
+                    player.pause()
             if not self._volume_applied:
                 player.set_volume(self.volume_slider.value())
                 self._volume_applied = True

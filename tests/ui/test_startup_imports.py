@@ -150,6 +150,8 @@ FIRST_PAINT_EXCLUDED = (
     "ctypes",
     "socket",
     "platformdirs",
+    "hashlib",
+    "dataclasses",
 )
 """What the first paint must not wait for: the core, pydantic, the job store, keyring, the
 event loop, libVLC and every panel load after it (ui/startup_shell.py)."""
