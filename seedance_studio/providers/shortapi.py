@@ -2,7 +2,8 @@
 
 The create answer nests the id (`data.job_id`) and the charge (`data.amount`). Only status 2
 (succeeded) is documented; numeric and string statuses are both accepted, and an unknown one is
-treated as still running but kept in `raw_status`.
+treated as still running but kept in `raw_status`. A guessed numeric end (3, 4) ends a job only
+with an error text beside it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,13 @@ SUCCESS_CODES = (0, "0", 200, "200", None)
 """`code` values meaning success: 0 as documented; 200 as some gateways of the same API send."""
 
 NUMERIC_STATES = {0: "queued", 1: "running", 2: "succeeded", 3: "failed", 4: "cancelled"}
-"""Only 2 is documented; the others follow the order ShortAPI's own texts list them in."""
+"""Only 2 is documented ("when status is 2, meaning succeeded"); the others are a guess from
+the order ShortAPI's own texts list them in."""
+GUESSED_ENDS = frozenset({3, 4})
+"""Guessed numeric statuses that would end a job: they end it only together with the error
+text that says why. Alone they may mean something else, and a paid job that was taken for
+failed would never be polled or downloaded again, so it stays watched (the stuck time-out and
+Check again settle it)."""
 STRING_STATES = {
     "queued": "queued",
     "pending": "queued",
@@ -76,6 +83,14 @@ def _state_of(raw: object) -> str | None:
     return None
 
 
+def _guessed_end(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        raw = int(raw.strip())
+    return isinstance(raw, int) and raw in GUESSED_ENDS
+
+
 def parse_status(body: object, amount: str | None = None) -> StatusResult:
     """A query answer's `data` as a job status; `amount` is the charge the create reported."""
     if not isinstance(body, dict):
@@ -90,6 +105,9 @@ def parse_status(body: object, amount: str | None = None) -> StatusResult:
     raw = data.get("status")
     raw_text = None if raw is None else str(raw)
     state = _state_of(raw)
+    err = data.get("error") or data.get("message") or data.get("msg")
+    if state in ("failed", "cancelled") and not err and _guessed_end(raw):
+        return Running(raw_status=raw_text)
     if state == "queued":
         return Queued(raw_status=raw_text)
     if state == "succeeded":
@@ -108,7 +126,6 @@ def parse_status(body: object, amount: str | None = None) -> StatusResult:
         cost = Cost(amount=charged, unit="usd", usd=charged) if charged is not None else None
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
     if state == "failed":
-        err = data.get("error") or data.get("message") or data.get("msg")
         message = (err.get("message") if isinstance(err, dict) else err) or "generation failed"
         code = err.get("code") if isinstance(err, dict) else None
         return Failed(
