@@ -27,8 +27,8 @@ from seedance_studio.ui.single_instance import (
     project_argument,
 )
 from seedance_studio.ui.startup_shell import StartupShell
-from seedance_studio.ui.theme import apply_palette, apply_theme
-from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
+from seedance_studio.ui.theme import FUSION_PROPERTY, apply_palette, apply_theme, first_paint_scheme
+from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
 
 # Everything below loads after the window's first paint (ui/startup_shell.py): the core,
 # pydantic, the job store, keyring, asyncio and qasync are imported where they are used.
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import httpx
+    from PySide6.QtCore import QSettings
 
     from seedance_studio.core.composition import Composition
     from seedance_studio.core.provider import Provider
@@ -58,6 +59,9 @@ SCREENSHOT_DELAY_MS = 2000
 SIMULATOR_POLL_S = 1.0
 SHUTDOWN_TIMEOUT_S = 5.0
 """Closing never waits longer than this for the engine; jobs resume on the next start."""
+SCHEME_KEY = "theme/scheme"
+"""The system's light/dark scheme at the last start (UI state): the first paint uses it, as
+asking Qt costs ~20 ms; the system is asked right after and wins."""
 SIGNAL_SHUTDOWN_TIMEOUT_S = 0.4
 """After SIGTERM, SIGINT or a logout the app ends within a second: the composition is
 autosaved at once and unfinished jobs resume on the next start."""
@@ -281,23 +285,44 @@ def use_simulator_home() -> Path:
     return home
 
 
-def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplication:
-    """The QApplication, themed; `stylesheet=False` leaves the stylesheet for later
-    (`theme.apply_stylesheet`), as the first paint does not need it."""
-    app = QApplication(list(argv))
+def make_application(
+    argv: Sequence[str], *, stylesheet: bool = True, scheme: str | None = None
+) -> QApplication:
+    """The QApplication, themed (Qt's translations, the system's scheme and the stylesheet).
+
+    `stylesheet=False` is the first paint's part: Fusion and the palette of `scheme` only;
+    `after_first_paint` adds the rest."""
+    # Fusion from Qt's command line: `setStyle` would wrap the style and build QStyle's enums.
+    app = QApplication([*argv, "-style", "Fusion"])
+    app.setProperty(FUSION_PROPERTY, True)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
-    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     if stylesheet:
+        install_qt_translations(app)
         apply_theme(app)
     else:
-        apply_palette(app)
+        apply_palette(app, scheme)
     return app
+
+
+def after_first_paint(app: QApplication, ui_state: QSettings) -> str:
+    """What the first paint did not wait for: the log file, Qt's translations, the system's
+    colour scheme (repainting if it differs from the remembered one) and the stylesheet.
+    Returns the scheme applied."""
+    from seedance_studio.core.logs import setup_logging
+
+    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
+        setup_logging()
+    install_qt_translations(app)
+    chosen = apply_theme(app)  # and following the system's light/dark switch from now on
+    if ui_state.value(SCHEME_KEY) != chosen:
+        ui_state.setValue(SCHEME_KEY, chosen)
+    return chosen
 
 
 def install_qt_translations(app: QApplication) -> None:
@@ -346,11 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return STARTUP_FAILED
     if options.simulator:
         use_simulator_home()
-    from seedance_studio.core.logs import setup_logging
-
-    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
-        setup_logging()
-    app = make_application(argv, stylesheet=False)
+    ui_state = ui_state_store()
+    app = make_application(
+        argv, stylesheet=False, scheme=first_paint_scheme(ui_state.value(SCHEME_KEY))
+    )
     global _instance_lock
     _instance_lock = InstanceLock(paths.data_dir())
     if not _instance_lock.acquire():
@@ -360,10 +384,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
     signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
-    shell = StartupShell(simulator=options.simulator)
+    shell = StartupShell(simulator=options.simulator, ui_state=ui_state)
     shell.show()
     shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
-    apply_theme(app)  # the stylesheet, and following the system's light/dark switch
+    after_first_paint(app, ui_state)
     import asyncio
     import logging
 

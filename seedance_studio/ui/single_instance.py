@@ -10,15 +10,15 @@ which the next start takes over.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QLockFile, QObject, Signal
 
-from seedance_studio.core.i18n import _
+# The lock is taken before the first paint: the catalogue (which reads the settings file) and
+# hashlib are imported where a message or the socket's name is needed.
 
 LOCK_FILE = "studio.lock"
 ANSWER_WAIT_S = 10.0
@@ -30,6 +30,8 @@ _OK = b"ok\n"
 
 def server_name(data_dir: Path) -> str:
     """The local socket's name: one per home folder, short enough for a Unix socket path."""
+    import hashlib
+
     digest = hashlib.sha256(str(data_dir.resolve()).encode("utf-8")).hexdigest()[:16]
     return f"seedance-studio-{digest}"
 
@@ -66,8 +68,7 @@ class InstanceLock:
         self._lock.unlock()
 
 
-@dataclass(frozen=True)
-class Handover:
+class Handover(NamedTuple):
     delivered: bool
     message: str
 
@@ -76,6 +77,8 @@ def hand_over(lock: InstanceLock, project: Path | None) -> Handover:
     """Ask the running studio to come to the front (and open `project`); blocks for at most
     ANSWER_WAIT_S, which is fine: this process shows no window and exits next."""
     from PySide6.QtNetwork import QLocalSocket
+
+    from seedance_studio.core.i18n import _
 
     name = server_name(lock.data_dir)
     line = json.dumps({"open": None if project is None else str(project)}).encode() + b"\n"
