@@ -196,6 +196,13 @@ class ProjectController(QObject):
         self._file_dialog(_("Open project"), QFileDialog.AcceptMode.AcceptOpen, chosen)
 
     def open_recent(self, path: Path) -> None:
+        self.open_project(path)
+
+    def open_project(self, path: Path) -> None:
+        """Open `path` (a recent file, or one a later start passed on), asking first about
+        unsaved changes as File ▸ Open does."""
+        if self.session.path is not None and self.session.path == path:
+            return  # already the open project
         self._then_discard(lambda: self._open_path(path), _("opening another"))
 
     def recent(self) -> list[Path]:
@@ -274,7 +281,7 @@ class ProjectController(QObject):
         if loaded.missing:
             self.offer_relink(loaded.missing)
         elif not quiet:
-            self._status(f"Opened {loaded.path.name}")
+            self._status(_("Opened {name}").format(name=loaded.path.name))
 
     # -- relinking ---------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +19,9 @@ from seedance_studio.resources import icon_dir
 
 THEME_ENV = "SEEDANCE_STUDIO_THEME"
 """light or dark: overrides the system's colour scheme (screenshots, accessibility)."""
+FUSION_PROPERTY = "seedance-fusion"
+"""Set on the application once it runs Fusion (`make_application` asks for it on Qt's command
+line, which creates no Python wrapper of the style and so none of QStyle's enums)."""
 
 DARK = {
     "WINDOW": "#1e2227",
@@ -201,15 +203,37 @@ def dark_palette() -> QPalette:
     return palette_for(DARK)
 
 
-def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
-    """ "light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
-    scheme as Qt reports it; dark where the system says nothing."""
+def _override(environ: Mapping[str, str] | None) -> str | None:
     env = os.environ if environ is None else environ
     wanted = env.get(THEME_ENV, "").strip().lower()
-    if wanted in {"light", "dark"}:
+    return wanted if wanted in {"light", "dark"} else None
+
+
+def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
+    """ "light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
+    scheme as Qt reports it; dark where the system says nothing.
+
+    Asking Qt builds every enum of the Qt namespace (~20 ms), so the first paint uses
+    `first_paint_scheme` and this runs after it."""
+    wanted = _override(environ)
+    if wanted is not None:
         return wanted
+    from PySide6.QtCore import Qt
+
     if app.styleHints().colorScheme() == Qt.ColorScheme.Light:
         return "light"
+    return "dark"
+
+
+def first_paint_scheme(remembered: object, environ: Mapping[str, str] | None = None) -> str:
+    """The scheme for the first paint without asking Qt: the override, else the scheme the
+    system had when the app last ran (`remembered`, kept in the UI state), else dark. The
+    system is asked right after the first paint and wins (`apply_theme`)."""
+    wanted = _override(environ)
+    if wanted is not None:
+        return wanted
+    if isinstance(remembered, str) and remembered in {"light", "dark"}:
+        return remembered
     return "dark"
 
 
@@ -251,7 +275,9 @@ def apply_palette(app: QApplication, name: str | None = None) -> str:
     chosen = name or system_scheme(app)
     colors = LIGHT if chosen == "light" else DARK
     _use(colors, chosen)
-    app.setStyle("Fusion")
+    if not app.property(FUSION_PROPERTY):
+        app.setStyle("Fusion")
+        app.setProperty(FUSION_PROPERTY, True)
     app.setPalette(palette_for(colors))
     return chosen
 
