@@ -39,7 +39,6 @@ from seedance_studio.ui.tray_model import TrayModel
 from seedance_studio.ui.tray_view import TrayView
 from seedance_studio.ui.ui_state import ui_state_store
 
-
 FILE_FILTER = _(
     "Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
     "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
