@@ -16,20 +16,22 @@ from psygnal import Signal
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition, CompositionState
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.tray import number_tags
 from seedance_studio.core.undo_stack import Step, UndoStack
 
 DEFAULT_LIMIT = 500
 """Steps kept; the oldest fall off (a long session must not grow without bound)."""
 
-TYPING = "Typing"
+TYPING = N_("Typing")
+"""The name of a typing step (compared as is; `_()` translates it where it is shown)."""
 
 PARAM_LABELS = {
-    "model": "Model",
-    "duration": "Duration",
-    "aspect_ratio": "Aspect Ratio",
-    "resolution": "Resolution",
-    "mode": "Mode",
+    "model": N_("Model"),
+    "duration": N_("Duration"),
+    "aspect_ratio": N_("Aspect Ratio"),
+    "resolution": N_("Resolution"),
+    "mode": N_("Mode"),
     "seed": "Seed",
     "generate_audio": "Audio",
     "variants": "Variants",
@@ -72,9 +74,14 @@ def _prompt_step(before: dict[str, object], after: dict[str, object]) -> str:
     live_a, dangling_a = _mention_counts(after)
     if dangling_a < dangling_b:
         if live_a > live_b:
-            return "Point mention at another reference"
-        return "Delete mention"
+            return _("Point mention at another reference")
+        return _("Delete mention")
     return TYPING
+
+
+def _shown(name: str) -> str:
+    """A step's name as Edit > Undo shows it (typing steps keep the untranslated constant)."""
+    return _(TYPING) if name == TYPING else name
 
 
 def describe_change(before: CompositionState, after: CompositionState) -> str:
@@ -84,33 +91,36 @@ def describe_change(before: CompositionState, after: CompositionState) -> str:
     added = [i for i in new_ids if i not in old_ids]
     removed = [i for i in old_ids if i not in new_ids]
     if added and removed:
-        return "Change references"
+        return _("Change references")
     if added:
         tag = number_tags(after.references)[added[0]]
-        return f"Add {tag.canonical}" if len(added) == 1 else f"Add {len(added)} references"
+        if len(added) == 1:
+            return _("Add {tag}").format(tag=tag.canonical)
+        return _("Add {count} references").format(count=len(added))
     if removed:
         tag = number_tags(before.references)[removed[0]]
-        return (
-            f"Remove {tag.canonical}" if len(removed) == 1 else f"Remove {len(removed)} references"
-        )
+        if len(removed) == 1:
+            return _("Remove {tag}").format(tag=tag.canonical)
+        return _("Remove {count} references").format(count=len(removed))
     if old_ids != new_ids:
-        return "Reorder references"
+        return _("Reorder references")
     swapped = [n for o, n in zip(before.references, after.references, strict=True) if o != n]
     if swapped:
         tag = number_tags(after.references)[swapped[0].id]
-        verb = "Fix" if swapped[0].original_source else "Replace"
+        fix = bool(swapped[0].original_source)
         if len(swapped) == 1:
-            return f"{verb} {tag.canonical}"
-        return f"{verb} {len(swapped)} references"
+            return (_("Fix {tag}") if fix else _("Replace {tag}")).format(tag=tag.canonical)
+        many = _("Fix {count} references") if fix else _("Replace {count} references")
+        return many.format(count=len(swapped))
     if before.prompt != after.prompt:
         return _prompt_step(before.prompt, after.prompt)
     old, new = before.params, after.params
     if old.provider != new.provider:
-        return f"Switch to {_provider_name(new.provider)}"
+        return _("Switch to {provider}").format(provider=_provider_name(new.provider))
     fields = [f for f in PARAM_LABELS if getattr(old, f) != getattr(new, f)]
     if len(fields) == 1 or (fields and fields[0] == "model"):
-        return f"Change {PARAM_LABELS[fields[0]]}"
-    return "Change parameters"
+        return _("Change {parameter}").format(parameter=_(PARAM_LABELS[fields[0]]))
+    return _("Change parameters")
 
 
 class CompositionHistory:
@@ -147,11 +157,13 @@ class CompositionHistory:
 
     @property
     def undo_name(self) -> str | None:
-        return self._stack.undo_name
+        name = self._stack.undo_name
+        return None if name is None else _shown(name)
 
     @property
     def redo_name(self) -> str | None:
-        return self._stack.redo_name
+        name = self._stack.redo_name
+        return None if name is None else _shown(name)
 
     @property
     def is_modified(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from psygnal import Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.sequence import Sequence
 from seedance_studio.core.undo_stack import Step, UndoStack
 
@@ -115,36 +116,43 @@ class SequenceDocument:
     def add_shot(self, composition: CompositionSnapshot, *, after: str | None = None) -> str:
         index = self._sequence.index(after) + 1 if after is not None else None
         seq, shot_id = self._sequence.add(composition, index=index)
-        self.apply(seq, f"Add Shot {seq.index(shot_id) + 1}")
+        self.apply(seq, _("Add Shot {number}").format(number=seq.index(shot_id) + 1))
         self.set_current(shot_id)
         return shot_id
 
     def duplicate(self, shot_id: str) -> str:
         seq, copy = self._sequence.duplicate(shot_id)
-        self.apply(seq, f"Duplicate Shot {self._sequence.index(shot_id) + 1}")
+        self.apply(
+            seq, _("Duplicate Shot {number}").format(number=self._sequence.index(shot_id) + 1)
+        )
         self.set_current(copy)
         return copy
 
     def remove(self, shot_id: str) -> None:
         index = self._sequence.index(shot_id)
         seq = self._sequence.remove(shot_id)
-        self.apply(seq, f"Remove Shot {index + 1}")
+        self.apply(seq, _("Remove Shot {number}").format(number=index + 1))
 
     def move(self, shot_id: str, to: int) -> None:
         index = self._sequence.index(shot_id)
-        self.apply(self._sequence.move(shot_id, to), f"Move Shot {index + 1}")
+        self.apply(
+            self._sequence.move(shot_id, to), _("Move Shot {number}").format(number=index + 1)
+        )
 
     def set_chain(self, shot_id: str, chain: bool) -> None:
         index = self._sequence.index(shot_id)
-        verb = "Chain" if chain else "Unchain"
-        self.apply(self._sequence.update_shot(shot_id, chain=chain), f"{verb} Shot {index + 1}")
+        name = _("Chain Shot {number}") if chain else _("Unchain Shot {number}")
+        self.apply(self._sequence.update_shot(shot_id, chain=chain), name.format(number=index + 1))
 
     def set_pick(self, shot_id: str, job_id: int | None) -> None:
         index = self._sequence.index(shot_id)
-        self.apply(self._sequence.with_pick(shot_id, job_id), f"Pick Take of Shot {index + 1}")
+        self.apply(
+            self._sequence.with_pick(shot_id, job_id),
+            _("Pick Take of Shot {number}").format(number=index + 1),
+        )
 
     def set_soundtrack(self, path: str | None) -> None:
-        name = "Set Soundtrack" if path else "Remove Soundtrack"
+        name = _("Set Soundtrack") if path else _("Remove Soundtrack")
         self.apply(self._sequence.with_soundtrack(path), name)
 
     # -- internals ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -95,7 +96,7 @@ def _dict(value: object) -> dict[str, Any]:
 def parse_task(body: object, rate_per_million: str | None = None) -> StatusResult:
     """A task object as a job status; unknown statuses count as running."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("BytePlus answered with a non-object", provider="byteplus")
+        raise MalformedResponseError(_("BytePlus answered with a non-object"), provider="byteplus")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().lower()
@@ -106,7 +107,7 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
         url = content.get("video_url")
         if not isinstance(url, str) or not url:
             raise MalformedResponseError(
-                "BytePlus: the task succeeded without a video_url", provider="byteplus"
+                _("BytePlus: the task succeeded without a video_url"), provider="byteplus"
             )
         media = [ResultMedia(url=url)]
         frame = content.get("last_frame_url")
@@ -122,7 +123,7 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
     if state in ("failed", "expired"):
         err = _dict(body.get("error"))
         code = None if err.get("code") is None else str(err.get("code"))
-        default = "the task expired" if state == "expired" else "generation failed"
+        default = _("the task expired") if state == "expired" else _("generation failed")
         message = str(err.get("message") or default)
         return Failed(
             message=message,
@@ -161,8 +162,8 @@ class BytePlusProvider(HttpProvider):
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         duration = self.duration_value(snapshot) or model.default_duration
         body: dict[str, Any] = {"model": model.id, "content": self.content(snapshot, urls)}
         put_if(body, "resolution", params.resolution or model.default_resolution)
@@ -185,7 +186,10 @@ class BytePlusProvider(HttpProvider):
         task_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(
-                "BytePlus accepted the request but its answer holds no task id; the task may exist",
+                _(
+                    "BytePlus accepted the request but its answer holds no task id; the task "
+                    "may exist"
+                ),
                 provider=self.id,
             )
         rate = self._rate(snapshot)
@@ -265,8 +269,10 @@ class BytePlusProvider(HttpProvider):
         more than one is left, never guessing between them."""
         if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
             raise ProviderError(
-                "BytePlus lists only the last 7 days of tasks, and this "
-                "submission is older: look at the ModelArk console",
+                _(
+                    "BytePlus lists only the last 7 days of tasks, and this submission is "
+                    "older: look at the ModelArk console"
+                ),
                 provider=self.id,
             )
         spec = self.build_request(snapshot, {r.id: r.source for r in snapshot.references})
@@ -286,7 +292,7 @@ class BytePlusProvider(HttpProvider):
             items = answer.get("items") if isinstance(answer, dict) else None
             if not isinstance(items, list):
                 raise MalformedResponseError(
-                    "BytePlus: the task list holds no items", provider=self.id
+                    _("BytePlus: the task list holds no items"), provider=self.id
                 )
             older = False
             for task in items:

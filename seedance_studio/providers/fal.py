@@ -39,6 +39,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -100,7 +101,7 @@ def _detail(body: object) -> tuple[str | None, str | None]:
 def parse_status(body: object) -> StatusResult | None:
     """A status answer; None for COMPLETED (the result decides how it ended)."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("fal answered with a non-object", provider="fal")
+        raise MalformedResponseError(_("fal answered with a non-object"), provider="fal")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().upper()
@@ -130,12 +131,12 @@ def parse_status(body: object) -> StatusResult | None:
 
 def parse_result(body: object, raw_status: str | None = "COMPLETED") -> Succeeded:
     if not isinstance(body, dict):
-        raise MalformedResponseError("fal: the result is not an object", provider="fal")
+        raise MalformedResponseError(_("fal: the result is not an object"), provider="fal")
     video = body.get("video")
     url = video.get("url") if isinstance(video, dict) else video
     if not isinstance(url, str) or not url:
         raise MalformedResponseError(
-            "fal: the request completed without a video URL", provider="fal"
+            _("fal: the request completed without a video URL"), provider="fal"
         )
     return Succeeded(results=[ResultMedia(url=url)], raw_status=raw_status)
 
@@ -165,8 +166,8 @@ class FalProvider(HttpProvider):
         """The endpoint's input object, exactly as sent (also what the history is matched on)."""
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         by_kind = self.urls_by_kind(snapshot, urls)
         duration = self.duration_value(snapshot)
         body: dict[str, Any] = {"prompt": self.prompt_of(snapshot)}
@@ -194,8 +195,10 @@ class FalProvider(HttpProvider):
         request_id = answer.get("request_id") if isinstance(answer, dict) else None
         if not isinstance(request_id, str) or not request_id:
             raise SubmissionUnknownError(
-                "fal accepted the request but its answer holds no request_id; the request "
-                "may exist",
+                _(
+                    "fal accepted the request but its answer holds no request_id; the request "
+                    "may exist"
+                ),
                 provider=self.id,
             )
         extra = {
@@ -296,13 +299,13 @@ class FalProvider(HttpProvider):
         headers = self.auth_headers(self.api_key())
         cursor: str | None = None
         found: list[JobHandle] = []
-        for _ in range(HISTORY_PAGES):
+        for _page in range(HISTORY_PAGES):
             url, params = self.history_request(endpoint, sent_at, cursor)
             page = await self.transport.send_safe("GET", url, headers=headers, params=params)
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
                 raise MalformedResponseError(
-                    "fal: the request history holds no items", provider=self.id
+                    _("fal: the request history holds no items"), provider=self.id
                 )
             for item in items:
                 if isinstance(item, dict) and self._matches(item.get("json_input"), wanted):
@@ -316,8 +319,10 @@ class FalProvider(HttpProvider):
             # The history is documented as sorted by end time; a request still queued may
             # not be listed yet, so a miss is no proof that nothing was created.
             raise ProviderError(
-                "fal's request history shows no request with this input yet (one still in "
-                "the queue may not be listed): check again later",
+                _(
+                    "fal's request history shows no request with this input yet (one still in "
+                    "the queue may not be listed): check again later"
+                ),
                 provider=self.id,
             )
         return found
