@@ -156,10 +156,10 @@ async def test_the_canceller_refuses_without_a_server_cancel_unless_accepted(
 def test_a_handle_carries_the_stored_extras(store: JobStore, fake: FakeProvider) -> None:
     job = _row(store, JobState.QUEUED)
     store.update(job.id, handle_extra={"status_url": "https://x/s"})
-    handle = handle_of(fake, store.get(job.id))  # type: ignore[arg-type]
+    handle = handle_of(fake, store.get(job.id))
     assert handle.job_id == "p-1" and handle.extra == {"status_url": "https://x/s"}
     with pytest.raises(SeedanceError, match="no provider job id"):
-        handle_of(fake, _row(store, JobState.SUBMITTING))  # type: ignore[arg-type]
+        handle_of(fake, _row(store, JobState.SUBMITTING))
 
 
 def test_the_dashboard_advice_names_what_to_match(store: JobStore) -> None:
