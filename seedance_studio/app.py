@@ -240,9 +240,19 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
         studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
+    freeze_start_up_objects()
     await studio.closed.wait()
     await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
     return 0
+
+
+def freeze_start_up_objects() -> None:
+    """Move every object start-up made (modules, classes, the window's widgets, pydantic
+    schemas) out of the garbage collector's reach: they live as long as the app, and a full
+    collection walking them stalled the window for 45-180 ms every few seconds of polling."""
+    import gc
+
+    gc.freeze()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

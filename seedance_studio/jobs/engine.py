@@ -85,7 +85,8 @@ from seedance_studio.jobs.polling import (
     create_retry_delay,
 )
 from seedance_studio.jobs.pool import ProviderFactory, ProviderPool, is_local
-from seedance_studio.jobs.provider_policy import dashboard_advice, policy
+from seedance_studio.jobs.provider_policy import absence_window, dashboard_advice, policy
+from seedance_studio.jobs.settling import Adopt, NotCreated, settle
 from seedance_studio.jobs.states import (
     FETCH_STATES,
     POLLED_STATES,
@@ -169,6 +170,8 @@ class JobEngine:
         self._gate = CreateGate(store, self._limits_for)
         self._watchers: dict[int, asyncio.Task[None]] = {}
         self._batches: dict[str, asyncio.Task[None]] = {}
+        self._lookups: dict[int, asyncio.Task[None]] = {}
+        """Unknown submissions to look up again when their window has passed."""
         self._in_flight: dict[str, asyncio.Semaphore] = {}
         """Per provider: how many of this engine's creates may be out at once."""
         self._closing = False
@@ -374,45 +377,63 @@ class JobEngine:
                 ),
             )
             return
+        sent_at = job.create_sent_at or job.created_at
         try:
             with capture() as answers:
-                found = await provider.find_submission(
-                    job.snapshot(), job.create_sent_at or job.created_at
-                )
+                search = await provider.find_submission(job.snapshot(), sent_at)
         except ProviderError as exc:
             self._update(job.id, message=f"could not look it up: {exc}")
             return
         rows = [r for r in self.store.batch_jobs(job.batch) if r.state is JobState.SUBMIT_UNKNOWN]
         # A job another row already follows is not this one (the list may show both).
-        found = [
+        unfollowed = [
             h
-            for h in found
+            for h in search.found
             if not self.store.select_ids(
                 "provider = ? AND provider_job_id = ?", (job.provider, h.job_id)
             )
         ]
-        if len(found) > len(rows):
-            ids = ", ".join(h.job_id for h in found[:5])
-            self._update(
-                job.id,
-                event="checked again",
-                message=(
-                    f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
-                    "its dashboard, then submit anyway or discard"
-                ),
-            )
+        verdict = settle(
+            search.model_copy(update={"found": unfollowed}),
+            rows=len(rows),
+            sent_at=sent_at,
+            now=self._now(),
+            window_s=absence_window(job.provider),
+        )
+        raw = {"responses": answers}
+        if isinstance(verdict, Adopt):
+            note = f"found in {search.listing}: the lost create had made it"
+            self._attach_handles(rows, verdict.handles, raw=raw, found=True, found_note=note)
+        elif isinstance(verdict, NotCreated):
+            for row in rows:
+                self._move(row.id, Event.NOT_CREATED, raw=raw, message=verdict.message)
+        else:
+            for row in rows:
+                self._update(
+                    row.id,
+                    expect=[JobState.SUBMIT_UNKNOWN],
+                    event="checked again",
+                    raw=raw,
+                    message=verdict.message,
+                )
+            if verdict.look_again_at is not None:
+                self._look_up_at(job.id, verdict.look_again_at)
+
+    def _look_up_at(self, job_id: int, when: float) -> None:
+        """Look an unknown submission up once more when its window has passed (while this
+        engine runs; `wait` does not wait for it)."""
+        if self._closing or job_id in self._lookups:
             return
-        if found:
-            self._attach_handles(rows, found, raw={"responses": answers}, found=True)
-            return
-        for row in rows:
-            self._move(
-                row.id,
-                Event.NOT_CREATED,
-                raw={"responses": answers},
-                message="not created: the provider's job list has no such job, so "
-                "nothing was charged",
-            )
+
+        async def later() -> None:
+            await asyncio.sleep(max(0.0, when - self._now()) + 0.05)
+            job = self.store.get(job_id)
+            if job.state is JobState.SUBMIT_UNKNOWN:
+                await self._look_up(job)
+
+        task = asyncio.get_running_loop().create_task(later())
+        self._lookups[job_id] = task
+        task.add_done_callback(lambda _t: self._lookups.pop(job_id, None))
 
     async def submit_anyway(self, job_id: int) -> list[int]:
         """Send the create again for a submit_unknown job (the user accepts paying twice)."""
@@ -464,7 +485,7 @@ class JobEngine:
             self._janitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._janitor
-        tasks = [*self._watchers.values(), *self._batches.values()]
+        tasks = [*self._watchers.values(), *self._batches.values(), *self._lookups.values()]
         for task in tasks:
             task.cancel()
         if tasks:
@@ -684,7 +705,13 @@ class JobEngine:
         return resolved
 
     def _attach_handles(
-        self, rows: list[JobRecord], handles: list[JobHandle], raw: object, *, found: bool = False
+        self,
+        rows: list[JobRecord],
+        handles: list[JobHandle],
+        raw: object,
+        *,
+        found: bool = False,
+        found_note: str | None = None,
     ) -> None:
         """Store each provider id on its row (a create's answer, or a lookup's finding)."""
         event, short = (
@@ -698,6 +725,7 @@ class JobEngine:
                 provider_job_id=handle.job_id,
                 handle_extra=dict(handle.extra),
                 raw=raw,
+                message=found_note,
             )
         for row in rows[: len(handles)]:
             self._announce(row.id)

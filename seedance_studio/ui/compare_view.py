@@ -42,13 +42,13 @@ from seedance_studio.core.i18n import _
 from seedance_studio.core.playback_sync import Correction, MasterClock, TakeState, corrections
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.ui.job_format import cost_text, elapsed_seconds, format_elapsed
-from seedance_studio.ui.player import VideoSurface, _Loader, format_ms
 from seedance_studio.ui.player_vlc import (
     PlaybackState,
     VlcPlayer,
     VlcUnavailableError,
     instance_options,
 )
+from seedance_studio.ui.video_surface import VideoSurface, VlcLoader, format_ms
 
 TICK_MS = 40
 MAX_TAKES = 4
@@ -73,7 +73,7 @@ class TakePane(QWidget):
         super().__init__(parent)
         self.job = job
         self.path = job.result_path or ""
-        self._loader = _Loader()
+        self._loader = VlcLoader()
         self._loader.loaded.connect(self._on_loaded)
         self.destroyed.connect(self._loader.release)
         self.unavailable: VlcUnavailableError | None = None
