@@ -52,19 +52,22 @@ def used_in(item: LibraryItem) -> str:
         if len(item.projects) > 3:
             names = _("{names} and {count} more").format(names=names, count=len(item.projects) - 3)
         parts.append(
-            ngettext(
-                "{count} project ({names})", "{count} projects ({names})", len(item.projects)
-            ).format(count=len(item.projects), names=names)
+            ngettext("{n} project ({names})", "{n} projects ({names})", len(item.projects)).format(
+                n=len(item.projects), names=names
+            )
         )
     if item.jobs:
+        numbers = ", ".join(f"#{j}" for j in item.jobs[:5])
         parts.append(
-            ngettext("{count} job ({ids})", "{count} jobs ({ids})", len(item.jobs)).format(
-                count=len(item.jobs), ids=", ".join(f"#{j}" for j in item.jobs[:5])
+            ngettext("{n} job ({numbers})", "{n} jobs ({numbers})", len(item.jobs)).format(
+                n=len(item.jobs), numbers=numbers
             )
         )
     if not parts:
         return _("Not used in a project or job yet")
-    return _("Used in {places}").format(places=_(" and ").join(parts))
+    if len(parts) == 1:
+        return _("Used in {where}").format(where=parts[0])
+    return _("Used in {first} and {second}").format(first=parts[0], second=parts[1])
 
 
 def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ()) -> str:
@@ -88,7 +91,7 @@ def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ())
             _("no expiry")
             if expires is None
             else _("until {when}").format(
-                when=time.strftime("%Y-%m-%d %H:%M", time.localtime(expires))
+                when=time.strftime("%d %b %H:%M", time.localtime(expires))
             )
         )
         lines.append(
@@ -263,7 +266,7 @@ class LibraryPanel(QWidget):
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.emit(_("The library could not be read: {error}").format(error=exc))
+        self.message.emit(_("The library could not be read: {exc}").format(exc=exc))
 
     def _activated(self, index: QModelIndex) -> None:
         self.add_rows([index.row()])
@@ -273,12 +276,8 @@ class LibraryPanel(QWidget):
         for row in rows:
             item = self.model.item(row)
             if item.source is None:
-                last = item.places[0].path if item.places else _("an unknown place")
-                self.message.emit(
-                    _("{name} is missing: it was last at {place}").format(
-                        name=item.name, place=last
-                    )
-                )
+                last = item.places[0].path if item.places else "an unknown place"
+                self.message.emit(f"{item.name} is missing: it was last at {last}")
             else:
                 sources.append(item.source)
         if sources:

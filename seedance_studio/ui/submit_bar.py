@@ -129,7 +129,7 @@ class SubmitBar(QWidget):
             else _("Send this composition to the provider (Ctrl+Enter)")
         )
         warning = cancel_warning(self._checks.provider_id)
-        self.caution.setText(f"Note: {warning}." if warning else "")
+        self.caution.setText(_("Note: {warning}.").format(warning=warning) if warning else "")
         self.caution.setVisible(bool(warning))
 
     def _on_link(self, href: str) -> None:
