@@ -275,10 +275,8 @@ class MainWindow(QMainWindow):
         )
         bar.addWidget(spacer)
         if self.simulator:
-            badge = QLabel(_("  Simulator: no account, no charges  "))
-            badge.setStyleSheet(
-                "background:#2d3b22;color:#9be07a;border-radius:9px;padding:3px 6px;"
-            )
+            badge = QLabel(_("Simulator: no account, no charges"))
+            badge.setProperty("role", "badge")  # the scheme's colours (theme.stylesheet)
             bar.addWidget(badge)
         bar.addAction(self.settings_action)
         self.addToolBar(bar)
