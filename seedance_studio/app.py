@@ -18,10 +18,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+from seedance_studio.core import paths
 from seedance_studio.ui.icons import app_icon
+from seedance_studio.ui.single_instance import (
+    InstanceListener,
+    InstanceLock,
+    hand_over,
+    project_argument,
+)
 from seedance_studio.ui.startup_shell import StartupShell
-from seedance_studio.ui.theme import apply_palette, apply_theme
-from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION
+from seedance_studio.ui.theme import FUSION_PROPERTY, apply_palette, apply_theme, first_paint_scheme
+from seedance_studio.ui.ui_state import APPLICATION, ORGANIZATION, ui_state_store
 
 # Everything below loads after the window's first paint (ui/startup_shell.py): the core,
 # pydantic, the job store, keyring, asyncio and qasync are imported where they are used.
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import httpx
+    from PySide6.QtCore import QSettings
 
     from seedance_studio.core.composition import Composition
     from seedance_studio.core.provider import Provider
@@ -51,6 +59,9 @@ SCREENSHOT_DELAY_MS = 2000
 SIMULATOR_POLL_S = 1.0
 SHUTDOWN_TIMEOUT_S = 5.0
 """Closing never waits longer than this for the engine; jobs resume on the next start."""
+SCHEME_KEY = "theme/scheme"
+"""The system's light/dark scheme at the last start (UI state): the first paint uses it, as
+asking Qt costs ~20 ms; the system is asked right after and wins."""
 SIGNAL_SHUTDOWN_TIMEOUT_S = 0.4
 """After SIGTERM, SIGINT or a logout the app ends within a second: the composition is
 autosaved at once and unfinished jobs resume on the next start."""
@@ -197,6 +208,9 @@ def _screenshot_then_close(window: MainWindow, path: str) -> None:
     window.close()
 
 
+_instance_lock: InstanceLock | None = None
+"""Held for the life of the process: it makes this the studio of its home folder."""
+
 _quit_requested = False
 """Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
 
@@ -218,13 +232,31 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
         )
     elif studio.help is not None:
         studio.help.welcome_if_first_run()
+    _listen_for_later_starts(studio.window)
+    project = project_argument(options.paths)
+    if project is not None:
+        studio.window.project.open_project(project)
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
-        studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
+        from seedance_studio.core.i18n import _
+
+        studio.window.statusBar().showMessage(
+            _("Earlier jobs could not be resumed: {exc}").format(exc=exc)
+        )
+    freeze_start_up_objects()
     await studio.closed.wait()
     await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
     return 0
+
+
+def freeze_start_up_objects() -> None:
+    """Move every object start-up made (modules, classes, the window's widgets, pydantic
+    schemas) out of the garbage collector's reach: they live as long as the app, and a full
+    collection walking them stalled the window for 45-180 ms every few seconds of polling."""
+    import gc
+
+    gc.freeze()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -246,6 +278,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="save a picture of the window once it is up, then quit "
         "(for checking an installation or a bundle)",
     )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PROJECT",
+        help="a .seedance project to open (in the studio already running, if there is one)",
+    )
     options, _qt_args = parser.parse_known_args(argv)
     return options
 
@@ -253,8 +291,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def use_simulator_home() -> Path:
     """Simulator mode keeps its settings, jobs and library in a folder of its own in the user
     cache, kept between runs so its jobs survive a restart (Help ▸ Remove simulator data)."""
-    from seedance_studio.core import paths
-
     home = paths.home_override()
     if home is None:
         home = paths.simulator_home()
@@ -263,23 +299,44 @@ def use_simulator_home() -> Path:
     return home
 
 
-def make_application(argv: Sequence[str], *, stylesheet: bool = True) -> QApplication:
-    """The QApplication, themed; `stylesheet=False` leaves the stylesheet for later
-    (`theme.apply_stylesheet`), as the first paint does not need it."""
-    app = QApplication(list(argv))
+def make_application(
+    argv: Sequence[str], *, stylesheet: bool = True, scheme: str | None = None
+) -> QApplication:
+    """The QApplication, themed (Qt's translations, the system's scheme and the stylesheet).
+
+    `stylesheet=False` is the first paint's part: Fusion and the palette of `scheme` only;
+    `after_first_paint` adds the rest."""
+    # Fusion from Qt's command line: `setStyle` would wrap the style and build QStyle's enums.
+    app = QApplication([*argv, "-style", "Fusion"])
+    app.setProperty(FUSION_PROPERTY, True)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setDesktopFileName("seedance-studio")
     app.setWindowIcon(app_icon())
-    install_qt_translations(app)
     # The coroutine decides when to quit: after the engine has shut down.
     app.setQuitOnLastWindowClosed(False)
     if stylesheet:
+        install_qt_translations(app)
         apply_theme(app)
     else:
-        apply_palette(app)
+        apply_palette(app, scheme)
     return app
+
+
+def after_first_paint(app: QApplication, ui_state: QSettings) -> str:
+    """What the first paint did not wait for: the log file, Qt's translations, the system's
+    colour scheme (repainting if it differs from the remembered one) and the stylesheet.
+    Returns the scheme applied."""
+    from seedance_studio.core.logs import setup_logging
+
+    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
+        setup_logging()
+    install_qt_translations(app)
+    chosen = apply_theme(app)  # and following the system's light/dark switch from now on
+    if ui_state.value(SCHEME_KEY) != chosen:
+        ui_state.setValue(SCHEME_KEY, chosen)
+    return chosen
 
 
 def install_qt_translations(app: QApplication) -> None:
@@ -328,18 +385,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return STARTUP_FAILED
     if options.simulator:
         use_simulator_home()
-    from seedance_studio.core.logs import setup_logging
-
-    with contextlib.suppress(OSError):  # a read-only log folder must not keep the window shut
-        setup_logging()
-    app = make_application(argv, stylesheet=False)
+    ui_state = ui_state_store()
+    app = make_application(
+        argv, stylesheet=False, scheme=first_paint_scheme(ui_state.value(SCHEME_KEY))
+    )
+    global _instance_lock
+    _instance_lock = InstanceLock(paths.data_dir())
+    if not _instance_lock.acquire():
+        handover = hand_over(_instance_lock, project_argument(options.paths))
+        print(f"seedance-studio: {handover.message}", file=sys.stderr)
+        return 0 if handover.delivered else STARTUP_FAILED
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
     signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
     signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
-    shell = StartupShell(simulator=options.simulator)
+    shell = StartupShell(simulator=options.simulator, ui_state=ui_state)
     shell.show()
     shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
-    apply_theme(app)  # the stylesheet, and following the system's light/dark switch
+    after_first_paint(app, ui_state)
     import asyncio
     import logging
 
@@ -363,6 +425,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _listen_for_later_starts(window: MainWindow) -> None:
+    """A later start of the studio brings this window forward and opens its project here."""
+    if _instance_lock is None:
+        return  # built without main() (tests): nothing to listen for
+
+    def requested(project: Path | None) -> None:
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        if project is not None:
+            window.project.open_project(project)
+
+    listener = InstanceListener(_instance_lock.data_dir, window)
+    listener.requested.connect(requested)
 
 
 def _wake_on_signals(app: QApplication) -> None:

@@ -2,20 +2,17 @@
 
 Without them Qt aborts the process (exit 134) with a hint that blames libxcb-cursor0 whatever
 is missing, and without a display it prints a paragraph about platform plugins. Qt-free: this
-runs before PySide6 is imported.
+runs before PySide6 is imported, and before the first paint, so ctypes, socket and the
+translations are imported only by the checks that need them (offscreen and Wayland need none).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import socket
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-from seedance_studio.core.i18n import _
 
 XCB_LIBRARIES: dict[str, str] = {
     "libxcb.so.1": "libxcb1",
@@ -42,7 +39,16 @@ PySide6 wheel: the wheel carries Qt itself but not these), with the Debian packa
 X11_SOCKET_DIR = Path("/tmp/.X11-unix")
 
 
+def _(message: str) -> str:
+    """The catalogue's translation, loaded only when there is something to say."""
+    from seedance_studio.core.i18n import _ as translate
+
+    return translate(message)
+
+
 def _loads(name: str) -> bool:
+    import ctypes
+
     try:
         ctypes.CDLL(name)
     except OSError:
@@ -63,7 +69,9 @@ def x_display_reachable(display: str, socket_dir: Path | None = None) -> bool:
     Only the local socket is tried (no network): the path in /tmp/.X11-unix, then Linux's
     abstract socket of the same name, which XWayland and Xvfb also listen on.
     """
-    host, _, rest = display.partition(":")
+    import socket
+
+    host, _sep, rest = display.partition(":")
     if host and host not in {"unix", "localhost"}:
         return True
     number = rest.split(".", 1)[0]

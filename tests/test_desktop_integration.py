@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 DESKTOP = PACKAGING / "seedance-studio.desktop"
 METAINFO = PACKAGING / "io.github.seedance_studio.SeedanceStudio.metainfo.xml"
+MIME = PACKAGING / "seedance-studio-mime.xml"
 FREEDESKTOP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 
@@ -32,6 +33,17 @@ def test_the_desktop_file_validates() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "", result.stdout  # not even a hint
+
+
+def test_project_files_are_a_file_type_the_desktop_entry_opens() -> None:
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    kind = ElementTree.parse(MIME).getroot().find("m:mime-type", ns)
+    assert kind is not None
+    assert [g.get("pattern") for g in kind.findall("m:glob", ns)] == ["*.seedance"]
+    entry = DESKTOP.read_text()
+    assert f"MimeType={kind.get('type')};" in entry
+    # The launcher takes the file (and hands it to a studio already running).
+    assert re.search(r"^Exec=seedance-studio %f$", entry, re.MULTILINE)
 
 
 def test_the_metainfo_validates_and_names_screenshots_that_exist() -> None:
@@ -96,6 +108,7 @@ def test_install_desktop_puts_both_commands_on_the_path_and_installs_the_entry(
         tmp_path / "share" / "icons" / "hicolor" / "256x256" / "apps" / "seedance-studio.png"
     ).is_file()
     assert (tmp_path / "share" / "metainfo" / METAINFO.name).is_file()
+    assert (tmp_path / "share" / "mime" / "packages" / MIME.name).is_file()
     if shutil.which("desktop-file-validate"):
         check = subprocess.run(
             ["desktop-file-validate", str(entry)], capture_output=True, text=True, timeout=30

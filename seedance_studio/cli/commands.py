@@ -90,10 +90,13 @@ def _checked_snapshot(args: argparse.Namespace, settings: Settings) -> Compositi
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         if not problem.is_error:
-            print(f"warning: {problem.message}", file=sys.stderr)
+            print(_("warning: {text}").format(text=problem.message), file=sys.stderr)
     for problem in errors:
-        hint = f" ({problem.hint})" if problem.hint else ""
-        print(f"{problem.message}{hint}", file=sys.stderr)
+        if problem.hint:
+            text = _("{message} ({hint})").format(message=problem.message, hint=problem.hint)
+        else:
+            text = problem.message
+        print(text, file=sys.stderr)
     return EXIT_INVALID if errors else snapshot
 
 
@@ -120,8 +123,10 @@ async def _request(snapshot: CompositionSnapshot, settings: Settings) -> int:
     if one is not snapshot:
         count = snapshot.params.variants
         print(
-            f"note: {count} variants are more than one request makes; they are sent as "
-            f"{count} requests like this one",
+            _(
+                "note: {count} variants are more than one request makes; they are sent as "
+                "{count} requests like this one"
+            ).format(count=count),
             file=sys.stderr,
         )
     try:
@@ -193,7 +198,7 @@ def estimate(args: argparse.Namespace) -> int:
             if item.warning and item.warning not in est.notes:
                 print(f"    {item.warning}")
         for note in est.notes:
-            print(f"  note: {note}")
+            print("  " + _("note: {text}").format(text=note))
     return EXIT_OK
 
 
@@ -227,13 +232,17 @@ def _summary(records: list[JobRecord], ok: frozenset[JobState] = frozenset({JobS
     code = EXIT_OK
     for job in records:
         where = f" {job.result_path}" if job.state is JobState.DONE else ""
-        print(f"job {job.id}: {job.state.value}{where}")
+        print(_("job {id}: {state}").format(id=job.id, state=job.state.value) + where)
         if job.state not in ok:
             code = EXIT_FAILED
             if job.message:
-                print(f"seedance: job {job.id}: {job_failure_text(job)}", file=sys.stderr)
+                text = _("job {id}: {state}").format(id=job.id, state=job_failure_text(job))
+                print(f"seedance: {text}", file=sys.stderr)
             if job.state in ATTENTION_STATES:
-                print(f"seedance: job {job.id} waits for you: {_choices(job)}", file=sys.stderr)
+                text = _("job {id} waits for you: {choices}").format(
+                    id=job.id, choices=_choices(job)
+                )
+                print(f"seedance: {text}", file=sys.stderr)
     return code
 
 
@@ -243,7 +252,8 @@ def _choices(job: JobRecord) -> str:
     text = describe(actions, job.id)
     if Action.SUBMIT_ANYWAY in actions:
         text = text.replace(
-            f"submit-anyway {job.id}`", f"submit-anyway {job.id}` (may be charged twice)"
+            f"submit-anyway {job.id}`",
+            f"submit-anyway {job.id}`" + _(" (may be charged twice)"),
         )
     return text
 
@@ -255,7 +265,11 @@ def _refused(job: JobRecord, action: Action) -> bool:
     offered = describe(allowed_actions(job.state), job.id)
     hint = _("; it allows {offered}").format(offered=offered) if offered else ""
     print(
-        f"seedance: job {job.id} is {job.state.value}: `{action.value}` does not apply{hint}",
+        "seedance: "
+        + _("job {id} is {state}: `{action}` does not apply").format(
+            id=job.id, state=job.state.value, action=action.value
+        )
+        + hint,
         file=sys.stderr,
     )
     return True
@@ -301,16 +315,23 @@ async def _submit(
     total = est.worst_case  # the whole submission's upper figure (None: no price)
     if not yes and needs_confirmation(caps.id, variants, total):
         print(
-            f"seedance: {confirmation_text(caps.name, variants, total)}: add --yes to send them",
+            "seedance: "
+            + _("{question}: add --yes to send them").format(
+                question=confirmation_text(caps.name, variants, total)
+            ),
             file=sys.stderr,
         )
         return EXIT_FAILED
     warning = caps.cancel_warning()
     if warning:
-        print(f"seedance: note: {warning}", file=sys.stderr, flush=True)
+        print("seedance: " + _("note: {text}").format(text=warning), file=sys.stderr, flush=True)
     async with _engine(settings) as engine:
         ids = await engine.submit(snapshot, est, allow_over_budget=yes)
-        print(f"submitted: job {', '.join(map(str, ids))}", file=sys.stderr, flush=True)
+        print(
+            _("submitted: job {ids}").format(ids=", ".join(map(str, ids))),
+            file=sys.stderr,
+            flush=True,
+        )
         if detach:
             await _until_created(engine, ids)
             return _summary(
@@ -352,8 +373,11 @@ async def _resume(settings: Settings) -> int:
         for job in owned:
             pid = (job.lease_owner or "").split(":")[1:2] or ["?"]
             print(
-                f"seedance: job {job.id} ({job.state.value}) is being run by another "
-                f"process (pid {pid[0]}); it carries on there",
+                "seedance: "
+                + _(
+                    "job {id} ({state}) is being run by another process (pid {pid}); it carries "
+                    "on there"
+                ).format(id=job.id, state=job.state.value, pid=pid[0]),
                 file=sys.stderr,
             )
         pending = [j.id for j in unfinished if j not in owned]
@@ -367,7 +391,7 @@ async def _resume(settings: Settings) -> int:
         if owned and not pending and not waiting:
             return EXIT_OK
         if not pending and not waiting:
-            print("nothing to resume", file=sys.stderr)
+            print(_("nothing to resume"), file=sys.stderr)
             return EXIT_OK
         records: list[JobRecord] = []
         if pending:
@@ -387,7 +411,7 @@ def _with_engine(
     try:
         return asyncio.run(run())
     except KeyError:
-        print(f"seedance: there is no job {job_id}", file=sys.stderr)
+        print("seedance: " + _("there is no job {id}").format(id=job_id), file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -456,7 +480,9 @@ def retry(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         ids = await engine.retry(args.job_id, allow_over_budget=args.yes)
         print(
-            f"submitted: job {', '.join(map(str, ids))} (retry of {job.id})",
+            _("submitted: job {ids} (retry of {id})").format(
+                ids=", ".join(map(str, ids)), id=job.id
+            ),
             file=sys.stderr,
             flush=True,
         )
@@ -505,7 +531,7 @@ def show(args: argparse.Namespace) -> int:
         try:
             job = store.get(args.job_id)
         except KeyError:
-            print(f"seedance: there is no job {args.job_id}", file=sys.stderr)
+            print("seedance: " + _("there is no job {id}").format(id=args.job_id), file=sys.stderr)
             return EXIT_FAILED
         events = store.events(job.id)
     _learn_keys({job.provider})
@@ -556,5 +582,5 @@ def spend(args: argparse.Namespace) -> int:
         if budget is not None
         else ""
     )
-    print(f"{'today':<14} {format_money(today)}{left}")
+    print(f"{_('today'):<14} {format_money(today)}{left}")
     return EXIT_OK

@@ -120,7 +120,7 @@ def snapshot_from(args: argparse.Namespace) -> CompositionSnapshot:
     tray = ReferenceTray(refs)
     prompt = PromptDocument(args.prompt, tray)
     if args.variants < 1:
-        raise CompositionError("--variants must be at least 1")
+        raise CompositionError(_("--variants must be at least 1"))
     params = GenerationParams(
         provider=args.provider,
         model=args.model,

@@ -41,7 +41,7 @@ def run_export(args: argparse.Namespace) -> int:
     from seedance_studio.projects.sequence_file import decode_sequence
 
     if args.otio is None and args.mp4 is None:
-        print("seedance export: name --otio OUT and/or --mp4 OUT", file=sys.stderr)
+        print(_("seedance export: name --otio OUT and/or --mp4 OUT"), file=sys.stderr)
         return 2
     loaded = load_project(args.project)
     seq, _current, _missing = decode_sequence(loaded.file.sequence, loaded.path.parent)
@@ -56,12 +56,22 @@ def run_export(args: argparse.Namespace) -> int:
             SequenceTakes(store), seq, name=loaded.name, timeline=args.otio, movie=args.mp4
         )
     if result.timeline is not None:
-        print(f"timeline: {result.timeline} ({result.clips} clips)")
+        print(
+            _("timeline: {path} ({clips} clips)").format(path=result.timeline, clips=result.clips)
+        )
     if result.movie is not None:
         print(
-            f"movie: {result.movie.path} ({result.movie.duration_s:.2f} s, "
-            f"{'packets copied' if result.movie.mode == 'copy' else 're-encoded'})"
+            _("movie: {path} ({seconds} s, {how})").format(
+                path=result.movie.path,
+                seconds=f"{result.movie.duration_s:.2f}",
+                how=_("packets copied") if result.movie.mode == "copy" else _("re-encoded"),
+            )
         )
     for label in result.missing:
-        print(f"warning: {label} has no picked take or animatic on disk; left out", file=sys.stderr)
+        print(
+            _("warning: {shot} has no picked take or animatic on disk; left out").format(
+                shot=label
+            ),
+            file=sys.stderr,
+        )
     return 0

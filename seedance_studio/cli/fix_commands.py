@@ -19,6 +19,7 @@ from seedance_studio.cli.compose import add_composition_options, snapshot_from
 from seedance_studio.cli.messages import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import number_tags
 from seedance_studio.core.validation import Problem, validate
@@ -28,13 +29,13 @@ P = TypeVar("P", bound=argparse.ArgumentParser)
 
 
 def add_fix_parsers(sub: argparse._SubParsersAction[P]) -> None:
-    p = sub.add_parser("check", help="problems, warnings and planned fixes per reference")
+    p = sub.add_parser("check", help=_("problems, warnings and planned fixes per reference"))
     add_composition_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=check)
-    p = sub.add_parser("fix", help="write the conformed copies Fix all would make")
+    p = sub.add_parser("fix", help=_("write the conformed copies Fix all would make"))
     add_composition_options(p)
-    p.add_argument("--out", type=Path, help="copy the conformed files into this folder")
+    p.add_argument("--out", type=Path, help=_("copy the conformed files into this folder"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=fix)
 
@@ -95,9 +96,12 @@ def report(snapshot: CompositionSnapshot) -> dict[str, JsonValue]:
 
 
 def _line(problem: dict[str, JsonValue]) -> str:
-    hint = f" ({problem['hint']})" if problem.get("hint") else ""
-    prefix = "warning: " if problem["severity"] == "warning" else ""
-    return f"{prefix}{problem['message']}{hint}"
+    text = (
+        _("{message} ({hint})").format(message=problem["message"], hint=problem["hint"])
+        if problem.get("hint")
+        else str(problem["message"])
+    )
+    return _("warning: {text}").format(text=text) if problem["severity"] == "warning" else text
 
 
 def _print_report(data: dict[str, JsonValue]) -> None:
@@ -109,9 +113,11 @@ def _print_report(data: dict[str, JsonValue]) -> None:
         fix_plan = item["fix"]
         assert isinstance(problems, list)
         state = (
-            "ok"
+            _("ok")
             if not problems
-            else f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+            else ngettext("{count} problem", "{count} problems", len(problems)).format(
+                count=len(problems)
+            )
         )
         print(f"{item['tag']}  {item['source']}  {state}")
         for p in problems:
@@ -120,7 +126,7 @@ def _print_report(data: dict[str, JsonValue]) -> None:
         if isinstance(fix_plan, dict):
             reasons = fix_plan["reasons"]
             assert isinstance(reasons, list)
-            print(f"  fix: {'; '.join(str(r) for r in reasons)}")
+            print("  " + _("fix: {reasons}").format(reasons="; ".join(str(r) for r in reasons)))
     whole = data["problems"]
     assert isinstance(whole, list)
     for p in whole:
@@ -129,9 +135,9 @@ def _print_report(data: dict[str, JsonValue]) -> None:
     verdict = data["verdict"]
     print(
         {
-            "ok": "ready to generate",
-            "warnings": "ready to generate, with warnings",
-            "errors": "cannot generate: fix the problems above",
+            "ok": _("ready to generate"),
+            "warnings": _("ready to generate, with warnings"),
+            "errors": _("cannot generate: fix the problems above"),
         }[str(verdict)]
     )
 
@@ -192,7 +198,7 @@ def fix(args: argparse.Namespace) -> int:
         print(json.dumps({"fixed": changes, "check": data}, indent=2, ensure_ascii=False))
     else:
         if not changes:
-            print("nothing to fix")
+            print(_("nothing to fix"))
         _print_report(data)
     return EXIT_INVALID if data["verdict"] == "errors" else EXIT_OK
 

@@ -157,8 +157,10 @@ def _settings_problem(args: argparse.Namespace) -> int | None:
     print(f"seedance: {problem}", file=sys.stderr)
     if args.command in _SPENDING:
         print(
-            f"seedance: nothing was sent; run `seedance {args.command}` again once the "
-            f"settings are right",
+            _(
+                "seedance: nothing was sent; run `seedance {command}` again once the settings "
+                "are right"
+            ).format(command=args.command),
             file=sys.stderr,
         )
         return 1

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.tray import number_tags
 from seedance_studio.projects.project_file import load_project
 from seedance_studio.projects.relink import find_by_hash
@@ -26,14 +27,18 @@ Parser = TypeVar("Parser", bound=argparse.ArgumentParser)
 
 
 def add_project_command(sub: argparse._SubParsersAction[Parser]) -> None:
-    p = sub.add_parser("project", help="show a .seedance project; --relink DIR finds moved files")
+    p = sub.add_parser(
+        "project", help=_("show a .seedance project; --relink DIR finds moved files")
+    )
     p.add_argument("path", type=Path, metavar="FILE")
     p.add_argument(
         "--relink",
         type=Path,
         metavar="DIR",
-        help="search DIR (and every folder in it) for missing files by content, "
-        "then save the project",
+        help=_(
+            "search DIR (and every folder in it) for missing files by content, then save the "
+            "project"
+        ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=project)
@@ -74,20 +79,31 @@ def project(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(
-            f"{session.name}: {capabilities.get(comp.params.provider).name}, "
-            f"{len(refs)} reference{'s' if len(refs) != 1 else ''}"
+            ngettext(
+                "{project}: {provider}, {count} reference",
+                "{project}: {provider}, {count} references",
+                len(refs),
+            ).format(
+                project=session.name,
+                provider=capabilities.get(comp.params.provider).name,
+                count=len(refs),
+            )
         )
         for ref in refs:
-            state = "  (missing)" if ref["missing"] else ""
+            state = "  " + _("(missing)") if ref["missing"] else ""
             print(f"  @{ref['tag']}  {ref['source']}{state}")
-        print(f"  prompt: {comp.prompt.text}")
+        print("  " + _("prompt: {text}").format(text=comp.prompt.text))
         if relinked:
-            print(f"relinked {relinked} file{'s' if relinked != 1 else ''} and saved")
+            print(
+                ngettext(
+                    "relinked {count} file and saved", "relinked {count} files and saved", relinked
+                ).format(count=relinked)
+            )
     if missing:
-        print(
-            f"seedance: {len(missing)} file{'s are' if len(missing) != 1 else ' is'} missing"
-            + ("" if args.relink else " (try --relink DIR)"),
-            file=sys.stderr,
-        )
+        text = ngettext("{count} file is missing", "{count} files are missing", len(missing))
+        text = text.format(count=len(missing))
+        if not args.relink:
+            text = _("{text} (try --relink DIR)").format(text=text)
+        print(f"seedance: {text}", file=sys.stderr)
         return 1
     return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from seedance_studio.core import errors
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.provider import INTERRUPTED_CODE
 
 
@@ -53,48 +54,56 @@ class _Rule:
     action: Action
 
     def render(self, provider: str, detail: str) -> Advice:
-        return Advice(self.template.format(provider=provider, detail=detail), self.action)
+        return Advice(_(self.template).format(provider=provider, detail=detail), self.action)
 
 
 BY_TYPE: dict[type[BaseException], _Rule] = {
     errors.KeyFormatError: _Rule("{detail}", Action.OPEN_SETTINGS),
     errors.MissingKeyError: _Rule(
-        "No API key for {provider}: add one in Settings → API keys", Action.OPEN_SETTINGS
+        N_("No API key for {provider}: add one in Settings → API keys"), Action.OPEN_SETTINGS
     ),
     errors.AuthError: _Rule(
-        "{provider} refused the API key: check it in Settings → API keys, then Retry",
+        N_("{provider} refused the API key: check it in Settings → API keys, then Retry"),
         Action.OPEN_SETTINGS,
     ),
     errors.InsufficientCreditsError: _Rule(
-        "Your {provider} account has no credits left: top it up, then Retry the job", Action.RETRY
+        N_("Your {provider} account has no credits left: top it up, then Retry the job"),
+        Action.RETRY,
     ),
     errors.RateLimitedError: _Rule(
-        "{provider} is limiting requests for now: the job is sent again by itself", Action.WAIT
+        N_("{provider} is limiting requests for now: the job is sent again by itself"),
+        Action.WAIT,
     ),
-    errors.ServerError: _Rule("{provider} had a server error: Retry in a moment", Action.RETRY),
+    errors.ServerError: _Rule(N_("{provider} had a server error: Retry in a moment"), Action.RETRY),
     errors.NetworkError: _Rule(
-        "Could not reach {provider}: check the connection (or the base URL in Settings), "
-        "then Retry",
+        N_(
+            "Could not reach {provider}: check the connection (or the base URL in Settings), "
+            "then Retry"
+        ),
         Action.RETRY,
     ),
     errors.ContentBlockedError: _Rule(
-        "{provider} blocked this content (its words: {detail}): change the prompt or the "
-        "references",
+        N_(
+            "{provider} blocked this content (its words: {detail}): change the prompt or the "
+            "references"
+        ),
         Action.EDIT,
     ),
-    errors.InvalidInputError: _Rule("{provider} refused the request: {detail}", Action.EDIT),
-    errors.NotFoundError: _Rule("{provider} no longer knows this job: {detail}", Action.NONE),
+    errors.InvalidInputError: _Rule(N_("{provider} refused the request: {detail}"), Action.EDIT),
+    errors.NotFoundError: _Rule(N_("{provider} no longer knows this job: {detail}"), Action.NONE),
     errors.MalformedResponseError: _Rule(
-        "{provider} answered with something unexpected: see the raw response; Retry may help",
+        N_("{provider} answered with something unexpected: see the raw response; Retry may help"),
         Action.RETRY,
     ),
     errors.SubmissionUnknownError: _Rule(
-        "The answer from {provider} was lost: check again before submitting anyway "
-        "(it could be charged twice)",
+        N_(
+            "The answer from {provider} was lost: check again before submitting anyway "
+            "(it could be charged twice)"
+        ),
         Action.CHECK_AGAIN,
     ),
     errors.GenerationFailedError: _Rule(
-        "{provider} could not make this video: {detail}", Action.RETRY
+        N_("{provider} could not make this video: {detail}"), Action.RETRY
     ),
     errors.ProviderError: _Rule("{provider}: {detail}", Action.RETRY),
     errors.BudgetExceeded: _Rule("{detail}", Action.CONFIRM),
@@ -106,10 +115,13 @@ BY_TYPE: dict[type[BaseException], _Rule] = {
 
 BY_CODE: dict[str, _Rule] = {
     INTERRUPTED_CODE: _Rule(
-        "{provider} stopped when the app closed before the draft was done: Retry renders it again",
+        N_(
+            "{provider} stopped when the app closed before the draft was done: Retry renders it "
+            "again"
+        ),
         Action.RETRY,
     ),
-    "render_failed": _Rule("{provider} could not render this draft: {detail}", Action.RETRY),
+    "render_failed": _Rule(N_("{provider} could not render this draft: {detail}"), Action.RETRY),
 }
 """Provider codes (`Failed.code`) whose meaning is known; others fall to the error type."""
 
@@ -148,7 +160,7 @@ def advise(
         cls = error_type(error)
     else:
         cls = error
-    detail = detail or "something went wrong"
+    detail = detail or _("something went wrong")
     if code is not None and code in BY_CODE:
         return BY_CODE[code].render(provider, detail)
     if (

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from seedance_studio.core.dialects import Dialect
 from seedance_studio.core.evidence import Document, Tier, split_evidence
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.resources import resource_dir
 
@@ -246,7 +247,11 @@ class ProviderCapabilities(BaseModel):
             if m.id == wanted:
                 return m
         known = ", ".join(m.id for m in self.models)
-        raise KeyError(f"{self.name} has no model {wanted!r} (it has {known})")
+        raise KeyError(
+            _("{provider} has no model {model} (it has {known})").format(
+                provider=self.name, model=repr(wanted), known=known
+            )
+        )
 
     def limits_for(self, model_id: str | None = None) -> Limits:
         return self.model(model_id).limits or self.limits
@@ -254,10 +259,10 @@ class ProviderCapabilities(BaseModel):
     def cancel_warning(self) -> str | None:
         """What cancelling cannot undo on this provider, in one line (None: nothing to say)."""
         if self.cancels_only_queued:
-            return (
-                f"{self.name} can cancel a task only while it is queued: once it runs it "
+            return _(
+                "{provider} can cancel a task only while it is queued: once it runs it "
                 "cannot be stopped, and it is charged"
-            )
+            ).format(provider=self.name)
         return None
 
     def unevidenced(self) -> list[str]:
@@ -310,5 +315,7 @@ def get(provider_id: str) -> ProviderCapabilities:
         return load_all()[provider_id]
     except KeyError:
         raise KeyError(
-            f"unknown provider {provider_id!r}; known: {', '.join(load_all())}"
+            _("unknown provider {provider}; known: {known}").format(
+                provider=repr(provider_id), known=", ".join(load_all())
+            )
         ) from None

@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.tags import Tag
@@ -44,7 +45,9 @@ def tag_in_dialect(tag: Tag, dialect: Dialect, counts: dict[MediaKind, int]) -> 
             if tag.kind is MediaKind.VIDEO:
                 return f"@{counts[MediaKind.IMAGE] + tag.number}"
             raise CompositionError(
-                f"{tag.canonical}: this API has no audio references, so it cannot be mentioned"
+                _("{tag}: this API has no audio references, so it cannot be mentioned").format(
+                    tag=tag.canonical
+                )
             )
 
 
@@ -72,7 +75,9 @@ def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect
             word = written[mention.ref_id] = tag_in_dialect(tag, dialect, counts)
         elif mention.dangling:
             raise CompositionError(
-                f"the prompt mentions {mention.last_tag}, which was removed from the tray"
+                _("the prompt mentions {tag}, which was removed from the tray").format(
+                    tag=mention.last_tag
+                )
             )
         pieces.append(text[cursor : mention.start])
         pieces.append(word)

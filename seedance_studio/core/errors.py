@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_money
 
 
@@ -29,8 +30,14 @@ class BudgetExceeded(SeedanceError):  # noqa: N818 (the name the front ends use)
 
     def __init__(self, *, budget: Decimal, spent: Decimal, estimate: Decimal) -> None:
         super().__init__(
-            f"today's spend {format_money(spent)} plus this submission's "
-            f"{format_money(estimate)} would exceed the daily budget of {format_money(budget)}"
+            _(
+                "today's spend {spent} plus this submission's {estimate} would exceed the daily "
+                "budget of {budget}"
+            ).format(
+                spent=format_money(spent),
+                estimate=format_money(estimate),
+                budget=format_money(budget),
+            )
         )
         self.budget = budget
         self.spent = spent

@@ -11,37 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from psygnal import Signal
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition, CompositionState
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.tray import number_tags
+from seedance_studio.core.undo_stack import Step, UndoStack
 
 DEFAULT_LIMIT = 500
 """Steps kept; the oldest fall off (a long session must not grow without bound)."""
 
-TYPING = "Typing"
+TYPING = N_("Typing")
+"""The name of a typing step (compared as is; `_()` translates it where it is shown)."""
 
 PARAM_LABELS = {
-    "model": "Model",
-    "duration": "Duration",
-    "aspect_ratio": "Aspect Ratio",
-    "resolution": "Resolution",
-    "mode": "Mode",
+    "model": N_("Model"),
+    "duration": N_("Duration"),
+    "aspect_ratio": N_("Aspect Ratio"),
+    "resolution": N_("Resolution"),
+    "mode": N_("Mode"),
     "seed": "Seed",
     "generate_audio": "Audio",
     "variants": "Variants",
     "upscale": "Upscale",
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    before: CompositionState
-    after: CompositionState
 
 
 def _typed(before: str, after: str) -> tuple[str, int]:
@@ -79,9 +74,14 @@ def _prompt_step(before: dict[str, object], after: dict[str, object]) -> str:
     live_a, dangling_a = _mention_counts(after)
     if dangling_a < dangling_b:
         if live_a > live_b:
-            return "Point mention at another reference"
-        return "Delete mention"
+            return _("Point mention at another reference")
+        return _("Delete mention")
     return TYPING
+
+
+def _shown(name: str) -> str:
+    """A step's name as Edit > Undo shows it (typing steps keep the untranslated constant)."""
+    return _(TYPING) if name == TYPING else name
 
 
 def describe_change(before: CompositionState, after: CompositionState) -> str:
@@ -91,33 +91,36 @@ def describe_change(before: CompositionState, after: CompositionState) -> str:
     added = [i for i in new_ids if i not in old_ids]
     removed = [i for i in old_ids if i not in new_ids]
     if added and removed:
-        return "Change references"
+        return _("Change references")
     if added:
         tag = number_tags(after.references)[added[0]]
-        return f"Add {tag.canonical}" if len(added) == 1 else f"Add {len(added)} references"
+        if len(added) == 1:
+            return _("Add {tag}").format(tag=tag.canonical)
+        return _("Add {count} references").format(count=len(added))
     if removed:
         tag = number_tags(before.references)[removed[0]]
-        return (
-            f"Remove {tag.canonical}" if len(removed) == 1 else f"Remove {len(removed)} references"
-        )
+        if len(removed) == 1:
+            return _("Remove {tag}").format(tag=tag.canonical)
+        return _("Remove {count} references").format(count=len(removed))
     if old_ids != new_ids:
-        return "Reorder references"
+        return _("Reorder references")
     swapped = [n for o, n in zip(before.references, after.references, strict=True) if o != n]
     if swapped:
         tag = number_tags(after.references)[swapped[0].id]
-        verb = "Fix" if swapped[0].original_source else "Replace"
+        fix = bool(swapped[0].original_source)
         if len(swapped) == 1:
-            return f"{verb} {tag.canonical}"
-        return f"{verb} {len(swapped)} references"
+            return (_("Fix {tag}") if fix else _("Replace {tag}")).format(tag=tag.canonical)
+        many = _("Fix {count} references") if fix else _("Replace {count} references")
+        return many.format(count=len(swapped))
     if before.prompt != after.prompt:
         return _prompt_step(before.prompt, after.prompt)
     old, new = before.params, after.params
     if old.provider != new.provider:
-        return f"Switch to {_provider_name(new.provider)}"
+        return _("Switch to {provider}").format(provider=_provider_name(new.provider))
     fields = [f for f in PARAM_LABELS if getattr(old, f) != getattr(new, f)]
     if len(fields) == 1 or (fields and fields[0] == "model"):
-        return f"Change {PARAM_LABELS[fields[0]]}"
-    return "Change parameters"
+        return _("Change {parameter}").format(parameter=_(PARAM_LABELS[fields[0]]))
+    return _("Change parameters")
 
 
 class CompositionHistory:
@@ -127,10 +130,7 @@ class CompositionHistory:
 
     def __init__(self, composition: Composition, *, limit: int = DEFAULT_LIMIT) -> None:
         self._composition = composition
-        self._limit = limit
-        self._steps: list[Step] = []
-        self._index = 0
-        """Steps before this index are done; the rest can be redone."""
+        self._stack: UndoStack[CompositionState] = UndoStack(limit)
         self._clean: int | None = 0
         """The index at the last save (None: that state is no longer on the stack)."""
         self._current = composition.state()
@@ -149,56 +149,56 @@ class CompositionHistory:
 
     @property
     def can_undo(self) -> bool:
-        return self._index > 0
+        return self._stack.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self._index < len(self._steps)
+        return self._stack.can_redo
 
     @property
     def undo_name(self) -> str | None:
-        return self._steps[self._index - 1].name if self.can_undo else None
+        name = self._stack.undo_name
+        return None if name is None else _shown(name)
 
     @property
     def redo_name(self) -> str | None:
-        return self._steps[self._index].name if self.can_redo else None
+        name = self._stack.redo_name
+        return None if name is None else _shown(name)
 
     @property
     def is_modified(self) -> bool:
         """Whether the composition differs from the last save (or the fresh start)."""
-        return self._clean != self._index
+        return self._clean != self._stack.position
 
     def names(self) -> list[str]:
         """Every step's name, oldest first (tests and diagnostics)."""
-        return [s.name for s in self._steps]
+        return self._stack.names()
 
     # -- acting ------------------------------------------------------------------------------
 
     def undo(self) -> str | None:
         """Go back one step; returns its name (None when there was nothing to undo)."""
-        if not self.can_undo:
+        step = self._stack.back()
+        if step is None:
             return None
-        self._index -= 1
-        step = self._steps[self._index]
         self._apply(step.before)
         return step.name
 
     def redo(self) -> str | None:
-        if not self.can_redo:
+        step = self._stack.forward()
+        if step is None:
             return None
-        step = self._steps[self._index]
-        self._index += 1
         self._apply(step.after)
         return step.name
 
     @property
     def position(self) -> int:
         """Where the stack is now; a save started here passes it to `mark_clean`."""
-        return self._index
+        return self._stack.position
 
     def mark_clean(self, position: int | None = None) -> None:
         """The composition was saved as it was at `position` (default: now)."""
-        self._clean = self._index if position is None else position
+        self._clean = self._stack.position if position is None else position
         self._typing_open = False
         self.changed.emit()
 
@@ -209,8 +209,7 @@ class CompositionHistory:
 
     def reset(self) -> None:
         """Forget every step (a project was opened or a new one started) and call it clean."""
-        self._steps.clear()
-        self._index = 0
+        self._stack.clear()
         self._clean = 0
         self._current = self._composition.state()
         self._typing_open = False
@@ -264,16 +263,15 @@ class CompositionHistory:
                 str(before.prompt.get("text", "")), str(after.prompt.get("text", ""))
             )
             deleting = removed > 0 and not inserted
+            last = self._stack.last
             if (
                 self._typing_open
                 and deleting == self._typing_deletes
-                and self.can_undo
-                and not self.can_redo
-                and self._steps[-1].name == TYPING
+                and last is not None
+                and last.name == TYPING
             ):
-                last = self._steps[-1]
-                self._steps[-1] = Step(TYPING, last.before, after)
-                if self._clean == self._index:
+                self._stack.replace_last(Step(TYPING, last.before, after))
+                if self._clean == self._stack.position:
                     self._clean = None  # the saved state was folded into this step
                 self._typing_open = not any(c.isspace() for c in inserted)
                 self.changed.emit()
@@ -285,17 +283,11 @@ class CompositionHistory:
             return
         self._push(Step(name, before, after))
 
-    def _push(self, step: Step) -> None:
-        del self._steps[self._index :]
-        if self._clean is not None and self._clean > self._index:
-            self._clean = None
-        self._steps.append(step)
-        self._index += 1
+    def _push(self, step: Step[CompositionState]) -> None:
+        if self._clean is not None and self._clean > self._stack.position:
+            self._clean = None  # the saved state was in the redo tail this step drops
+        overflow = self._stack.push(step)
         self._typing_open = False
-        overflow = len(self._steps) - self._limit
-        if overflow > 0:
-            del self._steps[:overflow]
-            self._index -= overflow
-            if self._clean is not None:
-                self._clean = self._clean - overflow if self._clean >= overflow else None
+        if overflow > 0 and self._clean is not None:
+            self._clean = self._clean - overflow if self._clean >= overflow else None
         self.changed.emit()

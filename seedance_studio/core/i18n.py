@@ -72,6 +72,12 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Marks `message` for the catalogue where it is kept in a table; `_()` translates it
+    where it is shown, in the language in use then."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 

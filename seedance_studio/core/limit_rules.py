@@ -16,6 +16,7 @@ from typing import Literal
 
 from seedance_studio.core.capabilities import Evidenced, KindLimits
 from seedance_studio.core.evidence import Tier
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 
 Severity = Literal["error", "warning"]
@@ -346,9 +347,17 @@ def pixel_violations(width: int, height: int, limits: KindLimits) -> list[str]:
     problems: list[str] = []
     pixels = width * height
     if limits.max_pixels is not None and pixels > limits.max_pixels:
-        problems.append(f"{width}×{height} has more than {limits.max_pixels:,} pixels")
+        problems.append(
+            _("{size} has more than {limit} pixels").format(
+                size=f"{width}×{height}", limit=f"{limits.max_pixels:,}"
+            )
+        )
     if limits.min_pixels is not None and pixels < limits.min_pixels:
-        problems.append(f"{width}×{height} has fewer than {limits.min_pixels:,} pixels")
+        problems.append(
+            _("{size} has fewer than {limit} pixels").format(
+                size=f"{width}×{height}", limit=f"{limits.min_pixels:,}"
+            )
+        )
     return problems
 
 

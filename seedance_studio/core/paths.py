@@ -1,11 +1,13 @@
-"""User folders (platformdirs), overridable as one root for tests and portable installs."""
+"""User folders (platformdirs), overridable as one root for tests and portable installs.
+
+platformdirs is imported where a folder is first asked for: the window's first paint reads
+only the config folder, and not even that under SEEDANCE_STUDIO_HOME.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "SeedanceStudio"
 HOME_ENV = "SEEDANCE_STUDIO_HOME"
@@ -23,25 +25,37 @@ def _root(kind: str) -> Path | None:
     return Path(home) / kind if home else None
 
 
+def _user_path(kind: str) -> Path:
+    import platformdirs
+
+    find = {
+        "config": platformdirs.user_config_path,
+        "data": platformdirs.user_data_path,
+        "cache": platformdirs.user_cache_path,
+        "log": platformdirs.user_log_path,
+    }[kind]
+    return find(APP_NAME, appauthor=False)
+
+
 def _ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def config_dir() -> Path:
-    return _ensure(_root("config") or platformdirs.user_config_path(APP_NAME, appauthor=False))
+    return _ensure(_root("config") or _user_path("config"))
 
 
 def data_dir() -> Path:
-    return _ensure(_root("data") or platformdirs.user_data_path(APP_NAME, appauthor=False))
+    return _ensure(_root("data") or _user_path("data"))
 
 
 def cache_dir() -> Path:
-    return _ensure(_root("cache") or platformdirs.user_cache_path(APP_NAME, appauthor=False))
+    return _ensure(_root("cache") or _user_path("cache"))
 
 
 def log_dir() -> Path:
-    return _ensure(_root("logs") or platformdirs.user_log_path(APP_NAME, appauthor=False))
+    return _ensure(_root("logs") or _user_path("log"))
 
 
 def simulator_home() -> Path:
@@ -54,4 +68,6 @@ def default_library_dir() -> Path:
     root = _root("library")
     if root:
         return root
+    import platformdirs
+
     return platformdirs.user_videos_path() / "Seedance Studio"

@@ -28,6 +28,7 @@ from pydantic import JsonValue, TypeAdapter, ValidationError
 from seedance_studio.core import capabilities, tokens
 from seedance_studio.core.capabilities import PriceRule, ProviderCapabilities, TokenFormula
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import format_credits, format_money, format_rate
 from seedance_studio.core.params import GenerationParams, with_defaults
@@ -133,7 +134,10 @@ def estimate(
     if not pricing.published:
         return Estimate(
             published=False,
-            notes=[pricing.notes or f"{caps.name} publishes no price for this model"],
+            notes=[
+                pricing.notes
+                or _("{provider} publishes no price for this model").format(provider=caps.name)
+            ],
         )
     try:
         params = with_defaults(params, caps)
@@ -149,7 +153,12 @@ def estimate(
     rules = [r for r in pricing.rules if _matches(r, params)]
     if not rules:
         return Estimate(
-            published=False, notes=[f"{caps.name} publishes no price for {_describe(params)}"]
+            published=False,
+            notes=[
+                _("{provider} publishes no price for {options}").format(
+                    provider=caps.name, options=_describe(params)
+                )
+            ],
         )
     overrides = overrides or {}
     videos = [r for r in refs if r.kind is MediaKind.VIDEO]
@@ -161,10 +170,10 @@ def estimate(
         if rate and not rule.per_million_tokens:
             items.append(
                 _item(
-                    f"{rule.label}: output",
+                    _("{rule}: output").format(rule=rule.label),
                     low,
                     high,
-                    "output s",
+                    _("output s"),
                     rate,
                     variants,
                     rule,
@@ -181,10 +190,10 @@ def estimate(
         if rule.per_output_second_with_video_input and videos:
             items.append(
                 _item(
-                    f"{rule.label}: video input surcharge",
+                    _("{rule}: video input surcharge").format(rule=rule.label),
                     low,
                     high,
-                    "output s",
+                    _("output s"),
                     rule.per_output_second_with_video_input,
                     variants,
                     rule,
@@ -212,7 +221,7 @@ def estimate(
                 credits_max=amount_max,
                 items=items,
                 published=False,
-                notes=[*notes, "the USD value of a credit is not published"],
+                notes=[*notes, _("the USD value of a credit is not published")],
             )
         return Estimate(
             min=amount_min * value,
@@ -246,7 +255,7 @@ def _item(
     rule: PriceRule,
     overridden: bool,
 ) -> EstimateItem:
-    times = f" × {variants} variants" if variants > 1 else ""
+    times = _(" × {count} variants").format(count=variants) if variants > 1 else ""
     return EstimateItem(
         label + times,
         low,
@@ -273,15 +282,15 @@ def _input_video_items(
     known = [v for v in videos if v.facts is not None and v.facts.duration_s is not None]
     unknown = [v for v in videos if v not in known]
     seconds = sum((_seconds(v) for v in known), Decimal(0))
-    times = f" × {variants} variants" if variants > 1 else ""
+    times = _(" × {count} variants").format(count=variants) if variants > 1 else ""
     items = []
     if known:
         items.append(
             EstimateItem(
-                f"{rule.label}: input video{times}",
+                _("{rule}: input video").format(rule=rule.label) + times,
                 seconds,
                 seconds,
-                "input video s",
+                _("input video s"),
                 rate,
                 rate * seconds * variants,
                 rate * seconds * variants,
@@ -293,16 +302,18 @@ def _input_video_items(
         tag = tags.get(video.id, video.display_name)
         items.append(
             EstimateItem(
-                f"{rule.label}: input video {tag}",
+                _("{rule}: input video {tag}").format(rule=rule.label, tag=tag),
                 None,
                 None,
-                "input video s",
+                _("input video s"),
                 rate,
                 Decimal(0),
                 None,
                 rule.id,
                 overridden,
-                warning=f"{tag}'s length is unknown (not probed), and its seconds are billed too",
+                warning=_(
+                    "{tag}'s length is unknown (not probed), and its seconds are billed too"
+                ).format(tag=tag),
             )
         )
     return items
@@ -325,15 +336,17 @@ def _token_items(
     if not sizes:
         return [
             EstimateItem(
-                f"{rule.label}: tokens",
+                _("{rule}: tokens").format(rule=rule.label),
                 None,
                 None,
-                "K tokens",
+                _("K tokens"),
                 rule.per_million_tokens / 1000,
                 Decimal(0),
                 None,
                 rule.id,
-                warning=f"no frame size is known for {params.resolution}",
+                warning=_("no frame size is known for {resolution}").format(
+                    resolution=params.resolution
+                ),
             )
         ]
     rate = rule.per_million_tokens
@@ -349,22 +362,26 @@ def _token_items(
     (w_lo, h_lo), (w_hi, h_hi) = sizes[0], sizes[-1]
     t_lo = tokens.video_tokens(formula, w_lo, h_lo, low + input_s)
     t_hi = tokens.video_tokens(formula, w_hi, h_hi, high + input_s)
-    label = f"{rule.label}: tokens" + (" (with video input)" if videos else "")
+    label = (_("{rule}: tokens (with video input)") if videos else _("{rule}: tokens")).format(
+        rule=rule.label
+    )
     if variants > 1:
-        label += f" × {variants} variants"
+        label += _(" × {count} variants").format(count=variants)
     per_1k = rate / 1000  # shown per thousand tokens, fal's own unit
     warning = ""
     amount_max: Decimal | None = tokens.token_cost(t_hi, rate) * variants
     if unknown and formula.counts_input_video:
         names = ", ".join(str(tags.get(v.id, v.display_name)) for v in unknown)
-        warning = f"{names}: length unknown (not probed), and its seconds count as tokens too"
+        warning = _(
+            "{tags}: length unknown (not probed), and its seconds count as tokens too"
+        ).format(tags=names)
         amount_max = None
     return [
         EstimateItem(
             label,
             t_lo / 1000,
             t_hi / 1000,
-            "K tokens",
+            _("K tokens"),
             per_1k,
             tokens.token_cost(t_lo, rate) * variants,
             amount_max,
@@ -382,7 +399,7 @@ def _seconds(ref: Reference) -> Decimal:
 
 def _describe(params: GenerationParams) -> str:
     parts = [p for p in (params.model, params.mode, params.resolution, params.upscale) if p]
-    return " ".join(parts) or "these options"
+    return " ".join(parts) or _("these options")
 
 
 # -- formatting -----------------------------------------------------------------------------------
@@ -413,18 +430,20 @@ def format_estimate(est: Estimate) -> str:
     "$1.34 or more", "no published price"."""
     if not est.published or est.min is None:
         if est.credits_min is not None:
-            return f"{format_credits(est.credits_min)} credits (USD value unknown)"
-        return "no published price"
+            return _("{credits} credits (USD value unknown)").format(
+                credits=format_credits(est.credits_min)
+            )
+        return _("no published price")
     usd = _span(est.min, est.max, format_money)
     if est.credits_min is not None:
         credits = _span(est.credits_min, est.credits_max, format_credits)
-        return f"{credits} credits ({usd})"
+        return _("{credits} credits ({usd})").format(credits=credits, usd=usd)
     return usd
 
 
 def _span(low: Decimal, high: Decimal | None, fmt: Callable[[Decimal], str]) -> str:
     if high is None:
-        return f"{fmt(low)} or more"
+        return _("{amount} or more").format(amount=fmt(low))
     if fmt(low) == fmt(high):
         return fmt(low)
     return f"{fmt(low)}–{fmt(high)}"

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.media_facts import MediaFacts, MediaKind, quarter_turns
 from seedance_studio.core.reference import Reference, guess_kind
 
@@ -40,28 +41,53 @@ IMAGE_FORMATS = frozenset({"jpeg", "png", "webp", "gif", "bmp", "tiff", "heic"})
 """Formats that are still pictures (an animated GIF or WebP is still an image reference)."""
 
 FORMAT_LABELS = {
-    "jpeg": "a JPEG image",
-    "png": "a PNG image",
-    "webp": "a WebP image",
-    "gif": "a GIF image",
-    "bmp": "a BMP image",
-    "tiff": "a TIFF image",
-    "heic": "an HEIC image",
-    "mp4": "an MP4 video",
-    "mov": "a MOV video",
-    "webm": "a WebM video",
-    "mkv": "a Matroska video",
-    "avi": "an AVI video",
-    "3gp": "a 3GP video",
-    "mp3": "MP3 audio",
-    "wav": "WAV audio",
-    "m4a": "M4A audio",
-    "aac": "AAC audio",
-    "ogg": "Ogg audio",
-    "flac": "FLAC audio",
-    "opus": "Opus audio",
+    "jpeg": N_("a JPEG image"),
+    "png": N_("a PNG image"),
+    "webp": N_("a WebP image"),
+    "gif": N_("a GIF image"),
+    "bmp": N_("a BMP image"),
+    "tiff": N_("a TIFF image"),
+    "heic": N_("an HEIC image"),
+    "mp4": N_("an MP4 video"),
+    "mov": N_("a MOV video"),
+    "webm": N_("a WebM video"),
+    "mkv": N_("a Matroska video"),
+    "avi": N_("an AVI video"),
+    "3gp": N_("a 3GP video"),
+    "mp3": N_("MP3 audio"),
+    "wav": N_("WAV audio"),
+    "m4a": N_("M4A audio"),
+    "aac": N_("AAC audio"),
+    "ogg": N_("Ogg audio"),
+    "flac": N_("FLAC audio"),
+    "opus": N_("Opus audio"),
 }
-"""How people name each format, with the article English wants before it."""
+"""How people name each format, with the article English wants before it (translated where
+shown)."""
+
+THIS_LABELS = {
+    "jpeg": N_("this JPEG image"),
+    "png": N_("this PNG image"),
+    "webp": N_("this WebP image"),
+    "gif": N_("this GIF image"),
+    "bmp": N_("this BMP image"),
+    "tiff": N_("this TIFF image"),
+    "heic": N_("this HEIC image"),
+    "mp4": N_("this MP4 video"),
+    "mov": N_("this MOV video"),
+    "webm": N_("this WebM video"),
+    "mkv": N_("this Matroska video"),
+    "avi": N_("this AVI video"),
+    "3gp": N_("this 3GP video"),
+    "mp3": N_("this MP3 audio"),
+    "wav": N_("this WAV audio"),
+    "m4a": N_("this M4A audio"),
+    "aac": N_("this AAC audio"),
+    "ogg": N_("this Ogg audio"),
+    "flac": N_("this FLAC audio"),
+    "opus": N_("this Opus audio"),
+}
+"""The same, after "this" (the errors about one file)."""
 
 _HEAD_BYTES = 64
 _TAIL_BYTES = 512
@@ -142,13 +168,14 @@ def kind_of(facts: MediaFacts) -> MediaKind:
 
 def describe(fmt: str) -> str:
     """A format as people say it: "a PNG image", "MP3 audio"."""
-    return FORMAT_LABELS.get(fmt, f"a {fmt.upper()} file")
+    label = FORMAT_LABELS.get(fmt)
+    return _(label) if label else _("a {format} file").format(format=fmt.upper())
 
 
 def _this(fmt: str) -> str:
     """ "this PNG image", "this MP3 audio": `describe` without its article."""
-    label = describe(fmt)
-    return "this " + label.split(" ", 1)[1] if label.startswith(("a ", "an ")) else f"this {label}"
+    label = THIS_LABELS.get(fmt)
+    return _(label) if label else _("this {format} file").format(format=fmt.upper())
 
 
 def probe_file(path: str | os.PathLike[str]) -> MediaFacts:
@@ -162,7 +189,7 @@ def probe_file(path: str | os.PathLike[str]) -> MediaFacts:
     head, tail, size = _read_ends(file, shown)
     sniffed = sniff_format(head)
     if sniffed is None and _looks_like_text(head):
-        raise MediaError(shown, "this is a text file, not an image, a video or audio")
+        raise MediaError(shown, _("this is a text file, not an image, a video or audio"))
     if sniffed is not None:
         _check_structure(shown, file, sniffed, head, tail, size)
     try:
@@ -196,20 +223,22 @@ def _read_ends(file: Path, shown: str) -> tuple[bytes, bytes, int]:
     """The first and last bytes and the size, with file-system errors told plainly."""
     try:
         if file.is_dir():
-            raise MediaError(shown, "this is a folder, not a media file")
+            raise MediaError(shown, _("this is a folder, not a media file"))
         size = file.stat().st_size
         if size == 0:
-            raise MediaError(shown, "the file is empty (0 bytes)")
+            raise MediaError(shown, _("the file is empty (0 bytes)"))
         with file.open("rb") as fh:
             head = fh.read(_HEAD_BYTES)
             fh.seek(max(0, size - _TAIL_BYTES))
             tail = fh.read(_TAIL_BYTES)
     except FileNotFoundError:
-        raise MediaError(shown, "the file does not exist (was it moved or deleted?)") from None
+        raise MediaError(shown, _("the file does not exist (was it moved or deleted?)")) from None
     except PermissionError:
-        raise MediaError(shown, "the file cannot be read: permission denied") from None
+        raise MediaError(shown, _("the file cannot be read: permission denied")) from None
     except OSError as exc:
-        raise MediaError(shown, f"the file cannot be read: {exc.strerror or exc}") from None
+        raise MediaError(
+            shown, _("the file cannot be read: {error}").format(error=exc.strerror or exc)
+        ) from None
     return head, tail, size
 
 
@@ -239,7 +268,9 @@ def _check_structure(shown: str, file: Path, fmt: str, head: bytes, tail: bytes,
     if truncated:
         raise MediaError(
             shown,
-            f"{_this(fmt)} is truncated: the file ends early (was a download or copy cut short?)",
+            _(
+                "{this} is truncated: the file ends early (was a download or copy cut short?)"
+            ).format(this=_this(fmt)),
         )
 
 
@@ -325,14 +356,17 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         audios = [s for s in streams if isinstance(s, av.AudioStream)]
         fmt = _normalise_format(container, sniffed, bool(videos), bool(audios))
         if not videos and not audios:
-            raise MediaError(shown, "the file holds no picture and no sound")
+            raise MediaError(shown, _("the file holds no picture and no sound"))
         primary = videos[0] if videos else audios[0]
         scan = _scan(container, primary)
         if not scan.decoded_primary:
             raise MediaError(
                 shown,
-                f"{_this(fmt)} is damaged: its "
-                f"{'picture' if videos else 'sound'} data cannot be decoded",
+                (
+                    _("{this} is damaged: its picture data cannot be decoded")
+                    if videos
+                    else _("{this} is damaged: its sound data cannot be decoded")
+                ).format(this=_this(fmt)),
             )
         if container.format.name == _MOV_FAMILY:
             for stream in (*videos, *audios):
@@ -340,9 +374,10 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
                 if expected and scan.packets.get(stream.index, 0) < expected:
                     raise MediaError(
                         shown,
-                        f"{_this(fmt)} is truncated: it holds "
-                        "less data than its index lists (was a download or copy "
-                        "cut short?)",
+                        _(
+                            "{this} is truncated: it holds less data than its index lists "
+                            "(was a download or copy cut short?)"
+                        ).format(this=_this(fmt)),
                     )
         if fmt in IMAGE_FORMATS:
             return _image_facts(fmt, size, videos[0], shown)
@@ -354,9 +389,12 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         ):
             raise MediaError(
                 shown,
-                f"{_this(fmt)} is truncated: it says it lasts "
-                f"{duration:.1f} s but its data stops at {scan.primary_end_s:.1f} s "
-                "(was a download or copy cut short?)",
+                _(
+                    "{this} is truncated: it says it lasts {duration} s but its data stops at "
+                    "{end} s (was a download or copy cut short?)"
+                ).format(
+                    this=_this(fmt), duration=f"{duration:.1f}", end=f"{scan.primary_end_s:.1f}"
+                ),
             )
         video = videos[0] if videos else None
         audio = audios[0] if audios else None
@@ -365,7 +403,9 @@ def _probe_with_av(file: Path, shown: str, sniffed: str | None, size: int) -> Me
         if scan.rotation in (90, 270):
             width, height = height, width
         if video is not None and not (width and height):
-            raise MediaError(shown, f"{_this(fmt)} is damaged: its picture has no size")
+            raise MediaError(
+                shown, _("{this} is damaged: its picture has no size").format(this=_this(fmt))
+            )
         return MediaFacts(
             format=fmt,
             size_bytes=size,
@@ -446,7 +486,9 @@ def _rotation(frames: Sequence[object]) -> int:
 def _image_facts(fmt: str, size: int, stream: VideoStream, shown: str) -> MediaFacts:
     width, height = int(stream.codec_context.width), int(stream.codec_context.height)
     if not (width and height):
-        raise MediaError(shown, f"{_this(fmt)} is damaged: it has no picture size")
+        raise MediaError(
+            shown, _("{this} is damaged: it has no picture size").format(this=_this(fmt))
+        )
     return MediaFacts(
         format=fmt,
         size_bytes=size,
@@ -473,13 +515,15 @@ def _fps(stream: VideoStream) -> float | None:
 
 def _explain_av_failure(sniffed: str | None, exc: Exception) -> str:
     if sniffed is None:
-        return "this is not an image, a video or audio that the app can read"
+        return _("this is not an image, a video or audio that the app can read")
     if sniffed in ("mp4", "mov", "m4a", "3gp"):
-        return (
-            f"{_this(sniffed)} is damaged or truncated: its index cannot be read "
+        return _(
+            "{this} is damaged or truncated: its index cannot be read "
             "(was a download or copy cut short?)"
-        )
-    return f"{_this(sniffed)} is damaged and cannot be read ({_short(exc)})"
+        ).format(this=_this(sniffed))
+    return _("{this} is damaged and cannot be read ({error})").format(
+        this=_this(sniffed), error=_short(exc)
+    )
 
 
 def _short(exc: Exception) -> str:
@@ -494,10 +538,17 @@ def _check_kind_matches_name(shown: str, file: Path, facts: MediaFacts) -> None:
         return
     raise MediaError(
         shown,
-        f"this is {describe(facts.format)}, not {_KIND_PHRASE[named]}, "
-        f"although its name ends in {file.suffix.lower()}; rename it or "
-        "pick the right file",
+        _(
+            "this is {actual}, not {named}, although its name ends in {suffix}; rename it or "
+            "pick the right file"
+        ).format(
+            actual=describe(facts.format), named=_(_KIND_PHRASE[named]), suffix=file.suffix.lower()
+        ),
     )
 
 
-_KIND_PHRASE = {MediaKind.IMAGE: "an image", MediaKind.VIDEO: "a video", MediaKind.AUDIO: "audio"}
+_KIND_PHRASE = {
+    MediaKind.IMAGE: N_("an image"),
+    MediaKind.VIDEO: N_("a video"),
+    MediaKind.AUDIO: N_("audio"),
+}

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 
 _IMAGE_EXT = {
@@ -31,6 +32,12 @@ _AUDIO_EXT = {
     "flac": "flac",
     "opus": "opus",
 }
+
+
+def known_extensions() -> tuple[str, ...]:
+    """Every file extension a reference is recognised by, images first, then video, audio
+    (the file dialog filters on these)."""
+    return (*_IMAGE_EXT, *_VIDEO_EXT, *_AUDIO_EXT)
 
 
 def new_reference_id() -> str:
@@ -104,6 +111,6 @@ class Reference(BaseModel):
         if resolved is None:
             from seedance_studio.core.errors import MediaError
 
-            raise MediaError(source, "cannot tell whether this is an image, a video or audio")
+            raise MediaError(source, _("cannot tell whether this is an image, a video or audio"))
         ref = cls(kind=resolved, source=source, facts=facts)
         return ref.model_copy(update={"name": ref.display_name})

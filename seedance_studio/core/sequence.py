@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.prompt import PromptDocument
@@ -101,7 +102,7 @@ class Sequence(BaseModel):
         for i, shot in enumerate(self.shots):
             if shot.id == shot_id:
                 return i
-        raise SequenceError(f"no shot {shot_id!r} in this sequence")
+        raise SequenceError(_("no shot {id} in this sequence").format(id=repr(shot_id)))
 
     def shot(self, shot_id: str) -> Shot:
         return self.shots[self.index(shot_id)]
@@ -165,7 +166,11 @@ class Sequence(BaseModel):
     def with_pick(self, shot_id: str, job_id: int | None) -> Sequence:
         shot = self.shot(shot_id)
         if job_id is not None and job_id not in shot.takes:
-            raise SequenceError(f"job {job_id} is not a take of {shot.label(self.index(shot_id))}")
+            raise SequenceError(
+                _("job {id} is not a take of {shot}").format(
+                    id=job_id, shot=shot.label(self.index(shot_id))
+                )
+            )
         return self.replace(shot.model_copy(update={"pick": job_id}))
 
     def with_animatic(self, shot_id: str, job_id: int) -> Sequence:
@@ -224,7 +229,7 @@ def sync_chains(
             kind=MediaKind.IMAGE,
             source=str(frame),
             facts=facts(frame) if facts else None,
-            name=f"Last frame of {out.shots[i - 1].label(i - 1)}",
+            name=_("Last frame of {shot}").format(shot=out.shots[i - 1].label(i - 1)),
         )
         refs = list(shot.composition.references)
         if ref is None:

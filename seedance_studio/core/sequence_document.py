@@ -8,21 +8,14 @@ and after it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from psygnal import Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.sequence import Sequence
+from seedance_studio.core.undo_stack import Step, UndoStack
 
 DEFAULT_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class SequenceStep:
-    name: str
-    before: Sequence
-    after: Sequence
 
 
 class SequenceDocument:
@@ -37,9 +30,7 @@ class SequenceDocument:
     def __init__(self, sequence: Sequence | None = None, *, limit: int = DEFAULT_LIMIT) -> None:
         self._sequence = sequence or Sequence()
         self._current: str | None = self._sequence.shots[0].id if self._sequence.shots else None
-        self._steps: list[SequenceStep] = []
-        self._index = 0
-        self._limit = limit
+        self._stack: UndoStack[Sequence] = UndoStack(limit)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -53,19 +44,19 @@ class SequenceDocument:
 
     @property
     def can_undo(self) -> bool:
-        return self._index > 0
+        return self._stack.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self._index < len(self._steps)
+        return self._stack.can_redo
 
     @property
     def undo_name(self) -> str | None:
-        return self._steps[self._index - 1].name if self.can_undo else None
+        return self._stack.undo_name
 
     @property
     def redo_name(self) -> str | None:
-        return self._steps[self._index].name if self.can_redo else None
+        return self._stack.redo_name
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -73,11 +64,7 @@ class SequenceDocument:
         """Make `after` the sequence, as one undoable step called `name`."""
         if after == self._sequence:
             return
-        del self._steps[self._index :]
-        self._steps.append(SequenceStep(name, self._sequence, after))
-        if len(self._steps) > self._limit:
-            del self._steps[0]
-        self._index = len(self._steps)
+        self._stack.push(Step(name, self._sequence, after))
         self._set(after)
         self.history_changed.emit()
 
@@ -87,15 +74,12 @@ class SequenceDocument:
         if after == self._sequence:
             return
         self._sequence = after
-        self._steps = [
-            SequenceStep(s.name, self._carry(s.before), self._carry(s.after)) for s in self._steps
-        ]
+        self._stack.rewrite(self._carry)
         self.changed.emit()
 
     def load(self, sequence: Sequence, current: str | None = None) -> None:
         """Another project's sequence: its history starts empty."""
-        self._steps.clear()
-        self._index = 0
+        self._stack.clear()
         self._sequence = sequence
         ids = [s.id for s in sequence.shots]
         self._current = current if current in ids else (ids[0] if ids else None)
@@ -104,19 +88,17 @@ class SequenceDocument:
         self.history_changed.emit()
 
     def undo(self) -> str | None:
-        if not self.can_undo:
+        step = self._stack.back()
+        if step is None:
             return None
-        self._index -= 1
-        step = self._steps[self._index]
         self._set(step.before)
         self.history_changed.emit()
         return step.name
 
     def redo(self) -> str | None:
-        if not self.can_redo:
+        step = self._stack.forward()
+        if step is None:
             return None
-        step = self._steps[self._index]
-        self._index += 1
         self._set(step.after)
         self.history_changed.emit()
         return step.name
@@ -134,36 +116,43 @@ class SequenceDocument:
     def add_shot(self, composition: CompositionSnapshot, *, after: str | None = None) -> str:
         index = self._sequence.index(after) + 1 if after is not None else None
         seq, shot_id = self._sequence.add(composition, index=index)
-        self.apply(seq, f"Add Shot {seq.index(shot_id) + 1}")
+        self.apply(seq, _("Add Shot {number}").format(number=seq.index(shot_id) + 1))
         self.set_current(shot_id)
         return shot_id
 
     def duplicate(self, shot_id: str) -> str:
         seq, copy = self._sequence.duplicate(shot_id)
-        self.apply(seq, f"Duplicate Shot {self._sequence.index(shot_id) + 1}")
+        self.apply(
+            seq, _("Duplicate Shot {number}").format(number=self._sequence.index(shot_id) + 1)
+        )
         self.set_current(copy)
         return copy
 
     def remove(self, shot_id: str) -> None:
         index = self._sequence.index(shot_id)
         seq = self._sequence.remove(shot_id)
-        self.apply(seq, f"Remove Shot {index + 1}")
+        self.apply(seq, _("Remove Shot {number}").format(number=index + 1))
 
     def move(self, shot_id: str, to: int) -> None:
         index = self._sequence.index(shot_id)
-        self.apply(self._sequence.move(shot_id, to), f"Move Shot {index + 1}")
+        self.apply(
+            self._sequence.move(shot_id, to), _("Move Shot {number}").format(number=index + 1)
+        )
 
     def set_chain(self, shot_id: str, chain: bool) -> None:
         index = self._sequence.index(shot_id)
-        verb = "Chain" if chain else "Unchain"
-        self.apply(self._sequence.update_shot(shot_id, chain=chain), f"{verb} Shot {index + 1}")
+        name = _("Chain Shot {number}") if chain else _("Unchain Shot {number}")
+        self.apply(self._sequence.update_shot(shot_id, chain=chain), name.format(number=index + 1))
 
     def set_pick(self, shot_id: str, job_id: int | None) -> None:
         index = self._sequence.index(shot_id)
-        self.apply(self._sequence.with_pick(shot_id, job_id), f"Pick Take of Shot {index + 1}")
+        self.apply(
+            self._sequence.with_pick(shot_id, job_id),
+            _("Pick Take of Shot {number}").format(number=index + 1),
+        )
 
     def set_soundtrack(self, path: str | None) -> None:
-        name = "Set Soundtrack" if path else "Remove Soundtrack"
+        name = _("Set Soundtrack") if path else _("Remove Soundtrack")
         self.apply(self._sequence.with_soundtrack(path), name)
 
     # -- internals ---------------------------------------------------------------------------

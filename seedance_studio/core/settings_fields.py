@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from seedance_studio.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -37,7 +39,8 @@ HOURS = Unit("h", 3600, minimum=1, maximum=48)
 class Money:
     """An optional USD amount: 0 in the editor means None (`none_text` says what that is)."""
 
-    none_text: str = "No limit"
+    none_text: str = N_("No limit")
+    """Translated where it is shown."""
     maximum: int = 1_000_000
 
 

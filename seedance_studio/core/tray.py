@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from psygnal import Signal
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tags import Tag
@@ -129,7 +130,7 @@ class ReferenceTray:
         i = self.index_of(ref_id)
         kept = new.model_copy(update={"id": ref_id})
         if kept.kind is not self._items[i].kind:
-            raise ValueError("a replacement must be of the same kind")
+            raise ValueError(_("a replacement must be of the same kind"))
         self._items[i] = kept
         self._changed()
         return kept
@@ -146,7 +147,7 @@ class ReferenceTray:
         """Replace every item at once (undo, redo, opening a project): one change event."""
         new_ids = {r.id for r in items}
         if len(new_ids) != len(items):
-            raise ValueError("two references share an id")
+            raise ValueError(_("two references share an id"))
         gone = [r.id for r in self._items if r.id not in new_ids]
         if list(items) == self._items:
             return
@@ -175,4 +176,4 @@ class ReferenceTray:
 
     def _check_new(self, ref: Reference) -> None:
         if ref.id in self:
-            raise ValueError(f"reference {ref.id} is already in the tray")
+            raise ValueError(_("reference {id} is already in the tray").format(id=ref.id))

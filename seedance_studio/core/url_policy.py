@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from seedance_studio.core.i18n import _
+
 UrlCode = Literal["url_not_https", "url_not_public"]
 
 
@@ -50,52 +52,66 @@ def _address(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def url_refusal(
-    url: str, *, https_only: bool = False, allow_loopback: bool = False
+    url: str, *, https_only: bool = False, allow_loopback: bool = False, provider: str = ""
 ) -> UrlRefusal | None:
     """Why `url` cannot go to a provider, or None when it can.
 
     `allow_loopback` accepts http(s) links on this machine (the simulator serves its media
-    there, and a provider pointed at it can fetch them).
+    there, and a provider pointed at it can fetch them). `provider` names who cannot fetch it
+    ("the provider" when empty).
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    upload = "add the file itself, so the app uploads it"
+    upload = _("add the file itself, so the app uploads it")
+    who = provider or _("the provider")
     if scheme == "file":
         return UrlRefusal(
-            "url_not_https", "is a file:// address, which no provider can fetch", upload
+            "url_not_https", _("is a file:// address, which no provider can fetch"), upload
         )
     if scheme == "data":
         return UrlRefusal(
             "url_not_https",
-            "is a data: URI, which providers do not fetch",
-            "save it as a file and add that",
+            _("is a data: URI, which providers do not fetch"),
+            _("save it as a file and add that"),
         )
     if scheme not in ("http", "https") or not host:
         return UrlRefusal(
             "url_not_https",
-            f"is a {scheme or 'schemeless'} link, not an http(s) URL a provider can fetch",
-            "use the https address, or download the file and add it",
+            (
+                _("is a {scheme} link, not an http(s) URL a provider can fetch").format(
+                    scheme=scheme
+                )
+                if scheme
+                else _("is a schemeless link, not an http(s) URL a provider can fetch")
+            ),
+            _("use the https address, or download the file and add it"),
         )
     if is_loopback_host(host):
         if allow_loopback:
             return None
         return UrlRefusal(
             "url_not_public",
-            f"points at this computer ({host}), which the provider cannot reach",
+            _("points at this computer ({host}), which {provider} cannot reach").format(
+                host=host, provider=who
+            ),
             upload,
         )
     if is_private_host(host):
         return UrlRefusal(
             "url_not_public",
-            f"points at a private network address ({host}), which the provider cannot reach",
+            _("points at a private network address ({host}), which {provider} cannot reach").format(
+                host=host, provider=who
+            ),
             upload,
         )
     if https_only and scheme != "https":
         return UrlRefusal(
             "url_not_https",
-            f"is an {scheme}:// URL, and the provider accepts only https URLs",
-            "use the https address, or download the file and add it",
+            _("is an {scheme}:// URL, and {provider} accepts only https URLs").format(
+                scheme=scheme, provider=who
+            ),
+            _("use the https address, or download the file and add it"),
             scheme_only=True,
         )
     return None

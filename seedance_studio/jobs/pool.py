@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from psygnal import EmissionInfo
 
 from seedance_studio.core import capabilities
-from seedance_studio.core.provider import Provider
+from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.provider import JobHandle, Provider
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.capture import capturing_client
+from seedance_studio.jobs.store import JobRecord
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
@@ -29,6 +33,14 @@ ProviderFactory = Callable[..., Provider]
 """create_provider(provider_id, settings, secrets, *, http=None) -> Provider."""
 
 CLOSE_TIMEOUT_S = 5.0
+FIRST_REQUEST_MODULES = (
+    "anyio._backends._asyncio",
+    "anyio.streams.tls",
+    "anyio.to_thread",
+    "sniffio",
+)
+"""What httpx imports at its first request on asyncio (about 80 ms); `prepare_client`
+imports them in its thread."""
 
 
 def _default_factory() -> ProviderFactory:
@@ -66,16 +78,31 @@ class ProviderPool:
         self._resolvers: dict[str, AssetResolver] = {}
         self._retired: list[Provider | AssetResolver] = []
         """Clients a settings change dropped: running tasks may still hold them."""
+        self._building = threading.Lock()
         settings.events.all.connect(self._settings_changed)  # the app's one Settings
 
     def client(self) -> httpx.AsyncClient:
         """The shared client; when the pool made it, it records the providers' raw answers
         for the job history (jobs/capture.py)."""
-        if self._http is None:
-            from seedance_studio.providers.http import DEFAULT_TIMEOUT
+        return self._http if self._http is not None else self._build_client()
 
-            self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
-        return self._http
+    def prepare_client(self) -> None:
+        """Build the shared client and import what its first request imports, for a worker
+        thread: the TLS context and httpx's imports take 130-220 ms, which on the UI thread
+        would stall the window at its first request. A `client()` asked meanwhile waits for
+        this build instead of making a second client."""
+        self._build_client()
+        for name in FIRST_REQUEST_MODULES:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    def _build_client(self) -> httpx.AsyncClient:
+        with self._building:
+            if self._http is None:
+                from seedance_studio.providers.http import DEFAULT_TIMEOUT
+
+                self._http = capturing_client(timeout=DEFAULT_TIMEOUT)
+            return self._http
 
     def provider(self, provider_id: str) -> Provider:
         provider = self._providers.get(provider_id)
@@ -124,3 +151,13 @@ class ProviderPool:
             with contextlib.suppress(Exception):
                 await self._http.aclose()
             self._http = None
+
+
+def handle_of(provider: Provider, job: JobRecord) -> JobHandle:
+    """The handle to poll or cancel `job` with, rebuilt from its stored provider id."""
+    if job.provider_job_id is None:
+        raise SeedanceError(f"job {job.id} has no provider job id")
+    handle = provider.handle_for(job.provider_job_id)
+    if job.handle_extra:
+        handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})
+    return handle

@@ -25,6 +25,7 @@ from seedance_studio.core import paths
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MediaError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
@@ -39,6 +40,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.settings import Settings
@@ -100,8 +102,8 @@ class AnimaticProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
-        raise NotImplementedError("the animatic renders again instead of looking up")
+    ) -> SubmissionSearch:
+        raise NotImplementedError(_("the animatic renders again instead of looking up"))
 
     def output_dir(self) -> Path:
         folder = self._output_dir or paths.cache_dir() / "animatic"
@@ -133,7 +135,7 @@ class AnimaticProvider:
     async def submit(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> list[JobHandle]:
         spec = spec_from_snapshot(snapshot, self._caps)
         handles: list[JobHandle] = []
-        for _ in range(max(1, snapshot.params.variants)):
+        for _variant in range(max(1, snapshot.params.variants)):
             job_id = uuid.uuid4().hex
             job = _Job(spec=spec, dest=self.output_path(job_id))
             with self._lock:
@@ -199,7 +201,11 @@ class AnimaticProvider:
             except SeedanceError as exc:
                 self._set(job, "failed", str(exc))
             except Exception as exc:  # a render bug must fail the job, not kill the thread
-                self._set(job, "failed", f"the animatic could not be rendered: {exc}")
+                self._set(
+                    job,
+                    "failed",
+                    _("the animatic could not be rendered: {error}").format(error=exc),
+                )
             else:
                 self._set(job, "succeeded")
 

@@ -17,8 +17,9 @@ from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError, MissingKeyError, ProviderError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
-from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
+from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult, SubmissionSearch
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.keys import SERVICE_NAME, clean_key
@@ -41,7 +42,7 @@ def is_loopback_url(url: str) -> bool:
     return is_loopback_host(urlsplit(url).hostname)
 
 
-def check_sendable(url: str, *, allow_loopback: bool, label: str = "reference") -> None:
+def check_sendable(url: str, *, allow_loopback: bool, label: str = "") -> None:
     """Refuse URLs a provider can never fetch (core.url_policy, the rule the checks use):
     file://, data:, other schemes, private networks and this machine.
 
@@ -50,7 +51,11 @@ def check_sendable(url: str, *, allow_loopback: bool, label: str = "reference") 
     refusal = url_policy.url_refusal(url, allow_loopback=allow_loopback)
     if refusal is not None:
         shown = url if len(url) < 80 else url[:77] + "..."
-        raise CompositionError(f"{label}: {shown} {refusal.reason}; {refusal.hint}")
+        raise CompositionError(
+            _("{label}: {url} {reason}; {hint}").format(
+                label=label or _("reference"), url=shown, reason=refusal.reason, hint=refusal.hint
+            )
+        )
 
 
 def env_var_hint(provider_id: str) -> str:
@@ -59,9 +64,11 @@ def env_var_hint(provider_id: str) -> str:
 
 def missing_key_message(caps: ProviderCapabilities) -> str:
     """Says every place a key is looked for, so the fix is clear from a terminal too."""
-    return (
-        f"No API key for {caps.name}: add one in Settings (it is kept in the system "
-        f"keyring as {SERVICE_NAME} / {caps.id}), or set {env_var_hint(caps.id)}"
+    return _(
+        "No API key for {provider}: add one in Settings (it is kept in the system "
+        "keyring as {service} / {provider_id}), or set {env_var}"
+    ).format(
+        provider=caps.name, service=SERVICE_NAME, provider_id=caps.id, env_var=env_var_hint(caps.id)
     )
 
 
@@ -150,8 +157,10 @@ class HttpProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
-        raise NotImplementedError(f"{self._caps.name} documents no way to list its jobs")
+    ) -> SubmissionSearch:
+        raise NotImplementedError(
+            _("{provider} documents no way to list its jobs").format(provider=self._caps.name)
+        )
 
     async def aclose(self) -> None:
         if self._own_client:
@@ -225,7 +234,9 @@ class HttpProvider:
                 out[ref.kind].append(urls[ref.id])
             except KeyError:
                 raise CompositionError(
-                    f"{ref.display_name} has no hosted URL yet (upload it first)"
+                    _("{name} has no hosted URL yet (upload it first)").format(
+                        name=ref.display_name
+                    )
                 ) from None
         return out
 
@@ -242,7 +253,9 @@ class HttpProvider:
                     out.append(urls[ref.id])
                 except KeyError:
                     raise CompositionError(
-                        f"{ref.display_name} has no hosted URL yet (upload it first)"
+                        _("{name} has no hosted URL yet (upload it first)").format(
+                            name=ref.display_name
+                        )
                     ) from None
         return out
 
@@ -253,8 +266,12 @@ class HttpProvider:
     def check_choice(self, label: str, value: str | None, allowed: list[str]) -> None:
         if value is not None and allowed and value not in allowed:
             raise CompositionError(
-                f"{self._caps.name} does not offer {label} {value!r} (it offers "
-                f"{', '.join(allowed)})"
+                _("{provider} does not offer {label} {value} (it offers {allowed})").format(
+                    provider=self._caps.name,
+                    label=label,
+                    value=repr(value),
+                    allowed=", ".join(allowed),
+                )
             )
 
     def duration_value(self, snapshot: CompositionSnapshot) -> int | str | None:
@@ -266,13 +283,19 @@ class HttpProvider:
         if duration == "auto":
             if not model.auto_duration:
                 raise CompositionError(
-                    f"{self._caps.name} has no automatic duration; pick a length in seconds"
+                    _("{provider} has no automatic duration; pick a length in seconds").format(
+                        provider=self._caps.name
+                    )
                 )
             return "auto"
         if model.durations and duration not in model.durations:
             raise CompositionError(
-                f"{self._caps.name} makes videos of {min(model.durations)}–"
-                f"{max(model.durations)} s, not {duration} s"
+                _("{provider} makes videos of {low}–{high} s, not {duration} s").format(
+                    provider=self._caps.name,
+                    low=min(model.durations),
+                    high=max(model.durations),
+                    duration=duration,
+                )
             )
         return duration
 

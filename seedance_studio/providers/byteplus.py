@@ -33,6 +33,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -44,6 +45,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.tokens import token_cost
@@ -95,7 +97,7 @@ def _dict(value: object) -> dict[str, Any]:
 def parse_task(body: object, rate_per_million: str | None = None) -> StatusResult:
     """A task object as a job status; unknown statuses count as running."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("BytePlus answered with a non-object", provider="byteplus")
+        raise MalformedResponseError(_("BytePlus answered with a non-object"), provider="byteplus")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().lower()
@@ -106,7 +108,7 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
         url = content.get("video_url")
         if not isinstance(url, str) or not url:
             raise MalformedResponseError(
-                "BytePlus: the task succeeded without a video_url", provider="byteplus"
+                _("BytePlus: the task succeeded without a video_url"), provider="byteplus"
             )
         media = [ResultMedia(url=url)]
         frame = content.get("last_frame_url")
@@ -122,7 +124,7 @@ def parse_task(body: object, rate_per_million: str | None = None) -> StatusResul
     if state in ("failed", "expired"):
         err = _dict(body.get("error"))
         code = None if err.get("code") is None else str(err.get("code"))
-        default = "the task expired" if state == "expired" else "generation failed"
+        default = _("the task expired") if state == "expired" else _("generation failed")
         message = str(err.get("message") or default)
         return Failed(
             message=message,
@@ -161,8 +163,8 @@ class BytePlusProvider(HttpProvider):
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         duration = self.duration_value(snapshot) or model.default_duration
         body: dict[str, Any] = {"model": model.id, "content": self.content(snapshot, urls)}
         put_if(body, "resolution", params.resolution or model.default_resolution)
@@ -185,7 +187,10 @@ class BytePlusProvider(HttpProvider):
         task_id = answer.get("id") if isinstance(answer, dict) else None
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(
-                "BytePlus accepted the request but its answer holds no task id; the task may exist",
+                _(
+                    "BytePlus accepted the request but its answer holds no task id; the task "
+                    "may exist"
+                ),
                 provider=self.id,
             )
         rate = self._rate(snapshot)
@@ -257,16 +262,19 @@ class BytePlusProvider(HttpProvider):
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float | None
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         """The task this lost create made: of this model, created around `sent_at`, with
         the options it asked for (a task echoes resolution, ratio, duration, seed; where it
         echoes the request's content too, the text and roles must match). Every candidate is
         returned: the caller rules out the ones it already follows and names the rest when
-        more than one is left, never guessing between them."""
+        more than one is left, never guessing between them. The list covers the send when it
+        was read to its end, or (newest first, as far as read) to a task older than it."""
         if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
             raise ProviderError(
-                "BytePlus lists only the last 7 days of tasks, and this "
-                "submission is older: look at the ModelArk console",
+                _(
+                    "BytePlus lists only the last 7 days of tasks, and this submission is "
+                    "older: look at the ModelArk console"
+                ),
                 provider=self.id,
             )
         spec = self.build_request(snapshot, {r.id: r.source for r in snapshot.references})
@@ -276,6 +284,11 @@ class BytePlusProvider(HttpProvider):
         low = None if sent_at is None else sent_at - LIST_LOOKBACK_S
         high = None if sent_at is None else sent_at + LIST_AHEAD_S
         found: list[str] = []
+        listed = 0
+        newest_first = True
+        last: float | None = None
+        covers = False
+        reach = "not read back to the send time"
         for page in range(1, LIST_PAGES + 1):
             answer = await self.transport.send_safe(
                 "GET",
@@ -286,14 +299,17 @@ class BytePlusProvider(HttpProvider):
             items = answer.get("items") if isinstance(answer, dict) else None
             if not isinstance(items, list):
                 raise MalformedResponseError(
-                    "BytePlus: the task list holds no items", provider=self.id
+                    _("BytePlus: the task list holds no items"), provider=self.id
                 )
+            listed += len(items)
             older = False
             for task in items:
                 if not isinstance(task, dict) or not isinstance(task.get("id"), str):
                     continue
                 created = task.get("created_at")
                 if isinstance(created, int | float) and not isinstance(created, bool):
+                    newest_first = newest_first and (last is None or created <= last)
+                    last = float(created)
                     if low is not None and created < low:
                         older = True
                         continue
@@ -301,9 +317,18 @@ class BytePlusProvider(HttpProvider):
                         continue
                 if self._same_request(task, body):
                     found.append(task["id"])
-            if older or len(items) < LIST_PAGE_SIZE:
+            if len(items) < LIST_PAGE_SIZE:
+                covers, reach = True, "read to its end"  # every task of the last 7 days
                 break
-        return [JobHandle(provider=self.id, job_id=task_id) for task_id in found]
+            if older:
+                if newest_first:
+                    covers, reach = True, "read back past the send time"
+                break
+        return SubmissionSearch(
+            found=[JobHandle(provider=self.id, job_id=task_id) for task_id in found],
+            covers_send=covers,
+            listing=f"BytePlus's task list of {model_id}, {reach}: {listed} tasks",
+        )
 
     @staticmethod
     def _same_request(task: dict[str, Any], body: dict[str, Any]) -> bool:

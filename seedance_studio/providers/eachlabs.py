@@ -19,6 +19,7 @@ from seedance_studio.core.errors import (
     MalformedResponseError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
@@ -58,7 +59,7 @@ def _outputs(value: object) -> list[ResultMedia]:
 def parse_status(body: object) -> StatusResult:
     """A prediction answer as a job status; unknown statuses count as running."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("eachlabs answered with a non-object", provider="eachlabs")
+        raise MalformedResponseError(_("eachlabs answered with a non-object"), provider="eachlabs")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().lower()
@@ -68,7 +69,7 @@ def parse_status(body: object) -> StatusResult:
         media = _outputs(body.get("output"))
         if not media:
             raise MalformedResponseError(
-                "eachlabs: the prediction succeeded without output", provider="eachlabs"
+                _("eachlabs: the prediction succeeded without output"), provider="eachlabs"
             )
         cost = None
         metrics = body.get("metrics")
@@ -79,7 +80,7 @@ def parse_status(body: object) -> StatusResult:
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
     if state in ("failed", "error"):
         message, code = error_details(body)
-        text = message or "prediction failed"
+        text = message or _("prediction failed")
         return Failed(
             message=text,
             code=code if code != raw_text else None,
@@ -105,8 +106,8 @@ class EachlabsProvider(HttpProvider):
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         by_kind = self.urls_by_kind(snapshot, urls)
         duration = self.duration_value(snapshot)
         inputs: dict[str, object] = {"prompt": self.prompt_of(snapshot)}
@@ -135,8 +136,10 @@ class EachlabsProvider(HttpProvider):
         prediction_id = answer.get("predictionID") if isinstance(answer, dict) else None
         if not isinstance(prediction_id, str) or not prediction_id:
             raise SubmissionUnknownError(
-                "eachlabs accepted the request but its answer holds no predictionID; the "
-                "prediction may exist",
+                _(
+                    "eachlabs accepted the request but its answer holds no predictionID; the "
+                    "prediction may exist"
+                ),
                 provider=self.id,
             )
         return [JobHandle(provider=self.id, job_id=prediction_id)]

@@ -15,7 +15,9 @@ is reported as CANCELLED by some accounts and as COMPLETED with a cancelled resu
 A create whose answer was lost is looked up in the request history
 (`GET {platform}/models/requests/by-endpoint?endpoint_id=…&expand=payloads`) by its exact
 input. That list is documented as sorted by end time; whether requests still in the queue
-appear in it is not (unverified), so a miss there is not proof the create never arrived.
+appear in it, and how soon a request is listed, are not (unverified): the client only says
+what it read and whether that reached back past the send; the job engine decides when a miss
+is proof (jobs/settling.py, after a window kept as data).
 
 Hosts: queue.fal.run, rest.fal.ai (CDN upload, see assets/fal_cdn.py), api.fal.ai/v1 (the
 platform API). A base URL set in Settings that ends in `/queue` keeps the other two beside it
@@ -39,6 +41,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -49,6 +52,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.redact import MASK
@@ -63,7 +67,12 @@ CONTENT_POLICY_TYPES = frozenset({"content_policy_violation"})
 HISTORY_LOOKBACK_S = 120.0
 """The history is searched from this long before the lost create was sent (clock skew)."""
 HISTORY_PAGES = 5
+HISTORY_PAGE_SIZE = 100
 BALANCE_WORDS = ("balance", "billing", "credit")
+
+
+def _clock(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def app_id(endpoint: str) -> str:
@@ -100,7 +109,7 @@ def _detail(body: object) -> tuple[str | None, str | None]:
 def parse_status(body: object) -> StatusResult | None:
     """A status answer; None for COMPLETED (the result decides how it ended)."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("fal answered with a non-object", provider="fal")
+        raise MalformedResponseError(_("fal answered with a non-object"), provider="fal")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().upper()
@@ -130,12 +139,12 @@ def parse_status(body: object) -> StatusResult | None:
 
 def parse_result(body: object, raw_status: str | None = "COMPLETED") -> Succeeded:
     if not isinstance(body, dict):
-        raise MalformedResponseError("fal: the result is not an object", provider="fal")
+        raise MalformedResponseError(_("fal: the result is not an object"), provider="fal")
     video = body.get("video")
     url = video.get("url") if isinstance(video, dict) else video
     if not isinstance(url, str) or not url:
         raise MalformedResponseError(
-            "fal: the request completed without a video URL", provider="fal"
+            _("fal: the request completed without a video URL"), provider="fal"
         )
     return Succeeded(results=[ResultMedia(url=url)], raw_status=raw_status)
 
@@ -165,8 +174,8 @@ class FalProvider(HttpProvider):
         """The endpoint's input object, exactly as sent (also what the history is matched on)."""
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         by_kind = self.urls_by_kind(snapshot, urls)
         duration = self.duration_value(snapshot)
         body: dict[str, Any] = {"prompt": self.prompt_of(snapshot)}
@@ -194,8 +203,10 @@ class FalProvider(HttpProvider):
         request_id = answer.get("request_id") if isinstance(answer, dict) else None
         if not isinstance(request_id, str) or not request_id:
             raise SubmissionUnknownError(
-                "fal accepted the request but its answer holds no request_id; the request "
-                "may exist",
+                _(
+                    "fal accepted the request but its answer holds no request_id; the request "
+                    "may exist"
+                ),
                 provider=self.id,
             )
         extra = {
@@ -277,7 +288,7 @@ class FalProvider(HttpProvider):
     def history_request(
         self, endpoint: str, since: float | None, cursor: str | None = None
     ) -> tuple[str, dict[str, str]]:
-        params = {"endpoint_id": endpoint, "expand": "payloads", "limit": "100"}
+        params = {"endpoint_id": endpoint, "expand": "payloads", "limit": str(HISTORY_PAGE_SIZE)}
         if since is not None:
             start = datetime.fromtimestamp(since - HISTORY_LOOKBACK_S, UTC)
             params["start"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -287,40 +298,45 @@ class FalProvider(HttpProvider):
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float | None
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         """The requests in fal's history whose input is this composition's: the same
         prompt and options and as many references of each kind (their hosted URLs may have
-        been renamed by an upload host, so they are not compared)."""
+        been renamed by an upload host, so they are not compared). The history is read from
+        before the send (`start`); it covers the send only when read to its end."""
         endpoint = self._model_id(snapshot)
         wanted = self._match_keys(snapshot)
         headers = self.auth_headers(self.api_key())
         cursor: str | None = None
         found: list[JobHandle] = []
-        for _ in range(HISTORY_PAGES):
+        listed = pages = 0
+        for _page in range(HISTORY_PAGES):
             url, params = self.history_request(endpoint, sent_at, cursor)
             page = await self.transport.send_safe("GET", url, headers=headers, params=params)
             items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
                 raise MalformedResponseError(
-                    "fal: the request history holds no items", provider=self.id
+                    _("fal: the request history holds no items"), provider=self.id
                 )
+            pages += 1
+            listed += len(items)
             for item in items:
                 if isinstance(item, dict) and self._matches(item.get("json_input"), wanted):
                     rid = item.get("request_id")
                     if isinstance(rid, str) and rid:
                         found.append(JobHandle(provider=self.id, job_id=rid))
-            cursor = page.get("next_cursor") if page.get("has_more") else None
+            more = page.get("next_cursor") if page.get("has_more") else None
+            cursor = more if isinstance(more, str) and more else None
             if not cursor:
                 break
-        if not found:
-            # The history is documented as sorted by end time; a request still queued may
-            # not be listed yet, so a miss is no proof that nothing was created.
-            raise ProviderError(
-                "fal's request history shows no request with this input yet (one still in "
-                "the queue may not be listed): check again later",
-                provider=self.id,
-            )
-        return found
+        since = (
+            "from its start" if sent_at is None else "since " + _clock(sent_at - HISTORY_LOOKBACK_S)
+        )
+        reach = "read to its end" if cursor is None else f"cut short after {pages} pages"
+        return SubmissionSearch(
+            found=found,
+            covers_send=cursor is None,
+            listing=f"fal's request history {since}, {reach}: {listed} requests",
+        )
 
     def _match_keys(self, snapshot: CompositionSnapshot) -> dict[str, Any]:
         """What the history's `json_input` must hold: everything sent but the URLs, which

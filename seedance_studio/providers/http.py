@@ -29,6 +29,7 @@ from seedance_studio.core.errors import (
     ServerError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.redact import redact
 from seedance_studio.providers import retry
 
@@ -130,21 +131,23 @@ def _clip(text: str) -> str:
 
 
 DEFAULT_MESSAGES = {
-    401: "the API key was refused",
-    402: "not enough credits on this account",
-    403: "this API key may not use the API",
-    404: "not found",
-    408: "the provider timed out reading the request",
-    429: "too many requests or tasks in progress; try again later",
+    401: N_("the API key was refused"),
+    402: N_("not enough credits on this account"),
+    403: N_("this API key may not use the API"),
+    404: N_("not found"),
+    408: N_("the provider timed out reading the request"),
+    429: N_("too many requests or tasks in progress; try again later"),
 }
-"""Used when an error answer carries no message of its own."""
+"""Used when an error answer carries no message of its own (translated when used)."""
 
 
 def _default_message(status: int) -> str:
     if status in DEFAULT_MESSAGES:
-        return f"{DEFAULT_MESSAGES[status]} (HTTP {status})"
+        return _("{message} (HTTP {status})").format(
+            message=_(DEFAULT_MESSAGES[status]), status=status
+        )
     if status >= 500:
-        return f"the provider failed on its side (HTTP {status})"
+        return _("the provider failed on its side (HTTP {status})").format(status=status)
     return f"HTTP {status}"
 
 
@@ -194,7 +197,7 @@ def translate_api_code(
 ) -> ProviderError:
     """An error reported inside a 200 body (ShortAPI's `code != 0`): HTTP-like codes map
     as statuses do, anything else is the provider refusing the request."""
-    text = redact(_clip(message or f"error code {code}"), secrets)
+    text = redact(_clip(message or _("error code {code}").format(code=code)), secrets)
     try:
         numeric = int(str(code))
     except (TypeError, ValueError):
@@ -216,7 +219,9 @@ def parse_json(
     except (ValueError, UnicodeDecodeError):
         snippet = redact(_clip(response.text[:200]), secrets)
         raise MalformedResponseError(
-            f"{provider} answered with something that is not JSON: {snippet!r}",
+            _("{provider} answered with something that is not JSON: {snippet}").format(
+                provider=provider, snippet=repr(snippet)
+            ),
             provider=provider,
             status_code=response.status_code,
         ) from None
@@ -300,12 +305,14 @@ class Transport:
                 if attempt < retry.CONNECT_ATTEMPTS:
                     await self._sleep(retry.retry_delay(attempt, rng=self._rng))
                     continue
-                raise self.network_error(exc, "could not connect") from None
+                raise self.network_error(exc, _("could not connect")) from None
             except httpx.TransportError as exc:
                 detail = redact(str(exc) or type(exc).__name__, self._secrets())
                 raise SubmissionUnknownError(
-                    f"{self.provider}: the request was sent but no answer came back ({detail}); "
-                    "the job may or may not have been created",
+                    _(
+                        "{provider}: the request was sent but no answer came back ({detail}); "
+                        "the job may or may not have been created"
+                    ).format(provider=self.provider, detail=detail),
                     provider=self.provider,
                 ) from None
             break
@@ -314,8 +321,10 @@ class Transport:
             # (and billed) the job first. 502/503/504 come from the gateway in front of it
             # and are translated as server errors the engine may send again.
             raise SubmissionUnknownError(
-                f"{self.provider}: the server failed (HTTP 500) after the request was sent; "
-                "the job may or may not have been created",
+                _(
+                    "{provider}: the server failed (HTTP 500) after the request was sent; "
+                    "the job may or may not have been created"
+                ).format(provider=self.provider),
                 provider=self.provider,
                 status_code=500,
             )
@@ -324,7 +333,7 @@ class Transport:
             return parse_json(self.provider, response, secrets=self._secrets())
         except MalformedResponseError as exc:
             raise SubmissionUnknownError(
-                f"{exc.message}; the job may have been created",
+                _("{message}; the job may have been created").format(message=exc.message),
                 provider=self.provider,
                 status_code=response.status_code,
             ) from None
@@ -352,7 +361,7 @@ class Transport:
                     return response
                 return parse_json(self.provider, response, secrets=self._secrets())
             except httpx.TransportError as exc:
-                error: ProviderError = self.network_error(exc, "connection failed")
+                error: ProviderError = self.network_error(exc, _("connection failed"))
             except ProviderError as exc:
                 error = exc
             if not retry.should_retry(error, attempt, max_attempts=self.max_attempts):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from seedance_studio.core.errors import KeyFormatError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import forget_secret, redact, register_secret
 
 if TYPE_CHECKING:  # keyring is imported on first use (it can take a while to start)
@@ -50,11 +51,15 @@ def key_problem(value: str) -> str | None:
     """Why `value` (already stripped) cannot be an API key, or None. Never quotes the key."""
     for position, char in enumerate(value, start=1):
         if ord(char) < 32 or ord(char) == 127:
-            return f"a control character (U+{ord(char):04X}) at position {position}"
+            return _("a control character ({code}) at position {position}").format(
+                code=f"U+{ord(char):04X}", position=position
+            )
         if ord(char) > 126:
-            return f"a non-ASCII character (U+{ord(char):04X}) at position {position}"
+            return _("a non-ASCII character ({code}) at position {position}").format(
+                code=f"U+{ord(char):04X}", position=position
+            )
         if char == " ":
-            return f"a space at position {position}"
+            return _("a space at position {position}").format(position=position)
     return None
 
 
@@ -74,10 +79,13 @@ def clean_key(value: str, *, name: str, origin: str) -> str:
     problem = key_problem(key)
     if problem is not None:
         register_secret(key)  # whatever happens next, it is masked
-        where = f" {origin}" if origin else ""
+        text = (
+            _("the {provider} key {origin} contains {problem}: enter it again (nothing was sent)")
+            if origin
+            else _("the {provider} key contains {problem}: enter it again (nothing was sent)")
+        )
         raise KeyFormatError(
-            f"the {_label(name)} key{where} contains {problem}: enter it again (nothing was sent)",
-            provider=name,
+            text.format(provider=_label(name), origin=origin, problem=problem), provider=name
         )
     return key
 
@@ -102,7 +110,9 @@ def call_with_timeout(fn: Callable[..., T], *args: str, timeout: float) -> T:
 
     threading.Thread(target=run, name="keyring-call", daemon=True).start()
     if not done.wait(timeout):
-        raise KeyringTimeoutError(f"the system keyring did not answer within {timeout:g} s")
+        raise KeyringTimeoutError(
+            _("the system keyring did not answer within {seconds} s").format(seconds=f"{timeout:g}")
+        )
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
@@ -117,25 +127,27 @@ def _backend_names(backend: object) -> list[str]:
 def describe_problem(backend: object, environ: Mapping[str, str]) -> str | None:
     """Why `backend` cannot keep keys, in words for the Settings page; None when it can."""
     names = _backend_names(backend)
-    hint = (
-        "Keys can still come from the environment (e.g. SEEDANCE_EACHLABS_API_KEY), "
+    hint = _(
+        "Keys can still come from the environment (e.g. {env_var}), "
         "or install and unlock a keyring (GNOME Keyring, KWallet, macOS Keychain, "
         "Windows Credential Manager)."
-    )
+    ).format(env_var="SEEDANCE_EACHLABS_API_KEY")
     if not names or all(n.startswith("keyring.backends.fail.") for n in names):
-        return "No system keyring is available on this computer. " + hint
+        return _("No system keyring is available on this computer. {hint}").format(hint=hint)
     if all(n.startswith("keyring.backends.null.") for n in names):
-        return "The system keyring is switched off (keyring's null backend). " + hint
+        return _("The system keyring is switched off (keyring's null backend). {hint}").format(
+            hint=hint
+        )
     secret_service = all(".SecretService." in n or ".libsecret." in n for n in names)
     if (
         secret_service
         and sys.platform.startswith("linux")
         and not environ.get("DBUS_SESSION_BUS_ADDRESS")
     ):
-        return (
+        return _(
             "The Secret Service keyring needs a D-Bus session, and none is running "
-            "(DBUS_SESSION_BUS_ADDRESS is not set). " + hint
-        )
+            "({variable} is not set). {hint}"
+        ).format(variable="DBUS_SESSION_BUS_ADDRESS", hint=hint)
     return None
 
 
@@ -169,7 +181,9 @@ class SecretStore:
 
                 self._backend = call_with_timeout(keyring.get_keyring, timeout=self._timeout)
             except Exception as exc:
-                self._problem = f"The system keyring could not be opened: {exc}"
+                self._problem = _("The system keyring could not be opened: {error}").format(
+                    error=exc
+                )
                 self._backend = None
             self._resolved = True
         if self._backend is not None and self._problem is None:
@@ -188,12 +202,14 @@ class SecretStore:
     def _keyring_call(self, method: str, *args: str) -> str | None:
         backend = self._resolve()
         if backend is None:
-            raise SecretStoreError(self._problem or "no keyring")
+            raise SecretStoreError(self._problem or _("no keyring"))
         try:
             call: Callable[..., str | None] = getattr(backend, method)
             return call_with_timeout(call, SERVICE_NAME, *args, timeout=self._timeout)
         except KeyringTimeoutError as exc:
-            self._problem = f"{exc}; it is not used for the rest of this session."
+            self._problem = _("{error}; it is not used for the rest of this session.").format(
+                error=exc
+            )
             raise SecretStoreError(self._problem) from None
 
     # -- secrets ----------------------------------------------------------------------------
@@ -220,7 +236,11 @@ class SecretStore:
         raw = stored or env
         if not raw or not raw.strip():
             return None
-        origin = f"in the keyring ({SERVICE_NAME} / {name})" if stored else f"in {env_var(name)}"
+        origin = (
+            _("in the keyring ({service} / {name})").format(service=SERVICE_NAME, name=name)
+            if stored
+            else _("in {variable}").format(variable=env_var(name))
+        )
         value = clean_key(raw, name=name, origin=origin)
         register_secret(value)
         return value
@@ -236,11 +256,13 @@ class SecretStore:
         """Store a secret in the keyring; SecretStoreError (without the value) if impossible."""
         value = value.strip()
         if not value:
-            raise SecretStoreError("an empty key cannot be stored; delete it instead")
+            raise SecretStoreError(_("an empty key cannot be stored; delete it instead"))
         problem = key_problem(value)
         if problem is not None:
             register_secret(value)
-            raise SecretStoreError(f"the key contains {problem}: paste it again without it")
+            raise SecretStoreError(
+                _("the key contains {problem}: paste it again without it").format(problem=problem)
+            )
         register_secret(value)
         with self._lock:
             try:
@@ -249,7 +271,9 @@ class SecretStore:
                 raise
             except Exception as exc:
                 raise SecretStoreError(
-                    f"the keyring refused to store the key: {redact(str(exc), [value])}"
+                    _("the keyring refused to store the key: {error}").format(
+                        error=redact(str(exc), [value])
+                    )
                 ) from None
             self._cache[name] = value
 
@@ -264,7 +288,9 @@ class SecretStore:
             except Exception as exc:  # keyring raises PasswordDeleteError when absent
                 if type(exc).__name__ != "PasswordDeleteError":
                     raise SecretStoreError(
-                        f"the keyring refused to delete the key: {redact(str(exc))}"
+                        _("the keyring refused to delete the key: {error}").format(
+                            error=redact(str(exc))
+                        )
                     ) from None
             self._cache[name] = None
         forget_secret(old)

@@ -19,6 +19,7 @@ from seedance_studio.core.errors import (
     MalformedResponseError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
@@ -52,7 +53,7 @@ def _unwrap(body: object) -> dict[str, Any]:
         if "taskId" not in body and isinstance(data, dict):
             return data
         return body
-    raise MalformedResponseError("Kinovi answered with a non-object", provider="kinovi")
+    raise MalformedResponseError(_("Kinovi answered with a non-object"), provider="kinovi")
 
 
 def _int_or_none(value: object) -> int | None:
@@ -90,7 +91,8 @@ def parse_status(
         ]
         if not media:
             raise MalformedResponseError(
-                f"{provider}: the task succeeded but lists no output", provider=provider
+                _("{provider}: the task succeeded but lists no output").format(provider=provider),
+                provider=provider,
             )
         cost = None
         credits = task.get("creditsUsed")
@@ -101,10 +103,10 @@ def parse_status(
     if state in ("fail", "failed", "error"):
         err = task.get("error")
         if isinstance(err, dict):
-            message = str(err.get("message") or "generation failed")
+            message = str(err.get("message") or _("generation failed"))
             code = None if err.get("code") is None else str(err.get("code"))
         else:
-            message = str(err or task.get("message") or "generation failed")
+            message = str(err or task.get("message") or _("generation failed"))
             code = None
         blocked = (code or "").upper() in MODERATION_CODES or is_content_policy(message)
         return Failed(message=message, code=code, content_blocked=blocked, raw_status=raw_text)
@@ -123,7 +125,7 @@ class _KinoviBase(HttpProvider):
 
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         model = self.capabilities.model(snapshot.params.model)
-        self.check_choice("aspect ratio", snapshot.params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("aspect ratio"), snapshot.params.aspect_ratio, model.aspect_ratios)
         body: dict[str, Any] = {"model": model.id, "inputs": self._inputs(snapshot, urls)}
         put_if(body, "callBackUrl", self.callback_url)
         return RequestSpec(
@@ -135,8 +137,10 @@ class _KinoviBase(HttpProvider):
         task_id = _unwrap(answer).get("taskId")
         if not isinstance(task_id, str) or not task_id:
             raise SubmissionUnknownError(
-                f"{self.capabilities.name} accepted the request but its answer holds no "
-                "taskId; the task may exist",
+                _(
+                    "{provider} accepted the request but its answer holds no taskId; the task "
+                    "may exist"
+                ).format(provider=self.capabilities.name),
                 provider=self.id,
             )
         return [JobHandle(provider=self.id, job_id=task_id)]
@@ -164,8 +168,8 @@ class KinoviProvider(_KinoviBase):
     def _inputs(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> dict[str, Any]:
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("upscale", params.upscale, model.upscale)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("upscale"), params.upscale, model.upscale)
         visual = self.ordered_urls(snapshot, urls, (MediaKind.IMAGE, MediaKind.VIDEO))
         audio = self.ordered_urls(snapshot, urls, (MediaKind.AUDIO,))
         duration = self.duration_value(snapshot)
@@ -194,7 +198,7 @@ class KinoviLegacyProvider(_KinoviBase):
         params = snapshot.params
         by_kind = self.urls_by_kind(snapshot, urls)
         if by_kind[MediaKind.AUDIO]:
-            raise CompositionError("Kinovi's older API takes no audio references")
+            raise CompositionError(_("Kinovi's older API takes no audio references"))
         model = self.capabilities.model(params.model)
         # Every example on the older page sends ratio and duration; the host tells the two
         # schemas apart by such fields, so they are always sent here (defaults when unset).

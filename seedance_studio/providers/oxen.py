@@ -27,6 +27,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
@@ -56,7 +57,7 @@ MAX_VARIANTS = 4
 def parse_status(body: object) -> StatusResult:
     """A queue poll answer as a job status (exhaustive over Oxen's documented values)."""
     if not isinstance(body, dict):
-        raise MalformedResponseError("Oxen answered with a non-object", provider="oxen")
+        raise MalformedResponseError(_("Oxen answered with a non-object"), provider="oxen")
     raw = body.get("status")
     raw_text = None if raw is None else str(raw)
     state = (raw_text or "").strip().lower()
@@ -66,11 +67,11 @@ def parse_status(body: object) -> StatusResult:
         url = body.get("result_url")
         if not isinstance(url, str) or not url:
             raise MalformedResponseError(
-                "Oxen: the generation succeeded without a result_url", provider="oxen"
+                _("Oxen: the generation succeeded without a result_url"), provider="oxen"
             )
         return Succeeded(results=[ResultMedia(url=url)], raw_status=raw_text)
     if state == "failed":
-        message = str(body.get("error_message") or body.get("error") or "generation failed")
+        message = str(body.get("error_message") or body.get("error") or _("generation failed"))
         return Failed(
             message=message, content_blocked=is_content_policy(message), raw_status=raw_text
         )
@@ -117,8 +118,8 @@ class OxenProvider(HttpProvider):
     def build_request(self, snapshot: CompositionSnapshot, urls: dict[str, str]) -> RequestSpec:
         params = snapshot.params
         model = self.capabilities.model(params.model)
-        self.check_choice("resolution", params.resolution, model.resolutions)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+        self.check_choice(_("resolution"), params.resolution, model.resolutions)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         by_kind = self.urls_by_kind(snapshot, urls)
         duration = self.duration_value(snapshot)
         body: dict[str, Any] = {"model": model.id, "prompt": self.prompt_of(snapshot)}
@@ -132,7 +133,7 @@ class OxenProvider(HttpProvider):
         put_if(body, "seed", params.seed)
         if self.sync:
             if params.variants > 1:
-                raise CompositionError("Oxen's synchronous endpoint makes one video per request")
+                raise CompositionError(_("Oxen's synchronous endpoint makes one video per request"))
             if self.response_format != "url":
                 body["response_format"] = self.response_format
             return RequestSpec(
@@ -143,7 +144,9 @@ class OxenProvider(HttpProvider):
             )
         if not 1 <= params.variants <= MAX_VARIANTS:
             raise CompositionError(
-                f"Oxen makes 1 to {MAX_VARIANTS} generations per request, not {params.variants}"
+                _("Oxen makes 1 to {most} generations per request, not {variants}").format(
+                    most=MAX_VARIANTS, variants=params.variants
+                )
             )
         if params.variants > 1:
             body["num_generations"] = params.variants
@@ -167,8 +170,10 @@ class OxenProvider(HttpProvider):
         ids = [g.get("generation_id") for g in gens or [] if isinstance(g, dict)]
         if not ids or not all(isinstance(i, str) and i for i in ids):
             raise SubmissionUnknownError(
-                "Oxen accepted the request but its answer lists no generation ids; the "
-                "generations may exist",
+                _(
+                    "Oxen accepted the request but its answer lists no generation ids; the "
+                    "generations may exist"
+                ),
                 provider=self.id,
             )
         return [JobHandle(provider=self.id, job_id=str(i)) for i in ids]
@@ -178,7 +183,7 @@ class OxenProvider(HttpProvider):
         first = videos[0] if isinstance(videos, list) and videos else None
         if not isinstance(first, dict):
             raise SubmissionUnknownError(
-                "Oxen's synchronous answer holds no video", provider=self.id
+                _("Oxen's synchronous answer holds no video"), provider=self.id
             )
         job_id = f"{SYNC_PREFIX}{uuid.uuid4().hex}"
         if isinstance(first.get("url"), str):
@@ -186,13 +191,13 @@ class OxenProvider(HttpProvider):
         encoded = first.get("b64_json")
         if not isinstance(encoded, str):
             raise SubmissionUnknownError(
-                "Oxen's synchronous answer holds no video", provider=self.id
+                _("Oxen's synchronous answer holds no video"), provider=self.id
             )
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise MalformedResponseError(
-                "Oxen sent a video that is not valid base64", provider=self.id
+                _("Oxen sent a video that is not valid base64"), provider=self.id
             ) from None
         target = sync_result_dir() / f"{job_id}.mp4"
         await asyncio.to_thread(target.write_bytes, data)
@@ -233,7 +238,8 @@ class OxenProvider(HttpProvider):
         if path.is_file():
             return Succeeded(results=[ResultMedia(path=str(path))], raw_status="succeeded")
         return Failed(
-            message="the result of this synchronous generation was not kept", code="missing_result"
+            message=_("the result of this synchronous generation was not kept"),
+            code="missing_result",
         )
 
     async def cancel(self, handle: JobHandle) -> bool:

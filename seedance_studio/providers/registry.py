@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from seedance_studio.core import capabilities
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import Provider
 from seedance_studio.core.settings import Settings
 
@@ -89,6 +90,8 @@ def create_provider(
         factory = _FACTORIES[provider_id]
     except KeyError:
         raise KeyError(
-            f"unknown provider {provider_id!r}; known: {', '.join(_FACTORIES)}"
+            _("unknown provider {provider}; known: {known}").format(
+                provider=repr(provider_id), known=", ".join(_FACTORIES)
+            )
         ) from None
     return factory(settings, secrets, http)

@@ -2,7 +2,8 @@
 
 The create answer nests the id (`data.job_id`) and the charge (`data.amount`). Only status 2
 (succeeded) is documented; numeric and string statuses are both accepted, and an unknown one is
-treated as still running but kept in `raw_status`.
+treated as still running but kept in `raw_status`. A guessed numeric end (3, 4) ends a job only
+with an error text beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from seedance_studio.core.errors import (
     MalformedResponseError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.money import parse_amount
 from seedance_studio.core.provider import (
@@ -37,7 +39,13 @@ SUCCESS_CODES = (0, "0", 200, "200", None)
 """`code` values meaning success: 0 as documented; 200 as some gateways of the same API send."""
 
 NUMERIC_STATES = {0: "queued", 1: "running", 2: "succeeded", 3: "failed", 4: "cancelled"}
-"""Only 2 is documented; the others follow the order ShortAPI's own texts list them in."""
+"""Only 2 is documented ("when status is 2, meaning succeeded"); the others are a guess from
+the order ShortAPI's own texts list them in."""
+GUESSED_ENDS = frozenset({3, 4})
+"""Guessed numeric statuses that would end a job: they end it only together with the error
+text that says why. Alone they may mean something else, and a paid job that was taken for
+failed would never be polled or downloaded again, so it stays watched (the stuck time-out and
+Check again settle it)."""
 STRING_STATES = {
     "queued": "queued",
     "pending": "queued",
@@ -76,20 +84,31 @@ def _state_of(raw: object) -> str | None:
     return None
 
 
+def _guessed_end(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        raw = int(raw.strip())
+    return isinstance(raw, int) and raw in GUESSED_ENDS
+
+
 def parse_status(body: object, amount: str | None = None) -> StatusResult:
     """A query answer's `data` as a job status; `amount` is the charge the create reported."""
     if not isinstance(body, dict):
         raise MalformedResponseError(
-            "ShortAPI: the job query answer is not an object", provider="shortapi"
+            _("ShortAPI: the job query answer is not an object"), provider="shortapi"
         )
     data = body.get("data")
     if not isinstance(data, dict):
         raise MalformedResponseError(
-            "ShortAPI: the job query answer has no data", provider="shortapi"
+            _("ShortAPI: the job query answer has no data"), provider="shortapi"
         )
     raw = data.get("status")
     raw_text = None if raw is None else str(raw)
     state = _state_of(raw)
+    err = data.get("error") or data.get("message") or data.get("msg")
+    if state in ("failed", "cancelled") and not err and _guessed_end(raw):
+        return Running(raw_status=raw_text)
     if state == "queued":
         return Queued(raw_status=raw_text)
     if state == "succeeded":
@@ -102,14 +121,13 @@ def parse_status(body: object, amount: str | None = None) -> StatusResult:
         ]
         if not media:
             raise MalformedResponseError(
-                "ShortAPI: the job succeeded but lists no video", provider="shortapi"
+                _("ShortAPI: the job succeeded but lists no video"), provider="shortapi"
             )
         charged = _amount(data.get("amount")) or _amount(amount)
         cost = Cost(amount=charged, unit="usd", usd=charged) if charged is not None else None
         return Succeeded(results=media, cost=cost, raw_status=raw_text)
     if state == "failed":
-        err = data.get("error") or data.get("message") or data.get("msg")
-        message = (err.get("message") if isinstance(err, dict) else err) or "generation failed"
+        message = (err.get("message") if isinstance(err, dict) else err) or _("generation failed")
         code = err.get("code") if isinstance(err, dict) else None
         return Failed(
             message=str(message),
@@ -133,9 +151,9 @@ class ShortApiProvider(HttpProvider):
         by_kind = self.urls_by_kind(snapshot, urls)
         videos = by_kind[MediaKind.VIDEO]
         if len(videos) > 1:
-            raise CompositionError("ShortAPI takes a single reference video")
-        self.check_choice("mode", params.mode, model.modes)
-        self.check_choice("aspect ratio", params.aspect_ratio, model.aspect_ratios)
+            raise CompositionError(_("ShortAPI takes a single reference video"))
+        self.check_choice(_("mode"), params.mode, model.modes)
+        self.check_choice(_("aspect ratio"), params.aspect_ratio, model.aspect_ratios)
         args: dict[str, Any] = {"prompt": self.prompt_of(snapshot)}
         put_if(args, "video_url", videos[0] if videos else None)
         put_if(args, "image_urls", by_kind[MediaKind.IMAGE])
@@ -155,7 +173,10 @@ class ShortApiProvider(HttpProvider):
         job_id = data.get("job_id") if isinstance(data, dict) else None
         if not isinstance(job_id, str | int) or isinstance(job_id, bool) or not str(job_id):
             raise SubmissionUnknownError(
-                "ShortAPI accepted the request but its answer holds no job id; the job may exist",
+                _(
+                    "ShortAPI accepted the request but its answer holds no job id; the job may "
+                    "exist"
+                ),
                 provider=self.id,
             )
         extra: dict[str, str] = {}
@@ -167,7 +188,7 @@ class ShortApiProvider(HttpProvider):
     def _data(self, answer: object) -> object:
         """`data` of an answer, raising the error a non-zero `code` stands for."""
         if not isinstance(answer, dict):
-            raise MalformedResponseError("ShortAPI answered with a non-object", provider=self.id)
+            raise MalformedResponseError(_("ShortAPI answered with a non-object"), provider=self.id)
         code = answer.get("code", 0)
         if code not in SUCCESS_CODES:
             message = answer.get("message") or answer.get("msg")

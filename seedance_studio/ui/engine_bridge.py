@@ -9,6 +9,7 @@ ever touched on the UI thread, after the engine's own call has returned.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING
@@ -124,10 +125,15 @@ class EngineBridge(QObject):
     # -- actions (awaitable; exceptions propagate to the caller) -----------------------------
 
     async def start(self) -> None:
-        """Resume every unfinished job from earlier runs (once)."""
+        """Resume every unfinished job from earlier runs (once), after the HTTP client is
+        built in a worker thread (off the UI thread: `ProviderPool.prepare_client`)."""
         if not self._started and not self._closed:
             self._started = True
-            await self.engine.start()
+            loop = asyncio.get_running_loop()
+            with contextlib.suppress(Exception):  # the first request builds it then
+                await loop.run_in_executor(None, self.engine.pool.prepare_client)
+            if not self._closed:
+                await self.engine.start()
 
     async def submit(
         self,

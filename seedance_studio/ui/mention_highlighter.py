@@ -17,18 +17,19 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.ui import theme
 
 Mark = tuple[int, int, str]
-"""(start, end, style): the style is `dangling`, `unknown` or a token colour's #rrggbbaa."""
+"""(start, end, style): the style is `dangling`, `unknown` or a kind with its colours."""
 
 
-def _token(color: QColor) -> QTextCharFormat:
+def _token(kind: MediaKind) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fill = QColor(color)
+    fill = QColor(theme.kind_color(kind))
     fill.setAlpha(55)
     fmt.setBackground(fill)
-    fmt.setForeground(color.lighter(135))
+    fmt.setForeground(theme.kind_text_color(kind))
     return fmt
 
 
@@ -66,10 +67,13 @@ class MentionHighlighter:
     def marks(self) -> list[Mark]:
         """What the model says should be marked, left to right."""
         prompt = self._composition.prompt
-        colors = {
-            r.id: theme.kind_color(r.kind).name(QColor.NameFormat.HexArgb)
-            for r in self._composition.tray.items
+        # The style names the kind and the scheme's colours for it: a theme change is a
+        # change of style, so its marks are set again.
+        scheme = {
+            k: f"{k.value} {theme.kind_color(k).rgba()} {theme.kind_text_color(k).rgba()}"
+            for k in MediaKind
         }
+        colors = {r.id: scheme[r.kind] for r in self._composition.tray.items}
         wanted: list[Mark] = []
         for m in prompt.mentions:
             style = "dangling" if m.dangling else colors.get(m.ref_id, "dangling")
@@ -130,6 +134,6 @@ class MentionHighlighter:
             elif style == "unknown":
                 fmt = _unknown()
             else:
-                fmt = _token(QColor(style))
+                fmt = _token(MediaKind(style.split()[0]))
             self._formats[style] = fmt
         return fmt

@@ -8,21 +8,17 @@ and released before the widget goes away: on shutdown(), closeEvent, destroyed a
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QIcon,
     QKeySequence,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QShortcut,
     QShowEvent,
 )
@@ -50,6 +46,7 @@ from seedance_studio.ui.player_vlc import (
     VlcUnavailableError,
     instance_options,
 )
+from seedance_studio.ui.video_surface import VideoSurface, VlcLoader, format_ms
 
 POLL_MS = 100
 WATCH_S = 3.0
@@ -89,107 +86,6 @@ def _icon(name: str, fallback: QStyle.StandardPixmap) -> QIcon:
     return found
 
 
-def format_ms(ms: int) -> str:
-    """`m:ss.t`, tenths shown so a frame step visibly moves the clock."""
-    ms = max(0, ms)
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes}:{rest // 1000:02d}.{(rest % 1000) // 100}"
-
-
-class VideoSurface(QWidget):
-    """A black native child window that libVLC draws into; a click on it means play/pause."""
-
-    window_id_changed = Signal()
-    clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
-        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
-        self.setPalette(palette)
-        self.setMinimumSize(160, 90)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.WinIdChange:
-            self.window_id_changed.emit()
-        return super().event(event)
-
-    @override
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-            event.position().toPoint()
-        ):
-            self.clicked.emit()
-        super().mouseReleaseEvent(event)
-
-
-class _Loader(QObject):
-    """Owns the libVLC player apart from the widget: it is created on a thread (starting
-    libVLC takes a quarter of a second) and released even while the widget dies (a slot on
-    the dying widget itself must not run)."""
-
-    loaded = Signal()
-    """From the loading thread (queued to the UI thread): `take()` has an answer."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.player: VlcPlayer | None = None
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._result: VlcPlayer | VlcUnavailableError | None = None
-        self._closed = False
-
-    @property
-    def started(self) -> bool:
-        return self._thread is not None
-
-    def start(self, options: list[str]) -> None:
-        if self._thread is None and not self._closed:
-            self._thread = threading.Thread(
-                target=self._load, args=(options,), name="vlc-loader", daemon=True
-            )
-            self._thread.start()
-
-    def _load(self, options: list[str]) -> None:
-        result: VlcPlayer | VlcUnavailableError
-        try:
-            result = VlcPlayer(options)
-        except VlcUnavailableError as exc:
-            result = exc
-        except Exception as exc:  # a broken libVLC must not take the app down
-            result = VlcUnavailableError(_("libVLC failed to start ({exc})").format(exc=exc))
-        with self._lock:
-            if self._closed and isinstance(result, VlcPlayer):
-                result.release()  # the panel went away while libVLC was starting
-                return
-            self._result = result
-        with contextlib.suppress(RuntimeError):  # this QObject may be gone already
-            self.loaded.emit()
-
-    def take(self) -> VlcPlayer | VlcUnavailableError | None:
-        """The loading outcome, waiting for the thread if it is still busy; None when it was
-        never started or the outcome was taken (or released) already."""
-        thread = self._thread
-        if thread is not None:
-            thread.join()
-        with self._lock:
-            result, self._result = self._result, None
-        return result
-
-    def release(self, *_args: object) -> None:
-        with self._lock:
-            self._closed = True
-            pending, self._result = self._result, None
-        player, self.player = self.player, None
-        for item in (player, pending):
-            if isinstance(item, VlcPlayer):
-                item.release()
-
-
 class PlayerPanel(QWidget):
     """Plays a finished clip in the window; `play(path)` is all the rest of the app needs."""
 
@@ -199,7 +95,7 @@ class PlayerPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path_dialog: PathDialog | None = None
-        self._loader = _Loader()
+        self._loader = VlcLoader()
         self._loader.loaded.connect(self._ensure_player)
         self.destroyed.connect(self._loader.release)
         app = QApplication.instance()
@@ -209,6 +105,7 @@ class PlayerPanel(QWidget):
         self._unavailable: VlcUnavailableError | None = None
         self._checked = False
         self._pending_seek: int | None = None
+        self._pause_after_seek = False
         self._volume_applied = False
         self._length = 0
         self._last_state = PlaybackState.IDLE
@@ -269,6 +166,7 @@ class PlayerPanel(QWidget):
             "QToolButton:checked { background: palette(highlight); "
             "color: palette(highlighted-text); }"
         )
+        self.loop_button.toggled.connect(self._on_loop_toggled)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.volume_slider.setRange(0, 100)
         self.volume_slider.setValue(DEFAULT_VOLUME)
@@ -346,9 +244,10 @@ class PlayerPanel(QWidget):
             self._update_controls()
             return
         self._rebind()
-        player.load(self._path)
+        player.load(self._path, repeat=self.loop_button.isChecked())
         self._length = 0
         self._pending_seek = None
+        self._pause_after_seek = False
         self._volume_applied = False
         player.play()
         self._watch()
@@ -476,6 +375,23 @@ class PlayerPanel(QWidget):
             self._pending_seek = at
             player.play()
 
+    def _on_loop_toggled(self, on: bool) -> None:
+        """Reopen a playing or paused clip with VLC's own repeat set to match, where it was
+        left: a repeating input loops without closing the video output."""
+        player = self.player
+        if player is None or self._path is None or player.repeats == on:
+            return
+        state = player.state()
+        if state not in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.OPENING):
+            player.load(self._path, repeat=on)  # the next play starts from it
+            return
+        at = player.time_ms()
+        player.load(self._path, repeat=on)
+        self._pending_seek = at
+        self._pause_after_seek = state is PlaybackState.PAUSED
+        player.play()
+        self._watch()
+
     def _poll(self) -> None:
         player = self.player
         if player is None:
@@ -488,6 +404,9 @@ class PlayerPanel(QWidget):
             if self._pending_seek is not None:
                 player.seek_ms(self._pending_seek)
                 self._pending_seek = None
+                if self._pause_after_seek:
+                    self._pause_after_seek = False
+                    player.pause()
             if not self._volume_applied:
                 player.set_volume(self.volume_slider.value())
                 self._volume_applied = True

@@ -105,6 +105,11 @@ _STATE_NAMES: dict[str, PlaybackState] = {
 }
 
 
+REPEATS = 65535
+"""VLC's `input-repeat` count for a looping clip: hours of a short clip, then the panel's
+own restart takes over."""
+
+
 class VlcPlayer:
     """One libvlc instance and media player; plain Python so it can be released from anywhere.
 
@@ -129,6 +134,8 @@ class VlcPlayer:
         self._player: Any = instance.media_player_new()
         self._media: Any = None
         self.bound_window: int | None = None
+        self.repeats = False
+        """The loaded media plays again by itself when it ends."""
 
     @property
     def released(self) -> bool:
@@ -147,12 +154,17 @@ class VlcPlayer:
             self._player.set_xwindow(window_id)
         self.bound_window = window_id
 
-    def load(self, path: str) -> None:
+    def load(self, path: str, *, repeat: bool = False) -> None:
+        """Open `path`; with `repeat`, VLC plays it again inside the same input, so the video
+        output stays open between passes (stop and play again shows a black frame)."""
         if self._player is None:
             return
         self._player.stop()
         old = self._media
         self._media = self._instance.media_new_path(path)
+        if repeat:
+            self._media.add_option(f":input-repeat={REPEATS}")
+        self.repeats = repeat
         self._player.set_media(self._media)
         if old is not None:
             old.release()

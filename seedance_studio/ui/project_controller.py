@@ -196,6 +196,13 @@ class ProjectController(QObject):
         self._file_dialog(_("Open project"), QFileDialog.AcceptMode.AcceptOpen, chosen)
 
     def open_recent(self, path: Path) -> None:
+        self.open_project(path)
+
+    def open_project(self, path: Path) -> None:
+        """Open `path` (a recent file, or one a later start passed on), asking first about
+        unsaved changes as File ▸ Open does."""
+        if self.session.path is not None and self.session.path == path:
+            return  # already the open project
         self._then_discard(lambda: self._open_path(path), _("opening another"))
 
     def recent(self) -> list[Path]:
@@ -244,7 +251,7 @@ class ProjectController(QObject):
         if self.marker is not None:
             self.marker.write(clean=False, project_path=target)
         self.autosave()
-        self._status(f"Saved {target.name}")
+        self._status(_("Saved {name}").format(name=target.name))
         self.saved.emit(str(target))
         self.changed.emit()
 
@@ -274,7 +281,7 @@ class ProjectController(QObject):
         if loaded.missing:
             self.offer_relink(loaded.missing)
         elif not quiet:
-            self._status(f"Opened {loaded.path.name}")
+            self._status(_("Opened {name}").format(name=loaded.path.name))
 
     # -- relinking ---------------------------------------------------------------------------
 
@@ -463,7 +470,7 @@ class ProjectController(QObject):
             ),
             [
                 (_("Save"), QMessageBox.ButtonRole.AcceptRole),
-                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Don't Save"), QMessageBox.ButtonRole.DestructiveRole),
                 (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
             ],
         )
@@ -493,7 +500,7 @@ class ProjectController(QObject):
             _("Save the changes to {s_name} before {doing}?").format(s_name=s.name, doing=doing),
             [
                 (_("Save"), QMessageBox.ButtonRole.AcceptRole),
-                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Don't Save"), QMessageBox.ButtonRole.DestructiveRole),
                 (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
             ],
         )

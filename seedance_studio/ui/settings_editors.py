@@ -121,7 +121,7 @@ def _control(info: FieldInfo, value: object) -> QWidget:
         money_box.setRange(0, money.maximum)
         money_box.setDecimals(2)
         money_box.setPrefix("$ ")
-        money_box.setSpecialValueText(money.none_text)
+        money_box.setSpecialValueText(_(money.none_text))
         money_box.setValue(float(value) if isinstance(value, Decimal) else 0.0)
         return money_box
     if info.annotation is bool:

@@ -10,7 +10,6 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +19,9 @@ from seedance_studio.resources import icon_dir
 
 THEME_ENV = "SEEDANCE_STUDIO_THEME"
 """light or dark: overrides the system's colour scheme (screenshots, accessibility)."""
+FUSION_PROPERTY = "seedance-fusion"
+"""Set on the application once it runs Fusion (`make_application` asks for it on Qt's command
+line, which creates no Python wrapper of the style and so none of QStyle's enums)."""
 
 DARK = {
     "WINDOW": "#1e2227",
@@ -43,6 +45,13 @@ DARK = {
     "DISABLED_TEXT": "#5c6570",
     "INDICATOR_BORDER": "#5a636e",
     "INDICATOR_OFF": "#3a4048",
+    "CHEVRON": "#aab2bd",
+    "BADGE_BG": "#2d3b22",
+    "BADGE_TEXT": "#9be07a",
+    "POPUP_SELECTED": "#2f4a74",
+    "CARD_SELECTED": "#2b3440",
+    "CARD_HOVER": "#262b32",
+    "LINK": "#58a6ff",
 }
 LIGHT = {
     "WINDOW": "#f6f7f9",
@@ -66,6 +75,13 @@ LIGHT = {
     "DISABLED_TEXT": "#9aa4ae",
     "INDICATOR_BORDER": "#8c959f",
     "INDICATOR_OFF": "#d0d7de",
+    "CHEVRON": "#59636e",
+    "BADGE_BG": "#dafbe1",
+    "BADGE_TEXT": "#116329",
+    "POPUP_SELECTED": "#cfe2ff",
+    "CARD_SELECTED": "#dde9fb",
+    "CARD_HOVER": "#e4e8ee",
+    "LINK": "#0b63d8",
 }
 """Both schemes name the same roles; contrast of TEXT and MUTED on WINDOW stays above 4.5:1."""
 
@@ -80,6 +96,12 @@ ERROR = QColor(DARK["ERROR"])
 WARNING = QColor(DARK["WARNING"])
 OK = QColor(DARK["OK"])
 BORDER = QColor(DARK["BORDER"])
+BADGE_BG = QColor(DARK["BADGE_BG"])
+BADGE_TEXT = QColor(DARK["BADGE_TEXT"])
+POPUP_SELECTED = QColor(DARK["POPUP_SELECTED"])
+CARD_SELECTED = QColor(DARK["CARD_SELECTED"])
+CARD_HOVER = QColor(DARK["CARD_HOVER"])
+LINK = QColor(DARK["LINK"])
 scheme = "dark"
 """The scheme in use: "dark" or "light"."""
 
@@ -95,6 +117,13 @@ def kind_color(kind: MediaKind) -> QColor:
     return KIND_COLORS[kind.value]
 
 
+def kind_text_color(kind: MediaKind) -> QColor:
+    """A kind's colour for a tag's text over its own tinted chip: lighter on the dark scheme,
+    darker on the light one (the kind colours themselves are mid-tones)."""
+    color = KIND_COLORS[kind.value]
+    return color.darker(200) if scheme == "light" else color.lighter(130)
+
+
 def stylesheet(c: dict[str, str]) -> str:
     """The stylesheet for a colour scheme (`{chevron_down}`/`{chevron_up}` left to fill)."""
     return f"""
@@ -103,6 +132,7 @@ QToolBar {{ background: {c["WINDOW"]}; border: none; border-bottom: 1px solid {c
             padding: 4px; spacing: 4px; }}
 QToolButton {{ padding: 4px 8px; border-radius: 5px; }}
 QToolButton:hover {{ background: {c["PANEL"]}; }}
+QToolButton[role="menu"]::menu-indicator {{ image: none; width: 0px; }}
 QStatusBar {{ border-top: 1px solid {c["BORDER"]}; color: {c["MUTED"]}; }}
 QSplitter::handle {{ background: {c["BORDER"]}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
@@ -111,6 +141,8 @@ QLabel[role="heading"] {{ font-weight: 600; color: {c["TEXT"]}; padding: 2px 0; 
 QLabel[role="muted"] {{ color: {c["MUTED"]}; }}
 QLabel[role="error"] {{ color: {c["ERROR"]}; }}
 QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {c["TEXT"]}; }}
+QLabel[role="badge"] {{ background: {c["BADGE_BG"]}; color: {c["BADGE_TEXT"]};
+                        border-radius: 9px; padding: 3px 12px; }}
 QLabel[role="banner"] {{ background: {c["BANNER_BG"]}; color: {c["WARNING"]};
                          border: 1px solid {c["BANNER_BORDER"]};
                          border-radius: 6px; padding: 8px; }}
@@ -201,15 +233,37 @@ def dark_palette() -> QPalette:
     return palette_for(DARK)
 
 
-def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
-    """ "light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
-    scheme as Qt reports it; dark where the system says nothing."""
+def _override(environ: Mapping[str, str] | None) -> str | None:
     env = os.environ if environ is None else environ
     wanted = env.get(THEME_ENV, "").strip().lower()
-    if wanted in {"light", "dark"}:
+    return wanted if wanted in {"light", "dark"} else None
+
+
+def system_scheme(app: QApplication, environ: Mapping[str, str] | None = None) -> str:
+    """ "light" or "dark": the override in SEEDANCE_STUDIO_THEME, else the system's colour
+    scheme as Qt reports it; dark where the system says nothing.
+
+    Asking Qt builds every enum of the Qt namespace (~20 ms), so the first paint uses
+    `first_paint_scheme` and this runs after it."""
+    wanted = _override(environ)
+    if wanted is not None:
         return wanted
+    from PySide6.QtCore import Qt
+
     if app.styleHints().colorScheme() == Qt.ColorScheme.Light:
         return "light"
+    return "dark"
+
+
+def first_paint_scheme(remembered: object, environ: Mapping[str, str] | None = None) -> str:
+    """The scheme for the first paint without asking Qt: the override, else the scheme the
+    system had when the app last ran (`remembered`, kept in the UI state), else dark. The
+    system is asked right after the first paint and wins (`apply_theme`)."""
+    wanted = _override(environ)
+    if wanted is not None:
+        return wanted
+    if isinstance(remembered, str) and remembered in {"light", "dark"}:
+        return remembered
     return "dark"
 
 
@@ -230,6 +284,12 @@ def _use(colors: dict[str, str], name: str) -> None:
         "WARNING",
         "OK",
         "BORDER",
+        "BADGE_BG",
+        "BADGE_TEXT",
+        "POPUP_SELECTED",
+        "CARD_SELECTED",
+        "CARD_HOVER",
+        "LINK",
     ):
         module[role] = QColor(colors[role])
     scheme = name
@@ -251,7 +311,9 @@ def apply_palette(app: QApplication, name: str | None = None) -> str:
     chosen = name or system_scheme(app)
     colors = LIGHT if chosen == "light" else DARK
     _use(colors, chosen)
-    app.setStyle("Fusion")
+    if not app.property(FUSION_PROPERTY):
+        app.setStyle("Fusion")
+        app.setProperty(FUSION_PROPERTY, True)
     app.setPalette(palette_for(colors))
     return chosen
 
@@ -263,7 +325,25 @@ def apply_stylesheet(app: QApplication) -> None:
     icons = icon_dir().as_posix()
     app.setStyleSheet(
         stylesheet(colors)
-        .replace("{chevron_down}", f"{icons}/chevron-down.svg")
-        .replace("{chevron_up}", f"{icons}/chevron-up.svg")
+        .replace("{chevron_down}", _tinted("chevron-down", DARK["CHEVRON"], colors["CHEVRON"]))
+        .replace("{chevron_up}", _tinted("chevron-up", DARK["CHEVRON"], colors["CHEVRON"]))
         .replace("{check}", f"{icons}/check-on-accent.svg")
     )
+
+
+def _tinted(name: str, drawn: str, wanted: str) -> str:
+    """The path of icon `name` with colour `drawn` replaced by `wanted` (stylesheets take only
+    files: a copy per colour is written once to the cache folder)."""
+    source = icon_dir() / f"{name}.svg"
+    if drawn == wanted:
+        return source.as_posix()
+    from seedance_studio.core import paths
+
+    target = paths.cache_dir() / "icons" / f"{name}-{wanted.lstrip('#')}.svg"
+    if not target.is_file():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source.read_text(encoding="utf-8").replace(drawn, wanted), "utf-8")
+        except OSError:  # a read-only cache: the drawn colour still shows the arrow
+            return source.as_posix()
+    return target.as_posix()

@@ -143,7 +143,7 @@ def test_kill_9_at_random_points_then_resume_loses_and_doubles_nothing(
 
         # Watch all four at once; kill each at a random point once it is in its phase.
         kill_at: dict[str, float] = {}
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # four CLIs start at once: slow on a loaded machine
         while procs:
             assert time.monotonic() < deadline, (
                 f"round {round_no}: never reached {sorted(procs)}: "

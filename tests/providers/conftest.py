@@ -105,6 +105,14 @@ def sim(simulator: Simulator) -> Simulator:
 
 
 @pytest.fixture
+def walking_sim(sim: Simulator) -> Simulator:
+    """Phases long enough that polling every 50 ms sees each of them on a loaded machine
+    (a tenth of a second queued can pass between the create and the first poll)."""
+    sim.set_timing(SimTiming(queued=0.8, running=0.8))
+    return sim
+
+
+@pytest.fixture
 def keys() -> MemoryKeys:
     return MemoryKeys(dict.fromkeys(CLASSES, PLANTED_KEY))
 

@@ -21,8 +21,9 @@ def refs(sim: Simulator, *names: str) -> list[str]:
 
 
 async def test_shortapi_numeric_statuses_and_amount(
-    sim: Simulator, make_provider: MakeProvider
+    walking_sim: Simulator, make_provider: MakeProvider
 ) -> None:
+    sim = walking_sim
     provider = make_provider("shortapi")
     snap = compose(
         "shortapi",
@@ -48,7 +49,10 @@ async def test_shortapi_numeric_statuses_and_amount(
     assert sim.count("shortapi", "create") == 1
 
 
-async def test_shortapi_string_statuses(sim: Simulator, make_provider: MakeProvider) -> None:
+async def test_shortapi_string_statuses(
+    walking_sim: Simulator, make_provider: MakeProvider
+) -> None:
+    sim = walking_sim
     sim.configure("shortapi", string_status=True)
     provider = make_provider("shortapi")
     snap = compose("shortapi", "x @Video1", refs(sim, "clip_640x640_5s.mp4"))
@@ -71,8 +75,9 @@ async def test_shortapi_job_failure(sim: Simulator, make_provider: MakeProvider)
 
 @pytest.mark.parametrize("pid", ["kinovi", "kinovi-legacy"])
 async def test_kinovi_schemas_walk_to_success_with_credits(
-    pid: str, sim: Simulator, make_provider: MakeProvider
+    pid: str, walking_sim: Simulator, make_provider: MakeProvider
 ) -> None:
+    sim = walking_sim
     provider = make_provider(pid)
     params: dict[str, Any] = {"duration": 5, "aspect_ratio": "16:9"}
     if pid == "kinovi":
@@ -111,8 +116,9 @@ async def test_kinovi_content_blocked(sim: Simulator, make_provider: MakeProvide
 
 
 async def test_oxen_queue_one_handle_per_generation_with_actual_cost(
-    sim: Simulator, make_provider: MakeProvider
+    walking_sim: Simulator, make_provider: MakeProvider
 ) -> None:
+    sim = walking_sim
     provider = make_provider("oxen")
     snap = compose(
         "oxen", "@Image1 waves", refs(sim, "image.png"), duration=5, resolution="480p", variants=3
@@ -170,8 +176,9 @@ async def test_oxen_sync_endpoint(fmt: str, sim: Simulator, make_provider: MakeP
 
 
 async def test_eachlabs_walks_starting_processing_success(
-    sim: Simulator, make_provider: MakeProvider
+    walking_sim: Simulator, make_provider: MakeProvider
 ) -> None:
+    sim = walking_sim
     provider = make_provider("eachlabs")
     snap = compose(
         "eachlabs",

@@ -141,6 +141,9 @@ SHORTAPI = [
         "success",
     ),
     ({"code": 0, "data": {"status": 3, "error": "blocked by content moderation"}}, "failed", "3"),
+    # Only 2 is on ShortAPI's page: a guessed end without the reason keeps the job watched.
+    ({"code": 0, "data": {"status": 3}}, "running", "3"),
+    ({"code": 0, "data": {"status": "4"}}, "running", "4"),
     ({"code": 0, "data": {"status": "canceled"}}, "cancelled", "canceled"),
 ]
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, NewJob
-from seedance_studio.ui import player as player_module
+from seedance_studio.ui import video_surface as player_module
 from seedance_studio.ui.compare_view import CompareView
 from seedance_studio.ui.player_vlc import PlaybackState, VlcPlayer, VlcUnavailableError
 from tests.jobs.fakes import make_snapshot

@@ -11,8 +11,9 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.ui import player_vlc
-from seedance_studio.ui.player import PlayerPanel, format_ms
+from seedance_studio.ui.player import PlayerPanel
 from seedance_studio.ui.player_vlc import PlaybackState, VlcPlayer, instance_options
+from seedance_studio.ui.video_surface import format_ms
 from tests.xvfb.clips import make_clip
 
 

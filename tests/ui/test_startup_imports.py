@@ -84,16 +84,38 @@ import json, os, sys
 from seedance_studio import app
 from seedance_studio.ui import startup_shell
 
-seen = {}
+import logging
+from seedance_studio.ui import theme
+
+seen = {"asked_scheme_before_paint": False}
+ask = theme.system_scheme
+
+def spy(*args, **kwargs):
+    seen["asked_scheme_before_paint"] |= "first_paint" not in seen
+    return ask(*args, **kwargs)
+
+theme.system_scheme = spy
+
+def window_color():
+    return app.QApplication.instance().palette().window().color().name()
 
 def watch(shell):
     def painted():
         seen["first_paint"] = sorted(sys.modules)
         seen["title"] = shell.windowTitle()
+        seen["first_paint_window"] = window_color()
+        seen["style"] = app.QApplication.instance().style().name()
+        seen["log_handlers_at_paint"] = [type(h).__name__ for h in logging.getLogger().handlers]
     def ready():
         seen["interactive"] = type(shell._studio).__name__
         seen["visible"] = [type(w).__name__ for w in app.QApplication.topLevelWidgets()
                            if w.isVisible()]
+        seen["interactive_window"] = window_color()
+        seen["log_handlers"] = [type(h).__name__ for h in logging.getLogger().handlers]
+        seen["stylesheet"] = bool(app.QApplication.instance().styleSheet())
+        store = app.ui_state_store()
+        store.sync()
+        seen["remembered"] = store.value(app.SCHEME_KEY)
         print(json.dumps(seen), flush=True)
         shell._studio.close()
     shell.first_painted.connect(painted)
@@ -120,18 +142,30 @@ FIRST_PAINT_EXCLUDED = (
     "seedance_studio.providers",
     "seedance_studio.ui.main_window",
     "seedance_studio.ui.engine_bridge",
+    # The log file, the translations and the preflight's library and socket checks (which
+    # offscreen needs none of) come after the first paint too.
+    "logging.handlers",
+    "seedance_studio.core.logs",
+    "seedance_studio.core.i18n",
+    "ctypes",
+    "socket",
+    "platformdirs",
+    "hashlib",
+    "dataclasses",
 )
 """What the first paint must not wait for: the core, pydantic, the job store, keyring, the
 event loop, libVLC and every panel load after it (ui/startup_shell.py)."""
 
 
-def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path: Path) -> None:
+def first_paint_run(home: Path, **extra_env: str) -> dict[str, Any]:
     env = {
         **os.environ,
-        "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+        "SEEDANCE_STUDIO_HOME": str(home),
         "QT_QPA_PLATFORM": "offscreen",
     }
     env.pop("SEEDANCE_STUDIO_SIMULATOR", None)
+    env.pop("SEEDANCE_STUDIO_THEME", None)
+    env.update(extra_env)
     out = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT_CHILD],
         env=env,
@@ -140,14 +174,48 @@ def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path
         timeout=120,
         check=True,
     )
-    seen = json.loads([ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1])
+    seen: dict[str, Any] = json.loads(
+        [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    )
+    return seen
+
+
+def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path: Path) -> None:
+    seen = first_paint_run(tmp_path / "home")
     first = set(seen["first_paint"])
     assert "seedance_studio.ui.startup_shell" in first
     assert [name for name in FIRST_PAINT_EXCLUDED if loaded(first, name)] == []
     assert seen["title"] == "Seedance Studio"
+    # Asking Qt for the colour scheme builds the Qt namespace's enums: after the paint.
+    assert seen["asked_scheme_before_paint"] is False
+    assert "_AppLogHandler" not in seen["log_handlers_at_paint"]
     # Then the studio is built and takes the frame's place (a first run also greets).
     assert seen["interactive"] == "MainWindow"
     assert "MainWindow" in seen["visible"] and "StartupShell" not in seen["visible"]
+    assert seen["style"].lower() == "fusion"
+    # with what the first paint left out: the log file and the stylesheet.
+    assert "_AppLogHandler" in seen["log_handlers"]
+    assert seen["stylesheet"] is True
+
+
+def test_the_first_paint_uses_the_remembered_scheme_and_the_system_then_wins(
+    tmp_path: Path,
+) -> None:
+    from seedance_studio.ui import theme
+
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "ui-state.ini").write_text("[theme]\nscheme=light\n")
+    # Offscreen Qt reports no scheme, which the app takes as dark.
+    seen = first_paint_run(home)
+    assert seen["first_paint_window"] == theme.LIGHT["WINDOW"]
+    assert seen["interactive_window"] == theme.DARK["WINDOW"]
+    assert seen["remembered"] == "dark"
+    # The next start paints dark at once; the override beats what was remembered.
+    assert first_paint_run(home)["first_paint_window"] == theme.DARK["WINDOW"]
+    forced = first_paint_run(home, SEEDANCE_STUDIO_THEME="light")
+    assert forced["first_paint_window"] == theme.LIGHT["WINDOW"]
+    assert forced["interactive_window"] == theme.LIGHT["WINDOW"]
 
 
 def test_the_frame_lays_out_with_the_splitter_sizes_the_studio_saved(qapp: Any) -> None:

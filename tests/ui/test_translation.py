@@ -36,7 +36,7 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
     for path in sorted(root.rglob("*.py")):
         with path.open("rb") as fh:
             for _line, _func, message, _comments in babel.extract_python(
-                fh, ["_", "ngettext"], [], {}
+                fh, ["_", "N_", "ngettext"], [], {}
             ):
                 msgid = message[0] if isinstance(message, tuple) else message
                 if msgid:

@@ -89,3 +89,29 @@ def test_video_pixels_are_on_screen(tmp_path: Path) -> None:
         for y in range(y0, y0 + height, step)
     )
     assert changed > len(inside) * 0.05, changed
+
+
+def test_a_looping_clip_starts_again_without_a_black_frame(tmp_path: Path) -> None:
+    """Loop used to stop and play again at the end, which closes VLC's video output: the
+    surface went black between passes. VLC's own repeat keeps the picture up."""
+    clip = make_clip(tmp_path / "short.mp4", seconds=1.0, audio=False)
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="xcb", SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy"
+    )
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.xvfb.loop_window", str(clip), "3.5"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["seen_picture"] and result["restarts"] >= 2, result
+    assert result["dark_after_picture"] == 0, result
+    assert result["ended_after_loop_off"], result

@@ -15,6 +15,7 @@ import httpx
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import CompositionError, MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.settings import Settings
 from seedance_studio.providers.assets.cache import HostedFile, UploadCache
@@ -161,11 +162,13 @@ class AssetResolver:
         path = Path(ref.source)
         size = await asyncio.to_thread(file_size, path)
         if size is None:
-            raise MediaError(ref.source, "the file is missing")
+            raise MediaError(ref.source, _("the file is missing"))
         if self.host is None:
             raise CompositionError(
-                f"{ref.display_name} is a local file and no upload host is set: choose eachlabs "
-                "or an S3 bucket in Settings, or use a public https URL"
+                _(
+                    "{name} is a local file and no upload host is set: choose eachlabs "
+                    "or an S3 bucket in Settings, or use a public https URL"
+                ).format(name=ref.display_name)
             )
         digest = await sha256_of(path)
         cached = self.cache.get(self.host.host_id, digest)
@@ -183,7 +186,9 @@ class AssetResolver:
             progress=progress,
         )
         check_sendable(
-            uploaded.url, allow_loopback=self.allow_loopback, label=f"{ref.display_name} (uploaded)"
+            uploaded.url,
+            allow_loopback=self.allow_loopback,
+            label=_("{name} (uploaded)").format(name=ref.display_name),
         )
         self.cache.put(
             self.host.host_id, digest, uploaded.url, lifetime_s=uploaded.lifetime_s, size=size

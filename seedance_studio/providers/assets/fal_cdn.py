@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from seedance_studio.core.errors import MalformedResponseError, MissingKeyError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import MASK
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.assets.files import Progress, safe_name
@@ -41,8 +42,10 @@ class FalCdnHost:
         key = self._keys.get("fal")
         if not key:
             raise MissingKeyError(
-                "Local files are uploaded to fal's CDN with your fal key, and none is stored: "
-                f"add it in Settings or set {env_var_hint('fal')}",
+                _(
+                    "Local files are uploaded to fal's CDN with your fal key, and none is "
+                    "stored: add it in Settings or set {env_var}"
+                ).format(env_var=env_var_hint("fal")),
                 provider="fal",
             )
         return key
@@ -79,7 +82,7 @@ class FalCdnHost:
         file_url = slot.get("file_url") if isinstance(slot, dict) else None
         if not isinstance(put_url, str) or not isinstance(file_url, str):
             raise MalformedResponseError(
-                "fal: the upload answer lacks upload_url or file_url", provider="fal"
+                _("fal: the upload answer lacks upload_url or file_url"), provider="fal"
             )
         await put_file(
             self.transport, put_url, {"Content-Type": content_type}, path, ref_id, size, progress

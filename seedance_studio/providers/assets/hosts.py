@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import httpx
 
 from seedance_studio.core.errors import MalformedResponseError, MissingKeyError, ProviderError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import S3Settings
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers import retry, transfer
@@ -102,7 +103,9 @@ async def put_file(
         except (httpx.TransportError, OSError, http.client.HTTPException) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
-            error: ProviderError = transport.network_error(exc, f"upload of {path.name} failed")
+            error: ProviderError = transport.network_error(
+                exc, _("upload of {name} failed").format(name=path.name)
+            )
         except ProviderError as exc:
             error = exc
         if not retry.should_retry(error, attempt, max_attempts=UPLOAD_ATTEMPTS):
@@ -164,8 +167,10 @@ class EachlabsHost:
         key = self._keys.get("eachlabs")
         if not key:
             raise MissingKeyError(
-                "Local files are uploaded with your eachlabs key, and none is stored: add it in "
-                f"Settings or set {env_var_hint('eachlabs')}, or choose another asset host",
+                _(
+                    "Local files are uploaded with your eachlabs key, and none is stored: add it "
+                    "in Settings or set {env_var}, or choose another asset host"
+                ).format(env_var=env_var_hint("eachlabs")),
                 provider="eachlabs",
             )
         return key
@@ -191,12 +196,12 @@ class EachlabsHost:
         )
         if not isinstance(slot, dict):
             raise MalformedResponseError(
-                "eachlabs: the presign answer is not an object", provider="eachlabs"
+                _("eachlabs: the presign answer is not an object"), provider="eachlabs"
             )
         put_url, public_url = slot.get("presigned_url"), slot.get("public_url")
         if not isinstance(put_url, str) or not isinstance(public_url, str):
             raise MalformedResponseError(
-                "eachlabs: the presign answer lacks its URLs", provider="eachlabs"
+                _("eachlabs: the presign answer lacks its URLs"), provider="eachlabs"
             )
         required = slot.get("required_headers") or {}
         if not isinstance(required, dict):
@@ -236,12 +241,16 @@ class S3Host:
         secret = self._keys.get(S3_SECRET_ACCESS_KEY)
         if not key_id or not secret:
             raise MissingKeyError(
-                "The S3 bucket needs an access key id and secret: add them in Settings or set "
-                f"{env_var(S3_ACCESS_KEY_ID)} and {env_var(S3_SECRET_ACCESS_KEY)}",
+                _(
+                    "The S3 bucket needs an access key id and secret: add them in Settings or "
+                    "set {key_id_var} and {secret_var}"
+                ).format(
+                    key_id_var=env_var(S3_ACCESS_KEY_ID), secret_var=env_var(S3_SECRET_ACCESS_KEY)
+                ),
                 provider="s3",
             )
         if not self.settings.bucket:
-            raise MissingKeyError("No S3 bucket is set: choose one in Settings", provider="s3")
+            raise MissingKeyError(_("No S3 bucket is set: choose one in Settings"), provider="s3")
         return key_id, secret
 
     def _client(self) -> Any:

@@ -24,6 +24,9 @@ MODEL = "bytedance/seedance-2.0/omni-reference"
 PRICE_PER_SECOND = {"std": Decimal("0.168"), "fast": Decimal("0.14")}
 LIMITS = Limits(images=9, videos=1, audios=3, total=12)
 ASSUMED_INPUT_VIDEO_SECONDS = 5
+# ShortAPI's page documents only 2 ("when status is 2, meaning succeeded"): the other numbers
+# are a guess (the order its texts list the states in), and a failure always carries `error`,
+# the reason the client needs before it takes a guessed status for an end.
 NUMERIC_STATUS = {
     Phase.QUEUED: 0,
     Phase.RUNNING: 1,
