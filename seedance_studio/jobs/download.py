@@ -312,6 +312,12 @@ async def _attempt_in_thread(
         raise
 
 
+def load_player() -> None:
+    """Import PyAV (0.15–0.4 s the first time in a process): called in a worker thread while
+    a video downloads, so the playability check after it finds PyAV loaded."""
+    import av  # noqa: F401
+
+
 def verify_playable(path: Path) -> None:
     """Open with PyAV and decode one video frame; raise MediaError if it cannot."""
     import av  # PyAV bundles FFmpeg; imported here so the CLI starts fast.

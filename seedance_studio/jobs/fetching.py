@@ -8,6 +8,7 @@ and is tried again later, never failed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -114,6 +115,12 @@ class Fetcher:
                 )
 
         url = media.url
+        # PyAV loads while the body streams, not after it (the check's slowest part in a
+        # fresh process).
+        player = None
+        if media.kind == "video":
+            player = asyncio.ensure_future(asyncio.to_thread(dl.load_player))
+            player.add_done_callback(_retrieved)
         for attempt in itertools.count():
             try:
                 fetched = await dl.fetch(
@@ -124,6 +131,9 @@ class Fetcher:
                     accepted=dl.STILL_TYPES if media.kind == "last_frame" else None,
                 )
                 if media.kind == "video":
+                    if player is not None:
+                        with contextlib.suppress(Exception):
+                            await player  # a failed import is the check's to report
                     await asyncio.to_thread(dl.verify_playable, part)
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
@@ -150,3 +160,9 @@ class Fetcher:
             if index < len(status.results) and status.results[index].url not in (None, media.url):
                 return status.results[index].url
         return None
+
+
+def _retrieved(future: asyncio.Future[None]) -> None:
+    """Nothing waits for the preload when the download fails: its outcome is read here."""
+    if not future.cancelled():
+        future.exception()
