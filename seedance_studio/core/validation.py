@@ -28,6 +28,7 @@ from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError
 from seedance_studio.core.evidence import Basis, Tier
+from seedance_studio.core.i18n import N_, _, ngettext
 from seedance_studio.core.limit_rules import (
     Scale,
     Violation,
@@ -47,8 +48,39 @@ Severity = Literal["error", "warning"]
 Value = int | float | str | None
 
 _MB = 1024 * 1024
-_PLURAL = {MediaKind.IMAGE: "images", MediaKind.VIDEO: "videos", MediaKind.AUDIO: "audio clips"}
-_SINGULAR = {MediaKind.IMAGE: "image", MediaKind.VIDEO: "video", MediaKind.AUDIO: "audio clip"}
+_PLURAL = {
+    MediaKind.IMAGE: N_("images"),
+    MediaKind.VIDEO: N_("videos"),
+    MediaKind.AUDIO: N_("audio clips"),
+}
+_SINGULAR = {
+    MediaKind.IMAGE: N_("image"),
+    MediaKind.VIDEO: N_("video"),
+    MediaKind.AUDIO: N_("audio clip"),
+}
+"""Kind words, translated where a message is made (`_plural`, `_singular`)."""
+SAYS = N_("{fact}; {provider} {accepts}")
+"""What a reference or the composition is, then the provider's limit: `grade` finds the two
+halves again by this template's separator, in the language in use."""
+
+
+def _plural(kind: MediaKind) -> str:
+    return _(_PLURAL[kind])
+
+
+def _singular(kind: MediaKind) -> str:
+    return _(_SINGULAR[kind])
+
+
+def says(fact: str, provider: str, accepts: str) -> str:
+    return _(SAYS).format(fact=fact, provider=provider, accepts=accepts)
+
+
+def _says_marker(provider: str) -> str:
+    """The text between the fact and the limit in `says` ("; eachlabs " in English)."""
+    template = _(SAYS)
+    middle = template.split("{fact}", 1)[-1].split("{accepts}", 1)[0]
+    return middle.format(provider=provider)
 
 
 @dataclass(frozen=True)
@@ -113,7 +145,10 @@ def validate(
         except KeyError as exc:
             return [
                 Problem(
-                    "error", "unknown_provider", str(exc.args[0]), "pick a provider from the list"
+                    "error",
+                    "unknown_provider",
+                    str(exc.args[0]),
+                    _("pick a provider from the list"),
                 )
             ]
     try:
@@ -124,7 +159,7 @@ def validate(
                 "error",
                 "unknown_model",
                 str(exc.args[0]),
-                f"pick one of {caps.name}'s models",
+                _("pick one of {provider}'s models").format(provider=caps.name),
                 limit_name="models",
                 actual=snapshot.params.model,
             )
@@ -235,8 +270,10 @@ class _Checker:
                     self.add(
                         "error",
                         "kind_not_accepted",
-                        f"{self.tag(ref)}: {self.name} takes no {_PLURAL[kind]}",
-                        f"remove {self.tag(ref)} or pick another provider",
+                        _("{tag}: {provider} takes no {kind}").format(
+                            tag=self.tag(ref), provider=self.name, kind=_plural(kind)
+                        ),
+                        _("remove {tag} or pick another provider").format(tag=self.tag(ref)),
                         ref=ref,
                         limit_name="max_count",
                         limit=0,
@@ -248,8 +285,12 @@ class _Checker:
             self.add(
                 "error",
                 "too_many_of_kind",
-                f"{len(refs)} {_PLURAL[kind]}; {self.name} accepts up to {allowed}",
-                f"remove {names}",
+                says(
+                    _("{count} {kind}").format(count=len(refs), kind=_plural(kind)),
+                    self.name,
+                    _("accepts up to {count}").format(count=allowed),
+                ),
+                _("remove {tags}").format(tags=names),
                 ref=extra[0],
                 kind=kind,
                 limit_name="max_count",
@@ -261,9 +302,14 @@ class _Checker:
             self.add(
                 "error",
                 "too_many_files",
-                f"{len(self.refs)} references in all; {self.name} accepts up to {cap} "
-                "files across images, videos and audio",
-                f"remove {len(self.refs) - cap}",
+                says(
+                    _("{count} references in all").format(count=len(self.refs)),
+                    self.name,
+                    _("accepts up to {count} files across images, videos and audio").format(
+                        count=cap
+                    ),
+                ),
+                _("remove {count}").format(count=len(self.refs) - cap),
                 limit_name="max_files",
                 limit=cap,
                 actual=len(self.refs),
@@ -276,8 +322,8 @@ class _Checker:
             self.add(
                 "error",
                 "video_required",
-                f"{self.name} needs a reference video; there is none",
-                "add a video (MP4 or MOV)",
+                _("{provider} needs a reference video; there is none").format(provider=self.name),
+                _("add a video (MP4 or MOV)"),
                 kind=MediaKind.VIDEO,
                 limit_name="video_required",
             )
@@ -285,17 +331,21 @@ class _Checker:
             self.add(
                 "error",
                 "visual_required",
-                f"{self.name} needs at least one reference image or video",
-                "add an image or a video",
+                _("{provider} needs at least one reference image or video").format(
+                    provider=self.name
+                ),
+                _("add an image or a video"),
                 limit_name="visual_required",
             )
         if audio and not visual and self.limits.audio_requires_visual:
             self.add(
                 "error",
                 "audio_needs_visual",
-                f"audio alone is not allowed: {self.name} needs at least one image or "
-                "video beside the audio",
-                "add an image or a video",
+                _(
+                    "audio alone is not allowed: {provider} needs at least one image or "
+                    "video beside the audio"
+                ).format(provider=self.name),
+                _("add an image or a video"),
                 ref=audio[0],
                 limit_name="audio_requires_visual",
             )
@@ -309,17 +359,20 @@ class _Checker:
                 self.add(
                     "error",
                     "file_missing",
-                    f"{tag}: the file {ref.source} is no longer there",
-                    "put the file back or replace the reference",
+                    _("{tag}: the file {path} is no longer there").format(tag=tag, path=ref.source),
+                    _("put the file back or replace the reference"),
                     ref=ref,
                 )
             return
         refusal = url_refusal(
-            ref.source, https_only=self.limits.https_only, allow_loopback=self.allow_loopback
+            ref.source,
+            https_only=self.limits.https_only,
+            allow_loopback=self.allow_loopback,
+            provider=self.name,
         )
         if refusal is None:
             return
-        reason = refusal.reason.replace("the provider", self.name)
+        reason = refusal.reason
         if refusal.scheme_only:
             self.add(
                 "error",
@@ -357,19 +410,22 @@ class _Checker:
                     self.add(
                         "warning",
                         "not_probed",
-                        f"{tag} is a URL that was not probed, so its "
-                        f"{_fact_words(ref.kind)} could not be checked against "
-                        f"{self.name}'s limits",
-                        "add the file itself to check it",
+                        _(
+                            "{tag} is a URL that was not probed, so its {facts} could not be "
+                            "checked against {provider}'s limits"
+                        ).format(tag=tag, facts=_fact_words(ref.kind), provider=self.name),
+                        _("add the file itself to check it"),
                         ref=ref,
                     )
                 else:
                     self.add(
                         "warning",
                         "not_probed",
-                        f"{tag} could not be probed, so its {_fact_words(ref.kind)} "
-                        f"could not be checked against {self.name}'s limits",
-                        "re-add the file to probe it",
+                        _(
+                            "{tag} could not be probed, so its {facts} could not be checked "
+                            "against {provider}'s limits"
+                        ).format(tag=tag, facts=_fact_words(ref.kind), provider=self.name),
+                        _("re-add the file to probe it"),
                         ref=ref,
                     )
             return
@@ -378,8 +434,10 @@ class _Checker:
             self.add(
                 "error",
                 "kind_mismatch",
-                f"{tag} holds {actual_kind.value}, not {ref.kind.value}",
-                "remove it and add the file again",
+                _("{tag} holds {actual}, not {named}").format(
+                    tag=tag, actual=_(actual_kind.value), named=_(ref.kind.value)
+                ),
+                _("remove it and add the file again"),
                 ref=ref,
                 actual=actual_kind.value,
             )
@@ -391,9 +449,10 @@ class _Checker:
             self.add(
                 "warning",
                 "format_mislabelled",
-                f"{tag} ({file_name}) is really {facts.format.upper()}, "
-                f"not {named.upper()} as its name says",
-                "rename the file to match",
+                _("{tag} ({name}) is really {actual}, not {named} as its name says").format(
+                    tag=tag, name=file_name, actual=facts.format.upper(), named=named.upper()
+                ),
+                _("rename the file to match"),
                 ref=ref,
                 actual=facts.format,
             )
@@ -401,17 +460,21 @@ class _Checker:
             self._fact_problem(ref, violation, lim)
 
     def _format_problem(self, ref: Reference, fmt: str, lim: KindLimits) -> None:
-        accepted = " or ".join(f.upper() for f in lim.formats)
+        accepted = _(" or ").join(f.upper() for f in lim.formats)
         target = lim.formats[0].upper()
         hint = (
-            f"conform it to {target}"
+            _("conform it to {target}").format(target=target)
             if ref.kind is not MediaKind.IMAGE
-            else f"convert it to {accepted}"
+            else _("convert it to {target}").format(target=accepted)
         )
         self.add(
             "error",
             "format_not_accepted",
-            f"{self.tag(ref)} is {fmt.upper()}; {self.name} accepts {accepted} {_PLURAL[ref.kind]}",
+            says(
+                _("{tag} is {value}").format(tag=self.tag(ref), value=fmt.upper()),
+                self.name,
+                _("accepts {formats} {kind}").format(formats=accepted, kind=_plural(ref.kind)),
+            ),
             hint,
             ref=ref,
             limit_name="formats",
@@ -423,70 +486,86 @@ class _Checker:
     def _fact_problem(self, ref: Reference, v: Violation, lim: KindLimits) -> None:
         """One limit `ref` breaks on its own, in words: what it is; what the limit is."""
         tag = self.tag(ref)
-        one = _SINGULAR[ref.kind]
+        one = _singular(ref.kind)
         facts = ref.facts
         assert facts is not None
         text: dict[str, tuple[str, str, str]] = {}
         if v.code == "format_not_accepted":
-            accepted = " or ".join(f.upper() for f in lim.formats)
+            accepted = _(" or ").join(f.upper() for f in lim.formats)
             text[v.code] = (
-                f"{tag} is {facts.format.upper()}",
-                f"accepts {accepted} {_PLURAL[ref.kind]}",
-                f"conform it to {lim.formats[0].upper()}"
+                _("{tag} is {value}").format(tag=tag, value=facts.format.upper()),
+                _("accepts {formats} {kind}").format(formats=accepted, kind=_plural(ref.kind)),
+                _("conform it to {target}").format(target=lim.formats[0].upper())
                 if ref.kind is not MediaKind.IMAGE
-                else f"convert it to {accepted}",
+                else _("convert it to {target}").format(target=accepted),
             )
         elif v.code in ("video_codec_not_accepted", "audio_codec_not_accepted"):
-            stream = "picture" if v.code.startswith("video") else "sound"
-            codecs = lim.video_codecs if stream == "picture" else lim.audio_codecs
+            picture = v.code.startswith("video")
+            codecs = lim.video_codecs if picture else lim.audio_codecs
+            fact = _("{tag}'s picture is {codec}") if picture else _("{tag}'s sound is {codec}")
             text[v.code] = (
-                f"{tag}'s {stream} is {str(v.actual).upper()}",
-                f"decodes {' or '.join(_codec(c) for c in codecs)}",
-                f"conform it ({_codec(codecs[0])})",
+                fact.format(tag=tag, codec=str(v.actual).upper()),
+                _("decodes {codecs}").format(codecs=_(" or ").join(_codec(c) for c in codecs)),
+                _("conform it ({codec})").format(codec=_codec(codecs[0])),
             )
         elif v.code == "file_too_large":
             text[v.code] = (
-                f"{tag} is {_mb(facts.size_bytes)}",
-                f"accepts up to {_mb_limit(lim.max_bytes or 0)} per {one}",
-                "conform it to a smaller file"
+                _("{tag} is {value}").format(tag=tag, value=_mb(facts.size_bytes)),
+                _("accepts up to {limit} per {kind}").format(
+                    limit=_mb_limit(lim.max_bytes or 0), kind=one
+                ),
+                _("conform it to a smaller file")
                 if ref.kind is not MediaKind.IMAGE
-                else "save it smaller (lower quality or fewer pixels)",
+                else _("save it smaller (lower quality or fewer pixels)"),
             )
         elif v.code == "duration_too_long":
             limit = lim.max_duration_s or 0.0
             text[v.code] = (
-                f"{tag} lasts {_s(facts.duration_s or 0.0)}",
-                f"accepts up to {_s(limit)} per {one}",
-                f"trim it to {_s(limit)}",
+                _("{tag} lasts {value}").format(tag=tag, value=_s(facts.duration_s or 0.0)),
+                _("accepts up to {limit} per {kind}").format(limit=_s(limit), kind=one),
+                _("trim it to {limit}").format(limit=_s(limit)),
             )
         elif v.code == "duration_too_short":
             text[v.code] = (
-                f"{tag} lasts {_s(facts.duration_s or 0.0)}",
-                f"needs at least {_s(lim.min_duration_s or 0.0)} per {one}",
-                "use a longer clip",
+                _("{tag} lasts {value}").format(tag=tag, value=_s(facts.duration_s or 0.0)),
+                _("needs at least {limit} per {kind}").format(
+                    limit=_s(lim.min_duration_s or 0.0), kind=one
+                ),
+                _("use a longer clip"),
             )
         elif v.code in ("too_many_pixels", "too_few_pixels"):
             most = v.code == "too_many_pixels"
             w, h = (lim.max_width, lim.max_height) if most else (lim.min_width, lim.min_height)
             count = (lim.max_pixels if most else lim.min_pixels) or 0
             box = (
-                f"{w}×{h} pixels ({count:,} pixels in all)"
+                _("{size} pixels ({count} pixels in all)").format(
+                    size=f"{w}×{h}", count=f"{count:,}"
+                )
                 if w and h
-                else (f"{count:,} pixels per frame")
+                else _("{count} pixels per frame").format(count=f"{count:,}")
             )
             target = f"{v.target.width}×{v.target.height}" if isinstance(v.target, Scale) else ""
             text[v.code] = (
-                f"{tag} is {facts.width}×{facts.height}",
-                f"{'accepts up to' if most else 'needs at least'} {box}",
-                f"conform it to {target}" + ("" if most else " (scaled up)"),
+                _("{tag} is {value}").format(tag=tag, value=f"{facts.width}×{facts.height}"),
+                (_("accepts up to {limit}") if most else _("needs at least {limit}")).format(
+                    limit=box
+                ),
+                (
+                    _("conform it to {target}") if most else _("conform it to {target} (scaled up)")
+                ).format(target=target),
             )
         elif v.code in ("fps_too_high", "fps_too_low"):
             high = v.code == "fps_too_high"
             limit = (lim.max_fps if high else lim.min_fps) or 0.0
+            fps = _("{value} fps").format(value=f"{limit:g}")
             text[v.code] = (
-                f"{tag} runs at {round(facts.fps or 0.0, 2):g} fps",
-                f"{'accepts up to' if high else 'needs at least'} {limit:g} fps",
-                f"conform it to {limit:g} fps",
+                _("{tag} runs at {value} fps").format(
+                    tag=tag, value=f"{round(facts.fps or 0.0, 2):g}"
+                ),
+                (_("accepts up to {limit}") if high else _("needs at least {limit}")).format(
+                    limit=fps
+                ),
+                _("conform it to {target}").format(target=fps),
             )
         if v.code not in text:
             return
@@ -498,7 +577,7 @@ class _Checker:
     ) -> None:
         message = compose(fact, accepts, v.tier, self.caps)
         if v.severity == "warning" and v.conformable:
-            hint = f"{hint}; Fix does it"
+            hint = _("{hint}; Fix does it").format(hint=hint)
         limit = v.limit if isinstance(v.limit, int | float | str) else None
         actual = v.actual if isinstance(v.actual, int | float | str) else None
         self.problems.append(
@@ -526,25 +605,29 @@ class _Checker:
             return
         names = ", ".join(self.tag(r) for r in refs)
         for v in total_violations(kind, [r.facts for r in refs], lim):
+            many = len(refs) > 1
             if v.code == "total_size_too_large":
                 fact = (
-                    f"{names} {'are' if len(refs) > 1 else 'is'} {_mb(int(v.actual or 0))}"
-                    f"{_together(refs)}"
+                    _("{tags} are {value} together") if many else _("{tags} is {value}")
+                ).format(tags=names, value=_mb(int(v.actual or 0)))
+                accepts = _("accepts up to {limit} of {kind} in all").format(
+                    limit=_mb_limit(lim.max_total_bytes or 0), kind=_plural(kind)
                 )
-                accepts = (
-                    f"accepts up to {_mb_limit(lim.max_total_bytes or 0)} of {_PLURAL[kind]} in all"
-                )
-                hint = "conform them to smaller files or remove one"
-            elif v.code == "total_duration_too_long":
-                fact = f"{names} {_last(refs)} {_s(float(v.actual or 0))}{_together(refs)}"
-                accepts = (
-                    f"accepts up to {_s(lim.max_total_duration_s or 0.0)} of {_PLURAL[kind]} in all"
-                )
-                hint = "trim them or remove one"
+                hint = _("conform them to smaller files or remove one")
             else:
-                fact = f"{names} {_last(refs)} {_s(float(v.actual or 0))}{_together(refs)}"
-                accepts = f"needs at least {_s(lim.min_total_duration_s or 0.0)} of {_PLURAL[kind]}"
-                hint = "use a longer clip"
+                fact = (
+                    _("{tags} last {value} together") if many else _("{tags} lasts {value}")
+                ).format(tags=names, value=_s(float(v.actual or 0)))
+                if v.code == "total_duration_too_long":
+                    accepts = _("accepts up to {limit} of {kind} in all").format(
+                        limit=_s(lim.max_total_duration_s or 0.0), kind=_plural(kind)
+                    )
+                    hint = _("trim them or remove one")
+                else:
+                    accepts = _("needs at least {limit} of {kind}").format(
+                        limit=_s(lim.min_total_duration_s or 0.0), kind=_plural(kind)
+                    )
+                    hint = _("use a longer clip")
             self._add_violation(v, fact, accepts, hint, ref=refs[0])
 
     # -- prompt ---------------------------------------------------------------------------------
@@ -557,16 +640,16 @@ class _Checker:
             self.add(
                 "error",
                 "empty_composition",
-                "nothing to generate: the prompt is empty and there are no references",
-                "describe the video you want or add a reference",
+                _("nothing to generate: the prompt is empty and there are no references"),
+                _("describe the video you want or add a reference"),
             )
             return
         if self.limits.prompt_required and not text.strip():
             self.add(
                 "error",
                 "prompt_required",
-                f"{self.name} needs a prompt; it is empty",
-                "describe the video you want",
+                _("{provider} needs a prompt; it is empty").format(provider=self.name),
+                _("describe the video you want"),
                 limit_name="prompt_required",
             )
         for mention in doc.dangling_mentions():
@@ -574,7 +657,7 @@ class _Checker:
                 "error",
                 "dangling_mention",
                 dangling_message(mention, tray),
-                "right-click the marker to point it at another reference or delete it",
+                _("right-click the marker to point it at another reference or delete it"),
                 limit_name="mentions",
                 actual=mention.last_tag,
             )
@@ -586,9 +669,11 @@ class _Checker:
                 self.add(
                     "error",
                     "removed_marker_text",
-                    f"the prompt still reads “{found.group()}”, left from a removed "
-                    "reference; it points at nothing",
-                    "delete it or mention a reference",
+                    _(
+                        "the prompt still reads “{text}”, left from a removed reference; it "
+                        "points at nothing"
+                    ).format(text=found.group()),
+                    _("delete it or mention a reference"),
                     limit_name="mentions",
                     actual=found.group(),
                 )
@@ -598,9 +683,10 @@ class _Checker:
             self.add(
                 "error",
                 "unbound_tag",
-                f"the prompt reads “{found.group()}”, which looks like a tag but names "
-                "no reference",
-                "finish the mention with @ and a tag from the list, or delete it",
+                _(
+                    "the prompt reads “{text}”, which looks like a tag but names no reference"
+                ).format(text=found.group()),
+                _("finish the mention with @ and a tag from the list, or delete it"),
                 limit_name="mentions",
                 actual=found.group(),
             )
@@ -612,9 +698,10 @@ class _Checker:
                 self.add(
                     "error",
                     "mention_kind_not_accepted",
-                    f"the prompt mentions {self.tag(ref)}, but {self.name} takes no "
-                    f"{_PLURAL[ref.kind]}",
-                    f"delete the mention of {self.tag(ref)}",
+                    _("the prompt mentions {tag}, but {provider} takes no {kind}").format(
+                        tag=self.tag(ref), provider=self.name, kind=_plural(ref.kind)
+                    ),
+                    _("delete the mention of {tag}").format(tag=self.tag(ref)),
                     ref=ref,
                     limit_name="max_count",
                     limit=0,
@@ -624,9 +711,10 @@ class _Checker:
                 self.add(
                     "error",
                     "mention_kind_not_accepted",
-                    f"the prompt mentions @{tag.canonical}, but {self.name} takes no "
-                    f"{_PLURAL[tag.kind]}",
-                    f"delete @{tag.canonical}",
+                    _("the prompt mentions {tag}, but {provider} takes no {kind}").format(
+                        tag=f"@{tag.canonical}", provider=self.name, kind=_plural(tag.kind)
+                    ),
+                    _("delete {tag}").format(tag=f"@{tag.canonical}"),
                     kind=tag.kind,
                     limit_name="max_count",
                     limit=0,
@@ -634,17 +722,21 @@ class _Checker:
                 )
                 continue
             have = counts[tag.kind]
-            there = (
-                f"there is no {_SINGULAR[tag.kind]}"
-                if have == 0
-                else f"there {'is' if have == 1 else 'are'} only {have} "
-                f"{_SINGULAR[tag.kind] if have == 1 else _PLURAL[tag.kind]}"
-            )
+            if have == 0:
+                there = _("there is no {kind}").format(kind=_singular(tag.kind))
+            elif have == 1:
+                there = _("there is only 1 {kind}").format(kind=_singular(tag.kind))
+            else:
+                there = _("there are only {count} {kind}").format(
+                    count=have, kind=_plural(tag.kind)
+                )
             self.add(
                 "error",
                 "unknown_tag",
-                f"the prompt mentions @{tag.canonical}, but {there}",
-                f"add the {_SINGULAR[tag.kind]} or correct the mention",
+                _("the prompt mentions {tag}, but {there}").format(
+                    tag=f"@{tag.canonical}", there=there
+                ),
+                _("add the {kind} or correct the mention").format(kind=_singular(tag.kind)),
                 kind=tag.kind,
                 limit_name="mentions",
                 limit=have,
@@ -657,9 +749,14 @@ class _Checker:
                 self.add(
                     "error",
                     "prompt_too_long",
-                    f"the prompt is {len(sent):,} characters; {self.name} accepts up to "
-                    f"{max_chars:,}",
-                    f"shorten it by {len(sent) - max_chars:,} characters",
+                    says(
+                        _("the prompt is {count} characters").format(count=f"{len(sent):,}"),
+                        self.name,
+                        _("accepts up to {count}").format(count=f"{max_chars:,}"),
+                    ),
+                    _("shorten it by {count} characters").format(
+                        count=f"{len(sent) - max_chars:,}"
+                    ),
                     limit_name="prompt_max_chars",
                     limit=max_chars,
                     actual=len(sent),
@@ -684,10 +781,12 @@ class _Checker:
                 self.add(
                     "error",
                     "duration_not_offered",
-                    f"{label} has no automatic duration",
-                    f"pick {model.durations[0]}–{model.durations[-1]} s"
+                    _("{model} has no automatic duration").format(model=label),
+                    _("pick {choices}").format(
+                        choices=f"{model.durations[0]}–{model.durations[-1]} s"
+                    )
                     if model.durations
-                    else "pick a duration",
+                    else _("pick a duration"),
                     limit_name="auto_duration",
                     actual="auto",
                 )
@@ -696,8 +795,10 @@ class _Checker:
             self.add(
                 "error",
                 "duration_not_offered",
-                f"{label} cannot make {duration} s videos; it offers {span}",
-                f"pick {span}",
+                _("{model} cannot make {duration} s videos; it offers {choices}").format(
+                    model=label, duration=duration, choices=span
+                ),
+                _("pick {choices}").format(choices=span),
                 limit_name="durations",
                 actual=duration,
             )
@@ -709,10 +810,12 @@ class _Checker:
             self.add(
                 "error",
                 "too_many_variants",
-                f"{label} makes up to {model.max_variants} "
-                f"video{'s' if model.max_variants > 1 else ''} per request; "
-                f"{params.variants} were asked for",
-                f"ask for {model.max_variants} or fewer",
+                ngettext(
+                    "{model} makes up to {most} video per request; {asked} were asked for",
+                    "{model} makes up to {most} videos per request; {asked} were asked for",
+                    model.max_variants,
+                ).format(model=label, most=model.max_variants, asked=params.variants),
+                _("ask for {most} or fewer").format(most=model.max_variants),
                 limit_name="max_variants",
                 limit=model.max_variants,
                 actual=params.variants,
@@ -721,8 +824,8 @@ class _Checker:
             self.add(
                 "warning",
                 "seed_ignored",
-                f"{label} takes no seed; it will not be sent",
-                "clear the seed",
+                _("{model} takes no seed; it will not be sent").format(model=label),
+                _("clear the seed"),
                 limit_name="seed",
                 actual=params.seed,
             )
@@ -730,7 +833,9 @@ class _Checker:
             self.add(
                 "warning",
                 "generate_audio_ignored",
-                f"{label} has no switch for generated audio; the setting will not be sent",
+                _("{model} has no switch for generated audio; the setting will not be sent").format(
+                    model=label
+                ),
                 limit_name="generate_audio",
             )
 
@@ -739,13 +844,15 @@ class _Checker:
     ) -> None:
         if value is None:
             return
-        words = field.replace("_", " ")
+        words = _(_FIELD_WORDS[field])
         if not offered:
             self.add(
                 "warning",
                 f"{field}_ignored",
-                f"{label} offers no {words} choice; {value} will not be sent",
-                f"clear the {words}",
+                _("{model} offers no {field} choice; {value} will not be sent").format(
+                    model=label, field=words, value=value
+                ),
+                _("clear the {field}").format(field=words),
                 limit_name=_FIELD_LIMIT[field],
                 actual=value,
             )
@@ -753,8 +860,10 @@ class _Checker:
             self.add(
                 "error",
                 f"{field}_not_offered",
-                f"{label} does not offer {words} {value}; it offers {', '.join(offered)}",
-                f"pick one of {', '.join(offered)}",
+                _("{model} does not offer {field} {value}; it offers {choices}").format(
+                    model=label, field=words, value=value, choices=", ".join(offered)
+                ),
+                _("pick one of {choices}").format(choices=", ".join(offered)),
                 limit_name=_FIELD_LIMIT[field],
                 limit=",".join(offered),
                 actual=value,
@@ -765,11 +874,13 @@ def dangling_message(mention: Mention, tray: ReferenceTray) -> str:
     """What a removed reference's mention says; when another item now carries the same tag,
     it says which is which."""
     named = f"{mention.last_tag} ({mention.last_name})" if mention.last_name else mention.last_tag
-    text = f"the prompt mentions {named}, which was removed from the tray"
+    text = _("the prompt mentions {tag}, which was removed from the tray").format(tag=named)
     found = find_tag_mentions(f"@{mention.last_tag}")
     now = tray.find(found[0].tag) if found else None
     if now is not None and now.id != mention.ref_id:
-        text += f"; the {mention.last_tag} in the tray now is {now.display_name}, another reference"
+        text += _("; the {tag} in the tray now is {name}, another reference").format(
+            tag=mention.last_tag, name=now.display_name
+        )
     return text
 
 
@@ -780,20 +891,19 @@ _TAG_LIKE = re.compile(
 """An @-word that starts like a tag (`@Imag`, `@vid`, `@Audio`) but binds to nothing."""
 """What is left of a dangling mention's marker once an edit has cut it loose from its span."""
 
+_FIELD_WORDS = {
+    "resolution": N_("resolution"),
+    "aspect_ratio": N_("aspect ratio"),
+    "mode": N_("mode"),
+    "upscale": N_("upscale"),
+}
+
 _FIELD_LIMIT = {
     "resolution": "resolutions",
     "aspect_ratio": "aspect_ratios",
     "mode": "modes",
     "upscale": "upscale",
 }
-
-
-def _last(refs: Sequence[Reference]) -> str:
-    return "last" if len(refs) > 1 else "lasts"
-
-
-def _together(refs: Sequence[Reference]) -> str:
-    return " together" if len(refs) > 1 else ""
 
 
 _FACT_FIELDS = (
@@ -822,23 +932,40 @@ def _has_documented_fact_limits(lim: KindLimits) -> bool:
     return False
 
 
-def compose(fact: str, accepts: str, tier: Tier | None, caps: ProviderCapabilities) -> str:
+def compose(fact: str, accepts: str | None, tier: Tier | None, caps: ProviderCapabilities) -> str:
     """What a reference is, then the limit with its evidence: a documented limit is the
-    provider's word; a `model` or `inferred` one says why the job may still be refused."""
+    provider's word; a `model` or `inferred` one says why the job may still be refused.
+    `accepts` None: the fact names the limit itself (a count, a flag, a choice)."""
     if tier is None or tier.blocks:
-        return f"{fact}; {caps.name} {accepts}"
+        return fact if accepts is None else says(fact, caps.name, accepts)
     doc = caps.documents.get(tier.document)
     source = doc.title if doc is not None else tier.document
-    if tier.basis == "model":
-        return (
-            f"{fact}; {caps.name}'s page states no such limit, but Seedance 2.0 itself "
-            f"{accepts} (“{tier.phrase}”, {source}), so the job may be refused"
+    if accepts is None:
+        if tier.basis == "model":
+            return _(
+                "{fact}; {provider}'s page states no such limit, but Seedance 2.0 itself has it "
+                "(“{phrase}”, {source}), so the job may be refused"
+            ).format(fact=fact, provider=caps.name, phrase=tier.phrase, source=source)
+        if tier.note:
+            return _(
+                "{fact}; by one reading of “{phrase}”: {note}, so the job may be refused"
+            ).format(fact=fact, phrase=tier.phrase, note=tier.note)
+        return _("{fact}; by one reading of “{phrase}”, so the job may be refused").format(
+            fact=fact, phrase=tier.phrase
         )
-    reading = f": {tier.note}" if tier.note else ""
-    return (
-        f"{fact}; {caps.name} {accepts} by one reading of “{tier.phrase}”{reading}, "
-        "so the job may be refused"
-    )
+    if tier.basis == "model":
+        return _(
+            "{fact}; {provider}'s page states no such limit, but Seedance 2.0 itself {accepts} "
+            "(“{phrase}”, {source}), so the job may be refused"
+        ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase, source=source)
+    if tier.note:
+        return _(
+            "{fact}; {provider} {accepts} by one reading of “{phrase}”: {note}, so the job may "
+            "be refused"
+        ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase, note=tier.note)
+    return _(
+        "{fact}; {provider} {accepts} by one reading of “{phrase}”, so the job may be refused"
+    ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase)
 
 
 def grade(problem: Problem, group: Evidenced | None, caps: ProviderCapabilities) -> Problem:
@@ -849,14 +976,17 @@ def grade(problem: Problem, group: Evidenced | None, caps: ProviderCapabilities)
     tier = deciding_tier(group, problem.limit_name, problem.actual)
     if tier is None or tier.blocks:
         return problem
-    marker = f"; {caps.name} "
+    marker = _says_marker(caps.name)
     if marker in problem.message:
         fact, accepts = problem.message.split(marker, 1)
         message = compose(fact, accepts, tier, caps)
     else:
-        message = compose(problem.message, "", tier, caps).replace(f"; {caps.name} ", "; ", 1)
-        message = message.replace(" itself  (", " itself has it (").replace("  by one", " by one")
-    hint = f"{problem.hint}; Fix does it" if problem.conformable and problem.hint else problem.hint
+        message = compose(problem.message, None, tier, caps)
+    hint = (
+        _("{hint}; Fix does it").format(hint=problem.hint)
+        if problem.conformable and problem.hint
+        else problem.hint
+    )
     return replace(problem, severity="warning", message=message, hint=hint, basis=tier.basis)
 
 
@@ -866,9 +996,9 @@ def _codec(name: str) -> str:
 
 def _fact_words(kind: MediaKind) -> str:
     return {
-        MediaKind.IMAGE: "size",
-        MediaKind.VIDEO: "size, duration, resolution and frame rate",
-        MediaKind.AUDIO: "size and duration",
+        MediaKind.IMAGE: _("size"),
+        MediaKind.VIDEO: _("size, duration, resolution and frame rate"),
+        MediaKind.AUDIO: _("size and duration"),
     }[kind]
 
 
