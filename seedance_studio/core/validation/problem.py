@@ -60,6 +60,15 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    @property
+    def is_blank_start(self) -> bool:
+        """It only says nothing is composed yet: it blocks Generate, but a new, empty
+        composition is a starting point, not a mistake to flag in red."""
+        return self.code in BLANK_START_CODES
+
+
+BLANK_START_CODES = frozenset({"empty_composition"})
+
 
 def is_submittable(problems: Iterable[Problem]) -> bool:
     """True when no problem is an error (warnings alone never block a submission)."""
