@@ -58,6 +58,13 @@ class ComposeChecks(QObject):
     def submittable(self) -> bool:
         return is_submittable(self.problems)
 
+    def blank_start(self) -> Problem | None:
+        """The "nothing composed yet" problem, when it is the only thing blocking."""
+        blocking = [p for p in self.problems if p.is_error]
+        if len(blocking) == 1 and blocking[0].is_blank_start:
+            return blocking[0]
+        return None
+
     def blocking_reason(self) -> str | None:
         """The first error's message: why Generate is disabled."""
         for p in self.problems:

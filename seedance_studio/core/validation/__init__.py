@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from seedance_studio.core import capabilities
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import number_tags
@@ -99,7 +100,7 @@ class Validation:
                         "error",
                         "unknown_provider",
                         str(exc.args[0]),
-                        "pick a provider from the list",
+                        _("pick a provider from the list"),
                     )
                 ]
         try:
@@ -110,7 +111,7 @@ class Validation:
                     "error",
                     "unknown_model",
                     str(exc.args[0]),
-                    f"pick one of {caps.name}'s models",
+                    _("pick one of {provider}'s models").format(provider=caps.name),
                     limit_name="models",
                     actual=snapshot.params.model,
                 )

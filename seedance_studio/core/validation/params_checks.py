@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from seedance_studio.core.i18n import N_, _, ngettext
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.validation.problem import Checker, Problem, span_text
 
@@ -22,10 +23,12 @@ class ParamChecks(Checker):
                 self.add(
                     "error",
                     "duration_not_offered",
-                    f"{label} has no automatic duration",
-                    f"pick {model.durations[0]}–{model.durations[-1]} s"
+                    _("{model} has no automatic duration").format(model=label),
+                    _("pick {choices}").format(
+                        choices=f"{model.durations[0]}–{model.durations[-1]} s"
+                    )
                     if model.durations
-                    else "pick a duration",
+                    else _("pick a duration"),
                     limit_name="auto_duration",
                     actual="auto",
                 )
@@ -34,8 +37,10 @@ class ParamChecks(Checker):
             self.add(
                 "error",
                 "duration_not_offered",
-                f"{label} cannot make {duration} s videos; it offers {span}",
-                f"pick {span}",
+                _("{model} cannot make {duration} s videos; it offers {choices}").format(
+                    model=label, duration=duration, choices=span
+                ),
+                _("pick {choices}").format(choices=span),
                 limit_name="durations",
                 actual=duration,
             )
@@ -47,10 +52,12 @@ class ParamChecks(Checker):
             self.add(
                 "error",
                 "too_many_variants",
-                f"{label} makes up to {model.max_variants} "
-                f"video{'s' if model.max_variants > 1 else ''} per request; "
-                f"{params.variants} were asked for",
-                f"ask for {model.max_variants} or fewer",
+                ngettext(
+                    "{model} makes up to {most} video per request; {asked} were asked for",
+                    "{model} makes up to {most} videos per request; {asked} were asked for",
+                    model.max_variants,
+                ).format(model=label, most=model.max_variants, asked=params.variants),
+                _("ask for {most} or fewer").format(most=model.max_variants),
                 limit_name="max_variants",
                 limit=model.max_variants,
                 actual=params.variants,
@@ -59,8 +66,8 @@ class ParamChecks(Checker):
             self.add(
                 "warning",
                 "seed_ignored",
-                f"{label} takes no seed; it will not be sent",
-                "clear the seed",
+                _("{model} takes no seed; it will not be sent").format(model=label),
+                _("clear the seed"),
                 limit_name="seed",
                 actual=params.seed,
             )
@@ -68,7 +75,9 @@ class ParamChecks(Checker):
             self.add(
                 "warning",
                 "generate_audio_ignored",
-                f"{label} has no switch for generated audio; the setting will not be sent",
+                _("{model} has no switch for generated audio; the setting will not be sent").format(
+                    model=label
+                ),
                 limit_name="generate_audio",
             )
 
@@ -77,13 +86,15 @@ class ParamChecks(Checker):
     ) -> None:
         if value is None:
             return
-        words = field.replace("_", " ")
+        words = _(_FIELD_WORDS[field])
         if not offered:
             self.add(
                 "warning",
                 f"{field}_ignored",
-                f"{label} offers no {words} choice; {value} will not be sent",
-                f"clear the {words}",
+                _("{model} offers no {field} choice; {value} will not be sent").format(
+                    model=label, field=words, value=value
+                ),
+                _("clear the {field}").format(field=words),
                 limit_name=_FIELD_LIMIT[field],
                 actual=value,
             )
@@ -91,13 +102,22 @@ class ParamChecks(Checker):
             self.add(
                 "error",
                 f"{field}_not_offered",
-                f"{label} does not offer {words} {value}; it offers {', '.join(offered)}",
-                f"pick one of {', '.join(offered)}",
+                _("{model} does not offer {field} {value}; it offers {choices}").format(
+                    model=label, field=words, value=value, choices=", ".join(offered)
+                ),
+                _("pick one of {choices}").format(choices=", ".join(offered)),
                 limit_name=_FIELD_LIMIT[field],
                 limit=",".join(offered),
                 actual=value,
             )
 
+
+_FIELD_WORDS = {
+    "resolution": N_("resolution"),
+    "aspect_ratio": N_("aspect ratio"),
+    "mode": N_("mode"),
+    "upscale": N_("upscale"),
+}
 
 _FIELD_LIMIT = {
     "resolution": "resolutions",

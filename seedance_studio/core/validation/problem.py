@@ -18,6 +18,7 @@ from seedance_studio.core.capabilities import (
     ProviderCapabilities,
 )
 from seedance_studio.core.evidence import Basis, Tier
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.limit_rules import Violation, deciding_tier
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
@@ -27,8 +28,39 @@ Severity = Literal["error", "warning"]
 Value = int | float | str | None
 
 MB = 1024 * 1024
-PLURAL = {MediaKind.IMAGE: "images", MediaKind.VIDEO: "videos", MediaKind.AUDIO: "audio clips"}
-SINGULAR = {MediaKind.IMAGE: "image", MediaKind.VIDEO: "video", MediaKind.AUDIO: "audio clip"}
+PLURAL = {
+    MediaKind.IMAGE: N_("images"),
+    MediaKind.VIDEO: N_("videos"),
+    MediaKind.AUDIO: N_("audio clips"),
+}
+SINGULAR = {
+    MediaKind.IMAGE: N_("image"),
+    MediaKind.VIDEO: N_("video"),
+    MediaKind.AUDIO: N_("audio clip"),
+}
+"""Kind words, translated where a message is made (`plural_word`, `singular_word`)."""
+SAYS = N_("{fact}; {provider} {accepts}")
+"""What a reference or the composition is, then the provider's limit: `grade` finds the two
+halves again by this template's separator, in the language in use."""
+
+
+def plural_word(kind: MediaKind) -> str:
+    return _(PLURAL[kind])
+
+
+def singular_word(kind: MediaKind) -> str:
+    return _(SINGULAR[kind])
+
+
+def says(fact: str, provider: str, accepts: str) -> str:
+    return _(SAYS).format(fact=fact, provider=provider, accepts=accepts)
+
+
+def says_marker(provider: str) -> str:
+    """The text between the fact and the limit in `says` ("; eachlabs " in English)."""
+    template = _(SAYS)
+    middle = template.split("{fact}", 1)[-1].split("{accepts}", 1)[0]
+    return middle.format(provider=provider)
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,15 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def is_blank_start(self) -> bool:
+        """It only says nothing is composed yet: it blocks Generate, but a new, empty
+        composition is a starting point, not a mistake to flag in red."""
+        return self.code in BLANK_START_CODES
+
+
+BLANK_START_CODES = frozenset({"empty_composition"})
 
 
 def is_submittable(problems: Iterable[Problem]) -> bool:
@@ -167,7 +208,7 @@ class Checker:
     ) -> None:
         message = compose(fact, accepts, v.tier, self.caps)
         if v.severity == "warning" and v.conformable:
-            hint = f"{hint}; Fix does it"
+            hint = _("{hint}; Fix does it").format(hint=hint)
         limit = v.limit if isinstance(v.limit, int | float | str) else None
         actual = v.actual if isinstance(v.actual, int | float | str) else None
         self.problems.append(
@@ -187,31 +228,40 @@ class Checker:
         )
 
 
-def last(refs: Sequence[Reference]) -> str:
-    return "last" if len(refs) > 1 else "lasts"
-
-
-def together(refs: Sequence[Reference]) -> str:
-    return " together" if len(refs) > 1 else ""
-
-
-def compose(fact: str, accepts: str, tier: Tier | None, caps: ProviderCapabilities) -> str:
+def compose(fact: str, accepts: str | None, tier: Tier | None, caps: ProviderCapabilities) -> str:
     """What a reference is, then the limit with its evidence: a documented limit is the
-    provider's word; a `model` or `inferred` one says why the job may still be refused."""
+    provider's word; a `model` or `inferred` one says why the job may still be refused.
+    `accepts` None: the fact names the limit itself (a count, a flag, a choice)."""
     if tier is None or tier.blocks:
-        return f"{fact}; {caps.name} {accepts}"
+        return fact if accepts is None else says(fact, caps.name, accepts)
     doc = caps.documents.get(tier.document)
     source = doc.title if doc is not None else tier.document
-    if tier.basis == "model":
-        return (
-            f"{fact}; {caps.name}'s page states no such limit, but Seedance 2.0 itself "
-            f"{accepts} (“{tier.phrase}”, {source}), so the job may be refused"
+    if accepts is None:
+        if tier.basis == "model":
+            return _(
+                "{fact}; {provider}'s page states no such limit, but Seedance 2.0 itself has it "
+                "(“{phrase}”, {source}), so the job may be refused"
+            ).format(fact=fact, provider=caps.name, phrase=tier.phrase, source=source)
+        if tier.note:
+            return _(
+                "{fact}; by one reading of “{phrase}”: {note}, so the job may be refused"
+            ).format(fact=fact, phrase=tier.phrase, note=tier.note)
+        return _("{fact}; by one reading of “{phrase}”, so the job may be refused").format(
+            fact=fact, phrase=tier.phrase
         )
-    reading = f": {tier.note}" if tier.note else ""
-    return (
-        f"{fact}; {caps.name} {accepts} by one reading of “{tier.phrase}”{reading}, "
-        "so the job may be refused"
-    )
+    if tier.basis == "model":
+        return _(
+            "{fact}; {provider}'s page states no such limit, but Seedance 2.0 itself {accepts} "
+            "(“{phrase}”, {source}), so the job may be refused"
+        ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase, source=source)
+    if tier.note:
+        return _(
+            "{fact}; {provider} {accepts} by one reading of “{phrase}”: {note}, so the job may "
+            "be refused"
+        ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase, note=tier.note)
+    return _(
+        "{fact}; {provider} {accepts} by one reading of “{phrase}”, so the job may be refused"
+    ).format(fact=fact, provider=caps.name, accepts=accepts, phrase=tier.phrase)
 
 
 def grade(problem: Problem, group: Evidenced | None, caps: ProviderCapabilities) -> Problem:
@@ -222,14 +272,17 @@ def grade(problem: Problem, group: Evidenced | None, caps: ProviderCapabilities)
     tier = deciding_tier(group, problem.limit_name, problem.actual)
     if tier is None or tier.blocks:
         return problem
-    marker = f"; {caps.name} "
+    marker = says_marker(caps.name)
     if marker in problem.message:
         fact, accepts = problem.message.split(marker, 1)
         message = compose(fact, accepts, tier, caps)
     else:
-        message = compose(problem.message, "", tier, caps).replace(f"; {caps.name} ", "; ", 1)
-        message = message.replace(" itself  (", " itself has it (").replace("  by one", " by one")
-    hint = f"{problem.hint}; Fix does it" if problem.conformable and problem.hint else problem.hint
+        message = compose(problem.message, None, tier, caps)
+    hint = (
+        _("{hint}; Fix does it").format(hint=problem.hint)
+        if problem.conformable and problem.hint
+        else problem.hint
+    )
     return replace(problem, severity="warning", message=message, hint=hint, basis=tier.basis)
 
 
@@ -239,9 +292,9 @@ def codec(name: str) -> str:
 
 def fact_words(kind: MediaKind) -> str:
     return {
-        MediaKind.IMAGE: "size",
-        MediaKind.VIDEO: "size, duration, resolution and frame rate",
-        MediaKind.AUDIO: "size and duration",
+        MediaKind.IMAGE: _("size"),
+        MediaKind.VIDEO: _("size, duration, resolution and frame rate"),
+        MediaKind.AUDIO: _("size and duration"),
     }[kind]
 
 

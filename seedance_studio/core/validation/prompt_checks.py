@@ -8,11 +8,18 @@ import re
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import CompositionError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.prompt import Mention, PromptDocument
 from seedance_studio.core.tags import find_tag_mentions
 from seedance_studio.core.tray import ReferenceTray
-from seedance_studio.core.validation.problem import PLURAL, SINGULAR, Checker, Problem
+from seedance_studio.core.validation.problem import (
+    Checker,
+    Problem,
+    plural_word,
+    says,
+    singular_word,
+)
 
 
 class PromptChecks(Checker):
@@ -29,16 +36,16 @@ class PromptChecks(Checker):
             self.add(
                 "error",
                 "empty_composition",
-                "nothing to generate: the prompt is empty and there are no references",
-                "describe the video you want or add a reference",
+                _("nothing to generate: the prompt is empty and there are no references"),
+                _("describe the video you want or add a reference"),
             )
             return
         if self.limits.prompt_required and blank:
             self.add(
                 "error",
                 "prompt_required",
-                f"{self.name} needs a prompt; it is empty",
-                "describe the video you want",
+                _("{provider} needs a prompt; it is empty").format(provider=self.name),
+                _("describe the video you want"),
                 limit_name="prompt_required",
             )
         self._check_mentions(doc, tray)
@@ -52,8 +59,12 @@ class PromptChecks(Checker):
                 self.add(
                     "error",
                     "prompt_too_long",
-                    f"the prompt is {sent:,} characters; {self.name} accepts up to {max_chars:,}",
-                    f"shorten it by {sent - max_chars:,} characters",
+                    says(
+                        _("the prompt is {count} characters").format(count=f"{sent:,}"),
+                        self.name,
+                        _("accepts up to {count}").format(count=f"{max_chars:,}"),
+                    ),
+                    _("shorten it by {count} characters").format(count=f"{sent - max_chars:,}"),
                     limit_name="prompt_max_chars",
                     limit=max_chars,
                     actual=sent,
@@ -66,7 +77,7 @@ class PromptChecks(Checker):
                 "error",
                 "dangling_mention",
                 dangling_message(mention, tray),
-                "right-click the marker to point it at another reference or delete it",
+                _("right-click the marker to point it at another reference or delete it"),
                 limit_name="mentions",
                 actual=mention.last_tag,
             )
@@ -78,9 +89,11 @@ class PromptChecks(Checker):
                 self.add(
                     "error",
                     "removed_marker_text",
-                    f"the prompt still reads “{found.group()}”, left from a removed "
-                    "reference; it points at nothing",
-                    "delete it or mention a reference",
+                    _(
+                        "the prompt still reads “{text}”, left from a removed reference; it "
+                        "points at nothing"
+                    ).format(text=found.group()),
+                    _("delete it or mention a reference"),
                     limit_name="mentions",
                     actual=found.group(),
                 )
@@ -90,9 +103,10 @@ class PromptChecks(Checker):
             self.add(
                 "error",
                 "unbound_tag",
-                f"the prompt reads “{found.group()}”, which looks like a tag but names "
-                "no reference",
-                "finish the mention with @ and a tag from the list, or delete it",
+                _(
+                    "the prompt reads “{text}”, which looks like a tag but names no reference"
+                ).format(text=found.group()),
+                _("finish the mention with @ and a tag from the list, or delete it"),
                 limit_name="mentions",
                 actual=found.group(),
             )
@@ -105,9 +119,10 @@ class PromptChecks(Checker):
                     self.add(
                         "error",
                         "mention_kind_not_accepted",
-                        f"the prompt mentions {self.tag(ref)}, but {self.name} takes no "
-                        f"{PLURAL[ref.kind]}",
-                        f"delete the mention of {self.tag(ref)}",
+                        _("the prompt mentions {tag}, but {provider} takes no {kind}").format(
+                            tag=self.tag(ref), provider=self.name, kind=plural_word(ref.kind)
+                        ),
+                        _("delete the mention of {tag}").format(tag=self.tag(ref)),
                         ref=ref,
                         limit_name="max_count",
                         limit=0,
@@ -118,9 +133,10 @@ class PromptChecks(Checker):
                 self.add(
                     "error",
                     "mention_kind_not_accepted",
-                    f"the prompt mentions @{tag.canonical}, but {self.name} takes no "
-                    f"{PLURAL[tag.kind]}",
-                    f"delete @{tag.canonical}",
+                    _("the prompt mentions {tag}, but {provider} takes no {kind}").format(
+                        tag=f"@{tag.canonical}", provider=self.name, kind=plural_word(tag.kind)
+                    ),
+                    _("delete {tag}").format(tag=f"@{tag.canonical}"),
                     kind=tag.kind,
                     limit_name="max_count",
                     limit=0,
@@ -128,17 +144,21 @@ class PromptChecks(Checker):
                 )
                 continue
             have = counts[tag.kind]
-            there = (
-                f"there is no {SINGULAR[tag.kind]}"
-                if have == 0
-                else f"there {'is' if have == 1 else 'are'} only {have} "
-                f"{SINGULAR[tag.kind] if have == 1 else PLURAL[tag.kind]}"
-            )
+            if have == 0:
+                there = _("there is no {kind}").format(kind=singular_word(tag.kind))
+            elif have == 1:
+                there = _("there is only 1 {kind}").format(kind=singular_word(tag.kind))
+            else:
+                there = _("there are only {count} {kind}").format(
+                    count=have, kind=plural_word(tag.kind)
+                )
             self.add(
                 "error",
                 "unknown_tag",
-                f"the prompt mentions @{tag.canonical}, but {there}",
-                f"add the {SINGULAR[tag.kind]} or correct the mention",
+                _("the prompt mentions {tag}, but {there}").format(
+                    tag=f"@{tag.canonical}", there=there
+                ),
+                _("add the {kind} or correct the mention").format(kind=singular_word(tag.kind)),
                 kind=tag.kind,
                 limit_name="mentions",
                 limit=have,
@@ -174,11 +194,13 @@ def dangling_message(mention: Mention, tray: ReferenceTray) -> str:
     """What a removed reference's mention says; when another item now carries the same tag,
     it says which is which."""
     named = f"{mention.last_tag} ({mention.last_name})" if mention.last_name else mention.last_tag
-    text = f"the prompt mentions {named}, which was removed from the tray"
+    text = _("the prompt mentions {tag}, which was removed from the tray").format(tag=named)
     found = find_tag_mentions(f"@{mention.last_tag}")
     now = tray.find(found[0].tag) if found else None
     if now is not None and now.id != mention.ref_id:
-        text += f"; the {mention.last_tag} in the tray now is {now.display_name}, another reference"
+        text += _("; the {tag} in the tray now is {name}, another reference").format(
+            tag=mention.last_tag, name=now.display_name
+        )
     return text
 
 

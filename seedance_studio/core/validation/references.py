@@ -7,24 +7,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from seedance_studio.core.capabilities import KindLimits
+from seedance_studio.core.i18n import _
 from seedance_studio.core.limit_rules import Scale, Violation, fact_violations, total_violations
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import kind_of
 from seedance_studio.core.reference import Reference, format_from_name
 from seedance_studio.core.url_policy import url_refusal
 from seedance_studio.core.validation.problem import (
-    PLURAL,
-    SINGULAR,
     Checker,
     Context,
     Problem,
     codec,
     fact_words,
-    last,
     mb,
     mb_limit,
+    plural_word,
+    says,
     secs,
-    together,
+    singular_word,
 )
 
 
@@ -37,8 +37,10 @@ def file_problem(ctx: Context, ref: Reference) -> list[Problem]:
     checker.add(
         "error",
         "file_missing",
-        f"{ctx.tags[ref.id].canonical}: the file {ref.source} is no longer there",
-        "put the file back or replace the reference",
+        _("{tag}: the file {path} is no longer there").format(
+            tag=ctx.tags[ref.id].canonical, path=ref.source
+        ),
+        _("put the file back or replace the reference"),
         ref=ref,
     )
     return checker.take()
@@ -78,8 +80,10 @@ class ReferenceChecks(Checker):
                     self.add(
                         "error",
                         "kind_not_accepted",
-                        f"{self.tag(ref)}: {self.name} takes no {PLURAL[kind]}",
-                        f"remove {self.tag(ref)} or pick another provider",
+                        _("{tag}: {provider} takes no {kind}").format(
+                            tag=self.tag(ref), provider=self.name, kind=plural_word(kind)
+                        ),
+                        _("remove {tag} or pick another provider").format(tag=self.tag(ref)),
                         ref=ref,
                         limit_name="max_count",
                         limit=0,
@@ -91,8 +95,12 @@ class ReferenceChecks(Checker):
             self.add(
                 "error",
                 "too_many_of_kind",
-                f"{len(refs)} {PLURAL[kind]}; {self.name} accepts up to {allowed}",
-                f"remove {names}",
+                says(
+                    _("{count} {kind}").format(count=len(refs), kind=plural_word(kind)),
+                    self.name,
+                    _("accepts up to {count}").format(count=allowed),
+                ),
+                _("remove {tags}").format(tags=names),
                 ref=extra[0],
                 kind=kind,
                 limit_name="max_count",
@@ -104,9 +112,14 @@ class ReferenceChecks(Checker):
             self.add(
                 "error",
                 "too_many_files",
-                f"{len(self.refs)} references in all; {self.name} accepts up to {cap} "
-                "files across images, videos and audio",
-                f"remove {len(self.refs) - cap}",
+                says(
+                    _("{count} references in all").format(count=len(self.refs)),
+                    self.name,
+                    _("accepts up to {count} files across images, videos and audio").format(
+                        count=cap
+                    ),
+                ),
+                _("remove {count}").format(count=len(self.refs) - cap),
                 limit_name="max_files",
                 limit=cap,
                 actual=len(self.refs),
@@ -119,8 +132,8 @@ class ReferenceChecks(Checker):
             self.add(
                 "error",
                 "video_required",
-                f"{self.name} needs a reference video; there is none",
-                "add a video (MP4 or MOV)",
+                _("{provider} needs a reference video; there is none").format(provider=self.name),
+                _("add a video (MP4 or MOV)"),
                 kind=MediaKind.VIDEO,
                 limit_name="video_required",
             )
@@ -128,17 +141,21 @@ class ReferenceChecks(Checker):
             self.add(
                 "error",
                 "visual_required",
-                f"{self.name} needs at least one reference image or video",
-                "add an image or a video",
+                _("{provider} needs at least one reference image or video").format(
+                    provider=self.name
+                ),
+                _("add an image or a video"),
                 limit_name="visual_required",
             )
         if audio and not visual and self.limits.audio_requires_visual:
             self.add(
                 "error",
                 "audio_needs_visual",
-                f"audio alone is not allowed: {self.name} needs at least one image or "
-                "video beside the audio",
-                "add an image or a video",
+                _(
+                    "audio alone is not allowed: {provider} needs at least one image or "
+                    "video beside the audio"
+                ).format(provider=self.name),
+                _("add an image or a video"),
                 ref=audio[0],
                 limit_name="audio_requires_visual",
             )
@@ -151,11 +168,14 @@ class ReferenceChecks(Checker):
         if not ref.is_url and not ref.source.lower().startswith("file:"):
             return
         refusal = url_refusal(
-            ref.source, https_only=self.limits.https_only, allow_loopback=self.ctx.allow_loopback
+            ref.source,
+            https_only=self.limits.https_only,
+            allow_loopback=self.ctx.allow_loopback,
+            provider=self.name,
         )
         if refusal is None:
             return
-        reason = refusal.reason.replace("the provider", self.name)
+        reason = refusal.reason
         if refusal.scheme_only:
             self.add(
                 "error",
@@ -193,19 +213,22 @@ class ReferenceChecks(Checker):
                     self.add(
                         "warning",
                         "not_probed",
-                        f"{tag} is a URL that was not probed, so its "
-                        f"{fact_words(ref.kind)} could not be checked against "
-                        f"{self.name}'s limits",
-                        "add the file itself to check it",
+                        _(
+                            "{tag} is a URL that was not probed, so its {facts} could not be "
+                            "checked against {provider}'s limits"
+                        ).format(tag=tag, facts=fact_words(ref.kind), provider=self.name),
+                        _("add the file itself to check it"),
                         ref=ref,
                     )
                 else:
                     self.add(
                         "warning",
                         "not_probed",
-                        f"{tag} could not be probed, so its {fact_words(ref.kind)} "
-                        f"could not be checked against {self.name}'s limits",
-                        "re-add the file to probe it",
+                        _(
+                            "{tag} could not be probed, so its {facts} could not be checked "
+                            "against {provider}'s limits"
+                        ).format(tag=tag, facts=fact_words(ref.kind), provider=self.name),
+                        _("re-add the file to probe it"),
                         ref=ref,
                     )
             return
@@ -214,8 +237,10 @@ class ReferenceChecks(Checker):
             self.add(
                 "error",
                 "kind_mismatch",
-                f"{tag} holds {actual_kind.value}, not {ref.kind.value}",
-                "remove it and add the file again",
+                _("{tag} holds {actual}, not {named}").format(
+                    tag=tag, actual=_(actual_kind.value), named=_(ref.kind.value)
+                ),
+                _("remove it and add the file again"),
                 ref=ref,
                 actual=actual_kind.value,
             )
@@ -227,9 +252,10 @@ class ReferenceChecks(Checker):
             self.add(
                 "warning",
                 "format_mislabelled",
-                f"{tag} ({file_name}) is really {facts.format.upper()}, "
-                f"not {named.upper()} as its name says",
-                "rename the file to match",
+                _("{tag} ({name}) is really {actual}, not {named} as its name says").format(
+                    tag=tag, name=file_name, actual=facts.format.upper(), named=named.upper()
+                ),
+                _("rename the file to match"),
                 ref=ref,
                 actual=facts.format,
             )
@@ -237,17 +263,21 @@ class ReferenceChecks(Checker):
             self._fact_problem(ref, violation, lim)
 
     def _format_problem(self, ref: Reference, fmt: str, lim: KindLimits) -> None:
-        accepted = " or ".join(f.upper() for f in lim.formats)
+        accepted = _(" or ").join(f.upper() for f in lim.formats)
         target = lim.formats[0].upper()
         hint = (
-            f"conform it to {target}"
+            _("conform it to {target}").format(target=target)
             if ref.kind is not MediaKind.IMAGE
-            else f"convert it to {accepted}"
+            else _("convert it to {target}").format(target=accepted)
         )
         self.add(
             "error",
             "format_not_accepted",
-            f"{self.tag(ref)} is {fmt.upper()}; {self.name} accepts {accepted} {PLURAL[ref.kind]}",
+            says(
+                _("{tag} is {value}").format(tag=self.tag(ref), value=fmt.upper()),
+                self.name,
+                _("accepts {formats} {kind}").format(formats=accepted, kind=plural_word(ref.kind)),
+            ),
             hint,
             ref=ref,
             limit_name="formats",
@@ -259,70 +289,86 @@ class ReferenceChecks(Checker):
     def _fact_problem(self, ref: Reference, v: Violation, lim: KindLimits) -> None:
         """One limit `ref` breaks on its own, in words: what it is; what the limit is."""
         tag = self.tag(ref)
-        one = SINGULAR[ref.kind]
+        one = singular_word(ref.kind)
         facts = ref.facts
         assert facts is not None
         text: dict[str, tuple[str, str, str]] = {}
         if v.code == "format_not_accepted":
-            accepted = " or ".join(f.upper() for f in lim.formats)
+            accepted = _(" or ").join(f.upper() for f in lim.formats)
             text[v.code] = (
-                f"{tag} is {facts.format.upper()}",
-                f"accepts {accepted} {PLURAL[ref.kind]}",
-                f"conform it to {lim.formats[0].upper()}"
+                _("{tag} is {value}").format(tag=tag, value=facts.format.upper()),
+                _("accepts {formats} {kind}").format(formats=accepted, kind=plural_word(ref.kind)),
+                _("conform it to {target}").format(target=lim.formats[0].upper())
                 if ref.kind is not MediaKind.IMAGE
-                else f"convert it to {accepted}",
+                else _("convert it to {target}").format(target=accepted),
             )
         elif v.code in ("video_codec_not_accepted", "audio_codec_not_accepted"):
-            stream = "picture" if v.code.startswith("video") else "sound"
-            codecs = lim.video_codecs if stream == "picture" else lim.audio_codecs
+            picture = v.code.startswith("video")
+            codecs = lim.video_codecs if picture else lim.audio_codecs
+            fact = _("{tag}'s picture is {codec}") if picture else _("{tag}'s sound is {codec}")
             text[v.code] = (
-                f"{tag}'s {stream} is {str(v.actual).upper()}",
-                f"decodes {' or '.join(codec(c) for c in codecs)}",
-                f"conform it ({codec(codecs[0])})",
+                fact.format(tag=tag, codec=str(v.actual).upper()),
+                _("decodes {codecs}").format(codecs=_(" or ").join(codec(c) for c in codecs)),
+                _("conform it ({codec})").format(codec=codec(codecs[0])),
             )
         elif v.code == "file_too_large":
             text[v.code] = (
-                f"{tag} is {mb(facts.size_bytes)}",
-                f"accepts up to {mb_limit(lim.max_bytes or 0)} per {one}",
-                "conform it to a smaller file"
+                _("{tag} is {value}").format(tag=tag, value=mb(facts.size_bytes)),
+                _("accepts up to {limit} per {kind}").format(
+                    limit=mb_limit(lim.max_bytes or 0), kind=one
+                ),
+                _("conform it to a smaller file")
                 if ref.kind is not MediaKind.IMAGE
-                else "save it smaller (lower quality or fewer pixels)",
+                else _("save it smaller (lower quality or fewer pixels)"),
             )
         elif v.code == "duration_too_long":
             limit = lim.max_duration_s or 0.0
             text[v.code] = (
-                f"{tag} lasts {secs(facts.duration_s or 0.0)}",
-                f"accepts up to {secs(limit)} per {one}",
-                f"trim it to {secs(limit)}",
+                _("{tag} lasts {value}").format(tag=tag, value=secs(facts.duration_s or 0.0)),
+                _("accepts up to {limit} per {kind}").format(limit=secs(limit), kind=one),
+                _("trim it to {limit}").format(limit=secs(limit)),
             )
         elif v.code == "duration_too_short":
             text[v.code] = (
-                f"{tag} lasts {secs(facts.duration_s or 0.0)}",
-                f"needs at least {secs(lim.min_duration_s or 0.0)} per {one}",
-                "use a longer clip",
+                _("{tag} lasts {value}").format(tag=tag, value=secs(facts.duration_s or 0.0)),
+                _("needs at least {limit} per {kind}").format(
+                    limit=secs(lim.min_duration_s or 0.0), kind=one
+                ),
+                _("use a longer clip"),
             )
         elif v.code in ("too_many_pixels", "too_few_pixels"):
             most = v.code == "too_many_pixels"
             w, h = (lim.max_width, lim.max_height) if most else (lim.min_width, lim.min_height)
             count = (lim.max_pixels if most else lim.min_pixels) or 0
             box = (
-                f"{w}×{h} pixels ({count:,} pixels in all)"
+                _("{size} pixels ({count} pixels in all)").format(
+                    size=f"{w}×{h}", count=f"{count:,}"
+                )
                 if w and h
-                else (f"{count:,} pixels per frame")
+                else _("{count} pixels per frame").format(count=f"{count:,}")
             )
             target = f"{v.target.width}×{v.target.height}" if isinstance(v.target, Scale) else ""
             text[v.code] = (
-                f"{tag} is {facts.width}×{facts.height}",
-                f"{'accepts up to' if most else 'needs at least'} {box}",
-                f"conform it to {target}" + ("" if most else " (scaled up)"),
+                _("{tag} is {value}").format(tag=tag, value=f"{facts.width}×{facts.height}"),
+                (_("accepts up to {limit}") if most else _("needs at least {limit}")).format(
+                    limit=box
+                ),
+                (
+                    _("conform it to {target}") if most else _("conform it to {target} (scaled up)")
+                ).format(target=target),
             )
         elif v.code in ("fps_too_high", "fps_too_low"):
             high = v.code == "fps_too_high"
             limit = (lim.max_fps if high else lim.min_fps) or 0.0
+            fps = _("{value} fps").format(value=f"{limit:g}")
             text[v.code] = (
-                f"{tag} runs at {round(facts.fps or 0.0, 2):g} fps",
-                f"{'accepts up to' if high else 'needs at least'} {limit:g} fps",
-                f"conform it to {limit:g} fps",
+                _("{tag} runs at {value} fps").format(
+                    tag=tag, value=f"{round(facts.fps or 0.0, 2):g}"
+                ),
+                (_("accepts up to {limit}") if high else _("needs at least {limit}")).format(
+                    limit=fps
+                ),
+                _("conform it to {target}").format(target=fps),
             )
         if v.code not in text:
             return
@@ -338,26 +384,29 @@ class ReferenceChecks(Checker):
             return
         names = ", ".join(self.tag(r) for r in refs)
         for v in total_violations(kind, [r.facts for r in refs], lim):
+            many = len(refs) > 1
             if v.code == "total_size_too_large":
                 fact = (
-                    f"{names} {'are' if len(refs) > 1 else 'is'} {mb(int(v.actual or 0))}"
-                    f"{together(refs)}"
+                    _("{tags} are {value} together") if many else _("{tags} is {value}")
+                ).format(tags=names, value=mb(int(v.actual or 0)))
+                accepts = _("accepts up to {limit} of {kind} in all").format(
+                    limit=mb_limit(lim.max_total_bytes or 0), kind=plural_word(kind)
                 )
-                accepts = (
-                    f"accepts up to {mb_limit(lim.max_total_bytes or 0)} of {PLURAL[kind]} in all"
-                )
-                hint = "conform them to smaller files or remove one"
-            elif v.code == "total_duration_too_long":
-                fact = f"{names} {last(refs)} {secs(float(v.actual or 0))}{together(refs)}"
-                most = secs(lim.max_total_duration_s or 0.0)
-                accepts = f"accepts up to {most} of {PLURAL[kind]} in all"
-                hint = "trim them or remove one"
+                hint = _("conform them to smaller files or remove one")
             else:
-                fact = f"{names} {last(refs)} {secs(float(v.actual or 0))}{together(refs)}"
-                accepts = (
-                    f"needs at least {secs(lim.min_total_duration_s or 0.0)} of {PLURAL[kind]}"
-                )
-                hint = "use a longer clip"
+                fact = (
+                    _("{tags} last {value} together") if many else _("{tags} lasts {value}")
+                ).format(tags=names, value=secs(float(v.actual or 0)))
+                if v.code == "total_duration_too_long":
+                    accepts = _("accepts up to {limit} of {kind} in all").format(
+                        limit=secs(lim.max_total_duration_s or 0.0), kind=plural_word(kind)
+                    )
+                    hint = _("trim them or remove one")
+                else:
+                    accepts = _("needs at least {limit} of {kind}").format(
+                        limit=secs(lim.min_total_duration_s or 0.0), kind=plural_word(kind)
+                    )
+                    hint = _("use a longer clip")
             self.add_violation(v, fact, accepts, hint, ref=refs[0])
 
 
