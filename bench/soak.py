@@ -8,9 +8,11 @@ on a provider with faults injected on its create, status and download endpoints 
 connections before and after the body, 500/502/503, unreadable answers, answers lost after the
 job was created, truncated downloads, a failure message echoing the API key). After a random
 0.3–4 s one or two of them are killed with SIGKILL. When the rounds are over the faults are
-switched off, `seedance resume` runs, and `seedance check-again` is run on every unknown
-submission (twice, 3 s apart: a request still queued may not be in a provider's history
-yet). Bounded: `--rounds` rounds and `--seconds` of wall time, whichever ends first.
+switched off, `seedance resume` runs (it looks unknown submissions up by itself), and
+`seedance check-again` is run on every unknown submission left (twice, 3 s apart). The
+window after which a miss in fal's or BytePlus's list proves nothing was created is shortened
+to 2 s through SEEDANCE_UNKNOWN_SETTLE_S, the configuration any script may set. Bounded:
+`--rounds` rounds and `--seconds` of wall time, whichever ends first.
 
 Printed, one line each: jobs lost (a job the simulator created that no row knows, or a row a
 runner announced that is gone), duplicate creates (a composition created more often than it has
@@ -70,6 +72,9 @@ def env_for(home: Path, sim_url: str, bases: dict[str, str]) -> dict[str, str]:
     env["SEEDANCE_STUDIO_HOME"] = str(home)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     env["SEEDANCE_POLL_INTERVAL"] = "0.2"
+    # The simulator lists a request in its history at once: a miss there is proof after 2 s
+    # (the providers' own windows are guesses of 5 and 30 minutes, see providers.json).
+    env["SEEDANCE_UNKNOWN_SETTLE_S"] = "2"
     env["PYTHONPATH"] = str(ROOT)
     for i, pid in enumerate(PROVIDERS):
         env[f"SEEDANCE_{pid.upper()}_BASE_URL"] = bases[pid]

@@ -239,7 +239,11 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
     try:
         await studio.bridge.start()  # jobs from earlier runs resume
     except Exception as exc:  # a broken job store must not keep the window from working
-        studio.window.statusBar().showMessage(f"Earlier jobs could not be resumed: {exc}")
+        from seedance_studio.core.i18n import _
+
+        studio.window.statusBar().showMessage(
+            _("Earlier jobs could not be resumed: {exc}").format(exc=exc)
+        )
     freeze_start_up_objects()
     await studio.closed.wait()
     await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)

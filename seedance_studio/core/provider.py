@@ -26,6 +26,23 @@ class JobHandle(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class SubmissionSearch(BaseModel):
+    """What a lookup of a lost create saw in the provider's own job list.
+
+    Why `covers_send`: absence is evidence only where the listing was read back past the
+    send time (to its end, or to an entry older than the send); a listing cut short by its
+    page limit says nothing about the jobs it did not reach.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    found: list[JobHandle] = Field(default_factory=list)
+    covers_send: bool = False
+    listing: str = ""
+    """What was read, in words for the job's message ("fal's request history since
+    12:00:03, read to its end: 4 requests")."""
+
+
 class Cost(BaseModel):
     """A charge as the provider reported it, with its USD value when known."""
 
@@ -176,9 +193,9 @@ class Provider(Protocol):
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         """The job(s) the create of `snapshot` sent at `sent_at` (epoch seconds) made, from
-        the provider's own list; [] when the list shows none. Only where
+        the provider's own list, and whether that list reached back past the send. Only where
         `can_find_submissions`; otherwise raises NotImplementedError."""
         ...
 

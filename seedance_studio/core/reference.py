@@ -34,6 +34,12 @@ _AUDIO_EXT = {
 }
 
 
+def known_extensions() -> tuple[str, ...]:
+    """Every file extension a reference is recognised by, images first, then video, audio
+    (the file dialog filters on these)."""
+    return (*_IMAGE_EXT, *_VIDEO_EXT, *_AUDIO_EXT)
+
+
 def new_reference_id() -> str:
     """A short random id; mentions hold it, so it must never be reused for another item."""
     return uuid.uuid4().hex[:12]

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 from psygnal import EmissionInfo
 
 from seedance_studio.core import capabilities
-from seedance_studio.core.provider import Provider
+from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.provider import JobHandle, Provider
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.capture import capturing_client
+from seedance_studio.jobs.store import JobRecord
 
 if TYPE_CHECKING:  # httpx is imported when the first request is made, not at start-up
     import httpx
@@ -149,3 +151,13 @@ class ProviderPool:
             with contextlib.suppress(Exception):
                 await self._http.aclose()
             self._http = None
+
+
+def handle_of(provider: Provider, job: JobRecord) -> JobHandle:
+    """The handle to poll or cancel `job` with, rebuilt from its stored provider id."""
+    if job.provider_job_id is None:
+        raise SeedanceError(f"job {job.id} has no provider job id")
+    handle = provider.handle_for(job.provider_job_id)
+    if job.handle_extra:
+        handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})
+    return handle

@@ -8,6 +8,8 @@ change with their accounts, not with the code.
 from __future__ import annotations
 
 import json
+import logging
+import os
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -15,6 +17,13 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from seedance_studio.resources import resource_dir
+
+SETTLE_ENV = "SEEDANCE_UNKNOWN_SETTLE_S"
+"""Seconds that replace every provider's `absence_proves_after_s` (scripts, the simulator,
+whose histories list a request at once); it never makes a miss proof where the data says
+it is none."""
+
+log = logging.getLogger(__name__)
 
 
 class ProviderPolicy(BaseModel):
@@ -28,6 +37,11 @@ class ProviderPolicy(BaseModel):
     dashboard: str | None = None
     """Where a person can see the account's jobs (None: the provider's pages name none)."""
     dashboard_source: str | None = None
+    absence_proves_after_s: float | None = None
+    """How long after a lost create's send a miss in the provider's own job list (read back
+    past the send) proves nothing was created; None: a miss never settles it. A guess per
+    provider, explained in `absence_note`."""
+    absence_note: str | None = None
 
 
 @cache
@@ -43,6 +57,20 @@ def _load() -> dict[str, ProviderPolicy]:
 def policy(provider_id: str) -> ProviderPolicy:
     policies = _load()
     return policies.get(provider_id, policies[""])
+
+
+def absence_window(provider_id: str) -> float | None:
+    """Seconds after a send from which a miss in the job list settles it (None: never)."""
+    window = policy(provider_id).absence_proves_after_s
+    if window is None:
+        return None
+    override = os.environ.get(SETTLE_ENV, "").strip()
+    if override:
+        try:
+            return max(0.0, float(override))
+        except ValueError:
+            log.warning("%s=%r is not a number of seconds; ignored", SETTLE_ENV, override)
+    return window
 
 
 def needs_confirmation(provider_id: str, variants: int, total_usd: Decimal | None) -> bool:

@@ -40,6 +40,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.settings import Settings
@@ -101,7 +102,7 @@ class AnimaticProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         raise NotImplementedError(_("the animatic renders again instead of looking up"))
 
     def output_dir(self) -> Path:

@@ -19,7 +19,7 @@ from seedance_studio.core.dialects import compile_prompt
 from seedance_studio.core.errors import CompositionError, MissingKeyError, ProviderError
 from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
-from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult
+from seedance_studio.core.provider import JobHandle, RequestSpec, StatusResult, SubmissionSearch
 from seedance_studio.core.redact import MASK, register_secret
 from seedance_studio.providers import http as http_mod
 from seedance_studio.providers.keys import SERVICE_NAME, clean_key
@@ -157,7 +157,7 @@ class HttpProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         raise NotImplementedError(
             _("{provider} documents no way to list its jobs").format(provider=self._caps.name)
         )

@@ -45,6 +45,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.tokens import token_cost
@@ -261,12 +262,13 @@ class BytePlusProvider(HttpProvider):
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float | None
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         """The task this lost create made: of this model, created around `sent_at`, with
         the options it asked for (a task echoes resolution, ratio, duration, seed; where it
         echoes the request's content too, the text and roles must match). Every candidate is
         returned: the caller rules out the ones it already follows and names the rest when
-        more than one is left, never guessing between them."""
+        more than one is left, never guessing between them. The list covers the send when it
+        was read to its end, or (newest first, as far as read) to a task older than it."""
         if sent_at is not None and time.time() - sent_at > LIST_DAYS_S - LIST_LOOKBACK_S:
             raise ProviderError(
                 _(
@@ -282,6 +284,11 @@ class BytePlusProvider(HttpProvider):
         low = None if sent_at is None else sent_at - LIST_LOOKBACK_S
         high = None if sent_at is None else sent_at + LIST_AHEAD_S
         found: list[str] = []
+        listed = 0
+        newest_first = True
+        last: float | None = None
+        covers = False
+        reach = "not read back to the send time"
         for page in range(1, LIST_PAGES + 1):
             answer = await self.transport.send_safe(
                 "GET",
@@ -294,12 +301,15 @@ class BytePlusProvider(HttpProvider):
                 raise MalformedResponseError(
                     _("BytePlus: the task list holds no items"), provider=self.id
                 )
+            listed += len(items)
             older = False
             for task in items:
                 if not isinstance(task, dict) or not isinstance(task.get("id"), str):
                     continue
                 created = task.get("created_at")
                 if isinstance(created, int | float) and not isinstance(created, bool):
+                    newest_first = newest_first and (last is None or created <= last)
+                    last = float(created)
                     if low is not None and created < low:
                         older = True
                         continue
@@ -307,9 +317,18 @@ class BytePlusProvider(HttpProvider):
                         continue
                 if self._same_request(task, body):
                     found.append(task["id"])
-            if older or len(items) < LIST_PAGE_SIZE:
+            if len(items) < LIST_PAGE_SIZE:
+                covers, reach = True, "read to its end"  # every task of the last 7 days
                 break
-        return [JobHandle(provider=self.id, job_id=task_id) for task_id in found]
+            if older:
+                if newest_first:
+                    covers, reach = True, "read back past the send time"
+                break
+        return SubmissionSearch(
+            found=[JobHandle(provider=self.id, job_id=task_id) for task_id in found],
+            covers_send=covers,
+            listing=f"BytePlus's task list of {model_id}, {reach}: {listed} tasks",
+        )
 
     @staticmethod
     def _same_request(task: dict[str, Any], body: dict[str, Any]) -> bool:

@@ -15,7 +15,9 @@ is reported as CANCELLED by some accounts and as COMPLETED with a cancelled resu
 A create whose answer was lost is looked up in the request history
 (`GET {platform}/models/requests/by-endpoint?endpoint_id=…&expand=payloads`) by its exact
 input. That list is documented as sorted by end time; whether requests still in the queue
-appear in it is not (unverified), so a miss there is not proof the create never arrived.
+appear in it, and how soon a request is listed, are not (unverified): the client only says
+what it read and whether that reached back past the send; the job engine decides when a miss
+is proof (jobs/settling.py, after a window kept as data).
 
 Hosts: queue.fal.run, rest.fal.ai (CDN upload, see assets/fal_cdn.py), api.fal.ai/v1 (the
 platform API). A base URL set in Settings that ends in `/queue` keeps the other two beside it
@@ -50,6 +52,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.redact import MASK
@@ -64,7 +67,12 @@ CONTENT_POLICY_TYPES = frozenset({"content_policy_violation"})
 HISTORY_LOOKBACK_S = 120.0
 """The history is searched from this long before the lost create was sent (clock skew)."""
 HISTORY_PAGES = 5
+HISTORY_PAGE_SIZE = 100
 BALANCE_WORDS = ("balance", "billing", "credit")
+
+
+def _clock(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def app_id(endpoint: str) -> str:
@@ -280,7 +288,7 @@ class FalProvider(HttpProvider):
     def history_request(
         self, endpoint: str, since: float | None, cursor: str | None = None
     ) -> tuple[str, dict[str, str]]:
-        params = {"endpoint_id": endpoint, "expand": "payloads", "limit": "100"}
+        params = {"endpoint_id": endpoint, "expand": "payloads", "limit": str(HISTORY_PAGE_SIZE)}
         if since is not None:
             start = datetime.fromtimestamp(since - HISTORY_LOOKBACK_S, UTC)
             params["start"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -290,15 +298,17 @@ class FalProvider(HttpProvider):
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float | None
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         """The requests in fal's history whose input is this composition's: the same
         prompt and options and as many references of each kind (their hosted URLs may have
-        been renamed by an upload host, so they are not compared)."""
+        been renamed by an upload host, so they are not compared). The history is read from
+        before the send (`start`); it covers the send only when read to its end."""
         endpoint = self._model_id(snapshot)
         wanted = self._match_keys(snapshot)
         headers = self.auth_headers(self.api_key())
         cursor: str | None = None
         found: list[JobHandle] = []
+        listed = pages = 0
         for _page in range(HISTORY_PAGES):
             url, params = self.history_request(endpoint, sent_at, cursor)
             page = await self.transport.send_safe("GET", url, headers=headers, params=params)
@@ -307,25 +317,26 @@ class FalProvider(HttpProvider):
                 raise MalformedResponseError(
                     _("fal: the request history holds no items"), provider=self.id
                 )
+            pages += 1
+            listed += len(items)
             for item in items:
                 if isinstance(item, dict) and self._matches(item.get("json_input"), wanted):
                     rid = item.get("request_id")
                     if isinstance(rid, str) and rid:
                         found.append(JobHandle(provider=self.id, job_id=rid))
-            cursor = page.get("next_cursor") if page.get("has_more") else None
+            more = page.get("next_cursor") if page.get("has_more") else None
+            cursor = more if isinstance(more, str) and more else None
             if not cursor:
                 break
-        if not found:
-            # The history is documented as sorted by end time; a request still queued may
-            # not be listed yet, so a miss is no proof that nothing was created.
-            raise ProviderError(
-                _(
-                    "fal's request history shows no request with this input yet (one still in "
-                    "the queue may not be listed): check again later"
-                ),
-                provider=self.id,
-            )
-        return found
+        since = (
+            "from its start" if sent_at is None else "since " + _clock(sent_at - HISTORY_LOOKBACK_S)
+        )
+        reach = "read to its end" if cursor is None else f"cut short after {pages} pages"
+        return SubmissionSearch(
+            found=found,
+            covers_send=cursor is None,
+            listing=f"fal's request history {since}, {reach}: {listed} requests",
+        )
 
     def _match_keys(self, snapshot: CompositionSnapshot) -> dict[str, Any]:
         """What the history's `json_input` must hold: everything sent but the URLs, which

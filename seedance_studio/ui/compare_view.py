@@ -81,7 +81,7 @@ class TakePane(QWidget):
         """What this take should be heard at (only the chosen take is not muted)."""
         self._volume_applied = False
         self.surface = VideoSurface(self)
-        self.surface.setAccessibleName(f"Take #{job.id} video")
+        self.surface.setAccessibleName(_("Take #{job_id} video").format(job_id=job.id))
         self.surface.window_id_changed.connect(self._rebind)
         self.target: VideoSurface = self.surface
         """Where the player draws now (this pane's surface, or the wipe stage's)."""
@@ -290,7 +290,7 @@ class CompareView(QWidget):
         self.loop_box.setChecked(True)
         self.loop_box.toggled.connect(self._on_loop)
         self.mode_box = QComboBox(self)
-        self.mode_box.addItems([_("Side by side"), "A/B wipe"])
+        self.mode_box.addItems([_("Side by side"), _("A/B wipe")])
         self.mode_box.setToolTip(_("A/B wipe shows the first two selected takes on one picture"))
         self.mode_box.setEnabled(len(self.panes) >= 2)
         self.mode_box.currentIndexChanged.connect(self.set_mode)

@@ -11,6 +11,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_rate
 from seedance_studio.core.pricing import Estimate, amount_text, format_estimate, quantity_text
+from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
 
 
@@ -36,12 +37,13 @@ def estimate_tooltip(est: Estimate, provider_name: str, credits: bool) -> str:
         )
         if item.warning:
             rows.append(
-                _("<tr><td colspan='3' style='color:#f0b429'>{value}</td></tr>").format(
-                    value=html.escape(item.warning)
+                _("<tr><td colspan='3' style='color:{colour}'>{value}</td></tr>").format(
+                    colour=theme.WARNING.name(), value=html.escape(item.warning)
                 )
             )
     table = (_("<table cellspacing='4'>") + "".join(rows) + "</table>") if rows else ""
-    notes = "".join(f"<p style='color:#8b949e'>{html.escape(n)}</p>" for n in est.notes)
+    muted = theme.MUTED.name()
+    notes = "".join(f"<p style='color:{muted}'>{html.escape(n)}</p>" for n in est.notes)
     return f"<b>{html.escape(provider_name)}</b>: {html.escape(format_estimate(est))}{table}{notes}"
 
 

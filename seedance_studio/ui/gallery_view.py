@@ -45,8 +45,8 @@ DAY_S = 86_400.0
 DATE_CHOICES: list[tuple[str, float | None]] = [
     (_("Any time"), None),
     (_("Today"), DAY_S),
-    ("Last 7 days", 7 * DAY_S),
-    ("Last 30 days", 30 * DAY_S),
+    (_("Last 7 days"), 7 * DAY_S),
+    (_("Last 30 days"), 30 * DAY_S),
 ]
 STATE_CHOICES: list[tuple[str, frozenset[JobState]]] = [
     (_("Any state"), frozenset()),
@@ -63,7 +63,7 @@ STATE_CHOICES: list[tuple[str, frozenset[JobState]]] = [
             }
         ),
     ),
-    ("Needs a decision", frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})),
+    (_("Needs a decision"), frozenset({JobState.SUBMIT_UNKNOWN, JobState.STUCK})),
     (_("Failed"), frozenset({JobState.FAILED})),
     (_("Cancelled"), frozenset({JobState.CANCELLED})),
 ]
@@ -297,8 +297,8 @@ class GalleryPanel(QWidget):
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(label, sort.value)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setToolTip("Cancel every selected job that can still be cancelled")
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.setToolTip(_("Cancel every selected job that can still be cancelled"))
         self.cancel_button.setEnabled(False)
 
         self.only = QPushButton(self)

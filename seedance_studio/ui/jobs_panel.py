@@ -458,8 +458,10 @@ class JobsPanel(QWidget):
             if oldest.state is JobState.SUBMIT_UNKNOWN
             else _("it looks stuck: check again, or cancel")
         )
-        more = f" ({len(waiting) - 1} more)" if len(waiting) > 1 else ""
-        self.attention_label.setText(f"Job #{oldest.id} needs a decision: {what}.{more}")
+        text = _("Job #{job_id} needs a decision: {what}.").format(job_id=oldest.id, what=what)
+        if len(waiting) > 1:
+            text += " " + _("({count} more)").format(count=len(waiting) - 1)
+        self.attention_label.setText(text)
         self.attention.show()
 
     def _context_menu(self, pos: QPoint) -> None:

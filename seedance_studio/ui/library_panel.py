@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.reference import Reference
 from seedance_studio.projects.library import LibraryItem, ReferenceLibrary
 from seedance_studio.ui import theme
@@ -48,41 +49,54 @@ def used_in(item: LibraryItem) -> str:
     parts = []
     if item.projects:
         names = ", ".join(p.rsplit("/", 1)[-1] for p in item.projects[:3])
-        more = f" and {len(item.projects) - 3} more" if len(item.projects) > 3 else ""
+        if len(item.projects) > 3:
+            names = _("{names} and {count} more").format(names=names, count=len(item.projects) - 3)
         parts.append(
-            f"{len(item.projects)} project{'s' if len(item.projects) != 1 else ''} ({names}{more})"
+            ngettext("{n} project ({names})", "{n} projects ({names})", len(item.projects)).format(
+                n=len(item.projects), names=names
+            )
         )
     if item.jobs:
+        numbers = ", ".join(f"#{j}" for j in item.jobs[:5])
         parts.append(
-            f"{len(item.jobs)} job{'s' if len(item.jobs) != 1 else ''} "
-            f"({', '.join(f'#{j}' for j in item.jobs[:5])})"
+            ngettext("{n} job ({numbers})", "{n} jobs ({numbers})", len(item.jobs)).format(
+                n=len(item.jobs), numbers=numbers
+            )
         )
-    return "Used in " + " and ".join(parts) if parts else "Not used in a project or job yet"
+    if not parts:
+        return _("Not used in a project or job yet")
+    if len(parts) == 1:
+        return _("Used in {where}").format(where=parts[0])
+    return _("Used in {first} and {second}").format(first=parts[0], second=parts[1])
 
 
 def describe(item: LibraryItem, hosted: Sequence[tuple[str, float | None]] = ()) -> str:
     """The details line (and tooltip): facts, where it lives, where it was used, uploads."""
     lines = [
         item.name,
-        format_facts(item.facts) if item.facts else ("Link" if item.is_url else "Not probed"),
+        format_facts(item.facts) if item.facts else (_("Link") if item.is_url else _("Not probed")),
     ]
     if item.is_url:
         lines.append(item.key.split(":", 1)[1])
     elif item.missing:
-        last = item.places[0].path if item.places else "unknown"
-        lines.append(f"Missing: last seen at {last}")
+        last = item.places[0].path if item.places else _("unknown")
+        lines.append(_("Missing: last seen at {place}").format(place=last))
     else:
-        lines.append(f"At {item.source}")
+        lines.append(_("At {place}").format(place=item.source))
         if len(item.places) > 1:
-            lines.append(f"Seen in {len(item.places)} places")
+            lines.append(_("Seen in {count} places").format(count=len(item.places)))
     lines.append(used_in(item))
     for host, expires in hosted:
         until = (
-            "no expiry"
+            _("no expiry")
             if expires is None
-            else f"until {time.strftime('%d %b %H:%M', time.localtime(expires))}"
+            else _("until {when}").format(
+                when=time.strftime("%d %b %H:%M", time.localtime(expires))
+            )
         )
-        lines.append(f"Uploaded to {host.split('@', 1)[0]} ({until})")
+        lines.append(
+            _("Uploaded to {host} ({until})").format(host=host.split("@", 1)[0], until=until)
+        )
     return "\n".join(lines)
 
 
@@ -186,10 +200,10 @@ class LibraryPanel(QWidget):
         super().__init__(parent)
         self._library = library
         self._worker = worker
-        heading = QLabel("Library")
+        heading = QLabel(_("Library"))
         heading.setProperty("role", "heading")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name, folder or project")
+        self.search.setPlaceholderText(_("Search by name, folder or project"))
         self.search.setClearButtonEnabled(True)
         self.model = LibraryModel(thumbnails, self)
         self.view = QListView()
@@ -203,12 +217,12 @@ class LibraryPanel(QWidget):
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setAccessibleName("Library")
+        self.view.setAccessibleName(_("Library"))
         self.details = QLabel()
         self.details.setProperty("role", "muted")
         self.details.setWordWrap(True)
         self.empty = QLabel(
-            "Every reference you add appears here, found by its content even after it moves."
+            _("Every reference you add appears here, found by its content even after it moves.")
         )
         self.empty.setProperty("role", "muted")
         self.empty.setWordWrap(True)
@@ -252,7 +266,7 @@ class LibraryPanel(QWidget):
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.emit(f"The library could not be read: {exc}")
+        self.message.emit(_("The library could not be read: {exc}").format(exc=exc))
 
     def _activated(self, index: QModelIndex) -> None:
         self.add_rows([index.row()])

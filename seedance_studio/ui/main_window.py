@@ -232,8 +232,8 @@ class MainWindow(QMainWindow):
         self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.left_tabs = QTabWidget()
         self.left_tabs.setDocumentMode(True)
-        self.left_tabs.addTab(self.tray, "References")
-        self.left_tabs.addTab(self.library_panel, "Library")
+        self.left_tabs.addTab(self.tray, _("References"))
+        self.left_tabs.addTab(self.library_panel, _("Library"))
         self.top_splitter.addWidget(self.left_tabs)
         self.top_splitter.addWidget(compose)
         self.top_splitter.addWidget(preview)
@@ -275,10 +275,8 @@ class MainWindow(QMainWindow):
         )
         bar.addWidget(spacer)
         if self.simulator:
-            badge = QLabel(_("  Simulator: no account, no charges  "))
-            badge.setStyleSheet(
-                "background:#2d3b22;color:#9be07a;border-radius:9px;padding:3px 6px;"
-            )
+            badge = QLabel(_("Simulator: no account, no charges"))
+            badge.setProperty("role", "badge")  # the scheme's colours (theme.stylesheet)
             bar.addWidget(badge)
         bar.addAction(self.settings_action)
         self.addToolBar(bar)

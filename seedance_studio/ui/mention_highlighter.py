@@ -9,15 +9,16 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from seedance_studio.core.composition import Composition
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.ui import theme
 
 
-def _token(color: QColor) -> QTextCharFormat:
+def _token(kind: MediaKind) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fill = QColor(color)
+    fill = QColor(theme.kind_color(kind))
     fill.setAlpha(55)
     fmt.setBackground(fill)
-    fmt.setForeground(color.lighter(135))
+    fmt.setForeground(theme.kind_text_color(kind))
     fmt.setFontWeight(600)
     return fmt
 
@@ -61,7 +62,7 @@ class MentionHighlighter(QSyntaxHighlighter):
                 fmt = self._dangling_fmt
             else:
                 ref = tray.get(m.ref_id) if m.ref_id in tray else None
-                fmt = _token(theme.kind_color(ref.kind)) if ref else self._dangling_fmt
+                fmt = _token(ref.kind) if ref else self._dangling_fmt
             a, b = max(m.start, start), min(m.end, end)
             self.setFormat(a - start, b - a, fmt)
         for a, b, _tag in prompt.unknown_tags():

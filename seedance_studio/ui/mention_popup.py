@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
+from seedance_studio.ui import theme
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
 from seedance_studio.ui.thumbnail_paint import draw_cover
@@ -43,12 +44,8 @@ class MentionPopup(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setObjectName("mentionPopup")
-        self.setStyleSheet(
-            "#mentionPopup { background: #20252b; border: 1px solid #4c8dff; border-radius: 6px;"
-            " padding: 3px; }"
-            "#mentionPopup::item { padding: 3px 6px; border-radius: 4px; color: #d7dce2; }"
-            "#mentionPopup::item:selected { background: #2f4a74; }"
-        )
+        self._scheme = ""
+        self._restyle()
         self._thumbnails = thumbnails
         self.itemClicked.connect(lambda item: self.chosen.emit(item.data(REF_ID_ROLE)))
 
@@ -79,7 +76,22 @@ class MentionPopup(QListWidget):
         painter.end()
         return canvas
 
+    def _restyle(self) -> None:
+        """The scheme's colours; set again when the scheme changed since the last show."""
+        if self._scheme == theme.scheme:
+            return
+        self._scheme = theme.scheme
+        self.setStyleSheet(
+            f"#mentionPopup {{ background: {theme.PANEL.name()};"
+            f" border: 1px solid {theme.ACCENT.name()}; border-radius: 6px; padding: 3px; }}"
+            f"#mentionPopup::item {{ padding: 3px 6px; border-radius: 4px;"
+            f" color: {theme.TEXT.name()}; }}"
+            f"#mentionPopup::item:selected {{ background: {theme.POPUP_SELECTED.name()};"
+            f" color: {theme.TEXT.name()}; }}"
+        )
+
     def show_at(self, global_pos: QPoint) -> None:
+        self._restyle()
         rows = min(self.count(), MAX_VISIBLE)
         height = rows * (ICON_SIZE.height() + 10) + 10
         self.resize(360, height)

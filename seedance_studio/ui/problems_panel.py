@@ -11,7 +11,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.resources import icon_dir
 from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
@@ -57,9 +57,16 @@ class ProblemsPanel(QWidget):
         self._messages = [problem_text(p) for p in problems]
         n_err = sum(1 for p in problems if p.is_error)
         n_warn = len(problems) - n_err
-        parts = [f"{n_err} error{'s' if n_err != 1 else ''}"] if n_err else []
-        parts += [f"{n_warn} warning{'s' if n_warn != 1 else ''}"] if n_warn else []
-        self.heading.setText(_("Checks") + (f" · {', '.join(parts)}" if parts else ""))
+        parts = (
+            [ngettext("{count} error", "{count} errors", n_err).format(count=n_err)]
+            if n_err
+            else []
+        )
+        if n_warn:
+            parts.append(
+                ngettext("{count} warning", "{count} warnings", n_warn).format(count=n_warn)
+            )
+        self.heading.setText(_("Checks") + (f" · {_(', ').join(parts)}" if parts else ""))
         if not problems:
             # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
             # one verdict, so this never reads "ready" above "Cannot generate".

@@ -251,7 +251,7 @@ class ProjectController(QObject):
         if self.marker is not None:
             self.marker.write(clean=False, project_path=target)
         self.autosave()
-        self._status(f"Saved {target.name}")
+        self._status(_("Saved {name}").format(name=target.name))
         self.saved.emit(str(target))
         self.changed.emit()
 
@@ -470,7 +470,7 @@ class ProjectController(QObject):
             ),
             [
                 (_("Save"), QMessageBox.ButtonRole.AcceptRole),
-                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Don't Save"), QMessageBox.ButtonRole.DestructiveRole),
                 (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
             ],
         )
@@ -500,7 +500,7 @@ class ProjectController(QObject):
             _("Save the changes to {s_name} before {doing}?").format(s_name=s.name, doing=doing),
             [
                 (_("Save"), QMessageBox.ButtonRole.AcceptRole),
-                ("Don't Save", QMessageBox.ButtonRole.DestructiveRole),
+                (_("Don't Save"), QMessageBox.ButtonRole.DestructiveRole),
                 (_("Cancel"), QMessageBox.ButtonRole.RejectRole),
             ],
         )

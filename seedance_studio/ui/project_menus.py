@@ -67,11 +67,11 @@ def install_menus(
         [QKeySequence(QKeySequence.StandardKey.New)],
         controller.new_project,
     )
-    open_ = act(file_menu, "&Open…", [QKeySequence("Ctrl+O")], controller.open_dialog)
+    open_ = act(file_menu, _("&Open…"), [QKeySequence("Ctrl+O")], controller.open_dialog)
     recent = file_menu.addMenu(_("Open &Recent"))
     file_menu.addSeparator()
-    save = act(file_menu, "&Save", [QKeySequence("Ctrl+S")], controller.save)
-    save_as = act(file_menu, "Save &As…", [QKeySequence("Ctrl+Shift+S")], controller.save_as)
+    save = act(file_menu, _("&Save"), [QKeySequence("Ctrl+S")], controller.save)
+    save_as = act(file_menu, _("Save &As…"), [QKeySequence("Ctrl+Shift+S")], controller.save_as)
     file_menu.addSeparator()
     relink = act(file_menu, _("Find &Missing Files…"), [], controller.choose_relink_folder)
     if file_extra:

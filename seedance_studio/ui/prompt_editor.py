@@ -301,14 +301,19 @@ class PromptEditor(QPlainTextEdit):
         actions: list[QAction] = []
         tags = comp.tray.tags()
         for ref in comp.tray:
-            action = QAction(f"Point it at {tags[ref.id].mention} — {ref.display_name}", self)
+            action = QAction(
+                _("Point it at {tag} — {name}").format(
+                    tag=tags[ref.id].mention, name=ref.display_name
+                ),
+                self,
+            )
             action.triggered.connect(
                 lambda _c=False, r=ref.id: self._marker_edit(
                     lambda: comp.prompt.repoint(mention, r, comp.tray)
                 )
             )
             actions.append(action)
-        delete = QAction("Delete the mention", self)
+        delete = QAction(_("Delete the mention"), self)
         delete.triggered.connect(
             lambda: self._marker_edit(lambda: comp.prompt.delete_mention(mention))
         )

@@ -195,8 +195,8 @@ class ProvenancePanel(QWidget):
             self.details.clear()
             self.references.clear()
             return
-        self.pick_button.setText("Pick ★" if job.pick else _("Mark as pick"))
-        self.heading.setText(f"Take #{job.id}")
+        self.pick_button.setText(_("Pick ★") if job.pick else _("Mark as pick"))
+        self.heading.setText(_("Take #{job_id}").format(job_id=job.id))
         self.details.setText(provenance_html(job))
         self.references.clear()
         snapshot = job.snapshot()

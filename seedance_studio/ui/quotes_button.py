@@ -43,6 +43,7 @@ class QuotesButton(QToolButton):
         self.setToolTip(_("Every provider's price for this composition (choose one to switch)"))
         self.setAccessibleName(_("Every provider's price"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setProperty("role", "menu")  # its text carries the arrow: no second indicator
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self.refresh)
         self.setMenu(self.menu_)

@@ -422,8 +422,10 @@ class SequenceController(QObject):
         return self._file_dialog(
             _("Export the sequence"),
             QFileDialog.AcceptMode.AcceptSave,
-            "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
-            "One MP4 (*.mp4)",
+            _(
+                "OpenTimelineIO (*.otio);;Final Cut Pro XML (*.xml);;CMX 3600 EDL (*.edl);;"
+                "One MP4 (*.mp4)"
+            ),
             lambda path: self.export(Path(path)),
             select="sequence.otio",
         )
@@ -432,7 +434,7 @@ class SequenceController(QObject):
         return self._file_dialog(
             _("Soundtrack of the sequence"),
             QFileDialog.AcceptMode.AcceptOpen,
-            "Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)",
+            _("Audio (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus)"),
             lambda path: self.doc.set_soundtrack(path),
         )
 

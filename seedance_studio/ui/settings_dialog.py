@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import Settings, save_settings
 from seedance_studio.providers.keys import SecretStore
+from seedance_studio.ui import theme
 from seedance_studio.ui.connection_check import ConnectionResult, check_connection
 from seedance_studio.ui.settings_editors import FieldEditor, SecretField
 from seedance_studio.ui.settings_pages import (
@@ -205,7 +206,7 @@ class SettingsDialog(QDialog):
             button.setEnabled(True)
             status.setText(result.message)
             status.setProperty("role", "muted" if result.ok else "error")
-            status.setStyleSheet("color: #3fb950;" if result.ok else "")
+            status.setStyleSheet(f"color: {theme.OK.name()};" if result.ok else "")
             status.style().unpolish(status)
             status.style().polish(status)
 

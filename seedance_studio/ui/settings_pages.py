@@ -174,7 +174,7 @@ class UploadsPage(SettingsPage):
 
 
 class LibraryPage(SettingsPage):
-    title = "Library && budget"
+    title = _("Library && budget")
     fields = ("library_dir", "budget_usd", "job_timeout_s", "interface_language")
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.i18n import _
+from seedance_studio.ui import theme
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.estimate_label import EstimateLabel
 from seedance_studio.ui.icons import icon
@@ -128,7 +129,7 @@ class SubmitBar(QWidget):
             else _("Send this composition to the provider (Ctrl+Enter)")
         )
         warning = cancel_warning(self._checks.provider_id)
-        self.caution.setText(f"Note: {warning}." if warning else "")
+        self.caution.setText(_("Note: {warning}.").format(warning=warning) if warning else "")
         self.caution.setVisible(bool(warning))
 
     def _on_link(self, href: str) -> None:
@@ -146,7 +147,7 @@ def cancel_warning(provider_id: str) -> str | None:
 def _rich(text: str, open_settings: bool) -> str:
     body = html.escape(text)
     if open_settings:
-        body += _(' <a href="{SETTINGS_LINK}" style="color:#58a6ff">Open Settings</a>').format(
-            SETTINGS_LINK=SETTINGS_LINK
+        body += _(' <a href="{SETTINGS_LINK}" style="color:{colour}">Open Settings</a>').format(
+            colour=theme.LINK.name(), SETTINGS_LINK=SETTINGS_LINK
         )
     return body

@@ -45,6 +45,13 @@ DARK = {
     "DISABLED_TEXT": "#5c6570",
     "INDICATOR_BORDER": "#5a636e",
     "INDICATOR_OFF": "#3a4048",
+    "CHEVRON": "#aab2bd",
+    "BADGE_BG": "#2d3b22",
+    "BADGE_TEXT": "#9be07a",
+    "POPUP_SELECTED": "#2f4a74",
+    "CARD_SELECTED": "#2b3440",
+    "CARD_HOVER": "#262b32",
+    "LINK": "#58a6ff",
 }
 LIGHT = {
     "WINDOW": "#f6f7f9",
@@ -68,6 +75,13 @@ LIGHT = {
     "DISABLED_TEXT": "#9aa4ae",
     "INDICATOR_BORDER": "#8c959f",
     "INDICATOR_OFF": "#d0d7de",
+    "CHEVRON": "#59636e",
+    "BADGE_BG": "#dafbe1",
+    "BADGE_TEXT": "#116329",
+    "POPUP_SELECTED": "#cfe2ff",
+    "CARD_SELECTED": "#dde9fb",
+    "CARD_HOVER": "#e4e8ee",
+    "LINK": "#0b63d8",
 }
 """Both schemes name the same roles; contrast of TEXT and MUTED on WINDOW stays above 4.5:1."""
 
@@ -82,6 +96,12 @@ ERROR = QColor(DARK["ERROR"])
 WARNING = QColor(DARK["WARNING"])
 OK = QColor(DARK["OK"])
 BORDER = QColor(DARK["BORDER"])
+BADGE_BG = QColor(DARK["BADGE_BG"])
+BADGE_TEXT = QColor(DARK["BADGE_TEXT"])
+POPUP_SELECTED = QColor(DARK["POPUP_SELECTED"])
+CARD_SELECTED = QColor(DARK["CARD_SELECTED"])
+CARD_HOVER = QColor(DARK["CARD_HOVER"])
+LINK = QColor(DARK["LINK"])
 scheme = "dark"
 """The scheme in use: "dark" or "light"."""
 
@@ -97,6 +117,13 @@ def kind_color(kind: MediaKind) -> QColor:
     return KIND_COLORS[kind.value]
 
 
+def kind_text_color(kind: MediaKind) -> QColor:
+    """A kind's colour for a tag's text over its own tinted chip: lighter on the dark scheme,
+    darker on the light one (the kind colours themselves are mid-tones)."""
+    color = KIND_COLORS[kind.value]
+    return color.darker(200) if scheme == "light" else color.lighter(130)
+
+
 def stylesheet(c: dict[str, str]) -> str:
     """The stylesheet for a colour scheme (`{chevron_down}`/`{chevron_up}` left to fill)."""
     return f"""
@@ -105,6 +132,7 @@ QToolBar {{ background: {c["WINDOW"]}; border: none; border-bottom: 1px solid {c
             padding: 4px; spacing: 4px; }}
 QToolButton {{ padding: 4px 8px; border-radius: 5px; }}
 QToolButton:hover {{ background: {c["PANEL"]}; }}
+QToolButton[role="menu"]::menu-indicator {{ image: none; width: 0px; }}
 QStatusBar {{ border-top: 1px solid {c["BORDER"]}; color: {c["MUTED"]}; }}
 QSplitter::handle {{ background: {c["BORDER"]}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
@@ -113,6 +141,8 @@ QLabel[role="heading"] {{ font-weight: 600; color: {c["TEXT"]}; padding: 2px 0; 
 QLabel[role="muted"] {{ color: {c["MUTED"]}; }}
 QLabel[role="error"] {{ color: {c["ERROR"]}; }}
 QLabel[role="estimate"] {{ font-size: 15px; font-weight: 600; color: {c["TEXT"]}; }}
+QLabel[role="badge"] {{ background: {c["BADGE_BG"]}; color: {c["BADGE_TEXT"]};
+                        border-radius: 9px; padding: 3px 12px; }}
 QLabel[role="banner"] {{ background: {c["BANNER_BG"]}; color: {c["WARNING"]};
                          border: 1px solid {c["BANNER_BORDER"]};
                          border-radius: 6px; padding: 8px; }}
@@ -254,6 +284,12 @@ def _use(colors: dict[str, str], name: str) -> None:
         "WARNING",
         "OK",
         "BORDER",
+        "BADGE_BG",
+        "BADGE_TEXT",
+        "POPUP_SELECTED",
+        "CARD_SELECTED",
+        "CARD_HOVER",
+        "LINK",
     ):
         module[role] = QColor(colors[role])
     scheme = name
@@ -289,7 +325,25 @@ def apply_stylesheet(app: QApplication) -> None:
     icons = icon_dir().as_posix()
     app.setStyleSheet(
         stylesheet(colors)
-        .replace("{chevron_down}", f"{icons}/chevron-down.svg")
-        .replace("{chevron_up}", f"{icons}/chevron-up.svg")
+        .replace("{chevron_down}", _tinted("chevron-down", DARK["CHEVRON"], colors["CHEVRON"]))
+        .replace("{chevron_up}", _tinted("chevron-up", DARK["CHEVRON"], colors["CHEVRON"]))
         .replace("{check}", f"{icons}/check-on-accent.svg")
     )
+
+
+def _tinted(name: str, drawn: str, wanted: str) -> str:
+    """The path of icon `name` with colour `drawn` replaced by `wanted` (stylesheets take only
+    files: a copy per colour is written once to the cache folder)."""
+    source = icon_dir() / f"{name}.svg"
+    if drawn == wanted:
+        return source.as_posix()
+    from seedance_studio.core import paths
+
+    target = paths.cache_dir() / "icons" / f"{name}-{wanted.lstrip('#')}.svg"
+    if not target.is_file():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source.read_text(encoding="utf-8").replace(drawn, wanted), "utf-8")
+        except OSError:  # a read-only cache: the drawn colour still shows the arrow
+            return source.as_posix()
+    return target.as_posix()

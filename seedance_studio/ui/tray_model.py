@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from seedance_studio.core.i18n import _
 from seedance_studio.core.reference import Reference
 from seedance_studio.core.tray import ReferenceTray
+from seedance_studio.ui import theme
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.problems import COUNT_CODES, ProblemView, problem_text
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
@@ -148,12 +149,14 @@ class TrayModel(QAbstractListModel):
         lines = [
             f"<b>{html.escape(mention)}</b> — {html.escape(ref.display_name)}",
             html.escape(format_facts(ref.facts)),
-            _("<span style='color:#8b949e'>{value}</span>").format(value=html.escape(ref.source)),
+            _("<span style='color:{colour}'>{value}</span>").format(
+                colour=theme.MUTED.name(), value=html.escape(ref.source)
+            ),
         ]
         if ref.original_source:
             lines.append(_("conformed from {value}").format(value=html.escape(ref.original_source)))
         for p in self._problems.get(ref.id, []):
-            color = "#ff6b61" if p.severity == "error" else "#f0b429"
+            color = (theme.ERROR if p.severity == "error" else theme.WARNING).name()
             lines.append(
                 _("<span style='color:{color}'>⚠ {value}</span>").format(
                     color=color, value=html.escape(problem_text(p))

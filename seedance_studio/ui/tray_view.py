@@ -67,7 +67,7 @@ class TrayDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(4, 3, -4, -3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        bg = QColor("#2b3440") if selected else (QColor("#262b32") if hovered else theme.PANEL)
+        bg = theme.CARD_SELECTED if selected else (theme.CARD_HOVER if hovered else theme.PANEL)
         painter.setPen(QPen(theme.ACCENT if selected else theme.BORDER, 1))
         painter.setBrush(bg)
         painter.drawRoundedRect(rect, 7, 7)
@@ -105,7 +105,7 @@ class TrayDelegate(QStyledItemDelegate):
         painter.setBrush(fill)
         painter.setPen(QPen(color, 1))
         painter.drawRoundedRect(chip, 5, 5)
-        painter.setPen(color.lighter(130))
+        painter.setPen(theme.kind_text_color(ref.kind))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag)
         if ref.original_source:
             painter.setFont(option.font)

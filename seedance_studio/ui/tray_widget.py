@@ -33,16 +33,15 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
+from seedance_studio.core.reference import known_extensions
 from seedance_studio.ui.icons import icon
 from seedance_studio.ui.tray_ingest import ReferenceIngest
 from seedance_studio.ui.tray_model import TrayModel
 from seedance_studio.ui.tray_view import TrayView
 from seedance_studio.ui.ui_state import ui_state_store
 
-FILE_FILTER = _(
-    "Media (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.heic *.tif *.tiff "
-    "*.mp4 *.mov *.m4v *.webm *.mkv *.avi *.mp3 *.wav *.m4a *.aac *.ogg *.flac *.opus)"
-    ";;All files (*)"
+FILE_FILTER = _("Media ({patterns});;All files (*)").format(
+    patterns=" ".join(f"*.{ext}" for ext in known_extensions())
 )
 
 DURATION_CODES = frozenset({"duration_too_long", "total_duration_too_long"})

@@ -89,7 +89,7 @@ class TrimDialog(QDialog):
         self._window = window
         self._out_follows = True
         """The out point tracks the in point (keeping the longest span) until it is edited."""
-        self.setWindowTitle(f"Trim {window.name}")
+        self.setWindowTitle(_("Trim {name}").format(name=window.name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(340)
 
@@ -159,7 +159,9 @@ class TrimDialog(QDialog):
     def _update(self) -> None:
         in_s, out_s = self.span
         self.keeps_label.setText(
-            f"Keeps {max(0.0, out_s - in_s):.1f} s of {self._window.full_s:.1f} s"
+            _("Keeps {kept:.1f} s of {full:.1f} s").format(
+                kept=max(0.0, out_s - in_s), full=self._window.full_s
+            )
         )
         problem = self.problem()
         self.hint_label.setText(problem or "")

@@ -23,6 +23,7 @@ from seedance_studio.core.provider import (
     ResultMedia,
     Running,
     StatusResult,
+    SubmissionSearch,
     Succeeded,
 )
 from seedance_studio.core.reference import Reference
@@ -107,11 +108,15 @@ class FakeProvider:
 
     async def find_submission(
         self, snapshot: CompositionSnapshot, sent_at: float
-    ) -> list[JobHandle]:
+    ) -> SubmissionSearch:
         if not self.can_find_submissions:
             raise NotImplementedError
         found, self.unanswered = self.unanswered, []
-        return [JobHandle(provider=self.id, job_id=i) for i in found]
+        return SubmissionSearch(
+            found=[JobHandle(provider=self.id, job_id=i) for i in found],
+            covers_send=True,
+            listing="the fake's whole job list",
+        )
 
     async def status(self, handle: JobHandle) -> StatusResult:
         if self.status_errors:

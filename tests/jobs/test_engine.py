@@ -197,8 +197,8 @@ async def test_rows_found_submitting_after_a_crash(
     # simulate the crash: one create was out, the other never sent; owner gone
     store.update(ids[0], create_sent_at=store.now(), lease_owner="other-host:1:x", lease_until=0)
     store.update(ids[1], create_sent_at=None, lease_owner="other-host:1:x", lease_until=0)
-    crashed._closing = True  # stop the first engine from touching the rows
-    for task in list(crashed._batches.values()):
+    crashed.tasks.closing = True  # stop the first engine from touching the rows
+    for task in list(crashed.tasks.batches.values()):
         task.cancel()
     fake.submit_delay = 0
     engine = make_engine()

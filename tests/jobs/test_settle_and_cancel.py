@@ -6,6 +6,7 @@ import pytest
 
 from seedance_studio.core.errors import ProviderError, SubmissionUnknownError
 from seedance_studio.jobs.engine import CancelNotPossibleError
+from seedance_studio.jobs.provider_policy import SETTLE_ENV
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore
 from tests.jobs.conftest import EngineMaker
@@ -83,18 +84,20 @@ async def test_an_unknown_create_that_was_made_is_found_on_resume(
 
 
 async def test_an_unknown_create_that_made_nothing_is_settled_as_not_created(
-    make_engine: EngineMaker, store: JobStore
+    make_engine: EngineMaker, store: JobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(SETTLE_ENV, "0")  # the window since the send has passed
     fake = FakeProvider(
+        provider_id="byteplus",
         can_find_submissions=True,
         submit_errors=[SubmissionUnknownError("the connection dropped", provider="shortapi")],
     )
     engine = make_engine(fake)
-    [job_id] = await engine.submit(make_snapshot())
+    [job_id] = await engine.submit(make_snapshot("byteplus"))
     await until(lambda: store.get(job_id).state is JobState.SUBMIT_UNKNOWN)
     job = await engine.check_again(job_id)
-    assert job.state is JobState.FAILED
-    assert "nothing was charged" in (job.message or "")
+    assert job.state is JobState.FAILED, job.message
+    assert (job.message or "").startswith("not created — nothing charged: the fake's whole")
     assert fake.creates == 0
 
 

@@ -145,16 +145,39 @@ async def test_fal_lost_create_is_found_in_the_request_history(
     with pytest.raises(ProviderError):
         await provider.submit(snap, urls_of(snap))
     [made] = [j for j in sim.jobs if j.request.get("prompt") == "@Image1 spins"]
-    found = await provider.find_submission(snap, sent_at)
-    assert [h.job_id for h in found] == [made.id] and made.id != unrelated.job_id
+    search = await provider.find_submission(snap, sent_at)
+    assert [h.job_id for h in search.found] == [made.id] and made.id != unrelated.job_id
     history = sim.requests("fal", "history")[0]
     assert history.query["endpoint_id"] == "bytedance/seedance-2.0/reference-to-video"
     assert history.query["expand"] == "payloads" and "start" in history.query
-    assert isinstance((await follow(provider, found[0]))[-1], Succeeded)
-    # a miss proves nothing (a queued request may not be listed yet): it is not "not created"
+    assert isinstance((await follow(provider, search.found[0]))[-1], Succeeded)
+    # a miss is reported with how far the history was read; the engine decides what it proves
     never = compose("fal", "@Image1 never sent", refs(sim, "image.png"))
-    with pytest.raises(ProviderError, match="check again later"):
-        await provider.find_submission(never, sent_at)
+    miss = await provider.find_submission(never, sent_at)
+    assert miss.found == [] and miss.covers_send
+    assert "fal's request history since" in miss.listing and "read to its end" in miss.listing
+
+
+async def test_fal_history_cut_short_by_its_pages_does_not_cover_the_send(
+    sim: Simulator, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of 1 request, 2 pages read, 3 requests listed: the send is not reached."""
+    import time
+
+    from seedance_studio.providers import fal
+
+    monkeypatch.setattr(fal, "HISTORY_PAGE_SIZE", 1)
+    monkeypatch.setattr(fal, "HISTORY_PAGES", 2)
+    provider = make_provider("fal")
+    sent_at = time.time()
+    for word in ("one", "two", "three"):
+        other = compose("fal", f"@Image1 {word}", refs(sim, "image.png"))
+        await provider.submit(other, urls_of(other))
+    never = compose("fal", "@Image1 never sent", refs(sim, "image.png"))
+    miss = await provider.find_submission(never, sent_at)
+    assert miss.found == [] and not miss.covers_send
+    assert "cut short after 2 pages: 2 requests" in miss.listing
+    assert [r.query.get("cursor") for r in sim.requests("fal", "history")] == [None, "1"]
 
 
 # -- BytePlus ---------------------------------------------------------------------------------
@@ -301,16 +324,17 @@ async def test_byteplus_lost_create_is_found_in_the_task_list(
     with pytest.raises(ProviderError):
         await provider.submit(snap, urls_of(snap))
     [made] = [j for j in sim.jobs if j.duration == 7]
-    found = await provider.find_submission(snap, sent_at)
+    found = (await provider.find_submission(snap, sent_at)).found
     assert [h.job_id for h in found] == [made.id]
     listed = sim.requests("byteplus", "list")[0]
     assert listed.query["filter.model"] == "dreamina-seedance-2-0-260128"
     # the same options sent twice: the list cannot tell them apart, so both are candidates
     [again] = await provider.submit(snap, urls_of(snap))
-    both = await provider.find_submission(snap, sent_at)
+    both = (await provider.find_submission(snap, sent_at)).found
     assert {h.job_id for h in both} == {made.id, again.job_id}
-    # the list covers every task of the last 7 days, queued ones too: a miss is a miss
+    # the list covers every task of the last 7 days, queued ones too: read to its end
     never = compose("byteplus", "@Image1", refs(sim, "image.png"), duration=12)
-    assert await provider.find_submission(never, sent_at) == []
+    miss = await provider.find_submission(never, sent_at)
+    assert miss.found == [] and miss.covers_send and "read to its end" in miss.listing
     with pytest.raises(ProviderError, match="7 days"):
         await provider.find_submission(never, sent_at - 8 * 24 * 3600)

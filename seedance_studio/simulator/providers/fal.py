@@ -355,7 +355,19 @@ class Fal(Provider):
             if payloads:
                 item["json_input"] = job.request
             items.append(item)
-        return Response.json({"items": items[:100], "next_cursor": None, "has_more": False})
+        try:
+            limit = max(1, min(100, int(ctx.req.query.get("limit") or "100")))
+            offset = max(0, int(ctx.req.query.get("cursor") or "0"))
+        except ValueError:
+            raise ApiError(400, "limit and cursor must be numbers") from None
+        more = offset + limit < len(items)
+        return Response.json(
+            {
+                "items": items[offset : offset + limit],
+                "next_cursor": str(offset + limit) if more else None,
+                "has_more": more,
+            }
+        )
 
     # -- CDN upload ---------------------------------------------------------------------------
     def initiate(self, ctx: Ctx) -> Response:
