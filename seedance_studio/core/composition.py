@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from psygnal import Signal
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from seedance_studio.core import capabilities
-from seedance_studio.core.dialects import compile_prompt
+from seedance_studio.core.dialects import Dialect, compile_prompt
+from seedance_studio.core.errors import CompositionError
 from seedance_studio.core.params import GenerationParams, switch_model, with_defaults
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference
@@ -29,21 +31,76 @@ class CompositionSnapshot(BaseModel):
     params: GenerationParams
     format: int = PROJECT_FORMAT
 
+    _read: _Reading | None = PrivateAttr(default=None)
+    """The prompt read once for these references (a keystroke's checks, count and estimate
+    all read one snapshot); `model_copy` with other references or another prompt reads anew."""
+
     def tray(self) -> ReferenceTray:
         return ReferenceTray(list(self.references))
 
+    def document(self) -> PromptDocument:
+        """The prompt bound to these references, shared by every reader of this snapshot:
+        read it, never edit it (`prompt_document` gives a copy to edit)."""
+        return self._reading().document
+
+    def reading_tray(self) -> ReferenceTray:
+        """A tray of these references, shared like `document`: read it, never edit it."""
+        return self._reading().tray
+
     def prompt_document(self, tray: ReferenceTray | None = None) -> PromptDocument:
-        return PromptDocument.from_data(self.prompt, tray or self.tray())
+        if tray is None or _same(tray.items, self.references):
+            return self.document().copy(tray)
+        return PromptDocument.from_data(self.prompt, tray)
 
     def canonical_prompt(self) -> str:
         """The prompt as the user sees it (`@Image1`)."""
-        return self.prompt_document().text
+        return self.document().text
 
-    def compiled_prompt(self) -> str:
-        """The prompt in this snapshot's provider dialect, as it is sent."""
-        tray = self.tray()
-        caps = capabilities.get(self.params.provider)
-        return compile_prompt(self.prompt_document(tray), tray, caps.dialect)
+    def compiled_prompt(self, dialect: Dialect | None = None) -> str:
+        """The prompt in `dialect` (default: this snapshot's provider's), as it is sent;
+        compiled once per dialect."""
+        if dialect is None:
+            dialect = capabilities.get(self.params.provider).dialect
+        reading = self._reading()
+        found = reading.compiled.get(dialect)
+        if found is None:
+            try:
+                found = compile_prompt(reading.document, reading.tray, dialect)
+            except CompositionError as exc:
+                found = exc
+            reading.compiled[dialect] = found
+        if isinstance(found, CompositionError):
+            raise found
+        return found
+
+    def carry(self, document: PromptDocument, tray: ReferenceTray) -> None:
+        """Keep `document` (a detached copy that already reads as this snapshot's prompt
+        bound to `tray`) instead of reading the prompt's data again."""
+        self._read = _Reading(self.references, self.prompt, document, tray)
+
+    def _reading(self) -> _Reading:
+        read = self._read
+        if read is None or read.prompt is not self.prompt or not _same(read.refs, self.references):
+            tray = self.tray()
+            read = _Reading(
+                self.references, self.prompt, PromptDocument.from_data(self.prompt, tray), tray
+            )
+            self._read = read
+        return read
+
+
+@dataclass
+class _Reading:
+    refs: Sequence[Reference]
+    prompt: dict[str, Any]
+    document: PromptDocument
+    tray: ReferenceTray
+    compiled: dict[Dialect, str | CompositionError] = field(default_factory=dict)
+
+
+def _same(a: Sequence[Reference], b: Sequence[Reference]) -> bool:
+    """The very same reference objects, in order (references are immutable)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def memory_key(provider: str, model: str | None = None) -> str:
@@ -90,6 +147,8 @@ class Composition:
         self.prompt = prompt or PromptDocument()
         self._params = params
         self._remembered: dict[str, GenerationParams] = dict(remembered or {})
+        self._snapshot: CompositionSnapshot | None = None
+        self._snapshot_version = -1
         self._remember(params)
         self.tray.changed.connect(self._on_tray_changed)
         self.prompt.changed.connect(self.changed.emit)
@@ -166,9 +225,24 @@ class Composition:
         self.changed.emit()
 
     def snapshot(self) -> CompositionSnapshot:
-        return CompositionSnapshot(
-            references=list(self.tray.items), prompt=self.prompt.to_data(), params=self._params
+        """The composition as it is now; the same object until something changes, so the
+        checks, the count and the estimate of one keystroke share one reading of it."""
+        items = self.tray.items
+        last = self._snapshot
+        if (
+            last is not None
+            and self._snapshot_version == self.prompt.version
+            and last.params is self._params
+            and _same(last.references, items)
+        ):
+            return last
+        snap = CompositionSnapshot(
+            references=list(items), prompt=self.prompt.to_data(), params=self._params
         )
+        if self.prompt.synced_to(self.tray):
+            snap.carry(self.prompt.copy(), self.tray.copy())
+        self._snapshot, self._snapshot_version = snap, self.prompt.version
+        return snap
 
     def to_project(self) -> dict[str, Any]:
         """A JSON-able project; it holds no keys (there are none in a composition)."""

@@ -59,32 +59,49 @@ def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect
     """
     tags = tray.tags()
     counts = {kind: len(tray.of_kind(kind)) for kind in MediaKind}
+    written: dict[str, str] = {}
+    """Each reference's tag in the dialect, written once (a long prompt mentions each often)."""
     pieces: list[str] = []
     cursor = 0
+    text = prompt.text
     for mention in prompt.mentions:
-        tag = tags.get(mention.ref_id)
-        if mention.dangling or tag is None:
+        word = written.get(mention.ref_id)
+        if word is None:
+            tag = tags.get(mention.ref_id)
+            if mention.dangling or tag is None:
+                raise CompositionError(
+                    f"the prompt mentions {mention.last_tag}, which was removed from the tray"
+                )
+            word = written[mention.ref_id] = tag_in_dialect(tag, dialect, counts)
+        elif mention.dangling:
             raise CompositionError(
                 _("the prompt mentions {tag}, which was removed from the tray").format(
                     tag=mention.last_tag
                 )
             )
-        pieces.append(prompt.text[cursor : mention.start])
-        pieces.append(tag_in_dialect(tag, dialect, counts))
+        pieces.append(text[cursor : mention.start])
+        pieces.append(word)
         cursor = mention.end
-    pieces.append(prompt.text[cursor:])
+    pieces.append(text[cursor:])
     return normalise_prompt("".join(pieces))
 
 
 _RUNS_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_PUNCTUATION = ",.;:!?)]"
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t\u00a0]+([,.;:!?)\]])")
 
 
 def normalise_prompt(text: str) -> str:
     """The prompt as it is sent: trimmed, one space between words, none before punctuation,
     line breaks kept (each line trimmed). What the sidecar records is this text."""
+    text = text.strip()
+    if "\t" in text or "\u00a0" in text:
+        text = text.replace("\t", " ")
+    elif "  " not in text and not any(f" {p}" in text for p in _PUNCTUATION):
+        # Nothing to collapse or pull in (a prompt as typed, usually): only the lines' ends.
+        return "\n".join(line.strip() for line in text.splitlines())
     lines = []
-    for line in text.strip().splitlines():
-        line = _RUNS_OF_SPACES.sub(" ", line.replace("\t", " "))
+    for line in text.splitlines():
+        line = _RUNS_OF_SPACES.sub(" ", line)
         lines.append(_SPACE_BEFORE_PUNCTUATION.sub(r"\1", line).strip())
     return "\n".join(lines)

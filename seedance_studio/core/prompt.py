@@ -8,12 +8,14 @@ dangling marker that no longer looks like a tag, so it can never be re-read as a
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from psygnal import Signal
 
-from seedance_studio.core.tags import Tag, find_tag_mentions
+from seedance_studio.core.reference import Reference
+from seedance_studio.core.tags import STARTS, Tag, TagMatch, find_tag_mentions, rescan
 from seedance_studio.core.tray import ReferenceTray
 
 
@@ -22,9 +24,9 @@ def dangling_text(last_tag: str) -> str:
     return f"@(removed {last_tag})"
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A span of the prompt text bound to one reference."""
+class Mention(NamedTuple):
+    """A span of the prompt text bound to one reference (a tuple: every keystroke shifts the
+    mentions after it, and a frozen dataclass costs microseconds each to copy)."""
 
     start: int
     end: int
@@ -54,8 +56,45 @@ class PromptDocument:
     def __init__(self, text: str = "", tray: ReferenceTray | None = None) -> None:
         self._text = ""
         self._mentions: list[Mention] = []
+        self._found: list[TagMatch] = []
+        """Every mention-like run of the text, kept up to date by each edit (an edit rescans
+        only around itself)."""
+        self._bound_to: tuple[ReferenceTray | None, tuple[Reference, ...]] = (None, ())
+        """The tray (and its items) every run was last bound against."""
+        self._synced_with: tuple[ReferenceTray | None, tuple[Reference, ...]] = (None, ())
+        """The tray (and its items) the mentions were last synced with."""
+        self._unsynced = False
+        """A mention was bound as typed (`[Image 2]`), not as its tag reads."""
+        self._version = 0
+        self._unknown: tuple[int, list[tuple[int, int, Tag]]] = (-1, [])
         if text:
             self.set_text(text, tray or ReferenceTray())
+
+    @property
+    def version(self) -> int:
+        """Counts changes: equal versions of one document hold the same text and mentions."""
+        return self._version
+
+    def synced_to(self, tray: ReferenceTray) -> bool:
+        """Whether the text already reads as `sync(tray)` would write it: synced with these
+        very items since, and no mention bound as typed (a pasted `[Image 2]` keeps its
+        text until the tray next changes)."""
+        return not self._unsynced and self._synced_with == (tray, tray.items)
+
+    def copy(self, tray: ReferenceTray | None = None) -> PromptDocument:
+        """A detached copy (no listeners), as a snapshot keeps it; given a `tray` holding the
+        very same items, the copy counts as bound and synced to that tray."""
+        doc = PromptDocument()
+        doc._text, doc._mentions, doc._found = self._text, list(self._mentions), list(self._found)
+        doc._bound_to, doc._version, doc._unknown = self._bound_to, self._version, self._unknown
+        doc._synced_with, doc._unsynced = self._synced_with, self._unsynced
+        if tray is not None:
+            items = tray.items
+            if _same_items(self._bound_to[1], items):
+                doc._bound_to = (tray, items)
+            if _same_items(self._synced_with[1], items):
+                doc._synced_with = (tray, items)
+        return doc
 
     @property
     def text(self) -> str:
@@ -83,7 +122,11 @@ class PromptDocument:
         """Replace everything, binding every tag-like run to the tray's current items."""
         self._text = text
         self._mentions = []
+        self._unsynced = False
+        self._rescan_all()
         self._bind_plain(tray)
+        self._synced_with = (tray, tray.items)
+        self._touch()
         self.changed.emit()
 
     def apply_edit(self, position: int, removed: int, inserted: str, tray: ReferenceTray) -> None:
@@ -96,15 +139,33 @@ class PromptDocument:
             raise ValueError("edit outside the text")
         end = position + removed
         delta = len(inserted) - removed
-        kept: list[Mention] = []
-        for m in self._mentions:
-            if m.end < position or (m.end == position and not _continues_tag(inserted)):
-                kept.append(m)
-            elif m.start >= end:
-                kept.append(replace(m, start=m.start + delta, end=m.end + delta))
-        self._text = self._text[:position] + inserted + self._text[end:]
+        mentions = self._mentions
+        # Sorted and disjoint: those ending before the edit stay, those from its end on move.
+        before = bisect.bisect_left(mentions, position, key=_end)
+        after = bisect.bisect_left(mentions, end, lo=before, key=_start)
+        kept = mentions[:before]
+        for m in mentions[before:after]:
+            if m.end == position and not _continues_tag(inserted):
+                kept.append(m)  # typing right after a mention, not extending its number
+        kept += _shifted(mentions[after:], delta)
+        old = self._text
+        self._text = old[:position] + inserted + old[end:]
         self._mentions = kept
-        self._bind_plain(tray)
+        if self._bound_to != (tray, tray.items):
+            self._rescan_all()
+            self._bind_plain(tray)
+        else:
+            # Runs that start before the last run-start character ahead of the edit cannot
+            # read into it; runs from the edit's end on only move. Only between is read again.
+            lo = max(old.rfind(c, 0, position) for c in STARTS)
+            lo = position if lo < 0 else lo
+            found = self._found
+            first = bisect.bisect_left(found, lo, key=_start)
+            after = bisect.bisect_left(found, end, lo=first, key=_start)
+            fresh = rescan(self._text, lo, position + len(inserted))
+            self._found = found[:first] + fresh + _moved(found[after:], delta)
+            self._bind_plain(tray, fresh)
+        self._touch()
         self.changed.emit()
 
     def set_text_diff(self, new_text: str, tray: ReferenceTray) -> None:
@@ -144,11 +205,7 @@ class PromptDocument:
         inserted = text + spacer
         delta = len(inserted) - replace_chars
         kept = [m for m in self._mentions if m.end <= start]
-        kept += [
-            replace(m, start=m.start + delta, end=m.end + delta)
-            for m in self._mentions
-            if m.start >= position
-        ]
+        kept += _shifted([m for m in self._mentions if m.start >= position], delta)
         kept.append(
             Mention(
                 start,
@@ -158,9 +215,12 @@ class PromptDocument:
                 last_name=tray.get(ref_id).display_name,
             )
         )
-        kept.sort(key=lambda m: m.start)
+        kept.sort(key=_start)
         self._text = self._text[:start] + inserted + self._text[position:]
         self._mentions = kept
+        self._rescan_all()
+        self._bind_plain(tray)
+        self._touch()
         self.changed.emit()
         return start + len(inserted)
 
@@ -184,10 +244,10 @@ class PromptDocument:
                 updated = (
                     m
                     if (m.last_tag, m.dangling, m.last_name) == (tag.canonical, False, name)
-                    else replace(m, last_tag=tag.canonical, dangling=False, last_name=name)
+                    else m._replace(last_tag=tag.canonical, dangling=False, last_name=name)
                 )  # no copy per key
             else:
-                wanted, updated = dangling_text(m.last_tag), replace(m, dangling=True)
+                wanted, updated = dangling_text(m.last_tag), m._replace(dangling=True)
             current = self._text[m.start : m.end]
             pieces.append(self._text[cursor : m.start])
             pieces.append(wanted)
@@ -198,13 +258,17 @@ class PromptDocument:
             shift += len(wanted) - len(current)
             moved = (new_start, new_start + len(wanted)) != (updated.start, updated.end)
             new_mentions.append(
-                replace(updated, start=new_start, end=new_start + len(wanted)) if moved else updated
+                updated._replace(start=new_start, end=new_start + len(wanted)) if moved else updated
             )
         pieces.append(self._text[cursor:])
         old_count = len(self._mentions)
         self._text = "".join(pieces)
         self._mentions = new_mentions
+        self._unsynced = False
+        self._rescan_all()
         self._bind_plain(tray)
+        self._synced_with = (tray, tray.items)
+        self._touch()
         if edits or len(self._mentions) != old_count:
             self.changed.emit()
         return edits
@@ -216,6 +280,7 @@ class PromptDocument:
         if tag is None or mention not in self._mentions:
             raise KeyError(ref_id)
         self._replace_span(
+            tray,
             mention,
             tag.mention,
             Mention(
@@ -236,10 +301,16 @@ class PromptDocument:
             mention.start == 0 or self._text[mention.start - 1] == " "
         ):
             end += 1
-        self._replace_span(replace(mention, end=end), "", None, drop=mention)
+        self._replace_span(None, mention._replace(end=end), "", None, drop=mention)
 
     def _replace_span(
-        self, mention: Mention, text: str, new: Mention | None, *, drop: Mention | None = None
+        self,
+        tray: ReferenceTray | None,
+        mention: Mention,
+        text: str,
+        new: Mention | None,
+        *,
+        drop: Mention | None = None,
     ) -> None:
         old = drop or mention
         delta = len(text) - (mention.end - mention.start)
@@ -249,23 +320,34 @@ class PromptDocument:
                 if new is not None:
                     kept.append(new)
             elif m.start >= mention.end:
-                kept.append(replace(m, start=m.start + delta, end=m.end + delta))
+                kept += _shifted([m], delta)
             else:
                 kept.append(m)
         self._text = self._text[: mention.start] + text + self._text[mention.end :]
         self._mentions = kept
+        self._rescan_all()
+        bound = self._bound_to[0] if tray is None else tray
+        if bound is not None:
+            self._bind_plain(bound)
+        self._touch()
         self.changed.emit()
 
     # -- reading -----------------------------------------------------------------------------
 
     def unknown_tags(self) -> list[tuple[int, int, Tag]]:
-        """Tag-like runs that are not bound: they name an item the tray does not have."""
-        overlaps = self._overlap_test()
-        return [
-            (t.start, t.end, t.tag)
-            for t in find_tag_mentions(self._text)
-            if not overlaps(t.start, t.end)
-        ]
+        """Tag-like runs that are not bound: they name an item the tray does not have (read
+        once per version: validation and the highlighter both ask on every keystroke)."""
+        version, unknown = self._unknown
+        if version != self._version:
+            overlaps = self._overlap_test()
+            bound = {m.start for m in self._mentions}  # a bound run starts where its mention does
+            unknown = [
+                (t.start, t.end, t.tag)
+                for t in self._found
+                if t.start not in bound and not overlaps(t.start, t.end)
+            ]
+            self._unknown = (self._version, unknown)
+        return list(unknown)
 
     def to_data(self) -> dict[str, object]:
         """A JSON-able form for project files and the job store."""
@@ -319,6 +401,9 @@ class PromptDocument:
         document follow, as when a past take is loaded as the composition."""
         saved = PromptDocument.from_data(data, tray)
         self._text, self._mentions = saved._text, list(saved._mentions)
+        self._found, self._bound_to = saved._found, saved._bound_to
+        self._synced_with, self._unsynced = saved._synced_with, saved._unsynced
+        self._touch()
         self.changed.emit()
 
     # -- internals ---------------------------------------------------------------------------
@@ -336,13 +421,23 @@ class PromptDocument:
 
         return overlaps
 
-    def _bind_plain(self, tray: ReferenceTray) -> None:
-        """Bind every unbound tag-like run whose tag the tray has now."""
+    def _touch(self) -> None:
+        self._version += 1
+
+    def _rescan_all(self) -> None:
+        self._found = find_tag_mentions(self._text)
+
+    def _bind_plain(self, tray: ReferenceTray, runs: Sequence[TagMatch] | None = None) -> None:
+        """Bind every unbound tag-like run (of `runs`, by default all of them) whose tag the
+        tray has now; afterwards every run the tray can name is bound or covered."""
+        self._bound_to = (tray, tray.items)
+        if runs is not None and not runs:
+            return
         added = False
         # Runs found in one scan never overlap each other, so testing against the mentions
         # as they were before this loop is enough.
         overlaps = self._overlap_test()
-        for found in find_tag_mentions(self._text):
+        for found in self._found if runs is None else runs:
             if overlaps(found.start, found.end):
                 continue
             ref = tray.find(found.tag)
@@ -353,9 +448,40 @@ class PromptDocument:
                     found.start, found.end, ref.id, found.tag.canonical, last_name=ref.display_name
                 )
             )
+            if self._text[found.start : found.end] != found.tag.mention:
+                self._unsynced = True
             added = True
         if added:
-            self._mentions.sort(key=lambda m: m.start)
+            self._mentions.sort(key=_start)
+
+
+def _same_items(a: tuple[Reference, ...], b: tuple[Reference, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _start(item: Mention | TagMatch) -> int:
+    return item.start
+
+
+def _end(item: Mention) -> int:
+    return item.end
+
+
+_new = tuple.__new__
+
+
+def _shifted(mentions: list[Mention], delta: int) -> list[Mention]:
+    """`mentions` moved by `delta` characters (built as tuples directly: a keystroke moves
+    every mention after it)."""
+    if delta == 0:
+        return mentions
+    return [_new(Mention, (a + delta, b + delta, c, d, e, f)) for a, b, c, d, e, f in mentions]
+
+
+def _moved(runs: list[TagMatch], delta: int) -> list[TagMatch]:
+    if delta == 0:
+        return runs
+    return [_new(TagMatch, (a + delta, b + delta, t)) for a, b, t in runs]
 
 
 def _name(tray: ReferenceTray, ref_id: str) -> str:

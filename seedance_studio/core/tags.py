@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from seedance_studio.core.media_facts import MediaKind
 
@@ -43,13 +44,30 @@ The optional space is a single one, so `@ image` at a line end does not swallow 
 """
 
 
-@dataclass(frozen=True)
-class TagMatch:
-    """A mention-like run of text found in a prompt."""
+class TagMatch(NamedTuple):
+    """A mention-like run of text found in a prompt (a tuple: a keystroke re-reads a hundred
+    of them, and a frozen dataclass costs a microsecond each to build)."""
 
     start: int
     end: int
     tag: Tag
+
+
+_KIND_OF = {k.value: k for k in MediaKind}
+STARTS = "@["
+"""Every mention-like run starts with one of these and holds no other: each run is decided by
+the text from its first character on, which is what lets an edit rescan only around itself."""
+
+
+@functools.lru_cache(maxsize=512)
+def _tag(kind: str, number: str) -> Tag:
+    return Tag(_KIND_OF[kind.lower()], int(number))
+
+
+def _match(m: re.Match[str]) -> TagMatch:
+    kind = m.group("kind") or m.group("bkind")
+    num = m.group("num") or m.group("bnum")
+    return TagMatch(m.start(), m.end(), _tag(kind, num))
 
 
 def find_tag_mentions(text: str) -> list[TagMatch]:
@@ -61,9 +79,18 @@ def find_tag_mentions(text: str) -> list[TagMatch]:
 def _scan(text: str) -> tuple[TagMatch, ...]:
     """One scan per text: a keystroke reads the same prompt several times (binding, the
     snapshot's document, validation); the matches are immutable."""
+    return tuple(_match(m) for m in MENTION_PATTERN.finditer(text))
+
+
+def rescan(text: str, start: int, stop: int) -> list[TagMatch]:
+    """The runs of `text` that begin in [start, stop); `start` must be 0 or a run's possible
+    first character (see STARTS), so no run is entered half-way."""
     found: list[TagMatch] = []
-    for m in MENTION_PATTERN.finditer(text):
-        kind = m.group("kind") or m.group("bkind")
-        num = m.group("num") or m.group("bnum")
-        found.append(TagMatch(m.start(), m.end(), Tag(MediaKind(kind.lower()), int(num))))
-    return tuple(found)
+    pos = start
+    while pos < stop:
+        m = MENTION_PATTERN.search(text, pos)
+        if m is None or m.start() >= stop:
+            break
+        found.append(_match(m))
+        pos = m.end()
+    return found

@@ -42,6 +42,12 @@ class ReferenceTray:
             self._check_new(ref)
             self._items.append(ref)
 
+    def copy(self) -> ReferenceTray:
+        """The same items in a new tray (no listeners; no need to check them again)."""
+        tray = ReferenceTray()
+        tray._items = list(self._items)
+        return tray
+
     def __iter__(self) -> Iterator[Reference]:
         return iter(tuple(self._items))
 

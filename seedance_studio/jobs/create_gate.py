@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.store import JobStore
 from seedance_studio.providers.rate_limits import RateLimits
 
@@ -67,7 +68,7 @@ class CreateGate:
         limits = self.limits_for(provider)
         lock = self._locks.setdefault(provider, asyncio.Lock())
         if lock.locked() and on_wait:
-            on_wait("waiting for its turn to be sent")
+            on_wait(_("waiting for its turn to be sent"))
         async with lock:
             while True:
                 now = self._store.now()
@@ -85,9 +86,11 @@ class CreateGate:
                     return
                 if on_wait:
                     on_wait(
-                        f"waiting for a free slot ({active} of {limits.max_unfinished} in use)"
+                        _("waiting for a free slot ({active} of {most} in use)").format(
+                            active=active, most=limits.max_unfinished
+                        )
                         if limits.max_unfinished is not None and active >= limits.max_unfinished
-                        else "waiting for the rate limit"
+                        else _("waiting for the rate limit")
                     )
                 self.slot_freed.clear()
                 with contextlib.suppress(TimeoutError):

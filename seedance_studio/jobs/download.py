@@ -25,9 +25,9 @@ from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
 from seedance_studio.core.params import with_defaults
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
-from seedance_studio.jobs import transfer
 from seedance_studio.jobs.store import JobRecord, dumps
-from seedance_studio.jobs.transfer import Answer, Hasher
+from seedance_studio.providers import transfer
+from seedance_studio.providers.transfer import Answer, Hasher
 
 if TYPE_CHECKING:
     import httpx
@@ -202,13 +202,13 @@ async def fetch(
 
     A 206 answer appends; a 200 answer (server ignored Range) starts over. The download is
     complete only when the size matches the server's total; a short read is a drop. On the
-    network the body streams in a worker thread (jobs/transfer.py, the line rate); a client
+    network the body streams in a worker thread (providers/transfer.py, the line rate); a client
     with its own transport (a test's, an app's mock) is read through that client instead.
     """
     import httpx  # loaded with the first download, not at start-up
 
     part.parent.mkdir(parents=True, exist_ok=True)
-    threaded = _on_the_network(http)
+    threaded = transfer.on_the_network(http)
     kinds = accepted or ACCEPTED_TYPES
     hasher = Hasher()
     last_error: Exception | None = None
@@ -237,13 +237,6 @@ async def fetch(
             wait = step.wait if step is not None and step.wait is not None else _backoff(attempt)
             await sleep(wait)
     raise DownloadError(f"download of {url} kept failing: {last_error}")
-
-
-def _on_the_network(http: httpx.AsyncClient) -> bool:
-    """Whether `http` sends through httpx's own network transport (then a thread may too)."""
-    import httpx
-
-    return type(getattr(http, "_transport", None)) is httpx.AsyncHTTPTransport
 
 
 async def _attempt_httpx(

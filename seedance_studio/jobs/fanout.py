@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.quotes import Quote, quote
 
 if TYPE_CHECKING:
@@ -68,12 +69,15 @@ class FanoutPlan:
         ready = self.ready
         providers = len({q.provider for q in ready})
         jobs = self.job_count
-        text = (
-            f"{jobs} job{'s' if jobs != 1 else ''} on {providers} "
-            f"provider{'s' if providers != 1 else ''}, at most ${self.total_usd:.2f}"
-        )
+        text = ngettext(
+            "{jobs} job on {providers} provider(s), at most {amount}",
+            "{jobs} jobs on {providers} provider(s), at most {amount}",
+            jobs,
+        ).format(jobs=jobs, providers=providers, amount=f"${self.total_usd:.2f}")
         if self.unpriced:
-            text += f" + {', '.join(q.name for q in self.unpriced)} (no published price)"
+            text += _(" + {names} (no published price)").format(
+                names=", ".join(q.name for q in self.unpriced)
+            )
         return text
 
 

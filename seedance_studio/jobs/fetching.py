@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from seedance_studio.core.errors import MediaError, NotFoundError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import ResultMedia, StatusResult, Succeeded
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs.pool import ProviderPool
@@ -49,7 +50,7 @@ class Fetcher:
     async def fetch(self, job: JobRecord) -> None:
         if not job.results:
             self.writer.move(
-                job.id, Event.NO_RESULT, message="the provider reported success without a result"
+                job.id, Event.NO_RESULT, message=_("the provider reported success without a result")
             )
             return
         final = (
@@ -78,7 +79,7 @@ class Fetcher:
                 Event.FETCH_FAILED,
                 error_type=type(exc).__name__,
                 next_poll_at=self.store.now() + RETRY_LATER_S,
-                message=f"download failed: {exc} (download again to retry)",
+                message=_("download failed: {error} (download again to retry)").format(error=exc),
             )
             return
         record = self.store.get(job.id)
@@ -100,7 +101,7 @@ class Fetcher:
             await asyncio.to_thread(dl.adopt_local, Path(media.path), target)
             return None
         if not media.url:
-            raise SeedanceError("the result has neither a URL nor a file")
+            raise SeedanceError(_("the result has neither a URL nor a file"))
         part = dl.part_path(target)
         last = [0.0]
 

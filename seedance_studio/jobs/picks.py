@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.store import JobStore
 
 
@@ -16,8 +17,8 @@ def mark_pick(store: JobStore, job_id: int, among: Iterable[int] = ()) -> None:
     for other in among:
         if other != job_id and store.find(other) is not None:
             store.update(other, pick=False)
-    store.update(job_id, pick=True, event="marked as the pick")
+    store.update(job_id, pick=True, event=_("marked as the pick"))
 
 
 def clear_pick(store: JobStore, job_id: int) -> None:
-    store.update(job_id, pick=False, event="pick cleared")
+    store.update(job_id, pick=False, event=_("pick cleared"))

@@ -16,6 +16,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
+from seedance_studio.core.i18n import _
 from seedance_studio.resources import resource_dir
 
 SETTLE_ENV = "SEEDANCE_UNKNOWN_SETTLE_S"
@@ -83,11 +84,13 @@ def needs_confirmation(provider_id: str, variants: int, total_usd: Decimal | Non
 
 def confirmation_text(provider_name: str, variants: int, total_usd: Decimal | None) -> str:
     total = (
-        f"about ${total_usd:.2f} in all"
+        _("about {amount} in all").format(amount=f"${total_usd:.2f}")
         if total_usd is not None
-        else "no published price, so the total is unknown"
+        else _("no published price, so the total is unknown")
     )
-    return f"{variants} generations on {provider_name}: {total}"
+    return _("{count} generations on {provider}: {total}").format(
+        count=variants, provider=provider_name, total=total
+    )
 
 
 def dashboard_advice(

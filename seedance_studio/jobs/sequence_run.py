@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import switch_model
 from seedance_studio.core.sequence import Sequence, shots_to_generate
 
@@ -59,8 +60,12 @@ class SequenceSubmitError(SeedanceError):
     """Some shots could not be sent; `sequence` holds the takes of those that were."""
 
     def __init__(self, sequence: Sequence, failures: list[tuple[str, BaseException]]) -> None:
-        labels = ", ".join(sequence.shot(s).label(sequence.index(s)) for s, _ in failures)
+        labels = ", ".join(sequence.shot(s).label(sequence.index(s)) for s, _exc in failures)
         first = failures[0][1]
-        super().__init__(f"{len(failures)} shot(s) not sent ({labels}): {first}")
+        super().__init__(
+            _("{count} shot(s) not sent ({shots}): {error}").format(
+                count=len(failures), shots=labels, error=first
+            )
+        )
         self.sequence = sequence
         self.failures = failures

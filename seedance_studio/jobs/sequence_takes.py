@@ -14,6 +14,7 @@ from pathlib import Path
 
 from seedance_studio.core import paths
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import redact
 from seedance_studio.core.sequence import PlayItem, Sequence, playlist
 from seedance_studio.jobs.states import JobState
@@ -115,7 +116,7 @@ def export_sequence(
     played = {i.shot_id for i in items}
     missing = tuple(s.label(n) for n, s in enumerate(seq.shots) if s.id not in played)
     if not items:
-        raise MediaError(name, "no shot has a picked take or an animatic on disk to export")
+        raise MediaError(name, _("no shot has a picked take or an animatic on disk to export"))
     clips = []
     for item in items:
         job = takes.record(item.job_id)

@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 
 
 class NewerStoreError(SeedanceError):
@@ -19,9 +20,11 @@ class NewerStoreError(SeedanceError):
 
     def __init__(self, path: Path, found: int, known: int) -> None:
         super().__init__(
-            f"{path} was written by a newer Seedance Studio (job database version {found}; "
-            f"this one reads up to {known}): update the app, or point SEEDANCE_STUDIO_HOME at "
-            f"another folder"
+            _(
+                "{path} was written by a newer Seedance Studio (job database version {found}; "
+                "this one reads up to {known}): update the app, or point {variable} at "
+                "another folder"
+            ).format(path=path, found=found, known=known, variable="SEEDANCE_STUDIO_HOME")
         )
         self.path = path
 
@@ -30,8 +33,8 @@ def _free_text(path: Path) -> str:
     try:
         free = shutil.disk_usage(path.parent if path.parent.exists() else Path.home()).free
     except OSError:
-        return "free some space"
-    return f"{free / 1e6:.0f} MB are free; free at least 50 MB"
+        return _("free some space")
+    return _("{free} MB are free; free at least 50 MB").format(free=f"{free / 1e6:.0f}")
 
 
 def describe_store_error(exc: BaseException, path: Path) -> str | None:
@@ -39,21 +42,27 @@ def describe_store_error(exc: BaseException, path: Path) -> str | None:
     text = str(exc).lower()
     if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         if "locked" in text or "busy" in text:
-            return (
-                f"the job database {path} is locked: another seedance or Seedance Studio "
-                f"process is writing to it; wait for it or close it, then run again"
-            )
+            return _(
+                "the job database {path} is locked: another seedance or Seedance Studio "
+                "process is writing to it; wait for it or close it, then run again"
+            ).format(path=path)
         if "full" in text:
-            return f"the disk holding {path} is full: {_free_text(path)}, then run again"
-        if "malformed" in text or "not a database" in text:
-            return (
-                f"the job database {path} is damaged: move it aside (your videos in the "
-                f"library are kept), then run again"
+            return _("the disk holding {path} is full: {free}, then run again").format(
+                path=path, free=_free_text(path)
             )
+        if "malformed" in text or "not a database" in text:
+            return _(
+                "the job database {path} is damaged: move it aside (your videos in the "
+                "library are kept), then run again"
+            ).format(path=path)
         if "readonly" in text or "unable to open" in text:
-            return f"the job database {path} cannot be written: check the folder's permissions"
-        return f"the job database {path} failed: {exc}"
+            return _(
+                "the job database {path} cannot be written: check the folder's permissions"
+            ).format(path=path)
+        return _("the job database {path} failed: {error}").format(path=path, error=exc)
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = exc.filename or path
-        return f"the disk holding {where} is full: {_free_text(Path(str(where)))}, then run again"
+        return _("the disk holding {path} is full: {free}, then run again").format(
+            path=where, free=_free_text(Path(str(where)))
+        )
     return None

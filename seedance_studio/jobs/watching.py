@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from seedance_studio.core.errors import AuthError, NotFoundError, RateLimitedError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import (
     INTERRUPTED_CODE,
     Failed,
@@ -168,7 +169,9 @@ def before_poll(
     # finished meanwhile (or be a local render to start again).
     start = job.submitted_at or job.created_at
     if polled and now - start > timeout_s:
-        return TimeOut(f"unfinished after {wait_text(timeout_s)}: check again or cancel")
+        return TimeOut(
+            _("unfinished after {wait}: check again or cancel").format(wait=wait_text(timeout_s))
+        )
     return Poll()
 
 

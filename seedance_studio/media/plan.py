@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from seedance_studio.core.capabilities import KindLimits, Limits, ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
+from seedance_studio.core.i18n import _
 from seedance_studio.core.limit_rules import (
     Convert,
     Reencode,
@@ -119,14 +120,16 @@ def _plan_from(
     end = full if out_point_s is None else min(out_point_s, full)
     if in_point_s >= end - 0.5:
         raise ValueError(
-            f"the in point {in_point_s:g} s leaves less than half a second of {ref.display_name}"
+            _("the in point {point} s leaves less than half a second of {name}").format(
+                point=f"{in_point_s:g}", name=ref.display_name
+            )
         )
     rest = ref.facts.model_copy(update={"duration_s": round(end - in_point_s, 3)})
     part = ref.model_copy(update={"facts": rest})
     plan = plan_conform(part, limits, others)
-    reasons = [f"start at {in_point_s:g} s"] if in_point_s > 0 else []
+    reasons = [_("start at {point} s").format(point=f"{in_point_s:g}")] if in_point_s > 0 else []
     if out_point_s is not None:
-        reasons.append(f"end at {out_point_s:g} s")
+        reasons.append(_("end at {point} s").format(point=f"{out_point_s:g}"))
     if plan is None:
         plan = plan_for(ref.id, ref.kind, rest, limits.for_kind(ref.kind), None, None, force=True)
         assert plan is not None
@@ -248,31 +251,54 @@ def _reason(v: Violation, facts: MediaFacts, kl: KindLimits) -> str:
     """One phrase per violation: what the copy changes, and which limit makes it."""
     target = v.target
     if isinstance(target, Convert):
-        return f"convert {facts.format.upper()} to {target.format.upper()}"
+        return _("convert {source} to {target}").format(
+            source=facts.format.upper(), target=target.format.upper()
+        )
     if isinstance(target, Reencode):
         source = facts.video_codec if target.stream == "video" else facts.audio_codec
         codec = "H.264" if target.codec == "h264" else target.codec.upper()
-        return f"re-encode {source} {'video' if target.stream == 'video' else 'sound'} as {codec}"
+        text = (
+            _("re-encode {source} video as {codec}")
+            if target.stream == "video"
+            else _("re-encode {source} sound as {codec}")
+        )
+        return text.format(source=source, codec=codec)
     if isinstance(target, Trim):
         why = (
-            f"the {kl.max_duration_s:g} s per-file limit"
+            _("the {limit} s per-file limit").format(limit=f"{kl.max_duration_s:g}")
             if v.field == "max_duration_s"
-            else f"the combined {kl.max_total_duration_s:g} s limit"
+            else _("the combined {limit} s limit").format(limit=f"{kl.max_total_duration_s:g}")
         )
         keep = max(0.5, math.floor((target.seconds - TRIM_MARGIN_S) * 100) / 100)
-        return f"trim {facts.duration_s or 0.0:.1f} s to {keep:.1f} s ({why})"
+        return _("trim {length} s to {keep} s ({why})").format(
+            length=f"{facts.duration_s or 0.0:.1f}", keep=f"{keep:.1f}", why=why
+        )
     if isinstance(target, Scale):
-        more = "more" if v.field == "max_pixels" else "fewer"
-        return (
-            f"scale {facts.width}×{facts.height} to {target.width}×{target.height} "
-            f"({facts.width}×{facts.height} has {more} than {v.limit:,} pixels)"
+        text = (
+            _("scale {size} to {target} ({size} has more than {limit} pixels)")
+            if v.field == "max_pixels"
+            else _("scale {size} to {target} ({size} has fewer than {limit} pixels)")
+        )
+        limit = f"{v.limit:,}" if isinstance(v.limit, int | float) else str(v.limit)
+        return text.format(
+            size=f"{facts.width}×{facts.height}",
+            target=f"{target.width}×{target.height}",
+            limit=limit,
         )
     if isinstance(target, Retime):
-        verb = "raise" if v.field == "min_fps" else "lower"
-        return f"{verb} {facts.fps:g} fps to {target.fps:g} fps"
+        text = (
+            _("raise {fps} fps to {target} fps")
+            if v.field == "min_fps"
+            else _("lower {fps} fps to {target} fps")
+        )
+        return text.format(fps=f"{facts.fps:g}", target=f"{target.fps:g}")
     if isinstance(target, Shrink):
-        verb = "recompress" if v.kind is MediaKind.IMAGE else "shrink"
-        return f"{verb} {_mb(facts.size_bytes)} under {_mb(target.max_bytes)}"
+        text = (
+            _("recompress {size} under {limit}")
+            if v.kind is MediaKind.IMAGE
+            else _("shrink {size} under {limit}")
+        )
+        return text.format(size=_mb(facts.size_bytes), limit=_mb(target.max_bytes))
     return v.code
 
 

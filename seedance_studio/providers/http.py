@@ -250,7 +250,8 @@ class Transport:
     async def sleep(self, seconds: float) -> None:
         await self._sleep(seconds)
 
-    def network_error(self, exc: httpx.HTTPError, what: str) -> NetworkError:
+    def network_error(self, exc: Exception, what: str) -> NetworkError:
+        """A failure on the way (httpx's, or a worker thread's OSError), told once."""
         detail = redact(str(exc) or type(exc).__name__, self._secrets())
         log.warning("%s: %s (%s)", self.provider, what, detail)
         return NetworkError(f"{self.provider}: {what} ({detail})", provider=self.provider)

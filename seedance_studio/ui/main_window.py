@@ -373,6 +373,9 @@ class MainWindow(QMainWindow):
         already on its way (a double-click or a second Ctrl+Enter must not pay twice)."""
         if self._sending:
             return None
+        # The verdict Generate follows is read afresh, never a cached one (the live checks
+        # keep the references' findings while only the prompt changes).
+        self.checks.recompute(fresh=True)
         blocked = self.submit_bar.blocked_reason()
         if blocked is not None:
             # Ctrl+Enter on a blocked composition: say why, and open where it is fixed.

@@ -2,15 +2,26 @@
 
 Bound mentions take their reference kind's colour; dangling ones (their item was removed) are
 red and struck through; tag-like text the tray cannot resolve gets a wavy underline.
+
+The marks are character formats in the editor's document, set only where a mark appears,
+moves off its text or changes: a QSyntaxHighlighter re-lays out its whole block after every
+keystroke (a 4,000-character prompt is one block), which doubled what a key press cost, and
+extra selections are painted once each over the text, ~110 passes per paint for a long
+prompt. Formats move with the text they cover, so a keystroke that leaves every mention as it
+was changes nothing here; what the editor types takes no mark's format (`plain`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
 
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.ui import theme
+
+Mark = tuple[int, int, str]
+"""(start, end, style): the style is `dangling`, `unknown` or a kind with its colours."""
 
 
 def _token(kind: MediaKind) -> QTextCharFormat:
@@ -19,7 +30,6 @@ def _token(kind: MediaKind) -> QTextCharFormat:
     fill.setAlpha(55)
     fmt.setBackground(fill)
     fmt.setForeground(theme.kind_text_color(kind))
-    fmt.setFontWeight(600)
     return fmt
 
 
@@ -41,32 +51,89 @@ def _unknown() -> QTextCharFormat:
     return fmt
 
 
-class MentionHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument, composition: Composition) -> None:
-        super().__init__(document)
-        self._composition = composition
-        self._dangling_fmt = _dangling()
-        self._unknown_fmt = _unknown()
+class MentionHighlighter:
+    """Keeps the formats of `editor`'s document on the composition's mentions (`refresh` after
+    each change of the prompt or the tray)."""
 
-    def highlightBlock(self, text: str) -> None:
-        block = self.currentBlock()
-        start, end = block.position(), block.position() + len(text)
+    def __init__(self, editor: QPlainTextEdit, composition: Composition) -> None:
+        self._editor = editor
+        self._composition = composition
+        self._formats: dict[str, QTextCharFormat] = {}
+        self._shown: list[tuple[QTextCursor, str]] = []
+        """A cursor over each formatted span: cursors follow edits, so this says where the
+        document's formats are now without reading them back."""
+        self.plain = QTextCharFormat()
+
+    def marks(self) -> list[Mark]:
+        """What the model says should be marked, left to right."""
         prompt = self._composition.prompt
-        tray = self._composition.tray
-        if len(prompt.text) != self.document().characterCount() - 1:
-            return  # the model is mid-update; the editor rehighlights once they agree
+        # The style names the kind and the scheme's colours for it: a theme change is a
+        # change of style, so its marks are set again.
+        scheme = {
+            k: f"{k.value} {theme.kind_color(k).rgba()} {theme.kind_text_color(k).rgba()}"
+            for k in MediaKind
+        }
+        colors = {r.id: scheme[r.kind] for r in self._composition.tray.items}
+        wanted: list[Mark] = []
         for m in prompt.mentions:
-            if m.end <= start or m.start >= end:
-                continue
-            if m.dangling:
-                fmt = self._dangling_fmt
+            style = "dangling" if m.dangling else colors.get(m.ref_id, "dangling")
+            wanted.append((m.start, m.end, style))
+        unknown = prompt.unknown_tags()
+        if unknown:
+            wanted += [(a, b, "unknown") for a, b, _tag in unknown]
+            wanted.sort()
+        return wanted
+
+    def shown(self) -> list[Mark]:
+        """What the formats cover now (their cursors moved with every edit since)."""
+        return [(c.selectionStart(), c.selectionEnd(), style) for c, style in self._shown]
+
+    def rehighlight(self) -> None:
+        self.refresh(force=True)
+
+    def refresh(self, *, force: bool = False) -> None:
+        prompt = self._composition.prompt
+        document = self._editor.document()
+        if len(prompt.text) != document.characterCount() - 1:
+            return  # the model is mid-update; the editor refreshes once they agree
+        wanted = self.marks()
+        shown = self.shown()
+        if not force and wanted == shown:
+            return
+        keep = set(wanted) & set(shown) if not force else set()
+        edit = QTextCursor(document)
+        edit.beginEditBlock()  # one layout for all of it
+        try:
+            for (start, end, _style), (_cursor, _s) in zip(shown, self._shown, strict=True):
+                if (start, end, _style) not in keep and start < end:
+                    edit.setPosition(start)
+                    edit.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                    edit.setCharFormat(self.plain)
+            cursors: list[tuple[QTextCursor, str]] = []
+            for start, end, style in wanted:
+                cursor = QTextCursor(document)
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                # Text typed right after a mention is not part of it (its number aside,
+                # which the model re-reads): the span keeps its end.
+                cursor.setKeepPositionOnInsert(True)
+                cursors.append((cursor, style))
+                if (start, end, style) not in keep:
+                    edit.setPosition(start)
+                    edit.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                    edit.setCharFormat(self._format(style))
+        finally:
+            edit.endEditBlock()
+        self._shown = cursors
+
+    def _format(self, style: str) -> QTextCharFormat:
+        fmt = self._formats.get(style)
+        if fmt is None:
+            if style == "dangling":
+                fmt = _dangling()
+            elif style == "unknown":
+                fmt = _unknown()
             else:
-                ref = tray.get(m.ref_id) if m.ref_id in tray else None
-                fmt = _token(ref.kind) if ref else self._dangling_fmt
-            a, b = max(m.start, start), min(m.end, end)
-            self.setFormat(a - start, b - a, fmt)
-        for a, b, _tag in prompt.unknown_tags():
-            if b <= start or a >= end:
-                continue
-            a, b = max(a, start), min(b, end)
-            self.setFormat(a - start, b - a, self._unknown_fmt)
+                fmt = _token(MediaKind(style.split()[0]))
+            self._formats[style] = fmt
+        return fmt

@@ -53,6 +53,17 @@ class ProblemsPanel(QWidget):
         return list(self._messages)
 
     def refresh(self) -> None:
+        blank = self._checks.blank_start()
+        if blank is not None:
+            # A new composition: what to do first, in muted text, not an error count.
+            self._messages = [problem_text(blank)]
+            self.heading.setText(_("Checks"))
+            self.body.setText(
+                f"<span style='color:{theme.MUTED.name()}'>"
+                + html.escape(_("Describe the video you want, or add a reference."))
+                + "</span>"
+            )
+            return
         problems = sorted(self._checks.problems, key=lambda p: 0 if p.is_error else 1)
         self._messages = [problem_text(p) for p in problems]
         n_err = sum(1 for p in problems if p.is_error)

@@ -80,12 +80,13 @@ class PromptEditor(QPlainTextEdit):
         self._applying = True
         self.setPlainText(composition.prompt.text)
         self._applying = False
-        # Connected before the highlighter so the model is current when blocks are redrawn.
         self.document().contentsChange.connect(self._on_contents_change)
-        self.highlighter = MentionHighlighter(self.document(), composition)
+        self.highlighter = MentionHighlighter(self, composition)
+        self.highlighter.refresh()
         self.popup = MentionPopup(thumbnails, self)
         self.popup.chosen.connect(self.insert_mention)
         self.cursorPositionChanged.connect(self._update_completion)
+        self.cursorPositionChanged.connect(self._type_plain)
         composition.prompt.changed.connect(self._on_model_changed)
 
     def detach(self) -> None:
@@ -101,7 +102,7 @@ class PromptEditor(QPlainTextEdit):
         tray = self._composition.tray
         old, new = prompt.text, self.toPlainText()
         if old == new:
-            return  # a format-only change (the highlighter marks blocks dirty)
+            return  # a format-only change
         inserted = new[position : position + added]
         self._editing = True
         try:
@@ -115,7 +116,19 @@ class PromptEditor(QPlainTextEdit):
                 prompt.set_text_diff(new, tray)
         finally:
             self._editing = False
+        self.highlighter.refresh()
         self._typed_at = position if inserted == "@" and removed == 0 else None
+
+    def _type_plain(self) -> None:
+        """What is typed next takes no mention's format (the document would give it the
+        format of the character before it)."""
+        self.setCurrentCharFormat(self.highlighter.plain)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copies carry the text alone, not the mentions' colours."""
+        mime = QMimeData()
+        mime.setText(self.textCursor().selection().toPlainText())
+        return mime
 
     # -- model -> widget ---------------------------------------------------------------------
 
@@ -125,7 +138,7 @@ class PromptEditor(QPlainTextEdit):
         new = self._composition.prompt.text
         if new != self.toPlainText():
             self._write_into_widget(new)
-        self.highlighter.rehighlight()
+        self.highlighter.refresh()
 
     def _write_into_widget(self, new: str) -> None:
         old = self.toPlainText()
@@ -414,7 +427,8 @@ class PromptPanel(QWidget):
         self._composition.changed.disconnect(self._update_count)
 
     def prompt_length(self) -> int:
-        """Characters as sent: the compiled prompt, or the text while it cannot compile."""
+        """Characters as sent: the compiled prompt, or the text while it cannot compile (the
+        snapshot is the one the live checks read, compiled once for both)."""
         snap = self._composition.snapshot()
         try:
             return len(snap.compiled_prompt())
@@ -429,11 +443,15 @@ class PromptPanel(QWidget):
         except KeyError:
             limit = None
         if limit is None:
-            self.count_label.setText(ngettext("{n:,} character", "{n:,} characters", n).format(n=n))
+            text = ngettext("{n:,} character", "{n:,} characters", n).format(n=n)
             over = False
         else:
-            self.count_label.setText(_("{n:,} / {limit:,} characters").format(n=n, limit=limit))
+            text = _("{n:,} / {limit:,} characters").format(n=n, limit=limit)
             over = n > limit
-        self.count_label.setProperty("role", "error" if over else "muted")
-        self.count_label.style().unpolish(self.count_label)
-        self.count_label.style().polish(self.count_label)
+        if text != self.count_label.text():
+            self.count_label.setText(text)
+        role = "error" if over else "muted"
+        if role != self.count_label.property("role"):  # a re-polish costs a style pass
+            self.count_label.setProperty("role", role)
+            self.count_label.style().unpolish(self.count_label)
+            self.count_label.style().polish(self.count_label)

@@ -118,9 +118,16 @@ class SubmitBar(QWidget):
         reason = own or self._blocker
         self.button.setEnabled(reason is None and not self._busy)
         link = own is None and self._blocker_settings
-        self.reason.setText(
-            _rich(_("Cannot generate: {reason}").format(reason=reason), link) if reason else ""
-        )
+        blank = self._checks.blank_start() if own is not None else None
+        # Nothing composed yet is a starting point: say so quietly, not in red.
+        self.reason.setProperty("role", "muted" if blank is not None else "error")
+        self.reason.style().polish(self.reason)
+        if blank is not None:
+            self.reason.setText(html.escape(_("Add a prompt or a reference to generate")))
+        else:
+            self.reason.setText(
+                _rich(_("Cannot generate: {reason}").format(reason=reason), link) if reason else ""
+            )
         self.reason.setVisible(bool(reason))
         self.reason.setToolTip(reason or "")
         self.button.setToolTip(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gettext
 import json
+import os
+import re
 from pathlib import Path
 
+from seedance_studio.core import i18n
 from seedance_studio.core.probe import probe_file as probe
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, seedance
 from tests.media_factory import make_video
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_check_lists_each_references_problems_and_planned_fix(cli: Cli, tmp_path: Path) -> None:
@@ -88,3 +94,37 @@ def test_fix_with_nothing_to_fix_says_so(cli: Cli, tmp_path: Path) -> None:
     clip = make_video(tmp_path / "ok.mp4", 1280, 720, seconds=2.5)
     result = cli("fix", "--provider", "oxen", "--prompt", "@Video1 dances", "--video", str(clip))
     assert result.code == 0 and result.out.splitlines()[0] == "nothing to fix"
+
+
+def test_check_speaks_chinese_under_a_chinese_locale(tmp_path: Path) -> None:
+    """The same report as above in a Chinese terminal: every line from the catalogue (the
+    --json keys and codes stay as they are)."""
+    clip = make_video(tmp_path / "slow.mp4", 1280, 720, seconds=2.5, fps=10)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEEDANCE_", "LC_"))}
+    env.update(
+        SEEDANCE_STUDIO_HOME=str(tmp_path / "home"),
+        LANG="zh_CN.UTF-8",
+        LANGUAGE="",
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
+    args = ("check", "--provider", "eachlabs", "--prompt", "@Video1 跳舞，@Audio1", "--video")
+    result = seedance(env, *args, str(clip))
+    assert result.code == 2, result.out + result.err
+    with (i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "seedance-studio.mo").open("rb") as fh:
+        zh = gettext.GNUTranslations(fh)
+    lines = result.out.splitlines()
+    one = zh.ngettext("{count} problem", "{count} problems", 1).format(count=1)
+    assert lines[0] == f"Video1  {clip}  {one}", lines
+    runs = zh.gettext("{tag} runs at {value} fps").format(tag="Video1", value="10")
+    warning = zh.gettext("warning: {text}").format(text=runs)
+    assert lines[1].startswith("  " + warning), lines
+    raise_fps = zh.gettext("raise {fps} fps to {target} fps").format(fps="10", target="24")
+    assert lines[2] == "  " + zh.gettext("fix: {reasons}").format(reasons=raise_fps), lines
+    there = zh.gettext("there is no {kind}").format(kind=zh.gettext("audio clip"))
+    audio = zh.gettext("the prompt mentions {tag}, but {there}").format(tag="@Audio1", there=there)
+    assert any(line.startswith(audio) for line in lines), lines
+    assert lines[-1] == zh.gettext("cannot generate: fix the problems above")
+    assert all(CJK.search(line) for line in lines[1:]), lines
+    data = json.loads(seedance(env, *args, str(clip), "--json").out)
+    assert data["verdict"] == "errors"  # machine-readable fields are not translated
+    assert {p["code"] for p in data["problems"]} == {"unknown_tag"}

@@ -14,7 +14,7 @@ import pytest
 
 from seedance_studio.core.errors import NotFoundError
 from seedance_studio.jobs import download as dl
-from seedance_studio.jobs import transfer
+from seedance_studio.providers import transfer
 from seedance_studio.simulator import Fault, Simulator
 from seedance_studio.simulator.state import StoredObject
 

@@ -142,12 +142,15 @@ def test_character_count_follows_the_text(harness: EditorHarness) -> None:
 
 
 def _formats(editor: PromptPanel) -> list[tuple[str, QTextCharFormat]]:
-    """(covered text, format) for every highlighted range in the editor's first block."""
+    """(covered text, format) for every run of the editor's first block."""
     block = editor.editor.document().firstBlock()
-    layout = block.layout()
-    assert layout is not None
-    ranges = layout.formats()
-    return [(block.text()[r.start : r.start + r.length], QTextCharFormat(r.format)) for r in ranges]
+    found = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        found.append((fragment.text(), QTextCharFormat(fragment.charFormat())))
+        it += 1
+    return found
 
 
 def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
@@ -222,3 +225,31 @@ def test_completion_before_punctuation_adds_no_space(harness: EditorHarness) -> 
     QTest.keyClicks(harness.editor, "@ima")
     QTest.keyClick(harness.editor, Qt.Key.Key_Return)
     assert comp.prompt.text == "See @Image1, now"
+
+
+def test_typed_keys_update_the_live_checks_at_the_key_that_changes_them(
+    harness: EditorHarness, qtbot: QtBot
+) -> None:
+    from seedance_studio.core.settings import Settings
+    from seedance_studio.ui.compose_checks import ComposeChecks
+    from seedance_studio.ui.problems_panel import ProblemsPanel
+
+    comp = harness.composition
+    _fill_tray(comp)
+    checks = ComposeChecks(comp, Settings())
+    problems = ProblemsPanel(checks)
+    qtbot.addWidget(problems)
+    QTest.keyClicks(harness.editor, "A walk past @Image")
+    harness.editor.close_completion()
+    QTest.keyClicks(harness.editor, "7")
+    assert "unknown_tag" in [p.code for p in checks.problems]
+    assert any("@Image7" in m for m in problems.messages())
+    QTest.keyClick(harness.editor, Qt.Key.Key_Backspace)
+    QTest.keyClicks(harness.editor, "2")  # @Image2 is in the tray: bound, no error left
+    assert "unknown_tag" not in [p.code for p in checks.problems]
+    assert not any("@Image7" in m for m in problems.messages())
+    formats = dict(_formats(harness.panel))
+    assert formats["@Image2"].background().color().alpha() > 0
+    QTest.keyClicks(harness.editor, " slowly")  # typed after a mention: not part of it
+    assert dict(_formats(harness.panel))[" slowly"].background().style() == Qt.BrushStyle.NoBrush
+    checks.detach()

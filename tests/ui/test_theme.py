@@ -65,6 +65,8 @@ def test_badge_popup_and_cards_keep_text_readable(colors: dict[str, str]) -> Non
     for fg, bg in pairs:
         assert _contrast(colors[fg], colors[bg]) >= 4.5, (fg, bg)
     assert _contrast(colors["CHEVRON"], colors["BASE"]) >= 3.0  # a graphic: WCAG's 3:1
+    # A disabled Generate still says what it is (WCAG exempts disabled controls; 3:1 here).
+    assert _contrast(colors["PRIMARY_OFF_TEXT"], colors["PRIMARY_OFF_BG"]) >= 3.0
 
 
 def _opaque_colours(widget: QWidget) -> Counter[str]:

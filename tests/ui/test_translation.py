@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from seedance_studio.core import i18n
+from seedance_studio.core import capabilities, i18n
+from seedance_studio.core.media_facts import MediaKind
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PO = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "seedance-studio.po"
@@ -69,17 +70,25 @@ def test_every_string_in_the_code_has_a_current_chinese_translation() -> None:
         assert kept <= names, (msgid, text)
 
 
+def _catalogue() -> gettext.GNUTranslations:
+    with PO.with_suffix(".mo").open("rb") as fh:
+        return gettext.GNUTranslations(fh)
+
+
 def test_the_main_window_is_in_chinese_under_a_chinese_locale(tmp_path: Path) -> None:
     png = tmp_path / "zh.png"
+    media = tmp_path / "media"
+    media.mkdir()
     env = {
         **os.environ,
         "LANG": "zh_CN.UTF-8",
         "LANGUAGE": "",
         "LC_ALL": "",
+        "LC_MESSAGES": "",
         "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tests.ui.zh_window", str(png)],
+        [sys.executable, "-m", "tests.ui.zh_window", str(png), str(media)],
         env=env,
         capture_output=True,
         text=True,
@@ -91,11 +100,45 @@ def test_the_main_window_is_in_chinese_under_a_chinese_locale(tmp_path: Path) ->
     texts = [t for t in shown["texts"] if re.search(r"[A-Za-z\u4e00-\u9fff]", t)]
     for expected in ("生成", "设置", "帮助(&H)", "文件(&F)", "参考素材", "提示词", "预览", "任务"):
         assert expected in texts, (expected, texts)
-    # What is left in Latin letters is names (providers, tags, formats), not sentences. The
-    # problem list shows the core's rule messages, which are not in the catalogue yet.
+
+    # The problem list: the core's rule messages, each as the catalogue words it.
+    zh = _catalogue()
+    problems: list[str] = shown["problems"]
+    gone = zh.gettext("{tag}: the file {path} is no longer there").format(
+        tag="Image1", path=str(media / "gone.png")
+    )
+    assert any(p.startswith(gone) for p in problems), problems
+    assert any(zh.gettext("put the file back or replace the reference") in p for p in problems)
+    video = zh.gettext("the prompt mentions {tag}, but {there}").format(
+        tag="@Video1", there=zh.gettext("there is no {kind}").format(kind=zh.gettext("video"))
+    )
+    assert any(p.startswith(video) for p in problems), problems
+    caps = capabilities.get("eachlabs")
+    cap = caps.limits_for(caps.default_model).for_kind(MediaKind.IMAGE).max_bytes
+    assert cap is not None
+    size = zh.gettext("{tag} is {value}").format(tag="Image2", value="100 MB")
+    template = zh.gettext("{fact}; {provider} {accepts}")
+    joint = template.split("{fact}")[1].split("{accepts}")[0].format(provider="eachlabs")
+    assert joint == "；eachlabs "  # the catalogue's own separator
+    assert any(p.startswith(size + joint) for p in problems), problems
+    for p in problems:  # every message Chinese, nothing English but names and tags
+        assert CJK.search(p), p
+        words = p.replace(str(media), "")
+        assert not re.search(r"\b(the|and|to|or|of|is|are|not)\b", words), p
+    assert (
+        zh.ngettext("{count} error", "{count} errors", 3).format(count=3)
+        in (shown["checks_heading"])
+    )
+
+    # The estimate and its breakdown.
+    label, _rest = zh.gettext("Estimate: {text}").split("{text}")
+    assert shown["estimate"].startswith(label), shown["estimate"]
+    assert zh.gettext("output s") in shown["estimate_tip"], shown["estimate_tip"]
+
+    # What is left in Latin letters is names (providers, tags, formats), not sentences.
     english = [
         t
-        for t in texts
+        for t in [*texts, shown["generate_tip"]]
         if not CJK.search(t)
         and not t.startswith("<table")
         and re.search(r"\b(the|and|to|or|of|a|is)\b", t)

@@ -37,11 +37,14 @@ def test_void_overrides_keep_none_alive(qtbot: QtBot) -> None:
 
 
 def test_highlighter_keeps_none_alive(qtbot: QtBot) -> None:
-    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QPlainTextEdit
 
     comp = composition_for()
-    doc = QTextDocument("@Image1 and @Video9 " * 4)
-    highlighter = MentionHighlighter(doc, comp)
+    text = "@Image1 and @Video9 " * 4
+    comp.prompt.set_text(text, comp.tray)
+    editor = QPlainTextEdit(text)
+    qtbot.addWidget(editor)
+    highlighter = MentionHighlighter(editor, comp)
     highlighter.rehighlight()
     before = sys.getrefcount(None)
     for _ in range(CALLS):

@@ -280,3 +280,22 @@ def test_files_pasted_into_the_prompt_go_to_the_tray(
     QGuiApplication.clipboard().setText("plain words")
     editor.paste()
     assert window.composition.prompt.text == "A plain words"
+
+
+def test_a_new_composition_says_what_to_do_first_without_an_error(studio: Studio) -> None:
+    window = studio.window
+    bar, checks = window.submit_bar, window.problems
+    # Empty: Generate is off, and the window says what to do, muted rather than in red.
+    assert not bar.button.isEnabled()
+    assert bar.reason.property("role") == "muted"
+    assert "error" not in checks.heading.text()
+    assert bar.reason.text() == "Add a prompt or a reference to generate"
+    # Once there is a prompt, eachlabs' own rules decide what is said.
+    window.prompt.editor.setFocus()
+    QTest.keyClicks(window.prompt.editor, "a lighthouse")
+    studio.qtbot.waitUntil(lambda: bar.reason.text() != "Add a prompt or a reference to generate")
+    # Deleting it again brings the quiet hint back, never a red error count.
+    for _ in "a lighthouse":
+        QTest.keyClick(window.prompt.editor, Qt.Key.Key_Backspace)
+    studio.qtbot.waitUntil(lambda: bar.reason.property("role") == "muted")
+    assert "error" not in checks.heading.text() and not bar.button.isEnabled()

@@ -1,7 +1,11 @@
 """Run as a child process with LANG set: build the studio window as the app does, save a
-screenshot and print every visible text of its menus, buttons, labels and headers as JSON.
+screenshot and print every visible text of its menus, buttons, labels and headers as JSON, with
+the problem list and the estimate.
 
-    python -m tests.ui.zh_window OUT_PNG
+    python -m tests.ui.zh_window OUT_PNG [MEDIA_DIR]
+
+With MEDIA_DIR the composition has real problems: an image whose file is gone, an image too
+big for eachlabs, and a prompt mentioning a video the tray does not hold.
 """
 
 from __future__ import annotations
@@ -10,18 +14,45 @@ import asyncio
 import json
 import sys
 import time
+from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QAbstractButton, QHeaderView, QLabel, QMenu
 
 from seedance_studio.app import build_studio, make_application
+from seedance_studio.core import capabilities
+from seedance_studio.core.composition import Composition
+from seedance_studio.core.media_facts import MediaFacts, MediaKind
+from seedance_studio.core.params import GenerationParams, switch_model
+from seedance_studio.core.reference import Reference
+
+TOO_BIG = 100 * 1024 * 1024
 
 
-def main(out: str) -> int:
+def with_problems(media: Path) -> Composition:
+    params = switch_model(GenerationParams(provider="eachlabs"), capabilities.get("eachlabs"))
+    composition = Composition(params.model_copy(update={"duration": 5}))
+    big = media / "poster.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n")  # present on disk; its facts say 100 MB
+    facts = MediaFacts(format="png", size_bytes=TOO_BIG, width=1024, height=768)
+    composition.tray.extend(
+        [
+            Reference(kind=MediaKind.IMAGE, source=str(media / "gone.png"), name="gone.png"),
+            Reference(kind=MediaKind.IMAGE, source=str(big), name="poster.png", facts=facts),
+        ]
+    )
+    composition.prompt.set_text(
+        "@Image1 和 @Image2 在雨中奔跑，接上 @Video1 的镜头", composition.tray
+    )
+    return composition
+
+
+def main(out: str, media: str | None = None) -> int:
     app = make_application(sys.argv[:1])
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
-    studio = build_studio(simulator=True)
+    composition = with_problems(Path(media)) if media else None
+    studio = build_studio(simulator=True, composition=composition)
     window = studio.window
     window.resize(1280, 800)
     window.show()
@@ -48,11 +79,20 @@ def main(out: str) -> int:
     if picture.isNull() or app.platformName() == "offscreen":
         picture = window.grab()
     picture.save(out)
-    print(json.dumps({"title": window.windowTitle(), "texts": texts}, ensure_ascii=False))
+    shown = {
+        "title": window.windowTitle(),
+        "texts": texts,
+        "problems": window.problems.messages(),
+        "checks_heading": window.problems.heading.text(),
+        "estimate": window.submit_bar.estimate.text(),
+        "estimate_tip": window.submit_bar.estimate.toolTip(),
+        "generate_tip": window.submit_bar.button.toolTip(),
+    }
+    print(json.dumps(shown, ensure_ascii=False))
     if studio.simulator is not None:
         studio.simulator.stop()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:3]))

@@ -1,12 +1,17 @@
 """Where local references are uploaded: eachlabs' presigned storage or the user's S3 bucket.
 
 Both hosts PUT the file to a presigned URL with a known Content-Length (presigned PUTs refuse
-chunked bodies), streaming it from disk with progress.
+chunked bodies), streaming it from disk with progress: on the network in a worker thread
+through providers/transfer.py (one 1 MiB buffer, the line rate, the UI loop never waits); a
+client with its own transport (a test's) or a proxied URL goes through httpx.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.client
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +23,14 @@ from seedance_studio.core.errors import MalformedResponseError, MissingKeyError,
 from seedance_studio.core.i18n import _
 from seedance_studio.core.settings import S3Settings
 from seedance_studio.providers import http as http_mod
-from seedance_studio.providers import retry
+from seedance_studio.providers import retry, transfer
 from seedance_studio.providers.assets.files import Progress, safe_name, stream_file
 from seedance_studio.providers.base import KeySource, env_var_hint
 from seedance_studio.providers.keys import S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, env_var
 
 UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=10.0)
+UPLOAD_READ_S = 120.0
+"""The worker thread's socket timeout (UPLOAD_TIMEOUT's read and write)."""
 UPLOAD_ATTEMPTS = 3
 """Tries of one file upload before the error goes up."""
 S3_PUT_EXPIRY_S = 900
@@ -82,15 +89,20 @@ async def put_file(
         if progress is not None:
             progress(ref_id, 0, size)
         try:
-            response = await transport.client.put(
-                url,
-                headers={**headers, "Content-Length": str(size)},
-                content=stream_file(path, ref_id, size, progress),
-                timeout=UPLOAD_TIMEOUT,
-            )
+            if transfer.on_the_network(transport.client) and transfer.direct(url):
+                response = await _put_in_thread(url, headers, path, ref_id, size, progress)
+            else:
+                response = await transport.client.put(
+                    url,
+                    headers={**headers, "Content-Length": str(size)},
+                    content=stream_file(path, ref_id, size, progress),
+                    timeout=UPLOAD_TIMEOUT,
+                )
             transport.check(response)
             return
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+                raise
             error: ProviderError = transport.network_error(
                 exc, _("upload of {name} failed").format(name=path.name)
             )
@@ -99,6 +111,39 @@ async def put_file(
         if not retry.should_retry(error, attempt, max_attempts=UPLOAD_ATTEMPTS):
             raise error
         await transport.sleep(retry.retry_delay(attempt, getattr(error, "retry_after", None)))
+
+
+async def _put_in_thread(
+    url: str,
+    headers: dict[str, str],
+    path: Path,
+    ref_id: str,
+    size: int,
+    progress: Progress | None,
+) -> httpx.Response:
+    """One PUT streamed from disk in a worker thread; its answer as an httpx response, so
+    refusals are translated in one place (Transport.check)."""
+    loop = asyncio.get_running_loop()
+    stop = threading.Event()
+
+    def on_bytes(sent: int) -> None:
+        if progress is not None and not stop.is_set():
+            loop.call_soon_threadsafe(progress, ref_id, sent, size)
+
+    def attempt() -> tuple[transfer.Answer, bytes]:
+        return transfer.put_file(
+            url, headers, path, size, timeout=UPLOAD_READ_S, on_bytes=on_bytes, stop=stop
+        )
+
+    worker = loop.run_in_executor(None, attempt)
+    try:
+        answer, body = await asyncio.shield(worker)
+    except asyncio.CancelledError:
+        stop.set()  # the worker stops at its next buffer; nothing is sent after we return
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await worker
+        raise
+    return httpx.Response(answer.status, headers=dict(answer.headers), content=body)
 
 
 class EachlabsHost:

@@ -1,10 +1,17 @@
-"""Streaming a response body to a file in a worker thread, hashing it on the way.
+"""Streaming a body between a file and the network in a worker thread: downloads hashed on
+the way, uploads read from disk one buffer at a time.
 
 httpx's async streaming reads 64 KiB per trip through anyio, h11 and httpx: on loopback it
 reaches about half of curl's speed (bench/download_bench.py measures the candidates). The
 standard library's `http.client` (through `urllib.request`, for proxies and redirects)
 filling one reused 1 MiB buffer with `readinto` runs at the line rate; sha256 and the file
 write both release the GIL, so the UI thread keeps running while a download streams.
+
+An upload (`put_file`) is the same loop the other way: `http.client` sends the file through
+one reused 1 MiB buffer with its Content-Length, so a large file never sits in memory and no
+chunked encoding reaches a presigned PUT. It lives here, beside the providers' clients, so
+both the job engine's downloads and the providers' uploads use it (the layers allow no import
+from jobs/ into providers/).
 
 The worker reports progress to the event loop at most every PROGRESS_EVERY_S and stops at
 the next buffer when the awaiting task is cancelled.
@@ -14,15 +21,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import http.client
 import ssl
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import httpx
 
 BUFFER_BYTES = 1 << 20
 """One read fills this much: large enough that per-read overhead vanishes on loopback."""
@@ -148,3 +160,97 @@ def open_url(url: str, headers: Mapping[str, str], timeout: float) -> tuple[Answ
     except urllib.error.HTTPError as exc:  # 4xx/5xx: the caller decides what each means
         return Answer.of(exc.code, exc.headers.items()), exc
     return Answer.of(response.status, response.headers.items()), response
+
+
+def on_the_network(client: httpx.AsyncClient) -> bool:
+    """Whether `client` sends through httpx's own network transport (then a thread may too;
+    a test's or an app's mock transport is used as it is)."""
+    import httpx
+
+    return type(getattr(client, "_transport", None)) is httpx.AsyncHTTPTransport
+
+
+def direct(url: str) -> bool:
+    """Whether `url` is reached without a proxy (uploads through one go through httpx)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    scheme = urllib.parse.urlsplit(url).scheme
+    return scheme not in urllib.request.getproxies() or bool(urllib.request.proxy_bypass(host))
+
+
+_SET_HERE = frozenset({"content-length", "user-agent", "host", "transfer-encoding"})
+
+
+def put_file(
+    url: str,
+    headers: Mapping[str, str],
+    path: Path,
+    size: int,
+    *,
+    timeout: float,
+    on_bytes: Callable[[int], None],
+    stop: threading.Event,
+) -> tuple[Answer, bytes]:
+    """PUT `size` bytes of `path` to `url` with a Content-Length; the answer and its body.
+
+    A server that answers before the body is all sent (a refusal) is heard: its answer comes
+    back rather than the broken pipe. OSError and http.client.HTTPException are the network's.
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            host, parts.port, timeout=timeout, context=ssl_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.putrequest("PUT", target, skip_accept_encoding=True)
+        for name, value in headers.items():
+            if name.lower() not in _SET_HERE:
+                connection.putheader(name, value)
+        connection.putheader("Content-Length", str(size))
+        connection.putheader("User-Agent", USER_AGENT)
+        connection.endheaders()
+        try:
+            _send(connection, path, size, on_bytes, stop)
+        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+                raise
+            try:  # an early answer (413, 403) explains a connection cut mid-body
+                response = connection.getresponse()
+            except (OSError, http.client.HTTPException):
+                raise exc from None
+            return Answer.of(response.status, response.getheaders()), response.read()
+        response = connection.getresponse()
+        return Answer.of(response.status, response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def _send(
+    connection: http.client.HTTPConnection,
+    path: Path,
+    size: int,
+    on_bytes: Callable[[int], None],
+    stop: threading.Event,
+) -> None:
+    buffer = bytearray(BUFFER_BYTES)
+    view = memoryview(buffer)
+    sent = 0
+    last = time.monotonic()
+    with path.open("rb", buffering=0) as f:
+        while sent < size:
+            if stop.is_set():
+                raise StoppedError
+            n = f.readinto(view[: min(BUFFER_BYTES, size - sent)])
+            if not n:
+                raise OSError(f"{path.name} is shorter than its {size} bytes")
+            connection.send(view[:n])
+            sent += n
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY_S:
+                last = now
+                on_bytes(sent)
+    on_bytes(sent)
