@@ -10,6 +10,10 @@ after a crash does not wait for the expiry.
 A row is inserted *before* its create request is sent (state "submitting"); the provider's
 job id is written the moment create returns. Every state change appends an event with the
 raw provider answer, passed through the key redactor first.
+
+This module is the connection, the writes (compare-and-set moves of jobs/transitions.py,
+leases) and the queries; the records are in jobs/records.py, the schema in
+jobs/store_schema.py, who owns a lease in jobs/owners.py.
 """
 
 from __future__ import annotations
@@ -17,30 +21,46 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import socket
 import sqlite3
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 from seedance_studio.core import paths
-from seedance_studio.core.composition import CompositionSnapshot
-from seedance_studio.core.pricing import Estimate
-from seedance_studio.core.provider import Cost, ResultMedia
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs import summary
+from seedance_studio.jobs.owners import new_owner_id, owner_is_dead
+from seedance_studio.jobs.records import (
+    _COLUMNS,
+    _JSON_COLUMNS,
+    _REDACTED_TEXT,
+    _TEXT_DECIMALS,
+    JobEvent,
+    JobFields,
+    JobRecord,
+    NewJob,
+    dumps,
+)
 from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
 from seedance_studio.jobs.store_errors import NewerStoreError
+from seedance_studio.jobs.store_schema import MIGRATIONS, SCHEMA_VERSION
 from seedance_studio.jobs.summary import JobSummary
 from seedance_studio.jobs.transitions import TABLE, Event
 
-SCHEMA_VERSION = 5
+__all__ = [
+    "DEFAULT_LEASE_S",
+    "SCHEMA_VERSION",
+    "JobEvent",
+    "JobFields",
+    "JobRecord",
+    "JobStore",
+    "NewJob",
+    "default_db_path",
+    "dumps",
+    "new_owner_id",
+]
+
 DB_NAME = "jobs.sqlite3"
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15_000
@@ -51,417 +71,6 @@ MAX_CREATE_FLIGHT_S = 600.0
 
 def default_db_path() -> Path:
     return paths.data_dir() / DB_NAME
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Estimate):
-        return value.to_json()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
-
-
-def dumps(value: object, *, indent: int | None = None, sort_keys: bool = True) -> str:
-    """JSON with Decimals as strings and pydantic models dumped (what the store writes)."""
-    return json.dumps(
-        value, default=_json_default, ensure_ascii=False, sort_keys=sort_keys, indent=indent
-    )
-
-
-# --- schema -----------------------------------------------------------------------------------
-
-_V1 = """
-CREATE TABLE jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    group_id TEXT NOT NULL,
-    variant INTEGER NOT NULL DEFAULT 0,
-    batch TEXT NOT NULL,
-    attempt INTEGER NOT NULL DEFAULT 0,
-    retry_of INTEGER,
-    state TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    model TEXT,
-    snapshot TEXT NOT NULL,
-    params TEXT NOT NULL,
-    estimate TEXT,
-    estimated_usd TEXT,
-    provider_job_id TEXT,
-    handle_extra TEXT,
-    ref_urls TEXT,
-    raw_status TEXT,
-    message TEXT,
-    error_code TEXT,
-    progress REAL,
-    results TEXT,
-    actual_cost TEXT,
-    actual_usd TEXT,
-    result_path TEXT,
-    sidecar_path TEXT,
-    bytes_done INTEGER,
-    bytes_total INTEGER,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    create_sent_at REAL,
-    submitted_at REAL,
-    succeeded_at REAL,
-    finished_at REAL,
-    next_poll_at REAL,
-    lease_owner TEXT,
-    lease_until REAL
-);
-CREATE INDEX jobs_state ON jobs(state);
-CREATE INDEX jobs_provider_sent ON jobs(provider, create_sent_at);
-CREATE INDEX jobs_group ON jobs(group_id);
-CREATE INDEX jobs_updated ON jobs(updated_at);
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id INTEGER NOT NULL REFERENCES jobs(id),
-    at REAL NOT NULL,
-    state TEXT NOT NULL,
-    message TEXT,
-    raw TEXT
-);
-CREATE INDEX events_job ON events(job_id);
-"""
-
-_V2 = """
-ALTER TABLE jobs ADD COLUMN pick INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE jobs ADD COLUMN fanout TEXT;
-CREATE INDEX jobs_fanout ON jobs(fanout)
-"""
-"""The user's pick among compared takes, and the one send that fanned a composition out to
-several providers (jobs of one fan-out share it)."""
-
-_V3 = """
-ALTER TABLE jobs ADD COLUMN project TEXT;
-CREATE INDEX jobs_project ON jobs(project)
-"""
-"""The project file a job was sent from (None: an untitled composition, the CLI)."""
-
-_V4 = """
-ALTER TABLE jobs ADD COLUMN error_type TEXT;
-UPDATE jobs SET error_type = error_code, error_code = NULL
-    WHERE error_code GLOB '*Error' OR error_code GLOB '*Exception'
-       OR error_code IN ('BudgetExceeded', 'KeyboardInterrupt');
-UPDATE jobs SET error_type = 'ContentBlockedError', error_code = NULL
-    WHERE error_code = 'content_blocked';
-UPDATE jobs SET error_type = 'GenerationFailedError'
-    WHERE error_type IS NULL AND error_code IS NOT NULL
-"""
-"""The exception type apart from the provider's own code: `error_code` held both (a class
-name the engine wrote, or a code such as "face" the provider sent). Class names end in
-Error or Exception; "content_blocked" was the engine's word for a filtered job."""
-
-_V5 = """
-ALTER TABLE jobs ADD COLUMN queue_position INTEGER
-"""
-"""Requests ahead of a queued job, where the provider says (fal)."""
-
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
-"""Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""
-
-
-# --- records ----------------------------------------------------------------------------------
-
-
-def _dec(text: str | None) -> Decimal | None:
-    return Decimal(text) if text is not None else None
-
-
-def _estimate(data: object) -> Estimate | None:
-    """The stored estimate; a row whose estimate cannot be read keeps its job (no price)."""
-    if data is None:
-        return None
-    try:
-        return Estimate.from_json(data)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    """One job as stored; the UI's list and detail views read these fields."""
-
-    id: int
-    group_id: str
-    """Variants of one submission share it."""
-    variant: int
-    """0-based index within the group."""
-    batch: str
-    """One create request: rows sharing it were created by one request (native variants)."""
-    attempt: int
-    """How many create requests were sent for this batch (more than 1 only by "submit anyway")."""
-    retry_of: int | None
-    state: JobState
-    provider: str
-    model: str | None
-    snapshot_data: dict[str, Any]
-    params: dict[str, Any]
-    estimate: Estimate | None
-    estimated_usd: Decimal | None
-    """The upper end of the estimate for this one job, in USD (None when unpublished)."""
-    provider_job_id: str | None
-    handle_extra: dict[str, str]
-    ref_urls: dict[str, str]
-    """Reference id -> the URL the provider was sent (hosted copies of local files)."""
-    raw_status: str | None
-    message: str | None
-    """Why it failed / what it waits for, verbatim from the provider where possible."""
-    error_type: str | None
-    """The core/errors exception class name of the failure (core/advice explains it)."""
-    error_code: str | None
-    """The provider's own code for it, verbatim, where it sent one."""
-    progress: float | None
-    results: list[ResultMedia]
-    actual_cost: Cost | None
-    actual_usd: Decimal | None
-    result_path: str | None
-    sidecar_path: str | None
-    bytes_done: int | None
-    bytes_total: int | None
-    created_at: float
-    updated_at: float
-    create_sent_at: float | None
-    submitted_at: float | None
-    succeeded_at: float | None
-    finished_at: float | None
-    next_poll_at: float | None
-    lease_owner: str | None
-    lease_until: float | None
-    pick: bool = False
-    """Marked as the chosen take in a compare."""
-    fanout: str | None = None
-    """Shared by the jobs of one send to several providers."""
-    queue_position: int | None = None
-    """Requests ahead of this one in the provider's queue, while it is queued (fal)."""
-
-    @property
-    def is_settled(self) -> bool:
-        """Final, or waiting for the user (submit_unknown, stuck)."""
-        return self.state in SETTLED_STATES
-
-    @property
-    def prompt_text(self) -> str:
-        return str(self.snapshot_data.get("prompt", {}).get("text", ""))
-
-    def snapshot(self) -> CompositionSnapshot:
-        return CompositionSnapshot.model_validate(self.snapshot_data)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-able dict for `seedance jobs --json` / `show` (keys were never stored)."""
-        data: dict[str, Any] = json.loads(dumps(self.__dict__))
-        data["state"] = self.state.value
-        data.pop("snapshot_data", None)
-        data["prompt"] = self.prompt_text
-        return data
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> JobRecord:
-        def load(name: str) -> Any:
-            text = row[name]
-            return json.loads(text) if text is not None else None
-
-        cost = load("actual_cost")
-        return cls(
-            id=row["id"],
-            group_id=row["group_id"],
-            variant=row["variant"],
-            batch=row["batch"],
-            attempt=row["attempt"],
-            retry_of=row["retry_of"],
-            state=JobState(row["state"]),
-            provider=row["provider"],
-            model=row["model"],
-            snapshot_data=load("snapshot"),
-            params=load("params") or {},
-            estimate=_estimate(load("estimate")),
-            estimated_usd=_dec(row["estimated_usd"]),
-            provider_job_id=row["provider_job_id"],
-            handle_extra=load("handle_extra") or {},
-            ref_urls=load("ref_urls") or {},
-            raw_status=row["raw_status"],
-            message=row["message"],
-            error_type=row["error_type"],
-            error_code=row["error_code"],
-            progress=row["progress"],
-            results=[ResultMedia.model_validate(r) for r in load("results") or []],
-            actual_cost=Cost.model_validate(cost) if cost else None,
-            actual_usd=_dec(row["actual_usd"]),
-            result_path=row["result_path"],
-            sidecar_path=row["sidecar_path"],
-            bytes_done=row["bytes_done"],
-            bytes_total=row["bytes_total"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            create_sent_at=row["create_sent_at"],
-            submitted_at=row["submitted_at"],
-            succeeded_at=row["succeeded_at"],
-            finished_at=row["finished_at"],
-            next_poll_at=row["next_poll_at"],
-            lease_owner=row["lease_owner"],
-            lease_until=row["lease_until"],
-            pick=bool(row["pick"]),
-            fanout=row["fanout"],
-            queue_position=row["queue_position"],
-        )
-
-
-@dataclass(frozen=True)
-class JobEvent:
-    id: int
-    job_id: int
-    at: float
-    state: str
-    message: str | None
-    raw: Any
-
-
-@dataclass(frozen=True)
-class NewJob:
-    """What is known before the create request is sent."""
-
-    snapshot: CompositionSnapshot
-    group_id: str
-    batch: str
-    variant: int = 0
-    estimate: Estimate | None = None
-    estimated_usd: Decimal | None = None
-    retry_of: int | None = None
-
-
-_JSON_COLUMNS = frozenset(
-    {"snapshot", "params", "estimate", "handle_extra", "ref_urls", "results", "actual_cost"}
-)
-_TEXT_DECIMALS = frozenset({"estimated_usd", "actual_usd"})
-_COLUMNS = frozenset(
-    {
-        "group_id",
-        "variant",
-        "batch",
-        "attempt",
-        "retry_of",
-        "state",
-        "provider",
-        "model",
-        "snapshot",
-        "params",
-        "estimate",
-        "estimated_usd",
-        "provider_job_id",
-        "handle_extra",
-        "ref_urls",
-        "raw_status",
-        "message",
-        "error_type",
-        "error_code",
-        "progress",
-        "results",
-        "actual_cost",
-        "actual_usd",
-        "result_path",
-        "sidecar_path",
-        "bytes_done",
-        "bytes_total",
-        "create_sent_at",
-        "submitted_at",
-        "succeeded_at",
-        "finished_at",
-        "next_poll_at",
-        "lease_owner",
-        "lease_until",
-        "pick",
-        "fanout",
-        "queue_position",
-    }
-)
-
-
-class JobFields(TypedDict, total=False):
-    """The columns a running job may change (never `state`: only `JobStore.move` sets it)."""
-
-    attempt: int
-    provider_job_id: str | None
-    handle_extra: dict[str, str]
-    ref_urls: dict[str, str]
-    raw_status: str | None
-    message: str | None
-    error_type: str | None
-    error_code: str | None
-    progress: float | None
-    results: list[ResultMedia]
-    actual_cost: Cost | None
-    actual_usd: Decimal | None
-    result_path: str | None
-    sidecar_path: str | None
-    bytes_done: int | None
-    bytes_total: int | None
-    create_sent_at: float | None
-    submitted_at: float | None
-    succeeded_at: float | None
-    finished_at: float | None
-    next_poll_at: float | None
-    lease_owner: str | None
-    lease_until: float | None
-    pick: bool
-    fanout: str | None
-    queue_position: int | None
-
-
-_REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})
-"""Text read from a provider: masked before it is stored (a provider may echo the key)."""
-
-
-def new_owner_id() -> str:
-    """host:pid:random — the pid lets another process on this host see that we died."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def owner_is_dead(owner: str) -> bool:
-    """True when `owner` ran on this host and its process no longer exists."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    return not _pid_alive(pid)
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether process `pid` exists (os.kill(pid, 0) would send Ctrl+C on Windows)."""
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """A killed child whose parent has not reaped it yet still answers kill(0)."""
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rpartition(")")[2].split()[0] == "Z"
-    return False
 
 
 class JobStore:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
 from seedance_studio.resources import icon_dir
@@ -64,6 +64,10 @@ class TintedIconEngine(QIconEngine):
     ) -> QPixmap:
         device = QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
         picture = QPixmap(device)
+        # Here, not at import: the first Qt-namespace enum builds all of them (~20 ms), and
+        # the window's first paint imports this module for the app icon.
+        from PySide6.QtCore import Qt
+
         picture.fill(Qt.GlobalColor.transparent)
         painter = QPainter(picture)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

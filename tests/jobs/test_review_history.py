@@ -52,7 +52,7 @@ def _add(
 def test_an_old_store_gains_the_pick_and_fanout_columns(tmp_path: Path) -> None:
     import sqlite3
 
-    from seedance_studio.jobs.store import _V1
+    from seedance_studio.jobs.store_schema import _V1
 
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)

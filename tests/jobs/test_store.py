@@ -13,14 +13,9 @@ import pytest
 
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.redact import forget_secret, register_secret
+from seedance_studio.jobs.owners import new_owner_id, owner_is_dead
 from seedance_studio.jobs.states import JobState
-from seedance_studio.jobs.store import (
-    SCHEMA_VERSION,
-    JobStore,
-    NewJob,
-    new_owner_id,
-    owner_is_dead,
-)
+from seedance_studio.jobs.store import SCHEMA_VERSION, JobStore, NewJob
 from seedance_studio.jobs.store_errors import NewerStoreError
 from seedance_studio.jobs.transitions import Event
 from tests.jobs.fakes import make_snapshot
@@ -157,7 +152,7 @@ def test_a_row_whose_estimate_cannot_be_read_keeps_its_job(store: JobStore) -> N
 
 def test_version_4_splits_the_error_type_from_the_provider_s_code(tmp_path: Path) -> None:
     """Before version 4 one column held both an exception class name and a provider code."""
-    from seedance_studio.jobs.store import _V1, _V2, _V3
+    from seedance_studio.jobs.store_schema import _V1, _V2, _V3
 
     path = tmp_path / "v3.sqlite3"
     db = sqlite3.connect(path)
