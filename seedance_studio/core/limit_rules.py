@@ -371,7 +371,9 @@ def target_size(width: int, height: int, limits: KindLimits, *, even: bool) -> t
     """
     if not pixel_violations(width, height, limits):
         if even and (width % 2 or height % 2):
-            return width - width % 2, height - height % 2
+            # the neighbouring even size that still fits (443×925 down to 442×924 falls under
+            # a 409,600-pixel minimum; 444×926 does not)
+            return _round_fitting(width, height, 1.0, limits, even=True)
         return width, height
     s_max = math.inf
     s_min = 0.0
