@@ -207,7 +207,7 @@ def plan_for(
         elif isinstance(target, Shrink):
             cap = target.max_bytes if cap is None else min(cap, target.max_bytes)
     if kind is MediaKind.VIDEO:
-        if width and height and (width % 2 or height % 2):  # H.264 in yuv420p: even sides
+        if width and height:  # H.264 in yuv420p needs even sides, still inside the limits
             width, height = target_size(width, height, kl, even=True)
         return ConformPlan(
             ref_id=ref_id,
