@@ -31,7 +31,7 @@ from seedance_studio.core.composition import CompositionSnapshot  # noqa: E402
 from seedance_studio.core.params import GenerationParams  # noqa: E402
 from seedance_studio.core.prompt import PromptDocument  # noqa: E402
 from seedance_studio.core.reference import Reference  # noqa: E402
-from seedance_studio.core.settings import Settings  # noqa: E402
+from seedance_studio.core.settings import Settings, save_settings  # noqa: E402
 from seedance_studio.core.tray import ReferenceTray  # noqa: E402
 from seedance_studio.jobs.engine import JobEngine  # noqa: E402
 from seedance_studio.jobs.states import JobState  # noqa: E402
@@ -60,6 +60,9 @@ def submit_jobs(base_url: str, home: Path, count: int) -> None:
     """`count` eachlabs jobs, created and left running (the provider takes two hours)."""
     os.environ["SEEDANCE_STUDIO_HOME"] = str(home)
     settings = Settings(base_urls={PROVIDER: base_url}, library_dir=str(home / "library"))
+    # The app reads its base URLs from the settings file (SEEDANCE_<ID>_BASE_URL is the
+    # command line's): without it the app would poll the real provider's host.
+    save_settings(settings)
     secrets = SecretStore(NullKeyring(), environ={env_var(PROVIDER): "bench-key"})
     root = base_url.split("/" + PROVIDER)[0]
     refs = [Reference.from_source(f"{root}/samples/image.png")]

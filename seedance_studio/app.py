@@ -406,15 +406,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import logging
 
     import qasync
-    from PySide6.QtCore import QTimer
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    _wake_on_signals(app)
+    _wake_on_signals(app)  # no polling timer: a signal wakes the loop through its socket
     app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
-    tick = QTimer()
-    tick.start(250)  # lets Python run its signal handlers while Qt waits for events
-    tick.timeout.connect(lambda: None)
     with loop:
         code = int(loop.run_until_complete(run_studio(options, shell)))
     if _quit_requested:

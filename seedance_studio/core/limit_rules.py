@@ -371,7 +371,7 @@ def target_size(width: int, height: int, limits: KindLimits, *, even: bool) -> t
     """
     if not pixel_violations(width, height, limits):
         if even and (width % 2 or height % 2):
-            return width - width % 2, height - height % 2
+            return _even_inside(width, height, limits)
         return width, height
     s_max = math.inf
     s_min = 0.0
@@ -393,6 +393,22 @@ def target_size(width: int, height: int, limits: KindLimits, *, even: bool) -> t
             s_min = max(s_min, s_side)
     scale = min(max(1.0, s_min), s_max) if s_min <= s_max else s_max
     return _round_fitting(width, height, scale, limits, even=even)
+
+
+def _even_inside(width: int, height: int, limits: KindLimits) -> tuple[int, int]:
+    """The even size next to an odd one that the limits still take: rounding down can fall
+    under a minimum pixel count (443×925 → 442×924 is under 409,600), rounding up over a
+    maximum; down is preferred, as it never upscales."""
+    sides = [
+        (w, h)
+        for w in dict.fromkeys((width - width % 2, width + width % 2))
+        for h in dict.fromkeys((height - height % 2, height + height % 2))
+    ]
+    sides.sort(key=lambda wh: (wh[0] > width) + (wh[1] > height))
+    for w, h in sides:
+        if w >= 2 and h >= 2 and not pixel_violations(w, h, limits):
+            return w, h
+    return _round_fitting(width, height, 1.0, limits, even=True)
 
 
 def _box(limits: KindLimits) -> tuple[int, int] | None:

@@ -69,11 +69,13 @@ class FanoutPlan:
         ready = self.ready
         providers = len({q.provider for q in ready})
         jobs = self.job_count
-        text = ngettext(
-            "{jobs} job on {providers} provider(s), at most {amount}",
-            "{jobs} jobs on {providers} provider(s), at most {amount}",
-            jobs,
-        ).format(jobs=jobs, providers=providers, amount=f"${self.total_usd:.2f}")
+        text = _("{jobs} on {providers}, at most {amount}").format(
+            jobs=ngettext("{count} job", "{count} jobs", jobs).format(count=jobs),
+            providers=ngettext("{count} provider", "{count} providers", providers).format(
+                count=providers
+            ),
+            amount=f"${self.total_usd:.2f}",
+        )
         if self.unpriced:
             text += _(" + {names} (no published price)").format(
                 names=", ".join(q.name for q in self.unpriced)

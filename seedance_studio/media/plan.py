@@ -29,6 +29,7 @@ from seedance_studio.core.limit_rules import (
     fact_violations,
     fair_shares,
     target_format,
+    target_size,
 )
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.reference import Reference
@@ -206,8 +207,8 @@ def plan_for(
         elif isinstance(target, Shrink):
             cap = target.max_bytes if cap is None else min(cap, target.max_bytes)
     if kind is MediaKind.VIDEO:
-        if width and height:  # H.264 in yuv420p needs even sides
-            width, height = max(2, width - width % 2), max(2, height - height % 2)
+        if width and height:  # H.264 in yuv420p needs even sides, still inside the limits
+            width, height = target_size(width, height, kl, even=True)
         return ConformPlan(
             ref_id=ref_id,
             kind=kind,

@@ -67,6 +67,8 @@ def image(fmt: str = "png", width: int = 800, height: int = 600, size: int = MB)
         ((3840, 2160), (1110, 624)),
         ((640, 640), (640, 640)),  # already inside
         ((641, 641), (640, 640)),  # odd sides are made even for H.264
+        # ... but not below the minimum: 442×924 is 408,408 pixels, under 409,600.
+        ((443, 925), (444, 924)),
     ],
 )
 def test_target_size_for_seedance_video_range(
@@ -105,6 +107,16 @@ def test_big_video_is_scaled_into_range() -> None:
     assert (plan.width, plan.height) == (1110, 624)
     assert plan.format == "mp4"
     assert any("scale 1920×1080" in r for r in plan.reasons)
+
+
+def test_a_retimed_odd_sized_video_stays_inside_the_pixel_range() -> None:
+    # Found by the planner's property test: rounding 443×925 down to even sides fell under
+    # the minimum pixel count, so the conformed file broke a limit the source kept.
+    plan = plan_conform(video(width=443, height=925, fps=10), OXEN.limits)
+    assert plan is not None and plan.fps == 24
+    assert plan.width is not None and plan.height is not None
+    assert (plan.width % 2, plan.height % 2) == (0, 0)
+    assert not size_violations(plan.width, plan.height, VIDEO)
 
 
 def test_low_frame_rate_is_raised_and_high_lowered() -> None:

@@ -146,3 +146,25 @@ def test_fix_all_plans_nothing_for_a_passing_tray_and_leaves_no_conformable_prob
         p for p in validate(snapshot(provider, fixed), caps, check_files=False) if p.conformable
     ]
     assert left == [], (plans, left)
+
+
+def test_even_sides_for_h264_never_round_a_fitting_size_under_the_pixel_minimum() -> None:
+    # Found by the property above: 443×925 (409,775 pixels) fits BytePlus' 409,600 minimum,
+    # but 442×924 does not; a retime-only plan keeps the size, made even upwards.
+    facts = MediaFacts(
+        format="mp4",
+        size_bytes=10_000,
+        duration_s=1.0,
+        width=443,
+        height=925,
+        fps=10.0,
+        video_codec="h264",
+    )
+    ref = Reference(kind=MediaKind.VIDEO, source="/media/video.mp4", name="r.mp4", facts=facts)
+    caps = capabilities.get("byteplus")
+    [plan] = plan_fix_all(snapshot("byteplus", [ref]), caps)
+    assert plan.width is not None and plan.height is not None
+    assert plan.width % 2 == 0 and plan.height % 2 == 0
+    fixed = ref.model_copy(update={"facts": conformed(facts, plan)})
+    left = validate(snapshot("byteplus", [fixed]), caps, check_files=False)
+    assert [p.code for p in left if p.conformable] == []

@@ -167,6 +167,7 @@ def test_mentions_are_drawn_as_tokens_dangling_struck_unknown_underlined(
     formats = dict(_formats(harness.panel))
     token = formats["@Image1"]
     assert not token.fontStrikeOut() and token.background().color().alpha() > 0
+    assert token.fontWeight() >= 600  # a bound mention reads as a chip
 
 
 def test_clicking_a_popup_item_inserts_it(harness: EditorHarness) -> None:

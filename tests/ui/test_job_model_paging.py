@@ -118,10 +118,46 @@ def test_the_elapsed_tick_touches_only_the_jobs_still_moving(
         lambda a, b, *_: touched.append((a.row(), a.column(), b.row(), b.column()))
     )
     model._tick()
-    rows = {model.row_of(job_id) for job_id in moving}
-    assert touched and all(
-        r0 == r1 and c0 == c1 == Column.ELAPSED and r0 in rows for r0, c0, r1, c1 in touched
-    )
+    rows = [row for job_id in moving if (row := model.row_of(job_id)) is not None]
+    # One signal over the Elapsed column from the first moving row to the last.
+    assert touched == [(min(rows), Column.ELAPSED, max(rows), Column.ELAPSED)]
     assert model.ids_in_states([JobState.STUCK]) == [
         j.id for j in store.list_jobs() if j.state is JobState.STUCK
     ]
+
+
+def test_a_poll_that_changes_nothing_repaints_nothing(model: JobListModel, store: JobStore) -> None:
+    moving = next(j.id for j in store.list_jobs() if j.state not in FINAL_STATES)
+    touched: list[int] = []
+    model.dataChanged.connect(lambda a, *_: touched.append(a.row()))
+    model._on_progress(moving, "queue", 0.0)
+    assert touched == [model.row_of(moving)]
+    # The same progress again, and a job_changed whose row reads back the same.
+    model._on_progress(moving, "queue", 0.0)
+    model.refresh(moving)
+    assert touched == [model.row_of(moving)]
+    model._on_progress(moving, "queue", 0.5)
+    assert len(touched) == 2
+
+
+def test_the_elapsed_ticker_sleeps_while_no_job_moves(
+    store: JobStore, run_async: Any, qtbot: QtBot
+) -> None:
+    for job in store.list_jobs():
+        if job.state not in FINAL_STATES:
+            walk_to(store, job.id, JobState.CANCELLED)
+    bridge = EngineBridge.create(Settings(), NoKeys(), store=store, owns_store=True)
+    model = JobListModel(bridge, page_rows=PAGE)
+    try:
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        model._tick()
+        assert not model._ticker.isActive()
+        (new,) = store.insert_jobs(
+            [NewJob(snapshot=make_snapshot("kinovi", "x", []), group_id="n", batch="n")]
+        )
+        model.refresh(new)
+        assert model._ticker.isActive()
+    finally:
+        model.shutdown()
+        run_async(bridge.shutdown())

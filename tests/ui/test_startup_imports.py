@@ -152,6 +152,7 @@ FIRST_PAINT_EXCLUDED = (
     "platformdirs",
     "hashlib",
     "dataclasses",
+    "seedance_studio.ui.tinted_icon",
 )
 """What the first paint must not wait for: the core, pydantic, the job store, keyring, the
 event loop, libVLC and every panel load after it (ui/startup_shell.py)."""
