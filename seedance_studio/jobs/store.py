@@ -392,10 +392,21 @@ class JobStore:
         return [JobSummary.from_row(r) for r in self._db.execute(sql, args).fetchall()]
 
     def find_summary(self, job_id: int) -> JobSummary | None:
-        row = self._db.execute(
-            f"SELECT {summary.COLUMNS} FROM jobs WHERE id = ?", (job_id,)
-        ).fetchone()
-        return JobSummary.from_row(row) if row is not None else None
+        return self.find_summaries([job_id]).get(job_id)
+
+    def find_summaries(self, job_ids: Iterable[int]) -> dict[int, JobSummary]:
+        """The display fields of each stored job in `job_ids` (absent ones left out): one
+        query for the changes of a whole frame, in chunks under SQLite's variable limit."""
+        ids = list(dict.fromkeys(job_ids))
+        found: dict[int, JobSummary] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT {summary.COLUMNS} FROM jobs WHERE id IN ({marks})"
+            for row in self._db.execute(sql, chunk).fetchall():
+                job = JobSummary.from_row(row)
+                found[job.id] = job
+        return found
 
     def select_jobs(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -118,6 +118,10 @@ class EngineBridge(QObject):
 
     def summary(self, job_id: int) -> JobSummary | None:
         return None if self._closed else self.engine.store.find_summary(job_id)
+
+    def summaries_of(self, job_ids: Iterable[int]) -> dict[int, JobSummary]:
+        """The listed jobs among `job_ids`, read in one query (absent ones left out)."""
+        return {} if self._closed else self.engine.store.find_summaries(job_ids)
 
     def events(self, job_id: int) -> list[JobEvent]:
         return [] if self._closed else self.engine.store.events(job_id)

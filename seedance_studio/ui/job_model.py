@@ -1,9 +1,9 @@
 """A table model over the job store, kept current by the bridge's signals.
 
 Rows are the display fields of each job (jobs/summary.py), newest first, read a page at a
-time. A change re-reads just that row from SQLite (cheap, and the store is the one truth
-shared with the CLI); live progress fractions, which are not worth a write each, come from
-the bridge's `progress` signal and are kept here.
+time. Changes re-read their rows from SQLite (the store is the one truth shared with the CLI),
+queued and read in one query per frame; live progress fractions, which are not worth a write
+each, come from the bridge's `progress` signal and are kept here.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ PAGE_ROWS = 128
 """Rows read per page: the first page opens the list, the view asks for more as it scrolls."""
 RECORD_CACHE = 64
 """Whole records kept for the rows last asked about (selection, actions, tooltips)."""
+FLUSH_MS = 16
+"""Changes are applied once per frame: 100 jobs submitted or polled at once are one store
+read and one layout and paint, not 100 (each a loop turn of its own)."""
 
 
 def _row_texts(job: JobSummary) -> tuple[str, ...]:
@@ -126,7 +129,13 @@ class JobListModel(QAbstractTableModel):
         self._progress: dict[int, tuple[str, float]] = {}
         self.thumbnails = JobThumbnails(THUMB_SIZE, self)
         self.thumbnails.ready.connect(self._on_thumbnail)
-        bridge.job_changed.connect(self.refresh)
+        self._pending: dict[int, None] = {}
+        """Ids changed since the last flush, in arrival order (a dict: an ordered set)."""
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        bridge.job_changed.connect(self._queue)
         bridge.progress.connect(self._on_progress)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -233,38 +242,77 @@ class JobListModel(QAbstractTableModel):
             self._by_path.setdefault(job.result_path, set()).add(job.id)
 
     def refresh(self, job_id: int) -> None:
-        """Re-read one job; a new one is inserted in id order (newest first)."""
-        if self._bridge.closed:
+        """Re-read one job now (and any change still queued); a new one is inserted in id
+        order (newest first)."""
+        self._pending[job_id] = None
+        self.flush()
+
+    def _queue(self, job_id: int) -> None:
+        """A `job_changed`: applied with every other change of the same frame (a drop of 100
+        jobs, a round of polls) in one store read and one insert/`dataChanged` each."""
+        self._pending[job_id] = None
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Apply the queued changes: one query for every changed id, then removals, one
+        `dataChanged` span over the changed rows and one insert per run of new rows."""
+        self._flush_timer.stop()
+        ids, self._pending = list(self._pending), {}
+        if not ids or self._bridge.closed:
             return
-        job = self._bridge.summary(job_id)
-        row = self._rows.get(job_id)
-        self._records.pop(job_id, None)
-        if job is None:
-            if row is not None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._jobs[row]
-                self._live.discard(job_id)
-                self._reindex()
-                self.endRemoveRows()
-            return
-        if row is None:
-            row = bisect.bisect_left(self._jobs, -job_id, key=lambda j: -j.id)
-            if row == len(self._jobs) and self._more:
-                return  # older than every loaded row: its page is not read yet
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._jobs.insert(row, job)
+        found = self._bridge.summaries_of(ids)
+        for job_id in ids:
+            self._records.pop(job_id, None)
+        gone = [row for i in ids if i not in found and (row := self._rows.get(i)) is not None]
+        for row in sorted(gone, reverse=True):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._live.discard(self._jobs.pop(row).id)
             self._reindex()
+            self.endRemoveRows()
+        changed: list[int] = []
+        updated: list[JobSummary] = []
+        new: list[JobSummary] = []
+        for job_id, job in found.items():
+            row = self._rows.get(job_id)
+            if row is None:
+                new.append(job)
+            elif self._jobs[row] != job:  # a poll that changed nothing: no repaint
+                self._jobs[row] = job
+                self._note(job)
+                changed.append(row)
+                updated.append(job)
+        if changed:
+            last = len(Column) - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        for job in updated + self._insert(new):
+            if job.state not in (JobState.SUBMITTING, JobState.RUNNING, JobState.DOWNLOADING):
+                self._progress.pop(job.id, None)
+            if job.state is JobState.DONE and job.result_path:
+                self.thumbnails.request(job.result_path)
+
+    def _insert(self, jobs: list[JobSummary]) -> list[JobSummary]:
+        """Insert new jobs in id order, one `beginInsertRows` per run that lands between the
+        same two loaded rows (a burst of submissions: one run at the top); returns those
+        inserted (one older than every loaded row waits for its page)."""
+        runs: dict[int, list[JobSummary]] = {}
+        for job in sorted(jobs, key=lambda j: -j.id):
+            row = bisect.bisect_left(self._jobs, -job.id, key=lambda j: -j.id)
+            if row < len(self._jobs) or not self._more:
+                runs.setdefault(row, []).append(job)
+        inserted: list[JobSummary] = []
+        shift = 0
+        for row, run in sorted(runs.items()):
+            first = row + shift
+            self.beginInsertRows(QModelIndex(), first, first + len(run) - 1)
+            self._jobs[first:first] = run
+            self._reindex()
+            for job in run:
+                self._note(job)
             self.endInsertRows()
-        elif self._jobs[row] == job:
-            return  # a poll that changed nothing: no repaint
-        else:
-            self._jobs[row] = job
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
-        self._note(job)
-        if job.state not in (JobState.SUBMITTING, JobState.RUNNING, JobState.DOWNLOADING):
-            self._progress.pop(job_id, None)
-        if job.state is JobState.DONE and job.result_path:
-            self.thumbnails.request(job.result_path)
+            shift += len(run)
+            inserted.extend(run)
+        return inserted
 
     def _reindex(self) -> None:
         self._rows = {job.id: row for row, job in enumerate(self._jobs)}
@@ -373,4 +421,5 @@ class JobListModel(QAbstractTableModel):
 
     def shutdown(self) -> None:
         self._ticker.stop()
+        self._flush_timer.stop()
         self.thumbnails.shutdown()

@@ -161,3 +161,35 @@ def test_the_elapsed_ticker_sleeps_while_no_job_moves(
     finally:
         model.shutdown()
         run_async(bridge.shutdown())
+
+
+def test_changes_in_one_turn_are_one_query_and_one_update_each(
+    model: JobListModel, store: JobStore, qtbot: QtBot
+) -> None:
+    """A burst of job_changed (a drop of many jobs, a round of polls) is applied once per
+    frame: one store read for every id, one insert for the new rows, one dataChanged span."""
+    loaded = model.job_ids()
+    moving = [j for j in loaded if store.get(j).state not in FINAL_STATES]
+    new = store.insert_jobs(
+        [NewJob(snapshot=make_snapshot(), group_id=f"n{i}", batch="n") for i in range(5)]
+    )
+    for job_id in moving:
+        store.update(job_id, message="moved")
+    rows = [loaded.index(j) for j in moving]  # their rows before the new ones land on top
+    queries: list[str] = []
+    store._db.set_trace_callback(queries.append)
+    inserted: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+    for job_id in [*new, *moving, loaded[0], *new]:  # repeats and an unchanged row too
+        model._bridge.job_changed.emit(job_id)
+    assert model.rowCount() == PAGE  # nothing yet: applied on the next frame
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE + 5, timeout=2000)
+    store._db.set_trace_callback(None)
+    assert [q for q in queries if q.lstrip().startswith("SELECT")] == [queries[0]]
+    assert "IN (" in queries[0]
+    assert inserted == [(0, 4)]
+    assert model.job_ids()[:6] == [*sorted(new, reverse=True), loaded[0]]
+    assert changed == [(min(rows), max(rows))]
+    assert all(model.job(j).message == "moved" for j in moving)  # type: ignore[union-attr]
