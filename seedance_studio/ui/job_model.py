@@ -251,6 +251,7 @@ class JobListModel(QAbstractTableModel):
         """A `job_changed`: applied with every other change of the same frame (a drop of 100
         jobs, a round of polls) in one store read and one insert/`dataChanged` each."""
         self._pending[job_id] = None
+        self._records.pop(job_id, None)  # `job()` reads the store's truth at once
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 

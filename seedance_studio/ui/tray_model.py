@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
 )
 
 from seedance_studio.core.i18n import _
@@ -22,6 +23,9 @@ from seedance_studio.ui import theme
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.problems import COUNT_CODES, ProblemView, problem_text
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+
+THUMBNAILS_MS = 16
+"""Thumbnails that land within a frame repaint the tray once, not once each."""
 
 REF_MIME = "application/x-seedance-reference-ids"
 """Drag payload for moves inside the tray: newline-separated reference ids."""
@@ -48,6 +52,11 @@ class TrayModel(QAbstractListModel):
         self._thumbnails = thumbnails
         self._rows: tuple[Reference, ...] = tray.items
         self._problems: dict[str, list[ProblemView]] = {}
+        self._landed: set[str] = set()
+        self._landed_timer = QTimer(self)
+        self._landed_timer.setSingleShot(True)
+        self._landed_timer.setInterval(THUMBNAILS_MS)
+        self._landed_timer.timeout.connect(self._show_thumbnails)
         tray.changed.connect(self._on_tray_changed)
         thumbnails.ready.connect(self._on_thumbnail)
 
@@ -173,7 +182,15 @@ class TrayModel(QAbstractListModel):
         self.endResetModel()
 
     def _on_thumbnail(self, source: str) -> None:
-        for i, ref in enumerate(self._rows):
-            if ref.source == source:
-                idx = self.index(i)
-                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+        """Each thumbnail lands on its own loop turn (a drop of 12 files: 12 paints of the
+        tray); the ones of one frame are shown together."""
+        self._landed.add(source)
+        if not self._landed_timer.isActive():
+            self._landed_timer.start()
+
+    def _show_thumbnails(self) -> None:
+        landed, self._landed = self._landed, set()
+        rows = [i for i, ref in enumerate(self._rows) if ref.source in landed]
+        if rows:
+            first, last = self.index(min(rows)), self.index(max(rows))
+            self.dataChanged.emit(first, last, [Qt.ItemDataRole.DecorationRole])

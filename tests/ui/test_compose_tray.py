@@ -184,3 +184,23 @@ def test_context_menu_removes_and_copies(harness: TrayHarness, tmp_path: Path) -
     assert QGuiApplication.clipboard().text() == ref.source
     remove.trigger()
     assert harness.tags() == []
+
+
+def test_thumbnails_of_one_frame_repaint_the_tray_once(
+    harness: TrayHarness, tmp_path: Path
+) -> None:
+    images = [str(make_image(tmp_path / f"still-{i}.png", 96, 64)) for i in range(3)]
+    assert harness.ingest.add_sources(images)
+    harness.settle()
+    refs = harness.composition.tray.items
+    for ref in refs:
+        harness.thumbnails.pixmap(ref)  # asks for each thumbnail now, not at the next paint
+    harness.qtbot.waitUntil(lambda: all(harness.thumbnails.has(r) for r in refs), timeout=10_000)
+    harness.qtbot.waitUntil(lambda: not harness.model._landed_timer.isActive(), timeout=2000)
+    repaints: list[tuple[int, int]] = []
+    harness.model.dataChanged.connect(lambda a, b, *_: repaints.append((a.row(), b.row())))
+    for ref in refs:  # three thumbnails landing on one turn
+        harness.thumbnails.ready.emit(ref.source)
+    assert repaints == []  # shown on the next frame
+    harness.qtbot.waitUntil(lambda: bool(repaints), timeout=2000)
+    assert repaints == [(0, len(refs) - 1)]

@@ -137,9 +137,10 @@ def submit(run_async: RunAsync, bridge: EngineBridge, sim: Simulator) -> int:
 def wait_state(
     qtbot: QtBot, panel: JobsPanel, job_id: int, *states: JobState, timeout: int = 10_000
 ) -> JobRecord:
-    def reached() -> bool:
-        job = panel.model.job(job_id)
-        return job is not None and job.state in states
+    def reached() -> bool:  # the row shows it (changes land in the list once per frame)
+        row = panel.model.row_of(job_id)
+        summary = panel.model.summary_at(row) if row is not None else None
+        return summary is not None and summary.state in states
 
     qtbot.waitUntil(reached, timeout=timeout)
     job = panel.model.job(job_id)
