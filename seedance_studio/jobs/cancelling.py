@@ -14,6 +14,7 @@ from collections.abc import Callable
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import ProviderError, SeedanceError
 from seedance_studio.jobs.create_gate import CreateGate
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.pool import ProviderPool, handle_of
 from seedance_studio.jobs.states import FETCH_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -63,6 +64,7 @@ class Canceller:
                 Event.DISCARDED,
                 message="discarded by the user; if the provider did create it, it may "
                 "still run and be charged",
+                message_kind=MessageKind.MAY_BE_CHARGED,
             )
             return self.store.get(job_id)
         # queued / running / stuck: only the provider can stop it.
@@ -82,6 +84,7 @@ class Canceller:
                     f"cancelled here; {name} has no cancel API, so the job may still run and "
                     f"be charged"
                 ),
+                message_kind=MessageKind.MAY_BE_CHARGED,
             ):
                 self._resume(self.store.get(job_id))
             self.gate.slot_freed.set()
@@ -106,11 +109,14 @@ class Canceller:
                 expect=[current.state],
                 event="cancel refused",
                 message=f"{refusal}: still running, still polled",
+                message_kind=MessageKind.CANCEL_REFUSED,
             )
             self._resume(self.store.get(job_id))
             return self.store.get(job_id)
         self.tasks.stop_watch(job_id)
-        if not self.writer.move(job_id, Event.CANCEL_CONFIRMED, message="cancelled"):
+        if not self.writer.move(
+            job_id, Event.CANCEL_CONFIRMED, message="cancelled", message_kind=MessageKind.CANCELLED
+        ):
             # It finished meanwhile (paid for): bring the video home instead.
             self._resume(self.store.get(job_id))
         self.gate.slot_freed.set()

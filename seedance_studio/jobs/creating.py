@@ -36,6 +36,7 @@ from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.ledger import Ledger
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.polling import create_retry_delay
 from seedance_studio.jobs.pool import ProviderPool, is_local
 from seedance_studio.jobs.provider_policy import policy
@@ -196,6 +197,7 @@ class Creator:
                             create_sent_at=now,
                             attempt=first.attempt + 1,
                             message="creating",
+                            message_kind=MessageKind.CREATING,
                             lease_until=now + LEASE_S,
                         )
 

@@ -34,6 +34,7 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.pool import ProviderPool, handle_of, is_local
 from seedance_studio.jobs.states import SETTLED_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -159,7 +160,9 @@ class JobWatcher:
             )
             if isinstance(step, Retry):
                 if step.message is not None:
-                    self.writer.update(job_id, message=step.message)
+                    self.writer.update(
+                        job_id, message=step.message, message_kind=MessageKind.POLL_TROUBLE
+                    )
                 await asyncio.sleep(step.wait)
                 continue
             if isinstance(step, GiveUp):
@@ -174,10 +177,11 @@ class JobWatcher:
                     job_id,
                     error_type=step.error_type,
                     message=step.message,
+                    message_kind=MessageKind.POLL_TROUBLE,
                     next_poll_at=self.store.now() + RETRY_LATER_S,
                 )
                 return
-            if (job.message or "").startswith("polling"):  # the trouble is over
+            if job.message_kind is MessageKind.POLL_TROUBLE:  # the trouble is over
                 self.writer.update(
                     job_id, message=None, error_type=None, error_code=None, next_poll_at=None
                 )
