@@ -212,7 +212,7 @@ class JobWatcher:
             self.writer.update(
                 job.id,
                 raw_status=status.raw_status,
-                event="checked again",
+                event=_("checked again"),
                 raw={"status": status.model_dump(mode="json"), "responses": answers},
                 message=_("still unfinished at the provider"),
             )
