@@ -31,6 +31,18 @@ AUTH_ERROR_LIMIT = 3
 a new key helps, and a front end waiting on the job should hear so rather than wait on."""
 
 
+POLL_BUDGET_PER_S = 1.0
+"""About this many status polls a second per process, however many jobs it watches: ten
+running jobs on a 5 s provider are each asked every 10 s instead (a finished video is noticed
+a few seconds later, minutes into its render), and idle CPU does not grow with the queue."""
+
+
+def budgeted_interval(base: float, watched: int, budget: float = POLL_BUDGET_PER_S) -> float:
+    """The provider's interval, stretched so `watched` jobs together stay within `budget`
+    polls a second; never shorter than the provider asks."""
+    return max(base, watched / budget) if budget > 0 else base
+
+
 def next_poll_delay(base: float, unchanged: int) -> float:
     """Delay after a successful poll that saw the same status `unchanged` times in a row."""
     steps = min(unchanged // STRETCH_EVERY, 32)  # bounded: no overflow for a job polled forever
