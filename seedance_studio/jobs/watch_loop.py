@@ -36,6 +36,7 @@ from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
 from seedance_studio.jobs.message_kinds import MessageKind
+from seedance_studio.jobs.polling import budgeted_interval
 from seedance_studio.jobs.pool import ProviderPool, handle_of, is_local
 from seedance_studio.jobs.states import SETTLED_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -86,6 +87,8 @@ class JobWatcher:
         self._upload = upload
         self._poll_interval = poll_interval
         """Overrides every provider's interval (the simulator runs jobs in a second)."""
+        self._polling: set[int] = set()
+        """Jobs this process is polling now: they share one poll budget."""
 
     async def watch(self, job_id: int) -> None:
         """Take the job's lease (waiting while another live runner has it), then poll and
@@ -96,7 +99,11 @@ class JobWatcher:
             await asyncio.sleep(LEASE_S / 3)  # another runner has it; take over if it dies
         try:
             async with holding(self.store, self.owner, [job_id]):
-                await self._poll_and_fetch(job_id)
+                self._polling.add(job_id)
+                try:
+                    await self._poll_and_fetch(job_id)
+                finally:
+                    self._polling.discard(job_id)
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self.writer.move(job_id, Event.FETCH_FAILED)
@@ -161,7 +168,12 @@ class JobWatcher:
                 outcome,
                 counters,
                 local=local,
-                interval=self._poll_interval or provider.poll_interval,
+                interval=self._poll_interval
+                or (
+                    provider.poll_interval  # a local render costs no request
+                    if local
+                    else budgeted_interval(provider.poll_interval, len(self._polling))
+                ),
             )
             if isinstance(step, Retry):
                 if step.message is not None:
