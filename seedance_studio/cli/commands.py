@@ -33,6 +33,7 @@ from seedance_studio.core.pricing import (
 from seedance_studio.core.redact import redact
 from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.jobs.engine import CancelNotPossibleError, JobEngine, run_until_settled
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.provider_policy import confirmation_text, needs_confirmation
 from seedance_studio.jobs.states import ATTENTION_STATES, JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, dumps
@@ -430,7 +431,7 @@ def cancel(args: argparse.Namespace) -> int:
                 f"seedance: job {job.id}: {redact(job.message or job.state.value)}", file=sys.stderr
             )
             return EXIT_FAILED
-        if job.message and job.message != "cancelled":
+        if job.message and job.message_kind is not MessageKind.CANCELLED:
             # "cancelled here; the provider has no cancel API, so the job may still run and
             # be charged": the part after "cancelled" is what the user must know.
             print(f"seedance: job {job.id}: {redact(job.message)}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord
 
@@ -48,7 +49,9 @@ class ProgressLine:
             f"job {j.id} {j.state.value}"
             + (
                 f" ({j.message})"
-                if j.state is JobState.SUBMITTING and j.message and j.message != "creating"
+                if j.state is JobState.SUBMITTING
+                and j.message
+                and j.message_kind is not MessageKind.CREATING
                 else ""
             )
             for j in jobs

@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import ProviderError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs.create_gate import CreateGate
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.pool import ProviderPool, handle_of
 from seedance_studio.jobs.states import FETCH_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -53,7 +55,9 @@ class Canceller:
             return job
         if job.state in FETCH_STATES:
             # The provider already charged; stopping would only lose the file.
-            raise SeedanceError(f"job {job_id} already finished; its download continues")
+            raise SeedanceError(
+                _("job {job_id} already finished; its download continues").format(job_id=job_id)
+            )
         if job.state is JobState.SUBMITTING:
             await self._cancel_unsent(job)
             return self.store.get(job_id)
@@ -61,8 +65,11 @@ class Canceller:
             self.writer.move(
                 job_id,
                 Event.DISCARDED,
-                message="discarded by the user; if the provider did create it, it may "
-                "still run and be charged",
+                message=_(
+                    "discarded by the user; if the provider did create it, it may still run "
+                    "and be charged"
+                ),
+                message_kind=MessageKind.MAY_BE_CHARGED,
             )
             return self.store.get(job_id)
         # queued / running / stuck: only the provider can stop it.
@@ -71,17 +78,20 @@ class Canceller:
         if not (provider.supports_cancel and job.provider_job_id):
             if not accept_uncancellable:
                 raise CancelNotPossibleError(
-                    f"{name} has no cancel API: job {job_id} may still run and be charged; "
-                    f"cancel it anyway to stop watching it (its video would not be fetched)"
+                    _(
+                        "{name} has no cancel API: job {job_id} may still run and be charged; "
+                        "cancel it anyway to stop watching it (its video would not be fetched)"
+                    ).format(name=name, job_id=job_id)
                 )
             self.tasks.stop_watch(job_id)
             if not self.writer.move(
                 job_id,
                 Event.CANCEL_UNSUPPORTED,
-                message=(
-                    f"cancelled here; {name} has no cancel API, so the job may still run and "
-                    f"be charged"
-                ),
+                message=_(
+                    "cancelled here; {name} has no cancel API, so the job may still run and "
+                    "be charged"
+                ).format(name=name),
+                message_kind=MessageKind.MAY_BE_CHARGED,
             ):
                 self._resume(self.store.get(job_id))
             self.gate.slot_freed.set()
@@ -92,25 +102,31 @@ class Canceller:
             refusal = (
                 None
                 if accepted
-                else f"not cancelled: {warning}"
+                else _("not cancelled: {warning}").format(warning=warning)
                 if warning
-                else f"cancel refused by {name}"
+                else _("cancel refused by {name}").format(name=name)
             )
         except ProviderError as exc:
-            refusal = f"cancel failed at {name} ({exc})"
+            refusal = _("cancel failed at {name} ({error})").format(name=name, error=exc)
         if refusal is not None:
             # Still running there (and charged when it ends): keep watching it, say so.
             current = self.store.get(job_id)
             self.writer.update(
                 job_id,
                 expect=[current.state],
-                event="cancel refused",
-                message=f"{refusal}: still running, still polled",
+                event=_("cancel refused"),
+                message=_("{refusal}: still running, still polled").format(refusal=refusal),
+                message_kind=MessageKind.CANCEL_REFUSED,
             )
             self._resume(self.store.get(job_id))
             return self.store.get(job_id)
         self.tasks.stop_watch(job_id)
-        if not self.writer.move(job_id, Event.CANCEL_CONFIRMED, message="cancelled"):
+        if not self.writer.move(
+            job_id,
+            Event.CANCEL_CONFIRMED,
+            message=_("cancelled"),
+            message_kind=MessageKind.CANCELLED,
+        ):
             # It finished meanwhile (paid for): bring the video home instead.
             self._resume(self.store.get(job_id))
         self.gate.slot_freed.set()
@@ -119,7 +135,9 @@ class Canceller:
     async def _cancel_unsent(self, job: JobRecord) -> None:
         if job.create_sent_at is not None:
             raise SeedanceError(
-                f"job {job.id} is being created right now; cancel it once it has a provider id"
+                _(
+                    "job {job_id} is being created right now; cancel it once it has a provider id"
+                ).format(job_id=job.id)
             )
         # One create serves the whole batch (native variants): cancel them together.
         task = self.tasks.batches.get(job.batch)
@@ -128,4 +146,6 @@ class Canceller:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         for row in self.store.batch_jobs(job.batch):
-            self.writer.move(row.id, Event.CANCELLED_UNSENT, message="cancelled before it was sent")
+            self.writer.move(
+                row.id, Event.CANCELLED_UNSENT, message=_("cancelled before it was sent")
+            )

@@ -53,8 +53,15 @@ async def record_response(response: httpx.Response) -> None:
     answers.append(entry)
 
 
+KEEPALIVE_S = 60.0
+"""How long an idle connection is kept: longer than a poll interval (10 s and more once many
+jobs share the poll budget), so each poll reuses a connection instead of a new TCP and TLS
+handshake (httpx's default keeps them 5 s)."""
+
+
 def capturing_client(**kwargs: Any) -> httpx.AsyncClient:
     """An httpx client whose JSON answers can be captured."""
     import httpx  # here, not at start-up: the window paints before the network stack loads
 
+    kwargs.setdefault("limits", httpx.Limits(keepalive_expiry=KEEPALIVE_S))
     return httpx.AsyncClient(event_hooks={"response": [record_response]}, **kwargs)

@@ -18,7 +18,11 @@ from seedance_studio.jobs.store import JobStore
 from seedance_studio.providers.rate_limits import RateLimits
 
 WAIT_STEP_S = 0.5
-"""How often a waiting create re-reads the store when only another process can free a slot."""
+"""How soon a waiting create first re-reads the store when only another process can free a
+slot (a slot this process frees wakes it at once, through `slot_freed`)."""
+WAIT_MAX_S = 5.0
+"""The re-reads stretch up to this while nothing changes: forty creates waiting on a slot for
+an hour must not keep the process busy."""
 
 
 WINDOW_MARGIN = 0.1
@@ -70,6 +74,8 @@ class CreateGate:
         if lock.locked() and on_wait:
             on_wait(_("waiting for its turn to be sent"))
         async with lock:
+            said: str | None = None
+            step = WAIT_STEP_S
             while True:
                 now = self._store.now()
                 active = (
@@ -84,14 +90,19 @@ class CreateGate:
                 if delay <= 0:
                     mark_sent()
                     return
-                if on_wait:
-                    on_wait(
-                        _("waiting for a free slot ({active} of {most} in use)").format(
-                            active=active, most=limits.max_unfinished
-                        )
-                        if limits.max_unfinished is not None and active >= limits.max_unfinished
-                        else _("waiting for the rate limit")
+                full = limits.max_unfinished is not None and active >= limits.max_unfinished
+                why = (
+                    _("waiting for a free slot ({active} of {most} in use)").format(
+                        active=active, most=limits.max_unfinished
                     )
+                    if full
+                    else _("waiting for the rate limit")
+                )
+                if on_wait and why != said:  # written once, not at every re-read
+                    on_wait(why)
+                    said = why
+                if full:  # only a freed slot helps: re-read less and less often
+                    delay, step = step, min(step * 2, WAIT_MAX_S)
                 self.slot_freed.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.slot_freed.wait(), timeout=delay)

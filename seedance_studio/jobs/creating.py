@@ -28,6 +28,7 @@ from seedance_studio.core.errors import (
     SeedanceError,
     SubmissionUnknownError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import JobHandle, Provider
 from seedance_studio.core.redact import without_signature
@@ -36,6 +37,7 @@ from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.estimates import split_usd
 from seedance_studio.jobs.ledger import Ledger
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.polling import create_retry_delay
 from seedance_studio.jobs.pool import ProviderPool, is_local
 from seedance_studio.jobs.provider_policy import policy
@@ -130,13 +132,17 @@ class Creator:
         """Send the create again for a submit_unknown job (the user accepts paying twice)."""
         job = self.store.get(job_id)
         if job.state is not JobState.SUBMIT_UNKNOWN:
-            raise SeedanceError(f"job {job_id} is {job.state.value}, not an unknown submission")
+            raise SeedanceError(
+                _("job {job_id} is {state}, not an unknown submission").format(
+                    job_id=job_id, state=job.state.value
+                )
+            )
         rows = self.store.batch_jobs(job.batch)
         for row in rows:
             self.writer.move(
                 row.id,
                 Event.SUBMIT_AGAIN,
-                message="submitted again by the user",
+                message=_("submitted again by the user"),
                 lease_owner=self.owner,
                 lease_until=self.store.now() + LEASE_S,
             )
@@ -162,7 +168,7 @@ class Creator:
                     policy(rows[0].provider).max_creates_in_flight
                 )
             if slots.locked():
-                self.writer.update_many(ids, message="waiting for the creates already in flight")
+                self.writer.update_many(ids, message=_("waiting for the creates already in flight"))
             async with slots:
                 await self.create_batch(batch)
 
@@ -195,7 +201,8 @@ class Creator:
                             expect=[JobState.SUBMITTING],
                             create_sent_at=now,
                             attempt=first.attempt + 1,
-                            message="creating",
+                            message=_("creating"),
+                            message_kind=MessageKind.CREATING,
                             lease_until=now + LEASE_S,
                         )
 
@@ -219,7 +226,9 @@ class Creator:
                     self.writer.update_many(
                         ids,
                         create_sent_at=None,
-                        message=f"{exc} — nothing was created; trying again in {delay:.0f} s",
+                        message=_(
+                            "{error} — nothing was created; trying again in {seconds} s"
+                        ).format(error=exc, seconds=f"{delay:.0f}"),
                         event="create refused (rate limited)"
                         if isinstance(exc, RateLimitedError)
                         else f"create not taken ({type(exc).__name__})",
@@ -245,9 +254,9 @@ class Creator:
         except asyncio.CancelledError:
             if sent and is_local(first.provider):
                 # Nothing to pay twice: leave it unsent, the next start renders it.
-                self.writer.update_many(ids, create_sent_at=None, message="interrupted")
+                self.writer.update_many(ids, create_sent_at=None, message=_("interrupted"))
             elif sent:
-                self.mark_unknown(ids, "interrupted while the create request was out")
+                self.mark_unknown(ids, _("interrupted while the create request was out"))
             raise
         except SeedanceError as exc:
             # An answer (or a refusal before sending): nothing unknown about it.
@@ -258,7 +267,9 @@ class Creator:
                 # Answered (and paid): whatever failed afterwards, the ids must survive.
                 self._keep_handles(batch, handles, exc)
             elif sent:
-                self.mark_unknown(ids, f"unexpected error while creating: {exc}")
+                self.mark_unknown(
+                    ids, _("unexpected error while creating: {error}").format(error=exc)
+                )
             else:
                 self.fail_many(ids, exc)
 
@@ -314,8 +325,9 @@ class Creator:
                 row.id,
                 short,
                 raw=raw,
-                message=f"the provider returned {len(handles)} generation(s) "
-                f"for {len(rows)} requested",
+                message=_(
+                    "the provider returned {returned} of {requested} requested generations"
+                ).format(returned=len(handles), requested=len(rows)),
             )
         for row in rows[: len(handles)]:
             self._resume(self.store.get(row.id))
@@ -331,14 +343,16 @@ class Creator:
                     Event.CREATED,
                     provider_job_id=handle.job_id,
                     handle_extra=dict(handle.extra),
-                    message=f"created; recording it hit an error: {exc}",
+                    message=_("created; recording it hit an error: {error}").format(error=exc),
                 )
         for row in self.store.batch_jobs(batch):
             if row.state is JobState.QUEUED:
                 self._resume(row)
         still = [r.id for r in self.store.batch_jobs(batch) if r.state is JobState.SUBMITTING]
         ids = ", ".join(h.job_id for h in handles)
-        self.mark_unknown(still, f"created as {ids}, then an error here: {exc}")
+        self.mark_unknown(
+            still, _("created as {ids}, then an error here: {error}").format(ids=ids, error=exc)
+        )
 
     def mark_unknown(self, ids: list[int], why: str, raw: object = None) -> None:
         for job_id in ids:
@@ -346,7 +360,9 @@ class Creator:
                 job_id,
                 Event.CREATE_UNKNOWN,
                 raw=raw or None,
-                message=f"submission outcome unknown ({why}): check again or submit anyway",
+                message=_(
+                    "submission outcome unknown ({why}): check again or submit anyway"
+                ).format(why=why),
             )
 
     def fail_many(self, ids: list[int], exc: BaseException, raw: object = None) -> None:

@@ -43,6 +43,7 @@ from psygnal import Signal
 
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import StatusResult
 from seedance_studio.core.settings import Settings
@@ -201,9 +202,13 @@ class JobEngine:
         if job.state is JobState.DONE and exists(job.result_path):
             return job
         if job.state is JobState.DONE or (job.state is JobState.FAILED and job.results):
-            self.writer.move(job_id, Event.DOWNLOAD_AGAIN, message="download requested")
+            self.writer.move(job_id, Event.DOWNLOAD_AGAIN, message=_("download requested"))
         elif job.state not in FETCH_STATES:
-            raise SeedanceError(f"job {job_id} is {job.state.value}: nothing to download yet")
+            raise SeedanceError(
+                _("job {job_id} is {state}: nothing to download yet").format(
+                    job_id=job_id, state=job.state.value
+                )
+            )
         self._resume(self.store.get(job_id))
         await self.wait([job_id])
         return self.store.get(job_id)
@@ -257,7 +262,7 @@ class JobEngine:
             if job.create_sent_at is None:
                 self.creator.spawn(job.batch)  # never sent: safe to send now
             else:
-                self.creator.mark_unknown([job.id], "the app stopped before the answer came")
+                self.creator.mark_unknown([job.id], _("the app stopped before the answer came"))
             return
         if job.state in POLLED_STATES or job.state in FETCH_STATES:
             job_id = job.id

@@ -31,6 +31,22 @@ AUTH_ERROR_LIMIT = 3
 a new key helps, and a front end waiting on the job should hear so rather than wait on."""
 
 
+FULL_RATE_JOBS = 5
+"""A process polls about this many jobs' worth at each provider's own interval, however many
+it watches: ten running jobs on a 5 s provider are each asked every 10 s (a finished video is
+noticed a few seconds later, minutes into its render), and idle CPU does not grow with the
+queue. Counted in jobs, not seconds, so a provider (or the simulator) that asks for fast polls
+keeps them fast relative to its own pace."""
+
+
+def budgeted_interval(base: float, watched: int, full_rate: int = FULL_RATE_JOBS) -> float:
+    """The provider's interval, stretched so `watched` jobs together poll no more often than
+    `full_rate` jobs at that interval; never shorter than the provider asks."""
+    if full_rate <= 0:
+        return base
+    return base * max(1.0, watched / full_rate)
+
+
 def next_poll_delay(base: float, unchanged: int) -> float:
     """Delay after a successful poll that saw the same status `unchanged` times in a row."""
     steps = min(unchanged // STRETCH_EVERY, 32)  # bounded: no overflow for a job polled forever

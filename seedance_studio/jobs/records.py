@@ -17,6 +17,7 @@ from typing import Any, TypedDict
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost, ResultMedia
+from seedance_studio.jobs.message_kinds import MessageKind, message_kind
 from seedance_studio.jobs.states import SETTLED_STATES, JobState
 
 
@@ -109,6 +110,8 @@ class JobRecord:
     """Shared by the jobs of one send to several providers."""
     queue_position: int | None = None
     """Requests ahead of this one in the provider's queue, while it is queued (fal)."""
+    message_kind: MessageKind | None = None
+    """What `message` is about, for code (the text is in the language it was written in)."""
 
     @property
     def is_settled(self) -> bool:
@@ -178,6 +181,7 @@ class JobRecord:
             pick=bool(row["pick"]),
             fanout=row["fanout"],
             queue_position=row["queue_position"],
+            message_kind=message_kind(row["message_kind"]),
         )
 
 
@@ -247,6 +251,7 @@ _COLUMNS = frozenset(
         "pick",
         "fanout",
         "queue_position",
+        "message_kind",
     }
 )
 
@@ -280,6 +285,8 @@ class JobFields(TypedDict, total=False):
     pick: bool
     fanout: str | None
     queue_position: int | None
+    message_kind: MessageKind | None
+    """Cleared by the store whenever `message` is set without it."""
 
 
 _REDACTED_TEXT = frozenset({"raw_status", "message", "error_code", "provider_job_id"})

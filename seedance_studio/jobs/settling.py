@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import JobHandle, SubmissionSearch
 
 
@@ -63,32 +64,47 @@ def settle(
     if len(found) > rows:
         ids = ", ".join(h.job_id for h in found[:5])
         return StillUnknown(
-            f"{len(found)} jobs at the provider could be this submission ({ids}): look at "
-            "its dashboard, then submit anyway or discard"
+            _(
+                "{count} jobs at the provider could be this submission ({ids}): look at its "
+                "dashboard, then submit anyway or discard"
+            ).format(count=len(found), ids=ids)
         )
     if found:
         return Adopt(list(found))
     if not search.covers_send:
         return StillUnknown(
-            f"not found in {search.listing}, which does not reach back to the send at "
-            f"{clock(sent_at)}: check again later, or look at the provider's dashboard, then "
-            "submit anyway or discard"
+            _(
+                "not found in {listing}, which does not reach back to the send at {sent}: "
+                "check again later, or look at the provider's dashboard, then submit anyway "
+                "or discard"
+            ).format(listing=search.listing, sent=clock(sent_at))
         )
     if window_s is None:
         return StillUnknown(
-            f"not found in {search.listing}; a miss there is no proof that nothing was "
-            "created: look at the provider's dashboard, then submit anyway or discard"
+            _(
+                "not found in {listing}; a miss there is no proof that nothing was created: "
+                "look at the provider's dashboard, then submit anyway or discard"
+            ).format(listing=search.listing)
         )
     due = sent_at + window_s
     if now < due:
         return StillUnknown(
-            f"not found yet in {search.listing}; a job may be listed late, so a miss counts "
-            f"as proof only {window_s:.0f} s after the send, at {clock(due)}: it is looked "
-            "up again then (or check again)",
+            _(
+                "not found yet in {listing}; a job may be listed late, so a miss counts as "
+                "proof only {window} s after the send, at {due}: it is looked up again then "
+                "(or check again)"
+            ).format(listing=search.listing, window=f"{window_s:.0f}", due=clock(due)),
             look_again_at=due,
         )
     return NotCreated(
-        f"not created — nothing charged: {search.listing}, reaching back past the send at "
-        f"{clock(sent_at)}, has no job with this input {now - sent_at:.0f} s later (a miss "
-        f"counts as proof after {window_s:.0f} s, a guess); retry to send it again"
+        _(
+            "not created — nothing charged: {listing}, reaching back past the send at {sent}, "
+            "has no job with this input {elapsed} s later (a miss counts as proof after "
+            "{window} s, a guess); retry to send it again"
+        ).format(
+            listing=search.listing,
+            sent=clock(sent_at),
+            elapsed=f"{now - sent_at:.0f}",
+            window=f"{window_s:.0f}",
+        )
     )

@@ -243,6 +243,9 @@ class JobStore:
         fields: dict[str, Any],
     ) -> bool:
         now = self.now()
+        if "message" in fields:
+            # A new message without a kind must not inherit the old message's kind.
+            fields.setdefault("message_kind", None)
         sets = {name: self._encode(name, value) for name, value in fields.items()}
         sets["updated_at"] = now
         assignments = ", ".join(f"{name} = ?" for name in sets)

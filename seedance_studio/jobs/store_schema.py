@@ -6,7 +6,7 @@ any older version and brings it up to date (jobs/store.py `_migrate`), and refus
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 _V1 = """
@@ -96,5 +96,21 @@ ALTER TABLE jobs ADD COLUMN queue_position INTEGER
 """
 """Requests ahead of a queued job, where the provider says (fal)."""
 
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+_V6 = """
+ALTER TABLE jobs ADD COLUMN message_kind TEXT;
+UPDATE jobs SET message_kind = 'poll_trouble' WHERE message GLOB 'polling*';
+UPDATE jobs SET message_kind = 'creating' WHERE message = 'creating';
+UPDATE jobs SET message_kind = 'cancelled' WHERE message = 'cancelled';
+UPDATE jobs SET message_kind = 'cancel_refused'
+    WHERE state <> 'cancelled' AND (message GLOB 'not cancelled*'
+       OR message GLOB 'cancel refused by *' OR message GLOB 'cancel failed at *');
+UPDATE jobs SET message_kind = 'may_be_charged'
+    WHERE state = 'cancelled' AND (message LIKE '%may still run and be charged%'
+       OR message LIKE '%did not confirm%' OR message LIKE '%cancel failed%')
+"""
+"""What a message is about (jobs/message_kinds.py), beside its text: the messages are now
+written in the user's language. Older rows are classified from the English words the engine
+used to write, and which code used to match."""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
 """Version -> SQL that brings the previous version to it. Append; never edit a shipped one."""

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Cost
+from seedance_studio.jobs.message_kinds import MessageKind, message_kind
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 
 PROMPT_CHARS = 400
@@ -25,8 +26,8 @@ PROMPT_CHARS = 400
 COLUMNS = (
     "id, state, provider, model, "
     f"substr(json_extract(snapshot, '$.prompt.text'), 1, {PROMPT_CHARS}) AS prompt_text, "
-    "message, progress, bytes_done, bytes_total, raw_status, queue_position, estimate, "
-    "estimated_usd, "
+    "message, message_kind, progress, bytes_done, bytes_total, raw_status, queue_position, "
+    "estimate, estimated_usd, "
     "actual_cost, actual_usd, result_path, provider_job_id, "
     "(results IS NOT NULL AND results NOT IN ('[]', 'null')) AS has_results, "
     "created_at, updated_at, finished_at"
@@ -49,6 +50,7 @@ class JobSummary:
     prompt_text: str
     """The prompt's first PROMPT_CHARS characters."""
     message: str | None
+    message_kind: MessageKind | None
     progress: float | None
     bytes_done: int | None
     bytes_total: int | None
@@ -93,6 +95,7 @@ class JobSummary:
             model=row["model"],
             prompt_text=row["prompt_text"] or "",
             message=row["message"],
+            message_kind=message_kind(row["message_kind"]),
             progress=row["progress"],
             bytes_done=row["bytes_done"],
             bytes_total=row["bytes_total"],

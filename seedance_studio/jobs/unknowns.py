@@ -13,6 +13,7 @@ from pathlib import Path
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import ProviderError, SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import JobHandle
 from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.pool import ProviderPool
@@ -66,14 +67,14 @@ class Lookups:
         documented; otherwise say what a person needs to find it on the dashboard."""
         provider = self.pool.provider(job.provider)
         if not provider.can_find_submissions:
-            self.writer.update(job.id, event="checked again", message=advice(job))
+            self.writer.update(job.id, event=_("checked again"), message=advice(job))
             return
         sent_at = job.create_sent_at or job.created_at
         try:
             with capture() as answers:
                 search = await provider.find_submission(job.snapshot(), sent_at)
         except ProviderError as exc:
-            self.writer.update(job.id, message=f"could not look it up: {exc}")
+            self.writer.update(job.id, message=_("could not look it up: {error}").format(error=exc))
             return
         rows = [r for r in self.store.batch_jobs(job.batch) if r.state is JobState.SUBMIT_UNKNOWN]
         verdict = settle(
@@ -85,7 +86,9 @@ class Lookups:
         )
         raw = {"responses": answers}
         if isinstance(verdict, Adopt):
-            note = f"found in {search.listing}: the lost create had made it"
+            note = _("found in {listing}: the lost create had made it").format(
+                listing=search.listing
+            )
             self._attach(rows, verdict.handles, raw=raw, found=True, found_note=note)
         elif isinstance(verdict, NotCreated):
             for row in rows:
@@ -95,7 +98,7 @@ class Lookups:
                 self.writer.update(
                     row.id,
                     expect=[JobState.SUBMIT_UNKNOWN],
-                    event="checked again",
+                    event=_("checked again"),
                     raw=raw,
                     message=verdict.message,
                 )

@@ -20,6 +20,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SeedanceError,
 )
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import (
     Cancelled,
     Cost,
@@ -34,6 +35,8 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.capture import capture
 from seedance_studio.jobs.create_gate import CreateGate
 from seedance_studio.jobs.fetching import RETRY_LATER_S, Fetcher
+from seedance_studio.jobs.message_kinds import MessageKind
+from seedance_studio.jobs.polling import budgeted_interval
 from seedance_studio.jobs.pool import ProviderPool, handle_of, is_local
 from seedance_studio.jobs.states import SETTLED_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
@@ -84,6 +87,8 @@ class JobWatcher:
         self._upload = upload
         self._poll_interval = poll_interval
         """Overrides every provider's interval (the simulator runs jobs in a second)."""
+        self._polling: set[int] = set()
+        """Jobs this process is polling now: they share one poll budget."""
 
     async def watch(self, job_id: int) -> None:
         """Take the job's lease (waiting while another live runner has it), then poll and
@@ -94,7 +99,11 @@ class JobWatcher:
             await asyncio.sleep(LEASE_S / 3)  # another runner has it; take over if it dies
         try:
             async with holding(self.store, self.owner, [job_id]):
-                await self._poll_and_fetch(job_id)
+                self._polling.add(job_id)
+                try:
+                    await self._poll_and_fetch(job_id)
+                finally:
+                    self._polling.discard(job_id)
         except Exception as exc:  # a bug must not end the watch silently: say so, keep the job
             log.exception("watching job %s failed", job_id)
             self.writer.move(job_id, Event.FETCH_FAILED)
@@ -102,7 +111,9 @@ class JobWatcher:
                 job_id,
                 error_type=type(exc).__name__,
                 next_poll_at=self.store.now() + RETRY_LATER_S,
-                message=f"unexpected error: {exc} (resume or download to retry)",
+                message=_("unexpected error: {error} (resume or download to retry)").format(
+                    error=exc
+                ),
             )
         finally:
             self.store.release(job_id, self.owner)
@@ -129,7 +140,9 @@ class JobWatcher:
                 # The render was moved into the library and that file is gone too: render it
                 # again (free) rather than fail on a cache file that no longer exists.
                 self.writer.move(
-                    job_id, Event.RENDER_AGAIN, message="rendering again: the video file is gone"
+                    job_id,
+                    Event.RENDER_AGAIN,
+                    message=_("rendering again: the video file is gone"),
                 )
                 await self._render_again(self.store.get(job_id), self.pool.provider(job.provider))
                 continue
@@ -155,11 +168,18 @@ class JobWatcher:
                 outcome,
                 counters,
                 local=local,
-                interval=self._poll_interval or provider.poll_interval,
+                interval=self._poll_interval
+                or (
+                    provider.poll_interval  # a local render costs no request
+                    if local
+                    else budgeted_interval(provider.poll_interval, len(self._polling))
+                ),
             )
             if isinstance(step, Retry):
                 if step.message is not None:
-                    self.writer.update(job_id, message=step.message)
+                    self.writer.update(
+                        job_id, message=step.message, message_kind=MessageKind.POLL_TROUBLE
+                    )
                 await asyncio.sleep(step.wait)
                 continue
             if isinstance(step, GiveUp):
@@ -174,10 +194,11 @@ class JobWatcher:
                     job_id,
                     error_type=step.error_type,
                     message=step.message,
+                    message_kind=MessageKind.POLL_TROUBLE,
                     next_poll_at=self.store.now() + RETRY_LATER_S,
                 )
                 return
-            if (job.message or "").startswith("polling"):  # the trouble is over
+            if job.message_kind is MessageKind.POLL_TROUBLE:  # the trouble is over
                 self.writer.update(
                     job_id, message=None, error_type=None, error_code=None, next_poll_at=None
                 )
@@ -195,15 +216,17 @@ class JobWatcher:
             with capture() as answers:
                 status = await provider.status(handle_of(provider, job))
         except ProviderError as exc:
-            self.writer.update(job.id, message=f"still stuck; the provider said: {exc}")
+            self.writer.update(
+                job.id, message=_("still stuck; the provider said: {error}").format(error=exc)
+            )
             return False
         if isinstance(status, Queued | Running):
             self.writer.update(
                 job.id,
                 raw_status=status.raw_status,
-                event="checked again",
+                event=_("checked again"),
                 raw={"status": status.model_dump(mode="json"), "responses": answers},
-                message="still unfinished at the provider",
+                message=_("still unfinished at the provider"),
             )
             return False
         self.apply_status(job, status, answers)
@@ -220,12 +243,12 @@ class JobWatcher:
             urls = await self._upload(snapshot, [job.id], provider)
             handles = await provider.submit(snapshot, urls)
             if not handles:
-                raise SeedanceError("the provider started no render")
+                raise SeedanceError(_("the provider started no render"))
         except SeedanceError as exc:
             self.writer.move(
                 job.id,
                 Event.RENDER_FAILED,
-                message=f"could not render again: {exc}",
+                message=_("could not render again: {error}").format(error=exc),
                 error_type=type(exc).__name__,
             )
             return
@@ -237,8 +260,8 @@ class JobWatcher:
             handle_extra=dict(handle.extra),
             create_sent_at=self.store.now(),
             attempt=job.attempt + 1,
-            note="rendering again",
-            message="rendering again: the last render was interrupted",
+            note=_("rendering again"),
+            message=_("rendering again: the last render was interrupted"),
         ):
             await provider.cancel(handle)  # cancelled meanwhile
 
@@ -303,7 +326,7 @@ class JobWatcher:
                 Event.REPORTED_CANCELLED,
                 raw_status=status.raw_status,
                 raw=raw,
-                message="cancelled at the provider",
+                message=_("cancelled at the provider"),
             )
             self.gate.slot_freed.set()
 

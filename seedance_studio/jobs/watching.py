@@ -123,10 +123,13 @@ def _after_error(exc: SeedanceError, counters: Counters) -> tuple[Step, Counters
         counters = replace(counters, refused=counters.refused + 1)
         if counters.refused >= AUTH_ERROR_LIMIT:
             return Pause(
-                f"polling paused, the key was refused: {exc} (fix the key, then resume)",
+                _("polling paused, the key was refused: {error} (fix the key, then resume)").format(
+                    error=exc
+                ),
                 type(exc).__name__,
             ), counters
-    return Retry(error_delay(counters.errors), f"polling: {exc} (will keep trying)"), counters
+    retry = _("polling: {error} (will keep trying)").format(error=exc)
+    return Retry(error_delay(counters.errors), retry), counters
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionState
+from seedance_studio.core.processes import pid_alive
 from seedance_studio.core.redact import redact
 from seedance_studio.projects.atomic import atomic_write_text
 from seedance_studio.projects.digest import DIGESTS
@@ -171,17 +172,8 @@ class PreviousSession:
 
 
 def _pid_alive(pid: int) -> bool:
-    if pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
+    """Another process that is still running (this one never counts: it is starting)."""
+    return 0 < pid != os.getpid() and pid_alive(pid)
 
 
 class SessionMarker:

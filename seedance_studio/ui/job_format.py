@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from seedance_studio.core.i18n import _
 from seedance_studio.core.money import format_credits, format_money
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class JobFields(Protocol):
     def model(self) -> str | None: ...
     @property
     def message(self) -> str | None: ...
+    @property
+    def message_kind(self) -> MessageKind | None: ...
     @property
     def progress(self) -> float | None: ...
     @property
@@ -84,10 +87,16 @@ def state_label(job: JobFields, progress: tuple[str, float] | None = None) -> st
     label = STATE_LABELS.get(job.state, job.state.value)
     if job.state is JobState.SUBMITTING and progress and progress[0] == "upload":
         return f"{PHASE_LABELS['upload']} {progress[1]:.0%}"
-    if job.state is JobState.SUBMITTING and job.message and job.message != "creating":
+    if (
+        job.state is JobState.SUBMITTING
+        and job.message
+        and job.message_kind is not MessageKind.CREATING
+    ):
         return f"{label}: {job.message}"  # e.g. a provider's rate limit, and when it retries
-    if job.state in (JobState.RUNNING, JobState.QUEUED) and (job.message or "").startswith(
-        "not cancelled"
+    if (
+        job.state in (JobState.RUNNING, JobState.QUEUED)
+        and job.message
+        and job.message_kind is MessageKind.CANCEL_REFUSED
     ):
         return f"{label}: {job.message}"  # a running task the provider cannot stop
     if job.state is JobState.RUNNING:
@@ -180,17 +189,12 @@ def actual_text(job: JobFields) -> str | None:
     return None
 
 
-MAY_BE_CHARGED = ("may still run and be charged", "did not confirm", "cancel failed")
-"""The engine's words for a cancel the provider did not confirm (jobs/engine.py)."""
-
-
 def charge_state(job: JobFields) -> str | None:
     """For a cancelled job without a reported charge: "not charged", or "may be charged"
     when the provider could not confirm the cancel (None for every other job)."""
     if job.state is not JobState.CANCELLED or actual_text(job) is not None:
         return None
-    message = job.message or ""
-    if job.provider_job_id and any(words in message for words in MAY_BE_CHARGED):
+    if job.provider_job_id and job.message_kind is MessageKind.MAY_BE_CHARGED:
         return _("may be charged")
     return _("not charged")
 
@@ -203,7 +207,7 @@ def cost_text(job: JobFields) -> str:
     if estimate[0] in "$≥" or estimate[0].isdigit():
         estimate = f"est {estimate}"
     charge = charge_state(job)
-    if charge == "not charged":
+    if charge == _("not charged"):
         return charge
     if charge is not None:
         return f"{estimate} · {charge}"

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot
 from seedance_studio.core.errors import BudgetExceeded
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs import fanout
 from seedance_studio.jobs.gallery import GalleryFilter
@@ -191,7 +191,11 @@ class ReviewArea(QWidget):
         for job in jobs:
             self.bridge.spawn(self.bridge.cancel(job.id))
         if jobs:
-            self.message.emit(f"Cancelling {len(jobs)} job{'s' if len(jobs) != 1 else ''}")
+            self.message.emit(
+                ngettext("Cancelling {count} job", "Cancelling {count} jobs", len(jobs)).format(
+                    count=len(jobs)
+                )
+            )
             self.gallery.cancel_button.setEnabled(False)
         return [j.id for j in jobs]
 

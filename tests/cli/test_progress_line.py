@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from seedance_studio.cli.progress import ProgressLine
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore, NewJob
 from tests.jobs.fakes import make_snapshot
@@ -25,7 +26,10 @@ def test_a_waiting_create_says_why_once(tmp_path: Path) -> None:
     waiting = replace(
         job, state=JobState.SUBMITTING, message="too many tasks in progress — trying again in 30 s"
     )
-    line.show([replace(job, state=JobState.SUBMITTING, message="creating")])
+    creating = replace(
+        job, state=JobState.SUBMITTING, message="正在创建", message_kind=MessageKind.CREATING
+    )
+    line.show([creating])  # told by its kind, in whatever language it was written
     line.show([waiting])
     line.show([waiting])
     line.show([replace(job, state=JobState.QUEUED, message=None)])

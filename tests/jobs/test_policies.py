@@ -15,6 +15,7 @@ from seedance_studio.jobs.polling import (
     ERROR_MAX_S,
     MAX_STRETCH,
     STRETCH_EVERY,
+    budgeted_interval,
     error_delay,
     next_poll_delay,
 )
@@ -85,3 +86,15 @@ def test_ledger_totals_and_budget(store: JobStore) -> None:
         ledger.check_budget(Decimal("3.00"), Decimal("0.21"))
     assert info.value.total == Decimal("3.01")
     ledger.check_budget(None, Decimal("100"))
+
+
+def test_many_watched_jobs_share_one_poll_budget() -> None:
+    # Up to five jobs keep the provider's own interval; more are spread so that all of them
+    # together poll as often as five would (ten jobs on a 5 s provider: every 10 s).
+    assert budgeted_interval(5.0, 1) == 5.0
+    assert budgeted_interval(5.0, 5) == 5.0
+    assert budgeted_interval(5.0, 10) == 10.0
+    assert budgeted_interval(0.5, 40, full_rate=10) == 2.0
+    # Never faster than the provider asks, and a budget of 0 turns the rule off.
+    assert budgeted_interval(30.0, 2) == 30.0
+    assert budgeted_interval(5.0, 100, full_rate=0) == 5.0

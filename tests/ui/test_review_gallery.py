@@ -13,6 +13,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from seedance_studio.jobs.message_kinds import MessageKind
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.ui import gallery_posters
@@ -186,6 +187,7 @@ def test_cancelled_jobs_say_whether_they_were_charged(store: JobStore) -> None:
         JobState.CANCELLED,
         message="cancelled here; the provider has no cancel API, so the job may "
         "still run and be charged",
+        message_kind=MessageKind.MAY_BE_CHARGED,
     )
     assert cost_text(store.get(before)) == "not charged"
     assert cost_text(store.get(confirmed)) == "not charged"

@@ -3,16 +3,13 @@ video areas shows moving video (VLC's own pixels, grabbed twice a moment apart).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.xvfb.child import run_window
 
 pytestmark = [
     pytest.mark.xvfb,
@@ -24,23 +21,7 @@ pytestmark = [
 
 
 def test_three_providers_play_side_by_side_with_moving_pictures(tmp_path: Path) -> None:
-    env = dict(
-        os.environ, QT_QPA_PLATFORM="xcb", SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy"
-    )
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env.setdefault("XDG_RUNTIME_DIR", str(runtime))
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.xvfb.compare_window", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=110,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_window("compare_window", str(tmp_path), tmp_path=tmp_path, timeout=110)
     assert result["platform"] == "xcb"
     assert set(result["states"].values()) == {"done"}, result["states"]
     assert result["all_playing"], result["players"]

@@ -6,18 +6,14 @@ platform, on the display that scripts/check provides with xvfb-run.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from tests.xvfb.child import run_window
 from tests.xvfb.clips import make_clip
-
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.xvfb,
@@ -36,23 +32,7 @@ def _vivid(colour: QColor) -> bool:
 def test_video_pixels_are_on_screen(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "bars.mp4", seconds=4.0, width=320, height=240)
     png = tmp_path / "preview.png"
-    env = dict(
-        os.environ, QT_QPA_PLATFORM="xcb", SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy"
-    )
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env.setdefault("XDG_RUNTIME_DIR", str(runtime))
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.xvfb.play_window", str(clip), str(png)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_window("play_window", str(clip), str(png), tmp_path=tmp_path)
     assert result["platform"] == "xcb"
     assert result["playing_or_paused"], result
     assert result["bound_window"] == result["surface_window"]
@@ -95,23 +75,7 @@ def test_a_looping_clip_starts_again_without_a_black_frame(tmp_path: Path) -> No
     """Loop used to stop and play again at the end, which closes VLC's video output: the
     surface went black between passes. VLC's own repeat keeps the picture up."""
     clip = make_clip(tmp_path / "short.mp4", seconds=1.0, audio=False)
-    env = dict(
-        os.environ, QT_QPA_PLATFORM="xcb", SEEDANCE_STUDIO_VLC_OPTIONS="--vout=xcb_x11 --aout=dummy"
-    )
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env.setdefault("XDG_RUNTIME_DIR", str(runtime))
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.xvfb.loop_window", str(clip), "3.5"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_window("loop_window", str(clip), "3.5", tmp_path=tmp_path)
     assert result["seen_picture"] and result["restarts"] >= 2, result
     assert result["dark_after_picture"] == 0, result
     assert result["ended_after_loop_off"], result
