@@ -323,6 +323,11 @@ class JobListModel(QAbstractTableModel):
             return  # every poll reports progress; an unchanged one repaints nothing
         self._progress[job_id] = (phase, fraction)
         row = self._rows.get(job_id)
+        if row is None and job_id in self._pending:
+            # Progress of a job whose row lands with this frame's changes: land it now, or
+            # a short upload ends before its bar was ever shown.
+            self.flush()
+            row = self._rows.get(job_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, Column.STATE), self.index(row, Column.PROGRESS))
 

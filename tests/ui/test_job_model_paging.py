@@ -16,7 +16,7 @@ from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.ui.engine_bridge import EngineBridge
-from seedance_studio.ui.job_model import Column, JobListModel
+from seedance_studio.ui.job_model import BAR_ROLE, Column, JobListModel
 from tests.jobs.fakes import make_snapshot
 from tests.jobs.walk import walk_to
 
@@ -193,3 +193,17 @@ def test_changes_in_one_turn_are_one_query_and_one_update_each(
     assert model.job_ids()[:6] == [*sorted(new, reverse=True), loaded[0]]
     assert changed == [(min(rows), max(rows))]
     assert all(model.job(j).message == "moved" for j in moving)  # type: ignore[union-attr]
+
+
+def test_progress_of_a_job_still_landing_lands_its_row_first(
+    model: JobListModel, store: JobStore
+) -> None:
+    # A short upload can report its progress before the frame that adds the job's row: the
+    # bar must be on the row then, not lost because the row came 16 ms later.
+    [job_id] = store.insert_jobs([NewJob(snapshot=make_snapshot(), group_id="u", batch="u")])
+    model._bridge.job_changed.emit(job_id)
+    assert model.row_of(job_id) is None  # queued for the next frame
+    model._bridge.progress.emit(job_id, "upload", 1.0)
+    row = model.row_of(job_id)
+    assert row is not None
+    assert model.index(row, Column.PROGRESS).data(BAR_ROLE) is not None
