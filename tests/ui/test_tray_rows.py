@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QModelIndex, QRect, QSize
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.core.composition import Composition
@@ -21,6 +21,7 @@ from seedance_studio.ui import icons, thumbnail_cache
 from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.problems_panel import ProblemsPanel
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+from seedance_studio.ui.thumbnail_paint import cover, draw_cover
 from seedance_studio.ui.tray_ingest import ReferenceIngest
 from seedance_studio.ui.tray_model import TrayModel, TrayRoles
 from seedance_studio.ui.tray_widget import TrayWidget
@@ -203,3 +204,23 @@ def test_the_checks_list_follows_at_once_and_lays_out_its_rows_once_a_frame(
     assert len(laid_out) == 1 and "<table" in laid_out[0]
     assert panel.body.text() == laid_out[0]
     checks.detach()
+
+
+def test_a_thumbnail_is_covered_once_per_box(qtbot: QtBot) -> None:
+    picture = QPixmap(192, 108)
+    picture.fill(QColor("#3366cc"))
+    first = cover(picture, QSize(112, 63), 4)
+    assert cover(picture, QSize(112, 63), 4).cacheKey() == first.cacheKey()  # kept
+    assert (first.width(), first.height()) == (112, 63)
+    image = first.toImage()
+    assert image.pixelColor(56, 31).name() == "#3366cc"  # the middle, scaled to cover
+    assert image.pixelColor(0, 0).alpha() < 255  # a rounded corner
+    other = cover(picture, QSize(64, 36), 4)  # another box: its own picture
+    assert other.cacheKey() != first.cacheKey()
+    card = QPixmap(130, 80)
+    card.fill(QColor("#000000"))
+    painter = QPainter(card)
+    draw_cover(painter, picture, QRect(9, 8, 112, 63), radius=4)
+    painter.end()
+    assert card.toImage().pixelColor(60, 40).name() == "#3366cc"
+    assert card.toImage().pixelColor(4, 4).name() == "#000000"  # outside the box
