@@ -236,10 +236,12 @@ class TrayModel(QAbstractListModel):
         new: tuple[Reference, ...],
     ) -> bool:
         """One card moved from one end of the changed span [first, last] to the other."""
-        if old_ids[first + 1 : last + 1] == new_ids[first:last]:  # first card moved down
-            source, dest = first, last + 1
-        elif old_ids[first:last] == new_ids[first + 1 : last + 1]:  # last card moved up
-            source, dest = last, first
+        if new_ids[last] == old_ids[first] and old_ids[first + 1 : last + 1] == new_ids[first:last]:
+            source, dest = first, last + 1  # the first card of the span moved down
+        elif (
+            new_ids[first] == old_ids[last] and old_ids[first:last] == new_ids[first + 1 : last + 1]
+        ):
+            source, dest = last, first  # the last card of the span moved up
         else:
             return False
         if not self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest):

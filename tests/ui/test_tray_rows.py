@@ -117,6 +117,11 @@ def test_removed_and_moved_references_are_removed_and_moved_rows(rows: Rows) -> 
     assert rows.signals == [("reset", -1, -1)]
     assert rows.names() == ["d.png", "c.png", "a.png"]
     rows.signals.clear()
+    other = _link(MediaKind.IMAGE, "x.png")
+    tray.reset([refs[2], refs[0], other])  # one gone, one new: not a move either
+    assert rows.signals == [("reset", -1, -1)]
+    assert rows.names() == ["c.png", "a.png", "x.png"]
+    rows.signals.clear()
     tray.clear()
     assert rows.signals == [("removed", 0, 2)]
     assert rows.model.rowCount() == 0 and rows.widget._count.text() == ""
