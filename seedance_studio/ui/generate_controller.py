@@ -122,16 +122,7 @@ class GenerateController(QObject):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self._window,
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(result: int) -> None:
-            self.confirm_box = None
-            if result == QMessageBox.StandardButton.Yes and not self._sending:
-                self._send(allow_over_budget=False)
-
-        box.finished.connect(answered)
-        self.confirm_box = box
-        box.open()
+        self._ask_then_send(box, allow_over_budget=False)
         return True
 
     def _send(self, *, allow_over_budget: bool) -> asyncio.Task[object]:
@@ -248,12 +239,17 @@ class GenerateController(QObject):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self._window,
         )
+        self._ask_then_send(box, allow_over_budget=True)
+
+    def _ask_then_send(self, box: QMessageBox, *, allow_over_budget: bool) -> None:
+        """Show the Yes/No `box` (open(), never exec() inside a coroutine); send on Yes
+        unless a Generate got on its way meanwhile."""
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def answered(result: int) -> None:
             self.confirm_box = None
             if result == QMessageBox.StandardButton.Yes and not self._sending:
-                self._send(allow_over_budget=True)
+                self._send(allow_over_budget=allow_over_budget)
 
         box.finished.connect(answered)
         self.confirm_box = box
