@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
             self.worker,
             autosave=keep_draft,
             default_params=lambda: initial_params(self.settings),
-            title_suffix=" — simulator" if simulator else "",
+            title_suffix=(" — " + _("simulator")) if simulator else "",
         )
         self.library = LibraryRecorder(self.session, self)
         self.project.library = self.library

@@ -34,11 +34,11 @@ class ProjectMenus:
 
 
 def undo_text(name: str | None) -> str:
-    return f"Undo {name}" if name else _("Undo")
+    return _("Undo {name}").format(name=name) if name else _("Undo")
 
 
 def redo_text(name: str | None) -> str:
-    return f"Redo {name}" if name else _("Redo")
+    return _("Redo {name}").format(name=name) if name else _("Redo")
 
 
 def install_menus(
