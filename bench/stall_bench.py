@@ -17,11 +17,10 @@ largest gaps with what was happening then. `--sample` adds a watchdog thread tha
 tick is overdue by 12 ms, samples the main thread's stack (sys._current_frames) and prints the
 frames most seen in stalls; it takes the GIL itself, so its figures are a little worse.
 The window is set up as the app sets it up: the HTTP client built in a worker thread by
-`EngineBridge.start`, `app.freeze_start_up_objects()` (gc.freeze) and
-`app.shorten_thread_switches()` (a 0.5 ms GIL switch interval) once it is up. To measure what
-each changes, `--cold-client` leaves the client to the first request (on the UI thread),
-`--no-gc-freeze` skips the freeze (a full collection of start-up's objects then stalls the
-loop for 45-180 ms now and then) and `--default-switch-interval` keeps Python's 5 ms.
+`EngineBridge.start`, and `app.freeze_start_up_objects()` (gc.freeze) once it is up. To
+measure what each changes, `--cold-client` leaves the client to the first request (on the
+UI thread) and `--no-gc-freeze` skips the freeze (a full collection of start-up's objects
+then stalls the loop for 45-180 ms now and then).
 
 Targets: p99 < 16 ms, max < 50 ms. No display needed: QT_QPA_PLATFORM=offscreen unless
 DISPLAY is set (then the X server, e.g. Xvfb, is used). Every wait is bounded; network only
@@ -173,12 +172,7 @@ async def wait_for(done: Callable[[], bool], limit_s: float) -> bool:
 async def run(options: argparse.Namespace, sim: Simulator, media: list[Path], home: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from seedance_studio.app import (
-        freeze_start_up_objects,
-        shorten_thread_switches,
-        simulator_secrets,
-        simulator_settings,
-    )
+    from seedance_studio.app import freeze_start_up_objects, simulator_secrets, simulator_settings
     from seedance_studio.core import capabilities
     from seedance_studio.core.composition import Composition, CompositionSnapshot
     from seedance_studio.core.params import GenerationParams, switch_model
@@ -228,8 +222,6 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path], ho
     await asyncio.sleep(1.0)  # first paint and layout are start-up, not this figure
     if not options.no_gc_freeze:  # as the app does once it is up (app.run_studio)
         freeze_start_up_objects()
-    if not options.default_switch_interval:
-        shorten_thread_switches()
 
     beat = Heartbeat()
     sampler = StallSampler(beat, threading.main_thread().ident or 0) if options.sample else None
@@ -364,8 +356,7 @@ def report(
 ) -> None:
     la = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}, "
-        f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms; "
+        f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}; "
         f"idle {options.idle:.0f} s before and after the load; load average {la} "
         f"on {os.cpu_count()} cores"
     )
@@ -408,11 +399,6 @@ def main() -> None:
         "--no-gc-freeze",
         action="store_true",
         help="skip app.freeze_start_up_objects() (gc.freeze), to measure what it changes",
-    )
-    parser.add_argument(
-        "--default-switch-interval",
-        action="store_true",
-        help="skip app.shorten_thread_switches(): Python's 5 ms GIL switch interval",
     )
     parser.add_argument(
         "--cold-client",

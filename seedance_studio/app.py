@@ -245,7 +245,6 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
             _("Earlier jobs could not be resumed: {exc}").format(exc=exc)
         )
     freeze_start_up_objects()
-    shorten_thread_switches()
     await studio.closed.wait()
     await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
     return 0
@@ -258,22 +257,6 @@ def freeze_start_up_objects() -> None:
     import gc
 
     gc.freeze()
-
-
-UI_SWITCH_INTERVAL_S = 0.0005
-"""How long a thread may hold the GIL while another waits for it (Python's default: 5 ms)."""
-
-
-def shorten_thread_switches() -> None:
-    """Let the UI thread take the GIL back sooner from the worker threads.
-
-    Each time Qt calls into Python (a card's paint, a model's data, a timer's slot) while a
-    thumbnail decode, a probe or the library's hashing holds the GIL, the UI thread waits up to
-    the switch interval: in the first second of a drop (two thumbnail decodes and the
-    library's hashing running) a window repaint of 3 ms of CPU took 38 ms. The workers lose
-    little: most of their time is in FFmpeg and hashlib, which run without the GIL.
-    """
-    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
