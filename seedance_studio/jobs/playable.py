@@ -31,6 +31,7 @@ from seedance_studio.jobs import download as dl
 from seedance_studio.jobs import mp4_boxes as boxes
 
 if TYPE_CHECKING:
+    import av.container
     import httpx
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ TAIL_LIMIT = 8 << 20
 a few kB)."""
 TAIL_TIMEOUT_S = 30.0
 READER_BUFFER = 1 << 16
+LEAN_OPEN = {"skip_frame": "all", "probesize": "32"}
+"""Opening reads the index and one packet and decodes nothing: FFmpeg would otherwise decode
+frames to learn what the decode below finds out anyway."""
 
 
 class _GoneError(Exception):
@@ -201,12 +205,12 @@ class EarlyCheck:
                     break
             else:
                 return None
-            with av.open(reader, "r", buffer_size=READER_BUFFER) as container:
+            with av.open(
+                reader, "r", format="mov", options=LEAN_OPEN, buffer_size=READER_BUFFER
+            ) as container:
                 if not container.streams.video:
                     return None
-                for _frame in container.decode(video=0):
-                    return Proof(generation, reader.tail)
-        return None
+                return Proof(generation, reader.tail) if _first_frame(container) else None
 
     def _ask_tail(self, start: int, total: int | None) -> tuple[int, bytes] | None:
         if total is None or not 8 <= total - start <= TAIL_LIMIT:
@@ -215,6 +219,18 @@ class EarlyCheck:
         if data is None or len(data) != total - start:
             return None
         return start, data
+
+
+def _first_frame(container: av.container.InputContainer) -> bool:
+    """Whether the first video packet decodes to a picture: it is sent, then the decoder is
+    drained, so one picture is decoded however many frames its reordering holds back."""
+    stream = container.streams.video[0]
+    decoder = stream.codec_context
+    decoder.thread_count = 1  # one core: the download's thread needs the other
+    for packet in container.demux(stream):
+        if packet.size:
+            return bool(decoder.decode(packet) or decoder.decode(None))
+    return False
 
 
 def check_layout(path: Path) -> None:
