@@ -150,16 +150,17 @@ def make_typical(size_mb: int) -> tuple[Path, str, float]:
         video = source.streams.video[0]
         copy = out.add_stream_from_template(video)
         packets = [p for p in source.demux(video) if p.size and p.pts is not None]
-        span = round(TYPICAL_SEGMENT_S / video.time_base)  # one segment in stream ticks
+        stamps = [(p.pts or 0, p.dts if p.dts is not None else p.pts or 0) for p in packets]
+        base = video.time_base or Fraction(1, TYPICAL_FPS)
+        span = round(TYPICAL_SEGMENT_S / base)  # one segment in stream ticks
         written = loop = 0
         while written < size_mb * MB:  # closed GOPs: one segment follows another cleanly
-            for packet in packets:
-                shift = loop * span
-                packet.pts, packet.dts = packet.pts + shift, (packet.dts or 0) + shift
+            for packet, (pts, dts) in zip(packets, stamps, strict=True):
+                packet.pts, packet.dts = pts + loop * span, dts + loop * span
+                packet.time_base = base
                 packet.stream = copy
                 out.mux(packet)
                 written += packet.size
-                packet.pts, packet.dts = packet.pts - shift, packet.dts - shift
             loop += 1
     segment.unlink()
     tmp.replace(path)
