@@ -5,14 +5,15 @@ picture, a third of a fast link's whole download. So while the body streams, a t
 the growing `.part` with PyAV through a reader that waits for bytes not yet written, and
 decodes the first frame as soon as its bytes are there. When the index (`moov`) comes after
 the pictures, its bytes are asked for with one Range request, so the frame decodes from the
-file's head and that tail long before the middle arrives.
+file's head and that tail long before the middle arrives (a small rest, or a server that
+will not send the tail alone, is waited for instead).
 
 After the last byte only a cheap check runs (`settle`): the file holds every box it
 announces (not cut short), its index names a video track, and the bytes the early decode
 read are the file's (the `.part` was not started over since, and the tail it was given
-equals the file's end). When the early decode could not run (not an MP4, no size, a tail
-too large or refused) or failed, the full check runs on the complete file as before, so a
-corrupt or non-video body is refused exactly as before.
+equals the file's end). When the early decode could not run (not an MP4, an index after the
+pictures with no size known) or failed, the full check runs on the complete file as before,
+so a corrupt or non-video body is refused exactly as before.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 TAIL_LIMIT = 8 << 20
 """An index after the pictures larger than this is not asked for apart (a 15 s clip's is
 a few kB)."""
+TAIL_WORTH = 4 << 20
+"""The index is asked for apart only while more than this is still to come."""
 TAIL_TIMEOUT_S = 30.0
 READER_BUFFER = 1 << 16
 LEAN_OPEN = {"skip_frame": "all", "probesize": "32"}
@@ -198,10 +201,8 @@ class EarlyCheck:
             for box in boxes.top_level(reader.read_at, total):
                 if box.kind == b"moov":
                     break
-                if box.kind == b"mdat":
+                if box.kind == b"mdat":  # the index comes later: ask for it, or wait for it
                     reader.tail = self._ask_tail(box.end, total)
-                    if reader.tail is None:
-                        return None
                     break
             else:
                 return None
@@ -215,6 +216,8 @@ class EarlyCheck:
     def _ask_tail(self, start: int, total: int | None) -> tuple[int, bytes] | None:
         if total is None or not 8 <= total - start <= TAIL_LIMIT:
             return None
+        if total - self.part.written < TAIL_WORTH:
+            return None  # the rest, index included, comes about as soon as an answer would
         data = self._tail(start)
         if data is None or len(data) != total - start:
             return None
