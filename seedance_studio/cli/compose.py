@@ -1,12 +1,15 @@
-"""Turning command-line options into a composition snapshot and the settings to run it with."""
+"""Turning command-line options into a composition snapshot and the settings to run it with,
+and checking that snapshot against the provider's rules before anything runs."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from seedance_studio.cli.messages import EXIT_INVALID
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import CompositionError
@@ -15,7 +18,7 @@ from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.prompt import PromptDocument
 from seedance_studio.core.reference import Reference, is_url
-from seedance_studio.core.settings import Settings
+from seedance_studio.core.settings import Settings, load_settings
 from seedance_studio.core.tray import ReferenceTray
 
 BASE_URL_ENV = "SEEDANCE_{}_BASE_URL"
@@ -134,3 +137,51 @@ def snapshot_from(args: argparse.Namespace) -> CompositionSnapshot:
         upscale=args.upscale,
     )
     return CompositionSnapshot(references=list(tray.items), prompt=prompt.to_data(), params=params)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The stored settings with the command's --base-url and the environment's overrides."""
+    return settings_for(
+        load_settings(), getattr(args, "provider", None), getattr(args, "base_url", None)
+    )
+
+
+def _on_loopback(settings: Settings, provider_id: str) -> bool:
+    from seedance_studio.providers.base import is_loopback_url
+
+    caps = capabilities.get(provider_id)
+    return is_loopback_url(settings.base_url(provider_id, caps.base_url))
+
+
+def as_one_request(snapshot: CompositionSnapshot) -> CompositionSnapshot:
+    """What one create request carries: more variants than a request can make are sent as
+    separate creates by the engine, so they are no error."""
+    params = snapshot.params
+    try:
+        most = capabilities.get(params.provider).model(params.model).max_variants
+    except KeyError:
+        return snapshot
+    if params.variants <= most:
+        return snapshot
+    return snapshot.model_copy(update={"params": params.model_copy(update={"variants": 1})})
+
+
+def checked_snapshot(args: argparse.Namespace, settings: Settings) -> CompositionSnapshot | int:
+    """The composition, or EXIT_INVALID after printing one line per problem."""
+    from seedance_studio.core.validation import validate
+
+    snapshot = snapshot_from(args)
+    problems = validate(
+        as_one_request(snapshot), allow_loopback=_on_loopback(settings, args.provider)
+    )
+    errors = [p for p in problems if p.is_error]
+    for problem in problems:
+        if not problem.is_error:
+            print(_("warning: {text}").format(text=problem.message), file=sys.stderr)
+    for problem in errors:
+        if problem.hint:
+            text = _("{message} ({hint})").format(message=problem.message, hint=problem.hint)
+        else:
+            text = problem.message
+        print(text, file=sys.stderr)
+    return EXIT_INVALID if errors else snapshot

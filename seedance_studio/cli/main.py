@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from seedance_studio.cli import commands
+from seedance_studio.cli import dry_run_commands, job_commands, store_commands
 from seedance_studio.cli.compose import add_composition_options
 from seedance_studio.cli.export import add_export_parser
 from seedance_studio.cli.fix_commands import add_fix_parsers
@@ -66,12 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("request", help=_("print the create request as JSON; nothing is sent"))
     add_composition_options(p)
-    p.set_defaults(run=commands.request)
+    p.set_defaults(run=dry_run_commands.request)
 
     p = sub.add_parser("estimate", help=_("what a submission would cost"))
     add_composition_options(p)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=commands.estimate)
+    p.set_defaults(run=dry_run_commands.estimate)
 
     p = sub.add_parser("submit", help=_("create the job(s) and bring the video(s) home"))
     add_composition_options(p)
@@ -81,24 +81,32 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("return once created; `seedance resume` finishes later"),
     )
     p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
-    p.set_defaults(run=commands.submit)
+    p.set_defaults(run=job_commands.submit)
 
     p = sub.add_parser("jobs", help=_("list jobs, newest first"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int)
-    p.set_defaults(run=commands.list_jobs)
+    p.set_defaults(run=store_commands.list_jobs)
 
     for name, run, text in (
-        ("show", commands.show, _("one job with its history (JSON)")),
-        ("cancel", commands.cancel, _("cancel a job (on the server where the API allows)")),
-        ("download", commands.download, _("fetch a finished job's video again")),
-        ("check-again", commands.check_again, _("look again at an unknown submission / stuck job")),
+        ("show", store_commands.show, _("one job with its history (JSON)")),
+        ("cancel", job_commands.cancel, _("cancel a job (on the server where the API allows)")),
+        ("download", job_commands.download, _("fetch a finished job's video again")),
+        (
+            "check-again",
+            job_commands.check_again,
+            _("look again at an unknown submission / stuck job"),
+        ),
         (
             "submit-anyway",
-            commands.submit_anyway,
+            job_commands.submit_anyway,
             _("send an unknown submission again (may be charged twice)"),
         ),
-        ("retry", commands.retry, _("a new job from a finished job's composition (new charge)")),
+        (
+            "retry",
+            job_commands.retry,
+            _("a new job from a finished job's composition (new charge)"),
+        ),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("job_id", type=int, metavar="ID")
@@ -116,11 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--yes", action="store_true", help=_("go ahead even above the budget"))
 
     p = sub.add_parser("resume", help=_("poll and fetch every unfinished job"))
-    p.set_defaults(run=commands.resume)
+    p.set_defaults(run=job_commands.resume)
 
     p = sub.add_parser("spend", help=_("money spent (or committed) per provider and per day"))
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=commands.spend)
+    p.set_defaults(run=store_commands.spend)
 
     add_project_command(sub)
     add_export_parser(sub)

@@ -1,4 +1,5 @@
-"""Exit codes, and how the CLI prints core/advice for an exception or a failed job."""
+"""Exit codes, and how the CLI prints: core/advice for an exception or a failed job, and JSON
+with every known key masked."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from seedance_studio.core.errors import (
 from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.states import JobState
-from seedance_studio.jobs.store import JobRecord
+from seedance_studio.jobs.store import JobRecord, dumps
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -24,6 +25,10 @@ EXIT_FAILED = 1
 EXIT_INVALID = 2
 """The composition breaks the provider's rules (or a reference cannot be read)."""
 EXIT_INTERRUPTED = 130
+
+
+def print_json(data: object) -> None:
+    print(redact(dumps(data, indent=2, sort_keys=False)))
 
 
 def exit_code_for(exc: BaseException) -> int:

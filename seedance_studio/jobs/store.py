@@ -11,15 +11,14 @@ A row is inserted *before* its create request is sent (state "submitting"); the 
 job id is written the moment create returns. Every state change appends an event with the
 raw provider answer, passed through the key redactor first.
 
-This module is the connection, the writes (compare-and-set moves of jobs/transitions.py,
-leases) and the queries; the records are in jobs/records.py, the schema in
-jobs/store_schema.py, who owns a lease in jobs/owners.py.
+This module is the connection and the writes (compare-and-set moves of jobs/transitions.py,
+leases); the queries are in jobs/store_queries.py, the records in jobs/records.py, the schema
+in jobs/store_schema.py, who owns a lease in jobs/owners.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import sqlite3
 import time
@@ -29,7 +28,6 @@ from typing import Any, Unpack
 
 from seedance_studio.core import paths
 from seedance_studio.core.redact import redact
-from seedance_studio.jobs import summary
 from seedance_studio.jobs.owners import new_owner_id, owner_is_dead
 from seedance_studio.jobs.records import (
     _COLUMNS,
@@ -42,10 +40,10 @@ from seedance_studio.jobs.records import (
     NewJob,
     dumps,
 )
-from seedance_studio.jobs.states import REMOTE_ACTIVE_STATES, SETTLED_STATES, JobState
+from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store_errors import NewerStoreError
+from seedance_studio.jobs.store_queries import JobQueries
 from seedance_studio.jobs.store_schema import MIGRATIONS, SCHEMA_VERSION
-from seedance_studio.jobs.summary import JobSummary
 from seedance_studio.jobs.transitions import TABLE, Event
 
 __all__ = [
@@ -65,15 +63,13 @@ DB_NAME = "jobs.sqlite3"
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 15_000
 DEFAULT_LEASE_S = 30.0
-MAX_CREATE_FLIGHT_S = 600.0
-"""No create stays unanswered longer than this (HTTP time-outs end it well before)."""
 
 
 def default_db_path() -> Path:
     return paths.data_dir() / DB_NAME
 
 
-class JobStore:
+class JobStore(JobQueries):
     """Jobs and their events in SQLite; safe for several processes at once."""
 
     def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
@@ -100,9 +96,6 @@ class JobStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def now(self) -> float:
-        return self._clock()
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -283,6 +276,14 @@ class JobStore:
                 )
         return changed
 
+    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
+        """Remember the project file the jobs were sent from."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET project = ? WHERE id = ?", [(project, i) for i in ids])
+
     def claim(self, job_id: int, owner: str, lease_s: float = DEFAULT_LEASE_S) -> bool:
         """Take (or renew) the lease on a job; False while another live runner holds it."""
         now = self.now()
@@ -323,177 +324,6 @@ class JobStore:
                 (owner,),
             )
 
-    # -- reads ------------------------------------------------------------------------------
-
-    def get(self, job_id: int) -> JobRecord:
-        row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        if row is None:
-            raise KeyError(job_id)
-        return JobRecord.from_row(row)
-
-    def find(self, job_id: int) -> JobRecord | None:
-        try:
-            return self.get(job_id)
-        except KeyError:
-            return None
-
-    def set_project(self, job_ids: Iterable[int], project: str | None) -> None:
-        """Remember the project file the jobs were sent from."""
-        ids = list(job_ids)
-        if not ids:
-            return
-        with self._tx() as db:
-            db.executemany("UPDATE jobs SET project = ? WHERE id = ?", [(project, i) for i in ids])
-
-    def project_of(self, job_id: int) -> str | None:
-        row = self._db.execute("SELECT project FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else row[0]
-
-    def jobs_of_project(self, project: str) -> list[int]:
-        rows = self._db.execute(
-            "SELECT id FROM jobs WHERE project = ? ORDER BY id", (project,)
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    def list_jobs(
-        self,
-        *,
-        states: Iterable[JobState] | None = None,
-        provider: str | None = None,
-        group_id: str | None = None,
-        limit: int | None = None,
-    ) -> list[JobRecord]:
-        """Newest first."""
-        sql = "SELECT * FROM jobs WHERE 1=1"
-        args: list[object] = []
-        if states is not None:
-            wanted = [JobState(s).value for s in states]
-            sql += f" AND state IN ({','.join('?' * len(wanted))})"
-            args += wanted
-        if provider is not None:
-            sql += " AND provider = ?"
-            args.append(provider)
-        if group_id is not None:
-            sql += " AND group_id = ?"
-            args.append(group_id)
-        sql += " ORDER BY id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        return [JobRecord.from_row(r) for r in self._db.execute(sql, args).fetchall()]
-
-    def summaries(self, *, before_id: int | None = None, limit: int = 128) -> list[JobSummary]:
-        """A page of the list, newest first: jobs older than `before_id`, display fields only
-        (jobs/summary.py); paging by id keeps each page as cheap as the first."""
-        sql = f"SELECT {summary.COLUMNS} FROM jobs"
-        args: list[object] = []
-        if before_id is not None:
-            sql += " WHERE id < ?"
-            args.append(before_id)
-        sql += " ORDER BY id DESC LIMIT ?"
-        args.append(limit)
-        return [JobSummary.from_row(r) for r in self._db.execute(sql, args).fetchall()]
-
-    def find_summary(self, job_id: int) -> JobSummary | None:
-        return self.find_summaries([job_id]).get(job_id)
-
-    def find_summaries(self, job_ids: Iterable[int]) -> dict[int, JobSummary]:
-        """The display fields of each stored job in `job_ids` (absent ones left out): one
-        query for the changes of a whole frame, in chunks under SQLite's variable limit."""
-        ids = list(dict.fromkeys(job_ids))
-        found: dict[int, JobSummary] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT {summary.COLUMNS} FROM jobs WHERE id IN ({marks})"
-            for row in self._db.execute(sql, chunk).fetchall():
-                job = JobSummary.from_row(row)
-                found[job.id] = job
-        return found
-
-    def select_jobs(
-        self,
-        where: str,
-        args: Sequence[object],
-        *,
-        order: str = "id DESC",
-        limit: int = -1,
-        offset: int = 0,
-    ) -> list[JobRecord]:
-        """One page of jobs matching a WHERE clause built by a query module (jobs/gallery)."""
-        rows = self._db.execute(
-            f"SELECT * FROM jobs WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-        return [JobRecord.from_row(r) for r in rows]
-
-    def select_ids(
-        self, where: str, args: Sequence[object], *, order: str = "id DESC"
-    ) -> list[int]:
-        rows = self._db.execute(
-            f"SELECT id FROM jobs WHERE {where} ORDER BY {order}", list(args)
-        ).fetchall()
-        return [int(r[0]) for r in rows]
-
-    def count_jobs(self, where: str, args: Sequence[object]) -> int:
-        row = self._db.execute(f"SELECT COUNT(*) FROM jobs WHERE {where}", list(args)).fetchone()
-        return int(row[0])
-
-    def unfinished(self) -> list[JobRecord]:
-        """Every job the runner may still have work on, oldest first."""
-        done = [s.value for s in SETTLED_STATES]
-        rows = self._db.execute(
-            f"SELECT * FROM jobs WHERE state NOT IN ({','.join('?' * len(done))}) ORDER BY id", done
-        ).fetchall()
-        return [JobRecord.from_row(r) for r in rows]
-
-    def batch_jobs(self, batch: str) -> list[JobRecord]:
-        rows = self._db.execute(
-            "SELECT * FROM jobs WHERE batch = ? ORDER BY variant", (batch,)
-        ).fetchall()
-        return [JobRecord.from_row(r) for r in rows]
-
-    def events(self, job_id: int) -> list[JobEvent]:
-        rows = self._db.execute(
-            "SELECT * FROM events WHERE job_id = ? ORDER BY id", (job_id,)
-        ).fetchall()
-        return [
-            JobEvent(
-                r["id"],
-                r["job_id"],
-                r["at"],
-                r["state"],
-                r["message"],
-                json.loads(r["raw"]) if r["raw"] else None,
-            )
-            for r in rows
-        ]
-
-    def creates_since(self, provider: str, since: float) -> list[float]:
-        """When the provider may have counted each create (one per batch) after `since`.
-
-        The server counts a create when it arrives, somewhere between our send and its
-        answer. The latest possible moment keeps our window at least as long as the server's:
-        the answer time once there is one, "now" while the create is still in flight, and the
-        send time for a create that never got an answer.
-        """
-        now = self.now()
-        rows = self._db.execute(
-            "SELECT MIN(CASE WHEN submitted_at IS NOT NULL THEN submitted_at "
-            "WHEN state = 'submitting' THEN ? ELSE create_sent_at END) AS counted "
-            "FROM jobs WHERE provider = ? AND create_sent_at >= ? "
-            "GROUP BY batch, attempt HAVING counted >= ?",
-            (now, provider, since - MAX_CREATE_FLIGHT_S, since),
-        ).fetchall()
-        return sorted(float(r[0]) for r in rows)
-
-    def changed_since(self, since: float) -> list[tuple[int, float]]:
-        """(id, updated_at) of jobs written after `since`, by any process."""
-        rows = self._db.execute(
-            "SELECT id, updated_at FROM jobs WHERE updated_at > ? ORDER BY id", (since,)
-        ).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
-
     def lease_is_free(self, job: JobRecord, owner: str) -> bool:
         """Whether `owner` could claim `job` now (same rule as `claim`, without taking it)."""
         holder = job.lease_owner
@@ -504,12 +334,3 @@ class JobStore:
             or job.lease_until < self.now()
             or owner_is_dead(holder)
         )
-
-    def active_count(self, provider: str) -> int:
-        """Jobs holding a provider slot: queued/running, plus creates sent but unanswered."""
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM jobs WHERE provider = ? AND (state IN (?, ?) "
-            "OR (state = ? AND create_sent_at IS NOT NULL))",
-            (provider, *sorted(REMOTE_ACTIVE_STATES), JobState.SUBMITTING),
-        ).fetchone()
-        return int(row[0])

@@ -8,7 +8,8 @@ import pytest
 
 from seedance_studio.core.errors import MediaError
 from seedance_studio.core.media_facts import MediaKind
-from seedance_studio.core.probe import kind_of, probe_file, reference_from_file, sniff_format
+from seedance_studio.core.media_formats import kind_of, sniff_format
+from seedance_studio.core.probe import probe_file, reference_from_file
 from tests.media_factory import copy_as, make_audio, make_image, make_video, truncate, write_text
 
 

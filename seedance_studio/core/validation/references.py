@@ -10,7 +10,7 @@ from seedance_studio.core.capabilities import KindLimits
 from seedance_studio.core.i18n import _
 from seedance_studio.core.limit_rules import Scale, Violation, fact_violations, total_violations
 from seedance_studio.core.media_facts import MediaKind
-from seedance_studio.core.probe import kind_of
+from seedance_studio.core.media_formats import kind_of
 from seedance_studio.core.reference import Reference, format_from_name
 from seedance_studio.core.url_policy import url_refusal
 from seedance_studio.core.validation.problem import (
