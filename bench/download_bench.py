@@ -542,6 +542,12 @@ def compare(
         f"  whole job x curl's speed, median of each round's ratio: app {paired:.2f}, "
         f"serial {paired_serial:.2f}"
     )
+    fastest = min(curl_s), min(r.total_s for r in apps), min(r.total_s for r in serial)
+    print(
+        f"  fastest round of each (the least disturbed by other work): curl {fastest[0]:.3f} s,"
+        f" app whole {fastest[1]:.3f} s = {fastest[0] / fastest[1]:.2f}x curl's speed, serial "
+        f"whole {fastest[2]:.3f} s = {fastest[0] / fastest[2]:.2f}x"
+    )
     print(
         f"  app: check after the last byte median {statistics.median(r.verify_s for r in apps):.3f}"
         f" s (early decode used in {sum(bool(r.early) for r in apps)} of {len(apps)} runs); "
