@@ -134,7 +134,7 @@ def key_origin(provider_id: str) -> str:
             SERVICE_NAME=SERVICE_NAME, provider_id=provider_id
         )
     if source == "env":
-        return f"from {env_var_hint(provider_id)}"
+        return _("from {variable}").format(variable=env_var_hint(provider_id))
     return _(
         "looked for in the keyring ({SERVICE_NAME} / {provider_id}) and in "
         "{env_var_hint_provider_id}"

@@ -229,9 +229,11 @@ class Creator:
                         message=_(
                             "{error} — nothing was created; trying again in {seconds} s"
                         ).format(error=exc, seconds=f"{delay:.0f}"),
-                        event="create refused (rate limited)"
+                        event=_("create refused (rate limited)")
                         if isinstance(exc, RateLimitedError)
-                        else f"create not taken ({type(exc).__name__})",
+                        else _("create not taken ({error_type})").format(
+                            error_type=type(exc).__name__
+                        ),
                         raw=answers,
                     )
                     await asyncio.sleep(delay)

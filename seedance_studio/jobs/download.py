@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from seedance_studio.core import capabilities, paths
 from seedance_studio.core.errors import MediaError, NetworkError, NotFoundError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import with_defaults
 from seedance_studio.core.provider import ResultMedia
 from seedance_studio.core.reference import Reference
@@ -133,8 +134,10 @@ def _remove(path: Path) -> None:
 def _check_type(answer: Answer, url: str, accepted: tuple[str, ...]) -> None:
     ctype = answer.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype and not ctype.startswith(accepted):
-        what = "an image" if accepted == STILL_TYPES else "a video"
-        raise DownloadError(f"{url} answered with {ctype!r}, not {what}")
+        what = _("an image") if accepted == STILL_TYPES else _("a video")
+        raise DownloadError(
+            _("{url} answered with {type}, not {what}").format(url=url, type=repr(ctype), what=what)
+        )
 
 
 @dataclass(frozen=True)
@@ -169,16 +172,19 @@ def _judge(
         return _AGAIN_NOW
     if answer.status in (403, 404, 410):
         raise NotFoundError(
-            f"the result URL answered {answer.status}: it may have expired",
+            _("the result URL answered {status}: it may have expired").format(status=answer.status),
             status_code=answer.status,
         )
     if answer.status in RETRYABLE_STATUS:
         return _Step(
-            error=DownloadError(f"download answered HTTP {answer.status}"),
+            error=DownloadError(_("download answered HTTP {status}").format(status=answer.status)),
             wait=_retry_after(answer),
         )
     if answer.status >= 400:
-        raise DownloadError(f"download answered HTTP {answer.status}", status_code=answer.status)
+        raise DownloadError(
+            _("download answered HTTP {status}").format(status=answer.status),
+            status_code=answer.status,
+        )
     _check_type(answer, url, accepted)
     return None
 
@@ -200,7 +206,11 @@ def _prepare(
 def _ended(done: int, total: int | None) -> _Step:
     if total is None or done == total:
         return _Step(size=done)
-    return _Step(error=DownloadError(f"connection closed at {done} of {total} bytes"))
+    return _Step(
+        error=DownloadError(
+            _("connection closed at {done} of {total} bytes").format(done=done, total=total)
+        )
+    )
 
 
 async def fetch(
@@ -260,7 +270,9 @@ async def fetch(
         if attempt + 1 < max_attempts:
             wait = step.wait if step is not None and step.wait is not None else _backoff(attempt)
             await sleep(wait)
-    raise DownloadError(f"download of {url} kept failing: {last_error}")
+    raise DownloadError(
+        _("download of {url} kept failing: {error}").format(url=url, error=last_error)
+    )
 
 
 async def _attempt_httpx(
@@ -353,14 +365,16 @@ def verify_playable(path: Path) -> None:
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise MediaError(str(path), "has no video stream")
+                raise MediaError(str(path), _("has no video stream"))
             for _frame in container.decode(video=0):
                 return
     except MediaError:
         raise
     except Exception as exc:  # PyAV raises many FFmpeg error types
-        raise MediaError(str(path), f"is not a playable video ({exc})") from exc
-    raise MediaError(str(path), "has no decodable video frame")
+        raise MediaError(
+            str(path), _("is not a playable video ({error})").format(error=exc)
+        ) from exc
+    raise MediaError(str(path), _("has no decodable video frame"))
 
 
 def sha256_file(path: Path) -> str:

@@ -18,6 +18,7 @@ from psygnal import EmissionInfo
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import JobHandle, Provider
 from seedance_studio.core.settings import Settings
 from seedance_studio.jobs.capture import capturing_client
@@ -160,7 +161,7 @@ class ProviderPool:
 def handle_of(provider: Provider, job: JobRecord) -> JobHandle:
     """The handle to poll or cancel `job` with, rebuilt from its stored provider id."""
     if job.provider_job_id is None:
-        raise SeedanceError(f"job {job.id} has no provider job id")
+        raise SeedanceError(_("job {id} has no provider job id").format(id=job.id))
     handle = provider.handle_for(job.provider_job_id)
     if job.handle_extra:
         handle = handle.model_copy(update={"extra": {**handle.extra, **job.handle_extra}})

@@ -104,14 +104,27 @@ def dashboard_advice(
 ) -> str:
     """What a person needs to find a lost create on the provider's dashboard."""
     where = policy(provider_id).dashboard
-    place = f"its dashboard ({where})" if where else "its web site (its pages name no dashboard)"
-    when = datetime.fromtimestamp(sent_at).strftime("%Y-%m-%d %H:%M:%S") if sent_at else "unknown"
+    place = (
+        _("its dashboard ({url})").format(url=where)
+        if where
+        else _("its web site (its pages name no dashboard)")
+    )
+    when = (
+        datetime.fromtimestamp(sent_at).strftime("%Y-%m-%d %H:%M:%S") if sent_at else _("unknown")
+    )
     start = prompt.replace("\n", " ")
     start = start if len(start) <= 40 else start[:39] + "…"
-    refs = ", ".join(references) if references else "none"
-    cost = f"${estimate_usd:.2f}" if estimate_usd is not None else "none"
-    return (
-        f"{provider_name} has no API to find a job without its id: look on {place} for a "
-        f'job sent {when} with the prompt "{start}" (references: {refs}; estimate '
-        f"{cost}), then submit anyway or discard"
+    refs = ", ".join(references) if references else _("none")
+    cost = f"${estimate_usd:.2f}" if estimate_usd is not None else _("none")
+    return _(
+        "{provider} has no API to find a job without its id: look on {place} for a job sent "
+        '{when} with the prompt "{prompt}" (references: {references}; estimate {estimate}), '
+        "then submit anyway or discard"
+    ).format(
+        provider=provider_name,
+        place=place,
+        when=when,
+        prompt=start,
+        references=refs,
+        estimate=cost,
     )

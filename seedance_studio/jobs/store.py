@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Unpack
 
 from seedance_studio.core import paths
+from seedance_studio.core.i18n import _
 from seedance_studio.core.redact import redact
 from seedance_studio.jobs.owners import new_owner_id, owner_is_dead
 from seedance_studio.jobs.records import (
@@ -177,7 +178,7 @@ class JobStore(JobQueries):
                 ids.append(job_id)
                 db.execute(
                     "INSERT INTO events (job_id, at, state, message, raw) VALUES (?,?,?,?,?)",
-                    (job_id, now, JobState.SUBMITTING.value, "created", None),
+                    (job_id, now, JobState.SUBMITTING.value, _("created"), None),
                 )
                 log.info(
                     "job %s: created (%s, %s)",

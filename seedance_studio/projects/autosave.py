@@ -20,6 +20,7 @@ from pathlib import Path
 
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionState
+from seedance_studio.core.i18n import _
 from seedance_studio.core.processes import pid_alive
 from seedance_studio.core.redact import redact
 from seedance_studio.projects.atomic import atomic_write_text
@@ -238,12 +239,14 @@ def _when(epoch: float) -> str:
 
 def plan_start(previous: PreviousSession, autosave: Autosave | None) -> StartPlan:
     """What to open, and what to say, given how the last session ended."""
-    crashed = "Seedance Studio did not close normally last time"
+    crashed = _("Seedance Studio did not close normally last time")
     if autosave is not None and autosave.modified:
         where = autosave.project_path
         if where is None:
             notice = (
-                f"{crashed}: your unsaved work from {_when(autosave.saved_at)} was restored"
+                _("{lead}: your unsaved work from {time} was restored").format(
+                    lead=crashed, time=_when(autosave.saved_at)
+                )
                 if previous.unclean
                 else None
             )
@@ -259,22 +262,32 @@ def plan_start(previous: PreviousSession, autosave: Autosave | None) -> StartPla
                 StartKind.RESTORED,
                 autosave,
                 where,
-                f"{where.name} is no longer there: its autosaved copy from "
-                f"{_when(autosave.saved_at)} was restored",
+                _("{name} is no longer there: its autosaved copy from {time} was restored").format(
+                    name=where.name, time=_when(autosave.saved_at)
+                ),
             )
         if file_time < autosave.saved_at:
-            lead = crashed if previous.unclean else "Seedance Studio was closed by the system"
+            lead = crashed if previous.unclean else _("Seedance Studio was closed by the system")
             return StartPlan(
                 StartKind.OFFER_BOTH,
                 autosave,
                 where,
-                f"{lead}: the autosave of {where.name} "
-                f"({_when(autosave.saved_at)}) is newer than the file "
-                f"({_when(file_time)})",
+                _(
+                    "{lead}: the autosave of {name} ({time}) is newer than the file ({file_time})"
+                ).format(
+                    lead=lead,
+                    name=where.name,
+                    time=_when(autosave.saved_at),
+                    file_time=_when(file_time),
+                ),
             )
     project = previous.project_path or (autosave.project_path if autosave else None)
     if project is not None and project.is_file():
-        notice = f"{crashed}: {project.name} was opened as last saved" if previous.unclean else None
+        notice = (
+            _("{lead}: {name} was opened as last saved").format(lead=crashed, name=project.name)
+            if previous.unclean
+            else None
+        )
         return StartPlan(StartKind.PROJECT, autosave, project, notice)
     if autosave is not None and autosave.project_path is None:
         return StartPlan(StartKind.DRAFT, autosave)

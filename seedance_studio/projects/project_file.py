@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from seedance_studio.core import paths
 from seedance_studio.core.composition import CompositionState, memory_key
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.redact import redact
@@ -192,7 +193,7 @@ def file_version(data: dict[str, Any]) -> int:
         return int(data.get("version", 0))
     if data.get("format") == 1 and "references" in data:
         return 1
-    raise ValueError("this is not a Seedance Studio project")
+    raise ValueError(_("this is not a Seedance Studio project"))
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -200,8 +201,10 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     version = file_version(data)
     if version > SCHEMA_VERSION:
         raise ValueError(
-            f"it was written by a newer version of Seedance Studio "
-            f"(project format {version}); update the app to open it"
+            _(
+                "it was written by a newer version of Seedance Studio "
+                "(project format {version}); update the app to open it"
+            ).format(version=version)
         )
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
@@ -333,7 +336,9 @@ def decode_composition(
         )
     params = saved.params.get(memory_key(saved.provider))
     if params is None:
-        raise ValueError(f"no parameters for its provider {saved.provider!r}")
+        raise ValueError(
+            _("no parameters for its provider {provider}").format(provider=repr(saved.provider))
+        )
     prompt = {
         "text": saved.prompt.text,
         "mentions": [m.model_dump() for m in saved.prompt.mentions],
@@ -362,9 +367,9 @@ def parse_project(text: str) -> ProjectFile:
     try:
         raw = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"it is not valid JSON ({exc})") from None
+        raise ValueError(_("it is not valid JSON ({error})").format(error=exc)) from None
     if not isinstance(raw, dict):
-        raise ValueError("this is not a Seedance Studio project")
+        raise ValueError(_("this is not a Seedance Studio project"))
     try:
         return ProjectFile.model_validate(migrate(raw))
     except ValidationError as exc:
@@ -379,7 +384,9 @@ def load_project(path: Path) -> LoadedProject:
         project = parse_project(path.read_text("utf-8"))
         state, missing = decode_composition(project.composition, path.parent)
     except OSError as exc:
-        raise ProjectError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+        raise ProjectError(
+            _("{name}: cannot be read ({error})").format(name=path.name, error=exc.strerror or exc)
+        ) from None
     except (ValueError, KeyError) as exc:
         raise ProjectError(f"{path.name}: {exc}") from None
     return LoadedProject(path, project, state, missing)

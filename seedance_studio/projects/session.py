@@ -11,6 +11,7 @@ from psygnal import Signal
 
 from seedance_studio.core.composition import Composition, CompositionState
 from seedance_studio.core.history import CompositionHistory
+from seedance_studio.core.i18n import _
 from seedance_studio.core.params import GenerationParams
 from seedance_studio.core.sequence import Sequence
 from seedance_studio.core.sequence_document import SequenceDocument
@@ -217,7 +218,7 @@ class ProjectSession:
 
     def _require_path(self) -> Path:
         if self.path is None:
-            raise ValueError("this project has not been saved yet: choose where (Save As)")
+            raise ValueError(_("this project has not been saved yet: choose where (Save As)"))
         return self.path
 
     def _became(

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from seedance_studio.core.composition import Composition, CompositionSnapshot, CompositionState
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.reference import Reference
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.projects.project_file import MissingFile
@@ -50,12 +51,19 @@ class Restored:
 
     def summary(self) -> str:
         found = sum(r.status is RefStatus.FOUND for r in self.references)
-        parts = [f"{len(self.references)} reference{'s' if len(self.references) != 1 else ''}"]
+        count = len(self.references)
+        parts = [ngettext("{count} reference", "{count} references", count).format(count=count)]
         if found:
-            parts.append(f"{found} found again by content")
+            parts.append(
+                ngettext(
+                    "{count} found again by content", "{count} found again by content", found
+                ).format(count=found)
+            )
         if self.missing:
-            parts.append("missing: " + ", ".join(r.name for r in self.missing))
-        return "; ".join(parts)
+            parts.append(
+                _("missing: {names}").format(names=", ".join(r.name for r in self.missing))
+            )
+        return _("; ").join(parts)
 
 
 def sidecar_hashes(job: JobRecord) -> list[str | None]:

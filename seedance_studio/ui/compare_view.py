@@ -61,7 +61,9 @@ def take_caption(job: JobRecord) -> str:
     except KeyError:
         name = job.provider
     took = format_elapsed(elapsed_seconds(job, job.finished_at or job.updated_at))
-    return f"#{job.id} {name} · {cost_text(job)} · took {took}"
+    return _("#{id} {provider} · {cost} · took {took}").format(
+        id=job.id, provider=name, cost=cost_text(job), took=took
+    )
 
 
 class TakePane(QWidget):

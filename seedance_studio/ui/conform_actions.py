@@ -187,7 +187,11 @@ class ConformActions(QObject):
             if plan.ref_id not in tray:
                 continue
             ref = tray.get(plan.ref_id)
-            self.message.emit(f"Fixing {ref.display_name} ({n}/{total}): {plan.summary()}")
+            self.message.emit(
+                _("Fixing {name} ({n}/{total}): {plan}").format(
+                    name=ref.display_name, n=n, total=total, plan=plan.summary()
+                )
+            )
             self.progress.emit((n - 1) / total)
             last = [-1]
 

@@ -157,7 +157,7 @@ class TileDelegate(QStyledItemDelegate):
             self._badge(painter, poster_rect, duration, Qt.AlignmentFlag.AlignRight)
         if job.pick:
             self._badge(
-                painter, poster_rect, "★ pick", Qt.AlignmentFlag.AlignLeft, colour=theme.WARNING
+                painter, poster_rect, _("★ pick"), Qt.AlignmentFlag.AlignLeft, colour=theme.WARNING
             )
         text_left = rect.left() + 6
         width = rect.width() - 12

@@ -171,7 +171,7 @@ def estimate_text(job: JobFields) -> str:
         return format_money(job.estimated_usd)
     credits = (est.credits_max or est.credits_min) if est is not None else None
     if credits is not None:
-        return f"{format_credits(credits)} credits"
+        return _("{amount} credits").format(amount=format_credits(credits))
     return _("no published price")
 
 
@@ -181,11 +181,15 @@ def actual_text(job: JobFields) -> str | None:
         text = format_money(job.actual_usd)
         cost = job.actual_cost
         if cost is not None and cost.unit == "credits":
-            text += f" ({format_credits(cost.amount)} credits)"
+            text = _("{money} ({amount} credits)").format(
+                money=text, amount=format_credits(cost.amount)
+            )
         return text
     if job.actual_cost is not None:
-        unit = "credits" if job.actual_cost.unit == "credits" else "USD"
-        return f"{job.actual_cost.amount:g} {unit}"
+        amount = f"{job.actual_cost.amount:g}"
+        if job.actual_cost.unit == "credits":
+            return _("{amount} credits").format(amount=amount)
+        return f"{amount} USD"
     return None
 
 
@@ -205,13 +209,17 @@ def cost_text(job: JobFields) -> str:
     actual = actual_text(job)
     estimate = estimate_text(job)
     if estimate[0] in "$≥" or estimate[0].isdigit():
-        estimate = f"est {estimate}"
+        estimate = _("est {estimate}").format(estimate=estimate)
     charge = charge_state(job)
     if charge == _("not charged"):
         return charge
     if charge is not None:
         return f"{estimate} · {charge}"
-    return f"{estimate} · paid {actual}" if actual else estimate
+    return (
+        _("{estimate} · paid {actual}").format(estimate=estimate, actual=actual)
+        if actual
+        else estimate
+    )
 
 
 def provider_text(job: JobFields) -> str:

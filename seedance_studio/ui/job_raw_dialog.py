@@ -15,7 +15,9 @@ from seedance_studio.jobs.store import JobEvent, JobRecord
 def raw_text(job: JobRecord, events: list[JobEvent]) -> str:
     """The job as stored, then every recorded event with its raw provider answer."""
     parts = [
-        f"Job #{job.id} — {job.provider} — {job.state.value}",
+        _("Job #{id} — {provider} — {state}").format(
+            id=job.id, provider=job.provider, state=job.state.value
+        ),
         json.dumps(job.to_json(), indent=2, ensure_ascii=False, default=str),
         "",
     ]

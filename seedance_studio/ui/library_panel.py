@@ -148,8 +148,8 @@ class LibraryModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            facts = format_facts(item.facts) if item.facts else ("link" if item.is_url else "")
-            state = "  — missing" if item.missing else ""
+            facts = format_facts(item.facts) if item.facts else (_("link") if item.is_url else "")
+            state = "  — " + _("missing") if item.missing else ""
             return f"{item.name}{state}\n{facts}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return describe(item)
@@ -276,8 +276,12 @@ class LibraryPanel(QWidget):
         for row in rows:
             item = self.model.item(row)
             if item.source is None:
-                last = item.places[0].path if item.places else "an unknown place"
-                self.message.emit(f"{item.name} is missing: it was last at {last}")
+                last = item.places[0].path if item.places else _("an unknown place")
+                self.message.emit(
+                    _("{name} is missing: it was last at {place}").format(
+                        name=item.name, place=last
+                    )
+                )
             else:
                 sources.append(item.source)
         if sources:

@@ -34,11 +34,11 @@ class ProjectMenus:
 
 
 def undo_text(name: str | None) -> str:
-    return f"Undo {name}" if name else _("Undo")
+    return _("Undo {name}").format(name=name) if name else _("Undo")
 
 
 def redo_text(name: str | None) -> str:
-    return f"Redo {name}" if name else _("Redo")
+    return _("Redo {name}").format(name=name) if name else _("Redo")
 
 
 def install_menus(
@@ -73,7 +73,7 @@ def install_menus(
     save = act(file_menu, _("&Save"), [QKeySequence("Ctrl+S")], controller.save)
     save_as = act(file_menu, _("Save &As…"), [QKeySequence("Ctrl+Shift+S")], controller.save_as)
     file_menu.addSeparator()
-    relink = act(file_menu, _("Find &Missing Files…"), [], controller.choose_relink_folder)
+    relink = act(file_menu, _("Find &Missing Files…"), [], controller.relink.choose_folder)
     if file_extra:
         file_menu.addSeparator()
         file_menu.addActions(file_extra)

@@ -374,11 +374,12 @@ class PromptEditor(QPlainTextEdit):
             if mention is not None:
                 tray = self._composition.tray
                 if mention.dangling or mention.ref_id not in tray:
+                    said = dangling_message(mention, tray)
                     tip = (
-                        dangling_message(mention, tray)
-                        .replace("the prompt mentions ", "")
-                        .capitalize()
-                        + "\nRight-click to point it at another reference"
+                        said[:1].upper()
+                        + said[1:]
+                        + "\n"
+                        + _("Right-click to point it at another reference")
                     )
                 else:
                     ref = tray.get(mention.ref_id)

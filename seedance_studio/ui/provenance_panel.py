@@ -88,7 +88,9 @@ def provenance_html(job: JobRecord) -> str:
         _row(
             _("Job"),
             e(
-                f"#{job.id} · group {job.group_id} · batch {job.batch[:12]}"
+                _("#{id} · group {group} · batch {batch}").format(
+                    id=job.id, group=job.group_id, batch=job.batch[:12]
+                )
                 + (
                     _(" · sent with {job_fanout}").format(job_fanout=job.fanout)
                     if job.fanout
@@ -204,7 +206,8 @@ class ProvenancePanel(QWidget):
         for ref in snapshot.references:
             tag = tags[ref.id].mention if ref.id in tags else ""
             gone = not ref.is_url and not Path(ref.source).is_file()
-            item = QListWidgetItem(f"{tag}\n{ref.display_name}" + (" (moved)" if gone else ""))
+            name = _("{name} (moved)").format(name=ref.display_name) if gone else ref.display_name
+            item = QListWidgetItem(f"{tag}\n{name}")
             item.setToolTip(ref.source)
             self.references.addItem(item)
             if not ref.is_url and not gone:

@@ -463,7 +463,7 @@ class SequenceController(QObject):
     def export(self, dest: Path) -> None:
         movie = dest if dest.suffix.lower() == ".mp4" else None
         timeline = None if movie is not None else dest
-        self.message.emit(f"Exporting {dest.name}…")
+        self.message.emit(_("Exporting {name}…").format(name=dest.name))
         from seedance_studio.jobs.sequence_takes import export_sequence
 
         seq = self.doc.sequence

@@ -152,7 +152,7 @@ class SettingsDialog(QDialog):
         self._worker.submit(
             read,
             on_done=self._secrets_loaded,
-            on_error=lambda exc: self._show_error(f"Keyring: {exc}"),
+            on_error=lambda exc: self._show_error(_("Keyring: {error}").format(error=exc)),
         )
 
     def _secrets_loaded(self, result: tuple[str | None, dict[str, tuple[str, str | None]]]) -> None:
@@ -173,8 +173,8 @@ class SettingsDialog(QDialog):
                 field.set_text(value)
             if name in self.key_status:
                 self.key_status[name].setText(
-                    {"keyring": "stored in keyring", "env": "from the environment"}.get(
-                        source or "", "not set"
+                    {"keyring": _("stored in keyring"), "env": _("from the environment")}.get(
+                        source or "", _("not set")
                     )
                 )
 
@@ -296,7 +296,7 @@ def _first_problem(exc: ValidationError, editors: dict[str, FieldEditor]) -> str
     if editor is not None:
         where = editor.label
     elif loc and loc[0] == "price_overrides":
-        where = "Prices: " + " ".join(loc[1:])
+        where = _("Prices: {field}").format(field=" ".join(loc[1:]))
     else:
         where = path
     return f"{where}: {error['msg']}"

@@ -4,8 +4,10 @@ Building the studio (provider data, pydantic models, the job store, every panel)
 of a second; a person sees nothing until a window paints. This shell needs only Qt and the
 theme: it paints the panels' places and headings where the studio will put them (the same
 saved geometry and splitter sizes), then the studio is built on the next loop turn and
-shown in its place. Nothing here may import the core: tests/ui/test_startup_imports.py
-keeps the first paint's import graph to Qt, the theme and the saved window state.
+shown in its place. Nothing here may import the rest of the core:
+tests/ui/test_startup_imports.py keeps the first paint's import graph to Qt, the theme, the
+saved window state and the four headings looked up in the user's catalogue
+(core/catalogue.py); the whole catalogue loads after the paint.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from seedance_studio.core.catalogue import N_, configured_language, look_up, wanted_language
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.ui_state import ui_state_store
 
@@ -38,6 +41,9 @@ WINDOW_SIZE = (1280, 800)
 TOP_SIZES = (310, 560, 410)
 """References, compose, preview: the studio's first-run proportions (ui/main_window.py)."""
 MAIN_SIZES = (560, 220)
+HEADINGS = (N_("References"), N_("Prompt"), N_("Preview"), N_("Jobs"))
+"""The panels' headings, in the words the studio's panels show them with."""
+SIMULATOR = N_("simulator")
 TOOLBAR_HEIGHT = 35
 PAINT_WAIT_S = 2.0
 """The longest `wait_painted` waits (a display that never exposes the window)."""
@@ -108,7 +114,14 @@ class StartupShell(QMainWindow):
     ready = Signal()
     """The studio window painted in the shell's place (the app is interactive)."""
 
-    def __init__(self, *, simulator: bool = False, ui_state: QSettings | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        simulator: bool = False,
+        ui_state: QSettings | None = None,
+        language: str | None = None,
+    ) -> None:
+        """`language`: the catalogue to word the frame in (None: the one the studio will use)."""
         super().__init__()
         self.created_at = time.time()
         self.first_paint_at: float | None = None
@@ -118,7 +131,8 @@ class StartupShell(QMainWindow):
         self._handed_over = False
         self._studio: QMainWindow | None = None
         self._first_paint: _FirstPaint | None = None
-        self.setWindowTitle(WINDOW_TITLE + (" — simulator" if simulator else ""))
+        words = look_up(wanted_language(language or configured_language()), (*HEADINGS, SIMULATOR))
+        self.setWindowTitle(WINDOW_TITLE + (f" — {words[SIMULATOR]}" if simulator else ""))
         self.setWindowIcon(app_icon())
         store = ui_state or ui_state_store()
         top = splitter_sizes(store.value("splitters/top"), len(TOP_SIZES)) or TOP_SIZES
@@ -126,7 +140,7 @@ class StartupShell(QMainWindow):
         upper = QWidget()
         columns = QHBoxLayout(upper)
         columns.setContentsMargins(0, 0, 0, 0)
-        _row(columns, [_panel(h) for h in ("References", "Prompt", "Preview")], top)
+        _row(columns, [_panel(words[h]) for h in HEADINGS[:3]], top)
         body = QWidget()
         rows = QVBoxLayout(body)
         rows.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +148,7 @@ class StartupShell(QMainWindow):
         toolbar = QWidget()
         toolbar.setFixedHeight(TOOLBAR_HEIGHT)
         rows.addWidget(toolbar)
-        _row(rows, [upper, _panel("Jobs")], main)
+        _row(rows, [upper, _panel(words[HEADINGS[3]])], main)
         self.setCentralWidget(body)
         self.resize(*WINDOW_SIZE)
         geometry = store.value("window/geometry")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import known_extensions
 from seedance_studio.ui.icons import icon
@@ -154,7 +154,8 @@ class TrayWidget(QWidget):
         ingest.busy_changed.connect(self.busy_label.setVisible)
         ingest.rejected.connect(self._on_rejected)
         ingest.added.connect(self._on_added)
-        model.modelReset.connect(self._refresh)
+        for change in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.rowsMoved):
+            change.connect(self._refresh)
         model.dataChanged.connect(self._refresh)
         self.view.selectionModel().selectionChanged.connect(self._refresh)
         self._fix_available = False
@@ -338,7 +339,9 @@ class TrayWidget(QWidget):
         self.fix_bar.setVisible(self._fixing or (self._fix_available and bool(broken)))
         n_broken = len(broken)
         self.broken_label.setText(
-            _("{n_broken} reference{value} the limits").format(
-                n_broken=n_broken, value=" breaks" if n_broken == 1 else "s break"
-            )
+            ngettext(
+                "{count} reference breaks the limits",
+                "{count} references break the limits",
+                n_broken,
+            ).format(count=n_broken)
         )

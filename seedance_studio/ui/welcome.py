@@ -25,7 +25,9 @@ def provider_links_html() -> str:
         if page is None:
             continue
         what = (
-            "get a key" if page.is_key_page else _("documentation (keys are made in its account)")
+            _("get a key")
+            if page.is_key_page
+            else _("documentation (keys are made in its account)")
         )
         items.append(
             f'<li><b>{escape(caps.name)}</b>: <a href="{escape(page.url)}">{what}</a></li>'

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.media_facts import MediaKind
@@ -123,3 +125,29 @@ def test_the_autosave_holds_no_planted_key(tmp_path: Path) -> None:
         assert key not in (tmp_path / "autosave.seedance").read_text("utf-8")
     finally:
         forget_secret(key)
+
+
+def test_the_start_notice_and_a_broken_project_are_worded_in_chinese(tmp_path: Path) -> None:
+    """Before: the status bar said "Seedance Studio did not close normally last time" and a
+    project that could not be opened said why in English under a Chinese locale."""
+    from seedance_studio.core import i18n
+    from seedance_studio.projects.project_file import ProjectError, load_project
+
+    _autosave(tmp_path, None, True, time.time())
+    broken = tmp_path / "broken.seedance"
+    broken.write_text("{not json")
+    newer = tmp_path / "newer.seedance"
+    newer.write_text('{"format": "seedance-studio-project", "version": 999}')
+    i18n.set_language("zh_CN")
+    try:
+        plan = plan_start(PreviousSession(True, None), read_autosave(tmp_path))
+        with pytest.raises(ProjectError) as bad:
+            load_project(broken)
+        with pytest.raises(ProjectError) as later:
+            load_project(newer)
+    finally:
+        i18n.set_language("en")
+    assert plan.notice is not None
+    assert plan.notice.startswith("Seedance Studio 上次未正常关闭：已恢复你 "), plan.notice
+    assert str(bad.value).startswith("broken.seedance: 不是有效的 JSON（"), str(bad.value)
+    assert "项目格式 999" in str(later.value), str(later.value)

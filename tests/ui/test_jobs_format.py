@@ -116,3 +116,33 @@ def test_estimate_and_actual_cost(record: JobRecord) -> None:
     assert cost_text(in_credits) == "est $0.50–$0.80 · paid $0.30 (30 credits)"
     unpriced = vary(record, estimate=None, actual_cost=Cost(amount=Decimal("12"), unit="credits"))
     assert cost_text(unpriced) == "no published price · paid 12 credits"
+
+
+def test_cost_words_the_raw_view_and_step_names_are_chinese_under_zh_cn(
+    record: JobRecord,
+) -> None:
+    """Before: 'est', 'paid' and 'credits' in the jobs list, the raw view's 'Job #' header, a
+    take's 'took', the Edit menu's 'Undo <step>' and a missing library item stayed English in
+    the Chinese window."""
+    from seedance_studio.core import i18n
+    from seedance_studio.ui.compare_view import take_caption
+    from seedance_studio.ui.job_raw_dialog import raw_text
+    from seedance_studio.ui.project_menus import redo_text, undo_text
+
+    ranged = vary(
+        record, estimate=Estimate(min=D("0.50"), max=D("0.80")), estimated_usd=Decimal("0.80")
+    )
+    in_credits = vary(
+        ranged, actual_usd=Decimal("0.30"), actual_cost=Cost(amount=Decimal("30"), unit="credits")
+    )
+    unpriced = vary(record, estimate=None, actual_cost=Cost(amount=Decimal("12"), unit="credits"))
+    done = vary(in_credits, state=JobState.DONE, finished_at=1063.0)
+    i18n.set_language("zh_CN")
+    try:
+        assert cost_text(in_credits) == "预估 $0.50–$0.80 · 实付 $0.30（30 积分）"
+        assert cost_text(unpriced) == "无公开价格 · 实付 12 积分"
+        assert raw_text(record, []).startswith(f"任务 #{record.id} — shortapi — submitting\n")
+        assert take_caption(done).endswith(" · 用时 1:03"), take_caption(done)
+        assert undo_text("Typing") == "撤销Typing" and redo_text(None) == "重做"
+    finally:
+        i18n.set_language("en")

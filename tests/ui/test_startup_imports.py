@@ -81,7 +81,9 @@ def test_simulator_mode_still_loads_the_simulator(tmp_path: Path) -> None:
 
 FIRST_PAINT_CHILD = r"""
 import json, os, sys
+from PySide6.QtWidgets import QLabel
 from seedance_studio import app
+app.QLabel = QLabel
 from seedance_studio.ui import startup_shell
 
 import logging
@@ -103,6 +105,7 @@ def watch(shell):
     def painted():
         seen["first_paint"] = sorted(sys.modules)
         seen["title"] = shell.windowTitle()
+        seen["headings"] = [label.text() for label in shell.findChildren(app.QLabel)]
         seen["first_paint_window"] = window_color()
         seen["style"] = app.QApplication.instance().style().name()
         seen["log_handlers_at_paint"] = [type(h).__name__ for h in logging.getLogger().handlers]
@@ -187,6 +190,7 @@ def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path
     assert "seedance_studio.ui.startup_shell" in first
     assert [name for name in FIRST_PAINT_EXCLUDED if loaded(first, name)] == []
     assert seen["title"] == "Seedance Studio"
+    assert seen["headings"] == ["References", "Prompt", "Preview", "Jobs"]
     # Asking Qt for the colour scheme builds the Qt namespace's enums: after the paint.
     assert seen["asked_scheme_before_paint"] is False
     assert "_AppLogHandler" not in seen["log_handlers_at_paint"]
@@ -197,6 +201,42 @@ def test_the_first_paint_imports_only_qt_the_theme_and_the_window_state(tmp_path
     # with what the first paint left out: the log file and the stylesheet.
     assert "_AppLogHandler" in seen["log_handlers"]
     assert seen["stylesheet"] is True
+
+
+CHINESE = {"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+def test_the_first_paint_is_worded_in_the_users_language(tmp_path: Path) -> None:
+    """Before: the frame said References, Prompt, Preview and Jobs in English under a Chinese
+    locale until the studio replaced it."""
+    seen = first_paint_run(tmp_path / "home", **CHINESE)
+    assert seen["headings"] == ["参考素材", "提示词", "预览", "任务"]
+    # with four look-ups, not the catalogue: that still loads after the paint
+    assert not loaded(set(seen["first_paint"]), "seedance_studio.core.i18n")
+    assert seen["interactive"] == "MainWindow"
+    # The language chosen in Settings wins over the system's, as it does for the studio.
+    home = tmp_path / "english"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text('{"interface_language": "en"}')
+    assert first_paint_run(home, **CHINESE)["headings"] == [
+        "References",
+        "Prompt",
+        "Preview",
+        "Jobs",
+    ]
+
+
+def test_the_frame_titles_the_simulator_in_the_language_asked_for(qapp: Any) -> None:
+    from seedance_studio.ui.startup_shell import StartupShell
+
+    chinese = StartupShell(simulator=True, language="zh_CN")
+    english = StartupShell(simulator=True, language="en")
+    try:
+        assert chinese.windowTitle() == "Seedance Studio — 模拟器"
+        assert english.windowTitle() == "Seedance Studio — simulator"
+    finally:
+        chinese.deleteLater()
+        english.deleteLater()
 
 
 def test_the_first_paint_uses_the_remembered_scheme_and_the_system_then_wins(
