@@ -7,19 +7,14 @@ never exec(), so nothing here nests an event loop inside the qasync loop.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QProcess, Qt, QUrl, Signal
-from PySide6.QtDBus import QDBusConnection, QDBusMessage
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QDesktopServices,
     QGuiApplication,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -31,24 +26,22 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from seedance_studio.core.i18n import _
 from seedance_studio.jobs.engine import CancelNotPossibleError
 from seedance_studio.jobs.states import FINAL_STATES, JobState
 from seedance_studio.jobs.store import JobRecord
 from seedance_studio.jobs.transitions import Action, allowed_actions, states_allowing
-from seedance_studio.ui import theme
 from seedance_studio.ui.engine_bridge import EngineBridge
 from seedance_studio.ui.job_delegates import ProgressDelegate
 from seedance_studio.ui.job_model import THUMB_SIZE, Column, JobListModel
 from seedance_studio.ui.job_raw_dialog import RawResponseDialog
-from seedance_studio.ui.open_path import PathDialog, open_or_show
+from seedance_studio.ui.jobs_table import JobsTable
+from seedance_studio.ui.open_path import PathDialog, open_or_show, reveal_in_folder
 
 
 def allows(job: JobRecord | None, action: Action) -> bool:
@@ -68,66 +61,6 @@ def result_file(job: JobRecord | None) -> str | None:
     if job is None or job.state is not JobState.DONE or not job.result_path:
         return None
     return job.result_path if Path(job.result_path).is_file() else None
-
-
-def reveal_in_folder(path: str) -> bool:
-    """Show the file selected in the system's file manager (its folder, where that is all)."""
-    if sys.platform == "darwin":
-        return QProcess.startDetached("open", ["-R", path])[0]
-    if sys.platform.startswith("win"):
-        return QProcess.startDetached("explorer", [f"/select,{Path(path)}"])[0]
-    if _show_item_over_dbus(path):
-        return True
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
-
-
-FILE_MANAGER_SERVICE = "org.freedesktop.FileManager1"
-
-
-def _show_item_over_dbus(path: str) -> bool:
-    """The freedesktop FileManager1 interface selects the file (Nautilus, Dolphin, Nemo...).
-
-    Asked asynchronously: a file manager slow to answer must not freeze the window.
-    """
-    bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        return False
-    registered = bus.interface().isServiceRegistered(FILE_MANAGER_SERVICE)
-    if not registered.isValid() or not registered.value():
-        return False
-    message = QDBusMessage.createMethodCall(
-        FILE_MANAGER_SERVICE, "/org/freedesktop/FileManager1", FILE_MANAGER_SERVICE, "ShowItems"
-    )
-    uri = QUrl.fromLocalFile(path).toString(QUrl.ComponentFormattingOption.FullyEncoded)
-    message.setArguments([[uri], ""])
-    return bus.send(message)
-
-
-EMPTY_JOBS = _(
-    "No jobs yet\n\nCompose on the left and press Generate (Ctrl+Enter).\n"
-    "Jobs show their progress and cost here; double-click a finished one to play it."
-)
-
-
-class JobsTable(QTableView):
-    """The queue's table; while it is empty it says how to fill it."""
-
-    def placeholder_text(self) -> str:
-        model = self.model()
-        return EMPTY_JOBS if model is None or model.rowCount() == 0 else ""
-
-    @override
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        text = self.placeholder_text()
-        if text:
-            painter = QPainter(self.viewport())
-            painter.setPen(theme.MUTED)
-            rect = self.viewport().rect().adjusted(24, 12, -24, -12)
-            painter.drawText(
-                rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text
-            )
-            painter.end()
 
 
 class JobsPanel(QWidget):

@@ -1,4 +1,5 @@
-"""Opening a file with the system's program, and what to show where there is none.
+"""Opening a file with the system's program or showing it in its folder, and what to show
+where there is none.
 
 `QDesktopServices.openUrl` returns False where no launcher exists (no xdg-open, a bare window
 manager): instead of doing nothing, the path is shown with a Copy button.
@@ -6,9 +7,12 @@ manager): instead of doing nothing, the path is shown with a Copy button.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QProcess, QUrl
+from PySide6.QtDBus import QDBusConnection, QDBusMessage
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +30,39 @@ from seedance_studio.core.i18n import _
 
 def _system_open(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def reveal_in_folder(path: str) -> bool:
+    """Show the file selected in the system's file manager (its folder, where that is all)."""
+    if sys.platform == "darwin":
+        return QProcess.startDetached("open", ["-R", path])[0]
+    if sys.platform.startswith("win"):
+        return QProcess.startDetached("explorer", [f"/select,{Path(path)}"])[0]
+    if _show_item_over_dbus(path):
+        return True
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+FILE_MANAGER_SERVICE = "org.freedesktop.FileManager1"
+
+
+def _show_item_over_dbus(path: str) -> bool:
+    """The freedesktop FileManager1 interface selects the file (Nautilus, Dolphin, Nemo...).
+
+    Asked asynchronously: a file manager slow to answer must not freeze the window.
+    """
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    registered = bus.interface().isServiceRegistered(FILE_MANAGER_SERVICE)
+    if not registered.isValid() or not registered.value():
+        return False
+    message = QDBusMessage.createMethodCall(
+        FILE_MANAGER_SERVICE, "/org/freedesktop/FileManager1", FILE_MANAGER_SERVICE, "ShowItems"
+    )
+    uri = QUrl.fromLocalFile(path).toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    message.setArguments([[uri], ""])
+    return bus.send(message)
 
 
 class PathDialog(QDialog):

@@ -1,5 +1,6 @@
 """The window's project: New, Open, Save, Save As, Recent, the title with its unsaved mark,
-the question on close, relinking moved files, and the autosave that survives a kill.
+the question on close, and the autosave that survives a kill; relinking moved files is
+ui/relink_controller.py's, offered when a project opens with some missing.
 
 The decisions live in projects/ (ProjectSession, plan_start); this adapts them to dialogs,
 timers and the status bar. Dialogs are opened with open(), never exec().
@@ -8,7 +9,6 @@ timers and the status bar. Dialogs are opened with open(), never exec().
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
 )
 
@@ -39,14 +38,13 @@ from seedance_studio.projects.autosave import (
 )
 from seedance_studio.projects.project_file import (
     PROJECT_SUFFIX,
-    MissingFile,
     ProjectFile,
     with_project_suffix,
 )
 from seedance_studio.projects.recent import add_recent, load_recent, remove_recent
-from seedance_studio.projects.relink import RelinkResult, find_by_hash
 from seedance_studio.projects.session import ProjectSession
 from seedance_studio.ui.library_recorder import LibraryRecorder
+from seedance_studio.ui.relink_controller import RelinkController
 from seedance_studio.ui.workers import Worker
 
 PROJECT_FILTER = _("Seedance Studio projects (*{PROJECT_SUFFIX});;All files (*)").format(
@@ -60,10 +58,6 @@ class ProjectController(QObject):
     """Name, unsaved mark, Undo/Redo names or the recent list changed (menus refresh)."""
     saved = Signal(str)
     """A save finished: the path written."""
-    relink_finished = Signal(int, int)
-    """(files found, files that were missing) after a search."""
-    search_progress = Signal(int, int)
-    """(files looked at, found) during a search (emitted from the search thread)."""
 
     def __init__(
         self,
@@ -86,9 +80,10 @@ class ProjectController(QObject):
         self.box_buttons: list[QPushButton] = []
         """Its buttons, in the order they were offered."""
         self.file_dialog: QFileDialog | None = None
-        self.progress: QProgressDialog | None = None
-        self._search_cancel: threading.Event | None = None
-        self._search_worker: Worker | None = None
+        self.relink = RelinkController(
+            window, session, question=self._question, status=self._status
+        )
+        """Finding moved files again (File ▸ Find Missing Files…, and on open)."""
         self._saving = False
         self._offer_pending = False
         self.library: LibraryRecorder | None = None
@@ -279,138 +274,9 @@ class ProjectController(QObject):
         self.autosave()
         self.changed.emit()
         if loaded.missing:
-            self.offer_relink(loaded.missing)
+            self.relink.offer(loaded.missing)
         elif not quiet:
             self._status(_("Opened {name}").format(name=loaded.path.name))
-
-    # -- relinking ---------------------------------------------------------------------------
-
-    def offer_relink(self, missing: list[MissingFile]) -> None:
-        n = len(missing)
-        names = ", ".join(m.name for m in missing[:3]) + (" …" if n > 3 else "")
-        self._status(
-            _("{n} file{value} missing: {names}").format(
-                n=n, value="s are" if n != 1 else " is", names=names
-            )
-        )
-        box, buttons = self._question(
-            _("Files are missing"),
-            _(
-                "{n} file{value} of {session_name} {value2} not where the project says "
-                "({names}).\n\nSearch a folder (and every folder in it) for them by their "
-                "content?"
-            ).format(
-                n=n,
-                value="s" if n != 1 else "",
-                session_name=self.session.name,
-                value2="are" if n != 1 else "is",
-                names=names,
-            ),
-            [
-                (_("Find files…"), QMessageBox.ButtonRole.AcceptRole),
-                (_("Later"), QMessageBox.ButtonRole.RejectRole),
-            ],
-        )
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is buttons[0]:
-                self.choose_relink_folder()
-
-        box.finished.connect(answered)
-        box.open()
-
-    def choose_relink_folder(self) -> None:
-        dialog = QFileDialog(self.window, _("Where are the missing files?"))
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda folder: self.relink_from(Path(folder)))
-        self.file_dialog = dialog
-        dialog.open()
-
-    def relink_from(self, folder: Path) -> None:
-        """Search `folder` recursively on a worker thread, with progress and Cancel."""
-        missing = self.session.find_missing()
-        if not missing:
-            self._status(_("No files are missing"))
-            self.relink_finished.emit(0, 0)
-            return
-        self.cancel_search()
-        cancel = threading.Event()
-        self._search_cancel = cancel
-        progress = QProgressDialog(
-            _("Looking for {len_missing} files in {folder}…").format(
-                len_missing=len(missing), folder=folder
-            ),
-            _("Cancel"),
-            0,
-            0,
-            self.window,
-        )
-        progress.setWindowTitle(_("Find missing files"))
-        progress.setMinimumDuration(300)
-        progress.canceled.connect(cancel.set)
-        self.progress = progress
-        self.search_progress.connect(self._show_search_progress)
-        worker = self._search_worker or Worker(max_workers=1, parent=self)
-        self._search_worker = worker
-
-        def report(scanned: int, found: int) -> None:
-            if scanned % 50 == 0 or found:
-                self.search_progress.emit(scanned, found)
-
-        def done(result: RelinkResult) -> None:
-            self._close_progress()
-            count = self.session.relink(result.new_sources(missing))
-            still = len(self.session.missing)
-            if result.cancelled:
-                self._status(
-                    _("Search cancelled: relinked {count} of {len_missing} files").format(
-                        count=count, len_missing=len(missing)
-                    )
-                )
-            elif still:
-                self._status(
-                    _("Relinked {count} of {len_missing} files; {still} still missing").format(
-                        count=count, len_missing=len(missing), still=still
-                    )
-                )
-            else:
-                self._status(
-                    _("Relinked {count} file{value}").format(
-                        count=count, value="s" if count != 1 else ""
-                    )
-                )
-            self.relink_finished.emit(count, len(missing))
-
-        def failed(exc: BaseException) -> None:
-            self._close_progress()
-            self._status(_("Could not search {folder}: {exc}").format(folder=folder, exc=exc))
-            self.relink_finished.emit(0, len(missing))
-
-        def search() -> RelinkResult:
-            return find_by_hash(folder, missing, progress=report, cancel=cancel)
-
-        worker.submit(search, on_done=done, on_error=failed)
-
-    def _show_search_progress(self, scanned: int, found: int) -> None:
-        if self.progress is not None:
-            self.progress.setLabelText(
-                _("Looked at {scanned:,} files, found {found}").format(scanned=scanned, found=found)
-            )
-
-    def _close_progress(self) -> None:
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.search_progress.disconnect(self._show_search_progress)
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
-        self._search_cancel = None
-
-    def cancel_search(self) -> None:
-        if self._search_cancel is not None:
-            self._search_cancel.set()
 
     # -- autosave ----------------------------------------------------------------------------
 
@@ -443,7 +309,7 @@ class ProjectController(QObject):
     def finish(self, *, discard: bool = False) -> None:
         """The app is ending normally (or by a signal, a logout): write everything now."""
         self._autosave_timer.stop()
-        self.cancel_search()
+        self.relink.cancel()
         if self.autosaver is not None and not self._offer_pending:
             if discard:
                 self.autosaver.discard()

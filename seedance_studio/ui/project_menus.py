@@ -73,7 +73,7 @@ def install_menus(
     save = act(file_menu, _("&Save"), [QKeySequence("Ctrl+S")], controller.save)
     save_as = act(file_menu, _("Save &As…"), [QKeySequence("Ctrl+Shift+S")], controller.save_as)
     file_menu.addSeparator()
-    relink = act(file_menu, _("Find &Missing Files…"), [], controller.choose_relink_folder)
+    relink = act(file_menu, _("Find &Missing Files…"), [], controller.relink.choose_folder)
     if file_extra:
         file_menu.addSeparator()
         file_menu.addActions(file_extra)

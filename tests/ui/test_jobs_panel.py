@@ -214,9 +214,9 @@ def test_file_actions_copy_id_and_raw_response(
         opened.append(url.toLocalFile())
         return True
 
-    monkeypatch.setattr("seedance_studio.ui.jobs_panel.QDesktopServices.openUrl", open_url)
+    monkeypatch.setattr("seedance_studio.ui.open_path.QDesktopServices.openUrl", open_url)
     # No file manager on the session bus here (test_jobs_reveal covers that path).
-    monkeypatch.setattr("seedance_studio.ui.jobs_panel._show_item_over_dbus", lambda _p: False)
+    monkeypatch.setattr("seedance_studio.ui.open_path._show_item_over_dbus", lambda _p: False)
     panel.select_job(job_id)
     assert panel.open_action.isEnabled() and panel.reveal_action.isEnabled()
     assert not panel.cancel_action.isEnabled() and not panel.submit_anyway_action.isEnabled()

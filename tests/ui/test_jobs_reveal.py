@@ -45,7 +45,7 @@ def _child(path: str) -> None:
     from PySide6.QtDBus import QDBusConnection
     from PySide6.QtWidgets import QApplication
 
-    from seedance_studio.ui.jobs_panel import FILE_MANAGER_SERVICE, reveal_in_folder
+    from seedance_studio.ui.open_path import FILE_MANAGER_SERVICE, reveal_in_folder
 
     app = QApplication([])
 

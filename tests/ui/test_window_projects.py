@@ -19,6 +19,8 @@ from pytestqt.qtbot import QtBot
 from seedance_studio.app import Studio, build_studio
 from seedance_studio.core.composition import CompositionState
 from seedance_studio.ui.main_window import MainWindow
+from seedance_studio.ui.project_controller import ProjectController
+from seedance_studio.ui.relink_controller import RelinkController
 from tests.media_factory import make_image, make_video
 from tests.ui.compose_helpers import drop
 
@@ -77,13 +79,13 @@ def _settle(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.worker.pending == 0 and not window.ingest.busy, timeout=20_000)
 
 
-def _choose(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    """Pick `path` in the file dialog the window has open, and press its default button."""
+def _choose(qtbot: QtBot, dialogs: ProjectController | RelinkController, path: Path) -> None:
+    """Pick `path` in the file dialog `dialogs` has open, and press its default button."""
     qtbot.waitUntil(
-        lambda: window.project.file_dialog is not None and window.project.file_dialog.isVisible(),
+        lambda: dialogs.file_dialog is not None and dialogs.file_dialog.isVisible(),
         timeout=5000,
     )
-    dialog = window.project.file_dialog
+    dialog = dialogs.file_dialog
     assert isinstance(dialog, QFileDialog)
     dialog.selectFile(str(path))
     dialog.accept()
@@ -120,7 +122,7 @@ def test_compose_save_quit_move_open_relink_gives_the_same_composition(
     target = tmp_path / "projects" / "opening"
     target.parent.mkdir()
     with qtbot.waitSignal(window.project.saved, timeout=10_000):
-        _choose(qtbot, window, target)
+        _choose(qtbot, window.project, target)
     assert (tmp_path / "projects" / "opening.seedance").is_file()
     assert window.windowTitle().startswith("opening")
     assert not window.isWindowModified()
@@ -137,8 +139,8 @@ def test_compose_save_quit_move_open_relink_gives_the_same_composition(
     assert box is not None and "2 files" in box.text()
     assert len(again.composition.tray) == 2  # missing files are kept, never dropped
     again.project.box_buttons[0].click()  # Find files…
-    with qtbot.waitSignal(again.project.relink_finished, timeout=20_000) as found:
-        _choose(qtbot, again, tmp_path / "archive")
+    with qtbot.waitSignal(again.project.relink.finished, timeout=20_000) as found:
+        _choose(qtbot, again.project.relink, tmp_path / "archive")
     assert found.args == [2, 2]
     restored = again.composition.state()
     assert _comparable(restored) == _comparable(composed)

@@ -532,7 +532,7 @@ def test_an_unexpected_failure_to_store_the_job_is_shown_and_generate_comes_back
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(window.bridge, "submit", locked)
-    task = window.submit()
+    task = window.generate.submit()
     assert task is not None
     qtbot.waitUntil(task.done, timeout=5000)
     assert task.result() == []
@@ -571,13 +571,13 @@ def test_several_variants_without_a_published_price_are_confirmed_first(
     window.params.variants.setValue(3)
     assert window.composition.params.variants == 3
     window.submit_bar.button.click()
-    box = window.confirm_box
+    box = window.generate.confirm_box
     assert box is not None and "3 generations on Oxen" in box.text()
     assert "total is unknown" in box.text()
     QTest.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
-    assert (window.confirm_box, simulator.count("oxen", "create")) == (None, 0)
+    assert (window.generate.confirm_box, simulator.count("oxen", "create")) == (None, 0)
     window.submit_bar.button.click()
-    again = window.confirm_box
+    again = window.generate.confirm_box
     assert again is not None
     box = again
     with qtbot.waitSignal(window.submitted, timeout=10_000) as sent:
@@ -593,4 +593,4 @@ def test_one_priced_generation_is_sent_without_a_question(
     _ready_to_generate(review, simulator)
     with qtbot.waitSignal(window.submitted, timeout=10_000):
         window.submit_bar.button.click()
-    assert window.confirm_box is None
+    assert window.generate.confirm_box is None

@@ -212,9 +212,9 @@ def test_over_budget_asks_first_and_submits_on_yes(
     window.activateWindow()
     window.prompt.editor.setFocus()
     QTest.keyClick(window.prompt.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.confirm_box is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.generate.confirm_box is not None, timeout=10_000)
     assert comp.prompt.text == "@Image1 turns around"  # the shortcut typed nothing
-    box = window.confirm_box
+    box = window.generate.confirm_box
     assert box is not None and "budget" in box.text()
     assert window.bridge.jobs() == []
     with qtbot.waitSignal(window.submitted, timeout=15_000) as sent:
