@@ -44,7 +44,8 @@ class LibraryRecorder(QObject):
         if not refs:
             return
         ids = list(job_ids or [])
-        self.worker.submit(
+        # From the next turn: the turn a drop lands on lays out and paints the new cards.
+        self.worker.submit_soon(
             lambda: self.library().record(refs, project=project, job_ids=ids),
             on_done=lambda _keys: self.updated.emit(),
             on_error=lambda _exc: None,

@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setSizes([560, 220])
         self.main_splitter.setStretchFactor(0, 1)
         self.setCentralWidget(self.main_splitter)
+        # There from the start: made by the first message, it would shrink every panel then
+        # (a layout and paint of the whole window on the turn a drop of files lands).
+        self.statusBar()
         self.splitters = {"top": self.top_splitter, "main": self.main_splitter}
 
     def _build_toolbar(self) -> None:

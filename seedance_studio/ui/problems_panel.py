@@ -1,14 +1,17 @@
 """The list of what is wrong with the composition (errors block Generate, warnings do not).
 
 Rows are word-wrapped labels (a list view cannot size wrapped rows well); a problem about one
-reference is a link that selects that reference in the tray.
+reference is a link that selects that reference in the tray. The heading and `messages()` follow
+every change at once; the rows' rich text (a table whose layout costs several milliseconds) is
+laid out on the next frame, once for the changes of that frame, not on the turn a drop of files
+lands with everything else.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from seedance_studio.core.i18n import _, ngettext
@@ -18,6 +21,8 @@ from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.problems import problem_text
 
 REF_LINK = "ref:"
+BODY_MS = 16
+"""The rows are laid out once per frame."""
 
 
 class ProblemsPanel(QWidget):
@@ -46,8 +51,14 @@ class ProblemsPanel(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.heading)
         layout.addWidget(self.scroller, 1)
+        self._body_html = ""
+        self._body_timer = QTimer(self)
+        self._body_timer.setSingleShot(True)
+        self._body_timer.setInterval(BODY_MS)
+        self._body_timer.timeout.connect(self._show_body)
         checks.updated.connect(self.refresh)
         self.refresh()
+        self._show_body()
 
     def messages(self) -> list[str]:
         return list(self._messages)
@@ -58,7 +69,7 @@ class ProblemsPanel(QWidget):
             # A new composition: what to do first, in muted text, not an error count.
             self._messages = [problem_text(blank)]
             self.heading.setText(_("Checks"))
-            self.body.setText(
+            self._set_body(
                 f"<span style='color:{theme.MUTED.name()}'>"
                 + html.escape(_("Describe the video you want, or add a reference."))
                 + "</span>"
@@ -81,7 +92,7 @@ class ProblemsPanel(QWidget):
         if not problems:
             # Only the limits: whether Generate can run (a key, a budget) is the submit bar's
             # one verdict, so this never reads "ready" above "Cannot generate".
-            self.body.setText(
+            self._set_body(
                 f"<span style='color:{theme.OK.name()}'>✓</span> "
                 f"<span style='color:{theme.MUTED.name()}'>"
                 + _("Nothing breaks this provider's limits.")
@@ -102,7 +113,18 @@ class ProblemsPanel(QWidget):
                 f"<tr><td width='20' valign='top'><img src='{icon_file}' width='15' "
                 f"height='15'></td><td style='padding-bottom:5px'>{body}</td></tr>"
             )
-        self.body.setText("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
+        self._set_body("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
+
+    def _set_body(self, text: str) -> None:
+        if text != self._body_html:
+            self._body_html = text
+            if not self._body_timer.isActive():
+                self._body_timer.start()
+
+    def _show_body(self) -> None:
+        self._body_timer.stop()
+        if self.body.text() != self._body_html:
+            self.body.setText(self._body_html)
 
     def _link(self, href: str) -> None:
         if href.startswith(REF_LINK):

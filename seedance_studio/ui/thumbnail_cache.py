@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
+from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.reference import Reference
 from seedance_studio.media.thumbnails import DEFAULT_BOX, Thumbnail, make_thumbnail
 from seedance_studio.ui.icons import kind_icon
@@ -31,6 +32,7 @@ class ThumbnailCache(QObject):
         self._pixmaps: dict[str, QPixmap] = {}
         self._pending: set[str] = set()
         self._failed: set[str] = set()
+        self._placeholders: dict[tuple[MediaKind, int, int, float], QPixmap] = {}
 
     def has(self, ref: Reference) -> bool:
         return ref.source in self._pixmaps
@@ -39,12 +41,26 @@ class ThumbnailCache(QObject):
         found = self._pixmaps.get(ref.source)
         if found is None:
             self._request(ref)
-            box = size or QSize(*DEFAULT_BOX)
-            return kind_icon(ref.kind).pixmap(QSize(min(box.width(), 48), min(box.height(), 48)))
+            return self.placeholder(ref.kind, size or QSize(*DEFAULT_BOX))
         if size is not None:
             return found.scaled(
                 size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
+        return found
+
+    def placeholder(self, kind: MediaKind, box: QSize) -> QPixmap:
+        """The kind icon shown while a thumbnail decodes (or for links), drawn once per size:
+        every card painted before its thumbnail lands asks for it."""
+        ratio = (
+            app.devicePixelRatio()
+            if isinstance(app := QGuiApplication.instance(), QGuiApplication)
+            else 1.0
+        )
+        key = (kind, min(box.width(), 48), min(box.height(), 48), ratio)
+        found = self._placeholders.get(key)
+        if found is None:
+            found = kind_icon(kind).pixmap(QSize(key[1], key[2]))
+            self._placeholders[key] = found
         return found
 
     def _request(self, ref: Reference) -> None:
@@ -52,7 +68,8 @@ class ThumbnailCache(QObject):
         if ref.is_url or source in self._pending or source in self._failed:
             return
         self._pending.add(source)
-        self._worker.submit(
+        # Asked for while a view paints: decoding starts once the paint is done.
+        self._worker.submit_soon(
             make_thumbnail,
             source,
             ref.kind,

@@ -1,4 +1,9 @@
-"""QAbstractListModel over the core ReferenceTray: one row per reference, in tray order."""
+"""QAbstractListModel over the core ReferenceTray: one row per reference, in tray order.
+
+A change of the tray is applied as the rows that were inserted, removed or moved (a reset only
+when the change is none of those): a reset makes the view forget its selection and lay out and
+paint every card again on the turn a drop's results land.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,8 @@ from PySide6.QtCore import (
 
 from seedance_studio.core.i18n import _
 from seedance_studio.core.reference import Reference
-from seedance_studio.core.tray import ReferenceTray
+from seedance_studio.core.tags import Tag
+from seedance_studio.core.tray import ReferenceTray, number_tags
 from seedance_studio.ui import theme
 from seedance_studio.ui.formatting import format_facts
 from seedance_studio.ui.problems import COUNT_CODES, ProblemView, problem_text
@@ -51,6 +57,7 @@ class TrayModel(QAbstractListModel):
         self._tray = tray
         self._thumbnails = thumbnails
         self._rows: tuple[Reference, ...] = tray.items
+        self._tags: dict[str, Tag] = number_tags(self._rows)
         self._problems: dict[str, list[ProblemView]] = {}
         self._landed: set[str] = set()
         self._landed_timer = QTimer(self)
@@ -77,7 +84,7 @@ class TrayModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         ref = self._rows[index.row()]
-        tag = self._tray.tag_of(ref.id)
+        tag = self._tags.get(ref.id)
         mention = tag.mention if tag else ""
         match role:
             case Qt.ItemDataRole.DisplayRole:
@@ -174,12 +181,74 @@ class TrayModel(QAbstractListModel):
         return "<br>".join(lines)
 
     def _on_tray_changed(self) -> None:
-        # Tags depend on the whole order, so every row may read differently: reset.
-        self.beginResetModel()
-        self._rows = self._tray.items
-        live = {r.id for r in self._rows}
+        old, new = self._rows, self._tray.items
+        live = {r.id for r in new}
         self._problems = {k: v for k, v in self._problems.items() if k in live}
-        self.endResetModel()
+        if not self._apply_rows(old, new):
+            # Tags depend on the whole order: not a run inserted, removed or moved, so reset.
+            self.beginResetModel()
+            self._set_rows(new)
+            self.endResetModel()
+            return
+        if new:
+            # Tags renumber at once: every card may read differently now.
+            self.dataChanged.emit(self.index(0), self.index(len(new) - 1))
+
+    def _set_rows(self, rows: tuple[Reference, ...]) -> None:
+        self._rows = rows
+        self._tags = number_tags(rows)
+
+    def _apply_rows(self, old: tuple[Reference, ...], new: tuple[Reference, ...]) -> bool:
+        """Turn old rows into new ones as one insert, removal or move; False when it is none."""
+        old_ids, new_ids = [r.id for r in old], [r.id for r in new]
+        if old_ids == new_ids:  # the same cards (a conformed copy swapped in): repaint them
+            self._set_rows(new)
+            return True
+        head = 0
+        while head < min(len(old_ids), len(new_ids)) and old_ids[head] == new_ids[head]:
+            head += 1
+        tail = 0
+        while (
+            tail < min(len(old_ids), len(new_ids)) - head
+            and old_ids[-1 - tail] == new_ids[-1 - tail]
+        ):
+            tail += 1
+        if head + tail == len(old_ids):  # a run inserted at `head`
+            self.beginInsertRows(QModelIndex(), head, len(new_ids) - tail - 1)
+            self._set_rows(new)
+            self.endInsertRows()
+            return True
+        if head + tail == len(new_ids):  # a run removed at `head`
+            self.beginRemoveRows(QModelIndex(), head, len(old_ids) - tail - 1)
+            self._set_rows(new)
+            self.endRemoveRows()
+            return True
+        if len(old_ids) == len(new_ids):
+            return self._apply_move(old_ids, new_ids, head, len(old_ids) - tail - 1, new)
+        return False
+
+    def _apply_move(
+        self,
+        old_ids: list[str],
+        new_ids: list[str],
+        first: int,
+        last: int,
+        new: tuple[Reference, ...],
+    ) -> bool:
+        """One card moved from one end of the changed span [first, last] to the other."""
+        if new_ids[last] == old_ids[first] and old_ids[first + 1 : last + 1] == new_ids[first:last]:
+            source, dest = first, last + 1  # the first card of the span moved down
+        elif (
+            new_ids[first] == old_ids[last] and old_ids[first:last] == new_ids[first + 1 : last + 1]
+        ):
+            source, dest = last, first  # the last card of the span moved up
+        else:
+            return False
+        if not self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), dest):
+            return False
+        self._set_rows(new)
+        self.endMoveRows()
+        return True
 
     def _on_thumbnail(self, source: str) -> None:
         """Each thumbnail lands on its own loop turn (a drop of 12 files: 12 paints of the

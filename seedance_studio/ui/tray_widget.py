@@ -154,7 +154,8 @@ class TrayWidget(QWidget):
         ingest.busy_changed.connect(self.busy_label.setVisible)
         ingest.rejected.connect(self._on_rejected)
         ingest.added.connect(self._on_added)
-        model.modelReset.connect(self._refresh)
+        for change in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.rowsMoved):
+            change.connect(self._refresh)
         model.dataChanged.connect(self._refresh)
         self.view.selectionModel().selectionChanged.connect(self._refresh)
         self._fix_available = False

@@ -36,6 +36,11 @@ class Worker(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._collect)
+        self._soon: list[tuple[Callable[..., Any], tuple[object, ...], OnDone, OnError | None]] = []
+        self._soon_timer = QTimer(self)
+        self._soon_timer.setSingleShot(True)
+        self._soon_timer.setInterval(0)
+        self._soon_timer.timeout.connect(self._start_soon)
 
     @property
     def pending(self) -> int:
@@ -57,6 +62,29 @@ class Worker(QObject):
         if not self._timer.isActive():
             self._timer.start()
         return future
+
+    def submit_soon(
+        self,
+        fn: Callable[..., T],
+        *args: object,
+        on_done: Callable[[T], None],
+        on_error: OnError | None = None,
+    ) -> None:
+        """Like `submit`, but the threads start on the next loop turn: work asked for while
+        painting (a thumbnail) would otherwise take the GIL from the rest of that paint.
+        Counted in `pending` at once."""
+        if self._closed:
+            return
+        self._pending += 1
+        self._soon.append((fn, args, on_done, on_error))
+        if not self._soon_timer.isActive():
+            self._soon_timer.start()
+
+    def _start_soon(self) -> None:
+        soon, self._soon = self._soon, []
+        for fn, args, on_done, on_error in soon:
+            self._pending -= 1  # submit counts it again
+            self.submit(fn, *args, on_done=on_done, on_error=on_error)
 
     def _collect(self) -> None:
         while True:
@@ -82,4 +110,6 @@ class Worker(QObject):
         """Drop queued work and stop delivering results; running work finishes unseen."""
         self._closed = True
         self._timer.stop()
+        self._soon_timer.stop()
+        self._soon.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import PySide6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -13,6 +14,11 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.params import GenerationParams, with_defaults
 from tests.media_factory import make_audio, make_image, make_video
+
+ENTER_TAKES_QPOINTF = PySide6.__version_info__ >= (6, 12)
+"""PySide6 ≥ 6.12 takes a QPointF for a drag-enter's position, earlier releases a QPoint. Asked
+by version first: the wrong guess raises a TypeError whose first handling sets up shiboken's
+signature module (25 ms, a stall of its own in stall_bench's drop)."""
 
 
 def composition_for(provider: str = "eachlabs") -> Composition:
@@ -52,16 +58,12 @@ def drop_mime(target: QWidget, mime: QMimeData, at: QPoint | None = None) -> QDr
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     # Qt delivers a drop only to the widget that accepted the drag's enter event.
-    try:  # PySide6 ≥ 6.12 takes a QPointF here; earlier releases a QPoint
-        enter = QDragEnterEvent(
-            QPointF(point),
-            actions,
-            mime,
-            buttons,  # type: ignore[call-overload,unused-ignore]
-            mods,
-        )
+    first: QPoint | QPointF = QPointF(point) if ENTER_TAKES_QPOINTF else point
+    second: QPoint | QPointF = point if ENTER_TAKES_QPOINTF else QPointF(point)
+    try:
+        enter = QDragEnterEvent(first, actions, mime, buttons, mods)  # type: ignore[arg-type,unused-ignore]
     except TypeError:
-        enter = QDragEnterEvent(point, actions, mime, buttons, mods)
+        enter = QDragEnterEvent(second, actions, mime, buttons, mods)  # type: ignore[arg-type,unused-ignore]
     QApplication.sendEvent(target, enter)
     event = QDropEvent(QPointF(point), actions, mime, buttons, mods)
     QApplication.sendEvent(target, event)

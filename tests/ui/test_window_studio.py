@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QSettings, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStatusBar
 from pytestqt.qtbot import QtBot
 
 from seedance_studio.app import simulator_secrets, simulator_settings
@@ -299,3 +299,15 @@ def test_a_new_composition_says_what_to_do_first_without_an_error(studio: Studio
         QTest.keyClick(window.prompt.editor, Qt.Key.Key_Backspace)
     studio.qtbot.waitUntil(lambda: bar.reason.property("role") == "muted")
     assert "error" not in checks.heading.text() and not bar.button.isEnabled()
+
+
+def test_the_first_message_does_not_shrink_the_panels(studio: Studio, tmp_path: Path) -> None:
+    window = studio.window
+    bar = window.findChild(QStatusBar)
+    assert bar is not None and bar.isVisible()  # there before any message
+    height = window.main_splitter.height()
+    drop(window.tray.view.viewport(), sample_media(tmp_path)[:1])
+    studio.settle()
+    studio.qtbot.waitUntil(lambda: bar.currentMessage().startswith("Added 1 reference"))
+    # A status bar made by the first message would relay (and repaint) the whole window.
+    assert window.main_splitter.height() == height
