@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.jobs import download as dl
 from seedance_studio.jobs import mp4_boxes as boxes
 
@@ -255,7 +256,12 @@ def check_layout(path: Path) -> None:
                 if box.offset == 0 and box.kind not in boxes.FIRST_KINDS:
                     return
                 if box.end > size:
-                    raise MediaError(str(path), f"is cut short ({size} of {box.end} bytes)")
+                    raise MediaError(
+                        str(path),
+                        _("is cut short ({size} of {total} bytes)").format(
+                            size=size, total=box.end
+                        ),
+                    )
                 if box.kind == b"moov" and index is None:
                     index = box
         except boxes.NotBoxesError:
@@ -265,7 +271,7 @@ def check_layout(path: Path) -> None:
             return
         payload = read_at(index.offset + index.header, index.size - index.header)
     if not boxes.has_video_track(payload):
-        raise MediaError(str(path), "has no video track")
+        raise MediaError(str(path), _("has no video track"))
 
 
 def settle(path: Path, part: GrowingPart, check: EarlyCheck) -> bool:
