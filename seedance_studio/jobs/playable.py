@@ -179,7 +179,10 @@ class EarlyCheck:
         self._thread = threading.Thread(target=self._run, name="early-video-check", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        try:
+            self._thread.start()
+        except RuntimeError:  # no thread to be had: the full check runs after the download
+            self.result.set_result(None)
 
     def _run(self) -> None:
         try:

@@ -288,3 +288,22 @@ async def test_the_engine_keeps_a_good_video_checked_early(
     assert job.state is JobState.DONE, job.message
     assert read_bytes(job.result_path) == clips["index first"]
     assert full == []  # the early decode stood for the file; no second decode after it
+
+
+async def test_without_a_thread_for_it_the_full_check_runs(
+    clips: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NoThread(threading.Thread):
+        def start(self) -> None:
+            raise RuntimeError("can't start new thread")
+
+    class Starved(playable.EarlyCheck):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            self._thread = NoThread()
+
+    monkeypatch.setattr(playable, "EarlyCheck", Starved)
+    data = clips["index first"]
+    async with ResultServer(data).client() as http:
+        fetched, early = await playable.fetch_video(http, "https://r.example/v.mp4", tmp_path / "p")
+    assert not early and fetched.size == len(data)
