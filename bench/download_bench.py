@@ -1,19 +1,27 @@
 """Benchmark: bringing one large result home, the app's downloader against curl.
 
-    .venv/bin/python bench/download_bench.py [--size-mb 150] [--runs 5]
+    .venv/bin/python bench/download_bench.py [--size-mb 150] [--runs 5] [--clips hard,typical]
 
-The in-process simulator hosts one real, playable H.264 MP4 of about --size-mb MB (1280x720
-lossless noise, encoded once with PyAV and cached in the temp folder) as an eachlabs upload,
-a public URL on 127.0.0.1 that honours Range. Each round downloads it with
-`curl -s -o FILE URL`, with the path the engine takes for a finished job (jobs/download.py:
-`fetch` into `.part` through the engine's client, `verify_playable`, rename, `provenance` +
-`write_sidecar`) and, as the floor of that HTTP stack, with a bare httpx stream-to-file loop;
-the order rotates. Every client runs in its own process so none shares the server's
-interpreter; curl is timed around its process, the app inside its process (interpreter
-start-up and imports are not counted). Memory is the child's peak RSS (VmHWM) above its RSS
-before the download. Figures: median seconds, MB/s (1 MB = 10^6 bytes) and the ratio to
-curl; RSS growth for a tenth of the file and for all of it (equal growth: it streams); and a
-resume case where the server drops the connection half way through.
+The in-process simulator hosts real, playable H.264 MP4s of about --size-mb MB (encoded once
+with PyAV and cached in the temp folder) as eachlabs uploads, public URLs on 127.0.0.1 that
+honour Range. Two clips: "hard", 1280x720 lossless noise (529 Mbit/s, every frame a 2 MB key
+frame, the index at the end of the file as FFmpeg writes it by default), the worst case for
+the playability check; and "typical", H.264 High at 1280x720 24 fps, about 8 Mbit/s, B-frames,
+a key frame every 2 s, the index first ("fast start"), the shape of a generated video (a
+6 s segment repeated up to the size). Each round downloads a clip with `curl -s -o FILE URL`,
+with the path the engine takes for a finished job (jobs/playable.py `fetch_video`: `fetch`
+into `.part` through the engine's client while the first frame is decoded from the growing
+file, the cheap check after the last byte; then rename, `provenance` + `write_sidecar`),
+with the path before that ("serial": `fetch`, then `verify_playable` on the whole file) and,
+as the floor of that HTTP stack, with a bare httpx stream-to-file loop; the order rotates.
+Every client runs in its own process so none shares the server's interpreter; curl is timed
+around its process, the app inside its process (interpreter start-up and imports are not
+counted; httpx's first-request imports are done before the clock starts, as the engine's
+pool does at start-up). Memory is the child's peak RSS (VmHWM) above its RSS before the
+download. Figures: median seconds, MB/s (1 MB = 10^6 bytes), the ratio to curl (of the
+medians, and the median of each round's own ratio); RSS growth for a tenth of the file and
+for all of it (equal growth: it streams); and a resume case where the server drops the
+connection half way through.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import os
 import resource
@@ -95,7 +104,73 @@ def make_video(size_mb: int) -> tuple[Path, str, float]:
     return path, digest, time.perf_counter() - start
 
 
+TYPICAL_W, TYPICAL_H, TYPICAL_FPS, TYPICAL_SEGMENT_S = 1280, 720, 24, 6
+_GRAIN = bytes(112 + (i % 32) for i in range(256))
+
+
+def _typical_frames(count: int) -> list[av.VideoFrame]:
+    """Bars moving across the picture over a fine colour grain: motion for the encoder to
+    follow and detail that costs bits in every frame, as a generated scene's does."""
+    frames = []
+    for index in range(count):
+        frame = av.VideoFrame(TYPICAL_W, TYPICAL_H, "yuv420p")
+        luma, *chroma = frame.planes
+        row = bytes(((x + index * 6) // 80 % 8) * 28 + 16 for x in range(luma.line_size))
+        grain = os.urandom(luma.buffer_size).translate(_GRAIN)
+        half = luma.buffer_size // 2
+        luma.update((row * TYPICAL_H)[:half] + grain[half:])
+        for plane in chroma:
+            plane.update(os.urandom(plane.buffer_size).translate(_GRAIN))
+        frames.append(frame)
+    return frames
+
+
+def make_typical(size_mb: int) -> tuple[Path, str, float]:
+    """An H.264 MP4 shaped like a generated video, of at least `size_mb` MB (see the top)."""
+    path = cache_folder() / f"typical_{TYPICAL_W}x{TYPICAL_H}_{size_mb}mb.mp4"
+    digest_file = path.with_suffix(".sha256")
+    if path.exists() and digest_file.exists():
+        return path, digest_file.read_text().strip(), 0.0
+    start = time.perf_counter()
+    segment = path.with_name(path.name + ".segment.mp4")
+    with av.open(str(segment), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=TYPICAL_FPS)
+        stream.width, stream.height, stream.pix_fmt = TYPICAL_W, TYPICAL_H, "yuv420p"
+        stream.bit_rate = 8_000_000
+        stream.options = {"preset": "veryfast", "g": str(2 * TYPICAL_FPS), "bufsize": "16M"}
+        for index, frame in enumerate(_typical_frames(TYPICAL_SEGMENT_S * TYPICAL_FPS)):
+            frame.pts, frame.time_base = index, Fraction(1, TYPICAL_FPS)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    tmp = path.with_name(path.name + ".tmp")
+    with (
+        av.open(str(segment)) as source,
+        av.open(str(tmp), "w", format="mp4", options={"movflags": "faststart"}) as out,
+    ):
+        video = source.streams.video[0]
+        copy = out.add_stream_from_template(video)
+        packets = [p for p in source.demux(video) if p.size and p.pts is not None]
+        stamps = [(p.pts or 0, p.dts if p.dts is not None else p.pts or 0) for p in packets]
+        base = video.time_base or Fraction(1, TYPICAL_FPS)
+        span = round(TYPICAL_SEGMENT_S / base)  # one segment in stream ticks
+        written = loop = 0
+        while written < size_mb * MB:  # closed GOPs: one segment follows another cleanly
+            for packet, (pts, dts) in zip(packets, stamps, strict=True):
+                packet.pts, packet.dts = pts + loop * span, dts + loop * span
+                packet.time_base = base
+                packet.stream = copy
+                out.mux(packet)
+                written += packet.size
+            loop += 1
+    segment.unlink()
+    tmp.replace(path)
+    digest = sha256_file(path)
+    digest_file.write_text(digest)
+    return path, digest, time.perf_counter() - start
+
+
 def describe(path: Path) -> str:
+
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         seconds = (container.duration or 0) / 1_000_000
@@ -157,6 +232,8 @@ class AppRun:
     sha256: str | None
     rss_growth_fetch_kb: int
     rss_growth_total_kb: int
+    early: bool | None = None
+    """Whether the first frame was decoded while the body streamed (the engine's path)."""
 
     @property
     def total_s(self) -> float:
@@ -166,7 +243,9 @@ class AppRun:
 def app(url: str, folder: Path, mode: str = "full") -> AppRun:
     """The app's download of `url` into `folder` in a fresh child process.
 
-    mode "full": fetch, verify, rename, sidecar; "fetch": `fetch` only; "plain": a bare httpx
+    mode "full": the engine's path (`fetch_video`: fetch with the early check, the check
+    after the last byte), rename, sidecar; "serial": `fetch`, then `verify_playable`, rename,
+    sidecar (the path before the early check); "fetch": `fetch` only; "plain": a bare httpx
     stream-to-file loop, the floor any downloader on the same async stack starts from.
     """
     _, code, out = run_child(
@@ -258,7 +337,9 @@ def child(url: str, folder: Path, mode: str) -> None:
     from seedance_studio.core.provider import ResultMedia
     from seedance_studio.core.tray import ReferenceTray
     from seedance_studio.jobs import download as dl
+    from seedance_studio.jobs import playable
     from seedance_studio.jobs.capture import capturing_client
+    from seedance_studio.jobs.pool import FIRST_REQUEST_MODULES
     from seedance_studio.jobs.store import JobStore, NewJob
     from seedance_studio.providers.http import DEFAULT_TIMEOUT
 
@@ -274,22 +355,40 @@ def child(url: str, folder: Path, mode: str) -> None:
     part.parent.mkdir(parents=True, exist_ok=True)
     seen = [0]
     digests: list[str | None] = [None]
+    last_byte = [0.0]
+    early: list[bool | None] = [None]
 
     def progress(done: int, total: int | None) -> None:  # the engine reports every chunk too
         seen[0] = done
+        if done == total:
+            last_byte[0] = time.perf_counter()
 
-    async def fetch() -> tuple[int, int, float]:
+    async def fetch() -> tuple[int, int, float, float]:
+        """(size, RSS before, seconds to the last byte, seconds to the end of the check)."""
+        # What httpx imports at its first request: the engine's pool imports it when it
+        # starts (`prepare_client`), and a result is fetched only after a status request.
+        for name in FIRST_REQUEST_MODULES:
+            importlib.import_module(name)
         async with capturing_client(timeout=DEFAULT_TIMEOUT) as http:  # the engine's client
             _reset_peak()
             before = _memory_kb()[0]
             start = time.perf_counter()
             if mode == "plain":
                 size = await plain_fetch(http, url, part)
+                return size, before, time.perf_counter() - start, 0.0
+            if mode == "full":
+                fetched, early[0] = await playable.fetch_video(http, url, part, progress=progress)
             else:
                 fetched = await dl.fetch(http, url, part, progress=progress)
-                size, digests[0] = fetched.size, fetched.sha256
-            return size, before, time.perf_counter() - start
+            end = time.perf_counter()
+            size, digests[0] = fetched.size, fetched.sha256
+            if mode == "serial":
+                last_byte[0] = end
+                await asyncio.to_thread(dl.verify_playable, part)
+                end = time.perf_counter()
+            return size, before, last_byte[0] - start, end - last_byte[0]
 
+    verify_s = finish_s = 0.0
     if mode in CANDIDATES:
         _reset_peak()
         before = _memory_kb()[0]
@@ -297,14 +396,10 @@ def child(url: str, folder: Path, mode: str) -> None:
         size = candidate_fetch(mode, url, part)
         fetch_s = time.perf_counter() - start
     else:
-        size, before, fetch_s = asyncio.run(fetch())
+        size, before, fetch_s, verify_s = asyncio.run(fetch())
     after_fetch = _memory_kb()[1]
-    verify_s = finish_s = 0.0
     digest = None
-    if mode == "full":
-        start = time.perf_counter()
-        dl.verify_playable(part)
-        verify_s = time.perf_counter() - start
+    if mode in ("full", "serial"):
         start = time.perf_counter()
         part.replace(final)
         sidecar = dl.write_sidecar(
@@ -323,6 +418,7 @@ def child(url: str, folder: Path, mode: str) -> None:
                 "sha256": digest,
                 "rss_growth_fetch_kb": after_fetch - before,
                 "rss_growth_total_kb": _memory_kb()[1] - before,
+                "early": early[0],
             }
         )
     )
@@ -352,10 +448,13 @@ def line(label: str, seconds: float, size: int, curl_s: float | None = None) -> 
     return f"  {label:<36} median {seconds:6.3f} s {mb_s(size, seconds):7.1f} MB/s{ratio}"
 
 
-def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
-    """`runs` rounds of curl, the app and bare httpx; the order rotates (none always first)."""
+def compare(
+    url: str, size: int, digest: str, runs: int, work: Path, *, candidates: bool = True
+) -> None:
+    """`runs` rounds of curl, the app (now and serial) and bare httpx; the order rotates."""
     curl_s: list[float] = []
     apps: list[AppRun] = []
+    serial: list[AppRun] = []
     plain: list[AppRun] = []
 
     def run_curl() -> None:
@@ -366,16 +465,20 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
             raise SystemExit(f"curl failed: exit {code}, {got} of {size} bytes")
         curl_s.append(seconds)
 
-    def run_app() -> None:
-        result = app(url, work)
-        if result.size != size or result.sha256 != digest:
-            raise SystemExit(f"the app brought back wrong bytes: {result}")
-        apps.append(result)
+    def run_app(mode: str, into: list[AppRun]) -> Callable[[], None]:
+        def run() -> None:
+            result = app(url, work, mode)
+            if result.size != size or result.sha256 != digest:
+                raise SystemExit(f"the app ({mode}) brought back wrong bytes: {result}")
+            into.append(result)
+
+        return run
 
     def run_plain() -> None:
         plain.append(app(url, work, "plain"))
 
-    others: dict[str, list[float]] = {name: [] for name in CANDIDATES}
+    names = CANDIDATES if candidates else ()
+    others: dict[str, list[float]] = {name: [] for name in names}
 
     def candidate(name: str) -> Callable[[], None]:
         def run() -> None:
@@ -386,28 +489,41 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
 
         return run
 
-    tools = [run_curl, run_app, run_plain, *(candidate(name) for name in CANDIDATES)]
+    tools = [
+        run_curl,
+        run_app("full", apps),
+        run_app("serial", serial),
+        run_plain,
+        *(candidate(name) for name in names),
+    ]
     for run in range(runs):
         turn = run % len(tools)
         for tool in tools[turn:] + tools[:turn]:
             tool()
             clear(work)
-        result = apps[-1]
+        result, before = apps[-1], serial[-1]
         print(
-            f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = fetch "
-            f"{result.fetch_s:.3f} + verify {result.verify_s:.3f} + rename/sidecar "
-            f"{result.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s | "
-            + " | ".join(f"{name} {others[name][-1]:.3f} s" for name in CANDIDATES)
+            f"  run {run + 1}: curl {curl_s[-1]:.3f} s | app {result.total_s:.3f} s = to the "
+            f"last byte {result.fetch_s:.3f} + check after it {result.verify_s:.3f} (early: "
+            f"{result.early}) + rename/sidecar {result.finish_s:.3f} | serial "
+            f"{before.total_s:.3f} s = {before.fetch_s:.3f} + verify {before.verify_s:.3f} + "
+            f"{before.finish_s:.3f} | bare httpx {plain[-1].fetch_s:.3f} s"
+            + "".join(f" | {name} {others[name][-1]:.3f} s" for name in names)
         )
     c = statistics.median(curl_s)
     print(f"medians over {runs} runs, {size / MB:.1f} MB:")
     print(line("curl -s -o FILE URL", c, size))
+    print(line("app, whole (engine's path)", statistics.median(r.total_s for r in apps), size, c))
+    print(line("app, to the last byte", statistics.median(r.fetch_s for r in apps), size, c))
     print(
         line(
-            "app, whole (fetch+verify+sidecar)", statistics.median(r.total_s for r in apps), size, c
+            "serial, whole (fetch, then check)",
+            statistics.median(r.total_s for r in serial),
+            size,
+            c,
         )
     )
-    print(line("app, fetch() into .part", statistics.median(r.fetch_s for r in apps), size, c))
+    print(line("serial, fetch() into .part", statistics.median(r.fetch_s for r in serial), size, c))
     print(
         line(
             "bare httpx AsyncClient stream loop",
@@ -416,10 +532,26 @@ def compare(url: str, size: int, digest: str, runs: int, work: Path) -> None:
             c,
         )
     )
-    for name in CANDIDATES:
+    for name in names:
         print(line(f"candidate {name} + sha256, 1 MiB", statistics.median(others[name]), size, c))
+    paired = statistics.median(c_s / r.total_s for c_s, r in zip(curl_s, apps, strict=True))
+    paired_serial = statistics.median(
+        c_s / r.total_s for c_s, r in zip(curl_s, serial, strict=True)
+    )
     print(
-        f"  app verify_playable median {statistics.median(r.verify_s for r in apps):.3f} s, "
+        f"  whole job x curl's speed, median of each round's ratio: app {paired:.2f}, "
+        f"serial {paired_serial:.2f}"
+    )
+    fastest = min(curl_s), min(r.total_s for r in apps), min(r.total_s for r in serial)
+    print(
+        f"  fastest round of each (the least disturbed by other work): curl {fastest[0]:.3f} s,"
+        f" app whole {fastest[1]:.3f} s = {fastest[0] / fastest[1]:.2f}x curl's speed, serial "
+        f"whole {fastest[2]:.3f} s = {fastest[0] / fastest[2]:.2f}x"
+    )
+    print(
+        f"  app: check after the last byte median {statistics.median(r.verify_s for r in apps):.3f}"
+        f" s (early decode used in {sum(bool(r.early) for r in apps)} of {len(apps)} runs); "
+        f"serial verify_playable median {statistics.median(r.verify_s for r in serial):.3f} s; "
         f"rename+sidecar (sha256 from the stream) median "
         f"{statistics.median(r.finish_s for r in apps):.3f} s"
     )
@@ -479,12 +611,19 @@ def resume(sim: Simulator, url: str, size: int, digest: str, work: Path, repeats
     )
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--size-mb", type=int, default=150)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--clips", default="hard,typical", help="which clips, in order: hard, typical"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="full", help=argparse.SUPPRESS)
@@ -493,26 +632,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         child(args.child, Path(args.folder), args.mode)
         return 0
 
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work skews the figures)")
-    path, digest, made = make_video(args.size_mb)
-    print(
-        f"test file: {describe(path)}; "
-        + (f"encoded in {made:.1f} s" if made else f"cached in {path.parent}")
-    )
-    data = path.read_bytes()
+    clips = [name.strip() for name in args.clips.split(",") if name.strip()]
+    makers = {"hard": make_video, "typical": make_typical}
+    if not clips or any(name not in makers for name in clips):
+        parser.error(f"--clips takes a list of {', '.join(makers)}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {_load()} (other work skews the figures)")
     with tempfile.TemporaryDirectory(prefix="seedance-download-bench-") as tmp:
         work = Path(tmp) / "work"
         work.mkdir()
         os.environ.setdefault("SEEDANCE_STUDIO_HOME", str(Path(tmp) / "home"))
         with Simulator(host="127.0.0.1") as sim:
-            start = time.perf_counter()
-            url = host(sim, data)
-            print(f"hosted as an eachlabs upload in {time.perf_counter() - start:.2f} s: {url}")
-            print(f"{args.runs} rounds of curl, the app and bare httpx (order rotates):")
-            compare(url, len(data), digest, args.runs, work)
-            memory_scaling(sim, data, url, work)
-            resume(sim, url, len(data), digest, work)
+            for name in clips:
+                path, digest, made = makers[name](args.size_mb)
+                print(
+                    f"\n== {name} clip: {describe(path)}; "
+                    + (f"encoded in {made:.1f} s" if made else f"cached in {path.parent}")
+                )
+                data = path.read_bytes()
+                start = time.perf_counter()
+                url = host(sim, data)
+                print(f"hosted as an eachlabs upload in {time.perf_counter() - start:.2f} s: {url}")
+                print(f"{args.runs} rounds of curl, the app and bare httpx (order rotates):")
+                compare(url, len(data), digest, args.runs, work, candidates=name == "hard")
+                print(f"  load average after: {_load()}")
+                if name == "hard":
+                    memory_scaling(sim, data, url, work)
+                    resume(sim, url, len(data), digest, work)
     return 0
 
 

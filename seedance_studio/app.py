@@ -13,12 +13,13 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import paths
+from seedance_studio.core.catalogue import N_
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.single_instance import (
     InstanceListener,
@@ -259,32 +260,45 @@ def freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+HELP = {
+    "description": N_(
+        "A desktop studio for Seedance 2.0 reference-to-video across cloud providers."
+    ),
+    "--simulator": N_(
+        "try the app against a built-in provider simulator "
+        "(no account, no charges, a home folder of its own)"
+    ),
+    "--screenshot": N_(
+        "save a picture of the window once it is up, then quit "
+        "(for checking an installation or a bundle)"
+    ),
+    "paths": N_("a .seedance project to open (in the studio already running, if there is one)"),
+}
+"""The command line's help, translated only when it is asked for: a normal start parses its
+arguments before the first paint, which the catalogue would slow (ui/startup_shell.py)."""
+
+
+def _asks_for_help(argv: Sequence[str]) -> bool:
+    return any(a == "-h" or (len(a) > 2 and "--help".startswith(a)) for a in argv)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="seedance-studio",
-        description="A desktop studio for Seedance 2.0 reference-to-video across cloud providers.",
-    )
+    args = list(sys.argv[1:] if argv is None else argv)
+    say: Callable[[str], str] = N_
+    if _asks_for_help(args):
+        from seedance_studio.core.i18n import _
+
+        say = _
+    parser = argparse.ArgumentParser(prog="seedance-studio", description=say(HELP["description"]))
     parser.add_argument(
         "--simulator",
         action="store_true",
         default=os.environ.get(SIMULATOR_ENV) == "1",
-        help="try the app against a built-in provider simulator "
-        "(no account, no charges, a home folder of its own)",
+        help=say(HELP["--simulator"]),
     )
-    parser.add_argument(
-        "--screenshot",
-        metavar="PNG",
-        default="",
-        help="save a picture of the window once it is up, then quit "
-        "(for checking an installation or a bundle)",
-    )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PROJECT",
-        help="a .seedance project to open (in the studio already running, if there is one)",
-    )
-    options, _qt_args = parser.parse_known_args(argv)
+    parser.add_argument("--screenshot", metavar="PNG", default="", help=say(HELP["--screenshot"]))
+    parser.add_argument("paths", nargs="*", metavar="PROJECT", help=say(HELP["paths"]))
+    options, _qt_args = parser.parse_known_args(args)
     return options
 
 

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from seedance_studio.core import capabilities, paths
@@ -45,6 +45,16 @@ READ_TIMEOUT_S = 60.0
 
 Progress = Callable[[int, int | None], None]
 """(bytes so far, total bytes or None)."""
+
+
+class Watcher(Protocol):
+    """Told what the `.part` holds as it grows (jobs/playable.py reads it meanwhile)."""
+
+    def holds(self, size: int, total: int | None = None) -> None:
+        """The file now has `size` bytes, fewer than told before if it was started over."""
+
+    def wrote(self, size: int) -> None:
+        """Bytes up to `size` are written (an append; any thread)."""
 
 
 class DownloadError(NetworkError):
@@ -179,13 +189,18 @@ def _judge(
     return None
 
 
-def _prepare(answer: Answer, part: Path, have: int, hasher: Hasher) -> tuple[bool, int | None]:
+def _prepare(
+    answer: Answer, part: Path, have: int, hasher: Hasher, watcher: Watcher | None
+) -> tuple[bool, int | None]:
     """(appending, total) for a body about to stream; the hash restarts with what is kept."""
     appending = answer.status == 206 and have > 0
     kept = have if appending else 0
     if hasher.count != kept:
         hasher.resume_from(part, kept)
-    return appending, _total_from(answer, kept)
+    total = _total_from(answer, kept)
+    if watcher is not None:
+        watcher.holds(kept, total)
+    return appending, total
 
 
 def _ended(done: int, total: int | None) -> _Step:
@@ -207,6 +222,7 @@ async def fetch(
     max_attempts: int = MAX_ATTEMPTS,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     accepted: tuple[str, ...] | None = None,
+    watcher: Watcher | None = None,
 ) -> Fetched:
     """Stream `url` into `part`, resuming what is already there; returns size and sha256.
 
@@ -214,6 +230,8 @@ async def fetch(
     complete only when the size matches the server's total; a short read is a drop. On the
     network the body streams in a worker thread (providers/transfer.py, the line rate); a client
     with its own transport (a test's, an app's mock) is read through that client instead.
+    `watcher` hears every write as it lands (the file is written unbuffered) and every start
+    over.
     """
     import httpx  # loaded with the first download, not at start-up
 
@@ -224,13 +242,19 @@ async def fetch(
     last_error: Exception | None = None
     for attempt in range(max_attempts):
         have = _size(part)
+        if watcher is not None:
+            watcher.holds(have)
         headers = {"Range": f"bytes={have}-"} if have else {}
         step: _Step | None = None
         try:
             if threaded:
-                step = await _attempt_in_thread(url, part, have, headers, hasher, progress, kinds)
+                step = await _attempt_in_thread(
+                    url, part, have, headers, hasher, progress, kinds, watcher
+                )
             else:
-                step = await _attempt_httpx(http, url, part, have, headers, hasher, progress, kinds)
+                step = await _attempt_httpx(
+                    http, url, part, have, headers, hasher, progress, kinds, watcher
+                )
         except (httpx.TransportError, httpx.StreamError, OSError) as exc:
             if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
                 raise
@@ -260,6 +284,7 @@ async def _attempt_httpx(
     hasher: Hasher,
     progress: Progress | None,
     accepted: tuple[str, ...],
+    watcher: Watcher | None,
 ) -> _Step:
     import httpx
 
@@ -270,13 +295,15 @@ async def _attempt_httpx(
         step = _judge(answer, url, part, have, accepted)
         if step is not None:
             return step
-        appending, total = _prepare(answer, part, have, hasher)
+        appending, total = _prepare(answer, part, have, hasher, watcher)
         done = have if appending else 0
-        with part.open("ab" if appending else "wb") as out:
+        with part.open("ab" if appending else "wb", buffering=0) as out:
             async for chunk in response.aiter_bytes():
                 out.write(chunk)
                 hasher.update(chunk)
                 done += len(chunk)
+                if watcher is not None:
+                    watcher.wrote(done)
                 if progress:
                     progress(done, total)
         return _ended(done, total)
@@ -290,6 +317,7 @@ async def _attempt_in_thread(
     hasher: Hasher,
     progress: Progress | None,
     accepted: tuple[str, ...],
+    watcher: Watcher | None,
 ) -> _Step:
     loop = asyncio.get_running_loop()
     stop = threading.Event()
@@ -305,10 +333,16 @@ async def _attempt_in_thread(
             step = _judge(answer, url, part, have, accepted)
             if step is not None:
                 return step
-            appending, total[0] = _prepare(answer, part, have, hasher)
+            appending, total[0] = _prepare(answer, part, have, hasher, watcher)
             with part.open("ab" if appending else "wb", buffering=0) as out:
                 done = transfer.pump(
-                    body, out, hasher, have if appending else 0, on_bytes=on_bytes, stop=stop
+                    body,
+                    out,
+                    hasher,
+                    have if appending else 0,
+                    on_bytes=on_bytes,
+                    stop=stop,
+                    on_write=watcher.wrote if watcher is not None else None,
                 )
             return _ended(done, total[0])
 
@@ -322,12 +356,6 @@ async def _attempt_in_thread(
         with contextlib.suppress(Exception, asyncio.CancelledError):
             await worker
         raise
-
-
-def load_player() -> None:
-    """Import PyAV (0.15–0.4 s the first time in a process): called in a worker thread while
-    a video downloads, so the playability check after it finds PyAV loaded."""
-    import av  # noqa: F401
 
 
 def verify_playable(path: Path) -> None:

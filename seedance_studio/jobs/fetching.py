@@ -8,7 +8,6 @@ and is tried again later, never failed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,6 +17,7 @@ from seedance_studio.core.errors import MediaError, NotFoundError, SeedanceError
 from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import ResultMedia, StatusResult, Succeeded
 from seedance_studio.jobs import download as dl
+from seedance_studio.jobs import playable
 from seedance_studio.jobs.pool import ProviderPool
 from seedance_studio.jobs.store import DEFAULT_LEASE_S, JobRecord
 from seedance_studio.jobs.transitions import Event
@@ -116,26 +116,20 @@ class Fetcher:
                 )
 
         url = media.url
-        # PyAV loads while the body streams, not after it (the check's slowest part in a
-        # fresh process).
-        player = None
-        if media.kind == "video":
-            player = asyncio.ensure_future(asyncio.to_thread(dl.load_player))
-            player.add_done_callback(_retrieved)
         for attempt in itertools.count():
             try:
-                fetched = await dl.fetch(
-                    self.pool.client(),
-                    url,
-                    part,
-                    progress=report,
-                    accepted=dl.STILL_TYPES if media.kind == "last_frame" else None,
-                )
-                if media.kind == "video":
-                    if player is not None:
-                        with contextlib.suppress(Exception):
-                            await player  # a failed import is the check's to report
-                    await asyncio.to_thread(dl.verify_playable, part)
+                if media.kind == "video":  # proved playable mostly while it streams
+                    fetched, _early = await playable.fetch_video(
+                        self.pool.client(), url, part, progress=report
+                    )
+                else:
+                    fetched = await dl.fetch(
+                        self.pool.client(),
+                        url,
+                        part,
+                        progress=report,
+                        accepted=dl.STILL_TYPES if media.kind == "last_frame" else None,
+                    )
             except NotFoundError:
                 fresh = await self._fresh_url(job, media) if attempt == 0 else None
                 if fresh is None:
@@ -161,9 +155,3 @@ class Fetcher:
             if index < len(status.results) and status.results[index].url not in (None, media.url):
                 return status.results[index].url
         return None
-
-
-def _retrieved(future: asyncio.Future[None]) -> None:
-    """Nothing waits for the preload when the download fails: its outcome is read here."""
-    if not future.cancelled():
-        future.exception()

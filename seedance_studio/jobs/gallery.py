@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from seedance_studio.core.i18n import N_
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobRecord, JobStore
 
@@ -30,14 +31,15 @@ class GallerySort(StrEnum):
 
 
 SORT_LABELS: dict[GallerySort, str] = {
-    GallerySort.NEWEST: "Newest first",
-    GallerySort.OLDEST: "Oldest first",
-    GallerySort.COST_HIGH: "Cost, highest first",
-    GallerySort.COST_LOW: "Cost, lowest first",
-    GallerySort.PROVIDER: "Provider",
-    GallerySort.PICKS_FIRST: "Picks first",
-    GallerySort.BY_SEND: "Grouped by send",
+    GallerySort.NEWEST: N_("Newest first"),
+    GallerySort.OLDEST: N_("Oldest first"),
+    GallerySort.COST_HIGH: N_("Cost, highest first"),
+    GallerySort.COST_LOW: N_("Cost, lowest first"),
+    GallerySort.PROVIDER: N_("Provider"),
+    GallerySort.PICKS_FIRST: N_("Picks first"),
+    GallerySort.BY_SEND: N_("Grouped by send"),
 }
+"""Each order's name as the gallery's sort box shows it, through `_()`."""
 
 _COST = "CAST(COALESCE(actual_usd, estimated_usd) AS REAL)"
 _ORDER: dict[GallerySort, str] = {

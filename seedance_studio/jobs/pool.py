@@ -90,12 +90,16 @@ class ProviderPool:
     def prepare_client(self) -> None:
         """Build the shared client and import what its first request imports, for a worker
         thread: the TLS context and httpx's imports take 130-220 ms, which on the UI thread
-        would stall the window at its first request. A `client()` asked meanwhile waits for
+        would stall the window at its first request (the streamed transfers' TLS context
+        too, 30 ms the first download would wait for). A `client()` asked meanwhile waits for
         this build instead of making a second client."""
         self._build_client()
         for name in FIRST_REQUEST_MODULES:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
+        from seedance_studio.providers import transfer
+
+        transfer.ssl_context()  # the downloads' and uploads' own, built at their first https
 
     def _build_client(self) -> httpx.AsyncClient:
         with self._building:

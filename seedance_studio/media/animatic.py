@@ -21,6 +21,7 @@ from seedance_studio.core import paths
 from seedance_studio.core.capabilities import ProviderCapabilities
 from seedance_studio.core.composition import CompositionSnapshot
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.params import with_defaults
 from seedance_studio.core.reference import Reference, format_from_name
@@ -195,7 +196,7 @@ class _Renderer:
                 else:
                     made.append([MovingSource(path, self.spec.width, self.spec.height)])
             except (av.FFmpegError, MediaError, ValueError, OSError):
-                reason = _missing_reason(ref, self.download) if path is None else "unreadable"
+                reason = _missing_reason(ref, self.download) if path is None else _("unreadable")
                 made.append(
                     [
                         CardSource(
@@ -221,8 +222,8 @@ class _Renderer:
 
 def _missing_reason(ref: Reference, download: bool) -> str:
     if not ref.is_url:
-        return "file not found"
-    return "could not be downloaded" if download else "not downloaded (offline)"
+        return _("file not found")
+    return _("could not be downloaded") if download else _("not downloaded (offline)")
 
 
 def label_lines(tag: str, width: int, scale: int) -> list[tuple[str, str]]:
@@ -330,7 +331,10 @@ class _BandSet:
     def title_card(self) -> av.VideoFrame:
         if self._title is None:
             card = CardSource(
-                self.spec.width, self.spec.height, ["no reference images", "or videos"], self.scale
+                self.spec.width,
+                self.spec.height,
+                _("no reference images\nor videos").split("\n"),
+                self.scale,
             )
             self._title = card.picture
         return self._title

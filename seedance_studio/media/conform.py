@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.probe import probe_file
 from seedance_studio.core.reference import Reference
@@ -43,7 +44,7 @@ def conform(
     when the source cannot be read or the result still breaks the plan's byte cap.
     """
     if ref.is_url:
-        raise MediaError(ref.source, "only local files can be conformed")
+        raise MediaError(ref.source, _("only local files can be conformed"))
     if plan.ref_id != ref.id or plan.kind is not ref.kind:
         raise ValueError("the plan was made for another reference")
     source = Path(ref.source)
@@ -52,7 +53,9 @@ def conform(
     try:
         source_hash = content_hash(source)
     except OSError as exc:
-        raise MediaError(str(source), f"the file cannot be read: {exc.strerror}") from exc
+        raise MediaError(
+            str(source), _("the file cannot be read: {error}").format(error=exc.strerror)
+        ) from exc
     target = cached_path(source_hash, plan.settings_key(), EXTENSIONS[plan.format])
     if not target.exists():
         with atomic_output(target) as tmp:
@@ -150,6 +153,7 @@ def _check_cap(dest: Path, plan: ConformPlan) -> None:
     if plan.max_bytes is not None and dest.stat().st_size >= plan.max_bytes:
         raise MediaError(
             str(dest),
-            f"the conformed copy is still {dest.stat().st_size:,} bytes, "
-            f"over the {plan.max_bytes:,}-byte limit",
+            _("the conformed copy is still {size} bytes, over the {limit}-byte limit").format(
+                size=f"{dest.stat().st_size:,}", limit=f"{plan.max_bytes:,}"
+            ),
         )

@@ -9,6 +9,7 @@ from typing import cast
 import av
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 
 JPEG_QUALITIES = (2, 4, 7, 11, 16, 24, 31)
 """MJPEG quantiser steps from best to worst (FFmpeg's -q:v scale, 2..31)."""
@@ -24,8 +25,10 @@ def load_picture(source: Path) -> av.VideoFrame:
             for frame in src.decode(video=0):
                 return frame
     except av.FFmpegError as exc:
-        raise MediaError(str(source), f"the picture cannot be decoded ({exc})") from exc
-    raise MediaError(str(source), "the file holds no picture")
+        raise MediaError(
+            str(source), _("the picture cannot be decoded ({error})").format(error=exc)
+        ) from exc
+    raise MediaError(str(source), _("the file holds no picture"))
 
 
 def encode_picture(

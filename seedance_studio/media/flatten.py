@@ -21,6 +21,7 @@ import av
 from av.container import OutputContainer
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.media import soundtrack
 from seedance_studio.media.progress import ProgressCallback, Work, atomic_output
 from seedance_studio.media.rotation import Upright
@@ -52,7 +53,7 @@ class Flattened:
 def take_format(path: Path) -> TakeFormat:
     with av.open(str(path)) as src:
         if not src.streams.video:
-            raise MediaError(path.name, "has no video track")
+            raise MediaError(path.name, _("has no video track"))
         v = src.streams.video[0].codec_context
         audio = None
         if src.streams.audio:
@@ -67,13 +68,13 @@ def take_duration(path: Path) -> float:
     """The length of a take's picture, in seconds."""
     with av.open(str(path)) as src:
         if not src.streams.video:
-            raise MediaError(path.name, "has no video track")
+            raise MediaError(path.name, _("has no video track"))
         stream = src.streams.video[0]
         if stream.duration and stream.time_base:
             return float(stream.duration * stream.time_base)
         if src.duration:
             return float(src.duration / av.time_base)
-    raise MediaError(path.name, "does not say how long it is")
+    raise MediaError(path.name, _("does not say how long it is"))
 
 
 def flatten(
@@ -86,7 +87,7 @@ def flatten(
 ) -> Flattened:
     """Write `takes` end to end into `dest`; `sound` (if given) becomes the only soundtrack."""
     if not takes:
-        raise MediaError(dest.name, "a sequence needs at least one take to flatten")
+        raise MediaError(dest.name, _("a sequence needs at least one take to flatten"))
     work = Work(progress, cancel_event)
     try:
         formats = [take_format(p) for p in takes]
@@ -109,7 +110,9 @@ def flatten(
             else:
                 _encode(takes, durations, formats[0], tmp, work, sound=sound)
     except av.FFmpegError as exc:
-        raise MediaError(dest.name, f"cannot flatten the sequence ({exc})") from exc
+        raise MediaError(
+            dest.name, _("cannot flatten the sequence ({error})").format(error=exc)
+        ) from exc
     work.report(1.0)
     return Flattened(dest, sum(durations), "copy" if copy else "encode")
 

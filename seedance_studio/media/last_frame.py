@@ -10,6 +10,7 @@ import av
 from av.container import InputContainer
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.media.progress import atomic_output
 from seedance_studio.media.rotation import Upright
 
@@ -23,9 +24,11 @@ def extract_last_frame(video: Path, dest: Path) -> Path:
     try:
         frame = _last_frame(video)
     except (av.FFmpegError, OSError) as exc:
-        raise MediaError(video.name, f"cannot read its last frame ({exc})") from exc
+        raise MediaError(
+            video.name, _("cannot read its last frame ({error})").format(error=exc)
+        ) from exc
     if frame is None:
-        raise MediaError(video.name, "has no video frame to continue from")
+        raise MediaError(video.name, _("has no video frame to continue from"))
     picture = frame.reformat(format="rgb24")
     ctx = av.CodecContext.create("png", "w")
     ctx.width, ctx.height, ctx.pix_fmt = picture.width, picture.height, "rgb24"

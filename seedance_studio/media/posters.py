@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.media.thumbnails import Thumbnail, _packed, fit_size
 
 STRIP_FRAMES = 8
@@ -25,7 +26,7 @@ def poster_strip(path: str | Path, box: tuple[int, int], count: int = STRIP_FRAM
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise MediaError(str(path), "has no picture to show")
+                raise MediaError(str(path), _("has no picture to show"))
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             duration = None
@@ -52,11 +53,11 @@ def poster_strip(path: str | Path, box: tuple[int, int], count: int = STRIP_FRAM
                     frames.append(thumb)
                     wanted += 1
             if not frames:
-                raise MediaError(str(path), "no frame could be decoded")
+                raise MediaError(str(path), _("no frame could be decoded"))
             while len(frames) < count:
                 frames.append(frames[-1])
             return PosterStrip(frames, duration)
     except MediaError:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise MediaError(str(path), f"cannot be decoded ({exc})") from exc
+        raise MediaError(str(path), _("cannot be decoded ({error})").format(error=exc)) from exc

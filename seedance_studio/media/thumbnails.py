@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from seedance_studio.core.errors import MediaError
+from seedance_studio.core.i18n import _
 from seedance_studio.core.media_facts import MediaKind
 
 if TYPE_CHECKING:  # PyAV loads FFmpeg: imported by the decoding functions, not with the UI
@@ -73,7 +74,7 @@ def frame_thumbnail(
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
-                raise MediaError(str(path), "has no picture to show")
+                raise MediaError(str(path), _("has no picture to show"))
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             target = _seek_target(container, stream, at_fraction, max_offset_s)
@@ -83,14 +84,14 @@ def frame_thumbnail(
                 if frame.time is None or frame.time >= target:
                     break
             if chosen is None:
-                raise MediaError(str(path), "no frame could be decoded")
+                raise MediaError(str(path), _("no frame could be decoded"))
             w, h = fit_size(chosen.width, chosen.height, box)
             rgb = chosen.reformat(width=w, height=h, format="rgb24")
             return Thumbnail(w, h, _packed(rgb.planes[0], w * 3, h))
     except MediaError:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise MediaError(str(path), f"cannot be decoded ({exc})") from exc
+        raise MediaError(str(path), _("cannot be decoded ({error})").format(error=exc)) from exc
 
 
 def _seek_target(
@@ -135,7 +136,7 @@ def audio_peaks(path: str | Path, columns: int) -> list[float]:
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
-                raise MediaError(str(path), "has no audio to show")
+                raise MediaError(str(path), _("has no audio to show"))
             stream = container.streams.audio[0]
             resampler = av.AudioResampler(format="s16", layout="mono", rate=WAVEFORM_RATE)
             limit = int(WAVEFORM_MAX_SECONDS * WAVEFORM_RATE)
@@ -150,9 +151,9 @@ def audio_peaks(path: str | Path, columns: int) -> list[float]:
     except MediaError:
         raise
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise MediaError(str(path), f"cannot be decoded ({exc})") from exc
+        raise MediaError(str(path), _("cannot be decoded ({error})").format(error=exc)) from exc
     if not samples:
-        raise MediaError(str(path), "holds no audio samples")
+        raise MediaError(str(path), _("holds no audio samples"))
     per = max(1, len(samples) // columns)
     peaks: list[float] = []
     for c in range(columns):

@@ -15,6 +15,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from seedance_studio.core.errors import SeedanceError
+from seedance_studio.core.i18n import _
 
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 METADATA_KEY = "seedance_studio"
@@ -60,12 +61,17 @@ def write_timeline(timeline: otio.schema.Timeline, dest: Path) -> Path:
     adapter = ADAPTERS.get(dest.suffix.lower())
     if adapter is None:
         known = ", ".join(ADAPTERS)
-        raise TimelineExportError(f"{dest.name}: unknown timeline format (use {known})")
+        raise TimelineExportError(
+            _("{name}: unknown timeline format (use {known})").format(name=dest.name, known=known)
+        )
     available = {a.name for a in otio.plugins.ActiveManifest().adapters}
     if adapter not in available:
         raise TimelineExportError(
-            f"{dest.name}: the {adapter} adapter is not installed "
-            f"(pip install otio-{adapter.replace('_', '-')}-adapter)"
+            _("{name}: the {adapter} adapter is not installed ({command})").format(
+                name=dest.name,
+                adapter=adapter,
+                command=f"pip install otio-{adapter.replace('_', '-')}-adapter",
+            )
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.part")
@@ -74,7 +80,9 @@ def write_timeline(timeline: otio.schema.Timeline, dest: Path) -> Path:
         tmp.replace(dest)
     except Exception as exc:  # an adapter's own error types are not part of OTIO's API
         tmp.unlink(missing_ok=True)
-        raise TimelineExportError(f"{dest.name}: cannot write the timeline ({exc})") from exc
+        raise TimelineExportError(
+            _("{name}: cannot write the timeline ({error})").format(name=dest.name, error=exc)
+        ) from exc
     return dest
 
 

@@ -105,13 +105,18 @@ def ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+class _TLSWhenAsked(urllib.request.HTTPSHandler):
+    """Our TLS context, built at the first https request: an http URL (the simulator, a
+    local server) never pays the tens of milliseconds its certificates take to load."""
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(http.client.HTTPSConnection, req, context=ssl_context())
+
+
 @functools.cache
 def opener() -> urllib.request.OpenerDirector:
     """Redirects followed, environment proxies honoured (as httpx's trust_env), our TLS."""
-    handlers: list[urllib.request.BaseHandler] = [
-        urllib.request.HTTPSHandler(context=ssl_context()),
-        urllib.request.ProxyHandler(),
-    ]
+    handlers: list[urllib.request.BaseHandler] = [_TLSWhenAsked(), urllib.request.ProxyHandler()]
     return urllib.request.build_opener(*handlers)
 
 
@@ -131,8 +136,13 @@ def pump(
     *,
     on_bytes: Callable[[int], None],
     stop: threading.Event,
+    on_write: Callable[[int], None] | None = None,
 ) -> int:
-    """Copy `body` into `out` through one reused buffer; returns the byte count reached."""
+    """Copy `body` into `out` through one reused buffer; returns the byte count reached.
+
+    `on_bytes` hears the count at most every PROGRESS_EVERY_S (progress); `on_write`, in this
+    thread, after every buffer is written (a reader of the growing file waits on it).
+    """
     buffer = bytearray(BUFFER_BYTES)
     view = memoryview(buffer)
     last = time.monotonic()
@@ -146,6 +156,8 @@ def pump(
         hasher.update(chunk)
         out.write(chunk)
         done += n
+        if on_write is not None:
+            on_write(done)
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY_S:
             last = now

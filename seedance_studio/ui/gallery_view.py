@@ -296,7 +296,7 @@ class GalleryPanel(QWidget):
         self.picks_box.addItems([_("All takes"), _("Picks only")])
         self.sort_box = QComboBox(self)
         for sort, label in SORT_LABELS.items():
-            self.sort_box.addItem(label, sort.value)
+            self.sort_box.addItem(_(label), sort.value)
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setToolTip(_("Cancel every selected job that can still be cancelled"))
         self.cancel_button.setEnabled(False)

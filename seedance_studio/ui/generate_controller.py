@@ -154,7 +154,7 @@ class GenerateController(QObject):
         """A job sent from here failed before it was created: say why where the user looks,
         with the fix (the composition stays as it was; the job keeps Retry)."""
         advice = job_advice(job)
-        text = f"Job #{job.id} failed: {advice.text}"
+        text = _("Job #{job_id} failed: {advice}").format(job_id=job.id, advice=advice.text)
         self.submit_bar.show_notice(text, open_settings=advice.open_settings)
         self._status(text)
 

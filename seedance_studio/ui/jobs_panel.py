@@ -240,7 +240,9 @@ class JobsPanel(QWidget):
             self._confirm_uncancellable(job_id, str(exc))
             return
         if job.state is not JobState.CANCELLED and job.message:
-            self.show_message(f"Job #{job_id}: {job.message}")
+            self.show_message(
+                _("Job #{job_id}: {message}").format(job_id=job_id, message=job.message)
+            )
 
     def _confirm_uncancellable(self, job_id: int, why: str) -> None:
         """No server cancel: stopping here is the user's decision, the charge may follow."""

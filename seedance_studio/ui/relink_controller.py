@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog, QPushButton
 
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.projects.project_file import MissingFile
 from seedance_studio.projects.relink import RelinkResult, find_by_hash
 from seedance_studio.projects.session import ProjectSession
@@ -56,23 +56,19 @@ class RelinkController(QObject):
         n = len(missing)
         names = ", ".join(m.name for m in missing[:3]) + (" …" if n > 3 else "")
         self._status(
-            _("{n} file{value} missing: {names}").format(
-                n=n, value="s are" if n != 1 else " is", names=names
+            ngettext("{n} file is missing: {names}", "{n} files are missing: {names}", n).format(
+                n=n, names=names
             )
         )
         box, buttons = self._question(
             _("Files are missing"),
-            _(
-                "{n} file{value} of {session_name} {value2} not where the project says "
-                "({names}).\n\nSearch a folder (and every folder in it) for them by their "
-                "content?"
-            ).format(
-                n=n,
-                value="s" if n != 1 else "",
-                session_name=self.session.name,
-                value2="are" if n != 1 else "is",
-                names=names,
-            ),
+            ngettext(
+                "{n} file of {session_name} is not where the project says ({names}).\n\n"
+                "Search a folder (and every folder in it) for it by its content?",
+                "{n} files of {session_name} are not where the project says ({names}).\n\n"
+                "Search a folder (and every folder in it) for them by their content?",
+                n,
+            ).format(n=n, session_name=self.session.name, names=names),
             [
                 (_("Find files…"), QMessageBox.ButtonRole.AcceptRole),
                 (_("Later"), QMessageBox.ButtonRole.RejectRole),

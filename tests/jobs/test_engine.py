@@ -22,6 +22,7 @@ from seedance_studio.core.errors import (
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Failed
 from seedance_studio.jobs import download as dl
+from seedance_studio.jobs import playable
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
@@ -338,11 +339,13 @@ async def test_file_work_runs_off_the_event_loop_thread(
 
         return wrapper
 
-    for name in ("verify_playable", "provenance", "write_sidecar"):
+    for name in ("provenance", "write_sidecar"):
         monkeypatch.setattr(dl, name, spy(name, getattr(dl, name)))
+    for name in ("settle", "check_layout"):  # the check after the last byte
+        monkeypatch.setattr(playable, name, spy(name, getattr(playable, name)))
     engine = make_engine()
     [job_id] = await engine.submit(make_snapshot(), Estimate(max=Decimal("0.84")))
     [job] = await engine.wait([job_id])
     assert job.state is JobState.DONE, job.message
-    assert set(seen) == {"verify_playable", "provenance", "write_sidecar"}
+    assert set(seen) == {"settle", "check_layout", "provenance", "write_sidecar"}
     assert loop_thread not in seen.values(), seen

@@ -5,6 +5,7 @@ the summary of a take loaded back. Provider text, codes and tags stay as they ar
 from __future__ import annotations
 
 import gettext
+import struct
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -101,3 +102,13 @@ def test_a_take_loaded_back_is_summed_up_in_chinese(chinese: None) -> None:
         ],
     )
     assert restored.summary() == "2 个参考素材；1 个已按内容重新找到；缺失：b.png"
+
+
+def test_a_download_cut_short_is_refused_in_chinese(tmp_path: Path, chinese: None) -> None:
+    from seedance_studio.jobs import playable
+
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(struct.pack(">I4s", 1000, b"ftyp") + b"isom\0\0\0\0")
+    with pytest.raises(MediaError) as caught:
+        playable.check_layout(cut)
+    assert caught.value.reason == "不完整（只有 16 / 1000 字节）"

@@ -194,3 +194,19 @@ def test_cancelled_jobs_say_whether_they_were_charged(store: JobStore) -> None:
     assert cost_text(store.get(unconfirmed)) == "est $1.51 · may be charged"
     store.update(unconfirmed, actual_usd=Decimal("1.51"))
     assert cost_text(store.get(unconfirmed)) == "est $1.51 · paid $1.51"
+
+
+def test_the_sort_orders_are_named_in_chinese(store: JobStore, qtbot: QtBot) -> None:
+    """Before: the sort box listed 'Newest first' … 'Grouped by send' in the Chinese window."""
+    from seedance_studio.core import i18n
+
+    posters = PosterCache(POSTER)
+    i18n.set_language("zh_CN")
+    try:
+        panel = GalleryPanel(GalleryModel(store), posters)
+    finally:
+        i18n.set_language("en")
+    qtbot.addWidget(panel)
+    names = [panel.sort_box.itemText(i) for i in range(panel.sort_box.count())]
+    assert names[0] == "最新优先" and names[-1] == "按发送分组", names
+    posters.shutdown()

@@ -145,3 +145,37 @@ def test_the_main_window_is_in_chinese_under_a_chinese_locale(tmp_path: Path) ->
     ]
     assert english == [], english
     assert png.stat().st_size > 10_000
+
+
+def test_the_studios_command_line_help_is_in_chinese_under_a_chinese_locale(
+    tmp_path: Path,
+) -> None:
+    """Before: `seedance-studio --help` described the app and its options in English."""
+    env = {
+        **os.environ,
+        "LANG": "zh_CN.UTF-8",
+        "LANGUAGE": "",
+        "LC_ALL": "",
+        "LC_MESSAGES": "",
+        "SEEDANCE_STUDIO_HOME": str(tmp_path / "home"),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from seedance_studio.app import parse_args; parse_args(['--help'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    zh = _catalogue()
+    from seedance_studio.app import HELP
+
+    for text in HELP.values():
+        assert zh.gettext(text) != text, text
+    help_text = " ".join(done.stdout.split())  # argparse wraps the lines
+    assert zh.gettext(HELP["description"]) in help_text, done.stdout
+    assert "--simulator" in help_text and "provider simulator" not in help_text
