@@ -18,11 +18,12 @@ tick is overdue by 12 ms, samples the main thread's stack (sys._current_frames) 
 frames most seen in stalls; it takes the GIL itself, so its figures are a little worse.
 The window is set up as the app sets it up: the HTTP client built in a worker thread by
 `EngineBridge.start`, `app.freeze_start_up_objects()` (gc.freeze) once it is up, and the
-worker threads (probe, thumbnails, the library's hashing) 10 nice levels below the UI thread
-(`ui.workers.lower_thread_priority`, Linux). To measure what each changes, `--cold-client`
-leaves the client to the first request (on the UI thread), `--no-gc-freeze` skips the freeze
-(a full collection of start-up's objects then stalls the loop for 45-180 ms now and then) and
-`--equal-priority` keeps the workers at the UI thread's priority.
+thumbnail and library worker threads 10 nice levels below the UI thread
+(`ui.workers.lower_thread_priority`, Linux; probing stays at the UI's priority). To measure
+what each changes, `--cold-client` leaves the client to the first request (on the UI thread),
+`--no-gc-freeze` skips the freeze (a full collection of start-up's objects then stalls the
+loop for 45-180 ms now and then) and `--equal-priority` keeps those workers at the UI
+thread's priority.
 
 Targets: p99 < 16 ms, max < 50 ms. No display needed: QT_QPA_PLATFORM=offscreen unless
 DISPLAY is set (then the X server, e.g. Xvfb, is used). Every wait is bounded; network only
@@ -411,7 +412,7 @@ def main() -> None:
     parser.add_argument(
         "--equal-priority",
         action="store_true",
-        help="worker threads at the UI thread's priority, as before",
+        help="thumbnail and library workers at the UI thread's priority, as before",
     )
     parser.add_argument(
         "--cold-client",

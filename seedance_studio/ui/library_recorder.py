@@ -21,7 +21,7 @@ class LibraryRecorder(QObject):
     def __init__(self, session: ProjectSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.worker = Worker(max_workers=1, parent=self)
+        self.worker = Worker(max_workers=1, parent=self, background=True)
         self._lock = threading.Lock()
         self._library: ReferenceLibrary | None = None
         self._seen: set[tuple[str, str]] = set()

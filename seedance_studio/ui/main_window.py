@@ -113,7 +113,9 @@ class MainWindow(QMainWindow):
 
         comp = self.composition
         self.worker = Worker(max_workers=2, parent=self)
-        self.thumbnails = ThumbnailCache(self.worker, self)
+        # Thumbnails decode below the UI thread; probing (a drop waits on it) does not.
+        self.thumbnail_worker = Worker(max_workers=2, parent=self, background=True)
+        self.thumbnails = ThumbnailCache(self.thumbnail_worker, self)
         self.tray_model = TrayModel(comp.tray, self.thumbnails, self)
         self.ingest = ReferenceIngest(comp.tray, self.worker, self)
         self.tray = TrayWidget(self.tray_model, self.ingest)
@@ -407,6 +409,7 @@ class MainWindow(QMainWindow):
             self.generate.shutdown()
             self.conform.stop()
             self.worker.shutdown()
+            self.thumbnail_worker.shutdown()
             self.prompt.detach()
             self.params.detach()
             self.checks.detach()

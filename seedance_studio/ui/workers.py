@@ -25,14 +25,16 @@ OnError = Callable[[BaseException], None]
 POLL_MS = 15
 """How often finished work is collected; short enough to feel instant."""
 WORKER_NICENESS = 10
-"""How much lower than the UI thread the worker threads are scheduled (Linux: per thread)."""
+"""How much lower than the UI thread a background pool's threads are scheduled (Linux)."""
 
 
 def lower_thread_priority() -> None:
     """Run the calling thread (and the decoder threads FFmpeg starts from it) below the UI
     thread: on two cores, two thumbnail decodes and the library's hashing otherwise share the
     CPU evenly with the UI thread, and a repaint of 7 ms of CPU took 54 ms. Only on Linux,
-    where a thread has a priority of its own (elsewhere the id would name a process)."""
+    where a thread has a priority of its own (elsewhere the id would name a process). Not for
+    work the user waits on: with other programs busy, a drop's probe took three times as long
+    at this priority (and a thread cannot take its priority back)."""
     if not sys.platform.startswith("linux"):
         return
     tid = threading.get_native_id()
@@ -43,10 +45,15 @@ def lower_thread_priority() -> None:
 class Worker(QObject):
     """A small thread pool whose callbacks run on the thread that owns this object."""
 
-    def __init__(self, max_workers: int = 2, parent: QObject | None = None) -> None:
+    def __init__(
+        self, max_workers: int = 2, parent: QObject | None = None, *, background: bool = False
+    ) -> None:
+        """`background`: its threads run below the UI thread (thumbnails, the library)."""
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(
-            max_workers, thread_name_prefix="seedance-ui", initializer=lower_thread_priority
+            max_workers,
+            thread_name_prefix="seedance-ui",
+            initializer=lower_thread_priority if background else None,
         )
         self._done: queue.SimpleQueue[tuple[OnDone, OnError | None, Future[Any]]] = (
             queue.SimpleQueue()

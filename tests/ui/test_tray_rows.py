@@ -235,11 +235,17 @@ def test_a_thumbnail_is_covered_once_per_box(qtbot: QtBot) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority: Linux")
-def test_worker_threads_run_below_the_ui_thread(qtbot: QtBot) -> None:
-    worker = Worker()
-    seen: list[int] = []
-    worker.submit(lambda: os.getpriority(os.PRIO_PROCESS, 0), on_done=seen.append)  # 0: this thread
-    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+def test_background_worker_threads_run_below_the_ui_thread(qtbot: QtBot) -> None:
+    background, foreground = Worker(background=True), Worker()
+    seen: dict[str, int] = {}
+
+    def priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, 0)  # 0: the calling thread
+
+    background.submit(priority, on_done=lambda nice: seen.__setitem__("background", nice))
+    foreground.submit(priority, on_done=lambda nice: seen.__setitem__("foreground", nice))
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
     ui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert seen == [min(19, ui + WORKER_NICENESS)]
-    worker.shutdown()
+    assert seen == {"background": min(19, ui + WORKER_NICENESS), "foreground": ui}
+    background.shutdown()
+    foreground.shutdown()
