@@ -17,10 +17,12 @@ largest gaps with what was happening then. `--sample` adds a watchdog thread tha
 tick is overdue by 12 ms, samples the main thread's stack (sys._current_frames) and prints the
 frames most seen in stalls; it takes the GIL itself, so its figures are a little worse.
 The window is set up as the app sets it up: the HTTP client built in a worker thread by
-`EngineBridge.start`, and `app.freeze_start_up_objects()` (gc.freeze) once it is up. To
-measure what each changes, `--cold-client` leaves the client to the first request (on the
-UI thread) and `--no-gc-freeze` skips the freeze (a full collection of start-up's objects
-then stalls the loop for 45-180 ms now and then).
+`EngineBridge.start`, `app.freeze_start_up_objects()` (gc.freeze) once it is up, and the
+worker threads (probe, thumbnails, the library's hashing) 10 nice levels below the UI thread
+(`ui.workers.lower_thread_priority`, Linux). To measure what each changes, `--cold-client`
+leaves the client to the first request (on the UI thread), `--no-gc-freeze` skips the freeze
+(a full collection of start-up's objects then stalls the loop for 45-180 ms now and then) and
+`--equal-priority` keeps the workers at the UI thread's priority.
 
 Targets: p99 < 16 ms, max < 50 ms. No display needed: QT_QPA_PLATFORM=offscreen unless
 DISPLAY is set (then the X server, e.g. Xvfb, is used). Every wait is bounded; network only
@@ -188,6 +190,11 @@ async def run(options: argparse.Namespace, sim: Simulator, media: list[Path], ho
     from seedance_studio.ui.engine_bridge import EngineBridge
     from seedance_studio.ui.main_window import MainWindow
     from tests.ui.compose_helpers import drop
+
+    if options.equal_priority:
+        from seedance_studio.ui import workers
+
+        workers.lower_thread_priority = lambda: None  # before any worker thread starts
 
     sample_url = sim.base_url(PROVIDER).split("/" + PROVIDER)[0] + "/samples/image.png"
     poll_s = options.poll
@@ -357,6 +364,7 @@ def report(
     la = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"heartbeat 1 ms (precise QTimer), {os.environ.get('QT_QPA_PLATFORM', 'display')}; "
+        f"workers {'at the UI priority' if options.equal_priority else 'below the UI thread'}; "
         f"idle {options.idle:.0f} s before and after the load; load average {la} "
         f"on {os.cpu_count()} cores"
     )
@@ -399,6 +407,11 @@ def main() -> None:
         "--no-gc-freeze",
         action="store_true",
         help="skip app.freeze_start_up_objects() (gc.freeze), to measure what it changes",
+    )
+    parser.add_argument(
+        "--equal-priority",
+        action="store_true",
+        help="worker threads at the UI thread's priority, as before",
     )
     parser.add_argument(
         "--cold-client",

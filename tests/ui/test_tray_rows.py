@@ -1,9 +1,12 @@
 """What the turn a drop's results land on does: the tray inserts rows (no reset), cards ask
-for placeholders and thumbnails without drawing or decoding inside the paint, and the checks
-list lays its rows out on the next frame."""
+for placeholders and thumbnails without drawing or decoding inside the paint, the checks list
+lays its rows out on the next frame, and the worker threads yield the CPU to the UI thread."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from seedance_studio.ui.thumbnail_paint import cover, draw_cover
 from seedance_studio.ui.tray_ingest import ReferenceIngest
 from seedance_studio.ui.tray_model import TrayModel, TrayRoles
 from seedance_studio.ui.tray_widget import TrayWidget
-from seedance_studio.ui.workers import Worker
+from seedance_studio.ui.workers import WORKER_NICENESS, Worker
 from tests.media_factory import make_image
 from tests.ui.compose_helpers import composition_for
 
@@ -229,3 +232,14 @@ def test_a_thumbnail_is_covered_once_per_box(qtbot: QtBot) -> None:
     painter.end()
     assert card.toImage().pixelColor(60, 40).name() == "#3366cc"
     assert card.toImage().pixelColor(4, 4).name() == "#000000"  # outside the box
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority: Linux")
+def test_worker_threads_run_below_the_ui_thread(qtbot: QtBot) -> None:
+    worker = Worker()
+    seen: list[int] = []
+    worker.submit(lambda: os.getpriority(os.PRIO_PROCESS, 0), on_done=seen.append)  # 0: this thread
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    ui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(19, ui + WORKER_NICENESS)]
+    worker.shutdown()
