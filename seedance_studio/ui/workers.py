@@ -31,7 +31,7 @@ WORKER_NICENESS = 10
 def lower_thread_priority() -> None:
     """Run the calling thread (and the decoder threads FFmpeg starts from it) below the UI
     thread: on two cores, two thumbnail decodes and the library's hashing otherwise share the
-    CPU evenly with the UI thread, and a repaint of 5 ms of CPU took 50 ms. Only on Linux,
+    CPU evenly with the UI thread, and a repaint of 7 ms of CPU took 54 ms. Only on Linux,
     where a thread has a priority of its own (elsewhere the id would name a process)."""
     if not sys.platform.startswith("linux"):
         return
