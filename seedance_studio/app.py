@@ -167,10 +167,12 @@ def build_studio(*, simulator: bool = False, composition: Composition | None = N
         simulator=sim is not None,
         keep_draft=True,
     )
+    studio = Studio(window, bridge, sim)
+    # Heard before the session marker is written: a SIGTERM sent once the marker names this
+    # process closes the window at once, and the studio must learn of it.
+    window.closed.connect(studio.closed.set)
     if composition is None:  # what the last run left: autosave, draft or project
         window.project.start(legacy_draft=load_draft)
-    studio = Studio(window, bridge, sim)
-    window.closed.connect(studio.closed.set)
     if (problem := take_load_problem()) is not None:  # said once, where it is seen
         window.statusBar().showMessage(problem)
     if sim is not None:

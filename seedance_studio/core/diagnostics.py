@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from seedance_studio.core.i18n import N_, _
 from seedance_studio.core.redact import redact
 
 DISTRIBUTION = "seedance-studio"
@@ -35,9 +36,9 @@ BUNDLED = (
 """The libraries a bundle carries (the run-time dependencies and their compiled parts)."""
 
 EXTRA_NOTICES = {
-    "av": "bundles FFmpeg (LGPL-2.1+) with libx264 (GPL-2.0+)",
-    "PySide6-Essentials": "Qt 6 under LGPL-3.0",
-    "python-vlc": "loads libVLC (LGPL-2.1+) from the system or the bundle",
+    "av": N_("bundles FFmpeg (LGPL-2.1+) with libx264 (GPL-2.0+)"),
+    "PySide6-Essentials": N_("Qt 6 under LGPL-3.0"),
+    "python-vlc": N_("loads libVLC (LGPL-2.1+) from the system or the bundle"),
 }
 
 
@@ -67,7 +68,7 @@ def _licence_of(meta: metadata.PackageMetadata) -> str:
         for c in meta.get_all("Classifier") or []
         if c.startswith("License ::")
     ]
-    return ", ".join(classifiers) or "see its package"
+    return ", ".join(classifiers) or _("see its package")
 
 
 def libraries(names: tuple[str, ...] = BUNDLED) -> list[Library]:
@@ -80,7 +81,7 @@ def libraries(names: tuple[str, ...] = BUNDLED) -> list[Library]:
             continue
         licence = _licence_of(meta)
         if name in EXTRA_NOTICES:
-            licence += f"; {EXTRA_NOTICES[name]}"
+            licence += f"; {_(EXTRA_NOTICES[name])}"
         found.append(Library(str(meta["Name"]), str(meta["Version"]), licence))
     return found
 

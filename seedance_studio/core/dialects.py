@@ -70,7 +70,9 @@ def compile_prompt(prompt: PromptDocument, tray: ReferenceTray, dialect: Dialect
             tag = tags.get(mention.ref_id)
             if mention.dangling or tag is None:
                 raise CompositionError(
-                    f"the prompt mentions {mention.last_tag}, which was removed from the tray"
+                    _("the prompt mentions {tag}, which was removed from the tray").format(
+                        tag=mention.last_tag
+                    )
                 )
             word = written[mention.ref_id] = tag_in_dialect(tag, dialect, counts)
         elif mention.dangling:

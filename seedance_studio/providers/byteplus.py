@@ -33,7 +33,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -288,7 +288,7 @@ class BytePlusProvider(HttpProvider):
         newest_first = True
         last: float | None = None
         covers = False
-        reach = "not read back to the send time"
+        reach = _("not read back to the send time")
         for page in range(1, LIST_PAGES + 1):
             answer = await self.transport.send_safe(
                 "GET",
@@ -318,16 +318,20 @@ class BytePlusProvider(HttpProvider):
                 if self._same_request(task, body):
                     found.append(task["id"])
             if len(items) < LIST_PAGE_SIZE:
-                covers, reach = True, "read to its end"  # every task of the last 7 days
+                covers, reach = True, _("read to its end")  # every task of the last 7 days
                 break
             if older:
                 if newest_first:
-                    covers, reach = True, "read back past the send time"
+                    covers, reach = True, _("read back past the send time")
                 break
         return SubmissionSearch(
             found=[JobHandle(provider=self.id, job_id=task_id) for task_id in found],
             covers_send=covers,
-            listing=f"BytePlus's task list of {model_id}, {reach}: {listed} tasks",
+            listing=ngettext(
+                "BytePlus's task list of {model}, {reach}: {count} task",
+                "BytePlus's task list of {model}, {reach}: {count} tasks",
+                listed,
+            ).format(model=model_id, reach=reach, count=listed),
         )
 
     @staticmethod

@@ -41,7 +41,7 @@ from seedance_studio.core.errors import (
     ProviderError,
     SubmissionUnknownError,
 )
-from seedance_studio.core.i18n import _
+from seedance_studio.core.i18n import _, ngettext
 from seedance_studio.core.media_facts import MediaKind
 from seedance_studio.core.provider import (
     Cancelled,
@@ -329,13 +329,25 @@ class FalProvider(HttpProvider):
             if not cursor:
                 break
         since = (
-            "from its start" if sent_at is None else "since " + _clock(sent_at - HISTORY_LOOKBACK_S)
+            _("from its start")
+            if sent_at is None
+            else _("since {time}").format(time=_clock(sent_at - HISTORY_LOOKBACK_S))
         )
-        reach = "read to its end" if cursor is None else f"cut short after {pages} pages"
+        reach = (
+            _("read to its end")
+            if cursor is None
+            else ngettext("cut short after {n} page", "cut short after {n} pages", pages).format(
+                n=pages
+            )
+        )
         return SubmissionSearch(
             found=found,
             covers_send=cursor is None,
-            listing=f"fal's request history {since}, {reach}: {listed} requests",
+            listing=ngettext(
+                "fal's request history {since}, {reach}: {count} request",
+                "fal's request history {since}, {reach}: {count} requests",
+                listed,
+            ).format(since=since, reach=reach, count=listed),
         )
 
     def _match_keys(self, snapshot: CompositionSnapshot) -> dict[str, Any]:

@@ -156,6 +156,15 @@ async def test_fal_lost_create_is_found_in_the_request_history(
     miss = await provider.find_submission(never, sent_at)
     assert miss.found == [] and miss.covers_send
     assert "fal's request history since" in miss.listing and "read to its end" in miss.listing
+    # and in the language of the moment, since the engine's message shows it
+    from seedance_studio.core import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        zh = await provider.find_submission(never, sent_at)
+    finally:
+        i18n.set_language("en")
+    assert zh.listing.startswith("fal 的请求历史（自 ") and "已读到末尾）" in zh.listing, zh.listing
 
 
 async def test_fal_history_cut_short_by_its_pages_does_not_cover_the_send(

@@ -68,6 +68,29 @@ def test_simulator_mode_points_providers_at_it_and_keeps_the_draft(
     run_async(again.close(), timeout=15)
 
 
+def test_a_close_while_the_last_session_is_brought_back_still_ends_the_studio(
+    qtbot: QtBot, run_async: Any, qasync_loop: asyncio.AbstractEventLoop, monkeypatch: Any
+) -> None:
+    # A SIGTERM sent as soon as the session marker names the process lands here: the
+    # window closes inside `start`, before the studio has gone on to anything else.
+    from seedance_studio.ui.main_window import MainWindow
+    from seedance_studio.ui.project_controller import ProjectController
+
+    real_start = ProjectController.start
+
+    def start_then_close(self: ProjectController, *args: Any, **kwargs: Any) -> Any:
+        plan = real_start(self, *args, **kwargs)
+        assert isinstance(self.window, MainWindow)
+        self.window.quit_for_system()  # what the signal handler calls
+        return plan
+
+    monkeypatch.setattr(ProjectController, "start", start_then_close)
+    studio = build_studio(simulator=True)
+    qtbot.addWidget(studio.window)
+    assert studio.closed.is_set()  # run_studio's wait for it returns
+    run_async(studio.close(), timeout=15)
+
+
 def test_ctrl_c_closes_the_window_and_exits_cleanly(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {
