@@ -1,6 +1,7 @@
 """Benchmark: bringing one large result home, the app's downloader against curl.
 
     .venv/bin/python bench/download_bench.py [--size-mb 150] [--runs 5] [--clips hard,typical]
+        [--link-mbit N]
 
 The in-process simulator hosts real, playable H.264 MP4s of about --size-mb MB (encoded once
 with PyAV and cached in the temp folder) as eachlabs uploads, public URLs on 127.0.0.1 that
@@ -624,6 +625,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--clips", default="hard,typical", help="which clips, in order: hard, typical"
     )
+    parser.add_argument(
+        "--link-mbit",
+        type=float,
+        help="send bodies no faster than this (a network link: the client's spare CPU is "
+        "then idle, as it is when a provider is not on the same two cores); default loopback",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="full", help=argparse.SUPPRESS)
@@ -641,7 +648,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = Path(tmp) / "work"
         work.mkdir()
         os.environ.setdefault("SEEDANCE_STUDIO_HOME", str(Path(tmp) / "home"))
-        with Simulator(host="127.0.0.1") as sim:
+        link = f"{args.link_mbit:g} Mbit/s link" if args.link_mbit else "loopback"
+        print(f"the simulator sends over: {link}")
+        with Simulator(host="127.0.0.1", link_mbit=args.link_mbit) as sim:
             for name in clips:
                 path, digest, made = makers[name](args.size_mb)
                 print(

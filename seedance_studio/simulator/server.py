@@ -46,9 +46,14 @@ GARBLED_JSON = b'{"code": 0, "status": "ok", "data": {"id": "'
 class App:
     """Provider registry plus shared state; the handler asks it where requests go."""
 
-    def __init__(self, state: SimState, verbose: bool = False) -> None:
+    def __init__(
+        self, state: SimState, verbose: bool = False, link_mbit: float | None = None
+    ) -> None:
         self.state = state
         self.verbose = verbose
+        self.link_mbit = link_mbit
+        """Bodies go out no faster than this (a network link between the client and a
+        provider); None sends at loopback speed."""
         self.providers: list[Provider] = [
             ShortApi(state),
             Kinovi(state),
@@ -306,7 +311,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body[: int(len(body) * max(0.0, min(truncate, 0.99)))])
             self._drop()
             return
-        self.wfile.write(body)
+        self._write(body)
+
+    def _write(self, body: bytes) -> None:
+        """The body at the link's rate: slices on a clock, so a client sees a network's
+        pace (and its spare CPU) rather than loopback's."""
+        rate = self.server.app.link_mbit
+        if not rate:
+            self.wfile.write(body)
+            return
+        per_s = rate * 1e6 / 8
+        view = memoryview(body)
+        start = time.monotonic()
+        for offset in range(0, len(body), LINK_SLICE):
+            self.wfile.write(view[offset : offset + LINK_SLICE])
+            ahead = (offset + LINK_SLICE) / per_s - (time.monotonic() - start)
+            if ahead > 0:
+                time.sleep(ahead)
+
+
+LINK_SLICE = 64 * 1024
+"""How much of a paced body is written at once."""
 
 
 class SimHTTPServer(ThreadingHTTPServer):

@@ -46,8 +46,10 @@ class Simulator:
         timing: SimTiming | None = None,
         *,
         verbose: bool = False,
+        link_mbit: float | None = None,
     ) -> None:
         self._host = host
+        self._link_mbit = link_mbit
         self._port = port
         self._timing = timing or SimTiming()
         self._verbose = verbose
@@ -62,7 +64,7 @@ class Simulator:
             return self
         server = SimHTTPServer((self._host, self._port))
         state = SimState(host=self._host, port=int(server.server_address[1]), timing=self._timing)
-        server.app = App(state, verbose=self._verbose)
+        server.app = App(state, verbose=self._verbose, link_mbit=self._link_mbit)
         self._server, self._state = server, state
         self._thread = threading.Thread(
             target=server.serve_forever,

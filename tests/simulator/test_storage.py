@@ -201,3 +201,17 @@ def test_presigned_s3_reference_feeds_a_provider(
         f"{simulator.base_url('shortapi')}/job/create", json=body, headers=bearer()
     ).json()
     assert resp["code"] == 400
+
+
+def test_a_link_rate_paces_bodies_and_keeps_their_bytes(client: httpx.Client) -> None:
+    # At 2 Mbit/s a result of some 80 kB takes about a third of a second on the wire; loopback
+    # alone sends it in a few milliseconds.
+    with Simulator(timing=SimTiming(queued=0.05, running=0.1), link_mbit=2) as sim:
+        url = finished_result_url(sim, client)
+        start = time.monotonic()
+        whole = client.get(url).content
+        took = time.monotonic() - start
+        part = client.get(url, headers={"Range": "bytes=0-49999"})
+    assert len(whole) > 50_000
+    assert part.status_code == 206 and part.content == whole[:50_000]
+    assert took >= len(whole) * 8 / 2e6 * 0.95
