@@ -257,6 +257,20 @@ class GalleryList(QListView):
                 self.viewport().update(self.visualRect(self.model().index(state[0], 0)))
 
 
+class FilterBox(QComboBox):
+    """A filter's choices: as wide as its longest choice where there is room, down to a few
+    letters (elided) where there is not, so the expanded review never widens the window
+    past a 1280-pixel screen."""
+
+    SHORTEST_LETTERS = 6
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        letters = self.fontMetrics().averageCharWidth() * self.SHORTEST_LETTERS
+        arrow = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return QSize(min(hint.width(), letters + arrow + 16), hint.height())
+
+
 class GalleryPanel(QWidget):
     """Filter bar above the tiles; `selection_changed(list[JobRecord])` for the panel beside."""
 
@@ -279,22 +293,22 @@ class GalleryPanel(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(_("Search prompts…"))
         self.search.setClearButtonEnabled(True)
-        self.provider_box = QComboBox(self)
+        self.provider_box = FilterBox(self)
         self.provider_box.addItem(_("All providers"), "")
         for caps in capabilities.load_all().values():
             self.provider_box.addItem(caps.name, caps.id)
-        self.state_box = QComboBox(self)
+        self.state_box = FilterBox(self)
         for label, _states in STATE_CHOICES:
             self.state_box.addItem(label)
-        self.date_box = QComboBox(self)
+        self.date_box = FilterBox(self)
         for label, _span in DATE_CHOICES:
             self.date_box.addItem(label)
         self.project_box = QLineEdit(self)
         self.project_box.setPlaceholderText(_("Project"))
         self.project_box.setMaximumWidth(110)
-        self.picks_box = QComboBox(self)
+        self.picks_box = FilterBox(self)
         self.picks_box.addItems([_("All takes"), _("Picks only")])
-        self.sort_box = QComboBox(self)
+        self.sort_box = FilterBox(self)
         for sort, label in SORT_LABELS.items():
             self.sort_box.addItem(_(label), sort.value)
         self.cancel_button = QPushButton(_("Cancel"), self)

@@ -101,6 +101,29 @@ def test_filters_from_the_bar(store: JobStore, qtbot: QtBot) -> None:
     posters.shutdown()
 
 
+def test_the_filter_bar_gives_way_on_a_narrow_window_and_keeps_its_choices(
+    store: JobStore, qtbot: QtBot
+) -> None:
+    # Beside a take's provenance, the bar at its full width made the expanded review wider
+    # than a 1280-pixel screen: Settings, Restore and Mark as pick ran off its edge.
+    _fill(store, 3)
+    posters = PosterCache(POSTER)
+    panel = GalleryPanel(GalleryModel(store), posters)
+    qtbot.addWidget(panel)
+    boxes = [panel.provider_box, panel.state_box, panel.date_box, panel.picks_box, panel.sort_box]
+    panel.resize(2000, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    wide = {box: box.width() for box in boxes}
+    assert all(wide[box] >= box.sizeHint().width() for box in boxes)  # room: every word shows
+    assert panel.minimumSizeHint().width() <= 640  # half the screen, beside the provenance
+    panel.resize(panel.minimumSizeHint().width(), 600)
+    qtbot.waitUntil(lambda: all(box.width() < wide[box] for box in boxes))
+    panel.provider_box.setCurrentIndex(panel.provider_box.findData("kinovi"))
+    assert panel.provider_box.currentData() == "kinovi"
+    posters.shutdown()
+
+
 def test_posters_are_made_off_the_ui_thread_and_kept_on_disk(
     tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
