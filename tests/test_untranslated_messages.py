@@ -9,11 +9,11 @@ create's listing). Provider text arrives through variables and is not seen here.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import seedance_studio
+from tests.literal_text import literal_words, named_calls
 
 ROOT = Path(seedance_studio.__file__).resolve().parent
 ERRORS = frozenset(
@@ -35,31 +35,13 @@ RECORDED = frozenset({"message", "event", "note", "notice", "listing"})
 """Keyword arguments whose text a job or a start plan keeps and shows."""
 
 
-def _words(node: ast.expr) -> str:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-        )
-    if isinstance(node, ast.IfExp):
-        return f"{_words(node.body)} {_words(node.orelse)}"
-    if isinstance(node, ast.BinOp):
-        return f"{_words(node.left)} {_words(node.right)}"
-    return ""
-
-
 def _bare_messages(path: Path, root: Path = ROOT) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    for name, node in named_calls(path):
         said = list(node.args) if name in ERRORS else []
         said += [k.value for k in node.keywords if k.arg in RECORDED]
         for arg in said:
-            words = _words(arg).strip()
+            words = literal_words(arg).strip()
             if re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", words) or re.fullmatch(r"[a-z]{3,}", words):
                 found.append(f"{path.relative_to(root)}:{node.lineno}: {name}({words!r})")
     return found

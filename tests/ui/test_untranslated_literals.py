@@ -8,11 +8,11 @@ wrapped.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import seedance_studio.ui
+from tests.literal_text import literal_words, named_calls
 
 UI = Path(seedance_studio.ui.__file__).resolve().parent
 APP = UI.parent / "app.py"
@@ -47,32 +47,13 @@ NOT_SHOWN = {("gallery_posters.py", "frames"), ("gallery_posters.py", "duration"
 """QImage.setText keys: metadata in a cached poster, never on screen."""
 
 
-def _words(node: ast.expr) -> str:
-    """The literal letters an argument shows, '' when it has none or is wrapped."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-        )
-    if isinstance(node, ast.List | ast.Tuple):
-        return " ".join(_words(e) for e in node.elts)
-    if isinstance(node, ast.IfExp):
-        return f"{_words(node.body)} {_words(node.orelse)}"
-    return ""
-
-
 def _bare_literals(path: Path) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    for name, node in named_calls(path):
         if name not in TEXT_CALLS:
             continue
         for arg in node.args:
-            words = re.sub(r"<[^>]*>", "", _words(arg))  # markup is not text
+            words = re.sub(r"<[^>]*>", "", literal_words(arg))  # markup is not text
             if sum(c.isalpha() for c in words) >= 2 and (path.name, words) not in NOT_SHOWN:
                 found.append(f"{path.name}:{node.lineno}: {name}({words!r})")
     return found
