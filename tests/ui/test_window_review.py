@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -471,6 +471,14 @@ def test_empty_panels_say_what_to_do(
     window = review.window
     assert "Generate" in window.jobs.table.placeholder_text()
     assert "Double-click a finished job" in window.player.title_label.text()
+    # A short jobs panel (a small screen, the status bar below it) shows what fits, uncut.
+    table = window.jobs.table
+    line = table.fontMetrics().height()
+    whole = table.placeholder_text()
+    assert table.placeholder_fitting(QRect(0, 0, 900, 10 * line)) == whole
+    short = table.placeholder_fitting(QRect(0, 0, 900, 3 * line))
+    assert short == whole.replace("\n\n", "\n") and short.count("\n") == 2
+    assert table.placeholder_fitting(QRect(0, 0, 900, line + 2)) == "No jobs yet"
     _ready_to_generate(review, simulator)
     with qtbot.waitSignal(window.submitted, timeout=10_000):
         window.submit_bar.button.click()
