@@ -341,6 +341,7 @@ def child(url: str, folder: Path, mode: str) -> None:
     from seedance_studio.jobs import playable
     from seedance_studio.jobs.capture import capturing_client
     from seedance_studio.jobs.pool import FIRST_REQUEST_MODULES
+    from seedance_studio.jobs.sidecar import provenance, write_sidecar
     from seedance_studio.jobs.store import JobStore, NewJob
     from seedance_studio.providers.http import DEFAULT_TIMEOUT
 
@@ -403,8 +404,8 @@ def child(url: str, folder: Path, mode: str) -> None:
     if mode in ("full", "serial"):
         start = time.perf_counter()
         part.replace(final)
-        sidecar = dl.write_sidecar(
-            final, dl.provenance(job, final, ResultMedia(url=url), sha256=digests[0])
+        sidecar = write_sidecar(
+            final, provenance(job, final, ResultMedia(url=url), sha256=digests[0])
         )
         finish_s = time.perf_counter() - start
         digest = json.loads(sidecar.read_text("utf-8"))["sha256"]

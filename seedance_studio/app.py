@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from seedance_studio.core import paths
 from seedance_studio.core.catalogue import N_
+from seedance_studio.ui import system_quit
 from seedance_studio.ui.icons import app_icon
 from seedance_studio.ui.single_instance import (
     InstanceListener,
@@ -214,9 +214,6 @@ def _screenshot_then_close(window: MainWindow, path: str) -> None:
 _instance_lock: InstanceLock | None = None
 """Held for the life of the process: it makes this the studio of its home folder."""
 
-_quit_requested = False
-"""Ctrl+C arrived, possibly before the window existed: close it as soon as it is up."""
-
 
 async def run_studio(options: argparse.Namespace, shell: StartupShell | None = None) -> int:
     """Build the studio (on the loop's first turn, after the shell painted) and run it."""
@@ -227,7 +224,7 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
         shell.hand_over(studio.window)
     else:
         studio.window.show()
-    if _quit_requested or (shell is not None and shell.abandoned):
+    if system_quit.requested() or (shell is not None and shell.abandoned):
         studio.window.close()
     elif options.screenshot:
         QTimer.singleShot(
@@ -249,7 +246,7 @@ async def run_studio(options: argparse.Namespace, shell: StartupShell | None = N
         )
     freeze_start_up_objects()
     await studio.closed.wait()
-    await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if _quit_requested else SHUTDOWN_TIMEOUT_S)
+    await studio.close(SIGNAL_SHUTDOWN_TIMEOUT_S if system_quit.requested() else SHUTDOWN_TIMEOUT_S)
     return 0
 
 
@@ -412,8 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"seedance-studio: {handover.message}", file=sys.stderr)
         return 0 if handover.delivered else STARTUP_FAILED
     # Ctrl+C in the terminal, SIGTERM and a logout close the window at once, autosaved.
-    signal.signal(signal.SIGINT, lambda *_: _close_windows(app))
-    signal.signal(signal.SIGTERM, lambda *_: _close_windows(app))
+    system_quit.listen(app)
     shell = StartupShell(simulator=options.simulator, ui_state=ui_state)
     shell.show()
     shell.wait_painted(app)  # the frame is on screen before the studio's imports begin
@@ -425,11 +421,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    _wake_on_signals(app)  # no polling timer: a signal wakes the loop through its socket
-    app.commitDataRequest.connect(lambda _manager: _autosave_windows(app))
+    system_quit.wake_on_signals(app)  # no polling timer: a signal wakes the loop through its socket
+    app.commitDataRequest.connect(lambda _manager: system_quit.autosave_windows(app))
     with loop:
         code = int(loop.run_until_complete(run_studio(options, shell)))
-    if _quit_requested:
+    if system_quit.requested():
         # Ended by a signal or a logout: everything is written and closed by now, so skip
         # tearing down every Qt object one by one (that alone can take most of a second).
         logging.shutdown()
@@ -454,55 +450,6 @@ def _listen_for_later_starts(window: MainWindow) -> None:
 
     listener = InstanceListener(_instance_lock.data_dir, window)
     listener.requested.connect(requested)
-
-
-def _wake_on_signals(app: QApplication) -> None:
-    """Run Python's signal handlers as soon as a signal arrives, not at the next tick: the
-    C handler writes to a socket that the Qt loop watches."""
-    import socket
-
-    from PySide6.QtCore import QSocketNotifier
-
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(256)
-
-    notifier.activated.connect(drain)
-    _wakeup_keep.extend([reader, writer, notifier])
-
-
-_wakeup_keep: list[object] = []
-
-
-def _studio_windows(app: QApplication) -> list[MainWindow]:
-    """The built studio windows (none while the first-paint shell still stands alone)."""
-    module = sys.modules.get("seedance_studio.ui.main_window")
-    if module is None:
-        return []
-    return [
-        w
-        for w in app.topLevelWidgets()
-        if isinstance(w, module.MainWindow) and getattr(w, "ready", False)
-    ]
-
-
-def _close_windows(app: QApplication) -> None:
-    global _quit_requested
-    _quit_requested = True  # a studio still being built closes as soon as it is up
-    for widget in _studio_windows(app):
-        widget.quit_for_system()
-
-
-def _autosave_windows(app: QApplication) -> None:
-    """The session is ending (logout): write the autosave now, before anything else."""
-    for widget in _studio_windows(app):
-        widget.project.autosave(wait=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from seedance_studio.core.errors import MediaError, NotFoundError, SeedanceError
 from seedance_studio.core.i18n import _
 from seedance_studio.core.provider import ResultMedia, StatusResult, Succeeded
 from seedance_studio.jobs import download as dl
-from seedance_studio.jobs import playable
+from seedance_studio.jobs import playable, sidecar
 from seedance_studio.jobs.pool import ProviderPool
 from seedance_studio.jobs.store import DEFAULT_LEASE_S, JobRecord
 from seedance_studio.jobs.transitions import Event
@@ -85,14 +85,14 @@ class Fetcher:
             return
         record = self.store.get(job.id)
         # Hashing and writing read the whole file: off the loop, which is the UI thread.
-        sidecar = await asyncio.to_thread(
-            lambda: dl.write_sidecar(
-                final, dl.provenance(record, final, record.results[0], sha256=digest)
+        written = await asyncio.to_thread(
+            lambda: sidecar.write_sidecar(
+                final, sidecar.provenance(record, final, record.results[0], sha256=digest)
             )
         )
         size = final.stat().st_size
         self.writer.move(
-            job.id, Event.FETCHED, sidecar_path=str(sidecar), bytes_done=size, bytes_total=size
+            job.id, Event.FETCHED, sidecar_path=str(written), bytes_done=size, bytes_total=size
         )
         self.writer.report(job.id, "download", 1.0)
 

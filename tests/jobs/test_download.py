@@ -13,6 +13,7 @@ from seedance_studio.core import capabilities
 from seedance_studio.core.errors import MediaError, NotFoundError
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.jobs import download as dl
+from seedance_studio.jobs.sidecar import provenance, write_sidecar
 from seedance_studio.jobs.store import JobStore, NewJob
 from tests.jobs.fakes import ResultServer, make_snapshot
 
@@ -100,7 +101,7 @@ def test_library_target_and_sidecar(store: JobStore, clip: bytes, tmp_path: Path
     assert dl.library_target(tmp_path / "lib", job, when=when) != target  # never overwrite
     from seedance_studio.core.provider import ResultMedia
 
-    data = dl.provenance(job, target, ResultMedia(url="https://cdn/x.mp4"))
+    data = provenance(job, target, ResultMedia(url="https://cdn/x.mp4"))
     assert data["prompt_sent"] == "@image1 dances with @image2"
     assert data["prompt_canonical"] == "@Image1 dances with @Image2"
     first, second = data["references"]
@@ -113,5 +114,5 @@ def test_library_target_and_sidecar(store: JobStore, clip: bytes, tmp_path: Path
     assert data["parameters"]["resolution"] is None
     assert data["parameters_applied"]["resolution"] == kinovi.default_resolution
     assert data["parameters_applied"]["duration"] == kinovi.default_duration
-    sidecar = dl.write_sidecar(target, data)
+    sidecar = write_sidecar(target, data)
     assert sidecar == target.with_suffix(".json")

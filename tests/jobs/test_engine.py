@@ -21,8 +21,7 @@ from seedance_studio.core.errors import (
 )
 from seedance_studio.core.pricing import Estimate
 from seedance_studio.core.provider import Failed
-from seedance_studio.jobs import download as dl
-from seedance_studio.jobs import playable
+from seedance_studio.jobs import playable, sidecar
 from seedance_studio.jobs.states import JobState
 from seedance_studio.jobs.store import JobStore, NewJob
 from seedance_studio.providers.rate_limits import RateLimits
@@ -340,7 +339,7 @@ async def test_file_work_runs_off_the_event_loop_thread(
         return wrapper
 
     for name in ("provenance", "write_sidecar"):
-        monkeypatch.setattr(dl, name, spy(name, getattr(dl, name)))
+        monkeypatch.setattr(sidecar, name, spy(name, getattr(sidecar, name)))
     for name in ("settle", "check_layout"):  # the check after the last byte
         monkeypatch.setattr(playable, name, spy(name, getattr(playable, name)))
     engine = make_engine()
