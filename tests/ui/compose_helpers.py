@@ -9,10 +9,16 @@ import PySide6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from seedance_studio.core import capabilities
 from seedance_studio.core.composition import Composition
 from seedance_studio.core.params import GenerationParams, with_defaults
+from seedance_studio.ui.thumbnail_cache import ThumbnailCache
+from seedance_studio.ui.tray_ingest import ReferenceIngest
+from seedance_studio.ui.tray_model import TrayModel, TrayRoles
+from seedance_studio.ui.tray_widget import TrayWidget
+from seedance_studio.ui.workers import Worker
 from tests.media_factory import make_audio, make_image, make_video
 
 ENTER_TAKES_QPOINTF = PySide6.__version_info__ >= (6, 12)
@@ -68,3 +74,25 @@ def drop_mime(target: QWidget, mime: QMimeData, at: QPoint | None = None) -> QDr
     event = QDropEvent(QPointF(point), actions, mime, buttons, mods)
     QApplication.sendEvent(target, event)
     return event
+
+
+class TrayHarness:
+    """A tray widget on its own composition, model, ingest and workers, shown."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.composition: Composition = composition_for("eachlabs")
+        self.worker = Worker()
+        self.thumbnails = ThumbnailCache(self.worker)
+        self.model = TrayModel(self.composition.tray, self.thumbnails)
+        self.ingest = ReferenceIngest(self.composition.tray, self.worker)
+        self.widget = TrayWidget(self.model, self.ingest)
+        qtbot.addWidget(self.widget)
+        self.widget.resize(360, 500)
+        self.widget.show()
+        self.qtbot = qtbot
+
+    def tags(self) -> list[str]:
+        return [str(self.model.index(r).data(TrayRoles.TAG)) for r in range(self.model.rowCount())]
+
+    def settle(self) -> None:
+        self.qtbot.waitUntil(lambda: self.worker.pending == 0, timeout=10_000)

@@ -11,34 +11,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.core.composition import Composition
-from seedance_studio.ui.thumbnail_cache import ThumbnailCache
-from seedance_studio.ui.tray_ingest import ReferenceIngest
-from seedance_studio.ui.tray_model import REF_MIME, TrayModel, TrayRoles
-from seedance_studio.ui.tray_widget import TrayWidget
-from seedance_studio.ui.workers import Worker
+from seedance_studio.ui.tray_model import REF_MIME
 from tests.media_factory import make_image, write_text
-from tests.ui.compose_helpers import composition_for, drop, drop_mime, sample_media
-
-
-class TrayHarness:
-    def __init__(self, qtbot: QtBot) -> None:
-        self.composition: Composition = composition_for("eachlabs")
-        self.worker = Worker()
-        self.thumbnails = ThumbnailCache(self.worker)
-        self.model = TrayModel(self.composition.tray, self.thumbnails)
-        self.ingest = ReferenceIngest(self.composition.tray, self.worker)
-        self.widget = TrayWidget(self.model, self.ingest)
-        qtbot.addWidget(self.widget)
-        self.widget.resize(360, 500)
-        self.widget.show()
-        self.qtbot = qtbot
-
-    def tags(self) -> list[str]:
-        return [str(self.model.index(r).data(TrayRoles.TAG)) for r in range(self.model.rowCount())]
-
-    def settle(self) -> None:
-        self.qtbot.waitUntil(lambda: self.worker.pending == 0, timeout=10_000)
+from tests.ui.compose_helpers import TrayHarness, drop, drop_mime, sample_media
 
 
 @pytest.fixture

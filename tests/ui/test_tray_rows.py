@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QRect, QSize
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from pytestqt.qtbot import QtBot
 
-from seedance_studio.core.composition import Composition
 from seedance_studio.core.media_facts import MediaFacts, MediaKind
 from seedance_studio.core.probe import reference_from_file
 from seedance_studio.core.reference import Reference
@@ -25,12 +24,10 @@ from seedance_studio.ui.compose_checks import ComposeChecks
 from seedance_studio.ui.problems_panel import ProblemsPanel
 from seedance_studio.ui.thumbnail_cache import ThumbnailCache
 from seedance_studio.ui.thumbnail_paint import cover, draw_cover
-from seedance_studio.ui.tray_ingest import ReferenceIngest
-from seedance_studio.ui.tray_model import TrayModel, TrayRoles
-from seedance_studio.ui.tray_widget import TrayWidget
+from seedance_studio.ui.tray_model import TrayRoles
 from seedance_studio.ui.workers import WORKER_NICENESS, Worker
 from tests.media_factory import make_image
-from tests.ui.compose_helpers import composition_for
+from tests.ui.compose_helpers import TrayHarness, composition_for
 
 
 def _link(kind: MediaKind, name: str) -> Reference:
@@ -42,19 +39,11 @@ def _link(kind: MediaKind, name: str) -> Reference:
     )
 
 
-class Rows:
+class Rows(TrayHarness):
     """A tray widget and every change signal its model sends."""
 
     def __init__(self, qtbot: QtBot) -> None:
-        self.composition: Composition = composition_for("eachlabs")
-        self.worker = Worker()
-        self.thumbnails = ThumbnailCache(self.worker)
-        self.model = TrayModel(self.composition.tray, self.thumbnails)
-        self.ingest = ReferenceIngest(self.composition.tray, self.worker)
-        self.widget = TrayWidget(self.model, self.ingest)
-        qtbot.addWidget(self.widget)
-        self.widget.resize(360, 500)
-        self.widget.show()
+        super().__init__(qtbot)
         qtbot.waitExposed(self.widget)
         self.signals: list[tuple[str, int, int]] = []
         m = self.model
@@ -63,9 +52,6 @@ class Rows:
         m.rowsRemoved.connect(lambda _p, a, b: self.signals.append(("removed", a, b)))
         m.rowsMoved.connect(lambda _p, a, b, _d, to: self.signals.append(("moved", a, to)))
         m.dataChanged.connect(lambda a, b, *_: self.signals.append(("changed", a.row(), b.row())))
-
-    def tags(self) -> list[str]:
-        return [str(self.model.index(r).data(TrayRoles.TAG)) for r in range(self.model.rowCount())]
 
     def names(self) -> list[str]:
         return [self.model.reference(r).name for r in range(self.model.rowCount())]
